@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
+        .target(
+            name: "SwitchyardWire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Code generated from the botocore models by tools/codegen; never edited by hand.
+        .target(
+            name: "SwitchyardModels",
+            dependencies: ["SwitchyardWire"]
+        ),
+        // Shared runtime pieces every service uses: clocks, group-committing SQLite writer.
+        .target(
+            name: "SwitchyardCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Amazon SQS domain logic and its storage implementations.
+        .target(
+            name: "SwitchyardSQS",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // HTTP transport, request routing, identity and operational endpoints.
+        .target(
+            name: "SwitchyardServer",
+            dependencies: [
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardCore",
+                "SwitchyardSQS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                "SwitchyardServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SwitchyardWireTests", dependencies: ["SwitchyardWire", "SwitchyardModels"]),
+        .testTarget(name: "SwitchyardSQSTests", dependencies: ["SwitchyardSQS", "SwitchyardCore"]),
+    ]
+)

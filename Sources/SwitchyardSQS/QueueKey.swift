@@ -1,0 +1,46 @@
+/// Where a queue lives: its account, region and name. Accounts and regions never see each other's queues.
+public struct QueueKey: Hashable, Sendable, Codable, Comparable {
+    public var account: String
+    public var region: String
+    public var name: String
+
+    public init(account: String, region: String, name: String) {
+        self.account = account
+        self.region = region
+        self.name = name
+    }
+
+    public var arn: String { "arn:aws:sqs:\(region):\(account):\(name)" }
+
+    public var isFIFO: Bool { name.hasSuffix(".fifo") }
+
+    public func url(host: String) -> String { "http://\(host)/\(account)/\(name)" }
+
+    public static func < (lhs: QueueKey, rhs: QueueKey) -> Bool {
+        (lhs.account, lhs.region, lhs.name) < (rhs.account, rhs.region, rhs.name)
+    }
+
+    /// Parses `arn:aws:sqs:region:account:name`.
+    public init?(arn: String) {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else { return nil }
+        self.init(account: String(parts[4]), region: String(parts[3]), name: String(parts[5]))
+    }
+
+    /// Reads a queue URL in any host form (`http://localhost:4566/000000000000/jobs`,
+    /// `https://sqs.us-east-1.amazonaws.com/000000000000/jobs`, or just the path).
+    public init?(url: String, region: String) {
+        var rest = Substring(url)
+        if let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            guard let slash = rest.firstIndex(of: "/") else { return nil }
+            rest = rest[slash...]
+        }
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        let parts = rest.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        let account = parts[parts.count - 2]
+        guard account.count == 12, account.allSatisfy(\.isNumber) else { return nil }
+        self.init(account: String(account), region: region, name: String(parts[parts.count - 1]))
+    }
+}

@@ -1,0 +1,206 @@
+import DequeModule
+import Foundation
+import HeapModule
+import OrderedCollections
+
+/// When a message is next due: ordered by time, then by arrival.
+struct ScheduleEntry: Comparable {
+    var visibleAt: Int64
+    var seq: Int64
+
+    static func < (lhs: ScheduleEntry, rhs: ScheduleEntry) -> Bool {
+        lhs.visibleAt != rhs.visibleAt ? lhs.visibleAt < rhs.visibleAt : lhs.seq < rhs.seq
+    }
+}
+
+/// A FIFO deduplication record: a later send with the same key within 5 minutes is accepted but not enqueued.
+public struct DeduplicationRecord: Sendable, Codable, Equatable {
+    public var messageId: String
+    public var sequenceNumber: String
+    public var expiresAt: Int64
+}
+
+/// Everything SQS knows about one queue, in memory. Only the engine actor touches it.
+///
+/// Standard queues keep one min-heap of (visibleAt, seq) over all messages, so a receive costs
+/// O(k log n) whatever the backlog; entries made stale by deletes and visibility changes are skipped
+/// when they surface. FIFO queues keep each message group's messages in order, and a group with a
+/// message in flight is passed over until that message is deleted or becomes visible again.
+final class QueueState {
+    let id: Int64
+    let key: QueueKey
+    var configuration: QueueConfiguration
+    var tags: [String: String]
+    var createdAt: Int64
+    var lastModifiedAt: Int64
+    var messages: [Int64: SQSMessage] = [:]
+    var deduplication: [String: DeduplicationRecord] = [:]
+    var lastSequenceNumber: Int64 = 0
+    var purgeAllowedAt: Int64 = 0
+
+    private var schedule = Heap<ScheduleEntry>()
+    private var groups: [String: Deque<Int64>] = [:]
+    private var groupOrder = OrderedSet<String>()
+
+    init(id: Int64, key: QueueKey, configuration: QueueConfiguration, tags: [String: String], createdAt: Int64) {
+        self.id = id
+        self.key = key
+        self.configuration = configuration
+        self.tags = tags
+        self.createdAt = createdAt
+        self.lastModifiedAt = createdAt
+    }
+
+    var isFIFO: Bool { configuration.fifoQueue }
+
+    /// Adds a message (new, redriven, or loaded from storage).
+    func insert(_ message: SQSMessage) {
+        messages[message.seq] = message
+        if let group = message.messageGroupId, isFIFO {
+            groups[group, default: Deque()].append(message.seq)
+            groupOrder.append(group)
+        } else {
+            schedule.insert(ScheduleEntry(visibleAt: message.visibleAt, seq: message.seq))
+        }
+    }
+
+    /// Rebuilds group order after loading, since storage returns messages by seq, not in group order.
+    func sortGroupsAfterLoad() {
+        for (group, seqs) in groups { groups[group] = Deque(seqs.sorted()) }
+        let heads = groupOrder.compactMap { group in groups[group]?.first.map { (group, $0) } }
+        groupOrder = OrderedSet(heads.sorted { $0.1 < $1.1 }.map(\.0))
+    }
+
+    @discardableResult
+    func remove(_ seq: Int64) -> SQSMessage? {
+        guard let message = messages.removeValue(forKey: seq) else { return nil }
+        if let group = message.messageGroupId, isFIFO, var members = groups[group] {
+            if members.first == seq {
+                members.removeFirst()
+            } else if let index = members.firstIndex(of: seq) {
+                members.remove(at: index)
+            }
+            if members.isEmpty {
+                groups[group] = nil
+                groupOrder.remove(group)
+            } else {
+                groups[group] = members
+            }
+        }
+        return message
+    }
+
+    func removeAll() -> [Int64] {
+        let all = Array(messages.keys)
+        messages.removeAll()
+        schedule = Heap()
+        groups.removeAll()
+        groupOrder.removeAll()
+        return all
+    }
+
+    /// Changes when a message is next visible.
+    func setVisibleAt(_ seq: Int64, _ visibleAt: Int64) {
+        guard messages[seq] != nil else { return }
+        messages[seq]?.visibleAt = visibleAt
+        if !isFIFO { schedule.insert(ScheduleEntry(visibleAt: visibleAt, seq: seq)) }
+    }
+
+    func isExpired(_ message: SQSMessage, now: Int64) -> Bool {
+        message.sentAt + Int64(configuration.messageRetentionPeriod) * 1000 <= now
+    }
+
+    /// The next messages that may be received now, oldest first, at most `limit`.
+    /// Expired messages met on the way are removed and reported.
+    func takeReceivable(limit: Int, now: Int64) -> (messages: [Int64], expired: [Int64]) {
+        isFIFO ? takeReceivableFIFO(limit: limit, now: now) : takeReceivableStandard(limit: limit, now: now)
+    }
+
+    private func takeReceivableStandard(limit: Int, now: Int64) -> (messages: [Int64], expired: [Int64]) {
+        var taken: [Int64] = []
+        var expired: [Int64] = []
+        var seen = Set<Int64>()
+        while taken.count < limit, let top = schedule.min, top.visibleAt <= now {
+            schedule.removeMin()
+            guard let message = messages[top.seq], message.visibleAt == top.visibleAt, seen.insert(top.seq).inserted
+            else { continue }
+            if isExpired(message, now: now) {
+                remove(top.seq)
+                expired.append(top.seq)
+                continue
+            }
+            taken.append(top.seq)
+        }
+        return (taken, expired)
+    }
+
+    private func takeReceivableFIFO(limit: Int, now: Int64) -> (messages: [Int64], expired: [Int64]) {
+        var taken: [Int64] = []
+        var expired: [Int64] = []
+        for group in groupOrder {
+            guard taken.count < limit, let members = groups[group] else { break }
+            for seq in members {
+                guard taken.count < limit, let message = messages[seq] else { break }
+                if message.visibleAt > now { break }  // in flight or delayed: the rest of the group waits
+                if isExpired(message, now: now) {
+                    expired.append(seq)
+                    continue
+                }
+                taken.append(seq)
+            }
+        }
+        for seq in expired { remove(seq) }
+        return (taken, expired)
+    }
+
+    /// The earliest future moment a message may become receivable, for long polls to wake at.
+    func nextVisibleAt(after now: Int64) -> Int64? {
+        if isFIFO {
+            var earliest: Int64?
+            for group in groupOrder {
+                guard let head = groups[group]?.first, let message = messages[head], message.visibleAt > now else {
+                    continue
+                }
+                earliest = min(earliest ?? message.visibleAt, message.visibleAt)
+            }
+            return earliest
+        }
+        while let top = schedule.min {
+            if let message = messages[top.seq], message.visibleAt == top.visibleAt {
+                return top.visibleAt > now ? top.visibleAt : now
+            }
+            schedule.removeMin()
+        }
+        return nil
+    }
+
+    /// ApproximateNumberOfMessages, ...NotVisible and ...Delayed.
+    func counts(now: Int64) -> (visible: Int, notVisible: Int, delayed: Int) {
+        var visible = 0
+        var notVisible = 0
+        var delayed = 0
+        for message in messages.values {
+            if message.visibleAt <= now {
+                visible += 1
+            } else if message.receiptToken != nil {
+                notVisible += 1
+            } else {
+                delayed += 1
+            }
+        }
+        return (visible, notVisible, delayed)
+    }
+
+    /// The next FIFO sequence number: 20 digits, increasing within the queue.
+    func nextSequenceNumber(now: Int64) -> String {
+        lastSequenceNumber = max(lastSequenceNumber + 1, now * 1_000_000)
+        let digits = String(lastSequenceNumber)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+
+    func pruneDeduplication(now: Int64) {
+        if deduplication.count > 1000 || Int.random(in: 0..<64) == 0 {
+            deduplication = deduplication.filter { $0.value.expiresAt > now }
+        }
+    }
+}

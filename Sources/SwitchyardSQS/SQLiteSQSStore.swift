@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+
+/// SQS state in the embedded SQLite database, written through its group-committing writer.
+public struct SQLiteSQSStore: SQSStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    /// The schema, versioned; registered on the database's migrator at start-up.
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("sqs-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sqs_queue (
+                        id INTEGER PRIMARY KEY,
+                        record BLOB NOT NULL
+                    );
+                    CREATE TABLE sqs_message (
+                        seq INTEGER PRIMARY KEY,
+                        queue_id INTEGER NOT NULL,
+                        message_id TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        attributes BLOB,
+                        system_attributes BLOB,
+                        md5_body TEXT NOT NULL,
+                        md5_attributes TEXT,
+                        md5_system_attributes TEXT,
+                        sent_at INTEGER NOT NULL,
+                        sender_id TEXT NOT NULL,
+                        group_id TEXT,
+                        deduplication_id TEXT,
+                        sequence_number TEXT,
+                        dead_letter_source_arn TEXT,
+                        visible_at INTEGER NOT NULL,
+                        receive_count INTEGER NOT NULL,
+                        first_receive_at INTEGER,
+                        receipt_token TEXT
+                    );
+                    CREATE INDEX sqs_message_queue ON sqs_message(queue_id);
+                    CREATE TABLE sqs_deduplication (
+                        queue_id INTEGER NOT NULL,
+                        key TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        sequence_number TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (queue_id, key)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+    }
+
+    public func load() throws -> SQSSnapshot {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            var snapshot = SQSSnapshot()
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM sqs_queue") {
+                let data: Data = row[0]
+                snapshot.queues.append(try decoder.decode(QueueRecord.self, from: data))
+            }
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT seq, queue_id, message_id, body, attributes, system_attributes, md5_body, md5_attributes,
+                           md5_system_attributes, sent_at, sender_id, group_id, deduplication_id, sequence_number,
+                           dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token
+                    FROM sqs_message ORDER BY seq
+                    """)
+            while let row = try rows.next() {
+                let attributes: Data? = row[4]
+                let systemAttributes: Data? = row[5]
+                let message = SQSMessage(
+                    seq: row[0], messageId: row[2], body: row[3],
+                    attributes: try attributes.map { try decoder.decode([String: MessageAttribute].self, from: $0) } ?? [:],
+                    systemAttributes: try systemAttributes.map { try decoder.decode([String: MessageAttribute].self, from: $0) } ?? [:],
+                    md5OfBody: row[6], md5OfMessageAttributes: row[7], md5OfMessageSystemAttributes: row[8],
+                    sentAt: row[9], senderId: row[10], messageGroupId: row[11], messageDeduplicationId: row[12],
+                    sequenceNumber: row[13], deadLetterQueueSourceArn: row[14], visibleAt: row[15],
+                    receiveCount: row[16], firstReceiveAt: row[17], receiptToken: row[18])
+                snapshot.messages.append((row[1], message))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication") {
+                snapshot.deduplication.append(
+                    (row[0], row[1], DeduplicationRecord(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4])))
+            }
+            return snapshot
+        }
+    }
+
+    public func submit(_ changes: [SQSChange]) -> CommitTicket {
+        database.submit { db in
+            for change in changes { try Self.apply(change, db) }
+        }
+    }
+
+    public func wipe() -> CommitTicket {
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM sqs_message; DELETE FROM sqs_queue; DELETE FROM sqs_deduplication")
+        }
+    }
+
+    static func apply(_ change: SQSChange, _ db: Database) throws {
+        switch change {
+        case .putQueue(let record):
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO sqs_queue (id, record) VALUES (?, ?)")
+                .execute(arguments: [record.id, try JSONEncoder().encode(record)])
+        case .deleteQueue(let queueId):
+            try db.cachedStatement(sql: "DELETE FROM sqs_queue WHERE id = ?").execute(arguments: [queueId])
+            try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
+            try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ?").execute(arguments: [queueId])
+        case .putMessage(let queueId, let message):
+            let encoder = JSONEncoder()
+            let attributes = message.attributes.isEmpty ? nil : try encoder.encode(message.attributes)
+            let systemAttributes = message.systemAttributes.isEmpty ? nil : try encoder.encode(message.systemAttributes)
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO sqs_message (seq, queue_id, message_id, body, attributes, system_attributes,
+                        md5_body, md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
+                        sequence_number, dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                message.seq, queueId, message.messageId, message.body, attributes, systemAttributes,
+                message.md5OfBody, message.md5OfMessageAttributes, message.md5OfMessageSystemAttributes,
+                message.sentAt, message.senderId, message.messageGroupId, message.messageDeduplicationId,
+                message.sequenceNumber, message.deadLetterQueueSourceArn, message.visibleAt, message.receiveCount,
+                message.firstReceiveAt, message.receiptToken,
+            ])
+        case .updateDelivery(let seq, let visibleAt, let receiveCount, let firstReceiveAt, let receiptToken):
+            try db.cachedStatement(
+                sql: "UPDATE sqs_message SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt_token = ? WHERE seq = ?"
+            ).execute(arguments: [visibleAt, receiveCount, firstReceiveAt, receiptToken, seq])
+        case .deleteMessages(let seqs):
+            let statement = try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE seq = ?")
+            for seq in seqs { try statement.execute(arguments: [seq]) }
+        case .purgeQueue(let queueId):
+            try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
+        case .putDeduplication(let queueId, let key, let record):
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [queueId, key, record.messageId, record.sequenceNumber, record.expiresAt])
+            try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_at < ?")
+                .execute(arguments: [queueId, record.expiresAt - 300_000])
+        }
+    }
+}

@@ -1,0 +1,332 @@
+import Crypto
+import Foundation
+import SwitchyardCore
+import SwitchyardWire
+
+/// A message as a sender hands it over.
+public struct OutgoingMessage: Sendable {
+    public var body: String
+    public var delaySeconds: Int?
+    public var attributes: [String: MessageAttribute]
+    public var systemAttributes: [String: MessageAttribute]
+    public var messageGroupId: String?
+    public var messageDeduplicationId: String?
+
+    public init(
+        body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttribute] = [:],
+        systemAttributes: [String: MessageAttribute] = [:], messageGroupId: String? = nil,
+        messageDeduplicationId: String? = nil
+    ) {
+        self.body = body
+        self.delaySeconds = delaySeconds
+        self.attributes = attributes
+        self.systemAttributes = systemAttributes
+        self.messageGroupId = messageGroupId
+        self.messageDeduplicationId = messageDeduplicationId
+    }
+}
+
+/// What SendMessage answers for one accepted message.
+public struct SendResult: Sendable, Equatable {
+    public var messageId: String
+    public var md5OfBody: String
+    public var md5OfMessageAttributes: String?
+    public var md5OfMessageSystemAttributes: String?
+    public var sequenceNumber: String?
+}
+
+/// How a ReceiveMessage call wants its messages.
+public struct ReceiveRequest: Sendable {
+    public var maxMessages: Int
+    public var visibilityTimeout: Int?
+    public var waitSeconds: Int?
+    public var attemptId: String?
+
+    public init(maxMessages: Int = 1, visibilityTimeout: Int? = nil, waitSeconds: Int? = nil, attemptId: String? = nil) {
+        self.maxMessages = maxMessages
+        self.visibilityTimeout = visibilityTimeout
+        self.waitSeconds = waitSeconds
+        self.attemptId = attemptId
+    }
+}
+
+/// One received message with the receipt handle of this receive.
+public struct ReceivedMessage: Sendable {
+    public var message: SQSMessage
+    public var receiptHandle: String
+}
+
+/// A FIFO ReceiveRequestAttemptId remembered for 5 minutes, so that a retried receive returns the same messages.
+struct ReceiveAttempt {
+    var queueId: Int64
+    var handles: [(seq: Int64, token: String)]
+    var expiresAt: Int64
+}
+
+extension SQSEngine {
+    /// Sends messages (one for SendMessage, up to ten for SendMessageBatch). Entries fail one by one;
+    /// a missing queue fails the whole call.
+    public func send(_ key: QueueKey, _ entries: [OutgoingMessage], senderId: String) throws
+        -> ([Result<SendResult, AWSError>], CommitTicket)
+    {
+        let queue = try queue(key)
+        let now = clock.nowMillis()
+        var changes: [SQSChange] = []
+        var results: [Result<SendResult, AWSError>] = []
+        var becameVisible = 0
+        for entry in entries {
+            do {
+                let (result, visible) = try accept(entry, into: queue, senderId: senderId, now: now, changes: &changes)
+                if visible { becameVisible += 1 }
+                results.append(.success(result))
+            } catch let error as AWSError {
+                results.append(.failure(error))
+            }
+        }
+        if becameVisible > 0 { wake(queue.id, count: becameVisible) }
+        return (results, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
+    }
+
+    private func accept(
+        _ entry: OutgoingMessage, into queue: QueueState, senderId: String, now: Int64, changes: inout [SQSChange]
+    ) throws -> (SendResult, Bool) {
+        try MessageValidation.validateBody(entry.body)
+        try MessageValidation.validateAttributes(entry.attributes)
+        try MessageValidation.validateSystemAttributes(entry.systemAttributes)
+        let size = entry.body.utf8.count + entry.attributes.reduce(0) { $0 + $1.value.size(name: $1.key) }
+        let limit = queue.configuration.maximumMessageSize
+        if size > limit {
+            throw AWSError.invalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes.")
+        }
+        if let delay = entry.delaySeconds {
+            if queue.isFIFO {
+                throw SQSErrors.invalidParameter(
+                    "DelaySeconds", value: String(delay),
+                    reason: "The request include parameter that is not valid for this queue type")
+            }
+            guard (0...900).contains(delay) else {
+                throw SQSErrors.invalidParameter(
+                    "DelaySeconds", value: String(delay), reason: "DelaySeconds must be >= 0 and <= 900")
+            }
+        }
+        var deduplicationKey: String?
+        var deduplicationId: String?
+        if queue.isFIFO {
+            guard let group = entry.messageGroupId else { throw AWSError.missingParameter("MessageGroupId") }
+            try MessageValidation.validateFIFOToken(group, parameter: "MessageGroupId")
+            if let explicit = entry.messageDeduplicationId {
+                try MessageValidation.validateFIFOToken(explicit, parameter: "MessageDeduplicationId")
+                deduplicationId = explicit
+            } else if queue.configuration.contentBasedDeduplication {
+                deduplicationId = SHA256.hash(data: Array(entry.body.utf8)).map { String(format: "%02x", $0) }.joined()
+            } else {
+                throw AWSError.invalidParameterValue(
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+            }
+            if let deduplicationId {
+                deduplicationKey =
+                    queue.configuration.deduplicationScope == "messageGroup" ? "\(group)\u{1}\(deduplicationId)" : deduplicationId
+            }
+        } else {
+            if entry.messageDeduplicationId != nil {
+                throw SQSErrors.invalidParameter(
+                    "MessageDeduplicationId", value: entry.messageDeduplicationId ?? "",
+                    reason: "The request include parameter that is not valid for this queue type")
+            }
+            if let group = entry.messageGroupId {
+                try MessageValidation.validateFIFOToken(group, parameter: "MessageGroupId")
+            }
+        }
+        let md5OfBody = MessageDigest.md5OfBody(entry.body)
+        let md5OfAttributes = MessageDigest.md5OfAttributes(entry.attributes)
+        let md5OfSystem = MessageDigest.md5OfAttributes(entry.systemAttributes)
+        queue.pruneDeduplication(now: now)
+        if let deduplicationKey, let previous = queue.deduplication[deduplicationKey], previous.expiresAt > now {
+            // Accepted but not enqueued again: the answer names the message already sent.
+            return (
+                SendResult(
+                    messageId: previous.messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+                    md5OfMessageSystemAttributes: md5OfSystem, sequenceNumber: previous.sequenceNumber), false
+            )
+        }
+        let delay = entry.delaySeconds ?? queue.configuration.delaySeconds
+        let sequenceNumber = queue.isFIFO ? queue.nextSequenceNumber(now: now) : nil
+        let message = SQSMessage(
+            seq: nextSeq, messageId: UUID().uuidString.lowercased(), body: entry.body, attributes: entry.attributes,
+            systemAttributes: entry.systemAttributes, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+            md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
+            messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber,
+            deadLetterQueueSourceArn: nil, visibleAt: now + Int64(delay) * 1000, receiveCount: 0, firstReceiveAt: nil,
+            receiptToken: nil)
+        nextSeq += 1
+        queue.insert(message)
+        changes.append(.putMessage(queueId: queue.id, message))
+        if let deduplicationKey, let sequenceNumber {
+            let remembered = DeduplicationRecord(
+                messageId: message.messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
+            queue.deduplication[deduplicationKey] = remembered
+            changes.append(.putDeduplication(queueId: queue.id, key: deduplicationKey, remembered))
+            changes.append(.putQueue(record(of: queue)))
+        }
+        return (
+            SendResult(
+                messageId: message.messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+                md5OfMessageSystemAttributes: md5OfSystem, sequenceNumber: sequenceNumber), delay == 0
+        )
+    }
+
+    /// Receives up to `maxMessages`, long-polling up to `waitSeconds` (or the queue's
+    /// ReceiveMessageWaitTimeSeconds) until at least one message is available.
+    public func receive(_ key: QueueKey, _ request: ReceiveRequest) async throws -> ([ReceivedMessage], CommitTicket) {
+        let queue = try queue(key)
+        let wait = request.waitSeconds ?? queue.configuration.receiveMessageWaitTimeSeconds
+        let deadline = clock.nowMillis() + Int64(wait) * 1000
+        while true {
+            guard queues[key] === queue else { throw SQSErrors.queueDoesNotExist() }
+            let (received, ticket) = receiveNow(queue, request)
+            let now = clock.nowMillis()
+            if !received.isEmpty || now >= deadline {
+                if !received.isEmpty, queue.nextVisibleAt(after: now).map({ $0 <= now }) == true {
+                    wake(queue.id, count: 1)  // more remain: let another waiting receiver have them
+                }
+                return (received, ticket)
+            }
+            let wakeAt = min(deadline, queue.nextVisibleAt(after: now) ?? deadline)
+            await waitForMessages(queueId: queue.id, untilMillis: wakeAt)
+        }
+    }
+
+    private func receiveNow(_ queue: QueueState, _ request: ReceiveRequest) -> ([ReceivedMessage], CommitTicket) {
+        let now = clock.nowMillis()
+        if let attemptId = request.attemptId, queue.isFIFO, let repeated = repeatAttempt(attemptId, queue: queue, now: now) {
+            return (repeated, .alreadyCommitted)
+        }
+        let visibility = Int64(request.visibilityTimeout ?? queue.configuration.visibilityTimeout) * 1000
+        let (taken, expired) = queue.takeReceivable(limit: request.maxMessages, now: now)
+        var changes: [SQSChange] = []
+        if !expired.isEmpty { changes.append(.deleteMessages(expired)) }
+        var received: [ReceivedMessage] = []
+        let deadLetterQueue = queue.configuration.redrivePolicy.flatMap { QueueKey(arn: $0.deadLetterTargetArn) }.flatMap { queues[$0] }
+        for seq in taken {
+            guard var message = queue.messages[seq] else { continue }
+            if let policy = queue.configuration.redrivePolicy, let deadLetterQueue, message.receiveCount >= policy.maxReceiveCount {
+                queue.remove(seq)
+                message.deadLetterQueueSourceArn = queue.key.arn
+                message.receiveCount = 0
+                message.firstReceiveAt = nil
+                message.receiptToken = nil
+                message.visibleAt = now
+                deadLetterQueue.insert(message)
+                changes.append(.putMessage(queueId: deadLetterQueue.id, message))
+                wake(deadLetterQueue.id, count: 1)
+                continue
+            }
+            message.receiveCount += 1
+            message.firstReceiveAt = message.firstReceiveAt ?? now
+            message.receiptToken = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            message.visibleAt = now + visibility
+            queue.messages[seq] = message
+            queue.setVisibleAt(seq, message.visibleAt)
+            changes.append(
+                .updateDelivery(
+                    seq: seq, visibleAt: message.visibleAt, receiveCount: message.receiveCount,
+                    firstReceiveAt: message.firstReceiveAt, receiptToken: message.receiptToken))
+            let handle = ReceiptHandle(queueId: queue.id, seq: seq, token: message.receiptToken ?? "")
+            received.append(ReceivedMessage(message: message, receiptHandle: handle.encoded))
+        }
+        if let attemptId = request.attemptId, queue.isFIFO, !received.isEmpty {
+            receiveAttempts[attemptId] = ReceiveAttempt(
+                queueId: queue.id, handles: received.map { ($0.message.seq, $0.message.receiptToken ?? "") },
+                expiresAt: now + 300_000)
+        }
+        return (received, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
+    }
+
+    /// The messages of an earlier receive with the same attempt id, if they are all still in flight under it.
+    private func repeatAttempt(_ attemptId: String, queue: QueueState, now: Int64) -> [ReceivedMessage]? {
+        guard let attempt = receiveAttempts[attemptId] else { return nil }
+        guard attempt.queueId == queue.id, attempt.expiresAt > now else {
+            receiveAttempts[attemptId] = nil
+            return nil
+        }
+        var repeated: [ReceivedMessage] = []
+        for (seq, token) in attempt.handles {
+            guard let message = queue.messages[seq], message.receiptToken == token, message.isInFlight(now: now) else {
+                receiveAttempts[attemptId] = nil
+                return nil
+            }
+            repeated.append(ReceivedMessage(message: message, receiptHandle: ReceiptHandle(queueId: queue.id, seq: seq, token: token).encoded))
+        }
+        return repeated
+    }
+
+    /// Deletes messages by receipt handle. A handle of an earlier receive, or of a message already
+    /// deleted, succeeds without deleting anything, as SQS documents.
+    public func delete(_ key: QueueKey, receiptHandles: [String]) throws -> ([Result<Void, AWSError>], CommitTicket) {
+        let queue = try queue(key)
+        var results: [Result<Void, AWSError>] = []
+        var deleted: [Int64] = []
+        for text in receiptHandles {
+            guard let handle = ReceiptHandle(text), handle.queueId == queue.id else {
+                results.append(.failure(SQSErrors.receiptHandleInvalid(text)))
+                continue
+            }
+            if let message = queue.messages[handle.seq], message.receiptToken == handle.token {
+                queue.remove(handle.seq)
+                deleted.append(handle.seq)
+                if queue.isFIFO, let group = message.messageGroupId, queue.messages.values.contains(where: { $0.messageGroupId == group && $0.visibleAt <= clock.nowMillis() }) {
+                    wake(queue.id, count: 1)
+                }
+            }
+            results.append(.success(()))
+        }
+        return (results, deleted.isEmpty ? .alreadyCommitted : store.submit([.deleteMessages(deleted)]))
+    }
+
+    /// Changes the visibility timeout of received messages.
+    public func changeVisibility(_ key: QueueKey, _ entries: [(receiptHandle: String, timeout: Int)]) throws
+        -> ([Result<Void, AWSError>], CommitTicket)
+    {
+        let queue = try queue(key)
+        let now = clock.nowMillis()
+        var results: [Result<Void, AWSError>] = []
+        var changes: [SQSChange] = []
+        var becameVisible = 0
+        for (text, timeout) in entries {
+            guard let handle = ReceiptHandle(text), handle.queueId == queue.id else {
+                results.append(.failure(SQSErrors.receiptHandleInvalid(text)))
+                continue
+            }
+            guard (0...43_200).contains(timeout) else {
+                results.append(
+                    .failure(
+                        SQSErrors.invalidParameter(
+                            "VisibilityTimeout", value: String(timeout),
+                            reason: "VisibilityTimeout must be an integer between 0 and 43200")))
+                continue
+            }
+            guard let message = queue.messages[handle.seq], message.receiptToken == handle.token else {
+                results.append(
+                    .failure(
+                        SQSErrors.invalidParameter(
+                            "ReceiptHandle", value: text,
+                            reason: "Message does not exist or is not available for visibility timeout change.")))
+                continue
+            }
+            guard message.isInFlight(now: now) else {
+                results.append(.failure(SQSErrors.messageNotInflight()))
+                continue
+            }
+            let visibleAt = now + Int64(timeout) * 1000
+            queue.setVisibleAt(handle.seq, visibleAt)
+            if timeout == 0 { becameVisible += 1 }
+            changes.append(
+                .updateDelivery(
+                    seq: handle.seq, visibleAt: visibleAt, receiveCount: message.receiveCount,
+                    firstReceiveAt: message.firstReceiveAt, receiptToken: message.receiptToken))
+            results.append(.success(()))
+        }
+        if becameVisible > 0 { wake(queue.id, count: becameVisible) }
+        return (results, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
+    }
+}

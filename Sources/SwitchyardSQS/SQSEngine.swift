@@ -1,0 +1,217 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardWire
+
+/// The SQS state machine: every queue and message of every account and region on this server.
+///
+/// One actor owns the working state, in memory, and turns each operation into storage changes. It
+/// submits those changes before returning, in the order it made them, and hands back the storage's
+/// ticket: callers await the ticket outside the actor, so that the actor keeps serving while the
+/// writer group-commits, and a response is sent only once its effects are durable.
+public actor SQSEngine {
+    let store: any SQSStore
+    let clock: any ServiceClock
+    var queues: [QueueKey: QueueState] = [:]
+    var queuesById: [Int64: QueueState] = [:]
+    var nextSeq: Int64 = 1
+    var nextQueueId: Int64 = 1
+    var waiters: [Int64: [Waiter]] = [:]
+    var nextWaiterId = 0
+    var receiveAttempts: [String: ReceiveAttempt] = [:]
+    var moveTasks: [MoveTask] = []
+
+    /// Loads everything the store holds.
+    public init(store: any SQSStore, clock: any ServiceClock = SystemClock()) throws {
+        self.store = store
+        self.clock = clock
+        let snapshot = try store.load()
+        for record in snapshot.queues {
+            let queue = QueueState(
+                id: record.id, key: record.key, configuration: record.configuration, tags: record.tags,
+                createdAt: record.createdAt)
+            queue.lastModifiedAt = record.lastModifiedAt
+            queue.lastSequenceNumber = record.lastSequenceNumber
+            queues[record.key] = queue
+            queuesById[record.id] = queue
+            nextQueueId = max(nextQueueId, record.id + 1)
+        }
+        for (queueId, message) in snapshot.messages {
+            nextSeq = max(nextSeq, message.seq + 1)
+            queuesById[queueId]?.insert(message)
+        }
+        for queue in queuesById.values where queue.isFIFO { queue.sortGroupsAfterLoad() }
+        for (queueId, key, record) in snapshot.deduplication {
+            queuesById[queueId]?.deduplication[key] = record
+        }
+    }
+
+    /// Number of queues and messages held, for the health endpoint.
+    public func statistics() -> (queues: Int, messages: Int) {
+        (queues.count, queues.values.reduce(0) { $0 + $1.messages.count })
+    }
+
+    func queue(_ key: QueueKey) throws -> QueueState {
+        guard let queue = queues[key] else { throw SQSErrors.queueDoesNotExist() }
+        return queue
+    }
+
+    func record(of queue: QueueState) -> QueueRecord {
+        QueueRecord(
+            id: queue.id, key: queue.key, configuration: queue.configuration, tags: queue.tags,
+            createdAt: queue.createdAt, lastModifiedAt: queue.lastModifiedAt,
+            lastSequenceNumber: queue.lastSequenceNumber)
+    }
+
+    var nowSeconds: Int64 { clock.nowMillis() / 1000 }
+
+    // MARK: Queues
+
+    /// Creates a queue, or confirms an existing one whose attributes match (CreateQueue is idempotent).
+    public func createQueue(_ key: QueueKey, attributes: [String: String], tags: [String: String]) throws -> CommitTicket {
+        var configuration = QueueConfiguration()
+        if key.isFIFO { configuration.fifoQueue = true }
+        if attributes["FifoQueue"]?.lowercased() == "true", !key.isFIFO {
+            throw SQSErrors.invalidParameter("The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+        }
+        try configuration.apply(attributes, fifo: key.isFIFO, creating: true)
+        if let existing = queues[key] {
+            for name in attributes.keys.sorted() where existing.configuration.value(of: name) != configuration.value(of: name) {
+                throw SQSErrors.queueNameExists(name)
+            }
+            return .alreadyCommitted
+        }
+        try validateRedriveTarget(configuration, for: key)
+        let now = nowSeconds
+        let queue = QueueState(id: nextQueueId, key: key, configuration: configuration, tags: tags, createdAt: now)
+        nextQueueId += 1
+        queues[key] = queue
+        queuesById[queue.id] = queue
+        return store.submit([.putQueue(record(of: queue))])
+    }
+
+    func validateRedriveTarget(_ configuration: QueueConfiguration, for key: QueueKey) throws {
+        guard let policy = configuration.redrivePolicy, let target = QueueKey(arn: policy.deadLetterTargetArn) else { return }
+        guard let deadLetterQueue = queues[target] else {
+            throw SQSErrors.invalidAttributeValue("RedrivePolicy", reason: "Dead letter target does not exist.")
+        }
+        if deadLetterQueue.isFIFO != key.isFIFO {
+            throw SQSErrors.invalidAttributeValue(
+                "RedrivePolicy", reason: "Dead-letter queue must be same type of queue as the source.")
+        }
+        if !deadLetterQueue.configuration.allowsRedrive(from: key) {
+            throw SQSErrors.invalidAttributeValue(
+                "RedrivePolicy", reason: "Queue \(key.arn) is not allowed to use \(target.arn) as a dead-letter queue.")
+        }
+    }
+
+    public func deleteQueue(_ key: QueueKey) throws -> CommitTicket {
+        let queue = try queue(key)
+        queues[key] = nil
+        queuesById[queue.id] = nil
+        wakeAll(queue.id)
+        return store.submit([.deleteQueue(queueId: queue.id)])
+    }
+
+    public func queueExists(_ key: QueueKey) -> Bool { queues[key] != nil }
+
+    /// Queues of an account and region whose names start with `prefix`, sorted by name.
+    public func listQueues(account: String, region: String, prefix: String?) -> [QueueKey] {
+        queues.keys.filter { $0.account == account && $0.region == region && $0.name.hasPrefix(prefix ?? "") }.sorted()
+    }
+
+    /// The requested attributes of a queue ("All" for every one).
+    public func attributes(of key: QueueKey, names: [String]) throws -> [String: String] {
+        let queue = try queue(key)
+        var wanted = Set<String>()
+        for name in names {
+            if name == "All" {
+                wanted.formUnion(QueueConfiguration.readable)
+            } else if QueueConfiguration.readable.contains(name) {
+                wanted.insert(name)
+            } else {
+                throw SQSErrors.invalidAttributeName(name)
+            }
+        }
+        let now = clock.nowMillis()
+        let counts = wanted.contains(where: { $0.hasPrefix("Approximate") }) ? queue.counts(now: now) : (0, 0, 0)
+        var result: [String: String] = [:]
+        for name in wanted {
+            switch name {
+            case "ApproximateNumberOfMessages": result[name] = String(counts.0)
+            case "ApproximateNumberOfMessagesNotVisible": result[name] = String(counts.1)
+            case "ApproximateNumberOfMessagesDelayed": result[name] = String(counts.2)
+            case "CreatedTimestamp": result[name] = String(queue.createdAt)
+            case "LastModifiedTimestamp": result[name] = String(queue.lastModifiedAt)
+            case "QueueArn": result[name] = key.arn
+            default: result[name] = queue.configuration.value(of: name)
+            }
+        }
+        return result
+    }
+
+    public func setAttributes(_ key: QueueKey, _ attributes: [String: String]) throws -> CommitTicket {
+        let queue = try queue(key)
+        var configuration = queue.configuration
+        try configuration.apply(attributes, fifo: queue.isFIFO, creating: false)
+        try validateRedriveTarget(configuration, for: key)
+        queue.configuration = configuration
+        queue.lastModifiedAt = nowSeconds
+        return store.submit([.putQueue(record(of: queue))])
+    }
+
+    public func tags(of key: QueueKey) throws -> [String: String] { try queue(key).tags }
+
+    public func tag(_ key: QueueKey, _ tags: [String: String]) throws -> CommitTicket {
+        let queue = try queue(key)
+        let merged = queue.tags.merging(tags) { $1 }
+        if merged.count > 50 {
+            throw SQSErrors.invalidParameter("Too many tags added for queue \(key.name).")
+        }
+        queue.tags = merged
+        return store.submit([.putQueue(record(of: queue))])
+    }
+
+    public func untag(_ key: QueueKey, _ tagKeys: [String]) throws -> CommitTicket {
+        let queue = try queue(key)
+        for tagKey in tagKeys { queue.tags[tagKey] = nil }
+        return store.submit([.putQueue(record(of: queue))])
+    }
+
+    /// Queues whose RedrivePolicy names this queue as their dead-letter queue.
+    public func deadLetterSources(of key: QueueKey) throws -> [QueueKey] {
+        _ = try queue(key)
+        return queues.values.filter { $0.configuration.redrivePolicy?.deadLetterTargetArn == key.arn }.map(\.key).sorted()
+    }
+
+    /// Replaces the queue's access policy (AddPermission and RemovePermission).
+    public func updatePolicy(_ key: QueueKey, _ transform: @Sendable (String?) throws -> String?) throws -> CommitTicket {
+        let queue = try queue(key)
+        queue.configuration.policy = try transform(queue.configuration.policy)
+        queue.lastModifiedAt = nowSeconds
+        return store.submit([.putQueue(record(of: queue))])
+    }
+
+    public func purge(_ key: QueueKey) throws -> CommitTicket {
+        let queue = try queue(key)
+        let now = clock.nowMillis()
+        guard now >= queue.purgeAllowedAt else {
+            throw AWSError(
+                "PurgeQueueInProgress", "Only one PurgeQueue operation on \(key.name) is allowed every 60 seconds.",
+                httpStatus: 403)
+        }
+        queue.purgeAllowedAt = now + 60_000
+        _ = queue.removeAll()
+        return store.submit([.purgeQueue(queueId: queue.id)])
+    }
+
+    /// Wipes every queue of every account (the reset endpoints).
+    public func reset() -> CommitTicket {
+        for queue in queuesById.values { wakeAll(queue.id) }
+        queues.removeAll()
+        queuesById.removeAll()
+        receiveAttempts.removeAll()
+        for task in moveTasks { task.cancelled = true }
+        moveTasks.removeAll()
+        return store.wipe()
+    }
+}

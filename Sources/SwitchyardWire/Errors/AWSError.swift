@@ -1,0 +1,49 @@
+/// An error answered to the client in the shape AWS uses for the service and protocol.
+///
+/// `code` is either the name of a modelled exception shape (e.g. "QueueDoesNotExist"), whose model
+/// entry supplies the query code and HTTP status, or a common AWS error code (e.g. "MissingParameter").
+public struct AWSError: Error, Sendable, Equatable {
+    public var code: String
+    public var message: String?
+    public var httpStatus: Int
+    public var senderFault: Bool
+
+    public init(_ code: String, _ message: String? = nil, httpStatus: Int = 400, senderFault: Bool = true) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.senderFault = senderFault
+    }
+
+    /// A required parameter is absent.
+    public static func missingParameter(_ name: String) -> AWSError {
+        AWSError("MissingParameter", "The request must contain the parameter \(name).")
+    }
+
+    /// A parameter has a value outside what the service accepts.
+    public static func invalidParameterValue(_ message: String) -> AWSError {
+        AWSError("InvalidParameterValue", message)
+    }
+
+    /// The body could not be read as the protocol's format.
+    public static func serialization(_ message: String) -> AWSError {
+        AWSError("SerializationException", message)
+    }
+
+    /// The operation named by the request does not exist.
+    public static func invalidAction(_ action: String) -> AWSError {
+        AWSError("InvalidAction", "The action \(action) is not valid for this web service.")
+    }
+
+    /// An operation that exists in the model but that Switchyard does not implement yet.
+    public static func notImplemented(_ service: String, _ operation: String) -> AWSError {
+        AWSError(
+            "NotImplemented", "\(service) \(operation) is not implemented by Switchyard yet.",
+            httpStatus: 501, senderFault: false)
+    }
+
+    /// An unexpected failure inside the server.
+    public static func internalFailure(_ message: String = "The request processing has failed because of an unknown error, exception or failure.") -> AWSError {
+        AWSError("InternalFailure", message, httpStatus: 500, senderFault: false)
+    }
+}

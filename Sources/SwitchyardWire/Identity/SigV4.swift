@@ -1,0 +1,176 @@
+import Crypto
+import Foundation
+
+/// What a SigV4-signed request says about its signer, read from the Authorization header or from the
+/// query string of a presigned URL.
+public struct SigV4Credential: Sendable, Equatable {
+    public var accessKeyId: String
+    /// yyyyMMdd from the credential scope.
+    public var date: String
+    public var region: String
+    public var service: String
+    public var signedHeaders: [String]
+    public var signature: String
+    /// `X-Amz-Date` (yyyyMMdd'T'HHmmss'Z').
+    public var amzDate: String?
+    public var presigned: Bool
+
+    public var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
+}
+
+/// Reads and verifies AWS Signature Version 4.
+public enum SigV4 {
+    public static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// Parses the credential of a request; nil when the request carries no SigV4 signature at all.
+    /// Throws `IncompleteSignature` when it carries a malformed one.
+    public static func credential(of request: WireRequest) throws -> SigV4Credential? {
+        if let authorization = request.header("authorization") {
+            return try parseAuthorization(authorization, amzDate: request.header("x-amz-date"))
+        }
+        guard let query = request.query, query.contains("X-Amz-Credential") else { return nil }
+        var fields: [String: String] = [:]
+        for (name, value) in FormParameters.decode(Array(query.utf8)) { fields[name] = value }
+        guard fields["X-Amz-Algorithm"] == algorithm, let credential = fields["X-Amz-Credential"],
+            let signature = fields["X-Amz-Signature"], let signedHeaders = fields["X-Amz-SignedHeaders"]
+        else {
+            throw incomplete("AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders' and 'X-Amz-Date'.")
+        }
+        var parsed = try parseScope(credential)
+        parsed.signedHeaders = signedHeaders.split(separator: ";").map(String.init)
+        parsed.signature = signature
+        parsed.amzDate = fields["X-Amz-Date"]
+        parsed.presigned = true
+        return parsed
+    }
+
+    static func parseAuthorization(_ header: String, amzDate: String?) throws -> SigV4Credential {
+        guard header.hasPrefix(algorithm + " ") else {
+            throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        var fields: [String: String] = [:]
+        for part in header.dropFirst(algorithm.count + 1).split(separator: ",") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let equals = trimmed.firstIndex(of: "=") else { continue }
+            fields[String(trimmed[..<equals])] = String(trimmed[trimmed.index(after: equals)...])
+        }
+        var missing: [String] = []
+        for name in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
+            missing.append("Authorization header requires '\(name)' parameter.")
+        }
+        if amzDate == nil { missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.") }
+        if !missing.isEmpty || fields["Credential"] == nil {
+            throw incomplete(missing.joined(separator: " ") + " Authorization=\(header)")
+        }
+        var parsed = try parseScope(fields["Credential"] ?? "")
+        parsed.signedHeaders = (fields["SignedHeaders"] ?? "").split(separator: ";").map(String.init)
+        parsed.signature = fields["Signature"] ?? ""
+        parsed.amzDate = amzDate
+        return parsed
+    }
+
+    static func parseScope(_ credential: String) throws -> SigV4Credential {
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty else {
+            throw incomplete("Credential should be scoped to a valid region, not '\(parts.count > 2 ? parts[2] : "")'. ")
+        }
+        return SigV4Credential(
+            accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3], signedHeaders: [],
+            signature: "", amzDate: nil, presigned: false)
+    }
+
+    static func incomplete(_ message: String) -> AWSError {
+        AWSError("IncompleteSignature", message, httpStatus: 403)
+    }
+
+    /// Checks the signature of `request` against `secretKey`; throws `SignatureDoesNotMatch` if it differs.
+    public static func verify(_ request: WireRequest, credential: SigV4Credential, secretKey: String) throws {
+        let expected = signature(for: request, credential: credential, secretKey: secretKey)
+        guard expected == credential.signature else {
+            throw AWSError(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                httpStatus: 403)
+        }
+    }
+
+    /// The hex signature AWS would compute for the request.
+    public static func signature(for request: WireRequest, credential: SigV4Credential, secretKey: String) -> String {
+        let canonical = canonicalRequest(request, credential: credential)
+        let stringToSign = [
+            algorithm, credential.amzDate ?? "", credential.scope, hex(SHA256.hash(data: Array(canonical.utf8))),
+        ].joined(separator: "\n")
+        var key = SymmetricKey(data: Array("AWS4\(secretKey)".utf8))
+        for part in [credential.date, credential.region, credential.service, "aws4_request"] {
+            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+        }
+        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+    }
+
+    static func canonicalRequest(_ request: WireRequest, credential: SigV4Credential) -> String {
+        var queryPairs: [(String, String)] = []
+        if let query = request.query {
+            for (name, value) in FormParameters.decodeStrict(Array(query.utf8))
+            where !(credential.presigned && name == "X-Amz-Signature") {
+                queryPairs.append((uriEncode(name), uriEncode(value)))
+            }
+        }
+        queryPairs.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        let canonicalQuery = queryPairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let headers = credential.signedHeaders.map { name -> String in
+            let value = request.header(name) ?? ""
+            let collapsed = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            return "\(name):\(collapsed)\n"
+        }.joined()
+        let payloadHash: String
+        if let declared = request.header("x-amz-content-sha256") {
+            payloadHash = declared
+        } else if credential.presigned {
+            payloadHash = "UNSIGNED-PAYLOAD"
+        } else {
+            payloadHash = hex(SHA256.hash(data: request.body))
+        }
+        let path = request.path.isEmpty ? "/" : request.path
+        return [
+            request.method, uriEncode(path, keepSlash: true), canonicalQuery, headers,
+            credential.signedHeaders.joined(separator: ";"), payloadHash,
+        ].joined(separator: "\n")
+    }
+
+    /// RFC 3986 encoding as SigV4 defines it: unreserved characters stay, everything else is %XX.
+    static func uriEncode(_ text: String, keepSlash: Bool = false) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepSlash:
+                out.append("/")
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension FormParameters {
+    /// Like `decode`, but '+' stays a plus sign, as SigV4's canonical query string requires.
+    static func decodeStrict(_ bytes: [UInt8]) -> [(String, String)] {
+        let protected = bytes.flatMap { $0 == UInt8(ascii: "+") ? Array("%2B".utf8) : [$0] }
+        return decode(protected)
+    }
+}

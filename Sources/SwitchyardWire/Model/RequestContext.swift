@@ -1,0 +1,29 @@
+import Foundation
+
+/// What a service knows about the request it is serving, apart from its input.
+public struct RequestContext: Sendable {
+    /// The 12-digit account the caller acts in.
+    public let account: String
+    /// The region from the SigV4 credential scope, or the server's default.
+    public let region: String
+    /// The Host header as the client sent it (e.g. "localhost:4566"), for URLs the service hands out.
+    public let host: String
+    /// The access key id of the caller, when the request was signed.
+    public let accessKeyId: String?
+    /// A unique id for the request, echoed in responses.
+    public let requestId: String
+    /// The protocol the request came in, for services whose behaviour differs slightly by protocol.
+    public let wireProtocol: WireProtocol
+
+    public init(
+        account: String, region: String, host: String, accessKeyId: String? = nil,
+        requestId: String = UUID().uuidString.lowercased(), wireProtocol: WireProtocol = .awsJson1_0
+    ) {
+        self.account = account
+        self.region = region
+        self.host = host
+        self.accessKeyId = accessKeyId
+        self.requestId = requestId
+        self.wireProtocol = wireProtocol
+    }
+}

@@ -1,0 +1,110 @@
+/// The kind of a shape in an AWS service model.
+public enum ShapeKind: String, Sendable {
+    case structure, list, map, string, integer, long, boolean, double, float, blob, timestamp
+}
+
+/// A reference from a structure, list or map to the shape of one of its parts, with its serialization traits.
+public struct MemberRef: Sendable {
+    /// The member's name in the model (the JSON key, and the query/XML name unless `locationName` is set).
+    public let name: String
+    /// Index of the target shape in `ServiceModel.shapes`.
+    public let target: Int
+    /// The name this part is serialized under in query and XML protocols.
+    public let locationName: String?
+    /// Whether a list or map member is serialized flattened (member-level override).
+    public let flattened: Bool
+    /// Where a member lives in REST protocols: header, headers, uri, querystring, statusCode.
+    public let location: String?
+    public let xmlAttribute: Bool
+    public let idempotencyToken: Bool
+    public let jsonValue: Bool
+
+    public init(
+        name: String, target: Int, locationName: String? = nil, flattened: Bool = false,
+        location: String? = nil, xmlAttribute: Bool = false, idempotencyToken: Bool = false,
+        jsonValue: Bool = false
+    ) {
+        self.name = name
+        self.target = target
+        self.locationName = locationName
+        self.flattened = flattened
+        self.location = location
+        self.xmlAttribute = xmlAttribute
+        self.idempotencyToken = idempotencyToken
+        self.jsonValue = jsonValue
+    }
+
+    /// The serialized name in query and XML protocols.
+    public var serializedName: String { locationName ?? name }
+}
+
+/// How a modelled error is reported: its query-protocol code, HTTP status and fault side.
+public struct ErrorTrait: Sendable {
+    public let code: String
+    public let httpStatus: Int
+    public let senderFault: Bool
+
+    public init(code: String, httpStatus: Int, senderFault: Bool) {
+        self.code = code
+        self.httpStatus = httpStatus
+        self.senderFault = senderFault
+    }
+}
+
+/// One shape of a service model with the constraints the wire layer validates.
+public struct Shape: Sendable {
+    public let name: String
+    public let kind: ShapeKind
+    /// Members of a structure, in model order.
+    public let members: [MemberRef]
+    /// Member lookup by model name.
+    public let memberIndex: [String: Int]
+    public let required: Set<String>
+    /// The element of a list.
+    public let member: MemberRef?
+    /// Key and value of a map.
+    public let key: MemberRef?
+    public let value: MemberRef?
+    public let flattened: Bool
+    public let locationName: String?
+    /// Length (strings, blobs, lists, maps) or value (numbers) bounds.
+    public let min: Double?
+    public let max: Double?
+    public let pattern: String?
+    public let enumValues: [String]?
+    public let timestampFormat: String?
+    /// Present on exception shapes.
+    public let error: ErrorTrait?
+
+    public init(
+        name: String, kind: ShapeKind, members: [MemberRef] = [], required: [String] = [],
+        member: MemberRef? = nil, key: MemberRef? = nil, value: MemberRef? = nil,
+        flattened: Bool = false, locationName: String? = nil, min: Double? = nil, max: Double? = nil,
+        pattern: String? = nil, enumValues: [String]? = nil, timestampFormat: String? = nil,
+        error: ErrorTrait? = nil
+    ) {
+        self.name = name
+        self.kind = kind
+        self.members = members
+        var index: [String: Int] = [:]
+        for (position, ref) in members.enumerated() { index[ref.name] = position }
+        self.memberIndex = index
+        self.required = Set(required)
+        self.member = member
+        self.key = key
+        self.value = value
+        self.flattened = flattened
+        self.locationName = locationName
+        self.min = min
+        self.max = max
+        self.pattern = pattern
+        self.enumValues = enumValues
+        self.timestampFormat = timestampFormat
+        self.error = error
+    }
+
+    /// The member reference with the given model name.
+    public func member(named name: String) -> MemberRef? {
+        memberIndex[name].map { members[$0] }
+    }
+}

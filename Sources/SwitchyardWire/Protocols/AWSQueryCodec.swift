@@ -1,0 +1,237 @@
+import Foundation
+
+/// The awsQuery protocol: form-encoded `Action=...&Name.1.Key=...` parameters in, XML out.
+public struct AWSQueryCodec: ProtocolCodec {
+    public let wireProtocol = WireProtocol.awsQuery
+
+    public init() {}
+
+    /// Form parameters arranged by their dotted names: `Attribute.1.Name` is children Attribute → 1 → Name.
+    struct ParameterNode {
+        var value: String?
+        var children: [String: ParameterNode] = [:]
+
+        mutating func insert(_ components: ArraySlice<Substring>, value: String) {
+            guard let first = components.first else {
+                self.value = value
+                return
+            }
+            children[String(first), default: ParameterNode()].insert(components.dropFirst(), value: value)
+        }
+
+        /// Children whose names are 1, 2, 3... in numeric order.
+        var indexedChildren: [(String, ParameterNode)] {
+            children.compactMap { key, node in Int(key).map { ($0, key, node) } }
+                .sorted { $0.0 < $1.0 }
+                .map { ($0.1, $0.2) }
+        }
+    }
+
+    /// Reads the body (form) and the URL query of a request into parameters.
+    public static func parameters(of request: WireRequest) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        if let query = request.query { pairs += FormParameters.decode(Array(query.utf8)) }
+        if !request.body.isEmpty { pairs += FormParameters.decode(request.body) }
+        return pairs
+    }
+
+    public func decodeRequest(_ request: WireRequest, model: ServiceModel) throws -> (OperationModel, AWSValue) {
+        try decode(parameters: Self.parameters(of: request), model: model)
+    }
+
+    /// Finds the operation named by `Action` and builds its input from the parameters.
+    public func decode(parameters: [(String, String)], model: ServiceModel) throws -> (OperationModel, AWSValue) {
+        var root = ParameterNode()
+        var action: String?
+        for (name, value) in parameters {
+            if name == "Action" { action = value; continue }
+            root.insert(name.split(separator: ".", omittingEmptySubsequences: false)[...], value: value)
+        }
+        guard let action else { throw AWSError.missingParameter("Action") }
+        guard let operation = model.operations[action] else { throw AWSError.invalidAction(action) }
+        guard let inputIndex = operation.input else { return (operation, .structure([:])) }
+        let input = try structure(root, shape: model[inputIndex], model: model, path: "")
+        return (operation, input)
+    }
+
+    private func structure(_ node: ParameterNode, shape: Shape, model: ServiceModel, path: String) throws -> AWSValue {
+        var members: [String: AWSValue] = [:]
+        for ref in shape.members {
+            let target = model[ref.target]
+            var child = node.children[ref.serializedName]
+            if target.kind == .list, ref.flattened || target.flattened, let name = target.member?.locationName,
+                let renamed = node.children[name]
+            {
+                child = renamed
+            }
+            guard let child else { continue }
+            let childPath = path.isEmpty ? ref.serializedName : "\(path).\(ref.serializedName)"
+            if let value = try self.value(child, ref: ref, shape: target, model: model, path: childPath) {
+                members[ref.name] = value
+            }
+        }
+        return .structure(members)
+    }
+
+    private func value(_ node: ParameterNode, ref: MemberRef, shape: Shape, model: ServiceModel, path: String) throws
+        -> AWSValue?
+    {
+        let flattened = ref.flattened || shape.flattened
+        switch shape.kind {
+        case .structure:
+            return try structure(node, shape: shape, model: model, path: path)
+        case .list:
+            guard let element = shape.member else { return nil }
+            let container = flattened ? node : node.children[element.locationName ?? "member"]
+            guard let container else {
+                // `Name=` with an empty value is how query clients send an empty list.
+                return node.value != nil ? .list([]) : nil
+            }
+            var items: [AWSValue] = []
+            for (index, child) in container.indexedChildren {
+                if let item = try value(child, ref: element, shape: model[element.target], model: model, path: "\(path).\(index)") {
+                    items.append(item)
+                }
+            }
+            return .list(items)
+        case .map:
+            guard let keyRef = shape.key, let valueRef = shape.value else { return nil }
+            let container = flattened ? node : node.children["entry"]
+            guard let container else { return nil }
+            var entries: [String: AWSValue] = [:]
+            let keyName = keyRef.locationName ?? "key"
+            let valueName = valueRef.locationName ?? "value"
+            for (index, entry) in container.indexedChildren {
+                guard let key = entry.children[keyName]?.value else {
+                    throw AWSError.missingParameter("\(path).\(index).\(keyName)")
+                }
+                guard let valueNode = entry.children[valueName],
+                    let value = try value(valueNode, ref: valueRef, shape: model[valueRef.target], model: model, path: "\(path).\(index).\(valueName)")
+                else {
+                    throw AWSError.missingParameter("\(path).\(index).\(valueName)")
+                }
+                entries[key] = value
+            }
+            return .map(entries)
+        default:
+            guard let text = node.value else { return nil }
+            return try scalar(text, shape: shape, path: path)
+        }
+    }
+
+    private func scalar(_ text: String, shape: Shape, path: String) throws -> AWSValue {
+        func invalid(_ reason: String) -> AWSError {
+            AWSError.invalidParameterValue("Value (\(text)) for parameter \(path) is invalid. \(reason)")
+        }
+        switch shape.kind {
+        case .string: return .string(text)
+        case .integer, .long:
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw invalid("Must be an integer.") }
+            return .integer(number)
+        case .double, .float:
+            guard let number = Double(text) else { throw invalid("Must be a number.") }
+            return .double(number)
+        case .boolean:
+            switch text.lowercased() {
+            case "true": return .boolean(true)
+            case "false": return .boolean(false)
+            default: throw invalid("Must be a boolean.")
+            }
+        case .blob:
+            guard let data = Data(base64Encoded: text) else { throw invalid("Must be base64-encoded.") }
+            return .blob(data)
+        case .timestamp:
+            guard let date = Timestamps.parse(text) else { throw invalid("Must be a timestamp.") }
+            return .timestamp(date)
+        case .structure, .list, .map:
+            throw invalid("Unexpected value.")
+        }
+    }
+
+    public func encodeResponse(
+        _ output: AWSValue?, operation: OperationModel, model: ServiceModel, context: RequestContext
+    ) -> WireResponse {
+        var writer = XMLWriter()
+        writer.raw("<?xml version=\"1.0\"?>")
+        writer.open("\(operation.name)Response", namespace: model.xmlNamespace)
+        if let output, let outputIndex = operation.output {
+            let wrapper = operation.resultWrapper ?? "\(operation.name)Result"
+            writer.open(wrapper)
+            writeMembers(output, shape: model[outputIndex], model: model, into: &writer)
+            writer.close(wrapper)
+        }
+        writer.open("ResponseMetadata")
+        writer.element("RequestId", context.requestId)
+        writer.close("ResponseMetadata")
+        writer.close("\(operation.name)Response")
+        return WireResponse(
+            status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", context.requestId)],
+            body: writer.bytes)
+    }
+
+    private func writeMembers(_ value: AWSValue, shape: Shape, model: ServiceModel, into writer: inout XMLWriter) {
+        guard case .structure(let members) = value else { return }
+        for ref in shape.members {
+            guard let member = members[ref.name] else { continue }
+            write(member, ref: ref, name: ref.serializedName, model: model, into: &writer)
+        }
+    }
+
+    private func write(_ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel, into writer: inout XMLWriter) {
+        let shape = model[ref.target]
+        switch value {
+        case .list(let items):
+            guard let element = shape.member else { return }
+            if ref.flattened || shape.flattened {
+                let elementName = element.locationName ?? name
+                for item in items { write(item, ref: element, name: elementName, model: model, into: &writer) }
+            } else {
+                writer.open(name)
+                for item in items {
+                    write(item, ref: element, name: element.locationName ?? "member", model: model, into: &writer)
+                }
+                writer.close(name)
+            }
+        case .map(let entries):
+            guard let keyRef = shape.key, let valueRef = shape.value else { return }
+            let flattened = ref.flattened || shape.flattened
+            if !flattened { writer.open(name) }
+            for key in entries.keys.sorted() {
+                guard let entry = entries[key] else { continue }
+                writer.open(flattened ? name : "entry")
+                writer.element(keyRef.locationName ?? "key", key)
+                write(entry, ref: valueRef, name: valueRef.locationName ?? "value", model: model, into: &writer)
+                writer.close(flattened ? name : "entry")
+            }
+            if !flattened { writer.close(name) }
+        case .structure:
+            writer.open(name)
+            writeMembers(value, shape: shape, model: model, into: &writer)
+            writer.close(name)
+        case .string(let text): writer.element(name, text)
+        case .integer(let number): writer.element(name, String(number))
+        case .double(let number): writer.element(name, String(number))
+        case .boolean(let flag): writer.element(name, flag ? "true" : "false")
+        case .blob(let data): writer.element(name, data.base64EncodedString())
+        case .timestamp(let date): writer.element(name, Timestamps.iso8601(date))
+        }
+    }
+
+    public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
+        let resolved = ResolvedError(error, model: model)
+        var writer = XMLWriter()
+        writer.raw("<?xml version=\"1.0\"?>")
+        writer.open("ErrorResponse", namespace: model.xmlNamespace)
+        writer.open("Error")
+        writer.element("Type", resolved.senderFault ? "Sender" : "Receiver")
+        writer.element("Code", resolved.queryCode)
+        if let message = resolved.message { writer.element("Message", message) }
+        writer.raw("<Detail/>")
+        writer.close("Error")
+        writer.element("RequestId", context.requestId)
+        writer.close("ErrorResponse")
+        return WireResponse(
+            status: resolved.httpStatus,
+            headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", context.requestId)], body: writer.bytes)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Writes JSON text into a byte buffer; used by every JSON-speaking protocol.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    public mutating func double(_ value: Double) {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
+            bytes.append(contentsOf: String(Int(value)).utf8)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// Writes a value of `shape` as AWS JSON protocols do (blobs base64, timestamps in epoch seconds).
+    public mutating func value(_ value: AWSValue, shape: Shape, model: ServiceModel) {
+        switch value {
+        case .structure(let members):
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for ref in shape.members {
+                guard let member = members[ref.name] else { continue }
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                string(ref.name)
+                bytes.append(UInt8(ascii: ":"))
+                self.value(member, shape: model[ref.target], model: model)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        case .list(let items):
+            bytes.append(UInt8(ascii: "["))
+            let element = shape.member.map { model[$0.target] } ?? shape
+            for (position, item) in items.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                self.value(item, shape: element, model: model)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .map(let entries):
+            bytes.append(UInt8(ascii: "{"))
+            let valueShape = shape.value.map { model[$0.target] } ?? shape
+            for (position, key) in entries.keys.sorted().enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                if let entry = entries[key] { self.value(entry, shape: valueShape, model: model) }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        case .string(let text): string(text)
+        case .integer(let number): integer(number)
+        case .double(let number): double(number)
+        case .boolean(let flag): raw(flag ? "true" : "false")
+        case .blob(let data): string(data.base64EncodedString())
+        case .timestamp(let date): double(date.timeIntervalSince1970)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Writes XML text into a byte buffer; used by awsQuery responses and (later) restXml.
+public struct XMLWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+
+    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    public mutating func open(_ name: String, namespace: String? = nil) {
+        bytes.append(UInt8(ascii: "<"))
+        raw(name)
+        if let namespace {
+            raw(" xmlns=\"")
+            escaped(namespace)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    public mutating func close(_ name: String) {
+        raw("</")
+        raw(name)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    public mutating func element(_ name: String, _ text: String) {
+        open(name)
+        escaped(text)
+        close(name)
+    }
+
+    /// Appends text with the characters XML requires escaped; carriage returns are kept as references
+    /// so that clients read back exactly what was sent.
+    public mutating func escaped(_ text: String) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): raw("&amp;")
+            case UInt8(ascii: "<"): raw("&lt;")
+            case UInt8(ascii: ">"): raw("&gt;")
+            case UInt8(ascii: "\""): raw("&quot;")
+            case UInt8(ascii: "'"): raw("&apos;")
+            case 0x0D: raw("&#xD;")
+            default: bytes.append(byte)
+            }
+        }
+    }
+}

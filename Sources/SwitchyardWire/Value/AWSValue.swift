@@ -1,0 +1,115 @@
+import Foundation
+
+/// A protocol-neutral value of a model shape: what parsers produce and serializers consume.
+///
+/// Services never see wire formats; the generated types convert to and from this tree.
+public enum AWSValue: Sendable, Equatable {
+    case structure([String: AWSValue])
+    case list([AWSValue])
+    case map([String: AWSValue])
+    case string(String)
+    case integer(Int)
+    case double(Double)
+    case boolean(Bool)
+    case blob(Data)
+    case timestamp(Date)
+
+    /// The members of a structure value.
+    public func structureMembers() throws -> [String: AWSValue] {
+        if case .structure(let members) = self { return members }
+        throw AWSError.serialization("Expected a structure")
+    }
+
+    /// The member of a structure value with the given model name.
+    public subscript(member: String) -> AWSValue? {
+        if case .structure(let members) = self { return members[member] }
+        return nil
+    }
+}
+
+/// A Swift type that converts to and from `AWSValue`: scalars, collections and the generated shapes.
+public protocol AWSValueConvertible {
+    init(awsValue: AWSValue) throws
+    var awsValue: AWSValue { get }
+}
+
+extension String: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .string(let value) = awsValue else { throw AWSError.serialization("Expected a string") }
+        self = value
+    }
+    public var awsValue: AWSValue { .string(self) }
+}
+
+extension Int: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .integer(let value) = awsValue else { throw AWSError.serialization("Expected an integer") }
+        self = value
+    }
+    public var awsValue: AWSValue { .integer(self) }
+}
+
+extension Double: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        switch awsValue {
+        case .double(let value): self = value
+        case .integer(let value): self = Double(value)
+        default: throw AWSError.serialization("Expected a number")
+        }
+    }
+    public var awsValue: AWSValue { .double(self) }
+}
+
+extension Bool: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .boolean(let value) = awsValue else { throw AWSError.serialization("Expected a boolean") }
+        self = value
+    }
+    public var awsValue: AWSValue { .boolean(self) }
+}
+
+extension Data: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .blob(let value) = awsValue else { throw AWSError.serialization("Expected a blob") }
+        self = value
+    }
+    public var awsValue: AWSValue { .blob(self) }
+}
+
+extension Date: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .timestamp(let value) = awsValue else { throw AWSError.serialization("Expected a timestamp") }
+        self = value
+    }
+    public var awsValue: AWSValue { .timestamp(self) }
+}
+
+extension Array: AWSValueConvertible where Element: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .list(let values) = awsValue else { throw AWSError.serialization("Expected a list") }
+        self = try values.map(Element.init(awsValue:))
+    }
+    public var awsValue: AWSValue { .list(map(\.awsValue)) }
+}
+
+extension Dictionary: AWSValueConvertible where Key == String, Value: AWSValueConvertible {
+    public init(awsValue: AWSValue) throws {
+        guard case .map(let values) = awsValue else { throw AWSError.serialization("Expected a map") }
+        self = try values.mapValues(Value.init(awsValue:))
+    }
+    public var awsValue: AWSValue { .map(mapValues(\.awsValue)) }
+}
+
+extension Dictionary where Key == String, Value == AWSValue {
+    /// Decodes a required member; validation has already ensured it is present.
+    public func decode<T: AWSValueConvertible>(_ name: String) throws -> T {
+        guard let value = self[name] else { throw AWSError.missingParameter(name) }
+        return try T(awsValue: value)
+    }
+
+    /// Decodes an optional member.
+    public func decodeIfPresent<T: AWSValueConvertible>(_ name: String) throws -> T? {
+        guard let value = self[name] else { return nil }
+        return try T(awsValue: value)
+    }
+}
