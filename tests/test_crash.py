@@ -1,0 +1,88 @@
+"""Durability: every acknowledged send survives kill -9 of the server mid-load."""
+import shutil
+import threading
+
+from conftest import Server
+
+
+def test_acknowledged_messages_survive_kill_9():
+    server = Server().start()
+    try:
+        sqs = server.client()
+        url = sqs.create_queue(QueueName="durable")["QueueUrl"]
+        fifo = sqs.create_queue(QueueName="durable.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        acknowledged = set()
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def sender(worker):
+            client = server.client()
+            n = 0
+            while not stop.is_set():
+                body = f"{worker}-{n}"
+                try:
+                    if n % 3 == 0:
+                        client.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId=str(worker), MessageDeduplicationId=body)
+                    else:
+                        client.send_message(QueueUrl=url, MessageBody=body)
+                except Exception:
+                    return  # the server died under us: this send was never acknowledged
+                with lock:
+                    acknowledged.add(body)
+                n += 1
+
+        threads = [threading.Thread(target=sender, args=(w,)) for w in range(8)]
+        for t in threads:
+            t.start()
+        while True:
+            with lock:
+                if len(acknowledged) >= 400:
+                    break
+        server.kill9()
+        stop.set()
+        for t in threads:
+            t.join()
+        restarted = Server(data_dir=server.data_dir)
+        restarted.start()
+        try:
+            client = restarted.client()
+            received = set()
+            for queue in (url, fifo):
+                while True:
+                    got = client.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+                    if not got:
+                        break
+                    for m in got:
+                        received.add(m["Body"])
+                    client.delete_message_batch(QueueUrl=queue, Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
+            missing = acknowledged - received
+            assert not missing, f"{len(missing)} acknowledged messages lost, e.g. {sorted(missing)[:5]}"
+        finally:
+            restarted.stop()
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_queues_and_attributes_survive_restart():
+    server = Server().start()
+    try:
+        sqs = server.client()
+        url = sqs.create_queue(QueueName="kept", Attributes={"VisibilityTimeout": "45"}, tags={"a": "b"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="in flight")
+        sqs.receive_message(QueueUrl=url, VisibilityTimeout=300)
+        server.kill9()
+        restarted = Server(data_dir=server.data_dir).start()
+        try:
+            client = restarted.client()
+            url = client.get_queue_url(QueueName="kept")["QueueUrl"]
+            attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+            assert attrs["VisibilityTimeout"] == "45"
+            assert attrs["ApproximateNumberOfMessagesNotVisible"] == "1"
+            assert client.list_queue_tags(QueueUrl=url)["Tags"] == {"a": "b"}
+        finally:
+            restarted.stop()
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)

@@ -1,0 +1,96 @@
+"""Dead-letter queues: redrive on maxReceiveCount, RedriveAllowPolicy, sources, message move tasks."""
+import json
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code
+
+
+def make_pair(sqs, max_receives=2, suffix=""):
+    dlq = sqs.create_queue(QueueName=f"dlq{suffix}")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives})
+    src = sqs.create_queue(QueueName=f"src{suffix}", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    return src, dlq, dlq_arn
+
+
+def test_redrive_after_max_receive_count(sqs):
+    src, dlq, _ = make_pair(sqs, 2)
+    sent = sqs.send_message(QueueUrl=src, MessageBody="poison")
+    for _ in range(2):
+        assert sqs.receive_message(QueueUrl=src, VisibilityTimeout=0)["Messages"][0]["MessageId"] == sent["MessageId"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=src)
+    moved = sqs.receive_message(QueueUrl=dlq, AttributeNames=["All"])["Messages"][0]
+    assert moved["MessageId"] == sent["MessageId"]
+    assert moved["Body"] == "poison"
+    src_arn = sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    assert moved["Attributes"]["DeadLetterQueueSourceArn"] == src_arn
+
+
+def test_redrive_policy_attribute_round_trip(sqs):
+    src, _, dlq_arn = make_pair(sqs, 5)
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])
+    assert policy == {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}
+
+
+def test_redrive_to_missing_queue_or_bad_count(sqs):
+    for policy in [{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 1},
+                   {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 0},
+                   {"maxReceiveCount": 3}]:
+        with pytest.raises(ClientError) as e:
+            sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": json.dumps(policy)})
+        assert error_code(e) == "InvalidAttributeValue"
+
+
+def test_redrive_allow_policy(sqs):
+    dlq = sqs.create_queue(QueueName="closed", Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "denyAll"})})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})
+    assert error_code(e) == "InvalidAttributeValue"
+    with pytest.raises(ClientError) as e:
+        sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue"})})
+    assert error_code(e) == "InvalidAttributeValue"
+
+
+def test_list_dead_letter_source_queues(sqs):
+    src, dlq, _ = make_pair(sqs)
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [src]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=src)["queueUrls"] == []
+
+
+def test_message_move_task_returns_messages_to_source(sqs):
+    src, dlq, dlq_arn = make_pair(sqs, 1)
+    for i in range(3):
+        sqs.send_message(QueueUrl=src, MessageBody=str(i))
+    for _ in range(2):
+        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    attrs = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    assert attrs["ApproximateNumberOfMessages"] == "3"
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=100)["TaskHandle"]
+    assert handle
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        tasks = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"]
+        if tasks[0]["Status"] == "COMPLETED":
+            break
+        time.sleep(0.1)
+    assert tasks[0]["Status"] == "COMPLETED"
+    assert tasks[0]["ApproximateNumberOfMessagesMoved"] == 3
+    got = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(m["Body"] for m in got) == ["0", "1", "2"]
+
+
+def test_message_move_task_errors(sqs, queue_url):
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        sqs.start_message_move_task(SourceArn=arn)
+    assert error_code(e) == "InvalidParameterValue"
+    with pytest.raises(ClientError) as e:
+        sqs.start_message_move_task(SourceArn="arn:aws:sqs:us-east-1:000000000000:missing")
+    assert error_code(e) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as e:
+        sqs.cancel_message_move_task(TaskHandle="bm9wZQ==")
+    assert error_code(e) == "ResourceNotFoundException"
