@@ -58,7 +58,8 @@ def test_redrive_allow_policy(sqs):
 def test_list_dead_letter_source_queues(sqs):
     src, dlq, _ = make_pair(sqs)
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [src]
-    assert sqs.list_dead_letter_source_queues(QueueUrl=src)["queueUrls"] == []
+    # awsQuery cannot tell an empty list from an absent one.
+    assert sqs.list_dead_letter_source_queues(QueueUrl=src).get("queueUrls", []) == []
 
 
 def test_message_move_task_returns_messages_to_source(sqs):

@@ -7,7 +7,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_code
+from conftest import QUERY_PROTOCOL, error_code
 
 
 def md5_of_attributes(attributes):
@@ -66,7 +66,9 @@ def test_message_attribute_name_filters(sqs, queue_url):
 def test_system_attribute_selection(sqs, queue_url):
     sqs.send_message(QueueUrl=queue_url, MessageBody="x",
                      MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-abc"}})
-    m = sqs.receive_message(QueueUrl=queue_url, MessageSystemAttributeNames=["SentTimestamp", "AWSTraceHeader"])["Messages"][0]
+    names = ["SentTimestamp", "AWSTraceHeader"]
+    selection = {"AttributeNames": names} if QUERY_PROTOCOL else {"MessageSystemAttributeNames": names}
+    m = sqs.receive_message(QueueUrl=queue_url, **selection)["Messages"][0]
     assert set(m["Attributes"]) == {"SentTimestamp", "AWSTraceHeader"}
     assert m["Attributes"]["AWSTraceHeader"] == "Root=1-abc"
 

@@ -86,4 +86,10 @@ public struct ServiceModel: Sendable {
     }
 
     public subscript(index: Int) -> Shape { shapes[index] }
+
+    /// The name a member is serialized under in query and XML protocols: the member's locationName,
+    /// else its target shape's, else the member name.
+    public func serializedName(of ref: MemberRef) -> String {
+        ref.locationName ?? shapes[ref.target].locationName ?? ref.name
+    }
 }

@@ -58,14 +58,15 @@ public struct AWSQueryCodec: ProtocolCodec {
         var members: [String: AWSValue] = [:]
         for ref in shape.members {
             let target = model[ref.target]
-            var child = node.children[ref.serializedName]
+            let serializedName = model.serializedName(of: ref)
+            var child = node.children[serializedName] ?? node.children[ref.name]
             if target.kind == .list, ref.flattened || target.flattened, let name = target.member?.locationName,
                 let renamed = node.children[name]
             {
                 child = renamed
             }
             guard let child else { continue }
-            let childPath = path.isEmpty ? ref.serializedName : "\(path).\(ref.serializedName)"
+            let childPath = path.isEmpty ? serializedName : "\(path).\(serializedName)"
             if let value = try self.value(child, ref: ref, shape: target, model: model, path: childPath) {
                 members[ref.name] = value
             }
@@ -173,7 +174,7 @@ public struct AWSQueryCodec: ProtocolCodec {
         guard case .structure(let members) = value else { return }
         for ref in shape.members {
             guard let member = members[ref.name] else { continue }
-            write(member, ref: ref, name: ref.serializedName, model: model, into: &writer)
+            write(member, ref: ref, name: model.serializedName(of: ref), model: model, into: &writer)
         }
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardWire
+
+@Suite struct SigV4Tests {
+    /// The "get-vanilla" case of AWS's published SigV4 test suite.
+    @Test func matchesTheAWSTestSuiteVanillaGet() throws {
+        let request = WireRequest(
+            method: "GET", path: "/", query: nil,
+            headers: [
+                "host": "example.amazonaws.com", "x-amz-date": "20150830T123600Z",
+                "authorization":
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+            ], body: [])
+        let credential = try #require(try SigV4.credential(of: request))
+        #expect(credential.accessKeyId == "AKIDEXAMPLE")
+        #expect(credential.region == "us-east-1")
+        #expect(credential.service == "service")
+        try SigV4.verify(request, credential: credential, secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        #expect(throws: AWSError.self) { try SigV4.verify(request, credential: credential, secretKey: "wrong") }
+    }
+
+    @Test func incompleteAuthorizationIsRejected() {
+        let request = WireRequest(
+            method: "POST", path: "/", query: nil,
+            headers: ["authorization": "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sqs/aws4_request", "x-amz-date": "20150830T123600Z"],
+            body: [])
+        #expect { try SigV4.credential(of: request) } throws: { ($0 as? AWSError)?.code == "IncompleteSignature" }
+    }
+
+    @Test func unsignedRequestsHaveNoCredential() throws {
+        let request = WireRequest(method: "POST", path: "/", query: nil, headers: [:], body: [])
+        #expect(try SigV4.credential(of: request) == nil)
+    }
+
+    @Test func uriEncodingFollowsRFC3986() {
+        #expect(SigV4.uriEncode("a b/c~d*") == "a%20b%2Fc~d%2A")
+        #expect(SigV4.uriEncode("/x y/", keepSlash: true) == "/x%20y/")
+    }
+}
