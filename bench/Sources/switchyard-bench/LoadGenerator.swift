@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Closed-loop SQS load against any AWS-compatible endpoint: many keep-alive connections, each
+/// sending its next request as soon as the previous answer arrives.
+@main
+struct SwitchyardBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard-bench",
+        abstract: "SQS load generator: msgs/s, latency p50/p99 and server RSS.")
+
+    @Option(help: "Endpoint URL of the server under test.")
+    var endpoint = "http://127.0.0.1:4566"
+
+    @Option(help: "send | send-batch | receive-delete | fifo-send | bare")
+    var scenario = "send"
+
+    @Option(help: "Concurrent keep-alive connections.")
+    var connections = 64
+
+    @Option(help: "Seconds of load.")
+    var duration = 10.0
+
+    @Option(help: "Messages to load into the queue before receive-delete.")
+    var prefill = 200_000
+
+    @Option(name: .customLong("server-pid"), help: "PID of the server, to report its RSS.")
+    var serverPid: Int?
+
+    @Option(help: "Message body size in bytes.")
+    var bodySize = 100
+
+    func run() throws {
+        guard let url = URL(string: endpoint), let host = url.host, let port = url.port else {
+            throw ValidationError("endpoint must look like http://host:port")
+        }
+        let queueName = "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
+        let queueURL: String
+        if scenario == "bare" {
+            queueURL = "\(endpoint)/000000000000/bare"
+        } else {
+            let attributes = scenario == "fifo-send" ? #","Attributes":{"FifoQueue":"true","ContentBasedDeduplication":"false"}"# : ""
+            let reply = try call(host: host, port: port, target: "CreateQueue", body: #"{"QueueName":"\#(queueName)"\#(attributes)}"#)
+            guard let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any], let created = object["QueueUrl"] as? String
+            else { throw ValidationError("CreateQueue failed: \(String(decoding: reply, as: UTF8.self))") }
+            queueURL = created
+        }
+        let body = String(repeating: "x", count: bodySize)
+        if scenario == "receive-delete" {
+            print("prefilling \(prefill) messages...")
+            let fill = try runLoad(host: host, port: port, connections: 16, seconds: 600, maxMessages: prefill) { _ in
+                Workload.sendBatch(queueURL: queueURL, body: body)
+            }
+            print(String(format: "prefill: %.0f msgs/s", fill.rate))
+        }
+        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil) { connection in
+            switch scenario {
+            case "send", "bare": return Workload.send(queueURL: queueURL, body: body)
+            case "send-batch": return Workload.sendBatch(queueURL: queueURL, body: body)
+            case "receive-delete": return Workload.receiveDelete(queueURL: queueURL)
+            case "fifo-send": return Workload.fifoSend(queueURL: queueURL, body: body, group: "g\(connection % 16)")
+            default: return Workload.send(queueURL: queueURL, body: body)
+            }
+        }
+        var line = String(
+            format: "%@ against %@: %.0f msgs/s, %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d connections, %.0f s",
+            scenario, endpoint, result.rate, result.requestRate, result.p50, result.p99, connections, duration)
+        if let serverPid, let rss = Self.rssMegabytes(pid: serverPid) { line += String(format: ", server RSS %.1f MB", rss) }
+        if result.errors > 0 { line += ", \(result.errors) error responses" }
+        print(line)
+    }
+
+    /// One synchronous awsJson call, for setup.
+    func call(host: String, port: Int, target: String, body: String) throws -> Data {
+        var request = URLRequest(url: URL(string: "http://\(host):\(port)/")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/x-amz-json-1.0", forHTTPHeaderField: "Content-Type")
+        request.setValue("AmazonSQS.\(target)", forHTTPHeaderField: "X-Amz-Target")
+        let semaphore = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Data?
+        URLSession.shared.dataTask(with: request) { data, _, _ in
+            result = data
+            semaphore.signal()
+        }.resume()
+        semaphore.wait()
+        return result ?? Data()
+    }
+
+    static func rssMegabytes(pid: Int) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return nil
+    }
+}

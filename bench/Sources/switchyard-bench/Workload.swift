@@ -1,0 +1,63 @@
+import Foundation
+
+/// What one connection sends next, given the previous response, and how many messages a response completes.
+struct Workload {
+    var first: Request
+    /// The next request after a response body; the message count that response completed.
+    var next: (_ previous: Request, _ response: [UInt8]) -> (Request, Int)
+
+    struct Request {
+        var target: String
+        var body: [UInt8]
+        var kind: Kind
+        enum Kind { case send(Int), receive, delete(Int) }
+    }
+
+    static func send(queueURL: String, body: String) -> Workload {
+        let request = Request(target: "SendMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)"}"#.utf8), kind: .send(1))
+        return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    static func fifoSend(queueURL: String, body: String, group: String) -> Workload {
+        var counter = 0
+        func make() -> Request {
+            counter += 1
+            let dedup = "\(group)-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
+            return Request(
+                target: "SendMessage",
+                body: Array(#"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)","MessageGroupId":"\#(group)","MessageDeduplicationId":"\#(dedup)"}"#.utf8),
+                kind: .send(1))
+        }
+        let first = make()
+        return Workload(first: first) { _, _ in (make(), 1) }
+    }
+
+    static func sendBatch(queueURL: String, body: String) -> Workload {
+        let entries = (0..<10).map { #"{"Id":"m\#($0)","MessageBody":"\#(body)"}"# }.joined(separator: ",")
+        let request = Request(target: "SendMessageBatch", body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8), kind: .send(10))
+        return Workload(first: request) { previous, _ in (previous, 10) }
+    }
+
+    /// ReceiveMessage(10), then DeleteMessageBatch of what came back; messages count when deleted.
+    static func receiveDelete(queueURL: String) -> Workload {
+        let receive = Request(
+            target: "ReceiveMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MaxNumberOfMessages":10}"#.utf8), kind: .receive)
+        return Workload(first: receive) { previous, response in
+            switch previous.kind {
+            case .receive:
+                guard let object = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any],
+                    let messages = object["Messages"] as? [[String: Any]], !messages.isEmpty
+                else { return (receive, 0) }
+                let entries = messages.enumerated().compactMap { index, message -> String? in
+                    (message["ReceiptHandle"] as? String).map { #"{"Id":"d\#(index)","ReceiptHandle":"\#($0)"}"# }
+                }.joined(separator: ",")
+                let delete = Request(
+                    target: "DeleteMessageBatch", body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8),
+                    kind: .delete(messages.count))
+                return (delete, 0)
+            case .delete(let count): return (receive, count)
+            case .send(let count): return (previous, count)
+            }
+        }
+    }
+}
