@@ -198,9 +198,14 @@ final class QueueState {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 
-    func pruneDeduplication(now: Int64) {
-        if deduplication.count > 1000 || Int.random(in: 0..<64) == 0 {
-            deduplication = deduplication.filter { $0.value.expiresAt > now }
-        }
+    private var lastDeduplicationPrune: Int64 = 0
+
+    /// Drops expired deduplication records, at most once a second so that a send never pays for a
+    /// full sweep. Returns true when it swept, so that storage can sweep too.
+    func pruneDeduplication(now: Int64) -> Bool {
+        guard now - lastDeduplicationPrune >= 1000 else { return false }
+        lastDeduplicationPrune = now
+        deduplication = deduplication.filter { $0.value.expiresAt > now }
+        return true
     }
 }

@@ -140,8 +140,9 @@ public struct SQLiteSQSStore: SQSStore {
             try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [queueId, key, record.messageId, record.sequenceNumber, record.expiresAt])
+        case .pruneDeduplication(let queueId, let before):
             try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_at < ?")
-                .execute(arguments: [queueId, record.expiresAt - 300_000])
+                .execute(arguments: [queueId, before])
         }
     }
 }

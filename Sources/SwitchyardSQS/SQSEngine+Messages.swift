@@ -140,7 +140,9 @@ extension SQSEngine {
         let md5OfBody = MessageDigest.md5OfBody(entry.body)
         let md5OfAttributes = MessageDigest.md5OfAttributes(entry.attributes)
         let md5OfSystem = MessageDigest.md5OfAttributes(entry.systemAttributes)
-        queue.pruneDeduplication(now: now)
+        if queue.isFIFO, queue.pruneDeduplication(now: now) {
+            changes.append(.pruneDeduplication(queueId: queue.id, before: now))
+        }
         if let deduplicationKey, let previous = queue.deduplication[deduplicationKey], previous.expiresAt > now {
             // Accepted but not enqueued again: the answer names the message already sent.
             return (
@@ -166,7 +168,6 @@ extension SQSEngine {
                 messageId: message.messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
             queue.deduplication[deduplicationKey] = remembered
             changes.append(.putDeduplication(queueId: queue.id, key: deduplicationKey, remembered))
-            changes.append(.putQueue(record(of: queue)))
         }
         return (
             SendResult(

@@ -37,11 +37,19 @@ public actor SQSEngine {
         }
         for (queueId, message) in snapshot.messages {
             nextSeq = max(nextSeq, message.seq + 1)
-            queuesById[queueId]?.insert(message)
+            guard let queue = queuesById[queueId] else { continue }
+            queue.insert(message)
+            if let number = message.sequenceNumber.flatMap(Int64.init) {
+                queue.lastSequenceNumber = max(queue.lastSequenceNumber, number)
+            }
         }
         for queue in queuesById.values where queue.isFIFO { queue.sortGroupsAfterLoad() }
         for (queueId, key, record) in snapshot.deduplication {
-            queuesById[queueId]?.deduplication[key] = record
+            guard let queue = queuesById[queueId] else { continue }
+            queue.deduplication[key] = record
+            if let number = Int64(record.sequenceNumber) {
+                queue.lastSequenceNumber = max(queue.lastSequenceNumber, number)
+            }
         }
     }
 

@@ -21,6 +21,8 @@ public enum SQSChange: Sendable {
     case deleteMessages([Int64])
     case purgeQueue(queueId: Int64)
     case putDeduplication(queueId: Int64, key: String, DeduplicationRecord)
+    /// Forgets deduplication records that expired before the given time.
+    case pruneDeduplication(queueId: Int64, before: Int64)
 }
 
 /// Everything SQS loads at start-up.
