@@ -16,7 +16,9 @@ public enum MessageDigest {
         var buffer: [UInt8] = []
         func appendLengthPrefixed(_ bytes: some Collection<UInt8>) {
             let length = UInt32(bytes.count)
-            buffer.append(contentsOf: [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)])
+            buffer.append(contentsOf: [
+                UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF),
+            ])
             buffer.append(contentsOf: bytes)
         }
         for name in attributes.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {

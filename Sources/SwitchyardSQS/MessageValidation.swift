@@ -9,7 +9,8 @@ enum MessageValidation {
         for scalar in body.unicodeScalars where !isAllowed(scalar) {
             throw AWSError(
                 "InvalidMessageContents",
-                "Invalid binary character '#x\(String(scalar.value, radix: 16, uppercase: true))' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+                "Invalid binary character '#x\(String(scalar.value, radix: 16, uppercase: true))' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+            )
         }
     }
 
@@ -42,7 +43,8 @@ enum MessageValidation {
             }
             guard attribute.dataType == "String" else {
                 throw AWSError.invalidParameterValue(
-                    "The type of message system attribute '\(name)' is invalid. You must use only the following supported type prefixes: String.")
+                    "The type of message system attribute '\(name)' is invalid. You must use only the following supported type prefixes: String."
+                )
             }
             try validateValue(attribute, name: name, kind: "message system")
         }
@@ -57,24 +59,31 @@ enum MessageValidation {
             !name.contains(".."), !lower.hasPrefix("aws."), !lower.hasPrefix("amazon.")
         else {
             throw AWSError.invalidParameterValue(
-                "Message (user) attribute name '\(name)' is invalid. The attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters.")
+                "Message (user) attribute name '\(name)' is invalid. The attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters."
+            )
         }
     }
 
     static func validateValue(_ attribute: MessageAttribute, name: String, kind: String) throws {
         let type = attribute.dataType
-        let base = type.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        guard ["String", "Number", "Binary"].contains(base), type.count <= 256, !(type.contains(".") && type.hasSuffix(".")) else {
+        let base =
+            type.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        guard ["String", "Number", "Binary"].contains(base), type.count <= 256,
+            !(type.contains(".") && type.hasSuffix("."))
+        else {
             if type.isEmpty {
-                throw AWSError.invalidParameterValue("The message attribute '\(name)' must contain non-empty message attribute type.")
+                throw AWSError.invalidParameterValue(
+                    "The message attribute '\(name)' must contain non-empty message attribute type.")
             }
             throw AWSError.invalidParameterValue(
-                "The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
+                "The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String."
+            )
         }
         if base == "Binary" {
             guard let binary = attribute.binaryValue, !binary.isEmpty else {
                 throw AWSError.invalidParameterValue(
-                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'.")
+                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'."
+                )
             }
             if attribute.stringValue != nil {
                 throw AWSError.invalidParameterValue(
@@ -83,7 +92,8 @@ enum MessageValidation {
         } else {
             guard let text = attribute.stringValue, !text.isEmpty else {
                 throw AWSError.invalidParameterValue(
-                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'.")
+                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'."
+                )
             }
             if attribute.binaryValue != nil {
                 throw AWSError.invalidParameterValue(
@@ -91,12 +101,14 @@ enum MessageValidation {
             }
             if base == "Number" {
                 guard Decimal(string: text) != nil, Double(text) != nil else {
-                    throw AWSError.invalidParameterValue("Can't cast the value of message (user) attribute '\(name)' to a number.")
+                    throw AWSError.invalidParameterValue(
+                        "Can't cast the value of message (user) attribute '\(name)' to a number.")
                 }
             }
             for scalar in text.unicodeScalars where !isAllowed(scalar) {
                 throw AWSError.invalidParameterValue(
-                    "Invalid binary character '#x\(String(scalar.value, radix: 16, uppercase: true))' was found in the message attribute '\(name)'.")
+                    "Invalid binary character '#x\(String(scalar.value, radix: 16, uppercase: true))' was found in the message attribute '\(name)'."
+                )
             }
         }
     }
@@ -104,12 +116,15 @@ enum MessageValidation {
     /// Batch entry ids: alphanumerics, hyphens and underscores, at most 80.
     static func isValidBatchEntryId(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 80
-            && id.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+            && id.unicodeScalars.allSatisfy {
+                ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
+            }
     }
 
     /// FIFO MessageGroupId and MessageDeduplicationId: 1 to 128 printable ASCII characters.
     static func validateFIFOToken(_ value: String, parameter: String) throws {
-        guard !value.isEmpty, value.count <= 128, value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+        guard !value.isEmpty, value.count <= 128, value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else {
             throw SQSErrors.invalidParameter(
                 parameter, value: value,
                 reason: "\(parameter) can only include alphanumeric and punctuation characters. 1 to 128 in length.")

@@ -47,7 +47,9 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         "RedriveAllowPolicy", "SqsManagedSseEnabled",
     ]
 
-    static let fifoOnly: Set<String> = ["FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"]
+    static let fifoOnly: Set<String> = [
+        "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit",
+    ]
 
     /// Applies attributes from a request, validating each as SQS does.
     /// `creating` allows FifoQueue, which cannot change after creation.
@@ -66,7 +68,8 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
             case "MessageRetentionPeriod": messageRetentionPeriod = try Self.integer(name, value, 60...1_209_600)
             case "ReceiveMessageWaitTimeSeconds": receiveMessageWaitTimeSeconds = try Self.integer(name, value, 0...20)
             case "VisibilityTimeout": visibilityTimeout = try Self.integer(name, value, 0...43_200)
-            case "KmsDataKeyReusePeriodSeconds": kmsDataKeyReusePeriodSeconds = try Self.integer(name, value, 60...86_400)
+            case "KmsDataKeyReusePeriodSeconds":
+                kmsDataKeyReusePeriodSeconds = try Self.integer(name, value, 60...86_400)
             case "Policy":
                 if value.isEmpty {
                     policy = nil
@@ -104,7 +107,9 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
                 guard ["messageGroup", "queue"].contains(value) else { throw SQSErrors.invalidAttributeValue(name) }
                 deduplicationScope = value
             case "FifoThroughputLimit":
-                guard ["perQueue", "perMessageGroupId"].contains(value) else { throw SQSErrors.invalidAttributeValue(name) }
+                guard ["perQueue", "perMessageGroupId"].contains(value) else {
+                    throw SQSErrors.invalidAttributeValue(name)
+                }
                 fifoThroughputLimit = value
             case "KmsMasterKeyId":
                 kmsMasterKeyId = value.isEmpty ? nil : value
@@ -125,7 +130,9 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         {
             throw SQSErrors.invalidAttributeValue(
                 "FifoThroughputLimit",
-                reason: "The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup.")
+                reason:
+                    "The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup."
+            )
         }
     }
 
@@ -140,7 +147,8 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         case "Policy": return policy
         case "RedrivePolicy":
             guard let redrivePolicy else { return nil }
-            return "{\"deadLetterTargetArn\":\"\(redrivePolicy.deadLetterTargetArn)\",\"maxReceiveCount\":\(redrivePolicy.maxReceiveCount)}"
+            return
+                "{\"deadLetterTargetArn\":\"\(redrivePolicy.deadLetterTargetArn)\",\"maxReceiveCount\":\(redrivePolicy.maxReceiveCount)}"
         case "RedriveAllowPolicy": return redriveAllowPolicy
         case "FifoQueue": return fifoQueue ? "true" : nil
         case "ContentBasedDeduplication": return fifoQueue ? String(contentBasedDeduplication) : nil
@@ -193,7 +201,8 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         }
         guard (1...1000).contains(count) else {
             throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy", reason: "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
+                "RedrivePolicy",
+                reason: "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
         }
         guard QueueKey(arn: arn) != nil else { throw invalid }
         return RedrivePolicy(deadLetterTargetArn: arn, maxReceiveCount: count)

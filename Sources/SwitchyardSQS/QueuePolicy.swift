@@ -16,14 +16,20 @@ enum QueuePolicy {
 
         init(label: String, accounts: [String], actions: [String], resource: String) throws {
             guard !label.isEmpty, label.count <= 80,
-                label.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" })
+                label.unicodeScalars.allSatisfy({
+                    ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
+                })
             else {
-                throw SQSErrors.invalidParameter("Label", value: label, reason: "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+                throw SQSErrors.invalidParameter(
+                    "Label", value: label,
+                    reason: "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
             }
             guard !accounts.isEmpty else { throw AWSError.missingParameter("AWSAccountIds") }
             guard !actions.isEmpty else { throw AWSError.missingParameter("Actions") }
             for action in actions where !QueuePolicy.actions.contains(action) {
-                throw SQSErrors.invalidParameter("Actions", value: action, reason: "Please refer to the appropriate WSDL for a list of valid actions.")
+                throw SQSErrors.invalidParameter(
+                    "Actions", value: action,
+                    reason: "Please refer to the appropriate WSDL for a list of valid actions.")
             }
             self.label = label
             self.principals = accounts.map { "arn:aws:iam::\($0):root" }
@@ -46,12 +52,15 @@ enum QueuePolicy {
     }
 
     static func render(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return "{}"
+        }
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
     }
 
     static func adding(_ statement: Statement, to policy: String?, queueArn: String) throws -> String {
-        var object = parse(policy) ?? ["Version": "2012-10-17", "Id": "\(queueArn)/SQSDefaultPolicy", "Statement": [Any]()]
+        var object =
+            parse(policy) ?? ["Version": "2012-10-17", "Id": "\(queueArn)/SQSDefaultPolicy", "Statement": [Any]()]
         var statements = object["Statement"] as? [[String: Any]] ?? []
         if statements.contains(where: { $0["Sid"] as? String == statement.label }) {
             throw SQSErrors.invalidParameter("Label", value: statement.label, reason: "Already exists.")

@@ -72,15 +72,20 @@ public struct SQLiteSQSStore: SQSStore {
                 let systemAttributes: Data? = row[5]
                 let message = SQSMessage(
                     seq: row[0], messageId: row[2], body: row[3],
-                    attributes: try attributes.map { try decoder.decode([String: MessageAttribute].self, from: $0) } ?? [:],
-                    systemAttributes: try systemAttributes.map { try decoder.decode([String: MessageAttribute].self, from: $0) } ?? [:],
+                    attributes: try attributes.map { try decoder.decode([String: MessageAttribute].self, from: $0) }
+                        ?? [:],
+                    systemAttributes: try systemAttributes.map {
+                        try decoder.decode([String: MessageAttribute].self, from: $0)
+                    } ?? [:],
                     md5OfBody: row[6], md5OfMessageAttributes: row[7], md5OfMessageSystemAttributes: row[8],
                     sentAt: row[9], senderId: row[10], messageGroupId: row[11], messageDeduplicationId: row[12],
                     sequenceNumber: row[13], deadLetterQueueSourceArn: row[14], visibleAt: row[15],
                     receiveCount: row[16], firstReceiveAt: row[17], receiptToken: row[18])
                 snapshot.messages.append((row[1], message))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication")
+            {
                 snapshot.deduplication.append(
                     (row[0], row[1], DeduplicationRecord(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4])))
             }
@@ -108,7 +113,8 @@ public struct SQLiteSQSStore: SQSStore {
         case .deleteQueue(let queueId):
             try db.cachedStatement(sql: "DELETE FROM sqs_queue WHERE id = ?").execute(arguments: [queueId])
             try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
-            try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ?").execute(arguments: [queueId])
+            try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ?").execute(arguments: [queueId]
+            )
         case .putMessage(let queueId, let message):
             let encoder = JSONEncoder()
             let attributes = message.attributes.isEmpty ? nil : try encoder.encode(message.attributes)
@@ -129,7 +135,8 @@ public struct SQLiteSQSStore: SQSStore {
             ])
         case .updateDelivery(let seq, let visibleAt, let receiveCount, let firstReceiveAt, let receiptToken):
             try db.cachedStatement(
-                sql: "UPDATE sqs_message SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt_token = ? WHERE seq = ?"
+                sql:
+                    "UPDATE sqs_message SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt_token = ? WHERE seq = ?"
             ).execute(arguments: [visibleAt, receiveCount, firstReceiveAt, receiptToken, seq])
         case .deleteMessages(let seqs):
             let statement = try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE seq = ?")
@@ -138,7 +145,8 @@ public struct SQLiteSQSStore: SQSStore {
             try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
         case .putDeduplication(let queueId, let key, let record):
             try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
+                sql:
+                    "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [queueId, key, record.messageId, record.sequenceNumber, record.expiresAt])
         case .pruneDeduplication(let queueId, let before):
             try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_at < ?")

@@ -42,7 +42,8 @@ public struct ReceiveRequest: Sendable {
     public var waitSeconds: Int?
     public var attemptId: String?
 
-    public init(maxMessages: Int = 1, visibilityTimeout: Int? = nil, waitSeconds: Int? = nil, attemptId: String? = nil) {
+    public init(maxMessages: Int = 1, visibilityTimeout: Int? = nil, waitSeconds: Int? = nil, attemptId: String? = nil)
+    {
         self.maxMessages = maxMessages
         self.visibilityTimeout = visibilityTimeout
         self.waitSeconds = waitSeconds
@@ -96,7 +97,8 @@ extension SQSEngine {
         let size = entry.body.utf8.count + entry.attributes.reduce(0) { $0 + $1.value.size(name: $1.key) }
         let limit = queue.configuration.maximumMessageSize
         if size > limit {
-            throw AWSError.invalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes.")
+            throw AWSError.invalidParameterValue(
+                "One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes.")
         }
         if let delay = entry.delaySeconds {
             if queue.isFIFO {
@@ -121,11 +123,13 @@ extension SQSEngine {
                 deduplicationId = SHA256.hash(data: Array(entry.body.utf8)).map { String(format: "%02x", $0) }.joined()
             } else {
                 throw AWSError.invalidParameterValue(
-                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                )
             }
             if let deduplicationId {
                 deduplicationKey =
-                    queue.configuration.deduplicationScope == "messageGroup" ? "\(group)\u{1}\(deduplicationId)" : deduplicationId
+                    queue.configuration.deduplicationScope == "messageGroup"
+                    ? "\(group)\u{1}\(deduplicationId)" : deduplicationId
             }
         } else {
             if entry.messageDeduplicationId != nil {
@@ -157,7 +161,8 @@ extension SQSEngine {
             seq: nextSeq, messageId: UUID().uuidString.lowercased(), body: entry.body, attributes: entry.attributes,
             systemAttributes: entry.systemAttributes, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
             md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
-            messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber,
+            messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId,
+            sequenceNumber: sequenceNumber,
             deadLetterQueueSourceArn: nil, visibleAt: now + Int64(delay) * 1000, receiveCount: 0, firstReceiveAt: nil,
             receiptToken: nil)
         nextSeq += 1
@@ -199,7 +204,9 @@ extension SQSEngine {
 
     private func receiveNow(_ queue: QueueState, _ request: ReceiveRequest) -> ([ReceivedMessage], CommitTicket) {
         let now = clock.nowMillis()
-        if let attemptId = request.attemptId, queue.isFIFO, let repeated = repeatAttempt(attemptId, queue: queue, now: now) {
+        if let attemptId = request.attemptId, queue.isFIFO,
+            let repeated = repeatAttempt(attemptId, queue: queue, now: now)
+        {
             return (repeated, .alreadyCommitted)
         }
         let visibility = Int64(request.visibilityTimeout ?? queue.configuration.visibilityTimeout) * 1000
@@ -207,10 +214,13 @@ extension SQSEngine {
         var changes: [SQSChange] = []
         if !expired.isEmpty { changes.append(.deleteMessages(expired)) }
         var received: [ReceivedMessage] = []
-        let deadLetterQueue = queue.configuration.redrivePolicy.flatMap { QueueKey(arn: $0.deadLetterTargetArn) }.flatMap { queues[$0] }
+        let deadLetterQueue = queue.configuration.redrivePolicy.flatMap { QueueKey(arn: $0.deadLetterTargetArn) }
+            .flatMap { queues[$0] }
         for seq in taken {
             guard var message = queue.messages[seq] else { continue }
-            if let policy = queue.configuration.redrivePolicy, let deadLetterQueue, message.receiveCount >= policy.maxReceiveCount {
+            if let policy = queue.configuration.redrivePolicy, let deadLetterQueue,
+                message.receiveCount >= policy.maxReceiveCount
+            {
                 queue.remove(seq)
                 message.deadLetterQueueSourceArn = queue.key.arn
                 message.receiveCount = 0
@@ -256,7 +266,9 @@ extension SQSEngine {
                 receiveAttempts[attemptId] = nil
                 return nil
             }
-            repeated.append(ReceivedMessage(message: message, receiptHandle: ReceiptHandle(queueId: queue.id, seq: seq, token: token).encoded))
+            repeated.append(
+                ReceivedMessage(
+                    message: message, receiptHandle: ReceiptHandle(queueId: queue.id, seq: seq, token: token).encoded))
         }
         return repeated
     }
@@ -275,7 +287,11 @@ extension SQSEngine {
             if let message = queue.messages[handle.seq], message.receiptToken == handle.token {
                 queue.remove(handle.seq)
                 deleted.append(handle.seq)
-                if queue.isFIFO, let group = message.messageGroupId, queue.messages.values.contains(where: { $0.messageGroupId == group && $0.visibleAt <= clock.nowMillis() }) {
+                if queue.isFIFO, let group = message.messageGroupId,
+                    queue.messages.values.contains(where: {
+                        $0.messageGroupId == group && $0.visibleAt <= clock.nowMillis()
+                    })
+                {
                     wake(queue.id, count: 1)
                 }
             }

@@ -44,7 +44,8 @@ public struct MoveTaskSummary: Sendable {
 extension SQSEngine {
     public func startMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) throws -> String {
         guard let source = QueueKey(arn: sourceArn), let sourceQueue = queues[source] else {
-            throw SQSErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.")
+            throw SQSErrors.resourceNotFound(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
         guard queues.values.contains(where: { $0.configuration.redrivePolicy?.deadLetterTargetArn == sourceArn }) else {
             throw SQSErrors.invalidParameter("Source queue must be configured as a Dead Letter Queue.")
@@ -52,7 +53,8 @@ extension SQSEngine {
         var destination: QueueKey?
         if let destinationArn {
             guard let key = QueueKey(arn: destinationArn), queues[key] != nil else {
-                throw SQSErrors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.")
+                throw SQSErrors.resourceNotFound(
+                    "The resource that you specified for the DestinationArn parameter doesn't exist.")
             }
             destination = key
         }
@@ -62,7 +64,9 @@ extension SQSEngine {
                 reason: "MaxNumberOfMessagesPerSecond must be between 1 and 500.")
         }
         if moveTasks.contains(where: { $0.source == source && $0.status == "RUNNING" }) {
-            throw SQSErrors.invalidParameter("There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
+            throw SQSErrors.invalidParameter(
+                "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+            )
         }
         let task = MoveTask(
             source: source, destination: destination, maxPerSecond: maxPerSecond, startedAt: clock.nowMillis(),
@@ -134,7 +138,8 @@ extension SQSEngine {
 
     public func listMoveTasks(sourceArn: String, maxResults: Int) throws -> [MoveTaskSummary] {
         guard let source = QueueKey(arn: sourceArn), queues[source] != nil else {
-            throw SQSErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.")
+            throw SQSErrors.resourceNotFound(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
         return moveTasks.filter { $0.source == source }.reversed().prefix(maxResults).map { task in
             MoveTaskSummary(

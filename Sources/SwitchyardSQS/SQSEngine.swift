@@ -75,15 +75,20 @@ public actor SQSEngine {
     // MARK: Queues
 
     /// Creates a queue, or confirms an existing one whose attributes match (CreateQueue is idempotent).
-    public func createQueue(_ key: QueueKey, attributes: [String: String], tags: [String: String]) throws -> CommitTicket {
+    public func createQueue(_ key: QueueKey, attributes: [String: String], tags: [String: String]) throws
+        -> CommitTicket
+    {
         var configuration = QueueConfiguration()
         if key.isFIFO { configuration.fifoQueue = true }
         if attributes["FifoQueue"]?.lowercased() == "true", !key.isFIFO {
-            throw SQSErrors.invalidParameter("The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+            throw SQSErrors.invalidParameter(
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."
+            )
         }
         try configuration.apply(attributes, fifo: key.isFIFO, creating: true)
         if let existing = queues[key] {
-            for name in attributes.keys.sorted() where existing.configuration.value(of: name) != configuration.value(of: name) {
+            for name in attributes.keys.sorted()
+            where existing.configuration.value(of: name) != configuration.value(of: name) {
                 throw SQSErrors.queueNameExists(name)
             }
             return .alreadyCommitted
@@ -98,7 +103,9 @@ public actor SQSEngine {
     }
 
     func validateRedriveTarget(_ configuration: QueueConfiguration, for key: QueueKey) throws {
-        guard let policy = configuration.redrivePolicy, let target = QueueKey(arn: policy.deadLetterTargetArn) else { return }
+        guard let policy = configuration.redrivePolicy, let target = QueueKey(arn: policy.deadLetterTargetArn) else {
+            return
+        }
         guard let deadLetterQueue = queues[target] else {
             throw SQSErrors.invalidAttributeValue("RedrivePolicy", reason: "Dead letter target does not exist.")
         }
@@ -188,11 +195,13 @@ public actor SQSEngine {
     /// Queues whose RedrivePolicy names this queue as their dead-letter queue.
     public func deadLetterSources(of key: QueueKey) throws -> [QueueKey] {
         _ = try queue(key)
-        return queues.values.filter { $0.configuration.redrivePolicy?.deadLetterTargetArn == key.arn }.map(\.key).sorted()
+        return queues.values.filter { $0.configuration.redrivePolicy?.deadLetterTargetArn == key.arn }.map(\.key)
+            .sorted()
     }
 
     /// Replaces the queue's access policy (AddPermission and RemovePermission).
-    public func updatePolicy(_ key: QueueKey, _ transform: @Sendable (String?) throws -> String?) throws -> CommitTicket {
+    public func updatePolicy(_ key: QueueKey, _ transform: @Sendable (String?) throws -> String?) throws -> CommitTicket
+    {
         let queue = try queue(key)
         queue.configuration.policy = try transform(queue.configuration.policy)
         queue.lastModifiedAt = nowSeconds

@@ -41,7 +41,9 @@ enum SQSErrors {
     }
 
     static func queueNameExists(_ attribute: String) -> AWSError {
-        AWSError("QueueNameExists", "A queue already exists with the same name and a different value for attribute \(attribute)")
+        AWSError(
+            "QueueNameExists",
+            "A queue already exists with the same name and a different value for attribute \(attribute)")
     }
 
     static func emptyBatch(_ entryName: String) -> AWSError {
@@ -49,7 +51,8 @@ enum SQSErrors {
     }
 
     static func tooManyEntries(_ count: Int) -> AWSError {
-        AWSError("TooManyEntriesInBatchRequest", "Maximum number of entries per request are 10. You have sent \(count).")
+        AWSError(
+            "TooManyEntriesInBatchRequest", "Maximum number of entries per request are 10. You have sent \(count).")
     }
 
     static func idsNotDistinct(_ id: String) -> AWSError {
@@ -59,11 +62,13 @@ enum SQSErrors {
     static func invalidBatchEntryId() -> AWSError {
         AWSError(
             "InvalidBatchEntryId",
-            "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
+            "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long."
+        )
     }
 
     static func batchTooLong(_ bytes: Int, limit: Int) -> AWSError {
-        AWSError("BatchRequestTooLong", "Batch requests cannot be longer than \(limit) bytes. You have sent \(bytes) bytes.")
+        AWSError(
+            "BatchRequestTooLong", "Batch requests cannot be longer than \(limit) bytes. You have sent \(bytes) bytes.")
     }
 
     static func resourceNotFound(_ message: String) -> AWSError {

@@ -5,15 +5,20 @@ import SwitchyardWire
 enum QueueNames {
     static func validate(_ name: String, fifo: Bool) throws {
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
-        let valid = !base.isEmpty && name.count <= 80
-            && base.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+        let valid =
+            !base.isEmpty && name.count <= 80
+            && base.unicodeScalars.allSatisfy {
+                ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
+            }
         if fifo || name.hasSuffix(".fifo") {
             guard valid, name.hasSuffix(".fifo") else {
                 throw SQSErrors.invalidParameter(
-                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+                    "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."
+                )
             }
         } else if !valid {
-            throw SQSErrors.invalidParameter("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+            throw SQSErrors.invalidParameter(
+                "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
     }
 }
@@ -36,8 +41,12 @@ enum TagRules {
     static func validate(_ tags: [String: String]) throws {
         if tags.count > 50 { throw SQSErrors.invalidParameter("Too many tags added for queue.") }
         for (key, value) in tags {
-            if key.isEmpty || key.count > 128 { throw SQSErrors.invalidParameter("Tag keys must be between 1 and 128 characters in length.") }
-            if value.count > 256 { throw SQSErrors.invalidParameter("Tag values may only be up to 256 characters in length.") }
+            if key.isEmpty || key.count > 128 {
+                throw SQSErrors.invalidParameter("Tag keys must be between 1 and 128 characters in length.")
+            }
+            if value.count > 256 {
+                throw SQSErrors.invalidParameter("Tag values may only be up to 256 characters in length.")
+            }
         }
     }
 }

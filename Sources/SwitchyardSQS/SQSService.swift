@@ -22,7 +22,9 @@ public struct SQSService: SQSAPI {
 
     // MARK: Queues
 
-    public func createQueue(_ input: SQS.CreateQueueRequest, context: RequestContext) async throws -> SQS.CreateQueueResult {
+    public func createQueue(_ input: SQS.CreateQueueRequest, context: RequestContext) async throws
+        -> SQS.CreateQueueResult
+    {
         try QueueNames.validate(input.queueName, fifo: input.attributes?["FifoQueue"]?.lowercased() == "true")
         let key = QueueKey(account: context.account, region: context.region, name: input.queueName)
         try TagRules.validate(input.tags ?? [:])
@@ -30,7 +32,9 @@ public struct SQSService: SQSAPI {
         return SQS.CreateQueueResult(queueUrl: key.url(host: context.host))
     }
 
-    public func getQueueUrl(_ input: SQS.GetQueueUrlRequest, context: RequestContext) async throws -> SQS.GetQueueUrlResult {
+    public func getQueueUrl(_ input: SQS.GetQueueUrlRequest, context: RequestContext) async throws
+        -> SQS.GetQueueUrlResult
+    {
         let key = QueueKey(
             account: input.queueOwnerAWSAccountId ?? context.account, region: context.region, name: input.queueName)
         guard await engine.queueExists(key) else { throw SQSErrors.queueDoesNotExist() }
@@ -41,19 +45,24 @@ public struct SQSService: SQSAPI {
         try await engine.deleteQueue(key(input.queueUrl, context)).wait()
     }
 
-    public func listQueues(_ input: SQS.ListQueuesRequest, context: RequestContext) async throws -> SQS.ListQueuesResult {
+    public func listQueues(_ input: SQS.ListQueuesRequest, context: RequestContext) async throws -> SQS.ListQueuesResult
+    {
         if let max = input.maxResults, !(1...1000).contains(max) {
-            throw SQSErrors.invalidParameter("MaxResults", value: String(max), reason: "MaxResults must be an integer between 1 and 1000.")
+            throw SQSErrors.invalidParameter(
+                "MaxResults", value: String(max), reason: "MaxResults must be an integer between 1 and 1000.")
         }
-        let all = await engine.listQueues(account: context.account, region: context.region, prefix: input.queueNamePrefix)
-        let (page, next) = try Pagination.page(all.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
+        let all = await engine.listQueues(
+            account: context.account, region: context.region, prefix: input.queueNamePrefix)
+        let (page, next) = try Pagination.page(
+            all.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
         return SQS.ListQueuesResult(queueUrls: page.isEmpty && input.maxResults == nil ? nil : page, nextToken: next)
     }
 
     public func getQueueAttributes(_ input: SQS.GetQueueAttributesRequest, context: RequestContext) async throws
         -> SQS.GetQueueAttributesResult
     {
-        let attributes = try await engine.attributes(of: key(input.queueUrl, context), names: input.attributeNames ?? [])
+        let attributes = try await engine.attributes(
+            of: key(input.queueUrl, context), names: input.attributeNames ?? [])
         return SQS.GetQueueAttributesResult(attributes: attributes.isEmpty ? nil : attributes)
     }
 
@@ -65,7 +74,9 @@ public struct SQSService: SQSAPI {
         try await engine.purge(key(input.queueUrl, context)).wait()
     }
 
-    public func listQueueTags(_ input: SQS.ListQueueTagsRequest, context: RequestContext) async throws -> SQS.ListQueueTagsResult {
+    public func listQueueTags(_ input: SQS.ListQueueTagsRequest, context: RequestContext) async throws
+        -> SQS.ListQueueTagsResult
+    {
         let tags = try await engine.tags(of: key(input.queueUrl, context))
         return SQS.ListQueueTagsResult(tags: tags.isEmpty ? nil : tags)
     }
@@ -79,14 +90,17 @@ public struct SQSService: SQSAPI {
         try await engine.untag(key(input.queueUrl, context), input.tagKeys).wait()
     }
 
-    public func listDeadLetterSourceQueues(_ input: SQS.ListDeadLetterSourceQueuesRequest, context: RequestContext) async throws
+    public func listDeadLetterSourceQueues(_ input: SQS.ListDeadLetterSourceQueuesRequest, context: RequestContext)
+        async throws
         -> SQS.ListDeadLetterSourceQueuesResult
     {
         if let max = input.maxResults, !(1...1000).contains(max) {
-            throw SQSErrors.invalidParameter("MaxResults", value: String(max), reason: "MaxResults must be an integer between 1 and 1000.")
+            throw SQSErrors.invalidParameter(
+                "MaxResults", value: String(max), reason: "MaxResults must be an integer between 1 and 1000.")
         }
         let sources = try await engine.deadLetterSources(of: key(input.queueUrl, context))
-        let (page, next) = try Pagination.page(sources.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
+        let (page, next) = try Pagination.page(
+            sources.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
         return SQS.ListDeadLetterSourceQueuesResult(queueUrls: page, nextToken: next)
     }
 
@@ -104,12 +118,16 @@ public struct SQSService: SQSAPI {
 
     // MARK: Messages
 
-    public func sendMessage(_ input: SQS.SendMessageRequest, context: RequestContext) async throws -> SQS.SendMessageResult {
+    public func sendMessage(_ input: SQS.SendMessageRequest, context: RequestContext) async throws
+        -> SQS.SendMessageResult
+    {
         let message = try OutgoingMessage(
             body: input.messageBody, delaySeconds: input.delaySeconds,
-            attributes: Self.attributes(input.messageAttributes), systemAttributes: Self.systemAttributes(input.messageSystemAttributes),
+            attributes: Self.attributes(input.messageAttributes),
+            systemAttributes: Self.systemAttributes(input.messageSystemAttributes),
             messageGroupId: input.messageGroupId, messageDeduplicationId: input.messageDeduplicationId)
-        let (results, ticket) = try await engine.send(key(input.queueUrl, context), [message], senderId: Self.senderId(context))
+        let (results, ticket) = try await engine.send(
+            key(input.queueUrl, context), [message], senderId: Self.senderId(context))
         try await ticket.wait()
         let result = try results[0].get()
         return SQS.SendMessageResult(
@@ -124,7 +142,10 @@ public struct SQSService: SQSAPI {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "SendMessageBatchRequestEntry")
         let total = input.entries.reduce(0) { sum, entry in
             sum + entry.messageBody.utf8.count
-                + (entry.messageAttributes ?? [:]).reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + ($1.value.stringValue?.utf8.count ?? 0) + ($1.value.binaryValue?.count ?? 0) }
+                + (entry.messageAttributes ?? [:]).reduce(0) {
+                    $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + ($1.value.stringValue?.utf8.count ?? 0)
+                        + ($1.value.binaryValue?.count ?? 0)
+                }
         }
         if total > 1_048_576 { throw SQSErrors.batchTooLong(total, limit: 1_048_576) }
         var failed: [SQS.BatchResultErrorEntry] = []
@@ -132,17 +153,20 @@ public struct SQSService: SQSAPI {
         for entry in input.entries {
             do {
                 prepared.append(
-                    (entry.id,
-                     OutgoingMessage(
-                        body: entry.messageBody, delaySeconds: entry.delaySeconds,
-                        attributes: try Self.attributes(entry.messageAttributes),
-                        systemAttributes: try Self.systemAttributes(entry.messageSystemAttributes),
-                        messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)))
+                    (
+                        entry.id,
+                        OutgoingMessage(
+                            body: entry.messageBody, delaySeconds: entry.delaySeconds,
+                            attributes: try Self.attributes(entry.messageAttributes),
+                            systemAttributes: try Self.systemAttributes(entry.messageSystemAttributes),
+                            messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
+                    ))
             } catch let error as AWSError {
                 failed.append(Self.failure(entry.id, error))
             }
         }
-        let (results, ticket) = try await engine.send(key(input.queueUrl, context), prepared.map(\.1), senderId: Self.senderId(context))
+        let (results, ticket) = try await engine.send(
+            key(input.queueUrl, context), prepared.map(\.1), senderId: Self.senderId(context))
         try await ticket.wait()
         var successful: [SQS.SendMessageBatchResultEntry] = []
         for ((id, _), result) in zip(prepared, results) {
@@ -152,7 +176,8 @@ public struct SQSService: SQSAPI {
                     SQS.SendMessageBatchResultEntry(
                         id: id, messageId: sent.messageId, md5OfMessageBody: sent.md5OfBody,
                         md5OfMessageAttributes: sent.md5OfMessageAttributes,
-                        md5OfMessageSystemAttributes: sent.md5OfMessageSystemAttributes, sequenceNumber: sent.sequenceNumber))
+                        md5OfMessageSystemAttributes: sent.md5OfMessageSystemAttributes,
+                        sequenceNumber: sent.sequenceNumber))
             case .failure(let error):
                 failed.append(Self.failure(id, error))
             }
@@ -160,20 +185,24 @@ public struct SQSService: SQSAPI {
         return SQS.SendMessageBatchResult(successful: successful, failed: failed)
     }
 
-    public func receiveMessage(_ input: SQS.ReceiveMessageRequest, context: RequestContext) async throws -> SQS.ReceiveMessageResult {
+    public func receiveMessage(_ input: SQS.ReceiveMessageRequest, context: RequestContext) async throws
+        -> SQS.ReceiveMessageResult
+    {
         let maxMessages = input.maxNumberOfMessages ?? 1
         guard (1...10).contains(maxMessages) else {
             throw SQSErrors.invalidParameter(
                 "MaxNumberOfMessages", value: String(maxMessages), reason: "Must be between 1 and 10, if provided.")
         }
         if let wait = input.waitTimeSeconds, !(0...20).contains(wait) {
-            throw SQSErrors.invalidParameter("WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
+            throw SQSErrors.invalidParameter(
+                "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
         if let visibility = input.visibilityTimeout, !(0...43_200).contains(visibility) {
             throw SQSErrors.invalidParameter(
                 "VisibilityTimeout", value: String(visibility), reason: "Must be >= 0 and <= 43200, if provided.")
         }
-        let systemNames = try ReceiveSelection.systemAttributeNames((input.attributeNames ?? []) + (input.messageSystemAttributeNames ?? []))
+        let systemNames = try ReceiveSelection.systemAttributeNames(
+            (input.attributeNames ?? []) + (input.messageSystemAttributeNames ?? []))
         let attributeFilter = ReceiveSelection(names: input.messageAttributeNames ?? [])
         let request = ReceiveRequest(
             maxMessages: maxMessages, visibilityTimeout: input.visibilityTimeout, waitSeconds: input.waitTimeSeconds,
@@ -193,7 +222,8 @@ public struct SQSService: SQSAPI {
     }
 
     public func deleteMessage(_ input: SQS.DeleteMessageRequest, context: RequestContext) async throws {
-        let (results, ticket) = try await engine.delete(key(input.queueUrl, context), receiptHandles: [input.receiptHandle])
+        let (results, ticket) = try await engine.delete(
+            key(input.queueUrl, context), receiptHandles: [input.receiptHandle])
         try await ticket.wait()
         try results[0].get()
     }
@@ -202,7 +232,8 @@ public struct SQSService: SQSAPI {
         -> SQS.DeleteMessageBatchResult
     {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "DeleteMessageBatchRequestEntry")
-        let (results, ticket) = try await engine.delete(key(input.queueUrl, context), receiptHandles: input.entries.map(\.receiptHandle))
+        let (results, ticket) = try await engine.delete(
+            key(input.queueUrl, context), receiptHandles: input.entries.map(\.receiptHandle))
         try await ticket.wait()
         var successful: [SQS.DeleteMessageBatchResultEntry] = []
         var failed: [SQS.BatchResultErrorEntry] = []
@@ -215,14 +246,17 @@ public struct SQSService: SQSAPI {
         return SQS.DeleteMessageBatchResult(successful: successful, failed: failed)
     }
 
-    public func changeMessageVisibility(_ input: SQS.ChangeMessageVisibilityRequest, context: RequestContext) async throws {
+    public func changeMessageVisibility(_ input: SQS.ChangeMessageVisibilityRequest, context: RequestContext)
+        async throws
+    {
         let (results, ticket) = try await engine.changeVisibility(
             key(input.queueUrl, context), [(input.receiptHandle, input.visibilityTimeout)])
         try await ticket.wait()
         try results[0].get()
     }
 
-    public func changeMessageVisibilityBatch(_ input: SQS.ChangeMessageVisibilityBatchRequest, context: RequestContext) async throws
+    public func changeMessageVisibilityBatch(_ input: SQS.ChangeMessageVisibilityBatchRequest, context: RequestContext)
+        async throws
         -> SQS.ChangeMessageVisibilityBatchResult
     {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
@@ -246,14 +280,16 @@ public struct SQSService: SQSAPI {
         -> SQS.StartMessageMoveTaskResult
     {
         let handle = try await engine.startMoveTask(
-            sourceArn: input.sourceArn, destinationArn: input.destinationArn, maxPerSecond: input.maxNumberOfMessagesPerSecond)
+            sourceArn: input.sourceArn, destinationArn: input.destinationArn,
+            maxPerSecond: input.maxNumberOfMessagesPerSecond)
         return SQS.StartMessageMoveTaskResult(taskHandle: handle)
     }
 
     public func cancelMessageMoveTask(_ input: SQS.CancelMessageMoveTaskRequest, context: RequestContext) async throws
         -> SQS.CancelMessageMoveTaskResult
     {
-        SQS.CancelMessageMoveTaskResult(approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(handle: input.taskHandle))
+        SQS.CancelMessageMoveTaskResult(
+            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(handle: input.taskHandle))
     }
 
     public func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws
@@ -261,14 +297,16 @@ public struct SQSService: SQSAPI {
     {
         let max = input.maxResults ?? 1
         guard (1...10).contains(max) else {
-            throw SQSErrors.invalidParameter("MaxResults", value: String(max), reason: "MaxResults must be between 1 and 10.")
+            throw SQSErrors.invalidParameter(
+                "MaxResults", value: String(max), reason: "MaxResults must be between 1 and 10.")
         }
         let tasks = try await engine.listMoveTasks(sourceArn: input.sourceArn, maxResults: max)
         return SQS.ListMessageMoveTasksResult(
             results: tasks.map { task in
                 SQS.ListMessageMoveTasksResultEntry(
                     taskHandle: task.taskHandle, status: task.status, sourceArn: task.sourceArn,
-                    destinationArn: task.destinationArn, maxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond,
+                    destinationArn: task.destinationArn,
+                    maxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond,
                     approximateNumberOfMessagesMoved: task.approximateNumberOfMessagesMoved,
                     approximateNumberOfMessagesToMove: task.approximateNumberOfMessagesToMove,
                     failureReason: task.failureReason, startedTimestamp: task.startedTimestamp)
@@ -278,19 +316,27 @@ public struct SQSService: SQSAPI {
     // MARK: Conversions
 
     static func senderId(_ context: RequestContext) -> String {
-        context.accessKeyId.map { $0.count == 12 && $0.allSatisfy(\.isNumber) ? $0 : "AIDA\($0.uppercased())" } ?? context.account
+        context.accessKeyId.map { $0.count == 12 && $0.allSatisfy(\.isNumber) ? $0 : "AIDA\($0.uppercased())" }
+            ?? context.account
     }
 
     static func attributes(_ values: [String: SQS.MessageAttributeValue]?) throws -> [String: MessageAttribute] {
-        (values ?? [:]).mapValues { MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue) }
+        (values ?? [:]).mapValues {
+            MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
+        }
     }
 
-    static func systemAttributes(_ values: [String: SQS.MessageSystemAttributeValue]?) throws -> [String: MessageAttribute] {
-        (values ?? [:]).mapValues { MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue) }
+    static func systemAttributes(_ values: [String: SQS.MessageSystemAttributeValue]?) throws -> [String:
+        MessageAttribute]
+    {
+        (values ?? [:]).mapValues {
+            MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
+        }
     }
 
     static func attributeValue(_ attribute: MessageAttribute) -> SQS.MessageAttributeValue {
-        SQS.MessageAttributeValue(stringValue: attribute.stringValue, binaryValue: attribute.binaryValue, dataType: attribute.dataType)
+        SQS.MessageAttributeValue(
+            stringValue: attribute.stringValue, binaryValue: attribute.binaryValue, dataType: attribute.dataType)
     }
 
     static func failure(_ id: String, _ error: AWSError) -> SQS.BatchResultErrorEntry {

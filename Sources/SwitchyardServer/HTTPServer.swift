@@ -15,7 +15,9 @@ public final class HTTPServer: Sendable {
     /// The port actually bound (useful when asked for port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
-    public static func start(host: String, port: Int, router: RequestRouter, maxBodyBytes: Int = 8 << 20) async throws -> HTTPServer {
+    public static func start(host: String, port: Int, router: RequestRouter, maxBodyBytes: Int = 8 << 20) async throws
+        -> HTTPServer
+    {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -25,7 +27,8 @@ public final class HTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(router: router, maxBodyBytes: maxBodyBytes))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(router: router, maxBodyBytes: maxBodyBytes))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -81,8 +84,11 @@ final class RequestHandler: ChannelInboundHandler {
             self.head = nil
             let keepAlive = head.isKeepAlive
             if tooLarge {
-                write(WireResponse(status: 413, headers: [("Content-Type", "text/plain")], body: Array("Request body too large".utf8)),
-                      keepAlive: false, context: context)
+                write(
+                    WireResponse(
+                        status: 413, headers: [("Content-Type", "text/plain")],
+                        body: Array("Request body too large".utf8)),
+                    keepAlive: false, context: context)
                 return
             }
             let request = Self.wireRequest(head, body: body)
@@ -124,7 +130,8 @@ final class RequestHandler: ChannelInboundHandler {
         for (name, value) in response.headers where name != "Content-Length" { headers.add(name: name, value: value) }
         headers.add(name: "Content-Length", value: String(response.body.count))
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !response.body.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: response.body.count)

@@ -37,7 +37,8 @@ struct IdentityResolver: Sendable {
         var account = configuration.account
         if configuration.auth == .strict {
             guard let known = credentials[credential.accessKeyId] else {
-                throw AWSError("InvalidClientTokenId", "The security token included in the request is invalid.", httpStatus: 403)
+                throw AWSError(
+                    "InvalidClientTokenId", "The security token included in the request is invalid.", httpStatus: 403)
             }
             try SigV4.verify(request, credential: credential, secretKey: known.secretAccessKey)
             account = known.account
@@ -47,6 +48,7 @@ struct IdentityResolver: Sendable {
             account = known.account
         }
         let region = credential.region.isEmpty ? configuration.region : credential.region
-        return Identity(account: account, region: region, accessKeyId: credential.accessKeyId, signingService: credential.service)
+        return Identity(
+            account: account, region: region, accessKeyId: credential.accessKeyId, signingService: credential.service)
     }
 }

@@ -13,7 +13,10 @@ public struct RequestRouter: Sendable {
     let operations: OperationalEndpoints
     let logger: Logger
 
-    init(services: [ServiceEndpoint], configuration: ServerConfiguration, operations: OperationalEndpoints, logger: Logger) {
+    init(
+        services: [ServiceEndpoint], configuration: ServerConfiguration, operations: OperationalEndpoints,
+        logger: Logger
+    ) {
         self.services = services
         var prefixes: [String: ServiceEndpoint] = [:]
         var signing: [String: ServiceEndpoint] = [:]
@@ -68,7 +71,8 @@ public struct RequestRouter: Sendable {
             guard let service = byTargetPrefix[String(target[..<dot])] else { return nil }
             let declared = request.header("content-type") ?? ""
             let version: WireProtocol = declared.contains("1.1") ? .awsJson1_1 : .awsJson1_0
-            let wireProtocol = service.model.protocols.contains(version)
+            let wireProtocol =
+                service.model.protocols.contains(version)
                 ? version : service.model.protocols.first { $0 == .awsJson1_0 || $0 == .awsJson1_1 }
             return wireProtocol.flatMap { service.codec(for: $0) }.map { (service, $0) }
         }
@@ -92,7 +96,9 @@ public struct RequestRouter: Sendable {
     }
 
     /// Older SQS clients post to the queue URL itself and leave QueueUrl out of the parameters.
-    static func fillQueueURLFromPath(_ input: AWSValue, operation: OperationModel, model: ServiceModel, request: WireRequest) -> AWSValue {
+    static func fillQueueURLFromPath(
+        _ input: AWSValue, operation: OperationModel, model: ServiceModel, request: WireRequest
+    ) -> AWSValue {
         guard case .structure(var members) = input, members["QueueUrl"] == nil,
             let inputIndex = operation.input, model[inputIndex].member(named: "QueueUrl") != nil
         else { return input }
@@ -107,7 +113,10 @@ public struct RequestRouter: Sendable {
         var writer = XMLWriter()
         writer.raw("<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type>")
         writer.element("Code", "InvalidAction")
-        writer.element("Message", "Could not find a service for \(request.method) \(request.path): no X-Amz-Target header or Action parameter.")
+        writer.element(
+            "Message",
+            "Could not find a service for \(request.method) \(request.path): no X-Amz-Target header or Action parameter."
+        )
         writer.raw("</Error></ErrorResponse>")
         return WireResponse(status: 400, headers: [("Content-Type", "text/xml")], body: writer.bytes)
     }

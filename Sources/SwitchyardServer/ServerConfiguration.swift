@@ -49,7 +49,9 @@ public struct ServerConfiguration: Sendable {
     public var region = "us-east-1"
     public var account = "000000000000"
     public var auth = AuthMode.any
-    public var credentials: [StaticCredential] = [StaticCredential(accessKeyId: "test", secretAccessKey: "test", account: "000000000000")]
+    public var credentials: [StaticCredential] = [
+        StaticCredential(accessKeyId: "test", secretAccessKey: "test", account: "000000000000")
+    ]
 
     public init() {}
 }

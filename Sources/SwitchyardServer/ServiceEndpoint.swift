@@ -2,7 +2,8 @@ import SwitchyardWire
 
 /// A service as the router sees it: its model, and a function from an operation's input to its output.
 public struct ServiceEndpoint: Sendable {
-    public typealias Handler = @Sendable (_ operation: String, _ input: AWSValue, _ context: RequestContext) async throws -> AWSValue?
+    public typealias Handler =
+        @Sendable (_ operation: String, _ input: AWSValue, _ context: RequestContext) async throws -> AWSValue?
 
     public let model: ServiceModel
     public let validator: ModelValidator

@@ -20,7 +20,8 @@ public final class Switchyard: Sendable {
         case .memory:
             sqsStore = MemorySQSStore()
         case .sqlite:
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
             let path = (configuration.dataDirectory as NSString).appendingPathComponent("switchyard.sqlite")
             var migrator = DatabaseMigrator()
             SQLiteSQSStore.registerMigrations(&migrator)
@@ -42,7 +43,8 @@ public final class Switchyard: Sendable {
                 let counts = await sqs.statistics()
                 return ["sqsQueues": counts.queues, "sqsMessages": counts.messages]
             })
-        let router = RequestRouter(services: endpoints, configuration: configuration, operations: operations, logger: logger)
+        let router = RequestRouter(
+            services: endpoints, configuration: configuration, operations: operations, logger: logger)
         let server = try await HTTPServer.start(host: configuration.host, port: configuration.port, router: router)
         return Switchyard(configuration: configuration, server: server, sqs: sqs)
     }

@@ -50,7 +50,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Credentials for strict mode, AKID:SECRET[:ACCOUNT],... (SWITCHYARD_CREDENTIALS).")
     var credentials: String = env("CREDENTIALS") ?? "test:test"
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (SWITCHYARD_LOG_LEVEL).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (SWITCHYARD_LOG_LEVEL).")
     var logLevel: String = env("LOG_LEVEL") ?? "info"
 
     func run() async throws {
@@ -76,7 +78,9 @@ struct Serve: AsyncParsableCommand {
         let elapsed = started.duration(to: .now)
         let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         let where_ = storage == .sqlite ? "data in \(dataDirectory) (sqlite, sync \(sync.rawValue))" : "data in memory"
-        logger.info("switchyard \(SwitchyardVersion.current) listening on http://\(host):\(app.server.port), \(where_), started in \(String(format: "%.0f", millis)) ms")
+        logger.info(
+            "switchyard \(SwitchyardVersion.current) listening on http://\(host):\(app.server.port), \(where_), started in \(String(format: "%.0f", millis)) ms"
+        )
         try await app.server.waitUntilClosed()
     }
 }
@@ -84,5 +88,3 @@ struct Serve: AsyncParsableCommand {
 private func env(_ name: String) -> String? {
     ProcessInfo.processInfo.environment["SWITCHYARD_\(name)"]
 }
-
-

@@ -10,7 +10,9 @@ import Testing
 
     /// The value SQS returns for a single String attribute a="x" (checked against the AWS SDK's algorithm).
     @Test func attributeDigest() {
-        #expect(MessageDigest.md5OfAttributes(["a": MessageAttribute(dataType: "String", stringValue: "x")]) == "a512aac9938034acb0b3c3d965944bf1")
+        #expect(
+            MessageDigest.md5OfAttributes(["a": MessageAttribute(dataType: "String", stringValue: "x")])
+                == "a512aac9938034acb0b3c3d965944bf1")
         #expect(MessageDigest.md5OfAttributes([:]) == nil)
     }
 

@@ -12,13 +12,17 @@ import Testing
 
     func engine() throws -> SQSEngine { try SQSEngine(store: MemorySQSStore(), clock: clock) }
 
-    func send(_ engine: SQSEngine, _ key: QueueKey, _ body: String, group: String? = nil, dedup: String? = nil) async throws -> SendResult {
+    func send(_ engine: SQSEngine, _ key: QueueKey, _ body: String, group: String? = nil, dedup: String? = nil)
+        async throws -> SendResult
+    {
         let (results, _) = try await engine.send(
             key, [OutgoingMessage(body: body, messageGroupId: group, messageDeduplicationId: dedup)], senderId: "s")
         return try results[0].get()
     }
 
-    func receive(_ engine: SQSEngine, _ key: QueueKey, max: Int = 10, visibility: Int? = nil) async throws -> [ReceivedMessage] {
+    func receive(_ engine: SQSEngine, _ key: QueueKey, max: Int = 10, visibility: Int? = nil) async throws
+        -> [ReceivedMessage]
+    {
         try await engine.receive(key, ReceiveRequest(maxMessages: max, visibilityTimeout: visibility, waitSeconds: 0)).0
     }
 
@@ -99,6 +103,8 @@ import Testing
         let engine = try engine()
         _ = try await engine.createQueue(key, attributes: ["DelaySeconds": "3"], tags: [:])
         _ = try await engine.createQueue(key, attributes: ["DelaySeconds": "3"], tags: [:])
-        await #expect(throws: AWSError.self) { try await engine.createQueue(key, attributes: ["DelaySeconds": "4"], tags: [:]) }
+        await #expect(throws: AWSError.self) {
+            try await engine.createQueue(key, attributes: ["DelaySeconds": "4"], tags: [:])
+        }
     }
 }

@@ -28,8 +28,12 @@ import Testing
     }
 
     @Test func rejectsWrongTypesAndMalformedJSON() {
-        #expect(throws: AWSError.self) { try codec.decodeRequest(request("AmazonSQS.CreateQueue", #"{"QueueName":1}"#), model: SQS.model) }
-        #expect(throws: AWSError.self) { try codec.decodeRequest(request("AmazonSQS.CreateQueue", "{"), model: SQS.model) }
+        #expect(throws: AWSError.self) {
+            try codec.decodeRequest(request("AmazonSQS.CreateQueue", #"{"QueueName":1}"#), model: SQS.model)
+        }
+        #expect(throws: AWSError.self) {
+            try codec.decodeRequest(request("AmazonSQS.CreateQueue", "{"), model: SQS.model)
+        }
         #expect(throws: AWSError.self) { try codec.decodeRequest(request("AmazonSQS.Nope", "{}"), model: SQS.model) }
         #expect(throws: AWSError.self) { try codec.decodeRequest(request("Other.CreateQueue", "{}"), model: SQS.model) }
     }
@@ -45,7 +49,9 @@ import Testing
     @Test func errorsCarryTypeAndQueryCode() throws {
         let response = codec.encodeError(AWSError("QueueDoesNotExist", "gone"), model: SQS.model, context: context)
         #expect(response.status == 400)
-        #expect(response.headers.contains { $0 == ("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender") })
+        #expect(
+            response.headers.contains { $0 == ("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender") }
+        )
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(body == #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"#)
     }

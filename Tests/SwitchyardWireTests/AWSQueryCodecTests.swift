@@ -39,24 +39,38 @@ import Testing
     }
 
     @Test func reportsBadScalarsAndMissingActions() {
-        #expect(throws: AWSError.invalidParameterValue("Value (x) for parameter MaxNumberOfMessages is invalid. Must be an integer.")) {
+        #expect(
+            throws: AWSError.invalidParameterValue(
+                "Value (x) for parameter MaxNumberOfMessages is invalid. Must be an integer.")
+        ) {
             try codec.decodeRequest(form("Action=ReceiveMessage&QueueUrl=u&MaxNumberOfMessages=x"), model: SQS.model)
         }
-        #expect(throws: AWSError.missingParameter("Action")) { try codec.decodeRequest(form("QueueUrl=u"), model: SQS.model) }
-        #expect(throws: AWSError.invalidAction("Nope")) { try codec.decodeRequest(form("Action=Nope"), model: SQS.model) }
+        #expect(throws: AWSError.missingParameter("Action")) {
+            try codec.decodeRequest(form("QueueUrl=u"), model: SQS.model)
+        }
+        #expect(throws: AWSError.invalidAction("Nope")) {
+            try codec.decodeRequest(form("Action=Nope"), model: SQS.model)
+        }
     }
 
     @Test func serializesWithResultWrapperAndFlattenedMembers() throws {
         guard let operation = SQS.model.operations["GetQueueAttributes"] else { Issue.record("no operation"); return }
         let output = SQS.GetQueueAttributesResult(attributes: ["VisibilityTimeout": "30", "DelaySeconds": "0"]).awsValue
-        let xml = String(decoding: codec.encodeResponse(output, operation: operation, model: SQS.model, context: context).body, as: UTF8.self)
+        let xml = String(
+            decoding: codec.encodeResponse(output, operation: operation, model: SQS.model, context: context).body,
+            as: UTF8.self)
         #expect(xml.contains(#"<GetQueueAttributesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">"#))
-        #expect(xml.contains("<GetQueueAttributesResult><Attribute><Name>DelaySeconds</Name><Value>0</Value></Attribute><Attribute><Name>VisibilityTimeout</Name>"))
+        #expect(
+            xml.contains(
+                "<GetQueueAttributesResult><Attribute><Name>DelaySeconds</Name><Value>0</Value></Attribute><Attribute><Name>VisibilityTimeout</Name>"
+            ))
         #expect(xml.contains("<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>"))
     }
 
     @Test func errorResponseUsesQueryCode() {
-        let xml = String(decoding: codec.encodeError(AWSError("QueueNameExists", "dup"), model: SQS.model, context: context).body, as: UTF8.self)
+        let xml = String(
+            decoding: codec.encodeError(AWSError("QueueNameExists", "dup"), model: SQS.model, context: context).body,
+            as: UTF8.self)
         #expect(xml.contains("<Type>Sender</Type><Code>QueueAlreadyExists</Code><Message>dup</Message>"))
     }
 

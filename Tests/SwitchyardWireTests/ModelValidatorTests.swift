@@ -10,17 +10,21 @@ import Testing
         #expect(throws: AWSError.missingParameter("MessageBody")) {
             try validator.validate(.structure(["QueueUrl": .string("u")]), shape: SQS.model[index])
         }
-        try validator.validate(.structure(["QueueUrl": .string("u"), "MessageBody": .string("b")]), shape: SQS.model[index])
+        try validator.validate(
+            .structure(["QueueUrl": .string("u"), "MessageBody": .string("b")]), shape: SQS.model[index])
     }
 
     @Test func coralStyleListsEveryViolation() throws {
         let shapes = [
-            Shape(name: "In", kind: .structure, members: [MemberRef(name: "Name", target: 1), MemberRef(name: "Size", target: 2)], required: ["Name"]),
+            Shape(
+                name: "In", kind: .structure,
+                members: [MemberRef(name: "Name", target: 1), MemberRef(name: "Size", target: 2)], required: ["Name"]),
             Shape(name: "NameString", kind: .string, min: 3, max: 5, pattern: "^[a-z]+$"),
             Shape(name: "SizeInteger", kind: .integer, min: 1, max: 10),
         ]
         let model = ServiceModel(
-            name: "T", signingName: "t", apiVersion: "1", protocols: [.awsJson1_1], targetPrefix: "T", jsonVersion: "1.1",
+            name: "T", signingName: "t", apiVersion: "1", protocols: [.awsJson1_1], targetPrefix: "T",
+            jsonVersion: "1.1",
             xmlNamespace: nil, errorNamespace: "t", validationStyle: .coral, shapes: shapes, operations: [])
         let validator = ModelValidator(model: model)
         do {
@@ -28,8 +32,14 @@ import Testing
             Issue.record("expected a validation error")
         } catch let error as AWSError {
             #expect(error.code == "ValidationException")
-            #expect(error.message?.hasPrefix("3 validation errors detected: Value AB at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3") == true)
-            #expect(error.message?.contains("Value 11 at 'size' failed to satisfy constraint: Member must have value less than or equal to 10") == true)
+            #expect(
+                error.message?.hasPrefix(
+                    "3 validation errors detected: Value AB at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3"
+                ) == true)
+            #expect(
+                error.message?.contains(
+                    "Value 11 at 'size' failed to satisfy constraint: Member must have value less than or equal to 10")
+                    == true)
         }
     }
 }

@@ -24,7 +24,10 @@ import Testing
     @Test func incompleteAuthorizationIsRejected() {
         let request = WireRequest(
             method: "POST", path: "/", query: nil,
-            headers: ["authorization": "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sqs/aws4_request", "x-amz-date": "20150830T123600Z"],
+            headers: [
+                "authorization": "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sqs/aws4_request",
+                "x-amz-date": "20150830T123600Z",
+            ],
             body: [])
         #expect { try SigV4.credential(of: request) } throws: { ($0 as? AWSError)?.code == "IncompleteSignature" }
     }

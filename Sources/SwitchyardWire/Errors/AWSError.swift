@@ -43,7 +43,9 @@ public struct AWSError: Error, Sendable, Equatable {
     }
 
     /// An unexpected failure inside the server.
-    public static func internalFailure(_ message: String = "The request processing has failed because of an unknown error, exception or failure.") -> AWSError {
+    public static func internalFailure(
+        _ message: String = "The request processing has failed because of an unknown error, exception or failure."
+    ) -> AWSError {
         AWSError("InternalFailure", message, httpStatus: 500, senderFault: false)
     }
 }

@@ -34,7 +34,9 @@ public enum SigV4 {
         guard fields["X-Amz-Algorithm"] == algorithm, let credential = fields["X-Amz-Credential"],
             let signature = fields["X-Amz-Signature"], let signedHeaders = fields["X-Amz-SignedHeaders"]
         else {
-            throw incomplete("AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders' and 'X-Amz-Date'.")
+            throw incomplete(
+                "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders' and 'X-Amz-Date'."
+            )
         }
         var parsed = try parseScope(credential)
         parsed.signedHeaders = signedHeaders.split(separator: ";").map(String.init)
@@ -58,7 +60,9 @@ public enum SigV4 {
         for name in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
             missing.append("Authorization header requires '\(name)' parameter.")
         }
-        if amzDate == nil { missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.") }
+        if amzDate == nil {
+            missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
         if !missing.isEmpty || fields["Credential"] == nil {
             throw incomplete(missing.joined(separator: " ") + " Authorization=\(header)")
         }
@@ -72,7 +76,8 @@ public enum SigV4 {
     static func parseScope(_ credential: String) throws -> SigV4Credential {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty else {
-            throw incomplete("Credential should be scoped to a valid region, not '\(parts.count > 2 ? parts[2] : "")'. ")
+            throw incomplete(
+                "Credential should be scoped to a valid region, not '\(parts.count > 2 ? parts[2] : "")'. ")
         }
         return SigV4Credential(
             accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3], signedHeaders: [],

@@ -35,7 +35,8 @@ public struct AWSJSONCodec: ProtocolCodec {
     /// Gives a JSON document the meaning of `shape`; JSON nulls count as absent members.
     static func convert(_ json: JSONValue, shape: Shape, model: ServiceModel, path: String) throws -> AWSValue {
         func mismatch() -> AWSError {
-            AWSError.serialization("Unexpected JSON type for \(path.isEmpty ? shape.name : path) (\(shape.kind.rawValue) expected).")
+            AWSError.serialization(
+                "Unexpected JSON type for \(path.isEmpty ? shape.name : path) (\(shape.kind.rawValue) expected).")
         }
         switch shape.kind {
         case .structure:
@@ -121,7 +122,8 @@ public struct AWSJSONCodec: ProtocolCodec {
         var headers: [(String, String)] = [("Content-Type", contentType), ("x-amzn-RequestId", context.requestId)]
         if model.protocols.contains(.awsQuery) {
             // awsQueryCompatible: clients take the query-era error code from this header.
-            headers.append(("x-amzn-query-error", "\(resolved.queryCode);\(resolved.senderFault ? "Sender" : "Receiver")"))
+            headers.append(
+                ("x-amzn-query-error", "\(resolved.queryCode);\(resolved.senderFault ? "Sender" : "Receiver")"))
         }
         var writer = JSONWriter()
         writer.raw("{\"__type\":")

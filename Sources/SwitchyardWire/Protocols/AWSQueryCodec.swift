@@ -90,7 +90,9 @@ public struct AWSQueryCodec: ProtocolCodec {
             }
             var items: [AWSValue] = []
             for (index, child) in container.indexedChildren {
-                if let item = try value(child, ref: element, shape: model[element.target], model: model, path: "\(path).\(index)") {
+                if let item = try value(
+                    child, ref: element, shape: model[element.target], model: model, path: "\(path).\(index)")
+                {
                     items.append(item)
                 }
             }
@@ -107,7 +109,9 @@ public struct AWSQueryCodec: ProtocolCodec {
                     throw AWSError.missingParameter("\(path).\(index).\(keyName)")
                 }
                 guard let valueNode = entry.children[valueName],
-                    let value = try value(valueNode, ref: valueRef, shape: model[valueRef.target], model: model, path: "\(path).\(index).\(valueName)")
+                    let value = try value(
+                        valueNode, ref: valueRef, shape: model[valueRef.target], model: model,
+                        path: "\(path).\(index).\(valueName)")
                 else {
                     throw AWSError.missingParameter("\(path).\(index).\(valueName)")
                 }
@@ -127,7 +131,9 @@ public struct AWSQueryCodec: ProtocolCodec {
         switch shape.kind {
         case .string: return .string(text)
         case .integer, .long:
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw invalid("Must be an integer.") }
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw invalid("Must be an integer.")
+            }
             return .integer(number)
         case .double, .float:
             guard let number = Double(text) else { throw invalid("Must be a number.") }
@@ -178,7 +184,9 @@ public struct AWSQueryCodec: ProtocolCodec {
         }
     }
 
-    private func write(_ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel, into writer: inout XMLWriter) {
+    private func write(
+        _ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel, into writer: inout XMLWriter
+    ) {
         let shape = model[ref.target]
         switch value {
         case .list(let items):

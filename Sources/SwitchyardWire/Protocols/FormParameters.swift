@@ -5,7 +5,8 @@ public enum FormParameters {
         var pairs: [(String, String)] = []
         for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
-                pairs.append((percentDecode(part[part.startIndex..<equals]), percentDecode(part[part.index(after: equals)...])))
+                pairs.append(
+                    (percentDecode(part[part.startIndex..<equals]), percentDecode(part[part.index(after: equals)...])))
             } else {
                 pairs.append((percentDecode(part), ""))
             }

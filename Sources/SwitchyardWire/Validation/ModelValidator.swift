@@ -22,13 +22,15 @@ public struct ModelValidator: Sendable {
         case .query:
             throw first.missing
                 ? AWSError.missingParameter(first.path)
-                : AWSError.invalidParameterValue("Value \(first.valueText) for parameter \(first.path) is invalid. \(first.reason)")
+                : AWSError.invalidParameterValue(
+                    "Value \(first.valueText) for parameter \(first.path) is invalid. \(first.reason)")
         case .coral:
             let listed = violations.prefix(10).map { violation in
                 "Value \(violation.missing ? "null" : violation.valueText) at '\(violation.coralPath)' failed to satisfy constraint: \(violation.reason)"
             }
             let count = violations.count
-            let message = "\(count) validation error\(count == 1 ? "" : "s") detected: " + listed.joined(separator: "; ")
+            let message =
+                "\(count) validation error\(count == 1 ? "" : "s") detected: " + listed.joined(separator: "; ")
             throw AWSError("ValidationException", message)
         }
     }
@@ -55,7 +57,9 @@ public struct ModelValidator: Sendable {
                 let memberPath = path.isEmpty ? ref.name : "\(path).\(ref.name)"
                 guard let member = members[ref.name] else {
                     if shape.required.contains(ref.name) {
-                        violations.append(Violation(path: memberPath, valueText: "null", reason: "Member must not be null", missing: true))
+                        violations.append(
+                            Violation(
+                                path: memberPath, valueText: "null", reason: "Member must not be null", missing: true))
                     }
                     continue
                 }
@@ -82,10 +86,16 @@ public struct ModelValidator: Sendable {
         case .string(let text):
             checkLength(text.count, shape: shape, path: path, text: text, into: &violations)
             if checksEnums, let allowed = shape.enumValues, !allowed.contains(text) {
-                violations.append(Violation(path: path, valueText: text, reason: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]"))
+                violations.append(
+                    Violation(
+                        path: path, valueText: text,
+                        reason: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]"))
             }
             if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
-                violations.append(Violation(path: path, valueText: text, reason: "Member must satisfy regular expression pattern: \(pattern)"))
+                violations.append(
+                    Violation(
+                        path: path, valueText: text,
+                        reason: "Member must satisfy regular expression pattern: \(pattern)"))
             }
         case .integer(let number):
             checkRange(Double(number), shape: shape, path: path, text: String(number), into: &violations)
@@ -98,21 +108,34 @@ public struct ModelValidator: Sendable {
         }
     }
 
-    private func checkLength(_ length: Int, shape: Shape, path: String, text: String, into violations: inout [Violation]) {
+    private func checkLength(
+        _ length: Int, shape: Shape, path: String, text: String, into violations: inout [Violation]
+    ) {
         if let min = shape.min, Double(length) < min {
-            violations.append(Violation(path: path, valueText: text, reason: "Member must have length greater than or equal to \(Int(min))"))
+            violations.append(
+                Violation(
+                    path: path, valueText: text, reason: "Member must have length greater than or equal to \(Int(min))")
+            )
         }
         if let max = shape.max, Double(length) > max {
-            violations.append(Violation(path: path, valueText: text, reason: "Member must have length less than or equal to \(Int(max))"))
+            violations.append(
+                Violation(
+                    path: path, valueText: text, reason: "Member must have length less than or equal to \(Int(max))"))
         }
     }
 
-    private func checkRange(_ number: Double, shape: Shape, path: String, text: String, into violations: inout [Violation]) {
+    private func checkRange(
+        _ number: Double, shape: Shape, path: String, text: String, into violations: inout [Violation]
+    ) {
         if let min = shape.min, number < min {
-            violations.append(Violation(path: path, valueText: text, reason: "Member must have value greater than or equal to \(Int(min))"))
+            violations.append(
+                Violation(
+                    path: path, valueText: text, reason: "Member must have value greater than or equal to \(Int(min))"))
         }
         if let max = shape.max, number > max {
-            violations.append(Violation(path: path, valueText: text, reason: "Member must have value less than or equal to \(Int(max))"))
+            violations.append(
+                Violation(
+                    path: path, valueText: text, reason: "Member must have value less than or equal to \(Int(max))"))
         }
     }
 }

@@ -38,11 +38,14 @@ final class Handler: ChannelInboundHandler {
         case .end:
             let parsed = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
             let id = (parsed?["MessageBody"] as? String).map { _ in UUID().uuidString.lowercased() } ?? "none"
-            let reply = Array("{\"MD5OfMessageBody\":\"49f68a5c8493ec2c0bf489821c21fc3b\",\"MessageId\":\"\(id)\"}".utf8)
+            let reply = Array(
+                "{\"MD5OfMessageBody\":\"49f68a5c8493ec2c0bf489821c21fc3b\",\"MessageId\":\"\(id)\"}".utf8)
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
             headers.add(name: "Content-Length", value: String(reply.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             var buffer = context.channel.allocator.buffer(capacity: reply.count)
             buffer.writeBytes(reply)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

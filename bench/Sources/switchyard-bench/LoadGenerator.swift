@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Closed-loop SQS load against any AWS-compatible endpoint: many keep-alive connections, each
 /// sending its next request as soon as the previous answer arrives.
@@ -40,14 +41,19 @@ struct SwitchyardBench: ParsableCommand {
         guard let url = URL(string: endpoint), let host = url.host, let port = url.port else {
             throw ValidationError("endpoint must look like http://host:port")
         }
-        let queueName = "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
+        let queueName =
+            "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
         let queueURL: String
         if scenario == "bare" {
             queueURL = "\(endpoint)/000000000000/bare"
         } else {
-            let attributes = scenario == "fifo-send" ? #","Attributes":{"FifoQueue":"true","ContentBasedDeduplication":"false"}"# : ""
-            let reply = try call(host: host, port: port, target: "CreateQueue", body: #"{"QueueName":"\#(queueName)"\#(attributes)}"#)
-            guard let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any], let created = object["QueueUrl"] as? String
+            let attributes =
+                scenario == "fifo-send"
+                ? #","Attributes":{"FifoQueue":"true","ContentBasedDeduplication":"false"}"# : ""
+            let reply = try call(
+                host: host, port: port, target: "CreateQueue", body: #"{"QueueName":"\#(queueName)"\#(attributes)}"#)
+            guard let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any],
+                let created = object["QueueUrl"] as? String
             else { throw ValidationError("CreateQueue failed: \(String(decoding: reply, as: UTF8.self))") }
             queueURL = created
         }
@@ -59,7 +65,8 @@ struct SwitchyardBench: ParsableCommand {
             }
             print(String(format: "prefill: %.0f msgs/s", fill.rate))
         }
-        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil) { connection in
+        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
+        { connection in
             switch scenario {
             case "send", "bare": return Workload.send(queueURL: queueURL, body: body)
             case "send-batch": return Workload.sendBatch(queueURL: queueURL, body: body)
@@ -71,7 +78,9 @@ struct SwitchyardBench: ParsableCommand {
         var line = String(
             format: "%@ against %@: %.0f msgs/s, %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d connections, %.0f s",
             scenario, endpoint, result.rate, result.requestRate, result.p50, result.p99, connections, duration)
-        if let serverPid, let rss = Self.rssMegabytes(pid: serverPid) { line += String(format: ", server RSS %.1f MB", rss) }
+        if let serverPid, let rss = Self.rssMegabytes(pid: serverPid) {
+            line += String(format: ", server RSS %.1f MB", rss)
+        }
         if result.errors > 0 { line += ", \(result.errors) error responses" }
         print(line)
     }

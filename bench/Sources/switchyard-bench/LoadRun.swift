@@ -49,7 +49,8 @@ func runLoad(
     for index in 0..<connections {
         finished.enter()
         let handler = LoadConnection(
-            host: "\(host):\(port)", workload: workload(index), tally: tally, deadline: deadline, maxMessages: maxMessages,
+            host: "\(host):\(port)", workload: workload(index), tally: tally, deadline: deadline,
+            maxMessages: maxMessages,
             done: { finished.leave() })
         let channel = try ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -66,7 +67,9 @@ func runLoad(
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     for channel in channels { channel.close(promise: nil) }
     return tally.state.withLock { state in
-        LoadResult(messages: state.messages, requests: state.requests, errors: state.errors, seconds: elapsed, latenciesMicros: state.latencies)
+        LoadResult(
+            messages: state.messages, requests: state.requests, errors: state.errors, seconds: elapsed,
+            latenciesMicros: state.latencies)
     }
 }
 
@@ -89,7 +92,10 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
     var latencies: [Int] = []
     var finished = false
 
-    init(host: String, workload: Workload, tally: Tally, deadline: UInt64, maxMessages: Int?, done: @escaping @Sendable () -> Void) {
+    init(
+        host: String, workload: Workload, tally: Tally, deadline: UInt64, maxMessages: Int?,
+        done: @escaping @Sendable () -> Void
+    ) {
         self.host = host
         self.workload = workload
         self.tally = tally
@@ -111,7 +117,9 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(
             name: "Authorization",
-            value: "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+            value:
+                "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+        )
         headers.add(name: "Content-Length", value: String(current.body.count))
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
         head.headers = headers

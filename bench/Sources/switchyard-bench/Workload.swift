@@ -14,7 +14,9 @@ struct Workload {
     }
 
     static func send(queueURL: String, body: String) -> Workload {
-        let request = Request(target: "SendMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)"}"#.utf8), kind: .send(1))
+        let request = Request(
+            target: "SendMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)"}"#.utf8),
+            kind: .send(1))
         return Workload(first: request) { previous, _ in (previous, 1) }
     }
 
@@ -25,7 +27,9 @@ struct Workload {
             let dedup = "\(group)-\(counter)-\(UInt32.random(in: 0...UInt32.max))"
             return Request(
                 target: "SendMessage",
-                body: Array(#"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)","MessageGroupId":"\#(group)","MessageDeduplicationId":"\#(dedup)"}"#.utf8),
+                body: Array(
+                    #"{"QueueUrl":"\#(queueURL)","MessageBody":"\#(body)","MessageGroupId":"\#(group)","MessageDeduplicationId":"\#(dedup)"}"#
+                        .utf8),
                 kind: .send(1))
         }
         let first = make()
@@ -34,14 +38,17 @@ struct Workload {
 
     static func sendBatch(queueURL: String, body: String) -> Workload {
         let entries = (0..<10).map { #"{"Id":"m\#($0)","MessageBody":"\#(body)"}"# }.joined(separator: ",")
-        let request = Request(target: "SendMessageBatch", body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8), kind: .send(10))
+        let request = Request(
+            target: "SendMessageBatch", body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8),
+            kind: .send(10))
         return Workload(first: request) { previous, _ in (previous, 10) }
     }
 
     /// ReceiveMessage(10), then DeleteMessageBatch of what came back; messages count when deleted.
     static func receiveDelete(queueURL: String) -> Workload {
         let receive = Request(
-            target: "ReceiveMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MaxNumberOfMessages":10}"#.utf8), kind: .receive)
+            target: "ReceiveMessage", body: Array(#"{"QueueUrl":"\#(queueURL)","MaxNumberOfMessages":10}"#.utf8),
+            kind: .receive)
         return Workload(first: receive) { previous, response in
             switch previous.kind {
             case .receive:
@@ -52,7 +59,8 @@ struct Workload {
                     (message["ReceiptHandle"] as? String).map { #"{"Id":"d\#(index)","ReceiptHandle":"\#($0)"}"# }
                 }.joined(separator: ",")
                 let delete = Request(
-                    target: "DeleteMessageBatch", body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8),
+                    target: "DeleteMessageBatch",
+                    body: Array(#"{"QueueUrl":"\#(queueURL)","Entries":[\#(entries)]}"#.utf8),
                     kind: .delete(messages.count))
                 return (delete, 0)
             case .delete(let count): return (receive, count)
