@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
+import SwitchyardWire
 
 /// The MD5 digests SQS returns and SDKs verify.
 public enum MessageDigest {
     public static func md5Hex(_ bytes: some DataProtocol) -> String {
-        Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Insecure.MD5.hash(data: bytes))
     }
 
     public static func md5OfBody(_ body: String) -> String { md5Hex(Array(body.utf8)) }

@@ -30,17 +30,19 @@ public struct QueueKey: Hashable, Sendable, Codable, Comparable {
     /// Reads a queue URL in any host form (`http://localhost:4566/000000000000/jobs`,
     /// `https://sqs.us-east-1.amazonaws.com/000000000000/jobs`, or just the path).
     public init?(url: String, region: String) {
-        var rest = Substring(url)
-        if let scheme = rest.range(of: "://") {
-            rest = rest[scheme.upperBound...]
-            guard let slash = rest.firstIndex(of: "/") else { return nil }
-            rest = rest[slash...]
-        }
-        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-        let parts = rest.split(separator: "/")
+        // The last two path components are the account and the name, whatever the scheme and host.
+        let path =
+            url.utf8.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first
+            ?? url.utf8[...]
+        let parts = path.split(separator: UInt8(ascii: "/"))
         guard parts.count >= 2 else { return nil }
         let account = parts[parts.count - 2]
-        guard account.count == 12, account.allSatisfy(\.isNumber) else { return nil }
-        self.init(account: String(account), region: region, name: String(parts[parts.count - 1]))
+        guard account.count == 12, account.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        self.init(
+            account: String(decoding: account, as: UTF8.self), region: region,
+            name: String(decoding: parts[parts.count - 1], as: UTF8.self))
     }
+
 }

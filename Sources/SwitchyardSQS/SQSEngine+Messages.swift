@@ -120,7 +120,7 @@ extension SQSEngine {
                 try MessageValidation.validateFIFOToken(explicit, parameter: "MessageDeduplicationId")
                 deduplicationId = explicit
             } else if queue.configuration.contentBasedDeduplication {
-                deduplicationId = SHA256.hash(data: Array(entry.body.utf8)).map { String(format: "%02x", $0) }.joined()
+                deduplicationId = Hex.encode(SHA256.hash(data: Array(entry.body.utf8)))
             } else {
                 throw AWSError.invalidParameterValue(
                     "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
@@ -158,7 +158,7 @@ extension SQSEngine {
         let delay = entry.delaySeconds ?? queue.configuration.delaySeconds
         let sequenceNumber = queue.isFIFO ? queue.nextSequenceNumber(now: now) : nil
         let message = SQSMessage(
-            seq: nextSeq, messageId: UUID().uuidString.lowercased(), body: entry.body, attributes: entry.attributes,
+            seq: nextSeq, messageId: RandomUUID.make(), body: entry.body, attributes: entry.attributes,
             systemAttributes: entry.systemAttributes, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
             md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
             messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId,

@@ -18,7 +18,7 @@ final class MoveTask: @unchecked Sendable {
     var cancelled = false
 
     init(source: QueueKey, destination: QueueKey?, maxPerSecond: Int?, startedAt: Int64, toMove: Int) {
-        let descriptor = "{\"taskId\":\"\(UUID().uuidString.lowercased())\",\"sourceArn\":\"\(source.arn)\"}"
+        let descriptor = "{\"taskId\":\"\(RandomUUID.make())\",\"sourceArn\":\"\(source.arn)\"}"
         self.taskHandle = Data(descriptor.utf8).base64EncodedString()
         self.source = source
         self.destination = destination

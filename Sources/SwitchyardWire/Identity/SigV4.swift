@@ -50,14 +50,17 @@ public enum SigV4 {
         guard header.hasPrefix(algorithm + " ") else {
             throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        var fields: [String: String] = [:]
-        for part in header.dropFirst(algorithm.count + 1).split(separator: ",") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            fields[String(trimmed[..<equals])] = String(trimmed[trimmed.index(after: equals)...])
+        var fields: [Substring: Substring] = [:]
+        for part in header.utf8.dropFirst(algorithm.utf8.count + 1).split(separator: UInt8(ascii: ",")) {
+            let trimmed = part.drop { $0 == UInt8(ascii: " ") }
+            guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = Substring(trimmed[trimmed.startIndex..<equals])
+            var value = Substring(trimmed[trimmed.index(after: equals)...])
+            while value.last == " " { value = value.dropLast() }
+            fields[name] = value
         }
         var missing: [String] = []
-        for name in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
+        for name: Substring in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
             missing.append("Authorization header requires '\(name)' parameter.")
         }
         if amzDate == nil {
@@ -66,9 +69,9 @@ public enum SigV4 {
         if !missing.isEmpty || fields["Credential"] == nil {
             throw incomplete(missing.joined(separator: " ") + " Authorization=\(header)")
         }
-        var parsed = try parseScope(fields["Credential"] ?? "")
+        var parsed = try parseScope(String(fields["Credential"] ?? ""))
         parsed.signedHeaders = (fields["SignedHeaders"] ?? "").split(separator: ";").map(String.init)
-        parsed.signature = fields["Signature"] ?? ""
+        parsed.signature = String(fields["Signature"] ?? "")
         parsed.amzDate = amzDate
         return parsed
     }
@@ -155,21 +158,16 @@ public enum SigV4 {
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")
             default:
-                out += String(format: "%%%02X", byte)
+                let digits = Array("0123456789ABCDEF".utf8)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
             }
         }
         return out
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 }
 
 extension FormParameters {

@@ -17,7 +17,7 @@ public struct RequestContext: Sendable {
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,
-        requestId: String = UUID().uuidString.lowercased(), wireProtocol: WireProtocol = .awsJson1_0
+        requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0
     ) {
         self.account = account
         self.region = region
