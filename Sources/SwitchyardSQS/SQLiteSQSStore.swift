@@ -119,28 +119,52 @@ public struct SQLiteSQSStore: SQSStore {
             let encoder = JSONEncoder()
             let attributes = message.attributes.isEmpty ? nil : try encoder.encode(message.attributes)
             let systemAttributes = message.systemAttributes.isEmpty ? nil : try encoder.encode(message.systemAttributes)
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO sqs_message (seq, queue_id, message_id, body, attributes, system_attributes,
-                        md5_body, md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
-                        sequence_number, dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                message.seq, queueId, message.messageId, message.body, attributes, systemAttributes,
-                message.md5OfBody, message.md5OfMessageAttributes, message.md5OfMessageSystemAttributes,
-                message.sentAt, message.senderId, message.messageGroupId, message.messageDeduplicationId,
-                message.sequenceNumber, message.deadLetterQueueSourceArn, message.visibleAt, message.receiveCount,
-                message.firstReceiveAt, message.receiptToken,
-            ])
+            let insert = BoundStatement(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO sqs_message (seq, queue_id, message_id, body, attributes, system_attributes,
+                            md5_body, md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
+                            sequence_number, dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """))
+            insert.bind(1, message.seq)
+            insert.bind(2, queueId)
+            insert.bind(3, message.messageId)
+            insert.bind(4, message.body)
+            insert.bind(5, attributes)
+            insert.bind(6, systemAttributes)
+            insert.bind(7, message.md5OfBody)
+            insert.bind(8, message.md5OfMessageAttributes)
+            insert.bind(9, message.md5OfMessageSystemAttributes)
+            insert.bind(10, message.sentAt)
+            insert.bind(11, message.senderId)
+            insert.bind(12, message.messageGroupId)
+            insert.bind(13, message.messageDeduplicationId)
+            insert.bind(14, message.sequenceNumber)
+            insert.bind(15, message.deadLetterQueueSourceArn)
+            insert.bind(16, message.visibleAt)
+            insert.bind(17, Int64(message.receiveCount))
+            insert.bind(18, message.firstReceiveAt)
+            insert.bind(19, message.receiptToken)
+            try insert.run()
         case .updateDelivery(let seq, let visibleAt, let receiveCount, let firstReceiveAt, let receiptToken):
-            try db.cachedStatement(
-                sql:
-                    "UPDATE sqs_message SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt_token = ? WHERE seq = ?"
-            ).execute(arguments: [visibleAt, receiveCount, firstReceiveAt, receiptToken, seq])
+            let update = BoundStatement(
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE sqs_message SET visible_at = ?, receive_count = ?, first_receive_at = ?, receipt_token = ? WHERE seq = ?"
+                ))
+            update.bind(1, visibleAt)
+            update.bind(2, Int64(receiveCount))
+            update.bind(3, firstReceiveAt)
+            update.bind(4, receiptToken)
+            update.bind(5, seq)
+            try update.run()
         case .deleteMessages(let seqs):
-            let statement = try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE seq = ?")
-            for seq in seqs { try statement.execute(arguments: [seq]) }
+            let delete = BoundStatement(try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE seq = ?"))
+            for seq in seqs {
+                delete.bind(1, seq)
+                try delete.run()
+            }
         case .purgeQueue(let queueId):
             try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
         case .putDeduplication(let queueId, let key, let record):
