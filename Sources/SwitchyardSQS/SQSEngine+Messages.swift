@@ -287,12 +287,8 @@ extension SQSEngine {
             if let message = queue.messages[handle.seq], message.receiptToken == handle.token {
                 queue.remove(handle.seq)
                 deleted.append(handle.seq)
-                if queue.isFIFO, let group = message.messageGroupId,
-                    queue.messages.values.contains(where: {
-                        $0.messageGroupId == group && $0.visibleAt <= clock.nowMillis()
-                    })
-                {
-                    wake(queue.id, count: 1)
+                if queue.isFIFO, waiters[queue.id] != nil {
+                    wake(queue.id, count: 1)  // the group's next message may be receivable now
                 }
             }
             results.append(.success(()))
