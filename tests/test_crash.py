@@ -86,3 +86,21 @@ def test_queues_and_attributes_survive_restart():
     finally:
         server.stop()
         shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_sync_full_mode_serves_and_persists():
+    server = Server("--sync", "full").start()
+    try:
+        sqs = server.client()
+        url = sqs.create_queue(QueueName="fsynced")["QueueUrl"]
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": str(i)} for i in range(10)])
+        server.kill9()
+        restarted = Server(data_dir=server.data_dir).start()
+        try:
+            got = restarted.client().receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+            assert sorted(m["Body"] for m in got) == [str(i) for i in range(10)]
+        finally:
+            restarted.stop()
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)

@@ -39,6 +39,8 @@ final class QueueState {
     var purgeAllowedAt: Int64 = 0
 
     private var schedule = Heap<ScheduleEntry>()
+    /// Messages in the order they arrived, for the retention sweep (entries of deleted messages are skipped).
+    private var arrivals = Deque<(sentAt: Int64, seq: Int64)>()
     private var groups: [String: Deque<Int64>] = [:]
     private var groupOrder = OrderedSet<String>()
 
@@ -56,6 +58,7 @@ final class QueueState {
     /// Adds a message (new, redriven, or loaded from storage).
     func insert(_ message: SQSMessage) {
         messages[message.seq] = message
+        arrivals.append((message.sentAt, message.seq))
         if let group = message.messageGroupId, isFIFO {
             groups[group, default: Deque()].append(message.seq)
             groupOrder.append(group)
@@ -94,6 +97,7 @@ final class QueueState {
         let all = Array(messages.keys)
         messages.removeAll()
         schedule = Heap()
+        arrivals.removeAll()
         groups.removeAll()
         groupOrder.removeAll()
         return all
@@ -104,6 +108,27 @@ final class QueueState {
         guard messages[seq] != nil else { return }
         messages[seq]?.visibleAt = visibleAt
         if !isFIFO { schedule.insert(ScheduleEntry(visibleAt: visibleAt, seq: seq)) }
+    }
+
+    /// Removes messages older than the retention period, oldest first; returns their seqs.
+    ///
+    /// Arrival order is send order, so the sweep stops at the first message still within retention.
+    /// Messages redriven from another queue keep their original send time and may sit behind newer
+    /// ones; receives drop those when they meet them.
+    func sweepExpired(now: Int64) -> [Int64] {
+        var expired: [Int64] = []
+        let cutoff = now - Int64(configuration.messageRetentionPeriod) * 1000
+        while let first = arrivals.first {
+            guard let message = messages[first.seq] else {
+                arrivals.removeFirst()
+                continue
+            }
+            guard message.sentAt <= cutoff else { break }
+            arrivals.removeFirst()
+            remove(first.seq)
+            expired.append(first.seq)
+        }
+        return expired
     }
 
     func isExpired(_ message: SQSMessage, now: Int64) -> Bool {

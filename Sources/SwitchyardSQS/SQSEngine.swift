@@ -53,6 +53,25 @@ public actor SQSEngine {
         }
     }
 
+    /// Deletes messages past their queue's retention period, durably; returns how many.
+    @discardableResult
+    public func sweepExpiredMessages() async throws -> Int {
+        let now = clock.nowMillis()
+        var expired: [Int64] = []
+        for queue in queuesById.values { expired += queue.sweepExpired(now: now) }
+        guard !expired.isEmpty else { return 0 }
+        try await store.submit([.deleteMessages(expired)]).wait()
+        return expired.count
+    }
+
+    /// Sweeps expired messages once a second until the task is cancelled.
+    public nonisolated func runRetentionSweeper() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            _ = try? await sweepExpiredMessages()
+        }
+    }
+
     /// Number of queues and messages held, for the health endpoint.
     public func statistics() -> (queues: Int, messages: Int) {
         (queues.count, queues.values.reduce(0) { $0 + $1.messages.count })

@@ -30,6 +30,7 @@ public final class Switchyard: Sendable {
             dataDirectory = configuration.dataDirectory
         }
         let sqs = try SQSEngine(store: sqsStore)
+        Task { await sqs.runRetentionSweeper() }
         let service = SQSService(engine: sqs)
         let endpoints = [
             ServiceEndpoint(model: SQS.model) { operation, input, context in

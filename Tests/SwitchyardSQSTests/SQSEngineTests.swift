@@ -89,6 +89,22 @@ import Testing
         #expect(try await engine.statistics().messages == 0)
     }
 
+    @Test func sweepRemovesOnlyExpiredMessages() async throws {
+        let engine = try engine()
+        _ = try await engine.createQueue(key, attributes: ["MessageRetentionPeriod": "60"], tags: [:])
+        _ = try await send(engine, key, "old")
+        clock.advance(seconds: 30)
+        _ = try await send(engine, key, "new")
+        clock.advance(seconds: 30)
+        #expect(try await engine.sweepExpiredMessages() == 1)
+        #expect(
+            try await engine.attributes(of: key, names: ["ApproximateNumberOfMessages"])["ApproximateNumberOfMessages"]
+                == "1")
+        clock.advance(seconds: 30)
+        #expect(try await engine.sweepExpiredMessages() == 1)
+        #expect(try await engine.sweepExpiredMessages() == 0)
+    }
+
     @Test func staleReceiptHandleDeletesNothing() async throws {
         let engine = try engine()
         _ = try await engine.createQueue(key, attributes: [:], tags: [:])
