@@ -221,15 +221,7 @@ extension SQSEngine {
             if let policy = queue.configuration.redrivePolicy, let deadLetterQueue,
                 message.receiveCount >= policy.maxReceiveCount
             {
-                queue.remove(seq)
-                message.deadLetterQueueSourceArn = queue.key.arn
-                message.receiveCount = 0
-                message.firstReceiveAt = nil
-                message.receiptToken = nil
-                message.visibleAt = now
-                deadLetterQueue.insert(message)
-                changes.append(.putMessage(queueId: deadLetterQueue.id, message))
-                wake(deadLetterQueue.id, count: 1)
+                transfer(seq, from: queue, to: deadLetterQueue, sourceArn: queue.key.arn, now: now, changes: &changes)
                 continue
             }
             message.receiveCount += 1
@@ -271,6 +263,23 @@ extension SQSEngine {
                     message: message, receiptHandle: ReceiptHandle(queueId: queue.id, seq: seq, token: token).encoded))
         }
         return repeated
+    }
+
+    /// Moves a message to another queue as a fresh, never-received message (dead-letter redrive and
+    /// message move tasks). `sourceArn` is what DeadLetterQueueSourceArn will report, if anything.
+    func transfer(
+        _ seq: Int64, from source: QueueState, to target: QueueState, sourceArn: String?, now: Int64,
+        changes: inout [SQSChange]
+    ) {
+        guard var message = source.remove(seq) else { return }
+        message.deadLetterQueueSourceArn = sourceArn
+        message.receiveCount = 0
+        message.firstReceiveAt = nil
+        message.receiptToken = nil
+        message.visibleAt = now
+        target.insert(message)
+        changes.append(.putMessage(queueId: target.id, message))
+        wake(target.id, count: 1)
     }
 
     /// Deletes messages by receipt handle. A handle of an earlier receive, or of a message already

@@ -101,22 +101,14 @@ extension SQSEngine {
         let (taken, expired) = source.takeReceivable(limit: limit, now: now)
         var changes: [SQSChange] = expired.isEmpty ? [] : [.deleteMessages(expired)]
         for seq in taken {
-            guard var message = source.messages[seq] else { continue }
+            guard let message = source.messages[seq] else { continue }
             let targetKey = task.destination ?? message.deadLetterQueueSourceArn.flatMap { QueueKey(arn: $0) }
             guard let targetKey, let target = queues[targetKey] else {
                 task.status = "FAILED"
                 task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
                 return (true, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
             }
-            source.remove(seq)
-            message.deadLetterQueueSourceArn = nil
-            message.receiveCount = 0
-            message.firstReceiveAt = nil
-            message.receiptToken = nil
-            message.visibleAt = now
-            target.insert(message)
-            changes.append(.putMessage(queueId: target.id, message))
-            wake(target.id, count: 1)
+            transfer(seq, from: source, to: target, sourceArn: nil, now: now, changes: &changes)
             task.moved += 1
         }
         let done = taken.isEmpty || source.messages.isEmpty
