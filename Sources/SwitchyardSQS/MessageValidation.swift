@@ -69,7 +69,7 @@ enum MessageValidation {
         let base =
             type.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard ["String", "Number", "Binary"].contains(base), type.count <= 256,
-            !(type.contains(".") && type.hasSuffix("."))
+            !type.hasSuffix(".")
         else {
             if type.isEmpty {
                 throw AWSError.invalidParameterValue(

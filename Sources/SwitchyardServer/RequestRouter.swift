@@ -70,7 +70,7 @@ public struct RequestRouter: Sendable {
         if let target = request.header("x-amz-target"), let dot = target.lastIndex(of: ".") {
             guard let service = byTargetPrefix[String(target[..<dot])] else { return nil }
             let declared = request.header("content-type") ?? ""
-            let version: WireProtocol = declared.contains("1.1") ? .awsJson1_1 : .awsJson1_0
+            let version: WireProtocol = declared.hasSuffix("1.1") ? .awsJson1_1 : .awsJson1_0
             let wireProtocol =
                 service.model.protocols.contains(version)
                 ? version : service.model.protocols.first { $0 == .awsJson1_0 || $0 == .awsJson1_1 }
