@@ -39,6 +39,9 @@ final class QueueState {
     var purgeAllowedAt: Int64 = 0
 
     private var schedule = Heap<ScheduleEntry>()
+    /// Received messages whose visibility timeout may still be running, and when each runs out.
+    private var inFlight = Set<Int64>()
+    private var inFlightExpiry = Heap<ScheduleEntry>()
     /// Messages in the order they arrived, for the retention sweep (entries of deleted messages are skipped).
     private var arrivals = Deque<(sentAt: Int64, seq: Int64)>()
     private var groups: [String: Deque<Int64>] = [:]
@@ -77,6 +80,7 @@ final class QueueState {
     @discardableResult
     func remove(_ seq: Int64) -> SQSMessage? {
         guard let message = messages.removeValue(forKey: seq) else { return nil }
+        inFlight.remove(seq)
         if let group = message.messageGroupId, isFIFO, var members = groups[group] {
             if members.first == seq {
                 members.removeFirst()
@@ -98,16 +102,33 @@ final class QueueState {
         messages.removeAll()
         schedule = Heap()
         arrivals.removeAll()
+        inFlight.removeAll()
+        inFlightExpiry = Heap()
         groups.removeAll()
         groupOrder.removeAll()
         return all
     }
 
-    /// Changes when a message is next visible.
+    /// Changes when a message is next visible; a received message counts as in flight until then.
     func setVisibleAt(_ seq: Int64, _ visibleAt: Int64) {
-        guard messages[seq] != nil else { return }
+        guard let message = messages[seq] else { return }
         messages[seq]?.visibleAt = visibleAt
         if !isFIFO { schedule.insert(ScheduleEntry(visibleAt: visibleAt, seq: seq)) }
+        if message.receiptToken != nil {
+            inFlight.insert(seq)
+            inFlightExpiry.insert(ScheduleEntry(visibleAt: visibleAt, seq: seq))
+        }
+    }
+
+    /// How many received messages are still invisible (the in-flight quota counts these).
+    func inFlightCount(now: Int64) -> Int {
+        while let first = inFlightExpiry.min, first.visibleAt <= now {
+            inFlightExpiry.removeMin()
+            if let message = messages[first.seq], message.visibleAt == first.visibleAt {
+                inFlight.remove(first.seq)
+            }
+        }
+        return inFlight.count
     }
 
     /// Removes messages older than the retention period, oldest first; returns their seqs.

@@ -189,7 +189,7 @@ extension SQSEngine {
         let deadline = clock.nowMillis() + Int64(wait) * 1000
         while true {
             guard queues[key] === queue else { throw SQSErrors.queueDoesNotExist() }
-            let (received, ticket) = receiveNow(queue, request)
+            let (received, ticket) = try receiveNow(queue, request)
             let now = clock.nowMillis()
             if !received.isEmpty || now >= deadline {
                 if !received.isEmpty, queue.nextVisibleAt(after: now).map({ $0 <= now }) == true {
@@ -202,7 +202,8 @@ extension SQSEngine {
         }
     }
 
-    private func receiveNow(_ queue: QueueState, _ request: ReceiveRequest) -> ([ReceivedMessage], CommitTicket) {
+    private func receiveNow(_ queue: QueueState, _ request: ReceiveRequest) throws -> ([ReceivedMessage], CommitTicket)
+    {
         let now = clock.nowMillis()
         if let attemptId = request.attemptId, queue.isFIFO,
             let repeated = repeatAttempt(attemptId, queue: queue, now: now)
@@ -210,7 +211,13 @@ extension SQSEngine {
             return (repeated, .alreadyCommitted)
         }
         let visibility = Int64(request.visibilityTimeout ?? queue.configuration.visibilityTimeout) * 1000
-        let (taken, expired) = queue.takeReceivable(limit: request.maxMessages, now: now)
+        let room = SQSLimits.maxInFlight - queue.inFlightCount(now: now)
+        guard room > 0 else {
+            // Standard queues answer OverLimit; FIFO queues just return nothing.
+            if queue.isFIFO { return ([], .alreadyCommitted) }
+            throw SQSErrors.overLimit()
+        }
+        let (taken, expired) = queue.takeReceivable(limit: min(request.maxMessages, room), now: now)
         var changes: [SQSChange] = []
         if !expired.isEmpty { changes.append(.deleteMessages(expired)) }
         var received: [ReceivedMessage] = []
@@ -227,6 +234,7 @@ extension SQSEngine {
             message.receiveCount += 1
             message.firstReceiveAt = message.firstReceiveAt ?? now
             message.receiptToken = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            message.lastReceivedAt = now
             message.visibleAt = now + visibility
             queue.messages[seq] = message
             queue.setVisibleAt(seq, message.visibleAt)
@@ -337,6 +345,15 @@ extension SQSEngine {
             }
             guard message.isInFlight(now: now) else {
                 results.append(.failure(SQSErrors.messageNotInflight()))
+                continue
+            }
+            let receivedAt = message.lastReceivedAt ?? message.firstReceiveAt ?? now
+            guard now + Int64(timeout) * 1000 - receivedAt <= Int64(SQSLimits.maxVisibilityTimeout) * 1000 else {
+                results.append(
+                    .failure(
+                        SQSErrors.invalidParameter(
+                            "VisibilityTimeout", value: String(timeout),
+                            reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")))
                 continue
             }
             let visibleAt = now + Int64(timeout) * 1000

@@ -72,6 +72,11 @@ public actor SQSEngine {
         }
     }
 
+    /// Received messages of a queue still within their visibility timeout.
+    public func inFlightCount(_ key: QueueKey) -> Int {
+        queues[key]?.inFlightCount(now: clock.nowMillis()) ?? 0
+    }
+
     /// Number of queues and messages held, for the health endpoint.
     public func statistics() -> (queues: Int, messages: Int) {
         (queues.count, queues.values.reduce(0) { $0 + $1.messages.count })

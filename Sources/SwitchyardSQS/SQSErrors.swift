@@ -71,6 +71,13 @@ enum SQSErrors {
             "BatchRequestTooLong", "Batch requests cannot be longer than \(limit) bytes. You have sent \(bytes) bytes.")
     }
 
+    static func overLimit() -> AWSError {
+        AWSError(
+            "OverLimit",
+            "The maximum number of in flight messages (\(SQSLimits.maxInFlight)) for this queue has been reached.",
+            httpStatus: 403)
+    }
+
     static func resourceNotFound(_ message: String) -> AWSError {
         AWSError("ResourceNotFoundException", message)
     }
@@ -78,4 +85,12 @@ enum SQSErrors {
     static func unsupported(_ message: String) -> AWSError {
         AWSError("UnsupportedOperation", message)
     }
+}
+
+/// SQS quotas that the engine enforces.
+enum SQSLimits {
+    /// In-flight messages per queue, standard and FIFO alike.
+    static let maxInFlight = 120_000
+    /// Seconds a message can stay invisible after one receive, counting extensions.
+    static let maxVisibilityTimeout = 43_200
 }

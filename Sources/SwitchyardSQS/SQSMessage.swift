@@ -44,6 +44,9 @@ public struct SQSMessage: Sendable, Equatable {
     public var firstReceiveAt: Int64?
     /// Changes on every receive; receipt handles carry it.
     public var receiptToken: String?
+    /// When the latest receive happened, for the 12-hour cap on visibility extensions. Kept in memory
+    /// only: after a restart the first receive stands in for it.
+    public var lastReceivedAt: Int64? = nil
 
     /// In flight: received and its visibility timeout has not run out.
     func isInFlight(now: Int64) -> Bool { receiptToken != nil && visibleAt > now }

@@ -105,6 +105,30 @@ import Testing
         #expect(try await engine.sweepExpiredMessages() == 0)
     }
 
+    @Test func visibilityExtensionsAreCappedAtTwelveHoursFromReceive() async throws {
+        let engine = try engine()
+        _ = try await engine.createQueue(key, attributes: [:], tags: [:])
+        _ = try await send(engine, key, "x")
+        let handle = try await receive(engine, key, visibility: 43_200)[0].receiptHandle
+        clock.advance(seconds: 3_600)
+        let (allowed, _) = try await engine.changeVisibility(key, [(handle, 39_600)])
+        #expect(throws: Never.self) { try allowed[0].get() }
+        let (refused, _) = try await engine.changeVisibility(key, [(handle, 39_601)])
+        #expect(throws: AWSError.self) { try refused[0].get() }
+    }
+
+    @Test func inFlightCountFollowsReceivesDeletesAndTimeouts() async throws {
+        let engine = try engine()
+        _ = try await engine.createQueue(key, attributes: [:], tags: [:])
+        for body in ["a", "b", "c"] { _ = try await send(engine, key, body) }
+        let received = try await receive(engine, key, visibility: 10)
+        #expect(received.count == 3)
+        _ = try await engine.delete(key, receiptHandles: [received[0].receiptHandle])
+        #expect(await engine.inFlightCount(key) == 2)
+        clock.advance(seconds: 10)
+        #expect(await engine.inFlightCount(key) == 0)
+    }
+
     @Test func staleReceiptHandleDeletesNothing() async throws {
         let engine = try engine()
         _ = try await engine.createQueue(key, attributes: [:], tags: [:])
