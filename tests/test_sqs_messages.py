@@ -64,8 +64,9 @@ def test_message_attribute_name_filters(sqs, queue_url):
 
 
 def test_system_attribute_selection(sqs, queue_url):
-    sqs.send_message(QueueUrl=queue_url, MessageBody="x",
-                     MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-abc"}})
+    trace = {"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-abc"}}
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="x", MessageSystemAttributes=trace)
+    assert sent["MD5OfMessageSystemAttributes"] == md5_of_attributes(trace)
     names = ["SentTimestamp", "AWSTraceHeader"]
     selection = {"AttributeNames": names} if QUERY_PROTOCOL else {"MessageSystemAttributeNames": names}
     m = sqs.receive_message(QueueUrl=queue_url, **selection)["Messages"][0]
