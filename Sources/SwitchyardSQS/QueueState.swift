@@ -33,7 +33,7 @@ final class QueueState {
     var tags: [String: String]
     var createdAt: Int64
     var lastModifiedAt: Int64
-    var messages: [Int64: SQSMessage] = [:]
+    var messages = MessageTable()
     var deduplication: [String: DeduplicationRecord] = [:]
     var lastSequenceNumber: Int64 = 0
     var purgeAllowedAt: Int64 = 0
@@ -98,7 +98,7 @@ final class QueueState {
     }
 
     func removeAll() -> [Int64] {
-        let all = Array(messages.keys)
+        let all = messages.seqs
         messages.removeAll()
         schedule = Heap()
         arrivals.removeAll()

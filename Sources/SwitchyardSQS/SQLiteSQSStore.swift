@@ -77,7 +77,7 @@ public struct SQLiteSQSStore: SQSStore {
                     systemAttributes: try systemAttributes.map {
                         try decoder.decode([String: MessageAttribute].self, from: $0)
                     } ?? [:],
-                    md5OfBody: row[6], md5OfMessageAttributes: row[7], md5OfMessageSystemAttributes: row[8],
+                    md5OfMessageAttributes: row[7], md5OfMessageSystemAttributes: row[8],
                     sentAt: row[9], senderId: row[10], messageGroupId: row[11], messageDeduplicationId: row[12],
                     sequenceNumber: row[13], deadLetterQueueSourceArn: row[14], visibleAt: row[15],
                     receiveCount: row[16], firstReceiveAt: row[17], receiptToken: row[18])

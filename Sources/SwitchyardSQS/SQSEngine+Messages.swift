@@ -159,7 +159,7 @@ extension SQSEngine {
         let sequenceNumber = queue.isFIFO ? queue.nextSequenceNumber(now: now) : nil
         let message = SQSMessage(
             seq: nextSeq, messageId: RandomUUID.make(), body: entry.body, attributes: entry.attributes,
-            systemAttributes: entry.systemAttributes, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+            systemAttributes: entry.systemAttributes, md5OfMessageAttributes: md5OfAttributes,
             md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
             messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId,
             sequenceNumber: sequenceNumber,

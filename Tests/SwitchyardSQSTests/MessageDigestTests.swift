@@ -30,3 +30,24 @@ import Testing
         #expect(QueueKey(url: "jobs", region: "eu-west-1") == nil)
     }
 }
+
+@Suite struct MessageIDTests {
+    @Test(arguments: ["8e1f0f7c-3b1a-4c55-9d2e-0a1b2c3d4e5f", "not-a-uuid", "8E1F0F7C-3B1A-4C55-9D2E-0A1B2C3D4E5F", ""])
+    func roundTrips(_ text: String) {
+        #expect(MessageID(text).text == text)
+    }
+
+    @Test func packsCanonicalUUIDs() {
+        if case .uuid = MessageID("8e1f0f7c-3b1a-4c55-9d2e-0a1b2c3d4e5f") {} else { Issue.record("not packed") }
+    }
+
+    @Test func messageKeepsRarelyUsedFieldsAcrossCopies() {
+        var message = SQSMessage(
+            seq: 1, messageId: "id", body: "b", sentAt: 0, senderId: "s", messageGroupId: "g", visibleAt: 0)
+        #expect(message.attributes.isEmpty)
+        message.deadLetterQueueSourceArn = "arn:aws:sqs:us-east-1:000000000000:q"
+        #expect(message.messageGroupId == "g")
+        #expect(message.deadLetterQueueSourceArn == "arn:aws:sqs:us-east-1:000000000000:q")
+        #expect(message.md5OfBody == MessageDigest.md5OfBody("b"))
+    }
+}

@@ -9,6 +9,11 @@ public enum RandomUUID {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
         let low = generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        return format(high: high, low: low)
+    }
+
+    /// The 8-4-4-4-12 lower-case text of 128 bits.
+    public static func format(high: UInt64, low: UInt64) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(36)
         for (index, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
