@@ -99,3 +99,15 @@ def test_reset_endpoints(server, path):
     req = urllib.request.Request(server.endpoint + path, method="POST")
     assert urllib.request.urlopen(req).status == 200
     assert "QueueUrls" not in sqs.list_queues()
+
+
+def test_query_request_posted_to_the_queue_url(server):
+    """Older SDKs post to the queue URL and leave QueueUrl out of the parameters."""
+    server.reset()
+    server.client().create_queue(QueueName="bypath")
+    req = urllib.request.Request(server.endpoint + "/000000000000/bypath", data=b"Action=SendMessage&MessageBody=hi",
+                                 method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert "<MessageId>" in r.read().decode()
+    got = server.client().receive_message(QueueUrl=server.endpoint + "/000000000000/bypath")["Messages"]
+    assert got[0]["Body"] == "hi"

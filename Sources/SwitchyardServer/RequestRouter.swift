@@ -51,7 +51,7 @@ public struct RequestRouter: Sendable {
             wireProtocol: codec.wireProtocol)
         do {
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
-            input = Self.fillQueueURLFromPath(input, operation: operation, model: service.model, request: request)
+            if let prepare = service.prepareInput { input = prepare(input, operation, request) }
             if let inputIndex = operation.input {
                 try service.validator.validate(input, shape: service.model[inputIndex])
             }
@@ -93,20 +93,6 @@ public struct RequestRouter: Sendable {
             ?? queryServices.first
         guard let service, let codec = service.codec(for: .awsQuery) else { return nil }
         return (service, codec)
-    }
-
-    /// Older SQS clients post to the queue URL itself and leave QueueUrl out of the parameters.
-    static func fillQueueURLFromPath(
-        _ input: AWSValue, operation: OperationModel, model: ServiceModel, request: WireRequest
-    ) -> AWSValue {
-        guard case .structure(var members) = input, members["QueueUrl"] == nil,
-            let inputIndex = operation.input, model[inputIndex].member(named: "QueueUrl") != nil
-        else { return input }
-        let parts = request.path.split(separator: "/")
-        guard parts.count >= 2 else { return input }
-        let host = request.header("host") ?? "localhost"
-        members["QueueUrl"] = .string("http://\(host)/\(parts[parts.count - 2])/\(parts[parts.count - 1])")
-        return .structure(members)
     }
 
     static func unroutable(_ request: WireRequest) -> WireResponse {

@@ -5,13 +5,19 @@ public struct ServiceEndpoint: Sendable {
     public typealias Handler =
         @Sendable (_ operation: String, _ input: AWSValue, _ context: RequestContext) async throws -> AWSValue?
 
+    public typealias InputPreparation =
+        @Sendable (_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest) -> AWSValue
+
     public let model: ServiceModel
     public let validator: ModelValidator
     public let handle: Handler
+    /// Fills in what a service's clients may leave to the request itself, before validation.
+    public let prepareInput: InputPreparation?
 
-    public init(model: ServiceModel, handle: @escaping Handler) {
+    public init(model: ServiceModel, prepareInput: InputPreparation? = nil, handle: @escaping Handler) {
         self.model = model
         self.validator = ModelValidator(model: model)
+        self.prepareInput = prepareInput
         self.handle = handle
     }
 

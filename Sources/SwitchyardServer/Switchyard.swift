@@ -33,7 +33,7 @@ public final class Switchyard: Sendable {
         Task { await sqs.runRetentionSweeper() }
         let service = SQSService(engine: sqs)
         let endpoints = [
-            ServiceEndpoint(model: SQS.model) { operation, input, context in
+            ServiceEndpoint(model: SQS.model, prepareInput: SQSQueueURLFromPath.fill) { operation, input, context in
                 try await SQS.dispatch(service, operation: operation, input: input, context: context)
             }
         ]
