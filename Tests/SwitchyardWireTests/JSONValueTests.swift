@@ -35,4 +35,9 @@ import Testing
         #expect(["8", "9", "a", "b"].contains(parts[3].first))
         #expect(RandomUUID.make() != id)
     }
+
+    @Test func idsDoNotRepeat() {
+        let ids = Set((0..<20_000).map { _ in RandomUUID.make() })
+        #expect(ids.count == 20_000)
+    }
 }
