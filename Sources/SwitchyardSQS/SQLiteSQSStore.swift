@@ -49,6 +49,10 @@ public struct SQLiteSQSStore: SQSStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        // v2: the body's MD5 is computed when needed, not stored.
+        migrator.registerMigration("sqs-v2") { db in
+            try db.execute(sql: "ALTER TABLE sqs_message DROP COLUMN md5_body")
+        }
     }
 
     public func load() throws -> SQSSnapshot {
@@ -62,7 +66,7 @@ public struct SQLiteSQSStore: SQSStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT seq, queue_id, message_id, body, attributes, system_attributes, md5_body, md5_attributes,
+                    SELECT seq, queue_id, message_id, body, attributes, system_attributes, NULL, md5_attributes,
                            md5_system_attributes, sent_at, sender_id, group_id, deduplication_id, sequence_number,
                            dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token
                     FROM sqs_message ORDER BY seq
@@ -123,9 +127,9 @@ public struct SQLiteSQSStore: SQSStore {
                 try db.cachedStatement(
                     sql: """
                         INSERT OR REPLACE INTO sqs_message (seq, queue_id, message_id, body, attributes, system_attributes,
-                            md5_body, md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
+                            md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
                             sequence_number, dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """))
             insert.bind(1, message.seq)
             insert.bind(2, queueId)
@@ -133,19 +137,18 @@ public struct SQLiteSQSStore: SQSStore {
             insert.bind(4, message.body)
             insert.bind(5, attributes)
             insert.bind(6, systemAttributes)
-            insert.bind(7, message.md5OfBody)
-            insert.bind(8, message.md5OfMessageAttributes)
-            insert.bind(9, message.md5OfMessageSystemAttributes)
-            insert.bind(10, message.sentAt)
-            insert.bind(11, message.senderId)
-            insert.bind(12, message.messageGroupId)
-            insert.bind(13, message.messageDeduplicationId)
-            insert.bind(14, message.sequenceNumber)
-            insert.bind(15, message.deadLetterQueueSourceArn)
-            insert.bind(16, message.visibleAt)
-            insert.bind(17, Int64(message.receiveCount))
-            insert.bind(18, message.firstReceiveAt)
-            insert.bind(19, message.receiptToken)
+            insert.bind(7, message.md5OfMessageAttributes)
+            insert.bind(8, message.md5OfMessageSystemAttributes)
+            insert.bind(9, message.sentAt)
+            insert.bind(10, message.senderId)
+            insert.bind(11, message.messageGroupId)
+            insert.bind(12, message.messageDeduplicationId)
+            insert.bind(13, message.sequenceNumber)
+            insert.bind(14, message.deadLetterQueueSourceArn)
+            insert.bind(15, message.visibleAt)
+            insert.bind(16, Int64(message.receiveCount))
+            insert.bind(17, message.firstReceiveAt)
+            insert.bind(18, message.receiptToken)
             try insert.run()
         case .updateDelivery(let seq, let visibleAt, let receiveCount, let firstReceiveAt, let receiptToken):
             let update = BoundStatement(

@@ -61,6 +61,8 @@ public struct ServiceModel: Sendable {
     public let operations: [String: OperationModel]
     /// Exception shapes by name and by query code.
     public let errorShapes: [String: Shape]
+    /// Shape positions by name.
+    public let shapeIndex: [String: Int]
 
     public init(
         name: String, signingName: String, apiVersion: String, protocols: [WireProtocol],
@@ -83,6 +85,9 @@ public struct ServiceModel: Sendable {
         var errors: [String: Shape] = [:]
         for shape in shapes where shape.error != nil { errors[shape.name] = shape }
         self.errorShapes = errors
+        var positions: [String: Int] = [:]
+        for (position, shape) in shapes.enumerated() { positions[shape.name] = position }
+        self.shapeIndex = positions
     }
 
     public subscript(index: Int) -> Shape { shapes[index] }

@@ -8,15 +8,38 @@ public struct ModelValidator: Sendable {
     /// (SQS answers InvalidAttributeName), so the generic enum check is skipped for them.
     public var checksEnums: Bool
 
+    /// Per shape: whether anything in it or below it can fail a check; subtrees that cannot are skipped.
+    private let needsCheck: [Bool]
+
     public init(model: ServiceModel) {
         self.model = model
-        self.checksEnums = model.validationStyle == .coral
+        let checksEnums = model.validationStyle == .coral
+        self.checksEnums = checksEnums
+        self.needsCheck = Self.shapesNeedingChecks(model, checksEnums: checksEnums)
+    }
+
+    static func shapesNeedingChecks(_ model: ServiceModel, checksEnums: Bool) -> [Bool] {
+        var result = [Bool?](repeating: nil, count: model.shapes.count)
+        func visit(_ index: Int) -> Bool {
+            if let known = result[index] { return known }
+            result[index] = true  // recursive shapes: assume the worst while visiting
+            let shape = model[index]
+            var needed =
+                shape.min != nil || shape.max != nil || shape.pattern != nil
+                || (checksEnums && shape.enumValues != nil) || !shape.required.isEmpty
+            let parts = shape.members + [shape.member, shape.key, shape.value].compactMap { $0 }
+            for part in parts where visit(part.target) { needed = true }
+            result[index] = needed
+            return needed
+        }
+        return (0..<model.shapes.count).map(visit)
     }
 
     /// Throws the first violation (query style) or all of them (Coral style).
     public func validate(_ value: AWSValue, shape: Shape) throws {
         var violations: [Violation] = []
-        check(value, shape: shape, path: "", into: &violations)
+        guard let index = model.shapeIndex[shape.name] else { return }
+        check(value, index, path: "", into: &violations)
         guard let first = violations.first else { return }
         switch model.validationStyle {
         case .query:
@@ -50,41 +73,43 @@ public struct ModelValidator: Sendable {
         }
     }
 
-    private func check(_ value: AWSValue, shape: Shape, path: String, into violations: inout [Violation]) {
+    private func check(_ value: AWSValue, _ index: Int, path: String, into violations: inout [Violation]) {
+        guard needsCheck[index] else { return }
+        let shape = model[index]
         switch value {
         case .structure(let members):
             for ref in shape.members {
-                let memberPath = path.isEmpty ? ref.name : "\(path).\(ref.name)"
                 guard let member = members[ref.name] else {
                     if shape.required.contains(ref.name) {
                         violations.append(
                             Violation(
-                                path: memberPath, valueText: "null", reason: "Member must not be null", missing: true))
+                                path: path.isEmpty ? ref.name : "\(path).\(ref.name)", valueText: "null",
+                                reason: "Member must not be null", missing: true))
                     }
                     continue
                 }
-                check(member, shape: model[ref.target], path: memberPath, into: &violations)
+                guard needsCheck[ref.target] else { continue }
+                check(member, ref.target, path: path.isEmpty ? ref.name : "\(path).\(ref.name)", into: &violations)
             }
         case .list(let items):
             checkLength(items.count, shape: shape, path: path, text: "[\(items.count) items]", into: &violations)
             if let element = shape.member {
-                let elementShape = model[element.target]
                 for (position, item) in items.enumerated() {
-                    check(item, shape: elementShape, path: "\(path).\(position + 1)", into: &violations)
+                    check(item, element.target, path: "\(path).\(position + 1)", into: &violations)
                 }
             }
         case .map(let entries):
             checkLength(entries.count, shape: shape, path: path, text: "{\(entries.count) entries}", into: &violations)
             if let keyRef = shape.key, let valueRef = shape.value {
-                let keyShape = model[keyRef.target]
-                let valueShape = model[valueRef.target]
                 for (key, entry) in entries {
-                    check(.string(key), shape: keyShape, path: path, into: &violations)
-                    check(entry, shape: valueShape, path: "\(path).\(key)", into: &violations)
+                    check(.string(key), keyRef.target, path: path, into: &violations)
+                    check(entry, valueRef.target, path: "\(path).\(key)", into: &violations)
                 }
             }
         case .string(let text):
-            checkLength(text.count, shape: shape, path: path, text: text, into: &violations)
+            if shape.min != nil || shape.max != nil {
+                checkLength(text.unicodeScalars.count, shape: shape, path: path, text: text, into: &violations)
+            }
             if checksEnums, let allowed = shape.enumValues, !allowed.contains(text) {
                 violations.append(
                     Violation(
