@@ -20,88 +20,22 @@ public struct AWSJSONCodec: ProtocolCodec {
         }
         guard let inputIndex = operation.input else { return (operation, .structure([:])) }
         let body = request.body.isEmpty ? [UInt8]("{}".utf8) : request.body
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(body)
-        } catch {
-            throw AWSError.serialization("Could not parse the request body as JSON.")
-        }
-        guard case .object = document else {
-            throw AWSError.serialization("The request body must be a JSON object.")
-        }
-        return (operation, try Self.convert(document, shape: model[inputIndex], model: model, path: ""))
-    }
-
-    /// Gives a JSON document the meaning of `shape`; JSON nulls count as absent members.
-    static func convert(_ json: JSONValue, shape: Shape, model: ServiceModel, path: String) throws -> AWSValue {
-        func mismatch() -> AWSError {
-            AWSError.serialization(
-                "Unexpected JSON type for \(path.isEmpty ? shape.name : path) (\(shape.kind.rawValue) expected).")
-        }
-        switch shape.kind {
-        case .structure:
-            guard case .object(let fields) = json else { throw mismatch() }
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: fields.count)
-            for (name, field) in fields {
-                guard let ref = shape.member(named: name) else { continue }
-                if case .null = field { continue }
-                members[name] = try convert(field, shape: model[ref.target], model: model, path: name)
+        let input = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
+            var reader = JSONReader(bytes: buffer)
+            reader.skipWhitespace()
+            guard reader.position < buffer.count, buffer[reader.position] == UInt8(ascii: "{") else {
+                throw AWSError.serialization("The request body must be a JSON object.")
             }
-            return .structure(members)
-        case .list:
-            guard case .array(let items) = json, let element = shape.member else { throw mismatch() }
-            let elementShape = model[element.target]
-            var values: [AWSValue] = []
-            values.reserveCapacity(items.count)
-            for item in items {
-                if case .null = item { continue }
-                values.append(try convert(item, shape: elementShape, model: model, path: path))
-            }
-            return .list(values)
-        case .map:
-            guard case .object(let fields) = json, let valueRef = shape.value else { throw mismatch() }
-            let valueShape = model[valueRef.target]
-            var entries: [String: AWSValue] = Dictionary(minimumCapacity: fields.count)
-            for (key, field) in fields {
-                if case .null = field { continue }
-                entries[key] = try convert(field, shape: valueShape, model: model, path: "\(path).\(key)")
-            }
-            return .map(entries)
-        case .string:
-            guard case .string(let text) = json else { throw mismatch() }
-            return .string(text)
-        case .integer, .long:
-            switch json {
-            case .integer(let number): return .integer(number)
-            case .number(let number) where number == number.rounded() && abs(number) < 9e18:
-                return .integer(Int(number))
-            default: throw mismatch()
-            }
-        case .double, .float:
-            switch json {
-            case .integer(let number): return .double(Double(number))
-            case .number(let number): return .double(number)
-            default: throw mismatch()
-            }
-        case .boolean:
-            guard case .bool(let flag) = json else { throw mismatch() }
-            return .boolean(flag)
-        case .blob:
-            guard case .string(let text) = json else { throw mismatch() }
-            guard let data = Data(base64Encoded: text) else {
-                throw AWSError.serialization("Invalid base64 value for \(path).")
-            }
-            return .blob(data)
-        case .timestamp:
-            switch json {
-            case .integer(let seconds): return .timestamp(Date(timeIntervalSince1970: Double(seconds)))
-            case .number(let seconds): return .timestamp(Date(timeIntervalSince1970: seconds))
-            case .string(let text):
-                guard let date = Timestamps.parse(text) else { throw mismatch() }
-                return .timestamp(date)
-            default: throw mismatch()
+            do {
+                let value = try reader.awsValue(shape: inputIndex, model: model, depth: 0, path: "")
+                reader.skipWhitespace()
+                guard reader.position == buffer.count else { throw JSONReader.Failure() }
+                return value
+            } catch is JSONReader.Failure {
+                throw AWSError.serialization("Could not parse the request body as JSON.")
             }
         }
+        return (operation, input ?? .structure([:]))
     }
 
     public func encodeResponse(

@@ -58,14 +58,14 @@ struct JSONReader {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw Failure() }
         for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { throw Failure() }
         position += count
     }
 
-    private mutating func expect(_ byte: UInt8) throws {
+    mutating func expect(_ byte: UInt8) throws {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == byte else { throw Failure() }
         position += 1
@@ -121,7 +121,7 @@ struct JSONReader {
         }
     }
 
-    private mutating func string() throws -> String {
+    mutating func string() throws -> String {
         position += 1
         let start = position
         // Fast path: no escapes.
@@ -206,7 +206,7 @@ struct JSONReader {
         return value
     }
 
-    private mutating func number() throws -> JSONValue {
+    mutating func number() throws -> JSONValue {
         let start = position
         var isInteger = true
         if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }

@@ -1,0 +1,152 @@
+import Foundation
+
+extension JSONReader {
+    /// Reads the next JSON value straight into a value of the model shape at `index`, without an
+    /// intermediate JSON tree; members the shape does not know are read and dropped. Returns nil for
+    /// JSON null (an absent member). Throws `Failure` for malformed JSON and `AWSError`
+    /// (SerializationException) for JSON of the wrong type.
+    mutating func awsValue(shape index: Int, model: ServiceModel, depth: Int, path: String) throws -> AWSValue? {
+        guard depth < 256 else { throw Failure() }
+        skipWhitespace()
+        guard position < bytes.count else { throw Failure() }
+        let first = bytes[position]
+        if first == UInt8(ascii: "n") {
+            try literal("null")
+            return nil
+        }
+        let shape = model[index]
+        func mismatch() -> AWSError {
+            AWSError.serialization(
+                "Unexpected JSON type for \(path.isEmpty ? shape.name : path) (\(shape.kind.rawValue) expected).")
+        }
+        switch shape.kind {
+        case .structure:
+            guard first == UInt8(ascii: "{") else { throw mismatch() }
+            var members: [String: AWSValue] = [:]
+            try readObject(depth: depth) { reader, key in
+                if let ref = shape.member(named: key) {
+                    let memberPath = path.isEmpty ? key : "\(path).\(key)"
+                    if let value = try reader.awsValue(
+                        shape: ref.target, model: model, depth: depth + 1, path: memberPath)
+                    {
+                        members[key] = value
+                    }
+                } else {
+                    _ = try reader.value(depth: depth + 1)
+                }
+            }
+            return .structure(members)
+        case .list:
+            guard first == UInt8(ascii: "["), let element = shape.member else { throw mismatch() }
+            position += 1
+            var items: [AWSValue] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .list(items)
+            }
+            while true {
+                if let item = try awsValue(shape: element.target, model: model, depth: depth + 1, path: path) {
+                    items.append(item)
+                }
+                skipWhitespace()
+                guard position < bytes.count else { throw Failure() }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .list(items)
+                } else {
+                    throw Failure()
+                }
+            }
+        case .map:
+            guard first == UInt8(ascii: "{"), let valueRef = shape.value else { throw mismatch() }
+            var entries: [String: AWSValue] = [:]
+            try readObject(depth: depth) { reader, key in
+                if let value = try reader.awsValue(
+                    shape: valueRef.target, model: model, depth: depth + 1, path: "\(path).\(key)")
+                {
+                    entries[key] = value
+                }
+            }
+            return .map(entries)
+        case .string:
+            guard first == UInt8(ascii: "\"") else { throw mismatch() }
+            return .string(try string())
+        case .integer, .long:
+            guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+                throw mismatch()
+            }
+            switch try number() {
+            case .integer(let number): return .integer(number)
+            case .number(let number) where number == number.rounded() && abs(number) < 9e18:
+                return .integer(Int(number))
+            default: throw mismatch()
+            }
+        case .double, .float:
+            guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+                throw mismatch()
+            }
+            switch try number() {
+            case .integer(let number): return .double(Double(number))
+            case .number(let number): return .double(number)
+            default: throw mismatch()
+            }
+        case .boolean:
+            if first == UInt8(ascii: "t") {
+                try literal("true")
+                return .boolean(true)
+            }
+            guard first == UInt8(ascii: "f") else { throw mismatch() }
+            try literal("false")
+            return .boolean(false)
+        case .blob:
+            guard first == UInt8(ascii: "\"") else { throw mismatch() }
+            guard let data = Data(base64Encoded: try string()) else {
+                throw AWSError.serialization("Invalid base64 value for \(path).")
+            }
+            return .blob(data)
+        case .timestamp:
+            if first == UInt8(ascii: "\"") {
+                guard let date = Timestamps.parse(try string()) else { throw mismatch() }
+                return .timestamp(date)
+            }
+            guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+                throw mismatch()
+            }
+            switch try number() {
+            case .integer(let seconds): return .timestamp(Date(timeIntervalSince1970: Double(seconds)))
+            case .number(let seconds): return .timestamp(Date(timeIntervalSince1970: seconds))
+            default: throw mismatch()
+            }
+        }
+    }
+
+    /// Reads `{ "key": value, ... }`, handing each key to `member`, which must read the value.
+    private mutating func readObject(depth: Int, member: (inout JSONReader, String) throws -> Void) throws {
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw Failure() }
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            try member(&self, key)
+            skipWhitespace()
+            guard position < bytes.count else { throw Failure() }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+            } else if bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return
+            } else {
+                throw Failure()
+            }
+        }
+    }
+}
