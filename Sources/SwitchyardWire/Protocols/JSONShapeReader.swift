@@ -23,7 +23,7 @@ extension JSONReader {
         case .structure:
             guard first == UInt8(ascii: "{") else { throw mismatch() }
             var members: [String: AWSValue] = [:]
-            try readObject(depth: depth) { reader, key in
+            try readObject { reader, key in
                 if let ref = shape.member(named: key) {
                     let memberPath = path.isEmpty ? key : "\(path).\(key)"
                     if let value = try reader.awsValue(
@@ -38,32 +38,17 @@ extension JSONReader {
             return .structure(members)
         case .list:
             guard first == UInt8(ascii: "["), let element = shape.member else { throw mismatch() }
-            position += 1
             var items: [AWSValue] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .list(items)
-            }
-            while true {
-                if let item = try awsValue(shape: element.target, model: model, depth: depth + 1, path: path) {
+            try readArray { reader in
+                if let item = try reader.awsValue(shape: element.target, model: model, depth: depth + 1, path: path) {
                     items.append(item)
                 }
-                skipWhitespace()
-                guard position < bytes.count else { throw Failure() }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return .list(items)
-                } else {
-                    throw Failure()
-                }
             }
+            return .list(items)
         case .map:
             guard first == UInt8(ascii: "{"), let valueRef = shape.value else { throw mismatch() }
             var entries: [String: AWSValue] = [:]
-            try readObject(depth: depth) { reader, key in
+            try readObject { reader, key in
                 if let value = try reader.awsValue(
                     shape: valueRef.target, model: model, depth: depth + 1, path: "\(path).\(key)")
                 {
@@ -119,33 +104,6 @@ extension JSONReader {
             case .integer(let seconds): return .timestamp(Date(timeIntervalSince1970: Double(seconds)))
             case .number(let seconds): return .timestamp(Date(timeIntervalSince1970: seconds))
             default: throw mismatch()
-            }
-        }
-    }
-
-    /// Reads `{ "key": value, ... }`, handing each key to `member`, which must read the value.
-    private mutating func readObject(depth: Int, member: (inout JSONReader, String) throws -> Void) throws {
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw Failure() }
-            let key = try string()
-            try expect(UInt8(ascii: ":"))
-            try member(&self, key)
-            skipWhitespace()
-            guard position < bytes.count else { throw Failure() }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return
-            } else {
-                throw Failure()
             }
         }
     }

@@ -72,53 +72,63 @@ struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws -> JSONValue {
-        position += 1
         var fields: [String: JSONValue] = [:]
+        try readObject { reader, key in fields[key] = try reader.value(depth: depth + 1) }
+        return .object(fields)
+    }
+
+    private mutating func array(depth: Int) throws -> JSONValue {
+        var items: [JSONValue] = []
+        try readArray { reader in items.append(try reader.value(depth: depth + 1)) }
+        return .array(items)
+    }
+
+    /// Reads `{ "key": value, ... }` from its opening brace, handing each key to `member`, which
+    /// must read the value that follows.
+    mutating func readObject(member: (inout JSONReader, String) throws -> Void) throws {
+        position += 1
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(fields)
+            return
         }
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw Failure() }
             let key = try string()
             try expect(UInt8(ascii: ":"))
-            fields[key] = try value(depth: depth + 1)
-            skipWhitespace()
-            guard position < bytes.count else { throw Failure() }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(fields)
-            } else {
-                throw Failure()
-            }
+            try member(&self, key)
+            guard try endOfItem(closing: UInt8(ascii: "}")) else { continue }
+            return
         }
     }
 
-    private mutating func array(depth: Int) throws -> JSONValue {
+    /// Reads `[ value, ... ]` from its opening bracket, calling `element` to read each value.
+    mutating func readArray(element: (inout JSONReader) throws -> Void) throws {
         position += 1
-        var items: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(items)
+            return
         }
         while true {
-            items.append(try value(depth: depth + 1))
-            skipWhitespace()
-            guard position < bytes.count else { throw Failure() }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-            } else if bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(items)
-            } else {
-                throw Failure()
-            }
+            try element(&self)
+            guard try endOfItem(closing: UInt8(ascii: "]")) else { continue }
+            return
         }
+    }
+
+    /// After an item: true at the closing bracket (consumed), false after a comma (consumed).
+    private mutating func endOfItem(closing: UInt8) throws -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw Failure() }
+        if bytes[position] == UInt8(ascii: ",") {
+            position += 1
+            return false
+        }
+        guard bytes[position] == closing else { throw Failure() }
+        position += 1
+        return true
     }
 
     mutating func string() throws -> String {

@@ -87,7 +87,8 @@ struct SwitchyardBench: ParsableCommand {
 
     /// One synchronous awsJson call, for setup.
     func call(host: String, port: Int, target: String, body: String) throws -> Data {
-        var request = URLRequest(url: URL(string: "http://\(host):\(port)/")!)
+        guard let url = URL(string: "http://\(host):\(port)/") else { return Data() }
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/x-amz-json-1.0", forHTTPHeaderField: "Content-Type")
