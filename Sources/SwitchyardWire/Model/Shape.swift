@@ -33,9 +33,6 @@ public struct MemberRef: Sendable {
         self.idempotencyToken = idempotencyToken
         self.jsonValue = jsonValue
     }
-
-    /// The serialized name in query and XML protocols.
-    public var serializedName: String { locationName ?? name }
 }
 
 /// How a modelled error is reported: its query-protocol code, HTTP status and fault side.
