@@ -42,11 +42,24 @@ def test_strict_rejects_malformed_authorization(strict):
     assert e.value.headers["x-amzn-query-error"].startswith("IncompleteSignature")
 
 
+def presigned_list_queues(endpoint, secret):
+    """A presigned awsQuery GET, signed with botocore's SigV4 query signer."""
+    from botocore.auth import SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    request = AWSRequest(method="GET", url=endpoint + "/", params={"Action": "ListQueues", "Version": "2012-11-05"})
+    SigV4QueryAuth(Credentials("AKIDEXAMPLE", secret), "sqs", "us-east-1", expires=300).add_auth(request)
+    return request.prepare().url
+
+
 def test_strict_presigned_url(strict):
-    sqs = strict.client(access_key="AKIDEXAMPLE", secret="secret123")
-    sqs.create_queue(QueueName="presigned")
-    url = sqs.generate_presigned_url("list_queues", Params={})
-    assert url.startswith(strict.endpoint)
+    strict.client(access_key="AKIDEXAMPLE", secret="secret123").create_queue(QueueName="presigned")
+    with urllib.request.urlopen(presigned_list_queues(strict.endpoint, "secret123"), timeout=5) as r:
+        body = r.read().decode()
+    assert "<ListQueuesResponse" in body and "/123456789012/presigned" in body
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(presigned_list_queues(strict.endpoint, "wrong"), timeout=5)
+    assert e.value.code == 403 and "SignatureDoesNotMatch" in e.value.read().decode()
 
 
 def test_default_mode_takes_twelve_digit_key_as_account(server):

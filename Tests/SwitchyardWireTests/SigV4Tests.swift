@@ -21,6 +21,21 @@ import Testing
         #expect(throws: AWSError.self) { try SigV4.verify(request, credential: credential, secretKey: "wrong") }
     }
 
+    /// A presigned awsQuery GET as botocore's SigV4QueryAuth signs it: non-S3 services hash the
+    /// (empty) payload rather than using UNSIGNED-PAYLOAD.
+    @Test func verifiesPresignedQueryURLs() throws {
+        let query =
+            "Action=ListQueues&Version=2012-11-05&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=AKIDEXAMPLE%2F20261125%2Fus-east-1%2Fsqs%2Faws4_request&X-Amz-Date=20261125T012459Z"
+            + "&X-Amz-Expires=300&X-Amz-SignedHeaders=host"
+            + "&X-Amz-Signature=5651a1d6c51c2edd10ca1a2929084d3daa1216064a31e9f92072633bf44c687b"
+        let request = WireRequest(method: "GET", path: "/", query: query, headers: ["host": "127.0.0.1:4566"], body: [])
+        let credential = try #require(try SigV4.credential(of: request))
+        #expect(credential.presigned)
+        try SigV4.verify(request, credential: credential, secretKey: "secret123")
+        #expect(throws: AWSError.self) { try SigV4.verify(request, credential: credential, secretKey: "other") }
+    }
+
     @Test func incompleteAuthorizationIsRejected() {
         let request = WireRequest(
             method: "POST", path: "/", query: nil,

@@ -133,7 +133,8 @@ public enum SigV4 {
         let payloadHash: String
         if let declared = request.header("x-amz-content-sha256") {
             payloadHash = declared
-        } else if credential.presigned {
+        } else if credential.presigned && credential.service == "s3" {
+            // Only S3 presigns without the payload; other services hash it (empty for a GET).
             payloadHash = "UNSIGNED-PAYLOAD"
         } else {
             payloadHash = hex(SHA256.hash(data: request.body))
