@@ -66,3 +66,16 @@ def test_default_mode_takes_twelve_digit_key_as_account(server):
     server.reset()
     url = server.client(access_key="210987654321").create_queue(QueueName="acct")["QueueUrl"]
     assert "/210987654321/acct" in url
+
+
+def test_strict_rejects_stale_signatures(strict):
+    req = urllib.request.Request(strict.endpoint + "/", data=b"{}", method="POST", headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues",
+        "X-Amz-Date": "20150830T123600Z",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sqs/aws4_request, "
+                         "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req)
+    assert e.value.code == 403
+    assert e.value.headers["x-amzn-query-error"] == "SignatureDoesNotMatch;Sender"
+    assert "Signature expired: 20150830T123600Z is now earlier than" in e.value.read().decode()

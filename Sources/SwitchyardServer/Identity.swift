@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardWire
 
 /// Who a request acts as: the account and region that isolate its state, from its SigV4 signature.
@@ -40,6 +41,7 @@ struct IdentityResolver: Sendable {
                 throw AWSError(
                     "InvalidClientTokenId", "The security token included in the request is invalid.", httpStatus: 403)
             }
+            try SigV4.checkTime(request, credential: credential, now: Date())
             try SigV4.verify(request, credential: credential, secretKey: known.secretAccessKey)
             account = known.account
         } else if credential.accessKeyId.count == 12, credential.accessKeyId.allSatisfy(\.isNumber) {

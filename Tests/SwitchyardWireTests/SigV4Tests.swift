@@ -36,6 +36,33 @@ import Testing
         #expect(throws: AWSError.self) { try SigV4.verify(request, credential: credential, secretKey: "other") }
     }
 
+    @Test func signaturesOlderOrNewerThanFifteenMinutesAreRejected() throws {
+        let request = WireRequest(
+            method: "GET", path: "/", query: nil,
+            headers: [
+                "host": "h", "x-amz-date": "20150830T123600Z",
+                "authorization":
+                    "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+            ], body: [])
+        let credential = try #require(try SigV4.credential(of: request))
+        let signed = try #require(SigV4.parseAmzDate("20150830T123600Z"))
+        try SigV4.checkTime(request, credential: credential, now: signed.addingTimeInterval(14 * 60))
+        #expect(SigV4.formatAmzDate(signed) == "20150830T123600Z")
+        do {
+            try SigV4.checkTime(request, credential: credential, now: signed.addingTimeInterval(16 * 60))
+            Issue.record("expected an expired signature")
+        } catch let error as AWSError {
+            #expect(error.code == "SignatureDoesNotMatch")
+            #expect(
+                error.message
+                    == "Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - 15 min.)"
+            )
+        }
+        #expect(throws: AWSError.self) {
+            try SigV4.checkTime(request, credential: credential, now: signed.addingTimeInterval(-16 * 60))
+        }
+    }
+
     @Test func incompleteAuthorizationIsRejected() {
         let request = WireRequest(
             method: "POST", path: "/", query: nil,

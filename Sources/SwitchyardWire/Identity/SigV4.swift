@@ -91,6 +91,66 @@ public enum SigV4 {
         AWSError("IncompleteSignature", message, httpStatus: 403)
     }
 
+    /// Checks that the signature is current: X-Amz-Date within 15 minutes of `now`, or for a presigned
+    /// URL, `now` before X-Amz-Date plus X-Amz-Expires. Throws `SignatureDoesNotMatch` as AWS words it.
+    public static func checkTime(_ request: WireRequest, credential: SigV4Credential, now: Date) throws {
+        guard let text = credential.amzDate, let signed = parseAmzDate(text) else {
+            throw incomplete("Date must be in ISO-8601 'basic format'. Got '\(credential.amzDate ?? "")'.")
+        }
+        let window: TimeInterval = 15 * 60
+        if credential.presigned {
+            let expires =
+                request.query.flatMap { query in
+                    FormParameters.decode(Array(query.utf8)).first { $0.0 == "X-Amz-Expires" }.flatMap { Double($0.1) }
+                } ?? 900
+            if now > signed.addingTimeInterval(expires) {
+                throw AWSError(
+                    "SignatureDoesNotMatch",
+                    "Signature expired: \(formatAmzDate(signed.addingTimeInterval(expires))) is now earlier than \(formatAmzDate(now))",
+                    httpStatus: 403)
+            }
+            return
+        }
+        if signed < now.addingTimeInterval(-window) {
+            throw AWSError(
+                "SignatureDoesNotMatch",
+                "Signature expired: \(text) is now earlier than \(formatAmzDate(now.addingTimeInterval(-window))) (\(formatAmzDate(now)) - 15 min.)",
+                httpStatus: 403)
+        }
+        if signed > now.addingTimeInterval(window) {
+            throw AWSError(
+                "SignatureDoesNotMatch",
+                "Signature not yet current: \(text) is still later than \(formatAmzDate(now.addingTimeInterval(window))) (\(formatAmzDate(now)) + 15 min.)",
+                httpStatus: 403)
+        }
+    }
+
+    /// Parses yyyyMMdd'T'HHmmss'Z'.
+    static func parseAmzDate(_ text: String) -> Date? {
+        let digits = Array(text.utf8)
+        guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: digits[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
+            let minute = number(11..<13), let second = number(13..<15)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar.date(
+            from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
+    }
+
+    static func formatAmzDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(parts.year, 4) + pad(parts.month, 2) + pad(parts.day, 2) + "T" + pad(parts.hour, 2)
+            + pad(parts.minute, 2) + pad(parts.second, 2) + "Z"
+    }
+
     /// Checks the signature of `request` against `secretKey`; throws `SignatureDoesNotMatch` if it differs.
     public static func verify(_ request: WireRequest, credential: SigV4Credential, secretKey: String) throws {
         let expected = signature(for: request, credential: credential, secretKey: secretKey)
