@@ -41,3 +41,13 @@ import Testing
         #expect(ids.count == 20_000)
     }
 }
+
+@Suite struct JSONWriterTests {
+    @Test func escapesWhatJSONRequiresAndKeepsTheRest() throws {
+        var writer = JSONWriter()
+        let text = "plain \"quoted\" back\\slash\nnew\ttab\u{01}é😀"
+        writer.string(text)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""plain \"quoted\" back\\slash\nnew\ttab\u0001é😀""#)
+        #expect(try JSONValue.parse(writer.bytes) == .string(text))
+    }
+}
