@@ -109,6 +109,15 @@ def test_delete_queue(sqs, queue_url):
     with pytest.raises(ClientError) as e:
         sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     assert error_code(e) == "AWS.SimpleQueueService.NonExistentQueue"
+    with pytest.raises(ClientError) as e:
+        sqs.create_queue(QueueName="q")
+    assert error_code(e) == "AWS.SimpleQueueService.QueueDeletedRecently"
+
+
+def test_reset_forgets_deleted_queue_names(sqs, server, queue_url):
+    sqs.delete_queue(QueueUrl=queue_url)
+    server.reset()
+    assert sqs.create_queue(QueueName="q")["QueueUrl"] == queue_url
 
 
 def test_queue_url_accepts_any_host_form(sqs, queue_url):

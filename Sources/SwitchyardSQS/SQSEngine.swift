@@ -19,6 +19,9 @@ public actor SQSEngine {
     var nextWaiterId = 0
     var receiveAttempts: [String: ReceiveAttempt] = [:]
     var moveTasks: [MoveTask] = []
+    /// When each recently deleted queue went, for the 60-second wait before its name can be reused.
+    /// In memory only: a restart (or a reset) forgets it.
+    var recentlyDeleted: [QueueKey: Int64] = [:]
 
     /// Loads everything the store holds.
     public init(store: any SQSStore, clock: any ServiceClock = SystemClock()) throws {
@@ -117,6 +120,14 @@ public actor SQSEngine {
             }
             return .alreadyCommitted
         }
+        if let deletedAt = recentlyDeleted[key] {
+            if clock.nowMillis() - deletedAt < 60_000 {
+                throw AWSError(
+                    "QueueDeletedRecently",
+                    "You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+            }
+            recentlyDeleted[key] = nil
+        }
         try validateRedriveTarget(configuration, for: key)
         let now = nowSeconds
         let queue = QueueState(id: nextQueueId, key: key, configuration: configuration, tags: tags, createdAt: now)
@@ -147,6 +158,7 @@ public actor SQSEngine {
         let queue = try queue(key)
         queues[key] = nil
         queuesById[queue.id] = nil
+        recentlyDeleted[key] = clock.nowMillis()
         wakeAll(queue.id)
         return store.submit([.deleteQueue(queueId: queue.id)])
     }
@@ -251,6 +263,7 @@ public actor SQSEngine {
         queues.removeAll()
         queuesById.removeAll()
         receiveAttempts.removeAll()
+        recentlyDeleted.removeAll()
         for task in moveTasks { task.cancelled = true }
         moveTasks.removeAll()
         return store.wipe()

@@ -129,6 +129,16 @@ import Testing
         #expect(await engine.inFlightCount(key) == 0)
     }
 
+    @Test func aDeletedQueueNameWaitsSixtySeconds() async throws {
+        let engine = try engine()
+        _ = try await engine.createQueue(key, attributes: [:], tags: [:])
+        _ = try await engine.deleteQueue(key)
+        clock.advance(seconds: 59)
+        await #expect(throws: AWSError.self) { try await engine.createQueue(key, attributes: [:], tags: [:]) }
+        clock.advance(seconds: 1)
+        _ = try await engine.createQueue(key, attributes: [:], tags: [:])
+    }
+
     @Test func staleReceiptHandleDeletesNothing() async throws {
         let engine = try engine()
         _ = try await engine.createQueue(key, attributes: [:], tags: [:])
