@@ -290,7 +290,7 @@ def generate_shapes(cfg, model, struct_names):
         out.append("")
         out.append("        public var awsValue: AWSValue {")
         if props:
-            out.append(f"            var members: [String: AWSValue] = Dictionary(minimumCapacity: {len(props)})")
+            out.append(f"            var members = AWSStructure(minimumCapacity: {len(props)})")
             for (m, p, t, opt) in props:
                 if opt:
                     out.append(f"            members[{swift_string(m)}] = {p}?.awsValue")

@@ -29,7 +29,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 4)
+            var members = AWSStructure(minimumCapacity: 4)
             members["QueueUrl"] = queueUrl.awsValue
             members["Label"] = label.awsValue
             members["AWSAccountIds"] = awsAccountIds.awsValue
@@ -65,7 +65,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 4)
+            var members = AWSStructure(minimumCapacity: 4)
             members["Id"] = id.awsValue
             members["SenderFault"] = senderFault.awsValue
             members["Code"] = code.awsValue
@@ -88,7 +88,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["TaskHandle"] = taskHandle.awsValue
             return .structure(members)
         }
@@ -108,7 +108,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["ApproximateNumberOfMessagesMoved"] = approximateNumberOfMessagesMoved?.awsValue
             return .structure(members)
         }
@@ -132,7 +132,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Entries"] = entries.awsValue
             return .structure(members)
@@ -162,7 +162,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["Id"] = id.awsValue
             members["ReceiptHandle"] = receiptHandle.awsValue
             members["VisibilityTimeout"] = visibilityTimeout?.awsValue
@@ -189,7 +189,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["Successful"] = successful.awsValue
             members["Failed"] = failed.awsValue
             return .structure(members)
@@ -211,7 +211,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Id"] = id.awsValue
             return .structure(members)
         }
@@ -239,7 +239,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["QueueUrl"] = queueUrl.awsValue
             members["ReceiptHandle"] = receiptHandle.awsValue
             members["VisibilityTimeout"] = visibilityTimeout.awsValue
@@ -269,7 +269,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["QueueName"] = queueName.awsValue
             members["Attributes"] = attributes?.awsValue
             members["tags"] = tags?.awsValue
@@ -292,7 +292,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["QueueUrl"] = queueUrl?.awsValue
             return .structure(members)
         }
@@ -316,7 +316,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Entries"] = entries.awsValue
             return .structure(members)
@@ -342,7 +342,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["Id"] = id.awsValue
             members["ReceiptHandle"] = receiptHandle.awsValue
             return .structure(members)
@@ -368,7 +368,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["Successful"] = successful.awsValue
             members["Failed"] = failed.awsValue
             return .structure(members)
@@ -390,7 +390,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Id"] = id.awsValue
             return .structure(members)
         }
@@ -414,7 +414,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["ReceiptHandle"] = receiptHandle.awsValue
             return .structure(members)
@@ -435,7 +435,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["QueueUrl"] = queueUrl.awsValue
             return .structure(members)
         }
@@ -459,7 +459,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["AttributeNames"] = attributeNames?.awsValue
             return .structure(members)
@@ -481,7 +481,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Attributes"] = attributes?.awsValue
             return .structure(members)
         }
@@ -506,7 +506,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueName"] = queueName.awsValue
             members["QueueOwnerAWSAccountId"] = queueOwnerAWSAccountId?.awsValue
             return .structure(members)
@@ -528,7 +528,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["QueueUrl"] = queueUrl?.awsValue
             return .structure(members)
         }
@@ -556,7 +556,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["QueueUrl"] = queueUrl.awsValue
             members["NextToken"] = nextToken?.awsValue
             members["MaxResults"] = maxResults?.awsValue
@@ -583,7 +583,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["queueUrls"] = queueUrls.awsValue
             members["NextToken"] = nextToken?.awsValue
             return .structure(members)
@@ -608,7 +608,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["SourceArn"] = sourceArn.awsValue
             members["MaxResults"] = maxResults?.awsValue
             return .structure(members)
@@ -629,7 +629,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Results"] = results?.awsValue
             return .structure(members)
         }
@@ -682,7 +682,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 9)
+            var members = AWSStructure(minimumCapacity: 9)
             members["TaskHandle"] = taskHandle?.awsValue
             members["Status"] = status?.awsValue
             members["SourceArn"] = sourceArn?.awsValue
@@ -710,7 +710,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["QueueUrl"] = queueUrl.awsValue
             return .structure(members)
         }
@@ -730,7 +730,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Tags"] = tags?.awsValue
             return .structure(members)
         }
@@ -758,7 +758,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["QueueNamePrefix"] = queueNamePrefix?.awsValue
             members["NextToken"] = nextToken?.awsValue
             members["MaxResults"] = maxResults?.awsValue
@@ -785,7 +785,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrls"] = queueUrls?.awsValue
             members["NextToken"] = nextToken?.awsValue
             return .structure(members)
@@ -831,7 +831,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 7)
+            var members = AWSStructure(minimumCapacity: 7)
             members["MessageId"] = messageId?.awsValue
             members["ReceiptHandle"] = receiptHandle?.awsValue
             members["MD5OfBody"] = md5OfBody?.awsValue
@@ -874,7 +874,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 5)
+            var members = AWSStructure(minimumCapacity: 5)
             members["StringValue"] = stringValue?.awsValue
             members["BinaryValue"] = binaryValue?.awsValue
             members["StringListValues"] = stringListValues?.awsValue
@@ -915,7 +915,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 5)
+            var members = AWSStructure(minimumCapacity: 5)
             members["StringValue"] = stringValue?.awsValue
             members["BinaryValue"] = binaryValue?.awsValue
             members["StringListValues"] = stringListValues?.awsValue
@@ -939,7 +939,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["QueueUrl"] = queueUrl.awsValue
             return .structure(members)
         }
@@ -988,7 +988,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 8)
+            var members = AWSStructure(minimumCapacity: 8)
             members["QueueUrl"] = queueUrl.awsValue
             members["AttributeNames"] = attributeNames?.awsValue
             members["MessageSystemAttributeNames"] = messageSystemAttributeNames?.awsValue
@@ -1016,7 +1016,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["Messages"] = messages?.awsValue
             return .structure(members)
         }
@@ -1040,7 +1040,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Label"] = label.awsValue
             return .structure(members)
@@ -1065,7 +1065,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Entries"] = entries.awsValue
             return .structure(members)
@@ -1111,7 +1111,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 7)
+            var members = AWSStructure(minimumCapacity: 7)
             members["Id"] = id.awsValue
             members["MessageBody"] = messageBody.awsValue
             members["DelaySeconds"] = delaySeconds?.awsValue
@@ -1142,7 +1142,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["Successful"] = successful.awsValue
             members["Failed"] = failed.awsValue
             return .structure(members)
@@ -1184,7 +1184,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 6)
+            var members = AWSStructure(minimumCapacity: 6)
             members["Id"] = id.awsValue
             members["MessageId"] = messageId.awsValue
             members["MD5OfMessageBody"] = md5OfMessageBody.awsValue
@@ -1233,7 +1233,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 7)
+            var members = AWSStructure(minimumCapacity: 7)
             members["QueueUrl"] = queueUrl.awsValue
             members["MessageBody"] = messageBody.awsValue
             members["DelaySeconds"] = delaySeconds?.awsValue
@@ -1276,7 +1276,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 5)
+            var members = AWSStructure(minimumCapacity: 5)
             members["MD5OfMessageBody"] = md5OfMessageBody?.awsValue
             members["MD5OfMessageAttributes"] = md5OfMessageAttributes?.awsValue
             members["MD5OfMessageSystemAttributes"] = md5OfMessageSystemAttributes?.awsValue
@@ -1304,7 +1304,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Attributes"] = attributes.awsValue
             return .structure(members)
@@ -1333,7 +1333,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 3)
+            var members = AWSStructure(minimumCapacity: 3)
             members["SourceArn"] = sourceArn.awsValue
             members["DestinationArn"] = destinationArn?.awsValue
             members["MaxNumberOfMessagesPerSecond"] = maxNumberOfMessagesPerSecond?.awsValue
@@ -1355,7 +1355,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 1)
+            var members = AWSStructure(minimumCapacity: 1)
             members["TaskHandle"] = taskHandle?.awsValue
             return .structure(members)
         }
@@ -1379,7 +1379,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["Tags"] = tags.awsValue
             return .structure(members)
@@ -1404,7 +1404,7 @@ extension SQS {
         }
 
         public var awsValue: AWSValue {
-            var members: [String: AWSValue] = Dictionary(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 2)
             members["QueueUrl"] = queueUrl.awsValue
             members["TagKeys"] = tagKeys.awsValue
             return .structure(members)

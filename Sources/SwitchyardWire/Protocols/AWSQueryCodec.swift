@@ -55,7 +55,7 @@ public struct AWSQueryCodec: ProtocolCodec {
     }
 
     private func structure(_ node: ParameterNode, shape: Shape, model: ServiceModel, path: String) throws -> AWSValue {
-        var members: [String: AWSValue] = [:]
+        var members = AWSStructure(minimumCapacity: shape.members.count)
         for ref in shape.members {
             let target = model[ref.target]
             let serializedName = model.serializedName(of: ref)

@@ -22,7 +22,7 @@ extension JSONReader {
         switch shape.kind {
         case .structure:
             guard first == UInt8(ascii: "{") else { throw mismatch() }
-            var members: [String: AWSValue] = [:]
+            var members = AWSStructure(minimumCapacity: shape.members.count)
             try readObject { reader, key in
                 if let ref = shape.member(named: key) {
                     let memberPath = path.isEmpty ? key : "\(path).\(key)"

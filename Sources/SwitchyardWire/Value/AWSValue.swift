@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Services never see wire formats; the generated types convert to and from this tree.
 public enum AWSValue: Sendable, Equatable {
-    case structure([String: AWSValue])
+    case structure(AWSStructure)
     case list([AWSValue])
     case map([String: AWSValue])
     case string(String)
@@ -15,7 +15,7 @@ public enum AWSValue: Sendable, Equatable {
     case timestamp(Date)
 
     /// The members of a structure value.
-    public func structureMembers() throws -> [String: AWSValue] {
+    public func structureMembers() throws -> AWSStructure {
         if case .structure(let members) = self { return members }
         throw AWSError.serialization("Expected a structure")
     }
@@ -98,18 +98,4 @@ extension Dictionary: AWSValueConvertible where Key == String, Value: AWSValueCo
         self = try values.mapValues(Value.init(awsValue:))
     }
     public var awsValue: AWSValue { .map(mapValues(\.awsValue)) }
-}
-
-extension Dictionary where Key == String, Value == AWSValue {
-    /// Decodes a required member; validation has already ensured it is present.
-    public func decode<T: AWSValueConvertible>(_ name: String) throws -> T {
-        guard let value = self[name] else { throw AWSError.missingParameter(name) }
-        return try T(awsValue: value)
-    }
-
-    /// Decodes an optional member.
-    public func decodeIfPresent<T: AWSValueConvertible>(_ name: String) throws -> T? {
-        guard let value = self[name] else { return nil }
-        return try T(awsValue: value)
-    }
 }
