@@ -111,3 +111,8 @@ def test_query_request_posted_to_the_queue_url(server):
         assert "<MessageId>" in r.read().decode()
     got = server.client().receive_message(QueueUrl=server.endpoint + "/000000000000/bypath")["Messages"]
     assert got[0]["Body"] == "hi"
+
+
+def test_rpcv2_cbor_is_answered_with_an_error_naming_it(server):
+    status, _, text = post(server, b"\xa0", {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"})
+    assert status == 400 and "rpc-v2-cbor protocol is not implemented" in text

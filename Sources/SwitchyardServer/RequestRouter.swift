@@ -33,6 +33,10 @@ public struct RequestRouter: Sendable {
 
     public func handle(_ request: WireRequest) async -> WireResponse {
         if let response = await operations.handle(request) { return response }
+        if let smithyProtocol = request.header("smithy-protocol") {
+            // rpcv2Cbor requests name the service and operation in the path; no service here speaks it yet.
+            return Self.unsupportedProtocol(smithyProtocol, path: request.path)
+        }
         guard let (service, codec) = route(request) else {
             return Self.unroutable(request)
         }
@@ -93,6 +97,14 @@ public struct RequestRouter: Sendable {
             ?? queryServices.first
         guard let service, let codec = service.codec(for: .awsQuery) else { return nil }
         return (service, codec)
+    }
+
+    static func unsupportedProtocol(_ name: String, path: String) -> WireResponse {
+        var writer = JSONWriter()
+        writer.raw("{\"__type\":\"UnsupportedProtocolException\",\"message\":")
+        writer.string("The \(name) protocol is not implemented by Switchyard yet (request to \(path)).")
+        writer.raw("}")
+        return WireResponse(status: 400, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
     static func unroutable(_ request: WireRequest) -> WireResponse {
