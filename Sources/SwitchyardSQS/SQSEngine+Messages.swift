@@ -24,6 +24,11 @@ public struct OutgoingMessage: Sendable {
         self.messageGroupId = messageGroupId
         self.messageDeduplicationId = messageDeduplicationId
     }
+
+    /// Counted against MaximumMessageSize and the batch limit: body and user attributes.
+    public var size: Int {
+        body.utf8.count + attributes.reduce(0) { $0 + $1.value.size(name: $1.key) }
+    }
 }
 
 /// What SendMessage answers for one accepted message.
@@ -94,9 +99,8 @@ extension SQSEngine {
         try MessageValidation.validateBody(entry.body)
         try MessageValidation.validateAttributes(entry.attributes)
         try MessageValidation.validateSystemAttributes(entry.systemAttributes)
-        let size = entry.body.utf8.count + entry.attributes.reduce(0) { $0 + $1.value.size(name: $1.key) }
         let limit = queue.configuration.maximumMessageSize
-        if size > limit {
+        if entry.size > limit {
             throw AWSError.invalidParameterValue(
                 "One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes.")
         }

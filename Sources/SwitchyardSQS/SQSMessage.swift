@@ -96,11 +96,6 @@ public struct SQSMessage: Sendable, Equatable {
     /// In flight: received and its visibility timeout has not run out.
     func isInFlight(now: Int64) -> Bool { receiptToken != nil && visibleAt > now }
 
-    /// Counted against MaximumMessageSize: body and attributes.
-    var size: Int {
-        body.utf8.count + attributes.reduce(0) { $0 + $1.value.size(name: $1.key) }
-    }
-
     /// The fields most messages leave empty, shared by copies of a message.
     private final class Extras: Sendable, Equatable {
         let attributes: [String: MessageAttribute]

@@ -121,7 +121,7 @@ public struct SQSService: SQSAPI {
     public func sendMessage(_ input: SQS.SendMessageRequest, context: RequestContext) async throws
         -> SQS.SendMessageResult
     {
-        let message = try OutgoingMessage(
+        let message = OutgoingMessage(
             body: input.messageBody, delaySeconds: input.delaySeconds,
             attributes: Self.attributes(input.messageAttributes),
             systemAttributes: Self.systemAttributes(input.messageSystemAttributes),
@@ -140,31 +140,19 @@ public struct SQSService: SQSAPI {
         -> SQS.SendMessageBatchResult
     {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "SendMessageBatchRequestEntry")
-        let total = input.entries.reduce(0) { sum, entry in
-            sum + entry.messageBody.utf8.count
-                + (entry.messageAttributes ?? [:]).reduce(0) {
-                    $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + ($1.value.stringValue?.utf8.count ?? 0)
-                        + ($1.value.binaryValue?.count ?? 0)
-                }
+        let prepared = input.entries.map { entry in
+            (
+                entry.id,
+                OutgoingMessage(
+                    body: entry.messageBody, delaySeconds: entry.delaySeconds,
+                    attributes: Self.attributes(entry.messageAttributes),
+                    systemAttributes: Self.systemAttributes(entry.messageSystemAttributes),
+                    messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
+            )
         }
+        let total = prepared.reduce(0) { $0 + $1.1.size }
         if total > 1_048_576 { throw SQSErrors.batchTooLong(total, limit: 1_048_576) }
         var failed: [SQS.BatchResultErrorEntry] = []
-        var prepared: [(String, OutgoingMessage)] = []
-        for entry in input.entries {
-            do {
-                prepared.append(
-                    (
-                        entry.id,
-                        OutgoingMessage(
-                            body: entry.messageBody, delaySeconds: entry.delaySeconds,
-                            attributes: try Self.attributes(entry.messageAttributes),
-                            systemAttributes: try Self.systemAttributes(entry.messageSystemAttributes),
-                            messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
-                    ))
-            } catch let error as AWSError {
-                failed.append(Self.failure(entry.id, error))
-            }
-        }
         let (results, ticket) = try await engine.send(
             key(input.queueUrl, context), prepared.map(\.1), senderId: Self.senderId(context))
         try await ticket.wait()
@@ -320,15 +308,13 @@ public struct SQSService: SQSAPI {
             ?? context.account
     }
 
-    static func attributes(_ values: [String: SQS.MessageAttributeValue]?) throws -> [String: MessageAttribute] {
+    static func attributes(_ values: [String: SQS.MessageAttributeValue]?) -> [String: MessageAttribute] {
         (values ?? [:]).mapValues {
             MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
         }
     }
 
-    static func systemAttributes(_ values: [String: SQS.MessageSystemAttributeValue]?) throws -> [String:
-        MessageAttribute]
-    {
+    static func systemAttributes(_ values: [String: SQS.MessageSystemAttributeValue]?) -> [String: MessageAttribute] {
         (values ?? [:]).mapValues {
             MessageAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
         }
