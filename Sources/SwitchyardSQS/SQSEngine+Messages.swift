@@ -317,6 +317,33 @@ extension SQSEngine {
         return (results, deleted.isEmpty ? .alreadyCommitted : store.submit([.deleteMessages(deleted)]))
     }
 
+    /// The message a ChangeMessageVisibility entry may act on, or the error SQS answers for it.
+    private func inFlightMessage(_ text: String, newTimeout timeout: Int, in queue: QueueState, now: Int64) throws
+        -> (ReceiptHandle, SQSMessage)
+    {
+        guard let handle = ReceiptHandle(text), handle.queueId == queue.id else {
+            throw SQSErrors.receiptHandleInvalid(text)
+        }
+        guard (0...SQSLimits.maxVisibilityTimeout).contains(timeout) else {
+            throw SQSErrors.invalidParameter(
+                "VisibilityTimeout", value: String(timeout),
+                reason: "VisibilityTimeout must be an integer between 0 and 43200")
+        }
+        guard let message = queue.messages[handle.seq], message.receiptToken == handle.token else {
+            throw SQSErrors.invalidParameter(
+                "ReceiptHandle", value: text,
+                reason: "Message does not exist or is not available for visibility timeout change.")
+        }
+        guard message.isInFlight(now: now) else { throw SQSErrors.messageNotInflight() }
+        let receivedAt = message.lastReceivedAt ?? message.firstReceiveAt ?? now
+        guard now + Int64(timeout) * 1000 - receivedAt <= Int64(SQSLimits.maxVisibilityTimeout) * 1000 else {
+            throw SQSErrors.invalidParameter(
+                "VisibilityTimeout", value: String(timeout),
+                reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
+        }
+        return (handle, message)
+    }
+
     /// Changes the visibility timeout of received messages.
     public func changeVisibility(_ key: QueueKey, _ entries: [(receiptHandle: String, timeout: Int)]) throws
         -> ([Result<Void, AWSError>], CommitTicket)
@@ -327,37 +354,12 @@ extension SQSEngine {
         var changes: [SQSChange] = []
         var becameVisible = 0
         for (text, timeout) in entries {
-            guard let handle = ReceiptHandle(text), handle.queueId == queue.id else {
-                results.append(.failure(SQSErrors.receiptHandleInvalid(text)))
-                continue
-            }
-            guard (0...43_200).contains(timeout) else {
-                results.append(
-                    .failure(
-                        SQSErrors.invalidParameter(
-                            "VisibilityTimeout", value: String(timeout),
-                            reason: "VisibilityTimeout must be an integer between 0 and 43200")))
-                continue
-            }
-            guard let message = queue.messages[handle.seq], message.receiptToken == handle.token else {
-                results.append(
-                    .failure(
-                        SQSErrors.invalidParameter(
-                            "ReceiptHandle", value: text,
-                            reason: "Message does not exist or is not available for visibility timeout change.")))
-                continue
-            }
-            guard message.isInFlight(now: now) else {
-                results.append(.failure(SQSErrors.messageNotInflight()))
-                continue
-            }
-            let receivedAt = message.lastReceivedAt ?? message.firstReceiveAt ?? now
-            guard now + Int64(timeout) * 1000 - receivedAt <= Int64(SQSLimits.maxVisibilityTimeout) * 1000 else {
-                results.append(
-                    .failure(
-                        SQSErrors.invalidParameter(
-                            "VisibilityTimeout", value: String(timeout),
-                            reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")))
+            let handle: ReceiptHandle
+            let message: SQSMessage
+            do {
+                (handle, message) = try inFlightMessage(text, newTimeout: timeout, in: queue, now: now)
+            } catch let error as AWSError {
+                results.append(.failure(error))
                 continue
             }
             let visibleAt = now + Int64(timeout) * 1000
