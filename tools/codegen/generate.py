@@ -242,8 +242,9 @@ def doc_comment(text, indent):
     if not plain:
         return []
     first = re.split(r"(?<=\.)\s", plain, maxsplit=1)[0]
-    if len(first) > 180:
-        first = first[:177] + "..."
+    width = 120 - len(indent) - 4  # the project's line length, less indent and "/// "
+    if len(first) > width:
+        first = first[: width - 3].rstrip() + "..."
     return [f"{indent}/// {first}"]
 
 

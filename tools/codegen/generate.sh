@@ -10,3 +10,5 @@ for v in "$current" "$legacy"; do
 done
 python3 "$root/tools/codegen/generate.py" --botocore "$work/botocore-$current" \
   --legacy-botocore "$work/botocore-$legacy" --out "$root/Sources/SwitchyardModels" "$@"
+# Lay the output out in the project's style (.swift-format), so generated code passes the same lint.
+swift format -i -r "$root/Sources/SwitchyardModels"

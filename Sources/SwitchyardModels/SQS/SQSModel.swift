@@ -8,144 +8,617 @@ extension SQS {
     private static func makeModel() -> ServiceModel {
         var shapes: [Shape] = []
         shapes.reserveCapacity(114)
-        shapes.append(Shape(name: "AWSAccountIdList", kind: .list, member: MemberRef(name: "member", target: 103, locationName: "AWSAccountId"), flattened: true))
-        shapes.append(Shape(name: "ActionNameList", kind: .list, member: MemberRef(name: "member", target: 103, locationName: "ActionName"), flattened: true))
-        shapes.append(Shape(name: "AddPermissionRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Label", target: 103), MemberRef(name: "AWSAccountIds", target: 0), MemberRef(name: "Actions", target: 1)], required: ["QueueUrl", "Label", "AWSAccountIds", "Actions"]))
-        shapes.append(Shape(name: "AttributeNameList", kind: .list, member: MemberRef(name: "member", target: 81, locationName: "AttributeName"), flattened: true))
-        shapes.append(Shape(name: "BatchEntryIdsNotDistinct", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "BatchRequestTooLong", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.BatchRequestTooLong", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "BatchResultErrorEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103), MemberRef(name: "SenderFault", target: 10), MemberRef(name: "Code", target: 103), MemberRef(name: "Message", target: 103)], required: ["Id", "SenderFault", "Code"]))
-        shapes.append(Shape(name: "BatchResultErrorEntryList", kind: .list, member: MemberRef(name: "member", target: 6, locationName: "BatchResultErrorEntry"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "AWSAccountIdList", kind: .list,
+                member: MemberRef(name: "member", target: 103, locationName: "AWSAccountId"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "ActionNameList", kind: .list,
+                member: MemberRef(name: "member", target: 103, locationName: "ActionName"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "AddPermissionRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Label", target: 103),
+                    MemberRef(name: "AWSAccountIds", target: 0), MemberRef(name: "Actions", target: 1),
+                ], required: ["QueueUrl", "Label", "AWSAccountIds", "Actions"]))
+        shapes.append(
+            Shape(
+                name: "AttributeNameList", kind: .list,
+                member: MemberRef(name: "member", target: 81, locationName: "AttributeName"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "BatchEntryIdsNotDistinct", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "BatchRequestTooLong", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.BatchRequestTooLong", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "BatchResultErrorEntry", kind: .structure,
+                members: [
+                    MemberRef(name: "Id", target: 103), MemberRef(name: "SenderFault", target: 10),
+                    MemberRef(name: "Code", target: 103), MemberRef(name: "Message", target: 103),
+                ], required: ["Id", "SenderFault", "Code"]))
+        shapes.append(
+            Shape(
+                name: "BatchResultErrorEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 6, locationName: "BatchResultErrorEntry"), flattened: true))
         shapes.append(Shape(name: "Binary", kind: .blob))
-        shapes.append(Shape(name: "BinaryList", kind: .list, member: MemberRef(name: "member", target: 8, locationName: "BinaryListValue")))
+        shapes.append(
+            Shape(
+                name: "BinaryList", kind: .list,
+                member: MemberRef(name: "member", target: 8, locationName: "BinaryListValue")))
         shapes.append(Shape(name: "Boolean", kind: .boolean))
         shapes.append(Shape(name: "BoxedInteger", kind: .integer))
-        shapes.append(Shape(name: "CancelMessageMoveTaskRequest", kind: .structure, members: [MemberRef(name: "TaskHandle", target: 103)], required: ["TaskHandle"]))
-        shapes.append(Shape(name: "CancelMessageMoveTaskResult", kind: .structure, members: [MemberRef(name: "ApproximateNumberOfMessagesMoved", target: 61)]))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 16)], required: ["QueueUrl", "Entries"]))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchRequestEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103), MemberRef(name: "ReceiptHandle", target: 103), MemberRef(name: "VisibilityTimeout", target: 75)], required: ["Id", "ReceiptHandle"]))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchRequestEntryList", kind: .list, member: MemberRef(name: "member", target: 15, locationName: "ChangeMessageVisibilityBatchRequestEntry"), flattened: true))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchResult", kind: .structure, members: [MemberRef(name: "Successful", target: 19), MemberRef(name: "Failed", target: 7)], required: ["Successful", "Failed"]))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchResultEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103)], required: ["Id"]))
-        shapes.append(Shape(name: "ChangeMessageVisibilityBatchResultEntryList", kind: .list, member: MemberRef(name: "member", target: 18, locationName: "ChangeMessageVisibilityBatchResultEntry"), flattened: true))
-        shapes.append(Shape(name: "ChangeMessageVisibilityRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "ReceiptHandle", target: 103), MemberRef(name: "VisibilityTimeout", target: 75)], required: ["QueueUrl", "ReceiptHandle", "VisibilityTimeout"]))
-        shapes.append(Shape(name: "CreateQueueRequest", kind: .structure, members: [MemberRef(name: "QueueName", target: 103), MemberRef(name: "Attributes", target: 80, locationName: "Attribute"), MemberRef(name: "tags", target: 107, locationName: "Tag")], required: ["QueueName"]))
-        shapes.append(Shape(name: "CreateQueueResult", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)]))
-        shapes.append(Shape(name: "DeleteMessageBatchRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 25)], required: ["QueueUrl", "Entries"]))
-        shapes.append(Shape(name: "DeleteMessageBatchRequestEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103), MemberRef(name: "ReceiptHandle", target: 103)], required: ["Id", "ReceiptHandle"]))
-        shapes.append(Shape(name: "DeleteMessageBatchRequestEntryList", kind: .list, member: MemberRef(name: "member", target: 24, locationName: "DeleteMessageBatchRequestEntry"), flattened: true))
-        shapes.append(Shape(name: "DeleteMessageBatchResult", kind: .structure, members: [MemberRef(name: "Successful", target: 28), MemberRef(name: "Failed", target: 7)], required: ["Successful", "Failed"]))
-        shapes.append(Shape(name: "DeleteMessageBatchResultEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103)], required: ["Id"]))
-        shapes.append(Shape(name: "DeleteMessageBatchResultEntryList", kind: .list, member: MemberRef(name: "member", target: 27, locationName: "DeleteMessageBatchResultEntry"), flattened: true))
-        shapes.append(Shape(name: "DeleteMessageRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "ReceiptHandle", target: 103)], required: ["QueueUrl", "ReceiptHandle"]))
-        shapes.append(Shape(name: "DeleteQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "EmptyBatchRequest", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.EmptyBatchRequest", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "CancelMessageMoveTaskRequest", kind: .structure,
+                members: [MemberRef(name: "TaskHandle", target: 103)], required: ["TaskHandle"]))
+        shapes.append(
+            Shape(
+                name: "CancelMessageMoveTaskResult", kind: .structure,
+                members: [MemberRef(name: "ApproximateNumberOfMessagesMoved", target: 61)]))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 16)],
+                required: ["QueueUrl", "Entries"]))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchRequestEntry", kind: .structure,
+                members: [
+                    MemberRef(name: "Id", target: 103), MemberRef(name: "ReceiptHandle", target: 103),
+                    MemberRef(name: "VisibilityTimeout", target: 75),
+                ], required: ["Id", "ReceiptHandle"]))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchRequestEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 15, locationName: "ChangeMessageVisibilityBatchRequestEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchResult", kind: .structure,
+                members: [MemberRef(name: "Successful", target: 19), MemberRef(name: "Failed", target: 7)],
+                required: ["Successful", "Failed"]))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchResultEntry", kind: .structure,
+                members: [MemberRef(name: "Id", target: 103)], required: ["Id"]))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityBatchResultEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 18, locationName: "ChangeMessageVisibilityBatchResultEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "ChangeMessageVisibilityRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "ReceiptHandle", target: 103),
+                    MemberRef(name: "VisibilityTimeout", target: 75),
+                ], required: ["QueueUrl", "ReceiptHandle", "VisibilityTimeout"]))
+        shapes.append(
+            Shape(
+                name: "CreateQueueRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueName", target: 103),
+                    MemberRef(name: "Attributes", target: 80, locationName: "Attribute"),
+                    MemberRef(name: "tags", target: 107, locationName: "Tag"),
+                ], required: ["QueueName"]))
+        shapes.append(
+            Shape(name: "CreateQueueResult", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)]))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 25)],
+                required: ["QueueUrl", "Entries"]))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchRequestEntry", kind: .structure,
+                members: [MemberRef(name: "Id", target: 103), MemberRef(name: "ReceiptHandle", target: 103)],
+                required: ["Id", "ReceiptHandle"]))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchRequestEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 24, locationName: "DeleteMessageBatchRequestEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchResult", kind: .structure,
+                members: [MemberRef(name: "Successful", target: 28), MemberRef(name: "Failed", target: 7)],
+                required: ["Successful", "Failed"]))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchResultEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103)],
+                required: ["Id"]))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageBatchResultEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 27, locationName: "DeleteMessageBatchResultEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "DeleteMessageRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "ReceiptHandle", target: 103)],
+                required: ["QueueUrl", "ReceiptHandle"]))
+        shapes.append(
+            Shape(
+                name: "DeleteQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)],
+                required: ["QueueUrl"]))
+        shapes.append(
+            Shape(
+                name: "EmptyBatchRequest", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "AWS.SimpleQueueService.EmptyBatchRequest", httpStatus: 400, senderFault: true))
+        )
         shapes.append(Shape(name: "ExceptionMessage", kind: .string))
-        shapes.append(Shape(name: "GetQueueAttributesRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "AttributeNames", target: 3)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "GetQueueAttributesResult", kind: .structure, members: [MemberRef(name: "Attributes", target: 80, locationName: "Attribute")]))
-        shapes.append(Shape(name: "GetQueueUrlRequest", kind: .structure, members: [MemberRef(name: "QueueName", target: 103), MemberRef(name: "QueueOwnerAWSAccountId", target: 103)], required: ["QueueName"]))
-        shapes.append(Shape(name: "GetQueueUrlResult", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)]))
-        shapes.append(Shape(name: "InvalidAddress", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "InvalidAddress", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidAttributeName", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "InvalidAttributeName", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidAttributeValue", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "InvalidAttributeValue", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidBatchEntryId", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.InvalidBatchEntryId", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidIdFormat", kind: .structure, members: [], error: ErrorTrait(code: "InvalidIdFormat", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidMessageContents", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "InvalidMessageContents", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "InvalidSecurity", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "InvalidSecurity", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsAccessDenied", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsAccessDenied", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsDisabled", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsDisabled", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsInvalidKeyUsage", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsInvalidKeyUsage", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsInvalidState", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsInvalidState", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsNotFound", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsNotFound", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsOptInRequired", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsOptInRequired", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "KmsThrottled", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "KmsThrottled", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "ListDeadLetterSourceQueuesRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "NextToken", target: 110), MemberRef(name: "MaxResults", target: 11)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "ListDeadLetterSourceQueuesResult", kind: .structure, members: [MemberRef(name: "queueUrls", target: 85), MemberRef(name: "NextToken", target: 110)], required: ["queueUrls"]))
-        shapes.append(Shape(name: "ListMessageMoveTasksRequest", kind: .structure, members: [MemberRef(name: "SourceArn", target: 103), MemberRef(name: "MaxResults", target: 75)], required: ["SourceArn"]))
-        shapes.append(Shape(name: "ListMessageMoveTasksResult", kind: .structure, members: [MemberRef(name: "Results", target: 56, flattened: true)]))
-        shapes.append(Shape(name: "ListMessageMoveTasksResultEntry", kind: .structure, members: [MemberRef(name: "TaskHandle", target: 103), MemberRef(name: "Status", target: 103), MemberRef(name: "SourceArn", target: 103), MemberRef(name: "DestinationArn", target: 103), MemberRef(name: "MaxNumberOfMessagesPerSecond", target: 75), MemberRef(name: "ApproximateNumberOfMessagesMoved", target: 61), MemberRef(name: "ApproximateNumberOfMessagesToMove", target: 76), MemberRef(name: "FailureReason", target: 103), MemberRef(name: "StartedTimestamp", target: 61)]))
-        shapes.append(Shape(name: "ListMessageMoveTasksResultEntryList", kind: .list, member: MemberRef(name: "member", target: 55, locationName: "ListMessageMoveTasksResultEntry"), flattened: true))
-        shapes.append(Shape(name: "ListQueueTagsRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "ListQueueTagsResult", kind: .structure, members: [MemberRef(name: "Tags", target: 107, locationName: "Tag")]))
-        shapes.append(Shape(name: "ListQueuesRequest", kind: .structure, members: [MemberRef(name: "QueueNamePrefix", target: 103), MemberRef(name: "NextToken", target: 110), MemberRef(name: "MaxResults", target: 11)]))
-        shapes.append(Shape(name: "ListQueuesResult", kind: .structure, members: [MemberRef(name: "QueueUrls", target: 85), MemberRef(name: "NextToken", target: 110)]))
+        shapes.append(
+            Shape(
+                name: "GetQueueAttributesRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "AttributeNames", target: 3)],
+                required: ["QueueUrl"]))
+        shapes.append(
+            Shape(
+                name: "GetQueueAttributesResult", kind: .structure,
+                members: [MemberRef(name: "Attributes", target: 80, locationName: "Attribute")]))
+        shapes.append(
+            Shape(
+                name: "GetQueueUrlRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueName", target: 103), MemberRef(name: "QueueOwnerAWSAccountId", target: 103),
+                ], required: ["QueueName"]))
+        shapes.append(
+            Shape(name: "GetQueueUrlResult", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)]))
+        shapes.append(
+            Shape(
+                name: "InvalidAddress", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "InvalidAddress", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidAttributeName", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "InvalidAttributeName", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidAttributeValue", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "InvalidAttributeValue", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidBatchEntryId", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.InvalidBatchEntryId", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidIdFormat", kind: .structure, members: [],
+                error: ErrorTrait(code: "InvalidIdFormat", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidMessageContents", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "InvalidMessageContents", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "InvalidSecurity", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "InvalidSecurity", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsAccessDenied", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsAccessDenied", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsDisabled", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsDisabled", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsInvalidKeyUsage", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsInvalidKeyUsage", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsInvalidState", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsInvalidState", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsNotFound", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsNotFound", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsOptInRequired", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsOptInRequired", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "KmsThrottled", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "KmsThrottled", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "ListDeadLetterSourceQueuesRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "NextToken", target: 110),
+                    MemberRef(name: "MaxResults", target: 11),
+                ], required: ["QueueUrl"]))
+        shapes.append(
+            Shape(
+                name: "ListDeadLetterSourceQueuesResult", kind: .structure,
+                members: [MemberRef(name: "queueUrls", target: 85), MemberRef(name: "NextToken", target: 110)],
+                required: ["queueUrls"]))
+        shapes.append(
+            Shape(
+                name: "ListMessageMoveTasksRequest", kind: .structure,
+                members: [MemberRef(name: "SourceArn", target: 103), MemberRef(name: "MaxResults", target: 75)],
+                required: ["SourceArn"]))
+        shapes.append(
+            Shape(
+                name: "ListMessageMoveTasksResult", kind: .structure,
+                members: [MemberRef(name: "Results", target: 56, flattened: true)]))
+        shapes.append(
+            Shape(
+                name: "ListMessageMoveTasksResultEntry", kind: .structure,
+                members: [
+                    MemberRef(name: "TaskHandle", target: 103), MemberRef(name: "Status", target: 103),
+                    MemberRef(name: "SourceArn", target: 103), MemberRef(name: "DestinationArn", target: 103),
+                    MemberRef(name: "MaxNumberOfMessagesPerSecond", target: 75),
+                    MemberRef(name: "ApproximateNumberOfMessagesMoved", target: 61),
+                    MemberRef(name: "ApproximateNumberOfMessagesToMove", target: 76),
+                    MemberRef(name: "FailureReason", target: 103), MemberRef(name: "StartedTimestamp", target: 61),
+                ]))
+        shapes.append(
+            Shape(
+                name: "ListMessageMoveTasksResultEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 55, locationName: "ListMessageMoveTasksResultEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "ListQueueTagsRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)],
+                required: ["QueueUrl"]))
+        shapes.append(
+            Shape(
+                name: "ListQueueTagsResult", kind: .structure,
+                members: [MemberRef(name: "Tags", target: 107, locationName: "Tag")]))
+        shapes.append(
+            Shape(
+                name: "ListQueuesRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueNamePrefix", target: 103), MemberRef(name: "NextToken", target: 110),
+                    MemberRef(name: "MaxResults", target: 11),
+                ]))
+        shapes.append(
+            Shape(
+                name: "ListQueuesResult", kind: .structure,
+                members: [MemberRef(name: "QueueUrls", target: 85), MemberRef(name: "NextToken", target: 110)]))
         shapes.append(Shape(name: "Long", kind: .long))
-        shapes.append(Shape(name: "Message", kind: .structure, members: [MemberRef(name: "MessageId", target: 103), MemberRef(name: "ReceiptHandle", target: 103), MemberRef(name: "MD5OfBody", target: 103), MemberRef(name: "Body", target: 103), MemberRef(name: "Attributes", target: 71, locationName: "Attribute"), MemberRef(name: "MD5OfMessageAttributes", target: 103), MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute")]))
+        shapes.append(
+            Shape(
+                name: "Message", kind: .structure,
+                members: [
+                    MemberRef(name: "MessageId", target: 103), MemberRef(name: "ReceiptHandle", target: 103),
+                    MemberRef(name: "MD5OfBody", target: 103), MemberRef(name: "Body", target: 103),
+                    MemberRef(name: "Attributes", target: 71, locationName: "Attribute"),
+                    MemberRef(name: "MD5OfMessageAttributes", target: 103),
+                    MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute"),
+                ]))
         shapes.append(Shape(name: "MessageAttributeName", kind: .string))
-        shapes.append(Shape(name: "MessageAttributeNameList", kind: .list, member: MemberRef(name: "member", target: 63, locationName: "MessageAttributeName"), flattened: true))
-        shapes.append(Shape(name: "MessageAttributeValue", kind: .structure, members: [MemberRef(name: "StringValue", target: 103), MemberRef(name: "BinaryValue", target: 8), MemberRef(name: "StringListValues", target: 104, locationName: "StringListValue", flattened: true), MemberRef(name: "BinaryListValues", target: 9, locationName: "BinaryListValue", flattened: true), MemberRef(name: "DataType", target: 103)], required: ["DataType"]))
-        shapes.append(Shape(name: "MessageBodyAttributeMap", kind: .map, key: MemberRef(name: "key", target: 103, locationName: "Name"), value: MemberRef(name: "value", target: 65, locationName: "Value"), flattened: true))
-        shapes.append(Shape(name: "MessageBodySystemAttributeMap", kind: .map, key: MemberRef(name: "key", target: 73, locationName: "Name"), value: MemberRef(name: "value", target: 74, locationName: "Value"), flattened: true))
-        shapes.append(Shape(name: "MessageList", kind: .list, member: MemberRef(name: "member", target: 62, locationName: "Message"), flattened: true))
-        shapes.append(Shape(name: "MessageNotInflight", kind: .structure, members: [], error: ErrorTrait(code: "AWS.SimpleQueueService.MessageNotInflight", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "MessageSystemAttributeList", kind: .list, member: MemberRef(name: "member", target: 72), flattened: true))
-        shapes.append(Shape(name: "MessageSystemAttributeMap", kind: .map, key: MemberRef(name: "key", target: 72, locationName: "Name"), value: MemberRef(name: "value", target: 103, locationName: "Value"), flattened: true, locationName: "Attribute"))
-        shapes.append(Shape(name: "MessageSystemAttributeName", kind: .string, enumValues: ["All", "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn"]))
+        shapes.append(
+            Shape(
+                name: "MessageAttributeNameList", kind: .list,
+                member: MemberRef(name: "member", target: 63, locationName: "MessageAttributeName"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "MessageAttributeValue", kind: .structure,
+                members: [
+                    MemberRef(name: "StringValue", target: 103), MemberRef(name: "BinaryValue", target: 8),
+                    MemberRef(name: "StringListValues", target: 104, locationName: "StringListValue", flattened: true),
+                    MemberRef(name: "BinaryListValues", target: 9, locationName: "BinaryListValue", flattened: true),
+                    MemberRef(name: "DataType", target: 103),
+                ], required: ["DataType"]))
+        shapes.append(
+            Shape(
+                name: "MessageBodyAttributeMap", kind: .map,
+                key: MemberRef(name: "key", target: 103, locationName: "Name"),
+                value: MemberRef(name: "value", target: 65, locationName: "Value"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "MessageBodySystemAttributeMap", kind: .map,
+                key: MemberRef(name: "key", target: 73, locationName: "Name"),
+                value: MemberRef(name: "value", target: 74, locationName: "Value"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "MessageList", kind: .list,
+                member: MemberRef(name: "member", target: 62, locationName: "Message"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "MessageNotInflight", kind: .structure, members: [],
+                error: ErrorTrait(code: "AWS.SimpleQueueService.MessageNotInflight", httpStatus: 400, senderFault: true)
+            ))
+        shapes.append(
+            Shape(
+                name: "MessageSystemAttributeList", kind: .list, member: MemberRef(name: "member", target: 72),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "MessageSystemAttributeMap", kind: .map,
+                key: MemberRef(name: "key", target: 72, locationName: "Name"),
+                value: MemberRef(name: "value", target: 103, locationName: "Value"), flattened: true,
+                locationName: "Attribute"))
+        shapes.append(
+            Shape(
+                name: "MessageSystemAttributeName", kind: .string,
+                enumValues: [
+                    "All", "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
+                    "SequenceNumber", "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader",
+                    "DeadLetterQueueSourceArn",
+                ]))
         shapes.append(Shape(name: "MessageSystemAttributeNameForSends", kind: .string, enumValues: ["AWSTraceHeader"]))
-        shapes.append(Shape(name: "MessageSystemAttributeValue", kind: .structure, members: [MemberRef(name: "StringValue", target: 103), MemberRef(name: "BinaryValue", target: 8), MemberRef(name: "StringListValues", target: 104, locationName: "StringListValue", flattened: true), MemberRef(name: "BinaryListValues", target: 9, locationName: "BinaryListValue", flattened: true), MemberRef(name: "DataType", target: 103)], required: ["DataType"]))
+        shapes.append(
+            Shape(
+                name: "MessageSystemAttributeValue", kind: .structure,
+                members: [
+                    MemberRef(name: "StringValue", target: 103), MemberRef(name: "BinaryValue", target: 8),
+                    MemberRef(name: "StringListValues", target: 104, locationName: "StringListValue", flattened: true),
+                    MemberRef(name: "BinaryListValues", target: 9, locationName: "BinaryListValue", flattened: true),
+                    MemberRef(name: "DataType", target: 103),
+                ], required: ["DataType"]))
         shapes.append(Shape(name: "NullableInteger", kind: .integer))
         shapes.append(Shape(name: "NullableLong", kind: .long))
-        shapes.append(Shape(name: "OverLimit", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "OverLimit", httpStatus: 403, senderFault: true)))
-        shapes.append(Shape(name: "PurgeQueueInProgress", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.PurgeQueueInProgress", httpStatus: 403, senderFault: true)))
-        shapes.append(Shape(name: "PurgeQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "QueueAttributeMap", kind: .map, key: MemberRef(name: "key", target: 81, locationName: "Name"), value: MemberRef(name: "value", target: 103, locationName: "Value"), flattened: true, locationName: "Attribute"))
-        shapes.append(Shape(name: "QueueAttributeName", kind: .string, enumValues: ["All", "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "CreatedTimestamp", "LastModifiedTimestamp", "QueueArn", "ApproximateNumberOfMessagesDelayed", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "DeduplicationScope", "FifoThroughputLimit", "RedriveAllowPolicy", "SqsManagedSseEnabled"]))
-        shapes.append(Shape(name: "QueueDeletedRecently", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.QueueDeletedRecently", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "QueueDoesNotExist", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.NonExistentQueue", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "QueueNameExists", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "QueueAlreadyExists", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "QueueUrlList", kind: .list, member: MemberRef(name: "member", target: 103, locationName: "QueueUrl"), flattened: true))
-        shapes.append(Shape(name: "ReceiptHandleIsInvalid", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "ReceiptHandleIsInvalid", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "ReceiveMessageRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "AttributeNames", target: 3), MemberRef(name: "MessageSystemAttributeNames", target: 70), MemberRef(name: "MessageAttributeNames", target: 64), MemberRef(name: "MaxNumberOfMessages", target: 75), MemberRef(name: "VisibilityTimeout", target: 75), MemberRef(name: "WaitTimeSeconds", target: 75), MemberRef(name: "ReceiveRequestAttemptId", target: 103)], required: ["QueueUrl"]))
-        shapes.append(Shape(name: "ReceiveMessageResult", kind: .structure, members: [MemberRef(name: "Messages", target: 68)]))
-        shapes.append(Shape(name: "RemovePermissionRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Label", target: 103)], required: ["QueueUrl", "Label"]))
-        shapes.append(Shape(name: "RequestThrottled", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "RequestThrottled", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "ResourceNotFoundException", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "ResourceNotFoundException", httpStatus: 404, senderFault: true)))
-        shapes.append(Shape(name: "SendMessageBatchRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 94)], required: ["QueueUrl", "Entries"]))
-        shapes.append(Shape(name: "SendMessageBatchRequestEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103), MemberRef(name: "MessageBody", target: 103), MemberRef(name: "DelaySeconds", target: 75), MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute"), MemberRef(name: "MessageSystemAttributes", target: 67, locationName: "MessageSystemAttribute"), MemberRef(name: "MessageDeduplicationId", target: 103), MemberRef(name: "MessageGroupId", target: 103)], required: ["Id", "MessageBody"]))
-        shapes.append(Shape(name: "SendMessageBatchRequestEntryList", kind: .list, member: MemberRef(name: "member", target: 93, locationName: "SendMessageBatchRequestEntry"), flattened: true))
-        shapes.append(Shape(name: "SendMessageBatchResult", kind: .structure, members: [MemberRef(name: "Successful", target: 97), MemberRef(name: "Failed", target: 7)], required: ["Successful", "Failed"]))
-        shapes.append(Shape(name: "SendMessageBatchResultEntry", kind: .structure, members: [MemberRef(name: "Id", target: 103), MemberRef(name: "MessageId", target: 103), MemberRef(name: "MD5OfMessageBody", target: 103), MemberRef(name: "MD5OfMessageAttributes", target: 103), MemberRef(name: "MD5OfMessageSystemAttributes", target: 103), MemberRef(name: "SequenceNumber", target: 103)], required: ["Id", "MessageId", "MD5OfMessageBody"]))
-        shapes.append(Shape(name: "SendMessageBatchResultEntryList", kind: .list, member: MemberRef(name: "member", target: 96, locationName: "SendMessageBatchResultEntry"), flattened: true))
-        shapes.append(Shape(name: "SendMessageRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "MessageBody", target: 103), MemberRef(name: "DelaySeconds", target: 75), MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute"), MemberRef(name: "MessageSystemAttributes", target: 67, locationName: "MessageSystemAttribute"), MemberRef(name: "MessageDeduplicationId", target: 103), MemberRef(name: "MessageGroupId", target: 103)], required: ["QueueUrl", "MessageBody"]))
-        shapes.append(Shape(name: "SendMessageResult", kind: .structure, members: [MemberRef(name: "MD5OfMessageBody", target: 103), MemberRef(name: "MD5OfMessageAttributes", target: 103), MemberRef(name: "MD5OfMessageSystemAttributes", target: 103), MemberRef(name: "MessageId", target: 103), MemberRef(name: "SequenceNumber", target: 103)]))
-        shapes.append(Shape(name: "SetQueueAttributesRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Attributes", target: 80, locationName: "Attribute")], required: ["QueueUrl", "Attributes"]))
-        shapes.append(Shape(name: "StartMessageMoveTaskRequest", kind: .structure, members: [MemberRef(name: "SourceArn", target: 103), MemberRef(name: "DestinationArn", target: 103), MemberRef(name: "MaxNumberOfMessagesPerSecond", target: 75)], required: ["SourceArn"]))
-        shapes.append(Shape(name: "StartMessageMoveTaskResult", kind: .structure, members: [MemberRef(name: "TaskHandle", target: 103)]))
+        shapes.append(
+            Shape(
+                name: "OverLimit", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "OverLimit", httpStatus: 403, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "PurgeQueueInProgress", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.PurgeQueueInProgress", httpStatus: 403, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "PurgeQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103)],
+                required: ["QueueUrl"]))
+        shapes.append(
+            Shape(
+                name: "QueueAttributeMap", kind: .map, key: MemberRef(name: "key", target: 81, locationName: "Name"),
+                value: MemberRef(name: "value", target: 103, locationName: "Value"), flattened: true,
+                locationName: "Attribute"))
+        shapes.append(
+            Shape(
+                name: "QueueAttributeName", kind: .string,
+                enumValues: [
+                    "All", "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
+                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "CreatedTimestamp",
+                    "LastModifiedTimestamp", "QueueArn", "ApproximateNumberOfMessagesDelayed", "DelaySeconds",
+                    "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication",
+                    "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "DeduplicationScope", "FifoThroughputLimit",
+                    "RedriveAllowPolicy", "SqsManagedSseEnabled",
+                ]))
+        shapes.append(
+            Shape(
+                name: "QueueDeletedRecently", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.QueueDeletedRecently", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "QueueDoesNotExist", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "AWS.SimpleQueueService.NonExistentQueue", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "QueueNameExists", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "QueueAlreadyExists", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "QueueUrlList", kind: .list,
+                member: MemberRef(name: "member", target: 103, locationName: "QueueUrl"), flattened: true))
+        shapes.append(
+            Shape(
+                name: "ReceiptHandleIsInvalid", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "ReceiptHandleIsInvalid", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "ReceiveMessageRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "AttributeNames", target: 3),
+                    MemberRef(name: "MessageSystemAttributeNames", target: 70),
+                    MemberRef(name: "MessageAttributeNames", target: 64),
+                    MemberRef(name: "MaxNumberOfMessages", target: 75),
+                    MemberRef(name: "VisibilityTimeout", target: 75), MemberRef(name: "WaitTimeSeconds", target: 75),
+                    MemberRef(name: "ReceiveRequestAttemptId", target: 103),
+                ], required: ["QueueUrl"]))
+        shapes.append(
+            Shape(name: "ReceiveMessageResult", kind: .structure, members: [MemberRef(name: "Messages", target: 68)]))
+        shapes.append(
+            Shape(
+                name: "RemovePermissionRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Label", target: 103)],
+                required: ["QueueUrl", "Label"]))
+        shapes.append(
+            Shape(
+                name: "RequestThrottled", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "RequestThrottled", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "ResourceNotFoundException", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(code: "ResourceNotFoundException", httpStatus: 404, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Entries", target: 94)],
+                required: ["QueueUrl", "Entries"]))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchRequestEntry", kind: .structure,
+                members: [
+                    MemberRef(name: "Id", target: 103), MemberRef(name: "MessageBody", target: 103),
+                    MemberRef(name: "DelaySeconds", target: 75),
+                    MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute"),
+                    MemberRef(name: "MessageSystemAttributes", target: 67, locationName: "MessageSystemAttribute"),
+                    MemberRef(name: "MessageDeduplicationId", target: 103),
+                    MemberRef(name: "MessageGroupId", target: 103),
+                ], required: ["Id", "MessageBody"]))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchRequestEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 93, locationName: "SendMessageBatchRequestEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchResult", kind: .structure,
+                members: [MemberRef(name: "Successful", target: 97), MemberRef(name: "Failed", target: 7)],
+                required: ["Successful", "Failed"]))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchResultEntry", kind: .structure,
+                members: [
+                    MemberRef(name: "Id", target: 103), MemberRef(name: "MessageId", target: 103),
+                    MemberRef(name: "MD5OfMessageBody", target: 103),
+                    MemberRef(name: "MD5OfMessageAttributes", target: 103),
+                    MemberRef(name: "MD5OfMessageSystemAttributes", target: 103),
+                    MemberRef(name: "SequenceNumber", target: 103),
+                ], required: ["Id", "MessageId", "MD5OfMessageBody"]))
+        shapes.append(
+            Shape(
+                name: "SendMessageBatchResultEntryList", kind: .list,
+                member: MemberRef(name: "member", target: 96, locationName: "SendMessageBatchResultEntry"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "SendMessageRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "MessageBody", target: 103),
+                    MemberRef(name: "DelaySeconds", target: 75),
+                    MemberRef(name: "MessageAttributes", target: 66, locationName: "MessageAttribute"),
+                    MemberRef(name: "MessageSystemAttributes", target: 67, locationName: "MessageSystemAttribute"),
+                    MemberRef(name: "MessageDeduplicationId", target: 103),
+                    MemberRef(name: "MessageGroupId", target: 103),
+                ], required: ["QueueUrl", "MessageBody"]))
+        shapes.append(
+            Shape(
+                name: "SendMessageResult", kind: .structure,
+                members: [
+                    MemberRef(name: "MD5OfMessageBody", target: 103),
+                    MemberRef(name: "MD5OfMessageAttributes", target: 103),
+                    MemberRef(name: "MD5OfMessageSystemAttributes", target: 103),
+                    MemberRef(name: "MessageId", target: 103), MemberRef(name: "SequenceNumber", target: 103),
+                ]))
+        shapes.append(
+            Shape(
+                name: "SetQueueAttributesRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "QueueUrl", target: 103),
+                    MemberRef(name: "Attributes", target: 80, locationName: "Attribute"),
+                ], required: ["QueueUrl", "Attributes"]))
+        shapes.append(
+            Shape(
+                name: "StartMessageMoveTaskRequest", kind: .structure,
+                members: [
+                    MemberRef(name: "SourceArn", target: 103), MemberRef(name: "DestinationArn", target: 103),
+                    MemberRef(name: "MaxNumberOfMessagesPerSecond", target: 75),
+                ], required: ["SourceArn"]))
+        shapes.append(
+            Shape(
+                name: "StartMessageMoveTaskResult", kind: .structure,
+                members: [MemberRef(name: "TaskHandle", target: 103)]))
         shapes.append(Shape(name: "String", kind: .string))
-        shapes.append(Shape(name: "StringList", kind: .list, member: MemberRef(name: "member", target: 103, locationName: "StringListValue")))
+        shapes.append(
+            Shape(
+                name: "StringList", kind: .list,
+                member: MemberRef(name: "member", target: 103, locationName: "StringListValue")))
         shapes.append(Shape(name: "TagKey", kind: .string))
-        shapes.append(Shape(name: "TagKeyList", kind: .list, member: MemberRef(name: "member", target: 105, locationName: "TagKey"), flattened: true))
-        shapes.append(Shape(name: "TagMap", kind: .map, key: MemberRef(name: "key", target: 105, locationName: "Key"), value: MemberRef(name: "value", target: 109, locationName: "Value"), flattened: true, locationName: "Tag"))
-        shapes.append(Shape(name: "TagQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Tags", target: 107)], required: ["QueueUrl", "Tags"]))
+        shapes.append(
+            Shape(
+                name: "TagKeyList", kind: .list, member: MemberRef(name: "member", target: 105, locationName: "TagKey"),
+                flattened: true))
+        shapes.append(
+            Shape(
+                name: "TagMap", kind: .map, key: MemberRef(name: "key", target: 105, locationName: "Key"),
+                value: MemberRef(name: "value", target: 109, locationName: "Value"), flattened: true,
+                locationName: "Tag"))
+        shapes.append(
+            Shape(
+                name: "TagQueueRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "Tags", target: 107)],
+                required: ["QueueUrl", "Tags"]))
         shapes.append(Shape(name: "TagValue", kind: .string))
         shapes.append(Shape(name: "Token", kind: .string))
-        shapes.append(Shape(name: "TooManyEntriesInBatchRequest", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "UnsupportedOperation", kind: .structure, members: [MemberRef(name: "message", target: 32)], error: ErrorTrait(code: "AWS.SimpleQueueService.UnsupportedOperation", httpStatus: 400, senderFault: true)))
-        shapes.append(Shape(name: "UntagQueueRequest", kind: .structure, members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "TagKeys", target: 106)], required: ["QueueUrl", "TagKeys"]))
+        shapes.append(
+            Shape(
+                name: "TooManyEntriesInBatchRequest", kind: .structure,
+                members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "UnsupportedOperation", kind: .structure, members: [MemberRef(name: "message", target: 32)],
+                error: ErrorTrait(
+                    code: "AWS.SimpleQueueService.UnsupportedOperation", httpStatus: 400, senderFault: true)))
+        shapes.append(
+            Shape(
+                name: "UntagQueueRequest", kind: .structure,
+                members: [MemberRef(name: "QueueUrl", target: 103), MemberRef(name: "TagKeys", target: 106)],
+                required: ["QueueUrl", "TagKeys"]))
         let operations: [OperationModel] = [
-            OperationModel(name: "AddPermission", input: 2, errors: [77, 90, 83, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "CancelMessageMoveTask", input: 12, output: 13, resultWrapper: "CancelMessageMoveTaskResult", errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ChangeMessageVisibility", input: 20, errors: [69, 86, 90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ChangeMessageVisibilityBatch", input: 14, output: 17, resultWrapper: "ChangeMessageVisibilityBatchResult", errors: [111, 31, 4, 40, 90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "CreateQueue", input: 21, output: 22, resultWrapper: "CreateQueueResult", errors: [82, 84, 90, 37, 38, 39, 112, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "DeleteMessage", input: 29, errors: [41, 86, 90, 83, 112, 43, 37], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "DeleteMessageBatch", input: 23, output: 26, resultWrapper: "DeleteMessageBatchResult", errors: [111, 31, 4, 40, 90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "DeleteQueue", input: 30, errors: [90, 83, 37, 112, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "GetQueueAttributes", input: 33, output: 34, resultWrapper: "GetQueueAttributesResult", errors: [38, 90, 83, 112, 43, 37], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "GetQueueUrl", input: 35, output: 36, resultWrapper: "GetQueueUrlResult", errors: [90, 83, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ListDeadLetterSourceQueues", input: 51, output: 52, resultWrapper: "ListDeadLetterSourceQueuesResult", errors: [83, 90, 43, 37, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ListMessageMoveTasks", input: 53, output: 54, resultWrapper: "ListMessageMoveTasksResult", errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ListQueueTags", input: 57, output: 58, resultWrapper: "ListQueueTagsResult", errors: [90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ListQueues", input: 59, output: 60, resultWrapper: "ListQueuesResult", errors: [90, 43, 37, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "PurgeQueue", input: 79, errors: [83, 78, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "ReceiveMessage", input: 87, output: 88, resultWrapper: "ReceiveMessageResult", errors: [112, 77, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "RemovePermission", input: 89, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "SendMessage", input: 98, output: 99, resultWrapper: "SendMessageResult", errors: [42, 112, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "SendMessageBatch", input: 92, output: 95, resultWrapper: "SendMessageBatchResult", errors: [111, 31, 4, 5, 40, 112, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "SetQueueAttributes", input: 100, errors: [38, 39, 90, 83, 112, 77, 37, 43], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "StartMessageMoveTask", input: 101, output: 102, resultWrapper: "StartMessageMoveTaskResult", errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "TagQueue", input: 108, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
-            OperationModel(name: "UntagQueue", input: 113, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "AddPermission", input: 2, errors: [77, 90, 83, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "CancelMessageMoveTask", input: 12, output: 13, resultWrapper: "CancelMessageMoveTaskResult",
+                errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "ChangeMessageVisibility", input: 20, errors: [69, 86, 90, 83, 112, 37, 43], httpMethod: "POST",
+                requestURI: "/"),
+            OperationModel(
+                name: "ChangeMessageVisibilityBatch", input: 14, output: 17,
+                resultWrapper: "ChangeMessageVisibilityBatchResult", errors: [111, 31, 4, 40, 90, 83, 112, 37, 43],
+                httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "CreateQueue", input: 21, output: 22, resultWrapper: "CreateQueueResult",
+                errors: [82, 84, 90, 37, 38, 39, 112, 43], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "DeleteMessage", input: 29, errors: [41, 86, 90, 83, 112, 43, 37], httpMethod: "POST",
+                requestURI: "/"),
+            OperationModel(
+                name: "DeleteMessageBatch", input: 23, output: 26, resultWrapper: "DeleteMessageBatchResult",
+                errors: [111, 31, 4, 40, 90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "DeleteQueue", input: 30, errors: [90, 83, 37, 112, 43], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "GetQueueAttributes", input: 33, output: 34, resultWrapper: "GetQueueAttributesResult",
+                errors: [38, 90, 83, 112, 43, 37], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "GetQueueUrl", input: 35, output: 36, resultWrapper: "GetQueueUrlResult",
+                errors: [90, 83, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "ListDeadLetterSourceQueues", input: 51, output: 52,
+                resultWrapper: "ListDeadLetterSourceQueuesResult", errors: [83, 90, 43, 37, 112], httpMethod: "POST",
+                requestURI: "/"),
+            OperationModel(
+                name: "ListMessageMoveTasks", input: 53, output: 54, resultWrapper: "ListMessageMoveTasksResult",
+                errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "ListQueueTags", input: 57, output: 58, resultWrapper: "ListQueueTagsResult",
+                errors: [90, 83, 112, 37, 43], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "ListQueues", input: 59, output: 60, resultWrapper: "ListQueuesResult",
+                errors: [90, 43, 37, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "PurgeQueue", input: 79, errors: [83, 78, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "ReceiveMessage", input: 87, output: 88, resultWrapper: "ReceiveMessageResult",
+                errors: [112, 77, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "RemovePermission", input: 89, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "SendMessage", input: 98, output: 99, resultWrapper: "SendMessageResult",
+                errors: [42, 112, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "SendMessageBatch", input: 92, output: 95, resultWrapper: "SendMessageBatchResult",
+                errors: [111, 31, 4, 5, 40, 112, 90, 83, 43, 45, 47, 48, 49, 50, 44, 46, 37], httpMethod: "POST",
+                requestURI: "/"),
+            OperationModel(
+                name: "SetQueueAttributes", input: 100, errors: [38, 39, 90, 83, 112, 77, 37, 43], httpMethod: "POST",
+                requestURI: "/"),
+            OperationModel(
+                name: "StartMessageMoveTask", input: 101, output: 102, resultWrapper: "StartMessageMoveTaskResult",
+                errors: [91, 90, 37, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "TagQueue", input: 108, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
+            OperationModel(
+                name: "UntagQueue", input: 113, errors: [37, 90, 83, 43, 112], httpMethod: "POST", requestURI: "/"),
         ]
         return ServiceModel(
             name: "SQS",

@@ -9,45 +9,55 @@ public protocol SQSAPI: Sendable {
     /// Adds a permission to a queue for a specific principal.
     func addPermission(_ input: SQS.AddPermissionRequest, context: RequestContext) async throws
     /// Cancels a specified message movement task.
-    func cancelMessageMoveTask(_ input: SQS.CancelMessageMoveTaskRequest, context: RequestContext) async throws -> SQS.CancelMessageMoveTaskResult
+    func cancelMessageMoveTask(_ input: SQS.CancelMessageMoveTaskRequest, context: RequestContext) async throws
+        -> SQS.CancelMessageMoveTaskResult
     /// Changes the visibility timeout of a specified message in a queue to a new value.
     func changeMessageVisibility(_ input: SQS.ChangeMessageVisibilityRequest, context: RequestContext) async throws
     /// Changes the visibility timeout of multiple messages.
-    func changeMessageVisibilityBatch(_ input: SQS.ChangeMessageVisibilityBatchRequest, context: RequestContext) async throws -> SQS.ChangeMessageVisibilityBatchResult
+    func changeMessageVisibilityBatch(_ input: SQS.ChangeMessageVisibilityBatchRequest, context: RequestContext)
+        async throws -> SQS.ChangeMessageVisibilityBatchResult
     /// Creates a new standard or FIFO queue.
     func createQueue(_ input: SQS.CreateQueueRequest, context: RequestContext) async throws -> SQS.CreateQueueResult
     /// Deletes the specified message from the specified queue.
     func deleteMessage(_ input: SQS.DeleteMessageRequest, context: RequestContext) async throws
     /// Deletes up to ten messages from the specified queue.
-    func deleteMessageBatch(_ input: SQS.DeleteMessageBatchRequest, context: RequestContext) async throws -> SQS.DeleteMessageBatchResult
+    func deleteMessageBatch(_ input: SQS.DeleteMessageBatchRequest, context: RequestContext) async throws
+        -> SQS.DeleteMessageBatchResult
     /// Deletes the queue specified by the QueueUrl, regardless of the queue's contents.
     func deleteQueue(_ input: SQS.DeleteQueueRequest, context: RequestContext) async throws
     /// Gets attributes for the specified queue.
-    func getQueueAttributes(_ input: SQS.GetQueueAttributesRequest, context: RequestContext) async throws -> SQS.GetQueueAttributesResult
+    func getQueueAttributes(_ input: SQS.GetQueueAttributesRequest, context: RequestContext) async throws
+        -> SQS.GetQueueAttributesResult
     /// The GetQueueUrl API returns the URL of an existing Amazon SQS queue.
     func getQueueUrl(_ input: SQS.GetQueueUrlRequest, context: RequestContext) async throws -> SQS.GetQueueUrlResult
     /// Returns a list of your queues that have the RedrivePolicy queue attribute configured with a dead-letter queue.
-    func listDeadLetterSourceQueues(_ input: SQS.ListDeadLetterSourceQueuesRequest, context: RequestContext) async throws -> SQS.ListDeadLetterSourceQueuesResult
+    func listDeadLetterSourceQueues(_ input: SQS.ListDeadLetterSourceQueuesRequest, context: RequestContext)
+        async throws -> SQS.ListDeadLetterSourceQueuesResult
     /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
-    func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws -> SQS.ListMessageMoveTasksResult
+    func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws
+        -> SQS.ListMessageMoveTasksResult
     /// List all cost allocation tags added to the specified Amazon SQS queue.
-    func listQueueTags(_ input: SQS.ListQueueTagsRequest, context: RequestContext) async throws -> SQS.ListQueueTagsResult
+    func listQueueTags(_ input: SQS.ListQueueTagsRequest, context: RequestContext) async throws
+        -> SQS.ListQueueTagsResult
     /// Returns a list of your queues in the current region.
     func listQueues(_ input: SQS.ListQueuesRequest, context: RequestContext) async throws -> SQS.ListQueuesResult
     /// Deletes available messages in a queue (including in-flight messages) specified by the QueueURL parameter.
     func purgeQueue(_ input: SQS.PurgeQueueRequest, context: RequestContext) async throws
     /// Retrieves one or more messages (up to 10), from the specified queue.
-    func receiveMessage(_ input: SQS.ReceiveMessageRequest, context: RequestContext) async throws -> SQS.ReceiveMessageResult
+    func receiveMessage(_ input: SQS.ReceiveMessageRequest, context: RequestContext) async throws
+        -> SQS.ReceiveMessageResult
     /// Revokes any permissions in the queue policy that matches the specified Label parameter.
     func removePermission(_ input: SQS.RemovePermissionRequest, context: RequestContext) async throws
     /// Delivers a message to the specified queue.
     func sendMessage(_ input: SQS.SendMessageRequest, context: RequestContext) async throws -> SQS.SendMessageResult
-    /// You can use SendMessageBatch to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all).
-    func sendMessageBatch(_ input: SQS.SendMessageBatchRequest, context: RequestContext) async throws -> SQS.SendMessageBatchResult
+    /// You can use SendMessageBatch to send up to 10 messages to the specified queue by assigning either identical o...
+    func sendMessageBatch(_ input: SQS.SendMessageBatchRequest, context: RequestContext) async throws
+        -> SQS.SendMessageBatchResult
     /// Sets the value of one or more queue attributes, like a policy.
     func setQueueAttributes(_ input: SQS.SetQueueAttributesRequest, context: RequestContext) async throws
     /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
-    func startMessageMoveTask(_ input: SQS.StartMessageMoveTaskRequest, context: RequestContext) async throws -> SQS.StartMessageMoveTaskResult
+    func startMessageMoveTask(_ input: SQS.StartMessageMoveTaskRequest, context: RequestContext) async throws
+        -> SQS.StartMessageMoveTaskResult
     /// Add cost allocation tags to the specified Amazon SQS queue.
     func tagQueue(_ input: SQS.TagQueueRequest, context: RequestContext) async throws
     /// Remove cost allocation tags from the specified Amazon SQS queue.
@@ -65,30 +75,40 @@ extension SQS {
             try await api.addPermission(try AddPermissionRequest(awsValue: input), context: context)
             return nil
         case "CancelMessageMoveTask":
-            return try await api.cancelMessageMoveTask(try CancelMessageMoveTaskRequest(awsValue: input), context: context).awsValue
+            return try await api.cancelMessageMoveTask(
+                try CancelMessageMoveTaskRequest(awsValue: input), context: context
+            ).awsValue
         case "ChangeMessageVisibility":
             try await api.changeMessageVisibility(try ChangeMessageVisibilityRequest(awsValue: input), context: context)
             return nil
         case "ChangeMessageVisibilityBatch":
-            return try await api.changeMessageVisibilityBatch(try ChangeMessageVisibilityBatchRequest(awsValue: input), context: context).awsValue
+            return try await api.changeMessageVisibilityBatch(
+                try ChangeMessageVisibilityBatchRequest(awsValue: input), context: context
+            ).awsValue
         case "CreateQueue":
             return try await api.createQueue(try CreateQueueRequest(awsValue: input), context: context).awsValue
         case "DeleteMessage":
             try await api.deleteMessage(try DeleteMessageRequest(awsValue: input), context: context)
             return nil
         case "DeleteMessageBatch":
-            return try await api.deleteMessageBatch(try DeleteMessageBatchRequest(awsValue: input), context: context).awsValue
+            return try await api.deleteMessageBatch(try DeleteMessageBatchRequest(awsValue: input), context: context)
+                .awsValue
         case "DeleteQueue":
             try await api.deleteQueue(try DeleteQueueRequest(awsValue: input), context: context)
             return nil
         case "GetQueueAttributes":
-            return try await api.getQueueAttributes(try GetQueueAttributesRequest(awsValue: input), context: context).awsValue
+            return try await api.getQueueAttributes(try GetQueueAttributesRequest(awsValue: input), context: context)
+                .awsValue
         case "GetQueueUrl":
             return try await api.getQueueUrl(try GetQueueUrlRequest(awsValue: input), context: context).awsValue
         case "ListDeadLetterSourceQueues":
-            return try await api.listDeadLetterSourceQueues(try ListDeadLetterSourceQueuesRequest(awsValue: input), context: context).awsValue
+            return try await api.listDeadLetterSourceQueues(
+                try ListDeadLetterSourceQueuesRequest(awsValue: input), context: context
+            ).awsValue
         case "ListMessageMoveTasks":
-            return try await api.listMessageMoveTasks(try ListMessageMoveTasksRequest(awsValue: input), context: context).awsValue
+            return try await api.listMessageMoveTasks(
+                try ListMessageMoveTasksRequest(awsValue: input), context: context
+            ).awsValue
         case "ListQueueTags":
             return try await api.listQueueTags(try ListQueueTagsRequest(awsValue: input), context: context).awsValue
         case "ListQueues":
@@ -104,12 +124,15 @@ extension SQS {
         case "SendMessage":
             return try await api.sendMessage(try SendMessageRequest(awsValue: input), context: context).awsValue
         case "SendMessageBatch":
-            return try await api.sendMessageBatch(try SendMessageBatchRequest(awsValue: input), context: context).awsValue
+            return try await api.sendMessageBatch(try SendMessageBatchRequest(awsValue: input), context: context)
+                .awsValue
         case "SetQueueAttributes":
             try await api.setQueueAttributes(try SetQueueAttributesRequest(awsValue: input), context: context)
             return nil
         case "StartMessageMoveTask":
-            return try await api.startMessageMoveTask(try StartMessageMoveTaskRequest(awsValue: input), context: context).awsValue
+            return try await api.startMessageMoveTask(
+                try StartMessageMoveTaskRequest(awsValue: input), context: context
+            ).awsValue
         case "TagQueue":
             try await api.tagQueue(try TagQueueRequest(awsValue: input), context: context)
             return nil

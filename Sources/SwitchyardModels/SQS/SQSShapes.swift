@@ -170,7 +170,7 @@ extension SQS {
         }
     }
 
-    /// For each message in the batch, the response contains a ChangeMessageVisibilityBatchResultEntry tag if the message succeeds or a BatchResultErrorEntry tag if the message fails.
+    /// For each message in the batch, the response contains a ChangeMessageVisibilityBatchResultEntry tag if the mes...
     public struct ChangeMessageVisibilityBatchResult: AWSValueConvertible, Sendable, Equatable {
         /// A list of ChangeMessageVisibilityBatchResultEntry items.
         public var successful: [ChangeMessageVisibilityBatchResultEntry]
@@ -349,7 +349,7 @@ extension SQS {
         }
     }
 
-    /// For each message in the batch, the response contains a DeleteMessageBatchResultEntry tag if the message is deleted or a BatchResultErrorEntry tag if the message can't be deleted.
+    /// For each message in the batch, the response contains a DeleteMessageBatchResultEntry tag if the message is de...
     public struct DeleteMessageBatchResult: AWSValueConvertible, Sendable, Equatable {
         /// A list of DeleteMessageBatchResultEntry items.
         public var successful: [DeleteMessageBatchResultEntry]
@@ -645,7 +645,7 @@ extension SQS {
         public var sourceArn: String?
         /// The ARN of the destination queue if it has been specified in the StartMessageMoveTask request.
         public var destinationArn: String?
-        /// The number of messages to be moved per second (the message movement rate), if it has been specified in the StartMessageMoveTask request.
+        /// The number of messages to be moved per second (the message movement rate), if it has been specified in th...
         public var maxNumberOfMessagesPerSecond: Int?
         /// The approximate number of messages already moved to the destination queue.
         public var approximateNumberOfMessagesMoved: Int?
@@ -656,7 +656,11 @@ extension SQS {
         /// The timestamp of starting the message movement task.
         public var startedTimestamp: Int?
 
-        public init(taskHandle: String? = nil, status: String? = nil, sourceArn: String? = nil, destinationArn: String? = nil, maxNumberOfMessagesPerSecond: Int? = nil, approximateNumberOfMessagesMoved: Int? = nil, approximateNumberOfMessagesToMove: Int? = nil, failureReason: String? = nil, startedTimestamp: Int? = nil) {
+        public init(
+            taskHandle: String? = nil, status: String? = nil, sourceArn: String? = nil, destinationArn: String? = nil,
+            maxNumberOfMessagesPerSecond: Int? = nil, approximateNumberOfMessagesMoved: Int? = nil,
+            approximateNumberOfMessagesToMove: Int? = nil, failureReason: String? = nil, startedTimestamp: Int? = nil
+        ) {
             self.taskHandle = taskHandle
             self.status = status
             self.sourceArn = sourceArn
@@ -809,7 +813,11 @@ extension SQS {
         /// Each message attribute consists of a Name, Type, and Value.
         public var messageAttributes: [String: MessageAttributeValue]?
 
-        public init(messageId: String? = nil, receiptHandle: String? = nil, md5OfBody: String? = nil, body: String? = nil, attributes: [String: String]? = nil, md5OfMessageAttributes: String? = nil, messageAttributes: [String: MessageAttributeValue]? = nil) {
+        public init(
+            messageId: String? = nil, receiptHandle: String? = nil, md5OfBody: String? = nil, body: String? = nil,
+            attributes: [String: String]? = nil, md5OfMessageAttributes: String? = nil,
+            messageAttributes: [String: MessageAttributeValue]? = nil
+        ) {
             self.messageId = messageId
             self.receiptHandle = receiptHandle
             self.md5OfBody = md5OfBody
@@ -856,7 +864,10 @@ extension SQS {
         /// Amazon SQS supports the following logical data types: String, Number, and Binary.
         public var dataType: String
 
-        public init(stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil, binaryListValues: [Data]? = nil, dataType: String) {
+        public init(
+            stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil,
+            binaryListValues: [Data]? = nil, dataType: String
+        ) {
             self.stringValue = stringValue
             self.binaryValue = binaryValue
             self.stringListValues = stringListValues
@@ -897,7 +908,10 @@ extension SQS {
         /// Amazon SQS supports the following logical data types: String, Number, and Binary.
         public var dataType: String
 
-        public init(stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil, binaryListValues: [Data]? = nil, dataType: String) {
+        public init(
+            stringValue: String? = nil, binaryValue: Data? = nil, stringListValues: [String]? = nil,
+            binaryListValues: [Data]? = nil, dataType: String
+        ) {
             self.stringValue = stringValue
             self.binaryValue = binaryValue
             self.stringListValues = stringListValues
@@ -957,14 +971,18 @@ extension SQS {
         public var messageAttributeNames: [String]?
         /// The maximum number of messages to return.
         public var maxNumberOfMessages: Int?
-        /// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a ReceiveMessage request.
+        /// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after b...
         public var visibilityTimeout: Int?
         /// The duration (in seconds) for which the call waits for a message to arrive in the queue before returning.
         public var waitTimeSeconds: Int?
         /// This parameter applies only to FIFO (first-in-first-out) queues.
         public var receiveRequestAttemptId: String?
 
-        public init(queueUrl: String, attributeNames: [String]? = nil, messageSystemAttributeNames: [String]? = nil, messageAttributeNames: [String]? = nil, maxNumberOfMessages: Int? = nil, visibilityTimeout: Int? = nil, waitTimeSeconds: Int? = nil, receiveRequestAttemptId: String? = nil) {
+        public init(
+            queueUrl: String, attributeNames: [String]? = nil, messageSystemAttributeNames: [String]? = nil,
+            messageAttributeNames: [String]? = nil, maxNumberOfMessages: Int? = nil, visibilityTimeout: Int? = nil,
+            waitTimeSeconds: Int? = nil, receiveRequestAttemptId: String? = nil
+        ) {
             self.queueUrl = queueUrl
             self.attributeNames = attributeNames
             self.messageSystemAttributeNames = messageSystemAttributeNames
@@ -1089,7 +1107,12 @@ extension SQS {
         /// MessageGroupId is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues.
         public var messageGroupId: String?
 
-        public init(id: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: MessageAttributeValue]? = nil, messageSystemAttributes: [String: MessageSystemAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil) {
+        public init(
+            id: String, messageBody: String, delaySeconds: Int? = nil,
+            messageAttributes: [String: MessageAttributeValue]? = nil,
+            messageSystemAttributes: [String: MessageSystemAttributeValue]? = nil,
+            messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        ) {
             self.id = id
             self.messageBody = messageBody
             self.delaySeconds = delaySeconds
@@ -1123,7 +1146,7 @@ extension SQS {
         }
     }
 
-    /// For each message in the batch, the response contains a SendMessageBatchResultEntry tag if the message succeeds or a BatchResultErrorEntry tag if the message fails.
+    /// For each message in the batch, the response contains a SendMessageBatchResultEntry tag if the message succeed...
     public struct SendMessageBatchResult: AWSValueConvertible, Sendable, Equatable {
         /// A list of SendMessageBatchResultEntry items.
         public var successful: [SendMessageBatchResultEntry]
@@ -1164,7 +1187,10 @@ extension SQS {
         /// This parameter applies only to FIFO (first-in-first-out) queues.
         public var sequenceNumber: String?
 
-        public init(id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil) {
+        public init(
+            id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String? = nil,
+            md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil
+        ) {
             self.id = id
             self.messageId = messageId
             self.md5OfMessageBody = md5OfMessageBody
@@ -1211,7 +1237,12 @@ extension SQS {
         /// MessageGroupId is an attribute used in Amazon SQS FIFO (First-In-First-Out) and standard queues.
         public var messageGroupId: String?
 
-        public init(queueUrl: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: MessageAttributeValue]? = nil, messageSystemAttributes: [String: MessageSystemAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil) {
+        public init(
+            queueUrl: String, messageBody: String, delaySeconds: Int? = nil,
+            messageAttributes: [String: MessageAttributeValue]? = nil,
+            messageSystemAttributes: [String: MessageSystemAttributeValue]? = nil,
+            messageDeduplicationId: String? = nil, messageGroupId: String? = nil
+        ) {
             self.queueUrl = queueUrl
             self.messageBody = messageBody
             self.delaySeconds = delaySeconds
@@ -1258,7 +1289,10 @@ extension SQS {
         /// This parameter applies only to FIFO (first-in-first-out) queues.
         public var sequenceNumber: String?
 
-        public init(md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, messageId: String? = nil, sequenceNumber: String? = nil) {
+        public init(
+            md5OfMessageBody: String? = nil, md5OfMessageAttributes: String? = nil,
+            md5OfMessageSystemAttributes: String? = nil, messageId: String? = nil, sequenceNumber: String? = nil
+        ) {
             self.md5OfMessageBody = md5OfMessageBody
             self.md5OfMessageAttributes = md5OfMessageAttributes
             self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
