@@ -59,7 +59,7 @@ public struct ServiceModel: Sendable {
     public let validationStyle: ValidationStyle
     public let shapes: [Shape]
     public let operations: [String: OperationModel]
-    /// Exception shapes by name and by query code.
+    /// Exception shapes by name.
     public let errorShapes: [String: Shape]
     /// Shape positions by name.
     public let shapeIndex: [String: Int]
