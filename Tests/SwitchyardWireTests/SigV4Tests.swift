@@ -74,6 +74,50 @@ import Testing
         #expect { try SigV4.credential(of: request) } throws: { ($0 as? AWSError)?.code == "IncompleteSignature" }
     }
 
+    @Test func authorizationFieldsAreReadWhateverTheSpacingAndOrder() throws {
+        let request = WireRequest(
+            method: "POST", path: "/", query: nil,
+            headers: [
+                "authorization":
+                    "AWS4-HMAC-SHA256 SignedHeaders=host;x-amz-date ,Extra=1,  Credential=AKID/20150830/eu-west-1/sqs/aws4_request,Signature=abc, Junk",
+                "x-amz-date": "20150830T123600Z",
+            ],
+            body: [])
+        let credential = try #require(try SigV4.credential(of: request))
+        #expect(credential.accessKeyId == "AKID")
+        #expect(credential.region == "eu-west-1")
+        #expect(credential.service == "sqs")
+        #expect(credential.signature == "abc")
+        #expect(credential.signedHeaders == ["host", "x-amz-date"])
+    }
+
+    @Test func malformedScopesAndAlgorithmsAreIncomplete() {
+        for authorization in [
+            "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sqs, SignedHeaders=host, Signature=abc",
+            "AWS4-HMAC-SHA1 Credential=AKID/20150830/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc",
+            "AWS4-HMAC-SHA256",
+        ] {
+            let request = WireRequest(
+                method: "POST", path: "/", query: nil,
+                headers: ["authorization": authorization, "x-amz-date": "20150830T123600Z"], body: [])
+            #expect { try SigV4.credential(of: request) } throws: { ($0 as? AWSError)?.code == "IncompleteSignature" }
+        }
+    }
+
+    @Test func uuidTextMatchesFoundationFormatting() {
+        for _ in 0..<100 {
+            let (high, low) = RandomUUID.makeBits()
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in 0..<8 {
+                bytes[index] = UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * index))
+                bytes[8 + index] = UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * index))
+            }
+            let uuid = bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
+            #expect(RandomUUID.format(high: high, low: low) == uuid.uuidString.lowercased())
+            #expect((high >> 12) & 0xF == 4)
+        }
+    }
+
     @Test func unsignedRequestsHaveNoCredential() throws {
         let request = WireRequest(method: "POST", path: "/", query: nil, headers: [:], body: [])
         #expect(try SigV4.credential(of: request) == nil)

@@ -6,29 +6,52 @@ import Synchronization
 /// getrandom call per 64 bits; ids need uniqueness, not secrecy, so they come from a xoshiro256**
 /// generator seeded once from the system generator.
 public enum RandomUUID {
-    private static let digits = Array("0123456789abcdef".utf8)
     private static let generator = Mutex(Xoshiro256StarStar())
 
     public static func make() -> String {
-        let (first, second) = generator.withLock { ($0.next(), $0.next()) }
-        let high = first & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
-        let low = second & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let (high, low) = makeBits()
         return format(high: high, low: low)
+    }
+
+    /// The 128 bits of a random version 4 UUID, for callers that keep ids packed and format them later.
+    public static func makeBits() -> (high: UInt64, low: UInt64) {
+        let (first, second) = generator.withLock { ($0.next(), $0.next()) }
+        return (
+            first & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000,
+            second & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        )
     }
 
     /// The 8-4-4-4-12 lower-case text of 128 bits.
     public static func format(high: UInt64, low: UInt64) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (index, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
-            if index == 8 || index == 12 { out.append(UInt8(ascii: "-")) }
-            out.append(digits[Int((high >> UInt64(shift)) & 0xF)])
+        String(unsafeUninitializedCapacity: 36) { out in
+            var position = 0
+            func put(_ bits: UInt64, nibbles: Int) {
+                for nibble in stride(from: nibbles - 1, through: 0, by: -1) {
+                    out[position] = hexDigit(UInt8(truncatingIfNeeded: bits >> UInt64(nibble * 4)) & 0xF)
+                    position += 1
+                }
+            }
+            func dash() {
+                out[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            put(high >> 32, nibbles: 8)
+            dash()
+            put(high >> 16, nibbles: 4)
+            dash()
+            put(high, nibbles: 4)
+            dash()
+            put(low >> 48, nibbles: 4)
+            dash()
+            put(low, nibbles: 12)
+            return position
         }
-        for (index, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
-            if index == 0 || index == 4 { out.append(UInt8(ascii: "-")) }
-            out.append(digits[Int((low >> UInt64(shift)) & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }
 

@@ -9,13 +9,17 @@ public struct SigV4Credential: Sendable, Equatable {
     public var date: String
     public var region: String
     public var service: String
-    public var signedHeaders: [String]
+    /// The signed header names as the request lists them, separated by ';'.
+    public var signedHeaderList: String
     public var signature: String
     /// `X-Amz-Date` (yyyyMMdd'T'HHmmss'Z').
     public var amzDate: String?
     public var presigned: Bool
 
     public var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
+
+    /// The signed header names; split only when a signature is verified.
+    public var signedHeaders: [String] { signedHeaderList.split(separator: ";").map(String.init) }
 }
 
 /// Reads and verifies AWS Signature Version 4.
@@ -39,7 +43,7 @@ public enum SigV4 {
             )
         }
         var parsed = try parseScope(credential)
-        parsed.signedHeaders = signedHeaders.split(separator: ";").map(String.init)
+        parsed.signedHeaderList = signedHeaders
         parsed.signature = signature
         parsed.amzDate = fields["X-Amz-Date"]
         parsed.presigned = true
@@ -47,44 +51,96 @@ public enum SigV4 {
     }
 
     static func parseAuthorization(_ header: String, amzDate: String?) throws -> SigV4Credential {
-        guard header.hasPrefix(algorithm + " ") else {
+        // Every request carries this header, so it is scanned as bytes: Character-level splitting cost
+        // more than the rest of the request's identity resolution.
+        var header = header
+        let fields = header.withUTF8 { authorizationFields($0) }
+        guard let fields else {
             throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        var fields: [Substring: Substring] = [:]
-        for part in header.utf8.dropFirst(algorithm.utf8.count + 1).split(separator: UInt8(ascii: ",")) {
-            let trimmed = part.drop { $0 == UInt8(ascii: " ") }
-            guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = Substring(trimmed[trimmed.startIndex..<equals])
-            var value = Substring(trimmed[trimmed.index(after: equals)...])
-            while value.last == " " { value = value.dropLast() }
-            fields[name] = value
-        }
         var missing: [String] = []
-        for name: Substring in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
-            missing.append("Authorization header requires '\(name)' parameter.")
-        }
+        if fields.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if fields.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if fields.signedHeaders == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
         if amzDate == nil {
             missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        if !missing.isEmpty || fields["Credential"] == nil {
+        guard missing.isEmpty, let credential = fields.credential else {
             throw incomplete(missing.joined(separator: " ") + " Authorization=\(header)")
         }
-        var parsed = try parseScope(String(fields["Credential"] ?? ""))
-        parsed.signedHeaders = (fields["SignedHeaders"] ?? "").split(separator: ";").map(String.init)
-        parsed.signature = String(fields["Signature"] ?? "")
+        var parsed = try parseScope(credential)
+        parsed.signedHeaderList = fields.signedHeaders ?? ""
+        parsed.signature = fields.signature ?? ""
         parsed.amzDate = amzDate
         return parsed
     }
 
+    private static let authorizationPrefix = Array((algorithm + " ").utf8)
+
+    /// The Credential, Signature and SignedHeaders values of an Authorization header: comma-separated
+    /// `name=value` pairs after the algorithm, spaces around them trimmed, parts without `=` skipped,
+    /// the last of repeated names winning. Nil when the header does not start with the algorithm.
+    static func authorizationFields(_ bytes: UnsafeBufferPointer<UInt8>)
+        -> (credential: String?, signature: String?, signedHeaders: String?)?
+    {
+        guard bytes.count >= authorizationPrefix.count,
+            authorizationPrefix.indices.allSatisfy({ bytes[$0] == authorizationPrefix[$0] })
+        else { return nil }
+        var fields: (credential: String?, signature: String?, signedHeaders: String?) = (nil, nil, nil)
+        var partStart = authorizationPrefix.count
+        while partStart < bytes.count {
+            var partEnd = partStart
+            while partEnd < bytes.count, bytes[partEnd] != UInt8(ascii: ",") { partEnd += 1 }
+            var equals = partStart
+            while equals < partEnd, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+            if equals < partEnd {
+                let name = trimmingSpaces(bytes, partStart..<equals)
+                let value = trimmingSpaces(bytes, (equals + 1)..<partEnd)
+                func text() -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self) }
+                if matches(bytes, name, "Credential") {
+                    fields.credential = text()
+                } else if matches(bytes, name, "Signature") {
+                    fields.signature = text()
+                } else if matches(bytes, name, "SignedHeaders") {
+                    fields.signedHeaders = text()
+                }
+            }
+            partStart = partEnd + 1
+        }
+        return fields
+    }
+
+    private static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
+        while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
+        return lower..<upper
+    }
+
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ name: StaticString) -> Bool
+    {
+        range.count == name.utf8CodeUnitCount
+            && range.indices.allSatisfy { bytes[$0] == name.utf8Start[$0 - range.lowerBound] }
+    }
+
+    /// Parses `AKID/yyyyMMdd/region/service/aws4_request`.
     static func parseScope(_ credential: String) throws -> SigV4Credential {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var parts: [Substring] = []
+        parts.reserveCapacity(5)
+        var rest = credential[...]
+        while let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) {
+            parts.append(rest[..<slash])
+            rest = rest[rest.utf8.index(after: slash)...]
+        }
+        parts.append(rest)
         guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty else {
             throw incomplete(
                 "Credential should be scoped to a valid region, not '\(parts.count > 2 ? parts[2] : "")'. ")
         }
         return SigV4Credential(
-            accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3], signedHeaders: [],
-            signature: "", amzDate: nil, presigned: false)
+            accessKeyId: String(parts[0]), date: String(parts[1]), region: String(parts[2]), service: String(parts[3]),
+            signedHeaderList: "", signature: "", amzDate: nil, presigned: false)
     }
 
     static func incomplete(_ message: String) -> AWSError {
