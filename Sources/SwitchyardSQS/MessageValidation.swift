@@ -6,6 +6,11 @@ enum MessageValidation {
     /// Only XML 1.0 characters may appear in a body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
     static func validateBody(_ body: String) throws {
         guard !body.isEmpty else { throw AWSError.missingParameter("MessageBody") }
+        // Bodies are mostly printable ASCII: a byte scan settles those without decoding scalars.
+        let printableASCII = body.utf8.allSatisfy {
+            ($0 >= 0x20 && $0 < 0x80) || $0 == 0x9 || $0 == 0xA || $0 == 0xD
+        }
+        if printableASCII { return }
         for scalar in body.unicodeScalars where !isAllowed(scalar) {
             throw AWSError(
                 "InvalidMessageContents",
@@ -51,9 +56,7 @@ enum MessageValidation {
     }
 
     static func validateName(_ name: String) throws {
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || "_-.".unicodeScalars.contains(scalar)
-        }
+        let allowed = NameCharacters.isAttributeNameCharacters(name)
         let lower = name.lowercased()
         guard !name.isEmpty, name.count <= 256, allowed, !name.hasPrefix("."), !name.hasSuffix("."),
             !name.contains(".."), !lower.hasPrefix("aws."), !lower.hasPrefix("amazon.")
@@ -115,10 +118,7 @@ enum MessageValidation {
 
     /// Batch entry ids: alphanumerics, hyphens and underscores, at most 80.
     static func isValidBatchEntryId(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 80
-            && id.unicodeScalars.allSatisfy {
-                ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
-            }
+        NameCharacters.isWord(id, maxLength: 80)
     }
 
     /// FIFO MessageGroupId and MessageDeduplicationId: 1 to 128 printable ASCII characters.

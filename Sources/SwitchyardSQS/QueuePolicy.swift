@@ -15,11 +15,7 @@ enum QueuePolicy {
         var resource: String
 
         init(label: String, accounts: [String], actions: [String], resource: String) throws {
-            guard !label.isEmpty, label.count <= 80,
-                label.unicodeScalars.allSatisfy({
-                    ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
-                })
-            else {
+            guard NameCharacters.isWord(label, maxLength: 80) else {
                 throw SQSErrors.invalidParameter(
                     "Label", value: label,
                     reason: "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")

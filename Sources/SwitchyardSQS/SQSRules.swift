@@ -5,11 +5,7 @@ import SwitchyardWire
 enum QueueNames {
     static func validate(_ name: String, fifo: Bool) throws {
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
-        let valid =
-            !base.isEmpty && name.count <= 80
-            && base.unicodeScalars.allSatisfy {
-                ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
-            }
+        let valid = NameCharacters.isWord(base, maxLength: 80) && name.count <= 80
         if fifo || name.hasSuffix(".fifo") {
             guard valid, name.hasSuffix(".fifo") else {
                 throw SQSErrors.invalidParameter(

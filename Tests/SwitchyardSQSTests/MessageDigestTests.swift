@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 import Testing
 
 @testable import SwitchyardSQS
@@ -39,6 +40,24 @@ import Testing
 
     @Test func packsCanonicalUUIDs() {
         if case .uuid = MessageID("8e1f0f7c-3b1a-4c55-9d2e-0a1b2c3d4e5f") {} else { Issue.record("not packed") }
+    }
+
+    @Test func nameRulesAcceptOnlyASCIIWordCharacters() {
+        #expect(NameCharacters.isWord("Queue_1-a", maxLength: 80))
+        #expect(!NameCharacters.isWord("", maxLength: 80))
+        #expect(!NameCharacters.isWord(String(repeating: "a", count: 81), maxLength: 80))
+        #expect(!NameCharacters.isWord("a.b", maxLength: 80))
+        #expect(!NameCharacters.isWord("é", maxLength: 80))
+        #expect(NameCharacters.isAttributeNameCharacters("my.attr-1_X"))
+        #expect(!NameCharacters.isAttributeNameCharacters("a b"))
+    }
+
+    @Test func bodiesWithControlCharactersAreRejectedWhetherASCIIOrNot() throws {
+        try MessageValidation.validateBody("plain text\twith tab\r\n")
+        try MessageValidation.validateBody("héllo 𝄞")
+        #expect(throws: AWSError.self) { try MessageValidation.validateBody("bell\u{7}") }
+        #expect(throws: AWSError.self) { try MessageValidation.validateBody("é and bell\u{7}") }
+        #expect(throws: AWSError.self) { try MessageValidation.validateBody("\u{FFFE}") }
     }
 
     @Test func messageKeepsRarelyUsedFieldsAcrossCopies() {
