@@ -294,9 +294,9 @@ def generate_shapes(cfg, model, struct_names):
             out.append(f"            var members = AWSStructure(minimumCapacity: {len(props)})")
             for (m, p, t, opt) in props:
                 if opt:
-                    out.append(f"            members[{swift_string(m)}] = {p}?.awsValue")
+                    out.append(f"            members.append({swift_string(m)}, {p}?.awsValue)")
                 else:
-                    out.append(f"            members[{swift_string(m)}] = {p}.awsValue")
+                    out.append(f"            members.append({swift_string(m)}, {p}.awsValue)")
             out.append("            return .structure(members)")
         else:
             out.append("            .structure([:])")

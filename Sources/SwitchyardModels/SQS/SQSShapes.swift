@@ -30,10 +30,10 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 4)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Label"] = label.awsValue
-            members["AWSAccountIds"] = awsAccountIds.awsValue
-            members["Actions"] = actions.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Label", label.awsValue)
+            members.append("AWSAccountIds", awsAccountIds.awsValue)
+            members.append("Actions", actions.awsValue)
             return .structure(members)
         }
     }
@@ -66,10 +66,10 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 4)
-            members["Id"] = id.awsValue
-            members["SenderFault"] = senderFault.awsValue
-            members["Code"] = code.awsValue
-            members["Message"] = message?.awsValue
+            members.append("Id", id.awsValue)
+            members.append("SenderFault", senderFault.awsValue)
+            members.append("Code", code.awsValue)
+            members.append("Message", message?.awsValue)
             return .structure(members)
         }
     }
@@ -89,7 +89,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["TaskHandle"] = taskHandle.awsValue
+            members.append("TaskHandle", taskHandle.awsValue)
             return .structure(members)
         }
     }
@@ -109,7 +109,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["ApproximateNumberOfMessagesMoved"] = approximateNumberOfMessagesMoved?.awsValue
+            members.append("ApproximateNumberOfMessagesMoved", approximateNumberOfMessagesMoved?.awsValue)
             return .structure(members)
         }
     }
@@ -133,8 +133,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Entries"] = entries.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Entries", entries.awsValue)
             return .structure(members)
         }
     }
@@ -163,9 +163,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["Id"] = id.awsValue
-            members["ReceiptHandle"] = receiptHandle.awsValue
-            members["VisibilityTimeout"] = visibilityTimeout?.awsValue
+            members.append("Id", id.awsValue)
+            members.append("ReceiptHandle", receiptHandle.awsValue)
+            members.append("VisibilityTimeout", visibilityTimeout?.awsValue)
             return .structure(members)
         }
     }
@@ -190,8 +190,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["Successful"] = successful.awsValue
-            members["Failed"] = failed.awsValue
+            members.append("Successful", successful.awsValue)
+            members.append("Failed", failed.awsValue)
             return .structure(members)
         }
     }
@@ -212,7 +212,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Id"] = id.awsValue
+            members.append("Id", id.awsValue)
             return .structure(members)
         }
     }
@@ -240,9 +240,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["ReceiptHandle"] = receiptHandle.awsValue
-            members["VisibilityTimeout"] = visibilityTimeout.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("ReceiptHandle", receiptHandle.awsValue)
+            members.append("VisibilityTimeout", visibilityTimeout.awsValue)
             return .structure(members)
         }
     }
@@ -270,9 +270,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["QueueName"] = queueName.awsValue
-            members["Attributes"] = attributes?.awsValue
-            members["tags"] = tags?.awsValue
+            members.append("QueueName", queueName.awsValue)
+            members.append("Attributes", attributes?.awsValue)
+            members.append("tags", tags?.awsValue)
             return .structure(members)
         }
     }
@@ -293,7 +293,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["QueueUrl"] = queueUrl?.awsValue
+            members.append("QueueUrl", queueUrl?.awsValue)
             return .structure(members)
         }
     }
@@ -317,8 +317,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Entries"] = entries.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Entries", entries.awsValue)
             return .structure(members)
         }
     }
@@ -343,8 +343,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["Id"] = id.awsValue
-            members["ReceiptHandle"] = receiptHandle.awsValue
+            members.append("Id", id.awsValue)
+            members.append("ReceiptHandle", receiptHandle.awsValue)
             return .structure(members)
         }
     }
@@ -369,8 +369,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["Successful"] = successful.awsValue
-            members["Failed"] = failed.awsValue
+            members.append("Successful", successful.awsValue)
+            members.append("Failed", failed.awsValue)
             return .structure(members)
         }
     }
@@ -391,7 +391,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Id"] = id.awsValue
+            members.append("Id", id.awsValue)
             return .structure(members)
         }
     }
@@ -415,8 +415,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["ReceiptHandle"] = receiptHandle.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("ReceiptHandle", receiptHandle.awsValue)
             return .structure(members)
         }
     }
@@ -436,7 +436,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["QueueUrl"] = queueUrl.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
             return .structure(members)
         }
     }
@@ -460,8 +460,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["AttributeNames"] = attributeNames?.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("AttributeNames", attributeNames?.awsValue)
             return .structure(members)
         }
     }
@@ -482,7 +482,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Attributes"] = attributes?.awsValue
+            members.append("Attributes", attributes?.awsValue)
             return .structure(members)
         }
     }
@@ -507,8 +507,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueName"] = queueName.awsValue
-            members["QueueOwnerAWSAccountId"] = queueOwnerAWSAccountId?.awsValue
+            members.append("QueueName", queueName.awsValue)
+            members.append("QueueOwnerAWSAccountId", queueOwnerAWSAccountId?.awsValue)
             return .structure(members)
         }
     }
@@ -529,7 +529,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["QueueUrl"] = queueUrl?.awsValue
+            members.append("QueueUrl", queueUrl?.awsValue)
             return .structure(members)
         }
     }
@@ -557,9 +557,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["NextToken"] = nextToken?.awsValue
-            members["MaxResults"] = maxResults?.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("NextToken", nextToken?.awsValue)
+            members.append("MaxResults", maxResults?.awsValue)
             return .structure(members)
         }
     }
@@ -584,8 +584,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["queueUrls"] = queueUrls.awsValue
-            members["NextToken"] = nextToken?.awsValue
+            members.append("queueUrls", queueUrls.awsValue)
+            members.append("NextToken", nextToken?.awsValue)
             return .structure(members)
         }
     }
@@ -609,8 +609,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["SourceArn"] = sourceArn.awsValue
-            members["MaxResults"] = maxResults?.awsValue
+            members.append("SourceArn", sourceArn.awsValue)
+            members.append("MaxResults", maxResults?.awsValue)
             return .structure(members)
         }
     }
@@ -630,7 +630,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Results"] = results?.awsValue
+            members.append("Results", results?.awsValue)
             return .structure(members)
         }
     }
@@ -687,15 +687,15 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 9)
-            members["TaskHandle"] = taskHandle?.awsValue
-            members["Status"] = status?.awsValue
-            members["SourceArn"] = sourceArn?.awsValue
-            members["DestinationArn"] = destinationArn?.awsValue
-            members["MaxNumberOfMessagesPerSecond"] = maxNumberOfMessagesPerSecond?.awsValue
-            members["ApproximateNumberOfMessagesMoved"] = approximateNumberOfMessagesMoved?.awsValue
-            members["ApproximateNumberOfMessagesToMove"] = approximateNumberOfMessagesToMove?.awsValue
-            members["FailureReason"] = failureReason?.awsValue
-            members["StartedTimestamp"] = startedTimestamp?.awsValue
+            members.append("TaskHandle", taskHandle?.awsValue)
+            members.append("Status", status?.awsValue)
+            members.append("SourceArn", sourceArn?.awsValue)
+            members.append("DestinationArn", destinationArn?.awsValue)
+            members.append("MaxNumberOfMessagesPerSecond", maxNumberOfMessagesPerSecond?.awsValue)
+            members.append("ApproximateNumberOfMessagesMoved", approximateNumberOfMessagesMoved?.awsValue)
+            members.append("ApproximateNumberOfMessagesToMove", approximateNumberOfMessagesToMove?.awsValue)
+            members.append("FailureReason", failureReason?.awsValue)
+            members.append("StartedTimestamp", startedTimestamp?.awsValue)
             return .structure(members)
         }
     }
@@ -715,7 +715,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["QueueUrl"] = queueUrl.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
             return .structure(members)
         }
     }
@@ -735,7 +735,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Tags"] = tags?.awsValue
+            members.append("Tags", tags?.awsValue)
             return .structure(members)
         }
     }
@@ -763,9 +763,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["QueueNamePrefix"] = queueNamePrefix?.awsValue
-            members["NextToken"] = nextToken?.awsValue
-            members["MaxResults"] = maxResults?.awsValue
+            members.append("QueueNamePrefix", queueNamePrefix?.awsValue)
+            members.append("NextToken", nextToken?.awsValue)
+            members.append("MaxResults", maxResults?.awsValue)
             return .structure(members)
         }
     }
@@ -790,8 +790,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrls"] = queueUrls?.awsValue
-            members["NextToken"] = nextToken?.awsValue
+            members.append("QueueUrls", queueUrls?.awsValue)
+            members.append("NextToken", nextToken?.awsValue)
             return .structure(members)
         }
     }
@@ -840,13 +840,13 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 7)
-            members["MessageId"] = messageId?.awsValue
-            members["ReceiptHandle"] = receiptHandle?.awsValue
-            members["MD5OfBody"] = md5OfBody?.awsValue
-            members["Body"] = body?.awsValue
-            members["Attributes"] = attributes?.awsValue
-            members["MD5OfMessageAttributes"] = md5OfMessageAttributes?.awsValue
-            members["MessageAttributes"] = messageAttributes?.awsValue
+            members.append("MessageId", messageId?.awsValue)
+            members.append("ReceiptHandle", receiptHandle?.awsValue)
+            members.append("MD5OfBody", md5OfBody?.awsValue)
+            members.append("Body", body?.awsValue)
+            members.append("Attributes", attributes?.awsValue)
+            members.append("MD5OfMessageAttributes", md5OfMessageAttributes?.awsValue)
+            members.append("MessageAttributes", messageAttributes?.awsValue)
             return .structure(members)
         }
     }
@@ -886,11 +886,11 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 5)
-            members["StringValue"] = stringValue?.awsValue
-            members["BinaryValue"] = binaryValue?.awsValue
-            members["StringListValues"] = stringListValues?.awsValue
-            members["BinaryListValues"] = binaryListValues?.awsValue
-            members["DataType"] = dataType.awsValue
+            members.append("StringValue", stringValue?.awsValue)
+            members.append("BinaryValue", binaryValue?.awsValue)
+            members.append("StringListValues", stringListValues?.awsValue)
+            members.append("BinaryListValues", binaryListValues?.awsValue)
+            members.append("DataType", dataType.awsValue)
             return .structure(members)
         }
     }
@@ -930,11 +930,11 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 5)
-            members["StringValue"] = stringValue?.awsValue
-            members["BinaryValue"] = binaryValue?.awsValue
-            members["StringListValues"] = stringListValues?.awsValue
-            members["BinaryListValues"] = binaryListValues?.awsValue
-            members["DataType"] = dataType.awsValue
+            members.append("StringValue", stringValue?.awsValue)
+            members.append("BinaryValue", binaryValue?.awsValue)
+            members.append("StringListValues", stringListValues?.awsValue)
+            members.append("BinaryListValues", binaryListValues?.awsValue)
+            members.append("DataType", dataType.awsValue)
             return .structure(members)
         }
     }
@@ -954,7 +954,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["QueueUrl"] = queueUrl.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
             return .structure(members)
         }
     }
@@ -1007,14 +1007,14 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 8)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["AttributeNames"] = attributeNames?.awsValue
-            members["MessageSystemAttributeNames"] = messageSystemAttributeNames?.awsValue
-            members["MessageAttributeNames"] = messageAttributeNames?.awsValue
-            members["MaxNumberOfMessages"] = maxNumberOfMessages?.awsValue
-            members["VisibilityTimeout"] = visibilityTimeout?.awsValue
-            members["WaitTimeSeconds"] = waitTimeSeconds?.awsValue
-            members["ReceiveRequestAttemptId"] = receiveRequestAttemptId?.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("AttributeNames", attributeNames?.awsValue)
+            members.append("MessageSystemAttributeNames", messageSystemAttributeNames?.awsValue)
+            members.append("MessageAttributeNames", messageAttributeNames?.awsValue)
+            members.append("MaxNumberOfMessages", maxNumberOfMessages?.awsValue)
+            members.append("VisibilityTimeout", visibilityTimeout?.awsValue)
+            members.append("WaitTimeSeconds", waitTimeSeconds?.awsValue)
+            members.append("ReceiveRequestAttemptId", receiveRequestAttemptId?.awsValue)
             return .structure(members)
         }
     }
@@ -1035,7 +1035,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["Messages"] = messages?.awsValue
+            members.append("Messages", messages?.awsValue)
             return .structure(members)
         }
     }
@@ -1059,8 +1059,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Label"] = label.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Label", label.awsValue)
             return .structure(members)
         }
     }
@@ -1084,8 +1084,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Entries"] = entries.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Entries", entries.awsValue)
             return .structure(members)
         }
     }
@@ -1135,13 +1135,13 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 7)
-            members["Id"] = id.awsValue
-            members["MessageBody"] = messageBody.awsValue
-            members["DelaySeconds"] = delaySeconds?.awsValue
-            members["MessageAttributes"] = messageAttributes?.awsValue
-            members["MessageSystemAttributes"] = messageSystemAttributes?.awsValue
-            members["MessageDeduplicationId"] = messageDeduplicationId?.awsValue
-            members["MessageGroupId"] = messageGroupId?.awsValue
+            members.append("Id", id.awsValue)
+            members.append("MessageBody", messageBody.awsValue)
+            members.append("DelaySeconds", delaySeconds?.awsValue)
+            members.append("MessageAttributes", messageAttributes?.awsValue)
+            members.append("MessageSystemAttributes", messageSystemAttributes?.awsValue)
+            members.append("MessageDeduplicationId", messageDeduplicationId?.awsValue)
+            members.append("MessageGroupId", messageGroupId?.awsValue)
             return .structure(members)
         }
     }
@@ -1166,8 +1166,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["Successful"] = successful.awsValue
-            members["Failed"] = failed.awsValue
+            members.append("Successful", successful.awsValue)
+            members.append("Failed", failed.awsValue)
             return .structure(members)
         }
     }
@@ -1211,12 +1211,12 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 6)
-            members["Id"] = id.awsValue
-            members["MessageId"] = messageId.awsValue
-            members["MD5OfMessageBody"] = md5OfMessageBody.awsValue
-            members["MD5OfMessageAttributes"] = md5OfMessageAttributes?.awsValue
-            members["MD5OfMessageSystemAttributes"] = md5OfMessageSystemAttributes?.awsValue
-            members["SequenceNumber"] = sequenceNumber?.awsValue
+            members.append("Id", id.awsValue)
+            members.append("MessageId", messageId.awsValue)
+            members.append("MD5OfMessageBody", md5OfMessageBody.awsValue)
+            members.append("MD5OfMessageAttributes", md5OfMessageAttributes?.awsValue)
+            members.append("MD5OfMessageSystemAttributes", md5OfMessageSystemAttributes?.awsValue)
+            members.append("SequenceNumber", sequenceNumber?.awsValue)
             return .structure(members)
         }
     }
@@ -1265,13 +1265,13 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 7)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["MessageBody"] = messageBody.awsValue
-            members["DelaySeconds"] = delaySeconds?.awsValue
-            members["MessageAttributes"] = messageAttributes?.awsValue
-            members["MessageSystemAttributes"] = messageSystemAttributes?.awsValue
-            members["MessageDeduplicationId"] = messageDeduplicationId?.awsValue
-            members["MessageGroupId"] = messageGroupId?.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("MessageBody", messageBody.awsValue)
+            members.append("DelaySeconds", delaySeconds?.awsValue)
+            members.append("MessageAttributes", messageAttributes?.awsValue)
+            members.append("MessageSystemAttributes", messageSystemAttributes?.awsValue)
+            members.append("MessageDeduplicationId", messageDeduplicationId?.awsValue)
+            members.append("MessageGroupId", messageGroupId?.awsValue)
             return .structure(members)
         }
     }
@@ -1311,11 +1311,11 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 5)
-            members["MD5OfMessageBody"] = md5OfMessageBody?.awsValue
-            members["MD5OfMessageAttributes"] = md5OfMessageAttributes?.awsValue
-            members["MD5OfMessageSystemAttributes"] = md5OfMessageSystemAttributes?.awsValue
-            members["MessageId"] = messageId?.awsValue
-            members["SequenceNumber"] = sequenceNumber?.awsValue
+            members.append("MD5OfMessageBody", md5OfMessageBody?.awsValue)
+            members.append("MD5OfMessageAttributes", md5OfMessageAttributes?.awsValue)
+            members.append("MD5OfMessageSystemAttributes", md5OfMessageSystemAttributes?.awsValue)
+            members.append("MessageId", messageId?.awsValue)
+            members.append("SequenceNumber", sequenceNumber?.awsValue)
             return .structure(members)
         }
     }
@@ -1339,8 +1339,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Attributes"] = attributes.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Attributes", attributes.awsValue)
             return .structure(members)
         }
     }
@@ -1368,9 +1368,9 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members["SourceArn"] = sourceArn.awsValue
-            members["DestinationArn"] = destinationArn?.awsValue
-            members["MaxNumberOfMessagesPerSecond"] = maxNumberOfMessagesPerSecond?.awsValue
+            members.append("SourceArn", sourceArn.awsValue)
+            members.append("DestinationArn", destinationArn?.awsValue)
+            members.append("MaxNumberOfMessagesPerSecond", maxNumberOfMessagesPerSecond?.awsValue)
             return .structure(members)
         }
     }
@@ -1390,7 +1390,7 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 1)
-            members["TaskHandle"] = taskHandle?.awsValue
+            members.append("TaskHandle", taskHandle?.awsValue)
             return .structure(members)
         }
     }
@@ -1414,8 +1414,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["Tags"] = tags.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("Tags", tags.awsValue)
             return .structure(members)
         }
     }
@@ -1439,8 +1439,8 @@ extension SQS {
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members["QueueUrl"] = queueUrl.awsValue
-            members["TagKeys"] = tagKeys.awsValue
+            members.append("QueueUrl", queueUrl.awsValue)
+            members.append("TagKeys", tagKeys.awsValue)
             return .structure(members)
         }
     }

@@ -4,7 +4,7 @@ public enum ShapeKind: String, Sendable {
 }
 
 /// A reference from a structure, list or map to the shape of one of its parts, with its serialization traits.
-public struct MemberRef: Sendable {
+public final class MemberRef: Sendable {
     /// The member's name in the model (the JSON key, and the query/XML name unless `locationName` is set).
     public let name: String
     /// Index of the target shape in `ServiceModel.shapes`.
@@ -49,7 +49,7 @@ public struct ErrorTrait: Sendable {
 }
 
 /// One shape of a service model with the constraints the wire layer validates.
-public struct Shape: Sendable {
+public final class Shape: Sendable {
     public let name: String
     public let kind: ShapeKind
     /// Members of a structure, in model order.

@@ -27,7 +27,7 @@ public struct AWSJSONCodec: ProtocolCodec {
                 throw AWSError.serialization("The request body must be a JSON object.")
             }
             do {
-                let value = try reader.awsValue(shape: inputIndex, model: model, depth: 0, path: "")
+                let value = try reader.awsValue(shape: inputIndex, model: model, depth: 0, path: { "" })
                 reader.skipWhitespace()
                 guard reader.position == buffer.count else { throw JSONReader.Failure() }
                 return value

@@ -4,8 +4,9 @@ extension JSONReader {
     /// Reads the next JSON value straight into a value of the model shape at `index`, without an
     /// intermediate JSON tree; members the shape does not know are read and dropped. Returns nil for
     /// JSON null (an absent member). Throws `Failure` for malformed JSON and `AWSError`
-    /// (SerializationException) for JSON of the wrong type.
-    mutating func awsValue(shape index: Int, model: ServiceModel, depth: Int, path: String) throws -> AWSValue? {
+    /// (SerializationException) for JSON of the wrong type. `path` names the value in error messages; it
+    /// is only built when one is thrown.
+    mutating func awsValue(shape index: Int, model: ServiceModel, depth: Int, path: () -> String) throws -> AWSValue? {
         guard depth < 256 else { throw Failure() }
         skipWhitespace()
         guard position < bytes.count else { throw Failure() }
@@ -16,8 +17,9 @@ extension JSONReader {
         }
         let shape = model[index]
         func mismatch() -> AWSError {
-            AWSError.serialization(
-                "Unexpected JSON type for \(path.isEmpty ? shape.name : path) (\(shape.kind.rawValue) expected).")
+            let name = path()
+            return AWSError.serialization(
+                "Unexpected JSON type for \(name.isEmpty ? shape.name : name) (\(shape.kind.rawValue) expected).")
         }
         switch shape.kind {
         case .structure:
@@ -25,9 +27,12 @@ extension JSONReader {
             var members = AWSStructure(minimumCapacity: shape.members.count)
             try readObject { reader, key in
                 if let ref = shape.member(named: key) {
-                    let memberPath = path.isEmpty ? key : "\(path).\(key)"
                     if let value = try reader.awsValue(
-                        shape: ref.target, model: model, depth: depth + 1, path: memberPath)
+                        shape: ref.target, model: model, depth: depth + 1,
+                        path: {
+                            let parent = path()
+                            return parent.isEmpty ? key : "\(parent).\(key)"
+                        })
                     {
                         members[key] = value
                     }
@@ -50,7 +55,7 @@ extension JSONReader {
             var entries: [String: AWSValue] = [:]
             try readObject { reader, key in
                 if let value = try reader.awsValue(
-                    shape: valueRef.target, model: model, depth: depth + 1, path: "\(path).\(key)")
+                    shape: valueRef.target, model: model, depth: depth + 1, path: { "\(path()).\(key)" })
                 {
                     entries[key] = value
                 }
@@ -89,7 +94,7 @@ extension JSONReader {
         case .blob:
             guard first == UInt8(ascii: "\"") else { throw mismatch() }
             guard let data = Data(base64Encoded: try string()) else {
-                throw AWSError.serialization("Invalid base64 value for \(path).")
+                throw AWSError.serialization("Invalid base64 value for \(path()).")
             }
             return .blob(data)
         case .timestamp:

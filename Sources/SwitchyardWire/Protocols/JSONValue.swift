@@ -194,6 +194,9 @@ struct JSONReader {
 
     private func validatedUTF8(_ range: Range<Int>) throws -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII is valid UTF-8 as it stands; `String(validating:)` is generic and unspecialized, so it
+        // is kept for text that has other bytes.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else { throw Failure() }
         return text
     }

@@ -39,7 +39,7 @@ public struct ModelValidator: Sendable {
     public func validate(_ value: AWSValue, shape: Shape) throws {
         var violations: [Violation] = []
         guard let index = model.shapeIndex[shape.name] else { return }
-        check(value, index, path: "", into: &violations)
+        check(value, index, path: { "" }, into: &violations)
         guard let first = violations.first else { return }
         switch model.validationStyle {
         case .query:
@@ -73,29 +73,35 @@ public struct ModelValidator: Sendable {
         }
     }
 
-    private func check(_ value: AWSValue, _ index: Int, path: String, into violations: inout [Violation]) {
+    /// `path` names the value in messages; like the other texts of a violation it is only built when
+    /// a check fails, since valid input is the common case.
+    private func check(_ value: AWSValue, _ index: Int, path: () -> String, into violations: inout [Violation]) {
         guard needsCheck[index] else { return }
         let shape = model[index]
         switch value {
         case .structure(let members):
             for ref in shape.members {
+                func memberPath() -> String {
+                    let parent = path()
+                    return parent.isEmpty ? ref.name : "\(parent).\(ref.name)"
+                }
                 guard let member = members[ref.name] else {
                     if shape.required.contains(ref.name) {
                         violations.append(
                             Violation(
-                                path: path.isEmpty ? ref.name : "\(path).\(ref.name)", valueText: "null",
-                                reason: "Member must not be null", missing: true))
+                                path: memberPath(), valueText: "null", reason: "Member must not be null", missing: true)
+                        )
                     }
                     continue
                 }
                 guard needsCheck[ref.target] else { continue }
-                check(member, ref.target, path: path.isEmpty ? ref.name : "\(path).\(ref.name)", into: &violations)
+                check(member, ref.target, path: memberPath, into: &violations)
             }
         case .list(let items):
             checkLength(items.count, shape: shape, path: path, text: "[\(items.count) items]", into: &violations)
             if let element = shape.member {
                 for (position, item) in items.enumerated() {
-                    check(item, element.target, path: "\(path).\(position + 1)", into: &violations)
+                    check(item, element.target, path: { "\(path()).\(position + 1)" }, into: &violations)
                 }
             }
         case .map(let entries):
@@ -103,7 +109,7 @@ public struct ModelValidator: Sendable {
             if let keyRef = shape.key, let valueRef = shape.value {
                 for (key, entry) in entries {
                     check(.string(key), keyRef.target, path: path, into: &violations)
-                    check(entry, valueRef.target, path: "\(path).\(key)", into: &violations)
+                    check(entry, valueRef.target, path: { "\(path()).\(key)" }, into: &violations)
                 }
             }
         case .string(let text):
@@ -113,13 +119,13 @@ public struct ModelValidator: Sendable {
             if checksEnums, let allowed = shape.enumValues, !allowed.contains(text) {
                 violations.append(
                     Violation(
-                        path: path, valueText: text,
+                        path: path(), valueText: text,
                         reason: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]"))
             }
             if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
                 violations.append(
                     Violation(
-                        path: path, valueText: text,
+                        path: path(), valueText: text,
                         reason: "Member must satisfy regular expression pattern: \(pattern)"))
             }
         case .integer(let number):
@@ -134,33 +140,38 @@ public struct ModelValidator: Sendable {
     }
 
     private func checkLength(
-        _ length: Int, shape: Shape, path: String, text: String, into violations: inout [Violation]
+        _ length: Int, shape: Shape, path: () -> String, text: @autoclosure () -> String,
+        into violations: inout [Violation]
     ) {
         if let min = shape.min, Double(length) < min {
             violations.append(
                 Violation(
-                    path: path, valueText: text, reason: "Member must have length greater than or equal to \(Int(min))")
-            )
+                    path: path(), valueText: text(),
+                    reason: "Member must have length greater than or equal to \(Int(min))"))
         }
         if let max = shape.max, Double(length) > max {
             violations.append(
                 Violation(
-                    path: path, valueText: text, reason: "Member must have length less than or equal to \(Int(max))"))
+                    path: path(), valueText: text(), reason: "Member must have length less than or equal to \(Int(max))"
+                ))
         }
     }
 
     private func checkRange(
-        _ number: Double, shape: Shape, path: String, text: String, into violations: inout [Violation]
+        _ number: Double, shape: Shape, path: () -> String, text: @autoclosure () -> String,
+        into violations: inout [Violation]
     ) {
         if let min = shape.min, number < min {
             violations.append(
                 Violation(
-                    path: path, valueText: text, reason: "Member must have value greater than or equal to \(Int(min))"))
+                    path: path(), valueText: text(),
+                    reason: "Member must have value greater than or equal to \(Int(min))"))
         }
         if let max = shape.max, number > max {
             violations.append(
                 Violation(
-                    path: path, valueText: text, reason: "Member must have value less than or equal to \(Int(max))"))
+                    path: path(), valueText: text(), reason: "Member must have value less than or equal to \(Int(max))")
+            )
         }
     }
 }

@@ -3,7 +3,7 @@
 /// Structures have a handful of members, so they are kept as a small array searched linearly:
 /// cheaper to build and to read than a hashed dictionary, which mattered on the request path.
 public struct AWSStructure: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var entries: [(name: String, value: AWSValue)]
+    @usableFromInline var entries: [(name: String, value: AWSValue)]
 
     public init(minimumCapacity: Int = 0) {
         entries = []
@@ -23,7 +23,7 @@ public struct AWSStructure: Sendable, Equatable, ExpressibleByDictionaryLiteral 
     public var members: some Sequence<(name: String, value: AWSValue)> { entries }
 
     public subscript(name: String) -> AWSValue? {
-        get {
+        @inlinable get {
             for entry in entries where entry.name == name { return entry.value }
             return nil
         }
@@ -36,17 +36,26 @@ public struct AWSStructure: Sendable, Equatable, ExpressibleByDictionaryLiteral 
         }
     }
 
+    /// Adds a member the structure does not have yet, or nothing for nil: the generated encoders set
+    /// each member once, so they skip the search that the subscript's setter makes.
+    @inlinable
+    public mutating func append(_ name: String, _ value: AWSValue?) {
+        if let value { entries.append((name, value)) }
+    }
+
     public static func == (lhs: AWSStructure, rhs: AWSStructure) -> Bool {
         lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.name] == $0.value }
     }
 
     /// Decodes a required member; validation has already ensured it is present.
+    @inlinable
     public func decode<T: AWSValueConvertible>(_ name: String) throws -> T {
         guard let value = self[name] else { throw AWSError.missingParameter(name) }
         return try T(awsValue: value)
     }
 
     /// Decodes an optional member.
+    @inlinable
     public func decodeIfPresent<T: AWSValueConvertible>(_ name: String) throws -> T? {
         guard let value = self[name] else { return nil }
         return try T(awsValue: value)

@@ -84,18 +84,25 @@ extension Date: AWSValueConvertible {
     public var awsValue: AWSValue { .timestamp(self) }
 }
 
+// Inlinable, so that the generated shapes get these specialized for their element types instead of
+// resolving generic metadata at run time for every list and map of every request.
 extension Array: AWSValueConvertible where Element: AWSValueConvertible {
+    @inlinable
     public init(awsValue: AWSValue) throws {
         guard case .list(let values) = awsValue else { throw AWSError.serialization("Expected a list") }
-        self = try values.map(Element.init(awsValue:))
+        self = try values.map { try Element(awsValue: $0) }
     }
-    public var awsValue: AWSValue { .list(map(\.awsValue)) }
+    // A closure, not a key path: generic key paths are instantiated at run time on every call.
+    @inlinable
+    public var awsValue: AWSValue { .list(map { $0.awsValue }) }
 }
 
 extension Dictionary: AWSValueConvertible where Key == String, Value: AWSValueConvertible {
+    @inlinable
     public init(awsValue: AWSValue) throws {
         guard case .map(let values) = awsValue else { throw AWSError.serialization("Expected a map") }
-        self = try values.mapValues(Value.init(awsValue:))
+        self = try values.mapValues { try Value(awsValue: $0) }
     }
-    public var awsValue: AWSValue { .map(mapValues(\.awsValue)) }
+    @inlinable
+    public var awsValue: AWSValue { .map(mapValues { $0.awsValue }) }
 }
