@@ -27,6 +27,11 @@ struct MessageTable {
         }
     }
 
+    /// Adds a message whose seq is new to the table (one hash lookup, where the subscript's setter makes two).
+    mutating func insert(_ message: SQSMessage) {
+        boxes[message.seq] = Box(message)
+    }
+
     mutating func removeValue(forKey seq: Int64) -> SQSMessage? {
         boxes.removeValue(forKey: seq)?.message
     }

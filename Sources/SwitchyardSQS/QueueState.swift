@@ -60,7 +60,7 @@ final class QueueState {
 
     /// Adds a message (new, redriven, or loaded from storage).
     func insert(_ message: SQSMessage) {
-        messages[message.seq] = message
+        messages.insert(message)
         arrivals.append((message.sentAt, message.seq))
         if let group = message.messageGroupId, isFIFO {
             groups[group, default: Deque()].append(message.seq)

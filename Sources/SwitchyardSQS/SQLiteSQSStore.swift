@@ -99,7 +99,10 @@ public struct SQLiteSQSStore: SQSStore {
 
     public func submit(_ changes: [SQSChange]) -> CommitTicket {
         database.submit { db in
-            for change in changes { try Self.apply(change, db) }
+            // The message insert's SQL is long, so it is looked up in GRDB's statement cache (which hashes
+            // the SQL text) once per job rather than once per message.
+            var insertMessage: Statement?
+            for change in changes { try Self.apply(change, db, insertMessage: &insertMessage) }
         }
     }
 
@@ -109,7 +112,7 @@ public struct SQLiteSQSStore: SQSStore {
         }
     }
 
-    static func apply(_ change: SQSChange, _ db: Database) throws {
+    static func apply(_ change: SQSChange, _ db: Database, insertMessage: inout Statement?) throws {
         switch change {
         case .putQueue(let record):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO sqs_queue (id, record) VALUES (?, ?)")
@@ -120,17 +123,20 @@ public struct SQLiteSQSStore: SQSStore {
             try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ?").execute(arguments: [queueId]
             )
         case .putMessage(let queueId, let message):
-            let encoder = JSONEncoder()
-            let attributes = message.attributes.isEmpty ? nil : try encoder.encode(message.attributes)
-            let systemAttributes = message.systemAttributes.isEmpty ? nil : try encoder.encode(message.systemAttributes)
-            let insert = BoundStatement(
-                try db.cachedStatement(
+            let attributes = message.attributes.isEmpty ? nil : try JSONEncoder().encode(message.attributes)
+            let systemAttributes =
+                message.systemAttributes.isEmpty ? nil : try JSONEncoder().encode(message.systemAttributes)
+            let statement =
+                try insertMessage
+                ?? db.cachedStatement(
                     sql: """
                         INSERT OR REPLACE INTO sqs_message (seq, queue_id, message_id, body, attributes, system_attributes,
                             md5_attributes, md5_system_attributes, sent_at, sender_id, group_id, deduplication_id,
                             sequence_number, dead_letter_source_arn, visible_at, receive_count, first_receive_at, receipt_token)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """))
+                        """)
+            insertMessage = statement
+            let insert = BoundStatement(statement)
             insert.bind(1, message.seq)
             insert.bind(2, queueId)
             insert.bind(3, message.messageId)

@@ -162,7 +162,7 @@ extension SQSEngine {
         let delay = entry.delaySeconds ?? queue.configuration.delaySeconds
         let sequenceNumber = queue.isFIFO ? queue.nextSequenceNumber(now: now) : nil
         let message = SQSMessage(
-            seq: nextSeq, messageId: RandomUUID.make(), body: entry.body, attributes: entry.attributes,
+            seq: nextSeq, id: .random(), body: entry.body, attributes: entry.attributes,
             systemAttributes: entry.systemAttributes, md5OfMessageAttributes: md5OfAttributes,
             md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
             messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId,
@@ -170,17 +170,18 @@ extension SQSEngine {
             deadLetterQueueSourceArn: nil, visibleAt: now + Int64(delay) * 1000, receiveCount: 0, firstReceiveAt: nil,
             receiptToken: nil)
         nextSeq += 1
+        let messageId = message.messageId
         queue.insert(message)
         changes.append(.putMessage(queueId: queue.id, message))
         if let deduplicationKey, let sequenceNumber {
             let remembered = DeduplicationRecord(
-                messageId: message.messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
+                messageId: messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
             queue.deduplication[deduplicationKey] = remembered
             changes.append(.putDeduplication(queueId: queue.id, key: deduplicationKey, remembered))
         }
         return (
             SendResult(
-                messageId: message.messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
+                messageId: messageId, md5OfBody: md5OfBody, md5OfMessageAttributes: md5OfAttributes,
                 md5OfMessageSystemAttributes: md5OfSystem, sequenceNumber: sequenceNumber), delay == 0
         )
     }

@@ -50,8 +50,24 @@ public struct SQSMessage: Sendable, Equatable {
         messageDeduplicationId: String? = nil, sequenceNumber: String? = nil, deadLetterQueueSourceArn: String? = nil,
         visibleAt: Int64, receiveCount: Int = 0, firstReceiveAt: Int64? = nil, receiptToken: String? = nil
     ) {
+        self.init(
+            seq: seq, id: MessageID(messageId), body: body, attributes: attributes, systemAttributes: systemAttributes,
+            md5OfMessageAttributes: md5OfMessageAttributes, md5OfMessageSystemAttributes: md5OfMessageSystemAttributes,
+            sentAt: sentAt, senderId: senderId, messageGroupId: messageGroupId,
+            messageDeduplicationId: messageDeduplicationId, sequenceNumber: sequenceNumber,
+            deadLetterQueueSourceArn: deadLetterQueueSourceArn, visibleAt: visibleAt, receiveCount: receiveCount,
+            firstReceiveAt: firstReceiveAt, receiptToken: receiptToken)
+    }
+
+    init(
+        seq: Int64, id: MessageID, body: String, attributes: [String: MessageAttribute],
+        systemAttributes: [String: MessageAttribute], md5OfMessageAttributes: String?,
+        md5OfMessageSystemAttributes: String?, sentAt: Int64, senderId: String, messageGroupId: String?,
+        messageDeduplicationId: String?, sequenceNumber: String?, deadLetterQueueSourceArn: String?,
+        visibleAt: Int64, receiveCount: Int, firstReceiveAt: Int64?, receiptToken: String?
+    ) {
         self.seq = seq
-        self.id = MessageID(messageId)
+        self.id = id
         self.body = body
         self.sentAt = sentAt
         self.senderId = senderId
@@ -144,12 +160,20 @@ enum MessageID: Sendable, Equatable {
     case uuid(UInt64, UInt64)
     case text(String)
 
+    /// A new random id.
+    static func random() -> MessageID {
+        let (high, low) = RandomUUID.makeBits()
+        return .uuid(high, low)
+    }
+
     init(_ text: String) {
         // Only the canonical lower-case 8-4-4-4-12 form is packed, so that `text` gives back the same string.
         var high: UInt64 = 0
         var low: UInt64 = 0
         var digits = 0
-        for (index, byte) in text.utf8.enumerated() {
+        var index = 0
+        for byte in text.utf8 {
+            defer { index += 1 }
             if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { break }
                 continue
