@@ -73,11 +73,11 @@ final class RequestHandler: ChannelInboundHandler {
             self.head = head
             body.removeAll(keepingCapacity: true)
             tooLarge = false
-        case .body(var chunk):
+        case .body(let chunk):
             if body.count + chunk.readableBytes > maxBodyBytes {
                 tooLarge = true
-            } else if let bytes = chunk.readBytes(length: chunk.readableBytes) {
-                body.append(contentsOf: bytes)
+            } else {
+                body.append(contentsOf: chunk.readableBytesView)
             }
         case .end:
             guard let head else { return }

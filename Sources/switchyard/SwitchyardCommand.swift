@@ -57,6 +57,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
+        AllocatorTuning.apply()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -76,10 +77,12 @@ struct Serve: AsyncParsableCommand {
         configuration.credentials = StaticCredential.parseList(credentials, defaultAccount: account)
         let app = try await Switchyard.start(configuration, logger: logger)
         let elapsed = started.duration(to: .now)
-        let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        // Whole milliseconds by integer arithmetic: Foundation's String(format:) would load its
+        // internationalization libraries into an otherwise idle process just for this line.
+        let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let where_ = storage == .sqlite ? "data in \(dataDirectory) (sqlite, sync \(sync.rawValue))" : "data in memory"
         logger.info(
-            "switchyard \(SwitchyardVersion.current) listening on http://\(host):\(app.server.port), \(where_), started in \(String(format: "%.0f", millis)) ms"
+            "switchyard \(SwitchyardVersion.current) listening on http://\(host):\(app.server.port), \(where_), started in \(millis) ms"
         )
         try await app.server.waitUntilClosed()
     }
