@@ -7,8 +7,9 @@ enum MessageValidation {
     static func validateBody(_ body: String) throws {
         guard !body.isEmpty else { throw AWSError.missingParameter("MessageBody") }
         // Bodies are mostly printable ASCII: a byte scan settles those without decoding scalars.
-        let printableASCII = body.utf8.allSatisfy {
-            ($0 >= 0x20 && $0 < 0x80) || $0 == 0x9 || $0 == 0xA || $0 == 0xD
+        var text = body
+        let printableASCII = text.withUTF8 { bytes in
+            bytes.allSatisfy { ($0 >= 0x20 && $0 < 0x80) || $0 == 0x9 || $0 == 0xA || $0 == 0xD }
         }
         if printableASCII { return }
         for scalar in body.unicodeScalars where !isAllowed(scalar) {

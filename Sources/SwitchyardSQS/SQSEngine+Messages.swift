@@ -78,7 +78,9 @@ extension SQSEngine {
         let queue = try queue(key)
         let now = clock.nowMillis()
         var changes: [SQSChange] = []
+        changes.reserveCapacity(entries.count)
         var results: [Result<SendResult, AWSError>] = []
+        results.reserveCapacity(entries.count)
         var becameVisible = 0
         for entry in entries {
             do {

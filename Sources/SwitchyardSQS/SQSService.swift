@@ -139,25 +139,24 @@ public struct SQSService: SQSAPI {
     public func sendMessageBatch(_ input: SQS.SendMessageBatchRequest, context: RequestContext) async throws
         -> SQS.SendMessageBatchResult
     {
-        try BatchRules.validate(ids: input.entries.map(\.id), entryName: "SendMessageBatchRequestEntry")
-        let prepared = input.entries.map { entry in
-            (
-                entry.id,
-                OutgoingMessage(
-                    body: entry.messageBody, delaySeconds: entry.delaySeconds,
-                    attributes: Self.attributes(entry.messageAttributes),
-                    systemAttributes: Self.systemAttributes(entry.messageSystemAttributes),
-                    messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
-            )
+        let ids = input.entries.map { $0.id }
+        try BatchRules.validate(ids: ids, entryName: "SendMessageBatchRequestEntry")
+        let messages = input.entries.map { entry in
+            OutgoingMessage(
+                body: entry.messageBody, delaySeconds: entry.delaySeconds,
+                attributes: Self.attributes(entry.messageAttributes),
+                systemAttributes: Self.systemAttributes(entry.messageSystemAttributes),
+                messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
         }
-        let total = prepared.reduce(0) { $0 + $1.1.size }
+        let total = messages.reduce(0) { $0 + $1.size }
         if total > 1_048_576 { throw SQSErrors.batchTooLong(total, limit: 1_048_576) }
         var failed: [SQS.BatchResultErrorEntry] = []
         let (results, ticket) = try await engine.send(
-            key(input.queueUrl, context), prepared.map(\.1), senderId: Self.senderId(context))
+            key(input.queueUrl, context), messages, senderId: Self.senderId(context))
         try await ticket.wait()
         var successful: [SQS.SendMessageBatchResultEntry] = []
-        for ((id, _), result) in zip(prepared, results) {
+        successful.reserveCapacity(results.count)
+        for (id, result) in zip(ids, results) {
             switch result {
             case .success(let sent):
                 successful.append(

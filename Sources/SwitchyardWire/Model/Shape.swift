@@ -102,6 +102,13 @@ public final class Shape: Sendable {
 
     /// The member reference with the given model name.
     public func member(named name: String) -> MemberRef? {
-        memberIndex[name].map { members[$0] }
+        // Most structures have a handful of members: comparing lengths first and then bytes beats
+        // hashing the name.
+        if members.count <= 12 {
+            let length = name.utf8.count
+            for member in members where member.name.utf8.count == length && member.name == name { return member }
+            return nil
+        }
+        return memberIndex[name].map { members[$0] }
     }
 }

@@ -135,15 +135,17 @@ struct JSONReader {
         position += 1
         let start = position
         // Fast path: no escapes.
+        var allBits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = try validatedUTF8(start..<position)
+                let text = try validatedUTF8(start..<position, isASCII: allBits < 0x80)
                 position += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw Failure() }
+            allBits |= byte
             position += 1
         }
         var out = Array(bytes[start..<position])
@@ -192,11 +194,11 @@ struct JSONReader {
         throw Failure()
     }
 
-    private func validatedUTF8(_ range: Range<Int>) throws -> String {
+    private func validatedUTF8(_ range: Range<Int>, isASCII: Bool) throws -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
         // ASCII is valid UTF-8 as it stands; `String(validating:)` is generic and unspecialized, so it
         // is kept for text that has other bytes.
-        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        if isASCII { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else { throw Failure() }
         return text
     }

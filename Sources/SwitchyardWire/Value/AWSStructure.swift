@@ -24,7 +24,9 @@ public struct AWSStructure: Sendable, Equatable, ExpressibleByDictionaryLiteral 
 
     public subscript(name: String) -> AWSValue? {
         @inlinable get {
-            for entry in entries where entry.name == name { return entry.value }
+            // Comparing lengths first keeps most mismatches off the general string comparison.
+            let length = name.utf8.count
+            for entry in entries where entry.name.utf8.count == length && entry.name == name { return entry.value }
             return nil
         }
         set {
