@@ -20,6 +20,14 @@ public struct DeduplicationRecord: Sendable, Codable, Equatable {
     public var expiresAt: Int64
 }
 
+/// A deduplication key and when its record expires, ordered by expiry for pruning.
+struct DeduplicationExpiry: Comparable {
+    var expiresAt: Int64
+    var key: String
+
+    static func < (lhs: DeduplicationExpiry, rhs: DeduplicationExpiry) -> Bool { lhs.expiresAt < rhs.expiresAt }
+}
+
 /// Everything SQS knows about one queue, in memory. Only the engine actor touches it.
 ///
 /// Standard queues keep one min-heap of (visibleAt, seq) over all messages, so a receive costs
@@ -34,7 +42,9 @@ final class QueueState {
     var createdAt: Int64
     var lastModifiedAt: Int64
     var messages = MessageTable()
-    var deduplication: [String: DeduplicationRecord] = [:]
+    private(set) var deduplication: [String: DeduplicationRecord] = [:]
+    /// The records' expiries, so that pruning visits only what expired.
+    private var deduplicationExpiry = Heap<DeduplicationExpiry>()
     var lastSequenceNumber: Int64 = 0
     var purgeAllowedAt: Int64 = 0
 
@@ -251,7 +261,17 @@ final class QueueState {
     func pruneDeduplication(now: Int64) -> Bool {
         guard now - lastDeduplicationPrune >= 1000 else { return false }
         lastDeduplicationPrune = now
-        deduplication = deduplication.filter { $0.value.expiresAt > now }
+        while let oldest = deduplicationExpiry.min, oldest.expiresAt <= now {
+            deduplicationExpiry.removeMin()
+            // A key sent again after expiring has a newer record, which stays.
+            if let record = deduplication[oldest.key], record.expiresAt <= now { deduplication[oldest.key] = nil }
+        }
         return true
+    }
+
+    /// Remembers a deduplication record (a new send, or one loaded from storage).
+    func rememberDeduplication(_ key: String, _ record: DeduplicationRecord) {
+        deduplication[key] = record
+        deduplicationExpiry.insert(DeduplicationExpiry(expiresAt: record.expiresAt, key: key))
     }
 }

@@ -53,6 +53,11 @@ public struct SQLiteSQSStore: SQSStore {
         migrator.registerMigration("sqs-v2") { db in
             try db.execute(sql: "ALTER TABLE sqs_message DROP COLUMN md5_body")
         }
+        // v3: pruning expired deduplication records finds them by index instead of scanning the table
+        // (a scan of a busy FIFO queue's records stalled every commit behind it).
+        migrator.registerMigration("sqs-v3") { db in
+            try db.execute(sql: "CREATE INDEX sqs_deduplication_expiry ON sqs_deduplication(queue_id, expires_at)")
+        }
     }
 
     public func load() throws -> SQSSnapshot {

@@ -178,7 +178,7 @@ extension SQSEngine {
         if let deduplicationKey, let sequenceNumber {
             let remembered = DeduplicationRecord(
                 messageId: messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
-            queue.deduplication[deduplicationKey] = remembered
+            queue.rememberDeduplication(deduplicationKey, remembered)
             changes.append(.putDeduplication(queueId: queue.id, key: deduplicationKey, remembered))
         }
         return (

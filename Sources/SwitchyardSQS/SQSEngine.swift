@@ -49,7 +49,7 @@ public actor SQSEngine {
         for queue in queuesById.values where queue.isFIFO { queue.sortGroupsAfterLoad() }
         for (queueId, key, record) in snapshot.deduplication {
             guard let queue = queuesById[queueId] else { continue }
-            queue.deduplication[key] = record
+            queue.rememberDeduplication(key, record)
             if let number = Int64(record.sequenceNumber) {
                 queue.lastSequenceNumber = max(queue.lastSequenceNumber, number)
             }

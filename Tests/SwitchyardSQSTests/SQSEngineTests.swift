@@ -66,6 +66,19 @@ import Testing
         #expect(try await receive(engine, fifoKey).map(\.message.body) == ["x", "z"])
     }
 
+    @Test func aKeySentAgainAfterExpiringKeepsItsNewRecordThroughPruning() async throws {
+        let engine = try engine()
+        _ = try await engine.createQueue(fifoKey, attributes: ["FifoQueue": "true"], tags: [:])
+        _ = try await send(engine, fifoKey, "a", group: "g", dedup: "d")
+        clock.advance(seconds: 301)
+        let second = try await send(engine, fifoKey, "b", group: "g", dedup: "d")  // prunes the first record
+        clock.advance(seconds: 2)
+        _ = try await send(engine, fifoKey, "c", group: "g", dedup: "other")  // prunes again
+        let duplicate = try await send(engine, fifoKey, "d", group: "g", dedup: "d")
+        #expect(duplicate.messageId == second.messageId)
+        #expect(try await receive(engine, fifoKey, max: 10).map(\.message.body) == ["a", "b", "c"])
+    }
+
     @Test func redriveMovesAfterMaxReceiveCount() async throws {
         let engine = try engine()
         let dlq = QueueKey(account: key.account, region: key.region, name: "dlq")
