@@ -52,6 +52,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Amazon SNS domain logic and its storage (in progress: operations not built yet answer NotImplemented).
+        .target(
+            name: "SwitchyardSNS",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // HTTP transport, request routing, identity and operational endpoints.
         .target(
             name: "SwitchyardServer",
@@ -60,6 +70,7 @@ let package = Package(
                 "SwitchyardModels",
                 "SwitchyardCore",
                 "SwitchyardSQS",
+                "SwitchyardSNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,5 +87,6 @@ let package = Package(
         ),
         .testTarget(name: "SwitchyardWireTests", dependencies: ["SwitchyardWire", "SwitchyardModels"]),
         .testTarget(name: "SwitchyardSQSTests", dependencies: ["SwitchyardSQS", "SwitchyardCore"]),
+        .testTarget(name: "SwitchyardSNSTests", dependencies: ["SwitchyardSNS"]),
     ]
 )

@@ -90,6 +90,12 @@ def sqs(server):
 
 
 @pytest.fixture
+def sns(server):
+    server.reset()
+    return server.client("sns")
+
+
+@pytest.fixture
 def queue_url(sqs):
     return sqs.create_queue(QueueName="q")["QueueUrl"]
 

@@ -28,6 +28,17 @@ SERVICES = {
         "validationStyle": "query",
         "errorNamespace": "com.amazonaws.sqs",
     },
+    "sns": {
+        "swiftName": "SNS",
+        "modelDir": "sns/2010-03-31",
+        "protocols": ["awsQuery"],
+        # SNS answers model violations in Coral's words under the query-era code ValidationError.
+        "validationStyle": "coral",
+        "validationErrorCode": "ValidationError",
+        "errorNamespace": "com.amazonaws.sns",
+        # Operations not implemented yet answer NotImplemented through generated defaults.
+        "partial": True,
+    },
 }
 
 SWIFT_KEYWORDS = {
@@ -212,6 +223,8 @@ def generate_model(cfg, model, index):
         f"            xmlNamespace: {swift_string(meta.get('xmlNamespace'))},",
         f"            errorNamespace: {swift_string(cfg['errorNamespace'])},",
         f"            validationStyle: .{cfg['validationStyle']},",
+        *([f"            validationErrorCode: {swift_string(cfg['validationErrorCode'])},"]
+          if cfg.get("validationErrorCode") else []),
         "            shapes: shapes,",
         "            operations: operations",
         "        )",
@@ -329,6 +342,19 @@ def generate_operations(cfg, model):
         out.append(f"    func {method_name(op_name)}({inp}context: RequestContext) async throws{ret}")
     out.append("}")
     out.append("")
+    if cfg.get("partial"):
+        out.append(f"/// {sn} is not complete yet: an operation its implementation does not provide answers")
+        out.append("/// NotImplemented, naming the operation.")
+        out.append(f"extension {sn}API {{")
+        for op_name in ops:
+            op = model["operations"][op_name]
+            inp = f"_ input: {sn}.{op['input']['shape']}, " if "input" in op else ""
+            ret = f" -> {sn}.{op['output']['shape']}" if "output" in op else ""
+            out.append(f"    public func {method_name(op_name)}({inp}context: RequestContext) async throws{ret} {{")
+            out.append(f"        throw AWSError.notImplemented({swift_string(sn)}, {swift_string(op_name)})")
+            out.append("    }")
+        out.append("}")
+        out.append("")
     out.append(f"extension {sn} {{")
     out.append("    /// Decodes `input` for the named operation, calls the implementation and encodes its output.")
     out.append("    /// Returns nil for operations without output.")

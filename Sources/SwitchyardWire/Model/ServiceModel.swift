@@ -57,6 +57,9 @@ public struct ServiceModel: Sendable {
     /// Prefix of `__type` in JSON error bodies, e.g. "com.amazonaws.sqs".
     public let errorNamespace: String
     public let validationStyle: ValidationStyle
+    /// The error code of a Coral-style validation failure: ValidationException for JSON services,
+    /// ValidationError for query-era ones such as SNS.
+    public let validationErrorCode: String
     public let shapes: [Shape]
     public let operations: [String: OperationModel]
     /// Exception shapes by name.
@@ -67,7 +70,8 @@ public struct ServiceModel: Sendable {
     public init(
         name: String, signingName: String, apiVersion: String, protocols: [WireProtocol],
         targetPrefix: String?, jsonVersion: String?, xmlNamespace: String?, errorNamespace: String,
-        validationStyle: ValidationStyle, shapes: [Shape], operations: [OperationModel]
+        validationStyle: ValidationStyle, validationErrorCode: String = "ValidationException", shapes: [Shape],
+        operations: [OperationModel]
     ) {
         self.name = name
         self.signingName = signingName
@@ -78,6 +82,7 @@ public struct ServiceModel: Sendable {
         self.xmlNamespace = xmlNamespace
         self.errorNamespace = errorNamespace
         self.validationStyle = validationStyle
+        self.validationErrorCode = validationErrorCode
         self.shapes = shapes
         var byName: [String: OperationModel] = [:]
         for operation in operations { byName[operation.name] = operation }

@@ -54,7 +54,7 @@ public struct ModelValidator: Sendable {
             let count = violations.count
             let message =
                 "\(count) validation error\(count == 1 ? "" : "s") detected: " + listed.joined(separator: "; ")
-            throw AWSError("ValidationException", message)
+            throw AWSError(model.validationErrorCode, message)
         }
     }
 

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+
+/// A change to SNS state that must be durable before the response that caused it is sent.
+public enum SNSChange: Sendable {
+    case putTopic(TopicRecord)
+    case deleteTopic(TopicKey)
+}
+
+/// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
+public protocol SNSStore: Sendable {
+    func loadTopics() throws -> [TopicRecord]
+    func submit(_ changes: [SNSChange]) -> CommitTicket
+    func wipe() -> CommitTicket
+}
+
+/// Keeps nothing: state lives only in the engine (`--storage memory`).
+public struct MemorySNSStore: SNSStore {
+    public init() {}
+    public func loadTopics() throws -> [TopicRecord] { [] }
+    public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
+    public func wipe() -> CommitTicket { .alreadyCommitted }
+}
+
+/// SNS state in the embedded SQLite database, written through its group-committing writer.
+public struct SQLiteSNSStore: SNSStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    /// The schema, versioned; registered on the database's migrator at start-up.
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("sns-v1") { db in
+            try db.execute(sql: "CREATE TABLE sns_topic (arn TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
+    }
+
+    public func loadTopics() throws -> [TopicRecord] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT record FROM sns_topic").map { row in
+                try decoder.decode(TopicRecord.self, from: row[0] as Data)
+            }
+        }
+    }
+
+    public func submit(_ changes: [SNSChange]) -> CommitTicket {
+        database.submit { db in
+            for change in changes {
+                switch change {
+                case .putTopic(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_topic (arn, record) VALUES (?, ?)",
+                        arguments: [record.key.arn, try JSONEncoder().encode(record)])
+                case .deleteTopic(let key):
+                    try db.execute(sql: "DELETE FROM sns_topic WHERE arn = ?", arguments: [key.arn])
+                }
+            }
+        }
+    }
+
+    public func wipe() -> CommitTicket {
+        database.submit { db in try db.execute(sql: "DELETE FROM sns_topic") }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Which topic attributes an owner may set, how they are checked, and what GetTopicAttributes shows.
+enum TopicAttributes {
+    /// Attributes CreateTopic and SetTopicAttributes accept; FifoTopic only at creation.
+    static let settable: Set<String> = [
+        "DeliveryPolicy", "DisplayName", "Policy", "SignatureVersion", "TracingConfig", "KmsMasterKeyId",
+        "ContentBasedDeduplication", "ArchivePolicy", "FifoThroughputScope", "DataProtectionPolicy",
+    ]
+
+    /// Checks one attribute for a topic (FIFO or not); throws SNS's InvalidParameter.
+    static func validate(name: String, value: String, fifo: Bool, creating: Bool) throws {
+        guard settable.contains(name) || (creating && name == "FifoTopic") else {
+            throw SNSErrors.invalidParameter("AttributeName")
+        }
+        switch name {
+        case "FifoTopic":
+            guard value == "true" || value == "false" else {
+                throw SNSErrors.invalidParameter("Attributes Reason: FifoTopic must be true or false")
+            }
+        case "DisplayName":
+            guard value.count <= 100 else { throw SNSErrors.invalidParameter("DisplayName") }
+        case "SignatureVersion":
+            guard value == "1" || value == "2" else {
+                throw SNSErrors.invalidParameter("Attributes Reason: SignatureVersion must be 1 or 2")
+            }
+        case "TracingConfig":
+            guard value == "PassThrough" || value == "Active" else {
+                throw SNSErrors.invalidParameter("Attributes Reason: TracingConfig must be PassThrough or Active")
+            }
+        case "ContentBasedDeduplication":
+            guard fifo else {
+                throw SNSErrors.invalidParameter(
+                    "Attributes Reason: Content-based deduplication can only be set for FIFO topics")
+            }
+            guard value == "true" || value == "false" else {
+                throw SNSErrors.invalidParameter("Attributes Reason: ContentBasedDeduplication must be true or false")
+            }
+        case "ArchivePolicy", "FifoThroughputScope":
+            guard fifo else {
+                throw SNSErrors.invalidParameter("Attributes Reason: \(name) can only be set for FIFO topics")
+            }
+            if name == "FifoThroughputScope", value != "Topic", value != "MessageGroup" {
+                throw SNSErrors.invalidParameter("Attributes Reason: FifoThroughputScope must be Topic or MessageGroup")
+            }
+            if name == "ArchivePolicy", !isJSONObject(value) {
+                throw SNSErrors.invalidParameter("Attributes Reason: ArchivePolicy must be a JSON object")
+            }
+        case "Policy", "DeliveryPolicy", "DataProtectionPolicy":
+            guard isJSONObject(value) else {
+                throw SNSErrors.invalidParameter("Attributes Reason: \(name): Invalid JSON")
+            }
+        default:
+            break
+        }
+    }
+
+    /// What GetTopicAttributes answers: the defaults every topic has, overlaid by what was set.
+    static func effective(_ record: TopicRecord) -> [String: String] {
+        let key = record.key
+        var result: [String: String] = [
+            "TopicArn": key.arn,
+            "Owner": key.account,
+            "DisplayName": "",
+            "Policy": defaultPolicy(key),
+            "SubscriptionsPending": "0",
+            "SubscriptionsConfirmed": "0",
+            "SubscriptionsDeleted": "0",
+            "EffectiveDeliveryPolicy": defaultDeliveryPolicy,
+        ]
+        if key.isFIFO {
+            result["FifoTopic"] = "true"
+            result["ContentBasedDeduplication"] = "false"
+        }
+        for (name, value) in record.attributes where name != "FifoTopic" { result[name] = value }
+        if let delivery = record.attributes["DeliveryPolicy"] { result["EffectiveDeliveryPolicy"] = delivery }
+        return result
+    }
+
+    /// The policy AWS gives a new topic: its owner's account may use every topic action.
+    static func defaultPolicy(_ key: TopicKey) -> String {
+        let actions = [
+            "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
+            "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
+        ]
+        let actionList = actions.map { "\"\($0)\"" }.joined(separator: ",")
+        return
+            #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":[\#(actionList)],"Resource":"\#(key.arn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(key.account)"}}}]}"#
+    }
+
+    /// The delivery policy of a topic that has none of its own: HTTP deliveries retried three times, 20 s apart.
+    static let defaultDeliveryPolicy =
+        #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#
+
+    static func isJSONObject(_ text: String) -> Bool {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
+    }
+}

@@ -1,0 +1,16 @@
+/// What is stored about a topic: the attributes its owner set, its tags, and when it was made.
+public struct TopicRecord: Sendable, Codable, Equatable {
+    public var key: TopicKey
+    /// Attributes as set through CreateTopic and SetTopicAttributes; defaults are not stored.
+    public var attributes: [String: String]
+    public var tags: [String: String]
+    /// Creation order, for ListTopics.
+    public var createdSeq: Int64
+
+    public init(key: TopicKey, attributes: [String: String], tags: [String: String], createdSeq: Int64) {
+        self.key = key
+        self.attributes = attributes
+        self.tags = tags
+        self.createdSeq = createdSeq
+    }
+}

@@ -1,0 +1,62 @@
+import Testing
+
+@testable import SwitchyardSNS
+
+@Suite struct SNSTopicTests {
+    let key = TopicKey(account: "000000000000", region: "us-east-1", name: "orders")
+
+    @Test func arnsRoundTrip() {
+        #expect(key.arn == "arn:aws:sns:us-east-1:000000000000:orders")
+        #expect(TopicKey(arn: key.arn) == key)
+        #expect(TopicKey(arn: "arn:aws:sqs:us-east-1:000000000000:orders") == nil)
+        #expect(TopicKey(arn: "orders") == nil)
+    }
+
+    @Test func namesFollowTheStandardAndFIFORules() throws {
+        try TopicNames.validate("Orders_1-a", fifoAttribute: nil)
+        try TopicNames.validate("orders.fifo", fifoAttribute: "true")
+        #expect(throws: (any Error).self) { try TopicNames.validate("orders.fifo", fifoAttribute: nil) }
+        #expect(throws: (any Error).self) { try TopicNames.validate("orders", fifoAttribute: "true") }
+        #expect(throws: (any Error).self) { try TopicNames.validate("a b", fifoAttribute: nil) }
+        #expect(throws: (any Error).self) {
+            try TopicNames.validate(String(repeating: "a", count: 257), fifoAttribute: nil)
+        }
+    }
+
+    @Test func createIsIdempotentOnlyWithEqualAttributes() async throws {
+        let engine = try SNSEngine(store: MemorySNSStore())
+        _ = try await engine.createTopic(key, attributes: ["DisplayName": "A"], tags: [:])
+        _ = try await engine.createTopic(key, attributes: ["DisplayName": "A"], tags: [:])
+        _ = try await engine.createTopic(key, attributes: [:], tags: [:])
+        await #expect(throws: (any Error).self) {
+            try await engine.createTopic(key, attributes: ["DisplayName": "B"], tags: [:])
+        }
+        #expect(await engine.topicCount == 1)
+    }
+
+    @Test func effectiveAttributesOverlayDefaults() async throws {
+        let engine = try SNSEngine(store: MemorySNSStore())
+        let fifo = TopicKey(account: key.account, region: key.region, name: "f.fifo")
+        _ = try await engine.createTopic(fifo, attributes: ["FifoTopic": "true"], tags: [:])
+        _ = try await engine.setAttribute(fifo, name: "ContentBasedDeduplication", value: "true")
+        let attributes = try await engine.attributes(of: fifo)
+        #expect(attributes["FifoTopic"] == "true")
+        #expect(attributes["ContentBasedDeduplication"] == "true")
+        #expect(attributes["SubscriptionsConfirmed"] == "0")
+        #expect(attributes["Policy"]?.contains(fifo.arn) == true)
+        await #expect(throws: (any Error).self) {
+            try await engine.setAttribute(key, name: "DisplayName", value: "missing topic")
+        }
+    }
+
+    @Test func listingIsInCreationOrderPerAccountAndRegion() async throws {
+        let engine = try SNSEngine(store: MemorySNSStore())
+        for name in ["b", "a", "c"] {
+            _ = try await engine.createTopic(
+                TopicKey(account: key.account, region: key.region, name: name), attributes: [:], tags: [:])
+        }
+        _ = try await engine.createTopic(
+            TopicKey(account: key.account, region: "eu-west-1", name: "z"), attributes: [:], tags: [:])
+        #expect(await engine.topicKeys(account: key.account, region: key.region).map(\.name) == ["b", "a", "c"])
+    }
+}
