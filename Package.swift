@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ],
     targets: [
         // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
@@ -52,6 +53,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The one internal delivery mechanism every producer uses to reach every target kind.
+        .target(
+            name: "SwitchyardDelivery",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Amazon SNS domain logic and its storage (in progress: operations not built yet answer NotImplemented).
         .target(
             name: "SwitchyardSNS",
@@ -59,6 +69,10 @@ let package = Package(
                 "SwitchyardCore",
                 "SwitchyardWire",
                 "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -71,6 +85,7 @@ let package = Package(
                 "SwitchyardCore",
                 "SwitchyardSQS",
                 "SwitchyardSNS",
+                "SwitchyardDelivery",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

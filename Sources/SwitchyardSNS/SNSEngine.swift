@@ -1,17 +1,37 @@
+import Crypto
+import Foundation
 import SwitchyardCore
+import SwitchyardDelivery
 import SwitchyardWire
 
 /// SNS state: topics by account, region and name. Only this actor touches it; every change is
 /// submitted to the store, and callers wait for its ticket before answering.
 public actor SNSEngine {
     private let store: any SNSStore
+    private let deliveries: DeliveryEngine
+    private let signer: NotificationSigner
+    private let clock: any ServiceClock
+    /// FIFO topics: deduplication records for 5 minutes (kept in memory) and the last sequence number.
+    private var deduplication: [TopicKey: [String: (messageId: String, sequenceNumber: String, expiresAt: Int64)]] = [:]
+    private var lastSequenceNumber: [TopicKey: Int64] = [:]
     private var topics: [TopicKey: TopicRecord] = [:]
+    private var subscriptions: [String: SubscriptionRecord] = [:]
     private var nextSeq: Int64 = 1
 
-    public init(store: any SNSStore) throws {
+    public init(
+        store: any SNSStore, deliveries: DeliveryEngine, signer: NotificationSigner,
+        clock: any ServiceClock = SystemClock()
+    ) throws {
         self.store = store
+        self.deliveries = deliveries
+        self.signer = signer
+        self.clock = clock
         for record in try store.loadTopics() {
             topics[record.key] = record
+            nextSeq = max(nextSeq, record.createdSeq + 1)
+        }
+        for record in try store.loadSubscriptions() {
+            subscriptions[record.arn] = record
             nextSeq = max(nextSeq, record.createdSeq + 1)
         }
     }
@@ -42,10 +62,15 @@ public actor SNSEngine {
         return store.submit([.putTopic(record)])
     }
 
-    /// Deletes a topic; deleting one that does not exist succeeds, as in AWS.
+    /// Deletes a topic and its subscriptions; deleting one that does not exist succeeds, as in AWS.
     public func deleteTopic(_ key: TopicKey) -> CommitTicket {
         guard topics.removeValue(forKey: key) != nil else { return .alreadyCommitted }
-        return store.submit([.deleteTopic(key)])
+        var changes: [SNSChange] = [.deleteTopic(key)]
+        for (arn, subscription) in subscriptions where subscription.topic == key {
+            subscriptions[arn] = nil
+            changes.append(.deleteSubscription(arn: arn))
+        }
+        return store.submit(changes)
     }
 
     /// The account's topics in the region, in creation order.
@@ -56,7 +81,76 @@ public actor SNSEngine {
 
     public func attributes(of key: TopicKey) throws -> [String: String] {
         guard let record = topics[key] else { throw SNSErrors.topicNotFound() }
-        return TopicAttributes.effective(record)
+        var attributes = TopicAttributes.effective(record)
+        let ofTopic = subscriptions.values.filter { $0.topic == key }
+        attributes["SubscriptionsConfirmed"] = String(ofTopic.filter { $0.confirmed }.count)
+        attributes["SubscriptionsPending"] = String(ofTopic.filter { !$0.confirmed }.count)
+        return attributes
+    }
+
+    /// The topic's record, for publishing.
+    public func topic(_ key: TopicKey) throws -> TopicRecord {
+        guard let record = topics[key] else { throw SNSErrors.topicNotFound() }
+        return record
+    }
+
+    // MARK: Subscriptions
+
+    /// Subscribes an endpoint; the same topic, protocol and endpoint give back the same subscription.
+    /// Queue, function and stream subscriptions are confirmed at once.
+    public func subscribe(
+        _ topic: TopicKey, protocol: String, endpoint: String, attributes: [String: String], newArn: String
+    ) throws -> (SubscriptionRecord, CommitTicket) {
+        guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
+        try SubscriptionAttributes.validateEndpoint(protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
+        for (name, value) in attributes {
+            try SubscriptionAttributes.validate(name: name, value: value, protocol: `protocol`)
+        }
+        if let existing = subscriptions.values.first(where: {
+            $0.topic == topic && $0.protocol == `protocol` && $0.endpoint == endpoint
+        }) {
+            for (name, value) in attributes where existing.attributes[name] != value {
+                throw SNSErrors.invalidParameter(
+                    "Attributes Reason: Subscription already exists with different attributes")
+            }
+            return (existing, .alreadyCommitted)
+        }
+        guard ["sqs", "lambda", "firehose"].contains(`protocol`) else {
+            // These need a confirmation handshake or a captured outbox, which are not built yet.
+            throw SNSErrors.notImplemented("subscriptions with protocol \(`protocol`)")
+        }
+        let record = SubscriptionRecord(
+            arn: newArn, topic: topic, protocol: `protocol`, endpoint: endpoint, attributes: attributes,
+            confirmed: true, createdSeq: nextSeq)
+        nextSeq += 1
+        subscriptions[record.arn] = record
+        return (record, store.submit([.putSubscription(record)]))
+    }
+
+    /// Removes a subscription; one that does not exist is already gone.
+    public func unsubscribe(_ arn: String) -> CommitTicket {
+        guard subscriptions.removeValue(forKey: arn) != nil else { return .alreadyCommitted }
+        return store.submit([.deleteSubscription(arn: arn)])
+    }
+
+    public func subscription(_ arn: String) throws -> SubscriptionRecord {
+        guard let record = subscriptions[arn] else { throw SNSErrors.subscriptionNotFound() }
+        return record
+    }
+
+    public func setSubscriptionAttribute(_ arn: String, name: String, value: String?) throws -> CommitTicket {
+        guard var record = subscriptions[arn] else { throw SNSErrors.subscriptionNotFound() }
+        try SubscriptionAttributes.validate(name: name, value: value ?? "", protocol: record.protocol)
+        record.attributes[name] = value
+        subscriptions[arn] = record
+        return store.submit([.putSubscription(record)])
+    }
+
+    /// Subscriptions in creation order: of one topic, or of every topic of an account and region.
+    public func subscriptions(topic: TopicKey? = nil, account: String, region: String) -> [SubscriptionRecord] {
+        subscriptions.values.filter { record in
+            topic.map { record.topic == $0 } ?? (record.topic.account == account && record.topic.region == region)
+        }.sorted { $0.createdSeq < $1.createdSeq }
     }
 
     public func setAttribute(_ key: TopicKey, name: String, value: String?) throws -> CommitTicket {
@@ -87,9 +181,107 @@ public actor SNSEngine {
         return store.submit([.putTopic(record)])
     }
 
+    // MARK: Publishing
+
+    /// Publishes a message: validates it against the topic, then hands one delivery per subscription
+    /// to the delivery engine; the ticket resolves once every delivery is stored, which is when the
+    /// publisher may be answered. FIFO topics deduplicate within 5 minutes and number their messages.
+    public func publish(_ key: TopicKey, _ draft: PublishDraft, baseURL: String) async throws
+        -> (messageId: String, sequenceNumber: String?, ticket: CommitTicket)
+    {
+        guard let topic = topics[key] else { throw SNSErrors.topicNotFound() }
+        let rules = PublishRules.Draft(
+            message: draft.message, subject: draft.subject, messageStructure: draft.messageStructure,
+            attributes: draft.attributes, messageGroupId: draft.messageGroupId,
+            messageDeduplicationId: draft.messageDeduplicationId)
+        let (message, perProtocol) = try PublishRules.validate(rules)
+        let now = clock.nowMillis()
+        var deduplicationId: String?
+        var sequenceNumber: String?
+        if key.isFIFO {
+            guard let group = draft.messageGroupId, !group.isEmpty else {
+                throw SNSErrors.invalidParameter("The MessageGroupId parameter is required for FIFO topics")
+            }
+            if let explicit = draft.messageDeduplicationId {
+                deduplicationId = explicit
+            } else if topic.attributes["ContentBasedDeduplication"] == "true" {
+                deduplicationId = Hex.encode(SHA256.hash(data: Data(draft.message.utf8)))
+            } else {
+                throw SNSErrors.invalidParameter(
+                    "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                )
+            }
+            var seen = deduplication[key, default: [:]]
+            seen = seen.filter { $0.value.expiresAt > now }
+            if let deduplicationId, let previous = seen[deduplicationId] {
+                deduplication[key] = seen
+                return (previous.messageId, previous.sequenceNumber, .alreadyCommitted)
+            }
+            let next = max((lastSequenceNumber[key] ?? 0) + 1, now * 1_000_000)
+            lastSequenceNumber[key] = next
+            let digits = String(next)
+            sequenceNumber = String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+            deduplication[key] = seen
+        } else if draft.messageDeduplicationId != nil {
+            throw SNSErrors.invalidParameter(
+                "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"
+            )
+        }
+        let notification = Notification(
+            messageId: RandomUUID.make(), topic: key, subject: draft.subject, message: message,
+            perProtocol: perProtocol, attributes: draft.attributes,
+            timestamp: Date(timeIntervalSince1970: Double(now) / 1000),
+            messageGroupId: draft.messageGroupId, messageDeduplicationId: deduplicationId,
+            sequenceNumber: sequenceNumber)
+        if let deduplicationId, let sequenceNumber {
+            deduplication[key]?[deduplicationId] = (notification.messageId, sequenceNumber, now + 300_000)
+        }
+        let signatureVersion = topic.attributes["SignatureVersion"] ?? "1"
+        var requests: [DeliveryRequest] = []
+        for subscription in subscriptions(topic: key, account: key.account, region: key.region)
+        where subscription.confirmed {
+            requests.append(
+                try deliveryRequest(
+                    notification, to: subscription, signatureVersion: signatureVersion, baseURL: baseURL))
+        }
+        let ticket = await deliveries.enqueue(requests)
+        return (notification.messageId, sequenceNumber, ticket)
+    }
+
+    private func deliveryRequest(
+        _ notification: Notification, to subscription: SubscriptionRecord, signatureVersion: String, baseURL: String
+    ) throws -> DeliveryRequest {
+        let raw = subscription.rawMessageDelivery
+        let body =
+            raw
+            ? notification.message(for: subscription.protocol)
+            : try notification.envelope(
+                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
+                signer: signer, baseURL: baseURL)
+        let target: DeliveryTarget
+        switch subscription.protocol {
+        case "sqs": target = .sqs(arn: subscription.endpoint)
+        case "lambda": target = .lambda(arn: subscription.endpoint)
+        case "firehose": target = .firehose(arn: subscription.endpoint)
+        default: target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
+        }
+        let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
+        return DeliveryRequest(
+            target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:],
+            messageGroupId: fifoQueue ? notification.messageGroupId : nil,
+            messageDeduplicationId: fifoQueue ? notification.messageDeduplicationId : nil,
+            orderedLane: notification.topic.isFIFO
+                ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
+            retry: .managedEndpoint, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
+            origin: subscription.arn)
+    }
+
     /// Forgets everything (the reset endpoint).
     public func reset() -> CommitTicket {
         topics.removeAll()
+        subscriptions.removeAll()
+        deduplication.removeAll()
+        lastSequenceNumber.removeAll()
         return store.wipe()
     }
 

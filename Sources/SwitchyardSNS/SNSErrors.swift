@@ -19,3 +19,15 @@ enum SNSErrors {
         AWSError("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded")
     }
 }
+
+extension SNSErrors {
+    static func subscriptionNotFound() -> AWSError {
+        AWSError("NotFound", "Subscription does not exist", httpStatus: 404)
+    }
+
+    /// A part of SNS that is not built yet, named, as an AWS-style error.
+    static func notImplemented(_ what: String) -> AWSError {
+        AWSError(
+            "NotImplemented", "SNS \(what) is not implemented by Switchyard yet.", httpStatus: 501, senderFault: false)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 import SwitchyardModels
 import SwitchyardWire
 
@@ -70,7 +71,144 @@ public struct SNSService: SNSAPI {
             tags: tags.sorted { $0.key < $1.key }.map { SNS.Tag(key: $0.key, value: $0.value) })
     }
 
+    // MARK: Subscriptions
+
+    public func subscribe(_ input: SNS.SubscribeInput, context: RequestContext) async throws -> SNS.SubscribeResponse {
+        let topic = try topic(input.topicArn, context)
+        let arn = "\(topic.arn):\(RandomUUID.make())"
+        let (record, ticket) = try await engine.subscribe(
+            topic, protocol: input.protocol, endpoint: input.endpoint ?? "", attributes: input.attributes ?? [:],
+            newArn: arn)
+        try await ticket.wait()
+        return SNS.SubscribeResponse(subscriptionArn: record.confirmed ? record.arn : "pending confirmation")
+    }
+
+    public func unsubscribe(_ input: SNS.UnsubscribeInput, context: RequestContext) async throws {
+        try await engine.unsubscribe(try subscriptionArn(input.subscriptionArn, context)).wait()
+    }
+
+    public func getSubscriptionAttributes(_ input: SNS.GetSubscriptionAttributesInput, context: RequestContext)
+        async throws -> SNS.GetSubscriptionAttributesResponse
+    {
+        let record = try await engine.subscription(try subscriptionArn(input.subscriptionArn, context))
+        return SNS.GetSubscriptionAttributesResponse(attributes: SubscriptionAttributes.effective(record))
+    }
+
+    public func setSubscriptionAttributes(_ input: SNS.SetSubscriptionAttributesInput, context: RequestContext)
+        async throws
+    {
+        let arn = try subscriptionArn(input.subscriptionArn, context)
+        try await engine.setSubscriptionAttribute(arn, name: input.attributeName, value: input.attributeValue).wait()
+    }
+
+    public func listSubscriptions(_ input: SNS.ListSubscriptionsInput, context: RequestContext) async throws
+        -> SNS.ListSubscriptionsResponse
+    {
+        let all = await engine.subscriptions(account: context.account, region: context.region)
+        let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
+        return SNS.ListSubscriptionsResponse(subscriptions: all[page].map(Self.listed), nextToken: next)
+    }
+
+    public func listSubscriptionsByTopic(_ input: SNS.ListSubscriptionsByTopicInput, context: RequestContext)
+        async throws -> SNS.ListSubscriptionsByTopicResponse
+    {
+        let topic = try topic(input.topicArn, context)
+        _ = try await engine.topic(topic)
+        let all = await engine.subscriptions(topic: topic, account: context.account, region: context.region)
+        let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
+        return SNS.ListSubscriptionsByTopicResponse(subscriptions: all[page].map(Self.listed), nextToken: next)
+    }
+
+    static func listed(_ record: SubscriptionRecord) -> SNS.Subscription {
+        SNS.Subscription(
+            subscriptionArn: record.confirmed ? record.arn : "PendingConfirmation", owner: record.topic.account,
+            protocol: record.protocol, endpoint: record.endpoint, topicArn: record.topic.arn)
+    }
+
+    // MARK: Publishing
+
+    public func publish(_ input: SNS.PublishInput, context: RequestContext) async throws -> SNS.PublishResponse {
+        if input.phoneNumber != nil, input.topicArn == nil, input.targetArn == nil {
+            throw SNSErrors.notImplemented("publishing to a phone number (SMS)")
+        }
+        guard let arn = input.topicArn ?? input.targetArn else {
+            throw SNSErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter")
+        }
+        if input.topicArn == nil, arn.contains(":endpoint/") {
+            throw SNSErrors.notImplemented("publishing to a platform endpoint (TargetArn)")
+        }
+        let draft = PublishDraft(
+            message: input.message, subject: input.subject, messageStructure: input.messageStructure,
+            attributes: try Self.attributes(input.messageAttributes), messageGroupId: input.messageGroupId,
+            messageDeduplicationId: input.messageDeduplicationId)
+        let published = try await engine.publish(try topic(arn, context), draft, baseURL: "http://\(context.host)")
+        try await published.ticket.wait()
+        return SNS.PublishResponse(messageId: published.messageId, sequenceNumber: published.sequenceNumber)
+    }
+
+    public func publishBatch(_ input: SNS.PublishBatchInput, context: RequestContext) async throws
+        -> SNS.PublishBatchResponse
+    {
+        let topic = try topic(input.topicArn, context)
+        let entries = input.publishBatchRequestEntries
+        guard !entries.isEmpty else {
+            throw AWSError("EmptyBatchRequest", "The batch request doesn't contain any entries")
+        }
+        guard entries.count <= 10 else {
+            throw AWSError(
+                "TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible")
+        }
+        var ids = Set<String>()
+        for entry in entries where !ids.insert(entry.id).inserted {
+            throw AWSError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id")
+        }
+        let total = entries.reduce(0) { $0 + $1.message.utf8.count }
+        if total > PublishRules.maximumSize {
+            throw AWSError("BatchRequestTooLong", "The length of all the messages put together is more than the limit")
+        }
+        _ = try await engine.topic(topic)
+        var successful: [SNS.PublishBatchResultEntry] = []
+        var failed: [SNS.BatchResultErrorEntry] = []
+        var tickets: [CommitTicket] = []
+        for entry in entries {
+            do {
+                let draft = PublishDraft(
+                    message: entry.message, subject: entry.subject, messageStructure: entry.messageStructure,
+                    attributes: try Self.attributes(entry.messageAttributes), messageGroupId: entry.messageGroupId,
+                    messageDeduplicationId: entry.messageDeduplicationId)
+                let published = try await engine.publish(topic, draft, baseURL: "http://\(context.host)")
+                tickets.append(published.ticket)
+                successful.append(
+                    SNS.PublishBatchResultEntry(
+                        id: entry.id, messageId: published.messageId, sequenceNumber: published.sequenceNumber))
+            } catch let error as AWSError {
+                failed.append(
+                    SNS.BatchResultErrorEntry(
+                        id: entry.id, code: error.code, message: error.message, senderFault: error.senderFault))
+            }
+        }
+        for ticket in tickets { try await ticket.wait() }
+        return SNS.PublishBatchResponse(successful: successful, failed: failed)
+    }
+
     // MARK: Conversions
+
+    /// A subscription ARN of the caller's account and region.
+    func subscriptionArn(_ arn: String, _ context: RequestContext) throws -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "sns" else {
+            throw SNSErrors.invalidParameter("SubscriptionArn")
+        }
+        guard parts[4] == context.account, parts[3] == context.region else { throw SNSErrors.subscriptionNotFound() }
+        return arn
+    }
+
+    static func attributes(_ values: [String: SNS.MessageAttributeValue]?) throws -> [String: NotificationAttribute] {
+        (values ?? [:]).mapValues {
+            NotificationAttribute(
+                dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue?.base64EncodedString())
+        }
+    }
 
     /// The topic an ARN names, within the caller's account and region.
     func topic(_ arn: String, _ context: RequestContext) throws -> TopicKey {

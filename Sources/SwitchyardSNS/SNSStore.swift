@@ -6,11 +6,14 @@ import SwitchyardCore
 public enum SNSChange: Sendable {
     case putTopic(TopicRecord)
     case deleteTopic(TopicKey)
+    case putSubscription(SubscriptionRecord)
+    case deleteSubscription(arn: String)
 }
 
 /// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
 public protocol SNSStore: Sendable {
     func loadTopics() throws -> [TopicRecord]
+    func loadSubscriptions() throws -> [SubscriptionRecord]
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -19,6 +22,7 @@ public protocol SNSStore: Sendable {
 public struct MemorySNSStore: SNSStore {
     public init() {}
     public func loadTopics() throws -> [TopicRecord] { [] }
+    public func loadSubscriptions() throws -> [SubscriptionRecord] { [] }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -34,6 +38,9 @@ public struct SQLiteSNSStore: SNSStore {
         migrator.registerMigration("sns-v1") { db in
             try db.execute(sql: "CREATE TABLE sns_topic (arn TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
+        migrator.registerMigration("sns-v2") { db in
+            try db.execute(sql: "CREATE TABLE sns_subscription (arn TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
     public func loadTopics() throws -> [TopicRecord] {
@@ -41,6 +48,15 @@ public struct SQLiteSNSStore: SNSStore {
         return try database.read { db in
             try Row.fetchAll(db, sql: "SELECT record FROM sns_topic").map { row in
                 try decoder.decode(TopicRecord.self, from: row[0] as Data)
+            }
+        }
+    }
+
+    public func loadSubscriptions() throws -> [SubscriptionRecord] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT record FROM sns_subscription").map { row in
+                try decoder.decode(SubscriptionRecord.self, from: row[0] as Data)
             }
         }
     }
@@ -55,12 +71,18 @@ public struct SQLiteSNSStore: SNSStore {
                         arguments: [record.key.arn, try JSONEncoder().encode(record)])
                 case .deleteTopic(let key):
                     try db.execute(sql: "DELETE FROM sns_topic WHERE arn = ?", arguments: [key.arn])
+                case .putSubscription(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_subscription (arn, record) VALUES (?, ?)",
+                        arguments: [record.arn, try JSONEncoder().encode(record)])
+                case .deleteSubscription(let arn):
+                    try db.execute(sql: "DELETE FROM sns_subscription WHERE arn = ?", arguments: [arn])
                 }
             }
         }
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM sns_topic") }
+        database.submit { db in try db.execute(sql: "DELETE FROM sns_topic; DELETE FROM sns_subscription") }
     }
 }

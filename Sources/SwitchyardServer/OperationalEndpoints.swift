@@ -6,12 +6,15 @@ import SwitchyardWire
 public struct OperationalEndpoints: Sendable {
     public typealias Reset = @Sendable () async throws -> Void
     public typealias Statistics = @Sendable () async -> [String: Int]
+    /// An endpoint a service adds under `/_switchyard/` (a signing certificate, delivery records).
+    public typealias Route = @Sendable (WireRequest) async -> WireResponse
 
     let storage: String
     let dataDirectory: String?
     let serviceNames: [String]
     let reset: Reset
     let statistics: Statistics
+    var routes: [String: Route] = [:]
 
     static let resetPaths: Set<String> = ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"]
 
@@ -39,7 +42,13 @@ public struct OperationalEndpoints: Sendable {
             body["counts"] = await statistics()
             return json(200, body)
         }
+        if let route = routes[path] { return await route(request) }
         return json(404, ["message": "No such operational endpoint: \(path)"])
+    }
+
+    static func json(_ status: Int, _ object: Any) -> WireResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
     }
 
     private func json(_ status: Int, _ object: [String: Any]) -> WireResponse {

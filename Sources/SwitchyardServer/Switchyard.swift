@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import SwitchyardCore
+import SwitchyardDelivery
 import SwitchyardModels
 import SwitchyardSNS
 import SwitchyardSQS
@@ -17,11 +18,13 @@ public final class Switchyard: Sendable {
     public static func start(_ configuration: ServerConfiguration, logger: Logger) async throws -> Switchyard {
         let sqsStore: any SQSStore
         let snsStore: any SNSStore
+        let deliveryStore: any DeliveryStore
         var dataDirectory: String?
         switch configuration.storage {
         case .memory:
             sqsStore = MemorySQSStore()
             snsStore = MemorySNSStore()
+            deliveryStore = MemoryDeliveryStore()
         case .sqlite:
             try FileManager.default.createDirectory(
                 atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -29,16 +32,30 @@ public final class Switchyard: Sendable {
             var migrator = DatabaseMigrator()
             SQLiteSQSStore.registerMigrations(&migrator)
             SQLiteSNSStore.registerMigrations(&migrator)
+            SQLiteDeliveryStore.registerMigrations(&migrator)
             let database = try SQLiteDatabase(path: path, sync: configuration.sync, migrator: migrator, logger: logger)
             sqsStore = SQLiteSQSStore(database: database)
             snsStore = SQLiteSNSStore(database: database)
+            deliveryStore = SQLiteDeliveryStore(database: database)
             dataDirectory = configuration.dataDirectory
         }
         let sqs = try SQSEngine(store: sqsStore)
         Task { await sqs.runRetentionSweeper() }
         let service = SQSService(engine: sqs)
-        let snsEngine = try SNSEngine(store: snsStore)
+        let deliveries = try DeliveryEngine(
+            store: deliveryStore,
+            transports: [
+                .sqs: SQSDeliveryTransport(engine: sqs),
+                .http: UnavailableTransport(reason: "HTTP and HTTPS delivery is not available in Switchyard yet"),
+                .lambda: UnavailableTransport(reason: "Lambda functions are not available in Switchyard yet"),
+                .firehose: UnavailableTransport(
+                    reason: "Firehose delivery streams are not available in Switchyard yet"),
+                .outbox: UnavailableTransport(reason: "the captured outbox is not available in Switchyard yet"),
+            ])
+        let signer = NotificationSigner(directory: dataDirectory)
+        let snsEngine = try SNSEngine(store: snsStore, deliveries: deliveries, signer: signer)
         let sns = SNSService(engine: snsEngine)
+        await deliveries.resume()
         let endpoints = [
             ServiceEndpoint(model: SQS.model, prepareInput: SQSQueueURLFromPath.fill) { operation, input, context in
                 try await SQS.dispatch(service, operation: operation, input: input, context: context)
@@ -52,13 +69,35 @@ public final class Switchyard: Sendable {
             reset: {
                 try await sqs.reset().wait()
                 try await snsEngine.reset().wait()
+                try await deliveries.reset().wait()
             },
             statistics: {
                 let counts = await sqs.statistics()
                 return [
                     "sqsQueues": counts.queues, "sqsMessages": counts.messages, "snsTopics": await snsEngine.topicCount,
+                    "pendingDeliveries": await deliveries.pendingCount,
                 ]
-            })
+            },
+            routes: [
+                "/_switchyard/sns/SimpleNotificationService.pem": { _ in
+                    guard let pem = try? signer.certificatePEM() else {
+                        return OperationalEndpoints.json(500, ["message": "The signing certificate could not be made."])
+                    }
+                    return WireResponse(
+                        status: 200, headers: [("Content-Type", "application/x-x509-ca-cert")], body: Array(pem.utf8))
+                },
+                "/_switchyard/deliveries": { _ in
+                    let records = await deliveries.recentRecords(limit: 1000).map { record -> [String: Any] in
+                        var entry: [String: Any] = [
+                            "jobId": record.jobId, "origin": record.origin, "target": record.target,
+                            "status": record.status.rawValue, "attempts": record.attempts, "at": record.at,
+                        ]
+                        if let reason = record.reason { entry["reason"] = reason }
+                        return entry
+                    }
+                    return OperationalEndpoints.json(200, ["deliveries": records])
+                },
+            ])
         let router = RequestRouter(
             services: endpoints, configuration: configuration, operations: operations, logger: logger)
         let server = try await HTTPServer.start(host: configuration.host, port: configuration.port, router: router)

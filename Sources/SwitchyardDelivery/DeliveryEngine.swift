@@ -1,0 +1,162 @@
+import DequeModule
+import SwitchyardCore
+
+/// The one internal delivery mechanism: every producer hands its deliveries here, and this actor
+/// makes them, with retries, backoff and dead-letter targets, whatever the target kind.
+///
+/// A delivery is stored before it is attempted (the producer waits for that commit before it
+/// acknowledges), attempted by the transport of its target kind, and forgotten once it succeeded
+/// or was moved to its dead-letter target; after a crash, whatever is still stored is attempted
+/// again, so delivery is at least once. Each delivery runs in its own task, so a slow or dead
+/// target never holds up another; deliveries that share an ordered lane (FIFO) run one after the
+/// other, in the order they were requested.
+public actor DeliveryEngine {
+    private let store: any DeliveryStore
+    private let clock: any ServiceClock
+    private let transports: [DeliveryTargetKind: any DeliveryTransport]
+    private var jobs: [Int64: DeliveryJob] = [:]
+    private var nextId: Int64 = 1
+    private var laneTails: [String: Task<Void, Never>] = [:]
+    private var records = Deque<DeliveryRecord>()
+    /// Bumped by reset, so that attempts already under way stop touching state.
+    private var generation = 0
+    private let recordLimit = 1000
+
+    public init(
+        store: any DeliveryStore, clock: any ServiceClock = SystemClock(),
+        transports: [DeliveryTargetKind: any DeliveryTransport]
+    ) throws {
+        self.store = store
+        self.clock = clock
+        self.transports = transports
+        for job in try store.loadJobs() {
+            jobs[job.id] = job
+            nextId = max(nextId, job.id + 1)
+        }
+    }
+
+    /// Attempts the deliveries that were stored before a restart, in the order they were requested.
+    public func resume() {
+        for id in jobs.keys.sorted() { schedule(id, after: nil) }
+    }
+
+    /// Stores deliveries; the ticket resolves once they are durable, and they are attempted from then on.
+    public func enqueue(_ requests: [DeliveryRequest]) -> CommitTicket {
+        guard !requests.isEmpty else { return .alreadyCommitted }
+        var created: [DeliveryJob] = []
+        created.reserveCapacity(requests.count)
+        for request in requests {
+            let job = DeliveryJob(id: nextId, request: request)
+            nextId += 1
+            jobs[job.id] = job
+            created.append(job)
+        }
+        let ticket = store.submit(put: created, delete: [])
+        for job in created { schedule(job.id, after: ticket) }
+        return ticket
+    }
+
+    /// The most recent outcomes, newest last.
+    public func recentRecords(limit: Int = 100) -> [DeliveryRecord] { Array(records.suffix(limit)) }
+
+    public var pendingCount: Int { jobs.count }
+
+    /// Forgets every pending delivery and record (the reset endpoint).
+    public func reset() -> CommitTicket {
+        generation += 1
+        jobs.removeAll()
+        laneTails.removeAll()
+        records.removeAll()
+        return store.wipe()
+    }
+
+    private func schedule(_ id: Int64, after ticket: CommitTicket?) {
+        guard let job = jobs[id] else { return }
+        let lane = job.request.orderedLane
+        let previous = lane.flatMap { laneTails[$0] }
+        let generation = self.generation
+        let task = Task {
+            if let ticket {
+                do { try await ticket.wait() } catch {
+                    self.abandon(id, generation: generation)
+                    return
+                }
+            }
+            await previous?.value
+            await self.run(id, generation: generation)
+        }
+        if let lane { laneTails[lane] = task }
+    }
+
+    /// The producer's commit failed, so it did not acknowledge: nothing to deliver.
+    private func abandon(_ id: Int64, generation: Int) {
+        guard generation == self.generation else { return }
+        jobs[id] = nil
+    }
+
+    private func run(_ id: Int64, generation: Int) async {
+        while true {
+            guard generation == self.generation, var job = jobs[id] else { return }
+            let wait = job.notBefore - clock.nowMillis()
+            if wait > 0 {
+                try? await Task.sleep(for: .milliseconds(wait))
+                continue
+            }
+            let transport =
+                transports[job.request.target.kind]
+                ?? UnavailableTransport(reason: "\(job.request.target.kind.rawValue) targets are not available")
+            let outcome = await transport.attempt(job.request)
+            guard generation == self.generation, jobs[id] != nil else { return }
+            job.attempts += 1
+            switch outcome {
+            case .delivered:
+                jobs[id] = nil
+                _ = store.submit(put: [], delete: [id])
+                record(job, .delivered, reason: nil)
+                return
+            case .failed(let reason):
+                giveUp(job, reason: reason)
+                return
+            case .retry(let reason):
+                guard let delay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
+                    giveUp(job, reason: reason)
+                    return
+                }
+                job.notBefore = clock.nowMillis() + delay
+                jobs[id] = job
+                // Immediate retries are not worth a write; a waiting one is stored with its attempt count.
+                if delay > 0 { _ = store.submit(put: [job], delete: []) }
+            }
+        }
+    }
+
+    /// No attempt is left: the payload moves to the dead-letter target (as a delivery of its own,
+    /// in the same commit that forgets this one), or the failure is recorded.
+    private func giveUp(_ job: DeliveryJob, reason: String) {
+        jobs[job.id] = nil
+        guard let deadLetter = job.request.deadLetter, deadLetter != job.request.target else {
+            _ = store.submit(put: [], delete: [job.id])
+            record(job, .failed, reason: reason)
+            return
+        }
+        var request = job.request
+        request.target = deadLetter
+        request.deadLetter = nil
+        request.retry = .managedEndpoint
+        request.orderedLane = request.orderedLane.map { "\($0)#dead-letter" }
+        let moved = DeliveryJob(id: nextId, request: request)
+        nextId += 1
+        jobs[moved.id] = moved
+        let ticket = store.submit(put: [moved], delete: [job.id])
+        record(job, .deadLettered, reason: reason)
+        schedule(moved.id, after: ticket)
+    }
+
+    private func record(_ job: DeliveryJob, _ status: DeliveryRecord.Status, reason: String?) {
+        records.append(
+            DeliveryRecord(
+                jobId: job.id, origin: job.request.origin, target: job.request.target.address, status: status,
+                attempts: job.attempts, reason: reason, at: clock.nowMillis()))
+        if records.count > recordLimit { records.removeFirst() }
+    }
+}

@@ -1,0 +1,23 @@
+/// Makes one attempt at a delivery to one kind of target.
+public protocol DeliveryTransport: Sendable {
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome
+}
+
+/// A transport from a function, for targets delivered in-process (an SQS queue of this server).
+public struct ClosureTransport: DeliveryTransport {
+    let body: @Sendable (DeliveryRequest) async -> DeliveryOutcome
+
+    public init(_ body: @escaping @Sendable (DeliveryRequest) async -> DeliveryOutcome) { self.body = body }
+
+    public func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome { await body(request) }
+}
+
+/// The transport of a target kind that Switchyard cannot reach yet: every attempt fails at once with
+/// a reason that says so, so that the delivery is recorded (and dead-lettered), never silently dropped.
+public struct UnavailableTransport: DeliveryTransport {
+    let reason: String
+
+    public init(reason: String) { self.reason = reason }
+
+    public func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome { .failed(reason: reason) }
+}

@@ -1,0 +1,20 @@
+/// A subscription as SNS keeps it.
+public struct SubscriptionRecord: Sendable, Codable, Equatable {
+    public var arn: String
+    public var topic: TopicKey
+    public var `protocol`: String
+    public var endpoint: String
+    /// Attributes the owner set (RawMessageDelivery, RedrivePolicy, ...); defaults are not stored.
+    public var attributes: [String: String]
+    public var confirmed: Bool
+    /// Creation order, for listings.
+    public var createdSeq: Int64
+
+    public var rawMessageDelivery: Bool { attributes["RawMessageDelivery"]?.lowercased() == "true" }
+
+    /// The dead-letter queue of the RedrivePolicy attribute, if any.
+    public var deadLetterTargetArn: String? {
+        guard let policy = attributes["RedrivePolicy"] else { return nil }
+        return SubscriptionAttributes.deadLetterTargetArn(policy)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardSQS
+import SwitchyardWire
+
+/// Delivers to queues of this server: a delivery is a SendMessage to the queue its ARN names, made
+/// in-process and acknowledged once the message is stored.
+struct SQSDeliveryTransport: DeliveryTransport {
+    let engine: SQSEngine
+    /// The sender id SQS shows for messages that SNS delivered.
+    static let senderId = "AIDAIT2UOQQY3AUEKVGXU"
+
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
+            return .failed(reason: "not an SQS queue ARN")
+        }
+        let attributes = request.attributes.mapValues { attribute in
+            MessageAttribute(
+                dataType: attribute.dataType, stringValue: attribute.stringValue,
+                binaryValue: attribute.binaryValue.flatMap { Data(base64Encoded: $0) })
+        }
+        let message = OutgoingMessage(
+            body: request.body, attributes: attributes, messageGroupId: request.messageGroupId,
+            messageDeduplicationId: request.messageDeduplicationId)
+        do {
+            let (results, ticket) = try await engine.send(key, [message], senderId: Self.senderId)
+            try await ticket.wait()
+            switch results.first {
+            case .success?: return .delivered
+            case .failure(let error)?: return .failed(reason: "\(error.code): \(error.message ?? "")")
+            case nil: return .retry(reason: "no result")
+            }
+        } catch let error as AWSError {
+            // A missing queue is a client-side error: AWS does not retry those; they dead-letter.
+            return .failed(reason: "\(error.code): \(error.message ?? "")")
+        } catch {
+            return .retry(reason: "\(error)")
+        }
+    }
+}
