@@ -102,6 +102,7 @@ let package = Package(
         ),
         .testTarget(name: "SwitchyardWireTests", dependencies: ["SwitchyardWire", "SwitchyardModels"]),
         .testTarget(name: "SwitchyardSQSTests", dependencies: ["SwitchyardSQS", "SwitchyardCore"]),
-        .testTarget(name: "SwitchyardSNSTests", dependencies: ["SwitchyardSNS"]),
+        .testTarget(name: "SwitchyardSNSTests", dependencies: ["SwitchyardSNS", "SwitchyardDelivery"]),
+        .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery"]),
     ]
 )

@@ -1,9 +1,16 @@
+import SwitchyardDelivery
 import Testing
 
 @testable import SwitchyardSNS
 
 @Suite struct SNSTopicTests {
     let key = TopicKey(account: "000000000000", region: "us-east-1", name: "orders")
+
+    func makeEngine() throws -> SNSEngine {
+        try SNSEngine(
+            store: MemorySNSStore(), deliveries: DeliveryEngine(store: MemoryDeliveryStore(), transports: [:]),
+            signer: NotificationSigner(directory: nil))
+    }
 
     @Test func arnsRoundTrip() {
         #expect(key.arn == "arn:aws:sns:us-east-1:000000000000:orders")
@@ -24,7 +31,7 @@ import Testing
     }
 
     @Test func createIsIdempotentOnlyWithEqualAttributes() async throws {
-        let engine = try SNSEngine(store: MemorySNSStore())
+        let engine = try makeEngine()
         _ = try await engine.createTopic(key, attributes: ["DisplayName": "A"], tags: [:])
         _ = try await engine.createTopic(key, attributes: ["DisplayName": "A"], tags: [:])
         _ = try await engine.createTopic(key, attributes: [:], tags: [:])
@@ -35,7 +42,7 @@ import Testing
     }
 
     @Test func effectiveAttributesOverlayDefaults() async throws {
-        let engine = try SNSEngine(store: MemorySNSStore())
+        let engine = try makeEngine()
         let fifo = TopicKey(account: key.account, region: key.region, name: "f.fifo")
         _ = try await engine.createTopic(fifo, attributes: ["FifoTopic": "true"], tags: [:])
         _ = try await engine.setAttribute(fifo, name: "ContentBasedDeduplication", value: "true")
@@ -50,7 +57,7 @@ import Testing
     }
 
     @Test func listingIsInCreationOrderPerAccountAndRegion() async throws {
-        let engine = try SNSEngine(store: MemorySNSStore())
+        let engine = try makeEngine()
         for name in ["b", "a", "c"] {
             _ = try await engine.createTopic(
                 TopicKey(account: key.account, region: key.region, name: name), attributes: [:], tags: [:])

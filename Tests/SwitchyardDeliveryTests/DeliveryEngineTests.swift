@@ -1,0 +1,111 @@
+import Synchronization
+import Testing
+
+@testable import SwitchyardDelivery
+
+@Suite struct DeliveryEngineTests {
+    /// Immediate retries only, so that tests do not wait.
+    let quick = RetryPolicy(
+        numNoDelayRetries: 2, numMinDelayRetries: 0, numBackoffRetries: 0, numMaxDelayRetries: 0, minDelay: 1,
+        maxDelay: 1, backoff: .linear)
+
+    /// Records every attempt and answers from a script.
+    final class Recorder: Sendable {
+        let attempts = Mutex<[String]>([])
+        let outcome: @Sendable (DeliveryRequest, Int) -> DeliveryOutcome
+
+        init(_ outcome: @escaping @Sendable (DeliveryRequest, Int) -> DeliveryOutcome) { self.outcome = outcome }
+
+        var transport: ClosureTransport {
+            ClosureTransport { request in
+                let count = self.attempts.withLock { list -> Int in
+                    list.append(request.target.address + "|" + request.body)
+                    return list.filter { $0.hasPrefix(request.target.address + "|" + request.body) }.count
+                }
+                return self.outcome(request, count)
+            }
+        }
+    }
+
+    func waitUntil(_ condition: @escaping () async -> Bool) async throws {
+        for _ in 0..<500 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met in time")
+    }
+
+    @Test func managedEndpointPolicyFollowsTheDocumentedPhases() {
+        let policy = RetryPolicy.managedEndpoint
+        #expect(policy.delayMillis(beforeRetry: 1) == 0)
+        #expect(policy.delayMillis(beforeRetry: 3) == 0)
+        #expect(policy.delayMillis(beforeRetry: 4) == 1000)
+        #expect(policy.delayMillis(beforeRetry: 5) == 1000)
+        let backoff = (6...15).compactMap { policy.delayMillis(beforeRetry: $0) }
+        #expect(backoff == backoff.sorted() && backoff.allSatisfy { (1000...20_000).contains($0) })
+        #expect(policy.delayMillis(beforeRetry: 16) == 20_000)
+        #expect(policy.delayMillis(beforeRetry: policy.totalRetries + 1) == nil)
+    }
+
+    @Test func retriesUntilDelivered() async throws {
+        let recorder = Recorder { _, attempt in attempt < 3 ? .retry(reason: "busy") : .delivered }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: recorder.transport])
+        try await engine.enqueue([DeliveryRequest(target: .sqs(arn: "q"), body: "m", retry: quick, origin: "o")]).wait()
+        try await waitUntil { await engine.recentRecords().count == 1 }
+        let record = try #require(await engine.recentRecords().first)
+        #expect(record.status == .delivered && record.attempts == 3)
+        #expect(await engine.pendingCount == 0)
+    }
+
+    @Test func exhaustedOrImpossibleDeliveriesGoToTheDeadLetterTarget() async throws {
+        let recorder = Recorder { request, _ in
+            request.target == .sqs(arn: "dlq") ? .delivered : .retry(reason: "down")
+        }
+        let engine = try DeliveryEngine(
+            store: MemoryDeliveryStore(),
+            transports: [.sqs: recorder.transport, .lambda: UnavailableTransport(reason: "no functions")])
+        try await engine.enqueue([
+            DeliveryRequest(
+                target: .sqs(arn: "q"), body: "a", retry: quick, deadLetter: .sqs(arn: "dlq"), origin: "s1"),
+            DeliveryRequest(
+                target: .lambda(arn: "f"), body: "b", retry: quick, deadLetter: .sqs(arn: "dlq"), origin: "s2"),
+            DeliveryRequest(target: .lambda(arn: "f"), body: "c", retry: quick, origin: "s3"),
+        ]).wait()
+        try await waitUntil { await engine.recentRecords().count == 5 }
+        let records = await engine.recentRecords()
+        #expect(records.filter { $0.status == .deadLettered }.map(\.origin).sorted() == ["s1", "s2"])
+        #expect(records.first { $0.origin == "s1" && $0.status == .deadLettered }?.attempts == 3)
+        #expect(records.first { $0.origin == "s2" && $0.status == .deadLettered }?.reason == "no functions")
+        #expect(records.first { $0.origin == "s3" }?.status == .failed)
+        #expect(records.filter { $0.target == "dlq" && $0.status == .delivered }.count == 2)
+    }
+
+    @Test func orderedLanesDeliverInRequestOrderEvenAcrossRetries() async throws {
+        let recorder = Recorder { request, attempt in
+            request.body == "1" && attempt < 3 ? .retry(reason: "slow") : .delivered
+        }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: recorder.transport])
+        let requests = (0..<5).map {
+            DeliveryRequest(
+                target: .sqs(arn: "q.fifo"), body: String($0), orderedLane: "lane", retry: quick, origin: "o")
+        }
+        try await engine.enqueue(requests).wait()
+        try await waitUntil { await engine.recentRecords().count == 5 }
+        let delivered = await engine.recentRecords().map { Int($0.jobId) }
+        #expect(delivered == delivered.sorted())
+        let order = recorder.attempts.withLock { $0.map { $0.split(separator: "|").last.map(String.init) ?? "" } }
+        #expect(order == ["0", "1", "1", "1", "2", "3", "4"])
+    }
+
+    @Test func resetForgetsPendingDeliveries() async throws {
+        let engine = try DeliveryEngine(
+            store: MemoryDeliveryStore(), transports: [.sqs: ClosureTransport { _ in .retry(reason: "never") }])
+        let slow = RetryPolicy(
+            numNoDelayRetries: 0, numMinDelayRetries: 5, numBackoffRetries: 0, numMaxDelayRetries: 0, minDelay: 60,
+            maxDelay: 60, backoff: .linear)
+        try await engine.enqueue([DeliveryRequest(target: .sqs(arn: "q"), body: "m", retry: slow, origin: "o")]).wait()
+        #expect(await engine.pendingCount == 1)
+        try await engine.reset().wait()
+        #expect(await engine.pendingCount == 0)
+    }
+}
