@@ -223,10 +223,11 @@ def test_subscribe_errors(clients):
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         sns.subscribe(TopicArn=topic + "-missing", Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")
     assert error_code(excinfo) == "NotFound"
-    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q",
-                      Attributes={"FilterPolicy": json.dumps({"kind": ["order"]})})
-    assert error_code(excinfo) == "NotImplemented"
+    for policy in ["not json", json.dumps({"kind": "order"}), json.dumps({"kind": [{"nonsense": 1}]})]:
+        with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q",
+                          Attributes={"FilterPolicy": policy})
+        assert error_code(excinfo) == "InvalidParameter"
 
 
 def test_publish_errors(clients):

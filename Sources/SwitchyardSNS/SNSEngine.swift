@@ -16,6 +16,8 @@ public actor SNSEngine {
     private var lastSequenceNumber: [TopicKey: Int64] = [:]
     private var topics: [TopicKey: TopicRecord] = [:]
     private var subscriptions: [String: SubscriptionRecord] = [:]
+    /// Compiled filter policies by subscription ARN.
+    private var filters: [String: FilterPolicy] = [:]
     private var nextSeq: Int64 = 1
 
     public init(
@@ -32,6 +34,7 @@ public actor SNSEngine {
         }
         for record in try store.loadSubscriptions() {
             subscriptions[record.arn] = record
+            filters[record.arn] = try? SubscriptionAttributes.filterPolicy(record.attributes)
             nextSeq = max(nextSeq, record.createdSeq + 1)
         }
     }
@@ -68,6 +71,7 @@ public actor SNSEngine {
         var changes: [SNSChange] = [.deleteTopic(key)]
         for (arn, subscription) in subscriptions where subscription.topic == key {
             subscriptions[arn] = nil
+            filters[arn] = nil
             changes.append(.deleteSubscription(arn: arn))
         }
         return store.submit(changes)
@@ -103,9 +107,7 @@ public actor SNSEngine {
     ) throws -> (SubscriptionRecord, CommitTicket) {
         guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
         try SubscriptionAttributes.validateEndpoint(protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
-        for (name, value) in attributes {
-            try SubscriptionAttributes.validate(name: name, value: value, protocol: `protocol`)
-        }
+        let filter = try SubscriptionAttributes.validate(attributes, protocol: `protocol`)
         if let existing = subscriptions.values.first(where: {
             $0.topic == topic && $0.protocol == `protocol` && $0.endpoint == endpoint
         }) {
@@ -124,12 +126,14 @@ public actor SNSEngine {
             confirmed: true, createdSeq: nextSeq)
         nextSeq += 1
         subscriptions[record.arn] = record
+        filters[record.arn] = filter
         return (record, store.submit([.putSubscription(record)]))
     }
 
     /// Removes a subscription; one that does not exist is already gone.
     public func unsubscribe(_ arn: String) -> CommitTicket {
         guard subscriptions.removeValue(forKey: arn) != nil else { return .alreadyCommitted }
+        filters[arn] = nil
         return store.submit([.deleteSubscription(arn: arn)])
     }
 
@@ -142,6 +146,7 @@ public actor SNSEngine {
         guard var record = subscriptions[arn] else { throw SNSErrors.subscriptionNotFound() }
         try SubscriptionAttributes.validate(name: name, value: value ?? "", protocol: record.protocol)
         record.attributes[name] = value
+        filters[arn] = try SubscriptionAttributes.filterPolicy(record.attributes)
         subscriptions[arn] = record
         return store.submit([.putSubscription(record)])
     }
@@ -240,6 +245,12 @@ public actor SNSEngine {
         var requests: [DeliveryRequest] = []
         for subscription in subscriptions(topic: key, account: key.account, region: key.region)
         where subscription.confirmed {
+            if let filter = filters[subscription.arn],
+                !filter.matches(
+                    attributes: notification.attributes, body: notification.message(for: subscription.protocol))
+            {
+                continue
+            }
             requests.append(
                 try deliveryRequest(
                     notification, to: subscription, signatureVersion: signatureVersion, baseURL: baseURL))
@@ -280,6 +291,7 @@ public actor SNSEngine {
     public func reset() -> CommitTicket {
         topics.removeAll()
         subscriptions.removeAll()
+        filters.removeAll()
         deduplication.removeAll()
         lastSequenceNumber.removeAll()
         return store.wipe()

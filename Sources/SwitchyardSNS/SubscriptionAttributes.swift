@@ -38,12 +38,31 @@ enum SubscriptionAttributes {
         }
     }
 
-    /// Checks one attribute; FilterPolicy is not built yet and says so rather than being ignored.
+    /// Checks a subscription's attributes as they would be after a change, and compiles its filter
+    /// policy (nil when it has none).
+    @discardableResult
+    static func validate(_ attributes: [String: String], protocol: String) throws -> FilterPolicy? {
+        for (name, value) in attributes { try validate(name: name, value: value, protocol: `protocol`) }
+        return try filterPolicy(attributes)
+    }
+
+    /// The compiled filter policy of a subscription's attributes; an empty policy (`{}`) filters nothing.
+    static func filterPolicy(_ attributes: [String: String]) throws -> FilterPolicy? {
+        let scopeName = attributes["FilterPolicyScope"] ?? "MessageAttributes"
+        guard let scope = FilterPolicy.Scope(rawValue: scopeName) else {
+            throw SNSErrors.invalidParameter(
+                "FilterPolicyScope: Invalid value [\(scopeName)]. Please use either MessageBody or MessageAttributes")
+        }
+        guard let text = attributes["FilterPolicy"], !text.isEmpty,
+            text.filter({ !$0.isWhitespace }) != "{}"
+        else { return nil }
+        return try FilterPolicy(json: text, scope: scope)
+    }
+
+    /// Checks one attribute on its own.
     static func validate(name: String, value: String, protocol: String) throws {
         guard settable.contains(name) else { throw SNSErrors.invalidParameter("AttributeName") }
         switch name {
-        case "FilterPolicy", "FilterPolicyScope":
-            throw SNSErrors.notImplemented("subscription filter policies (\(name))")
         case "RawMessageDelivery":
             guard ["true", "false"].contains(value.lowercased()) else {
                 throw SNSErrors.invalidParameter(

@@ -1,0 +1,124 @@
+"""SNS filter policies through boto3: each operator, attribute- and body-scoped, $or, limits."""
+import json
+import time
+
+import botocore.exceptions
+import pytest
+
+from conftest import error_code
+
+
+@pytest.fixture
+def clients(server):
+    server.reset()
+    return server.client("sns"), server.client("sqs")
+
+
+def subscribed_queue(sns, sqs, topic, name, policy, scope=None):
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = {"RawMessageDelivery": "true", "FilterPolicy": json.dumps(policy)}
+    if scope:
+        attributes["FilterPolicyScope"] = scope
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    return url
+
+
+def bodies(sqs, url, settle=1.0):
+    time.sleep(settle)
+    found = []
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            return sorted(found)
+        for message in got:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        found += [m["Body"] for m in got]
+
+
+def s(value):
+    return {"DataType": "String", "StringValue": value}
+
+
+def n(value):
+    return {"DataType": "Number", "StringValue": str(value)}
+
+
+def test_attribute_policies_route_each_message_to_the_queues_that_want_it(clients):
+    sns, sqs = clients
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    queues = {
+        "exact": subscribed_queue(sns, sqs, topic, "exact", {"kind": ["order", "refund"]}),
+        "prefix": subscribed_queue(sns, sqs, topic, "prefix", {"region": [{"prefix": "eu-"}]}),
+        "suffix": subscribed_queue(sns, sqs, topic, "suffix", {"region": [{"suffix": "-1"}]}),
+        "anything_but": subscribed_queue(sns, sqs, topic, "anything_but", {"kind": [{"anything-but": ["order"]}]}),
+        "numeric": subscribed_queue(sns, sqs, topic, "numeric", {"price": [{"numeric": [">=", 10, "<", 100]}]}),
+        "exists": subscribed_queue(sns, sqs, topic, "exists", {"vip": [{"exists": True}]}),
+        "absent": subscribed_queue(sns, sqs, topic, "absent", {"vip": [{"exists": False}]}),
+        "cidr": subscribed_queue(sns, sqs, topic, "cidr", {"ip": [{"cidr": "10.0.0.0/8"}]}),
+        "ignore_case": subscribed_queue(sns, sqs, topic, "ignore_case", {"kind": [{"equals-ignore-case": "REFUND"}]}),
+        "wildcard": subscribed_queue(sns, sqs, topic, "wildcard", {"sku": [{"wildcard": "A-*-x"}]}),
+        "either": subscribed_queue(sns, sqs, topic, "either",
+                                   {"$or": [{"kind": ["refund"]}, {"price": [{"numeric": [">", 1000]}]}]}),
+        "array": subscribed_queue(sns, sqs, topic, "array", {"tags": ["red"]}),
+    }
+    sns.publish(TopicArn=topic, Message="m1", MessageAttributes={
+        "kind": s("order"), "region": s("eu-west-1"), "price": n(50), "ip": s("10.1.2.3"), "sku": s("A-7-x")})
+    sns.publish(TopicArn=topic, Message="m2", MessageAttributes={
+        "kind": s("refund"), "region": s("us-east-2"), "price": n(5000), "vip": s("yes"),
+        "tags": {"DataType": "String.Array", "StringValue": json.dumps(["blue", "red"])}})
+    sns.publish(TopicArn=topic, Message="m3")
+    expected = {
+        "exact": ["m1", "m2"], "prefix": ["m1"], "suffix": ["m1"], "anything_but": ["m2"], "numeric": ["m1"],
+        "exists": ["m2"], "absent": ["m1", "m3"], "cidr": ["m1"], "ignore_case": ["m2"], "wildcard": ["m1"],
+        "either": ["m2"], "array": ["m2"],
+    }
+    for name, url in queues.items():
+        assert bodies(sqs, url, settle=0.3 if name != "exact" else 1.0) == expected[name], name
+
+
+def test_body_policies_match_nested_keys(clients):
+    sns, sqs = clients
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    url = subscribed_queue(sns, sqs, topic, "body", {"order": {"status": ["paid"], "total": [{"numeric": [">", 10]}]}},
+                           scope="MessageBody")
+    sns.publish(TopicArn=topic, Message=json.dumps({"order": {"status": "paid", "total": 25}}))
+    sns.publish(TopicArn=topic, Message=json.dumps({"order": {"status": "open", "total": 25}}))
+    sns.publish(TopicArn=topic, Message="not json at all")
+    assert [json.loads(b)["order"]["status"] for b in bodies(sqs, url)] == ["paid"]
+
+
+def test_policies_can_be_changed_and_removed(clients):
+    sns, sqs = clients
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                                 Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                                    AttributeValue=json.dumps({"kind": ["a"]}))
+    sns.publish(TopicArn=topic, Message="filtered out", MessageAttributes={"kind": s("b")})
+    sns.publish(TopicArn=topic, Message="let through", MessageAttributes={"kind": s("a")})
+    assert bodies(sqs, url) == ["let through"]
+    attributes = sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"]
+    assert json.loads(attributes["FilterPolicy"]) == {"kind": ["a"]}
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy", AttributeValue="{}")
+    sns.publish(TopicArn=topic, Message="anything", MessageAttributes={"kind": s("b")})
+    assert bodies(sqs, url) == ["anything"]
+
+
+@pytest.mark.parametrize("policy", [
+    {"a": [1, 2, 3, 4, 5, 6], "b": [1, 2, 3, 4, 5, 6], "c": [1, 2, 3, 4, 5]},  # 180 combinations
+    {"a": ["x"], "b": ["x"], "c": ["x"], "d": ["x"], "e": ["x"], "f": ["x"]},  # 6 keys
+    {"a": [{"numeric": ["<", 10, ">", 5]}]},
+    {"a": [{"prefix": 5}]},
+    {"a": {"nested": ["only in MessageBody scope"]}},
+])
+def test_invalid_policies_are_refused(clients, policy):
+    sns, _ = clients
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:000000000000:q",
+                      Attributes={"FilterPolicy": json.dumps(policy)})
+    assert error_code(excinfo) == "InvalidParameter"
+    assert "Filter Policy" in str(excinfo.value) or "FilterPolicy" in str(excinfo.value)
