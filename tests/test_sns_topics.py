@@ -196,3 +196,22 @@ def test_cli_creates_and_lists_topics(server):
     assert json.loads(created.stdout)["TopicArn"] == topic_arn("cli-topic")
     listed = run("sns", "list-topics")
     assert [t["TopicArn"] for t in json.loads(listed.stdout)["Topics"]] == [topic_arn("cli-topic")]
+
+
+def test_add_and_remove_permission_edit_the_topic_policy(sns):
+    arn = sns.create_topic(Name="t")["TopicArn"]
+    sns.add_permission(TopicArn=arn, Label="partners", AWSAccountId=["111122223333"], ActionName=["Publish"])
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    added = [s for s in statements if s["Sid"] == "partners"]
+    assert added == [{"Sid": "partners", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                      "Action": "SNS:Publish", "Resource": arn}]
+    assert any(s["Sid"] == "__default_statement_ID" for s in statements)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.add_permission(TopicArn=arn, Label="partners", AWSAccountId=["111122223333"], ActionName=["Publish"])
+    assert error_code(excinfo) == "InvalidParameter"
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.add_permission(TopicArn=arn, Label="x", AWSAccountId=["111122223333"], ActionName=["Frobnicate"])
+    assert error_code(excinfo) == "InvalidParameter"
+    sns.remove_permission(TopicArn=arn, Label="partners")
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID"]

@@ -166,6 +166,15 @@ public actor SNSEngine {
         return store.submit([.putTopic(record)])
     }
 
+    /// Rewrites the topic's Policy (AddPermission, RemovePermission).
+    public func updatePolicy(_ key: TopicKey, _ change: (String) throws -> String) throws -> CommitTicket {
+        guard var record = topics[key] else { throw SNSErrors.topicNotFound() }
+        let current = record.attributes["Policy"] ?? TopicAttributes.defaultPolicy(key)
+        record.attributes["Policy"] = try change(current)
+        topics[key] = record
+        return store.submit([.putTopic(record)])
+    }
+
     public func tags(of key: TopicKey) throws -> [String: String] {
         guard let record = topics[key] else { throw SNSErrors.resourceNotFound() }
         return record.tags

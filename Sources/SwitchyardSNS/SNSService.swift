@@ -47,6 +47,20 @@ public struct SNSService: SNSAPI {
         try await engine.setAttribute(key, name: input.attributeName, value: input.attributeValue).wait()
     }
 
+    public func addPermission(_ input: SNS.AddPermissionInput, context: RequestContext) async throws {
+        let key = try topic(input.topicArn, context)
+        try await engine.updatePolicy(key) { policy in
+            try TopicPolicy.adding(
+                label: input.label, accounts: input.awsAccountId, actions: input.actionName, to: policy,
+                topicArn: key.arn)
+        }.wait()
+    }
+
+    public func removePermission(_ input: SNS.RemovePermissionInput, context: RequestContext) async throws {
+        let key = try topic(input.topicArn, context)
+        try await engine.updatePolicy(key) { try TopicPolicy.removing(label: input.label, from: $0) }.wait()
+    }
+
     public func tagResource(_ input: SNS.TagResourceRequest, context: RequestContext) async throws
         -> SNS.TagResourceResponse
     {
