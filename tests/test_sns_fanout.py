@@ -215,7 +215,7 @@ def test_subscribe_errors(clients):
     for protocol, endpoint, code in [
         ("carrier-pigeon", "x", "InvalidParameter"),
         ("sqs", "not-an-arn", "InvalidParameter"),
-        ("https", "https://example.com/hook", "NotImplemented"),
+        ("email", "someone@example.com", "NotImplemented"),
     ]:
         with pytest.raises(botocore.exceptions.ClientError) as excinfo:
             sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=endpoint)

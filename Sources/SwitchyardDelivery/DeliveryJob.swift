@@ -18,6 +18,8 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var target: DeliveryTarget
     public var body: String
     public var attributes: [String: DeliveryAttribute]
+    /// HTTP headers for HTTP targets (SNS's x-amz-sns-* headers).
+    public var headers: [String: String]?
     /// FIFO targets: the group and deduplication id to deliver with.
     public var messageGroupId: String?
     public var messageDeduplicationId: String?
@@ -32,12 +34,14 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
 
     public init(
         target: DeliveryTarget, body: String, attributes: [String: DeliveryAttribute] = [:],
-        messageGroupId: String? = nil, messageDeduplicationId: String? = nil, orderedLane: String? = nil,
+        headers: [String: String]? = nil, messageGroupId: String? = nil, messageDeduplicationId: String? = nil,
+        orderedLane: String? = nil,
         retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String
     ) {
         self.target = target
         self.body = body
         self.attributes = attributes
+        self.headers = headers
         self.messageGroupId = messageGroupId
         self.messageDeduplicationId = messageDeduplicationId
         self.orderedLane = orderedLane

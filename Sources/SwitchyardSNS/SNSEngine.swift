@@ -103,8 +103,9 @@ public actor SNSEngine {
     /// Subscribes an endpoint; the same topic, protocol and endpoint give back the same subscription.
     /// Queue, function and stream subscriptions are confirmed at once.
     public func subscribe(
-        _ topic: TopicKey, protocol: String, endpoint: String, attributes: [String: String], newArn: String
-    ) throws -> (SubscriptionRecord, CommitTicket) {
+        _ topic: TopicKey, protocol: String, endpoint: String, attributes: [String: String], newArn: String,
+        baseURL: String
+    ) async throws -> (SubscriptionRecord, CommitTicket) {
         guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
         try SubscriptionAttributes.validateEndpoint(protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
         let filter = try SubscriptionAttributes.validate(attributes, protocol: `protocol`)
@@ -117,24 +118,53 @@ public actor SNSEngine {
             }
             return (existing, .alreadyCommitted)
         }
-        guard ["sqs", "lambda", "firehose"].contains(`protocol`) else {
-            // These need a confirmation handshake or a captured outbox, which are not built yet.
+        let confirmsByHTTP = `protocol` == "http" || `protocol` == "https"
+        guard ["sqs", "lambda", "firehose"].contains(`protocol`) || confirmsByHTTP else {
+            // Email, SMS and mobile push deliver into a captured outbox, which is not built yet.
             throw SNSErrors.notImplemented("subscriptions with protocol \(`protocol`)")
         }
         let record = SubscriptionRecord(
             arn: newArn, topic: topic, protocol: `protocol`, endpoint: endpoint, attributes: attributes,
-            confirmed: true, createdSeq: nextSeq)
+            confirmed: !confirmsByHTTP, token: confirmsByHTTP ? SubscriptionMessages.makeToken() : nil,
+            createdSeq: nextSeq)
         nextSeq += 1
         subscriptions[record.arn] = record
         filters[record.arn] = filter
+        let stored = store.submit([.putSubscription(record)])
+        guard confirmsByHTTP else { return (record, stored) }
+        // The endpoint is asked to confirm; the request is a delivery like any other, retried likewise.
+        let request = try SubscriptionMessages.confirmation(
+            record, type: "SubscriptionConfirmation", signer: signer, baseURL: baseURL,
+            signatureVersion: topics[topic]?.attributes["SignatureVersion"] ?? "1",
+            now: Date(timeIntervalSince1970: Double(clock.nowMillis()) / 1000))
+        return (record, await deliveries.enqueue([request]))
+    }
+
+    /// Confirms a pending subscription with the token its endpoint was sent.
+    public func confirmSubscription(_ topic: TopicKey, token: String) throws -> (SubscriptionRecord, CommitTicket) {
+        guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
+        guard var record = subscriptions.values.first(where: { $0.topic == topic && $0.token == token }) else {
+            throw SNSErrors.invalidParameter("Token")
+        }
+        if record.confirmed { return (record, .alreadyCommitted) }
+        record.confirmed = true
+        subscriptions[record.arn] = record
         return (record, store.submit([.putSubscription(record)]))
     }
 
-    /// Removes a subscription; one that does not exist is already gone.
-    public func unsubscribe(_ arn: String) -> CommitTicket {
-        guard subscriptions.removeValue(forKey: arn) != nil else { return .alreadyCommitted }
+    /// Removes a subscription (one that does not exist is already gone); an HTTP endpoint is told
+    /// with an UnsubscribeConfirmation.
+    public func unsubscribe(_ arn: String, baseURL: String) async -> CommitTicket {
+        guard let record = subscriptions.removeValue(forKey: arn) else { return .alreadyCommitted }
         filters[arn] = nil
-        return store.submit([.deleteSubscription(arn: arn)])
+        let ticket = store.submit([.deleteSubscription(arn: arn)])
+        guard record.protocol == "http" || record.protocol == "https",
+            let request = try? SubscriptionMessages.confirmation(
+                record, type: "UnsubscribeConfirmation", signer: signer, baseURL: baseURL,
+                signatureVersion: topics[record.topic]?.attributes["SignatureVersion"] ?? "1",
+                now: Date(timeIntervalSince1970: Double(clock.nowMillis()) / 1000))
+        else { return ticket }
+        return await deliveries.enqueue([request])
     }
 
     public func subscription(_ arn: String) throws -> SubscriptionRecord {
@@ -279,7 +309,19 @@ public actor SNSEngine {
                 for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
                 signer: signer, baseURL: baseURL)
         let target: DeliveryTarget
+        var headers: [String: String]?
+        var retry = RetryPolicy.managedEndpoint
         switch subscription.protocol {
+        case "http", "https":
+            target = .http(url: subscription.endpoint)
+            headers = [
+                "x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": notification.messageId,
+                "x-amz-sns-topic-arn": notification.topic.arn, "x-amz-sns-subscription-arn": subscription.arn,
+            ]
+            if raw { headers?["x-amz-sns-rawdelivery"] = "true" }
+            retry = HTTPRetry.policy(
+                subscription: subscription.attributes["DeliveryPolicy"],
+                topic: topics[notification.topic]?.attributes["DeliveryPolicy"])
         case "sqs": target = .sqs(arn: subscription.endpoint)
         case "lambda": target = .lambda(arn: subscription.endpoint)
         case "firehose": target = .firehose(arn: subscription.endpoint)
@@ -287,12 +329,12 @@ public actor SNSEngine {
         }
         let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
         return DeliveryRequest(
-            target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:],
+            target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
             messageGroupId: fifoQueue ? notification.messageGroupId : nil,
             messageDeduplicationId: fifoQueue ? notification.messageDeduplicationId : nil,
             orderedLane: notification.topic.isFIFO
                 ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
-            retry: .managedEndpoint, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
+            retry: retry, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
             origin: subscription.arn)
     }
 

@@ -92,13 +92,24 @@ public struct SNSService: SNSAPI {
         let arn = "\(topic.arn):\(RandomUUID.make())"
         let (record, ticket) = try await engine.subscribe(
             topic, protocol: input.protocol, endpoint: input.endpoint ?? "", attributes: input.attributes ?? [:],
-            newArn: arn)
+            newArn: arn, baseURL: "http://\(context.host)")
         try await ticket.wait()
-        return SNS.SubscribeResponse(subscriptionArn: record.confirmed ? record.arn : "pending confirmation")
+        let showArn = record.confirmed || input.returnSubscriptionArn == true
+        return SNS.SubscribeResponse(subscriptionArn: showArn ? record.arn : "pending confirmation")
+    }
+
+    public func confirmSubscription(_ input: SNS.ConfirmSubscriptionInput, context: RequestContext) async throws
+        -> SNS.ConfirmSubscriptionResponse
+    {
+        let (record, ticket) = try await engine.confirmSubscription(
+            try topic(input.topicArn, context), token: input.token)
+        try await ticket.wait()
+        return SNS.ConfirmSubscriptionResponse(subscriptionArn: record.arn)
     }
 
     public func unsubscribe(_ input: SNS.UnsubscribeInput, context: RequestContext) async throws {
-        try await engine.unsubscribe(try subscriptionArn(input.subscriptionArn, context)).wait()
+        let arn = try subscriptionArn(input.subscriptionArn, context)
+        try await engine.unsubscribe(arn, baseURL: "http://\(context.host)").wait()
     }
 
     public func getSubscriptionAttributes(_ input: SNS.GetSubscriptionAttributesInput, context: RequestContext)

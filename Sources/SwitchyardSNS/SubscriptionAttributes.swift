@@ -26,6 +26,10 @@ enum SubscriptionAttributes {
             guard endpoint.hasPrefix("arn:"), endpoint.contains(":lambda:") else {
                 throw SNSErrors.invalidParameter("Lambda endpoint ARN")
             }
+        case "http", "https":
+            guard endpoint.lowercased().hasPrefix("\(`protocol`)://"), URL(string: endpoint)?.host != nil else {
+                throw SNSErrors.invalidParameter("Endpoint must match the specified protocol")
+            }
         case "firehose":
             guard endpoint.hasPrefix("arn:"), endpoint.contains(":firehose:") else {
                 throw SNSErrors.invalidParameter("Firehose endpoint ARN")

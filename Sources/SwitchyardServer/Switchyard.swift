@@ -46,7 +46,7 @@ public final class Switchyard: Sendable {
             store: deliveryStore,
             transports: [
                 .sqs: SQSDeliveryTransport(engine: sqs),
-                .http: UnavailableTransport(reason: "HTTP and HTTPS delivery is not available in Switchyard yet"),
+                .http: HTTPDeliveryTransport(),
                 .lambda: UnavailableTransport(reason: "Lambda functions are not available in Switchyard yet"),
                 .firehose: UnavailableTransport(
                     reason: "Firehose delivery streams are not available in Switchyard yet"),

@@ -1,0 +1,96 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardWire
+
+/// The messages SNS sends to an HTTP or HTTPS endpoint about the subscription itself: the
+/// SubscriptionConfirmation it must answer, and the UnsubscribeConfirmation after Unsubscribe.
+enum SubscriptionMessages {
+    /// A confirmation token: 128 hex digits, like AWS's.
+    static func makeToken() -> String {
+        (0..<4).map { _ in RandomUUID.make().replacingOccurrences(of: "-", with: "") }.joined()
+    }
+
+    static func confirmation(
+        _ subscription: SubscriptionRecord, type: String, signer: NotificationSigner, baseURL: String,
+        signatureVersion: String, now: Date
+    ) throws -> DeliveryRequest {
+        let topicArn = subscription.topic.arn
+        let token = subscription.token ?? ""
+        let messageId = RandomUUID.make()
+        let message =
+            type == "SubscriptionConfirmation"
+            ? "You have chosen to subscribe to the topic \(topicArn).\nTo confirm the subscription, visit the SubscribeURL included in this message."
+            : "You have chosen to deactivate subscription \(subscription.arn).\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
+        let subscribeURL =
+            "\(baseURL)/?Action=ConfirmSubscription&TopicArn=\(topicArn)&Token=\(token)"
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let timestamp = formatter.string(from: now)
+        let canonical =
+            "Message\n\(message)\nMessageId\n\(messageId)\nSubscribeURL\n\(subscribeURL)\nTimestamp\n\(timestamp)\nToken\n\(token)\nTopicArn\n\(topicArn)\nType\n\(type)\n"
+        let fields: [(String, String)] = [
+            ("Type", type), ("MessageId", messageId), ("Token", token), ("TopicArn", topicArn), ("Message", message),
+            ("SubscribeURL", subscribeURL), ("Timestamp", timestamp), ("SignatureVersion", signatureVersion),
+            ("Signature", try signer.sign(canonical, version: signatureVersion)),
+            ("SigningCertURL", "\(baseURL)/_switchyard/sns/SimpleNotificationService.pem"),
+        ]
+        var writer = JSONWriter()
+        writer.raw("{\n")
+        for (index, (name, value)) in fields.enumerated() {
+            if index > 0 { writer.raw(",\n") }
+            writer.raw("  ")
+            writer.string(name)
+            writer.raw(" : ")
+            writer.string(value)
+        }
+        writer.raw("\n}")
+        return DeliveryRequest(
+            target: .http(url: subscription.endpoint), body: String(decoding: writer.bytes, as: UTF8.self),
+            headers: [
+                "x-amz-sns-message-type": type, "x-amz-sns-message-id": messageId, "x-amz-sns-topic-arn": topicArn,
+            ],
+            retry: HTTPRetry.policy(subscription: nil, topic: nil), origin: subscription.arn)
+    }
+}
+
+/// The retry policy of HTTP and HTTPS deliveries: the subscription's DeliveryPolicy, else the
+/// topic's, else SNS's default (3 retries, 20 seconds apart).
+enum HTTPRetry {
+    static func policy(subscription: String?, topic: String?) -> RetryPolicy {
+        if let subscription, let policy = parse(subscription, path: ["healthyRetryPolicy"]) { return policy }
+        if let topic, let policy = parse(topic, path: ["http", "defaultHealthyRetryPolicy"]) { return policy }
+        return RetryPolicy(
+            numNoDelayRetries: 0, numMinDelayRetries: 0, numBackoffRetries: 3, numMaxDelayRetries: 0, minDelay: 20,
+            maxDelay: 20, backoff: .linear)
+    }
+
+    private static func parse(_ json: String, path: [String]) -> RetryPolicy? {
+        guard var value = try? JSONValue.parse(Array(json.utf8)) else { return nil }
+        for key in path {
+            guard case .object(let object) = value, let next = object[key] else { return nil }
+            value = next
+        }
+        guard case .object(let fields) = value else { return nil }
+        func int(_ name: String, _ fallback: Int) -> Int {
+            switch fields[name] {
+            case .integer(let number)?: return number
+            case .number(let number)?: return Int(number)
+            default: return fallback
+            }
+        }
+        let minDelay = max(1, int("minDelayTarget", 20))
+        let maxDelay = max(minDelay, int("maxDelayTarget", 20))
+        let total = max(0, min(100, int("numRetries", 3)))
+        let noDelay = min(total, int("numNoDelayRetries", 0))
+        let minDelayed = min(total - noDelay, int("numMinDelayRetries", 0))
+        let maxDelayed = min(total - noDelay - minDelayed, int("numMaxDelayRetries", 0))
+        var backoff = RetryPolicy.Backoff.linear
+        if case .string(let name)? = fields["backoffFunction"], let parsed = RetryPolicy.Backoff(rawValue: name) {
+            backoff = parsed
+        }
+        return RetryPolicy(
+            numNoDelayRetries: noDelay, numMinDelayRetries: minDelayed,
+            numBackoffRetries: total - noDelay - minDelayed - maxDelayed, numMaxDelayRetries: maxDelayed,
+            minDelay: minDelay, maxDelay: maxDelay, backoff: backoff)
+    }
+}

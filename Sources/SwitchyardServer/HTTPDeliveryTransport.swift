@@ -1,0 +1,41 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SwitchyardDelivery
+
+/// Delivers to HTTP and HTTPS endpoints: a POST of the payload with the request's headers.
+///
+/// 2xx is delivered; 429, 5xx, timeouts and connection failures are retried; any other status is the
+/// endpoint refusing the message, which no retry changes, so it goes to the dead-letter target.
+struct HTTPDeliveryTransport: DeliveryTransport {
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(15)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        guard case .http(let url) = request.target else { return .failed(reason: "not an HTTP endpoint") }
+        var post = HTTPClientRequest(url: url)
+        post.method = .POST
+        for (name, value) in request.headers ?? [:] { post.headers.add(name: name, value: value) }
+        if !post.headers.contains(name: "Content-Type") {
+            post.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
+        }
+        post.body = .bytes(ByteBuffer(string: request.body))
+        do {
+            let response = try await client.execute(post, timeout: timeout)
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            switch response.status.code {
+            case 200..<300: return .delivered
+            case 429, 500..<600: return .retry(reason: "HTTP \(response.status.code)")
+            default: return .failed(reason: "HTTP \(response.status.code)")
+            }
+        } catch {
+            return .retry(reason: "\(error)")
+        }
+    }
+}
