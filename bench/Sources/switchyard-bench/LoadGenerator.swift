@@ -19,8 +19,14 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "Endpoint URL of the server under test.")
     var endpoint = "http://127.0.0.1:4566"
 
-    @Option(help: "send | send-batch | receive-delete | fifo-send | bare")
+    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | bare")
     var scenario = "send"
+
+    @Option(help: "publish: SQS queues subscribed to the topic.")
+    var fanout = 1
+
+    @Flag(help: "publish: subscribe the queues with RawMessageDelivery (default: the signed JSON envelope).")
+    var raw = false
 
     @Option(help: "Concurrent keep-alive connections.")
     var connections = 64
@@ -41,6 +47,7 @@ struct SwitchyardBench: ParsableCommand {
         guard let url = URL(string: endpoint), let host = url.host, let port = url.port else {
             throw ValidationError("endpoint must look like http://host:port")
         }
+        if scenario == "publish" { return try runPublish(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
         let queueURL: String
@@ -83,6 +90,97 @@ struct SwitchyardBench: ParsableCommand {
         }
         if result.errors > 0 { line += ", \(result.errors) error responses" }
         print(line)
+    }
+
+    /// Publish to a topic with `fanout` subscribed queues: publish rate and latency from the load, and
+    /// delivered messages/s measured until every acknowledged publish is in every queue.
+    func runPublish(host: String, port: Int) throws {
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let created = try query(host: host, port: port, ["Action": "CreateTopic", "Name": "bench-\(suffix)"])
+        guard let topicArn = Self.element("TopicArn", in: created) else {
+            throw ValidationError("CreateTopic failed: \(created)")
+        }
+        var queueURLs: [String] = []
+        for index in 0..<fanout {
+            let name = "bench-\(suffix)-\(index)"
+            let reply = try call(host: host, port: port, target: "CreateQueue", body: #"{"QueueName":"\#(name)"}"#)
+            guard let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any],
+                let queueURL = object["QueueUrl"] as? String
+            else { throw ValidationError("CreateQueue failed") }
+            queueURLs.append(queueURL)
+            var subscribe = [
+                "Action": "Subscribe", "TopicArn": topicArn, "Protocol": "sqs",
+                "Endpoint": "arn:aws:sqs:us-east-1:000000000000:\(name)",
+            ]
+            if raw {
+                subscribe["Attributes.entry.1.key"] = "RawMessageDelivery"
+                subscribe["Attributes.entry.1.value"] = "true"
+            }
+            _ = try query(host: host, port: port, subscribe)
+        }
+        let body = String(repeating: "x", count: bodySize)
+        let started = Date()
+        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
+        { _ in Workload.publish(topicArn: topicArn, body: body) }
+        let published = Int(result.rate * duration)
+        var delivered = 0
+        var finished = Date()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            delivered = 0
+            for queueURL in queueURLs {
+                let reply = try call(
+                    host: host, port: port, target: "GetQueueAttributes",
+                    body: #"{"QueueUrl":"\#(queueURL)","AttributeNames":["ApproximateNumberOfMessages"]}"#)
+                let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
+                let attributes = object?["Attributes"] as? [String: String]
+                delivered += Int(attributes?["ApproximateNumberOfMessages"] ?? "0") ?? 0
+            }
+            finished = Date()
+            if delivered >= published * fanout { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let seconds = finished.timeIntervalSince(started)
+        var line = String(
+            format:
+                "publish (fan-out %d, %@) against %@: %.0f publishes/s, p50 %.2f ms, p99 %.2f ms; %d delivered in %.1f s = %.0f deliveries/s",
+            fanout, raw ? "raw" : "envelope", endpoint, result.rate, result.p50, result.p99, delivered, seconds,
+            Double(delivered) / seconds)
+        if let serverPid, let rss = Self.rssMegabytes(pid: serverPid) {
+            line += String(format: ", server RSS %.1f MB", rss)
+        }
+        if result.errors > 0 { line += ", \(result.errors) error responses" }
+        print(line)
+    }
+
+    /// One synchronous awsQuery (SNS) call, for setup; answers the XML text.
+    func query(host: String, port: Int, _ parameters: [String: String]) throws -> String {
+        guard let url = URL(string: "http://\(host):\(port)/") else { return "" }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        var form = parameters
+        form["Version"] = "2010-03-31"
+        request.httpBody = Data(
+            form.map { "\($0.key)=\(Workload.percentEncoded($0.value))" }.joined(separator: "&").utf8)
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue(
+            "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=00",
+            forHTTPHeaderField: "Authorization")
+        request.setValue("20261124T000000Z", forHTTPHeaderField: "X-Amz-Date")
+        let semaphore = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Data?
+        URLSession.shared.dataTask(with: request) { data, _, _ in
+            result = data
+            semaphore.signal()
+        }.resume()
+        semaphore.wait()
+        return String(decoding: result ?? Data(), as: UTF8.self)
+    }
+
+    static func element(_ name: String, in xml: String) -> String? {
+        guard let start = xml.range(of: "<\(name)>"), let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
+        else { return nil }
+        return String(xml[start.upperBound..<end.lowerBound])
     }
 
     /// One synchronous awsJson call, for setup.

@@ -112,13 +112,21 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
     func send(context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: host)
-        headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
-        headers.add(name: "X-Amz-Target", value: "AmazonSQS.\(current.target)")
+        let signingName: String
+        switch current.service {
+        case .sqs:
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
+            headers.add(name: "X-Amz-Target", value: "AmazonSQS.\(current.target)")
+            signingName = "sqs"
+        case .sns:
+            headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")
+            signingName = "sns"
+        }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(
             name: "Authorization",
             value:
-                "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+                "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/\(signingName)/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
         )
         headers.add(name: "Content-Length", value: String(current.body.count))
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")

@@ -10,7 +10,23 @@ struct Workload {
         var target: String
         var body: [UInt8]
         var kind: Kind
+        /// SQS requests are awsJson; SNS requests are awsQuery forms.
+        var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
+        enum Service { case sqs, sns }
+    }
+
+    /// SNS Publish of one message to a topic (awsQuery).
+    static func publish(topicArn: String, body: String) -> Workload {
+        let form = "Action=Publish&Version=2010-03-31&TopicArn=\(percentEncoded(topicArn))&Message=\(percentEncoded(body))"
+        let request = Request(target: "Publish", body: Array(form.utf8), kind: .send(1), service: .sns)
+        return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     static func send(queueURL: String, body: String) -> Workload {
