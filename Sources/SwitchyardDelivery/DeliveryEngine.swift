@@ -17,6 +17,8 @@ public actor DeliveryEngine {
     private var jobs: [Int64: DeliveryJob] = [:]
     private var nextId: Int64 = 1
     private var laneTails: [String: Task<Void, Never>] = [:]
+    /// Stored jobs per ordered lane: a lane with jobs waiting takes new deliveries as jobs too, behind them.
+    private var jobsPerLane: [String: Int] = [:]
     private var records = Deque<DeliveryRecord>()
     /// Bumped by reset, so that attempts already under way stop touching state.
     private var generation = 0
@@ -31,6 +33,7 @@ public actor DeliveryEngine {
         self.transports = transports
         for job in try store.loadJobs() {
             jobs[job.id] = job
+            if let lane = job.request.orderedLane { jobsPerLane[lane, default: 0] += 1 }
             nextId = max(nextId, job.id + 1)
         }
     }
@@ -40,20 +43,80 @@ public actor DeliveryEngine {
         for id in jobs.keys.sorted() { schedule(id, after: nil) }
     }
 
-    /// Stores deliveries; the ticket resolves once they are durable, and they are attempted from then on.
-    public func enqueue(_ requests: [DeliveryRequest]) -> CommitTicket {
+    /// Takes deliveries: the returned ticket resolves once each is durable, either made already (a
+    /// target whose transport delivers durably inline, attempted here while the producer waits) or
+    /// stored as a job that is attempted from then on.
+    public func enqueue(_ requests: [DeliveryRequest]) async -> CommitTicket {
         guard !requests.isEmpty else { return .alreadyCommitted }
         var created: [DeliveryJob] = []
-        created.reserveCapacity(requests.count)
+        var inline: [DeliveryRequest] = []
         for request in requests {
-            let job = DeliveryJob(id: nextId, request: request)
-            nextId += 1
-            jobs[job.id] = job
-            created.append(job)
+            if transport(for: request.target.kind).deliversDurablyInline,
+                request.orderedLane.map({ (jobsPerLane[$0] ?? 0) == 0 }) ?? true
+            {
+                inline.append(request)
+            } else {
+                created.append(newJob(request))
+            }
         }
-        let ticket = store.submit(put: created, delete: [])
+        var ticket = created.isEmpty ? CommitTicket.alreadyCommitted : store.submit(put: created, delete: [])
         for job in created { schedule(job.id, after: ticket) }
+        guard !inline.isEmpty else { return ticket }
+        let transports = self.transports
+        let outcomes = await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for (index, request) in inline.enumerated() {
+                let transport = transports[request.target.kind] ?? UnavailableTransport(reason: "")
+                group.addTask { (index, await transport.attempt(request)) }
+            }
+            var results = [DeliveryOutcome](repeating: .delivered, count: inline.count)
+            for await (index, outcome) in group { results[index] = outcome }
+            return results
+        }
+        for (request, outcome) in zip(inline, outcomes) {
+            var job = DeliveryJob(id: nextId, request: request, attempts: 1)
+            nextId += 1
+            switch outcome {
+            case .delivered:
+                record(job, .delivered, reason: nil)
+            case .failed(let reason):
+                if let moved = giveUp(job, reason: reason, stored: false) { ticket = moved }
+            case .retry(let reason):
+                guard let delay = request.retry.delayMillis(beforeRetry: 1) else {
+                    if let moved = giveUp(job, reason: reason, stored: false) { ticket = moved }
+                    continue
+                }
+                job.notBefore = clock.nowMillis() + delay
+                track(job)
+                ticket = store.submit(put: [job], delete: [])
+                schedule(job.id, after: ticket)
+            }
+        }
         return ticket
+    }
+
+    private func transport(for kind: DeliveryTargetKind) -> any DeliveryTransport {
+        transports[kind] ?? UnavailableTransport(reason: "\(kind.rawValue) targets are not available")
+    }
+
+    private func newJob(_ request: DeliveryRequest) -> DeliveryJob {
+        let job = DeliveryJob(id: nextId, request: request)
+        nextId += 1
+        track(job)
+        return job
+    }
+
+    /// Holds a job in memory until it ends, counting it against its ordered lane.
+    private func track(_ job: DeliveryJob) {
+        jobs[job.id] = job
+        if let lane = job.request.orderedLane { jobsPerLane[lane, default: 0] += 1 }
+    }
+
+    private func forget(_ id: Int64) {
+        guard let job = jobs.removeValue(forKey: id) else { return }
+        if let lane = job.request.orderedLane {
+            let remaining = (jobsPerLane[lane] ?? 1) - 1
+            jobsPerLane[lane] = remaining > 0 ? remaining : nil
+        }
     }
 
     /// The most recent outcomes, newest last.
@@ -65,6 +128,7 @@ public actor DeliveryEngine {
     public func reset() -> CommitTicket {
         generation += 1
         jobs.removeAll()
+        jobsPerLane.removeAll()
         laneTails.removeAll()
         records.removeAll()
         return store.wipe()
@@ -91,7 +155,7 @@ public actor DeliveryEngine {
     /// The producer's commit failed, so it did not acknowledge: nothing to deliver.
     private func abandon(_ id: Int64, generation: Int) {
         guard generation == self.generation else { return }
-        jobs[id] = nil
+        forget(id)
     }
 
     private func run(_ id: Int64, generation: Int) async {
@@ -102,24 +166,21 @@ public actor DeliveryEngine {
                 try? await Task.sleep(for: .milliseconds(wait))
                 continue
             }
-            let transport =
-                transports[job.request.target.kind]
-                ?? UnavailableTransport(reason: "\(job.request.target.kind.rawValue) targets are not available")
-            let outcome = await transport.attempt(job.request)
+            let outcome = await transport(for: job.request.target.kind).attempt(job.request)
             guard generation == self.generation, jobs[id] != nil else { return }
             job.attempts += 1
             switch outcome {
             case .delivered:
-                jobs[id] = nil
+                forget(id)
                 _ = store.submit(put: [], delete: [id])
                 record(job, .delivered, reason: nil)
                 return
             case .failed(let reason):
-                giveUp(job, reason: reason)
+                giveUp(job, reason: reason, stored: true)
                 return
             case .retry(let reason):
                 guard let delay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
-                    giveUp(job, reason: reason)
+                    giveUp(job, reason: reason, stored: true)
                     return
                 }
                 job.notBefore = clock.nowMillis() + delay
@@ -131,25 +192,26 @@ public actor DeliveryEngine {
     }
 
     /// No attempt is left: the payload moves to the dead-letter target (as a delivery of its own,
-    /// in the same commit that forgets this one), or the failure is recorded.
-    private func giveUp(_ job: DeliveryJob, reason: String) {
-        jobs[job.id] = nil
+    /// in the same commit that forgets this one, if it was stored), or the failure is recorded.
+    /// Returns the ticket of the stored dead-letter delivery, if one was made.
+    @discardableResult
+    private func giveUp(_ job: DeliveryJob, reason: String, stored: Bool) -> CommitTicket? {
+        forget(job.id)
         guard let deadLetter = job.request.deadLetter, deadLetter != job.request.target else {
-            _ = store.submit(put: [], delete: [job.id])
+            if stored { _ = store.submit(put: [], delete: [job.id]) }
             record(job, .failed, reason: reason)
-            return
+            return nil
         }
         var request = job.request
         request.target = deadLetter
         request.deadLetter = nil
         request.retry = .managedEndpoint
         request.orderedLane = request.orderedLane.map { "\($0)#dead-letter" }
-        let moved = DeliveryJob(id: nextId, request: request)
-        nextId += 1
-        jobs[moved.id] = moved
-        let ticket = store.submit(put: [moved], delete: [job.id])
+        let moved = newJob(request)
+        let ticket = store.submit(put: [moved], delete: stored ? [job.id] : [])
         record(job, .deadLettered, reason: reason)
         schedule(moved.id, after: ticket)
+        return ticket
     }
 
     private func record(_ job: DeliveryJob, _ status: DeliveryRecord.Status, reason: String?) {

@@ -1,13 +1,26 @@
 /// Makes one attempt at a delivery to one kind of target.
 public protocol DeliveryTransport: Sendable {
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome
+
+    /// True when a successful attempt is itself durable (an in-process send to a queue of this
+    /// server returns once the message is committed): such deliveries are attempted at once, while
+    /// the producer waits, and are stored as jobs only if that attempt does not succeed.
+    var deliversDurablyInline: Bool { get }
+}
+
+extension DeliveryTransport {
+    public var deliversDurablyInline: Bool { false }
 }
 
 /// A transport from a function, for targets delivered in-process (an SQS queue of this server).
 public struct ClosureTransport: DeliveryTransport {
     let body: @Sendable (DeliveryRequest) async -> DeliveryOutcome
+    public let deliversDurablyInline: Bool
 
-    public init(_ body: @escaping @Sendable (DeliveryRequest) async -> DeliveryOutcome) { self.body = body }
+    public init(inline: Bool = false, _ body: @escaping @Sendable (DeliveryRequest) async -> DeliveryOutcome) {
+        self.body = body
+        self.deliversDurablyInline = inline
+    }
 
     public func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome { await body(request) }
 }

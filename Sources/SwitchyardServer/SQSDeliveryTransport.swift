@@ -10,6 +10,9 @@ struct SQSDeliveryTransport: DeliveryTransport {
     /// The sender id SQS shows for messages that SNS delivered.
     static let senderId = "AIDAIT2UOQQY3AUEKVGXU"
 
+    /// A send returns once the message is committed, so a delivery that succeeded needs no job.
+    var deliversDurablyInline: Bool { true }
+
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
         guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
             return .failed(reason: "not an SQS queue ARN")

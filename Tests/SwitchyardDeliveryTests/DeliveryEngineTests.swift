@@ -97,6 +97,36 @@ import Testing
         #expect(order == ["0", "1", "1", "1", "2", "3", "4"])
     }
 
+    @Test func inlineTransportsDeliverWhileTheProducerWaitsAndStoreOnlyWhatFailed() async throws {
+        let inline = ClosureTransport(inline: true) { request in
+            switch request.body {
+            case "ok": return .delivered
+            case "later": return .retry(reason: "busy")
+            default: return request.target == .sqs(arn: "dlq") ? .delivered : .failed(reason: "no queue")
+            }
+        }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: inline])
+        try await engine.enqueue([DeliveryRequest(target: .sqs(arn: "q"), body: "ok", retry: quick, origin: "a")])
+            .wait()
+        #expect(await engine.recentRecords().map(\.status) == [.delivered])
+        #expect(await engine.pendingCount == 0)
+        try await engine.enqueue([
+            DeliveryRequest(
+                target: .sqs(arn: "gone"), body: "lost", retry: quick, deadLetter: .sqs(arn: "dlq"), origin: "b")
+        ]).wait()
+        try await waitUntil { await engine.recentRecords().count == 3 }
+        #expect(
+            await engine.recentRecords().suffix(2).map(\.status).sorted { $0.rawValue < $1.rawValue } == [
+                .deadLettered, .delivered,
+            ])
+        let slow = RetryPolicy(
+            numNoDelayRetries: 0, numMinDelayRetries: 1, numBackoffRetries: 0, numMaxDelayRetries: 0, minDelay: 60,
+            maxDelay: 60, backoff: .linear)
+        try await engine.enqueue([DeliveryRequest(target: .sqs(arn: "q"), body: "later", retry: slow, origin: "c")])
+            .wait()
+        #expect(await engine.pendingCount == 1)
+    }
+
     @Test func resetForgetsPendingDeliveries() async throws {
         let engine = try DeliveryEngine(
             store: MemoryDeliveryStore(), transports: [.sqs: ClosureTransport { _ in .retry(reason: "never") }])
