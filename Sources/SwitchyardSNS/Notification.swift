@@ -42,14 +42,18 @@ struct Notification: Sendable {
         return text
     }
 
+    /// The signature of the envelope a subscription of this protocol receives; it does not depend on
+    /// the subscription, so one publish signs once per distinct message.
+    func signature(for protocol: String, version: String, signer: NotificationSigner) throws -> String {
+        try signer.sign(canonicalText(message: message(for: `protocol`), timestamp: timestampText), version: version)
+    }
+
     /// The JSON document a non-raw subscription receives, laid out as SNS writes it.
     func envelope(
-        for protocol: String, subscriptionArn: String, signatureVersion: String, signer: NotificationSigner,
-        baseURL: String
-    ) throws -> String {
+        for protocol: String, subscriptionArn: String, signatureVersion: String, signature: String, baseURL: String
+    ) -> String {
         let body = message(for: `protocol`)
         let time = timestampText
-        let signature = try signer.sign(canonicalText(message: body, timestamp: time), version: signatureVersion)
         var fields: [(String, String)] = [("Type", "Notification"), ("MessageId", messageId)]
         if let sequenceNumber { fields.append(("SequenceNumber", sequenceNumber)) }
         fields.append(("TopicArn", topic.arn))

@@ -282,6 +282,7 @@ public actor SNSEngine {
         }
         let signatureVersion = topic.attributes["SignatureVersion"] ?? "1"
         var requests: [DeliveryRequest] = []
+        var signatures: [String: String] = [:]
         for subscription in subscriptions(topic: key, account: key.account, region: key.region)
         where subscription.confirmed {
             if let filter = filters[subscription.arn],
@@ -292,22 +293,36 @@ public actor SNSEngine {
             }
             requests.append(
                 try deliveryRequest(
-                    notification, to: subscription, signatureVersion: signatureVersion, baseURL: baseURL))
+                    notification, to: subscription, signatureVersion: signatureVersion, baseURL: baseURL,
+                    signatures: &signatures))
         }
         let ticket = await deliveries.enqueue(requests)
         return (notification.messageId, sequenceNumber, ticket)
     }
 
     private func deliveryRequest(
-        _ notification: Notification, to subscription: SubscriptionRecord, signatureVersion: String, baseURL: String
+        _ notification: Notification, to subscription: SubscriptionRecord, signatureVersion: String, baseURL: String,
+        signatures: inout [String: String]
     ) throws -> DeliveryRequest {
         let raw = subscription.rawMessageDelivery
-        let body =
-            raw
-            ? notification.message(for: subscription.protocol)
-            : try notification.envelope(
+        let body: String
+        if raw {
+            body = notification.message(for: subscription.protocol)
+        } else {
+            // Subscriptions whose protocol gets the same message share one signature.
+            let text = notification.message(for: subscription.protocol)
+            let signature: String
+            if let known = signatures[text] {
+                signature = known
+            } else {
+                signature = try notification.signature(
+                    for: subscription.protocol, version: signatureVersion, signer: signer)
+                signatures[text] = signature
+            }
+            body = notification.envelope(
                 for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
-                signer: signer, baseURL: baseURL)
+                signature: signature, baseURL: baseURL)
+        }
         let target: DeliveryTarget
         var headers: [String: String]?
         var retry = RetryPolicy.managedEndpoint

@@ -18,7 +18,8 @@ struct Workload {
 
     /// SNS Publish of one message to a topic (awsQuery).
     static func publish(topicArn: String, body: String) -> Workload {
-        let form = "Action=Publish&Version=2010-03-31&TopicArn=\(percentEncoded(topicArn))&Message=\(percentEncoded(body))"
+        let form =
+            "Action=Publish&Version=2010-03-31&TopicArn=\(percentEncoded(topicArn))&Message=\(percentEncoded(body))"
         let request = Request(target: "Publish", body: Array(form.utf8), kind: .send(1), service: .sns)
         return Workload(first: request) { previous, _ in (previous, 1) }
     }
