@@ -8,8 +8,8 @@ import SwitchyardWire
 /// submitted to the store, and callers wait for its ticket before answering.
 public actor SNSEngine {
     private let store: any SNSStore
-    private let deliveries: DeliveryEngine
-    private let signer: NotificationSigner
+    nonisolated let deliveries: DeliveryEngine
+    nonisolated let signer: NotificationSigner
     private let clock: any ServiceClock
     /// FIFO topics: deduplication records for 5 minutes (kept in memory) and the last sequence number.
     private var deduplication: [TopicKey: [String: (messageId: String, sequenceNumber: String, expiresAt: Int64)]] = [:]
@@ -227,12 +227,13 @@ public actor SNSEngine {
 
     // MARK: Publishing
 
-    /// Publishes a message: validates it against the topic, then hands one delivery per subscription
-    /// to the delivery engine; the ticket resolves once every delivery is stored, which is when the
-    /// publisher may be answered. FIFO topics deduplicate within 5 minutes and number their messages.
-    public func publish(_ key: TopicKey, _ draft: PublishDraft, baseURL: String) async throws
-        -> (messageId: String, sequenceNumber: String?, ticket: CommitTicket)
-    {
+    /// Publishes a message: validates it against the topic and finds the subscriptions it reaches
+    /// (after their filter policies). FIFO topics deduplicate within 5 minutes, number their messages
+    /// and hand their deliveries to the delivery engine here, in sequence order; a standard topic's
+    /// deliveries are returned as a plan that `deliver(_:)` makes outside this actor, so that
+    /// signing envelopes runs in parallel. Either way the publisher is answered once every delivery
+    /// is durable.
+    public func publish(_ key: TopicKey, _ draft: PublishDraft, baseURL: String) async throws -> PublishOutcome {
         guard let topic = topics[key] else { throw SNSErrors.topicNotFound() }
         let rules = PublishRules.Draft(
             message: draft.message, subject: draft.subject, messageStructure: draft.messageStructure,
@@ -259,7 +260,9 @@ public actor SNSEngine {
             seen = seen.filter { $0.value.expiresAt > now }
             if let deduplicationId, let previous = seen[deduplicationId] {
                 deduplication[key] = seen
-                return (previous.messageId, previous.sequenceNumber, .alreadyCommitted)
+                return PublishOutcome(
+                    messageId: previous.messageId, sequenceNumber: previous.sequenceNumber, ticket: .alreadyCommitted,
+                    plan: nil)
             }
             let next = max((lastSequenceNumber[key] ?? 0) + 1, now * 1_000_000)
             lastSequenceNumber[key] = next
@@ -280,77 +283,28 @@ public actor SNSEngine {
         if let deduplicationId, let sequenceNumber {
             deduplication[key]?[deduplicationId] = (notification.messageId, sequenceNumber, now + 300_000)
         }
-        let signatureVersion = topic.attributes["SignatureVersion"] ?? "1"
-        var requests: [DeliveryRequest] = []
-        var signatures: [String: String] = [:]
-        for subscription in subscriptions(topic: key, account: key.account, region: key.region)
-        where subscription.confirmed {
-            if let filter = filters[subscription.arn],
-                !filter.matches(
-                    attributes: notification.attributes, body: notification.message(for: subscription.protocol))
-            {
-                continue
-            }
-            requests.append(
-                try deliveryRequest(
-                    notification, to: subscription, signatureVersion: signatureVersion, baseURL: baseURL,
-                    signatures: &signatures))
+        let reached = subscriptions(topic: key, account: key.account, region: key.region).filter { subscription in
+            guard subscription.confirmed else { return false }
+            guard let filter = filters[subscription.arn] else { return true }
+            return filter.matches(
+                attributes: notification.attributes, body: notification.message(for: subscription.protocol))
         }
-        let ticket = await deliveries.enqueue(requests)
-        return (notification.messageId, sequenceNumber, ticket)
+        let plan = DeliveryPlan(
+            notification: notification, subscriptions: reached,
+            signatureVersion: topic.attributes["SignatureVersion"] ?? "1",
+            topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL)
+        guard key.isFIFO else {
+            return PublishOutcome(messageId: notification.messageId, sequenceNumber: nil, ticket: nil, plan: plan)
+        }
+        let ticket = await deliveries.enqueue(try plan.requests(signer: signer))
+        return PublishOutcome(
+            messageId: notification.messageId, sequenceNumber: sequenceNumber, ticket: ticket, plan: nil)
     }
 
-    private func deliveryRequest(
-        _ notification: Notification, to subscription: SubscriptionRecord, signatureVersion: String, baseURL: String,
-        signatures: inout [String: String]
-    ) throws -> DeliveryRequest {
-        let raw = subscription.rawMessageDelivery
-        let body: String
-        if raw {
-            body = notification.message(for: subscription.protocol)
-        } else {
-            // Subscriptions whose protocol gets the same message share one signature.
-            let text = notification.message(for: subscription.protocol)
-            let signature: String
-            if let known = signatures[text] {
-                signature = known
-            } else {
-                signature = try notification.signature(
-                    for: subscription.protocol, version: signatureVersion, signer: signer)
-                signatures[text] = signature
-            }
-            body = notification.envelope(
-                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
-                signature: signature, baseURL: baseURL)
-        }
-        let target: DeliveryTarget
-        var headers: [String: String]?
-        var retry = RetryPolicy.managedEndpoint
-        switch subscription.protocol {
-        case "http", "https":
-            target = .http(url: subscription.endpoint)
-            headers = [
-                "x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": notification.messageId,
-                "x-amz-sns-topic-arn": notification.topic.arn, "x-amz-sns-subscription-arn": subscription.arn,
-            ]
-            if raw { headers?["x-amz-sns-rawdelivery"] = "true" }
-            retry = HTTPRetry.policy(
-                subscription: subscription.attributes["DeliveryPolicy"],
-                topic: topics[notification.topic]?.attributes["DeliveryPolicy"])
-        case "sqs": target = .sqs(arn: subscription.endpoint)
-        case "lambda": target = .lambda(arn: subscription.endpoint)
-        case "firehose": target = .firehose(arn: subscription.endpoint)
-        default: target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
-        }
-        let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
-        return DeliveryRequest(
-            target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
-            messageGroupId: fifoQueue ? notification.messageGroupId : nil,
-            messageDeduplicationId: fifoQueue ? notification.messageDeduplicationId : nil,
-            orderedLane: notification.topic.isFIFO
-                ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
-            retry: retry, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
-            origin: subscription.arn)
+    /// Makes a standard topic's publish plan: builds (and signs) its deliveries on the caller's task
+    /// and hands them to the delivery engine.
+    public nonisolated func deliver(_ plan: DeliveryPlan) async throws -> CommitTicket {
+        await deliveries.enqueue(try plan.requests(signer: signer))
     }
 
     /// Forgets everything (the reset endpoint).

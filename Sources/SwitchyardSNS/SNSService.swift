@@ -167,7 +167,7 @@ public struct SNSService: SNSAPI {
             attributes: try Self.attributes(input.messageAttributes), messageGroupId: input.messageGroupId,
             messageDeduplicationId: input.messageDeduplicationId)
         let published = try await engine.publish(try topic(arn, context), draft, baseURL: "http://\(context.host)")
-        try await published.ticket.wait()
+        try await durable(published).wait()
         return SNS.PublishResponse(messageId: published.messageId, sequenceNumber: published.sequenceNumber)
     }
 
@@ -202,7 +202,7 @@ public struct SNSService: SNSAPI {
                     attributes: try Self.attributes(entry.messageAttributes), messageGroupId: entry.messageGroupId,
                     messageDeduplicationId: entry.messageDeduplicationId)
                 let published = try await engine.publish(topic, draft, baseURL: "http://\(context.host)")
-                tickets.append(published.ticket)
+                tickets.append(try await durable(published))
                 successful.append(
                     SNS.PublishBatchResultEntry(
                         id: entry.id, messageId: published.messageId, sequenceNumber: published.sequenceNumber))
@@ -214,6 +214,12 @@ public struct SNSService: SNSAPI {
         }
         for ticket in tickets { try await ticket.wait() }
         return SNS.PublishBatchResponse(successful: successful, failed: failed)
+    }
+
+    /// The ticket of a publish's deliveries, making them first when the engine left them to the caller.
+    private func durable(_ published: PublishOutcome) async throws -> CommitTicket {
+        if let plan = published.plan { return try await engine.deliver(plan) }
+        return published.ticket ?? .alreadyCommitted
     }
 
     // MARK: Conversions

@@ -1,0 +1,77 @@
+import SwitchyardCore
+import SwitchyardDelivery
+
+/// What a publish answers: its ids, and either the ticket of its stored deliveries or the plan of
+/// deliveries still to make.
+public struct PublishOutcome: Sendable {
+    public var messageId: String
+    public var sequenceNumber: String?
+    public var ticket: CommitTicket?
+    public var plan: DeliveryPlan?
+}
+
+/// One published message and the subscriptions it reaches, ready to become deliveries.
+public struct DeliveryPlan: Sendable {
+    let notification: Notification
+    let subscriptions: [SubscriptionRecord]
+    let signatureVersion: String
+    let topicDeliveryPolicy: String?
+    let baseURL: String
+
+    /// One delivery per subscription; subscriptions that get the same message share a signature.
+    func requests(signer: NotificationSigner) throws -> [DeliveryRequest] {
+        var signatures: [String: String] = [:]
+        return try subscriptions.map { try request(to: $0, signer: signer, signatures: &signatures) }
+    }
+
+    private func request(
+        to subscription: SubscriptionRecord, signer: NotificationSigner, signatures: inout [String: String]
+    ) throws -> DeliveryRequest {
+        let raw = subscription.rawMessageDelivery
+        let body: String
+        if raw {
+            body = notification.message(for: subscription.protocol)
+        } else {
+            // Subscriptions whose protocol gets the same message share one signature.
+            let text = notification.message(for: subscription.protocol)
+            let signature: String
+            if let known = signatures[text] {
+                signature = known
+            } else {
+                signature = try notification.signature(
+                    for: subscription.protocol, version: signatureVersion, signer: signer)
+                signatures[text] = signature
+            }
+            body = notification.envelope(
+                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
+                signature: signature, baseURL: baseURL)
+        }
+        let target: DeliveryTarget
+        var headers: [String: String]?
+        var retry = RetryPolicy.managedEndpoint
+        switch subscription.protocol {
+        case "http", "https":
+            target = .http(url: subscription.endpoint)
+            headers = [
+                "x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": notification.messageId,
+                "x-amz-sns-topic-arn": notification.topic.arn, "x-amz-sns-subscription-arn": subscription.arn,
+            ]
+            if raw { headers?["x-amz-sns-rawdelivery"] = "true" }
+            retry = HTTPRetry.policy(
+                subscription: subscription.attributes["DeliveryPolicy"], topic: topicDeliveryPolicy)
+        case "sqs": target = .sqs(arn: subscription.endpoint)
+        case "lambda": target = .lambda(arn: subscription.endpoint)
+        case "firehose": target = .firehose(arn: subscription.endpoint)
+        default: target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
+        }
+        let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
+        return DeliveryRequest(
+            target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
+            messageGroupId: fifoQueue ? notification.messageGroupId : nil,
+            messageDeduplicationId: fifoQueue ? notification.messageDeduplicationId : nil,
+            orderedLane: notification.topic.isFIFO
+                ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
+            retry: retry, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
+            origin: subscription.arn)
+    }
+}
