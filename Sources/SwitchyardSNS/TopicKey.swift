@@ -15,8 +15,11 @@ public struct TopicKey: Hashable, Sendable, Codable {
 
     /// The key an ARN names, or nil when the text is not an SNS topic ARN.
     public init?(arn: String) {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "sns", !parts[5].isEmpty else { return nil }
-        self.init(account: String(parts[4]), region: String(parts[3]), name: String(parts[5]))
+        let parts = arn.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual("sns".utf8),
+            !parts[5].isEmpty,
+            let region = String(parts[3]), let account = String(parts[4]), let name = String(parts[5])
+        else { return nil }
+        self.init(account: account, region: region, name: name)
     }
 }
