@@ -29,7 +29,12 @@ public struct DeliveryPlan: Sendable {
     ) throws -> DeliveryRequest {
         let raw = subscription.rawMessageDelivery
         let body: String
-        if raw {
+        if subscription.protocol == "email" {
+            // A plain-text email: the message, then the footer with the unsubscribe link.
+            body =
+                notification.message(for: "email")
+                + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscription.arn)\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support"
+        } else if raw || subscription.protocol == "sms" {
             body = notification.message(for: subscription.protocol)
         } else {
             // Subscriptions whose protocol gets the same message share one signature.
@@ -62,7 +67,11 @@ public struct DeliveryPlan: Sendable {
         case "sqs": target = .sqs(arn: subscription.endpoint)
         case "lambda": target = .lambda(arn: subscription.endpoint)
         case "firehose": target = .firehose(arn: subscription.endpoint)
-        default: target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
+        default:
+            target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
+            headers = [
+                "Subject": notification.subject ?? "AWS Notification Message", "TopicArn": notification.topic.arn,
+            ]
         }
         let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
         return DeliveryRequest(

@@ -16,6 +16,8 @@ public actor SNSEngine {
     private var lastSequenceNumber: [TopicKey: Int64] = [:]
     private var topics: [TopicKey: TopicRecord] = [:]
     private var subscriptions: [String: SubscriptionRecord] = [:]
+    /// Messages captured for email, SMS and mobile push, oldest first.
+    private var outbox: [OutboxEntry] = []
     /// Compiled filter policies by subscription ARN.
     private var filters: [String: FilterPolicy] = [:]
     private var nextSeq: Int64 = 1
@@ -32,6 +34,8 @@ public actor SNSEngine {
             topics[record.key] = record
             nextSeq = max(nextSeq, record.createdSeq + 1)
         }
+        outbox = try store.loadOutbox()
+        nextSeq = max(nextSeq, (outbox.last?.id ?? 0) + 1)
         for record in try store.loadSubscriptions() {
             subscriptions[record.arn] = record
             filters[record.arn] = try? SubscriptionAttributes.filterPolicy(record.attributes)
@@ -119,18 +123,32 @@ public actor SNSEngine {
             return (existing, .alreadyCommitted)
         }
         let confirmsByHTTP = `protocol` == "http" || `protocol` == "https"
-        guard ["sqs", "lambda", "firehose"].contains(`protocol`) || confirmsByHTTP else {
-            // Email, SMS and mobile push deliver into a captured outbox, which is not built yet.
-            throw SNSErrors.notImplemented("subscriptions with protocol \(`protocol`)")
+        let confirmsByEmail = `protocol` == "email" || `protocol` == "email-json"
+        guard `protocol` != "application" else {
+            // Mobile push needs platform applications and endpoints, which are not built yet.
+            throw SNSErrors.notImplemented("subscriptions with protocol application")
         }
         let record = SubscriptionRecord(
             arn: newArn, topic: topic, protocol: `protocol`, endpoint: endpoint, attributes: attributes,
-            confirmed: !confirmsByHTTP, token: confirmsByHTTP ? SubscriptionMessages.makeToken() : nil,
-            createdSeq: nextSeq)
+            confirmed: !(confirmsByHTTP || confirmsByEmail),
+            token: confirmsByHTTP || confirmsByEmail ? SubscriptionMessages.makeToken() : nil, createdSeq: nextSeq)
         nextSeq += 1
         subscriptions[record.arn] = record
         filters[record.arn] = filter
         let stored = store.submit([.putSubscription(record)])
+        if confirmsByEmail {
+            // The confirmation "email" lands in the outbox, with the link that confirms.
+            let link =
+                "\(baseURL)/?Action=ConfirmSubscription&TopicArn=\(topic.arn)&Token=\(record.token ?? "")"
+            let body =
+                "You have chosen to subscribe to the topic:\n\(topic.arn)\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary):\n\(link)"
+            return (
+                record,
+                capture(
+                    kind: `protocol`, address: endpoint, subject: "AWS Notification - Subscription Confirmation",
+                    body: body, subscriptionArn: record.arn, topicArn: topic.arn)
+            )
+        }
         guard confirmsByHTTP else { return (record, stored) }
         // The endpoint is asked to confirm; the request is a delivery like any other, retried likewise.
         let request = try SubscriptionMessages.confirmation(
@@ -307,10 +325,35 @@ public actor SNSEngine {
         await deliveries.enqueue(try plan.requests(signer: signer))
     }
 
+    // MARK: Outbox
+
+    /// Keeps a message that would have left the machine (email, SMS, mobile push).
+    public func capture(
+        kind: String, address: String, subject: String?, body: String, subscriptionArn: String?, topicArn: String?
+    ) -> CommitTicket {
+        let entry = OutboxEntry(
+            id: nextSeq, kind: kind, address: address, subject: subject, body: body,
+            subscriptionArn: subscriptionArn, topicArn: topicArn, at: clock.nowMillis())
+        nextSeq += 1
+        outbox.append(entry)
+        return store.submit([.putOutbox(entry)])
+    }
+
+    /// Captured messages, oldest first, optionally only of one kind, address or topic.
+    public func capturedMessages(kind: String? = nil, address: String? = nil, topicArn: String? = nil)
+        -> [OutboxEntry]
+    {
+        outbox.filter { entry in
+            (kind.map { entry.kind == $0 } ?? true) && (address.map { entry.address == $0 } ?? true)
+                && (topicArn.map { entry.topicArn == $0 } ?? true)
+        }
+    }
+
     /// Forgets everything (the reset endpoint).
     public func reset() -> CommitTicket {
         topics.removeAll()
         subscriptions.removeAll()
+        outbox.removeAll()
         filters.removeAll()
         deduplication.removeAll()
         lastSequenceNumber.removeAll()

@@ -153,8 +153,18 @@ public struct SNSService: SNSAPI {
     // MARK: Publishing
 
     public func publish(_ input: SNS.PublishInput, context: RequestContext) async throws -> SNS.PublishResponse {
-        if input.phoneNumber != nil, input.topicArn == nil, input.targetArn == nil {
-            throw SNSErrors.notImplemented("publishing to a phone number (SMS)")
+        if let phoneNumber = input.phoneNumber, input.topicArn == nil, input.targetArn == nil {
+            // A direct SMS: validated like any publish, captured in the outbox instead of a carrier.
+            guard PhoneNumbers.isValid(phoneNumber) else {
+                throw SNSErrors.invalidParameter("PhoneNumber Reason: \(phoneNumber) is not valid to publish to")
+            }
+            guard !input.message.isEmpty else { throw SNSErrors.invalidParameter("Empty message") }
+            guard input.message.utf8.count <= 1600 else { throw SNSErrors.invalidParameter("Message too long") }
+            try await engine.capture(
+                kind: "sms", address: phoneNumber, subject: nil, body: input.message, subscriptionArn: nil,
+                topicArn: nil
+            ).wait()
+            return SNS.PublishResponse(messageId: RandomUUID.make())
         }
         guard let arn = input.topicArn ?? input.targetArn else {
             throw SNSErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter")

@@ -8,12 +8,14 @@ public enum SNSChange: Sendable {
     case deleteTopic(TopicKey)
     case putSubscription(SubscriptionRecord)
     case deleteSubscription(arn: String)
+    case putOutbox(OutboxEntry)
 }
 
 /// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
 public protocol SNSStore: Sendable {
     func loadTopics() throws -> [TopicRecord]
     func loadSubscriptions() throws -> [SubscriptionRecord]
+    func loadOutbox() throws -> [OutboxEntry]
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -23,6 +25,7 @@ public struct MemorySNSStore: SNSStore {
     public init() {}
     public func loadTopics() throws -> [TopicRecord] { [] }
     public func loadSubscriptions() throws -> [SubscriptionRecord] { [] }
+    public func loadOutbox() throws -> [OutboxEntry] { [] }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -40,6 +43,9 @@ public struct SQLiteSNSStore: SNSStore {
         }
         migrator.registerMigration("sns-v2") { db in
             try db.execute(sql: "CREATE TABLE sns_subscription (arn TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
+        migrator.registerMigration("sns-v3") { db in
+            try db.execute(sql: "CREATE TABLE sns_outbox (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
         }
     }
 
@@ -61,6 +67,15 @@ public struct SQLiteSNSStore: SNSStore {
         }
     }
 
+    public func loadOutbox() throws -> [OutboxEntry] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT record FROM sns_outbox ORDER BY id").map { row in
+                try decoder.decode(OutboxEntry.self, from: row[0] as Data)
+            }
+        }
+    }
+
     public func submit(_ changes: [SNSChange]) -> CommitTicket {
         database.submit { db in
             for change in changes {
@@ -77,12 +92,18 @@ public struct SQLiteSNSStore: SNSStore {
                         arguments: [record.arn, try JSONEncoder().encode(record)])
                 case .deleteSubscription(let arn):
                     try db.execute(sql: "DELETE FROM sns_subscription WHERE arn = ?", arguments: [arn])
+                case .putOutbox(let entry):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_outbox (id, record) VALUES (?, ?)",
+                        arguments: [entry.id, try JSONEncoder().encode(entry)])
                 }
             }
         }
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM sns_topic; DELETE FROM sns_subscription") }
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox")
+        }
     }
 }

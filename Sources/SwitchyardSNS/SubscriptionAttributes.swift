@@ -26,6 +26,12 @@ enum SubscriptionAttributes {
             guard endpoint.hasPrefix("arn:"), endpoint.contains(":lambda:") else {
                 throw SNSErrors.invalidParameter("Lambda endpoint ARN")
             }
+        case "email", "email-json":
+            guard endpoint.contains("@"), !endpoint.hasPrefix("@"), !endpoint.hasSuffix("@") else {
+                throw SNSErrors.invalidParameter("Email address")
+            }
+        case "sms":
+            guard PhoneNumbers.isValid(endpoint) else { throw SNSErrors.invalidParameter("SMS endpoint") }
         case "http", "https":
             guard endpoint.lowercased().hasPrefix("\(`protocol`)://"), URL(string: endpoint)?.host != nil else {
                 throw SNSErrors.invalidParameter("Endpoint must match the specified protocol")

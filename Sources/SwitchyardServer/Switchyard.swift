@@ -42,6 +42,7 @@ public final class Switchyard: Sendable {
         let sqs = try SQSEngine(store: sqsStore)
         Task { await sqs.runRetentionSweeper() }
         let service = SQSService(engine: sqs)
+        let outboxTransport = OutboxDeliveryTransport()
         let deliveries = try DeliveryEngine(
             store: deliveryStore,
             transports: [
@@ -50,10 +51,11 @@ public final class Switchyard: Sendable {
                 .lambda: UnavailableTransport(reason: "Lambda functions are not available in Switchyard yet"),
                 .firehose: UnavailableTransport(
                     reason: "Firehose delivery streams are not available in Switchyard yet"),
-                .outbox: UnavailableTransport(reason: "the captured outbox is not available in Switchyard yet"),
+                .outbox: outboxTransport,
             ])
         let signer = NotificationSigner(directory: dataDirectory)
         let snsEngine = try SNSEngine(store: snsStore, deliveries: deliveries, signer: signer)
+        outboxTransport.engine.withLock { $0 = snsEngine }
         let sns = SNSService(engine: snsEngine)
         await deliveries.resume()
         let endpoints = [
@@ -85,6 +87,27 @@ public final class Switchyard: Sendable {
                     }
                     return WireResponse(
                         status: 200, headers: [("Content-Type", "application/x-x509-ca-cert")], body: Array(pem.utf8))
+                },
+                "/_switchyard/sns/messages": { request in
+                    var filters: [String: String] = [:]
+                    for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
+                        filters[name] = value
+                    }
+                    let entries = await snsEngine.capturedMessages(
+                        kind: filters["kind"] ?? filters["protocol"],
+                        address: filters["address"] ?? filters["endpoint"],
+                        topicArn: filters["topicArn"])
+                    let messages = entries.map { entry -> [String: Any] in
+                        var object: [String: Any] = [
+                            "id": entry.id, "kind": entry.kind, "address": entry.address, "body": entry.body,
+                            "at": entry.at,
+                        ]
+                        if let subject = entry.subject { object["subject"] = subject }
+                        if let arn = entry.subscriptionArn { object["subscriptionArn"] = arn }
+                        if let arn = entry.topicArn { object["topicArn"] = arn }
+                        return object
+                    }
+                    return OperationalEndpoints.json(200, ["messages": messages])
                 },
                 "/_switchyard/deliveries": { _ in
                     let records = await deliveries.recentRecords(limit: 1000).map { record -> [String: Any] in
