@@ -215,7 +215,7 @@ def test_subscribe_errors(clients):
     for protocol, endpoint, code in [
         ("carrier-pigeon", "x", "InvalidParameter"),
         ("sqs", "not-an-arn", "InvalidParameter"),
-        ("application", "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1", "NotImplemented"),
+        ("application", "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1", "InvalidParameter"),
     ]:
         with pytest.raises(botocore.exceptions.ClientError) as excinfo:
             sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=endpoint)

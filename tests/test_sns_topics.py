@@ -164,9 +164,9 @@ def test_model_validation_speaks_coral_under_validation_error(server, sns):
 
 def test_operations_not_built_yet_say_so(sns):
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        sns.create_platform_application(Name="app", Platform="GCM", Attributes={"PlatformCredential": "key"})
+        sns.list_origination_numbers()
     assert error_code(excinfo) == "NotImplemented"
-    assert "CreatePlatformApplication" in str(excinfo.value)
+    assert "ListOriginationNumbers" in str(excinfo.value)
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 

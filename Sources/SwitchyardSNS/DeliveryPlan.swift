@@ -34,6 +34,10 @@ public struct DeliveryPlan: Sendable {
             body =
                 notification.message(for: "email")
                 + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscription.arn)\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support"
+        } else if subscription.protocol == "application" {
+            // The push payload for the endpoint's platform (arn:...:endpoint/GCM/app/id), else the default.
+            let platform = subscription.endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            body = notification.perProtocol[platform] ?? notification.message
         } else if raw || subscription.protocol == "sms" {
             body = notification.message(for: subscription.protocol)
         } else {

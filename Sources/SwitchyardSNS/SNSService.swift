@@ -85,6 +85,81 @@ public struct SNSService: SNSAPI {
             tags: tags.sorted { $0.key < $1.key }.map { SNS.Tag(key: $0.key, value: $0.value) })
     }
 
+    // MARK: Mobile push
+
+    public func createPlatformApplication(_ input: SNS.CreatePlatformApplicationInput, context: RequestContext)
+        async throws -> SNS.CreatePlatformApplicationResponse
+    {
+        let (record, ticket) = try await engine.createPlatformApplication(
+            name: input.name, platform: input.platform, attributes: input.attributes, account: context.account,
+            region: context.region)
+        try await ticket.wait()
+        return SNS.CreatePlatformApplicationResponse(platformApplicationArn: record.arn)
+    }
+
+    public func getPlatformApplicationAttributes(
+        _ input: SNS.GetPlatformApplicationAttributesInput, context: RequestContext
+    ) async throws -> SNS.GetPlatformApplicationAttributesResponse {
+        let record = try await engine.platformApplication(input.platformApplicationArn)
+        return SNS.GetPlatformApplicationAttributesResponse(attributes: Platforms.shown(record))
+    }
+
+    public func setPlatformApplicationAttributes(
+        _ input: SNS.SetPlatformApplicationAttributesInput, context: RequestContext
+    ) async throws {
+        try await engine.setPlatformApplicationAttributes(input.platformApplicationArn, input.attributes).wait()
+    }
+
+    public func deletePlatformApplication(_ input: SNS.DeletePlatformApplicationInput, context: RequestContext)
+        async throws
+    {
+        try await engine.deletePlatformApplication(input.platformApplicationArn).wait()
+    }
+
+    public func listPlatformApplications(_ input: SNS.ListPlatformApplicationsInput, context: RequestContext)
+        async throws -> SNS.ListPlatformApplicationsResponse
+    {
+        let all = await engine.platformApplications(account: context.account, region: context.region)
+        let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
+        return SNS.ListPlatformApplicationsResponse(
+            platformApplications: all[page].map {
+                SNS.PlatformApplication(platformApplicationArn: $0.arn, attributes: Platforms.shown($0))
+            }, nextToken: next)
+    }
+
+    public func createPlatformEndpoint(_ input: SNS.CreatePlatformEndpointInput, context: RequestContext)
+        async throws -> SNS.CreateEndpointResponse
+    {
+        let (record, ticket) = try await engine.createPlatformEndpoint(
+            application: input.platformApplicationArn, token: input.token, customUserData: input.customUserData,
+            attributes: input.attributes ?? [:])
+        try await ticket.wait()
+        return SNS.CreateEndpointResponse(endpointArn: record.arn)
+    }
+
+    public func getEndpointAttributes(_ input: SNS.GetEndpointAttributesInput, context: RequestContext)
+        async throws -> SNS.GetEndpointAttributesResponse
+    {
+        SNS.GetEndpointAttributesResponse(attributes: try await engine.platformEndpoint(input.endpointArn).attributes)
+    }
+
+    public func setEndpointAttributes(_ input: SNS.SetEndpointAttributesInput, context: RequestContext) async throws {
+        try await engine.setEndpointAttributes(input.endpointArn, input.attributes).wait()
+    }
+
+    public func deleteEndpoint(_ input: SNS.DeleteEndpointInput, context: RequestContext) async throws {
+        try await engine.deletePlatformEndpoint(input.endpointArn).wait()
+    }
+
+    public func listEndpointsByPlatformApplication(
+        _ input: SNS.ListEndpointsByPlatformApplicationInput, context: RequestContext
+    ) async throws -> SNS.ListEndpointsByPlatformApplicationResponse {
+        let all = try await engine.platformEndpoints(of: input.platformApplicationArn)
+        let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
+        return SNS.ListEndpointsByPlatformApplicationResponse(
+            endpoints: all[page].map { SNS.Endpoint(endpointArn: $0.arn, attributes: $0.attributes) }, nextToken: next)
+    }
+
     // MARK: Subscriptions
 
     public func subscribe(_ input: SNS.SubscribeInput, context: RequestContext) async throws -> SNS.SubscribeResponse {
@@ -170,7 +245,13 @@ public struct SNSService: SNSAPI {
             throw SNSErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter")
         }
         if input.topicArn == nil, arn.contains(":endpoint/") {
-            throw SNSErrors.notImplemented("publishing to a platform endpoint (TargetArn)")
+            let draft = PublishDraft(
+                message: input.message, subject: input.subject, messageStructure: input.messageStructure,
+                attributes: try Self.attributes(input.messageAttributes), messageGroupId: nil,
+                messageDeduplicationId: nil)
+            let (messageId, ticket) = try await engine.publishToEndpoint(arn, draft)
+            try await ticket.wait()
+            return SNS.PublishResponse(messageId: messageId)
         }
         let draft = PublishDraft(
             message: input.message, subject: input.subject, messageStructure: input.messageStructure,

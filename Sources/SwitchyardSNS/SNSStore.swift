@@ -9,6 +9,10 @@ public enum SNSChange: Sendable {
     case putSubscription(SubscriptionRecord)
     case deleteSubscription(arn: String)
     case putOutbox(OutboxEntry)
+    case putPlatformApplication(PlatformApplicationRecord)
+    case deletePlatformApplication(arn: String)
+    case putPlatformEndpoint(PlatformEndpointRecord)
+    case deletePlatformEndpoint(arn: String)
 }
 
 /// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
@@ -16,6 +20,7 @@ public protocol SNSStore: Sendable {
     func loadTopics() throws -> [TopicRecord]
     func loadSubscriptions() throws -> [SubscriptionRecord]
     func loadOutbox() throws -> [OutboxEntry]
+    func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord])
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -26,6 +31,7 @@ public struct MemorySNSStore: SNSStore {
     public func loadTopics() throws -> [TopicRecord] { [] }
     public func loadSubscriptions() throws -> [SubscriptionRecord] { [] }
     public func loadOutbox() throws -> [OutboxEntry] { [] }
+    public func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord]) { ([], []) }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -46,6 +52,13 @@ public struct SQLiteSNSStore: SNSStore {
         }
         migrator.registerMigration("sns-v3") { db in
             try db.execute(sql: "CREATE TABLE sns_outbox (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+        }
+        migrator.registerMigration("sns-v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sns_platform_application (arn TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE sns_platform_endpoint (arn TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
         }
     }
 
@@ -76,6 +89,19 @@ public struct SQLiteSNSStore: SNSStore {
         }
     }
 
+    public func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord]) {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            let applications = try Row.fetchAll(db, sql: "SELECT record FROM sns_platform_application").map { row in
+                try decoder.decode(PlatformApplicationRecord.self, from: row[0] as Data)
+            }
+            let endpoints = try Row.fetchAll(db, sql: "SELECT record FROM sns_platform_endpoint").map { row in
+                try decoder.decode(PlatformEndpointRecord.self, from: row[0] as Data)
+            }
+            return (applications, endpoints)
+        }
+    }
+
     public func submit(_ changes: [SNSChange]) -> CommitTicket {
         database.submit { db in
             for change in changes {
@@ -96,6 +122,18 @@ public struct SQLiteSNSStore: SNSStore {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO sns_outbox (id, record) VALUES (?, ?)",
                         arguments: [entry.id, try JSONEncoder().encode(entry)])
+                case .putPlatformApplication(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_platform_application (arn, record) VALUES (?, ?)",
+                        arguments: [record.arn, try JSONEncoder().encode(record)])
+                case .deletePlatformApplication(let arn):
+                    try db.execute(sql: "DELETE FROM sns_platform_application WHERE arn = ?", arguments: [arn])
+                case .putPlatformEndpoint(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_platform_endpoint (arn, record) VALUES (?, ?)",
+                        arguments: [record.arn, try JSONEncoder().encode(record)])
+                case .deletePlatformEndpoint(let arn):
+                    try db.execute(sql: "DELETE FROM sns_platform_endpoint WHERE arn = ?", arguments: [arn])
                 }
             }
         }
@@ -103,7 +141,10 @@ public struct SQLiteSNSStore: SNSStore {
 
     public func wipe() -> CommitTicket {
         database.submit { db in
-            try db.execute(sql: "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox")
+            try db.execute(
+                sql:
+                    "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint"
+            )
         }
     }
 }

@@ -32,6 +32,10 @@ enum SubscriptionAttributes {
             }
         case "sms":
             guard PhoneNumbers.isValid(endpoint) else { throw SNSErrors.invalidParameter("SMS endpoint") }
+        case "application":
+            guard endpoint.hasPrefix("arn:"), endpoint.contains(":endpoint/") else {
+                throw SNSErrors.invalidParameter("Endpoint Reason: not a platform endpoint ARN")
+            }
         case "http", "https":
             guard endpoint.lowercased().hasPrefix("\(`protocol`)://"), URL(string: endpoint)?.host != nil else {
                 throw SNSErrors.invalidParameter("Endpoint must match the specified protocol")
