@@ -1,6 +1,6 @@
 """SNS topics through boto3 and the aws CLI: creation rules, attributes, tags, listing, errors.
 
-SNS is being built: operations not built yet answer NotImplemented, which is asserted here too."""
+Also the SMS account operations and data protection policies."""
 import json
 import os
 import subprocess
@@ -162,12 +162,40 @@ def test_model_validation_speaks_coral_under_validation_error(server, sns):
     assert "Value null at 'name'" in text
 
 
-def test_operations_not_built_yet_say_so(sns):
+def test_sms_account_operations(server, sns):
+    sns.set_sms_attributes(attributes={"DefaultSMSType": "Transactional", "DefaultSenderID": "Shop"})
+    assert sns.get_sms_attributes()["attributes"] == {"DefaultSMSType": "Transactional", "DefaultSenderID": "Shop"}
+    assert sns.get_sms_attributes(attributes=["DefaultSenderID"])["attributes"] == {"DefaultSenderID": "Shop"}
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        sns.list_origination_numbers()
-    assert error_code(excinfo) == "NotImplemented"
-    assert "ListOriginationNumbers" in str(excinfo.value)
-    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+        sns.set_sms_attributes(attributes={"DefaultSMSType": "Loud"})
+    assert error_code(excinfo) == "InvalidParameter"
+    assert sns.check_if_phone_number_is_opted_out(phoneNumber="+15555550100")["isOptedOut"] is False
+    assert sns.list_phone_numbers_opted_out()["phoneNumbers"] == []
+    sns.opt_in_phone_number(phoneNumber="+15555550100")
+    assert sns.get_sms_sandbox_account_status()["IsInSandbox"] is False
+    assert sns.list_origination_numbers()["PhoneNumbers"] == []
+    sns.create_sms_sandbox_phone_number(PhoneNumber="+15555550123")
+    assert sns.list_sms_sandbox_phone_numbers()["PhoneNumbers"] == [{"PhoneNumber": "+15555550123", "Status": "Pending"}]
+    url = server.endpoint + "/_switchyard/sns/messages?address=%2B15555550123"
+    code = json.load(urllib.request.urlopen(url, timeout=10))["messages"][0]["body"].split()[-1]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.verify_sms_sandbox_phone_number(PhoneNumber="+15555550123",
+                                            OneTimePassword="000000" if code != "000000" else "111111")
+    assert error_code(excinfo) == "VerificationException"
+    sns.verify_sms_sandbox_phone_number(PhoneNumber="+15555550123", OneTimePassword=code)
+    assert sns.list_sms_sandbox_phone_numbers()["PhoneNumbers"][0]["Status"] == "Verified"
+    sns.delete_sms_sandbox_phone_number(PhoneNumber="+15555550123")
+    assert sns.list_sms_sandbox_phone_numbers()["PhoneNumbers"] == []
+
+
+def test_data_protection_policy(sns):
+    arn = sns.create_topic(Name="t")["TopicArn"]
+    policy = json.dumps({"Name": "p", "Version": "2021-06-01", "Statement": []})
+    sns.put_data_protection_policy(ResourceArn=arn, DataProtectionPolicy=policy)
+    assert json.loads(sns.get_data_protection_policy(ResourceArn=arn)["DataProtectionPolicy"]) == json.loads(policy)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.put_data_protection_policy(ResourceArn=arn, DataProtectionPolicy="{not json")
+    assert error_code(excinfo) == "InvalidParameter"
 
 
 def test_topics_survive_a_restart(tmp_path):

@@ -16,6 +16,7 @@ public actor SNSEngine {
     private var lastSequenceNumber: [TopicKey: Int64] = [:]
     private var topics: [TopicKey: TopicRecord] = [:]
     private var subscriptions: [String: SubscriptionRecord] = [:]
+    private var smsSettings: [String: SMSSettings] = [:]
     private var applications: [String: PlatformApplicationRecord] = [:]
     private var endpoints: [String: PlatformEndpointRecord] = [:]
     /// Messages captured for email, SMS and mobile push, oldest first.
@@ -37,6 +38,7 @@ public actor SNSEngine {
             nextSeq = max(nextSeq, record.createdSeq + 1)
         }
         outbox = try store.loadOutbox()
+        smsSettings = try store.loadSMSSettings()
         let (loadedApplications, loadedEndpoints) = try store.loadPlatforms()
         for record in loadedApplications {
             applications[record.arn] = record
@@ -466,6 +468,39 @@ public actor SNSEngine {
         return (RandomUUID.make(), ticket)
     }
 
+    // MARK: SMS
+
+    /// Reads or changes an account's SMS settings in a region.
+    public func withSMSSettings<T: Sendable>(
+        account: String, region: String, _ body: (inout SMSSettings) throws -> T
+    ) throws -> (T, CommitTicket) {
+        let key = "\(account)/\(region)"
+        var settings = smsSettings[key] ?? SMSSettings()
+        let before = settings
+        let result = try body(&settings)
+        guard settings != before else { return (result, .alreadyCommitted) }
+        smsSettings[key] = settings
+        return (result, store.submit([.putSMSSettings(key: key, settings)]))
+    }
+
+    /// A new sandbox destination number: its one-time password is "texted" to it, into the outbox.
+    public func addSandboxNumber(_ number: String, account: String, region: String) throws -> CommitTicket {
+        let password = String(RandomUUID.makeBits().high % 1_000_000).leftPadded(to: 6)
+        let seq = nextSeq
+        nextSeq += 1
+        let (_, stored) = try withSMSSettings(account: account, region: region) { settings in
+            guard settings.sandboxNumbers[number] == nil else {
+                throw SNSErrors.invalidParameter("PhoneNumber Reason: \(number) is already in the sandbox")
+            }
+            settings.sandboxNumbers[number] = SMSSettings.SandboxNumber(
+                status: "Pending", oneTimePassword: password, createdSeq: seq)
+        }
+        _ = stored
+        return capture(
+            kind: "sms", address: number, subject: nil,
+            body: "Your Amazon SNS verification code is: \(password)", subscriptionArn: nil, topicArn: nil)
+    }
+
     // MARK: Outbox
 
     /// Keeps a message that would have left the machine (email, SMS, mobile push).
@@ -495,6 +530,7 @@ public actor SNSEngine {
         topics.removeAll()
         subscriptions.removeAll()
         outbox.removeAll()
+        smsSettings.removeAll()
         applications.removeAll()
         endpoints.removeAll()
         filters.removeAll()

@@ -5,9 +5,9 @@ import SwitchyardWire
 
 /// Amazon SNS as the generated `SNSAPI` describes it.
 ///
-/// SNS is being built: requests already arrive parsed and validated against the SNS model, topics
-/// work, and every operation this type does not provide yet answers NotImplemented naming itself
-/// (the generated defaults of `SNSAPI`), never a silent success.
+/// Requests arrive parsed and validated against the SNS model; this type turns them into calls on
+/// the engine and typed answers. Deliveries leave through the delivery engine; email, SMS and
+/// mobile push land in the captured outbox.
 public struct SNSService: SNSAPI {
     let engine: SNSEngine
 
@@ -158,6 +158,143 @@ public struct SNSService: SNSAPI {
         let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
         return SNS.ListEndpointsByPlatformApplicationResponse(
             endpoints: all[page].map { SNS.Endpoint(endpointArn: $0.arn, attributes: $0.attributes) }, nextToken: next)
+    }
+
+    // MARK: SMS
+
+    public func setSMSAttributes(_ input: SNS.SetSMSAttributesInput, context: RequestContext) async throws
+        -> SNS.SetSMSAttributesResponse
+    {
+        try SMSSettings.validate(input.attributes)
+        let (_, ticket) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.attributes.merge(input.attributes) { _, new in new }
+        }
+        try await ticket.wait()
+        return SNS.SetSMSAttributesResponse()
+    }
+
+    public func getSMSAttributes(_ input: SNS.GetSMSAttributesInput, context: RequestContext) async throws
+        -> SNS.GetSMSAttributesResponse
+    {
+        let (attributes, _) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.attributes
+        }
+        guard let wanted = input.attributes, !wanted.isEmpty else {
+            return SNS.GetSMSAttributesResponse(attributes: attributes)
+        }
+        return SNS.GetSMSAttributesResponse(attributes: attributes.filter { wanted.contains($0.key) })
+    }
+
+    public func checkIfPhoneNumberIsOptedOut(_ input: SNS.CheckIfPhoneNumberIsOptedOutInput, context: RequestContext)
+        async throws -> SNS.CheckIfPhoneNumberIsOptedOutResponse
+    {
+        guard PhoneNumbers.isValid(input.phoneNumber) else { throw SNSErrors.invalidParameter("PhoneNumber") }
+        let (optedOut, _) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.optedOut.contains(input.phoneNumber)
+        }
+        return SNS.CheckIfPhoneNumberIsOptedOutResponse(isOptedOut: optedOut)
+    }
+
+    public func listPhoneNumbersOptedOut(_ input: SNS.ListPhoneNumbersOptedOutInput, context: RequestContext)
+        async throws -> SNS.ListPhoneNumbersOptedOutResponse
+    {
+        let (numbers, _) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.optedOut.sorted()
+        }
+        let (page, next) = try Self.page(numbers.count, token: input.nextToken, size: 100)
+        return SNS.ListPhoneNumbersOptedOutResponse(phoneNumbers: Array(numbers[page]), nextToken: next)
+    }
+
+    public func optInPhoneNumber(_ input: SNS.OptInPhoneNumberInput, context: RequestContext) async throws
+        -> SNS.OptInPhoneNumberResponse
+    {
+        guard PhoneNumbers.isValid(input.phoneNumber) else { throw SNSErrors.invalidParameter("PhoneNumber") }
+        let (_, ticket) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.optedOut.remove(input.phoneNumber)
+        }
+        try await ticket.wait()
+        return SNS.OptInPhoneNumberResponse()
+    }
+
+    /// Switchyard's SMS go to the captured outbox, not to carriers, so no account is in the SMS sandbox.
+    public func getSMSSandboxAccountStatus(_ input: SNS.GetSMSSandboxAccountStatusInput, context: RequestContext)
+        async throws -> SNS.GetSMSSandboxAccountStatusResult
+    {
+        SNS.GetSMSSandboxAccountStatusResult(isInSandbox: false)
+    }
+
+    public func createSMSSandboxPhoneNumber(_ input: SNS.CreateSMSSandboxPhoneNumberInput, context: RequestContext)
+        async throws -> SNS.CreateSMSSandboxPhoneNumberResult
+    {
+        guard PhoneNumbers.isValid(input.phoneNumber) else { throw SNSErrors.invalidParameter("PhoneNumber") }
+        try await engine.addSandboxNumber(input.phoneNumber, account: context.account, region: context.region).wait()
+        return SNS.CreateSMSSandboxPhoneNumberResult()
+    }
+
+    public func verifySMSSandboxPhoneNumber(_ input: SNS.VerifySMSSandboxPhoneNumberInput, context: RequestContext)
+        async throws -> SNS.VerifySMSSandboxPhoneNumberResult
+    {
+        let (_, ticket) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            settings in
+            guard var number = settings.sandboxNumbers[input.phoneNumber] else {
+                throw AWSError("ResourceNotFound", "Phone number does not exist in the sandbox", httpStatus: 404)
+            }
+            guard number.oneTimePassword == input.oneTimePassword else {
+                throw AWSError("VerificationException", "Invalid one-time password")
+            }
+            number.status = "Verified"
+            settings.sandboxNumbers[input.phoneNumber] = number
+        }
+        try await ticket.wait()
+        return SNS.VerifySMSSandboxPhoneNumberResult()
+    }
+
+    public func deleteSMSSandboxPhoneNumber(_ input: SNS.DeleteSMSSandboxPhoneNumberInput, context: RequestContext)
+        async throws -> SNS.DeleteSMSSandboxPhoneNumberResult
+    {
+        let (_, ticket) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            settings in
+            guard settings.sandboxNumbers.removeValue(forKey: input.phoneNumber) != nil else {
+                throw AWSError("ResourceNotFound", "Phone number does not exist in the sandbox", httpStatus: 404)
+            }
+        }
+        try await ticket.wait()
+        return SNS.DeleteSMSSandboxPhoneNumberResult()
+    }
+
+    public func listSMSSandboxPhoneNumbers(_ input: SNS.ListSMSSandboxPhoneNumbersInput, context: RequestContext)
+        async throws -> SNS.ListSMSSandboxPhoneNumbersResult
+    {
+        let (numbers, _) = try await engine.withSMSSettings(account: context.account, region: context.region) {
+            $0.sandboxNumbers.sorted { $0.value.createdSeq < $1.value.createdSeq }
+        }
+        let (page, next) = try Self.page(numbers.count, token: input.nextToken, size: input.maxResults ?? 100)
+        return SNS.ListSMSSandboxPhoneNumbersResult(
+            phoneNumbers: numbers[page].map { SNS.SMSSandboxPhoneNumber(phoneNumber: $0.key, status: $0.value.status) },
+            nextToken: next)
+    }
+
+    /// Switchyard owns no origination numbers: messages are captured, not sent.
+    public func listOriginationNumbers(_ input: SNS.ListOriginationNumbersRequest, context: RequestContext)
+        async throws -> SNS.ListOriginationNumbersResult
+    {
+        SNS.ListOriginationNumbersResult(nextToken: nil, phoneNumbers: [])
+    }
+
+    // MARK: Data protection
+
+    public func getDataProtectionPolicy(_ input: SNS.GetDataProtectionPolicyInput, context: RequestContext)
+        async throws -> SNS.GetDataProtectionPolicyResponse
+    {
+        let attributes = try await engine.attributes(of: try resource(input.resourceArn, context))
+        return SNS.GetDataProtectionPolicyResponse(dataProtectionPolicy: attributes["DataProtectionPolicy"])
+    }
+
+    public func putDataProtectionPolicy(_ input: SNS.PutDataProtectionPolicyInput, context: RequestContext)
+        async throws
+    {
+        let key = try resource(input.resourceArn, context)
+        try await engine.setAttribute(key, name: "DataProtectionPolicy", value: input.dataProtectionPolicy).wait()
     }
 
     // MARK: Subscriptions

@@ -13,6 +13,8 @@ public enum SNSChange: Sendable {
     case deletePlatformApplication(arn: String)
     case putPlatformEndpoint(PlatformEndpointRecord)
     case deletePlatformEndpoint(arn: String)
+    /// SMS settings of an account in a region, keyed "account/region".
+    case putSMSSettings(key: String, SMSSettings)
 }
 
 /// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
@@ -21,6 +23,7 @@ public protocol SNSStore: Sendable {
     func loadSubscriptions() throws -> [SubscriptionRecord]
     func loadOutbox() throws -> [OutboxEntry]
     func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord])
+    func loadSMSSettings() throws -> [String: SMSSettings]
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -32,6 +35,7 @@ public struct MemorySNSStore: SNSStore {
     public func loadSubscriptions() throws -> [SubscriptionRecord] { [] }
     public func loadOutbox() throws -> [OutboxEntry] { [] }
     public func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord]) { ([], []) }
+    public func loadSMSSettings() throws -> [String: SMSSettings] { [:] }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -59,6 +63,9 @@ public struct SQLiteSNSStore: SNSStore {
                     CREATE TABLE sns_platform_application (arn TEXT PRIMARY KEY, record BLOB NOT NULL);
                     CREATE TABLE sns_platform_endpoint (arn TEXT PRIMARY KEY, record BLOB NOT NULL);
                     """)
+        }
+        migrator.registerMigration("sns-v5") { db in
+            try db.execute(sql: "CREATE TABLE sns_sms (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
     }
 
@@ -102,6 +109,17 @@ public struct SQLiteSNSStore: SNSStore {
         }
     }
 
+    public func loadSMSSettings() throws -> [String: SMSSettings] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            var result: [String: SMSSettings] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, record FROM sns_sms") {
+                result[row[0]] = try decoder.decode(SMSSettings.self, from: row[1] as Data)
+            }
+            return result
+        }
+    }
+
     public func submit(_ changes: [SNSChange]) -> CommitTicket {
         database.submit { db in
             for change in changes {
@@ -134,6 +152,10 @@ public struct SQLiteSNSStore: SNSStore {
                         arguments: [record.arn, try JSONEncoder().encode(record)])
                 case .deletePlatformEndpoint(let arn):
                     try db.execute(sql: "DELETE FROM sns_platform_endpoint WHERE arn = ?", arguments: [arn])
+                case .putSMSSettings(let key, let settings):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO sns_sms (key, record) VALUES (?, ?)",
+                        arguments: [key, try JSONEncoder().encode(settings)])
                 }
             }
         }
@@ -143,7 +165,7 @@ public struct SQLiteSNSStore: SNSStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint"
+                    "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint; DELETE FROM sns_sms"
             )
         }
     }

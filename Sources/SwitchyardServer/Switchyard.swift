@@ -67,7 +67,7 @@ public final class Switchyard: Sendable {
             },
         ]
         let operations = OperationalEndpoints(
-            storage: configuration.storage.rawValue, dataDirectory: dataDirectory, serviceNames: ["sqs"],
+            storage: configuration.storage.rawValue, dataDirectory: dataDirectory, serviceNames: ["sqs", "sns"],
             reset: {
                 try await sqs.reset().wait()
                 try await snsEngine.reset().wait()

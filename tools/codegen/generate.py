@@ -36,8 +36,6 @@ SERVICES = {
         "validationStyle": "coral",
         "validationErrorCode": "ValidationError",
         "errorNamespace": "com.amazonaws.sns",
-        # Operations not implemented yet answer NotImplemented through generated defaults.
-        "partial": True,
     },
 }
 
