@@ -62,15 +62,12 @@ public actor DeliveryEngine {
         var ticket = created.isEmpty ? CommitTicket.alreadyCommitted : store.submit(put: created, delete: [])
         for job in created { schedule(job.id, after: ticket) }
         guard !inline.isEmpty else { return ticket }
-        let transports = self.transports
-        let outcomes = await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
-            for (index, request) in inline.enumerated() {
-                let transport = transports[request.target.kind] ?? UnavailableTransport(reason: "")
-                group.addTask { (index, await transport.attempt(request)) }
-            }
-            var results = [DeliveryOutcome](repeating: .delivered, count: inline.count)
-            for await (index, outcome) in group { results[index] = outcome }
-            return results
+        // One batch per target kind, so a transport can make its deliveries together.
+        var outcomes = [DeliveryOutcome](repeating: .delivered, count: inline.count)
+        let byKind = Dictionary(grouping: inline.indices) { inline[$0].target.kind }
+        for (kind, indices) in byKind {
+            let made = await transport(for: kind).attemptAll(indices.map { inline[$0] })
+            for (index, outcome) in zip(indices, made) { outcomes[index] = outcome }
         }
         for (request, outcome) in zip(inline, outcomes) {
             var job = DeliveryJob(id: nextId, request: request, attempts: 1)

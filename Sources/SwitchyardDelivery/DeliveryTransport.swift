@@ -2,6 +2,10 @@
 public protocol DeliveryTransport: Sendable {
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome
 
+    /// One attempt at each of several deliveries, outcomes in the same order; a transport that can
+    /// make them together (one commit for many queue sends) does so.
+    func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome]
+
     /// True when a successful attempt is itself durable (an in-process send to a queue of this
     /// server returns once the message is committed): such deliveries are attempted at once, while
     /// the producer waits, and are stored as jobs only if that attempt does not succeed.
@@ -10,6 +14,18 @@ public protocol DeliveryTransport: Sendable {
 
 extension DeliveryTransport {
     public var deliversDurablyInline: Bool { false }
+
+    public func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome] {
+        guard requests.count > 1 else { return [await attempt(requests[0])] }
+        return await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, await attempt(request)) }
+            }
+            var outcomes = [DeliveryOutcome](repeating: .delivered, count: requests.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
+        }
+    }
 }
 
 /// A transport from a function, for targets delivered in-process (an SQS queue of this server).

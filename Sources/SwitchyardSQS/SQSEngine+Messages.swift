@@ -95,6 +95,31 @@ extension SQSEngine {
         return (results, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }
 
+    /// Sends one message to each of several queues in one step and one commit (a fan-out from
+    /// another service). Each send fails on its own, a missing queue included.
+    public func sendToEach(_ sends: [(QueueKey, OutgoingMessage)], senderId: String)
+        -> ([Result<SendResult, AWSError>], CommitTicket)
+    {
+        let now = clock.nowMillis()
+        var changes: [SQSChange] = []
+        changes.reserveCapacity(sends.count)
+        var results: [Result<SendResult, AWSError>] = []
+        results.reserveCapacity(sends.count)
+        for (key, entry) in sends {
+            do {
+                let queue = try queue(key)
+                let (result, visible) = try accept(entry, into: queue, senderId: senderId, now: now, changes: &changes)
+                if visible { wake(queue.id, count: 1) }
+                results.append(.success(result))
+            } catch let error as AWSError {
+                results.append(.failure(error))
+            } catch {
+                results.append(.failure(.internalFailure()))
+            }
+        }
+        return (results, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
+    }
+
     private func accept(
         _ entry: OutgoingMessage, into queue: QueueState, senderId: String, now: Int64, changes: inout [SQSChange]
     ) throws -> (SendResult, Bool) {

@@ -13,18 +13,53 @@ struct SQSDeliveryTransport: DeliveryTransport {
     /// A send returns once the message is committed, so a delivery that succeeded needs no job.
     var deliversDurablyInline: Bool { true }
 
-    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
-            return .failed(reason: "not an SQS queue ARN")
+    /// Every send of one fan-out in one engine call and one commit.
+    func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome] {
+        var outcomes = [DeliveryOutcome?](repeating: nil, count: requests.count)
+        var sends: [(QueueKey, OutgoingMessage)] = []
+        var positions: [Int] = []
+        for (index, request) in requests.enumerated() {
+            guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
+                outcomes[index] = .failed(reason: "not an SQS queue ARN")
+                continue
+            }
+            sends.append((key, Self.message(request)))
+            positions.append(index)
         }
+        if !sends.isEmpty {
+            let (results, ticket) = await engine.sendToEach(sends, senderId: Self.senderId)
+            do {
+                try await ticket.wait()
+                for (position, result) in zip(positions, results) {
+                    switch result {
+                    case .success: outcomes[position] = .delivered
+                    case .failure(let error):
+                        outcomes[position] = .failed(reason: "\(error.code): \(error.message ?? "")")
+                    }
+                }
+            } catch {
+                for position in positions { outcomes[position] = .retry(reason: "\(error)") }
+            }
+        }
+        return outcomes.map { $0 ?? .retry(reason: "no result") }
+    }
+
+    static func message(_ request: DeliveryRequest) -> OutgoingMessage {
         let attributes = request.attributes.mapValues { attribute in
             MessageAttribute(
                 dataType: attribute.dataType, stringValue: attribute.stringValue,
                 binaryValue: attribute.binaryValue.flatMap { Data(base64Encoded: $0) })
         }
-        let message = OutgoingMessage(
+        return OutgoingMessage(
             body: request.body, attributes: attributes, messageGroupId: request.messageGroupId,
             messageDeduplicationId: request.messageDeduplicationId)
+    }
+
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
+            return .failed(reason: "not an SQS queue ARN")
+        }
+        let message = Self.message(request)
         do {
             let (results, ticket) = try await engine.send(key, [message], senderId: Self.senderId)
             try await ticket.wait()

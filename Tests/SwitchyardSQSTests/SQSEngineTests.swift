@@ -79,6 +79,24 @@ import Testing
         #expect(try await receive(engine, fifoKey, max: 10).map(\.message.body) == ["a", "b", "c"])
     }
 
+    @Test func sendToEachFailsOnlyTheMissingQueue() async throws {
+        let engine = try engine()
+        let other = QueueKey(account: key.account, region: key.region, name: "other")
+        _ = try await engine.createQueue(key, attributes: [:], tags: [:])
+        _ = try await engine.createQueue(other, attributes: [:], tags: [:])
+        let missing = QueueKey(account: key.account, region: key.region, name: "missing")
+        let (results, ticket) = await engine.sendToEach(
+            [
+                (key, OutgoingMessage(body: "a")), (missing, OutgoingMessage(body: "b")),
+                (other, OutgoingMessage(body: "c")),
+            ],
+            senderId: "s")
+        try await ticket.wait()
+        #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+        #expect(try await receive(engine, key).map(\.message.body) == ["a"])
+        #expect(try await receive(engine, other).map(\.message.body) == ["c"])
+    }
+
     @Test func redriveMovesAfterMaxReceiveCount() async throws {
         let engine = try engine()
         let dlq = QueueKey(account: key.account, region: key.region, name: "dlq")
