@@ -1,3 +1,5 @@
+import SwitchyardWire
+
 /// Where a queue lives: its account, region and name. Accounts and regions never see each other's queues.
 public struct QueueKey: Hashable, Sendable, Codable, Comparable {
     public var account: String
@@ -22,13 +24,11 @@ public struct QueueKey: Hashable, Sendable, Codable, Comparable {
 
     /// Parses `arn:aws:sqs:region:account:name`.
     public init?(arn: String) {
-        // Split on bytes: every SNS delivery to a queue parses one, and Character splitting was costly.
-        let parts = arn.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual("sqs".utf8),
-            !parts[5].isEmpty,
-            let region = String(parts[3]), let account = String(parts[4]), let name = String(parts[5])
-        else { return nil }
-        self.init(account: account, region: region, name: name)
+        // Byte-level: every SNS delivery to a queue parses one, and splitting Characters was costly.
+        guard let parts = ARN.parts(arn), parts[2] == "sqs", !parts[5].isEmpty, !parts[5].contains(":") else {
+            return nil
+        }
+        self.init(account: String(parts[4]), region: String(parts[3]), name: String(parts[5]))
     }
 
     /// Reads a queue URL in any host form (`http://localhost:4566/000000000000/jobs`,

@@ -118,6 +118,17 @@ import Testing
         }
     }
 
+    @Test func arnsSplitIntoSixParts() {
+        #expect(
+            ARN.parts("arn:aws:sqs:us-east-1:000000000000:jobs")?.map(String.init) == [
+                "arn", "aws", "sqs", "us-east-1", "000000000000", "jobs",
+            ])
+        #expect(ARN.parts("arn:aws:sns:us-east-1:1:t:sub-id")?.last == "t:sub-id")
+        #expect(ARN.parts("arn:aws:sqs:us-east-1") == nil)
+        #expect(ARN.parts("nra:aws:sqs:r:a:n") == nil)
+        #expect(ARN.parts("arn:aws:sqs:::")?.last == "")
+    }
+
     @Test func unsignedRequestsHaveNoCredential() throws {
         let request = WireRequest(method: "POST", path: "/", query: nil, headers: [:], body: [])
         #expect(try SigV4.credential(of: request) == nil)
