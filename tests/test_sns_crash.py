@@ -67,3 +67,30 @@ def test_acknowledged_publishes_reach_every_queue_after_kill_9():
     finally:
         server.stop()
         shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_fifo_topic_deduplication_survives_kill_9(tmp_path):
+    server = Server(data_dir=str(tmp_path)).start()
+    try:
+        sns, sqs = server.client("sns"), server.client()
+        topic = sns.create_topic(Name="t.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+        url = sqs.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        first = sns.publish(TopicArn=topic, Message="once", MessageGroupId="g", MessageDeduplicationId="d1")
+        server.kill9()
+        server.start()
+        sns = server.client("sns")
+        again = sns.publish(TopicArn=topic, Message="once", MessageGroupId="g", MessageDeduplicationId="d1")
+        assert again["MessageId"] == first["MessageId"]
+        assert again["SequenceNumber"] == first["SequenceNumber"]
+        client = server.client()
+        bodies = []
+        for _ in range(3):
+            got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+            for message in got:
+                client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            bodies += [m["Body"] for m in got]
+        assert bodies == ["once"]
+    finally:
+        server.stop()

@@ -11,8 +11,10 @@ public actor SNSEngine {
     nonisolated let deliveries: DeliveryEngine
     nonisolated let signer: NotificationSigner
     private let clock: any ServiceClock
-    /// FIFO topics: deduplication records for 5 minutes (kept in memory) and the last sequence number.
-    private var deduplication: [TopicKey: [String: (messageId: String, sequenceNumber: String, expiresAt: Int64)]] = [:]
+    /// FIFO topics: deduplication records for 5 minutes (stored, so a restart keeps them) and the
+    /// last sequence number.
+    private var deduplication: [TopicKey: [String: TopicDeduplication]] = [:]
+    private var lastDeduplicationPrune: Int64 = 0
     private var lastSequenceNumber: [TopicKey: Int64] = [:]
     private var topics: [TopicKey: TopicRecord] = [:]
     private var subscriptions: [String: SubscriptionRecord] = [:]
@@ -38,6 +40,10 @@ public actor SNSEngine {
             nextSeq = max(nextSeq, record.createdSeq + 1)
         }
         outbox = try store.loadOutbox()
+        for (topicArn, key, record) in try store.loadTopicDeduplication(after: clock.nowMillis()) {
+            guard let topic = TopicKey(arn: topicArn) else { continue }
+            deduplication[topic, default: [:]][key] = record
+        }
         smsSettings = try store.loadSMSSettings()
         let (loadedApplications, loadedEndpoints) = try store.loadPlatforms()
         for record in loadedApplications {
@@ -286,10 +292,8 @@ public actor SNSEngine {
                     "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
                 )
             }
-            var seen = deduplication[key, default: [:]]
-            seen = seen.filter { $0.value.expiresAt > now }
-            if let deduplicationId, let previous = seen[deduplicationId] {
-                deduplication[key] = seen
+            pruneDeduplication(now: now)
+            if let deduplicationId, let previous = deduplication[key]?[deduplicationId], previous.expiresAt > now {
                 return PublishOutcome(
                     messageId: previous.messageId, sequenceNumber: previous.sequenceNumber, ticket: .alreadyCommitted,
                     plan: nil)
@@ -298,7 +302,6 @@ public actor SNSEngine {
             lastSequenceNumber[key] = next
             let digits = String(next)
             sequenceNumber = String(repeating: "0", count: max(0, 20 - digits.count)) + digits
-            deduplication[key] = seen
         } else if draft.messageDeduplicationId != nil {
             throw SNSErrors.invalidParameter(
                 "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"
@@ -310,8 +313,12 @@ public actor SNSEngine {
             timestamp: Date(timeIntervalSince1970: Double(now) / 1000),
             messageGroupId: draft.messageGroupId, messageDeduplicationId: deduplicationId,
             sequenceNumber: sequenceNumber)
+        var remembered: (String, TopicDeduplication)?
         if let deduplicationId, let sequenceNumber {
-            deduplication[key]?[deduplicationId] = (notification.messageId, sequenceNumber, now + 300_000)
+            let record = TopicDeduplication(
+                messageId: notification.messageId, sequenceNumber: sequenceNumber, expiresAt: now + 300_000)
+            deduplication[key, default: [:]][deduplicationId] = record
+            remembered = (deduplicationId, record)
         }
         let reached = subscriptions(topic: key, account: key.account, region: key.region).filter { subscription in
             guard subscription.confirmed else { return false }
@@ -326,9 +333,24 @@ public actor SNSEngine {
         guard key.isFIFO else {
             return PublishOutcome(messageId: notification.messageId, sequenceNumber: nil, ticket: nil, plan: plan)
         }
-        let ticket = await deliveries.enqueue(try plan.requests(signer: signer))
+        var ticket = await deliveries.enqueue(try plan.requests(signer: signer))
+        if let (deduplicationKey, record) = remembered {
+            // Submitted after the deliveries, so its commit covers theirs: one ticket for both.
+            ticket = store.submit([.putTopicDeduplication(topicArn: key.arn, key: deduplicationKey, record)])
+        }
         return PublishOutcome(
             messageId: notification.messageId, sequenceNumber: sequenceNumber, ticket: ticket, plan: nil)
+    }
+
+    /// Drops expired deduplication records, at most once a second, here and in storage.
+    private func pruneDeduplication(now: Int64) {
+        guard now - lastDeduplicationPrune >= 1000 else { return }
+        lastDeduplicationPrune = now
+        for (topic, records) in deduplication {
+            let kept = records.filter { $0.value.expiresAt > now }
+            deduplication[topic] = kept.isEmpty ? nil : kept
+        }
+        _ = store.submit([.pruneTopicDeduplication(before: now)])
     }
 
     /// Makes a standard topic's publish plan: builds (and signs) its deliveries on the caller's task

@@ -15,6 +15,17 @@ public enum SNSChange: Sendable {
     case deletePlatformEndpoint(arn: String)
     /// SMS settings of an account in a region, keyed "account/region".
     case putSMSSettings(key: String, SMSSettings)
+    case putTopicDeduplication(topicArn: String, key: String, TopicDeduplication)
+    /// Forgets deduplication records that expired before the given time.
+    case pruneTopicDeduplication(before: Int64)
+}
+
+/// A FIFO topic's deduplication record: a repeat within 5 minutes is answered with the first
+/// message's id and sequence number, and not delivered again.
+public struct TopicDeduplication: Sendable, Codable, Equatable {
+    public var messageId: String
+    public var sequenceNumber: String
+    public var expiresAt: Int64
 }
 
 /// Where SNS keeps its state: everything is loaded at start-up, changes are submitted as they happen.
@@ -24,6 +35,8 @@ public protocol SNSStore: Sendable {
     func loadOutbox() throws -> [OutboxEntry]
     func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord])
     func loadSMSSettings() throws -> [String: SMSSettings]
+    /// Unexpired deduplication records by topic ARN and key.
+    func loadTopicDeduplication(after: Int64) throws -> [(topicArn: String, key: String, TopicDeduplication)]
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -36,6 +49,9 @@ public struct MemorySNSStore: SNSStore {
     public func loadOutbox() throws -> [OutboxEntry] { [] }
     public func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord]) { ([], []) }
     public func loadSMSSettings() throws -> [String: SMSSettings] { [:] }
+    public func loadTopicDeduplication(after: Int64) throws -> [(topicArn: String, key: String, TopicDeduplication)] {
+        []
+    }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -66,6 +82,16 @@ public struct SQLiteSNSStore: SNSStore {
         }
         migrator.registerMigration("sns-v5") { db in
             try db.execute(sql: "CREATE TABLE sns_sms (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
+        migrator.registerMigration("sns-v6") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sns_deduplication (
+                        topic_arn TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL,
+                        sequence_number TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (topic_arn, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX sns_deduplication_expiry ON sns_deduplication(expires_at);
+                    """)
         }
     }
 
@@ -106,6 +132,19 @@ public struct SQLiteSNSStore: SNSStore {
                 try decoder.decode(PlatformEndpointRecord.self, from: row[0] as Data)
             }
             return (applications, endpoints)
+        }
+    }
+
+    public func loadTopicDeduplication(after: Int64) throws -> [(topicArn: String, key: String, TopicDeduplication)] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT topic_arn, key, message_id, sequence_number, expires_at FROM sns_deduplication WHERE expires_at > ?",
+                arguments: [after]
+            ).map { row in
+                (row[0], row[1], TopicDeduplication(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4]))
+            }
         }
     }
 
@@ -152,6 +191,14 @@ public struct SQLiteSNSStore: SNSStore {
                         arguments: [record.arn, try JSONEncoder().encode(record)])
                 case .deletePlatformEndpoint(let arn):
                     try db.execute(sql: "DELETE FROM sns_platform_endpoint WHERE arn = ?", arguments: [arn])
+                case .putTopicDeduplication(let topicArn, let key, let record):
+                    try db.cachedStatement(
+                        sql:
+                            "INSERT OR REPLACE INTO sns_deduplication (topic_arn, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
+                    ).execute(arguments: [topicArn, key, record.messageId, record.sequenceNumber, record.expiresAt])
+                case .pruneTopicDeduplication(let before):
+                    try db.cachedStatement(sql: "DELETE FROM sns_deduplication WHERE expires_at <= ?")
+                        .execute(arguments: [before])
                 case .putSMSSettings(let key, let settings):
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO sns_sms (key, record) VALUES (?, ?)",
@@ -165,7 +212,7 @@ public struct SQLiteSNSStore: SNSStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint; DELETE FROM sns_sms"
+                    "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint; DELETE FROM sns_sms; DELETE FROM sns_deduplication"
             )
         }
     }
