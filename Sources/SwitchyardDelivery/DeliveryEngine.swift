@@ -17,8 +17,6 @@ public actor DeliveryEngine {
     private var jobs: [Int64: DeliveryJob] = [:]
     private var nextId: Int64 = 1
     private var laneTails: [String: Task<Void, Never>] = [:]
-    /// Stored jobs per ordered lane: a lane with jobs waiting takes new deliveries as jobs too, behind them.
-    private var jobsPerLane: [String: Int] = [:]
     private var records = Deque<DeliveryRecord>()
     /// Bumped by reset, so that attempts already under way stop touching state.
     private var generation = 0
@@ -33,7 +31,6 @@ public actor DeliveryEngine {
         self.transports = transports
         for job in try store.loadJobs() {
             jobs[job.id] = job
-            if let lane = job.request.orderedLane { jobsPerLane[lane, default: 0] += 1 }
             nextId = max(nextId, job.id + 1)
         }
     }
@@ -51,9 +48,9 @@ public actor DeliveryEngine {
         var created: [DeliveryJob] = []
         var inline: [DeliveryRequest] = []
         for request in requests {
-            if transport(for: request.target.kind).deliversDurablyInline,
-                request.orderedLane.map({ (jobsPerLane[$0] ?? 0) == 0 }) ?? true
-            {
+            // Ordered deliveries always become jobs: concurrent inline attempts could reach the
+            // target out of order, while a lane's jobs run strictly one after the other.
+            if transport(for: request.target.kind).deliversDurablyInline, request.orderedLane == nil {
                 inline.append(request)
             } else {
                 created.append(newJob(request))
@@ -102,18 +99,13 @@ public actor DeliveryEngine {
         return job
     }
 
-    /// Holds a job in memory until it ends, counting it against its ordered lane.
+    /// Holds a job in memory until it ends.
     private func track(_ job: DeliveryJob) {
         jobs[job.id] = job
-        if let lane = job.request.orderedLane { jobsPerLane[lane, default: 0] += 1 }
     }
 
     private func forget(_ id: Int64) {
-        guard let job = jobs.removeValue(forKey: id) else { return }
-        if let lane = job.request.orderedLane {
-            let remaining = (jobsPerLane[lane] ?? 1) - 1
-            jobsPerLane[lane] = remaining > 0 ? remaining : nil
-        }
+        jobs[id] = nil
     }
 
     /// The most recent outcomes, newest last.
@@ -125,7 +117,6 @@ public actor DeliveryEngine {
     public func reset() -> CommitTicket {
         generation += 1
         jobs.removeAll()
-        jobsPerLane.removeAll()
         laneTails.removeAll()
         records.removeAll()
         return store.wipe()

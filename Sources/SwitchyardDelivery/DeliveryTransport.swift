@@ -7,8 +7,9 @@ public protocol DeliveryTransport: Sendable {
     func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome]
 
     /// True when a successful attempt is itself durable (an in-process send to a queue of this
-    /// server returns once the message is committed): such deliveries are attempted at once, while
-    /// the producer waits, and are stored as jobs only if that attempt does not succeed.
+    /// server returns once the message is committed): such deliveries (unless they belong to an
+    /// ordered lane) are attempted at once, while the producer waits, and are stored as jobs only if
+    /// that attempt does not succeed.
     var deliversDurablyInline: Bool { get }
 }
 

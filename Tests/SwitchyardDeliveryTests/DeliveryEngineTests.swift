@@ -127,6 +127,23 @@ import Testing
         #expect(await engine.pendingCount == 1)
     }
 
+    @Test func orderedLanesStayInOrderWithInlineTransportsToo() async throws {
+        let recorder = Recorder { request, attempt in
+            request.body == "1" && attempt < 3 ? .retry(reason: "slow") : .delivered
+        }
+        let inline = ClosureTransport(inline: true) { await recorder.transport.attempt($0) }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: inline])
+        for index in 0..<5 {
+            _ = await engine.enqueue([
+                DeliveryRequest(
+                    target: .sqs(arn: "q.fifo"), body: String(index), orderedLane: "lane", retry: quick, origin: "o")
+            ])
+        }
+        try await waitUntil { await engine.recentRecords().count == 5 }
+        let order = recorder.attempts.withLock { $0.map { $0.split(separator: "|").last.map(String.init) ?? "" } }
+        #expect(order == ["0", "1", "1", "1", "2", "3", "4"])
+    }
+
     @Test func resetForgetsPendingDeliveries() async throws {
         let engine = try DeliveryEngine(
             store: MemoryDeliveryStore(), transports: [.sqs: ClosureTransport { _ in .retry(reason: "never") }])
