@@ -9,13 +9,15 @@ import SwitchyardDelivery
 /// 2xx is delivered; 429, 5xx, timeouts and connection failures are retried; any other status is the
 /// endpoint refusing the message, which no retry changes, so it goes to the dead-letter target.
 struct HTTPDeliveryTransport: DeliveryTransport {
-    let client: HTTPClient
     let timeout: TimeAmount
 
-    init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(15)) {
-        self.client = client
+    init(timeout: TimeAmount = .seconds(15)) {
         self.timeout = timeout
     }
+
+    /// The shared client, made on the first HTTP delivery: making it starts event-loop threads and
+    /// TLS machinery that a server without HTTP subscribers should not pay for in memory.
+    private var client: HTTPClient { .shared }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
         guard case .http(let url) = request.target else { return .failed(reason: "not an HTTP endpoint") }
