@@ -28,18 +28,14 @@ struct Notification: Sendable {
     func message(for protocol: String) -> String { perProtocol[`protocol`] ?? message }
 
     /// The ISO 8601 time with milliseconds, as SNS writes it.
-    var timestampText: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: timestamp)
-    }
+    var timestampText: String { Timestamps.iso8601(timestamp) }
 
     /// The text SNS signs for a notification: name and value lines of the signed fields, in order.
     func canonicalText(message: String, timestamp: String) -> String {
-        var text = "Message\n\(message)\nMessageId\n\(messageId)\n"
-        if let subject { text += "Subject\n\(subject)\n" }
-        text += "Timestamp\n\(timestamp)\nTopicArn\n\(topic.arn)\nType\nNotification\n"
-        return text
+        var fields = [("Message", message), ("MessageId", messageId)]
+        if let subject { fields.append(("Subject", subject)) }
+        fields += [("Timestamp", timestamp), ("TopicArn", topic.arn), ("Type", "Notification")]
+        return SNSDocument.canonicalText(fields)
     }
 
     /// The signature of the envelope a subscription of this protocol receives; it does not depend on
@@ -60,34 +56,10 @@ struct Notification: Sendable {
         if let subject { fields.append(("Subject", subject)) }
         fields += [
             ("Message", body), ("Timestamp", time), ("SignatureVersion", signatureVersion), ("Signature", signature),
-            ("SigningCertURL", "\(baseURL)/_switchyard/sns/SimpleNotificationService.pem"),
+            ("SigningCertURL", SNSDocument.signingCertURL(baseURL: baseURL)),
             ("UnsubscribeURL", "\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscriptionArn)"),
         ]
-        var writer = JSONWriter()
-        writer.raw("{\n")
-        for (index, (name, value)) in fields.enumerated() {
-            if index > 0 { writer.raw(",\n") }
-            writer.raw("  ")
-            writer.string(name)
-            writer.raw(" : ")
-            writer.string(value)
-        }
-        if !attributes.isEmpty {
-            writer.raw(",\n  \"MessageAttributes\" : {")
-            for (index, name) in attributes.keys.sorted().enumerated() {
-                guard let attribute = attributes[name] else { continue }
-                writer.raw(index > 0 ? ",\n    " : "\n    ")
-                writer.string(name)
-                writer.raw(" : {\"Type\":")
-                writer.string(attribute.dataType)
-                writer.raw(",\"Value\":")
-                writer.string(attribute.stringValue ?? attribute.binaryValue ?? "")
-                writer.raw("}")
-            }
-            writer.raw("\n  }")
-        }
-        writer.raw("\n}")
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return SNSDocument.write(fields, attributes: attributes)
     }
 
     /// Attributes for a raw delivery to a queue: SNS types map onto SQS ones (String.Array stays a

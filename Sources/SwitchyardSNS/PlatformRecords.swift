@@ -1,3 +1,5 @@
+import SwitchyardWire
+
 /// A platform application (mobile push): its platform and the attributes its owner set.
 public struct PlatformApplicationRecord: Sendable, Codable, Equatable {
     public var arn: String
@@ -29,13 +31,7 @@ enum Platforms {
     static let secrets: Set<String> = ["PlatformCredential", "PlatformPrincipal"]
 
     static func validateApplication(name: String, platform: String, attributes: [String: String]) throws {
-        guard !name.isEmpty, name.utf8.count <= 256,
-            name.utf8.allSatisfy({ byte in
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            })
+        guard !name.isEmpty, name.utf8.count <= 256, NameCharacters.isAttributeNameCharacters(name)
         else { throw SNSErrors.invalidParameter("Invalid Platform Application Name") }
         guard names.contains(platform) else {
             throw SNSErrors.invalidParameter("Platform Reason: \(platform) is not supported")

@@ -570,14 +570,7 @@ enum TopicNames {
     static func validate(_ name: String, fifoAttribute: String?) throws {
         let fifo = fifoAttribute == "true"
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
-        let wellFormed =
-            !base.isEmpty && name.utf8.count <= 256
-            && base.utf8.allSatisfy { byte in
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-                    || byte == UInt8(ascii: "_")
-            }
+        let wellFormed = NameCharacters.isWord(base, maxLength: 256) && name.utf8.count <= 256
         if fifo {
             guard wellFormed, name.hasSuffix(".fifo") else {
                 throw SNSErrors.invalidParameter(

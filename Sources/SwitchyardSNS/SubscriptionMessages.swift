@@ -23,29 +23,19 @@ enum SubscriptionMessages {
             : "You have chosen to deactivate subscription \(subscription.arn).\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
         let subscribeURL =
             "\(baseURL)/?Action=ConfirmSubscription&TopicArn=\(topicArn)&Token=\(token)"
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let timestamp = formatter.string(from: now)
-        let canonical =
-            "Message\n\(message)\nMessageId\n\(messageId)\nSubscribeURL\n\(subscribeURL)\nTimestamp\n\(timestamp)\nToken\n\(token)\nTopicArn\n\(topicArn)\nType\n\(type)\n"
+        let timestamp = Timestamps.iso8601(now)
+        let canonical = SNSDocument.canonicalText([
+            ("Message", message), ("MessageId", messageId), ("SubscribeURL", subscribeURL), ("Timestamp", timestamp),
+            ("Token", token), ("TopicArn", topicArn), ("Type", type),
+        ])
         let fields: [(String, String)] = [
             ("Type", type), ("MessageId", messageId), ("Token", token), ("TopicArn", topicArn), ("Message", message),
             ("SubscribeURL", subscribeURL), ("Timestamp", timestamp), ("SignatureVersion", signatureVersion),
             ("Signature", try signer.sign(canonical, version: signatureVersion)),
-            ("SigningCertURL", "\(baseURL)/_switchyard/sns/SimpleNotificationService.pem"),
+            ("SigningCertURL", SNSDocument.signingCertURL(baseURL: baseURL)),
         ]
-        var writer = JSONWriter()
-        writer.raw("{\n")
-        for (index, (name, value)) in fields.enumerated() {
-            if index > 0 { writer.raw(",\n") }
-            writer.raw("  ")
-            writer.string(name)
-            writer.raw(" : ")
-            writer.string(value)
-        }
-        writer.raw("\n}")
         return DeliveryRequest(
-            target: .http(url: subscription.endpoint), body: String(decoding: writer.bytes, as: UTF8.self),
+            target: .http(url: subscription.endpoint), body: SNSDocument.write(fields),
             headers: [
                 "x-amz-sns-message-type": type, "x-amz-sns-message-id": messageId, "x-amz-sns-topic-arn": topicArn,
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardModels
+import SwitchyardWire
 
 /// AddPermission and RemovePermission: statements labelled by the caller, kept in the topic's Policy.
 enum TopicPolicy {
@@ -7,7 +8,7 @@ enum TopicPolicy {
     static func adding(
         label: String, accounts: [String], actions: [String], to policy: String, topicArn: String
     ) throws -> String {
-        guard !label.isEmpty, label.utf8.count <= 80, label.utf8.allSatisfy(isLabelByte) else {
+        guard NameCharacters.isWord(label, maxLength: 80) else {
             throw SNSErrors.invalidParameter("Label")
         }
         guard !accounts.isEmpty else { throw SNSErrors.invalidParameter("AWSAccountId") }
@@ -40,14 +41,6 @@ enum TopicPolicy {
         statements.remove(at: index)
         object["Statement"] = statements
         return render(object)
-    }
-
-    /// ASCII letters, digits, hyphens and underscores.
-    private static func isLabelByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-            || byte == UInt8(ascii: "_")
     }
 
     private static func parse(_ policy: String) -> [String: Any] {
