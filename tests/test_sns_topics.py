@@ -42,6 +42,22 @@ def test_default_attributes(sns):
     assert "FifoTopic" not in attributes
 
 
+def test_subscription_counts_follow_subscribe_and_unsubscribe(sns, sqs):
+    arn = sns.create_topic(Name="counted")["TopicArn"]
+    subscriptions = []
+    for name in ("counted-a", "counted-b"):
+        sqs.create_queue(QueueName=name)
+        endpoint = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+        subscriptions.append(sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=endpoint)["SubscriptionArn"])
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint="http://127.0.0.1:9/never")
+    sns.unsubscribe(SubscriptionArn=subscriptions[0])
+    sns.unsubscribe(SubscriptionArn=subscriptions[0])  # already gone: not counted twice
+    attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+    assert attributes["SubscriptionsConfirmed"] == "1"
+    assert attributes["SubscriptionsPending"] == "1"
+    assert attributes["SubscriptionsDeleted"] == "1"
+
+
 def test_fifo_topics(sns):
     arn = sns.create_topic(Name="t.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})[
         "TopicArn"]

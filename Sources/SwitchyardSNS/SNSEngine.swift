@@ -112,6 +112,7 @@ public actor SNSEngine {
         let ofTopic = subscriptions.values.filter { $0.topic == key }
         attributes["SubscriptionsConfirmed"] = String(ofTopic.filter { $0.confirmed }.count)
         attributes["SubscriptionsPending"] = String(ofTopic.filter { !$0.confirmed }.count)
+        attributes["SubscriptionsDeleted"] = String(record.deletedSubscriptions ?? 0)
         return attributes
     }
 
@@ -193,7 +194,13 @@ public actor SNSEngine {
     public func unsubscribe(_ arn: String, baseURL: String) async -> CommitTicket {
         guard let record = subscriptions.removeValue(forKey: arn) else { return .alreadyCommitted }
         filters[arn] = nil
-        let ticket = store.submit([.deleteSubscription(arn: arn)])
+        var changes: [SNSChange] = [.deleteSubscription(arn: arn)]
+        if var topic = topics[record.topic] {
+            topic.deletedSubscriptions = (topic.deletedSubscriptions ?? 0) + 1
+            topics[record.topic] = topic
+            changes.append(.putTopic(topic))
+        }
+        let ticket = store.submit(changes)
         guard record.protocol == "http" || record.protocol == "https",
             let request = try? SubscriptionMessages.confirmation(
                 record, type: "UnsubscribeConfirmation", signer: signer, baseURL: baseURL,

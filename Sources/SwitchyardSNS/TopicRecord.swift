@@ -6,6 +6,9 @@ public struct TopicRecord: Sendable, Codable, Equatable {
     public var tags: [String: String]
     /// Creation order, for ListTopics.
     public var createdSeq: Int64
+    /// How many of the topic's subscriptions were deleted (the SubscriptionsDeleted attribute); nil in
+    /// records stored before it was counted.
+    public var deletedSubscriptions: Int?
 
     public init(key: TopicKey, attributes: [String: String], tags: [String: String], createdSeq: Int64) {
         self.key = key
