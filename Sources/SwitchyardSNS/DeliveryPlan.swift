@@ -14,6 +14,8 @@ public struct PublishOutcome: Sendable {
 public struct DeliveryPlan: Sendable {
     let notification: Notification
     let subscriptions: [SubscriptionRecord]
+    /// Messages that outbound data protection de-identified, by subscription ARN.
+    var protectedMessages: [String: String] = [:]
     let signatureVersion: String
     let topicDeliveryPolicy: String?
     let baseURL: String
@@ -21,11 +23,19 @@ public struct DeliveryPlan: Sendable {
     /// One delivery per subscription; subscriptions that get the same message share a signature.
     func requests(signer: NotificationSigner) throws -> [DeliveryRequest] {
         var signatures: [String: String] = [:]
-        return try subscriptions.map { try request(to: $0, signer: signer, signatures: &signatures) }
+        return try subscriptions.map { subscription in
+            var notification = notification
+            if let protected = protectedMessages[subscription.arn] {
+                notification.message = protected
+                notification.perProtocol = [:]
+            }
+            return try request(to: subscription, of: notification, signer: signer, signatures: &signatures)
+        }
     }
 
     private func request(
-        to subscription: SubscriptionRecord, signer: NotificationSigner, signatures: inout [String: String]
+        to subscription: SubscriptionRecord, of notification: Notification, signer: NotificationSigner,
+        signatures: inout [String: String]
     ) throws -> DeliveryRequest {
         let raw = subscription.rawMessageDelivery
         let body: String

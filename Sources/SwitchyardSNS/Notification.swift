@@ -79,11 +79,14 @@ public struct PublishDraft: Sendable {
     public var attributes: [String: NotificationAttribute]
     public var messageGroupId: String?
     public var messageDeduplicationId: String?
+    /// The account of the caller, for the principals of inbound data protection statements.
+    public var publisherAccount: String
 
     public init(
         message: String, subject: String?, messageStructure: String?, attributes: [String: NotificationAttribute],
-        messageGroupId: String?, messageDeduplicationId: String?
+        messageGroupId: String?, messageDeduplicationId: String?, publisherAccount: String = ""
     ) {
+        self.publisherAccount = publisherAccount
         self.message = message
         self.subject = subject
         self.messageStructure = messageStructure

@@ -25,6 +25,8 @@ public actor SNSEngine {
     private var outbox: [OutboxEntry] = []
     /// Compiled filter policies by subscription ARN.
     private var filters: [String: FilterPolicy] = [:]
+    /// Parsed data protection policies by their text (topics that share a policy share the entry).
+    private var protectionPolicies: [String: DataProtectionPolicy] = [:]
     private var nextSeq: Int64 = 1
 
     public init(
@@ -282,7 +284,14 @@ public actor SNSEngine {
             message: draft.message, subject: draft.subject, messageStructure: draft.messageStructure,
             attributes: draft.attributes, messageGroupId: draft.messageGroupId,
             messageDeduplicationId: draft.messageDeduplicationId)
-        let (message, perProtocol) = try PublishRules.validate(rules)
+        var (message, perProtocol) = try PublishRules.validate(rules)
+        let protection = topic.attributes["DataProtectionPolicy"].flatMap(dataProtectionPolicy)
+        if let protection, !protection.isEmpty(.inbound) {
+            message = try Self.inbound(message, protection, account: draft.publisherAccount)
+            perProtocol = try perProtocol.mapValues {
+                try Self.inbound($0, protection, account: draft.publisherAccount)
+            }
+        }
         let now = clock.nowMillis()
         var deduplicationId: String?
         var sequenceNumber: String?
@@ -327,14 +336,29 @@ public actor SNSEngine {
             deduplication[key, default: [:]][deduplicationId] = record
             remembered = (deduplicationId, record)
         }
-        let reached = subscriptions(topic: key, account: key.account, region: key.region).filter { subscription in
+        var reached = subscriptions(topic: key, account: key.account, region: key.region).filter { subscription in
             guard subscription.confirmed else { return false }
             guard let filter = filters[subscription.arn] else { return true }
             return filter.matches(
                 attributes: notification.attributes, body: notification.message(for: subscription.protocol))
         }
+        var protectedMessages: [String: String] = [:]
+        if let protection, !protection.isEmpty(.outbound) {
+            // Outbound statements act per subscription: a denied one gets nothing, a de-identified one
+            // its own copy of the message.
+            reached = reached.filter { subscription in
+                let message = notification.message(for: subscription.protocol)
+                switch protection.apply(.outbound, to: message, account: subscription.topic.account) {
+                case .denied:
+                    return false
+                case .allowed(let text):
+                    if text != message { protectedMessages[subscription.arn] = text }
+                    return true
+                }
+            }
+        }
         let plan = DeliveryPlan(
-            notification: notification, subscriptions: reached,
+            notification: notification, subscriptions: reached, protectedMessages: protectedMessages,
             signatureVersion: topic.attributes["SignatureVersion"] ?? "1",
             topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL)
         guard key.isFIFO else {
@@ -347,6 +371,25 @@ public actor SNSEngine {
         }
         return PublishOutcome(
             messageId: notification.messageId, sequenceNumber: sequenceNumber, ticket: ticket, plan: nil)
+    }
+
+    /// The parsed data protection policy of this text, if it is one.
+    private func dataProtectionPolicy(_ text: String) -> DataProtectionPolicy? {
+        if let known = protectionPolicies[text] { return known }
+        guard let parsed = try? DataProtectionPolicy.parse(text) else { return nil }
+        if protectionPolicies.count >= 64 { protectionPolicies.removeAll() }
+        protectionPolicies[text] = parsed
+        return parsed
+    }
+
+    /// A published message after the topic's inbound data protection statements.
+    private static func inbound(_ message: String, _ policy: DataProtectionPolicy, account: String) throws -> String {
+        switch policy.apply(.inbound, to: message, account: account) {
+        case .allowed(let text): return text
+        case .denied:
+            throw AWSError(
+                "AuthorizationError", "The message was denied by the topic's data protection policy", httpStatus: 403)
+        }
     }
 
     /// Drops expired deduplication records, at most once a second, here and in storage.

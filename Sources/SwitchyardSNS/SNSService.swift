@@ -393,7 +393,7 @@ public struct SNSService: SNSAPI {
         let draft = PublishDraft(
             message: input.message, subject: input.subject, messageStructure: input.messageStructure,
             attributes: try Self.attributes(input.messageAttributes), messageGroupId: input.messageGroupId,
-            messageDeduplicationId: input.messageDeduplicationId)
+            messageDeduplicationId: input.messageDeduplicationId, publisherAccount: context.account)
         let published = try await engine.publish(try topic(arn, context), draft, baseURL: "http://\(context.host)")
         try await durable(published).wait()
         return SNS.PublishResponse(messageId: published.messageId, sequenceNumber: published.sequenceNumber)
@@ -428,7 +428,7 @@ public struct SNSService: SNSAPI {
                 let draft = PublishDraft(
                     message: entry.message, subject: entry.subject, messageStructure: entry.messageStructure,
                     attributes: try Self.attributes(entry.messageAttributes), messageGroupId: entry.messageGroupId,
-                    messageDeduplicationId: entry.messageDeduplicationId)
+                    messageDeduplicationId: entry.messageDeduplicationId, publisherAccount: context.account)
                 let published = try await engine.publish(topic, draft, baseURL: "http://\(context.host)")
                 tickets.append(try await durable(published))
                 successful.append(

@@ -46,7 +46,10 @@ enum TopicAttributes {
             if name == "ArchivePolicy", !isJSONObject(value) {
                 throw SNSErrors.invalidParameter("Attributes Reason: ArchivePolicy must be a JSON object")
             }
-        case "Policy", "DeliveryPolicy", "DataProtectionPolicy":
+        case "DataProtectionPolicy":
+            // An empty value removes the policy.
+            if !value.isEmpty { _ = try DataProtectionPolicy.parse(value) }
+        case "Policy", "DeliveryPolicy":
             guard isJSONObject(value) else {
                 throw SNSErrors.invalidParameter("Attributes Reason: \(name): Invalid JSON")
             }
