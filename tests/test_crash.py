@@ -104,3 +104,23 @@ def test_sync_full_mode_serves_and_persists():
     finally:
         server.stop()
         shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_fifo_queue_deduplication_survives_kill_9(tmp_path):
+    server = Server(data_dir=str(tmp_path)).start()
+    try:
+        sqs = server.client()
+        url = sqs.create_queue(QueueName="dedup.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        first = [sqs.send_message(QueueUrl=url, MessageBody=f"m{i}", MessageGroupId="g",
+                                  MessageDeduplicationId=f"d{i}") for i in range(3)]
+        server.kill9()
+        server.start()
+        sqs = server.client()
+        again = [sqs.send_message(QueueUrl=url, MessageBody=f"m{i}", MessageGroupId="g",
+                                  MessageDeduplicationId=f"d{i}") for i in range(3)]
+        assert [r["MessageId"] for r in again] == [r["MessageId"] for r in first]
+        assert [r["SequenceNumber"] for r in again] == [r["SequenceNumber"] for r in first]
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in got] == ["m0", "m1", "m2"]
+    finally:
+        server.stop()

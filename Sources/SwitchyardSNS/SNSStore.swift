@@ -93,6 +93,23 @@ public struct SQLiteSNSStore: SNSStore {
                     CREATE INDEX sns_deduplication_expiry ON sns_deduplication(expires_at);
                     """)
         }
+        // v7: records are appended in time order (a later row for a key wins at start-up), so that a
+        // commit writes pages at the table's end instead of one page per random key (as SQS's sqs-v4).
+        migrator.registerMigration("sns-v7") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sns_deduplication_log (
+                        seq INTEGER PRIMARY KEY, topic_arn TEXT NOT NULL, key TEXT NOT NULL,
+                        message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_at INTEGER NOT NULL
+                    );
+                    INSERT INTO sns_deduplication_log (topic_arn, key, message_id, sequence_number, expires_at)
+                        SELECT topic_arn, key, message_id, sequence_number, expires_at FROM sns_deduplication
+                        ORDER BY expires_at;
+                    DROP TABLE sns_deduplication;
+                    ALTER TABLE sns_deduplication_log RENAME TO sns_deduplication;
+                    CREATE INDEX sns_deduplication_expiry ON sns_deduplication(expires_at);
+                    """)
+        }
     }
 
     public func loadTopics() throws -> [TopicRecord] {
@@ -140,7 +157,7 @@ public struct SQLiteSNSStore: SNSStore {
             try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT topic_arn, key, message_id, sequence_number, expires_at FROM sns_deduplication WHERE expires_at > ?",
+                    "SELECT topic_arn, key, message_id, sequence_number, expires_at FROM sns_deduplication WHERE expires_at > ? ORDER BY seq",
                 arguments: [after]
             ).map { row in
                 (row[0], row[1], TopicDeduplication(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4]))
@@ -194,7 +211,7 @@ public struct SQLiteSNSStore: SNSStore {
                 case .putTopicDeduplication(let topicArn, let key, let record):
                     try db.cachedStatement(
                         sql:
-                            "INSERT OR REPLACE INTO sns_deduplication (topic_arn, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
+                            "INSERT INTO sns_deduplication (topic_arn, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
                     ).execute(arguments: [topicArn, key, record.messageId, record.sequenceNumber, record.expiresAt])
                 case .pruneTopicDeduplication(let before):
                     try db.cachedStatement(sql: "DELETE FROM sns_deduplication WHERE expires_at <= ?")

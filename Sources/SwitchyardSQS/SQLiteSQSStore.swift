@@ -58,6 +58,29 @@ public struct SQLiteSQSStore: SQSStore {
         migrator.registerMigration("sqs-v3") { db in
             try db.execute(sql: "CREATE INDEX sqs_deduplication_expiry ON sqs_deduplication(queue_id, expires_at)")
         }
+        // v4: deduplication records are appended in time order instead of kept under their random keys.
+        // The engine holds the live records in memory and reads the table only at start-up (a later
+        // row for a key wins), so a commit of many FIFO sends now writes a few pages at the table's
+        // end, not one page per record all over a b-tree; that scattering was FIFO's latency tail.
+        migrator.registerMigration("sqs-v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sqs_deduplication_log (
+                        seq INTEGER PRIMARY KEY,
+                        queue_id INTEGER NOT NULL,
+                        key TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        sequence_number TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    INSERT INTO sqs_deduplication_log (queue_id, key, message_id, sequence_number, expires_at)
+                        SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication
+                        ORDER BY expires_at;
+                    DROP TABLE sqs_deduplication;
+                    ALTER TABLE sqs_deduplication_log RENAME TO sqs_deduplication;
+                    CREATE INDEX sqs_deduplication_expiry ON sqs_deduplication(queue_id, expires_at);
+                    """)
+        }
     }
 
     public func load() throws -> SQSSnapshot {
@@ -93,8 +116,9 @@ public struct SQLiteSQSStore: SQSStore {
                 snapshot.messages.append((row[1], message))
             }
             for row in try Row.fetchAll(
-                db, sql: "SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication")
-            {
+                db,
+                sql: "SELECT queue_id, key, message_id, sequence_number, expires_at FROM sqs_deduplication ORDER BY seq"
+            ) {
                 snapshot.deduplication.append(
                     (row[0], row[1], DeduplicationRecord(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4])))
             }
@@ -184,7 +208,7 @@ public struct SQLiteSQSStore: SQSStore {
         case .putDeduplication(let queueId, let key, let record):
             try db.cachedStatement(
                 sql:
-                    "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [queueId, key, record.messageId, record.sequenceNumber, record.expiresAt])
         case .pruneDeduplication(let queueId, let before):
             try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_at < ?")
