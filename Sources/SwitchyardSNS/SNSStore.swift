@@ -113,42 +113,29 @@ public struct SQLiteSNSStore: SNSStore {
     }
 
     public func loadTopics() throws -> [TopicRecord] {
-        let decoder = JSONDecoder()
-        return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT record FROM sns_topic").map { row in
-                try decoder.decode(TopicRecord.self, from: row[0] as Data)
-            }
-        }
+        try loadRecords(TopicRecord.self, sql: "SELECT record FROM sns_topic")
     }
 
     public func loadSubscriptions() throws -> [SubscriptionRecord] {
-        let decoder = JSONDecoder()
-        return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT record FROM sns_subscription").map { row in
-                try decoder.decode(SubscriptionRecord.self, from: row[0] as Data)
-            }
-        }
+        try loadRecords(SubscriptionRecord.self, sql: "SELECT record FROM sns_subscription")
     }
 
     public func loadOutbox() throws -> [OutboxEntry] {
-        let decoder = JSONDecoder()
-        return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT record FROM sns_outbox ORDER BY id").map { row in
-                try decoder.decode(OutboxEntry.self, from: row[0] as Data)
-            }
-        }
+        try loadRecords(OutboxEntry.self, sql: "SELECT record FROM sns_outbox ORDER BY id")
     }
 
     public func loadPlatforms() throws -> ([PlatformApplicationRecord], [PlatformEndpointRecord]) {
+        (
+            try loadRecords(PlatformApplicationRecord.self, sql: "SELECT record FROM sns_platform_application"),
+            try loadRecords(PlatformEndpointRecord.self, sql: "SELECT record FROM sns_platform_endpoint")
+        )
+    }
+
+    /// The JSON records of a table's `record` column, decoded, in the query's order.
+    private func loadRecords<Record: Decodable & Sendable>(_ type: Record.Type, sql: String) throws -> [Record] {
         let decoder = JSONDecoder()
         return try database.read { db in
-            let applications = try Row.fetchAll(db, sql: "SELECT record FROM sns_platform_application").map { row in
-                try decoder.decode(PlatformApplicationRecord.self, from: row[0] as Data)
-            }
-            let endpoints = try Row.fetchAll(db, sql: "SELECT record FROM sns_platform_endpoint").map { row in
-                try decoder.decode(PlatformEndpointRecord.self, from: row[0] as Data)
-            }
-            return (applications, endpoints)
+            try Row.fetchAll(db, sql: sql).map { row in try decoder.decode(Record.self, from: row[0] as Data) }
         }
     }
 
