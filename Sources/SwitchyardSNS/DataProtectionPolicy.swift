@@ -12,7 +12,7 @@ struct DataProtectionPolicy: Sendable {
         case outbound = "Outbound"
     }
 
-    enum Action: Sendable {
+    enum Action: Sendable, Equatable {
         case audit
         case deny
         case mask(Character)
@@ -60,9 +60,7 @@ struct DataProtectionPolicy: Sendable {
 
     /// True when no statement of `direction` could change or deny a message (the common case costs nothing).
     func isEmpty(_ direction: Direction) -> Bool {
-        !statements.contains { statement in
-            statement.direction == direction && { if case .audit = statement.action { false } else { true } }()
-        }
+        !statements.contains { $0.direction == direction && $0.action != .audit }
     }
 
     private static func rewrite(
@@ -93,7 +91,7 @@ extension DataProtectionPolicy {
         let custom = try customIdentifiers(document["Configuration"])
         var parsed: [Statement] = []
         var audits = 0
-        for case let value in statements {
+        for value in statements {
             guard case .object(let statement) = value else { throw invalid("Statement must be a list of objects") }
             let direction = try parseDirection(statement["DataDirection"])
             let principals = try strings(statement["Principal"], "Principal")

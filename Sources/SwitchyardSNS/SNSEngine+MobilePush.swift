@@ -1,7 +1,4 @@
-import Crypto
-import Foundation
 import SwitchyardCore
-import SwitchyardDelivery
 import SwitchyardWire
 
 // Mobile push: platform applications, their endpoints, and publishes to an endpoint.

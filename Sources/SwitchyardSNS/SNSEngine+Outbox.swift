@@ -1,7 +1,4 @@
-import Crypto
-import Foundation
 import SwitchyardCore
-import SwitchyardDelivery
 import SwitchyardWire
 
 // SMS account settings and sandbox numbers, and the captured outbox of messages that would leave AWS.

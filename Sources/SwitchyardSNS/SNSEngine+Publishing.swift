@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import SwitchyardCore
-import SwitchyardDelivery
 import SwitchyardWire
 
 // Publishing to topics: validation, FIFO deduplication and sequence numbers, filter policies, data

@@ -1,8 +1,5 @@
-import Crypto
 import Foundation
 import SwitchyardCore
-import SwitchyardDelivery
-import SwitchyardWire
 
 // Subscriptions: subscribe, confirm, unsubscribe, their attributes and listings.
 extension SNSEngine {

@@ -1,8 +1,5 @@
-import Crypto
-import Foundation
 import SwitchyardCore
 import SwitchyardDelivery
-import SwitchyardWire
 
 /// SNS state: topics by account, region and name. Only this actor touches it; every change is
 /// submitted to the store, and callers wait for its ticket before answering.

@@ -17,10 +17,7 @@ public struct TopicKey: Hashable, Sendable, Codable {
 
     /// The key an ARN names, or nil when the text is not an SNS topic ARN.
     public init?(arn: String) {
-        // Byte-level: every SNS delivery to a queue parses one, and splitting Characters was costly.
-        guard let parts = ARN.parts(arn), parts[2] == "sns", !parts[5].isEmpty, !parts[5].contains(":") else {
-            return nil
-        }
-        self.init(account: String(parts[4]), region: String(parts[3]), name: String(parts[5]))
+        guard let resource = ARN.namedResource(arn, service: "sns") else { return nil }
+        self.init(account: resource.account, region: resource.region, name: resource.name)
     }
 }

@@ -24,11 +24,8 @@ public struct QueueKey: Hashable, Sendable, Codable, Comparable {
 
     /// Parses `arn:aws:sqs:region:account:name`.
     public init?(arn: String) {
-        // Byte-level: every SNS delivery to a queue parses one, and splitting Characters was costly.
-        guard let parts = ARN.parts(arn), parts[2] == "sqs", !parts[5].isEmpty, !parts[5].contains(":") else {
-            return nil
-        }
-        self.init(account: String(parts[4]), region: String(parts[3]), name: String(parts[5]))
+        guard let resource = ARN.namedResource(arn, service: "sqs") else { return nil }
+        self.init(account: resource.account, region: resource.region, name: resource.name)
     }
 
     /// Reads a queue URL in any host form (`http://localhost:4566/000000000000/jobs`,

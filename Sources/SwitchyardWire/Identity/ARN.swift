@@ -19,4 +19,14 @@ public enum ARN {
         parts.append(arn[start...])
         return parts
     }
+
+    /// Region, account and name of `arn:<partition>:<service>:<region>:<account>:<name>` whose
+    /// resource is a plain name (no further colons), as queue and topic ARNs are; nil otherwise.
+    public static func namedResource(_ arn: String, service: String) -> (region: String, account: String, name: String)?
+    {
+        guard let parts = parts(arn), parts[2] == service, !parts[5].isEmpty, !parts[5].contains(":") else {
+            return nil
+        }
+        return (String(parts[3]), String(parts[4]), String(parts[5]))
+    }
 }
