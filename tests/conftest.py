@@ -31,16 +31,18 @@ def free_port():
 class Server:
     """One switchyard process on a free loopback port with its own data directory."""
 
-    def __init__(self, *extra_args, data_dir=None, storage="sqlite"):
+    def __init__(self, *extra_args, data_dir=None, storage="sqlite", prefix=(), log_level="warning", env=None):
         self.port = free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="switchyard-test-")
-        self.args = [BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir,
-                     "--storage", storage, "--log-level", "warning", *extra_args]
+        # prefix runs the binary through another command (e.g. setpriv, to run it as another user).
+        self.args = [*prefix, BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir,
+                     "--storage", storage, "--log-level", log_level, *extra_args]
+        self.env = env
         self.process = None
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env)
         deadline = time.time() + 15
         while time.time() < deadline:
             try:

@@ -130,6 +130,19 @@ final class QueueState {
         }
     }
 
+    /// Puts a message's delivery state back as it was before a receive that never reached its client.
+    func restoreDelivery(_ seq: Int64, _ prior: PriorDelivery) {
+        guard var message = messages[seq] else { return }
+        message.visibleAt = prior.visibleAt
+        message.receiveCount = prior.receiveCount
+        message.firstReceiveAt = prior.firstReceiveAt
+        message.receiptToken = prior.receiptToken
+        message.lastReceivedAt = prior.lastReceivedAt
+        messages[seq] = message
+        inFlight.remove(seq)
+        if !isFIFO { schedule.insert(ScheduleEntry(visibleAt: prior.visibleAt, seq: seq)) }
+    }
+
     /// How many received messages are still invisible (the in-flight quota counts these).
     func inFlightCount(now: Int64) -> Int {
         while let first = inFlightExpiry.min, first.visibleAt <= now {

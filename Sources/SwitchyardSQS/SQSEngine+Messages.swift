@@ -60,6 +60,26 @@ public struct ReceiveRequest: Sendable {
 public struct ReceivedMessage: Sendable {
     public var message: SQSMessage
     public var receiptHandle: String
+    /// The message's delivery state before this receive, to hand it back untouched if the answer
+    /// never reaches the client.
+    var prior: PriorDelivery?
+}
+
+/// What a receive changes on a message.
+struct PriorDelivery: Sendable {
+    var visibleAt: Int64
+    var receiveCount: Int
+    var firstReceiveAt: Int64?
+    var receiptToken: String?
+    var lastReceivedAt: Int64?
+
+    init(_ message: SQSMessage) {
+        visibleAt = message.visibleAt
+        receiveCount = message.receiveCount
+        firstReceiveAt = message.firstReceiveAt
+        receiptToken = message.receiptToken
+        lastReceivedAt = message.lastReceivedAt
+    }
 }
 
 /// A FIFO ReceiveRequestAttemptId remembered for 5 minutes, so that a retried receive returns the same messages.
@@ -221,9 +241,11 @@ extension SQSEngine {
         let deadline = clock.nowMillis() + Int64(wait) * 1000
         while true {
             guard queues[key] === queue else { throw SQSErrors.queueDoesNotExist() }
+            // A poll whose client is gone takes nothing: its messages would go invisible unseen.
+            if Task.isCancelled { throw CancellationError() }
             let (received, ticket) = try receiveNow(queue, request)
             let now = clock.nowMillis()
-            if !received.isEmpty || now >= deadline {
+            if !received.isEmpty || now >= deadline || longPollsEnded {
                 if !received.isEmpty, queue.nextVisibleAt(after: now).map({ $0 <= now }) == true {
                     wake(queue.id, count: 1)  // more remain: let another waiting receiver have them
                 }
@@ -263,6 +285,7 @@ extension SQSEngine {
                 transfer(seq, from: queue, to: deadLetterQueue, sourceArn: queue.key.arn, now: now, changes: &changes)
                 continue
             }
+            let prior = PriorDelivery(message)
             message.receiveCount += 1
             message.firstReceiveAt = message.firstReceiveAt ?? now
             message.receiptToken = String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -275,7 +298,7 @@ extension SQSEngine {
                     seq: seq, visibleAt: message.visibleAt, receiveCount: message.receiveCount,
                     firstReceiveAt: message.firstReceiveAt, receiptToken: message.receiptToken))
             let handle = ReceiptHandle(queueId: queue.id, seq: seq, token: message.receiptToken ?? "")
-            received.append(ReceivedMessage(message: message, receiptHandle: handle.encoded))
+            received.append(ReceivedMessage(message: message, receiptHandle: handle.encoded, prior: prior))
         }
         if let attemptId = request.attemptId, queue.isFIFO, !received.isEmpty {
             receiveAttempts[attemptId] = ReceiveAttempt(

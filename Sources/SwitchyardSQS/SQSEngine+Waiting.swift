@@ -12,12 +12,21 @@ extension SQSEngine {
         let id = nextWaiterId
         nextWaiterId += 1
         let delay = max(1, untilMillis - clock.nowMillis())
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(delay))
-                await self?.expireWaiter(queueId: queueId, id: id)
+        // A cancelled poll (its client disconnected) wakes at once, so that it ends without taking messages.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                guard !Task.isCancelled, !longPollsEnded else {
+                    continuation.resume()
+                    return
+                }
+                let timer = Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    await self?.expireWaiter(queueId: queueId, id: id)
+                }
+                waiters[queueId, default: []].append(Waiter(id: id, continuation: continuation, timer: timer))
             }
-            waiters[queueId, default: []].append(Waiter(id: id, continuation: continuation, timer: timer))
+        } onCancel: {
+            Task { await self.expireWaiter(queueId: queueId, id: id) }
         }
     }
 
@@ -25,6 +34,8 @@ extension SQSEngine {
         guard let index = waiters[queueId]?.firstIndex(where: { $0.id == id }),
             let waiter = waiters[queueId]?.remove(at: index)
         else { return }
+        if waiters[queueId]?.isEmpty == true { waiters[queueId] = nil }
+        waiter.timer?.cancel()
         waiter.continuation.resume()
     }
 
@@ -42,5 +53,11 @@ extension SQSEngine {
 
     func wakeAll(_ queueId: Int64) {
         wake(queueId, count: Int.max)
+    }
+
+    /// Answers every long poll now and lets no new one wait (the server is shutting down).
+    public func endLongPolls() {
+        longPollsEnded = true
+        for queueId in Array(waiters.keys) { wakeAll(queueId) }
     }
 }

@@ -22,6 +22,8 @@ public actor SQSEngine {
     /// When each recently deleted queue went, for the 60-second wait before its name can be reused.
     /// In memory only: a restart (or a reset) forgets it.
     var recentlyDeleted: [QueueKey: Int64] = [:]
+    /// Set at shutdown: receives answer at once instead of waiting for messages.
+    var longPollsEnded = false
 
     /// Loads everything the store holds.
     public init(store: any SQSStore, clock: any ServiceClock = SystemClock()) throws {

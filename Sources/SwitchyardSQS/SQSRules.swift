@@ -60,7 +60,8 @@ enum Pagination {
             start = offset
         }
         let limit = maxResults ?? 1000
-        let end = min(items.count, start + limit)
+        // `start` comes from the client: an offset past the end is an empty page, never an overflow.
+        let end = start >= items.count ? items.count : min(items.count, start + limit)
         let page = start < end ? Array(items[start..<end]) : []
         let next = maxResults != nil && end < items.count ? Data("offset:\(end)".utf8).base64EncodedString() : nil
         return (page, next)

@@ -194,7 +194,12 @@ public struct SQSService: SQSAPI {
         let request = ReceiveRequest(
             maxMessages: maxMessages, visibilityTimeout: input.visibilityTimeout, waitSeconds: input.waitTimeSeconds,
             attemptId: input.receiveRequestAttemptId)
-        let (received, ticket) = try await engine.receive(key(input.queueUrl, context), request)
+        let queue = try key(input.queueUrl, context)
+        let (received, ticket) = try await engine.receive(queue, request)
+        if !received.isEmpty, let recall = context.recall {
+            let engine = self.engine
+            recall.onUndelivered { try? await engine.handBack(queue, received).wait() }
+        }
         try await ticket.wait()
         let messages = received.map { item -> SQS.Message in
             let message = item.message

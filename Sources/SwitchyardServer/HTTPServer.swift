@@ -7,37 +7,92 @@ import SwitchyardWire
 /// The HTTP/1.1 transport: SwiftNIO with keep-alive and pipelining, handing each complete request to the router.
 ///
 /// Handlers stay plain functions of a request to a response, so the transport could be swapped
-/// without touching the wire layer or the services.
+/// without touching the wire layer or the services. The transport also defends the server against
+/// its clients: a connection limit, header and idle timeouts, bodies refused from their declared
+/// length, and connections closed after any request it cannot frame.
 public final class HTTPServer: Sendable {
     let channel: any Channel
     public let group: MultiThreadedEventLoopGroup
+    let connections: ConnectionRegistry
 
     /// The port actually bound (useful when asked for port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
-    public static func start(host: String, port: Int, router: RequestRouter, maxBodyBytes: Int = 8 << 20) async throws
-        -> HTTPServer
-    {
+    /// The server could not listen where it was told to.
+    public struct ListenFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func start(
+        host: String, port: Int, router: RequestRouter, limits: ConnectionLimits = ConnectionLimits(),
+        logger: Logger = Logger(label: "switchyard")
+    ) async throws -> HTTPServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let connections = ConnectionRegistry(limits: limits)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY is an IPPROTO_TCP option: `.socketOption(.tcp_nodelay)` would set SOL_SOCKET's option
+            // of the same number (SO_DEBUG), which needs CAP_NET_ADMIN and closes every connection without it.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        RequestHandler(router: router, maxBodyBytes: maxBodyBytes))
+                let (admitted, logRefusal) = connections.admit(channel)
+                guard admitted else {
+                    if logRefusal {
+                        logger.warning(
+                            "connection refused: \(limits.maxConnections) connections are open (--max-connections)")
+                    }
+                    return channel.eventLoop.makeFailedFuture(ConnectionRefused())
+                }
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(RequestBytesDetector())
+                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.addHandler(
+                        RequestHandler(router: router, limits: limits, connections: connections, logger: logger))
                 }
             }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
-        return HTTPServer(channel: channel, group: group)
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw ListenFailure(description: Self.explain(error, host: host, port: port))
+        }
+        return HTTPServer(channel: channel, group: group, connections: connections)
     }
 
-    init(channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    /// A bind error in words that name the address and say what to do.
+    static func explain(_ error: any Error, host: String, port: Int) -> String {
+        let address = "\(host):\(port)"
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE:
+                return
+                    "Cannot listen on \(address): the port is already in use (another Switchyard, LocalStack or other server?). Stop that process or choose another --port (SWITCHYARD_PORT)."
+            case EACCES:
+                return
+                    "Cannot listen on \(address): permission denied (ports below 1024 need privileges). Choose a port above 1023 with --port (SWITCHYARD_PORT)."
+            case EADDRNOTAVAIL:
+                return
+                    "Cannot listen on \(address): no network interface has the address \(host). Use 127.0.0.1, 0.0.0.0 or an address of this machine with --host (SWITCHYARD_HOST)."
+            default:
+                break
+            }
+        }
+        if error is SocketAddressError {
+            return
+                "Cannot listen on \(address): \(host) is not an address or a host name that resolves. Use 127.0.0.1, 0.0.0.0 or a resolvable name with --host (SWITCHYARD_HOST)."
+        }
+        return "Cannot listen on \(address): \(error)."
+    }
+
+    init(channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry) {
         self.channel = channel
         self.group = group
+        self.connections = connections
     }
 
     /// Waits until the listening socket closes.
@@ -45,62 +100,240 @@ public final class HTTPServer: Sendable {
         try await channel.closeFuture.get()
     }
 
-    public func shutdown() async throws {
-        try await channel.close()
-        try await group.shutdownGracefully()
+    /// Requests being answered right now.
+    public var requestsInFlight: Int { connections.requestsInFlight }
+
+    /// Stops accepting, closes idle connections, lets the requests in flight finish for up to
+    /// `gracePeriod`, then closes everything.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        try? await channel.close()
+        for open in connections.beginDraining() {
+            open.pipeline.fireUserInboundEventTriggered(ServerDraining())
+        }
+        let deadline = ContinuousClock.now + gracePeriod
+        while connections.requestsInFlight > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for open in connections.openChannels { try? await open.close() }
+        try? await group.shutdownGracefully()
     }
 }
 
-/// Collects one request's head and body, runs the router, writes the response.
+/// A connection over the limit; NIO closes the channel when its initializer fails.
+struct ConnectionRefused: Error {}
+
+/// Tells the request handler the server is shutting down.
+struct ServerDraining {}
+
+/// Bytes of a request arrived (raw, before HTTP decoding): the start of a request or a body's progress.
+struct RequestBytesArrived {}
+
+/// Sits in front of the HTTP decoder and reports that bytes arrived, so that the header timeout can
+/// run from a request's first byte rather than from the moment its last header line is complete.
+final class RequestBytesDetector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireUserInboundEventTriggered(RequestBytesArrived())
+        context.fireChannelRead(data)
+    }
+}
+
+/// Collects one request's head and body, runs the router, writes the response; and keeps the
+/// connection's timers.
 final class RequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    private enum Phase {
+        /// Between requests: the idle timer runs.
+        case awaitingRequest
+        /// Bytes of a request arrived, its head is not complete: the header timer runs.
+        case readingHead
+        /// The head arrived; the idle timer runs between body parts.
+        case readingBody
+        /// The router has the request.
+        case processing
+        /// The request was refused; what else arrives is ignored until the connection closes.
+        case discarding
+    }
+
     private let router: RequestRouter
-    private let maxBodyBytes: Int
+    private let limits: ConnectionLimits
+    private let connections: ConnectionRegistry
+    private let logger: Logger
+    private var phase = Phase.awaitingRequest
+    private var timer: Scheduled<Void>?
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
+    private var closeAfterResponse = false
+    private var inFlight: Task<Void, Never>?
 
-    init(router: RequestRouter, maxBodyBytes: Int) {
+    init(router: RequestRouter, limits: ConnectionLimits, connections: ConnectionRegistry, logger: Logger) {
         self.router = router
-        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+        self.connections = connections
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        // The client is gone: whatever is still computing its answer can stop (a long poll ends
+        // without taking messages that nobody could receive).
+        inFlight?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A request the parser could not frame was answered 400 "Connection: close" by NIO's error
+        // handler; any other error leaves the connection unusable too. Either way, it ends here.
+        phase = .discarding
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is RequestBytesArrived:
+            switch phase {
+            case .awaitingRequest:
+                phase = .readingHead
+                arm(.seconds(Int64(limits.headerTimeoutSeconds)), context: context)
+            case .readingBody:
+                arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
+            case .readingHead, .processing, .discarding:
+                break
+            }
+        case is ServerDraining:
+            closeAfterResponse = true
+            if phase == .awaitingRequest { context.close(promise: nil) }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            guard phase != .discarding else { return }
+            if let refusal = Self.refusal(of: head, maxBodyBytes: limits.maxBodyBytes) {
+                phase = .discarding
+                timer?.cancel()
+                write(refusal, keepAlive: false, context: context)
+                return
+            }
             self.head = head
             body.removeAll(keepingCapacity: true)
             tooLarge = false
+            phase = .readingBody
+            arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
         case .body(let chunk):
-            if body.count + chunk.readableBytes > maxBodyBytes {
-                tooLarge = true
-            } else {
-                body.append(contentsOf: chunk.readableBytesView)
-            }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let keepAlive = head.isKeepAlive
-            if tooLarge {
-                write(
-                    WireResponse(
-                        status: 413, headers: [("Content-Type", "text/plain")],
-                        body: Array("Request body too large".utf8)),
-                    keepAlive: false, context: context)
+            guard phase == .readingBody else { return }
+            if body.count + chunk.readableBytes > limits.maxBodyBytes {
+                // A chunked body that outgrows the limit: refused without reading the rest.
+                phase = .discarding
+                timer?.cancel()
+                write(Self.plain(413, "Request body too large"), keepAlive: false, context: context)
                 return
             }
+            body.append(contentsOf: chunk.readableBytesView)
+        case .end:
+            guard phase == .readingBody, let head else { return }
+            self.head = nil
+            phase = .processing
+            timer?.cancel()
+            timer = nil
+            let keepAlive = head.isKeepAlive && !closeAfterResponse && !connections.isDraining
             let request = Self.wireRequest(head, body: body)
             let router = self.router
+            let connections = self.connections
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
-            Task {
+            connections.requestStarted()
+            inFlight = Task {
                 let response = await router.handle(request)
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
-                    handler.write(response, keepAlive: keepAlive, context: context)
+                    handler.inFlight = nil
+                    handler.finish(response, keepAlive: keepAlive, context: context)
+                    connections.requestFinished()
                 }
+            }
+        }
+    }
+
+    /// Writes the answer to a request that was processed, or hands it back when the client is gone.
+    private func finish(_ response: WireResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+        guard context.channel.isActive else {
+            response.undelivered?.run()
+            return
+        }
+        phase = .awaitingRequest
+        let keepAlive = keepAlive && !closeAfterResponse
+        let done = write(response, keepAlive: keepAlive, context: context)
+        if let undelivered = response.undelivered {
+            done.whenFailure { _ in undelivered.run() }
+        }
+        if keepAlive { arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context) }
+    }
+
+    /// The answer to a request refused from its head alone, if it is refused.
+    static func refusal(of head: HTTPRequestHead, maxBodyBytes: Int) -> WireResponse? {
+        if head.method == .CONNECT {
+            return plain(
+                405, "CONNECT is not supported: this is not a proxy.",
+                extra: [("Allow", "GET, HEAD, POST, PUT, DELETE")])
+        }
+        let encodings = head.headers[canonicalForm: "transfer-encoding"].map { $0.lowercased() }
+        if !encodings.isEmpty, encodings != ["chunked"] {
+            return plain(
+                501,
+                "Transfer-Encoding \(encodings.joined(separator: ", ")) is not supported; send the body plain or chunked."
+            )
+        }
+        let lengths = head.headers["content-length"]
+        if lengths.count > 1, Set(lengths).count > 1 {
+            return plain(400, "Conflicting Content-Length headers.")
+        }
+        if let length = lengths.first.flatMap({ Int($0) }), length > maxBodyBytes {
+            return plain(413, "Request body too large: \(length) bytes declared, at most \(maxBodyBytes) accepted.")
+        }
+        return nil
+    }
+
+    static func plain(_ status: Int, _ message: String, extra: [(String, String)] = []) -> WireResponse {
+        WireResponse(status: status, headers: [("Content-Type", "text/plain")] + extra, body: Array(message.utf8))
+    }
+
+    /// Closes the connection if nothing happens before `delay`: a request whose body stalls is
+    /// answered 408 first; an idle connection, or one whose request head never completes (no
+    /// request exists to answer yet), is just closed.
+    private func arm(_ delay: TimeAmount, context: ChannelHandlerContext) {
+        timer?.cancel()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: delay) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            switch handler.phase {
+            case .readingBody:
+                handler.phase = .discarding
+                handler.write(Self.plain(408, "Request timed out"), keepAlive: false, context: context)
+            case .awaitingRequest, .readingHead:
+                handler.phase = .discarding
+                context.close(promise: nil)
+            case .processing, .discarding:
+                break
             }
         }
     }
@@ -124,7 +357,10 @@ final class RequestHandler: ChannelInboundHandler {
         return WireRequest(method: head.method.rawValue, path: path, query: query, headers: headers, body: body)
     }
 
-    private func write(_ response: WireResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+    @discardableResult
+    private func write(_ response: WireResponse, keepAlive: Bool, context: ChannelHandlerContext)
+        -> EventLoopFuture<Void>
+    {
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.headers.count + 3)
         for (name, value) in response.headers where name != "Content-Length" { headers.add(name: name, value: value) }
@@ -143,5 +379,6 @@ final class RequestHandler: ChannelInboundHandler {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+        return done
     }
 }

@@ -38,8 +38,23 @@ public struct RequestRouter: Sendable {
             return Self.unsupportedProtocol(smithyProtocol, path: request.path)
         }
         guard let (service, codec) = route(request) else {
-            return Self.unroutable(request)
+            return unroutable(request)
         }
+        guard logger.logLevel <= .debug else { return await serve(request, service: service, codec: codec).response }
+        let started = ContinuousClock.now
+        let (response, operation, context) = await serve(request, service: service, codec: codec)
+        let elapsed = started.duration(to: .now)
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.debug(
+            "\(service.model.signingName) \(operation ?? "?") account=\(context.account) region=\(context.region) status=\(response.status) time=\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())ms"
+        )
+        return response
+    }
+
+    /// Answers a request routed to a service: identity, decoding, validation, the operation.
+    private func serve(_ request: WireRequest, service: ServiceEndpoint, codec: any ProtocolCodec) async
+        -> (response: WireResponse, operation: String?, context: RequestContext)
+    {
         let host = request.header("host") ?? "localhost:4566"
         let identity: Identity
         do {
@@ -48,24 +63,39 @@ public struct RequestRouter: Sendable {
             let fallback = RequestContext(
                 account: identities.configuration.account, region: identities.configuration.region, host: host,
                 wireProtocol: codec.wireProtocol)
-            return codec.encodeError(error as? AWSError ?? .internalFailure(), model: service.model, context: fallback)
+            return (
+                codec.encodeError(error as? AWSError ?? .internalFailure(), model: service.model, context: fallback),
+                nil, fallback
+            )
         }
+        let recall = ResponseRecall()
         let context = RequestContext(
             account: identity.account, region: identity.region, host: host, accessKeyId: identity.accessKeyId,
-            wireProtocol: codec.wireProtocol)
+            wireProtocol: codec.wireProtocol, recall: recall)
+        var operationName: String?
         do {
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
+            operationName = operation.name
             if let prepare = service.prepareInput { input = prepare(input, operation, request) }
             if let inputIndex = operation.input {
                 try service.validator.validate(input, shape: service.model[inputIndex])
             }
             let output = try await service.handle(operation.name, input, context)
-            return codec.encodeResponse(output, operation: operation, model: service.model, context: context)
+            var response = codec.encodeResponse(output, operation: operation, model: service.model, context: context)
+            response.undelivered = recall
+            return (response, operationName, context)
         } catch let error as AWSError {
-            return codec.encodeError(error, model: service.model, context: context)
+            return (codec.encodeError(error, model: service.model, context: context), operationName, context)
+        } catch is CancellationError {
+            // The client went away; nobody reads this answer.
+            return (
+                codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
+            )
         } catch {
-            logger.error("unexpected failure: \(error)")
-            return codec.encodeError(.internalFailure(), model: service.model, context: context)
+            logger.error("unexpected failure in \(service.model.signingName) \(operationName ?? "?"): \(error)")
+            return (
+                codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
+            )
         }
     }
 
@@ -85,9 +115,9 @@ public struct RequestRouter: Sendable {
         let hasQueryAction = request.query.map { $0.hasPrefix("Action=") || $0.contains("&Action=") } ?? false
         guard isForm || hasQueryAction else { return nil }
         let queryServices = services.filter { $0.model.protocols.contains(.awsQuery) }
-        if let name = identities.scope(of: request)?.service, let service = bySigningName[name],
-            let codec = service.codec(for: .awsQuery)
-        {
+        if let name = identities.scope(of: request)?.service {
+            // Signed for a service: that one, or none (a service Switchyard does not have).
+            guard let service = bySigningName[name], let codec = service.codec(for: .awsQuery) else { return nil }
             return (service, codec)
         }
         // Unsigned: find the service that has the action.
@@ -107,15 +137,44 @@ public struct RequestRouter: Sendable {
         return WireResponse(status: 400, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
-    static func unroutable(_ request: WireRequest) -> WireResponse {
+    /// The answer to a request no service here takes: a service Switchyard does not have (named by
+    /// its X-Amz-Target prefix or its signature's service) is NotImplemented; anything else is not an
+    /// AWS request at all.
+    func unroutable(_ request: WireRequest) -> WireResponse {
+        let available = services.map(\.model.signingName).joined(separator: ", ")
+        let signingService = identities.scope(of: request)?.service
+        if let target = request.header("x-amz-target") {
+            let named = signingService.map { "the \($0) service (X-Amz-Target \(target))" } ?? "X-Amz-Target \(target)"
+            var writer = JSONWriter()
+            writer.raw("{\"__type\":\"NotImplemented\",\"message\":")
+            writer.string("Switchyard does not implement \(named); the services available are \(available).")
+            writer.raw("}")
+            return WireResponse(
+                status: 501,
+                headers: [
+                    ("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-query-error", "NotImplemented;Receiver"),
+                ],
+                body: writer.bytes)
+        }
+        let message: String
+        let status: Int
+        let code: String
+        if let signingService, bySigningName[signingService] == nil {
+            code = "NotImplemented"
+            status = 501
+            message =
+                "Switchyard does not implement the \(signingService) service (\(request.method) \(request.path)); the services available are \(available)."
+        } else {
+            code = "InvalidAction"
+            status = 400
+            message =
+                "Could not find a service for \(request.method) \(request.path): an AWS request names its operation in an X-Amz-Target header (JSON protocols) or an Action parameter (query protocol). The services available are \(available)."
+        }
         var writer = XMLWriter()
-        writer.raw("<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type>")
-        writer.element("Code", "InvalidAction")
-        writer.element(
-            "Message",
-            "Could not find a service for \(request.method) \(request.path): no X-Amz-Target header or Action parameter."
-        )
+        writer.raw("<?xml version=\"1.0\"?><ErrorResponse><Error><Type>\(status >= 500 ? "Receiver" : "Sender")</Type>")
+        writer.element("Code", code)
+        writer.element("Message", message)
         writer.raw("</Error></ErrorResponse>")
-        return WireResponse(status: 400, headers: [("Content-Type", "text/xml")], body: writer.bytes)
+        return WireResponse(status: status, headers: [("Content-Type", "text/xml")], body: writer.bytes)
     }
 }

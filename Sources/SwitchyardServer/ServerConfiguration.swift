@@ -28,15 +28,6 @@ public struct StaticCredential: Sendable, Equatable {
         self.account = account
     }
 
-    /// Parses `AKID:SECRET[:ACCOUNT]` entries separated by commas.
-    public static func parseList(_ text: String, defaultAccount: String) -> [StaticCredential] {
-        text.split(separator: ",").compactMap { entry in
-            let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count >= 2, !parts[0].isEmpty else { return nil }
-            return StaticCredential(
-                accessKeyId: parts[0], secretAccessKey: parts[1], account: parts.count > 2 ? parts[2] : defaultAccount)
-        }
-    }
 }
 
 /// Everything `switchyard serve` is configured with.
@@ -52,6 +43,24 @@ public struct ServerConfiguration: Sendable {
     public var credentials: [StaticCredential] = [
         StaticCredential(accessKeyId: "test", secretAccessKey: "test", account: "000000000000")
     ]
+    /// The bearer token that opens the operational endpoints (reset, captured messages, delivery
+    /// records) in strict mode; without one they stay closed there. Default mode leaves them open.
+    public var adminToken: String?
+    public var connectionLimits = ConnectionLimits()
+
+    public init() {}
+}
+
+/// What one connection and all of them together may hold, against idle, slow and too many clients.
+public struct ConnectionLimits: Sendable {
+    /// From a request's first byte to the end of its headers.
+    public var headerTimeoutSeconds = 30
+    /// A kept-alive connection with no request, or a request body with no byte arriving, for this long is closed.
+    public var idleTimeoutSeconds = 60
+    /// Connections open at once; further ones are closed as soon as they are accepted.
+    public var maxConnections = 4096
+    /// The largest request body; larger ones are refused from their Content-Length, before they are read.
+    public var maxBodyBytes = 8 << 20
 
     public init() {}
 }

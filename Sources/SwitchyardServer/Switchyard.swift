@@ -13,6 +13,8 @@ public final class Switchyard: Sendable {
     public let configuration: ServerConfiguration
     public let server: HTTPServer
     public let sqs: SQSEngine
+    /// The locked data directory (sqlite storage); the lock is held while this object lives.
+    public let dataDirectory: DataDirectory?
 
     /// Opens storage, loads state, and starts listening.
     public static func start(_ configuration: ServerConfiguration, logger: Logger) async throws -> Switchyard {
@@ -20,15 +22,16 @@ public final class Switchyard: Sendable {
         let snsStore: any SNSStore
         let deliveryStore: any DeliveryStore
         var dataDirectory: String?
+        var directory: DataDirectory?
         switch configuration.storage {
         case .memory:
             sqsStore = MemorySQSStore()
             snsStore = MemorySNSStore()
             deliveryStore = MemoryDeliveryStore()
         case .sqlite:
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-            let path = (configuration.dataDirectory as NSString).appendingPathComponent("switchyard.sqlite")
+            let locked = try DataDirectory(path: configuration.dataDirectory)
+            directory = locked
+            let path = locked.file("switchyard.sqlite")
             var migrator = DatabaseMigrator()
             SQLiteSQSStore.registerMigrations(&migrator)
             SQLiteSNSStore.registerMigrations(&migrator)
@@ -123,13 +126,24 @@ public final class Switchyard: Sendable {
             ])
         let router = RequestRouter(
             services: endpoints, configuration: configuration, operations: operations, logger: logger)
-        let server = try await HTTPServer.start(host: configuration.host, port: configuration.port, router: router)
-        return Switchyard(configuration: configuration, server: server, sqs: sqs)
+        let server = try await HTTPServer.start(
+            host: configuration.host, port: configuration.port, router: router,
+            limits: configuration.connectionLimits, logger: logger)
+        return Switchyard(configuration: configuration, server: server, sqs: sqs, dataDirectory: directory)
     }
 
-    init(configuration: ServerConfiguration, server: HTTPServer, sqs: SQSEngine) {
+    init(configuration: ServerConfiguration, server: HTTPServer, sqs: SQSEngine, dataDirectory: DataDirectory?) {
         self.configuration = configuration
         self.server = server
         self.sqs = sqs
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Stops gracefully: no new connections, long polls answered at once, the requests in flight
+    /// finished (for up to `gracePeriod`). Acknowledged work is already durable; nothing else to save.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        async let stopped: Void = server.shutdown(gracePeriod: gracePeriod)
+        await sqs.endLongPolls()
+        await stopped
     }
 }

@@ -14,10 +14,12 @@ public struct RequestContext: Sendable {
     public let requestId: String
     /// The protocol the request came in, for services whose behaviour differs slightly by protocol.
     public let wireProtocol: WireProtocol
+    /// Where a service registers what to undo if its answer never reaches the client.
+    public let recall: ResponseRecall?
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,
-        requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0
+        requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0, recall: ResponseRecall? = nil
     ) {
         self.account = account
         self.region = region
@@ -25,5 +27,6 @@ public struct RequestContext: Sendable {
         self.accessKeyId = accessKeyId
         self.requestId = requestId
         self.wireProtocol = wireProtocol
+        self.recall = recall
     }
 }

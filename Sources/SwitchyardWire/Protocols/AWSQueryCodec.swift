@@ -6,6 +6,9 @@ public struct AWSQueryCodec: ProtocolCodec {
 
     public init() {}
 
+    /// The most dot-separated components a parameter name may have to be considered.
+    static let maxNameDepth = 32
+
     /// Form parameters arranged by their dotted names: `Attribute.1.Name` is children Attribute → 1 → Name.
     struct ParameterNode {
         var value: String?
@@ -45,7 +48,12 @@ public struct AWSQueryCodec: ProtocolCodec {
         var action: String?
         for (name, value) in parameters {
             if name == "Action" { action = value; continue }
-            root.insert(name.split(separator: ".", omittingEmptySubsequences: false)[...], value: value)
+            // No input shape nests anywhere near this deep; a deeper name cannot name a member and is
+            // ignored like any unknown parameter, before it could build (and recurse through) a deep tree.
+            let components = name.split(
+                separator: ".", maxSplits: Self.maxNameDepth, omittingEmptySubsequences: false)
+            guard components.count <= Self.maxNameDepth else { continue }
+            root.insert(components[...], value: value)
         }
         guard let action else { throw AWSError.missingParameter("Action") }
         guard let operation = model.operations[action] else { throw AWSError.invalidAction(action) }

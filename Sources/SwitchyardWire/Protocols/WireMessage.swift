@@ -25,11 +25,14 @@ public struct WireResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// What to undo if this response cannot be delivered to the client.
+    public var undelivered: ResponseRecall?
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], undelivered: ResponseRecall? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.undelivered = undelivered
     }
 }
 
