@@ -4,6 +4,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code
 
 JSON = "application/x-amz-json-1.0"
 
@@ -116,3 +119,21 @@ def test_query_request_posted_to_the_queue_url(server):
 def test_rpcv2_cbor_is_answered_with_an_error_naming_it(server):
     status, _, text = post(server, b"\xa0", {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"})
     assert status == 400 and "rpc-v2-cbor protocol is not implemented" in text
+
+
+def test_service_switchyard_lacks_is_named_as_not_implemented(server):
+    import boto3
+    from botocore.config import Config
+    events = boto3.client("events", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test", config=Config(retries={"max_attempts": 0}))
+    with pytest.raises(ClientError) as e:
+        events.list_rules()
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error_code(e) == "NotImplemented"
+    message = e.value.response["Error"]["Message"]
+    assert "events" in message and "AWSEvents.ListRules" in message and "sqs, sns" in message
+    ses = boto3.client("ses", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test", config=Config(retries={"max_attempts": 0}))
+    with pytest.raises(ClientError) as e:
+        ses.list_identities()
+    assert error_code(e) == "NotImplemented" and "the ses service" in e.value.response["Error"]["Message"]

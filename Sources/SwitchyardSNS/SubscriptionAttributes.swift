@@ -91,7 +91,14 @@ enum SubscriptionAttributes {
                 throw SNSErrors.invalidParameter(
                     "RedrivePolicy: deadLetterTargetArn is missing or not an SQS queue ARN")
             }
-        case "DeliveryPolicy", "ReplayPolicy":
+        case "DeliveryPolicy":
+            guard !value.isEmpty else { break }
+            do throws(DeliveryPolicyRules.PolicyProblem) {
+                try DeliveryPolicyRules.validateSubscriptionPolicy(value)
+            } catch {
+                throw SNSErrors.invalidParameter("DeliveryPolicy: \(error.message)")
+            }
+        case "ReplayPolicy":
             guard TopicAttributes.isJSONObject(value) else {
                 throw SNSErrors.invalidParameter("\(name): Invalid JSON")
             }

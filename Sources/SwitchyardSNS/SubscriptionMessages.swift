@@ -61,19 +61,27 @@ enum HTTPRetry {
             value = next
         }
         guard case .object(let fields) = value else { return nil }
-        func int(_ name: String, _ fallback: Int) -> Int {
+        // Policies are validated when set, but one stored before that (or by an older version)
+        // may hold anything: every number is clamped into AWS's ranges before any arithmetic.
+        func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
+            let value: Int
             switch fields[name] {
-            case .integer(let number)?: return number
-            case .number(let number)?: return Int(number)
-            default: return fallback
+            case .integer(let number)?: value = number
+            case .number(let number)? where number.isFinite:
+                value =
+                    number >= Double(range.upperBound) ? range.upperBound : Int(max(number, Double(range.lowerBound)))
+            default: value = fallback
             }
+            return min(max(value, range.lowerBound), range.upperBound)
         }
-        let minDelay = max(1, int("minDelayTarget", 20))
-        let maxDelay = max(minDelay, int("maxDelayTarget", 20))
-        let total = max(0, min(100, int("numRetries", 3)))
-        let noDelay = min(total, int("numNoDelayRetries", 0))
-        let minDelayed = min(total - noDelay, int("numMinDelayRetries", 0))
-        let maxDelayed = min(total - noDelay - minDelayed, int("numMaxDelayRetries", 0))
+        let delays = 1...DeliveryPolicyRules.maxDelaySeconds
+        let counts = 0...DeliveryPolicyRules.maxRetries
+        let minDelay = int("minDelayTarget", 20, delays)
+        let maxDelay = max(minDelay, int("maxDelayTarget", 20, delays))
+        let total = int("numRetries", 3, counts)
+        let noDelay = min(total, int("numNoDelayRetries", 0, counts))
+        let minDelayed = min(total - noDelay, int("numMinDelayRetries", 0, counts))
+        let maxDelayed = min(total - noDelay - minDelayed, int("numMaxDelayRetries", 0, counts))
         var backoff = RetryPolicy.Backoff.linear
         if case .string(let name)? = fields["backoffFunction"], let parsed = RetryPolicy.Backoff(rawValue: name) {
             backoff = parsed

@@ -49,9 +49,18 @@ enum TopicAttributes {
         case "DataProtectionPolicy":
             // An empty value removes the policy.
             if !value.isEmpty { _ = try DataProtectionPolicy.parse(value) }
-        case "Policy", "DeliveryPolicy":
+        case "Policy":
             guard isJSONObject(value) else {
                 throw SNSErrors.invalidParameter("Attributes Reason: \(name): Invalid JSON")
+            }
+        case "DeliveryPolicy":
+            // An empty value removes the policy.
+            guard !value.isEmpty else { break }
+            do throws(DeliveryPolicyRules.PolicyProblem) {
+                try DeliveryPolicyRules.validateTopicPolicy(value)
+            } catch {
+                throw SNSErrors.invalidParameter(
+                    "\(creating ? "Attributes Reason: " : "")DeliveryPolicy: \(error.message)")
             }
         default:
             break

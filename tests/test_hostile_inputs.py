@@ -1,0 +1,102 @@
+"""Requests that once killed the server, kept as regression inputs: each gets an AWS error, and the
+server is still there afterwards."""
+import base64
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_code
+
+
+def post_form(server, body):
+    req = urllib.request.Request(server.endpoint + "/", data=body, method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def assert_alive(server):
+    with urllib.request.urlopen(server.endpoint + "/_switchyard/health", timeout=5) as r:
+        assert r.status == 200
+
+
+def test_query_member_name_of_fifty_thousand_dots(server):
+    # Parameter names are split on dots into a tree; this one was 50,000 levels deep (a stack overflow).
+    for action in ("SendMessage", "Publish"):
+        status, body = post_form(server, b"Action=" + action.encode() + b"&" + b"." * 50_000 + b"=x")
+        assert status == 400, body
+    status, body = post_form(server, b"Action=ListQueues&" + b"a." * 25_000 + b"a=1")
+    assert status == 200, body
+    assert_alive(server)
+
+
+@pytest.mark.parametrize("offset", [2**63 - 1, 2**62, 10**18])
+def test_next_token_with_a_huge_offset(sqs, queue_url, offset):
+    token = base64.b64encode(f"offset:{offset}".encode()).decode()
+    assert sqs.list_queues(MaxResults=10, NextToken=token).get("QueueUrls", []) == []
+    assert sqs.list_dead_letter_source_queues(QueueUrl=queue_url, MaxResults=10, NextToken=token)["queueUrls"] == []
+
+
+def http_policy(**retry):
+    return json.dumps({"http": {"defaultHealthyRetryPolicy": retry}})
+
+
+BASE = {"minDelayTarget": 1, "maxDelayTarget": 20, "numRetries": 3}
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"minDelayTarget": 1e300}, "http.defaultHealthyRetryPolicy.minDelayTarget must be less than or equal to 3600"),
+    ({"maxDelayTarget": 1e19}, "http.defaultHealthyRetryPolicy.maxDelayTarget must be less than or equal to 3600"),
+    ({"numNoDelayRetries": -(2**63)}, "http.defaultHealthyRetryPolicy.numNoDelayRetries must be greater than or equal to 0"),
+    ({"numRetries": 300}, "http.defaultHealthyRetryPolicy.numRetries must be less than or equal to 100"),
+    ({"minDelayTarget": 0}, "http.defaultHealthyRetryPolicy.minDelayTarget must be greater than or equal to 1"),
+    ({"minDelayTarget": 30}, "http.defaultHealthyRetryPolicy.maxDelayTarget must be greater than or equal to minDelayTarget"),
+    ({"numNoDelayRetries": 2, "numMaxDelayRetries": 2},
+     "http.defaultHealthyRetryPolicy.numRetries must be greater than or equal to total of numMinDelayRetries, "
+     "numNoDelayRetries and numMaxDelayRetries"),
+])
+def test_topic_delivery_policy_out_of_range_is_refused(sns, change, reason):
+    topic = sns.create_topic(Name="policy")["TopicArn"]
+    with pytest.raises(ClientError) as e:
+        sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy",
+                                 AttributeValue=http_policy(**{**BASE, **change}))
+    assert error_code(e) == "InvalidParameter"
+    assert e.value.response["Error"]["Message"] == f"Invalid parameter: DeliveryPolicy: {reason}"
+    # Nothing was stored: publishing to the topic works.
+    assert "DeliveryPolicy" not in sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    sns.publish(TopicArn=topic, Message="still here")
+
+
+def test_delivery_policy_problems_at_create_topic_and_subscribe(sns, sqs):
+    with pytest.raises(ClientError) as e:
+        sns.create_topic(Name="policy", Attributes={"DeliveryPolicy": http_policy(**{**BASE, "numRetries": 300})})
+    assert e.value.response["Error"]["Message"] == (
+        "Invalid parameter: Attributes Reason: DeliveryPolicy: "
+        "http.defaultHealthyRetryPolicy.numRetries must be less than or equal to 100")
+    with pytest.raises(ClientError) as e:
+        sns.create_topic(Name="policy", Attributes={"DeliveryPolicy": json.dumps(
+            {"http": {"defaultHealthyRetryPolicy": {"maxDelayTarget": 20, "numRetries": 3}}})})
+    assert e.value.response["Error"]["Message"].endswith("http.defaultHealthyRetryPolicy.minDelayTarget must be specified")
+    topic = sns.create_topic(Name="policy")["TopicArn"]
+    with pytest.raises(ClientError) as e:
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/", Attributes={
+            "DeliveryPolicy": json.dumps({"healthyRetryPolicy": {**BASE, "maxDelayTarget": 1e19}})})
+    assert error_code(e) == "InvalidParameter"
+    assert "healthyRetryPolicy.maxDelayTarget must be less than or equal to 3600" in e.value.response["Error"]["Message"]
+
+
+def test_a_valid_delivery_policy_is_kept_as_given(sns):
+    policy = json.dumps({"http": {
+        "defaultHealthyRetryPolicy": {"minDelayTarget": 1, "maxDelayTarget": 1, "numRetries": 0,
+                                      "numNoDelayRetries": 0, "numMinDelayRetries": 0, "numMaxDelayRetries": 0,
+                                      "backoffFunction": "linear"},
+        "disableSubscriptionOverrides": False,
+        "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"}}})
+    topic = sns.create_topic(Name="policy", Attributes={"DeliveryPolicy": policy})["TopicArn"]
+    assert json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DeliveryPolicy"]) == json.loads(policy)
