@@ -118,7 +118,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardWireTests", dependencies: ["SwitchyardWire", "SwitchyardModels"]),
-        .testTarget(name: "SwitchyardSQSTests", dependencies: ["SwitchyardSQS", "SwitchyardCore"]),
+        .testTarget(
+            name: "SwitchyardSQSTests",
+            dependencies: [
+                "SwitchyardSQS", "SwitchyardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SwitchyardSNSTests", dependencies: ["SwitchyardSNS", "SwitchyardDelivery"]),
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery"]),
     ]

@@ -73,7 +73,7 @@ def test_fifo_topics(sns):
 def test_set_topic_attributes(sns):
     arn = sns.create_topic(Name="t", Attributes={"DisplayName": "Orders"})["TopicArn"]
     sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="Shipping")
-    policy = json.dumps({"http": {"defaultHealthyRetryPolicy": {"numRetries": 5}}})
+    policy = json.dumps({"http": {"defaultHealthyRetryPolicy": {"minDelayTarget": 5, "maxDelayTarget": 30, "numRetries": 5}}})
     sns.set_topic_attributes(TopicArn=arn, AttributeName="DeliveryPolicy", AttributeValue=policy)
     attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     assert attributes["DisplayName"] == "Shipping"

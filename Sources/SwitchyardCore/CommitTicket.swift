@@ -9,8 +9,18 @@ public final class CommitTicket: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The lineage of the write, whose recovery a failed wait lets finish first.
+    private let lineage: WriteLineage?
 
-    public init() { state = Mutex(.pending([])) }
+    public init() {
+        state = Mutex(.pending([]))
+        lineage = nil
+    }
+
+    init(lineage: WriteLineage?) {
+        state = Mutex(.pending([]))
+        self.lineage = lineage
+    }
 
     /// A ticket for a change that needed no storage work (the in-memory store).
     public static let alreadyCommitted: CommitTicket = {
@@ -31,8 +41,18 @@ public final class CommitTicket: Sendable {
         }
     }
 
-    /// Returns once the change is committed; throws if committing it failed.
+    /// Returns once the change is committed; throws if committing it failed, after the owner of the
+    /// write has put its memory back as storage has it.
     public func wait() async throws {
+        do {
+            try await outcome()
+        } catch {
+            await lineage?.awaitRecovery()
+            throw error
+        }
+    }
+
+    private func outcome() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome: Result<Void, any Error>? = state.withLock { state in
                 switch state {

@@ -15,37 +15,42 @@ public enum SyncMode: String, Sendable, CaseIterable {
 /// Request handlers submit small write jobs; the writer runs every job that is waiting in one
 /// transaction and then resolves their tickets, so that many concurrent acknowledgements share one
 /// commit (and one fsync under `--sync full`).
+///
+/// The database is opened in exclusive locking mode: one connection, and the WAL index in heap
+/// memory instead of a memory-mapped `-shm` file. A mapped file whose storage fails (made immutable,
+/// a full or vanished device) raises SIGBUS in whatever thread touches it; with the index in the
+/// heap, a failing disk is an error returned to the writer. The writer checkpoints the WAL itself,
+/// whenever it has had nothing to commit for a moment.
 public final class SQLiteDatabase: Sendable {
     public typealias Job = @Sendable (Database) throws -> Void
 
     /// The connection. Only the writer thread and start-up code (before serving) touch it.
     public let queue: DatabaseQueue
     private let writer: GroupCommitWriter
-    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path` and applies every registered migration.
     public init(path: String, sync: SyncMode, migrator: DatabaseMigrator, logger: Logger) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
+            // Before the first WAL access: only then does SQLite keep the WAL index in the heap.
+            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // Checkpoints run on their own connection and thread (WALCheckpointer), so that copying
-            // the WAL back and its fsync do not stall group commits. The writer's own automatic
-            // checkpoint stays as a backstop at 8,192 pages: under sustained writes the WAL can only
-            // restart after a checkpoint by the writing connection, which finds little left to copy.
+            try db.execute(sql: "PRAGMA mmap_size = 0")
+            // The writer checkpoints when idle; this automatic one is the backstop under sustained writes.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try migrator.migrate(queue)
         writer = GroupCommitWriter(queue: queue, logger: logger)
-        checkpointer = try WALCheckpointer(path: path, configuration: configuration, logger: logger)
     }
 
-    /// Submits a write; the ticket resolves once its transaction has committed.
-    public func submit(_ job: @escaping Job) -> CommitTicket {
-        writer.submit(job)
+    /// Submits a write; the ticket resolves once its transaction has committed. A write of a
+    /// lineage that is broken (an earlier write of the same owner failed) is refused unrun.
+    public func submit(lineage: WriteLineage? = nil, _ job: @escaping Job) -> CommitTicket {
+        writer.submit(job, lineage: lineage)
     }
 
     /// Reads synchronously; for start-up and rarely used paths only.
@@ -54,13 +59,40 @@ public final class SQLiteDatabase: Sendable {
     }
 }
 
+/// Storage could not commit a write: the disk is full or failing, or an earlier write of the same
+/// owner failed and its memory is being rebuilt. Services answer it as a temporary failure.
+public struct StorageFailure: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ underlying: any Error) { description = "storage failed: \(underlying)" }
+
+    static func refused(_ lineage: WriteLineage) -> StorageFailure {
+        StorageFailure(
+            description:
+                "a \(lineage.name) write was refused: an earlier one failed to commit and \(lineage.name) state is being reloaded from storage"
+        )
+    }
+
+    private init(description: String) { self.description = description }
+}
+
 /// The thread that owns all writes and commits them in groups.
 final class GroupCommitWriter: @unchecked Sendable {
-    // @unchecked: `pending` and `stopped` are only touched while `condition` is locked.
+    // @unchecked: `pending` is only touched while `condition` is locked.
+    private struct Pending {
+        var job: SQLiteDatabase.Job
+        var ticket: CommitTicket
+        var lineage: WriteLineage?
+        var epoch: UInt64
+    }
+
     private let condition = NSCondition()
-    private var pending: [(SQLiteDatabase.Job, CommitTicket)] = []
+    private var pending: [Pending] = []
     private let queue: DatabaseQueue
     private let logger: Logger
+    /// Frames written since the last checkpoint, roughly: whether an idle moment should checkpoint.
+    private var dirty = false
+    private var lastFailureLog: Date?
 
     init(queue: DatabaseQueue, logger: Logger) {
         self.queue = queue
@@ -70,10 +102,11 @@ final class GroupCommitWriter: @unchecked Sendable {
         thread.start()
     }
 
-    func submit(_ job: @escaping SQLiteDatabase.Job) -> CommitTicket {
-        let ticket = CommitTicket()
+    func submit(_ job: @escaping SQLiteDatabase.Job, lineage: WriteLineage?) -> CommitTicket {
+        let ticket = CommitTicket(lineage: lineage)
+        let epoch = lineage?.currentEpoch ?? 0
         condition.lock()
-        pending.append((job, ticket))
+        pending.append(Pending(job: job, ticket: ticket, lineage: lineage, epoch: epoch))
         condition.signal()
         condition.unlock()
         return ticket
@@ -82,7 +115,18 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while pending.isEmpty { condition.wait() }
+            while pending.isEmpty {
+                if dirty {
+                    // Idle with WAL frames to copy back: checkpoint unless a job arrives first.
+                    if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), pending.isEmpty {
+                        condition.unlock()
+                        checkpoint()
+                        condition.lock()
+                    }
+                } else {
+                    condition.wait()
+                }
+            }
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             condition.unlock()
@@ -90,50 +134,66 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    private func commit(_ batch: [(SQLiteDatabase.Job, CommitTicket)]) {
+    private func checkpoint() {
+        dirty = false
+        do {
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        } catch {
+            logFailure("WAL checkpoint failed: \(error)")
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        // Writes of a broken lineage are based on memory that is being rebuilt: never run them.
+        var runnable: [Pending] = []
+        runnable.reserveCapacity(batch.count)
+        for item in batch {
+            if let lineage = item.lineage, !lineage.accepts(item.epoch) {
+                item.ticket.complete(StorageFailure.refused(lineage))
+            } else {
+                runnable.append(item)
+            }
+        }
+        guard !runnable.isEmpty else { return }
+        dirty = true
         do {
             try queue.inTransaction { db in
-                for (job, _) in batch { try job(db) }
+                for item in runnable { try item.job(db) }
                 return .commit
             }
-            for (_, ticket) in batch { ticket.complete(nil) }
+            for item in runnable { item.ticket.complete(nil) }
         } catch {
-            // One failing job must not fail its neighbours: retry each on its own.
-            logger.error("group commit failed, retrying jobs one by one: \(error)")
-            for (job, ticket) in batch {
+            // One failing job must not fail its neighbours: retry each on its own. A job that fails
+            // alone breaks its lineage, so that the owner's later writes wait for its recovery.
+            logFailure("group commit failed, retrying jobs one by one: \(error)")
+            for item in runnable {
+                if let lineage = item.lineage, !lineage.accepts(item.epoch) {
+                    item.ticket.complete(StorageFailure.refused(lineage))
+                    continue
+                }
                 do {
                     try queue.inTransaction { db in
-                        try job(db)
+                        try item.job(db)
                         return .commit
                     }
-                    ticket.complete(nil)
+                    item.ticket.complete(nil)
                 } catch {
-                    ticket.complete(error)
+                    if let lineage = item.lineage {
+                        logFailure(
+                            "a \(lineage.name) write failed (\(error)); reloading \(lineage.name) state from storage")
+                        lineage.breakAt(item.epoch)
+                    }
+                    item.ticket.complete(StorageFailure(error))
                 }
             }
         }
     }
-}
 
-/// Copies the WAL back into the database in the background, every quarter second.
-///
-/// PASSIVE checkpoints do not block the writer; they need their own connection to run beside it.
-final class WALCheckpointer: Sendable {
-    private let queue: DatabaseQueue
-
-    init(path: String, configuration: Configuration, logger: Logger) throws {
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        let thread = Thread { [queue] in
-            while true {
-                Thread.sleep(forTimeInterval: 0.25)
-                do {
-                    try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-                } catch {
-                    logger.warning("WAL checkpoint failed: \(error)")
-                }
-            }
-        }
-        thread.name = "switchyard-sqlite-checkpointer"
-        thread.start()
+    /// Logs storage failures at most once a second: a full disk fails every write.
+    private func logFailure(_ message: String) {
+        let now = Date()
+        if let last = lastFailureLog, now.timeIntervalSince(last) < 1 { return }
+        lastFailureLog = now
+        logger.error("\(message)")
     }
 }

@@ -33,6 +33,24 @@ public actor DeliveryEngine {
             jobs[job.id] = job
             nextId = max(nextId, job.id + 1)
         }
+        store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
+    }
+
+    /// A write failed to commit, so the jobs in memory may not be the jobs stored: stops every
+    /// attempt under way and resumes the stored jobs instead (at least once: a delivery made but not
+    /// yet forgotten in storage is made again).
+    func reloadAfterFailedWrite() throws {
+        guard let lineage = store.lineage, lineage.isBroken else { return }
+        let stored = try store.loadJobs()
+        generation += 1
+        jobs.removeAll()
+        laneTails.removeAll()
+        for job in stored {
+            jobs[job.id] = job
+            nextId = max(nextId, job.id + 1)
+        }
+        lineage.recovered()
+        resume()
     }
 
     /// Attempts the deliveries that were stored before a restart, in the order they were requested.

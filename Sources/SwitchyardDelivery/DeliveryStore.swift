@@ -8,6 +8,8 @@ public protocol DeliveryStore: Sendable {
     /// Stores new or updated jobs and forgets finished ones, in one commit.
     func submit(put: [DeliveryJob], delete: [Int64]) -> CommitTicket
     func wipe() -> CommitTicket
+    /// The lineage of this store's writes, which breaks when one fails (nil: writes never fail).
+    var lineage: WriteLineage? { get }
 }
 
 /// Keeps nothing (`--storage memory`).
@@ -16,14 +18,19 @@ public struct MemoryDeliveryStore: DeliveryStore {
     public func loadJobs() throws -> [DeliveryJob] { [] }
     public func submit(put: [DeliveryJob], delete: [Int64]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
+    public var lineage: WriteLineage? { nil }
 }
 
 /// Pending deliveries in the embedded SQLite database, written through its group-committing writer,
 /// so that a producer's acknowledgement and its deliveries share a commit ordering.
 public struct SQLiteDeliveryStore: DeliveryStore {
     let database: SQLiteDatabase
+    public let lineage: WriteLineage?
 
-    public init(database: SQLiteDatabase) { self.database = database }
+    public init(database: SQLiteDatabase) {
+        self.database = database
+        lineage = WriteLineage(name: "delivery")
+    }
 
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("delivery-v1") { db in
@@ -41,7 +48,7 @@ public struct SQLiteDeliveryStore: DeliveryStore {
     }
 
     public func submit(put: [DeliveryJob], delete: [Int64]) -> CommitTicket {
-        database.submit { db in
+        database.submit(lineage: lineage) { db in
             let encoder = JSONEncoder()
             for job in put {
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO delivery_job (id, record) VALUES (?, ?)")
@@ -54,6 +61,6 @@ public struct SQLiteDeliveryStore: DeliveryStore {
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM delivery_job") }
+        database.submit(lineage: lineage) { db in try db.execute(sql: "DELETE FROM delivery_job") }
     }
 }

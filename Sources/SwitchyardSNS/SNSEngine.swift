@@ -34,31 +34,77 @@ public actor SNSEngine {
         self.deliveries = deliveries
         self.signer = signer
         self.clock = clock
+        let loaded = try Self.load(store, now: clock.nowMillis())
+        topics = loaded.topics
+        subscriptions = loaded.subscriptions
+        filters = loaded.filters
+        outbox = loaded.outbox
+        deduplication = loaded.deduplication
+        smsSettings = loaded.smsSettings
+        applications = loaded.applications
+        endpoints = loaded.endpoints
+        nextSeq = loaded.nextSeq
+        store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
+    }
+
+    /// Everything SNS keeps, as storage holds it.
+    struct Loaded {
+        var topics: [TopicKey: TopicRecord] = [:]
+        var subscriptions: [String: SubscriptionRecord] = [:]
+        var filters: [String: FilterPolicy] = [:]
+        var outbox: [OutboxEntry] = []
+        var deduplication: [TopicKey: [String: TopicDeduplication]] = [:]
+        var smsSettings: [String: SMSSettings] = [:]
+        var applications: [String: PlatformApplicationRecord] = [:]
+        var endpoints: [String: PlatformEndpointRecord] = [:]
+        var nextSeq: Int64 = 1
+    }
+
+    static func load(_ store: any SNSStore, now: Int64) throws -> Loaded {
+        var loaded = Loaded()
         for record in try store.loadTopics() {
-            topics[record.key] = record
-            nextSeq = max(nextSeq, record.createdSeq + 1)
+            loaded.topics[record.key] = record
+            loaded.nextSeq = max(loaded.nextSeq, record.createdSeq + 1)
         }
-        outbox = try store.loadOutbox()
-        for (topicArn, key, record) in try store.loadTopicDeduplication(after: clock.nowMillis()) {
+        loaded.outbox = try store.loadOutbox()
+        for (topicArn, key, record) in try store.loadTopicDeduplication(after: now) {
             guard let topic = TopicKey(arn: topicArn) else { continue }
-            deduplication[topic, default: [:]][key] = record
+            loaded.deduplication[topic, default: [:]][key] = record
         }
-        smsSettings = try store.loadSMSSettings()
-        let (loadedApplications, loadedEndpoints) = try store.loadPlatforms()
-        for record in loadedApplications {
-            applications[record.arn] = record
-            nextSeq = max(nextSeq, record.createdSeq + 1)
+        loaded.smsSettings = try store.loadSMSSettings()
+        let (applications, endpoints) = try store.loadPlatforms()
+        for record in applications {
+            loaded.applications[record.arn] = record
+            loaded.nextSeq = max(loaded.nextSeq, record.createdSeq + 1)
         }
-        for record in loadedEndpoints {
-            endpoints[record.arn] = record
-            nextSeq = max(nextSeq, record.createdSeq + 1)
+        for record in endpoints {
+            loaded.endpoints[record.arn] = record
+            loaded.nextSeq = max(loaded.nextSeq, record.createdSeq + 1)
         }
-        nextSeq = max(nextSeq, (outbox.last?.id ?? 0) + 1)
+        loaded.nextSeq = max(loaded.nextSeq, (loaded.outbox.last?.id ?? 0) + 1)
         for record in try store.loadSubscriptions() {
-            subscriptions[record.arn] = record
-            filters[record.arn] = try? SubscriptionAttributes.filterPolicy(record.attributes)
-            nextSeq = max(nextSeq, record.createdSeq + 1)
+            loaded.subscriptions[record.arn] = record
+            loaded.filters[record.arn] = try? SubscriptionAttributes.filterPolicy(record.attributes)
+            loaded.nextSeq = max(loaded.nextSeq, record.createdSeq + 1)
         }
+        return loaded
+    }
+
+    /// A write failed to commit, so memory is ahead of storage: replaces topics, subscriptions,
+    /// platforms, settings and the outbox with what storage holds.
+    func reloadAfterFailedWrite() throws {
+        guard let lineage = store.lineage, lineage.isBroken else { return }
+        let loaded = try Self.load(store, now: clock.nowMillis())
+        topics = loaded.topics
+        subscriptions = loaded.subscriptions
+        filters = loaded.filters
+        outbox = loaded.outbox
+        deduplication = loaded.deduplication
+        smsSettings = loaded.smsSettings
+        applications = loaded.applications
+        endpoints = loaded.endpoints
+        nextSeq = max(nextSeq, loaded.nextSeq)
+        lineage.recovered()
     }
 
     /// Creates a topic, or returns the existing one when its attributes and tags are the same.

@@ -39,6 +39,8 @@ public protocol SNSStore: Sendable {
     func loadTopicDeduplication(after: Int64) throws -> [(topicArn: String, key: String, TopicDeduplication)]
     func submit(_ changes: [SNSChange]) -> CommitTicket
     func wipe() -> CommitTicket
+    /// The lineage of this store's writes, which breaks when one fails (nil: writes never fail).
+    var lineage: WriteLineage? { get }
 }
 
 /// Keeps nothing: state lives only in the engine (`--storage memory`).
@@ -54,13 +56,18 @@ public struct MemorySNSStore: SNSStore {
     }
     public func submit(_ changes: [SNSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
+    public var lineage: WriteLineage? { nil }
 }
 
 /// SNS state in the embedded SQLite database, written through its group-committing writer.
 public struct SQLiteSNSStore: SNSStore {
     let database: SQLiteDatabase
+    public let lineage: WriteLineage?
 
-    public init(database: SQLiteDatabase) { self.database = database }
+    public init(database: SQLiteDatabase) {
+        self.database = database
+        lineage = WriteLineage(name: "SNS")
+    }
 
     /// The schema, versioned; registered on the database's migrator at start-up.
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -164,7 +171,7 @@ public struct SQLiteSNSStore: SNSStore {
     }
 
     public func submit(_ changes: [SNSChange]) -> CommitTicket {
-        database.submit { db in
+        database.submit(lineage: lineage) { db in
             for change in changes {
                 switch change {
                 case .putTopic(let record):
@@ -213,7 +220,7 @@ public struct SQLiteSNSStore: SNSStore {
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in
+        database.submit(lineage: lineage) { db in
             try db.execute(
                 sql:
                     "DELETE FROM sns_topic; DELETE FROM sns_subscription; DELETE FROM sns_outbox; DELETE FROM sns_platform_application; DELETE FROM sns_platform_endpoint; DELETE FROM sns_sms; DELETE FROM sns_deduplication"

@@ -5,8 +5,12 @@ import SwitchyardCore
 /// SQS state in the embedded SQLite database, written through its group-committing writer.
 public struct SQLiteSQSStore: SQSStore {
     let database: SQLiteDatabase
+    public let lineage: WriteLineage?
 
-    public init(database: SQLiteDatabase) { self.database = database }
+    public init(database: SQLiteDatabase) {
+        self.database = database
+        lineage = WriteLineage(name: "SQS")
+    }
 
     /// The schema, versioned; registered on the database's migrator at start-up.
     public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -127,7 +131,7 @@ public struct SQLiteSQSStore: SQSStore {
     }
 
     public func submit(_ changes: [SQSChange]) -> CommitTicket {
-        database.submit { db in
+        database.submit(lineage: lineage) { db in
             // The message insert's SQL is long, so it is looked up in GRDB's statement cache (which hashes
             // the SQL text) once per job rather than once per message.
             var insertMessage: Statement?
@@ -136,7 +140,7 @@ public struct SQLiteSQSStore: SQSStore {
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in
+        database.submit(lineage: lineage) { db in
             try db.execute(sql: "DELETE FROM sqs_message; DELETE FROM sqs_queue; DELETE FROM sqs_deduplication")
         }
     }

@@ -236,11 +236,14 @@ extension SQSEngine {
     /// Receives up to `maxMessages`, long-polling up to `waitSeconds` (or the queue's
     /// ReceiveMessageWaitTimeSeconds) until at least one message is available.
     public func receive(_ key: QueueKey, _ request: ReceiveRequest) async throws -> ([ReceivedMessage], CommitTicket) {
-        let queue = try queue(key)
+        var queue = try queue(key)
         let wait = request.waitSeconds ?? queue.configuration.receiveMessageWaitTimeSeconds
         let deadline = clock.nowMillis() + Int64(wait) * 1000
         while true {
-            guard queues[key] === queue else { throw SQSErrors.queueDoesNotExist() }
+            // The same queue, not one deleted and made again meanwhile (its state object is replaced
+            // when storage is reloaded, its id is not).
+            guard let current = queues[key], current.id == queue.id else { throw SQSErrors.queueDoesNotExist() }
+            queue = current
             // A poll whose client is gone takes nothing: its messages would go invisible unseen.
             if Task.isCancelled { throw CancellationError() }
             let (received, ticket) = try receiveNow(queue, request)

@@ -29,7 +29,22 @@ public actor SQSEngine {
     public init(store: any SQSStore, clock: any ServiceClock = SystemClock()) throws {
         self.store = store
         self.clock = clock
-        let snapshot = try store.load()
+        let loaded = Self.build(try store.load())
+        queues = loaded.queues
+        queuesById = loaded.queuesById
+        nextSeq = loaded.nextSeq
+        nextQueueId = loaded.nextQueueId
+        store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
+    }
+
+    /// Queues and messages as storage holds them, with the next free seq and queue id.
+    private static func build(_ snapshot: SQSSnapshot) -> (
+        queues: [QueueKey: QueueState], queuesById: [Int64: QueueState], nextSeq: Int64, nextQueueId: Int64
+    ) {
+        var queues: [QueueKey: QueueState] = [:]
+        var queuesById: [Int64: QueueState] = [:]
+        var nextSeq: Int64 = 1
+        var nextQueueId: Int64 = 1
         for record in snapshot.queues {
             let queue = QueueState(
                 id: record.id, key: record.key, configuration: record.configuration, tags: record.tags,
@@ -56,6 +71,22 @@ public actor SQSEngine {
                 queue.lastSequenceNumber = max(queue.lastSequenceNumber, number)
             }
         }
+        return (queues, queuesById, nextSeq, nextQueueId)
+    }
+
+    /// A write failed to commit, so memory is ahead of storage: replaces every queue and message
+    /// with what storage holds. Long polls keep waiting (on the reloaded queues); ids already handed
+    /// out are not reused.
+    func reloadAfterFailedWrite() throws {
+        guard let lineage = store.lineage, lineage.isBroken else { return }
+        let loaded = Self.build(try store.load())
+        queues = loaded.queues
+        queuesById = loaded.queuesById
+        nextSeq = max(nextSeq, loaded.nextSeq)
+        nextQueueId = max(nextQueueId, loaded.nextQueueId)
+        receiveAttempts.removeAll()
+        lineage.recovered()
+        for queueId in Array(waiters.keys) { wakeAll(queueId) }
     }
 
     /// Deletes messages past their queue's retention period, durably; returns how many.

@@ -45,6 +45,9 @@ public protocol SQSStore: Sendable {
 
     /// Removes every queue and message.
     func wipe() -> CommitTicket
+
+    /// The lineage of this store's writes, which breaks when one fails (nil: writes never fail).
+    var lineage: WriteLineage? { get }
 }
 
 /// Keeps nothing: for `--storage memory` and for tests.
@@ -53,4 +56,5 @@ public struct MemorySQSStore: SQSStore {
     public func load() throws -> SQSSnapshot { SQSSnapshot() }
     public func submit(_ changes: [SQSChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
+    public var lineage: WriteLineage? { nil }
 }

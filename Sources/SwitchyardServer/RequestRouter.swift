@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchyardCore
 import SwitchyardWire
 
 /// Sends each request to the service and protocol it is meant for, the way AWS clients address them:
@@ -86,6 +87,12 @@ public struct RequestRouter: Sendable {
             return (response, operationName, context)
         } catch let error as AWSError {
             return (codec.encodeError(error, model: service.model, context: context), operationName, context)
+        } catch let failure as StorageFailure {
+            // Logged by the writer (at most once a second); the client may retry.
+            logger.debug("\(service.model.signingName) \(operationName ?? "?"): \(failure)")
+            return (
+                codec.encodeError(.serviceUnavailable(), model: service.model, context: context), operationName, context
+            )
         } catch is CancellationError {
             // The client went away; nobody reads this answer.
             return (

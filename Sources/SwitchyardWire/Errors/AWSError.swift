@@ -42,6 +42,13 @@ public struct AWSError: Error, Sendable, Equatable {
             httpStatus: 501, senderFault: false)
     }
 
+    /// A temporary failure (storage that cannot commit); clients retry it.
+    public static func serviceUnavailable() -> AWSError {
+        AWSError(
+            "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", httpStatus: 503,
+            senderFault: false)
+    }
+
     /// An unexpected failure inside the server.
     public static func internalFailure(
         _ message: String = "The request processing has failed because of an unknown error, exception or failure."
