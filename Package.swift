@@ -103,7 +103,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Release links with lld and packed relative relocations (DT_RELR, glibc >= 2.36), so that the
+            // Release on Linux links with lld and packed relative relocations (DT_RELR, glibc >= 2.36; ELF
+            // only, so not on macOS), so that the
             // loader does not read megabytes of relocation records at start-up, and without exporting the
             // executable's symbols (which `--static-swift-stdlib` turns on and start-up then pages in).
             // Together they take a third off idle memory (bench/README.md, "Idle memory").
@@ -113,7 +114,7 @@ let package = Package(
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                         "-Xlinker", "--no-export-dynamic",
                     ],
-                    .when(configuration: .release)
+                    .when(platforms: [.linux], configuration: .release)
                 )
             ]
         ),

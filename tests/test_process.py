@@ -26,9 +26,19 @@ def test_serves_sqs_and_sns_as_an_unprivileged_user():
     # Socket options that need CAP_NET_ADMIN once reset every connection of a non-root server;
     # CI runs as root, so this runs the server as nobody with no capabilities at all.
     data_dir = tempfile.mkdtemp(prefix="switchyard-nonroot-")
+    server = Server(data_dir=os.path.join(data_dir, "state"), prefix=unprivileged_prefix())
     if os.geteuid() == 0:
-        os.chown(data_dir, NOBODY, NOBODY)
-    server = Server(data_dir=os.path.join(data_dir, "state"), prefix=unprivileged_prefix()).start()
+        # nobody may not be able to reach the build directory (a checkout under /root): run a copy.
+        os.chmod(data_dir, 0o755)
+        binary = os.path.join(data_dir, "switchyard")
+        shutil.copy(BINARY, binary)
+        os.chmod(binary, 0o755)
+        server.args[server.args.index(BINARY)] = binary
+        state = os.path.join(data_dir, "writable")
+        os.mkdir(state)
+        os.chown(state, NOBODY, NOBODY)
+        server.args[server.args.index(server.data_dir)] = os.path.join(state, "state")
+    server.start()
     try:
         sqs = server.client()
         url = sqs.create_queue(QueueName="unprivileged")["QueueUrl"]

@@ -192,6 +192,10 @@ def test_accounts_and_regions_are_isolated(server):
     assert "QueueUrls" not in west.list_queues()
     with pytest.raises(ClientError):
         b.get_queue_url(QueueName="mine")
+    # Another account's queue is found only where its policy allows (see test_cross_account.py).
+    with pytest.raises(ClientError):
+        b.get_queue_url(QueueName="mine", QueueOwnerAWSAccountId="111111111111")
+    a.add_permission(QueueUrl=url, Label="b", AWSAccountIds=["222222222222"], Actions=["GetQueueUrl"])
     assert b.get_queue_url(QueueName="mine", QueueOwnerAWSAccountId="111111111111")["QueueUrl"] == url
     arn = a.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     assert arn == "arn:aws:sqs:us-east-1:111111111111:mine"

@@ -12,6 +12,23 @@ public struct DeliveryAttribute: Sendable, Codable, Equatable {
     }
 }
 
+/// The AWS service and resource a delivery comes from, which the target's resource policy judges
+/// (an SNS topic delivering into a queue of another account needs that queue's permission).
+public struct DeliverySource: Sendable, Codable, Equatable {
+    /// The service principal, such as `sns.amazonaws.com`.
+    public var service: String
+    /// The resource that sends, such as the topic's ARN.
+    public var arn: String
+    /// The account that owns that resource.
+    public var account: String
+
+    public init(service: String, arn: String, account: String) {
+        self.service = service
+        self.arn = arn
+        self.account = account
+    }
+}
+
 /// What a producer hands over: one payload for one target, with how to retry it and where it goes
 /// when retries run out.
 public struct DeliveryRequest: Sendable, Codable, Equatable {
@@ -31,12 +48,14 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var deadLetter: DeliveryTarget?
     /// Who asked, for delivery records (a subscription ARN, a rule ARN).
     public var origin: String
+    /// The service and resource the delivery comes from, for the target's resource policy.
+    public var source: DeliverySource?
 
     public init(
         target: DeliveryTarget, body: String, attributes: [String: DeliveryAttribute] = [:],
         headers: [String: String]? = nil, messageGroupId: String? = nil, messageDeduplicationId: String? = nil,
         orderedLane: String? = nil,
-        retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String
+        retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String, source: DeliverySource? = nil
     ) {
         self.target = target
         self.body = body
@@ -48,6 +67,7 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
         self.retry = retry
         self.deadLetter = deadLetter
         self.origin = origin
+        self.source = source
     }
 }
 

@@ -95,6 +95,8 @@ public struct DeliveryPlan: Sendable {
             orderedLane: notification.topic.isFIFO
                 ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
             retry: retry, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
-            origin: subscription.arn)
+            origin: subscription.arn,
+            source: DeliverySource(
+                service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account))
     }
 }

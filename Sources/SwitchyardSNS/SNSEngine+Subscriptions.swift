@@ -4,10 +4,12 @@ import SwitchyardCore
 // Subscriptions: subscribe, confirm, unsubscribe, their attributes and listings.
 extension SNSEngine {
     /// Subscribes an endpoint; the same topic, protocol and endpoint give back the same subscription.
-    /// Queue, function and stream subscriptions are confirmed at once.
+    /// Queue, function and stream subscriptions are confirmed at once, except a queue of another
+    /// account than the subscriber's: as on AWS, that queue is sent a SubscriptionConfirmation (which
+    /// its policy must let the topic send) and its owner confirms with the token.
     public func subscribe(
         _ topic: TopicKey, protocol: String, endpoint: String, attributes: [String: String], newArn: String,
-        baseURL: String
+        baseURL: String, subscriber: String? = nil
     ) async throws -> (SubscriptionRecord, CommitTicket) {
         guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
         try SubscriptionAttributes.validateEndpoint(protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
@@ -23,13 +25,16 @@ extension SNSEngine {
         }
         let confirmsByHTTP = `protocol` == "http" || `protocol` == "https"
         let confirmsByEmail = `protocol` == "email" || `protocol` == "email-json"
+        let queueOwner = `protocol` == "sqs" ? TopicAccess.account(of: endpoint) : nil
+        let confirmsByQueue = queueOwner != nil && queueOwner != (subscriber ?? topic.account)
         if `protocol` == "application", endpoints[endpoint] == nil {
             throw SNSErrors.invalidParameter("Endpoint Reason: The endpoint \(endpoint) does not exist")
         }
         let record = SubscriptionRecord(
             arn: newArn, topic: topic, protocol: `protocol`, endpoint: endpoint, attributes: attributes,
-            confirmed: !(confirmsByHTTP || confirmsByEmail),
-            token: confirmsByHTTP || confirmsByEmail ? SubscriptionMessages.makeToken() : nil, createdSeq: nextSeq)
+            confirmed: !(confirmsByHTTP || confirmsByEmail || confirmsByQueue),
+            token: confirmsByHTTP || confirmsByEmail || confirmsByQueue ? SubscriptionMessages.makeToken() : nil,
+            createdSeq: nextSeq)
         nextSeq += 1
         subscriptions[record.arn] = record
         filters[record.arn] = filter
@@ -47,7 +52,7 @@ extension SNSEngine {
                     body: body, subscriptionArn: record.arn, topicArn: topic.arn)
             )
         }
-        guard confirmsByHTTP else { return (record, stored) }
+        guard confirmsByHTTP || confirmsByQueue else { return (record, stored) }
         // The endpoint is asked to confirm; the request is a delivery like any other, retried likewise.
         let request = try SubscriptionMessages.confirmation(
             record, type: "SubscriptionConfirmation", signer: signer, baseURL: baseURL,

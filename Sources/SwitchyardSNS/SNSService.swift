@@ -25,7 +25,7 @@ public struct SNSService: SNSAPI {
     }
 
     public func deleteTopic(_ input: SNS.DeleteTopicInput, context: RequestContext) async throws {
-        try await engine.deleteTopic(try topic(input.topicArn, context)).wait()
+        try await engine.deleteTopic(try await topic(input.topicArn, context, for: "DeleteTopic")).wait()
     }
 
     public func listTopics(_ input: SNS.ListTopicsInput, context: RequestContext) async throws
@@ -39,16 +39,18 @@ public struct SNSService: SNSAPI {
     public func getTopicAttributes(_ input: SNS.GetTopicAttributesInput, context: RequestContext) async throws
         -> SNS.GetTopicAttributesResponse
     {
-        SNS.GetTopicAttributesResponse(attributes: try await engine.attributes(of: try topic(input.topicArn, context)))
+        SNS.GetTopicAttributesResponse(
+            attributes: try await engine.attributes(
+                of: try await topic(input.topicArn, context, for: "GetTopicAttributes")))
     }
 
     public func setTopicAttributes(_ input: SNS.SetTopicAttributesInput, context: RequestContext) async throws {
-        let key = try topic(input.topicArn, context)
+        let key = try await topic(input.topicArn, context, for: "SetTopicAttributes")
         try await engine.setAttribute(key, name: input.attributeName, value: input.attributeValue).wait()
     }
 
     public func addPermission(_ input: SNS.AddPermissionInput, context: RequestContext) async throws {
-        let key = try topic(input.topicArn, context)
+        let key = try await topic(input.topicArn, context, for: "AddPermission")
         try await engine.updatePolicy(key) { policy in
             try TopicPolicy.adding(
                 label: input.label, accounts: input.awsAccountId, actions: input.actionName, to: policy,
@@ -57,14 +59,14 @@ public struct SNSService: SNSAPI {
     }
 
     public func removePermission(_ input: SNS.RemovePermissionInput, context: RequestContext) async throws {
-        let key = try topic(input.topicArn, context)
+        let key = try await topic(input.topicArn, context, for: "RemovePermission")
         try await engine.updatePolicy(key) { try TopicPolicy.removing(label: input.label, from: $0) }.wait()
     }
 
     public func tagResource(_ input: SNS.TagResourceRequest, context: RequestContext) async throws
         -> SNS.TagResourceResponse
     {
-        let key = try resource(input.resourceArn, context)
+        let key = try resource(input.resourceArn, context, for: "TagResource")
         try await engine.tag(key, adding: try Self.tags(input.tags)).wait()
         return SNS.TagResourceResponse()
     }
@@ -72,7 +74,7 @@ public struct SNSService: SNSAPI {
     public func untagResource(_ input: SNS.UntagResourceRequest, context: RequestContext) async throws
         -> SNS.UntagResourceResponse
     {
-        let key = try resource(input.resourceArn, context)
+        let key = try resource(input.resourceArn, context, for: "UntagResource")
         try await engine.untag(key, removing: input.tagKeys).wait()
         return SNS.UntagResourceResponse()
     }
@@ -80,7 +82,7 @@ public struct SNSService: SNSAPI {
     public func listTagsForResource(_ input: SNS.ListTagsForResourceRequest, context: RequestContext) async throws
         -> SNS.ListTagsForResourceResponse
     {
-        let tags = try await engine.tags(of: try resource(input.resourceArn, context))
+        let tags = try await engine.tags(of: try resource(input.resourceArn, context, for: "ListTagsForResource"))
         return SNS.ListTagsForResourceResponse(
             tags: tags.sorted { $0.key < $1.key }.map { SNS.Tag(key: $0.key, value: $0.value) })
     }
@@ -100,20 +102,26 @@ public struct SNSService: SNSAPI {
     public func getPlatformApplicationAttributes(
         _ input: SNS.GetPlatformApplicationAttributesInput, context: RequestContext
     ) async throws -> SNS.GetPlatformApplicationAttributesResponse {
-        let record = try await engine.platformApplication(input.platformApplicationArn)
+        let record = try await engine.platformApplication(
+            try ownPlatformResource(input.platformApplicationArn, context, for: "GetPlatformApplicationAttributes"))
         return SNS.GetPlatformApplicationAttributesResponse(attributes: Platforms.shown(record))
     }
 
     public func setPlatformApplicationAttributes(
         _ input: SNS.SetPlatformApplicationAttributesInput, context: RequestContext
     ) async throws {
-        try await engine.setPlatformApplicationAttributes(input.platformApplicationArn, input.attributes).wait()
+        try await engine.setPlatformApplicationAttributes(
+            try ownPlatformResource(input.platformApplicationArn, context, for: "SetPlatformApplicationAttributes"),
+            input.attributes
+        ).wait()
     }
 
     public func deletePlatformApplication(_ input: SNS.DeletePlatformApplicationInput, context: RequestContext)
         async throws
     {
-        try await engine.deletePlatformApplication(input.platformApplicationArn).wait()
+        try await engine.deletePlatformApplication(
+            try ownPlatformResource(input.platformApplicationArn, context, for: "DeletePlatformApplication")
+        ).wait()
     }
 
     public func listPlatformApplications(_ input: SNS.ListPlatformApplicationsInput, context: RequestContext)
@@ -131,7 +139,8 @@ public struct SNSService: SNSAPI {
         async throws -> SNS.CreateEndpointResponse
     {
         let (record, ticket) = try await engine.createPlatformEndpoint(
-            application: input.platformApplicationArn, token: input.token, customUserData: input.customUserData,
+            application: try ownPlatformResource(input.platformApplicationArn, context, for: "CreatePlatformEndpoint"),
+            token: input.token, customUserData: input.customUserData,
             attributes: input.attributes ?? [:])
         try await ticket.wait()
         return SNS.CreateEndpointResponse(endpointArn: record.arn)
@@ -140,21 +149,30 @@ public struct SNSService: SNSAPI {
     public func getEndpointAttributes(_ input: SNS.GetEndpointAttributesInput, context: RequestContext)
         async throws -> SNS.GetEndpointAttributesResponse
     {
-        SNS.GetEndpointAttributesResponse(attributes: try await engine.platformEndpoint(input.endpointArn).attributes)
+        SNS.GetEndpointAttributesResponse(
+            attributes: try await engine.platformEndpoint(
+                try ownPlatformResource(input.endpointArn, context, for: "GetEndpointAttributes")
+            ).attributes)
     }
 
     public func setEndpointAttributes(_ input: SNS.SetEndpointAttributesInput, context: RequestContext) async throws {
-        try await engine.setEndpointAttributes(input.endpointArn, input.attributes).wait()
+        try await engine.setEndpointAttributes(
+            try ownPlatformResource(input.endpointArn, context, for: "SetEndpointAttributes"), input.attributes
+        ).wait()
     }
 
     public func deleteEndpoint(_ input: SNS.DeleteEndpointInput, context: RequestContext) async throws {
-        try await engine.deletePlatformEndpoint(input.endpointArn).wait()
+        try await engine.deletePlatformEndpoint(
+            try ownPlatformResource(input.endpointArn, context, for: "DeleteEndpoint")
+        ).wait()
     }
 
     public func listEndpointsByPlatformApplication(
         _ input: SNS.ListEndpointsByPlatformApplicationInput, context: RequestContext
     ) async throws -> SNS.ListEndpointsByPlatformApplicationResponse {
-        let all = try await engine.platformEndpoints(of: input.platformApplicationArn)
+        let all = try await engine.platformEndpoints(
+            of: try ownPlatformResource(
+                input.platformApplicationArn, context, for: "ListEndpointsByPlatformApplication"))
         let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
         return SNS.ListEndpointsByPlatformApplicationResponse(
             endpoints: all[page].map { SNS.Endpoint(endpointArn: $0.arn, attributes: $0.attributes) }, nextToken: next)
@@ -286,25 +304,26 @@ public struct SNSService: SNSAPI {
     public func getDataProtectionPolicy(_ input: SNS.GetDataProtectionPolicyInput, context: RequestContext)
         async throws -> SNS.GetDataProtectionPolicyResponse
     {
-        let attributes = try await engine.attributes(of: try resource(input.resourceArn, context))
+        let attributes = try await engine.attributes(
+            of: try resource(input.resourceArn, context, for: "GetDataProtectionPolicy"))
         return SNS.GetDataProtectionPolicyResponse(dataProtectionPolicy: attributes["DataProtectionPolicy"])
     }
 
     public func putDataProtectionPolicy(_ input: SNS.PutDataProtectionPolicyInput, context: RequestContext)
         async throws
     {
-        let key = try resource(input.resourceArn, context)
+        let key = try resource(input.resourceArn, context, for: "PutDataProtectionPolicy")
         try await engine.setAttribute(key, name: "DataProtectionPolicy", value: input.dataProtectionPolicy).wait()
     }
 
     // MARK: Subscriptions
 
     public func subscribe(_ input: SNS.SubscribeInput, context: RequestContext) async throws -> SNS.SubscribeResponse {
-        let topic = try topic(input.topicArn, context)
+        let topic = try await topic(input.topicArn, context, for: "Subscribe")
         let arn = "\(topic.arn):\(RandomUUID.make())"
         let (record, ticket) = try await engine.subscribe(
             topic, protocol: input.protocol, endpoint: input.endpoint ?? "", attributes: input.attributes ?? [:],
-            newArn: arn, baseURL: "http://\(context.host)")
+            newArn: arn, baseURL: "http://\(context.host)", subscriber: context.account)
         try await ticket.wait()
         let showArn = record.confirmed || input.returnSubscriptionArn == true
         return SNS.SubscribeResponse(subscriptionArn: showArn ? record.arn : "pending confirmation")
@@ -313,8 +332,9 @@ public struct SNSService: SNSAPI {
     public func confirmSubscription(_ input: SNS.ConfirmSubscriptionInput, context: RequestContext) async throws
         -> SNS.ConfirmSubscriptionResponse
     {
-        let (record, ticket) = try await engine.confirmSubscription(
-            try topic(input.topicArn, context), token: input.token)
+        // The token is the authorization: whoever holds it may confirm, from any account.
+        guard let key = TopicKey(arn: input.topicArn) else { throw SNSErrors.invalidParameter("TopicArn") }
+        let (record, ticket) = try await engine.confirmSubscription(key, token: input.token)
         try await ticket.wait()
         return SNS.ConfirmSubscriptionResponse(subscriptionArn: record.arn)
     }
@@ -349,7 +369,7 @@ public struct SNSService: SNSAPI {
     public func listSubscriptionsByTopic(_ input: SNS.ListSubscriptionsByTopicInput, context: RequestContext)
         async throws -> SNS.ListSubscriptionsByTopicResponse
     {
-        let topic = try topic(input.topicArn, context)
+        let topic = try await topic(input.topicArn, context, for: "ListSubscriptionsByTopic")
         _ = try await engine.topic(topic)
         let all = await engine.subscriptions(topic: topic, account: context.account, region: context.region)
         let (page, next) = try Self.page(all.count, token: input.nextToken, size: 100)
@@ -386,7 +406,8 @@ public struct SNSService: SNSAPI {
                 message: input.message, subject: input.subject, messageStructure: input.messageStructure,
                 attributes: try Self.attributes(input.messageAttributes), messageGroupId: nil,
                 messageDeduplicationId: nil)
-            let (messageId, ticket) = try await engine.publishToEndpoint(arn, draft)
+            let (messageId, ticket) = try await engine.publishToEndpoint(
+                try ownPlatformResource(arn, context, for: "Publish"), draft)
             try await ticket.wait()
             return SNS.PublishResponse(messageId: messageId)
         }
@@ -394,7 +415,8 @@ public struct SNSService: SNSAPI {
             message: input.message, subject: input.subject, messageStructure: input.messageStructure,
             attributes: try Self.attributes(input.messageAttributes), messageGroupId: input.messageGroupId,
             messageDeduplicationId: input.messageDeduplicationId, publisherAccount: context.account)
-        let published = try await engine.publish(try topic(arn, context), draft, baseURL: "http://\(context.host)")
+        let published = try await engine.publish(
+            try await topic(arn, context, for: "Publish"), draft, baseURL: "http://\(context.host)")
         try await durable(published).wait()
         return SNS.PublishResponse(messageId: published.messageId, sequenceNumber: published.sequenceNumber)
     }
@@ -402,7 +424,7 @@ public struct SNSService: SNSAPI {
     public func publishBatch(_ input: SNS.PublishBatchInput, context: RequestContext) async throws
         -> SNS.PublishBatchResponse
     {
-        let topic = try topic(input.topicArn, context)
+        let topic = try await topic(input.topicArn, context, for: "Publish")
         let entries = input.publishBatchRequestEntries
         guard !entries.isEmpty else {
             throw AWSError("EmptyBatchRequest", "The batch request doesn't contain any entries")
@@ -469,20 +491,36 @@ public struct SNSService: SNSAPI {
         }
     }
 
-    /// The topic an ARN names, within the caller's account and region.
-    func topic(_ arn: String, _ context: RequestContext) throws -> TopicKey {
+    /// The topic an ARN names, within the caller's region; a topic of another account only where
+    /// its policy lets the caller perform `action` (AuthorizationError otherwise).
+    func topic(_ arn: String, _ context: RequestContext, for action: String) async throws -> TopicKey {
         guard arn.hasPrefix("arn:") else {
             throw SNSErrors.invalidParameter("TopicArn Reason: \(arn) does not start with arn")
         }
         guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("TopicArn") }
-        guard key.account == context.account, key.region == context.region else { throw SNSErrors.topicNotFound() }
+        guard key.region == context.region else { throw SNSErrors.topicNotFound() }
+        if key.account != context.account {
+            try await engine.authorize(key, action, principal: .account(context.account))
+        }
         return key
     }
 
-    func resource(_ arn: String, _ context: RequestContext) throws -> TopicKey {
+    /// A topic named as a tagged or protected resource: the caller's own only.
+    func resource(_ arn: String, _ context: RequestContext, for action: String) throws -> TopicKey {
         guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("ResourceArn") }
-        guard key.account == context.account, key.region == context.region else { throw SNSErrors.resourceNotFound() }
+        if key.account != context.account {
+            throw TopicAccess.denied(.account(context.account), action: action, resource: arn, explicit: false)
+        }
+        guard key.region == context.region else { throw SNSErrors.resourceNotFound() }
         return key
+    }
+
+    /// A platform application or endpoint ARN of the caller's own account (they have no policies).
+    func ownPlatformResource(_ arn: String, _ context: RequestContext, for action: String) throws -> String {
+        if let account = TopicAccess.account(of: arn), account != context.account {
+            throw TopicAccess.denied(.account(context.account), action: action, resource: arn, explicit: false)
+        }
+        return arn
     }
 
     static func tags(_ tags: [SNS.Tag]?) throws -> [String: String] {

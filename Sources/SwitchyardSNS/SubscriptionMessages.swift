@@ -34,12 +34,21 @@ enum SubscriptionMessages {
             ("Signature", try signer.sign(canonical, version: signatureVersion)),
             ("SigningCertURL", SNSDocument.signingCertURL(baseURL: baseURL)),
         ]
+        let source = DeliverySource(service: "sns.amazonaws.com", arn: topicArn, account: subscription.topic.account)
+        if subscription.protocol == "sqs" {
+            // A queue of another account is asked to confirm with a message of its own.
+            let fifo = subscription.endpoint.hasSuffix(".fifo")
+            return DeliveryRequest(
+                target: .sqs(arn: subscription.endpoint), body: SNSDocument.write(fields),
+                messageGroupId: fifo ? type : nil, messageDeduplicationId: fifo ? messageId : nil,
+                retry: .managedEndpoint, origin: subscription.arn, source: source)
+        }
         return DeliveryRequest(
             target: .http(url: subscription.endpoint), body: SNSDocument.write(fields),
             headers: [
                 "x-amz-sns-message-type": type, "x-amz-sns-message-id": messageId, "x-amz-sns-topic-arn": topicArn,
             ],
-            retry: HTTPRetry.policy(subscription: nil, topic: nil), origin: subscription.arn)
+            retry: HTTPRetry.policy(subscription: nil, topic: nil), origin: subscription.arn, source: source)
     }
 }
 

@@ -116,8 +116,9 @@ extension SQSEngine {
     }
 
     /// Sends one message to each of several queues in one step and one commit (a fan-out from
-    /// another service). Each send fails on its own, a missing queue included.
-    public func sendToEach(_ sends: [(QueueKey, OutgoingMessage)], senderId: String)
+    /// another service). Each send fails on its own, a missing queue included, and so does a send
+    /// into another account's queue whose policy does not let `source` send.
+    public func sendToEach(_ sends: [(QueueKey, OutgoingMessage)], senderId: String, source: ServiceSender? = nil)
         -> ([Result<SendResult, AWSError>], CommitTicket)
     {
         let now = clock.nowMillis()
@@ -127,6 +128,9 @@ extension SQSEngine {
         results.reserveCapacity(sends.count)
         for (key, entry) in sends {
             do {
+                if let source {
+                    try authorize(key, "SendMessage", principal: source.principal, context: source.context)
+                }
                 let queue = try queue(key)
                 let (result, visible) = try accept(entry, into: queue, senderId: senderId, now: now, changes: &changes)
                 if visible { wake(queue.id, count: 1) }

@@ -116,8 +116,9 @@ extension SQSEngine {
         return (done, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }
 
-    public func cancelMoveTask(handle: String) throws -> Int {
-        guard let task = moveTasks.first(where: { $0.taskHandle == handle }) else {
+    /// Cancels a running task of the caller's account (another account's handle names no task).
+    public func cancelMoveTask(handle: String, account: String) throws -> Int {
+        guard let task = moveTasks.first(where: { $0.taskHandle == handle && $0.source.account == account }) else {
             throw SQSErrors.resourceNotFound("Task does not exist.")
         }
         guard task.status == "RUNNING" else {

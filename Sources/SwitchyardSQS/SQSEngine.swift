@@ -22,6 +22,8 @@ public actor SQSEngine {
     /// When each recently deleted queue went, for the 60-second wait before its name can be reused.
     /// In memory only: a restart (or a reset) forgets it.
     var recentlyDeleted: [QueueKey: Int64] = [:]
+    /// Parsed queue policies by their text, for requests of other accounts and services.
+    var policyCache: [String: ResourcePolicy] = [:]
     /// Set at shutdown: receives answer at once instead of waiting for messages.
     var longPollsEnded = false
 
@@ -174,7 +176,8 @@ public actor SQSEngine {
         guard let policy = configuration.redrivePolicy, let target = QueueKey(arn: policy.deadLetterTargetArn) else {
             return
         }
-        guard let deadLetterQueue = queues[target] else {
+        // A dead-letter queue is in the source queue's account and region, as AWS requires.
+        guard target.account == key.account, target.region == key.region, let deadLetterQueue = queues[target] else {
             throw SQSErrors.invalidAttributeValue("RedrivePolicy", reason: "Dead letter target does not exist.")
         }
         if deadLetterQueue.isFIFO != key.isFIFO {

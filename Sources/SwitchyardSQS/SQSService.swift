@@ -20,6 +20,16 @@ public struct SQSService: SQSAPI {
         return key
     }
 
+    /// The queue a URL names, once the caller may perform `action` on it: always in its own account,
+    /// in another account only as the queue's policy allows (one more engine call, on that path only).
+    func key(_ url: String, _ context: RequestContext, for action: String) async throws -> QueueKey {
+        let key = try key(url, context)
+        if key.account != context.account {
+            try await engine.authorize(key, action, principal: .account(context.account))
+        }
+        return key
+    }
+
     // MARK: Queues
 
     public func createQueue(_ input: SQS.CreateQueueRequest, context: RequestContext) async throws
@@ -37,12 +47,20 @@ public struct SQSService: SQSAPI {
     {
         let key = QueueKey(
             account: input.queueOwnerAWSAccountId ?? context.account, region: context.region, name: input.queueName)
+        if key.account != context.account {
+            // Another account's queue is found only where its policy lets the caller get its URL.
+            do {
+                try await engine.authorize(key, "GetQueueUrl", principal: .account(context.account))
+            } catch {
+                throw SQSErrors.queueDoesNotExist()
+            }
+        }
         guard await engine.queueExists(key) else { throw SQSErrors.queueDoesNotExist() }
         return SQS.GetQueueUrlResult(queueUrl: key.url(host: context.host))
     }
 
     public func deleteQueue(_ input: SQS.DeleteQueueRequest, context: RequestContext) async throws {
-        try await engine.deleteQueue(key(input.queueUrl, context)).wait()
+        try await engine.deleteQueue(key(input.queueUrl, context, for: "DeleteQueue")).wait()
     }
 
     public func listQueues(_ input: SQS.ListQueuesRequest, context: RequestContext) async throws -> SQS.ListQueuesResult
@@ -62,32 +80,32 @@ public struct SQSService: SQSAPI {
         -> SQS.GetQueueAttributesResult
     {
         let attributes = try await engine.attributes(
-            of: key(input.queueUrl, context), names: input.attributeNames ?? [])
+            of: key(input.queueUrl, context, for: "GetQueueAttributes"), names: input.attributeNames ?? [])
         return SQS.GetQueueAttributesResult(attributes: attributes.isEmpty ? nil : attributes)
     }
 
     public func setQueueAttributes(_ input: SQS.SetQueueAttributesRequest, context: RequestContext) async throws {
-        try await engine.setAttributes(key(input.queueUrl, context), input.attributes).wait()
+        try await engine.setAttributes(key(input.queueUrl, context, for: "SetQueueAttributes"), input.attributes).wait()
     }
 
     public func purgeQueue(_ input: SQS.PurgeQueueRequest, context: RequestContext) async throws {
-        try await engine.purge(key(input.queueUrl, context)).wait()
+        try await engine.purge(key(input.queueUrl, context, for: "PurgeQueue")).wait()
     }
 
     public func listQueueTags(_ input: SQS.ListQueueTagsRequest, context: RequestContext) async throws
         -> SQS.ListQueueTagsResult
     {
-        let tags = try await engine.tags(of: key(input.queueUrl, context))
+        let tags = try await engine.tags(of: key(input.queueUrl, context, for: "ListQueueTags"))
         return SQS.ListQueueTagsResult(tags: tags.isEmpty ? nil : tags)
     }
 
     public func tagQueue(_ input: SQS.TagQueueRequest, context: RequestContext) async throws {
         try TagRules.validate(input.tags)
-        try await engine.tag(key(input.queueUrl, context), input.tags).wait()
+        try await engine.tag(key(input.queueUrl, context, for: "TagQueue"), input.tags).wait()
     }
 
     public func untagQueue(_ input: SQS.UntagQueueRequest, context: RequestContext) async throws {
-        try await engine.untag(key(input.queueUrl, context), input.tagKeys).wait()
+        try await engine.untag(key(input.queueUrl, context, for: "UntagQueue"), input.tagKeys).wait()
     }
 
     public func listDeadLetterSourceQueues(_ input: SQS.ListDeadLetterSourceQueuesRequest, context: RequestContext)
@@ -98,21 +116,22 @@ public struct SQSService: SQSAPI {
             throw SQSErrors.invalidParameter(
                 "MaxResults", value: String(max), reason: "MaxResults must be an integer between 1 and 1000.")
         }
-        let sources = try await engine.deadLetterSources(of: key(input.queueUrl, context))
+        let sources = try await engine.deadLetterSources(
+            of: key(input.queueUrl, context, for: "ListDeadLetterSourceQueues"))
         let (page, next) = try Pagination.page(
             sources.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
         return SQS.ListDeadLetterSourceQueuesResult(queueUrls: page, nextToken: next)
     }
 
     public func addPermission(_ input: SQS.AddPermissionRequest, context: RequestContext) async throws {
-        let key = try key(input.queueUrl, context)
+        let key = try await key(input.queueUrl, context, for: "AddPermission")
         let statement = try QueuePolicy.Statement(
             label: input.label, accounts: input.awsAccountIds, actions: input.actions, resource: key.arn)
         try await engine.updatePolicy(key) { try QueuePolicy.adding(statement, to: $0, queueArn: key.arn) }.wait()
     }
 
     public func removePermission(_ input: SQS.RemovePermissionRequest, context: RequestContext) async throws {
-        let key = try key(input.queueUrl, context)
+        let key = try await key(input.queueUrl, context, for: "RemovePermission")
         try await engine.updatePolicy(key) { try QueuePolicy.removing(label: input.label, from: $0) }.wait()
     }
 
@@ -127,7 +146,7 @@ public struct SQSService: SQSAPI {
             systemAttributes: Self.systemAttributes(input.messageSystemAttributes),
             messageGroupId: input.messageGroupId, messageDeduplicationId: input.messageDeduplicationId)
         let (results, ticket) = try await engine.send(
-            key(input.queueUrl, context), [message], senderId: Self.senderId(context))
+            key(input.queueUrl, context, for: "SendMessage"), [message], senderId: Self.senderId(context))
         try await ticket.wait()
         let result = try results[0].get()
         return SQS.SendMessageResult(
@@ -152,7 +171,7 @@ public struct SQSService: SQSAPI {
         if total > 1_048_576 { throw SQSErrors.batchTooLong(total, limit: 1_048_576) }
         var failed: [SQS.BatchResultErrorEntry] = []
         let (results, ticket) = try await engine.send(
-            key(input.queueUrl, context), messages, senderId: Self.senderId(context))
+            key(input.queueUrl, context, for: "SendMessage"), messages, senderId: Self.senderId(context))
         try await ticket.wait()
         var successful: [SQS.SendMessageBatchResultEntry] = []
         successful.reserveCapacity(results.count)
@@ -194,7 +213,7 @@ public struct SQSService: SQSAPI {
         let request = ReceiveRequest(
             maxMessages: maxMessages, visibilityTimeout: input.visibilityTimeout, waitSeconds: input.waitTimeSeconds,
             attemptId: input.receiveRequestAttemptId)
-        let queue = try key(input.queueUrl, context)
+        let queue = try await key(input.queueUrl, context, for: "ReceiveMessage")
         let (received, ticket) = try await engine.receive(queue, request)
         if !received.isEmpty, let recall = context.recall {
             let engine = self.engine
@@ -215,7 +234,7 @@ public struct SQSService: SQSAPI {
 
     public func deleteMessage(_ input: SQS.DeleteMessageRequest, context: RequestContext) async throws {
         let (results, ticket) = try await engine.delete(
-            key(input.queueUrl, context), receiptHandles: [input.receiptHandle])
+            key(input.queueUrl, context, for: "DeleteMessage"), receiptHandles: [input.receiptHandle])
         try await ticket.wait()
         try results[0].get()
     }
@@ -225,7 +244,7 @@ public struct SQSService: SQSAPI {
     {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "DeleteMessageBatchRequestEntry")
         let (results, ticket) = try await engine.delete(
-            key(input.queueUrl, context), receiptHandles: input.entries.map(\.receiptHandle))
+            key(input.queueUrl, context, for: "DeleteMessage"), receiptHandles: input.entries.map(\.receiptHandle))
         try await ticket.wait()
         var successful: [SQS.DeleteMessageBatchResultEntry] = []
         var failed: [SQS.BatchResultErrorEntry] = []
@@ -242,7 +261,8 @@ public struct SQSService: SQSAPI {
         async throws
     {
         let (results, ticket) = try await engine.changeVisibility(
-            key(input.queueUrl, context), [(input.receiptHandle, input.visibilityTimeout)])
+            key(input.queueUrl, context, for: "ChangeMessageVisibility"),
+            [(input.receiptHandle, input.visibilityTimeout)])
         try await ticket.wait()
         try results[0].get()
     }
@@ -253,7 +273,8 @@ public struct SQSService: SQSAPI {
     {
         try BatchRules.validate(ids: input.entries.map(\.id), entryName: "ChangeMessageVisibilityBatchRequestEntry")
         let (results, ticket) = try await engine.changeVisibility(
-            key(input.queueUrl, context), input.entries.map { ($0.receiptHandle, $0.visibilityTimeout ?? 0) })
+            key(input.queueUrl, context, for: "ChangeMessageVisibility"),
+            input.entries.map { ($0.receiptHandle, $0.visibilityTimeout ?? 0) })
         try await ticket.wait()
         var successful: [SQS.ChangeMessageVisibilityBatchResultEntry] = []
         var failed: [SQS.BatchResultErrorEntry] = []
@@ -271,6 +292,12 @@ public struct SQSService: SQSAPI {
     public func startMessageMoveTask(_ input: SQS.StartMessageMoveTaskRequest, context: RequestContext) async throws
         -> SQS.StartMessageMoveTaskResult
     {
+        for arn in [input.sourceArn, input.destinationArn].compactMap({ $0 }) {
+            if let queue = QueueKey(arn: arn), queue.account != context.account {
+                throw QueueAccess.denied(
+                    .account(context.account), action: "StartMessageMoveTask", queueArn: arn, explicit: false)
+            }
+        }
         let handle = try await engine.startMoveTask(
             sourceArn: input.sourceArn, destinationArn: input.destinationArn,
             maxPerSecond: input.maxNumberOfMessagesPerSecond)
@@ -281,7 +308,8 @@ public struct SQSService: SQSAPI {
         -> SQS.CancelMessageMoveTaskResult
     {
         SQS.CancelMessageMoveTaskResult(
-            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(handle: input.taskHandle))
+            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(
+                handle: input.taskHandle, account: context.account))
     }
 
     public func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws
@@ -291,6 +319,10 @@ public struct SQSService: SQSAPI {
         guard (1...10).contains(max) else {
             throw SQSErrors.invalidParameter(
                 "MaxResults", value: String(max), reason: "MaxResults must be between 1 and 10.")
+        }
+        if let queue = QueueKey(arn: input.sourceArn), queue.account != context.account {
+            throw QueueAccess.denied(
+                .account(context.account), action: "ListMessageMoveTasks", queueArn: input.sourceArn, explicit: false)
         }
         let tasks = try await engine.listMoveTasks(sourceArn: input.sourceArn, maxResults: max)
         return SQS.ListMessageMoveTasksResult(

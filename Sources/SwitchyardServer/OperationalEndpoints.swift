@@ -15,6 +15,10 @@ public struct OperationalEndpoints: Sendable {
     let reset: Reset
     let statistics: Statistics
     var routes: [String: Route] = [:]
+    /// Routes anyone may read in every mode (the SNS signing certificate subscribers fetch).
+    var publicRoutes: Set<String> = []
+    /// Who may use the administrative endpoints.
+    var access = AdminAccess.open
 
     static let resetPaths: Set<String> = ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"]
 
@@ -23,7 +27,9 @@ public struct OperationalEndpoints: Sendable {
         guard path.hasPrefix("/_switchyard") || path.hasPrefix("/moto-api") || path.hasPrefix("/_localstack") else {
             return nil
         }
+        let isAdmin = access.admits(request)
         if Self.resetPaths.contains(path) {
+            if let refusal = access.refusal(request) { return refusal }
             guard request.method == "POST" else { return json(405, ["message": "Use POST to reset."]) }
             do {
                 try await reset()
@@ -37,12 +43,18 @@ public struct OperationalEndpoints: Sendable {
             for name in serviceNames { services[name] = path == "/_localstack/health" ? "running" : "available" }
             var body: [String: Any] = [
                 "status": "running", "version": SwitchyardVersion.current, "services": services,
-                "storage": ["kind": storage, "dataDirectory": dataDirectory as Any],
             ]
-            body["counts"] = await statistics()
+            // Readiness is for anyone; where the data lives and how much there is, for admins.
+            if isAdmin {
+                body["storage"] = ["kind": storage, "dataDirectory": dataDirectory as Any]
+                body["counts"] = await statistics()
+            }
             return json(200, body)
         }
-        if let route = routes[path] { return await route(request) }
+        if let route = routes[path] {
+            if !publicRoutes.contains(path), let refusal = access.refusal(request) { return refusal }
+            return await route(request)
+        }
         return json(404, ["message": "No such operational endpoint: \(path)"])
     }
 
@@ -54,5 +66,62 @@ public struct OperationalEndpoints: Sendable {
     private func json(_ status: Int, _ object: [String: Any]) -> WireResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
+    }
+}
+
+/// Who may use the administrative operational endpoints (reset, captured messages, delivery records):
+/// anyone by default, only the bearer of the configured token in strict mode, nobody in strict mode
+/// without one.
+public enum AdminAccess: Sendable {
+    case open
+    case token(String)
+    case closed
+
+    init(_ configuration: ServerConfiguration) {
+        guard configuration.auth == .strict else {
+            self = .open
+            return
+        }
+        self = configuration.adminToken.map { .token($0) } ?? .closed
+    }
+
+    func admits(_ request: WireRequest) -> Bool { refusal(request) == nil }
+
+    /// The answer to a request that may not use the endpoint, or nil when it may.
+    func refusal(_ request: WireRequest) -> WireResponse? {
+        switch self {
+        case .open:
+            return nil
+        case .closed:
+            return OperationalEndpoints.json(
+                403,
+                [
+                    "message":
+                        "The operational endpoints are closed in strict mode: start the server with --admin-token (SWITCHYARD_ADMIN_TOKEN) and send it as 'Authorization: Bearer <token>'."
+                ])
+        case .token(let expected):
+            let given = request.header("authorization").flatMap { header -> String? in
+                guard header.lowercased().hasPrefix("bearer ") else { return nil }
+                return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            }
+            guard let given, Self.constantTimeEquals(given, expected) else {
+                var response = OperationalEndpoints.json(
+                    401, ["message": "This operational endpoint needs 'Authorization: Bearer <admin token>'."])
+                response.headers.append(("WWW-Authenticate", "Bearer realm=\"switchyard\""))
+                return response
+            }
+            return nil
+        }
+    }
+
+    /// Compares without stopping at the first difference, so that timing tells nothing of the token.
+    static func constantTimeEquals(_ left: String, _ right: String) -> Bool {
+        let a = Array(left.utf8)
+        let b = Array(right.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
     }
 }

@@ -16,18 +16,30 @@ struct SQSDeliveryTransport: DeliveryTransport {
     /// Every send of one fan-out in one engine call and one commit.
     func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome] {
         var outcomes = [DeliveryOutcome?](repeating: nil, count: requests.count)
-        var sends: [(QueueKey, OutgoingMessage)] = []
-        var positions: [Int] = []
+        // One engine call per source (a fan-out has one: its topic), so that queue policies judge it.
+        var bySource: [String: [Int]] = [:]
         for (index, request) in requests.enumerated() {
-            guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
+            guard case .sqs(let arn) = request.target, QueueKey(arn: arn) != nil else {
                 outcomes[index] = .failed(reason: "not an SQS queue ARN")
                 continue
             }
-            sends.append((key, Self.message(request)))
-            positions.append(index)
+            bySource[request.source?.arn ?? "", default: []].append(index)
         }
+        for indices in bySource.values {
+            await send(indices.map { requests[$0] }, at: indices, into: &outcomes)
+        }
+        return outcomes.map { $0 ?? .retry(reason: "no result") }
+    }
+
+    private func send(_ requests: [DeliveryRequest], at positions: [Int], into outcomes: inout [DeliveryOutcome?]) async
+    {
+        let sends = requests.compactMap { request -> (QueueKey, OutgoingMessage)? in
+            guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else { return nil }
+            return (key, Self.message(request))
+        }
+        let source = requests.first?.source.map(Self.sender)
         if !sends.isEmpty {
-            let (results, ticket) = await engine.sendToEach(sends, senderId: Self.senderId)
+            let (results, ticket) = await engine.sendToEach(sends, senderId: Self.senderId, source: source)
             do {
                 try await ticket.wait()
                 for (position, result) in zip(positions, results) {
@@ -41,7 +53,10 @@ struct SQSDeliveryTransport: DeliveryTransport {
                 for position in positions { outcomes[position] = .retry(reason: "\(error)") }
             }
         }
-        return outcomes.map { $0 ?? .retry(reason: "no result") }
+    }
+
+    static func sender(_ source: DeliverySource) -> ServiceSender {
+        ServiceSender(service: source.service, sourceArn: source.arn, sourceAccount: source.account)
     }
 
     static func message(_ request: DeliveryRequest) -> OutgoingMessage {
@@ -61,6 +76,9 @@ struct SQSDeliveryTransport: DeliveryTransport {
         }
         let message = Self.message(request)
         do {
+            if let source = request.source.map(Self.sender) {
+                try await engine.authorize(key, "SendMessage", principal: source.principal, context: source.context)
+            }
             let (results, ticket) = try await engine.send(key, [message], senderId: Self.senderId)
             try await ticket.wait()
             switch results.first {

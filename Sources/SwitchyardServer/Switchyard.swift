@@ -69,7 +69,7 @@ public final class Switchyard: Sendable {
                 try await SNS.dispatch(sns, operation: operation, input: input, context: context)
             },
         ]
-        let operations = OperationalEndpoints(
+        var operations = OperationalEndpoints(
             storage: configuration.storage.rawValue, dataDirectory: dataDirectory, serviceNames: ["sqs", "sns"],
             reset: {
                 try await sqs.reset().wait()
@@ -124,6 +124,8 @@ public final class Switchyard: Sendable {
                     return OperationalEndpoints.json(200, ["deliveries": records])
                 },
             ])
+        operations.publicRoutes = ["/_switchyard/sns/SimpleNotificationService.pem"]
+        operations.access = AdminAccess(configuration)
         let router = RequestRouter(
             services: endpoints, configuration: configuration, operations: operations, logger: logger)
         let server = try await HTTPServer.start(

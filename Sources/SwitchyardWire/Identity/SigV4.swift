@@ -155,10 +155,13 @@ public enum SigV4 {
         }
         let window: TimeInterval = 15 * 60
         if credential.presigned {
-            let expires =
-                request.query.flatMap { query in
-                    FormParameters.decode(Array(query.utf8)).first { $0.0 == "X-Amz-Expires" }.flatMap { Double($0.1) }
-                } ?? 900
+            let expires = try presignedLifetime(request)
+            if signed > now.addingTimeInterval(window) {
+                throw AWSError(
+                    "SignatureDoesNotMatch",
+                    "Signature not yet current: \(text) is still later than \(formatAmzDate(now.addingTimeInterval(window))) (\(formatAmzDate(now)) + 15 min.)",
+                    httpStatus: 403)
+            }
             if now > signed.addingTimeInterval(expires) {
                 throw AWSError(
                     "SignatureDoesNotMatch",
@@ -179,6 +182,28 @@ public enum SigV4 {
                 "Signature not yet current: \(text) is still later than \(formatAmzDate(now.addingTimeInterval(window))) (\(formatAmzDate(now)) + 15 min.)",
                 httpStatus: 403)
         }
+    }
+
+    /// The longest a presigned URL may live: one week, as AWS allows.
+    public static let maxPresignedLifetime = 604_800
+
+    /// X-Amz-Expires of a presigned URL in seconds (900 when absent): a whole number from 1 to a week.
+    static func presignedLifetime(_ request: WireRequest) throws -> TimeInterval {
+        let given = request.query.flatMap { query in
+            FormParameters.decode(Array(query.utf8)).first { $0.0 == "X-Amz-Expires" }?.1
+        }
+        guard let given else { return 900 }
+        func invalid(_ message: String) -> AWSError {
+            AWSError("AuthorizationQueryParametersError", message, httpStatus: 400)
+        }
+        guard let seconds = Int(given) else { throw invalid("X-Amz-Expires should be a number") }
+        guard seconds >= 0 else { throw invalid("X-Amz-Expires must be non-negative") }
+        guard seconds <= maxPresignedLifetime else {
+            throw invalid(
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds"
+            )
+        }
+        return TimeInterval(seconds)
     }
 
     /// Parses yyyyMMdd'T'HHmmss'Z'.
@@ -208,7 +233,19 @@ public enum SigV4 {
     }
 
     /// Checks the signature of `request` against `secretKey`; throws `SignatureDoesNotMatch` if it differs.
+    ///
+    /// The payload is part of what is signed: outside S3 the body's own SHA-256 goes into the canonical
+    /// request whatever `x-amz-content-sha256` claims (so a captured signature cannot carry another
+    /// body); S3 signs the declared value, which must then be the body's hash unless it declares an
+    /// unsigned or streamed payload.
     public static func verify(_ request: WireRequest, credential: SigV4Credential, secretKey: String) throws {
+        if credential.service == "s3", let declared = request.header("x-amz-content-sha256"),
+            declared.utf8.count == 64, declared.lowercased() != hex(SHA256.hash(data: request.body))
+        {
+            throw AWSError(
+                "XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.", httpStatus: 400)
+        }
         let expected = signature(for: request, credential: credential, secretKey: secretKey)
         guard expected == credential.signature else {
             throw AWSError(
@@ -247,12 +284,13 @@ public enum SigV4 {
             return "\(name):\(collapsed)\n"
         }.joined()
         let payloadHash: String
-        if let declared = request.header("x-amz-content-sha256") {
-            payloadHash = declared
-        } else if credential.presigned && credential.service == "s3" {
-            // Only S3 presigns without the payload; other services hash it (empty for a GET).
-            payloadHash = "UNSIGNED-PAYLOAD"
+        if credential.service == "s3" {
+            // Only S3 signs a declared payload hash (or UNSIGNED-PAYLOAD, as its presigned URLs do).
+            payloadHash =
+                request.header("x-amz-content-sha256")
+                ?? (credential.presigned ? "UNSIGNED-PAYLOAD" : hex(SHA256.hash(data: request.body)))
         } else {
+            // Every other service hashes the body it received, whatever a header claims.
             payloadHash = hex(SHA256.hash(data: request.body))
         }
         let path = request.path.isEmpty ? "/" : request.path
