@@ -126,7 +126,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "SwitchyardSNSTests", dependencies: ["SwitchyardSNS", "SwitchyardDelivery"]),
+        .testTarget(
+            name: "SwitchyardSNSTests",
+            dependencies: [
+                "SwitchyardSNS", "SwitchyardDelivery", "SwitchyardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery"]),
     ]
 )

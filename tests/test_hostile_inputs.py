@@ -100,3 +100,18 @@ def test_a_valid_delivery_policy_is_kept_as_given(sns):
         "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"}}})
     topic = sns.create_topic(Name="policy", Attributes={"DeliveryPolicy": policy})["TopicArn"]
     assert json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DeliveryPolicy"]) == json.loads(policy)
+
+
+def test_invalid_utf8_in_a_query_body_is_stored_as_aws_does(server, sqs, queue_url):
+    # AWS replaces bytes that are not UTF-8 with U+FFFD and answers the MD5 of what it stored (clients
+    # that hash the bytes they sent see a checksum mismatch: aws/aws-sdk-go#339 and #875). The same
+    # here: no error, no silent difference between what is answered and what is kept.
+    import hashlib
+    import urllib.parse
+    body = ("Action=SendMessage&Version=2012-11-05&QueueUrl=" + urllib.parse.quote(queue_url, safe="") +
+            "&MessageBody=ok%FFend").encode()
+    status, text = post_form(server, body)
+    assert status == 200, text
+    stored = "ok\ufffdend"
+    assert hashlib.md5(stored.encode()).hexdigest() in text
+    assert sqs.receive_message(QueueUrl=queue_url)["Messages"][0]["Body"] == stored
