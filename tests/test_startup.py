@@ -136,3 +136,11 @@ def test_debug_log_shows_each_request():
     os.unlink(log_path)
     assert "sqs CreateQueue account=123456789012 region=us-east-1 status=200 time=" in text
     assert "sqs GetQueueUrl account=123456789012 region=us-east-1 status=400 time=" in text
+
+
+def test_damaged_database_is_named():
+    data_dir = tempfile.mkdtemp(prefix="switchyard-damaged-")
+    with open(os.path.join(data_dir, "switchyard.sqlite"), "wb") as f:
+        f.write(b"this is not a database" * 100)
+    stderr = start_failure("--data-dir", data_dir)
+    assert f"Cannot open the database {data_dir}/switchyard.sqlite" in stderr

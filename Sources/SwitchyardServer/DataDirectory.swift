@@ -18,6 +18,8 @@ public final class DataDirectory: Sendable {
     /// Why a data directory cannot be used, in words that name it and say what to do.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     static let lockFileName = "switchyard.lock"

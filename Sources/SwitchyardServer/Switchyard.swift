@@ -36,7 +36,15 @@ public final class Switchyard: Sendable {
             SQLiteSQSStore.registerMigrations(&migrator)
             SQLiteSNSStore.registerMigrations(&migrator)
             SQLiteDeliveryStore.registerMigrations(&migrator)
-            let database = try SQLiteDatabase(path: path, sync: configuration.sync, migrator: migrator, logger: logger)
+            let database: SQLiteDatabase
+            do {
+                database = try SQLiteDatabase(path: path, sync: configuration.sync, migrator: migrator, logger: logger)
+            } catch {
+                throw DataDirectory.Failure(
+                    description:
+                        "Cannot open the database \(path): \(error). If the file is damaged, move it away (the server then starts empty) or choose another --data-dir (SWITCHYARD_DATA_DIR)."
+                )
+            }
             sqsStore = SQLiteSQSStore(database: database)
             snsStore = SQLiteSNSStore(database: database)
             deliveryStore = SQLiteDeliveryStore(database: database)
