@@ -78,6 +78,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // AWS IAM and STS: users, roles, groups, policies, access keys and temporary credentials, and
+        // the directory of credentials that identity resolution reads.
+        .target(
+            name: "SwitchyardIAM",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // HTTP transport, request routing, identity and operational endpoints.
         .target(
             name: "SwitchyardServer",
@@ -87,6 +99,7 @@ let package = Package(
                 "SwitchyardCore",
                 "SwitchyardSQS",
                 "SwitchyardSNS",
+                "SwitchyardIAM",
                 "SwitchyardDelivery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

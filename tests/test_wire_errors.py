@@ -91,7 +91,7 @@ def test_unroutable_request(server):
 def test_health_endpoint(server):
     with urllib.request.urlopen(server.endpoint + "/_switchyard/health") as r:
         body = json.loads(r.read())
-    assert body["services"] == {"sqs": "available", "sns": "available"}
+    assert body["services"] == {"sqs": "available", "sns": "available", "sts": "available", "iam": "available"}
     assert body["storage"]["kind"] == "sqlite"
 
 

@@ -500,7 +500,7 @@ public struct SNSService: SNSAPI {
         guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("TopicArn") }
         guard key.region == context.region else { throw SNSErrors.topicNotFound() }
         if key.account != context.account {
-            try await engine.authorize(key, action, principal: .account(context.account))
+            try await engine.authorize(key, action, principal: .caller(context))
         }
         return key
     }
@@ -509,7 +509,7 @@ public struct SNSService: SNSAPI {
     func resource(_ arn: String, _ context: RequestContext, for action: String) throws -> TopicKey {
         guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("ResourceArn") }
         if key.account != context.account {
-            throw TopicAccess.denied(.account(context.account), action: action, resource: arn, explicit: false)
+            throw TopicAccess.denied(.caller(context), action: action, resource: arn, explicit: false)
         }
         guard key.region == context.region else { throw SNSErrors.resourceNotFound() }
         return key
@@ -518,7 +518,7 @@ public struct SNSService: SNSAPI {
     /// A platform application or endpoint ARN of the caller's own account (they have no policies).
     func ownPlatformResource(_ arn: String, _ context: RequestContext, for action: String) throws -> String {
         if let account = TopicAccess.account(of: arn), account != context.account {
-            throw TopicAccess.denied(.account(context.account), action: action, resource: arn, explicit: false)
+            throw TopicAccess.denied(.caller(context), action: action, resource: arn, explicit: false)
         }
         return arn
     }

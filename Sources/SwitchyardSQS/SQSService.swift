@@ -25,7 +25,7 @@ public struct SQSService: SQSAPI {
     func key(_ url: String, _ context: RequestContext, for action: String) async throws -> QueueKey {
         let key = try key(url, context)
         if key.account != context.account {
-            try await engine.authorize(key, action, principal: .account(context.account))
+            try await engine.authorize(key, action, principal: .caller(context))
         }
         return key
     }
@@ -50,7 +50,7 @@ public struct SQSService: SQSAPI {
         if key.account != context.account {
             // Another account's queue is found only where its policy lets the caller get its URL.
             do {
-                try await engine.authorize(key, "GetQueueUrl", principal: .account(context.account))
+                try await engine.authorize(key, "GetQueueUrl", principal: .caller(context))
             } catch {
                 throw SQSErrors.queueDoesNotExist()
             }
@@ -295,7 +295,7 @@ public struct SQSService: SQSAPI {
         for arn in [input.sourceArn, input.destinationArn].compactMap({ $0 }) {
             if let queue = QueueKey(arn: arn), queue.account != context.account {
                 throw QueueAccess.denied(
-                    .account(context.account), action: "StartMessageMoveTask", queueArn: arn, explicit: false)
+                    .caller(context), action: "StartMessageMoveTask", queueArn: arn, explicit: false)
             }
         }
         let handle = try await engine.startMoveTask(
@@ -322,7 +322,7 @@ public struct SQSService: SQSAPI {
         }
         if let queue = QueueKey(arn: input.sourceArn), queue.account != context.account {
             throw QueueAccess.denied(
-                .account(context.account), action: "ListMessageMoveTasks", queueArn: input.sourceArn, explicit: false)
+                .caller(context), action: "ListMessageMoveTasks", queueArn: input.sourceArn, explicit: false)
         }
         let tasks = try await engine.listMoveTasks(sourceArn: input.sourceArn, maxResults: max)
         return SQS.ListMessageMoveTasksResult(

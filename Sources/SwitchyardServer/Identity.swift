@@ -1,22 +1,34 @@
 import Foundation
+import SwitchyardIAM
 import SwitchyardWire
 
-/// Who a request acts as: the account and region that isolate its state, from its SigV4 signature.
+/// Who a request acts as: the account and region that isolate its state, from its SigV4 signature,
+/// and the principal within the account (root, an IAM user, an assumed-role session).
 struct Identity {
     var account: String
     var region: String
     var accessKeyId: String?
     /// The credential scope's service name, which helps routing.
     var signingService: String?
+    var principalArn: String?
+    var userId: String?
+    var roleArn: String?
 }
 
 /// Resolves identities, verifying signatures in strict mode.
+///
+/// A key IAM or STS issued (CreateAccessKey, AssumeRole, ...) acts as its user, role session or
+/// account, in every mode; in strict mode its secret verifies the signature and a session's token and
+/// expiry are checked. Otherwise the static `--credentials` apply, and in the default mode a 12-digit
+/// key id is that account and any other key the default account's root.
 struct IdentityResolver: Sendable {
     let configuration: ServerConfiguration
     let credentials: [String: StaticCredential]
+    let directory: CredentialDirectory
 
-    init(configuration: ServerConfiguration) {
+    init(configuration: ServerConfiguration, directory: CredentialDirectory = CredentialDirectory()) {
         self.configuration = configuration
+        self.directory = directory
         var byKey: [String: StaticCredential] = [:]
         for credential in configuration.credentials { byKey[credential.accessKeyId] = credential }
         credentials = byKey
@@ -30,16 +42,23 @@ struct IdentityResolver: Sendable {
     func resolve(_ request: WireRequest) throws -> Identity {
         let credential = try SigV4.credential(of: request)
         guard let credential else {
-            if configuration.auth == .strict {
+            if configuration.auth == .strict, !Self.isAnonymous(request) {
                 throw AWSError("MissingAuthenticationToken", "Request is missing Authentication Token", httpStatus: 403)
             }
             return Identity(account: configuration.account, region: configuration.region)
         }
+        let region = credential.region.isEmpty ? configuration.region : credential.region
+        if let issued = directory.lookup(credential.accessKeyId) {
+            if configuration.auth == .strict { try verify(request, credential: credential, issued: issued) }
+            return Identity(
+                account: issued.account, region: region, accessKeyId: credential.accessKeyId,
+                signingService: credential.service, principalArn: issued.principalArn, userId: issued.userId,
+                roleArn: issued.roleArn)
+        }
         var account = configuration.account
         if configuration.auth == .strict {
             guard let known = credentials[credential.accessKeyId] else {
-                throw AWSError(
-                    "InvalidClientTokenId", "The security token included in the request is invalid.", httpStatus: 403)
+                throw Self.invalidToken
             }
             try SigV4.checkTime(request, credential: credential, now: Date())
             try SigV4.verify(request, credential: credential, secretKey: known.secretAccessKey)
@@ -49,8 +68,37 @@ struct IdentityResolver: Sendable {
         } else if let known = credentials[credential.accessKeyId] {
             account = known.account
         }
-        let region = credential.region.isEmpty ? configuration.region : credential.region
         return Identity(
             account: account, region: region, accessKeyId: credential.accessKeyId, signingService: credential.service)
+    }
+
+    static let invalidToken = AWSError(
+        "InvalidClientTokenId", "The security token included in the request is invalid.", httpStatus: 403)
+
+    /// Strict mode, for a key IAM or STS issued: active, its session token present and current, and
+    /// the signature made with its secret.
+    private func verify(_ request: WireRequest, credential: SigV4Credential, issued: IssuedCredential) throws {
+        guard issued.active else { throw Self.invalidToken }
+        if let token = issued.sessionToken {
+            let given =
+                request.header("x-amz-security-token")
+                ?? request.query.flatMap { query in
+                    FormParameters.decode(Array(query.utf8)).first { $0.0 == "X-Amz-Security-Token" }?.1
+                }
+            guard given == token else { throw Self.invalidToken }
+            if let expiration = issued.expiration, expiration < Date() {
+                throw AWSError("ExpiredToken", "The security token included in the request is expired", httpStatus: 403)
+            }
+        }
+        try SigV4.checkTime(request, credential: credential, now: Date())
+        try SigV4.verify(request, credential: credential, secretKey: issued.secret)
+    }
+
+    /// Requests AWS takes without a signature: the web identity and SAML role assumptions, whose tokens
+    /// are the proof.
+    static func isAnonymous(_ request: WireRequest) -> Bool {
+        let parameters = AWSQueryCodec.parameters(of: request)
+        guard let action = parameters.first(where: { $0.0 == "Action" })?.1 else { return false }
+        return action == "AssumeRoleWithWebIdentity" || action == "AssumeRoleWithSAML"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchyardCore
+import SwitchyardIAM
 import SwitchyardWire
 
 /// Sends each request to the service and protocol it is meant for, the way AWS clients address them:
@@ -16,7 +17,7 @@ public struct RequestRouter: Sendable {
 
     init(
         services: [ServiceEndpoint], configuration: ServerConfiguration, operations: OperationalEndpoints,
-        logger: Logger
+        credentials: CredentialDirectory = CredentialDirectory(), logger: Logger
     ) {
         self.services = services
         var prefixes: [String: ServiceEndpoint] = [:]
@@ -27,7 +28,7 @@ public struct RequestRouter: Sendable {
         }
         byTargetPrefix = prefixes
         bySigningName = signing
-        identities = IdentityResolver(configuration: configuration)
+        identities = IdentityResolver(configuration: configuration, directory: credentials)
         self.operations = operations
         self.logger = logger
     }
@@ -72,7 +73,8 @@ public struct RequestRouter: Sendable {
         let recall = ResponseRecall()
         let context = RequestContext(
             account: identity.account, region: identity.region, host: host, accessKeyId: identity.accessKeyId,
-            wireProtocol: codec.wireProtocol, recall: recall)
+            wireProtocol: codec.wireProtocol, recall: recall, principalArn: identity.principalArn,
+            userId: identity.userId, roleArn: identity.roleArn)
         var operationName: String?
         do {
             var (operation, input) = try codec.decodeRequest(request, model: service.model)

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SwitchyardCore
 import SwitchyardDelivery
+import SwitchyardIAM
 import SwitchyardModels
 import SwitchyardSNS
 import SwitchyardSQS
@@ -21,6 +22,7 @@ public final class Switchyard: Sendable {
         let sqsStore: any SQSStore
         let snsStore: any SNSStore
         let deliveryStore: any DeliveryStore
+        let identityStore: any IdentityStore
         var dataDirectory: String?
         var directory: DataDirectory?
         switch configuration.storage {
@@ -28,6 +30,7 @@ public final class Switchyard: Sendable {
             sqsStore = MemorySQSStore()
             snsStore = MemorySNSStore()
             deliveryStore = MemoryDeliveryStore()
+            identityStore = MemoryIdentityStore()
         case .sqlite:
             let locked = try DataDirectory(path: configuration.dataDirectory)
             directory = locked
@@ -36,6 +39,7 @@ public final class Switchyard: Sendable {
             SQLiteSQSStore.registerMigrations(&migrator)
             SQLiteSNSStore.registerMigrations(&migrator)
             SQLiteDeliveryStore.registerMigrations(&migrator)
+            SQLiteIdentityStore.registerMigrations(&migrator)
             let database: SQLiteDatabase
             do {
                 database = try SQLiteDatabase(path: path, sync: configuration.sync, migrator: migrator, logger: logger)
@@ -48,8 +52,14 @@ public final class Switchyard: Sendable {
             sqsStore = SQLiteSQSStore(database: database)
             snsStore = SQLiteSNSStore(database: database)
             deliveryStore = SQLiteDeliveryStore(database: database)
+            identityStore = SQLiteIdentityStore(database: database)
             dataDirectory = configuration.dataDirectory
         }
+        let identity = try IdentityEngine(store: identityStore)
+        let iam = IAMService(engine: identity)
+        var staticAccounts: [String: String] = [:]
+        for credential in configuration.credentials { staticAccounts[credential.accessKeyId] = credential.account }
+        let sts = STSService(engine: identity, staticAccounts: staticAccounts, defaultAccount: configuration.account)
         let sqs = try SQSEngine(store: sqsStore)
         Task { await sqs.runRetentionSweeper() }
         let service = SQSService(engine: sqs)
@@ -76,13 +86,21 @@ public final class Switchyard: Sendable {
             ServiceEndpoint(model: SNS.model) { operation, input, context in
                 try await SNS.dispatch(sns, operation: operation, input: input, context: context)
             },
+            ServiceEndpoint(model: STS.model) { operation, input, context in
+                try await STS.dispatch(sts, operation: operation, input: input, context: context)
+            },
+            ServiceEndpoint(model: IAM.model) { operation, input, context in
+                try await IAM.dispatch(iam, operation: operation, input: input, context: context)
+            },
         ]
         var operations = OperationalEndpoints(
-            storage: configuration.storage.rawValue, dataDirectory: dataDirectory, serviceNames: ["sqs", "sns"],
+            storage: configuration.storage.rawValue, dataDirectory: dataDirectory,
+            serviceNames: ["sqs", "sns", "sts", "iam"],
             reset: {
                 try await sqs.reset().wait()
                 try await snsEngine.reset().wait()
                 try await deliveries.reset().wait()
+                try await identity.reset().wait()
             },
             statistics: {
                 let counts = await sqs.statistics()
@@ -135,7 +153,8 @@ public final class Switchyard: Sendable {
         operations.publicRoutes = ["/_switchyard/sns/SimpleNotificationService.pem"]
         operations.access = AdminAccess(configuration)
         let router = RequestRouter(
-            services: endpoints, configuration: configuration, operations: operations, logger: logger)
+            services: endpoints, configuration: configuration, operations: operations,
+            credentials: identity.directory, logger: logger)
         let server = try await HTTPServer.start(
             host: configuration.host, port: configuration.port, router: router,
             limits: configuration.connectionLimits, logger: logger)

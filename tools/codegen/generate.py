@@ -37,6 +37,24 @@ SERVICES = {
         "validationErrorCode": "ValidationError",
         "errorNamespace": "com.amazonaws.sns",
     },
+    "sts": {
+        "swiftName": "STS",
+        "modelDir": "sts/2011-06-15",
+        "protocols": ["awsQuery"],
+        "validationStyle": "coral",
+        "validationErrorCode": "ValidationError",
+        "errorNamespace": "com.amazonaws.sts",
+    },
+    # IAM: what infrastructure tools create first is implemented; the rest answers NotImplemented.
+    "iam": {
+        "swiftName": "IAM",
+        "modelDir": "iam/2010-05-08",
+        "protocols": ["awsQuery"],
+        "validationStyle": "coral",
+        "validationErrorCode": "ValidationError",
+        "errorNamespace": "com.amazonaws.iam",
+        "partial": True,
+    },
 }
 
 SWIFT_KEYWORDS = {

@@ -8,14 +8,35 @@ public struct PolicyPrincipal: Sendable, Equatable {
     /// `sns.amazonaws.com` for a service acting on a resource owner's behalf.
     public var identifier: String
     public var isService: Bool
+    /// Other ARNs the principal answers to: an assumed-role session answers to its role's ARN.
+    public var aliases: [String]
 
-    public init(account: String?, identifier: String, isService: Bool) {
+    public init(account: String?, identifier: String, isService: Bool, aliases: [String] = []) {
         self.account = account
         self.identifier = identifier
         self.isService = isService
+        self.aliases = aliases
     }
 
-    /// A caller of the given account (every caller is the account itself until IAM users exist).
+    /// The caller a request's context names: its ARN (root, user, assumed role) in its account.
+    public static func caller(_ context: RequestContext) -> PolicyPrincipal {
+        PolicyPrincipal(
+            account: context.account, identifier: context.principalArn, isService: false,
+            aliases: context.roleArn.map { [$0] } ?? [])
+    }
+
+    /// A federated identity provider (web identity or SAML): trust policies name it under
+    /// `Federated`, by name (`accounts.google.com`) or by its provider ARN in the role's `account`
+    /// (`arn:aws:iam::<account>:oidc-provider/<name>`, `...:saml-provider/<name>`).
+    public static func federated(_ provider: String, account: String?) -> PolicyPrincipal {
+        var aliases = ["federated:" + provider]
+        if let account, !provider.hasPrefix("arn:") {
+            aliases.append("federated:arn:aws:iam::\(account):oidc-provider/\(provider)")
+        }
+        return PolicyPrincipal(account: nil, identifier: provider, isService: true, aliases: aliases)
+    }
+
+    /// The root of an account.
     public static func account(_ account: String) -> PolicyPrincipal {
         PolicyPrincipal(account: account, identifier: "arn:aws:iam::\(account):root", isService: false)
     }
@@ -152,11 +173,14 @@ public struct ResourcePolicy: Sendable {
 
     private func principal(_ match: PrincipalMatch, matches principal: PolicyPrincipal) -> Bool {
         func named(aws: [String], services: [String]) -> Bool {
-            if principal.isService { return services.contains(principal.identifier) || aws.contains("*") }
+            if principal.isService {
+                return services.contains(principal.identifier) || aws.contains("*")
+                    || principal.aliases.contains { services.contains($0) }
+            }
             guard let account = principal.account else { return false }
             return aws.contains { name in
                 name == "*" || name == account || name == principal.identifier
-                    || name == "arn:aws:iam::\(account):root"
+                    || name == "arn:aws:iam::\(account):root" || principal.aliases.contains(name)
             }
         }
         switch match {
@@ -211,7 +235,9 @@ public struct ResourcePolicy: Sendable {
             throw Malformed(description: "a Principal must be \"*\" or an object")
         }
         let aws = strings(object["AWS"]) ?? []
-        let services = strings(object["Service"]) ?? []
+        // Federated providers are matched like services, by name (or the provider's ARN).
+        let services =
+            (strings(object["Service"]) ?? []) + (strings(object["Federated"]) ?? []).map { "federated:" + $0 }
         return negated ? .allExcept(aws: aws, services: services) : .some(aws: aws, services: services)
     }
 

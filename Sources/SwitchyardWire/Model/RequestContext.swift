@@ -16,10 +16,18 @@ public struct RequestContext: Sendable {
     public let wireProtocol: WireProtocol
     /// Where a service registers what to undo if its answer never reaches the client.
     public let recall: ResponseRecall?
+    /// The caller's ARN: the account's root (`arn:aws:iam::<account>:root`), an IAM user, or an
+    /// assumed-role or federated-user session.
+    public let principalArn: String
+    /// The caller's user id, as STS GetCallerIdentity reports it.
+    public let userId: String
+    /// For an assumed-role session, the role's ARN.
+    public let roleArn: String?
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,
-        requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0, recall: ResponseRecall? = nil
+        requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0, recall: ResponseRecall? = nil,
+        principalArn: String? = nil, userId: String? = nil, roleArn: String? = nil
     ) {
         self.account = account
         self.region = region
@@ -28,5 +36,8 @@ public struct RequestContext: Sendable {
         self.requestId = requestId
         self.wireProtocol = wireProtocol
         self.recall = recall
+        self.principalArn = principalArn ?? "arn:aws:iam::\(account):root"
+        self.userId = userId ?? account
+        self.roleArn = roleArn
     }
 }

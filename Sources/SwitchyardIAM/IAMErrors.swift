@@ -1,0 +1,48 @@
+import SwitchyardWire
+
+/// The errors IAM answers, in AWS's words.
+enum IAMErrors {
+    static func alreadyExists(_ message: String) -> AWSError {
+        AWSError("EntityAlreadyExistsException", message)
+    }
+
+    static func noSuchEntity(_ message: String) -> AWSError {
+        AWSError("NoSuchEntityException", message)
+    }
+
+    static func deleteConflict(_ message: String) -> AWSError {
+        AWSError("DeleteConflictException", message)
+    }
+
+    static func limitExceeded(_ message: String) -> AWSError {
+        AWSError("LimitExceededException", message)
+    }
+
+    static func malformedPolicy(_ message: String) -> AWSError {
+        AWSError("MalformedPolicyDocumentException", message)
+    }
+
+    static func invalidInput(_ message: String) -> AWSError {
+        AWSError("InvalidInputException", message)
+    }
+
+    static func noSuchRole(_ name: String) -> AWSError {
+        noSuchEntity("The role with name \(name) cannot be found.")
+    }
+
+    static func noSuchUser(_ name: String) -> AWSError {
+        noSuchEntity("The user with name \(name) cannot be found.")
+    }
+
+    static func noSuchGroup(_ name: String) -> AWSError {
+        noSuchEntity("The group with name \(name) cannot be found.")
+    }
+
+    static func noSuchPolicy(_ arn: String) -> AWSError {
+        noSuchEntity("Policy \(arn) does not exist or is not attachable.")
+    }
+
+    static func noSuchInstanceProfile(_ name: String) -> AWSError {
+        noSuchEntity("Instance Profile \(name) cannot be found.")
+    }
+}

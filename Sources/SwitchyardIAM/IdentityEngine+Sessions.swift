@@ -1,0 +1,122 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardWire
+
+/// Who asked STS for credentials.
+public struct Caller: Sendable {
+    public var account: String
+    /// `arn:aws:iam::<account>:root`, a user's ARN, an assumed-role or federated-user ARN.
+    public var arn: String
+    public var userId: String
+    /// The request was signed with temporary credentials (an `ASIA` key).
+    public var signedWithSession: Bool
+
+    public init(account: String, arn: String, userId: String, signedWithSession: Bool = false) {
+        self.account = account
+        self.arn = arn
+        self.userId = userId
+        self.signedWithSession = signedWithSession
+    }
+
+    var isRoot: Bool { arn == "arn:aws:iam::\(account):root" }
+    var isTemporary: Bool { signedWithSession || arn.hasPrefix("arn:aws:sts::") }
+}
+
+// Temporary credentials (STS).
+extension IdentityEngine {
+    /// Issues credentials acting as a role of any account, once the role's trust policy allows the
+    /// caller (`principal`) to assume it.
+    public func assumeRole(
+        roleArn: String, sessionName: String, duration: Int?, principal: PolicyPrincipal, region: String,
+        sourceIdentity: String?, context: [String: String] = [:], action: String = "sts:AssumeRole"
+    ) throws -> (SessionRecord, RoleRecord, CommitTicket) {
+        guard let role = role(arn: roleArn) else {
+            throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
+        }
+        let decision = (try? ResourcePolicy(json: role.trustPolicy))?.evaluate(
+            AccessRequest(principal: principal, action: action, resource: role.arn, context: context))
+        guard decision == .allowed else {
+            throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
+        }
+        let seconds = duration ?? 3600
+        guard seconds <= role.maxSessionDuration else {
+            throw STSErrors.validation(
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        let session = SessionRecord(
+            accessKeyId: IdentityIdentifiers.accessKeyId(prefix: "ASIA", account: role.account),
+            secret: IdentityIdentifiers.secret(), token: IdentityIdentifiers.sessionToken(),
+            expiration: now.addingTimeInterval(TimeInterval(seconds)), kind: .assumedRole, account: role.account,
+            arn: "arn:aws:sts::\(role.account):assumed-role/\(role.name)/\(sessionName)",
+            userId: "\(role.id):\(sessionName)", roleArn: role.arn, sourceIdentity: sourceIdentity)
+        pruneExpiredSessions()
+        let ticket = commit([save(session), markUsed(role, region: region)])
+        return (session, role, ticket)
+    }
+
+    /// Credentials for the caller itself (GetSessionToken) or for a federated user (GetFederationToken).
+    public func issueSession(for caller: Caller, federatedName: String?, duration: Int) -> (SessionRecord, CommitTicket)
+    {
+        let arn: String
+        let userId: String
+        let kind: SessionRecord.Kind
+        if let federatedName {
+            arn = "arn:aws:sts::\(caller.account):federated-user/\(federatedName)"
+            userId = "\(caller.account):\(federatedName)"
+            kind = .federatedUser
+        } else {
+            arn = caller.arn
+            userId = caller.userId
+            kind = caller.isRoot ? .root : .sessionToken
+        }
+        let session = SessionRecord(
+            accessKeyId: IdentityIdentifiers.accessKeyId(prefix: "ASIA", account: caller.account),
+            secret: IdentityIdentifiers.secret(), token: IdentityIdentifiers.sessionToken(),
+            expiration: now.addingTimeInterval(TimeInterval(duration)), kind: kind, account: caller.account, arn: arn,
+            userId: userId, roleArn: nil, sourceIdentity: nil)
+        pruneExpiredSessions()
+        return (session, commit([save(session)]))
+    }
+
+    /// Credentials acting as the root of another account (AssumeRoot).
+    public func issueRootSession(account: String, duration: Int) -> (SessionRecord, CommitTicket) {
+        issueSession(
+            for: Caller(account: account, arn: "arn:aws:iam::\(account):root", userId: account), federatedName: nil,
+            duration: duration)
+    }
+
+    /// The account an access key id belongs to: a key issued here, else the account AWS's key format encodes.
+    public func account(ofAccessKey id: String) -> String? {
+        if let key = accessKeys[id] { return key.account }
+        if let session = sessions[id] { return session.account }
+        return IdentityIdentifiers.account(ofAccessKeyId: id)
+    }
+
+    /// Sessions past their expiration sign nothing; they are forgotten, at most once a minute.
+    func pruneExpiredSessions() {
+        let current = now
+        guard current.timeIntervalSince(lastSessionPrune) > 60 else { return }
+        lastSessionPrune = current
+        let expired = sessions.values.filter { $0.expiration < current }.map(\.accessKeyId)
+        guard !expired.isEmpty else { return }
+        for id in expired {
+            sessions[id] = nil
+            directory.remove(id)
+        }
+        _ = commit(expired.map { .delete(.session, key: $0) })
+    }
+}
+
+/// The errors STS answers, in AWS's words.
+enum STSErrors {
+    static func notAuthorized(_ principal: PolicyPrincipal, action: String, resource: String) -> AWSError {
+        AWSError(
+            "AccessDenied",
+            "User: \(principal.identifier) is not authorized to perform: \(action) on resource: \(resource)",
+            httpStatus: 403)
+    }
+
+    static func validation(_ message: String) -> AWSError {
+        AWSError("ValidationError", message)
+    }
+}

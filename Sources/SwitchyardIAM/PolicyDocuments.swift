@@ -1,0 +1,115 @@
+import Foundation
+
+/// Checks of policy documents as IAM makes them when one is stored: JSON with a Version IAM knows and
+/// statements of Allow or Deny with actions; identity policies (inline and managed) name resources
+/// and no principal; trust policies name principals. What fails is MalformedPolicyDocument.
+enum PolicyDocuments {
+    enum Kind {
+        /// Inline or managed: what an identity may do.
+        case identity
+        /// A role's trust policy: who may assume it.
+        case trust
+    }
+
+    static let maxIdentityPolicySize = 6_144
+    static let maxManagedPolicySize = 6_144
+    static let maxTrustPolicySize = 2_048
+
+    static func validate(_ text: String, kind: Kind) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw IAMErrors.malformedPolicy("Syntax errors in policy.")
+        }
+        if let version = object["Version"] {
+            guard let version = version as? String, version == "2012-10-17" || version == "2008-10-17" else {
+                throw IAMErrors.malformedPolicy("The policy must contain a valid version string")
+            }
+        }
+        let statements: [Any]
+        if let list = object["Statement"] as? [Any] {
+            statements = list
+        } else if let single = object["Statement"] as? [String: Any] {
+            statements = [single]
+        } else {
+            throw IAMErrors.malformedPolicy("Syntax errors in policy.")
+        }
+        for item in statements {
+            guard let statement = item as? [String: Any] else {
+                throw IAMErrors.malformedPolicy("Syntax errors in policy.")
+            }
+            guard let effect = statement["Effect"] as? String, effect == "Allow" || effect == "Deny" else {
+                throw IAMErrors.malformedPolicy("Invalid effect: \(statement["Effect"].map { "\($0)" } ?? "")")
+            }
+            guard statement["Action"] != nil || statement["NotAction"] != nil else {
+                throw IAMErrors.malformedPolicy("Policy statement must contain actions.")
+            }
+            switch kind {
+            case .identity:
+                if statement["Principal"] != nil || statement["NotPrincipal"] != nil {
+                    throw IAMErrors.malformedPolicy("Policy document should not specify a principal.")
+                }
+                guard statement["Resource"] != nil || statement["NotResource"] != nil else {
+                    throw IAMErrors.malformedPolicy("Policy statement must contain resources.")
+                }
+            case .trust:
+                guard statement["Principal"] != nil || statement["NotPrincipal"] != nil else {
+                    throw IAMErrors.malformedPolicy("AssumeRolepolicy contained an invalid principal element.")
+                }
+                if statement["Resource"] != nil || statement["NotResource"] != nil {
+                    throw IAMErrors.malformedPolicy("Has prohibited field Resource")
+                }
+            }
+        }
+    }
+}
+
+/// IAM's tag rules: at most 50 per resource, keys 1-128 characters unique without regard to case,
+/// values up to 256.
+enum IAMTags {
+    static func merge(_ existing: [TagPair], _ added: [TagPair]) throws -> [TagPair] {
+        var seen = Set<String>()
+        for tag in added {
+            guard seen.insert(tag.key.lowercased()).inserted else {
+                throw IAMErrors.invalidInput(
+                    "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+            }
+        }
+        var result = existing
+        for tag in added {
+            if let index = result.firstIndex(where: { $0.key.lowercased() == tag.key.lowercased() }) {
+                result[index] = tag
+            } else {
+                result.append(tag)
+            }
+        }
+        if result.count > 50 {
+            throw IAMErrors.limitExceeded("The number of tags has reached the maximum limit.")
+        }
+        return result
+    }
+
+    static func removing(_ keys: [String], from tags: [TagPair]) -> [TagPair] {
+        let lowered = Set(keys.map { $0.lowercased() })
+        return tags.filter { !lowered.contains($0.key.lowercased()) }
+    }
+}
+
+/// IAM list pagination: `Marker` is the opaque position of the next item, `MaxItems` 1-1000 (default 100).
+struct IAMPage<Item> {
+    var items: [Item]
+    var marker: String?
+    var isTruncated: Bool { marker != nil }
+
+    init(_ all: [Item], marker: String?, maxItems: Int?) throws {
+        var start = 0
+        if let marker {
+            guard let data = Data(base64Encoded: marker), let text = String(data: data, encoding: .utf8),
+                let offset = Int(text), offset >= 0, offset <= all.count
+            else { throw IAMErrors.invalidInput("Invalid Marker.") }
+            start = offset
+        }
+        let size = maxItems ?? 100
+        let end = all.count - start <= size ? all.count : start + size
+        items = Array(all[start..<end])
+        self.marker = end < all.count ? Data(String(end).utf8).base64EncodedString() : nil
+    }
+}
