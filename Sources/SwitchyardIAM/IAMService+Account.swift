@@ -8,7 +8,7 @@ extension IAMService {
     public func createAccessKey(_ input: IAM.CreateAccessKeyRequest, context: RequestContext) async throws
         -> IAM.CreateAccessKeyResponse
     {
-        let userName = input.userName ?? Self.callerUserName(context)
+        let userName = try input.userName ?? Self.callerUserName(context) ?? Self.rootOnly(context)
         let (key, ticket) = try await engine.createAccessKey(account: context.account, userName: userName)
         try await ticket.wait()
         return IAM.CreateAccessKeyResponse(
@@ -53,6 +53,15 @@ extension IAMService {
             accessKeyLastUsed: IAM.AccessKeyLastUsed(
                 lastUsedDate: key.lastUsed, serviceName: key.lastUsedService ?? "N/A",
                 region: key.lastUsedRegion ?? "N/A"))
+    }
+
+    /// Without a user name, only a user or the account's root has keys of its own; a role session
+    /// must name the user.
+    static func rootOnly(_ context: RequestContext) throws -> String? {
+        guard context.principalArn == "arn:aws:iam::\(context.account):root" else {
+            throw AWSError("ValidationError", "Must specify userName when calling with non-User credentials")
+        }
+        return nil
     }
 
     // MARK: The account as a whole
@@ -115,7 +124,7 @@ extension IAMService {
                         createDate: role.createdAt,
                         assumeRolePolicyDocument: IAMShapes.encodeDocument(role.trustPolicy),
                         instanceProfileList: profiles.filter { $0.roles.contains(role.name) }.map {
-                            IAMShapes.profile($0, roles: [role])
+                            IAMShapes.profile($0, roles: [role], withTags: false)
                         }, rolePolicyList: details(role.policies),
                         attachedManagedPolicies: IAMShapes.attached(role.policies.attached),
                         permissionsBoundary: IAMShapes.boundary(role.permissionsBoundary),

@@ -14,6 +14,7 @@ extension IAMService {
         try await ticket.wait()
         var shown = IAMShapes.policy(ManagedPolicyView(policy, attachments: 0))
         shown.description = nil
+        if policy.tags.isEmpty { shown.tags = nil }
         return IAM.CreatePolicyResponse(policy: shown)
     }
 

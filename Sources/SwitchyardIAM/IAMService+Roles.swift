@@ -14,8 +14,8 @@ extension IAMService {
             maxSessionDuration: input.maxSessionDuration, tags: IAMShapes.pairs(input.tags),
             permissionsBoundary: input.permissionsBoundary)
         try await ticket.wait()
-        var shown = IAMShapes.role(role)
-        shown.roleLastUsed = nil
+        var shown = IAMShapes.role(role, view: .created)
+        if input.maxSessionDuration != nil { shown.maxSessionDuration = role.maxSessionDuration }
         return IAM.CreateRoleResponse(role: shown)
     }
 
@@ -30,7 +30,7 @@ extension IAMService {
             await engine.listRoles(account: context.account, pathPrefix: input.pathPrefix), input.marker,
             input.maxItems)
         return IAM.ListRolesResponse(
-            roles: page.items.map { IAMShapes.role($0, detailed: false) }, isTruncated: page.isTruncated,
+            roles: page.items.map { IAMShapes.role($0, view: .listed) }, isTruncated: page.isTruncated,
             marker: page.marker)
     }
 
@@ -51,7 +51,10 @@ extension IAMService {
             account: context.account, name: input.roleName, description: input.description, maxSessionDuration: nil
         ).wait()
         let role = try await engine.role(account: context.account, name: input.roleName)
-        return IAM.UpdateRoleDescriptionResponse(role: IAMShapes.role(role))
+        var shown = IAMShapes.role(role)
+        shown.maxSessionDuration = nil
+        shown.roleLastUsed = nil
+        return IAM.UpdateRoleDescriptionResponse(role: shown)
     }
 
     public func updateAssumeRolePolicy(_ input: IAM.UpdateAssumeRolePolicyRequest, context: RequestContext)
@@ -105,9 +108,7 @@ extension IAMService {
             account: context.account, service: input.awsServiceName, description: input.description,
             suffix: input.customSuffix)
         try await ticket.wait()
-        var shown = IAMShapes.role(role)
-        shown.roleLastUsed = nil
-        return IAM.CreateServiceLinkedRoleResponse(role: shown)
+        return IAM.CreateServiceLinkedRoleResponse(role: IAMShapes.role(role, view: .created))
     }
 
     /// Deletes a service-linked role at once; the deletion task is reported as already succeeded.
@@ -135,12 +136,14 @@ extension IAMService {
 
     // MARK: Instance profiles
 
-    func profileShape(_ profile: InstanceProfileRecord, account: String) async -> IAM.InstanceProfile {
+    func profileShape(_ profile: InstanceProfileRecord, account: String, withTags: Bool = true) async
+        -> IAM.InstanceProfile
+    {
         var roles: [RoleRecord] = []
         for name in profile.roles {
             if let role = try? await engine.role(account: account, name: name) { roles.append(role) }
         }
-        return IAMShapes.profile(profile, roles: roles)
+        return IAMShapes.profile(profile, roles: roles, withTags: withTags)
     }
 
     public func createInstanceProfile(_ input: IAM.CreateInstanceProfileRequest, context: RequestContext)
@@ -151,7 +154,7 @@ extension IAMService {
             tags: IAMShapes.pairs(input.tags))
         try await ticket.wait()
         return IAM.CreateInstanceProfileResponse(
-            instanceProfile: await profileShape(profile, account: context.account))
+            instanceProfile: await profileShape(profile, account: context.account, withTags: !profile.tags.isEmpty))
     }
 
     public func getInstanceProfile(_ input: IAM.GetInstanceProfileRequest, context: RequestContext) async throws

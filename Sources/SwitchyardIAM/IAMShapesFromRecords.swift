@@ -33,15 +33,22 @@ enum IAMShapes {
             tags: withTags ? tags(user.tags) : nil)
     }
 
-    /// A role as GetRole shows it (tags, last use); lists leave out what AWS leaves out.
-    static func role(_ role: RoleRecord, detailed: Bool = true) -> IAM.Role {
+    /// How much of a role an answer shows: GetRole everything; lists leave out tags, boundary and
+    /// last use; CreateRole and roles inside instance profiles leave out more, as AWS does.
+    enum RoleView {
+        case full, listed, created, nested
+    }
+
+    static func role(_ role: RoleRecord, view: RoleView = .full) -> IAM.Role {
         IAM.Role(
             path: role.path, roleName: role.name, roleId: role.id, arn: role.arn, createDate: role.createdAt,
-            assumeRolePolicyDocument: encodeDocument(role.trustPolicy), description: role.description,
-            maxSessionDuration: role.maxSessionDuration,
-            permissionsBoundary: detailed ? boundary(role.permissionsBoundary) : nil,
-            tags: detailed ? tags(role.tags) : nil,
-            roleLastUsed: detailed ? IAM.RoleLastUsed(lastUsedDate: role.lastUsed, region: role.lastUsedRegion) : nil)
+            assumeRolePolicyDocument: encodeDocument(role.trustPolicy),
+            description: view == .full || view == .listed ? role.description : nil,
+            maxSessionDuration: view == .full || view == .listed ? role.maxSessionDuration : nil,
+            permissionsBoundary: view == .full || view == .created ? boundary(role.permissionsBoundary) : nil,
+            tags: view == .full || view == .created ? tags(role.tags) : nil,
+            roleLastUsed: view == .full
+                ? IAM.RoleLastUsed(lastUsedDate: role.lastUsed, region: role.lastUsedRegion) : nil)
     }
 
     static func group(_ group: GroupRecord) -> IAM.Group {
@@ -54,7 +61,7 @@ enum IAMShapes {
             policyName: policy.name, policyId: policy.id, arn: policy.arn, path: policy.path,
             defaultVersionId: policy.defaultVersion, attachmentCount: policy.attachments,
             permissionsBoundaryUsageCount: 0, isAttachable: true, description: withTags ? policy.description : nil,
-            createDate: policy.createdAt, updateDate: policy.updatedAt, tags: withTags ? tags(policy.tags) : nil)
+            createDate: policy.createdAt, updateDate: policy.updatedAt, tags: withTags ? tagList(policy.tags) : nil)
     }
 
     static func version(_ version: PolicyVersionRecord, defaultVersion: String, withDocument: Bool) -> IAM.PolicyVersion
@@ -64,10 +71,13 @@ enum IAMShapes {
             isDefaultVersion: version.id == defaultVersion, createDate: version.createdAt)
     }
 
-    static func profile(_ profile: InstanceProfileRecord, roles: [RoleRecord]) -> IAM.InstanceProfile {
+    static func profile(_ profile: InstanceProfileRecord, roles: [RoleRecord], withTags: Bool = true)
+        -> IAM.InstanceProfile
+    {
         IAM.InstanceProfile(
             path: profile.path, instanceProfileName: profile.name, instanceProfileId: profile.id, arn: profile.arn,
-            createDate: profile.createdAt, roles: roles.map { role($0, detailed: false) }, tags: tags(profile.tags))
+            createDate: profile.createdAt, roles: roles.map { role($0, view: .nested) },
+            tags: withTags ? tagList(profile.tags) : nil)
     }
 
     static func attached(_ arns: [String]) -> [IAM.AttachedPolicy] {

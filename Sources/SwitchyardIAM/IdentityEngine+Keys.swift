@@ -106,7 +106,7 @@ extension IdentityEngine {
         var profile = try instanceProfile(account: account, name: profileName)
         let role = try role(account: account, name: roleName)
         guard profile.roles.contains(role.name) else {
-            throw IAMErrors.noSuchEntity("The role with name \(roleName) cannot be found.")
+            throw IAMErrors.noSuchEntity("Role \(roleName) in Instance Profile \(profileName) cannot be found.")
         }
         profile.roles.removeAll { $0 == role.name }
         return commit([save(profile)])

@@ -118,6 +118,9 @@ extension IdentityEngine {
         guard service.hasSuffix(".amazonaws.com"), service.count > ".amazonaws.com".count else {
             throw IAMErrors.invalidInput("Invalid service name: \(service)")
         }
+        if suffix != nil, !ServiceLinkedRoles.suffixAllowed.contains(service) {
+            throw IAMErrors.invalidInput("Custom suffix is not allowed for \(service)")
+        }
         let base = "AWSServiceRoleFor" + ServiceLinkedRoles.name(for: service)
         let name = suffix.map { "\(base)_\($0)" } ?? base
         let key = EntityKey(account, name)
@@ -136,23 +139,100 @@ extension IdentityEngine {
     }
 }
 
-/// The names AWS gives service-linked roles: the service's own capitalization where it is known,
-/// else each dotted or dashed part of the service's name capitalized.
+/// The names AWS gives service-linked roles (`AWSServiceRoleFor` + this), by service principal, as AWS
+/// recorded them; a service not listed gets each part of its name capitalized. Only three services
+/// accept a custom suffix.
 enum ServiceLinkedRoles {
     static let known: [String: String] = [
-        "autoscaling": "AutoScaling", "elasticbeanstalk": "ElasticBeanstalk", "ecs": "ECS", "eks": "AmazonEKS",
-        "elasticloadbalancing": "ElasticLoadBalancing", "rds": "RDS", "lambda": "Lambda",
-        "apigateway": "APIGateway", "es": "AmazonElasticsearchService", "opensearchservice": "AmazonOpenSearchService",
-        "events": "CloudWatchEvents", "spot": "EC2Spot", "organizations": "Organizations", "sso": "SSO",
-        "config": "Config", "cloudtrail": "CloudTrail", "dynamodb": "DynamoDBReplication", "kafka": "Kafka",
-        "ecs.application-autoscaling": "ApplicationAutoScaling_ECSService",
-        "dynamodb.application-autoscaling": "ApplicationAutoScaling_DynamoDBTable", "pipes": "AmazonEventBridgePipes",
-        "scheduler": "AmazonEventBridgeScheduler", "firehose": "AmazonKinesisFirehose",
+        "accountdiscovery.ssm.amazonaws.com": "AmazonSSM_AccountDiscovery",
+        "acm.amazonaws.com": "CertificateManager",
+        "appmesh.amazonaws.com": "AppMesh",
+        "autoscaling-plans.amazonaws.com": "AutoScalingPlans_EC2AutoScaling",
+        "autoscaling.amazonaws.com": "AutoScaling",
+        "backup.amazonaws.com": "Backup",
+        "batch.amazonaws.com": "Batch",
+        "cassandra.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_CassandraTable",
+        "cks.kms.amazonaws.com": "KeyManagementServiceCustomKeyStores",
+        "cloudtrail.amazonaws.com": "CloudTrail",
+        "codestar-notifications.amazonaws.com": "CodeStarNotifications",
+        "config.amazonaws.com": "Config",
+        "connect.amazonaws.com": "AmazonConnect",
+        "dms-fleet-advisor.amazonaws.com": "DMSFleetAdvisor",
+        "dms.amazonaws.com": "DMSServerless",
+        "docdb-elastic.amazonaws.com": "DocDB-Elastic",
+        "dynamodb.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_DynamoDBTable",
+        "ec2-instance-connect.amazonaws.com": "Ec2InstanceConnect",
+        "ec2.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_EC2SpotFleetRequest",
+        "ecr.amazonaws.com": "ECRTemplate",
+        "ecs.amazonaws.com": "ECS",
+        "ecs.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_ECSService",
+        "eks-connector.amazonaws.com": "AmazonEKSConnector",
+        "eks-fargate.amazonaws.com": "AmazonEKSForFargate",
+        "eks-nodegroup.amazonaws.com": "AmazonEKSNodegroup",
+        "eks.amazonaws.com": "AmazonEKS",
+        "elasticache.amazonaws.com": "ElastiCache",
+        "elasticbeanstalk.amazonaws.com": "ElasticBeanstalk",
+        "elasticfilesystem.amazonaws.com": "AmazonElasticFileSystem",
+        "elasticloadbalancing.amazonaws.com": "ElasticLoadBalancing",
+        "email.cognito-idp.amazonaws.com": "AmazonCognitoIdpEmailService",
+        "emr-containers.amazonaws.com": "AmazonEMRContainers",
+        "emrwal.amazonaws.com": "EMRWAL",
+        "es.amazonaws.com": "AmazonElasticsearchService",
+        "events.amazonaws.com": "CloudWatchEvents",
+        "fis.amazonaws.com": "FIS",
+        "grafana.amazonaws.com": "AmazonGrafana",
+        "imagebuilder.amazonaws.com": "ImageBuilder",
+        "iotmanagedintegrations.amazonaws.com": "IoTManagedIntegrations",
+        "kafka.amazonaws.com": "Kafka",
+        "kafkaconnect.amazonaws.com": "KafkaConnect",
+        "lakeformation.amazonaws.com": "LakeFormationDataAccess",
+        "lambda.amazonaws.com": "Lambda",
+        "lex.amazonaws.com": "LexBots",
+        "lexv2.amazonaws.com": "LexV2Bots",
+        "lightsail.amazonaws.com": "Lightsail",
+        "m2.amazonaws.com": "AWSM2",
+        "memorydb.amazonaws.com": "MemoryDB",
+        "mq.amazonaws.com": "AmazonMQ",
+        "mrk.kms.amazonaws.com": "KeyManagementServiceMultiRegionKeys",
+        "notifications.amazonaws.com": "AwsUserNotifications",
+        "observability.aoss.amazonaws.com": "AmazonOpenSearchServerless",
+        "opensearchservice.amazonaws.com": "AmazonOpenSearchService",
+        "ops.apigateway.amazonaws.com": "APIGateway",
+        "ops.emr-serverless.amazonaws.com": "AmazonEMRServerless",
+        "opsdatasync.ssm.amazonaws.com": "SystemsManagerOpsDataSync",
+        "opsinsights.ssm.amazonaws.com": "AmazonSSM_OpsInsights",
+        "organizations.amazonaws.com": "Organizations",
+        "pipes.amazonaws.com": "AmazonEventBridgePipes",
+        "pullthroughcache.ecr.amazonaws.com": "ECRPullThroughCache",
+        "ram.amazonaws.com": "ResourceAccessManager",
+        "rds.amazonaws.com": "RDS",
+        "redshift.amazonaws.com": "Redshift",
+        "replication.cassandra.amazonaws.com": "KeyspacesReplication",
+        "replication.ecr.amazonaws.com": "ECRReplication",
+        "repository.sync.codeconnections.amazonaws.com": "GitSync",
+        "resource-explorer-2.amazonaws.com": "ResourceExplorer",
+        "rolesanywhere.amazonaws.com": "RolesAnywhere",
+        "s3-outposts.amazonaws.com": "S3OnOutposts",
+        "scheduler.amazonaws.com": "AmazonEventBridgeScheduler",
+        "ses.amazonaws.com": "AmazonSES",
+        "shield.amazonaws.com": "AWSShield",
+        "spot.amazonaws.com": "EC2Spot",
+        "ssm-incidents.amazonaws.com": "IncidentManager",
+        "ssm-quicksetup.amazonaws.com": "SSMQuickSetup",
+        "ssm.amazonaws.com": "AmazonSSM",
+        "sso.amazonaws.com": "SSO",
+        "vpcorigin.cloudfront.amazonaws.com": "CloudFrontVPCOrigin",
+        "waf.amazonaws.com": "WAFLogging",
+        "wafv2.amazonaws.com": "WAFV2Logging",
+    ]
+
+    static let suffixAllowed: Set<String> = [
+        "autoscaling.amazonaws.com", "connect.amazonaws.com", "lexv2.amazonaws.com",
     ]
 
     static func name(for service: String) -> String {
+        if let known = known[service] { return known }
         let prefix = String(service.dropLast(".amazonaws.com".count))
-        if let known = known[prefix] { return known }
         return prefix.split(whereSeparator: { $0 == "." || $0 == "-" }).map { part in
             part.prefix(1).uppercased() + part.dropFirst()
         }.joined()

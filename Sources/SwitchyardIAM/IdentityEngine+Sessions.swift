@@ -28,9 +28,33 @@ extension IdentityEngine {
     /// caller (`principal`) to assume it.
     public func assumeRole(
         roleArn: String, sessionName: String, duration: Int?, principal: PolicyPrincipal, region: String,
-        sourceIdentity: String?, context: [String: String] = [:], action: String = "sts:AssumeRole"
+        sourceIdentity: String?, context: [String: String] = [:], action: String = "sts:AssumeRole",
+        tags: [TagPair] = [], transitiveTagKeys: [String] = [], callerKey: String? = nil
     ) throws -> (SessionRecord, RoleRecord, CommitTicket) {
-        guard let role = role(arn: roleArn) else {
+        // Session tags: unique keys without regard to case; transitive ones among them, and not
+        // overriding what the calling session passes on.
+        var seen = Set<String>()
+        for tag in tags where !seen.insert(tag.key.lowercased()).inserted {
+            throw AWSError(
+                "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        }
+        for key in transitiveTagKeys where !seen.contains(key.lowercased()) {
+            throw AWSError(
+                "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.")
+        }
+        let inherited = callerKey.flatMap { sessions[$0] }
+        let passedOn = Set((inherited?.transitiveTagKeys ?? []).map { $0.lowercased() })
+        if !passedOn.isDisjoint(with: seen) {
+            throw AWSError(
+                "InvalidParameterValue",
+                "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."
+            )
+        }
+        guard let parts = IAMArn.parse(roleArn), parts.kind == "role", parts.account.count == 12 else {
+            throw STSErrors.validation("\(roleArn) is invalid")
+        }
+        // Whether the role exists or not, the answer is the same refusal: AWS tells no one.
+        guard let role = roles[EntityKey(parts.account, parts.name)], role.path == parts.path else {
             throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
         }
         let decision = (try? ResourcePolicy(json: role.trustPolicy))?.evaluate(
@@ -39,6 +63,12 @@ extension IdentityEngine {
             throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
         }
         let seconds = duration ?? 3600
+        if principal.identifier.hasPrefix("arn:aws:sts::"), principal.identifier.contains(":assumed-role/"),
+            seconds > 3600
+        {
+            throw STSErrors.validation(
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+        }
         guard seconds <= role.maxSessionDuration else {
             throw STSErrors.validation(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
@@ -48,7 +78,9 @@ extension IdentityEngine {
             secret: IdentityIdentifiers.secret(), token: IdentityIdentifiers.sessionToken(),
             expiration: now.addingTimeInterval(TimeInterval(seconds)), kind: .assumedRole, account: role.account,
             arn: "arn:aws:sts::\(role.account):assumed-role/\(role.name)/\(sessionName)",
-            userId: "\(role.id):\(sessionName)", roleArn: role.arn, sourceIdentity: sourceIdentity)
+            userId: "\(role.id):\(sessionName)", roleArn: role.arn, sourceIdentity: sourceIdentity,
+            tags: tags + (inherited?.tags ?? []).filter { passedOn.contains($0.key.lowercased()) },
+            transitiveTagKeys: transitiveTagKeys + Array(passedOn))
         pruneExpiredSessions()
         let ticket = commit([save(session), markUsed(role, region: region)])
         return (session, role, ticket)

@@ -160,4 +160,7 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     /// For an assumed role, the role's ARN (resource policies name roles, not sessions).
     public var roleArn: String?
     public var sourceIdentity: String?
+    /// Session tags, and which of them pass on to roles this session assumes (role chaining).
+    public var tags: [TagPair]?
+    public var transitiveTagKeys: [String]?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// Checks of policy documents as IAM makes them when one is stored: JSON with a Version IAM knows and
 /// statements of Allow or Deny with actions; identity policies (inline and managed) name resources
@@ -17,7 +18,8 @@ enum PolicyDocuments {
 
     static func validate(_ text: String, kind: Kind) throws {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw IAMErrors.malformedPolicy("Syntax errors in policy.")
+            throw IAMErrors.malformedPolicy(
+                kind == .trust ? "This policy contains invalid Json" : "Syntax errors in policy.")
         }
         if let version = object["Version"] {
             guard let version = version as? String, version == "2012-10-17" || version == "2008-10-17" else {
@@ -51,6 +53,11 @@ enum PolicyDocuments {
                     throw IAMErrors.malformedPolicy("Policy statement must contain resources.")
                 }
             case .trust:
+                let actions =
+                    (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? "sts:AssumeRole"]
+                guard actions.allSatisfy({ $0 == "*" || $0.lowercased().hasPrefix("sts:") }) else {
+                    throw IAMErrors.malformedPolicy("AssumeRole policy may only specify STS AssumeRole actions.")
+                }
                 guard statement["Principal"] != nil || statement["NotPrincipal"] != nil else {
                     throw IAMErrors.malformedPolicy("AssumeRolepolicy contained an invalid principal element.")
                 }
@@ -104,7 +111,7 @@ struct IAMPage<Item> {
         if let marker {
             guard let data = Data(base64Encoded: marker), let text = String(data: data, encoding: .utf8),
                 let offset = Int(text), offset >= 0, offset <= all.count
-            else { throw IAMErrors.invalidInput("Invalid Marker.") }
+            else { throw AWSError("ValidationError", "Invalid Marker.") }
             start = offset
         }
         let size = maxItems ?? 100

@@ -32,7 +32,8 @@ public struct STSService: STSAPI {
         let (session, _, ticket) = try await engine.assumeRole(
             roleArn: input.roleArn, sessionName: input.roleSessionName, duration: input.durationSeconds,
             principal: .caller(context), region: context.region, sourceIdentity: input.sourceIdentity,
-            context: conditions)
+            context: conditions, tags: (input.tags ?? []).map { TagPair(key: $0.key, value: $0.value) },
+            transitiveTagKeys: input.transitiveTagKeys ?? [], callerKey: context.accessKeyId)
         try await ticket.wait()
         return STS.AssumeRoleResponse(
             credentials: Self.credentials(session), assumedRoleUser: Self.assumedRoleUser(session),
@@ -119,7 +120,7 @@ public struct STSService: STSAPI {
         return STS.GetFederationTokenResponse(
             credentials: Self.credentials(session),
             federatedUser: STS.FederatedUser(federatedUserId: session.userId, arn: session.arn),
-            packedPolicySize: Self.packedSize(input.policy, tags: input.tags?.count))
+            packedPolicySize: Self.packedSize(input.policy, tags: input.tags?.count) ?? 0)
     }
 
     public func getAccessKeyInfo(_ input: STS.GetAccessKeyInfoRequest, context: RequestContext) async throws

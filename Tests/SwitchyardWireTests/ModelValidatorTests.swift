@@ -34,11 +34,11 @@ import Testing
             #expect(error.code == "ValidationException")
             #expect(
                 error.message?.hasPrefix(
-                    "3 validation errors detected: Value AB at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3"
+                    "3 validation errors detected: Value 'AB' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3"
                 ) == true)
             #expect(
                 error.message?.contains(
-                    "Value 11 at 'size' failed to satisfy constraint: Member must have value less than or equal to 10")
+                    "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10")
                     == true)
         }
     }

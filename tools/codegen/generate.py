@@ -27,6 +27,8 @@ SERVICES = {
         "queryOverlay": True,
         "validationStyle": "query",
         "errorNamespace": "com.amazonaws.sqs",
+        # SQS's awsQuery errors end with an empty <Detail/>; the other query services' do not.
+        "queryErrorDetail": True,
     },
     "sns": {
         "swiftName": "SNS",
@@ -50,7 +52,8 @@ SERVICES = {
         "swiftName": "IAM",
         "modelDir": "iam/2010-05-08",
         "protocols": ["awsQuery"],
-        "validationStyle": "coral",
+        # IAM leaves the offending values out of its validation messages.
+        "validationStyle": "coralRedacted",
         "validationErrorCode": "ValidationError",
         "errorNamespace": "com.amazonaws.iam",
         "partial": True,
@@ -241,6 +244,7 @@ def generate_model(cfg, model, index):
         f"            validationStyle: .{cfg['validationStyle']},",
         *([f"            validationErrorCode: {swift_string(cfg['validationErrorCode'])},"]
           if cfg.get("validationErrorCode") else []),
+        *(["            queryErrorDetail: true,"] if cfg.get("queryErrorDetail") else []),
         "            shapes: shapes,",
         "            operations: operations",
         "        )",

@@ -3013,7 +3013,7 @@ extension IAM {
             jsonVersion: nil,
             xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
             errorNamespace: "com.amazonaws.iam",
-            validationStyle: .coral,
+            validationStyle: .coralRedacted,
             validationErrorCode: "ValidationError",
             shapes: shapes,
             operations: operations

@@ -630,6 +630,7 @@ extension SQS {
             xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/",
             errorNamespace: "com.amazonaws.sqs",
             validationStyle: .query,
+            queryErrorDetail: true,
             shapes: shapes,
             operations: operations
         )

@@ -14,6 +14,9 @@ public enum ValidationStyle: Sendable {
     case query
     /// JSON and REST services: one `ValidationException` listing the violations, Coral style.
     case coral
+    /// Coral style with the offending values left out ("Value at 'tags' failed to satisfy
+    /// constraint: ..."), as IAM answers.
+    case coralRedacted
 }
 
 /// One operation of a service model.
@@ -60,6 +63,9 @@ public struct ServiceModel: Sendable {
     /// The error code of a Coral-style validation failure: ValidationException for JSON services,
     /// ValidationError for query-era ones such as SNS.
     public let validationErrorCode: String
+    /// awsQuery error bodies end their `<Error>` with an empty `<Detail/>` (SQS's do; SNS's, STS's
+    /// and IAM's do not).
+    public let queryErrorDetail: Bool
     public let shapes: [Shape]
     public let operations: [String: OperationModel]
     /// Exception shapes by name.
@@ -70,8 +76,8 @@ public struct ServiceModel: Sendable {
     public init(
         name: String, signingName: String, apiVersion: String, protocols: [WireProtocol],
         targetPrefix: String?, jsonVersion: String?, xmlNamespace: String?, errorNamespace: String,
-        validationStyle: ValidationStyle, validationErrorCode: String = "ValidationException", shapes: [Shape],
-        operations: [OperationModel]
+        validationStyle: ValidationStyle, validationErrorCode: String = "ValidationException",
+        queryErrorDetail: Bool = false, shapes: [Shape], operations: [OperationModel]
     ) {
         self.name = name
         self.signingName = signingName
@@ -83,6 +89,7 @@ public struct ServiceModel: Sendable {
         self.errorNamespace = errorNamespace
         self.validationStyle = validationStyle
         self.validationErrorCode = validationErrorCode
+        self.queryErrorDetail = queryErrorDetail
         self.shapes = shapes
         var byName: [String: OperationModel] = [:]
         for operation in operations { byName[operation.name] = operation }

@@ -243,7 +243,7 @@ public struct AWSQueryCodec: ProtocolCodec {
         writer.element("Type", resolved.senderFault ? "Sender" : "Receiver")
         writer.element("Code", resolved.queryCode)
         if let message = resolved.message { writer.element("Message", message) }
-        writer.raw("<Detail/>")
+        if model.queryErrorDetail { writer.raw("<Detail/>") }
         writer.close("Error")
         writer.element("RequestId", context.requestId)
         writer.close("ErrorResponse")

@@ -13,7 +13,7 @@ public struct ModelValidator: Sendable {
 
     public init(model: ServiceModel) {
         self.model = model
-        let checksEnums = model.validationStyle == .coral
+        let checksEnums = model.validationStyle != .query
         self.checksEnums = checksEnums
         self.needsCheck = Self.shapesNeedingChecks(model, checksEnums: checksEnums)
     }
@@ -47,9 +47,13 @@ public struct ModelValidator: Sendable {
                 ? AWSError.missingParameter(first.path)
                 : AWSError.invalidParameterValue(
                     "Value \(first.valueText) for parameter \(first.path) is invalid. \(first.reason)")
-        case .coral:
+        case .coral, .coralRedacted:
             let listed = violations.prefix(10).map { violation in
-                "Value \(violation.missing ? "null" : violation.valueText) at '\(violation.coralPath)' failed to satisfy constraint: \(violation.reason)"
+                let value =
+                    model.validationStyle == .coralRedacted
+                    ? "" : violation.missing ? " null" : " '\(violation.valueText)'"
+                return
+                    "Value\(value) at '\(violation.coralPath)' failed to satisfy constraint: \(violation.reason)"
             }
             let count = violations.count
             let message =

@@ -7,12 +7,13 @@ final class PatternCache: Sendable {
 
     private let compiled = Mutex<[String: NSRegularExpression?]>([:])
 
-    /// Whether `text` matches the model pattern somewhere (AWS patterns carry their own anchors).
+    /// Whether the model pattern matches all of `text`, as AWS's validation applies it (a value
+    /// 'Session1:2' fails `[\w+=,.@-]*` although the pattern matches its start).
     /// A pattern Foundation cannot compile is not enforced.
     func matches(_ text: String, pattern: String) -> Bool {
         let expression = compiled.withLock { cache -> NSRegularExpression? in
             if let entry = cache[pattern] { return entry }
-            let made = try? NSRegularExpression(pattern: pattern)
+            let made = try? NSRegularExpression(pattern: "^(?:\(pattern))$")
             cache[pattern] = made
             return made
         }
