@@ -119,7 +119,13 @@ def test_missing_and_malformed_topics(sns):
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         sns.get_topic_attributes(TopicArn="not-an-arn")
     assert error_code(excinfo) == "InvalidParameter"
-    assert "does not start with arn" in str(excinfo.value)
+    assert excinfo.value.response["Error"]["Message"] == (
+        "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1")
+    # A topic of another region is an invalid parameter, not a missing topic.
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.get_topic_attributes(TopicArn=topic_arn("t").replace("us-east-1", "eu-west-1"))
+    assert error_code(excinfo) == "InvalidParameter"
+    assert excinfo.value.response["Error"]["Message"] == "Invalid parameter: TopicArn"
     sns.delete_topic(TopicArn=topic_arn("absent"))  # deleting what is not there succeeds
 
 

@@ -50,12 +50,15 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var origin: String
     /// The service and resource the delivery comes from, for the target's resource policy.
     public var source: DeliverySource?
+    /// An X-Ray trace header to pass on (SQS targets get it as the AWSTraceHeader system attribute).
+    public var traceHeader: String?
 
     public init(
         target: DeliveryTarget, body: String, attributes: [String: DeliveryAttribute] = [:],
         headers: [String: String]? = nil, messageGroupId: String? = nil, messageDeduplicationId: String? = nil,
         orderedLane: String? = nil,
-        retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String, source: DeliverySource? = nil
+        retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String, source: DeliverySource? = nil,
+        traceHeader: String? = nil
     ) {
         self.target = target
         self.body = body
@@ -68,6 +71,7 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
         self.deadLetter = deadLetter
         self.origin = origin
         self.source = source
+        self.traceHeader = traceHeader
     }
 }
 

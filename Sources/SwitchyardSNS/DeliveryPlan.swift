@@ -50,6 +50,10 @@ public struct DeliveryPlan: Sendable {
             body = notification.perProtocol[platform] ?? notification.message
         } else if raw || subscription.protocol == "sms" {
             body = notification.message(for: subscription.protocol)
+        } else if notification.topic.isFIFO {
+            body = notification.envelope(
+                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
+                signature: nil, baseURL: baseURL)
         } else {
             // Subscriptions whose protocol gets the same message share one signature.
             let text = notification.message(for: subscription.protocol)
@@ -90,13 +94,16 @@ public struct DeliveryPlan: Sendable {
         let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
         return DeliveryRequest(
             target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
-            messageGroupId: fifoQueue ? notification.messageGroupId : nil,
+            // A standard topic passes its publisher's group id on to standard queues too; a FIFO topic
+            // only to FIFO queues.
+            messageGroupId: fifoQueue || !notification.topic.isFIFO ? notification.messageGroupId : nil,
             messageDeduplicationId: fifoQueue ? notification.messageDeduplicationId : nil,
             orderedLane: notification.topic.isFIFO
                 ? "\(subscription.arn)#\(notification.messageGroupId ?? "")" : nil,
             retry: retry, deadLetter: subscription.deadLetterTargetArn.map { .sqs(arn: $0) },
             origin: subscription.arn,
             source: DeliverySource(
-                service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account))
+                service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account),
+            traceHeader: notification.traceHeader)
     }
 }

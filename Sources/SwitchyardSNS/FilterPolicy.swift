@@ -64,8 +64,13 @@ struct FilterPolicy: Sendable {
         if Self.combinations(root) > Self.maximumCombinations { throw Self.invalid("Filter policy is too complex") }
     }
 
+    /// What is wrong with a filter policy; the caller words it for Subscribe or SetSubscriptionAttributes.
+    struct Invalid: Error {
+        let reason: String
+    }
+
     static func invalid(_ reason: String) -> Error {
-        SNSErrors.invalidParameter("Filter Policy: \(reason)")
+        Invalid(reason: reason)
     }
 
     private static func group(_ object: [String: JSONValue], scope: Scope, depth: Int) throws -> Group {

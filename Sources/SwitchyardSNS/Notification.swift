@@ -23,6 +23,8 @@ struct Notification: Sendable {
     var messageGroupId: String?
     var messageDeduplicationId: String?
     var sequenceNumber: String?
+    /// The publisher's X-Ray trace header, passed on to queues as AWSTraceHeader.
+    var traceHeader: String?
 
     /// The message a subscription of this protocol receives.
     func message(for protocol: String) -> String { perProtocol[`protocol`] ?? message }
@@ -44,9 +46,10 @@ struct Notification: Sendable {
         try signer.sign(canonicalText(message: message(for: `protocol`), timestamp: timestampText), version: version)
     }
 
-    /// The JSON document a non-raw subscription receives, laid out as SNS writes it.
+    /// The JSON document a non-raw subscription receives, laid out as SNS writes it. A FIFO topic's
+    /// notifications are not signed (`signature` nil): they carry no signature fields at all.
     func envelope(
-        for protocol: String, subscriptionArn: String, signatureVersion: String, signature: String, baseURL: String
+        for protocol: String, subscriptionArn: String, signatureVersion: String, signature: String?, baseURL: String
     ) -> String {
         let body = message(for: `protocol`)
         let time = timestampText
@@ -54,11 +57,14 @@ struct Notification: Sendable {
         if let sequenceNumber { fields.append(("SequenceNumber", sequenceNumber)) }
         fields.append(("TopicArn", topic.arn))
         if let subject { fields.append(("Subject", subject)) }
-        fields += [
-            ("Message", body), ("Timestamp", time), ("SignatureVersion", signatureVersion), ("Signature", signature),
-            ("SigningCertURL", SNSDocument.signingCertURL(baseURL: baseURL)),
-            ("UnsubscribeURL", "\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscriptionArn)"),
-        ]
+        fields += [("Message", body), ("Timestamp", time)]
+        if let signature {
+            fields += [
+                ("SignatureVersion", signatureVersion), ("Signature", signature),
+                ("SigningCertURL", SNSDocument.signingCertURL(baseURL: baseURL)),
+            ]
+        }
+        fields.append(("UnsubscribeURL", "\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscriptionArn)"))
         return SNSDocument.write(fields, attributes: attributes)
     }
 
@@ -81,12 +87,16 @@ public struct PublishDraft: Sendable {
     public var messageDeduplicationId: String?
     /// The account of the caller, for the principals of inbound data protection statements.
     public var publisherAccount: String
+    /// The publish request's X-Ray trace header (`X-Amzn-Trace-Id`).
+    public var traceHeader: String?
 
     public init(
         message: String, subject: String?, messageStructure: String?, attributes: [String: NotificationAttribute],
-        messageGroupId: String?, messageDeduplicationId: String?, publisherAccount: String = ""
+        messageGroupId: String?, messageDeduplicationId: String?, publisherAccount: String = "",
+        traceHeader: String? = nil
     ) {
         self.publisherAccount = publisherAccount
+        self.traceHeader = traceHeader
         self.message = message
         self.subject = subject
         self.messageStructure = messageStructure

@@ -16,6 +16,10 @@ public final class NotificationSigner: Sendable {
         let certificatePEM: String
     }
 
+    /// The certificate's file name in SigningCertURL, in AWS's form
+    /// (`SimpleNotificationService-<32 hex digits>.pem`), which subscribers and test suites recognise.
+    public static let certificateFileName = "SimpleNotificationService-461af29c3176435bd141861a32844884.pem"
+
     private let directory: String?
     private let identity = Mutex<Identity?>(nil)
 

@@ -31,13 +31,35 @@ enum Platforms {
     static let secrets: Set<String> = ["PlatformCredential", "PlatformPrincipal"]
 
     static func validateApplication(name: String, platform: String, attributes: [String: String]) throws {
-        guard !name.isEmpty, name.utf8.count <= 256, NameCharacters.isAttributeNameCharacters(name)
-        else { throw SNSErrors.invalidParameter("Invalid Platform Application Name") }
+        guard !name.isEmpty else { throw SNSErrors.invalidParameter("\(name) Reason: cannot be empty") }
+        guard name.utf8.count <= 256 else {
+            throw SNSErrors.invalidParameter("\(name) Reason: must be at most 256 characters long")
+        }
+        guard
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+            })
+        else {
+            throw SNSErrors.invalidParameter(
+                "\(name) Reason: must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'")
+        }
         guard names.contains(platform) else {
             throw SNSErrors.invalidParameter("Platform Reason: \(platform) is not supported")
         }
         let tokenBased = attributes["PlatformSigningKeyId"] != nil || attributes["PlatformSigningKey"] != nil
-        if !tokenBased && (attributes["PlatformCredential"] ?? "").isEmpty {
+        let credential = !(attributes["PlatformCredential"] ?? "").isEmpty
+        let principal = !(attributes["PlatformPrincipal"] ?? "").isEmpty
+        if principal, !credential, !tokenBased {
+            throw SNSErrors.invalidParameter(
+                "Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential")
+        }
+        // Amazon Device Messaging and APNS certificates come in pairs: client id and secret, certificate and key.
+        if credential, !principal, platform == "ADM" || platform.hasPrefix("APNS"), !tokenBased {
+            throw SNSErrors.invalidParameter(
+                "Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal")
+        }
+        if !tokenBased && !credential {
             throw SNSErrors.invalidParameter("Attributes Reason: PlatformCredential attribute required.")
         }
         if platform.hasPrefix("APNS"), !tokenBased, (attributes["PlatformPrincipal"] ?? "").isEmpty {

@@ -1,3 +1,5 @@
+import SwitchyardWire
+
 /// An account's SMS settings in one region: SetSMSAttributes values, sandbox destination numbers
 /// and numbers that opted out.
 public struct SMSSettings: Sendable, Codable, Equatable {
@@ -19,11 +21,14 @@ public struct SMSSettings: Sendable, Codable, Equatable {
 
     static func validate(_ attributes: [String: String]) throws {
         for (name, value) in attributes {
-            guard attributeNames.contains(name) else { throw SNSErrors.invalidParameter(name) }
+            // AWS words these two without its usual "Invalid parameter:" prefix.
+            guard attributeNames.contains(name) else {
+                throw AWSError("InvalidParameter", "\(name) is not a valid attribute")
+            }
             switch name {
             case "DefaultSMSType":
                 guard value == "Promotional" || value == "Transactional" else {
-                    throw SNSErrors.invalidParameter("DefaultSMSType Reason: must be Promotional or Transactional")
+                    throw AWSError("InvalidParameter", "DefaultSMSType is invalid")
                 }
             case "MonthlySpendLimit", "DeliveryStatusSuccessSamplingRate":
                 guard let number = Int(value), number >= 0, name != "DeliveryStatusSuccessSamplingRate" || number <= 100

@@ -5,7 +5,7 @@ import SwitchyardWire
 enum SNSDocument {
     /// Where subscribers fetch the certificate that verifies signatures.
     static func signingCertURL(baseURL: String) -> String {
-        "\(baseURL)/_switchyard/sns/SimpleNotificationService.pem"
+        "\(baseURL)/_switchyard/sns/\(NotificationSigner.certificateFileName)"
     }
 
     /// The signed text: each field's name and value on lines of their own, in the order given.

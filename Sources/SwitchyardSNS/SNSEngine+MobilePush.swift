@@ -118,7 +118,9 @@ extension SNSEngine {
 
     /// Publishes straight to a device endpoint: the payload for its platform goes to the outbox.
     public func publishToEndpoint(_ arn: String, _ draft: PublishDraft) throws -> (String, CommitTicket) {
-        let endpoint = try platformEndpoint(arn)
+        guard let endpoint = endpoints[arn] else {
+            throw SNSErrors.invalidParameter("TargetArn Reason: No endpoint found for the target arn specified")
+        }
         guard endpoint.enabled else { throw AWSError("EndpointDisabled", "Endpoint is disabled") }
         let rules = PublishRules.Draft(
             message: draft.message, subject: draft.subject, messageStructure: draft.messageStructure,

@@ -12,6 +12,31 @@ extension SNSEngine {
     /// deliveries are returned as a plan that `deliver(_:)` makes outside this actor, so that
     /// signing envelopes runs in parallel. Either way the publisher is answered once every delivery
     /// is durable.
+    /// Checks a message as Publish would, without publishing it (PublishBatch checks every entry
+    /// before it publishes any).
+    public func checkPublishable(_ key: TopicKey, _ draft: PublishDraft) throws {
+        guard let topic = topics[key] else { throw SNSErrors.topicNotFound() }
+        _ = try PublishRules.validate(
+            PublishRules.Draft(
+                message: draft.message, subject: draft.subject, messageStructure: draft.messageStructure,
+                attributes: draft.attributes, messageGroupId: draft.messageGroupId,
+                messageDeduplicationId: draft.messageDeduplicationId))
+        if key.isFIFO {
+            guard let group = draft.messageGroupId, !group.isEmpty else {
+                throw SNSErrors.invalidParameter("The MessageGroupId parameter is required for FIFO topics")
+            }
+            guard draft.messageDeduplicationId != nil || topic.attributes["ContentBasedDeduplication"] == "true" else {
+                throw SNSErrors.invalidParameter(
+                    "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                )
+            }
+        } else if draft.messageDeduplicationId != nil {
+            throw SNSErrors.invalidParameter(
+                "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"
+            )
+        }
+    }
+
     public func publish(_ key: TopicKey, _ draft: PublishDraft, baseURL: String) async throws -> PublishOutcome {
         guard let topic = topics[key] else { throw SNSErrors.topicNotFound() }
         let rules = PublishRules.Draft(
@@ -48,7 +73,9 @@ extension SNSEngine {
                     messageId: previous.messageId, sequenceNumber: previous.sequenceNumber, ticket: .alreadyCommitted,
                     plan: nil)
             }
-            let next = max((lastSequenceNumber[key] ?? 0) + 1, now * 1_000_000)
+            // Half a million past the millisecond: SQS numbers its messages from the millisecond up, so
+            // a topic's and a queue's numbers made in the same millisecond never coincide.
+            let next = max((lastSequenceNumber[key] ?? 0) + 1, now * 1_000_000 + 500_000)
             lastSequenceNumber[key] = next
             let digits = String(next)
             sequenceNumber = String(repeating: "0", count: max(0, 20 - digits.count)) + digits
@@ -62,7 +89,7 @@ extension SNSEngine {
             perProtocol: perProtocol, attributes: draft.attributes,
             timestamp: Date(timeIntervalSince1970: Double(now) / 1000),
             messageGroupId: draft.messageGroupId, messageDeduplicationId: deduplicationId,
-            sequenceNumber: sequenceNumber)
+            sequenceNumber: sequenceNumber, traceHeader: draft.traceHeader)
         var remembered: (String, TopicDeduplication)?
         if let deduplicationId, let sequenceNumber {
             let record = TopicDeduplication(

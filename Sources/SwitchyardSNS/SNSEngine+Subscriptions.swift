@@ -13,11 +13,18 @@ extension SNSEngine {
     ) async throws -> (SubscriptionRecord, CommitTicket) {
         guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
         try SubscriptionAttributes.validateEndpoint(protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
-        let filter = try SubscriptionAttributes.validate(attributes, protocol: `protocol`)
+        let context = SubscriptionAttributes.Context(
+            subscribing: true, protocol: `protocol`, endpoint: endpoint, fifoTopic: topic.isFIFO)
+        let filter = try SubscriptionAttributes.validate(attributes, context: context)
+        let attributes = SubscriptionAttributes.normalized(attributes)
         if let existing = subscriptions.values.first(where: {
             $0.topic == topic && $0.protocol == `protocol` && $0.endpoint == endpoint
         }) {
-            for (name, value) in attributes where existing.attributes[name] != value {
+            // The same subscription again is fine as long as no attribute asked for differs from what
+            // it has (defaults included).
+            let current = SubscriptionAttributes.effective(existing)
+            let defaults = ["RawMessageDelivery": "false", "FilterPolicyScope": "MessageAttributes"]
+            for (name, value) in attributes where (current[name] ?? defaults[name]) != value {
                 throw SNSErrors.invalidParameter(
                     "Attributes Reason: Subscription already exists with different attributes")
             }
@@ -63,7 +70,8 @@ extension SNSEngine {
 
     /// Confirms a pending subscription with the token its endpoint was sent.
     public func confirmSubscription(_ topic: TopicKey, token: String) throws -> (SubscriptionRecord, CommitTicket) {
-        guard topics[topic] != nil else { throw SNSErrors.topicNotFound() }
+        // A token for a topic that does not exist is just an invalid token, as AWS answers.
+        guard topics[topic] != nil else { throw SNSErrors.invalidParameter("Token") }
         guard var record = subscriptions.values.first(where: { $0.topic == topic && $0.token == token }) else {
             throw SNSErrors.invalidParameter("Token")
         }
@@ -101,9 +109,15 @@ extension SNSEngine {
 
     public func setSubscriptionAttribute(_ arn: String, name: String, value: String?) throws -> CommitTicket {
         guard var record = subscriptions[arn] else { throw SNSErrors.subscriptionNotFound() }
-        try SubscriptionAttributes.validate(name: name, value: value ?? "", protocol: record.protocol)
-        record.attributes[name] = value
-        filters[arn] = try SubscriptionAttributes.filterPolicy(record.attributes)
+        let context = SubscriptionAttributes.Context(
+            subscribing: false, protocol: record.protocol, endpoint: record.endpoint, fifoTopic: record.topic.isFIFO)
+        try SubscriptionAttributes.validate(name: name, value: value ?? "", context: context)
+        var attributes = record.attributes
+        attributes[name] = value
+        attributes = SubscriptionAttributes.normalized(attributes)
+        let filter = try SubscriptionAttributes.filterPolicy(attributes, context: context)
+        record.attributes = attributes
+        filters[arn] = filter
         subscriptions[arn] = record
         return store.submit([.putSubscription(record)])
     }

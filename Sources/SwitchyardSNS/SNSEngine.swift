@@ -121,7 +121,8 @@ public actor SNSEngine {
             for (name, value) in requested where existing.attributes[name] != value {
                 throw SNSErrors.invalidParameter("Attributes Reason: Topic already exists with different attributes")
             }
-            if !tags.isEmpty, tags != existing.tags {
+            // Tags already on the topic may be named again, or left out; new or changed ones may not.
+            for (name, value) in tags where existing.tags[name] != value {
                 throw SNSErrors.invalidParameter("Tags Reason: Topic already exists with different tags")
             }
             return .alreadyCommitted

@@ -226,7 +226,9 @@ public struct SNSService: SNSAPI {
     public func optInPhoneNumber(_ input: SNS.OptInPhoneNumberInput, context: RequestContext) async throws
         -> SNS.OptInPhoneNumberResponse
     {
-        guard PhoneNumbers.isValid(input.phoneNumber) else { throw SNSErrors.invalidParameter("PhoneNumber") }
+        guard PhoneNumbers.isValid(input.phoneNumber) else {
+            throw SNSErrors.invalidParameter("PhoneNumber Reason: input incorrectly formatted")
+        }
         let (_, ticket) = try await engine.withSMSSettings(account: context.account, region: context.region) {
             $0.optedOut.remove(input.phoneNumber)
         }
@@ -304,9 +306,8 @@ public struct SNSService: SNSAPI {
     public func getDataProtectionPolicy(_ input: SNS.GetDataProtectionPolicyInput, context: RequestContext)
         async throws -> SNS.GetDataProtectionPolicyResponse
     {
-        let attributes = try await engine.attributes(
-            of: try resource(input.resourceArn, context, for: "GetDataProtectionPolicy"))
-        return SNS.GetDataProtectionPolicyResponse(dataProtectionPolicy: attributes["DataProtectionPolicy"])
+        let record = try await engine.topic(try resource(input.resourceArn, context, for: "GetDataProtectionPolicy"))
+        return SNS.GetDataProtectionPolicyResponse(dataProtectionPolicy: record.attributes["DataProtectionPolicy"])
     }
 
     public func putDataProtectionPolicy(_ input: SNS.PutDataProtectionPolicyInput, context: RequestContext)
@@ -414,7 +415,8 @@ public struct SNSService: SNSAPI {
         let draft = PublishDraft(
             message: input.message, subject: input.subject, messageStructure: input.messageStructure,
             attributes: try Self.attributes(input.messageAttributes), messageGroupId: input.messageGroupId,
-            messageDeduplicationId: input.messageDeduplicationId, publisherAccount: context.account)
+            messageDeduplicationId: input.messageDeduplicationId, publisherAccount: context.account,
+            traceHeader: context.traceHeader)
         let published = try await engine.publish(
             try await topic(arn, context, for: "Publish"), draft, baseURL: "http://\(context.host)")
         try await durable(published).wait()
@@ -427,30 +429,46 @@ public struct SNSService: SNSAPI {
         let topic = try await topic(input.topicArn, context, for: "Publish")
         let entries = input.publishBatchRequestEntries
         guard !entries.isEmpty else {
-            throw AWSError("EmptyBatchRequest", "The batch request doesn't contain any entries")
+            throw AWSError("EmptyBatchRequest", "The batch request doesn't contain any entries.")
         }
         guard entries.count <= 10 else {
             throw AWSError(
-                "TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible")
+                "TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible.")
         }
         var ids = Set<String>()
-        for entry in entries where !ids.insert(entry.id).inserted {
-            throw AWSError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id")
+        for entry in entries {
+            guard entry.id.utf8.count <= 80 else {
+                throw AWSError(
+                    "InvalidBatchEntryIdException",
+                    "The Id of a batch entry in the batch request is too long: \(entry.id)")
+            }
+            guard NameCharacters.isWord(entry.id, maxLength: 80) else {
+                throw AWSError(
+                    "InvalidBatchEntryIdException",
+                    "The Id of a batch entry in the batch request contains an impermissible character: \(entry.id)")
+            }
+            guard ids.insert(entry.id).inserted else {
+                throw AWSError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.")
+            }
         }
-        let total = entries.reduce(0) { $0 + $1.message.utf8.count }
+        let drafts = try entries.map { entry in
+            PublishDraft(
+                message: entry.message, subject: entry.subject, messageStructure: entry.messageStructure,
+                attributes: try Self.attributes(entry.messageAttributes), messageGroupId: entry.messageGroupId,
+                messageDeduplicationId: entry.messageDeduplicationId, publisherAccount: context.account,
+                traceHeader: context.traceHeader)
+        }
+        let total = drafts.reduce(0) { $0 + PublishRules.size(message: $1.message, attributes: $1.attributes) }
         if total > PublishRules.maximumSize {
-            throw AWSError("BatchRequestTooLong", "The length of all the messages put together is more than the limit")
+            throw AWSError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.")
         }
-        _ = try await engine.topic(topic)
+        // An entry AWS would refuse fails the whole request, before anything is published.
+        for draft in drafts { try await engine.checkPublishable(topic, draft) }
         var successful: [SNS.PublishBatchResultEntry] = []
         var failed: [SNS.BatchResultErrorEntry] = []
         var tickets: [CommitTicket] = []
-        for entry in entries {
+        for (entry, draft) in zip(entries, drafts) {
             do {
-                let draft = PublishDraft(
-                    message: entry.message, subject: entry.subject, messageStructure: entry.messageStructure,
-                    attributes: try Self.attributes(entry.messageAttributes), messageGroupId: entry.messageGroupId,
-                    messageDeduplicationId: entry.messageDeduplicationId, publisherAccount: context.account)
                 let published = try await engine.publish(topic, draft, baseURL: "http://\(context.host)")
                 tickets.append(try await durable(published))
                 successful.append(
@@ -477,8 +495,13 @@ public struct SNSService: SNSAPI {
     /// A subscription ARN of the caller's account and region.
     func subscriptionArn(_ arn: String, _ context: RequestContext) throws -> String {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 6 else {
+            throw SNSErrors.invalidParameter(
+                "SubscriptionArn Reason: An ARN must have at least 6 elements, not \(parts.count)")
+        }
+        // A topic ARN without the subscription's id.
         guard parts.count == 7, parts[0] == "arn", parts[2] == "sns" else {
-            throw SNSErrors.invalidParameter("SubscriptionArn")
+            throw SNSErrors.invalidParameter(parts.count == 6 ? "SubscriptionId" : "SubscriptionArn")
         }
         guard parts[4] == context.account, parts[3] == context.region else { throw SNSErrors.subscriptionNotFound() }
         return arn
@@ -494,11 +517,14 @@ public struct SNSService: SNSAPI {
     /// The topic an ARN names, within the caller's region; a topic of another account only where
     /// its policy lets the caller perform `action` (AuthorizationError otherwise).
     func topic(_ arn: String, _ context: RequestContext, for action: String) async throws -> TopicKey {
-        guard arn.hasPrefix("arn:") else {
-            throw SNSErrors.invalidParameter("TopicArn Reason: \(arn) does not start with arn")
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).count
+        guard parts >= 6 else {
+            throw SNSErrors.invalidParameter("TopicArn Reason: An ARN must have at least 6 elements, not \(parts)")
         }
-        guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("TopicArn") }
-        guard key.region == context.region else { throw SNSErrors.topicNotFound() }
+        // A topic of another region is not "not found" but an invalid parameter, as AWS answers.
+        guard let key = TopicKey(arn: arn), key.region == context.region else {
+            throw SNSErrors.invalidParameter("TopicArn")
+        }
         if key.account != context.account {
             try await engine.authorize(key, action, principal: .caller(context))
         }
@@ -525,7 +551,11 @@ public struct SNSService: SNSAPI {
 
     static func tags(_ tags: [SNS.Tag]?) throws -> [String: String] {
         var result: [String: String] = [:]
-        for tag in tags ?? [] { result[tag.key] = tag.value }
+        for tag in tags ?? [] {
+            guard result.updateValue(tag.value, forKey: tag.key) == nil else {
+                throw SNSErrors.invalidParameter("Duplicated keys are not allowed.")
+            }
+        }
         return result
     }
 

@@ -23,9 +23,12 @@ struct SensitiveData: Sendable {
     /// The managed identifiers Switchyard detects, by their ARN
     /// (`arn:aws:dataprotection::aws:data-identifier/<Name>`).
     static func managed(arn: String) -> SensitiveData? {
-        let prefix = "arn:aws:dataprotection::aws:data-identifier/"
-        guard arn.hasPrefix(prefix) else { return nil }
-        let name = String(arn.dropFirst(prefix.count))
+        // arn:<partition>:dataprotection:<region or empty>:<"aws" or empty>:data-identifier/<Name>
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "dataprotection", parts[4] == "aws" || parts[4].isEmpty,
+            parts[5].hasPrefix("data-identifier/")
+        else { return nil }
+        let name = String(parts[5].dropFirst("data-identifier/".count))
         switch name {
         case "EmailAddress":
             return SensitiveData(

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// Subscription protocols, endpoints and attributes: what may be set and what is shown.
 enum SubscriptionAttributes {
@@ -31,7 +32,9 @@ enum SubscriptionAttributes {
                 throw SNSErrors.invalidParameter("Email address")
             }
         case "sms":
-            guard PhoneNumbers.isValid(endpoint) else { throw SNSErrors.invalidParameter("SMS endpoint") }
+            guard PhoneNumbers.isValid(endpoint) else {
+                throw AWSError("InvalidParameter", "Invalid SMS endpoint: \(endpoint)")
+            }
         case "application":
             guard endpoint.hasPrefix("arn:"), endpoint.contains(":endpoint/") else {
                 throw SNSErrors.invalidParameter("Endpoint Reason: not a platform endpoint ARN")
@@ -47,21 +50,40 @@ enum SubscriptionAttributes {
         default:
             break
         }
+        if !fifoTopic, `protocol` == "sqs", endpoint.hasSuffix(".fifo") {
+            throw SNSErrors.invalidParameter(
+                "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+        }
         if fifoTopic, `protocol` != "sqs" {
             throw SNSErrors.invalidParameter("Invalid protocol type: \(`protocol`)")
+        }
+    }
+
+    /// Where attributes are being set, which decides how SNS words its complaints: Subscribe's
+    /// Attributes map prefixes them with "Attributes Reason: ", SetSubscriptionAttributes does not.
+    struct Context {
+        var subscribing: Bool
+        var `protocol`: String
+        var endpoint: String
+        var fifoTopic: Bool
+
+        func invalid(_ reason: String) -> AWSError {
+            SNSErrors.invalidParameter((subscribing ? "Attributes Reason: " : "") + reason)
         }
     }
 
     /// Checks a subscription's attributes as they would be after a change, and compiles its filter
     /// policy (nil when it has none).
     @discardableResult
-    static func validate(_ attributes: [String: String], protocol: String) throws -> FilterPolicy? {
-        for (name, value) in attributes { try validate(name: name, value: value, protocol: `protocol`) }
-        return try filterPolicy(attributes)
+    static func validate(_ attributes: [String: String], context: Context) throws -> FilterPolicy? {
+        for name in attributes.keys.sorted() {
+            try validate(name: name, value: attributes[name] ?? "", context: context)
+        }
+        return try filterPolicy(attributes, context: context)
     }
 
     /// The compiled filter policy of a subscription's attributes; an empty policy (`{}`) filters nothing.
-    static func filterPolicy(_ attributes: [String: String]) throws -> FilterPolicy? {
+    static func filterPolicy(_ attributes: [String: String], context: Context? = nil) throws -> FilterPolicy? {
         let scopeName = attributes["FilterPolicyScope"] ?? "MessageAttributes"
         guard let scope = FilterPolicy.Scope(rawValue: scopeName) else {
             throw SNSErrors.invalidParameter(
@@ -70,41 +92,59 @@ enum SubscriptionAttributes {
         guard let text = attributes["FilterPolicy"], !text.isEmpty,
             text.filter({ !$0.isWhitespace }) != "{}"
         else { return nil }
-        return try FilterPolicy(json: text, scope: scope)
+        do {
+            return try FilterPolicy(json: text, scope: scope)
+        } catch let problem as FilterPolicy.Invalid {
+            if problem.reason.hasPrefix("Filter policy scope ") { throw SNSErrors.invalidParameter(problem.reason) }
+            throw (context ?? Context(subscribing: false, protocol: "", endpoint: "", fifoTopic: false))
+                .invalid("FilterPolicy: \(problem.reason)")
+        }
     }
 
     /// Checks one attribute on its own.
-    static func validate(name: String, value: String, protocol: String) throws {
+    static func validate(name: String, value: String, context: Context) throws {
         guard settable.contains(name) else { throw SNSErrors.invalidParameter("AttributeName") }
         switch name {
         case "RawMessageDelivery":
             guard ["true", "false"].contains(value.lowercased()) else {
-                throw SNSErrors.invalidParameter(
-                    "Attributes Reason: RawMessageDelivery: Invalid value [\(value)]. Must be true or false.")
+                throw context.invalid("RawMessageDelivery: Invalid value [\(value)]. Must be true or false.")
             }
-            guard ["sqs", "http", "https", "firehose"].contains(`protocol`) || value.lowercased() == "false" else {
-                throw SNSErrors.invalidParameter(
-                    "Attributes Reason: Delivery protocol [\(`protocol`)] does not support raw message delivery.")
+            guard ["sqs", "http", "https", "firehose"].contains(context.protocol) || value.lowercased() == "false"
+            else {
+                throw context.invalid("Delivery protocol [\(context.protocol)] does not support raw message delivery.")
             }
         case "RedrivePolicy":
-            guard deadLetterTargetArn(value) != nil else {
-                throw SNSErrors.invalidParameter(
-                    "RedrivePolicy: deadLetterTargetArn is missing or not an SQS queue ARN")
+            guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any] else {
+                throw context.invalid("RedrivePolicy: failed to parse JSON.")
+            }
+            guard let arn = object["deadLetterTargetArn"] as? String, ARN.namedResource(arn, service: "sqs") != nil
+            else {
+                throw context.invalid("RedrivePolicy: deadLetterTargetArn is an invalid arn")
+            }
+            if context.fifoTopic, context.endpoint.hasSuffix(".fifo"), !arn.hasSuffix(".fifo") {
+                throw context.invalid(
+                    "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.")
             }
         case "DeliveryPolicy":
             guard !value.isEmpty else { break }
             do throws(DeliveryPolicyRules.PolicyProblem) {
                 try DeliveryPolicyRules.validateSubscriptionPolicy(value)
             } catch {
-                throw SNSErrors.invalidParameter("DeliveryPolicy: \(error.message)")
+                throw context.invalid("DeliveryPolicy: \(error.message)")
             }
         case "ReplayPolicy":
-            guard TopicAttributes.isJSONObject(value) else {
-                throw SNSErrors.invalidParameter("\(name): Invalid JSON")
-            }
+            guard TopicAttributes.isJSONObject(value) else { throw context.invalid("\(name): Invalid JSON") }
         default:
             break
         }
+    }
+
+    /// Attributes as SNS keeps them: RawMessageDelivery in lower case, an empty FilterPolicy not at all.
+    static func normalized(_ attributes: [String: String]) -> [String: String] {
+        var result = attributes
+        if let raw = result["RawMessageDelivery"] { result["RawMessageDelivery"] = raw.lowercased() }
+        if result["FilterPolicy"]?.isEmpty == true { result["FilterPolicy"] = nil }
+        return result
     }
 
     static func deadLetterTargetArn(_ policy: String) -> String? {
@@ -127,7 +167,11 @@ enum SubscriptionAttributes {
             "RawMessageDelivery": "false",
             "SubscriptionPrincipal": "arn:aws:iam::\(record.topic.account):user/switchyard",
         ]
-        for (name, value) in record.attributes { result[name] = value }
+        for (name, value) in record.attributes where name != "FilterPolicyScope" { result[name] = value }
+        // The scope shows only with a policy it applies to.
+        if record.attributes["FilterPolicy"] != nil {
+            result["FilterPolicyScope"] = record.attributes["FilterPolicyScope"] ?? "MessageAttributes"
+        }
         return result
     }
 }

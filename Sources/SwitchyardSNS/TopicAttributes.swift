@@ -84,7 +84,10 @@ enum TopicAttributes {
             result["FifoTopic"] = "true"
             result["ContentBasedDeduplication"] = "false"
         }
-        for (name, value) in record.attributes where name != "FifoTopic" { result[name] = value }
+        // The data protection policy is read with GetDataProtectionPolicy, not listed among attributes.
+        for (name, value) in record.attributes where name != "FifoTopic" && name != "DataProtectionPolicy" {
+            result[name] = value
+        }
         if let delivery = record.attributes["DeliveryPolicy"] { result["EffectiveDeliveryPolicy"] = delivery }
         return result
     }

@@ -9,9 +9,7 @@ enum TopicNames {
         let wellFormed = NameCharacters.isWord(base, maxLength: 256) && name.utf8.count <= 256
         if fifo {
             guard wellFormed, name.hasSuffix(".fifo") else {
-                throw SNSErrors.invalidParameter(
-                    "Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
-                )
+                throw SNSErrors.invalidParameter("Topic Name")
             }
         } else if !wellFormed || name.hasSuffix(".fifo") {
             throw SNSErrors.invalidParameter("Topic Name")

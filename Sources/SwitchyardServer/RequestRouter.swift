@@ -74,12 +74,13 @@ public struct RequestRouter: Sendable {
         let context = RequestContext(
             account: identity.account, region: identity.region, host: host, accessKeyId: identity.accessKeyId,
             wireProtocol: codec.wireProtocol, recall: recall, principalArn: identity.principalArn,
-            userId: identity.userId, roleArn: identity.roleArn)
+            userId: identity.userId, roleArn: identity.roleArn, traceHeader: request.header("x-amzn-trace-id"))
         var operationName: String?
         do {
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
             operationName = operation.name
             if let prepare = service.prepareInput { input = prepare(input, operation, request) }
+            if let precheck = service.precheck { try precheck(input, operation) }
             if let inputIndex = operation.input {
                 try service.validator.validate(input, shape: service.model[inputIndex])
             }

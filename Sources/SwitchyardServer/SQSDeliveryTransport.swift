@@ -65,9 +65,13 @@ struct SQSDeliveryTransport: DeliveryTransport {
                 dataType: attribute.dataType, stringValue: attribute.stringValue,
                 binaryValue: attribute.binaryValue.flatMap { Data(base64Encoded: $0) })
         }
+        var system: [String: MessageAttribute] = [:]
+        if let trace = request.traceHeader {
+            system["AWSTraceHeader"] = MessageAttribute(dataType: "String", stringValue: trace, binaryValue: nil)
+        }
         return OutgoingMessage(
-            body: request.body, attributes: attributes, messageGroupId: request.messageGroupId,
-            messageDeduplicationId: request.messageDeduplicationId)
+            body: request.body, attributes: attributes, systemAttributes: system,
+            messageGroupId: request.messageGroupId, messageDeduplicationId: request.messageDeduplicationId)
     }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {

@@ -13,11 +13,19 @@ public struct ServiceEndpoint: Sendable {
     public let handle: Handler
     /// Fills in what a service's clients may leave to the request itself, before validation.
     public let prepareInput: InputPreparation?
+    /// Checks a service makes before model validation (SNS rejects malformed ARNs first).
+    public let precheck: Precheck?
 
-    public init(model: ServiceModel, prepareInput: InputPreparation? = nil, handle: @escaping Handler) {
+    public typealias Precheck = @Sendable (_ input: AWSValue, _ operation: OperationModel) throws -> Void
+
+    public init(
+        model: ServiceModel, prepareInput: InputPreparation? = nil, precheck: Precheck? = nil,
+        handle: @escaping Handler
+    ) {
         self.model = model
         self.validator = ModelValidator(model: model)
         self.prepareInput = prepareInput
+        self.precheck = precheck
         self.handle = handle
     }
 

@@ -83,7 +83,7 @@ public final class Switchyard: Sendable {
             ServiceEndpoint(model: SQS.model, prepareInput: SQSQueueURLFromPath.fill) { operation, input, context in
                 try await SQS.dispatch(service, operation: operation, input: input, context: context)
             },
-            ServiceEndpoint(model: SNS.model) { operation, input, context in
+            ServiceEndpoint(model: SNS.model, precheck: SNSArnChecks.precheck) { operation, input, context in
                 try await SNS.dispatch(sns, operation: operation, input: input, context: context)
             },
             ServiceEndpoint(model: STS.model) { operation, input, context in
@@ -93,6 +93,13 @@ public final class Switchyard: Sendable {
                 try await IAM.dispatch(iam, operation: operation, input: input, context: context)
             },
         ]
+        let certificate: OperationalEndpoints.Route = { _ in
+            guard let pem = try? signer.certificatePEM() else {
+                return OperationalEndpoints.json(500, ["message": "The signing certificate could not be made."])
+            }
+            return WireResponse(
+                status: 200, headers: [("Content-Type", "application/x-x509-ca-cert")], body: Array(pem.utf8))
+        }
         var operations = OperationalEndpoints(
             storage: configuration.storage.rawValue, dataDirectory: dataDirectory,
             serviceNames: ["sqs", "sns", "sts", "iam"],
@@ -110,13 +117,9 @@ public final class Switchyard: Sendable {
                 ]
             },
             routes: [
-                "/_switchyard/sns/SimpleNotificationService.pem": { _ in
-                    guard let pem = try? signer.certificatePEM() else {
-                        return OperationalEndpoints.json(500, ["message": "The signing certificate could not be made."])
-                    }
-                    return WireResponse(
-                        status: 200, headers: [("Content-Type", "application/x-x509-ca-cert")], body: Array(pem.utf8))
-                },
+                "/_switchyard/sns/\(NotificationSigner.certificateFileName)": certificate,
+                // The path of earlier versions, for subscribers that stored it.
+                "/_switchyard/sns/SimpleNotificationService.pem": certificate,
                 "/_switchyard/sns/messages": { request in
                     var filters: [String: String] = [:]
                     for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
@@ -150,7 +153,10 @@ public final class Switchyard: Sendable {
                     return OperationalEndpoints.json(200, ["deliveries": records])
                 },
             ])
-        operations.publicRoutes = ["/_switchyard/sns/SimpleNotificationService.pem"]
+        operations.publicRoutes = [
+            "/_switchyard/sns/\(NotificationSigner.certificateFileName)",
+            "/_switchyard/sns/SimpleNotificationService.pem",
+        ]
         operations.access = AdminAccess(configuration)
         let router = RequestRouter(
             services: endpoints, configuration: configuration, operations: operations,

@@ -23,11 +23,13 @@ public struct RequestContext: Sendable {
     public let userId: String
     /// For an assumed-role session, the role's ARN.
     public let roleArn: String?
+    /// The request's X-Ray trace header (`X-Amzn-Trace-Id`), if it carried one.
+    public let traceHeader: String?
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,
         requestId: String = RandomUUID.make(), wireProtocol: WireProtocol = .awsJson1_0, recall: ResponseRecall? = nil,
-        principalArn: String? = nil, userId: String? = nil, roleArn: String? = nil
+        principalArn: String? = nil, userId: String? = nil, roleArn: String? = nil, traceHeader: String? = nil
     ) {
         self.account = account
         self.region = region
@@ -39,5 +41,6 @@ public struct RequestContext: Sendable {
         self.principalArn = principalArn ?? "arn:aws:iam::\(account):root"
         self.userId = userId ?? account
         self.roleArn = roleArn
+        self.traceHeader = traceHeader
     }
 }
