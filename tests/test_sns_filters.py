@@ -121,4 +121,87 @@ def test_invalid_policies_are_refused(clients, policy):
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:000000000000:q",
                       Attributes={"FilterPolicy": json.dumps(policy)})
     assert error_code(excinfo) == "InvalidParameter"
-    assert "Filter Policy" in str(excinfo.value) or "FilterPolicy" in str(excinfo.value)
+    text = excinfo.value.response["Error"]["Message"]
+    assert text.startswith("Invalid parameter: Attributes Reason: FilterPolicy: ") or "Filter policy scope" in text
+
+
+# Validation and matching as AWS recorded them.
+
+def filter_error(sns, sqs, policy, scope=None):
+    topic = sns.create_topic(Name="validated")["TopicArn"]
+    sqs.create_queue(QueueName="validated")
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", ReturnSubscriptionArn=True,
+                                 Endpoint=f"arn:aws:sqs:us-east-1:000000000000:validated")["SubscriptionArn"]
+    if scope:
+        sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicyScope",
+                                        AttributeValue=scope)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                                        AttributeValue=json.dumps(policy))
+    return excinfo.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("policy,reason", [
+    ({"key": {"suffix": "value", "prefix": "value"}}, '"suffix" must be an object or an array'),
+    ({"key": [{"prefix": "a", "suffix": "b"}]}, "Only one key allowed in match expression"),
+    ({"key": [{"cidr": 1}]}, "prefix match pattern must be a string"),
+    ({"key": [{"cidr": "10.0.0.0"}]}, "Malformed CIDR, one '/' required"),
+    ({"key": [{"cidr": "10.0.0.0/x"}]}, "Malformed CIDR, mask bits must be an integer"),
+    ({"key": [{"cidr": "xx.11.xx/8"}]}, "Nonstandard IP address: xx.11.xx"),
+    ({"key": [{"numeric": []}]}, "Invalid member in numeric match: ]"),
+    ({"key": [{"numeric": [1]}]}, "Invalid member in numeric match: 1"),
+    ({"key": [{"numeric": ["=", "x"]}]}, "Value of equals must be numeric"),
+    ({"key": [{"numeric": ["<", 100, ">", 10]}]}, "Too many elements in numeric expression"),
+    ({"key": [{"numeric": [">", 20, 30]}]}, "Bad value in numeric range: 30"),
+    ({"key": [{"numeric": [">", 20, "test", 30]}]}, "Bad numeric range operator: test"),
+    ({"key": [{"numeric": [">", 20, "<=", "x"]}]}, "Value of <= must be numeric"),
+    ({"key": [{"numeric": [">", 20, "<", 30, "<", 40]}]}, "Too many terms in numeric range expression"),
+    ({"key": [{"numeric": [">", 30, "<", 20]}]}, "Bottom must be less than top"),
+    ({"key": [{"numeric": ["operator", 1]}]}, "Unrecognized numeric range operator: operator"),
+    ({"key": [{"anything-but": {"suffix": "x"}}]}, "Unsupported anything-but pattern: suffix"),
+    ({"key": [{"anything-but": {"prefix": 1}}]}, "prefix match pattern must be a string"),
+])
+def test_filter_policy_errors_in_aws_words(sns, sqs, policy, reason):
+    assert filter_error(sns, sqs, policy, scope="MessageBody").startswith(f"Invalid parameter: FilterPolicy: {reason}")
+
+
+def test_nested_policies_need_the_message_body_scope(sns, sqs):
+    assert filter_error(sns, sqs, {"a": {"b": ["c"]}}) == (
+        "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy")
+
+
+def test_complexity_counts_nesting_depth(sns, sqs):
+    policy = {"a": {"b": {"c": ["1", "2", "3", "4"]}, "d": ["1", "2", "3"]}, "e": ["1", "2", "3"]}  # 12 * 6 * 3
+    assert filter_error(sns, sqs, policy, scope="MessageBody") == (
+        "Invalid parameter: FilterPolicy: Filter policy is too complex")
+
+
+def test_body_policies_match_each_key_across_arrays_and_dotted_keys(clients):
+    sns, sqs = clients
+    topic = sns.create_topic(Name="body")["TopicArn"]
+    url = sqs.create_queue(QueueName="body")["QueueUrl"]
+    policy = {"Records": {"eventName": ["ObjectCreated:Put"], "s3": {"object": {"key": [{"prefix": "img/"}]}}},
+              "object.nested": ["x"]}
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:000000000000:body",
+                  Attributes={"FilterPolicy": json.dumps(policy), "FilterPolicyScope": "MessageBody",
+                              "RawMessageDelivery": "true"})
+    bodies = [
+        # Each key satisfied by a different record still passes, as AWS matches keys one by one.
+        {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "doc/a"}}},
+                     {"eventName": "ObjectRemoved:Delete", "s3": {"object": {"key": "img/b"}}}],
+         "object": {"nested": "x"}},
+        {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "img/c"}}}], "object.nested": "x"},
+        {"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"object": {"key": "img/d"}}}],
+         "object": {"nested": "x"}},
+        {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "img/e"}}}]},
+    ]
+    for body in bodies:
+        sns.publish(TopicArn=topic, Message=json.dumps(body))
+    received = []
+    for _ in range(10):
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        received += [json.loads(m["Body"]) for m in got]
+        if len(received) >= 2:
+            break
+    assert sorted(json.dumps(b, sort_keys=True) for b in received) == sorted(
+        json.dumps(b, sort_keys=True) for b in bodies[:2])

@@ -8,16 +8,12 @@ import SwitchyardWire
 struct FilterPolicy: Sendable {
     enum Scope: String, Sendable { case messageAttributes = "MessageAttributes", messageBody = "MessageBody" }
 
-    /// Keys that must all match, and `$or` lists of which one alternative must match each.
+    /// Keys that must all match, and `$or` lists of which one alternative must match each. A key is
+    /// a path: nested objects of a MessageBody policy flatten into dotted paths (`a.b.c`), and a key
+    /// written with dots names the same path.
     struct Group: Sendable {
-        var fields: [(key: String, field: Field)]
+        var fields: [(path: String, depth: Int, conditions: [Condition])]
         var alternatives: [[Group]]
-    }
-
-    indirect enum Field: Sendable {
-        case conditions([Condition])
-        /// A nested object of the message body.
-        case nested(Group)
     }
 
     enum Condition: Sendable {
@@ -51,13 +47,18 @@ struct FilterPolicy: Sendable {
 
     // MARK: Parsing
 
-    /// Parses and checks a policy, throwing SNS's InvalidParameter with the reason.
+    /// Parses and checks a policy as SNS does, in document order, so that the first problem found is
+    /// the one AWS names.
     init(json: String, scope: Scope) throws {
         self.scope = scope
         guard json.utf8.count <= 256 * 1024 else { throw Self.invalid("Filter policy is too large") }
-        guard let parsed = try? JSONValue.parse(Array(json.utf8)) else { throw Self.invalid("failed to parse JSON.") }
-        guard case .object(let object) = parsed else { throw Self.invalid("Filter policy must be a JSON object") }
-        root = try Self.group(object, scope: scope, depth: 1)
+        guard let parsed = try? OrderedJSON.parse(Array(json.utf8)) else { throw Self.invalid("failed to parse JSON.") }
+        guard case .object(let members) = parsed else { throw Self.invalid("Filter policy must be a JSON object") }
+        var nested = false
+        root = try Self.group(members, prefix: "", depth: 1, nested: &nested)
+        if nested, scope == .messageAttributes {
+            throw Self.invalid("Filter policy scope MessageAttributes does not support nested filter policy")
+        }
         if Self.keyCount(root) > Self.maximumKeys {
             throw Self.invalid("Filter policy can not have more than \(Self.maximumKeys) keys")
         }
@@ -73,37 +74,46 @@ struct FilterPolicy: Sendable {
         Invalid(reason: reason)
     }
 
-    private static func group(_ object: [String: JSONValue], scope: Scope, depth: Int) throws -> Group {
+    private static func group(
+        _ members: [(key: String, value: OrderedJSON)], prefix: String, depth: Int, nested: inout Bool
+    ) throws -> Group {
         guard depth <= 5 else { throw invalid("Filter policy nesting is too deep") }
-        guard !object.isEmpty else { throw invalid("Filter policy can not be empty") }
-        var fields: [(String, Field)] = []
-        var alternatives: [[Group]] = []
-        for key in object.keys.sorted() {
-            guard let value = object[key] else { continue }
-            switch value {
-            case .array(let list) where key == "$or":
-                guard list.count >= 2 else { throw invalid("$or must be an array of at least two policies") }
-                alternatives.append(
+        guard !members.isEmpty else { throw invalid("Filter policy can not be empty") }
+        var result = Group(fields: [], alternatives: [])
+        for (key, value) in members {
+            if key == "$or" {
+                guard case .array(let list) = value, list.count >= 2 else {
+                    throw invalid("$or must be an array of at least two policies")
+                }
+                result.alternatives.append(
                     try list.map { item in
                         guard case .object(let branch) = item else {
                             throw invalid("$or must be an array of at least two policies")
                         }
-                        return try group(branch, scope: scope, depth: depth)
+                        return try group(branch, prefix: prefix, depth: depth, nested: &nested)
                     })
+                continue
+            }
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            switch value {
             case .array(let list):
                 guard !list.isEmpty else { throw invalid("Empty arrays are not allowed") }
-                fields.append((key, .conditions(try list.map(condition))))
-            case .object(let nested) where scope == .messageBody:
-                fields.append((key, .nested(try group(nested, scope: scope, depth: depth + 1))))
-            default:
-                throw invalid("\"\(key)\" must be an array")
+                result.fields.append((path, depth, try list.map(condition)))
+            case .object(let inner):
+                nested = true
+                let child = try group(inner, prefix: path, depth: depth + 1, nested: &nested)
+                result.fields += child.fields
+                result.alternatives += child.alternatives
+            case .scalar:
+                throw invalid("\"\(key)\" must be an object or an array")
             }
         }
-        return Group(fields: fields, alternatives: alternatives)
+        return result
     }
 
-    private static func literal(_ value: JSONValue) -> Condition? {
-        switch value {
+    private static func literal(_ value: OrderedJSON) -> Condition? {
+        guard case .scalar(let scalar) = value else { return nil }
+        switch scalar {
         case .null: return .null
         case .bool(let flag): return .boolean(flag)
         case .integer(let number): return .number(Double(number))
@@ -113,25 +123,45 @@ struct FilterPolicy: Sendable {
         }
     }
 
-    private static func number(_ value: JSONValue) -> Double? {
+    private static func number(_ value: OrderedJSON) -> Double? {
         switch value {
-        case .integer(let number): return Double(number)
-        case .number(let number): return number
+        case .scalar(.integer(let number)): return Double(number)
+        case .scalar(.number(let number)): return number
         default: return nil
         }
     }
 
-    private static func condition(_ value: JSONValue) throws -> Condition {
+    /// A JSON value as AWS quotes it in a message: numbers without a needless fraction.
+    private static func text(_ value: OrderedJSON) -> String {
+        switch value {
+        case .scalar(.integer(let number)): return String(number)
+        case .scalar(.number(let number)):
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .scalar(.string(let text)): return text
+        case .scalar(.bool(let flag)): return flag ? "true" : "false"
+        case .scalar(.null): return "null"
+        case .array: return "["
+        case .object: return "{"
+        case .scalar: return ""
+        }
+    }
+
+    private static func condition(_ value: OrderedJSON) throws -> Condition {
         if let plain = literal(value) {
             if case .number(let number) = plain { try checkNumber(number) }
             return plain
         }
-        guard case .object(let object) = value, object.count == 1, let (name, argument) = object.first else {
+        guard case .object(let members) = value else {
             throw invalid("Match value must be String, number, true, false, or null")
+        }
+        guard members.count == 1, let (name, argument) = members.first else {
+            throw invalid("Only one key allowed in match expression")
         }
         switch name {
         case "prefix", "suffix", "equals-ignore-case", "wildcard":
-            guard case .string(let text) = argument else { throw invalid("\(name) match pattern must be a string") }
+            guard case .scalar(.string(let text)) = argument else {
+                throw invalid("\(name) match pattern must be a string")
+            }
             switch name {
             case "prefix": return .prefix(text)
             case "suffix": return .suffix(text)
@@ -141,64 +171,97 @@ struct FilterPolicy: Sendable {
                 return .wildcard(text)
             }
         case "anything-but":
-            switch argument {
-            case .array(let list):
-                guard !list.isEmpty else { throw invalid("Empty arrays are not allowed") }
-                return .anythingBut(
-                    try list.map { item in
-                        guard let plain = literal(item), !plain.isNull, !plain.isBoolean else {
-                            throw invalid("Inside anything but list, start|null|boolean is not supported.")
-                        }
-                        return plain
-                    })
-            case .object(let nested):
-                guard nested.count == 1, let (operation, operand) = nested.first,
-                    ["prefix", "suffix", "equals-ignore-case"].contains(operation), case .string = operand
-                else {
-                    throw invalid("Unsupported anything-but pattern: \(nested.keys.sorted().joined(separator: ", "))")
-                }
-                return .anythingBut([try condition(.object([operation: operand]))])
-            default:
-                guard let plain = literal(argument), !plain.isNull, !plain.isBoolean else {
-                    throw invalid(
-                        "anything-but must be a string, a number, a list, or a prefix, suffix or equals-ignore-case")
-                }
-                return .anythingBut([plain])
-            }
+            return try anythingBut(argument)
         case "numeric":
-            guard case .array(let list) = argument, !list.isEmpty, list.count % 2 == 0, list.count <= 4 else {
-                throw invalid("Value of numeric must be an array.")
-            }
-            var comparisons: [(comparison: String, value: Double)] = []
-            for index in stride(from: 0, to: list.count, by: 2) {
-                guard case .string(let operation) = list[index], ["<", "<=", "=", ">", ">="].contains(operation) else {
-                    throw invalid("Unrecognized numeric range operator: \(list[index])")
-                }
-                guard let operand = number(list[index + 1]) else {
-                    throw invalid("Value of \(operation) must be numeric")
-                }
-                try checkNumber(operand)
-                comparisons.append((operation, operand))
-            }
-            if comparisons.count == 2 {
-                guard [">", ">="].contains(comparisons[0].comparison), ["<", "<="].contains(comparisons[1].comparison),
-                    comparisons[0].value < comparisons[1].value
-                else { throw invalid("Bottom must be less than top") }
-            }
-            return .numeric(comparisons)
+            return .numeric(try numeric(argument))
         case "exists":
-            guard case .bool(let flag) = argument else {
+            guard case .scalar(.bool(let flag)) = argument else {
                 throw invalid("exists match pattern must be either true or false.")
             }
             return .exists(flag)
         case "cidr":
-            guard case .string(let text) = argument, let (network, length) = CIDR.parse(text) else {
-                throw invalid("Malformed CIDR, one '/' required")
-            }
-            return .cidr(network: network, prefixLength: length)
+            return try cidr(argument)
         default:
             throw invalid("Unrecognized match type \(name)")
         }
+    }
+
+    private static func anythingBut(_ argument: OrderedJSON) throws -> Condition {
+        switch argument {
+        case .array(let list):
+            guard !list.isEmpty else { throw invalid("Empty arrays are not allowed") }
+            return .anythingBut(
+                try list.map { item in
+                    guard let plain = literal(item), !plain.isNull, !plain.isBoolean else {
+                        throw invalid("Inside anything but list, start|null|boolean is not supported.")
+                    }
+                    return plain
+                })
+        case .object(let members):
+            // SNS takes a prefix (or equals-ignore-case) here; suffix, exists and the rest it refuses.
+            guard members.count == 1, let (operation, operand) = members.first,
+                operation == "prefix" || operation == "equals-ignore-case"
+            else {
+                throw invalid("Unsupported anything-but pattern: \(members.first?.key ?? "")")
+            }
+            guard case .scalar(.string) = operand else { throw invalid("\(operation) match pattern must be a string") }
+            return .anythingBut([try condition(.object([(operation, operand)]))])
+        case .scalar:
+            guard let plain = literal(argument), !plain.isNull, !plain.isBoolean else {
+                throw invalid("anything-but must be a string, a number, a list, or a prefix")
+            }
+            return .anythingBut([plain])
+        }
+    }
+
+    /// `["=", 5]`, `["<", 5]`, `[">", 1]` or the range `[">", 1, "<=", 5]`, checked term by term in
+    /// AWS's order and words.
+    private static func numeric(_ argument: OrderedJSON) throws -> [(comparison: String, value: Double)] {
+        guard case .array(let list) = argument else { throw invalid("Value of numeric must be an array.") }
+        guard let first = list.first else { throw invalid("Invalid member in numeric match: ]") }
+        guard case .scalar(.string(let operation)) = first else {
+            throw invalid("Invalid member in numeric match: \(text(first))")
+        }
+        func operand(_ index: Int, _ name: String) throws -> Double {
+            guard index < list.count, let value = number(list[index]) else {
+                throw invalid("Value of \(name) must be numeric")
+            }
+            try checkNumber(value)
+            return value
+        }
+        switch operation {
+        case "=", "<", "<=":
+            let value = try operand(1, operation == "=" ? "equals" : operation)
+            guard list.count == 2 else { throw invalid("Too many elements in numeric expression") }
+            return [(operation, value)]
+        case ">", ">=":
+            let bottom = try operand(1, operation)
+            guard list.count > 2 else { return [(operation, bottom)] }
+            guard case .scalar(.string(let upper)) = list[2] else {
+                throw invalid("Bad value in numeric range: \(text(list[2]))")
+            }
+            guard upper == "<" || upper == "<=" else { throw invalid("Bad numeric range operator: \(upper)") }
+            let top = try operand(3, upper)
+            guard list.count == 4 else { throw invalid("Too many terms in numeric range expression") }
+            guard bottom < top else { throw invalid("Bottom must be less than top") }
+            return [(operation, bottom), (upper, top)]
+        default:
+            throw invalid("Unrecognized numeric range operator: \(operation)")
+        }
+    }
+
+    private static func cidr(_ argument: OrderedJSON) throws -> Condition {
+        guard case .scalar(.string(let text)) = argument else { throw invalid("prefix match pattern must be a string") }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw invalid("Malformed CIDR, one '/' required") }
+        guard let length = Int(parts[1]) else { throw invalid("Malformed CIDR, mask bits must be an integer") }
+        guard let address = CIDR.address(String(parts[0])) else {
+            throw invalid("Nonstandard IP address: \(parts[0])")
+        }
+        guard (0...(address.count * 8)).contains(length) else {
+            throw invalid("Malformed CIDR, mask bits must be between 0 and \(address.count * 8)")
+        }
+        return .cidr(network: address, prefixLength: length)
     }
 
     private static func checkNumber(_ number: Double) throws {
@@ -208,28 +271,24 @@ struct FilterPolicy: Sendable {
     }
 
     private static func keyCount(_ group: Group) -> Int {
-        var count = 0
-        for (_, field) in group.fields {
-            switch field {
-            case .conditions: count += 1
-            case .nested(let inner): count += keyCount(inner)
-            }
-        }
-        for alternatives in group.alternatives { count += alternatives.map(keyCount).max() ?? 0 }
-        return count
+        group.fields.count + group.alternatives.reduce(0) { $0 + ($1.map(keyCount).max() ?? 0) }
     }
 
-    /// The number of value combinations the policy describes (values multiply across keys, `$or`
-    /// alternatives add up); SNS refuses policies above 150.
+    /// The number of value combinations the policy describes, as SNS counts them: each key weighs its
+    /// number of values times its nesting depth, keys multiply, `$or` alternatives add up; SNS refuses
+    /// policies above 150.
     private static func combinations(_ group: Group) -> Int {
-        var product = 1
-        for (_, field) in group.fields {
-            switch field {
-            case .conditions(let conditions): product *= max(1, conditions.count)
-            case .nested(let inner): product *= combinations(inner)
-            }
+        // Saturating: a policy of many long lists must count as too complex, not overflow.
+        func times(_ a: Int, _ b: Int) -> Int {
+            let (result, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow ? Int.max : result
         }
-        for alternatives in group.alternatives { product *= alternatives.map(combinations).reduce(0, +) }
+        var product = 1
+        for field in group.fields { product = times(product, times(field.depth, max(1, field.conditions.count))) }
+        for alternatives in group.alternatives {
+            let sum = alternatives.map(combinations).reduce(0) { $0 > Int.max - $1 ? Int.max : $0 + $1 }
+            product = times(product, sum)
+        }
         return product
     }
 
@@ -242,44 +301,30 @@ struct FilterPolicy: Sendable {
             return Self.matches(root) { key in Self.leaves(of: attributes[key]) }
         case .messageBody:
             guard case .object(let object)? = try? JSONValue.parse(Array(body.utf8)) else { return false }
-            return Self.matches(root, object: object)
+            var flat: [String: [Leaf]] = [:]
+            Self.flatten(.object(object), path: "", into: &flat)
+            return Self.matches(root) { path in flat[path] }
+        }
+    }
+
+    /// Every leaf of a JSON body under its dotted path; arrays, nested or not, add their elements to
+    /// the path they are at, so that each key of a policy is matched on its own.
+    static func flatten(_ value: JSONValue, path: String, into flat: inout [String: [Leaf]]) {
+        switch value {
+        case .object(let members):
+            for (key, member) in members {
+                flatten(member, path: path.isEmpty ? key : "\(path).\(key)", into: &flat)
+            }
+        case .array(let items):
+            for item in items { flatten(item, path: path, into: &flat) }
+        default:
+            if let leaf = leaf(ofJSON: value) { flat[path, default: []].append(leaf) }
         }
     }
 
     private static func matches(_ group: Group, lookup: (String) -> [Leaf]?) -> Bool {
-        for (key, field) in group.fields {
-            guard case .conditions(let conditions) = field else { return false }
-            guard matches(conditions, lookup(key)) else { return false }
-        }
+        for field in group.fields where !matches(field.conditions, lookup(field.path)) { return false }
         for alternatives in group.alternatives where !alternatives.contains(where: { matches($0, lookup: lookup) }) {
-            return false
-        }
-        return true
-    }
-
-    private static func matches(_ group: Group, object: [String: JSONValue]) -> Bool {
-        for (key, field) in group.fields {
-            let value = object[key]
-            switch field {
-            case .conditions(let conditions):
-                guard matches(conditions, value.map(leaves(ofJSON:))) else { return false }
-            case .nested(let inner):
-                switch value {
-                case .object(let nested)?:
-                    guard matches(inner, object: nested) else { return false }
-                case .array(let list)?:
-                    let any = list.contains { item in
-                        if case .object(let nested) = item { return matches(inner, object: nested) }
-                        return false
-                    }
-                    guard any else { return false }
-                default:
-                    return false
-                }
-            }
-        }
-        for alternatives in group.alternatives
-        where !alternatives.contains(where: { matches($0, object: object) }) {
             return false
         }
         return true

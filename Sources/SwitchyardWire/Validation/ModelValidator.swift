@@ -44,9 +44,9 @@ public struct ModelValidator: Sendable {
         switch model.validationStyle {
         case .query:
             throw first.missing
-                ? AWSError.missingParameter(first.path)
+                ? AWSError.missingParameter(first.queryPath)
                 : AWSError.invalidParameterValue(
-                    "Value \(first.valueText) for parameter \(first.path) is invalid. \(first.reason)")
+                    "Value \(first.valueText) for parameter \(first.queryPath) is invalid. \(first.reason)")
         case .coral, .coralRedacted:
             let listed = violations.prefix(10).map { violation in
                 let value =
@@ -68,13 +68,28 @@ public struct ModelValidator: Sendable {
         var reason: String
         var missing = false
 
-        /// Coral names members in lowerCamelCase.
+        /// Coral names members in lowerCamelCase and marks list elements and map values with a
+        /// `member` step (`messageAttributes.attr1.member.dataType`); indexes and keys stay as given.
         var coralPath: String {
             path.split(separator: ".").map { part in
+                if part == Self.memberStep { return "member" }
+                if part.first == Self.literal { return String(part.dropFirst()) }
                 guard let first = part.first else { return String(part) }
                 return first.lowercased() + part.dropFirst()
             }.joined(separator: ".")
         }
+
+        /// The path as query-era services name parameters (`Attribute.1.Name`).
+        var queryPath: String {
+            path.split(separator: ".").compactMap { part -> String? in
+                if part == Self.memberStep { return nil }
+                return part.first == Self.literal ? String(part.dropFirst()) : String(part)
+            }.joined(separator: ".")
+        }
+
+        /// Path markers: a list element's or map value's `member` step, and an index or key kept as given.
+        static let memberStep = "\u{0}member"
+        static let literal: Character = "\u{1}"
     }
 
     /// `path` names the value in messages; like the other texts of a violation it is only built when
@@ -105,7 +120,10 @@ public struct ModelValidator: Sendable {
             checkLength(items.count, shape: shape, path: path, text: "[\(items.count) items]", into: &violations)
             if let element = shape.member {
                 for (position, item) in items.enumerated() {
-                    check(item, element.target, path: { "\(path()).\(position + 1)" }, into: &violations)
+                    check(
+                        item, element.target,
+                        path: { "\(path()).\(Violation.literal)\(position + 1).\(Violation.memberStep)" },
+                        into: &violations)
                 }
             }
         case .map(let entries):
@@ -113,7 +131,10 @@ public struct ModelValidator: Sendable {
             if let keyRef = shape.key, let valueRef = shape.value {
                 for (key, entry) in entries {
                     check(.string(key), keyRef.target, path: path, into: &violations)
-                    check(entry, valueRef.target, path: { "\(path()).\(key)" }, into: &violations)
+                    check(
+                        entry, valueRef.target,
+                        path: { "\(path()).\(Violation.literal)\(key).\(Violation.memberStep)" },
+                        into: &violations)
                 }
             }
         case .string(let text):
