@@ -109,13 +109,13 @@ def test_change_visibility(sqs, queue_url):
     assert error_code(e) == "InvalidParameterValue"
 
 
-def test_change_visibility_of_message_not_in_flight(sqs, queue_url):
+def test_change_visibility_after_the_timeout_expired(sqs, queue_url):
+    # AWS answers 200 and hides the message again.
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     m = sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=1)["Messages"][0]
     time.sleep(1.1)
-    with pytest.raises(ClientError) as e:
-        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=10)
-    assert error_code(e) == "AWS.SimpleQueueService.MessageNotInflight"
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=10)
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue_url)
 
 
 def test_delete_message_and_receipt_handle_rules(sqs, queue_url):
@@ -132,14 +132,35 @@ def test_delete_message_and_receipt_handle_rules(sqs, queue_url):
     assert error_code(e) == "InvalidParameterValue"
 
 
-def test_stale_receipt_handle_does_not_delete(sqs, queue_url):
+def test_any_issued_receipt_handle_deletes_from_a_standard_queue(sqs, queue_url):
+    # As AWS answers: the first receive's handle still deletes the message after a second receive.
     sqs.send_message(QueueUrl=queue_url, MessageBody="x")
     first = sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=0)["Messages"][0]
-    second = sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=30)["Messages"][0]
+    sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=30)
     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"])
-    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
-    assert attrs["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "1"
-    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=second["ReceiptHandle"])
+    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert attrs["ApproximateNumberOfMessages"] == "0" and attrs["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+def test_old_handle_changes_visibility_on_a_standard_queue(sqs, queue_url):
+    sqs.send_message(QueueUrl=queue_url, MessageBody="x")
+    first = sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=0)["Messages"][0]
+    assert sqs.receive_message(QueueUrl=queue_url, VisibilityTimeout=30)["Messages"]
+    sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0)
+    assert len(sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]) == 1
+
+
+def test_fifo_handle_expires_with_its_visibility_timeout(sqs):
+    url = sqs.create_queue(QueueName="expiring.fifo", Attributes={
+        "FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "1"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
+    handle = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["ReceiptHandle"]
+    time.sleep(1.2)
+    with pytest.raises(ClientError) as e:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
+    assert error_code(e) == "InvalidParameterValue"
+    assert e.value.response["Error"]["Message"] == (
+        f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
 
 
 def test_delay_seconds_per_message_and_queue(sqs, queue_url):

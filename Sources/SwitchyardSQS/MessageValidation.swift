@@ -68,6 +68,17 @@ enum MessageValidation {
         }
     }
 
+    /// An attribute without a value: user attributes in AWS's "Message (user)" words.
+    static func emptyValue(name: String, kind: String, base: String) -> AWSError {
+        if kind == "message" {
+            return AWSError.invalidParameterValue(
+                "Message (user) attribute '\(name)' must contain a non-empty value of type '\(base)'.")
+        }
+        return AWSError.invalidParameterValue(
+            "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'."
+        )
+    }
+
     static func validateValue(_ attribute: MessageAttribute, name: String, kind: String) throws {
         let type = attribute.dataType
         let base =
@@ -85,9 +96,7 @@ enum MessageValidation {
         }
         if base == "Binary" {
             guard let binary = attribute.binaryValue, !binary.isEmpty else {
-                throw AWSError.invalidParameterValue(
-                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'."
-                )
+                throw emptyValue(name: name, kind: kind, base: base)
             }
             if attribute.stringValue != nil {
                 throw AWSError.invalidParameterValue(
@@ -95,9 +104,7 @@ enum MessageValidation {
             }
         } else {
             guard let text = attribute.stringValue, !text.isEmpty else {
-                throw AWSError.invalidParameterValue(
-                    "The \(kind) attribute '\(name)' must contain non-empty message attribute value for message attribute type '\(base)'."
-                )
+                throw emptyValue(name: name, kind: kind, base: base)
             }
             if attribute.binaryValue != nil {
                 throw AWSError.invalidParameterValue(

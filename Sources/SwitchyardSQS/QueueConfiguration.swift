@@ -100,7 +100,7 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
                     }
                     fifoQueue = flag
                 } else if flag != fifoQueue {
-                    throw SQSErrors.invalidAttributeValue(name)
+                    throw SQSErrors.invalidAttributeValue(name, reason: "Modifying queue type is not supported.")
                 }
             case "ContentBasedDeduplication": contentBasedDeduplication = try Self.boolean(name, value)
             case "DeduplicationScope":

@@ -56,7 +56,7 @@ enum QueuePolicy {
 
     static func adding(_ statement: Statement, to policy: String?, queueArn: String) throws -> String {
         var object =
-            parse(policy) ?? ["Version": "2012-10-17", "Id": "\(queueArn)/SQSDefaultPolicy", "Statement": [Any]()]
+            parse(policy) ?? ["Version": "2008-10-17", "Id": "\(queueArn)/SQSDefaultPolicy", "Statement": [Any]()]
         var statements = object["Statement"] as? [[String: Any]] ?? []
         if statements.contains(where: { $0["Sid"] as? String == statement.label }) {
             throw SQSErrors.invalidParameter("Label", value: statement.label, reason: "Already exists.")
@@ -70,7 +70,7 @@ enum QueuePolicy {
         guard var object = parse(policy), var statements = object["Statement"] as? [[String: Any]],
             let index = statements.firstIndex(where: { $0["Sid"] as? String == label })
         else {
-            throw SQSErrors.invalidParameter("Label", value: label, reason: "can't find label on existing policy.")
+            throw SQSErrors.invalidParameter("Label", value: label, reason: "can't find label.")
         }
         statements.remove(at: index)
         if statements.isEmpty { return nil }

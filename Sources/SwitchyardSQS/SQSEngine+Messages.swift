@@ -159,7 +159,7 @@ extension SQSEngine {
             if queue.isFIFO {
                 throw SQSErrors.invalidParameter(
                     "DelaySeconds", value: String(delay),
-                    reason: "The request include parameter that is not valid for this queue type")
+                    reason: "The request include parameter that is not valid for this queue type.")
             }
             guard (0...900).contains(delay) else {
                 throw SQSErrors.invalidParameter(
@@ -190,7 +190,7 @@ extension SQSEngine {
             if entry.messageDeduplicationId != nil {
                 throw SQSErrors.invalidParameter(
                     "MessageDeduplicationId", value: entry.messageDeduplicationId ?? "",
-                    reason: "The request include parameter that is not valid for this queue type")
+                    reason: "The request include parameter that is not valid for this queue type.")
             }
             if let group = entry.messageGroupId {
                 try MessageValidation.validateFIFOToken(group, parameter: "MessageGroupId")
@@ -289,7 +289,9 @@ extension SQSEngine {
             if let policy = queue.configuration.redrivePolicy, let deadLetterQueue,
                 message.receiveCount >= policy.maxReceiveCount
             {
-                transfer(seq, from: queue, to: deadLetterQueue, sourceArn: queue.key.arn, now: now, changes: &changes)
+                transfer(
+                    seq, from: queue, to: deadLetterQueue, sourceArn: queue.key.arn, now: now, changes: &changes,
+                    keepReceiveCount: true)
                 continue
             }
             let prior = PriorDelivery(message)
@@ -335,15 +337,16 @@ extension SQSEngine {
         return repeated
     }
 
-    /// Moves a message to another queue as a fresh, never-received message (dead-letter redrive and
-    /// message move tasks). `sourceArn` is what DeadLetterQueueSourceArn will report, if anything.
+    /// Moves a message to another queue, visible at once (dead-letter redrive and message move
+    /// tasks). `sourceArn` is what DeadLetterQueueSourceArn will report, if anything. A dead-lettered
+    /// message keeps its receive count, as AWS's does; a moved one starts afresh.
     func transfer(
         _ seq: Int64, from source: QueueState, to target: QueueState, sourceArn: String?, now: Int64,
-        changes: inout [SQSChange]
+        changes: inout [SQSChange], keepReceiveCount: Bool = false
     ) {
         guard var message = source.remove(seq) else { return }
         message.deadLetterQueueSourceArn = sourceArn
-        message.receiveCount = 0
+        if !keepReceiveCount { message.receiveCount = 0 }
         message.firstReceiveAt = nil
         message.receiptToken = nil
         message.visibleAt = now
@@ -356,6 +359,7 @@ extension SQSEngine {
     /// deleted, succeeds without deleting anything, as SQS documents.
     public func delete(_ key: QueueKey, receiptHandles: [String]) throws -> ([Result<Void, AWSError>], CommitTicket) {
         let queue = try queue(key)
+        let now = clock.nowMillis()
         var results: [Result<Void, AWSError>] = []
         var deleted: [Int64] = []
         for text in receiptHandles {
@@ -363,7 +367,13 @@ extension SQSEngine {
                 results.append(.failure(SQSErrors.receiptHandleInvalid(text)))
                 continue
             }
-            if let message = queue.messages[handle.seq], message.receiptToken == handle.token {
+            if let message = queue.messages[handle.seq] {
+                // A FIFO queue takes only the current handle of a message still in flight; a standard
+                // queue deletes with any handle issued for the message, as AWS does.
+                if queue.isFIFO, message.receiptToken != handle.token || !message.isInFlight(now: now) {
+                    results.append(.failure(SQSErrors.receiptHandleExpired(text)))
+                    continue
+                }
                 queue.remove(handle.seq)
                 deleted.append(handle.seq)
                 if queue.isFIFO, waiters[queue.id] != nil {
@@ -387,12 +397,18 @@ extension SQSEngine {
                 "VisibilityTimeout", value: String(timeout),
                 reason: "VisibilityTimeout must be an integer between 0 and 43200")
         }
-        guard let message = queue.messages[handle.seq], message.receiptToken == handle.token else {
+        guard let message = queue.messages[handle.seq], message.receiptToken != nil else {
             throw SQSErrors.invalidParameter(
                 "ReceiptHandle", value: text,
                 reason: "Message does not exist or is not available for visibility timeout change.")
         }
-        guard message.isInFlight(now: now) else { throw SQSErrors.messageNotInflight() }
+        // A FIFO queue takes only the current handle of a message in flight; a standard queue takes
+        // any handle issued for the message, in flight or visible again (AWS answers 200 for both).
+        if queue.isFIFO {
+            guard message.receiptToken == handle.token, message.isInFlight(now: now) else {
+                throw SQSErrors.receiptHandleExpired(text)
+            }
+        }
         let receivedAt = message.lastReceivedAt ?? message.firstReceiveAt ?? now
         guard now + Int64(timeout) * 1000 - receivedAt <= Int64(SQSLimits.maxVisibilityTimeout) * 1000 else {
             throw SQSErrors.invalidParameter(

@@ -1,7 +1,16 @@
 import SwitchyardWire
 
 /// The errors SQS answers, with the codes and messages AWS uses.
-enum SQSErrors {
+public enum SQSErrors {
+    /// An error as SQS words it for the protocol the request came in: the query API still says which
+    /// "wsdl version" a missing queue does not exist for.
+    public static func worded(_ error: AWSError, for wireProtocol: WireProtocol) -> AWSError {
+        guard wireProtocol == .awsQuery, error.code == "QueueDoesNotExist" else { return error }
+        var worded = error
+        worded.message = "The specified queue does not exist for this wsdl version."
+        return worded
+    }
+
     static func queueDoesNotExist() -> AWSError {
         AWSError("QueueDoesNotExist", "The specified queue does not exist.")
     }
@@ -32,8 +41,8 @@ enum SQSErrors {
         AWSError("ReceiptHandleIsInvalid", "The input receipt handle \"\(handle)\" is not a valid receipt handle.")
     }
 
-    static func receiptHandleExpired() -> AWSError {
-        AWSError("ReceiptHandleIsInvalid", "The receipt handle has expired.")
+    static func receiptHandleExpired(_ handle: String) -> AWSError {
+        invalidParameter("ReceiptHandle", value: handle, reason: "The receipt handle has expired.")
     }
 
     static func messageNotInflight() -> AWSError {

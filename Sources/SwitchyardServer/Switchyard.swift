@@ -81,7 +81,11 @@ public final class Switchyard: Sendable {
         await deliveries.resume()
         let endpoints = [
             ServiceEndpoint(model: SQS.model, prepareInput: SQSQueueURLFromPath.fill) { operation, input, context in
-                try await SQS.dispatch(service, operation: operation, input: input, context: context)
+                do {
+                    return try await SQS.dispatch(service, operation: operation, input: input, context: context)
+                } catch let error as AWSError {
+                    throw SQSErrors.worded(error, for: context.wireProtocol)
+                }
             },
             ServiceEndpoint(model: SNS.model, precheck: SNSArnChecks.precheck) { operation, input, context in
                 try await SNS.dispatch(sns, operation: operation, input: input, context: context)

@@ -170,14 +170,14 @@ import Testing
         _ = try await engine.createQueue(key, attributes: [:], tags: [:])
     }
 
-    @Test func staleReceiptHandleDeletesNothing() async throws {
+    @Test func anEarlierReceiptHandleStillDeletesFromAStandardQueue() async throws {
         let engine = try engine()
         _ = try await engine.createQueue(key, attributes: [:], tags: [:])
         _ = try await send(engine, key, "x")
         let first = try await receive(engine, key, visibility: 0)
         _ = try await receive(engine, key, visibility: 30)
         _ = try await engine.delete(key, receiptHandles: [first[0].receiptHandle])
-        #expect(try await engine.statistics().messages == 1)
+        #expect(await engine.statistics().messages == 0)
     }
 
     @Test func createQueueIsIdempotentOnlyWithEqualAttributes() async throws {

@@ -61,12 +61,26 @@ public struct AWSJSONCodec: ProtocolCodec {
         }
         var writer = JSONWriter()
         writer.raw("{\"__type\":")
-        writer.string("\(model.errorNamespace)#\(resolved.typeName)")
+        let typeName =
+            model.protocols.contains(.awsQuery) && model.errorShapes[error.code] == nil
+            ? Self.queryCompatibleType(resolved.typeName) : resolved.typeName
+        writer.string("\(model.errorNamespace)#\(typeName)")
         if let message = resolved.message {
             writer.raw(",\"message\":")
             writer.string(message)
         }
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
+    }
+
+    /// The JSON error type AWS answers for a query-era error that is not a modelled shape: the query
+    /// code stays in `x-amzn-query-error`, `__type` names an exception (as recorded from SQS).
+    static func queryCompatibleType(_ code: String) -> String {
+        switch code {
+        case "InvalidParameterValue": return "InvalidParameterValueException"
+        case "MissingParameter": return "MissingRequiredParameterException"
+        case "AccessDenied": return "AccessDeniedException"
+        default: return code
+        }
     }
 }
