@@ -187,7 +187,7 @@ def test_message_group_id_reaches_a_standard_queue_from_a_standard_topic(sns, sq
     url, arn = make_queue(sqs, "groups")
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
     sns.publish(TopicArn=topic, Message="m", MessageGroupId="my-group-id-1")
-    got = receive(sqs, url, MessageSystemAttributeNames=["MessageGroupId"])
+    got = receive(sqs, url, AttributeNames=["MessageGroupId"])
     assert got[0]["Attributes"]["MessageGroupId"] == "my-group-id-1"
 
 
@@ -205,7 +205,7 @@ def test_xray_trace_header_passes_to_the_queue(sns, sqs):
         sns.publish(TopicArn=topic, Message="m")
     finally:
         sns.meta.events.unregister("before-sign.sns.Publish", add_header)
-    got = receive(sqs, url, MessageSystemAttributeNames=["AWSTraceHeader"])
+    got = receive(sqs, url, AttributeNames=["AWSTraceHeader"])
     assert got[0]["Attributes"]["AWSTraceHeader"] == trace
 
 

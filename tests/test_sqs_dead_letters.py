@@ -35,13 +35,35 @@ def test_redrive_policy_attribute_round_trip(sqs):
     assert policy == {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}
 
 
-def test_redrive_to_missing_queue_or_bad_count(sqs):
-    for policy in [{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 1},
-                   {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 0},
-                   {"maxReceiveCount": 3}]:
+@pytest.mark.parametrize("policy,reason", [
+    ({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 1},
+     "Dead letter target does not exist."),
+    ({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:nope", "maxReceiveCount": 0},
+     "Invalid value for maxReceiveCount: 0, valid values are from 1 to 1000 both inclusive."),
+    ({"maxReceiveCount": 3}, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn."),
+    ({}, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn."),
+])
+def test_redrive_to_missing_queue_or_bad_count(sqs, policy, reason):
+    # AWS rejects a bad redrive policy as an invalid parameter value that quotes the policy.
+    text = json.dumps(policy)
+    for call in (lambda: sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": text}),
+                 lambda: sqs.set_queue_attributes(
+                     QueueUrl=sqs.create_queue(QueueName="plain")["QueueUrl"], Attributes={"RedrivePolicy": text})):
         with pytest.raises(ClientError) as e:
-            sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": json.dumps(policy)})
-        assert error_code(e) == "InvalidAttributeValue"
+            call()
+        assert error_code(e) == "InvalidParameterValue"
+        assert e.value.response["Error"]["Message"] == f"Value {text} for parameter RedrivePolicy is invalid. Reason: {reason}"
+
+
+def test_redrive_policy_without_max_receive_count(sqs):
+    dlq = sqs.create_queue(QueueName="dl")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    text = json.dumps({"deadLetterTargetArn": arn})
+    with pytest.raises(ClientError) as e:
+        sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": text})
+    assert error_code(e) == "InvalidParameterValue"
+    assert e.value.response["Error"]["Message"].endswith(
+        "Reason: Redrive policy does not contain mandatory attribute: maxReceiveCount.")
 
 
 def test_redrive_allow_policy(sqs):
@@ -49,7 +71,7 @@ def test_redrive_allow_policy(sqs):
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     with pytest.raises(ClientError) as e:
         sqs.create_queue(QueueName="src", Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})
-    assert error_code(e) == "InvalidAttributeValue"
+    assert error_code(e) == "InvalidParameterValue"
     with pytest.raises(ClientError) as e:
         sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue"})})
     assert error_code(e) == "InvalidAttributeValue"

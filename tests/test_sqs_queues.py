@@ -55,7 +55,7 @@ def test_set_attributes_and_last_modified(sqs, queue_url):
     ("DelaySeconds", "901"), ("DelaySeconds", "-1"), ("MaximumMessageSize", "1023"),
     ("MaximumMessageSize", "1048577"), ("MessageRetentionPeriod", "59"), ("MessageRetentionPeriod", "1209601"),
     ("ReceiveMessageWaitTimeSeconds", "21"), ("VisibilityTimeout", "43201"), ("VisibilityTimeout", "abc"),
-    ("Policy", "not json"), ("RedrivePolicy", "{}"), ("KmsDataKeyReusePeriodSeconds", "59"),
+    ("Policy", "not json"), ("KmsDataKeyReusePeriodSeconds", "59"),
 ])
 def test_invalid_attribute_values(sqs, queue_url, name, value):
     with pytest.raises(ClientError) as e:

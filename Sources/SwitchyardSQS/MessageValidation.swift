@@ -57,7 +57,12 @@ enum MessageValidation {
     }
 
     static func validateName(_ name: String) throws {
-        let allowed = NameCharacters.isAttributeNameCharacters(name)
+        // AWS also takes letters beyond ASCII (e.g. "attr.1øßä"), not other symbols ("§").
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                ? NameCharacters.isAttributeNameCharacters(String(scalar))
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
         let lower = name.lowercased()
         guard !name.isEmpty, name.count <= 256, allowed, !name.hasPrefix("."), !name.hasSuffix("."),
             !name.contains(".."), !lower.hasPrefix("aws."), !lower.hasPrefix("amazon.")

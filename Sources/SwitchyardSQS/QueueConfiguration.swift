@@ -26,6 +26,8 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
     public var kmsMasterKeyId: String?
     public var kmsDataKeyReusePeriodSeconds = 300
     public var sqsManagedSseEnabled = true
+    /// DeduplicationScope as the queue was created: later changes do not alter deduplication (as in AWS).
+    public var creationDeduplicationScope: String?
 
     public init() {}
 
@@ -59,7 +61,11 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
             guard Self.settable.contains(name) else {
                 throw SQSErrors.invalidAttributeName(name)
             }
-            if !fifo, Self.fifoOnly.contains(name), !(name == "FifoQueue" && value.lowercased() == "false") {
+            if !fifo, Self.fifoOnly.contains(name) {
+                if name == "DeduplicationScope" || name == "FifoThroughputLimit" {
+                    throw AWSError(
+                        "InvalidAttributeName", "You can specify the \(name) only when FifoQueue is set to true.")
+                }
                 throw SQSErrors.invalidAttributeName(name)
             }
             switch name {
@@ -117,8 +123,10 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
             case "SqsManagedSseEnabled":
                 sqsManagedSseEnabled = try Self.boolean(name, value)
                 if sqsManagedSseEnabled, attributes["KmsMasterKeyId"].map({ !$0.isEmpty }) == true {
-                    throw SQSErrors.invalidAttributeValue(
-                        name, reason: "You can use one type of server-side encryption (SSE) at one time.")
+                    throw AWSError(
+                        "InvalidAttributeName",
+                        "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE."
+                    )
                 }
                 if sqsManagedSseEnabled { kmsMasterKeyId = nil }
             default:
@@ -181,30 +189,27 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         return object is [String: Any]
     }
 
+    /// Parses a RedrivePolicy; AWS rejects a bad one as an invalid parameter value quoting it
+    /// ("Value {} for parameter RedrivePolicy is invalid. Reason: ...", as AWS answers clients).
     static func parseRedrivePolicy(_ text: String) throws -> RedrivePolicy {
-        let invalid = SQSErrors.invalidAttributeValue("RedrivePolicy")
+        func invalid(_ reason: String) -> AWSError {
+            SQSErrors.invalidParameter("RedrivePolicy", value: text, reason: reason)
+        }
         guard let data = text.data(using: .utf8),
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else {
-            throw SQSErrors.invalidAttributeValue("RedrivePolicy", reason: "Redrive policy is not a valid JSON map.")
-        }
+        else { throw invalid("Redrive policy is not a valid JSON map.") }
         guard let arn = object["deadLetterTargetArn"] as? String else {
-            throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy", reason: "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
+            throw invalid("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
         }
         let rawCount = object["maxReceiveCount"]
         let count: Int?
         if let text = rawCount as? String { count = Int(text) } else { count = (rawCount as? NSNumber)?.intValue }
-        guard let count else {
-            throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy", reason: "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
-        }
+        guard let count else { throw invalid("Redrive policy does not contain mandatory attribute: maxReceiveCount.") }
         guard (1...1000).contains(count) else {
-            throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy",
-                reason: "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
+            throw invalid(
+                "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
         }
-        guard QueueKey(arn: arn) != nil else { throw invalid }
+        guard QueueKey(arn: arn) != nil else { throw invalid("Dead letter target does not exist.") }
         return RedrivePolicy(deadLetterTargetArn: arn, maxReceiveCount: count)
     }
 

@@ -16,7 +16,12 @@ public struct QueueKey: Hashable, Sendable, Codable, Comparable {
 
     public var isFIFO: Bool { name.hasSuffix(".fifo") }
 
-    public func url(host: String) -> String { "http://\(host)/\(account)/\(name)" }
+    /// The queue's URL; queues outside the server's region carry their region (`/queue/<region>/...`),
+    /// since one host serves them all where AWS has a host per region.
+    public func url(host: String, serverRegion: String) -> String {
+        region == serverRegion
+            ? "http://\(host)/\(account)/\(name)" : "http://\(host)/queue/\(region)/\(account)/\(name)"
+    }
 
     public static func < (lhs: QueueKey, rhs: QueueKey) -> Bool {
         (lhs.account, lhs.region, lhs.name) < (rhs.account, rhs.region, rhs.name)
@@ -40,6 +45,10 @@ public struct QueueKey: Hashable, Sendable, Codable, Comparable {
         let account = parts[parts.count - 2]
         guard account.count == 12, account.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
             return nil
+        }
+        var region = region
+        if parts.count >= 4, String(decoding: parts[parts.count - 4], as: UTF8.self) == "queue" {
+            region = String(decoding: parts[parts.count - 3], as: UTF8.self)
         }
         self.init(
             account: String(decoding: account, as: UTF8.self), region: region,

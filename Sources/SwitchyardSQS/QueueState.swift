@@ -13,6 +13,15 @@ struct ScheduleEntry: Comparable {
     }
 }
 
+/// A due message waiting to be received, ordered by arrival (seq) so that a message whose visibility
+/// timeout ran out comes before newer ones, as in AWS.
+struct ReadyEntry: Comparable {
+    var seq: Int64
+    var visibleAt: Int64
+
+    static func < (lhs: ReadyEntry, rhs: ReadyEntry) -> Bool { lhs.seq < rhs.seq }
+}
+
 /// A FIFO deduplication record: a later send with the same key within 5 minutes is accepted but not enqueued.
 public struct DeduplicationRecord: Sendable, Codable, Equatable {
     public var messageId: String
@@ -49,6 +58,7 @@ final class QueueState {
     var purgeAllowedAt: Int64 = 0
 
     private var schedule = Heap<ScheduleEntry>()
+    private var ready = Heap<ReadyEntry>()
     /// Received messages whose visibility timeout may still be running, and when each runs out.
     private var inFlight = Set<Int64>()
     private var inFlightExpiry = Heap<ScheduleEntry>()
@@ -111,6 +121,7 @@ final class QueueState {
         let all = messages.seqs
         messages.removeAll()
         schedule = Heap()
+        ready = Heap()
         arrivals.removeAll()
         inFlight.removeAll()
         inFlightExpiry = Heap()
@@ -189,9 +200,15 @@ final class QueueState {
         var taken: [Int64] = []
         var expired: [Int64] = []
         var seen = Set<Int64>()
-        while taken.count < limit, let top = schedule.min, top.visibleAt <= now {
+        while let top = schedule.min, top.visibleAt <= now {
             schedule.removeMin()
-            guard let message = messages[top.seq], message.visibleAt == top.visibleAt, seen.insert(top.seq).inserted
+            guard let message = messages[top.seq], message.visibleAt == top.visibleAt else { continue }
+            ready.insert(ReadyEntry(seq: top.seq, visibleAt: top.visibleAt))
+        }
+        while taken.count < limit, let top = ready.min {
+            ready.removeMin()
+            guard let message = messages[top.seq], message.visibleAt == top.visibleAt, message.visibleAt <= now,
+                seen.insert(top.seq).inserted
             else { continue }
             if isExpired(message, now: now) {
                 remove(top.seq)
@@ -206,7 +223,17 @@ final class QueueState {
     private func takeReceivableFIFO(limit: Int, now: Int64) -> (messages: [Int64], expired: [Int64]) {
         var taken: [Int64] = []
         var expired: [Int64] = []
+        // Groups are served in the order their first message became receivable (sent, or returned by
+        // a visibility timeout running out or being changed), as AWS does.
+        var heads: [(visibleAt: Int64, seq: Int64, group: String)] = []
         for group in groupOrder {
+            guard let head = groups[group]?.first, let message = messages[head], message.visibleAt <= now else {
+                continue
+            }
+            heads.append((message.visibleAt, head, group))
+        }
+        heads.sort { ($0.visibleAt, $0.seq) < ($1.visibleAt, $1.seq) }
+        for (_, _, group) in heads {
             guard taken.count < limit, let members = groups[group] else { break }
             for seq in members {
                 guard taken.count < limit, let message = messages[seq] else { break }
@@ -233,6 +260,10 @@ final class QueueState {
                 earliest = min(earliest ?? message.visibleAt, message.visibleAt)
             }
             return earliest
+        }
+        while let top = ready.min {
+            if let message = messages[top.seq], message.visibleAt == top.visibleAt { return now }
+            ready.removeMin()
         }
         while let top = schedule.min {
             if let message = messages[top.seq], message.visibleAt == top.visibleAt {
@@ -280,6 +311,12 @@ final class QueueState {
             if let record = deduplication[oldest.key], record.expiresAt <= now { deduplication[oldest.key] = nil }
         }
         return true
+    }
+
+    /// Forgets every deduplication record (PurgeQueue).
+    func clearDeduplication() {
+        deduplication.removeAll()
+        deduplicationExpiry = Heap()
     }
 
     /// Remembers a deduplication record (a new send, or one loaded from storage).

@@ -209,6 +209,8 @@ public struct SQLiteSQSStore: SQSStore {
             }
         case .purgeQueue(let queueId):
             try db.cachedStatement(sql: "DELETE FROM sqs_message WHERE queue_id = ?").execute(arguments: [queueId])
+            try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ?").execute(arguments: [queueId]
+            )
         case .putDeduplication(let queueId, let key, let record):
             try db.cachedStatement(
                 sql:

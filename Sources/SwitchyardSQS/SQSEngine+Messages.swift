@@ -11,6 +11,8 @@ public struct OutgoingMessage: Sendable {
     public var systemAttributes: [String: MessageAttribute]
     public var messageGroupId: String?
     public var messageDeduplicationId: String?
+    /// The X-Amzn-Trace-Id header of the request, stored as AWSTraceHeader unless given explicitly.
+    public var traceHeader: String?
 
     public init(
         body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttribute] = [:],
@@ -92,10 +94,23 @@ struct ReceiveAttempt {
 extension SQSEngine {
     /// Sends messages (one for SendMessage, up to ten for SendMessageBatch). Entries fail one by one;
     /// a missing queue fails the whole call.
-    public func send(_ key: QueueKey, _ entries: [OutgoingMessage], senderId: String) throws
+    public func send(_ key: QueueKey, _ entries: [OutgoingMessage], senderId: String, batch: Bool = false) throws
         -> ([Result<SendResult, AWSError>], CommitTicket)
     {
         let queue = try queue(key)
+        if batch, queue.isFIFO {
+            // In a batch, a FIFO entry without its group or deduplication id fails the whole request.
+            for entry in entries {
+                if entry.messageGroupId == nil {
+                    throw AWSError.invalidParameterValue("The request must contain the parameter MessageGroupId.")
+                }
+                if entry.messageDeduplicationId == nil, !queue.configuration.contentBasedDeduplication {
+                    throw AWSError.invalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                    )
+                }
+            }
+        }
         let now = clock.nowMillis()
         var changes: [SQSChange] = []
         changes.reserveCapacity(entries.count)
@@ -104,7 +119,8 @@ extension SQSEngine {
         var becameVisible = 0
         for entry in entries {
             do {
-                let (result, visible) = try accept(entry, into: queue, senderId: senderId, now: now, changes: &changes)
+                let (result, visible) = try accept(
+                    entry, into: queue, senderId: senderId, now: now, inBatch: batch, changes: &changes)
                 if visible { becameVisible += 1 }
                 results.append(.success(result))
             } catch let error as AWSError {
@@ -145,18 +161,22 @@ extension SQSEngine {
     }
 
     private func accept(
-        _ entry: OutgoingMessage, into queue: QueueState, senderId: String, now: Int64, changes: inout [SQSChange]
+        _ entry: OutgoingMessage, into queue: QueueState, senderId: String, now: Int64, inBatch: Bool = false,
+        changes: inout [SQSChange]
     ) throws -> (SendResult, Bool) {
         try MessageValidation.validateBody(entry.body)
         try MessageValidation.validateAttributes(entry.attributes)
         try MessageValidation.validateSystemAttributes(entry.systemAttributes)
         let limit = queue.configuration.maximumMessageSize
         if entry.size > limit {
+            // A batch entry's parameters "cannot be validated" where a single message's "are invalid" (recorded).
             throw AWSError.invalidParameterValue(
-                "One or more parameters are invalid. Reason: Message must be shorter than \(limit) bytes.")
+                "One or more parameters \(inBatch ? "cannot be validated" : "are invalid"). Reason: Message must be shorter than \(limit) bytes."
+            )
         }
         if let delay = entry.delaySeconds {
-            if queue.isFIFO {
+            // FIFO queues delay only per queue; an explicit 0 is accepted (and the queue's delay applies).
+            if queue.isFIFO, delay != 0 {
                 throw SQSErrors.invalidParameter(
                     "DelaySeconds", value: String(delay),
                     reason: "The request include parameter that is not valid for this queue type.")
@@ -183,7 +203,8 @@ extension SQSEngine {
             }
             if let deduplicationId {
                 deduplicationKey =
-                    queue.configuration.deduplicationScope == "messageGroup"
+                    (queue.configuration.creationDeduplicationScope ?? queue.configuration.deduplicationScope)
+                        == "messageGroup"
                     ? "\(group)\u{1}\(deduplicationId)" : deduplicationId
             }
         } else {
@@ -199,6 +220,10 @@ extension SQSEngine {
         let md5OfBody = MessageDigest.md5OfBody(entry.body)
         let md5OfAttributes = MessageDigest.md5OfAttributes(entry.attributes)
         let md5OfSystem = MessageDigest.md5OfAttributes(entry.systemAttributes)
+        var systemAttributes = entry.systemAttributes
+        if let traceHeader = entry.traceHeader, systemAttributes["AWSTraceHeader"] == nil {
+            systemAttributes["AWSTraceHeader"] = MessageAttribute(dataType: "String", stringValue: traceHeader)
+        }
         if queue.isFIFO, queue.pruneDeduplication(now: now) {
             changes.append(.pruneDeduplication(queueId: queue.id, before: now))
         }
@@ -210,11 +235,12 @@ extension SQSEngine {
                     md5OfMessageSystemAttributes: md5OfSystem, sequenceNumber: previous.sequenceNumber), false
             )
         }
-        let delay = entry.delaySeconds ?? queue.configuration.delaySeconds
+        let delay =
+            queue.isFIFO ? queue.configuration.delaySeconds : entry.delaySeconds ?? queue.configuration.delaySeconds
         let sequenceNumber = queue.isFIFO ? queue.nextSequenceNumber(now: now) : nil
         let message = SQSMessage(
             seq: nextSeq, id: .random(), body: entry.body, attributes: entry.attributes,
-            systemAttributes: entry.systemAttributes, md5OfMessageAttributes: md5OfAttributes,
+            systemAttributes: systemAttributes, md5OfMessageAttributes: md5OfAttributes,
             md5OfMessageSystemAttributes: md5OfSystem, sentAt: now, senderId: senderId,
             messageGroupId: entry.messageGroupId, messageDeduplicationId: deduplicationId,
             sequenceNumber: sequenceNumber,
@@ -346,8 +372,10 @@ extension SQSEngine {
     ) {
         guard var message = source.remove(seq) else { return }
         message.deadLetterQueueSourceArn = sourceArn
-        if !keepReceiveCount { message.receiveCount = 0 }
-        message.firstReceiveAt = nil
+        if !keepReceiveCount {
+            message.receiveCount = 0
+            message.firstReceiveAt = nil
+        }
         message.receiptToken = nil
         message.visibleAt = now
         target.insert(message)

@@ -148,6 +148,7 @@ public actor SQSEngine {
             )
         }
         try configuration.apply(attributes, fifo: key.isFIFO, creating: true)
+        if key.isFIFO { configuration.creationDeduplicationScope = configuration.deduplicationScope }
         if let existing = queues[key] {
             for name in attributes.keys.sorted()
             where existing.configuration.value(of: name) != configuration.value(of: name) {
@@ -176,17 +177,18 @@ public actor SQSEngine {
         guard let policy = configuration.redrivePolicy, let target = QueueKey(arn: policy.deadLetterTargetArn) else {
             return
         }
+        func invalid(_ reason: String) -> AWSError {
+            SQSErrors.invalidParameter("RedrivePolicy", value: configuration.redrivePolicyText ?? "", reason: reason)
+        }
         // A dead-letter queue is in the source queue's account and region, as AWS requires.
         guard target.account == key.account, target.region == key.region, let deadLetterQueue = queues[target] else {
-            throw SQSErrors.invalidAttributeValue("RedrivePolicy", reason: "Dead letter target does not exist.")
+            throw invalid("Dead letter target does not exist.")
         }
         if deadLetterQueue.isFIFO != key.isFIFO {
-            throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy", reason: "Dead-letter queue must be same type of queue as the source.")
+            throw invalid("Dead-letter queue must be same type of queue as the source.")
         }
         if !deadLetterQueue.configuration.allowsRedrive(from: key) {
-            throw SQSErrors.invalidAttributeValue(
-                "RedrivePolicy", reason: "Queue \(key.arn) is not allowed to use \(target.arn) as a dead-letter queue.")
+            throw invalid("Queue \(key.arn) is not allowed to use \(target.arn) as a dead-letter queue.")
         }
     }
 
@@ -290,6 +292,7 @@ public actor SQSEngine {
         }
         queue.purgeAllowedAt = now + 60_000
         _ = queue.removeAll()
+        queue.clearDeduplication()
         return store.submit([.purgeQueue(queueId: queue.id)])
     }
 

@@ -1,13 +1,20 @@
+import Foundation
 import SwitchyardWire
 
 /// The errors SQS answers, with the codes and messages AWS uses.
 public enum SQSErrors {
     /// An error as SQS words it for the protocol the request came in: the query API still says which
-    /// "wsdl version" a missing queue does not exist for.
-    public static func worded(_ error: AWSError, for wireProtocol: WireProtocol) -> AWSError {
-        guard wireProtocol == .awsQuery, error.code == "QueueDoesNotExist" else { return error }
+    /// "wsdl version" a missing queue does not exist for, and actions are invalid "for this endpoint".
+    @Sendable public static func worded(_ error: AWSError, for wireProtocol: WireProtocol) -> AWSError {
         var worded = error
-        worded.message = "The specified queue does not exist for this wsdl version."
+        switch error.code {
+        case "QueueDoesNotExist" where wireProtocol == .awsQuery:
+            worded.message = "The specified queue does not exist for this wsdl version."
+        case "InvalidAction":
+            // SQS says "endpoint" where the shared wording says "web service" (recorded from AWS).
+            worded.message = error.message?.replacingOccurrences(of: "web service.", with: "endpoint.")
+        default: break
+        }
         return worded
     }
 

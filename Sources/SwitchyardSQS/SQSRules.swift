@@ -2,17 +2,23 @@ import Foundation
 import SwitchyardWire
 
 /// Queue name rules: 1 to 80 characters of alphanumerics, hyphens and underscores, plus `.fifo` for FIFO queues.
-enum QueueNames {
+public enum QueueNames {
+    /// A standard or FIFO queue name: what a bare name given as QueueUrl, or a queue URL path, ends with.
+    public static func isValidName(_ name: String) -> Bool {
+        let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        return NameCharacters.isWord(base, maxLength: 80) && name.count <= 80
+    }
+
     static func validate(_ name: String, fifo: Bool) throws {
         let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
         let valid = NameCharacters.isWord(base, maxLength: 80) && name.count <= 80
-        if fifo || name.hasSuffix(".fifo") {
+        if fifo {
             guard valid, name.hasSuffix(".fifo") else {
                 throw SQSErrors.invalidParameter(
                     "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."
                 )
             }
-        } else if !valid {
+        } else if !valid || name.hasSuffix(".fifo") {
             throw SQSErrors.invalidParameter(
                 "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
@@ -77,10 +83,10 @@ struct ReceiveSelection {
     /// MessageAttributeNames: "All", ".*", "prefix.*" or exact names.
     init(names: [String]) {
         for name in names {
-            if name == "All" || name == ".*" {
+            if name == "All" || name == ".*" || name == "*" {
                 all = true
             } else if name.hasSuffix(".*") {
-                prefixes.append(String(name.dropLast(1)))
+                prefixes.append(String(name.dropLast(2)))
             } else {
                 exact.insert(name)
             }

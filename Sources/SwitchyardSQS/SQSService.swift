@@ -14,6 +14,10 @@ public struct SQSService: SQSAPI {
     public init(engine: SQSEngine) { self.engine = engine }
 
     func key(_ url: String, _ context: RequestContext) throws -> QueueKey {
+        // A bare queue name stands for the caller's queue of that name, as AWS accepts.
+        if QueueNames.isValidName(url) {
+            return QueueKey(account: context.account, region: context.region, name: url)
+        }
         guard let key = QueueKey(url: url, region: context.region) else {
             throw url.isEmpty ? AWSError.missingParameter("QueueUrl") : SQSErrors.invalidAddress(url)
         }
@@ -39,7 +43,7 @@ public struct SQSService: SQSAPI {
         let key = QueueKey(account: context.account, region: context.region, name: input.queueName)
         try TagRules.validate(input.tags ?? [:])
         try await engine.createQueue(key, attributes: input.attributes ?? [:], tags: input.tags ?? [:]).wait()
-        return SQS.CreateQueueResult(queueUrl: key.url(host: context.host))
+        return SQS.CreateQueueResult(queueUrl: key.url(host: context.host, serverRegion: context.serverRegion))
     }
 
     public func getQueueUrl(_ input: SQS.GetQueueUrlRequest, context: RequestContext) async throws
@@ -56,7 +60,7 @@ public struct SQSService: SQSAPI {
             }
         }
         guard await engine.queueExists(key) else { throw SQSErrors.queueDoesNotExist() }
-        return SQS.GetQueueUrlResult(queueUrl: key.url(host: context.host))
+        return SQS.GetQueueUrlResult(queueUrl: key.url(host: context.host, serverRegion: context.serverRegion))
     }
 
     public func deleteQueue(_ input: SQS.DeleteQueueRequest, context: RequestContext) async throws {
@@ -72,7 +76,8 @@ public struct SQSService: SQSAPI {
         let all = await engine.listQueues(
             account: context.account, region: context.region, prefix: input.queueNamePrefix)
         let (page, next) = try Pagination.page(
-            all.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
+            all.map { $0.url(host: context.host, serverRegion: context.serverRegion) }, token: input.nextToken,
+            maxResults: input.maxResults)
         return SQS.ListQueuesResult(queueUrls: page.isEmpty && input.maxResults == nil ? nil : page, nextToken: next)
     }
 
@@ -119,7 +124,8 @@ public struct SQSService: SQSAPI {
         let sources = try await engine.deadLetterSources(
             of: key(input.queueUrl, context, for: "ListDeadLetterSourceQueues"))
         let (page, next) = try Pagination.page(
-            sources.map { $0.url(host: context.host) }, token: input.nextToken, maxResults: input.maxResults)
+            sources.map { $0.url(host: context.host, serverRegion: context.serverRegion) }, token: input.nextToken,
+            maxResults: input.maxResults)
         return SQS.ListDeadLetterSourceQueuesResult(queueUrls: page, nextToken: next)
     }
 
@@ -140,11 +146,12 @@ public struct SQSService: SQSAPI {
     public func sendMessage(_ input: SQS.SendMessageRequest, context: RequestContext) async throws
         -> SQS.SendMessageResult
     {
-        let message = OutgoingMessage(
+        var message = OutgoingMessage(
             body: input.messageBody, delaySeconds: input.delaySeconds,
             attributes: Self.attributes(input.messageAttributes),
             systemAttributes: Self.systemAttributes(input.messageSystemAttributes),
             messageGroupId: input.messageGroupId, messageDeduplicationId: input.messageDeduplicationId)
+        message.traceHeader = context.traceHeader
         let (results, ticket) = try await engine.send(
             key(input.queueUrl, context, for: "SendMessage"), [message], senderId: Self.senderId(context))
         try await ticket.wait()
@@ -161,17 +168,19 @@ public struct SQSService: SQSAPI {
         let ids = input.entries.map { $0.id }
         try BatchRules.validate(ids: ids, entryName: "SendMessageBatchRequestEntry")
         let messages = input.entries.map { entry in
-            OutgoingMessage(
+            var message = OutgoingMessage(
                 body: entry.messageBody, delaySeconds: entry.delaySeconds,
                 attributes: Self.attributes(entry.messageAttributes),
                 systemAttributes: Self.systemAttributes(entry.messageSystemAttributes),
                 messageGroupId: entry.messageGroupId, messageDeduplicationId: entry.messageDeduplicationId)
+            message.traceHeader = context.traceHeader
+            return message
         }
         let total = messages.reduce(0) { $0 + $1.size }
         if total > 1_048_576 { throw SQSErrors.batchTooLong(total, limit: 1_048_576) }
         var failed: [SQS.BatchResultErrorEntry] = []
         let (results, ticket) = try await engine.send(
-            key(input.queueUrl, context, for: "SendMessage"), messages, senderId: Self.senderId(context))
+            key(input.queueUrl, context, for: "SendMessage"), messages, senderId: Self.senderId(context), batch: true)
         try await ticket.wait()
         var successful: [SQS.SendMessageBatchResultEntry] = []
         successful.reserveCapacity(results.count)

@@ -40,6 +40,9 @@ public struct RequestRouter: Sendable {
             return Self.unsupportedProtocol(smithyProtocol, path: request.path)
         }
         guard let (service, codec) = route(request) else {
+            if request.header("x-amz-target") == nil, let owner = resourceOwner(of: request.path) {
+                return owner.resourcePaths?.answerWithoutAction ?? unroutable(request)
+            }
             return unroutable(request)
         }
         guard logger.logLevel <= .debug else { return await serve(request, service: service, codec: codec).response }
@@ -71,15 +74,17 @@ public struct RequestRouter: Sendable {
             )
         }
         let recall = ResponseRecall()
-        let context = RequestContext(
+        var context = RequestContext(
             account: identity.account, region: identity.region, host: host, accessKeyId: identity.accessKeyId,
             wireProtocol: codec.wireProtocol, recall: recall, principalArn: identity.principalArn,
             userId: identity.userId, roleArn: identity.roleArn, traceHeader: request.header("x-amzn-trace-id"))
+        context.acceptsJSON = request.header("accept")?.contains("application/json") ?? false
+        context.serverRegion = identities.configuration.region
         var operationName: String?
         do {
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
             operationName = operation.name
-            if let prepare = service.prepareInput { input = prepare(input, operation, request) }
+            if let prepare = service.prepareInput { input = try prepare(input, operation, request) }
             if let precheck = service.precheck { try precheck(input, operation) }
             if let inputIndex = operation.input {
                 try service.validator.validate(input, shape: service.model[inputIndex])
@@ -88,7 +93,8 @@ public struct RequestRouter: Sendable {
             var response = codec.encodeResponse(output, operation: operation, model: service.model, context: context)
             response.undelivered = recall
             return (response, operationName, context)
-        } catch let error as AWSError {
+        } catch var error as AWSError {
+            if let reword = service.rewordError { error = reword(error, codec.wireProtocol) }
             return (codec.encodeError(error, model: service.model, context: context), operationName, context)
         } catch let failure as StorageFailure {
             // Logged by the writer (at most once a second); the client may retry.
@@ -125,6 +131,10 @@ public struct RequestRouter: Sendable {
         let hasQueryAction = request.query.map { $0.hasPrefix("Action=") || $0.contains("&Action=") } ?? false
         guard isForm || hasQueryAction else { return nil }
         let queryServices = services.filter { $0.model.protocols.contains(.awsQuery) }
+        // A resource's URL (a queue's) belongs to its service, whatever the signature names.
+        if let owner = resourceOwner(of: request.path), let codec = owner.codec(for: .awsQuery) {
+            return (owner, codec)
+        }
         if let name = identities.scope(of: request)?.service {
             // Signed for a service: that one, or none (a service Switchyard does not have).
             guard let service = bySigningName[name], let codec = service.codec(for: .awsQuery) else { return nil }
@@ -137,6 +147,11 @@ public struct RequestRouter: Sendable {
             ?? queryServices.first
         guard let service, let codec = service.codec(for: .awsQuery) else { return nil }
         return (service, codec)
+    }
+
+    /// The service whose resource a request path names, if any.
+    func resourceOwner(of path: String) -> ServiceEndpoint? {
+        services.first { $0.resourcePaths?.matches(path) ?? false }
     }
 
     static func unsupportedProtocol(_ name: String, path: String) -> WireResponse {

@@ -6,7 +6,20 @@ public struct ServiceEndpoint: Sendable {
         @Sendable (_ operation: String, _ input: AWSValue, _ context: RequestContext) async throws -> AWSValue?
 
     public typealias InputPreparation =
-        @Sendable (_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest) -> AWSValue
+        @Sendable (_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest) throws -> AWSValue
+
+    public typealias Precheck = @Sendable (_ input: AWSValue, _ operation: OperationModel) throws -> Void
+
+    /// Rewords an error the way the service words it in the protocol the request came in.
+    public typealias ErrorWording = @Sendable (_ error: AWSError, _ wireProtocol: WireProtocol) -> AWSError
+
+    /// Request paths that name one of the service's resources (SQS queue URLs). A query request sent
+    /// to one belongs to this service whatever it was signed for; one without an action gets
+    /// `answerWithoutAction`.
+    public struct ResourcePaths: Sendable {
+        public let matches: @Sendable (_ path: String) -> Bool
+        public let answerWithoutAction: WireResponse
+    }
 
     public let model: ServiceModel
     public let validator: ModelValidator
@@ -15,17 +28,20 @@ public struct ServiceEndpoint: Sendable {
     public let prepareInput: InputPreparation?
     /// Checks a service makes before model validation (SNS rejects malformed ARNs first).
     public let precheck: Precheck?
-
-    public typealias Precheck = @Sendable (_ input: AWSValue, _ operation: OperationModel) throws -> Void
+    public let resourcePaths: ResourcePaths?
+    /// Applied to every error the service answers, including those of decoding and validation.
+    public let rewordError: ErrorWording?
 
     public init(
         model: ServiceModel, prepareInput: InputPreparation? = nil, precheck: Precheck? = nil,
-        handle: @escaping Handler
+        resourcePaths: ResourcePaths? = nil, rewordError: ErrorWording? = nil, handle: @escaping Handler
     ) {
         self.model = model
         self.validator = ModelValidator(model: model)
         self.prepareInput = prepareInput
         self.precheck = precheck
+        self.resourcePaths = resourcePaths
+        self.rewordError = rewordError
         self.handle = handle
     }
 

@@ -80,12 +80,11 @@ public final class Switchyard: Sendable {
         let sns = SNSService(engine: snsEngine)
         await deliveries.resume()
         let endpoints = [
-            ServiceEndpoint(model: SQS.model, prepareInput: SQSQueueURLFromPath.fill) { operation, input, context in
-                do {
-                    return try await SQS.dispatch(service, operation: operation, input: input, context: context)
-                } catch let error as AWSError {
-                    throw SQSErrors.worded(error, for: context.wireProtocol)
-                }
+            ServiceEndpoint(
+                model: SQS.model, prepareInput: SQSQueuePaths.fill, resourcePaths: SQSQueuePaths.resourcePaths,
+                rewordError: SQSErrors.worded
+            ) { operation, input, context in
+                try await SQS.dispatch(service, operation: operation, input: input, context: context)
             },
             ServiceEndpoint(model: SNS.model, precheck: SNSArnChecks.precheck) { operation, input, context in
                 try await SNS.dispatch(sns, operation: operation, input: input, context: context)

@@ -25,6 +25,10 @@ public struct RequestContext: Sendable {
     public let roleArn: String?
     /// The request's X-Ray trace header (`X-Amzn-Trace-Id`), if it carried one.
     public let traceHeader: String?
+    /// The request's Accept header asks for JSON (awsQuery answers then come as JSON, as AWS does).
+    public var acceptsJSON = false
+    /// The server's own region: resources there get URLs without a region in them.
+    public var serverRegion = "us-east-1"
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,

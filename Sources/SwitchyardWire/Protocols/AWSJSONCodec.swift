@@ -46,8 +46,16 @@ public struct AWSJSONCodec: ProtocolCodec {
             headers.append(("Content-Length", "0"))
             return WireResponse(status: 200, headers: headers, body: [])
         }
+        var body = output
+        if model.protocols.contains(.awsQuery), operation.name.hasSuffix("Batch"), case .structure(var members) = body {
+            // AWS leaves an empty Successful or Failed out of a batch answer (recorded for SendMessageBatch).
+            for name in ["Successful", "Failed"] {
+                if case .list(let items)? = members[name], items.isEmpty { members[name] = nil }
+            }
+            body = .structure(members)
+        }
         var writer = JSONWriter()
-        writer.value(output, shape: model[outputIndex], model: model)
+        writer.value(body, shape: model[outputIndex], model: model)
         return WireResponse(status: 200, headers: headers, body: writer.bytes)
     }
 
@@ -61,26 +69,12 @@ public struct AWSJSONCodec: ProtocolCodec {
         }
         var writer = JSONWriter()
         writer.raw("{\"__type\":")
-        let typeName =
-            model.protocols.contains(.awsQuery) && model.errorShapes[error.code] == nil
-            ? Self.queryCompatibleType(resolved.typeName) : resolved.typeName
-        writer.string("\(model.errorNamespace)#\(typeName)")
+        writer.string("\(model.errorNamespace)#\(resolved.typeName)")
         if let message = resolved.message {
             writer.raw(",\"message\":")
             writer.string(message)
         }
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
-    }
-
-    /// The JSON error type AWS answers for a query-era error that is not a modelled shape: the query
-    /// code stays in `x-amzn-query-error`, `__type` names an exception (as recorded from SQS).
-    static func queryCompatibleType(_ code: String) -> String {
-        switch code {
-        case "InvalidParameterValue": return "InvalidParameterValueException"
-        case "MissingParameter": return "MissingRequiredParameterException"
-        case "AccessDenied": return "AccessDeniedException"
-        default: return code
-        }
     }
 }

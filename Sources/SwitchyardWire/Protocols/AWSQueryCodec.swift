@@ -166,14 +166,23 @@ public struct AWSQueryCodec: ProtocolCodec {
     public func encodeResponse(
         _ output: AWSValue?, operation: OperationModel, model: ServiceModel, context: RequestContext
     ) -> WireResponse {
+        if context.acceptsJSON {
+            return encodeJSONResponse(output, operation: operation, model: model, context: context)
+        }
         var writer = XMLWriter()
         writer.raw("<?xml version=\"1.0\"?>")
         writer.open("\(operation.name)Response", namespace: model.xmlNamespace)
         if let output, let outputIndex = operation.output {
             let wrapper = operation.resultWrapper ?? "\(operation.name)Result"
-            writer.open(wrapper)
-            writeMembers(output, shape: model[outputIndex], model: model, into: &writer)
-            writer.close(wrapper)
+            var members = XMLWriter()
+            writeMembers(output, shape: model[outputIndex], model: model, into: &members)
+            if members.bytes.isEmpty {
+                writer.empty(wrapper)
+            } else {
+                writer.open(wrapper)
+                writer.raw(String(decoding: members.bytes, as: UTF8.self))
+                writer.close(wrapper)
+            }
         }
         writer.open("ResponseMetadata")
         writer.element("RequestId", context.requestId)
@@ -182,6 +191,29 @@ public struct AWSQueryCodec: ProtocolCodec {
         return WireResponse(
             status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", context.requestId)],
             body: writer.bytes)
+    }
+
+    /// The JSON form AWS gives awsQuery answers when the request accepts JSON:
+    /// {"<Op>Response": {"<Op>Result": {...}, "ResponseMetadata": {"RequestId": "..."}}}.
+    private func encodeJSONResponse(
+        _ output: AWSValue?, operation: OperationModel, model: ServiceModel, context: RequestContext
+    ) -> WireResponse {
+        var writer = QueryJSONWriter()
+        writer.json.raw("{")
+        writer.json.string("\(operation.name)Response")
+        writer.json.raw(":{")
+        if let output, let outputIndex = operation.output {
+            writer.json.string(operation.resultWrapper ?? "\(operation.name)Result")
+            writer.json.raw(":")
+            writer.value(output, shape: model[outputIndex], model: model)
+            writer.json.raw(",")
+        }
+        writer.json.raw("\"ResponseMetadata\":{\"RequestId\":")
+        writer.json.string(context.requestId)
+        writer.json.raw("}}}")
+        return WireResponse(
+            status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", context.requestId)],
+            body: writer.json.bytes)
     }
 
     private func writeMembers(_ value: AWSValue, shape: Shape, model: ServiceModel, into writer: inout XMLWriter) {
@@ -236,6 +268,7 @@ public struct AWSQueryCodec: ProtocolCodec {
 
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
         let resolved = ResolvedError(error, model: model)
+        if context.acceptsJSON { return encodeJSONError(resolved, context: context) }
         var writer = XMLWriter()
         writer.raw("<?xml version=\"1.0\"?>")
         writer.open("ErrorResponse", namespace: model.xmlNamespace)
@@ -250,5 +283,25 @@ public struct AWSQueryCodec: ProtocolCodec {
         return WireResponse(
             status: resolved.httpStatus,
             headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", context.requestId)], body: writer.bytes)
+    }
+
+    /// An error in the JSON form of query answers: {"Error": {"Type", "Code", "Message"}, "RequestId"}.
+    private func encodeJSONError(_ resolved: ResolvedError, context: RequestContext) -> WireResponse {
+        var writer = JSONWriter()
+        writer.raw("{\"Error\":{\"Type\":")
+        writer.string(resolved.senderFault ? "Sender" : "Receiver")
+        writer.raw(",\"Code\":")
+        writer.string(resolved.queryCode)
+        if let message = resolved.message {
+            writer.raw(",\"Message\":")
+            writer.string(message)
+        }
+        writer.raw("},\"RequestId\":")
+        writer.string(context.requestId)
+        writer.raw("}")
+        return WireResponse(
+            status: resolved.httpStatus,
+            headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", context.requestId)],
+            body: writer.bytes)
     }
 }

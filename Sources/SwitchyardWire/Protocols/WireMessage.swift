@@ -68,11 +68,20 @@ public struct ResolvedError: Sendable {
             httpStatus = trait.httpStatus
             senderFault = trait.senderFault
         } else {
-            typeName = error.code
+            // awsQuery-compatible JSON services (SQS) name common query-era errors as exceptions in
+            // `__type`; the query code stays in `x-amzn-query-error` (as recorded from SQS).
+            let compatible = model.protocols.contains(.awsQuery)
+            typeName = compatible ? (Self.queryCompatibleTypeNames[error.code] ?? error.code) : error.code
             queryCode = error.code
             httpStatus = error.httpStatus
             senderFault = error.senderFault
         }
         message = error.message
     }
+
+    static let queryCompatibleTypeNames = [
+        "InvalidParameterValue": "InvalidParameterValueException",
+        "MissingParameter": "MissingRequiredParameterException",
+        "AccessDenied": "AccessDeniedException",
+    ]
 }

@@ -19,6 +19,13 @@ public struct XMLWriter {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// `<name/>`: an element without content.
+    public mutating func empty(_ name: String) {
+        bytes.append(UInt8(ascii: "<"))
+        raw(name)
+        raw("/>")
+    }
+
     public mutating func close(_ name: String) {
         raw("</")
         raw(name)
