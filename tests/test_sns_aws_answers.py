@@ -343,8 +343,74 @@ def test_sms_wording(sns):
 
 def test_confirm_with_a_token_for_a_missing_topic(sns):
     with pytest.raises(ClientError) as e:
-        sns.confirm_subscription(TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:absent", Token="x" * 64)
+        sns.confirm_subscription(TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:absent", Token="5a" * 144)
     assert error_code(e) == "InvalidParameter" and message(e) == "Invalid parameter: Token"
+
+
+def test_confirm_with_something_that_is_no_token(sns):
+    topic = sns.create_topic(Name="tokens")["TopicArn"]
+    with pytest.raises(ClientError) as e:
+        sns.confirm_subscription(TopicArn=topic, Token="randomtoken")
+    assert error_code(e) == "InvalidParameter" and message(e) == "Invalid token"
+    with pytest.raises(ClientError) as e:
+        sns.confirm_subscription(TopicArn=topic, Token="5a" * 144)
+    assert message(e) == "Invalid parameter: Token"
+
+
+def test_sms_endpoints_may_group_their_digits(sns):
+    topic = sns.create_topic(Name="texts")["TopicArn"]
+    assert sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint="+12/34-567.890")["SubscriptionArn"]
+    for endpoint in ("+15551234567.", "/+15551234567", "NAA+15551234567"):
+        with pytest.raises(ClientError) as e:
+            sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint=endpoint)
+        assert message(e) == f"Invalid SMS endpoint: {endpoint}"
+
+
+def test_topic_delivery_policy_is_kept_and_completed_as_aws_does(sns):
+    policy = {"http": {"defaultRequestPolicy": {"headerContentType": "application/json"}}}
+    topic = sns.create_topic(Name="delivery", Attributes={"DeliveryPolicy": json.dumps(policy)})["TopicArn"]
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert json.loads(attributes["DeliveryPolicy"]) == {"http": {
+        "disableSubscriptionOverrides": False, "defaultRequestPolicy": {"headerContentType": "application/json"}}}
+    effective = json.loads(attributes["EffectiveDeliveryPolicy"])["http"]
+    assert effective["defaultRequestPolicy"] == {"headerContentType": "application/json"}
+    assert effective["defaultHealthyRetryPolicy"]["numRetries"] == 3
+
+    retry = {"minDelayTarget": 5, "maxDelayTarget": 6, "numRetries": 1}
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy",
+                             AttributeValue=json.dumps({"http": {"defaultHealthyRetryPolicy": retry}}))
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert json.loads(attributes["DeliveryPolicy"]) == {"http": {
+        "defaultHealthyRetryPolicy": retry, "disableSubscriptionOverrides": False}}
+    effective = json.loads(attributes["EffectiveDeliveryPolicy"])["http"]
+    assert effective["defaultHealthyRetryPolicy"] == {**retry, "numMaxDelayRetries": 0, "numNoDelayRetries": 0,
+                                                      "numMinDelayRetries": 0, "backoffFunction": "linear"}
+    # The whole policy was replaced: the request policy is SNS's default again.
+    assert effective["defaultRequestPolicy"] == {"headerContentType": "text/plain; charset=UTF-8"}
+
+    # A part given as null is dropped.
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy",
+                             AttributeValue=json.dumps({"http": {"defaultHealthyRetryPolicy": None}}))
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert json.loads(attributes["DeliveryPolicy"]) == {"http": {"disableSubscriptionOverrides": False}}
+
+    # An empty policy removes it.
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy", AttributeValue="")
+    assert "DeliveryPolicy" not in sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+
+
+def test_subscription_delivery_policy_names_every_part(sns):
+    topic = sns.create_topic(Name="sub-delivery")["TopicArn"]
+    arn = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/nowhere",
+                        Attributes={"DeliveryPolicy": json.dumps({"requestPolicy": {"headerContentType": "text/csv"}})},
+                        ReturnSubscriptionArn=True)["SubscriptionArn"]
+    attributes = sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+    assert json.loads(attributes["DeliveryPolicy"]) == {
+        "healthyRetryPolicy": None, "sicklyRetryPolicy": None, "throttlePolicy": None,
+        "requestPolicy": {"headerContentType": "text/csv"}, "guaranteed": False}
+    effective = json.loads(attributes["EffectiveDeliveryPolicy"])
+    assert effective["healthyRetryPolicy"]["minDelayTarget"] == 20 and effective["sicklyRetryPolicy"] is None
+    assert effective["requestPolicy"] == {"headerContentType": "text/csv"} and effective["guaranteed"] is False
 
 
 def test_data_protection_policy_is_not_a_listed_attribute(sns):

@@ -205,3 +205,51 @@ def test_body_policies_match_each_key_across_arrays_and_dotted_keys(clients):
             break
     assert sorted(json.dumps(b, sort_keys=True) for b in received) == sorted(
         json.dumps(b, sort_keys=True) for b in bodies[:2])
+
+
+# Where the policy compiler stood: AWS ends its messages with Jackson's location in the policy as SNS
+# rewrote it compactly (spaces gone, numbers as Java prints them), quoting that text.
+
+@pytest.mark.parametrize("policy,reason,column", [
+    ({"key": [{"wrong-operator": True}]}, "Unrecognized match type wrong-operator", 31),
+    ({"key": [{"suffix": "value", "prefix": "value2"}]}, "Only one key allowed in match expression", 37),
+    ({"key": [["value"]]}, "Match value must be String, number, true, false, or null", 10),
+    ({"key": []}, "Empty arrays are not allowed", 10),
+    ({"key": {"suffix": "value"}}, '"suffix" must be an object or an array', 19),
+    ({"key": [{"suffix": 100}]}, "suffix match pattern must be a string", 22),
+    ({"key": [{"exists": "no"}]}, "exists match pattern must be either true or false.", 20),
+    ({"key": [{"numeric": ["operator"]}]}, "Unrecognized numeric range operator: operator", 32),
+    ({"key": [{"numeric": [">", 20, "test"]}]}, "Bad numeric range operator: test", 34),
+    ({"key": [{"numeric": [">", 20, "<", "30"]}]}, "Value of < must be numeric", 33),
+    ({"key": [{"numeric": [">", 3, "<", 1]}]}, "Bottom must be less than top", 33),
+    ({"key": [{"anything-but": {"exists": False}}]}, "Unsupported anything-but pattern: exists", 40),
+])
+def test_filter_policy_errors_say_where(sns, sqs, policy, reason, column):
+    compact = json.dumps(policy, separators=(",", ":"))
+    assert filter_error(sns, sqs, policy, scope="MessageBody") == (
+        f"Invalid parameter: FilterPolicy: {reason}\n at [Source: (String)\"{compact}\"; line: 1, column: {column}]")
+
+
+def test_numbers_are_quoted_as_java_writes_them(sns, sqs):
+    message = filter_error(sns, sqs, {"key": [{"numeric": [">", 1.50, "<", 1e9, "x"]}]}, scope="MessageBody")
+    assert '(String)"{"key":[{"numeric":[">",1.5,"<",1.0E9,"x"]}]}"' in message
+
+
+def test_unparsable_policies_get_jacksons_words(sns, sqs):
+    topic = sns.create_topic(Name="syntax")["TopicArn"]
+    sqs.create_queue(QueueName="syntax")
+    endpoint = "arn:aws:sqs:us-east-1:000000000000:syntax"
+    redacted = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint, Attributes={"FilterPolicy": "invalid-json"})
+    assert excinfo.value.response["Error"]["Message"] == (
+        "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON. Unrecognized token 'invalid': "
+        "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
+        f" at {redacted}; line: 1, column: 8]")
+    arn = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint, ReturnSubscriptionArn=True)["SubscriptionArn"]
+    for name in ("FilterPolicy", "RedrivePolicy"):
+        with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+            sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName=name, AttributeValue="{invalid}")
+        assert excinfo.value.response["Error"]["Message"] == (
+            f"Invalid parameter: {name}: failed to parse JSON. Unexpected character ('i' (code 105)): "
+            f"was expecting double-quote to start field name\n at {redacted}; line: 1, column: 2]")

@@ -77,8 +77,13 @@ def test_set_topic_attributes(sns):
     sns.set_topic_attributes(TopicArn=arn, AttributeName="DeliveryPolicy", AttributeValue=policy)
     attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     assert attributes["DisplayName"] == "Shipping"
-    assert json.loads(attributes["DeliveryPolicy"]) == json.loads(policy)
-    assert json.loads(attributes["EffectiveDeliveryPolicy"]) == json.loads(policy)
+    # Kept with disableSubscriptionOverrides filled in; the effective policy completes the rest (as AWS answers).
+    stored = json.loads(policy)
+    stored["http"]["disableSubscriptionOverrides"] = False
+    assert json.loads(attributes["DeliveryPolicy"]) == stored
+    effective = json.loads(attributes["EffectiveDeliveryPolicy"])["http"]
+    assert effective["defaultHealthyRetryPolicy"]["maxDelayTarget"] == 30
+    assert effective["defaultHealthyRetryPolicy"]["backoffFunction"] == "linear"
 
 
 @pytest.mark.parametrize("name,value", [

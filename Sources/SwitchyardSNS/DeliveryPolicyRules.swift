@@ -19,7 +19,8 @@ enum DeliveryPolicyRules {
         for (key, value) in root {
             guard key == "http" else { throw PolicyProblem("Unexpected JSON member: \(key)") }
             let http = try object(value, path: "http")
-            for (member, value) in http {
+            // A part given as null is left out, as AWS does.
+            for (member, value) in http where value != .null {
                 let path = "http.\(member)"
                 switch member {
                 case "defaultHealthyRetryPolicy": try validateRetryPolicy(value, path: path)
@@ -35,7 +36,7 @@ enum DeliveryPolicyRules {
 
     /// Checks a subscription's DeliveryPolicy.
     static func validateSubscriptionPolicy(_ text: String) throws(PolicyProblem) {
-        for (member, value) in try object(parse(text), path: nil) {
+        for (member, value) in try object(parse(text), path: nil) where value != .null {
             switch member {
             case "healthyRetryPolicy": try validateRetryPolicy(value, path: member)
             case "throttlePolicy": try validateThrottlePolicy(value, path: member)

@@ -48,14 +48,30 @@ struct FilterPolicy: Sendable {
     // MARK: Parsing
 
     /// Parses and checks a policy as SNS does, in document order, so that the first problem found is
-    /// the one AWS names.
+    /// the one AWS names; problems the policy compiler finds end with where it stood in the text,
+    /// in Jackson's words.
     init(json: String, scope: Scope) throws {
         self.scope = scope
         guard json.utf8.count <= 256 * 1024 else { throw Self.invalid("Filter policy is too large") }
-        guard let parsed = try? OrderedJSON.parse(Array(json.utf8)) else { throw Self.invalid("failed to parse JSON.") }
-        guard case .object(let members) = parsed else { throw Self.invalid("Filter policy must be a JSON object") }
+        // SNS hands the policy compiler the policy written out again compactly; the compiler's
+        // locations are places in that text, which its messages quote.
+        guard let given = try? OrderedJSON.parse(Array(json.utf8)) else {
+            throw Self.invalid("failed to parse JSON." + (JacksonSyntaxError.describe(json) ?? ""))
+        }
+        let compact = given.text
+        guard let parsed = try? LocatedJSON.parse(Array(compact.utf8)) else {
+            throw Self.invalid("failed to parse JSON.")
+        }
+        guard case .object(let members) = parsed.value else {
+            throw Self.invalid("Filter policy must be a JSON object")
+        }
         var nested = false
-        root = try Self.group(members, prefix: "", depth: 1, nested: &nested)
+        do {
+            root = try Self.group(members, prefix: "", depth: 1, nested: &nested)
+        } catch let problem as Invalid {
+            guard let offset = problem.offset else { throw problem }
+            throw Invalid(reason: problem.reason + JacksonLocation.quoting(compact, offset: offset))
+        }
         if nested, scope == .messageAttributes {
             throw Self.invalid("Filter policy scope MessageAttributes does not support nested filter policy")
         }
@@ -68,36 +84,41 @@ struct FilterPolicy: Sendable {
     /// What is wrong with a filter policy; the caller words it for Subscribe or SetSubscriptionAttributes.
     struct Invalid: Error {
         let reason: String
+        /// Where the policy compiler stood when it found the problem (a byte offset), if it was the one.
+        var offset: Int? = nil
     }
 
-    static func invalid(_ reason: String) -> Error {
-        Invalid(reason: reason)
+    static func invalid(_ reason: String, at offset: Int? = nil) -> Error {
+        Invalid(reason: reason, offset: offset)
     }
+
+    /// Where the compiler stands once it has read a member's name: its value's first token read too.
+    private static func afterName(_ value: LocatedJSON) -> Int { value.tokenEnd }
 
     private static func group(
-        _ members: [(key: String, value: OrderedJSON)], prefix: String, depth: Int, nested: inout Bool
+        _ members: [(key: String, value: LocatedJSON)], prefix: String, depth: Int, nested: inout Bool
     ) throws -> Group {
         guard depth <= 5 else { throw invalid("Filter policy nesting is too deep") }
         guard !members.isEmpty else { throw invalid("Filter policy can not be empty") }
         var result = Group(fields: [], alternatives: [])
         for (key, value) in members {
             if key == "$or" {
-                guard case .array(let list) = value, list.count >= 2 else {
-                    throw invalid("$or must be an array of at least two policies")
+                guard case .array(let list) = value.value, list.count >= 2 else {
+                    throw invalid("$or must be an array of at least two policies", at: afterName(value))
                 }
                 result.alternatives.append(
                     try list.map { item in
-                        guard case .object(let branch) = item else {
-                            throw invalid("$or must be an array of at least two policies")
+                        guard case .object(let branch) = item.value else {
+                            throw invalid("$or must be an array of at least two policies", at: item.tokenEnd)
                         }
                         return try group(branch, prefix: prefix, depth: depth, nested: &nested)
                     })
                 continue
             }
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            switch value {
+            switch value.value {
             case .array(let list):
-                guard !list.isEmpty else { throw invalid("Empty arrays are not allowed") }
+                guard !list.isEmpty else { throw invalid("Empty arrays are not allowed", at: value.end) }
                 result.fields.append((path, depth, try list.map(condition)))
             case .object(let inner):
                 nested = true
@@ -105,14 +126,14 @@ struct FilterPolicy: Sendable {
                 result.fields += child.fields
                 result.alternatives += child.alternatives
             case .scalar:
-                throw invalid("\"\(key)\" must be an object or an array")
+                throw invalid("\"\(key)\" must be an object or an array", at: afterName(value))
             }
         }
         return result
     }
 
-    private static func literal(_ value: OrderedJSON) -> Condition? {
-        guard case .scalar(let scalar) = value else { return nil }
+    private static func literal(_ value: LocatedJSON) -> Condition? {
+        guard case .scalar(let scalar) = value.value else { return nil }
         switch scalar {
         case .null: return .null
         case .bool(let flag): return .boolean(flag)
@@ -123,17 +144,22 @@ struct FilterPolicy: Sendable {
         }
     }
 
-    private static func number(_ value: OrderedJSON) -> Double? {
-        switch value {
+    private static func number(_ value: LocatedJSON) -> Double? {
+        switch value.value {
         case .scalar(.integer(let number)): return Double(number)
         case .scalar(.number(let number)): return number
         default: return nil
         }
     }
 
+    private static func string(_ value: LocatedJSON) -> String? {
+        guard case .scalar(.string(let text)) = value.value else { return nil }
+        return text
+    }
+
     /// A JSON value as AWS quotes it in a message: numbers without a needless fraction.
-    private static func text(_ value: OrderedJSON) -> String {
-        switch value {
+    private static func text(_ value: LocatedJSON) -> String {
+        switch value.value {
         case .scalar(.integer(let number)): return String(number)
         case .scalar(.number(let number)):
             return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
@@ -146,28 +172,39 @@ struct FilterPolicy: Sendable {
         }
     }
 
-    private static func condition(_ value: OrderedJSON) throws -> Condition {
+    private static func condition(_ value: LocatedJSON) throws -> Condition {
         if let plain = literal(value) {
-            if case .number(let number) = plain { try checkNumber(number) }
+            if case .number(let number) = plain { try checkNumber(number, at: value.tokenEnd) }
             return plain
         }
-        guard case .object(let members) = value else {
-            throw invalid("Match value must be String, number, true, false, or null")
+        guard case .object(let members) = value.value else {
+            throw invalid("Match value must be String, number, true, false, or null", at: value.tokenEnd)
         }
-        guard members.count == 1, let (name, argument) = members.first else {
-            throw invalid("Only one key allowed in match expression")
+        guard let (name, argument) = members.first else {
+            throw invalid("Only one key allowed in match expression", at: value.end)
         }
+        // The first match is read and checked before the compiler meets a second key.
+        let first = try match(name, argument)
+        if members.count > 1 {
+            throw invalid("Only one key allowed in match expression", at: afterName(members[1].value))
+        }
+        return first
+    }
+
+    private static func match(_ name: String, _ argument: LocatedJSON) throws -> Condition {
         switch name {
         case "prefix", "suffix", "equals-ignore-case", "wildcard":
-            guard case .scalar(.string(let text)) = argument else {
-                throw invalid("\(name) match pattern must be a string")
+            guard let text = string(argument) else {
+                throw invalid("\(name) match pattern must be a string", at: afterName(argument))
             }
             switch name {
             case "prefix": return .prefix(text)
             case "suffix": return .suffix(text)
             case "equals-ignore-case": return .equalsIgnoreCase(text)
             default:
-                guard !text.contains("**") else { throw invalid("Consecutive wildcard characters are not allowed") }
+                guard !text.contains("**") else {
+                    throw invalid("Consecutive wildcard characters are not allowed", at: argument.end)
+                }
                 return .wildcard(text)
             }
         case "anything-but":
@@ -175,83 +212,96 @@ struct FilterPolicy: Sendable {
         case "numeric":
             return .numeric(try numeric(argument))
         case "exists":
-            guard case .scalar(.bool(let flag)) = argument else {
-                throw invalid("exists match pattern must be either true or false.")
+            guard case .scalar(.bool(let flag)) = argument.value else {
+                throw invalid("exists match pattern must be either true or false.", at: afterName(argument))
             }
             return .exists(flag)
         case "cidr":
             return try cidr(argument)
         default:
-            throw invalid("Unrecognized match type \(name)")
+            throw invalid("Unrecognized match type \(name)", at: afterName(argument))
         }
     }
 
-    private static func anythingBut(_ argument: OrderedJSON) throws -> Condition {
-        switch argument {
+    private static func anythingBut(_ argument: LocatedJSON) throws -> Condition {
+        switch argument.value {
         case .array(let list):
-            guard !list.isEmpty else { throw invalid("Empty arrays are not allowed") }
+            guard !list.isEmpty else { throw invalid("Empty arrays are not allowed", at: argument.end) }
             return .anythingBut(
                 try list.map { item in
                     guard let plain = literal(item), !plain.isNull, !plain.isBoolean else {
-                        throw invalid("Inside anything but list, start|null|boolean is not supported.")
+                        throw invalid(
+                            "Inside anything but list, start|null|boolean is not supported.", at: item.tokenEnd)
                     }
                     return plain
                 })
         case .object(let members):
             // SNS takes a prefix (or equals-ignore-case) here; suffix, exists and the rest it refuses.
-            guard members.count == 1, let (operation, operand) = members.first,
-                operation == "prefix" || operation == "equals-ignore-case"
-            else {
-                throw invalid("Unsupported anything-but pattern: \(members.first?.key ?? "")")
+            guard let (operation, operand) = members.first else {
+                throw invalid("Unsupported anything-but pattern: ", at: argument.end)
             }
-            guard case .scalar(.string) = operand else { throw invalid("\(operation) match pattern must be a string") }
-            return .anythingBut([try condition(.object([(operation, operand)]))])
+            guard members.count == 1, operation == "prefix" || operation == "equals-ignore-case" else {
+                throw invalid("Unsupported anything-but pattern: \(operation)", at: afterName(operand))
+            }
+            guard string(operand) != nil else {
+                throw invalid("\(operation) match pattern must be a string", at: afterName(operand))
+            }
+            return .anythingBut([try match(operation, operand)])
         case .scalar:
             guard let plain = literal(argument), !plain.isNull, !plain.isBoolean else {
-                throw invalid("anything-but must be a string, a number, a list, or a prefix")
+                throw invalid(
+                    "anything-but must be a string, a number, a list, or a prefix", at: afterName(argument))
             }
             return .anythingBut([plain])
         }
     }
 
     /// `["=", 5]`, `["<", 5]`, `[">", 1]` or the range `[">", 1, "<=", 5]`, checked term by term in
-    /// AWS's order and words.
-    private static func numeric(_ argument: OrderedJSON) throws -> [(comparison: String, value: Double)] {
-        guard case .array(let list) = argument else { throw invalid("Value of numeric must be an array.") }
-        guard let first = list.first else { throw invalid("Invalid member in numeric match: ]") }
-        guard case .scalar(.string(let operation)) = first else {
-            throw invalid("Invalid member in numeric match: \(text(first))")
+    /// AWS's order and words. The compiler reads one token ahead of what it checks: where it stands
+    /// is past the next term's first token, or past the closing bracket.
+    private static func numeric(_ argument: LocatedJSON) throws -> [(comparison: String, value: Double)] {
+        guard case .array(let list) = argument.value else {
+            throw invalid("Value of numeric must be an array.", at: afterName(argument))
+        }
+        func next(_ index: Int) -> Int { index < list.count ? list[index].tokenEnd : argument.end }
+        guard let first = list.first else { throw invalid("Invalid member in numeric match: ]", at: argument.end) }
+        guard let operation = string(first) else {
+            throw invalid("Invalid member in numeric match: \(text(first))", at: first.tokenEnd)
         }
         func operand(_ index: Int, _ name: String) throws -> Double {
             guard index < list.count, let value = number(list[index]) else {
-                throw invalid("Value of \(name) must be numeric")
+                throw invalid("Value of \(name) must be numeric", at: next(index))
             }
-            try checkNumber(value)
+            try checkNumber(value, at: next(index))
             return value
         }
         switch operation {
         case "=", "<", "<=":
             let value = try operand(1, operation == "=" ? "equals" : operation)
-            guard list.count == 2 else { throw invalid("Too many elements in numeric expression") }
+            guard list.count == 2 else { throw invalid("Too many elements in numeric expression", at: next(2)) }
             return [(operation, value)]
         case ">", ">=":
             let bottom = try operand(1, operation)
             guard list.count > 2 else { return [(operation, bottom)] }
-            guard case .scalar(.string(let upper)) = list[2] else {
-                throw invalid("Bad value in numeric range: \(text(list[2]))")
+            guard let upper = string(list[2]) else {
+                throw invalid("Bad value in numeric range: \(text(list[2]))", at: next(2))
             }
-            guard upper == "<" || upper == "<=" else { throw invalid("Bad numeric range operator: \(upper)") }
+            guard upper == "<" || upper == "<=" else {
+                throw invalid("Bad numeric range operator: \(upper)", at: list[2].end)
+            }
             let top = try operand(3, upper)
-            guard list.count == 4 else { throw invalid("Too many terms in numeric range expression") }
-            guard bottom < top else { throw invalid("Bottom must be less than top") }
+            guard list.count == 4 else { throw invalid("Too many terms in numeric range expression", at: next(4)) }
+            guard bottom < top else { throw invalid("Bottom must be less than top", at: argument.end) }
             return [(operation, bottom), (upper, top)]
         default:
-            throw invalid("Unrecognized numeric range operator: \(operation)")
+            throw invalid("Unrecognized numeric range operator: \(operation)", at: next(1))
         }
     }
 
-    private static func cidr(_ argument: OrderedJSON) throws -> Condition {
-        guard case .scalar(.string(let text)) = argument else { throw invalid("prefix match pattern must be a string") }
+    private static func cidr(_ argument: LocatedJSON) throws -> Condition {
+        guard let text = string(argument) else {
+            throw invalid("prefix match pattern must be a string", at: afterName(argument))
+        }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw invalid("Malformed CIDR, one '/' required") }
         guard let length = Int(parts[1]) else { throw invalid("Malformed CIDR, mask bits must be an integer") }
@@ -264,9 +314,9 @@ struct FilterPolicy: Sendable {
         return .cidr(network: address, prefixLength: length)
     }
 
-    private static func checkNumber(_ number: Double) throws {
+    private static func checkNumber(_ number: Double, at offset: Int) throws {
         guard abs(number) <= 1_000_000_000 else {
-            throw invalid("Numeric values must be within -1.0E9 and 1.0E9")
+            throw invalid("Numeric values must be within -1.0E9 and 1.0E9", at: offset)
         }
     }
 

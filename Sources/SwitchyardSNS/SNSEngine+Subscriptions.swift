@@ -70,7 +70,9 @@ extension SNSEngine {
 
     /// Confirms a pending subscription with the token its endpoint was sent.
     public func confirmSubscription(_ topic: TopicKey, token: String) throws -> (SubscriptionRecord, CommitTicket) {
-        // A token for a topic that does not exist is just an invalid token, as AWS answers.
+        // Something that is not a token at all is refused as such; a token for a topic that does not
+        // exist is just an unknown token, as AWS answers.
+        guard SubscriptionMessages.isTokenShaped(token) else { throw SNSErrors.invalidToken() }
         guard topics[topic] != nil else { throw SNSErrors.invalidParameter("Token") }
         guard var record = subscriptions.values.first(where: { $0.topic == topic && $0.token == token }) else {
             throw SNSErrors.invalidParameter("Token")

@@ -116,6 +116,8 @@ public actor SNSEngine {
             try TopicAttributes.validate(name: name, value: value, fifo: key.isFIFO, creating: true)
         }
         try TopicTags.validate(tags)
+        var attributes = attributes
+        for (name, value) in attributes { attributes[name] = TopicAttributes.stored(name: name, value: value) }
         if let existing = topics[key] {
             let requested = attributes.filter { $0.key != "FifoTopic" }
             for (name, value) in requested where existing.attributes[name] != value {
@@ -171,7 +173,7 @@ public actor SNSEngine {
     public func setAttribute(_ key: TopicKey, name: String, value: String?) throws -> CommitTicket {
         guard var record = topics[key] else { throw SNSErrors.topicNotFound() }
         try TopicAttributes.validate(name: name, value: value ?? "", fifo: key.isFIFO, creating: false)
-        record.attributes[name] = value
+        record.attributes[name] = value.flatMap { TopicAttributes.stored(name: name, value: $0) }
         topics[key] = record
         return store.submit([.putTopic(record)])
     }

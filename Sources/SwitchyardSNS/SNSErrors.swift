@@ -2,6 +2,9 @@ import SwitchyardWire
 
 /// The errors SNS answers with, in its own words.
 enum SNSErrors {
+    /// ConfirmSubscription given something that is no token at all.
+    static func invalidToken() -> AWSError { AWSError("InvalidParameter", "Invalid token") }
+
     /// SNS's catch-all for bad input: code InvalidParameter, "Invalid parameter: <what>".
     static func invalidParameter(_ what: String) -> AWSError {
         AWSError("InvalidParameter", "Invalid parameter: \(what)")

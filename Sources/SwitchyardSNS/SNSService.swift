@@ -349,7 +349,9 @@ public struct SNSService: SNSAPI {
         async throws -> SNS.GetSubscriptionAttributesResponse
     {
         let record = try await engine.subscription(try subscriptionArn(input.subscriptionArn, context))
-        return SNS.GetSubscriptionAttributesResponse(attributes: SubscriptionAttributes.effective(record))
+        let topicPolicy = try? await engine.topic(record.topic).attributes["DeliveryPolicy"]
+        return SNS.GetSubscriptionAttributesResponse(
+            attributes: SubscriptionAttributes.effective(record, topicDeliveryPolicy: topicPolicy))
     }
 
     public func setSubscriptionAttributes(_ input: SNS.SetSubscriptionAttributesInput, context: RequestContext)

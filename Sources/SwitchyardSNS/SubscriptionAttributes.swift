@@ -32,7 +32,7 @@ enum SubscriptionAttributes {
                 throw SNSErrors.invalidParameter("Email address")
             }
         case "sms":
-            guard PhoneNumbers.isValid(endpoint) else {
+            guard PhoneNumbers.isValidSubscriptionEndpoint(endpoint) else {
                 throw AWSError("InvalidParameter", "Invalid SMS endpoint: \(endpoint)")
             }
         case "application":
@@ -115,7 +115,8 @@ enum SubscriptionAttributes {
             }
         case "RedrivePolicy":
             guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any] else {
-                throw context.invalid("RedrivePolicy: failed to parse JSON.")
+                throw context.invalid(
+                    "RedrivePolicy: failed to parse JSON." + (JacksonSyntaxError.describe(value) ?? ""))
             }
             guard let arn = object["deadLetterTargetArn"] as? String, ARN.namedResource(arn, service: "sqs") != nil
             else {
@@ -139,11 +140,15 @@ enum SubscriptionAttributes {
         }
     }
 
-    /// Attributes as SNS keeps them: RawMessageDelivery in lower case, an empty FilterPolicy not at all.
+    /// Attributes as SNS keeps them: RawMessageDelivery in lower case, an empty FilterPolicy not at all,
+    /// a DeliveryPolicy in AWS's stored form.
     static func normalized(_ attributes: [String: String]) -> [String: String] {
         var result = attributes
         if let raw = result["RawMessageDelivery"] { result["RawMessageDelivery"] = raw.lowercased() }
         if result["FilterPolicy"]?.isEmpty == true { result["FilterPolicy"] = nil }
+        if let delivery = result["DeliveryPolicy"], !delivery.isEmpty {
+            result["DeliveryPolicy"] = DeliveryPolicyForms.storedSubscriptionPolicy(delivery)
+        }
         return result
     }
 
@@ -154,8 +159,9 @@ enum SubscriptionAttributes {
         return arn
     }
 
-    /// What GetSubscriptionAttributes answers.
-    static func effective(_ record: SubscriptionRecord) -> [String: String] {
+    /// What GetSubscriptionAttributes answers; a subscription with a DeliveryPolicy also shows the
+    /// effective one, completed from its topic's (`topicDeliveryPolicy`).
+    static func effective(_ record: SubscriptionRecord, topicDeliveryPolicy: String? = nil) -> [String: String] {
         var result: [String: String] = [
             "SubscriptionArn": record.arn,
             "TopicArn": record.topic.arn,
@@ -168,6 +174,10 @@ enum SubscriptionAttributes {
             "SubscriptionPrincipal": "arn:aws:iam::\(record.topic.account):user/switchyard",
         ]
         for (name, value) in record.attributes where name != "FilterPolicyScope" { result[name] = value }
+        if let delivery = record.attributes["DeliveryPolicy"], !delivery.isEmpty {
+            result["EffectiveDeliveryPolicy"] = DeliveryPolicyForms.effectiveSubscriptionPolicy(
+                delivery, topicPolicy: topicDeliveryPolicy)
+        }
         // The scope shows only with a policy it applies to.
         if record.attributes["FilterPolicy"] != nil {
             result["FilterPolicyScope"] = record.attributes["FilterPolicyScope"] ?? "MessageAttributes"

@@ -5,9 +5,14 @@ import SwitchyardWire
 /// The messages SNS sends to an HTTP or HTTPS endpoint about the subscription itself: the
 /// SubscriptionConfirmation it must answer, and the UnsubscribeConfirmation after Unsubscribe.
 enum SubscriptionMessages {
-    /// A confirmation token: 128 hex digits, like AWS's.
+    /// A confirmation token: 288 hex digits, like AWS's.
     static func makeToken() -> String {
-        (0..<4).map { _ in RandomUUID.make().replacingOccurrences(of: "-", with: "") }.joined()
+        (0..<9).map { _ in RandomUUID.make().replacingOccurrences(of: "-", with: "") }.joined()
+    }
+
+    /// Whether a string could be a confirmation token (hex digits); anything else is "Invalid token".
+    static func isTokenShaped(_ token: String) -> Bool {
+        !token.isEmpty && token.allSatisfy(\.isHexDigit)
     }
 
     static func confirmation(

@@ -78,7 +78,7 @@ enum TopicAttributes {
             "SubscriptionsPending": "0",
             "SubscriptionsConfirmed": "0",
             "SubscriptionsDeleted": "0",
-            "EffectiveDeliveryPolicy": defaultDeliveryPolicy,
+            "EffectiveDeliveryPolicy": DeliveryPolicyForms.effectiveTopicPolicy(record.attributes["DeliveryPolicy"]),
         ]
         if key.isFIFO {
             result["FifoTopic"] = "true"
@@ -88,7 +88,6 @@ enum TopicAttributes {
         for (name, value) in record.attributes where name != "FifoTopic" && name != "DataProtectionPolicy" {
             result[name] = value
         }
-        if let delivery = record.attributes["DeliveryPolicy"] { result["EffectiveDeliveryPolicy"] = delivery }
         return result
     }
 
@@ -103,9 +102,12 @@ enum TopicAttributes {
             #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":[\#(actionList)],"Resource":"\#(key.arn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(key.account)"}}}]}"#
     }
 
-    /// The delivery policy of a topic that has none of its own: HTTP deliveries retried three times, 20 s apart.
-    static let defaultDeliveryPolicy =
-        #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#
+    /// An attribute's value as SNS keeps it: a DeliveryPolicy in AWS's stored form, or none at all
+    /// once set to the empty string.
+    static func stored(name: String, value: String) -> String? {
+        guard name == "DeliveryPolicy" else { return value }
+        return value.isEmpty ? nil : DeliveryPolicyForms.storedTopicPolicy(value)
+    }
 
     static func isJSONObject(_ text: String) -> Bool {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]

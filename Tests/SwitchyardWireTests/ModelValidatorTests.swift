@@ -38,7 +38,8 @@ import Testing
                 ) == true)
             #expect(
                 error.message?.contains(
-                    "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10")
+                    "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10"
+                )
                     == true)
         }
     }

@@ -10,6 +10,9 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends text that is already JSON (a number as another library prints it).
+    public mutating func verbatim(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = value

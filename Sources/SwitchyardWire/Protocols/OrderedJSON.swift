@@ -1,5 +1,5 @@
 /// A parsed JSON document whose objects keep their members in document order, for the few places
-/// where AWS's answer depends on that order (the first offending key of a filter policy).
+/// where AWS keeps a document in the order it was given (delivery policies).
 public indirect enum OrderedJSON: Sendable, Equatable {
     case scalar(JSONValue)
     case array([OrderedJSON])
@@ -17,32 +17,77 @@ public indirect enum OrderedJSON: Sendable, Equatable {
 
     /// Parses UTF-8 JSON bytes with the same rules as `JSONValue.parse`.
     public static func parse(_ bytes: [UInt8]) throws -> OrderedJSON {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(bytes: buffer)
-            let value = try reader.orderedValue(depth: 0)
-            reader.skipWhitespace()
-            guard reader.position == buffer.count else { throw JSONReader.Failure() }
-            return value
+        try LocatedJSON.parse(bytes).ordered
+    }
+
+    /// Compact JSON text, members in their order, numbers as Jackson (the JSON library behind AWS's
+    /// services) writes them: whole numbers as given, others as Java prints a double ("100.0", "1.0E9").
+    public var text: String {
+        var writer = JSONWriter()
+        write(into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// The member named `key`, if this is an object that has it.
+    public subscript(key: String) -> OrderedJSON? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    private func write(into writer: inout JSONWriter) {
+        switch self {
+        case .object(let members):
+            writer.raw("{")
+            for (position, member) in members.enumerated() {
+                if position > 0 { writer.raw(",") }
+                writer.string(member.key)
+                writer.raw(":")
+                member.value.write(into: &writer)
+            }
+            writer.raw("}")
+        case .array(let items):
+            writer.raw("[")
+            for (position, item) in items.enumerated() {
+                if position > 0 { writer.raw(",") }
+                item.write(into: &writer)
+            }
+            writer.raw("]")
+        case .scalar(let value):
+            switch value {
+            case .null: writer.raw("null")
+            case .bool(let flag): writer.raw(flag ? "true" : "false")
+            case .integer(let number): writer.integer(number)
+            case .number(let number): writer.verbatim(Self.javaDouble(number))
+            case .string(let text): writer.string(text)
+            case .array, .object: writer.raw("null")  // parsed containers are never scalars
+            }
         }
     }
-}
 
-extension JSONReader {
-    mutating func orderedValue(depth: Int) throws -> OrderedJSON {
-        guard depth < 256 else { throw Failure() }
-        skipWhitespace()
-        guard position < bytes.count else { throw Failure() }
-        switch bytes[position] {
-        case UInt8(ascii: "{"):
-            var members: [(key: String, value: OrderedJSON)] = []
-            try readObject { reader, key in members.append((key, try reader.orderedValue(depth: depth + 1))) }
-            return .object(members)
-        case UInt8(ascii: "["):
-            var items: [OrderedJSON] = []
-            try readArray { reader in items.append(try reader.orderedValue(depth: depth + 1)) }
-            return .array(items)
-        default:
-            return .scalar(try value(depth: depth))
+    /// Java's `Double.toString`: plain decimals from 10^-3 up to 10^7, scientific notation beyond,
+    /// always with a fractional digit.
+    static func javaDouble(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value < 0 ? "-Infinity" : "Infinity") }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        let magnitude = abs(value)
+        let sign = value < 0 ? "-" : ""
+        if magnitude >= 1e-3, magnitude < 1e7 {
+            let plain = "\(magnitude)"  // Swift prints this range as a shortest plain decimal
+            return sign + (plain.contains(".") ? plain : plain + ".0")
         }
+        // Shortest digits and decimal exponent, from Swift's shortest representation.
+        let shortest = "\(magnitude)".lowercased()
+        let parts = shortest.split(separator: "e")
+        var exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        var digits = String(mantissa[0]) + (mantissa.count > 1 ? String(mantissa[1]) : "")
+        exponent += mantissa[0].count - 1
+        while digits.hasPrefix("0"), digits.count > 1 {
+            digits.removeFirst()
+            exponent -= 1
+        }
+        while digits.hasSuffix("0"), digits.count > 1 { digits.removeLast() }
+        let fraction = digits.count > 1 ? String(digits.dropFirst()) : "0"
+        return "\(sign)\(digits.prefix(1)).\(fraction)E\(exponent)"
     }
 }
