@@ -16,13 +16,7 @@ public struct LocatedJSON: Sendable {
 
     /// Parses UTF-8 JSON bytes with the same rules as `JSONValue.parse`.
     public static func parse(_ bytes: [UInt8]) throws -> LocatedJSON {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(bytes: buffer)
-            let value = try reader.locatedValue(depth: 0)
-            reader.skipWhitespace()
-            guard reader.position == buffer.count else { throw JSONReader.Failure() }
-            return value
-        }
+        try JSONReader.readWhole(bytes) { reader in try reader.locatedValue(depth: 0) }
     }
 
     /// Where a streaming parser stands once it has handed out this value's first token: past the
