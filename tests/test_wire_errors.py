@@ -116,24 +116,32 @@ def test_query_request_posted_to_the_queue_url(server):
     assert got[0]["Body"] == "hi"
 
 
-def test_rpcv2_cbor_is_answered_with_an_error_naming_it(server):
-    status, _, text = post(server, b"\xa0", {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"})
-    assert status == 400 and "rpc-v2-cbor protocol is not implemented" in text
+def test_rpcv2_cbor_path_of_a_service_switchyard_lacks_is_answered_in_cbor(server):
+    import urllib.request
+    request = urllib.request.Request(
+        server.endpoint + "/service/NoSuchService/operation/DoThings", data=b"\xa0", method="POST",
+        headers={"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(request, timeout=5)
+    assert e.value.code == 404 and e.value.headers["smithy-protocol"] == "rpc-v2-cbor"
+    body = e.value.read()
+    assert body[:1] == b"\xa2" and b"UnknownOperationException" in body and b"NoSuchService" in body
 
 
 def test_service_switchyard_lacks_is_named_as_not_implemented(server):
     import boto3
     from botocore.config import Config
-    events = boto3.client("events", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
-                          aws_secret_access_key="test", config=Config(retries={"max_attempts": 0}))
+    dynamodb = boto3.client("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test",
+                            config=Config(retries={"max_attempts": 0}))
     with pytest.raises(ClientError) as e:
-        events.list_rules()
+        dynamodb.list_tables()
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error_code(e) == "NotImplemented"
     message = e.value.response["Error"]["Message"]
-    assert "events" in message and "AWSEvents.ListRules" in message and "sqs, sns" in message
-    ses = boto3.client("ses", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+    assert "dynamodb" in message and "DynamoDB_20120810.ListTables" in message and "sqs" in message
+    ec2 = boto3.client("ec2", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
                        aws_secret_access_key="test", config=Config(retries={"max_attempts": 0}))
     with pytest.raises(ClientError) as e:
-        ses.list_identities()
-    assert error_code(e) == "NotImplemented" and "the ses service" in e.value.response["Error"]["Message"]
+        ec2.describe_regions()
+    assert error_code(e) == "NotImplemented" and "the ec2 service" in e.value.response["Error"]["Message"]

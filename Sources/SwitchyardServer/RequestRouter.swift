@@ -10,7 +10,8 @@ import SwitchyardWire
 public struct RequestRouter: Sendable {
     let services: [ServiceEndpoint]
     let byTargetPrefix: [String: ServiceEndpoint]
-    let bySigningName: [String: ServiceEndpoint]
+    /// Several services may share a signing name (SES v1 and v2 both sign as "ses").
+    let bySigningName: [String: [ServiceEndpoint]]
     let identities: IdentityResolver
     let operations: OperationalEndpoints
     let logger: Logger
@@ -21,10 +22,12 @@ public struct RequestRouter: Sendable {
     ) {
         self.services = services
         var prefixes: [String: ServiceEndpoint] = [:]
-        var signing: [String: ServiceEndpoint] = [:]
+        var signing: [String: [ServiceEndpoint]] = [:]
         for service in services {
-            if let prefix = service.model.targetPrefix { prefixes[prefix] = service }
-            signing[service.model.signingName] = service
+            if let prefix = service.descriptor.targetPrefix { prefixes[prefix] = service }
+            for name in [service.descriptor.signingName] + service.descriptor.signingAliases {
+                signing[name, default: []].append(service)
+            }
         }
         byTargetPrefix = prefixes
         bySigningName = signing
@@ -35,23 +38,24 @@ public struct RequestRouter: Sendable {
 
     public func handle(_ request: WireRequest) async -> WireResponse {
         if let response = await operations.handle(request) { return response }
-        if let smithyProtocol = request.header("smithy-protocol") {
-            // rpcv2Cbor requests name the service and operation in the path; no service here speaks it yet.
-            return Self.unsupportedProtocol(smithyProtocol, path: request.path)
-        }
         guard let (service, codec) = route(request) else {
             if request.header("x-amz-target") == nil, let owner = resourceOwner(of: request.path) {
                 return owner.resourcePaths?.answerWithoutAction ?? unroutable(request)
             }
             return unroutable(request)
         }
-        guard logger.logLevel <= .debug else { return await serve(request, service: service, codec: codec).response }
+        guard logger.logLevel <= .debug else {
+            var response = await serve(request, service: service, codec: codec).response
+            if request.method == "HEAD" { response.body = [] }
+            return response
+        }
         let started = ContinuousClock.now
-        let (response, operation, context) = await serve(request, service: service, codec: codec)
+        var (response, operation, context) = await serve(request, service: service, codec: codec)
+        if request.method == "HEAD" { response.body = [] }
         let elapsed = started.duration(to: .now)
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         logger.debug(
-            "\(service.model.signingName) \(operation ?? "?") account=\(context.account) region=\(context.region) status=\(response.status) time=\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())ms"
+            "\(service.descriptor.signingName) \(operation ?? "?") account=\(context.account) region=\(context.region) status=\(response.status) time=\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())ms"
         )
         return response
     }
@@ -98,7 +102,7 @@ public struct RequestRouter: Sendable {
             return (codec.encodeError(error, model: service.model, context: context), operationName, context)
         } catch let failure as StorageFailure {
             // Logged by the writer (at most once a second); the client may retry.
-            logger.debug("\(service.model.signingName) \(operationName ?? "?"): \(failure)")
+            logger.debug("\(service.descriptor.signingName) \(operationName ?? "?"): \(failure)")
             return (
                 codec.encodeError(.serviceUnavailable(), model: service.model, context: context), operationName, context
             )
@@ -108,7 +112,7 @@ public struct RequestRouter: Sendable {
                 codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
             )
         } catch {
-            logger.error("unexpected failure in \(service.model.signingName) \(operationName ?? "?"): \(error)")
+            logger.error("unexpected failure in \(service.descriptor.signingName) \(operationName ?? "?"): \(error)")
             return (
                 codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
             )
@@ -117,27 +121,39 @@ public struct RequestRouter: Sendable {
 
     /// Picks the service and protocol of a request, or nil when nothing fits.
     func route(_ request: WireRequest) -> (ServiceEndpoint, any ProtocolCodec)? {
+        if let smithyProtocol = request.header("smithy-protocol") {
+            // rpcv2Cbor: the path names the service (its Smithy name, the awsJson target prefix) and
+            // the operation.
+            guard smithyProtocol == "rpc-v2-cbor", let names = RPCv2CBORCodec.names(in: request.path),
+                let service = byTargetPrefix[names.service], let codec = service.codec(for: .rpcv2Cbor)
+            else { return nil }
+            return (service, codec)
+        }
         if let target = request.header("x-amz-target"), let dot = target.lastIndex(of: ".") {
             guard let service = byTargetPrefix[String(target[..<dot])] else { return nil }
             let declared = request.header("content-type") ?? ""
             let version: WireProtocol = declared.hasSuffix("1.1") ? .awsJson1_1 : .awsJson1_0
             let wireProtocol =
-                service.model.protocols.contains(version)
-                ? version : service.model.protocols.first { $0 == .awsJson1_0 || $0 == .awsJson1_1 }
-            return wireProtocol.flatMap { service.codec(for: $0) }.map { (service, $0) }
+                service.descriptor.protocols.contains(version)
+                ? version : service.descriptor.protocols.first { $0 == .awsJson1_0 || $0 == .awsJson1_1 }
+            let cbor = declared.hasPrefix("application/x-amz-cbor")
+            return wireProtocol.flatMap { service.codec(for: $0, cbor: cbor) }.map { (service, $0) }
         }
         let contentType = request.header("content-type") ?? ""
         let isForm = contentType.hasPrefix("application/x-www-form-urlencoded")
         let hasQueryAction = request.query.map { $0.hasPrefix("Action=") || $0.contains("&Action=") } ?? false
-        guard isForm || hasQueryAction else { return nil }
-        let queryServices = services.filter { $0.model.protocols.contains(.awsQuery) }
+        let signingName = identities.scope(of: request)?.service
+        guard isForm || hasQueryAction else { return routeREST(request, signingName: signingName) }
+        let queryServices = services.filter { $0.descriptor.protocols.contains(.awsQuery) }
         // A resource's URL (a queue's) belongs to its service, whatever the signature names.
         if let owner = resourceOwner(of: request.path), let codec = owner.codec(for: .awsQuery) {
             return (owner, codec)
         }
-        if let name = identities.scope(of: request)?.service {
+        if let name = signingName {
             // Signed for a service: that one, or none (a service Switchyard does not have).
-            guard let service = bySigningName[name], let codec = service.codec(for: .awsQuery) else { return nil }
+            guard let service = bySigningName[name]?.first(where: { $0.descriptor.protocols.contains(.awsQuery) }),
+                let codec = service.codec(for: .awsQuery)
+            else { return nil }
             return (service, codec)
         }
         // Unsigned: find the service that has the action.
@@ -149,25 +165,51 @@ public struct RequestRouter: Sendable {
         return (service, codec)
     }
 
+    /// REST services are told apart by signing name, then by which of them has an operation for the
+    /// method and path (SES v2 under /v2/email beside SES v1's query API). An unsigned request goes
+    /// to the first REST service, in the order of the service list, that takes its path; S3 comes
+    /// last and takes almost any path.
+    private func routeREST(_ request: WireRequest, signingName: String?) -> (ServiceEndpoint, any ProtocolCodec)? {
+        let candidates: [ServiceEndpoint]
+        if let signingName {
+            candidates = (bySigningName[signingName] ?? []).filter { $0.restProtocol != nil }
+        } else {
+            // A queue URL without an action is SQS's to answer, not a bucket's.
+            guard resourceOwner(of: request.path) == nil else { return nil }
+            candidates = services.filter { $0.restProtocol != nil }
+        }
+        let chosen = candidates.first { $0.takesRESTPath(request) } ?? (signingName == nil ? nil : candidates.first)
+        guard let chosen, let wireProtocol = chosen.restProtocol, let codec = chosen.codec(for: wireProtocol) else {
+            return nil
+        }
+        return (chosen, codec)
+    }
+
     /// The service whose resource a request path names, if any.
     func resourceOwner(of path: String) -> ServiceEndpoint? {
         services.first { $0.resourcePaths?.matches(path) ?? false }
-    }
-
-    static func unsupportedProtocol(_ name: String, path: String) -> WireResponse {
-        var writer = JSONWriter()
-        writer.raw("{\"__type\":\"UnsupportedProtocolException\",\"message\":")
-        writer.string("The \(name) protocol is not implemented by Switchyard yet (request to \(path)).")
-        writer.raw("}")
-        return WireResponse(status: 400, headers: [("Content-Type", "application/json")], body: writer.bytes)
     }
 
     /// The answer to a request no service here takes: a service Switchyard does not have (named by
     /// its X-Amz-Target prefix or its signature's service) is NotImplemented; anything else is not an
     /// AWS request at all.
     func unroutable(_ request: WireRequest) -> WireResponse {
-        let available = services.map(\.model.signingName).joined(separator: ", ")
+        let available = Set(services.map(\.descriptor.signingName)).sorted().joined(separator: ", ")
         let signingService = identities.scope(of: request)?.service
+        if request.header("smithy-protocol") != nil {
+            let named = RPCv2CBORCodec.names(in: request.path).map { "no service named \($0.service)" }
+            var writer = CBORWriter()
+            writer.mapHeader(count: 2)
+            writer.text("__type")
+            writer.text("UnknownOperationException")
+            writer.text("message")
+            writer.text(
+                "Switchyard has \(named ?? "no rpcv2Cbor operation at \(request.path)"); the services available are \(available)."
+            )
+            return WireResponse(
+                status: 404, headers: [("smithy-protocol", "rpc-v2-cbor"), ("Content-Type", "application/cbor")],
+                body: writer.bytes)
+        }
         if let target = request.header("x-amz-target") {
             let named = signingService.map { "the \($0) service (X-Amz-Target \(target))" } ?? "X-Amz-Target \(target)"
             var writer = JSONWriter()

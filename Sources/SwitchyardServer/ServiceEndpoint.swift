@@ -1,4 +1,5 @@
 import SwitchyardWire
+import Synchronization
 
 /// A service as the router sees it: its model, and a function from an operation's input to its output.
 public struct ServiceEndpoint: Sendable {
@@ -21,8 +22,12 @@ public struct ServiceEndpoint: Sendable {
         public let answerWithoutAction: WireResponse
     }
 
-    public let model: ServiceModel
-    public let validator: ModelValidator
+    /// Names and protocols, known before the model is read.
+    public let descriptor: ServiceDescriptor
+    private let loaded: LoadedModel
+    /// The service's model, read on the first request that needs it.
+    public var model: ServiceModel { loaded.value.model }
+    public var validator: ModelValidator { loaded.value.validator }
     public let handle: Handler
     /// Fills in what a service's clients may leave to the request itself, before validation.
     public let prepareInput: InputPreparation?
@@ -32,12 +37,15 @@ public struct ServiceEndpoint: Sendable {
     /// Applied to every error the service answers, including those of decoding and validation.
     public let rewordError: ErrorWording?
 
+    /// - Parameter model: returns the service's model; called once, on first use (the generated
+    ///   `<Service>.model`, itself read lazily).
     public init(
-        model: ServiceModel, prepareInput: InputPreparation? = nil, precheck: Precheck? = nil,
-        resourcePaths: ResourcePaths? = nil, rewordError: ErrorWording? = nil, handle: @escaping Handler
+        descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel,
+        prepareInput: InputPreparation? = nil, precheck: Precheck? = nil, resourcePaths: ResourcePaths? = nil,
+        rewordError: ErrorWording? = nil, handle: @escaping Handler
     ) {
-        self.model = model
-        self.validator = ModelValidator(model: model)
+        self.descriptor = descriptor
+        self.loaded = LoadedModel(load: model)
         self.prepareInput = prepareInput
         self.precheck = precheck
         self.resourcePaths = resourcePaths
@@ -45,13 +53,60 @@ public struct ServiceEndpoint: Sendable {
         self.handle = handle
     }
 
+    /// A service whose every operation is routed, parsed and validated, then answers NotImplemented
+    /// naming the service and the operation: what the platform offers before a service is built.
+    public static func notImplemented(descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel)
+        -> ServiceEndpoint
+    {
+        ServiceEndpoint(descriptor: descriptor, model: model) { operation, _, _ in
+            throw AWSError.notImplemented(descriptor.serviceId, operation)
+        }
+    }
+
     /// The codec for one of the service's protocols.
-    func codec(for wireProtocol: WireProtocol) -> (any ProtocolCodec)? {
-        guard model.protocols.contains(wireProtocol) else { return nil }
+    func codec(for wireProtocol: WireProtocol, cbor: Bool = false) -> (any ProtocolCodec)? {
+        guard descriptor.protocols.contains(wireProtocol) else { return nil }
         switch wireProtocol {
-        case .awsJson1_0, .awsJson1_1: return AWSJSONCodec(version: wireProtocol)
+        case .awsJson1_0, .awsJson1_1: return AWSJSONCodec(version: wireProtocol, cbor: cbor && descriptor.acceptsCBOR)
         case .awsQuery: return AWSQueryCodec()
-        case .restJson1, .restXml, .rpcv2Cbor: return nil
+        case .restJson1, .restXml: return RESTCodec(wireProtocol)
+        case .rpcv2Cbor: return RPCv2CBORCodec()
+        }
+    }
+
+    /// Whether the service is a REST service with an operation for this method and path.
+    func takesRESTPath(_ request: WireRequest) -> Bool {
+        guard descriptor.protocols.contains(.restJson1) || descriptor.protocols.contains(.restXml) else { return false }
+        var query: [String: [String]] = [:]
+        for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
+            query[name, default: []].append(value)
+        }
+        return model.restRoutes?.match(
+            method: request.method, path: request.path, query: query, headers: request.headers) != nil
+    }
+
+    /// The service's REST protocol, if it has one.
+    var restProtocol: WireProtocol? {
+        descriptor.protocols.first { $0 == .restJson1 || $0 == .restXml }
+    }
+}
+
+/// A model and its validator, built on first use and kept.
+private final class LoadedModel: Sendable {
+    private let load: @Sendable () -> ServiceModel
+    private let slot = Mutex<(model: ServiceModel, validator: ModelValidator)?>(nil)
+
+    init(load: @escaping @Sendable () -> ServiceModel) { self.load = load }
+
+    var value: (model: ServiceModel, validator: ModelValidator) {
+        if let loaded = slot.withLock({ $0 }) { return loaded }
+        // Built outside the lock: two first requests may both build; one result is kept.
+        let model = load()
+        let built = (model: model, validator: ModelValidator(model: model))
+        return slot.withLock { current in
+            if let current { return current }
+            current = built
+            return built
         }
     }
 }

@@ -79,23 +79,25 @@ public final class Switchyard: Sendable {
         outboxTransport.engine.withLock { $0 = snsEngine }
         let sns = SNSService(engine: snsEngine)
         await deliveries.resume()
-        let endpoints = [
-            ServiceEndpoint(
-                model: SQS.model, prepareInput: SQSQueuePaths.fill, resourcePaths: SQSQueuePaths.resourcePaths,
-                rewordError: SQSErrors.worded
-            ) { operation, input, context in
-                try await SQS.dispatch(service, operation: operation, input: input, context: context)
-            },
-            ServiceEndpoint(model: SNS.model, precheck: SNSArnChecks.precheck) { operation, input, context in
-                try await SNS.dispatch(sns, operation: operation, input: input, context: context)
-            },
-            ServiceEndpoint(model: STS.model) { operation, input, context in
-                try await STS.dispatch(sts, operation: operation, input: input, context: context)
-            },
-            ServiceEndpoint(model: IAM.model) { operation, input, context in
-                try await IAM.dispatch(iam, operation: operation, input: input, context: context)
-            },
-        ]
+        let endpoints =
+            [
+                ServiceEndpoint(
+                    descriptor: SQS.descriptor, model: { SQS.model }, prepareInput: SQSQueuePaths.fill,
+                    resourcePaths: SQSQueuePaths.resourcePaths, rewordError: SQSErrors.worded
+                ) { operation, input, context in
+                    try await SQS.dispatch(service, operation: operation, input: input, context: context)
+                },
+                ServiceEndpoint(descriptor: SNS.descriptor, model: { SNS.model }, precheck: SNSArnChecks.precheck) {
+                    operation, input, context in
+                    try await SNS.dispatch(sns, operation: operation, input: input, context: context)
+                },
+                ServiceEndpoint(descriptor: STS.descriptor, model: { STS.model }) { operation, input, context in
+                    try await STS.dispatch(sts, operation: operation, input: input, context: context)
+                },
+                ServiceEndpoint(descriptor: IAM.descriptor, model: { IAM.model }) { operation, input, context in
+                    try await IAM.dispatch(iam, operation: operation, input: input, context: context)
+                },
+            ] + PlannedServices.endpoints
         let certificate: OperationalEndpoints.Route = { _ in
             guard let pem = try? signer.certificatePEM() else {
                 return OperationalEndpoints.json(500, ["message": "The signing certificate could not be made."])

@@ -2,9 +2,14 @@
 """Switchyard's code generator.
 
 Reads AWS service models (botocore's JSON) and writes Swift into Sources/SwitchyardModels/<Service>/:
-  <S>Model.swift       the runtime model: shapes with constraints, operations, error traits
-  <S>Shapes.swift      typed structures for every non-error structure shape
-  <S>Operations.swift  a protocol with one method per operation and a dispatcher
+  <S>Model.swift          the service's descriptor (names, protocols, error style) and its lazily read model
+  <S>ModelDocument.swift  botocore's model without documentation, as a string the wire layer reads on first use
+  <S>Shapes.swift         typed structures for every non-error structure shape (implemented services only)
+  <S>Operations.swift     a protocol with one method per operation and a dispatcher (implemented services only)
+
+The model is data rather than code: a Swift function that builds thousands of shapes costs the
+compiler minutes (QuickSight alone has about 2,500), a string literal costs it nothing, and a service
+nobody calls never pays for reading it.
 
 The generated files are committed and never edited by hand; run tools/codegen/generate.sh.
 
@@ -19,11 +24,15 @@ import os
 import re
 import sys
 
+# Services whose operations Switchyard implements get typed shapes and an `<Service>API` protocol;
+# the others ("modelOnly") get their model alone: every operation is routed, parsed and validated, and
+# answers NotImplemented naming itself until the service is built. Protocols come from the model's
+# `metadata.protocols`; "extraProtocols" adds those a service still speaks beyond its current model.
 SERVICES = {
     "sqs": {
         "swiftName": "SQS",
         "modelDir": "sqs/2012-11-05",
-        "protocols": ["awsJson1_0", "awsQuery"],
+        "extraProtocols": ["query"],
         "queryOverlay": True,
         "validationStyle": "query",
         "errorNamespace": "com.amazonaws.sqs",
@@ -33,31 +42,48 @@ SERVICES = {
     "sns": {
         "swiftName": "SNS",
         "modelDir": "sns/2010-03-31",
-        "protocols": ["awsQuery"],
         # SNS answers model violations in Coral's words under the query-era code ValidationError.
         "validationStyle": "coral",
-        "validationErrorCode": "ValidationError",
         "errorNamespace": "com.amazonaws.sns",
     },
-    "sts": {
-        "swiftName": "STS",
-        "modelDir": "sts/2011-06-15",
-        "protocols": ["awsQuery"],
-        "validationStyle": "coral",
-        "validationErrorCode": "ValidationError",
-        "errorNamespace": "com.amazonaws.sts",
-    },
+    "sts": {"swiftName": "STS", "modelDir": "sts/2011-06-15", "errorNamespace": "com.amazonaws.sts"},
     # IAM: what infrastructure tools create first is implemented; the rest answers NotImplemented.
     "iam": {
         "swiftName": "IAM",
         "modelDir": "iam/2010-05-08",
-        "protocols": ["awsQuery"],
         # IAM leaves the offending values out of its validation messages.
         "validationStyle": "coralRedacted",
-        "validationErrorCode": "ValidationError",
         "errorNamespace": "com.amazonaws.iam",
         "partial": True,
     },
+    "events": {"swiftName": "EventBridge", "modelDir": "events/2015-10-07", "modelOnly": True},
+    "scheduler": {"swiftName": "Scheduler", "modelDir": "scheduler/2021-06-30", "modelOnly": True},
+    "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "modelOnly": True},
+    # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.
+    # S3 Express (directory buckets) signs as s3express on the same API.
+    "s3": {
+        "swiftName": "S3", "modelDir": "s3/2006-03-01", "modelOnly": True, "xmlErrorRoot": "Error",
+        "signingAliases": ["s3express"],
+    },
+    "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "modelOnly": True},
+    "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
+    "logs": {"swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "modelOnly": True},
+    # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
+    "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "modelOnly": True, "jsonCBOR": True},
+    "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "modelOnly": True},
+    "ses": {"swiftName": "SES", "modelDir": "ses/2010-12-01", "modelOnly": True},
+    "sesv2": {"swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "modelOnly": True},
+    "cloudwatch": {"swiftName": "CloudWatch", "modelDir": "cloudwatch/2010-08-01", "modelOnly": True},
+    "application-autoscaling": {
+        "swiftName": "ApplicationAutoScaling", "modelDir": "application-autoscaling/2016-02-06", "modelOnly": True},
+    "autoscaling": {"swiftName": "AutoScaling", "modelDir": "autoscaling/2011-01-01", "modelOnly": True},
+    "appflow": {"swiftName": "Appflow", "modelDir": "appflow/2020-08-23", "modelOnly": True},
+    "quicksight": {"swiftName": "QuickSight", "modelDir": "quicksight/2018-04-01", "modelOnly": True},
+}
+
+# botocore's protocol names, as the wire layer's `WireProtocol` cases.
+PROTOCOL_CASES = {
+    "query": "awsQuery", "rest-json": "restJson1", "rest-xml": "restXml", "smithy-rpc-v2-cbor": "rpcv2Cbor",
 }
 
 SWIFT_KEYWORDS = {
@@ -138,121 +164,133 @@ def overlay_query_traits(model, legacy):
             op["output"].setdefault("resultWrapper", old["output"]["resultWrapper"])
 
 
-def member_ref_swift(ref, name, index):
-    parts = [f"name: {swift_string(name)}", f"target: {index[ref['shape']]}"]
-    if ref.get("locationName"):
-        parts.append(f"locationName: {swift_string(ref['locationName'])}")
-    if ref.get("flattened"):
-        parts.append("flattened: true")
-    if ref.get("location"):
-        parts.append(f"location: {swift_string(ref['location'])}")
-    if ref.get("xmlAttribute"):
-        parts.append("xmlAttribute: true")
-    if ref.get("idempotencyToken"):
-        parts.append("idempotencyToken: true")
-    if ref.get("jsonvalue"):
-        parts.append("jsonValue: true")
-    return "MemberRef(" + ", ".join(parts) + ")"
+MEMBER_KEYS = (
+    "shape", "location", "locationName", "flattened", "xmlAttribute", "xmlNamespace", "idempotencyToken",
+    "jsonvalue", "hostLabel", "eventpayload", "eventheader", "timestampFormat", "streaming",
+)
+SHAPE_KEYS = (
+    "type", "required", "flattened", "locationName", "min", "max", "pattern", "enum", "timestampFormat",
+    "exception", "fault", "error", "union", "streaming", "eventstream", "event", "requiresLength", "document",
+    "payload", "xmlNamespace", "sensitive",
+)
 
 
-def number_literal(v):
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
+def protocols_of(cfg, model):
+    """The service's protocols as `WireProtocol` case names, in the model's order of preference."""
+    meta = model["metadata"]
+    names = list(meta.get("protocols") or [meta["protocol"]]) + cfg.get("extraProtocols", [])
+    cases = []
+    for name in names:
+        if name == "json":
+            case = "awsJson1_1" if meta.get("jsonVersion") == "1.1" else "awsJson1_0"
+        else:
+            case = PROTOCOL_CASES[name]
+        if case not in cases:
+            cases.append(case)
+    return cases
 
 
-def generate_model(cfg, model, index):
+def compact_document(model):
+    """The model without documentation or examples: what the wire layer reads at run time.
+
+    One shape or operation per line, so that a regenerated model diffs readably."""
+    def ref(r):
+        return {k: r[k] for k in MEMBER_KEYS if k in r}
+
+    shapes = []
+    for name in sorted(model["shapes"]):
+        s = model["shapes"][name]
+        out = {k: s[k] for k in SHAPE_KEYS if k in s}
+        if "members" in s:
+            out["members"] = {m: ref(r) for m, r in s["members"].items()}
+        for part in ("member", "key", "value"):
+            if part in s:
+                out[part] = ref(s[part])
+        shapes.append(json.dumps(name) + ":" + json.dumps(out, separators=(",", ":"), ensure_ascii=False))
+    operations = []
+    for name in sorted(model["operations"]):
+        o = model["operations"][name]
+        out = {"http": o.get("http", {})}
+        for part in ("input", "output"):
+            if part in o:
+                out[part] = {k: v for k, v in o[part].items() if k != "documentation"}
+        if o.get("errors"):
+            out["errors"] = [e["shape"] for e in o["errors"]]
+        if o.get("deprecated"):
+            out["deprecated"] = True
+        if o.get("endpoint", {}).get("hostPrefix"):
+            out["hostPrefix"] = o["endpoint"]["hostPrefix"]
+        operations.append(json.dumps(name) + ":" + json.dumps(out, separators=(",", ":"), ensure_ascii=False))
+    text = '{"shapes":{\n' + ",\n".join(shapes) + '\n},\n"operations":{\n' + ",\n".join(operations) + "\n}}"
+    if '"##' in text or "\\##" in text:
+        raise SystemExit("model text would end the raw string literal early")
+    return text
+
+
+def generate_model(cfg, model):
     sn = cfg["swiftName"]
     meta = model["metadata"]
-    lines = [
+    protocols = protocols_of(cfg, model)
+    query_era = protocols[0] == "awsQuery"
+    style = cfg.get("validationStyle", "coral")
+    code = cfg.get("validationErrorCode", "ValidationError" if query_era else "ValidationException")
+    namespace = cfg.get("errorNamespace", "com.amazonaws." + meta["endpointPrefix"])
+    args = [
+        f"name: {swift_string(sn)}",
+        f"serviceId: {swift_string(meta.get('serviceId', sn))}",
+        f"signingName: {swift_string(meta.get('signingName', meta['endpointPrefix']))}",
+        f"endpointPrefix: {swift_string(meta['endpointPrefix'])}",
+        f"apiVersion: {swift_string(meta['apiVersion'])}",
+        "protocols: [" + ", ".join("." + p for p in protocols) + "]",
+        f"targetPrefix: {swift_string(meta.get('targetPrefix'))}",
+        f"jsonVersion: {swift_string(meta.get('jsonVersion'))}",
+        f"xmlNamespace: {swift_string(meta.get('xmlNamespace'))}",
+        f"errorNamespace: {swift_string(namespace)}",
+        f"validationStyle: .{style}",
+        f"validationErrorCode: {swift_string(code)}",
+    ]
+    if cfg.get("queryErrorDetail"):
+        args.append("queryErrorDetail: true")
+    if "awsQueryCompatible" in meta or cfg.get("queryOverlay"):
+        args.append("queryCompatible: true")
+    if cfg.get("xmlErrorRoot"):
+        args.append(f"xmlErrorRoot: {swift_string(cfg['xmlErrorRoot'])}")
+    if cfg.get("jsonCBOR"):
+        args.append("acceptsCBOR: true")
+    if cfg.get("signingAliases"):
+        args.append("signingAliases: [" + ", ".join(swift_string(a) for a in cfg["signingAliases"]) + "]")
+    descriptor = ",\n            ".join(args)
+    return "\n".join([
         "// Generated by tools/codegen/generate.py from the botocore model. Do not edit.",
         "import SwitchyardWire",
         "",
         f"extension {sn} {{",
-        f"    /// The runtime model of {meta.get('serviceFullName', sn)}: shapes, constraints and operations.",
-        f"    public static let model: ServiceModel = makeModel()",
+        f"    /// What routing needs to know of {meta.get('serviceFullName', sn)} before its model is loaded.",
+        "    public static let descriptor = ServiceDescriptor(",
+        f"            {descriptor}",
+        "    )",
         "",
-        "    private static func makeModel() -> ServiceModel {",
-        "        var shapes: [Shape] = []",
-        f"        shapes.reserveCapacity({len(index)})",
-    ]
-    for name in sorted(index, key=lambda n: index[n]):
-        s = model["shapes"][name]
-        kind = s["type"]
-        args = [f"name: {swift_string(name)}", f"kind: .{kind}"]
-        if kind == "structure":
-            members = s.get("members", {})
-            refs = [member_ref_swift(ref, m, index) for m, ref in members.items()]
-            args.append("members: [" + ", ".join(refs) + "]")
-            if s.get("required"):
-                args.append("required: [" + ", ".join(swift_string(r) for r in s["required"]) + "]")
-        elif kind == "list":
-            args.append("member: " + member_ref_swift(s["member"], "member", index))
-        elif kind == "map":
-            args.append("key: " + member_ref_swift(s["key"], "key", index))
-            args.append("value: " + member_ref_swift(s["value"], "value", index))
-        if s.get("flattened"):
-            args.append("flattened: true")
-        if s.get("locationName"):
-            args.append(f"locationName: {swift_string(s['locationName'])}")
-        if "min" in s:
-            args.append(f"min: {number_literal(s['min'])}")
-        if "max" in s:
-            args.append(f"max: {number_literal(s['max'])}")
-        if s.get("pattern"):
-            args.append(f"pattern: {swift_string(s['pattern'])}")
-        if s.get("enum"):
-            args.append("enumValues: [" + ", ".join(swift_string(e) for e in s["enum"]) + "]")
-        if s.get("timestampFormat"):
-            args.append(f"timestampFormat: {swift_string(s['timestampFormat'])}")
-        if s.get("exception"):
-            err = s.get("error", {})
-            code = err.get("code", name)
-            status = err.get("httpStatusCode", 400)
-            sender = "true" if err.get("senderFault", True) else "false"
-            args.append(f"error: ErrorTrait(code: {swift_string(code)}, httpStatus: {status}, senderFault: {sender})")
-        lines.append(f"        shapes.append(Shape({', '.join(args)}))")
-    lines.append("        let operations: [OperationModel] = [")
-    for op_name in sorted(model["operations"]):
-        op = model["operations"][op_name]
-        args = [f"name: {swift_string(op_name)}"]
-        if "input" in op:
-            args.append(f"input: {index[op['input']['shape']]}")
-        if "output" in op:
-            args.append(f"output: {index[op['output']['shape']]}")
-            if op["output"].get("resultWrapper"):
-                args.append(f"resultWrapper: {swift_string(op['output']['resultWrapper'])}")
-        errs = [index[e["shape"]] for e in op.get("errors", [])]
-        if errs:
-            args.append("errors: [" + ", ".join(str(e) for e in errs) + "]")
-        http = op.get("http", {})
-        args.append(f"httpMethod: {swift_string(http.get('method', 'POST'))}")
-        args.append(f"requestURI: {swift_string(http.get('requestUri', '/'))}")
-        lines.append(f"            OperationModel({', '.join(args)}),")
-    lines.append("        ]")
-    protocols = ", ".join("." + p for p in cfg["protocols"])
-    lines += [
-        "        return ServiceModel(",
-        f"            name: {swift_string(sn)},",
-        f"            signingName: {swift_string(meta.get('signingName', meta['endpointPrefix']))},",
-        f"            apiVersion: {swift_string(meta['apiVersion'])},",
-        f"            protocols: [{protocols}],",
-        f"            targetPrefix: {swift_string(meta.get('targetPrefix'))},",
-        f"            jsonVersion: {swift_string(meta.get('jsonVersion'))},",
-        f"            xmlNamespace: {swift_string(meta.get('xmlNamespace'))},",
-        f"            errorNamespace: {swift_string(cfg['errorNamespace'])},",
-        f"            validationStyle: .{cfg['validationStyle']},",
-        *([f"            validationErrorCode: {swift_string(cfg['validationErrorCode'])},"]
-          if cfg.get("validationErrorCode") else []),
-        *(["            queryErrorDetail: true,"] if cfg.get("queryErrorDetail") else []),
-        "            shapes: shapes,",
-        "            operations: operations",
-        "        )",
-        "    }",
+        "    /// The runtime model (shapes with constraints, operations, error traits), read from the",
+        "    /// document on first use.",
+        "    public static let model = ServiceModel(descriptor: descriptor, document: modelDocument)",
         "}",
         "",
-    ]
-    return "\n".join(lines)
+    ])
+
+
+def generate_document(cfg, model):
+    sn = cfg["swiftName"]
+    return "\n".join([
+        "// Generated by tools/codegen/generate.py from the botocore model. Do not edit.",
+        "",
+        f"extension {sn} {{",
+        "    /// botocore's model without documentation: one shape or operation per line.",
+        "    static let modelDocument = ##\"\"\"",
+        compact_document(model),
+        "\"\"\"##",
+        "}",
+        "",
+    ])
 
 
 def swift_type(model, shape_name):
@@ -411,21 +449,24 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
         legacy = load_model(os.path.join(legacy_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
         overlay_query_traits(model, legacy)
     names = sorted(model["shapes"])
-    index = {n: i for i, n in enumerate(names)}
     struct_names = [n for n in names if model["shapes"][n]["type"] == "structure" and not model["shapes"][n].get("exception")]
     sn = cfg["swiftName"]
     out_dir = os.path.join(out_root, sn)
     os.makedirs(out_dir, exist_ok=True)
+    for stale in os.listdir(out_dir):
+        os.remove(os.path.join(out_dir, stale))
     files = {
-        f"{sn}Model.swift": generate_model(cfg, model, index),
-        f"{sn}Shapes.swift": generate_shapes(cfg, model, struct_names),
-        f"{sn}Operations.swift": generate_operations(cfg, model),
+        f"{sn}Model.swift": generate_model(cfg, model),
+        f"{sn}ModelDocument.swift": generate_document(cfg, model),
         f"{sn}Namespace.swift": (
             "// Generated by tools/codegen/generate.py from the botocore model. Do not edit.\n\n"
             f"/// Namespace of the generated {model['metadata'].get('serviceFullName', sn)} types.\n"
             f"public enum {sn} {{}}\n"
         ),
     }
+    if not cfg.get("modelOnly"):
+        files[f"{sn}Shapes.swift"] = generate_shapes(cfg, model, struct_names)
+        files[f"{sn}Operations.swift"] = generate_operations(cfg, model)
     for fname, text in files.items():
         with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as f:
             f.write(text)

@@ -29,10 +29,21 @@ public struct OperationModel: Sendable {
     public let errors: [Int]
     public let httpMethod: String
     public let requestURI: String
+    /// The HTTP status of a successful answer in REST protocols.
+    public let responseCode: Int
+    /// A prefix SDKs put before the host name (`{RequestRoute}.`), with labels from the input.
+    public let hostPrefix: String?
+    /// The element and namespace of a REST XML input body that is the whole input structure.
+    public let inputLocationName: String?
+    public let inputXMLNamespace: String?
+    /// Superseded by another operation (which wins when both take the same request).
+    public let deprecated: Bool
 
     public init(
         name: String, input: Int? = nil, output: Int? = nil, resultWrapper: String? = nil,
-        errors: [Int] = [], httpMethod: String = "POST", requestURI: String = "/"
+        errors: [Int] = [], httpMethod: String = "POST", requestURI: String = "/", responseCode: Int = 200,
+        hostPrefix: String? = nil, inputLocationName: String? = nil, inputXMLNamespace: String? = nil,
+        deprecated: Bool = false
     ) {
         self.name = name
         self.input = input
@@ -41,37 +52,39 @@ public struct OperationModel: Sendable {
         self.errors = errors
         self.httpMethod = httpMethod
         self.requestURI = requestURI
+        self.responseCode = responseCode
+        self.hostPrefix = hostPrefix
+        self.inputLocationName = inputLocationName
+        self.inputXMLNamespace = inputXMLNamespace
+        self.deprecated = deprecated
     }
 }
 
 /// A service's model as the generator emits it from botocore's JSON: what the wire layer needs to parse,
 /// validate and serialize any operation of the service under any of its protocols.
 public struct ServiceModel: Sendable {
-    /// The generated namespace name, e.g. "SQS".
-    public let name: String
-    /// The SigV4 signing name, e.g. "sqs"; requests are routed by it.
-    public let signingName: String
-    public let apiVersion: String
-    public let protocols: [WireProtocol]
-    /// `X-Amz-Target` prefix of awsJson protocols, e.g. "AmazonSQS".
-    public let targetPrefix: String?
-    public let jsonVersion: String?
-    public let xmlNamespace: String?
-    /// Prefix of `__type` in JSON error bodies, e.g. "com.amazonaws.sqs".
-    public let errorNamespace: String
-    public let validationStyle: ValidationStyle
-    /// The error code of a Coral-style validation failure: ValidationException for JSON services,
-    /// ValidationError for query-era ones such as SNS.
-    public let validationErrorCode: String
-    /// awsQuery error bodies end their `<Error>` with an empty `<Detail/>` (SQS's do; SNS's, STS's
-    /// and IAM's do not).
-    public let queryErrorDetail: Bool
+    /// Names, protocols and error style: what is known before the shapes are read.
+    public let descriptor: ServiceDescriptor
+    public var name: String { descriptor.name }
+    public var signingName: String { descriptor.signingName }
+    public var apiVersion: String { descriptor.apiVersion }
+    public var protocols: [WireProtocol] { descriptor.protocols }
+    public var targetPrefix: String? { descriptor.targetPrefix }
+    public var jsonVersion: String? { descriptor.jsonVersion }
+    public var xmlNamespace: String? { descriptor.xmlNamespace }
+    public var errorNamespace: String { descriptor.errorNamespace }
+    public var validationStyle: ValidationStyle { descriptor.validationStyle }
+    public var validationErrorCode: String { descriptor.validationErrorCode }
+    public var queryErrorDetail: Bool { descriptor.queryErrorDetail }
+    public var queryCompatible: Bool { descriptor.queryCompatible }
     public let shapes: [Shape]
     public let operations: [String: OperationModel]
     /// Exception shapes by name.
     public let errorShapes: [String: Shape]
     /// Shape positions by name.
     public let shapeIndex: [String: Int]
+    /// REST services: their operations by method and URI template.
+    public let restRoutes: RESTRouteTable?
 
     public init(
         name: String, signingName: String, apiVersion: String, protocols: [WireProtocol],
@@ -79,17 +92,17 @@ public struct ServiceModel: Sendable {
         validationStyle: ValidationStyle, validationErrorCode: String = "ValidationException",
         queryErrorDetail: Bool = false, shapes: [Shape], operations: [OperationModel]
     ) {
-        self.name = name
-        self.signingName = signingName
-        self.apiVersion = apiVersion
-        self.protocols = protocols
-        self.targetPrefix = targetPrefix
-        self.jsonVersion = jsonVersion
-        self.xmlNamespace = xmlNamespace
-        self.errorNamespace = errorNamespace
-        self.validationStyle = validationStyle
-        self.validationErrorCode = validationErrorCode
-        self.queryErrorDetail = queryErrorDetail
+        self.init(
+            descriptor: ServiceDescriptor(
+                name: name, serviceId: name, signingName: signingName, endpointPrefix: signingName,
+                apiVersion: apiVersion, protocols: protocols, targetPrefix: targetPrefix, jsonVersion: jsonVersion,
+                xmlNamespace: xmlNamespace, errorNamespace: errorNamespace, validationStyle: validationStyle,
+                validationErrorCode: validationErrorCode, queryErrorDetail: queryErrorDetail),
+            shapes: shapes, operations: operations)
+    }
+
+    public init(descriptor: ServiceDescriptor, shapes: [Shape], operations: [OperationModel]) {
+        self.descriptor = descriptor
         self.shapes = shapes
         var byName: [String: OperationModel] = [:]
         for operation in operations { byName[operation.name] = operation }
@@ -100,6 +113,8 @@ public struct ServiceModel: Sendable {
         var positions: [String: Int] = [:]
         for (position, shape) in shapes.enumerated() { positions[shape.name] = position }
         self.shapeIndex = positions
+        let isREST = descriptor.protocols.contains(.restJson1) || descriptor.protocols.contains(.restXml)
+        self.restRoutes = isREST ? RESTRouteTable(operations: operations, shapes: shapes) : nil
     }
 
     public subscript(index: Int) -> Shape { shapes[index] }

@@ -1,6 +1,8 @@
 /// The kind of a shape in an AWS service model.
 public enum ShapeKind: String, Sendable {
     case structure, list, map, string, integer, long, boolean, double, float, blob, timestamp
+    /// An untyped JSON document (a Smithy document type).
+    case document
 }
 
 /// A reference from a structure, list or map to the shape of one of its parts, with its serialization traits.
@@ -17,12 +19,23 @@ public final class MemberRef: Sendable {
     public let location: String?
     public let xmlAttribute: Bool
     public let idempotencyToken: Bool
+    /// A string member that carries JSON text (serialized base64 in headers).
     public let jsonValue: Bool
+    /// A label of the operation's host prefix.
+    public let hostLabel: Bool
+    /// Within an event: the member that is the event's payload, or one of its headers.
+    public let eventPayload: Bool
+    public let eventHeader: Bool
+    /// Overrides the target shape's and the protocol's timestamp format.
+    public let timestampFormat: String?
+    /// The XML namespace declared on this member's element.
+    public let xmlNamespace: String?
 
     public init(
         name: String, target: Int, locationName: String? = nil, flattened: Bool = false,
         location: String? = nil, xmlAttribute: Bool = false, idempotencyToken: Bool = false,
-        jsonValue: Bool = false
+        jsonValue: Bool = false, hostLabel: Bool = false, eventPayload: Bool = false, eventHeader: Bool = false,
+        timestampFormat: String? = nil, xmlNamespace: String? = nil
     ) {
         self.name = name
         self.target = target
@@ -32,6 +45,11 @@ public final class MemberRef: Sendable {
         self.xmlAttribute = xmlAttribute
         self.idempotencyToken = idempotencyToken
         self.jsonValue = jsonValue
+        self.hostLabel = hostLabel
+        self.eventPayload = eventPayload
+        self.eventHeader = eventHeader
+        self.timestampFormat = timestampFormat
+        self.xmlNamespace = xmlNamespace
     }
 }
 
@@ -72,13 +90,16 @@ public final class Shape: Sendable {
     public let timestampFormat: String?
     /// Present on exception shapes.
     public let error: ErrorTrait?
+    /// Traits of structures: a union (exactly one member set), an event stream (a union of events),
+    /// an event, and the member that is the HTTP payload in REST protocols.
+    public let traits: ShapeTraits
 
     public init(
         name: String, kind: ShapeKind, members: [MemberRef] = [], required: [String] = [],
         member: MemberRef? = nil, key: MemberRef? = nil, value: MemberRef? = nil,
         flattened: Bool = false, locationName: String? = nil, min: Double? = nil, max: Double? = nil,
         pattern: String? = nil, enumValues: [String]? = nil, timestampFormat: String? = nil,
-        error: ErrorTrait? = nil
+        error: ErrorTrait? = nil, traits: ShapeTraits = ShapeTraits()
     ) {
         self.name = name
         self.kind = kind
@@ -98,6 +119,7 @@ public final class Shape: Sendable {
         self.enumValues = enumValues
         self.timestampFormat = timestampFormat
         self.error = error
+        self.traits = traits
     }
 
     /// The member reference with the given model name.
@@ -111,4 +133,26 @@ public final class Shape: Sendable {
         }
         return memberIndex[name].map { members[$0] }
     }
+}
+
+/// The less common traits of a shape, kept together so that most shapes share one empty value.
+public struct ShapeTraits: Sendable {
+    /// A structure of which exactly one member may be set.
+    public var union = false
+    /// A blob or string that is the whole body, streamed (S3 objects, Lambda payloads).
+    public var streaming = false
+    /// A streaming blob whose length the client must declare.
+    public var requiresLength = false
+    /// A union of events sent as `application/vnd.amazon.eventstream` frames.
+    public var eventStream = false
+    /// One kind of event of an event stream.
+    public var event = false
+    /// Values that AWS redacts from logs.
+    public var sensitive = false
+    /// The member of a REST input or output structure that is the HTTP body.
+    public var payload: String?
+    /// The XML namespace of a structure's element.
+    public var xmlNamespace: String?
+
+    public init() {}
 }

@@ -1,13 +1,20 @@
 import Foundation
 
-/// The awsJson 1.0 and 1.1 protocols: `X-Amz-Target: Prefix.Operation`, a JSON body in, JSON out.
+/// The awsJson 1.0 and 1.1 protocols: `X-Amz-Target: Prefix.Operation`, a JSON body in, JSON out;
+/// or, for services whose SDKs send them (`application/x-amz-cbor-1.1`, Kinesis), CBOR bodies.
 public struct AWSJSONCodec: ProtocolCodec {
     public let wireProtocol: WireProtocol
+    /// Bodies are CBOR both ways.
+    public let cbor: Bool
 
-    public init(version: WireProtocol = .awsJson1_0) { self.wireProtocol = version }
+    public init(version: WireProtocol = .awsJson1_0, cbor: Bool = false) {
+        self.wireProtocol = version
+        self.cbor = cbor
+    }
 
     private var contentType: String {
-        wireProtocol == .awsJson1_1 ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0"
+        if cbor { return "application/x-amz-cbor-1.1" }
+        return wireProtocol == .awsJson1_1 ? "application/x-amz-json-1.1" : "application/x-amz-json-1.0"
     }
 
     public func decodeRequest(_ request: WireRequest, model: ServiceModel) throws -> (OperationModel, AWSValue) {
@@ -19,6 +26,7 @@ public struct AWSJSONCodec: ProtocolCodec {
             throw AWSError("UnknownOperationException", "The operation \(name) is not valid for this service.")
         }
         guard let inputIndex = operation.input else { return (operation, .structure([:])) }
+        if cbor { return (operation, try CBORShapeReader.input(request.body, shape: inputIndex, model: model)) }
         let body = request.body.isEmpty ? [UInt8]("{}".utf8) : request.body
         let input = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
             var reader = JSONReader(bytes: buffer)
@@ -54,6 +62,11 @@ public struct AWSJSONCodec: ProtocolCodec {
             }
             body = .structure(members)
         }
+        if cbor {
+            var writer = CBORWriter()
+            writer.value(body, shape: model[outputIndex], model: model)
+            return WireResponse(status: 200, headers: headers, body: writer.bytes)
+        }
         var writer = JSONWriter()
         writer.value(body, shape: model[outputIndex], model: model)
         return WireResponse(status: 200, headers: headers, body: writer.bytes)
@@ -66,6 +79,11 @@ public struct AWSJSONCodec: ProtocolCodec {
             // awsQueryCompatible: clients take the query-era error code from this header.
             headers.append(
                 ("x-amzn-query-error", "\(resolved.queryCode);\(resolved.senderFault ? "Sender" : "Receiver")"))
+        }
+        if cbor {
+            let body = RPCv2CBORCodec.errorBody(
+                type: "\(model.errorNamespace)#\(resolved.typeName)", message: resolved.message)
+            return WireResponse(status: resolved.httpStatus, headers: headers, body: body)
         }
         var writer = JSONWriter()
         writer.raw("{\"__type\":")

@@ -158,7 +158,7 @@ public struct AWSQueryCodec: ProtocolCodec {
         case .timestamp:
             guard let date = Timestamps.parse(text) else { throw invalid("Must be a timestamp.") }
             return .timestamp(date)
-        case .structure, .list, .map:
+        case .structure, .list, .map, .document:
             throw invalid("Unexpected value.")
         }
     }
@@ -175,7 +175,7 @@ public struct AWSQueryCodec: ProtocolCodec {
         if let output, let outputIndex = operation.output {
             let wrapper = operation.resultWrapper ?? "\(operation.name)Result"
             var members = XMLWriter()
-            writeMembers(output, shape: model[outputIndex], model: model, into: &members)
+            members.members(output, shape: model[outputIndex], model: model)
             if members.bytes.isEmpty {
                 writer.empty(wrapper)
             } else {
@@ -214,56 +214,6 @@ public struct AWSQueryCodec: ProtocolCodec {
         return WireResponse(
             status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", context.requestId)],
             body: writer.json.bytes)
-    }
-
-    private func writeMembers(_ value: AWSValue, shape: Shape, model: ServiceModel, into writer: inout XMLWriter) {
-        guard case .structure(let members) = value else { return }
-        for ref in shape.members {
-            guard let member = members[ref.name] else { continue }
-            write(member, ref: ref, name: model.serializedName(of: ref), model: model, into: &writer)
-        }
-    }
-
-    private func write(
-        _ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel, into writer: inout XMLWriter
-    ) {
-        let shape = model[ref.target]
-        switch value {
-        case .list(let items):
-            guard let element = shape.member else { return }
-            if ref.flattened || shape.flattened {
-                let elementName = element.locationName ?? name
-                for item in items { write(item, ref: element, name: elementName, model: model, into: &writer) }
-            } else {
-                writer.open(name)
-                for item in items {
-                    write(item, ref: element, name: element.locationName ?? "member", model: model, into: &writer)
-                }
-                writer.close(name)
-            }
-        case .map(let entries):
-            guard let keyRef = shape.key, let valueRef = shape.value else { return }
-            let flattened = ref.flattened || shape.flattened
-            if !flattened { writer.open(name) }
-            for key in entries.keys.sorted() {
-                guard let entry = entries[key] else { continue }
-                writer.open(flattened ? name : "entry")
-                writer.element(keyRef.locationName ?? "key", key)
-                write(entry, ref: valueRef, name: valueRef.locationName ?? "value", model: model, into: &writer)
-                writer.close(flattened ? name : "entry")
-            }
-            if !flattened { writer.close(name) }
-        case .structure:
-            writer.open(name)
-            writeMembers(value, shape: shape, model: model, into: &writer)
-            writer.close(name)
-        case .string(let text): writer.element(name, text)
-        case .integer(let number): writer.element(name, String(number))
-        case .double(let number): writer.element(name, String(number))
-        case .boolean(let flag): writer.element(name, flag ? "true" : "false")
-        case .blob(let data): writer.element(name, data.base64EncodedString())
-        case .timestamp(let date): writer.element(name, Timestamps.iso8601(date))
-        }
     }
 
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {

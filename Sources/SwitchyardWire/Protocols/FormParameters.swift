@@ -14,13 +14,14 @@ public enum FormParameters {
         return pairs
     }
 
-    public static func percentDecode(_ bytes: some Collection<UInt8>) -> String {
+    /// Decodes `%XX` escapes; '+' is a space in forms and query strings but itself in URL paths.
+    public static func percentDecode(_ bytes: some Collection<UInt8>, plusIsSpace: Bool = true) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()
         while let byte = iterator.next() {
             switch byte {
-            case UInt8(ascii: "+"): out.append(UInt8(ascii: " "))
+            case UInt8(ascii: "+") where plusIsSpace: out.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 guard let high = iterator.next() else { out.append(byte); break }
                 guard let low = iterator.next() else { out.append(byte); out.append(high); break }

@@ -16,6 +16,7 @@ extension JSONReader {
             return nil
         }
         let shape = model[index]
+        if shape.kind == .document { return .document(try value(depth: depth)) }
         func mismatch() -> AWSError {
             let name = path()
             return AWSError.serialization(
@@ -110,6 +111,7 @@ extension JSONReader {
             case .number(let seconds): return .timestamp(Date(timeIntervalSince1970: seconds))
             default: throw mismatch()
             }
+        case .document: return .document(try value(depth: depth))
         }
     }
 }

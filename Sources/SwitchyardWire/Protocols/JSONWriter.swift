@@ -94,6 +94,34 @@ public struct JSONWriter {
         case .boolean(let flag): raw(flag ? "true" : "false")
         case .blob(let data): string(data.base64EncodedString())
         case .timestamp(let date): double(date.timeIntervalSince1970)
+        case .document(let document): json(document)
+        }
+    }
+
+    /// Writes a parsed JSON document back as compact JSON text.
+    public mutating func json(_ document: JSONValue) {
+        switch document {
+        case .null: raw("null")
+        case .bool(let flag): raw(flag ? "true" : "false")
+        case .integer(let number): integer(number)
+        case .number(let number): double(number)
+        case .string(let text): string(text)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                json(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (position, key) in members.keys.sorted().enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                if let member = members[key] { json(member) }
+            }
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 }

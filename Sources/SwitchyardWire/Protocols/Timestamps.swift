@@ -13,6 +13,51 @@ public enum Timestamps {
         if let date = try? withFraction.parse(text) { return date }
         if let date = try? withoutFraction.parse(text) { return date }
         if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        return nil
+        return httpDate(text)
+    }
+
+    /// A timestamp in one of the model's `timestampFormat`s: "iso8601", "unixTimestamp" (epoch
+    /// seconds, fractions as needed) or "rfc822" (the HTTP date, `Tue, 24 Nov 2026 10:00:00 GMT`).
+    public static func text(_ date: Date, format: String) -> String {
+        switch format {
+        case "unixTimestamp":
+            let seconds = date.timeIntervalSince1970
+            return seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        case "rfc822": return httpDate(date)
+        default: return iso8601(date)
+        }
+    }
+
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// The IMF-fixdate of RFC 9110 (`Tue, 24 Nov 2026 10:00:00 GMT`), always in UTC.
+    public static func httpDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        func two(_ value: Int?) -> String {
+            let number = value ?? 0
+            return number < 10 ? "0\(number)" : String(number)
+        }
+        let weekday = weekdays[((parts.weekday ?? 1) - 1) % 7]
+        let month = months[((parts.month ?? 1) - 1) % 12]
+        return
+            "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
+    }
+
+    /// Parses an IMF-fixdate (`Tue, 24 Nov 2026 10:00:00 GMT`).
+    public static func httpDate(_ text: String) -> Date? {
+        let fields = text.split(separator: " ")
+        guard fields.count == 6, let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])),
+            let year = Int(fields[3])
+        else { return nil }
+        let clock = fields[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        return calendar.date(
+            from: DateComponents(
+                year: year, month: month + 1, day: day, hour: clock[0], minute: clock[1], second: clock[2]))
     }
 }

@@ -13,6 +13,8 @@ public enum AWSValue: Sendable, Equatable {
     case boolean(Bool)
     case blob(Data)
     case timestamp(Date)
+    /// A value of a document shape: JSON as the client sent it.
+    case document(JSONValue)
 
     /// The members of a structure value.
     public func structureMembers() throws -> AWSStructure {

@@ -1,0 +1,29 @@
+import SwitchyardModels
+import SwitchyardWire
+
+/// The services Switchyard will implement, addressable already: every operation is routed, parsed
+/// and validated in the service's own protocol, then answers 501 NotImplemented naming the service
+/// and the operation, so that every SDK raises a clean, named error. A service moves out of this
+/// list when its module is built.
+enum PlannedServices {
+    /// S3 comes last: unsigned REST requests go to the first service that takes their path, and
+    /// S3 takes almost any path.
+    static let endpoints: [ServiceEndpoint] = [
+        .notImplemented(descriptor: EventBridge.descriptor) { EventBridge.model },
+        .notImplemented(descriptor: Scheduler.descriptor) { Scheduler.model },
+        .notImplemented(descriptor: Pipes.descriptor) { Pipes.model },
+        .notImplemented(descriptor: Lambda.descriptor) { Lambda.model },
+        .notImplemented(descriptor: ECS.descriptor) { ECS.model },
+        .notImplemented(descriptor: CloudWatchLogs.descriptor) { CloudWatchLogs.model },
+        .notImplemented(descriptor: Kinesis.descriptor) { Kinesis.model },
+        .notImplemented(descriptor: Firehose.descriptor) { Firehose.model },
+        .notImplemented(descriptor: SES.descriptor) { SES.model },
+        .notImplemented(descriptor: SESv2.descriptor) { SESv2.model },
+        .notImplemented(descriptor: CloudWatch.descriptor) { CloudWatch.model },
+        .notImplemented(descriptor: ApplicationAutoScaling.descriptor) { ApplicationAutoScaling.model },
+        .notImplemented(descriptor: AutoScaling.descriptor) { AutoScaling.model },
+        .notImplemented(descriptor: Appflow.descriptor) { Appflow.model },
+        .notImplemented(descriptor: QuickSight.descriptor) { QuickSight.model },
+        .notImplemented(descriptor: S3.descriptor) { S3.model },
+    ]
+}

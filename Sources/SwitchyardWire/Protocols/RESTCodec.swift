@@ -1,0 +1,267 @@
+import Foundation
+
+/// The restJson1 and restXml protocols: the operation is found by method and URI template; input
+/// members come from path labels, the query string, headers and the body (JSON or XML), as each
+/// member's `location` says; output goes back the same way.
+public struct RESTCodec: ProtocolCodec {
+    public let wireProtocol: WireProtocol
+
+    /// `.restJson1` or `.restXml`.
+    public init(_ wireProtocol: WireProtocol) { self.wireProtocol = wireProtocol }
+
+    private var isXML: Bool { wireProtocol == .restXml }
+
+    // MARK: Requests
+
+    public func decodeRequest(_ request: WireRequest, model: ServiceModel) throws -> (OperationModel, AWSValue) {
+        var query: [String: [String]] = [:]
+        var queryOrder: [String] = []
+        for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
+            if query[name] == nil { queryOrder.append(name) }
+            query[name, default: []].append(value)
+        }
+        guard let routes = model.restRoutes,
+            let (name, labels) = routes.match(
+                method: request.method, path: request.path, query: query, headers: request.headers),
+            let operation = model.operations[name]
+        else {
+            throw AWSError(
+                "UnknownOperationException",
+                "No operation of \(model.descriptor.serviceId) takes \(request.method) \(request.path).",
+                httpStatus: 404)
+        }
+        guard let inputIndex = operation.input else { return (operation, .structure([:])) }
+        let shape = model[inputIndex]
+        var members = AWSStructure(minimumCapacity: shape.members.count)
+        var boundQueryNames = Set(URITemplate(operation.requestURI).queryLiterals.map(\.name))
+        for ref in shape.members where ref.location == "querystring" {
+            boundQueryNames.insert(ref.locationName ?? ref.name)
+        }
+        for ref in shape.members {
+            let target = model[ref.target]
+            let wireName = ref.locationName ?? ref.name
+            switch ref.location {
+            case "uri":
+                if let text = labels[wireName] {
+                    members[ref.name] = try scalar(text, ref: ref, shape: target, in: "uri")
+                }
+            case "querystring":
+                if target.kind == .map, let valueRef = target.value {
+                    // Every query parameter no other member takes.
+                    var entries: [String: AWSValue] = [:]
+                    for key in queryOrder where !boundQueryNames.contains(key) {
+                        let values = query[key] ?? []
+                        entries[key] =
+                            model[valueRef.target].kind == .list
+                            ? .list(values.map { .string($0) }) : .string(values.first ?? "")
+                    }
+                    if !entries.isEmpty { members[ref.name] = .map(entries) }
+                } else if target.kind == .list, let item = target.member, let values = query[wireName] {
+                    members[ref.name] = .list(
+                        try values.map { try scalar($0, ref: ref, shape: model[item.target], in: "querystring") })
+                } else if let value = query[wireName]?.first {
+                    members[ref.name] = try scalar(value, ref: ref, shape: target, in: "querystring")
+                }
+            case "header":
+                guard let text = request.header(wireName.lowercased()) else { continue }
+                if target.kind == .list, let item = target.member {
+                    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    members[ref.name] = .list(
+                        try parts.map { try scalar($0, ref: ref, shape: model[item.target], in: "header") })
+                } else {
+                    members[ref.name] = try scalar(text, ref: ref, shape: target, in: "header")
+                }
+            case "headers":
+                let prefix = wireName.lowercased()
+                var entries: [String: AWSValue] = [:]
+                for (header, value) in request.headers where header.hasPrefix(prefix) {
+                    entries[String(header.dropFirst(prefix.count))] = .string(value)
+                }
+                if !entries.isEmpty { members[ref.name] = .map(entries) }
+            default:
+                continue
+            }
+        }
+        if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {
+            if let value = try payload(request.body, ref: ref, operation: operation, model: model) {
+                members[ref.name] = value
+            }
+        } else if !request.body.isEmpty {
+            let body = try bodyStructure(request.body, shape: inputIndex, operation: operation, model: model)
+            for ref in shape.members where ref.location == nil {
+                if let value = body[ref.name] { members[ref.name] = value }
+            }
+        }
+        return (operation, .structure(members))
+    }
+
+    private func scalar(_ text: String, ref: MemberRef, shape: Shape, in location: String) throws -> AWSValue {
+        if ref.jsonValue, location == "header" {
+            // JSON-valued headers travel base64-encoded.
+            guard let data = Data(base64Encoded: text) else {
+                throw AWSError.serialization("The \(ref.locationName ?? ref.name) header is not base64.")
+            }
+            return .string(String(decoding: data, as: UTF8.self))
+        }
+        let format = ref.timestampFormat ?? shape.timestampFormat ?? (location == "header" ? "rfc822" : "iso8601")
+        return try RESTScalars.value(text, shape: shape, format: format)
+    }
+
+    /// The payload member: the raw body for blobs and strings, a parsed document for structures.
+    private func payload(_ body: [UInt8], ref: MemberRef, operation: OperationModel, model: ServiceModel) throws
+        -> AWSValue?
+    {
+        let target = model[ref.target]
+        switch target.kind {
+        case .blob: return .blob(Data(body))
+        case .string: return body.isEmpty ? nil : .string(String(decoding: body, as: UTF8.self))
+        default:
+            guard !body.isEmpty else { return nil }
+            return try bodyStructure(body, shape: ref.target, operation: operation, model: model)
+        }
+    }
+
+    private func bodyStructure(_ body: [UInt8], shape index: Int, operation: OperationModel, model: ServiceModel) throws
+        -> AWSValue
+    {
+        if isXML {
+            let root: XMLElement
+            do {
+                root = try XMLReader.parse(body)
+            } catch let failure as XMLReader.Failure {
+                throw AWSError("MalformedXML", "The XML you provided was not well-formed: \(failure.reason).")
+            }
+            return try XMLShapeReader(model: model).value(root, shape: index)
+        }
+        let value = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
+            var reader = JSONReader(bytes: buffer)
+            do {
+                let value = try reader.awsValue(shape: index, model: model, depth: 0, path: { "" })
+                reader.skipWhitespace()
+                guard reader.position == buffer.count else { throw JSONReader.Failure() }
+                return value
+            } catch is JSONReader.Failure {
+                throw AWSError.serialization("Could not parse the request body as JSON.")
+            }
+        }
+        return value ?? .structure([:])
+    }
+
+    // MARK: Responses
+
+    public func encodeResponse(
+        _ output: AWSValue?, operation: OperationModel, model: ServiceModel, context: RequestContext
+    ) -> WireResponse {
+        var headers: [(String, String)] = [("x-amzn-RequestId", context.requestId)]
+        var status = operation.responseCode
+        guard let outputIndex = operation.output, case .structure(let members)? = output else {
+            return WireResponse(status: status, headers: headers, body: [])
+        }
+        let shape = model[outputIndex]
+        var bodyMembers = AWSStructure(minimumCapacity: shape.members.count)
+        for ref in shape.members {
+            guard let value = members[ref.name] else { continue }
+            let target = model[ref.target]
+            let wireName = ref.locationName ?? ref.name
+            switch ref.location {
+            case "statusCode":
+                if case .integer(let code) = value { status = code }
+            case "header":
+                if ref.jsonValue, case .string(let text) = value {
+                    headers.append((wireName, Data(text.utf8).base64EncodedString()))
+                } else if case .list(let items) = value {
+                    headers.append(
+                        (wireName, items.map { RESTScalars.text($0, format: "rfc822") }.joined(separator: ",")))
+                } else {
+                    headers.append(
+                        (
+                            wireName,
+                            RESTScalars.text(value, format: ref.timestampFormat ?? target.timestampFormat ?? "rfc822")
+                        ))
+                }
+            case "headers":
+                if case .map(let entries) = value {
+                    for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
+                        headers.append((wireName + key, RESTScalars.text(entry, format: "rfc822")))
+                    }
+                }
+            case nil:
+                bodyMembers[ref.name] = value
+            default:
+                continue
+            }
+        }
+        if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {
+            let target = model[ref.target]
+            switch bodyMembers[ref.name] {
+            case .blob(let data)?:
+                headers.append(("Content-Type", "application/octet-stream"))
+                return WireResponse(status: status, headers: headers, body: Array(data))
+            case .string(let text)?:
+                headers.append(("Content-Type", "text/plain"))
+                return WireResponse(status: status, headers: headers, body: Array(text.utf8))
+            case let value?:
+                let body = document(
+                    value, shape: target, rootName: ref.locationName ?? target.locationName ?? ref.name,
+                    namespace: ref.xmlNamespace ?? target.traits.xmlNamespace, model: model)
+                headers.append(("Content-Type", isXML ? "application/xml" : "application/json"))
+                return WireResponse(status: status, headers: headers, body: body)
+            case nil:
+                return WireResponse(status: status, headers: headers, body: [])
+            }
+        }
+        let body = document(
+            .structure(bodyMembers), shape: shape, rootName: shape.locationName ?? shape.name,
+            namespace: shape.traits.xmlNamespace ?? model.xmlNamespace, model: model)
+        headers.append(("Content-Type", isXML ? "application/xml" : "application/json"))
+        return WireResponse(status: status, headers: headers, body: body)
+    }
+
+    private func document(_ value: AWSValue, shape: Shape, rootName: String, namespace: String?, model: ServiceModel)
+        -> [UInt8]
+    {
+        if isXML {
+            var writer = XMLWriter()
+            writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            writer.open(rootName, namespace: namespace)
+            writer.members(value, shape: shape, model: model)
+            writer.close(rootName)
+            return writer.bytes
+        }
+        var writer = JSONWriter()
+        writer.value(value, shape: shape, model: model)
+        return writer.bytes
+    }
+
+    // MARK: Errors
+
+    public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
+        let resolved = ResolvedError(error, model: model)
+        var headers: [(String, String)] = [("x-amzn-RequestId", context.requestId)]
+        if isXML {
+            var writer = XMLWriter()
+            writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            let bare = model.descriptor.xmlErrorRoot == "Error"
+            if !bare { writer.open("ErrorResponse", namespace: model.xmlNamespace) }
+            writer.open("Error")
+            if !bare { writer.element("Type", resolved.senderFault ? "Sender" : "Receiver") }
+            writer.element("Code", resolved.queryCode)
+            if let message = resolved.message { writer.element("Message", message) }
+            if bare { writer.element("RequestId", context.requestId) }
+            writer.close("Error")
+            if !bare {
+                writer.element("RequestId", context.requestId)
+                writer.close("ErrorResponse")
+            }
+            headers.append(("Content-Type", "application/xml"))
+            return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
+        }
+        headers.append(("x-amzn-ErrorType", resolved.typeName))
+        headers.append(("Content-Type", "application/json"))
+        var writer = JSONWriter()
+        writer.raw("{\"message\":")
+        writer.string(resolved.message ?? "")
+        writer.raw("}")
+        return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Model-driven XML: the members of awsQuery results and REST XML bodies.
+extension XMLWriter {
+    /// Writes a structure's members as elements, in model order, under their serialized names.
+    public mutating func members(_ value: AWSValue, shape: Shape, model: ServiceModel) {
+        guard case .structure(let members) = value else { return }
+        for ref in shape.members {
+            guard let member = members[ref.name] else { continue }
+            self.value(member, ref: ref, name: model.serializedName(of: ref), model: model)
+        }
+    }
+
+    /// Writes one value as the element `name` (several elements for a flattened list or map).
+    public mutating func value(_ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel) {
+        let shape = model[ref.target]
+        switch value {
+        case .list(let items):
+            guard let element = shape.member else { return }
+            if ref.flattened || shape.flattened {
+                let elementName = element.locationName ?? name
+                for item in items { self.value(item, ref: element, name: elementName, model: model) }
+            } else {
+                open(name)
+                for item in items {
+                    self.value(item, ref: element, name: element.locationName ?? "member", model: model)
+                }
+                close(name)
+            }
+        case .map(let entries):
+            guard let keyRef = shape.key, let valueRef = shape.value else { return }
+            let flattened = ref.flattened || shape.flattened
+            if !flattened { open(name) }
+            for key in entries.keys.sorted() {
+                guard let entry = entries[key] else { continue }
+                open(flattened ? name : "entry")
+                element(keyRef.locationName ?? "key", key)
+                self.value(entry, ref: valueRef, name: valueRef.locationName ?? "value", model: model)
+                close(flattened ? name : "entry")
+            }
+            if !flattened { close(name) }
+        case .structure:
+            open(name)
+            members(value, shape: shape, model: model)
+            close(name)
+        case .string(let text): element(name, text)
+        case .integer(let number): element(name, String(number))
+        case .double(let number): element(name, String(number))
+        case .boolean(let flag): element(name, flag ? "true" : "false")
+        case .blob(let data): element(name, data.base64EncodedString())
+        case .timestamp(let date):
+            element(name, Timestamps.text(date, format: ref.timestampFormat ?? shape.timestampFormat ?? "iso8601"))
+        case .document(let document):
+            var json = JSONWriter()
+            json.json(document)
+            element(name, String(decoding: json.bytes, as: UTF8.self))
+        }
+    }
+}
