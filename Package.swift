@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
@@ -41,11 +43,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What every service module plugs into: the module protocol, service endpoints, the
+        // credential directory, and the planned services' model-only endpoints.
+        .target(
+            name: "SwitchyardPlatform",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // Amazon SQS domain logic and its storage implementations.
         .target(
             name: "SwitchyardSQS",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardDelivery",
+                "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,6 +79,7 @@ let package = Package(
             name: "SwitchyardDelivery",
             dependencies: [
                 "SwitchyardCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -69,6 +89,7 @@ let package = Package(
             name: "SwitchyardSNS",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",
                 "SwitchyardDelivery",
@@ -84,6 +105,7 @@ let package = Package(
             name: "SwitchyardIAM",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -101,6 +123,7 @@ let package = Package(
                 "SwitchyardSNS",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
+                "SwitchyardPlatform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -109,6 +109,67 @@ def test_signal_answers_a_long_poll_in_flight_before_stopping():
     assert answer["response"].get("Messages", []) == []
 
 
+def test_sigterm_under_load_exits_0_within_5_seconds_and_keeps_every_acknowledged_message():
+    import threading
+    server = Server().start()
+    url = server.client().create_queue(QueueName="loaded")["QueueUrl"]
+    acknowledged = [[] for _ in range(8)]
+    stop = threading.Event()
+
+    def send(worker):
+        sqs = server.client(read_timeout=10, connect_timeout=2)
+        n = 0
+        while not stop.is_set():
+            body = f"{worker}-{n}"
+            try:
+                sqs.send_message(QueueUrl=url, MessageBody=body)
+            except Exception:
+                return  # the server stopped accepting: what was not acknowledged may be lost
+            acknowledged[worker].append(body)
+            n += 1
+
+    def poll():
+        sqs = server.client(read_timeout=30)
+        try:
+            sqs.receive_message(QueueUrl=server.client().create_queue(QueueName="idle")["QueueUrl"],
+                                WaitTimeSeconds=20)
+        except Exception:
+            pass
+
+    threads = [threading.Thread(target=send, args=(w,)) for w in range(8)] + [threading.Thread(target=poll)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=10) == 0
+    elapsed = time.monotonic() - started
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=15)
+    assert elapsed < 5, elapsed
+    # A clean stop leaves the WAL checkpointed into the database file.
+    wal = os.path.join(server.data_dir, "switchyard.sqlite-wal")
+    assert not os.path.exists(wal) or os.path.getsize(wal) == 0
+    sent = {body for bodies in acknowledged for body in bodies}
+    assert len(sent) > 50
+    again = Server(data_dir=server.data_dir).start()
+    try:
+        sqs = again.client()
+        stored = int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+                     ["Attributes"]["ApproximateNumberOfMessages"])
+        received = set()
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60).get("Messages", [])
+            if not messages:
+                break
+            received.update(m["Body"] for m in messages)
+        assert sent <= received, len(sent - received)
+        assert stored >= len(sent)
+    finally:
+        again.stop()
+
+
 def test_debug_log_shows_each_request():
     log_path = tempfile.mktemp(prefix="switchyard-log-")
     with open(log_path, "w") as log:
@@ -134,8 +195,17 @@ def test_debug_log_shows_each_request():
             port_server.stop()
     text = open(log_path).read()
     os.unlink(log_path)
-    assert "sqs CreateQueue account=123456789012 region=us-east-1 status=200 time=" in text
-    assert "sqs GetQueueUrl account=123456789012 region=us-east-1 status=400 time=" in text
+    lines = [line for line in text.splitlines() if line.rstrip().endswith("request")]
+
+    def logged(**fields):
+        return any(all(f"{key}={value}" in line for key, value in fields.items()) for line in lines)
+
+    # One structured line per request: service, operation, caller, protocol, status, outcome, timing.
+    assert logged(service="sqs", operation="CreateQueue", account="123456789012", region="us-east-1",
+                  protocol="awsJson1_0", status="200", outcome="success")
+    assert logged(service="sqs", operation="GetQueueUrl", account="123456789012", status="400",
+                  outcome="QueueDoesNotExist")
+    assert all(" ms=" in line and "requestId=" in line for line in lines)
 
 
 def test_damaged_database_is_named():

@@ -91,8 +91,14 @@ def test_unroutable_request(server):
 def test_health_endpoint(server):
     with urllib.request.urlopen(server.endpoint + "/_switchyard/health") as r:
         body = json.loads(r.read())
-    assert body["services"] == {"sqs": "available", "sns": "available", "sts": "available", "iam": "available"}
+    services = body["services"]
+    assert {name for name, state in services.items() if state == "available"} == {"sqs", "sns", "sts", "iam"}
+    # Planned services are addressable (every operation answers NotImplemented) and say so.
+    assert services["events"] == services["s3"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
+    with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
+        localstack = json.loads(r.read())["services"]
+    assert localstack["sqs"] == "running" and localstack["kinesis"] == "disabled"
 
 
 @pytest.mark.parametrize("path", ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"])

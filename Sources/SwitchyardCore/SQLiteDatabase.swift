@@ -56,6 +56,13 @@ public final class SQLiteDatabase: Sendable {
         writer.submit(job, lineage: lineage)
     }
 
+    /// Commits whatever is still waiting, checkpoints the WAL into the database file, stops the
+    /// writer and closes the connection. Writes submitted afterwards fail with `StorageFailure`.
+    public func close() {
+        writer.stop()
+        try? queue.close()
+    }
+
     /// Reads synchronously; for start-up and rarely used paths only.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.read(body)
@@ -76,7 +83,7 @@ public struct StorageFailure: Error, CustomStringConvertible {
         )
     }
 
-    private init(description: String) { self.description = description }
+    init(description: String) { self.description = description }
 }
 
 /// The thread that owns all writes and commits them in groups.
@@ -96,6 +103,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Frames written since the last checkpoint, roughly: whether an idle moment should checkpoint.
     private var dirty = false
     private var lastFailureLog: Date?
+    /// Set by `stop`: the writer drains what is pending, checkpoints and exits.
+    private var stopping = false
+    private var stopped = false
 
     init(queue: DatabaseQueue, logger: Logger) {
         self.queue = queue
@@ -109,16 +119,39 @@ final class GroupCommitWriter: @unchecked Sendable {
         let ticket = CommitTicket(lineage: lineage)
         let epoch = lineage?.currentEpoch ?? 0
         condition.lock()
+        if stopping {
+            condition.unlock()
+            ticket.complete(StorageFailure(description: "the database is closed"))
+            return ticket
+        }
         pending.append(Pending(job: job, ticket: ticket, lineage: lineage, epoch: epoch))
         condition.signal()
         condition.unlock()
         return ticket
     }
 
+    /// Waits until everything submitted has committed and the WAL is checkpointed.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !stopped { condition.wait() }
+        condition.unlock()
+    }
+
     private func run() {
         while true {
             condition.lock()
             while pending.isEmpty {
+                if stopping {
+                    condition.unlock()
+                    checkpoint(mode: "TRUNCATE")
+                    condition.lock()
+                    stopped = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
                 if dirty {
                     // Idle with WAL frames to copy back: checkpoint unless a job arrives first.
                     if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), pending.isEmpty {
@@ -137,10 +170,10 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    private func checkpoint() {
+    private func checkpoint(mode: String = "PASSIVE") {
         dirty = false
         do {
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(\(mode))") }
         } catch {
             logFailure("WAL checkpoint failed: \(error)")
         }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import DequeModule
 import SwitchyardCore
 
@@ -13,7 +14,7 @@ import SwitchyardCore
 public actor DeliveryEngine {
     private let store: any DeliveryStore
     private let clock: any ServiceClock
-    private let transports: [DeliveryTargetKind: any DeliveryTransport]
+    private var transports: [DeliveryTargetKind: any DeliveryTransport]
     private var jobs: [Int64: DeliveryJob] = [:]
     private var nextId: Int64 = 1
     private var laneTails: [String: Task<Void, Never>] = [:]
@@ -21,11 +22,14 @@ public actor DeliveryEngine {
     /// Bumped by reset, so that attempts already under way stop touching state.
     private var generation = 0
     private let recordLimit = 1000
+    /// Where outcomes are counted (`switchyard_deliveries_total` by kind and outcome), if anywhere.
+    private let metrics: (any MetricsFactory)?
 
     public init(
         store: any DeliveryStore, clock: any ServiceClock = SystemClock(),
-        transports: [DeliveryTargetKind: any DeliveryTransport]
+        transports: [DeliveryTargetKind: any DeliveryTransport] = [:], metrics: (any MetricsFactory)? = nil
     ) throws {
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.transports = transports
@@ -51,6 +55,13 @@ public actor DeliveryEngine {
         }
         lineage.recovered()
         resume()
+    }
+
+    /// Adds the transports of the target kinds a module delivers to. The server registers every
+    /// module's before it resumes stored deliveries; a kind nobody registered fails its attempts
+    /// with a reason (recorded and dead-lettered).
+    public func register(_ added: [DeliveryTargetKind: any DeliveryTransport]) {
+        transports.merge(added) { _, new in new }
     }
 
     /// Attempts the deliveries that were stored before a restart, in the order they were requested.
@@ -107,7 +118,7 @@ public actor DeliveryEngine {
     }
 
     private func transport(for kind: DeliveryTargetKind) -> any DeliveryTransport {
-        transports[kind] ?? UnavailableTransport(reason: "\(kind.rawValue) targets are not available")
+        transports[kind] ?? UnavailableTransport(reason: "\(kind.targetsName) are not available in Switchyard yet")
     }
 
     private func newJob(_ request: DeliveryRequest) -> DeliveryJob {
@@ -226,5 +237,11 @@ public actor DeliveryEngine {
                 jobId: job.id, origin: job.request.origin, target: job.request.target.address, status: status,
                 attempts: job.attempts, reason: reason, at: clock.nowMillis()))
         if records.count > recordLimit { records.removeFirst() }
+        if let metrics {
+            Counter(
+                label: "switchyard_deliveries_total",
+                dimensions: [("kind", job.request.target.kind.rawValue), ("outcome", status.rawValue)], factory: metrics
+            ).increment()
+        }
     }
 }

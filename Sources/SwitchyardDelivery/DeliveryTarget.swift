@@ -35,4 +35,15 @@ public enum DeliveryTarget: Sendable, Codable, Hashable {
 
 public enum DeliveryTargetKind: String, Sendable, Codable, CaseIterable {
     case sqs, http, lambda, firehose, outbox
+
+    /// What targets of this kind are, in messages ("Lambda functions").
+    public var targetsName: String {
+        switch self {
+        case .sqs: return "SQS queues"
+        case .http: return "HTTP endpoints"
+        case .lambda: return "Lambda functions"
+        case .firehose: return "Firehose delivery streams"
+        case .outbox: return "Captured outboxes"
+        }
+    }
 }

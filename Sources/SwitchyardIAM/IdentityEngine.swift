@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// An IAM entity's place: its account and its name, which IAM compares without regard to case.
@@ -44,10 +45,14 @@ public actor IdentityEngine {
         return encoder
     }()
 
-    public init(store: any IdentityStore, clock: any ServiceClock = SystemClock()) throws {
+    /// - Parameter directory: where issued credentials are published for identity resolution.
+    public init(
+        store: any IdentityStore, clock: any ServiceClock = SystemClock(),
+        directory: CredentialDirectory = CredentialDirectory()
+    ) throws {
         self.store = store
         self.clock = clock
-        directory = CredentialDirectory()
+        self.directory = directory
         let loaded = try Self.load(store)
         users = loaded.users
         roles = loaded.roles

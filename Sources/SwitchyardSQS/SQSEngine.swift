@@ -116,6 +116,12 @@ public actor SQSEngine {
     }
 
     /// Number of queues and messages held, for the health endpoint.
+    /// Every queue's messages: visible, in flight, delayed.
+    func depths() -> [(QueueKey, (Int, Int, Int))] {
+        let now = clock.nowMillis()
+        return queues.map { ($0.key, $0.value.counts(now: now)) }
+    }
+
     public func statistics() -> (queues: Int, messages: Int) {
         (queues.count, queues.values.reduce(0) { $0 + $1.messages.count })
     }

@@ -1,5 +1,5 @@
 import Foundation
-import SwitchyardIAM
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Who a request acts as: the account and region that isolate its state, from its SigV4 signature,

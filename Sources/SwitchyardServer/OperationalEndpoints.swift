@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// `/_switchyard/health` and the reset endpoints (also at moto's and LocalStack's paths, so that test
@@ -7,11 +8,12 @@ public struct OperationalEndpoints: Sendable {
     public typealias Reset = @Sendable () async throws -> Void
     public typealias Statistics = @Sendable () async -> [String: Int]
     /// An endpoint a service adds under `/_switchyard/` (a signing certificate, delivery records).
-    public typealias Route = @Sendable (WireRequest) async -> WireResponse
+    public typealias Route = OperationalRoute
 
     let storage: String
     let dataDirectory: String?
-    let serviceNames: [String]
+    /// Every service by client name: implemented, or planned (addressable, answering NotImplemented).
+    let serviceNames: [String: Bool]
     let reset: Reset
     let statistics: Statistics
     var routes: [String: Route] = [:]
@@ -40,7 +42,11 @@ public struct OperationalEndpoints: Sendable {
         }
         if path == "/_switchyard/health" || path == "/_localstack/health" {
             var services: [String: String] = [:]
-            for name in serviceNames { services[name] = path == "/_localstack/health" ? "running" : "available" }
+            let localStack = path == "/_localstack/health"
+            for (name, implemented) in serviceNames {
+                services[name] =
+                    implemented ? (localStack ? "running" : "available") : (localStack ? "disabled" : "planned")
+            }
             var body: [String: Any] = [
                 "status": "running", "version": SwitchyardVersion.current, "services": services,
             ]

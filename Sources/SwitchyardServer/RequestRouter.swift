@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SwitchyardCore
-import SwitchyardIAM
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Sends each request to the service and protocol it is meant for, the way AWS clients address them:
@@ -14,12 +14,14 @@ public struct RequestRouter: Sendable {
     let bySigningName: [String: [ServiceEndpoint]]
     let identities: IdentityResolver
     let operations: OperationalEndpoints
+    let metrics: PlatformMetrics?
     let logger: Logger
 
     init(
         services: [ServiceEndpoint], configuration: ServerConfiguration, operations: OperationalEndpoints,
-        credentials: CredentialDirectory = CredentialDirectory(), logger: Logger
+        credentials: CredentialDirectory = CredentialDirectory(), metrics: PlatformMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
         self.services = services
         var prefixes: [String: ServiceEndpoint] = [:]
         var signing: [String: [ServiceEndpoint]] = [:]
@@ -44,19 +46,26 @@ public struct RequestRouter: Sendable {
             }
             return unroutable(request)
         }
-        guard logger.logLevel <= .debug else {
-            var response = await serve(request, service: service, codec: codec).response
-            if request.method == "HEAD" { response.body = [] }
-            return response
-        }
         let started = ContinuousClock.now
         var (response, operation, context) = await serve(request, service: service, codec: codec)
         if request.method == "HEAD" { response.body = [] }
         let elapsed = started.duration(to: .now)
-        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        logger.debug(
-            "\(service.descriptor.signingName) \(operation ?? "?") account=\(context.account) region=\(context.region) status=\(response.status) time=\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())ms"
-        )
+        let outcome = response.errorCode ?? "success"
+        metrics?.recordRequest(
+            service: service.descriptor.clientName, operation: operation ?? "unknown", outcome: outcome,
+            duration: elapsed)
+        if logger.logLevel <= .debug {
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            logger.debug(
+                "request",
+                metadata: [
+                    "service": "\(service.descriptor.clientName)", "operation": "\(operation ?? "?")",
+                    "account": "\(context.account)", "region": "\(context.region)",
+                    "protocol": "\(codec.wireProtocol.rawValue)", "status": "\(response.status)",
+                    "outcome": "\(outcome)", "requestId": "\(context.requestId)",
+                    "ms": "\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())",
+                ])
+        }
         return response
     }
 
@@ -72,10 +81,10 @@ public struct RequestRouter: Sendable {
             let fallback = RequestContext(
                 account: identities.configuration.account, region: identities.configuration.region, host: host,
                 wireProtocol: codec.wireProtocol)
-            return (
-                codec.encodeError(error as? AWSError ?? .internalFailure(), model: service.model, context: fallback),
-                nil, fallback
-            )
+            let failure = error as? AWSError ?? .internalFailure()
+            var response = codec.encodeError(failure, model: service.model, context: fallback)
+            response.errorCode = failure.code
+            return (response, nil, fallback)
         }
         let recall = ResponseRecall()
         var context = RequestContext(
@@ -99,23 +108,25 @@ public struct RequestRouter: Sendable {
             return (response, operationName, context)
         } catch var error as AWSError {
             if let reword = service.rewordError { error = reword(error, codec.wireProtocol) }
-            return (codec.encodeError(error, model: service.model, context: context), operationName, context)
+            var response = codec.encodeError(error, model: service.model, context: context)
+            response.errorCode = error.code
+            return (response, operationName, context)
         } catch let failure as StorageFailure {
             // Logged by the writer (at most once a second); the client may retry.
             logger.debug("\(service.descriptor.signingName) \(operationName ?? "?"): \(failure)")
-            return (
-                codec.encodeError(.serviceUnavailable(), model: service.model, context: context), operationName, context
-            )
+            var response = codec.encodeError(.serviceUnavailable(), model: service.model, context: context)
+            response.errorCode = "ServiceUnavailable"
+            return (response, operationName, context)
         } catch is CancellationError {
             // The client went away; nobody reads this answer.
-            return (
-                codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
-            )
+            var response = codec.encodeError(.internalFailure(), model: service.model, context: context)
+            response.errorCode = "Cancelled"
+            return (response, operationName, context)
         } catch {
             logger.error("unexpected failure in \(service.descriptor.signingName) \(operationName ?? "?"): \(error)")
-            return (
-                codec.encodeError(.internalFailure(), model: service.model, context: context), operationName, context
-            )
+            var response = codec.encodeError(.internalFailure(), model: service.model, context: context)
+            response.errorCode = "InternalFailure"
+            return (response, operationName, context)
         }
     }
 

@@ -165,6 +165,6 @@ struct ServingSwitchyard: Service, CustomStringConvertible {
     func run() async throws {
         try? await gracefulShutdown()
         logger.info("switchyard shutting down: no new connections; finishing the requests in flight")
-        await app.shutdown(gracePeriod: .seconds(10))
+        await app.shutdown(gracePeriod: .seconds(4))
     }
 }

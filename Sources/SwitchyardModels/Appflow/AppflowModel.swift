@@ -5,6 +5,7 @@ extension Appflow {
     /// What routing needs to know of Amazon Appflow before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Appflow",
+        clientName: "appflow",
         serviceId: "Appflow",
         signingName: "appflow",
         endpointPrefix: "appflow",

@@ -5,6 +5,7 @@ extension ApplicationAutoScaling {
     /// What routing needs to know of Application Auto Scaling before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "ApplicationAutoScaling",
+        clientName: "application-autoscaling",
         serviceId: "Application Auto Scaling",
         signingName: "application-autoscaling",
         endpointPrefix: "application-autoscaling",

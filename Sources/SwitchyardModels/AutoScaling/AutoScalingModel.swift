@@ -5,6 +5,7 @@ extension AutoScaling {
     /// What routing needs to know of Auto Scaling before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "AutoScaling",
+        clientName: "autoscaling",
         serviceId: "Auto Scaling",
         signingName: "autoscaling",
         endpointPrefix: "autoscaling",

@@ -5,6 +5,7 @@ extension CloudWatch {
     /// What routing needs to know of Amazon CloudWatch before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "CloudWatch",
+        clientName: "cloudwatch",
         serviceId: "CloudWatch",
         signingName: "monitoring",
         endpointPrefix: "monitoring",

@@ -5,6 +5,7 @@ extension CloudWatchLogs {
     /// What routing needs to know of Amazon CloudWatch Logs before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "CloudWatchLogs",
+        clientName: "logs",
         serviceId: "CloudWatch Logs",
         signingName: "logs",
         endpointPrefix: "logs",

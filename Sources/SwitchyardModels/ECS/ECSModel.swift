@@ -5,6 +5,7 @@ extension ECS {
     /// What routing needs to know of Amazon EC2 Container Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "ECS",
+        clientName: "ecs",
         serviceId: "ECS",
         signingName: "ecs",
         endpointPrefix: "ecs",

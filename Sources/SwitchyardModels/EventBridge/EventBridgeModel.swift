@@ -5,6 +5,7 @@ extension EventBridge {
     /// What routing needs to know of Amazon EventBridge before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "EventBridge",
+        clientName: "events",
         serviceId: "EventBridge",
         signingName: "events",
         endpointPrefix: "events",

@@ -5,6 +5,7 @@ extension Firehose {
     /// What routing needs to know of Amazon Kinesis Firehose before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Firehose",
+        clientName: "firehose",
         serviceId: "Firehose",
         signingName: "firehose",
         endpointPrefix: "firehose",

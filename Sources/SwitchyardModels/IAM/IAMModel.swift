@@ -5,6 +5,7 @@ extension IAM {
     /// What routing needs to know of AWS Identity and Access Management before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "IAM",
+        clientName: "iam",
         serviceId: "IAM",
         signingName: "iam",
         endpointPrefix: "iam",

@@ -5,6 +5,7 @@ extension Kinesis {
     /// What routing needs to know of Amazon Kinesis before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Kinesis",
+        clientName: "kinesis",
         serviceId: "Kinesis",
         signingName: "kinesis",
         endpointPrefix: "kinesis",

@@ -5,6 +5,7 @@ extension Lambda {
     /// What routing needs to know of AWS Lambda before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Lambda",
+        clientName: "lambda",
         serviceId: "Lambda",
         signingName: "lambda",
         endpointPrefix: "lambda",

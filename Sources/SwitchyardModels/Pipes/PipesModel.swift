@@ -5,6 +5,7 @@ extension Pipes {
     /// What routing needs to know of Amazon EventBridge Pipes before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Pipes",
+        clientName: "pipes",
         serviceId: "Pipes",
         signingName: "pipes",
         endpointPrefix: "pipes",

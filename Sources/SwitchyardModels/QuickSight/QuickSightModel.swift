@@ -5,6 +5,7 @@ extension QuickSight {
     /// What routing needs to know of Amazon QuickSight before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "QuickSight",
+        clientName: "quicksight",
         serviceId: "QuickSight",
         signingName: "quicksight",
         endpointPrefix: "quicksight",

@@ -5,6 +5,7 @@ extension S3 {
     /// What routing needs to know of Amazon Simple Storage Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "S3",
+        clientName: "s3",
         serviceId: "S3",
         signingName: "s3",
         endpointPrefix: "s3",

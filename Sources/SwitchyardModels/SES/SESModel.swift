@@ -5,6 +5,7 @@ extension SES {
     /// What routing needs to know of Amazon Simple Email Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "SES",
+        clientName: "ses",
         serviceId: "SES",
         signingName: "ses",
         endpointPrefix: "email",

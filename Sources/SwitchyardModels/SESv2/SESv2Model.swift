@@ -5,6 +5,7 @@ extension SESv2 {
     /// What routing needs to know of Amazon Simple Email Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "SESv2",
+        clientName: "sesv2",
         serviceId: "SESv2",
         signingName: "ses",
         endpointPrefix: "email",

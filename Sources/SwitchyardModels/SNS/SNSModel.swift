@@ -5,6 +5,7 @@ extension SNS {
     /// What routing needs to know of Amazon Simple Notification Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "SNS",
+        clientName: "sns",
         serviceId: "SNS",
         signingName: "sns",
         endpointPrefix: "sns",

@@ -5,6 +5,7 @@ extension SQS {
     /// What routing needs to know of Amazon Simple Queue Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "SQS",
+        clientName: "sqs",
         serviceId: "SQS",
         signingName: "sqs",
         endpointPrefix: "sqs",

@@ -5,6 +5,7 @@ extension STS {
     /// What routing needs to know of AWS Security Token Service before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "STS",
+        clientName: "sts",
         serviceId: "STS",
         signingName: "sts",
         endpointPrefix: "sts",

@@ -5,6 +5,7 @@ extension Scheduler {
     /// What routing needs to know of Amazon EventBridge Scheduler before its model is loaded.
     public static let descriptor = ServiceDescriptor(
         name: "Scheduler",
+        clientName: "scheduler",
         serviceId: "Scheduler",
         signingName: "scheduler",
         endpointPrefix: "scheduler",

@@ -3,6 +3,8 @@
 public struct ServiceDescriptor: Sendable {
     /// The generated namespace name, e.g. "SQS".
     public let name: String
+    /// The name SDKs give the service's client (`boto3.client("cloudwatch")`), used in health output.
+    public let clientName: String
     /// The name AWS gives the service in messages and SDKs, e.g. "EventBridge".
     public let serviceId: String
     /// The SigV4 signing name, e.g. "sqs"; requests are routed by it.
@@ -36,13 +38,15 @@ public struct ServiceDescriptor: Sendable {
     public let signingAliases: [String]
 
     public init(
-        name: String, serviceId: String, signingName: String, endpointPrefix: String, apiVersion: String,
+        name: String, clientName: String? = nil, serviceId: String, signingName: String, endpointPrefix: String,
+        apiVersion: String,
         protocols: [WireProtocol], targetPrefix: String?, jsonVersion: String?, xmlNamespace: String?,
         errorNamespace: String, validationStyle: ValidationStyle, validationErrorCode: String = "ValidationException",
         queryErrorDetail: Bool = false, queryCompatible: Bool = false, xmlErrorRoot: String = "ErrorResponse",
         acceptsCBOR: Bool = false, signingAliases: [String] = []
     ) {
         self.name = name
+        self.clientName = clientName ?? signingName
         self.serviceId = serviceId
         self.signingName = signingName
         self.endpointPrefix = endpointPrefix

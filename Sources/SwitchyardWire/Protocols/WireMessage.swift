@@ -27,6 +27,8 @@ public struct WireResponse: Sendable {
     public var body: [UInt8]
     /// What to undo if this response cannot be delivered to the client.
     public var undelivered: ResponseRecall?
+    /// The error code of an error answer, for metrics and logs.
+    public var errorCode: String?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], undelivered: ResponseRecall? = nil) {
         self.status = status

@@ -20,6 +20,11 @@ public struct ServiceEndpoint: Sendable {
     public struct ResourcePaths: Sendable {
         public let matches: @Sendable (_ path: String) -> Bool
         public let answerWithoutAction: WireResponse
+
+        public init(matches: @escaping @Sendable (_ path: String) -> Bool, answerWithoutAction: WireResponse) {
+            self.matches = matches
+            self.answerWithoutAction = answerWithoutAction
+        }
     }
 
     /// Names and protocols, known before the model is read.
@@ -29,6 +34,8 @@ public struct ServiceEndpoint: Sendable {
     public var model: ServiceModel { loaded.value.model }
     public var validator: ModelValidator { loaded.value.validator }
     public let handle: Handler
+    /// False for a planned service, whose every operation answers NotImplemented.
+    public let implemented: Bool
     /// Fills in what a service's clients may leave to the request itself, before validation.
     public let prepareInput: InputPreparation?
     /// Checks a service makes before model validation (SNS rejects malformed ARNs first).
@@ -42,8 +49,9 @@ public struct ServiceEndpoint: Sendable {
     public init(
         descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel,
         prepareInput: InputPreparation? = nil, precheck: Precheck? = nil, resourcePaths: ResourcePaths? = nil,
-        rewordError: ErrorWording? = nil, handle: @escaping Handler
+        rewordError: ErrorWording? = nil, implemented: Bool = true, handle: @escaping Handler
     ) {
+        self.implemented = implemented
         self.descriptor = descriptor
         self.loaded = LoadedModel(load: model)
         self.prepareInput = prepareInput
@@ -58,13 +66,13 @@ public struct ServiceEndpoint: Sendable {
     public static func notImplemented(descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel)
         -> ServiceEndpoint
     {
-        ServiceEndpoint(descriptor: descriptor, model: model) { operation, _, _ in
+        ServiceEndpoint(descriptor: descriptor, model: model, implemented: false) { operation, _, _ in
             throw AWSError.notImplemented(descriptor.serviceId, operation)
         }
     }
 
     /// The codec for one of the service's protocols.
-    func codec(for wireProtocol: WireProtocol, cbor: Bool = false) -> (any ProtocolCodec)? {
+    public func codec(for wireProtocol: WireProtocol, cbor: Bool = false) -> (any ProtocolCodec)? {
         guard descriptor.protocols.contains(wireProtocol) else { return nil }
         switch wireProtocol {
         case .awsJson1_0, .awsJson1_1: return AWSJSONCodec(version: wireProtocol, cbor: cbor && descriptor.acceptsCBOR)
@@ -75,7 +83,7 @@ public struct ServiceEndpoint: Sendable {
     }
 
     /// Whether the service is a REST service with an operation for this method and path.
-    func takesRESTPath(_ request: WireRequest) -> Bool {
+    public func takesRESTPath(_ request: WireRequest) -> Bool {
         guard descriptor.protocols.contains(.restJson1) || descriptor.protocols.contains(.restXml) else { return false }
         var query: [String: [String]] = [:]
         for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
@@ -86,7 +94,7 @@ public struct ServiceEndpoint: Sendable {
     }
 
     /// The service's REST protocol, if it has one.
-    var restProtocol: WireProtocol? {
+    public var restProtocol: WireProtocol? {
         descriptor.protocols.first { $0 == .restJson1 || $0 == .restXml }
     }
 }

@@ -5,7 +5,13 @@ import SwitchyardWire
 /// and validated in the service's own protocol, then answers 501 NotImplemented naming the service
 /// and the operation, so that every SDK raises a clean, named error. A service moves out of this
 /// list when its module is built.
-enum PlannedServices {
+public struct PlannedServicesModule: ServiceModule {
+    public init() {}
+
+    public func start(_ context: ModuleContext) async throws -> RunningModule {
+        RunningModule(endpoints: Self.endpoints)
+    }
+
     /// S3 comes last: unsigned REST requests go to the first service that takes their path, and
     /// S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [

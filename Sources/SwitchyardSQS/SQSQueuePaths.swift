@@ -1,5 +1,5 @@
 import SwitchyardModels
-import SwitchyardSQS
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// SQS queue URLs as request paths. Older SQS clients (awsQuery) post to the queue URL itself and

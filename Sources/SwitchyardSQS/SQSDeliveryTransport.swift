@@ -1,6 +1,5 @@
 import Foundation
 import SwitchyardDelivery
-import SwitchyardSQS
 import SwitchyardWire
 
 /// Delivers to queues of this server: a delivery is a SendMessage to the queue its ARN names, made

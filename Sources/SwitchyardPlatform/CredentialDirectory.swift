@@ -18,6 +18,21 @@ public struct IssuedCredential: Sendable, Equatable {
     public var active: Bool
     /// For an assumed role, the role's ARN, which resource policies name.
     public var roleArn: String?
+
+    public init(
+        accessKeyId: String, secret: String, account: String, principalArn: String, userId: String,
+        sessionToken: String? = nil, expiration: Date? = nil, active: Bool = true, roleArn: String? = nil
+    ) {
+        self.accessKeyId = accessKeyId
+        self.secret = secret
+        self.account = account
+        self.principalArn = principalArn
+        self.userId = userId
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+        self.active = active
+        self.roleArn = roleArn
+    }
 }
 
 /// Every access key and session IAM and STS have issued, by access key id, for the request path:
@@ -32,15 +47,16 @@ public final class CredentialDirectory: Sendable {
         credentials.withLock { $0[accessKeyId] }
     }
 
-    func put(_ credential: IssuedCredential) {
+    /// Publishes a credential (the identity engine does, as it issues them).
+    public func put(_ credential: IssuedCredential) {
         credentials.withLock { $0[credential.accessKeyId] = credential }
     }
 
-    func remove(_ accessKeyId: String) {
+    public func remove(_ accessKeyId: String) {
         _ = credentials.withLock { $0.removeValue(forKey: accessKeyId) }
     }
 
-    func replaceAll(_ all: [IssuedCredential]) {
+    public func replaceAll(_ all: [IssuedCredential]) {
         var map: [String: IssuedCredential] = [:]
         for credential in all { map[credential.accessKeyId] = credential }
         credentials.withLock { $0 = map }

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardWire
+
+@Suite struct URITemplateTests {
+    let table = RESTRouteTable(
+        operations: [
+            OperationModel(name: "ListBuckets", httpMethod: "GET", requestURI: "/"),
+            OperationModel(name: "ListObjects", httpMethod: "GET", requestURI: "/{Bucket}"),
+            OperationModel(name: "ListObjectsV2", httpMethod: "GET", requestURI: "/{Bucket}?list-type=2"),
+            OperationModel(name: "GetBucketTagging", httpMethod: "GET", requestURI: "/{Bucket}?tagging"),
+            OperationModel(name: "GetObject", httpMethod: "GET", requestURI: "/{Bucket}/{Key+}"),
+            OperationModel(name: "ListFunctions", httpMethod: "GET", requestURI: "/2015-03-31/functions/"),
+        ], shapes: [])
+
+    @Test func literalsLabelsAndQueryLiteralsChooseTheOperation() throws {
+        #expect(table.match(method: "GET", path: "/", query: [:])?.0 == "ListBuckets")
+        #expect(table.match(method: "GET", path: "/b", query: [:])?.0 == "ListObjects")
+        #expect(table.match(method: "GET", path: "/b", query: ["list-type": ["2"]])?.0 == "ListObjectsV2")
+        #expect(table.match(method: "GET", path: "/b", query: ["list-type": ["1"]])?.0 == "ListObjects")
+        #expect(table.match(method: "GET", path: "/b", query: ["tagging": [""]])?.0 == "GetBucketTagging")
+        #expect(table.match(method: "POST", path: "/b", query: [:]) == nil)
+    }
+
+    @Test func greedyLabelsTakeTheRestDecoded() throws {
+        let match = try #require(table.match(method: "GET", path: "/b/a%2Fb/c%20d+e.txt", query: [:]))
+        #expect(match.0 == "GetObject")
+        #expect(match.1["Bucket"] == "b")
+        #expect(match.1["Key"] == "a/b/c d+e.txt")
+        #expect(table.match(method: "GET", path: "/b/", query: [:])?.0 == nil)
+    }
+
+    @Test func aTrailingSlashOfTheTemplateIsOptional() {
+        #expect(table.match(method: "GET", path: "/2015-03-31/functions/", query: [:])?.0 == "ListFunctions")
+        #expect(table.match(method: "GET", path: "/2015-03-31/functions", query: [:])?.0 == "ListFunctions")
+    }
+}
+
+@Suite struct XMLReaderTests {
+    @Test func readsElementsAttributesTextAndReferences() throws {
+        let root = try XMLReader.parse(
+            Array(
+                """
+                <?xml version="1.0"?><!-- c --><a:Root xmlns:a="urn:x" id='7'><Item>x &amp; y &#x41;&#66;</Item>\
+                <Item><![CDATA[<raw & kept>]]></Item><Empty/></a:Root>
+                """.utf8))
+        #expect(root.name == "Root")
+        #expect(root.attributes["id"] == "7")
+        #expect(root.children(named: "Item").map(\.text) == ["x & y AB", "<raw & kept>"])
+        #expect(root.child("Empty")?.text == "")
+    }
+
+    @Test func refusesWhatIsNotWellFormedOrDeclaresATypes() {
+        for text in [
+            "<a><b></a>", "<a>", "<a></a><b/>", "<!DOCTYPE a><a/>", "<a>&unknown;</a>", "", "<a x=1/>",
+        ] {
+            #expect(throws: XMLReader.Failure.self) { try XMLReader.parse(Array(text.utf8)) }
+        }
+    }
+
+    @Test func refusesDeepNestingWithoutRecursingWithoutBound() {
+        let deep = String(repeating: "<a>", count: 5000) + String(repeating: "</a>", count: 5000)
+        #expect(throws: XMLReader.Failure.self) { try XMLReader.parse(Array(deep.utf8)) }
+    }
+}
+
+@Suite struct CBORTests {
+    @Test func decodesEveryMajorTypeAndIndefiniteLengths() throws {
+        // {"a": [1, -2, h'0102', "x", 1.5, true, null], "b": (_ "ab", "c"), "t": 1(1700000000)}
+        let bytes: [UInt8] =
+            [0xA3, 0x61, 0x61, 0x87, 0x01, 0x21, 0x42, 0x01, 0x02, 0x61, 0x78, 0xF9, 0x3E, 0x00, 0xF5, 0xF6]
+            + [0x61, 0x62, 0x7F, 0x62, 0x61, 0x62, 0x61, 0x63, 0xFF]
+            + [0x61, 0x74, 0xC1, 0x1A, 0x65, 0x53, 0xF1, 0x00]
+        let item = try CBORReader.decode(bytes)
+        guard case .map(let pairs) = item else {
+            Issue.record("not a map")
+            return
+        }
+        #expect(
+            pairs[0].1
+                == .array([.unsigned(1), .negative(1), .bytes([1, 2]), .text("x"), .float(1.5), .bool(true), .null]))
+        #expect(pairs[1].1 == .text("abc"))
+        #expect(pairs[2].1 == .tagged(1, .unsigned(1_700_000_000)))
+    }
+
+    @Test func refusesTruncatedOrTrailingData() {
+        for bytes: [UInt8] in [[0xA1, 0x61], [0x5A, 0xFF, 0xFF, 0xFF, 0xFF], [0x01, 0x02], [], [0x9F, 0x01]] {
+            #expect(throws: CBORReader.Failure.self) { try CBORReader.decode(bytes) }
+        }
+    }
+
+    @Test func writesWhatItReads() throws {
+        var writer = CBORWriter()
+        writer.mapHeader(count: 3)
+        writer.text("n")
+        writer.integer(-500)
+        writer.text("big")
+        writer.integer(70000)
+        writer.text("d")
+        writer.double(0.25)
+        let item = try CBORReader.decode(writer.bytes)
+        #expect(
+            item == .map([(.text("n"), .negative(499)), (.text("big"), .unsigned(70000)), (.text("d"), .float(0.25))]))
+    }
+}
