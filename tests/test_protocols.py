@@ -201,3 +201,21 @@ def test_planned_services_through_the_aws_cli(server, tmp_path):
                        (["kinesis", "list-streams"], "Kinesis ListStreams")]:
         result = subprocess.run(["aws", *args], env=env, capture_output=True, text=True, timeout=60)
         assert result.returncode != 0 and "NotImplemented" in result.stderr and name in result.stderr, result.stderr
+
+
+def test_gzip_request_bodies_are_inflated_before_parsing(server):
+    """botocore gzips CloudWatch PutMetricData bodies above 10 KB (the requestcompression trait)."""
+    cloudwatch = server.client("cloudwatch")
+    data = [{"MetricName": f"metric-{i}", "Value": float(i), "Dimensions": [{"Name": "host", "Value": f"h{i}"}]}
+            for i in range(400)]
+    with pytest.raises(ClientError) as e:
+        cloudwatch.put_metric_data(Namespace="shop", MetricData=data)
+    assert e.value.response["Error"]["Code"] == "NotImplemented", e.value.response
+    assert "CloudWatch PutMetricData" in e.value.response["Error"]["Message"]
+    sent = e.value.response["ResponseMetadata"]
+    assert sent["HTTPStatusCode"] == 501
+    # A body that claims gzip but is not: a serialization error in the service's protocol.
+    status, _, answer = post(server, "/", b"not gzip at all", {
+        "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics", "Content-Type": "application/x-amz-json-1.0",
+        "Content-Encoding": "gzip"})
+    assert status == 400 and b"SerializationException" in answer and b"gzip" in answer

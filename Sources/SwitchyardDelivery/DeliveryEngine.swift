@@ -17,7 +17,9 @@ public actor DeliveryEngine {
     private var transports: [DeliveryTargetKind: any DeliveryTransport]
     private var jobs: [Int64: DeliveryJob] = [:]
     private var nextId: Int64 = 1
-    private var laneTails: [String: Task<Void, Never>] = [:]
+    /// The last delivery of each ordered lane that is still running, by lane; a lane is dropped once
+    /// its last delivery ends, so lanes do not accumulate (one per FIFO group and subscription).
+    private var laneTails: [String: (id: Int64, task: Task<Void, Never>)] = [:]
     private var records = Deque<DeliveryRecord>()
     /// Bumped by reset, so that attempts already under way stop touching state.
     private var generation = 0
@@ -121,8 +123,21 @@ public actor DeliveryEngine {
         transports[kind] ?? UnavailableTransport(reason: "\(kind.targetsName) are not available in Switchyard yet")
     }
 
+    /// Makes one attempt now and returns its outcome and the target's answer, storing nothing: for
+    /// producers whose caller waits for the answer (a synchronous invocation, an enrichment) and
+    /// retries or fails itself.
+    public func deliverNow(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+        let (outcome, response) = await transport(for: request.target.kind).attemptWithResponse(request)
+        let job = DeliveryJob(id: 0, request: request, attempts: 1)
+        switch outcome {
+        case .delivered: record(job, .delivered, reason: nil)
+        case .failed(let reason), .retry(let reason): record(job, .failed, reason: reason)
+        }
+        return (outcome, response)
+    }
+
     private func newJob(_ request: DeliveryRequest) -> DeliveryJob {
-        let job = DeliveryJob(id: nextId, request: request)
+        let job = DeliveryJob(id: nextId, request: request, createdAt: clock.nowMillis())
         nextId += 1
         track(job)
         return job
@@ -154,20 +169,30 @@ public actor DeliveryEngine {
     private func schedule(_ id: Int64, after ticket: CommitTicket?) {
         guard let job = jobs[id] else { return }
         let lane = job.request.orderedLane
-        let previous = lane.flatMap { laneTails[$0] }
+        let previous = lane.flatMap { laneTails[$0]?.task }
         let generation = self.generation
         let task = Task {
             if let ticket {
                 do { try await ticket.wait() } catch {
                     self.abandon(id, generation: generation)
+                    if let lane { self.release(lane, after: id) }
                     return
                 }
             }
             await previous?.value
             await self.run(id, generation: generation)
+            if let lane { self.release(lane, after: id) }
         }
-        if let lane { laneTails[lane] = task }
+        if let lane { laneTails[lane] = (id, task) }
     }
+
+    /// Drops a lane whose last scheduled delivery has ended.
+    private func release(_ lane: String, after id: Int64) {
+        if laneTails[lane]?.id == id { laneTails[lane] = nil }
+    }
+
+    /// Ordered lanes with a delivery still scheduled or running.
+    var openLaneCount: Int { laneTails.count }
 
     /// The producer's commit failed, so it did not acknowledge: nothing to deliver.
     private func abandon(_ id: Int64, generation: Int) {
@@ -198,6 +223,12 @@ public actor DeliveryEngine {
             case .retry(let reason):
                 guard let delay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
                     giveUp(job, reason: reason, stored: true)
+                    return
+                }
+                if let maximumAge = job.request.retry.maximumEventAgeSeconds, let createdAt = job.createdAt,
+                    clock.nowMillis() + delay - createdAt > Int64(maximumAge) * 1000
+                {
+                    giveUp(job, reason: "\(reason); the maximum event age of \(maximumAge) s has passed", stored: true)
                     return
                 }
                 job.notBefore = clock.nowMillis() + delay

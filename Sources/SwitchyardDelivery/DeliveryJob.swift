@@ -35,8 +35,11 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var target: DeliveryTarget
     public var body: String
     public var attributes: [String: DeliveryAttribute]
-    /// HTTP headers for HTTP targets (SNS's x-amz-sns-* headers).
+    /// HTTP headers for HTTP targets (SNS's x-amz-sns-* headers), and nothing else.
     public var headers: [String: String]?
+    /// What the producer tells the target's transport beyond the payload (the subject and topic of a
+    /// captured email), kept apart from HTTP headers.
+    public var metadata: [String: String]?
     /// FIFO targets: the group and deduplication id to deliver with.
     public var messageGroupId: String?
     public var messageDeduplicationId: String?
@@ -55,7 +58,8 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
 
     public init(
         target: DeliveryTarget, body: String, attributes: [String: DeliveryAttribute] = [:],
-        headers: [String: String]? = nil, messageGroupId: String? = nil, messageDeduplicationId: String? = nil,
+        headers: [String: String]? = nil, metadata: [String: String]? = nil, messageGroupId: String? = nil,
+        messageDeduplicationId: String? = nil,
         orderedLane: String? = nil,
         retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String, source: DeliverySource? = nil,
         traceHeader: String? = nil
@@ -64,6 +68,7 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
         self.body = body
         self.attributes = attributes
         self.headers = headers
+        self.metadata = metadata
         self.messageGroupId = messageGroupId
         self.messageDeduplicationId = messageDeduplicationId
         self.orderedLane = orderedLane
@@ -82,12 +87,16 @@ public struct DeliveryJob: Sendable, Codable, Equatable {
     public var attempts: Int
     /// The attempt that is allowed first after a restart, epoch millis.
     public var notBefore: Int64
+    /// When the delivery was requested, epoch millis, for a policy's maximum event age (absent in
+    /// jobs stored by earlier versions, which then have no age limit).
+    public var createdAt: Int64?
 
-    public init(id: Int64, request: DeliveryRequest, attempts: Int = 0, notBefore: Int64 = 0) {
+    public init(id: Int64, request: DeliveryRequest, attempts: Int = 0, notBefore: Int64 = 0, createdAt: Int64? = nil) {
         self.id = id
         self.request = request
         self.attempts = attempts
         self.notBefore = notBefore
+        self.createdAt = createdAt
     }
 }
 

@@ -6,6 +6,10 @@ public protocol DeliveryTransport: Sendable {
     /// make them together (one commit for many queue sends) does so.
     func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome]
 
+    /// One attempt that may answer with a payload: a synchronous invocation's result, a Pipes
+    /// enrichment's output. Transports whose targets answer nothing need not implement it.
+    func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?)
+
     /// True when a successful attempt is itself durable (an in-process send to a queue of this
     /// server returns once the message is committed): such deliveries (unless they belong to an
     /// ordered lane) are attempted at once, while the producer waits, and are stored as jobs only if
@@ -15,6 +19,10 @@ public protocol DeliveryTransport: Sendable {
 
 extension DeliveryTransport {
     public var deliversDurablyInline: Bool { false }
+
+    public func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+        (await attempt(request), nil)
+    }
 
     public func attemptAll(_ requests: [DeliveryRequest]) async -> [DeliveryOutcome] {
         guard requests.count > 1 else { return [await attempt(requests[0])] }

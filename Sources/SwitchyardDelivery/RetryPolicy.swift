@@ -2,7 +2,8 @@ import Foundation
 
 /// How often and how far apart a delivery is retried, in the phases SNS documents: immediate
 /// retries, retries at the minimum delay, a backoff phase from minimum to maximum delay, and
-/// retries at the maximum delay.
+/// retries at the maximum delay; optionally bounded by the age of the event, as EventBridge targets
+/// and asynchronous invocations are.
 public struct RetryPolicy: Sendable, Codable, Equatable {
     public var numNoDelayRetries: Int
     public var numMinDelayRetries: Int
@@ -12,6 +13,9 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
     public var minDelay: Int
     public var maxDelay: Int
     public var backoff: Backoff
+    /// Seconds after the request beyond which no attempt is made: the delivery gives up (to its
+    /// dead-letter target) even with retries left. Nil: no age limit.
+    public var maximumEventAgeSeconds: Int?
 
     public enum Backoff: String, Sendable, Codable {
         case linear, arithmetic, geometric, exponential
@@ -19,8 +23,9 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
 
     public init(
         numNoDelayRetries: Int, numMinDelayRetries: Int, numBackoffRetries: Int, numMaxDelayRetries: Int,
-        minDelay: Int, maxDelay: Int, backoff: Backoff
+        minDelay: Int, maxDelay: Int, backoff: Backoff, maximumEventAgeSeconds: Int? = nil
     ) {
+        self.maximumEventAgeSeconds = maximumEventAgeSeconds
         self.numNoDelayRetries = numNoDelayRetries
         self.numMinDelayRetries = numMinDelayRetries
         self.numBackoffRetries = numBackoffRetries
@@ -38,6 +43,31 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
     public static let managedEndpoint = RetryPolicy(
         numNoDelayRetries: 3, numMinDelayRetries: 2, numBackoffRetries: 10, numMaxDelayRetries: 100_000, minDelay: 1,
         maxDelay: 20, backoff: .exponential)
+
+    /// An EventBridge target's retry policy: up to `maximumRetryAttempts` retries (0-185, default
+    /// 185) with exponential backoff from 1 second to 5 minutes, within `maximumEventAgeSeconds`
+    /// (60-86,400, default 24 hours) of the event.
+    public static func eventBridge(maximumRetryAttempts: Int = 185, maximumEventAgeSeconds: Int = 86_400)
+        -> RetryPolicy
+    {
+        let backoff = min(maximumRetryAttempts, 10)
+        return RetryPolicy(
+            numNoDelayRetries: 0, numMinDelayRetries: 0, numBackoffRetries: backoff,
+            numMaxDelayRetries: maximumRetryAttempts - backoff, minDelay: 1, maxDelay: 300, backoff: .exponential,
+            maximumEventAgeSeconds: maximumEventAgeSeconds)
+    }
+
+    /// Asynchronous invocation of a function: up to `maximumRetryAttempts` retries (0-2, default 2),
+    /// the first a minute after the failed attempt and the second two minutes after that, within
+    /// `maximumEventAgeSeconds` (60-21,600, default 6 hours).
+    public static func asynchronousInvocation(maximumRetryAttempts: Int = 2, maximumEventAgeSeconds: Int = 21_600)
+        -> RetryPolicy
+    {
+        RetryPolicy(
+            numNoDelayRetries: 0, numMinDelayRetries: min(maximumRetryAttempts, 1), numBackoffRetries: 0,
+            numMaxDelayRetries: max(0, maximumRetryAttempts - 1), minDelay: 60, maxDelay: 120, backoff: .linear,
+            maximumEventAgeSeconds: maximumEventAgeSeconds)
+    }
 
     /// The delay in milliseconds before retry number `retry` (1-based), or nil when none is left.
     public func delayMillis(beforeRetry retry: Int) -> Int64? {

@@ -71,6 +71,7 @@ public struct DeliveryPlan: Sendable {
         }
         let target: DeliveryTarget
         var headers: [String: String]?
+        var metadata: [String: String]?
         var retry = RetryPolicy.managedEndpoint
         switch subscription.protocol {
         case "http", "https":
@@ -87,13 +88,14 @@ public struct DeliveryPlan: Sendable {
         case "firehose": target = .firehose(arn: subscription.endpoint)
         default:
             target = .outbox(kind: subscription.protocol, address: subscription.endpoint)
-            headers = [
+            metadata = [
                 "Subject": notification.subject ?? "AWS Notification Message", "TopicArn": notification.topic.arn,
             ]
         }
         let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
         return DeliveryRequest(
             target: target, body: body, attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
+            metadata: metadata,
             // A standard topic passes its publisher's group id on to standard queues too; a FIFO topic
             // only to FIFO queues.
             messageGroupId: fifoQueue || !notification.topic.isFIFO ? notification.messageGroupId : nil,

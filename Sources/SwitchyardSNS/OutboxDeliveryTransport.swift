@@ -13,12 +13,17 @@ struct OutboxDeliveryTransport: DeliveryTransport {
         }
         do {
             try await engine.capture(
-                kind: kind, address: address, subject: request.headers?["Subject"], body: request.body,
-                subscriptionArn: request.origin, topicArn: request.headers?["TopicArn"]
+                kind: kind, address: address, subject: Self.metadata("Subject", of: request), body: request.body,
+                subscriptionArn: request.origin, topicArn: Self.metadata("TopicArn", of: request)
             ).wait()
             return .delivered
         } catch {
             return .retry(reason: "\(error)")
         }
+    }
+
+    /// Deliveries stored by earlier versions carried these in `headers`.
+    static func metadata(_ name: String, of request: DeliveryRequest) -> String? {
+        request.metadata?[name] ?? request.headers?[name]
     }
 }

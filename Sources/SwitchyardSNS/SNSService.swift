@@ -505,7 +505,7 @@ public struct SNSService: SNSAPI {
         guard parts.count == 7, parts[0] == "arn", parts[2] == "sns" else {
             throw SNSErrors.invalidParameter(parts.count == 6 ? "SubscriptionId" : "SubscriptionArn")
         }
-        guard parts[4] == context.account, parts[3] == context.region else { throw SNSErrors.subscriptionNotFound() }
+        guard context.placement(of: arn, service: "sns") == .callers else { throw SNSErrors.subscriptionNotFound() }
         return arn
     }
 
@@ -523,12 +523,12 @@ public struct SNSService: SNSAPI {
         guard parts >= 6 else {
             throw SNSErrors.invalidParameter("TopicArn Reason: An ARN must have at least 6 elements, not \(parts)")
         }
+        guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("TopicArn") }
+        switch context.placement(of: arn, service: "sns") {
+        case .callers: break
+        case .otherAccount: try await engine.authorize(key, action, principal: .caller(context))
         // A topic of another region is not "not found" but an invalid parameter, as AWS answers.
-        guard let key = TopicKey(arn: arn), key.region == context.region else {
-            throw SNSErrors.invalidParameter("TopicArn")
-        }
-        if key.account != context.account {
-            try await engine.authorize(key, action, principal: .caller(context))
+        case .otherRegion, .malformed: throw SNSErrors.invalidParameter("TopicArn")
         }
         return key
     }
@@ -545,10 +545,17 @@ public struct SNSService: SNSAPI {
 
     /// A platform application or endpoint ARN of the caller's own account (they have no policies).
     func ownPlatformResource(_ arn: String, _ context: RequestContext, for action: String) throws -> String {
-        if let account = TopicAccess.account(of: arn), account != context.account {
+        switch context.placement(of: arn, service: "sns") {
+        case .otherAccount:
             throw TopicAccess.denied(.caller(context), action: action, resource: arn, explicit: false)
+        case .otherRegion:
+            // This region's endpoint has no such application or endpoint, whoever owns one elsewhere.
+            throw AWSError(
+                "NotFound", "\(arn.contains(":endpoint/") ? "Endpoint" : "PlatformApplication") does not exist",
+                httpStatus: 404)
+        case .callers, .malformed:
+            return arn
         }
-        return arn
     }
 
     static func tags(_ tags: [SNS.Tag]?) throws -> [String: String] {

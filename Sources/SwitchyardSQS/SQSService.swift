@@ -301,10 +301,17 @@ public struct SQSService: SQSAPI {
     public func startMessageMoveTask(_ input: SQS.StartMessageMoveTaskRequest, context: RequestContext) async throws
         -> SQS.StartMessageMoveTaskResult
     {
-        for arn in [input.sourceArn, input.destinationArn].compactMap({ $0 }) {
-            if let queue = QueueKey(arn: arn), queue.account != context.account {
+        for (arn, parameter) in [(input.sourceArn, "SourceArn"), (input.destinationArn, "DestinationArn")] {
+            guard let arn else { continue }
+            switch context.placement(of: arn, service: "sqs") {
+            case .otherAccount:
                 throw QueueAccess.denied(
                     .caller(context), action: "StartMessageMoveTask", queueArn: arn, explicit: false)
+            case .otherRegion:
+                throw SQSErrors.resourceNotFound(
+                    "The resource that you specified for the \(parameter) parameter doesn't exist.")
+            case .callers, .malformed:
+                continue
             }
         }
         let handle = try await engine.startMoveTask(
@@ -329,9 +336,15 @@ public struct SQSService: SQSAPI {
             throw SQSErrors.invalidParameter(
                 "MaxResults", value: String(max), reason: "MaxResults must be between 1 and 10.")
         }
-        if let queue = QueueKey(arn: input.sourceArn), queue.account != context.account {
+        switch context.placement(of: input.sourceArn, service: "sqs") {
+        case .otherAccount:
             throw QueueAccess.denied(
                 .caller(context), action: "ListMessageMoveTasks", queueArn: input.sourceArn, explicit: false)
+        case .otherRegion:
+            throw SQSErrors.resourceNotFound(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
+        case .callers, .malformed:
+            break
         }
         let tasks = try await engine.listMoveTasks(sourceArn: input.sourceArn, maxResults: max)
         return SQS.ListMessageMoveTasksResult(

@@ -95,6 +95,7 @@ public struct RequestRouter: Sendable {
         context.serverRegion = identities.configuration.region
         var operationName: String?
         do {
+            let request = try ContentEncoding.decoded(request)
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
             operationName = operation.name
             if let prepare = service.prepareInput { input = try prepare(input, operation, request) }

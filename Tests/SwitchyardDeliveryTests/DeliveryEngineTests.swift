@@ -1,3 +1,4 @@
+import SwitchyardCore
 import Synchronization
 import Testing
 
@@ -45,6 +46,58 @@ import Testing
         #expect(backoff == backoff.sorted() && backoff.allSatisfy { (1000...20_000).contains($0) })
         #expect(policy.delayMillis(beforeRetry: 16) == 20_000)
         #expect(policy.delayMillis(beforeRetry: policy.totalRetries + 1) == nil)
+    }
+
+    @Test func eventBridgeAndAsynchronousInvocationPolicies() {
+        let events = RetryPolicy.eventBridge()
+        #expect(events.totalRetries == 185 && events.maximumEventAgeSeconds == 86_400)
+        #expect(events.delayMillis(beforeRetry: 1).map { $0 >= 1000 } == true)
+        #expect(events.delayMillis(beforeRetry: 185) == 300_000 && events.delayMillis(beforeRetry: 186) == nil)
+        #expect(RetryPolicy.eventBridge(maximumRetryAttempts: 0).delayMillis(beforeRetry: 1) == nil)
+        let invoke = RetryPolicy.asynchronousInvocation()
+        #expect(invoke.delayMillis(beforeRetry: 1) == 60_000 && invoke.delayMillis(beforeRetry: 2) == 120_000)
+        #expect(invoke.delayMillis(beforeRetry: 3) == nil && invoke.maximumEventAgeSeconds == 21_600)
+        #expect(RetryPolicy.asynchronousInvocation(maximumRetryAttempts: 1).totalRetries == 1)
+    }
+
+    @Test func aDeliveryOlderThanItsMaximumEventAgeGoesToItsDeadLetterTarget() async throws {
+        let clock = ManualClock()
+        let transport = ClosureTransport { request in
+            guard request.target == .sqs(arn: "q") else { return .delivered }
+            clock.advance(seconds: 61)  // each attempt takes a minute
+            return .retry(reason: "throttled")
+        }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), clock: clock, transports: [.sqs: transport])
+        var policy = quick
+        policy.maximumEventAgeSeconds = 60
+        try await engine.enqueue([
+            DeliveryRequest(target: .sqs(arn: "q"), body: "e", retry: policy, deadLetter: .sqs(arn: "dlq"), origin: "r")
+        ]).wait()
+        try await waitUntil { await engine.recentRecords().count == 2 }
+        let records = await engine.recentRecords()
+        #expect(records[0].status == .deadLettered && records[0].attempts == 1)
+        #expect(records[0].reason?.contains("maximum event age") == true)
+        #expect(records[1].target == "dlq" && records[1].status == .delivered)
+    }
+
+    @Test func aSynchronousAttemptAnswersWithTheTargetsPayload() async throws {
+        struct Echo: DeliveryTransport {
+            func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome { .delivered }
+            func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+                (.delivered, Array("echo:\(request.body)".utf8))
+            }
+        }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.lambda: Echo()])
+        let (outcome, response) = await engine.deliverNow(
+            DeliveryRequest(target: .lambda(arn: "f"), body: "hi", retry: quick, origin: "pipe"))
+        #expect(outcome == .delivered && response == Array("echo:hi".utf8))
+        #expect(await engine.pendingCount == 0)
+        // A kind nobody provides fails at once, with its reason.
+        let (missing, nothing) = await engine.deliverNow(
+            DeliveryRequest(target: .firehose(arn: "s"), body: "x", retry: quick, origin: "pipe"))
+        #expect(
+            missing == .failed(reason: "Firehose delivery streams are not available in Switchyard yet")
+                && nothing == nil)
     }
 
     @Test func retriesUntilDelivered() async throws {
@@ -95,6 +148,8 @@ import Testing
         #expect(delivered == delivered.sorted())
         let order = recorder.attempts.withLock { $0.map { $0.split(separator: "|").last.map(String.init) ?? "" } }
         #expect(order == ["0", "1", "1", "1", "2", "3", "4"])
+        // A lane whose deliveries have all ended is forgotten.
+        try await waitUntil { await engine.openLaneCount == 0 }
     }
 
     @Test func inlineTransportsDeliverWhileTheProducerWaitsAndStoreOnlyWhatFailed() async throws {
@@ -142,6 +197,8 @@ import Testing
         try await waitUntil { await engine.recentRecords().count == 5 }
         let order = recorder.attempts.withLock { $0.map { $0.split(separator: "|").last.map(String.init) ?? "" } }
         #expect(order == ["0", "1", "1", "1", "2", "3", "4"])
+        // A lane whose deliveries have all ended is forgotten.
+        try await waitUntil { await engine.openLaneCount == 0 }
     }
 
     @Test func resetForgetsPendingDeliveries() async throws {

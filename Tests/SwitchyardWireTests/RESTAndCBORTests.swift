@@ -104,3 +104,73 @@ import Testing
             item == .map([(.text("n"), .negative(499)), (.text("big"), .unsigned(70000)), (.text("d"), .float(0.25))]))
     }
 }
+
+@Suite struct RESTBindingTests {
+    /// A small REST JSON service: a label, a query string, a header list, a prefix map and a body
+    /// member with a JSON name.
+    static let model = ServiceModel(
+        descriptor: ServiceDescriptor(
+            name: "T", serviceId: "T", signingName: "t", endpointPrefix: "t", apiVersion: "1", protocols: [.restJson1],
+            targetPrefix: nil, jsonVersion: nil, xmlNamespace: nil, errorNamespace: "t", validationStyle: .coral),
+        document: #"""
+            {"shapes":{
+            "In":{"type":"structure","members":{
+              "Id":{"shape":"S","location":"uri","locationName":"Id"},
+              "Limit":{"shape":"N","location":"querystring","locationName":"limit"},
+              "Tags":{"shape":"L","location":"header","locationName":"X-Tags"},
+              "Dates":{"shape":"DL","location":"header","locationName":"X-Dates"},
+              "Meta":{"shape":"M","location":"headers","locationName":"x-meta-"},
+              "Ratio":{"shape":"D","locationName":"ratio_value"}}},
+            "S":{"type":"string"},"N":{"type":"integer"},"D":{"type":"double"},"T":{"type":"timestamp"},
+            "L":{"type":"list","member":{"shape":"S"}},"DL":{"type":"list","member":{"shape":"T"}},
+            "M":{"type":"map","key":{"shape":"S"},"value":{"shape":"S"}}},
+            "operations":{"Put":{"http":{"method":"PUT","requestUri":"/things/{Id}"},"input":{"shape":"In"}}}}
+            """#)
+
+    @Test func everyLocationIsRead() throws {
+        let request = WireRequest(
+            method: "PUT", path: "/things/a%20b", query: "limit=5",
+            headers: [
+                "x-tags": #"a, "b,c", "\"d\"""#,
+                "x-dates": "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 00:00:00 GMT",
+                "x-meta-color": "red",
+            ], body: Array(#"{"ratio_value": "NaN"}"#.utf8))
+        let (operation, value) = try RESTCodec(.restJson1).decodeRequest(request, model: Self.model)
+        #expect(operation.name == "Put")
+        #expect(value["Id"] == .string("a b"))
+        #expect(value["Limit"] == .integer(5))
+        #expect(value["Tags"] == .list([.string("a"), .string("b,c"), .string("\"d\"")]))
+        guard case .list(let dates)? = value["Dates"] else {
+            Issue.record("no dates")
+            return
+        }
+        #expect(dates.count == 2)
+        #expect(value["Meta"] == .map(["color": .string("red")]))
+        guard case .double(let ratio)? = value["Ratio"] else {
+            Issue.record("no ratio")
+            return
+        }
+        #expect(ratio.isNaN)
+    }
+}
+
+@Suite struct EventStreamTests {
+    @Test func crc32MatchesTheStandardCheckValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([]) == 0)
+    }
+
+    @Test func framesCarryLengthsHeadersPayloadAndChecksums() {
+        let payload = Array(#"{"Records":[]}"#.utf8)
+        let bytes = EventStreamMessage.event("SubscribeToShardEvent", payload: payload).encoded
+        func word(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) } }
+        #expect(Int(word(0)) == bytes.count)
+        let headersLength = Int(word(4))
+        #expect(word(8) == CRC32.checksum(bytes[0..<8]))
+        #expect(word(bytes.count - 4) == CRC32.checksum(bytes[0..<(bytes.count - 4)]))
+        #expect(Array(bytes[(12 + headersLength)..<(bytes.count - 4)]) == payload)
+        // The first header: name length, ":message-type", type 7 (string), value length, "event".
+        let first = Array(bytes[12..<(12 + 1 + 13 + 1 + 2 + 5)])
+        #expect(first == [13] + Array(":message-type".utf8) + [7, 0, 5] + Array("event".utf8))
+    }
+}

@@ -122,6 +122,11 @@ public final class Shape: Sendable {
         self.traits = traits
     }
 
+    /// The member a JSON key names where keys are `locationName`s (restJson1's jsonName trait).
+    public func member(jsonKey key: String) -> MemberRef? {
+        members.first { ($0.locationName ?? $0.name) == key }
+    }
+
     /// The member reference with the given model name.
     public func member(named name: String) -> MemberRef? {
         // Most structures have a handful of members: comparing lengths first and then bytes beats

@@ -6,7 +6,12 @@ extension JSONReader {
     /// JSON null (an absent member). Throws `Failure` for malformed JSON and `AWSError`
     /// (SerializationException) for JSON of the wrong type. `path` names the value in error messages; it
     /// is only built when one is thrown.
-    mutating func awsValue(shape index: Int, model: ServiceModel, depth: Int, path: () -> String) throws -> AWSValue? {
+    ///
+    /// With `jsonNames`, members are keyed by their `locationName` where they have one (restJson1's
+    /// jsonName trait); awsJson keys them by member name.
+    mutating func awsValue(
+        shape index: Int, model: ServiceModel, depth: Int, jsonNames: Bool = false, path: () -> String
+    ) throws -> AWSValue? {
         guard depth < 256 else { throw Failure() }
         skipWhitespace()
         guard position < bytes.count else { throw Failure() }
@@ -27,15 +32,15 @@ extension JSONReader {
             guard first == UInt8(ascii: "{") else { throw mismatch() }
             var members = AWSStructure(minimumCapacity: shape.members.count)
             try readObject { reader, key in
-                if let ref = shape.member(named: key) {
+                if let ref = jsonNames ? shape.member(jsonKey: key) : shape.member(named: key) {
                     if let value = try reader.awsValue(
-                        shape: ref.target, model: model, depth: depth + 1,
+                        shape: ref.target, model: model, depth: depth + 1, jsonNames: jsonNames,
                         path: {
                             let parent = path()
                             return parent.isEmpty ? key : "\(parent).\(key)"
                         })
                     {
-                        members[key] = value
+                        members[ref.name] = value
                     }
                 } else {
                     _ = try reader.value(depth: depth + 1)
@@ -46,7 +51,9 @@ extension JSONReader {
             guard first == UInt8(ascii: "["), let element = shape.member else { throw mismatch() }
             var items: [AWSValue] = []
             try readArray { reader in
-                if let item = try reader.awsValue(shape: element.target, model: model, depth: depth + 1, path: path) {
+                if let item = try reader.awsValue(
+                    shape: element.target, model: model, depth: depth + 1, jsonNames: jsonNames, path: path)
+                {
                     items.append(item)
                 }
             }
@@ -56,7 +63,8 @@ extension JSONReader {
             var entries: [String: AWSValue] = [:]
             try readObject { reader, key in
                 if let value = try reader.awsValue(
-                    shape: valueRef.target, model: model, depth: depth + 1, path: { "\(path()).\(key)" })
+                    shape: valueRef.target, model: model, depth: depth + 1, jsonNames: jsonNames,
+                    path: { "\(path()).\(key)" })
                 {
                     entries[key] = value
                 }
@@ -76,6 +84,15 @@ extension JSONReader {
             default: throw mismatch()
             }
         case .double, .float:
+            if first == UInt8(ascii: "\"") {
+                // Non-finite numbers travel as strings.
+                switch try string() {
+                case "NaN": return .double(.nan)
+                case "Infinity": return .double(.infinity)
+                case "-Infinity": return .double(-.infinity)
+                default: throw mismatch()
+                }
+            }
             guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
                 throw mismatch()
             }

@@ -55,8 +55,9 @@ public struct JSONWriter {
         }
     }
 
-    /// Writes a value of `shape` as AWS JSON protocols do (blobs base64, timestamps in epoch seconds).
-    public mutating func value(_ value: AWSValue, shape: Shape, model: ServiceModel) {
+    /// Writes a value of `shape` as AWS JSON protocols do (blobs base64, timestamps in epoch seconds,
+    /// non-finite numbers as strings); with `jsonNames`, members under their `locationName`s.
+    public mutating func value(_ value: AWSValue, shape: Shape, model: ServiceModel, jsonNames: Bool = false) {
         switch value {
         case .structure(let members):
             bytes.append(UInt8(ascii: "{"))
@@ -65,9 +66,9 @@ public struct JSONWriter {
                 guard let member = members[ref.name] else { continue }
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
-                string(ref.name)
+                string(jsonNames ? ref.locationName ?? ref.name : ref.name)
                 bytes.append(UInt8(ascii: ":"))
-                self.value(member, shape: model[ref.target], model: model)
+                self.value(member, shape: model[ref.target], model: model, jsonNames: jsonNames)
             }
             bytes.append(UInt8(ascii: "}"))
         case .list(let items):
@@ -75,7 +76,7 @@ public struct JSONWriter {
             let element = shape.member.map { model[$0.target] } ?? shape
             for (position, item) in items.enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                self.value(item, shape: element, model: model)
+                self.value(item, shape: element, model: model, jsonNames: jsonNames)
             }
             bytes.append(UInt8(ascii: "]"))
         case .map(let entries):
@@ -85,12 +86,17 @@ public struct JSONWriter {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
                 string(key)
                 bytes.append(UInt8(ascii: ":"))
-                if let entry = entries[key] { self.value(entry, shape: valueShape, model: model) }
+                if let entry = entries[key] { self.value(entry, shape: valueShape, model: model, jsonNames: jsonNames) }
             }
             bytes.append(UInt8(ascii: "}"))
         case .string(let text): string(text)
         case .integer(let number): integer(number)
-        case .double(let number): double(number)
+        case .double(let number):
+            if number.isFinite {
+                double(number)
+            } else {
+                string(number.isNaN ? "NaN" : number < 0 ? "-Infinity" : "Infinity")
+            }
         case .boolean(let flag): raw(flag ? "true" : "false")
         case .blob(let data): string(data.base64EncodedString())
         case .timestamp(let date): double(date.timeIntervalSince1970)

@@ -33,6 +33,7 @@ public struct RESTCodec: ProtocolCodec {
         guard let inputIndex = operation.input else { return (operation, .structure([:])) }
         let shape = model[inputIndex]
         var members = AWSStructure(minimumCapacity: shape.members.count)
+        // A map of query parameters takes those no other member or the template takes.
         var boundQueryNames = Set(URITemplate(operation.requestURI).queryLiterals.map(\.name))
         for ref in shape.members where ref.location == "querystring" {
             boundQueryNames.insert(ref.locationName ?? ref.name)
@@ -47,7 +48,6 @@ public struct RESTCodec: ProtocolCodec {
                 }
             case "querystring":
                 if target.kind == .map, let valueRef = target.value {
-                    // Every query parameter no other member takes.
                     var entries: [String: AWSValue] = [:]
                     for key in queryOrder where !boundQueryNames.contains(key) {
                         let values = query[key] ?? []
@@ -65,9 +65,11 @@ public struct RESTCodec: ProtocolCodec {
             case "header":
                 guard let text = request.header(wireName.lowercased()) else { continue }
                 if target.kind == .list, let item = target.member {
-                    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    let itemShape = model[item.target]
+                    let isDate = itemShape.kind == .timestamp && (itemShape.timestampFormat ?? "rfc822") == "rfc822"
+                    let parts = RESTHeaderLists.split(text, httpDates: isDate)
                     members[ref.name] = .list(
-                        try parts.map { try scalar($0, ref: ref, shape: model[item.target], in: "header") })
+                        try parts.map { try scalar($0, ref: ref, shape: itemShape, in: "header") })
                 } else {
                     members[ref.name] = try scalar(text, ref: ref, shape: target, in: "header")
                 }
@@ -96,6 +98,14 @@ public struct RESTCodec: ProtocolCodec {
     }
 
     private func scalar(_ text: String, ref: MemberRef, shape: Shape, in location: String) throws -> AWSValue {
+        if location != "uri", shape.kind == .double || shape.kind == .float {
+            switch text {
+            case "NaN": return .double(.nan)
+            case "Infinity": return .double(.infinity)
+            case "-Infinity": return .double(-.infinity)
+            default: break
+            }
+        }
         if ref.jsonValue, location == "header" {
             // JSON-valued headers travel base64-encoded.
             guard let data = Data(base64Encoded: text) else {
@@ -113,7 +123,7 @@ public struct RESTCodec: ProtocolCodec {
     {
         let target = model[ref.target]
         switch target.kind {
-        case .blob: return .blob(Data(body))
+        case .blob: return body.isEmpty ? nil : .blob(Data(body))
         case .string: return body.isEmpty ? nil : .string(String(decoding: body, as: UTF8.self))
         default:
             guard !body.isEmpty else { return nil }
@@ -136,7 +146,7 @@ public struct RESTCodec: ProtocolCodec {
         let value = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
             var reader = JSONReader(bytes: buffer)
             do {
-                let value = try reader.awsValue(shape: index, model: model, depth: 0, path: { "" })
+                let value = try reader.awsValue(shape: index, model: model, depth: 0, jsonNames: true, path: { "" })
                 reader.skipWhitespace()
                 guard reader.position == buffer.count else { throw JSONReader.Failure() }
                 return value
@@ -224,12 +234,12 @@ public struct RESTCodec: ProtocolCodec {
             var writer = XMLWriter()
             writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
             writer.open(rootName, namespace: namespace)
-            writer.members(value, shape: shape, model: model)
+            writer.members(value, shape: shape, model: model, restNames: true)
             writer.close(rootName)
             return writer.bytes
         }
         var writer = JSONWriter()
-        writer.value(value, shape: shape, model: model)
+        writer.value(value, shape: shape, model: model, jsonNames: true)
         return writer.bytes
     }
 
@@ -263,5 +273,48 @@ public struct RESTCodec: ProtocolCodec {
         writer.string(resolved.message ?? "")
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
+    }
+}
+
+/// Lists in one header value: comma-separated items, each optionally a quoted string with
+/// backslash escapes (RFC 9110), and HTTP dates, whose own comma does not separate items.
+enum RESTHeaderLists {
+    static func split(_ text: String, httpDates: Bool) -> [String] {
+        if httpDates {
+            // "Mon, 16 Dec 2019 23:48:18 GMT, Tue, ..." : every second comma separates.
+            let pieces = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            return stride(from: 0, to: pieces.count, by: 2).map { index in
+                index + 1 < pieces.count ? "\(pieces[index]), \(pieces[index + 1])" : pieces[index]
+            }
+        }
+        var items: [String] = []
+        var current = ""
+        var quoted = false
+        var escaped = false
+        var wasQuoted = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if quoted && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                if !quoted, current.allSatisfy({ $0 == " " || $0 == "\t" }) { current = "" }
+                quoted.toggle()
+                wasQuoted = true
+            } else if character == "," && !quoted {
+                items.append(wasQuoted ? current : current.trimmingCharacters(in: .whitespaces))
+                current = ""
+                wasQuoted = false
+            } else if !quoted && wasQuoted && character == " " {
+                continue
+            } else {
+                current.append(character)
+            }
+        }
+        items.append(wasQuoted ? current : current.trimmingCharacters(in: .whitespaces))
+        return items
     }
 }

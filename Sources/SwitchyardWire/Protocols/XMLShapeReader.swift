@@ -25,7 +25,8 @@ struct XMLShapeReader {
         var members = AWSStructure(minimumCapacity: shape.members.count)
         for ref in shape.members where ref.location == nil {
             let target = model[ref.target]
-            let name = model.serializedName(of: ref)
+            // REST XML names a member by its own locationName only; the target's names a payload root.
+            let name = ref.locationName ?? ref.name
             if ref.xmlAttribute {
                 if let text = element.attributes[name] {
                     members[ref.name] = try scalar(text, shape: target, format: ref.timestampFormat)

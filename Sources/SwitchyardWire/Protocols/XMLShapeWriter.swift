@@ -3,27 +3,37 @@ import Foundation
 /// Model-driven XML: the members of awsQuery results and REST XML bodies.
 extension XMLWriter {
     /// Writes a structure's members as elements, in model order, under their serialized names.
-    public mutating func members(_ value: AWSValue, shape: Shape, model: ServiceModel) {
+    /// REST XML names members by their own `locationName` (or name) only, and leaves out members
+    /// bound to headers, the status code or the URI; the query protocol falls back to the target
+    /// shape's `locationName`.
+    public mutating func members(_ value: AWSValue, shape: Shape, model: ServiceModel, restNames: Bool = false) {
         guard case .structure(let members) = value else { return }
         for ref in shape.members {
             guard let member = members[ref.name] else { continue }
-            self.value(member, ref: ref, name: model.serializedName(of: ref), model: model)
+            if restNames, ref.location != nil { continue }
+            let name = restNames ? ref.locationName ?? ref.name : model.serializedName(of: ref)
+            self.value(member, ref: ref, name: name, model: model, restNames: restNames)
         }
     }
 
     /// Writes one value as the element `name` (several elements for a flattened list or map).
-    public mutating func value(_ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel) {
+    public mutating func value(
+        _ value: AWSValue, ref: MemberRef, name: String, model: ServiceModel, restNames: Bool = false
+    ) {
         let shape = model[ref.target]
         switch value {
         case .list(let items):
             guard let element = shape.member else { return }
             if ref.flattened || shape.flattened {
                 let elementName = element.locationName ?? name
-                for item in items { self.value(item, ref: element, name: elementName, model: model) }
+                for item in items {
+                    self.value(item, ref: element, name: elementName, model: model, restNames: restNames)
+                }
             } else {
                 open(name)
                 for item in items {
-                    self.value(item, ref: element, name: element.locationName ?? "member", model: model)
+                    self.value(
+                        item, ref: element, name: element.locationName ?? "member", model: model, restNames: restNames)
                 }
                 close(name)
             }
@@ -35,13 +45,14 @@ extension XMLWriter {
                 guard let entry = entries[key] else { continue }
                 open(flattened ? name : "entry")
                 element(keyRef.locationName ?? "key", key)
-                self.value(entry, ref: valueRef, name: valueRef.locationName ?? "value", model: model)
+                self.value(
+                    entry, ref: valueRef, name: valueRef.locationName ?? "value", model: model, restNames: restNames)
                 close(flattened ? name : "entry")
             }
             if !flattened { close(name) }
         case .structure:
             open(name)
-            members(value, shape: shape, model: model)
+            members(value, shape: shape, model: model, restNames: restNames)
             close(name)
         case .string(let text): element(name, text)
         case .integer(let number): element(name, String(number))
