@@ -195,10 +195,10 @@ public struct RESTCodec: ProtocolCodec {
                         headers.append((wireName + key, RESTScalars.text(entry, format: "rfc822")))
                     }
                 }
-            case nil:
-                bodyMembers[ref.name] = value
             default:
-                continue
+                // Only headers and the status code are bound outside the body in an answer; a
+                // member the model places in the URI or query string goes in the body.
+                bodyMembers[ref.name] = value
             }
         }
         if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {

@@ -10,7 +10,9 @@ extension XMLWriter {
         guard case .structure(let members) = value else { return }
         for ref in shape.members {
             guard let member = members[ref.name] else { continue }
-            if restNames, ref.location != nil { continue }
+            if restNames, ref.location == "header" || ref.location == "headers" || ref.location == "statusCode" {
+                continue
+            }
             let name = restNames ? ref.locationName ?? ref.name : model.serializedName(of: ref)
             self.value(member, ref: ref, name: name, model: model, restNames: restNames)
         }
