@@ -219,3 +219,21 @@ def test_gzip_request_bodies_are_inflated_before_parsing(server):
         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics", "Content-Type": "application/x-amz-json-1.0",
         "Content-Encoding": "gzip"})
     assert status == 400 and b"SerializationException" in answer and b"gzip" in answer
+
+
+def test_request_body_limits_are_per_operation(server):
+    """The server takes 8 MiB bodies, but a function's inline zip may be 50 MB (about 67 MB once
+    base64-encoded in JSON): the limit comes from the operation the request names."""
+    lambda_ = server.client("lambda", read_timeout=120)
+    code = bytes(range(256)) * (20 * 4096)  # 20 MiB, base64 makes it about 27 MiB on the wire
+    with pytest.raises(ClientError) as e:
+        lambda_.create_function(FunctionName="big", Runtime="python3.12", Role="arn:aws:iam::000000000000:role/r",
+                                Handler="app.handler", Code={"ZipFile": code})
+    assert e.value.response["Error"]["Code"] == "NotImplemented"
+    assert "Lambda CreateFunction" in e.value.response["Error"]["Message"]
+    # Other operations keep the server's limit: refused from the declared length, before reading.
+    import socket
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(b"POST /2015-03-31/functions/f/invocations HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (9 << 20))
+        assert connection.recv(100).startswith(b"HTTP/1.1 413")

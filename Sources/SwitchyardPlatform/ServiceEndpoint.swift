@@ -36,6 +36,9 @@ public struct ServiceEndpoint: Sendable {
     public let handle: Handler
     /// False for a planned service, whose every operation answers NotImplemented.
     public let implemented: Bool
+    /// The largest request body an operation takes, when it is not the server's default (a
+    /// function's inline zip); nil keeps the default.
+    public let maximumBodyBytes: @Sendable (_ operation: String) -> Int?
     /// Fills in what a service's clients may leave to the request itself, before validation.
     public let prepareInput: InputPreparation?
     /// Checks a service makes before model validation (SNS rejects malformed ARNs first).
@@ -49,9 +52,12 @@ public struct ServiceEndpoint: Sendable {
     public init(
         descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel,
         prepareInput: InputPreparation? = nil, precheck: Precheck? = nil, resourcePaths: ResourcePaths? = nil,
-        rewordError: ErrorWording? = nil, implemented: Bool = true, handle: @escaping Handler
+        rewordError: ErrorWording? = nil, implemented: Bool = true,
+        maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
+        handle: @escaping Handler
     ) {
         self.implemented = implemented
+        self.maximumBodyBytes = maximumBodyBytes
         self.descriptor = descriptor
         self.loaded = LoadedModel(load: model)
         self.prepareInput = prepareInput
@@ -63,10 +69,13 @@ public struct ServiceEndpoint: Sendable {
 
     /// A service whose every operation is routed, parsed and validated, then answers NotImplemented
     /// naming the service and the operation: what the platform offers before a service is built.
-    public static func notImplemented(descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel)
-        -> ServiceEndpoint
-    {
-        ServiceEndpoint(descriptor: descriptor, model: model, implemented: false) { operation, _, _ in
+    public static func notImplemented(
+        descriptor: ServiceDescriptor, model: @escaping @Sendable () -> ServiceModel,
+        maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil }
+    ) -> ServiceEndpoint {
+        ServiceEndpoint(
+            descriptor: descriptor, model: model, implemented: false, maximumBodyBytes: maximumBodyBytes
+        ) { operation, _, _ in
             throw AWSError.notImplemented(descriptor.serviceId, operation)
         }
     }

@@ -161,6 +161,8 @@ final class RequestHandler: ChannelInboundHandler {
 
     private let router: RequestRouter
     private let limits: ConnectionLimits
+    /// The body limit of the request being read: the server's, or more for operations that take more.
+    private var bodyLimit = 0
     private let connections: ConnectionRegistry
     private let logger: Logger
     private var phase = Phase.awaitingRequest
@@ -227,7 +229,8 @@ final class RequestHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard phase != .discarding else { return }
-            if let refusal = Self.refusal(of: head, maxBodyBytes: limits.maxBodyBytes) {
+            bodyLimit = bodyLimit(for: head)
+            if let refusal = Self.refusal(of: head, maxBodyBytes: bodyLimit) {
                 phase = .discarding
                 timer?.cancel()
                 write(refusal, keepAlive: false, context: context)
@@ -240,7 +243,7 @@ final class RequestHandler: ChannelInboundHandler {
             arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
         case .body(let chunk):
             guard phase == .readingBody else { return }
-            if body.count + chunk.readableBytes > limits.maxBodyBytes {
+            if body.count + chunk.readableBytes > bodyLimit {
                 // A chunked body that outgrows the limit: refused without reading the rest.
                 phase = .discarding
                 timer?.cancel()
@@ -286,6 +289,15 @@ final class RequestHandler: ChannelInboundHandler {
             done.whenFailure { _ in undelivered.run() }
         }
         if keepAlive { arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context) }
+    }
+
+    /// The server's body limit, or the larger one of the operation the head names; the router is
+    /// asked only when the declared length (or a chunked body) could exceed the server's.
+    private func bodyLimit(for head: HTTPRequestHead) -> Int {
+        let declared = head.headers[canonicalForm: "content-length"].first.flatMap { Int($0) }
+        if let declared, declared <= limits.maxBodyBytes { return limits.maxBodyBytes }
+        if declared == nil, head.headers[canonicalForm: "transfer-encoding"].isEmpty { return limits.maxBodyBytes }
+        return router.maximumBodyBytes(forHead: Self.wireRequest(head, body: []), default: limits.maxBodyBytes)
     }
 
     /// The answer to a request refused from its head alone, if it is refused.

@@ -131,6 +131,29 @@ public struct RequestRouter: Sendable {
         }
     }
 
+    /// The largest body the request's operation takes, found from its head alone (method, path,
+    /// query, headers): `limit` unless the operation allows more (a function's inline zip). Query
+    /// requests name their operation in the body and keep `limit`.
+    func maximumBodyBytes(forHead request: WireRequest, default limit: Int) -> Int {
+        guard let (service, _) = route(request) else { return limit }
+        var operation: String?
+        if let target = request.header("x-amz-target"), let dot = target.lastIndex(of: ".") {
+            operation = String(target[target.index(after: dot)...])
+        } else if request.header("smithy-protocol") != nil {
+            operation = RPCv2CBORCodec.names(in: request.path)?.operation
+        } else if service.restProtocol != nil {
+            var query: [String: [String]] = [:]
+            for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
+                query[name, default: []].append(value)
+            }
+            operation =
+                service.model.restRoutes?.match(
+                    method: request.method, path: request.path, query: query, headers: request.headers)?.0
+        }
+        guard let operation, let allowed = service.maximumBodyBytes(operation) else { return limit }
+        return max(limit, allowed)
+    }
+
     /// Picks the service and protocol of a request, or nil when nothing fits.
     func route(_ request: WireRequest) -> (ServiceEndpoint, any ProtocolCodec)? {
         if let smithyProtocol = request.header("smithy-protocol") {
