@@ -1,49 +1,114 @@
-/// Where a delivery goes. Every producer (SNS now; EventBridge, Scheduler, Pipes, S3 and SES events
-/// later) addresses its targets with these, and every kind has one transport.
-public enum DeliveryTarget: Sendable, Codable, Hashable {
-    /// An SQS queue, by ARN.
-    case sqs(arn: String)
-    /// An HTTP or HTTPS endpoint.
-    case http(url: String)
-    /// A function, by ARN.
-    case lambda(arn: String)
-    /// A Firehose delivery stream, by ARN.
-    case firehose(arn: String)
-    /// A captured outbox: email, SMS and mobile push, which do not leave the machine.
-    case outbox(kind: String, address: String)
+/// Where a delivery goes: a kind of target and the target's address. Every producer (SNS now;
+/// EventBridge, Scheduler, Pipes, S3 and SES events later) addresses its targets with these, and
+/// every kind has one transport, registered by the module that owns such targets.
+public struct DeliveryTarget: Sendable, Hashable {
+    public var kind: DeliveryTargetKind
+    /// The target itself: an ARN, a URL, an address.
+    public var resource: String
+    /// What else a kind needs to name a target (the outbox's channel: email, sms, ...).
+    public var qualifier: String?
 
-    /// The kind, which picks the transport.
-    public var kind: DeliveryTargetKind {
-        switch self {
-        case .sqs: return .sqs
-        case .http: return .http
-        case .lambda: return .lambda
-        case .firehose: return .firehose
-        case .outbox: return .outbox
-        }
+    public init(kind: DeliveryTargetKind, resource: String, qualifier: String? = nil) {
+        self.kind = kind
+        self.resource = resource
+        self.qualifier = qualifier
+    }
+
+    /// An SQS queue, by ARN.
+    public static func sqs(arn: String) -> DeliveryTarget { DeliveryTarget(kind: .sqs, resource: arn) }
+    /// An HTTP or HTTPS endpoint.
+    public static func http(url: String) -> DeliveryTarget { DeliveryTarget(kind: .http, resource: url) }
+    /// A function, by ARN.
+    public static func lambda(arn: String) -> DeliveryTarget { DeliveryTarget(kind: .lambda, resource: arn) }
+    /// A Firehose delivery stream, by ARN.
+    public static func firehose(arn: String) -> DeliveryTarget { DeliveryTarget(kind: .firehose, resource: arn) }
+    /// A captured outbox: email, SMS and mobile push, which do not leave the machine.
+    public static func outbox(kind: String, address: String) -> DeliveryTarget {
+        DeliveryTarget(kind: .outbox, resource: address, qualifier: kind)
     }
 
     /// A stable name of the target, for ordering lanes and delivery records.
-    public var address: String {
-        switch self {
-        case .sqs(let arn), .lambda(let arn), .firehose(let arn): return arn
-        case .http(let url): return url
-        case .outbox(let kind, let address): return "\(kind):\(address)"
-        }
-    }
+    public var address: String { qualifier.map { "\($0):\(resource)" } ?? resource }
 }
 
-public enum DeliveryTargetKind: String, Sendable, Codable, CaseIterable {
-    case sqs, http, lambda, firehose, outbox
-
+/// A kind of delivery target. Kinds are open: a module that owns a new kind of target (EventBridge's
+/// event buses, Kinesis streams, ...) declares its own constant and registers its transport.
+public struct DeliveryTargetKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
     /// What targets of this kind are, in messages ("Lambda functions").
-    public var targetsName: String {
-        switch self {
-        case .sqs: return "SQS queues"
-        case .http: return "HTTP endpoints"
-        case .lambda: return "Lambda functions"
-        case .firehose: return "Firehose delivery streams"
-        case .outbox: return "Captured outboxes"
+    public let targetsName: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+        self.targetsName = Self.known[rawValue] ?? "\(rawValue) targets"
+    }
+
+    public init(_ rawValue: String, targetsName: String) {
+        self.rawValue = rawValue
+        self.targetsName = targetsName
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public static func == (lhs: DeliveryTargetKind, rhs: DeliveryTargetKind) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    public var description: String { rawValue }
+
+    private static let known = [
+        "sqs": "SQS queues", "http": "HTTP endpoints", "lambda": "Lambda functions",
+        "firehose": "Firehose delivery streams", "outbox": "Captured outboxes",
+    ]
+
+    public static let sqs = DeliveryTargetKind(rawValue: "sqs")
+    public static let http = DeliveryTargetKind(rawValue: "http")
+    public static let lambda = DeliveryTargetKind(rawValue: "lambda")
+    public static let firehose = DeliveryTargetKind(rawValue: "firehose")
+    public static let outbox = DeliveryTargetKind(rawValue: "outbox")
+}
+
+extension DeliveryTarget: Codable {
+    private enum Keys: String, CodingKey {
+        case kind, resource, qualifier
+        // The form stored by earlier versions: {"sqs": {"arn": ...}}, {"outbox": {"kind":, "address":}}.
+        case sqs, http, lambda, firehose, outbox
+        case arn, url, address
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if let kind = try container.decodeIfPresent(DeliveryTargetKind.self, forKey: .kind) {
+            self.init(
+                kind: kind, resource: try container.decode(String.self, forKey: .resource),
+                qualifier: try container.decodeIfPresent(String.self, forKey: .qualifier))
+            return
         }
+        for (key, kind) in [(Keys.sqs, DeliveryTargetKind.sqs), (.lambda, .lambda), (.firehose, .firehose)] {
+            if let legacy = try? container.nestedContainer(keyedBy: Keys.self, forKey: key) {
+                self.init(kind: kind, resource: try legacy.decode(String.self, forKey: .arn))
+                return
+            }
+        }
+        if let legacy = try? container.nestedContainer(keyedBy: Keys.self, forKey: .http) {
+            self.init(kind: .http, resource: try legacy.decode(String.self, forKey: .url))
+            return
+        }
+        let legacy = try container.nestedContainer(keyedBy: Keys.self, forKey: .outbox)
+        self.init(
+            kind: .outbox, resource: try legacy.decode(String.self, forKey: .address),
+            qualifier: try legacy.decode(String.self, forKey: .kind))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(resource, forKey: .resource)
+        try container.encodeIfPresent(qualifier, forKey: .qualifier)
     }
 }

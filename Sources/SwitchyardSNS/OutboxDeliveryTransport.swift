@@ -8,12 +8,13 @@ struct OutboxDeliveryTransport: DeliveryTransport {
     var deliversDurablyInline: Bool { true }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        guard case .outbox(let kind, let address) = request.target else {
+        guard request.target.kind == .outbox, let kind = request.target.qualifier else {
             return .failed(reason: "not an outbox target")
         }
         do {
             try await engine.capture(
-                kind: kind, address: address, subject: Self.metadata("Subject", of: request), body: request.body,
+                kind: kind, address: request.target.resource, subject: Self.metadata("Subject", of: request),
+                body: request.body,
                 subscriptionArn: request.origin, topicArn: Self.metadata("TopicArn", of: request)
             ).wait()
             return .delivered

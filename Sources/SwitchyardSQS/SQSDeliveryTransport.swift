@@ -18,7 +18,7 @@ struct SQSDeliveryTransport: DeliveryTransport {
         // One engine call per source (a fan-out has one: its topic), so that queue policies judge it.
         var bySource: [String: [Int]] = [:]
         for (index, request) in requests.enumerated() {
-            guard case .sqs(let arn) = request.target, QueueKey(arn: arn) != nil else {
+            guard request.target.kind == .sqs, QueueKey(arn: request.target.resource) != nil else {
                 outcomes[index] = .failed(reason: "not an SQS queue ARN")
                 continue
             }
@@ -33,7 +33,7 @@ struct SQSDeliveryTransport: DeliveryTransport {
     private func send(_ requests: [DeliveryRequest], at positions: [Int], into outcomes: inout [DeliveryOutcome?]) async
     {
         let sends = requests.compactMap { request -> (QueueKey, OutgoingMessage)? in
-            guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else { return nil }
+            guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource) else { return nil }
             return (key, Self.message(request))
         }
         let source = requests.first?.source.map(Self.sender)
@@ -74,7 +74,7 @@ struct SQSDeliveryTransport: DeliveryTransport {
     }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        guard case .sqs(let arn) = request.target, let key = QueueKey(arn: arn) else {
+        guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource) else {
             return .failed(reason: "not an SQS queue ARN")
         }
         let message = Self.message(request)

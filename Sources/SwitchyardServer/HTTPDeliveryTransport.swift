@@ -20,7 +20,8 @@ struct HTTPDeliveryTransport: DeliveryTransport {
     private var client: HTTPClient { .shared }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        guard case .http(let url) = request.target else { return .failed(reason: "not an HTTP endpoint") }
+        guard request.target.kind == .http else { return .failed(reason: "not an HTTP endpoint") }
+        let url = request.target.resource
         var post = HTTPClientRequest(url: url)
         post.method = .POST
         for (name, value) in request.headers ?? [:] { post.headers.add(name: name, value: value) }

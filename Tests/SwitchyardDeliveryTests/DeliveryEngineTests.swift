@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardCore
 import Synchronization
 import Testing
@@ -211,5 +212,29 @@ import Testing
         #expect(await engine.pendingCount == 1)
         try await engine.reset().wait()
         #expect(await engine.pendingCount == 0)
+    }
+}
+
+@Suite struct DeliveryTargetTests {
+    @Test func targetsStoredByEarlierVersionsStillDecode() throws {
+        let decoder = JSONDecoder()
+        let legacy: [(String, DeliveryTarget)] = [
+            (#"{"sqs":{"arn":"arn:aws:sqs:us-east-1:1:q"}}"#, .sqs(arn: "arn:aws:sqs:us-east-1:1:q")),
+            (#"{"http":{"url":"http://h/x"}}"#, .http(url: "http://h/x")),
+            (#"{"lambda":{"arn":"f"}}"#, .lambda(arn: "f")),
+            (#"{"outbox":{"kind":"email","address":"a@b"}}"#, .outbox(kind: "email", address: "a@b")),
+        ]
+        for (text, expected) in legacy {
+            #expect(try decoder.decode(DeliveryTarget.self, from: Data(text.utf8)) == expected)
+        }
+    }
+
+    @Test func kindsAreOpenAndRoundTrip() throws {
+        let bus = DeliveryTargetKind("event-bus", targetsName: "EventBridge event buses")
+        let target = DeliveryTarget(kind: bus, resource: "arn:aws:events:us-east-1:1:event-bus/default")
+        let decoded = try JSONDecoder().decode(DeliveryTarget.self, from: try JSONEncoder().encode(target))
+        #expect(decoded == target && decoded.kind == bus)
+        #expect(DeliveryTarget.outbox(kind: "sms", address: "+1555").address == "sms:+1555")
+        #expect(DeliveryTargetKind.lambda.targetsName == "Lambda functions")
     }
 }
