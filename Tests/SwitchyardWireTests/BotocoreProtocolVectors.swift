@@ -199,37 +199,7 @@ struct BotocoreProtocolVectors {
         guard case .object(let metadata)? = suite["metadata"], let given = vector["given"],
             let name = given["name"]?.text, let serialized = vector["serialized"]
         else { throw Mismatch(description: "malformed vector") }
-        let protocolName: String = {
-            if case .array(let names)? = metadata["protocols"], let first = names.first?.text { return first }
-            return metadata["protocol"]?.text ?? "json"
-        }()
-        let wire: WireProtocol
-        let codec: any ProtocolCodec
-        switch protocolName {
-        case "json":
-            wire = metadata["jsonVersion"]?.text == "1.0" ? .awsJson1_0 : .awsJson1_1
-            codec = AWSJSONCodec(version: wire)
-        case "query":
-            wire = .awsQuery
-            codec = AWSQueryCodec()
-        case "rest-json":
-            wire = .restJson1
-            codec = RESTCodec(.restJson1)
-        case "rest-xml":
-            wire = .restXml
-            codec = RESTCodec(.restXml)
-        default:
-            wire = .rpcv2Cbor
-            codec = RPCv2CBORCodec()
-        }
-        var document = JSONWriter()
-        document.json(.object(["shapes": suite["shapes"] ?? .object([:]), "operations": .object([name: given])]))
-        let descriptor = ServiceDescriptor(
-            name: "Vectors", serviceId: "Vectors", signingName: "vectors", endpointPrefix: "vectors",
-            apiVersion: metadata["apiVersion"]?.text ?? "", protocols: [wire],
-            targetPrefix: metadata["targetPrefix"]?.text, jsonVersion: metadata["jsonVersion"]?.text,
-            xmlNamespace: nil, errorNamespace: "vectors", validationStyle: .coral)
-        let model = ServiceModel(descriptor: descriptor, document: String(decoding: document.bytes, as: UTF8.self))
+        let (model, codec, wire) = Self.model(metadata: metadata, shapes: suite["shapes"], name: name, given: given)
         let uri = serialized["uri"]?.text ?? "/"
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var headers: [String: String] = [:]
