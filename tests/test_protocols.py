@@ -237,3 +237,14 @@ def test_request_body_limits_are_per_operation(server):
         connection.sendall(b"POST /2015-03-31/functions/f/invocations HTTP/1.1\r\nHost: x\r\n"
                            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (9 << 20))
         assert connection.recv(100).startswith(b"HTTP/1.1 413")
+
+
+def test_a_rest_request_with_a_form_body_stays_with_its_service(server):
+    """An S3 object may be form-encoded text; its PUT is S3's, not a query request (even at a path that
+    looks like a queue URL)."""
+    s3 = server.client("s3")
+    for bucket, key in [("bucket", "form.txt"), ("123456789012", "looks-like-a-queue")]:
+        with pytest.raises(ClientError) as e:
+            s3.put_object(Bucket=bucket, Key=key, Body=b"a=1&Action=ListQueues",
+                          ContentType="application/x-www-form-urlencoded")
+        assert e.value.response["Error"]["Message"] == "S3 PutObject is not implemented by Switchyard yet."

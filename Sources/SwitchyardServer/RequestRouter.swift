@@ -178,7 +178,12 @@ public struct RequestRouter: Sendable {
         let isForm = contentType.hasPrefix("application/x-www-form-urlencoded")
         let hasQueryAction = request.query.map { $0.hasPrefix("Action=") || $0.contains("&Action=") } ?? false
         let signingName = identities.scope(of: request)?.service
-        guard isForm || hasQueryAction else { return routeREST(request, signingName: signingName) }
+        // Signed for a service that has no query protocol (S3): its own REST request, even with a form body.
+        let signedForREST =
+            signingName.flatMap { bySigningName[$0] }.map { services in
+                !services.contains { $0.descriptor.protocols.contains(.awsQuery) }
+            } ?? false
+        guard (isForm || hasQueryAction) && !signedForREST else { return routeREST(request, signingName: signingName) }
         let queryServices = services.filter { $0.descriptor.protocols.contains(.awsQuery) }
         // A resource's URL (a queue's) belongs to its service, whatever the signature names.
         if let owner = resourceOwner(of: request.path), let codec = owner.codec(for: .awsQuery) {
