@@ -94,12 +94,7 @@ public struct ServiceEndpoint: Sendable {
     /// Whether the service is a REST service with an operation for this method and path.
     public func takesRESTPath(_ request: WireRequest) -> Bool {
         guard descriptor.protocols.contains(.restJson1) || descriptor.protocols.contains(.restXml) else { return false }
-        var query: [String: [String]] = [:]
-        for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
-            query[name, default: []].append(value)
-        }
-        return model.restRoutes?.match(
-            method: request.method, path: request.path, query: query, headers: request.headers) != nil
+        return model.restRoutes?.match(request) != nil
     }
 
     /// The service's REST protocol, if it has one.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 import SwitchyardCore
@@ -62,6 +63,15 @@ public struct ModuleContext: Sendable {
 
 /// A handler of an operational endpoint under `/_switchyard/`.
 public typealias OperationalRoute = @Sendable (WireRequest) async -> WireResponse
+
+/// The answers of operational endpoints.
+public enum OperationalResponse {
+    /// A JSON document (keys sorted) with the status.
+    public static func json(_ status: Int, _ object: Any) -> WireResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
+    }
+}
 
 /// A started module, as the server serves it.
 public struct RunningModule: Sendable {

@@ -22,7 +22,7 @@ public struct SNSModule: ServiceModule {
         let service = SNSService(engine: engine)
         let certificate: OperationalRoute = { _ in
             guard let pem = try? signer.certificatePEM() else {
-                return Self.json(500, ["message": "The signing certificate could not be made."])
+                return OperationalResponse.json(500, ["message": "The signing certificate could not be made."])
             }
             return WireResponse(
                 status: 200, headers: [("Content-Type", "application/x-x509-ca-cert")], body: Array(pem.utf8))
@@ -64,11 +64,6 @@ public struct SNSModule: ServiceModule {
             if let arn = entry.topicArn { object["topicArn"] = arn }
             return object
         }
-        return json(200, ["messages": messages])
-    }
-
-    static func json(_ status: Int, _ object: [String: Any]) -> WireResponse {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body))
+        return OperationalResponse.json(200, ["messages": messages])
     }
 }

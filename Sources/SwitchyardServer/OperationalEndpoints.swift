@@ -32,12 +32,12 @@ public struct OperationalEndpoints: Sendable {
         let isAdmin = access.admits(request)
         if Self.resetPaths.contains(path) {
             if let refusal = access.refusal(request) { return refusal }
-            guard request.method == "POST" else { return json(405, ["message": "Use POST to reset."]) }
+            guard request.method == "POST" else { return Self.json(405, ["message": "Use POST to reset."]) }
             do {
                 try await reset()
-                return json(200, ["status": "reset"])
+                return Self.json(200, ["status": "reset"])
             } catch {
-                return json(500, ["message": "Reset failed: \(error)"])
+                return Self.json(500, ["message": "Reset failed: \(error)"])
             }
         }
         if path == "/_switchyard/health" || path == "/_localstack/health" {
@@ -55,24 +55,16 @@ public struct OperationalEndpoints: Sendable {
                 body["storage"] = ["kind": storage, "dataDirectory": dataDirectory as Any]
                 body["counts"] = await statistics()
             }
-            return json(200, body)
+            return Self.json(200, body)
         }
         if let route = routes[path] {
             if !publicRoutes.contains(path), let refusal = access.refusal(request) { return refusal }
             return await route(request)
         }
-        return json(404, ["message": "No such operational endpoint: \(path)"])
+        return Self.json(404, ["message": "No such operational endpoint: \(path)"])
     }
 
-    static func json(_ status: Int, _ object: Any) -> WireResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
-    }
-
-    private func json(_ status: Int, _ object: [String: Any]) -> WireResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
-    }
+    static func json(_ status: Int, _ object: Any) -> WireResponse { OperationalResponse.json(status, object) }
 }
 
 /// Who may use the administrative operational endpoints (reset, captured messages, delivery records):

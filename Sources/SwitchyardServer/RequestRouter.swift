@@ -142,13 +142,7 @@ public struct RequestRouter: Sendable {
         } else if request.header("smithy-protocol") != nil {
             operation = RPCv2CBORCodec.names(in: request.path)?.operation
         } else if service.restProtocol != nil {
-            var query: [String: [String]] = [:]
-            for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
-                query[name, default: []].append(value)
-            }
-            operation =
-                service.model.restRoutes?.match(
-                    method: request.method, path: request.path, query: query, headers: request.headers)?.0
+            operation = service.model.restRoutes?.match(request)?.0
         }
         guard let operation, let allowed = service.maximumBodyBytes(operation) else { return limit }
         return max(limit, allowed)

@@ -287,8 +287,9 @@ def generate_document(cfg, model):
         f"extension {sn} {{",
         "    /// botocore's model without documentation: one shape or operation per line.",
         "    static let modelDocument = ##\"\"\"",
-        compact_document(model),
-        "\"\"\"##",
+        # Indented like the code around it: Swift strips the closing delimiter's indentation.
+        "\n".join("        " + line for line in compact_document(model).split("\n")),
+        "        \"\"\"##",
         "}",
         "",
     ])

@@ -14,12 +14,7 @@ public struct RESTCodec: ProtocolCodec {
     // MARK: Requests
 
     public func decodeRequest(_ request: WireRequest, model: ServiceModel) throws -> (OperationModel, AWSValue) {
-        var query: [String: [String]] = [:]
-        var queryOrder: [String] = []
-        for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) {
-            if query[name] == nil { queryOrder.append(name) }
-            query[name, default: []].append(value)
-        }
+        let query = request.queryValues
         guard let routes = model.restRoutes,
             let (name, labels) = routes.match(
                 method: request.method, path: request.path, query: query, headers: request.headers),
@@ -34,7 +29,7 @@ public struct RESTCodec: ProtocolCodec {
         let shape = model[inputIndex]
         var members = AWSStructure(minimumCapacity: shape.members.count)
         // A map of query parameters takes those no other member or the template takes.
-        var boundQueryNames = Set(URITemplate(operation.requestURI).queryLiterals.map(\.name))
+        var boundQueryNames = routes.queryLiteralNames[operation.name] ?? []
         for ref in shape.members where ref.location == "querystring" {
             boundQueryNames.insert(ref.locationName ?? ref.name)
         }
@@ -49,8 +44,7 @@ public struct RESTCodec: ProtocolCodec {
             case "querystring":
                 if target.kind == .map, let valueRef = target.value {
                     var entries: [String: AWSValue] = [:]
-                    for key in queryOrder where !boundQueryNames.contains(key) {
-                        let values = query[key] ?? []
+                    for (key, values) in query where !boundQueryNames.contains(key) {
                         entries[key] =
                             model[valueRef.target].kind == .list
                             ? .list(values.map { .string($0) }) : .string(values.first ?? "")
@@ -143,16 +137,13 @@ public struct RESTCodec: ProtocolCodec {
             }
             return try XMLShapeReader(model: model).value(root, shape: index)
         }
-        let value = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
-            var reader = JSONReader(bytes: buffer)
-            do {
-                let value = try reader.awsValue(shape: index, model: model, depth: 0, jsonNames: true, path: { "" })
-                reader.skipWhitespace()
-                guard reader.position == buffer.count else { throw JSONReader.Failure() }
-                return value
-            } catch is JSONReader.Failure {
-                throw AWSError.serialization("Could not parse the request body as JSON.")
+        let value: AWSValue?
+        do {
+            value = try JSONReader.readWhole(body) { reader in
+                try reader.awsValue(shape: index, model: model, depth: 0, jsonNames: true, path: { "" })
             }
+        } catch is JSONReader.Failure {
+            throw AWSError.serialization("Could not parse the request body as JSON.")
         }
         return value ?? .structure([:])
     }

@@ -92,6 +92,8 @@ public struct RESTRouteTable: Sendable {
     }
 
     let routes: [String: [Route]]
+    /// Per operation, the query parameters its template fixes (`uploads` of `?uploads`).
+    let queryLiteralNames: [String: Set<String>]
 
     public init(operations: [OperationModel], shapes: [Shape]) {
         var byMethod: [String: [Route]] = [:]
@@ -111,9 +113,19 @@ public struct RESTRouteTable: Sendable {
                     template: URITemplate(operation.requestURI), operation: operation.name,
                     deprecated: operation.deprecated, requiredQuery: query, requiredHeaders: headers))
         }
+        var literals: [String: Set<String>] = [:]
+        for routes in byMethod.values {
+            for route in routes { literals[route.operation] = Set(route.template.queryLiterals.map(\.name)) }
+        }
+        queryLiteralNames = literals
         routes = byMethod.mapValues { routes in
             routes.sorted { $0.template.specificity > $1.template.specificity }
         }
+    }
+
+    /// The operation a request calls and the labels its path fills in.
+    public func match(_ request: WireRequest) -> (String, [String: String])? {
+        match(method: request.method, path: request.path, query: request.queryValues, headers: request.headers)
     }
 
     /// The operation a request calls and the labels its path fills in.

@@ -18,6 +18,15 @@ public struct WireRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? { headers[name] }
+
+    /// The query string's parameters, decoded, each name with its values in order.
+    public var queryValues: [String: [String]] {
+        var values: [String: [String]] = [:]
+        for (name, value) in FormParameters.decode(Array((query ?? "").utf8)) {
+            values[name, default: []].append(value)
+        }
+        return values
+    }
 }
 
 /// An HTTP response produced by the wire layer.
