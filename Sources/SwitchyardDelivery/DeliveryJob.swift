@@ -33,7 +33,8 @@ public struct DeliverySource: Sendable, Codable, Equatable {
 /// when retries run out.
 public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var target: DeliveryTarget
-    public var body: String
+    /// The payload: text for most targets, any bytes for those that take them.
+    public var body: DeliveryPayload
     public var attributes: [String: DeliveryAttribute]
     /// HTTP headers for HTTP targets (SNS's x-amz-sns-* headers), and nothing else.
     public var headers: [String: String]?
@@ -57,7 +58,7 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var traceHeader: String?
 
     public init(
-        target: DeliveryTarget, body: String, attributes: [String: DeliveryAttribute] = [:],
+        target: DeliveryTarget, body: DeliveryPayload, attributes: [String: DeliveryAttribute] = [:],
         headers: [String: String]? = nil, metadata: [String: String]? = nil, messageGroupId: String? = nil,
         messageDeduplicationId: String? = nil,
         orderedLane: String? = nil,

@@ -11,10 +11,12 @@ struct OutboxDeliveryTransport: DeliveryTransport {
         guard request.target.kind == .outbox, let kind = request.target.qualifier else {
             return .failed(reason: "not an outbox target")
         }
+        // Email, SMS and push carry text; bytes that are not UTF-8 cannot become one.
+        guard let body = request.body.text else { return .failed(reason: "the payload is not UTF-8 text") }
         do {
             try await engine.capture(
                 kind: kind, address: request.target.resource, subject: Self.metadata("Subject", of: request),
-                body: request.body,
+                body: body,
                 subscriptionArn: request.origin, topicArn: Self.metadata("TopicArn", of: request)
             ).wait()
             return .delivered

@@ -44,12 +44,12 @@ enum SubscriptionMessages {
             // A queue of another account is asked to confirm with a message of its own.
             let fifo = subscription.endpoint.hasSuffix(".fifo")
             return DeliveryRequest(
-                target: .sqs(arn: subscription.endpoint), body: SNSDocument.write(fields),
+                target: .sqs(arn: subscription.endpoint), body: DeliveryPayload(SNSDocument.write(fields)),
                 messageGroupId: fifo ? type : nil, messageDeduplicationId: fifo ? messageId : nil,
                 retry: .managedEndpoint, origin: subscription.arn, source: source)
         }
         return DeliveryRequest(
-            target: .http(url: subscription.endpoint), body: SNSDocument.write(fields),
+            target: .http(url: subscription.endpoint), body: DeliveryPayload(SNSDocument.write(fields)),
             headers: [
                 "x-amz-sns-message-type": type, "x-amz-sns-message-id": messageId, "x-amz-sns-topic-arn": topicArn,
             ],

@@ -22,6 +22,10 @@ struct SQSDeliveryTransport: DeliveryTransport {
                 outcomes[index] = .failed(reason: "not an SQS queue ARN")
                 continue
             }
+            guard request.body.text != nil else {
+                outcomes[index] = .failed(reason: "InvalidMessageContents: the payload is not UTF-8 text")
+                continue
+            }
             bySource[request.source?.arn ?? "", default: []].append(index)
         }
         for indices in bySource.values {
@@ -33,8 +37,10 @@ struct SQSDeliveryTransport: DeliveryTransport {
     private func send(_ requests: [DeliveryRequest], at positions: [Int], into outcomes: inout [DeliveryOutcome?]) async
     {
         let sends = requests.compactMap { request -> (QueueKey, OutgoingMessage)? in
-            guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource) else { return nil }
-            return (key, Self.message(request))
+            guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource),
+                let message = Self.message(request)
+            else { return nil }
+            return (key, message)
         }
         let source = requests.first?.source.map(Self.sender)
         if !sends.isEmpty {
@@ -58,7 +64,8 @@ struct SQSDeliveryTransport: DeliveryTransport {
         ServiceSender(service: source.service, sourceArn: source.arn, sourceAccount: source.account)
     }
 
-    static func message(_ request: DeliveryRequest) -> OutgoingMessage {
+    /// The message a delivery sends, or nil when its payload is not text (an SQS body is text).
+    static func message(_ request: DeliveryRequest) -> OutgoingMessage? {
         let attributes = request.attributes.mapValues { attribute in
             MessageAttribute(
                 dataType: attribute.dataType, stringValue: attribute.stringValue,
@@ -68,8 +75,9 @@ struct SQSDeliveryTransport: DeliveryTransport {
         if let trace = request.traceHeader {
             system["AWSTraceHeader"] = MessageAttribute(dataType: "String", stringValue: trace, binaryValue: nil)
         }
+        guard let body = request.body.text else { return nil }
         return OutgoingMessage(
-            body: request.body, attributes: attributes, systemAttributes: system,
+            body: body, attributes: attributes, systemAttributes: system,
             messageGroupId: request.messageGroupId, messageDeduplicationId: request.messageDeduplicationId)
     }
 
@@ -77,7 +85,9 @@ struct SQSDeliveryTransport: DeliveryTransport {
         guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource) else {
             return .failed(reason: "not an SQS queue ARN")
         }
-        let message = Self.message(request)
+        guard let message = Self.message(request) else {
+            return .failed(reason: "InvalidMessageContents: the payload is not UTF-8 text")
+        }
         do {
             if let source = request.source.map(Self.sender) {
                 try await engine.authorize(key, "SendMessage", principal: source.principal, context: source.context)

@@ -28,7 +28,7 @@ struct HTTPDeliveryTransport: DeliveryTransport {
         if !post.headers.contains(name: "Content-Type") {
             post.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
         }
-        post.body = .bytes(ByteBuffer(string: request.body))
+        post.body = .bytes(ByteBuffer(bytes: request.body.bytes))
         do {
             let response = try await client.execute(post, timeout: timeout)
             _ = try? await response.body.collect(upTo: 1 << 20)

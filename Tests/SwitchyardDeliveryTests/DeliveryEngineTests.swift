@@ -21,8 +21,8 @@ import Testing
         var transport: ClosureTransport {
             ClosureTransport { request in
                 let count = self.attempts.withLock { list -> Int in
-                    list.append(request.target.address + "|" + request.body)
-                    return list.filter { $0.hasPrefix(request.target.address + "|" + request.body) }.count
+                    list.append(request.target.address + "|" + request.body.description)
+                    return list.filter { $0.hasPrefix(request.target.address + "|" + request.body.description) }.count
                 }
                 return self.outcome(request, count)
             }
@@ -141,7 +141,7 @@ import Testing
         let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: recorder.transport])
         let requests = (0..<5).map {
             DeliveryRequest(
-                target: .sqs(arn: "q.fifo"), body: String($0), orderedLane: "lane", retry: quick, origin: "o")
+                target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String($0)), orderedLane: "lane", retry: quick, origin: "o")
         }
         try await engine.enqueue(requests).wait()
         try await waitUntil { await engine.recentRecords().count == 5 }
@@ -155,7 +155,7 @@ import Testing
 
     @Test func inlineTransportsDeliverWhileTheProducerWaitsAndStoreOnlyWhatFailed() async throws {
         let inline = ClosureTransport(inline: true) { request in
-            switch request.body {
+            switch request.body.text {
             case "ok": return .delivered
             case "later": return .retry(reason: "busy")
             default: return request.target == .sqs(arn: "dlq") ? .delivered : .failed(reason: "no queue")
@@ -192,7 +192,7 @@ import Testing
         for index in 0..<5 {
             _ = await engine.enqueue([
                 DeliveryRequest(
-                    target: .sqs(arn: "q.fifo"), body: String(index), orderedLane: "lane", retry: quick, origin: "o")
+                    target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String(index)), orderedLane: "lane", retry: quick, origin: "o")
             ])
         }
         try await waitUntil { await engine.recentRecords().count == 5 }
