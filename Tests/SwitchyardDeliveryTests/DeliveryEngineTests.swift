@@ -141,7 +141,8 @@ import Testing
         let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: recorder.transport])
         let requests = (0..<5).map {
             DeliveryRequest(
-                target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String($0)), orderedLane: "lane", retry: quick, origin: "o")
+                target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String($0)), orderedLane: "lane", retry: quick,
+                origin: "o")
         }
         try await engine.enqueue(requests).wait()
         try await waitUntil { await engine.recentRecords().count == 5 }
@@ -192,7 +193,8 @@ import Testing
         for index in 0..<5 {
             _ = await engine.enqueue([
                 DeliveryRequest(
-                    target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String(index)), orderedLane: "lane", retry: quick, origin: "o")
+                    target: .sqs(arn: "q.fifo"), body: DeliveryPayload(String(index)), orderedLane: "lane",
+                    retry: quick, origin: "o")
             ])
         }
         try await waitUntil { await engine.recentRecords().count == 5 }
