@@ -2,6 +2,7 @@
 over awsJson (what the Java and Kotlin SDKs and the KCL send to Kinesis), rpcv2Cbor errors, and the
 REST bindings' edge cases (greedy labels, query maps, headers, XML bodies), each answered in the
 service's own protocol."""
+import os
 import struct
 import urllib.error
 import urllib.request
@@ -237,6 +238,32 @@ def test_request_body_limits_are_per_operation(server):
         connection.sendall(b"POST /2015-03-31/functions/f/invocations HTTP/1.1\r\nHost: x\r\n"
                            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (9 << 20))
         assert connection.recv(100).startswith(b"HTTP/1.1 413")
+
+
+def memory_high_water_mark(pid):
+    """The most resident memory the process has had, in bytes (VmHWM)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_an_object_upload_is_written_to_disk_while_it_arrives(server):
+    """S3 takes objects of up to 5 GB in one PUT: far above the 8 MiB the server holds of a body in
+    memory. Such a body goes to a file under the data directory as it arrives (the server's memory
+    does not grow with it), reaches the operation, and the file is gone once the request is answered."""
+    s3 = server.client("s3", read_timeout=120)
+    before = memory_high_water_mark(server.process.pid)
+    body = os.urandom(1 << 20) * 48  # 48 MiB
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket="bucket", Key="big.bin", Body=body)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert e.value.response["Error"]["Message"] == "S3 PutObject is not implemented by Switchyard yet."
+    grown = memory_high_water_mark(server.process.pid) - before
+    assert grown < 24 << 20, f"the server grew by {grown >> 20} MiB while a 48 MiB object arrived"
+    uploads = os.path.join(server.data_dir, "uploads")
+    assert os.path.isdir(uploads) and os.listdir(uploads) == []
 
 
 def test_a_rest_request_with_a_form_body_stays_with_its_service(server):

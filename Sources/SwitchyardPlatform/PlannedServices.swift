@@ -21,6 +21,15 @@ public struct PlannedServicesModule: ServiceModule {
         }
     }
 
+    /// A single S3 PUT takes an object of up to 5 GB, and a multipart upload's part as much; the
+    /// transport writes such bodies to a file as they arrive, never to memory.
+    @Sendable static func s3BodyLimit(_ operation: String) -> Int? {
+        switch operation {
+        case "PutObject", "UploadPart": return 5 << 30
+        default: return nil
+        }
+    }
+
     /// S3 comes last: unsigned REST requests go to the first service that takes their path, and
     /// S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
@@ -39,6 +48,6 @@ public struct PlannedServicesModule: ServiceModule {
         .notImplemented(descriptor: AutoScaling.descriptor) { AutoScaling.model },
         .notImplemented(descriptor: Appflow.descriptor) { Appflow.model },
         .notImplemented(descriptor: QuickSight.descriptor) { QuickSight.model },
-        .notImplemented(descriptor: S3.descriptor) { S3.model },
+        .notImplemented(descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: s3BodyLimit),
     ]
 }

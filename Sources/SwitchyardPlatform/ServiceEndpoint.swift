@@ -67,6 +67,16 @@ public struct ServiceEndpoint: Sendable {
         self.handle = handle
     }
 
+    /// Whether an operation's input is a streaming blob payload (an S3 object upload), whose body the
+    /// transport writes to a file as it arrives instead of holding it in memory.
+    public func streamsRequestBody(_ operation: String) -> Bool {
+        guard let input = model.operations[operation]?.input else { return false }
+        let shape = model[input]
+        guard let payload = shape.traits.payload, let ref = shape.member(named: payload) else { return false }
+        let target = model[ref.target]
+        return target.kind == .blob && (ref.streaming || target.traits.streaming)
+    }
+
     /// A service whose every operation is routed, parsed and validated, then answers NotImplemented
     /// naming the service and the operation: what the platform offers before a service is built.
     public static func notImplemented(

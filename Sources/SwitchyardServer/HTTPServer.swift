@@ -25,8 +25,9 @@ public final class HTTPServer: Sendable {
 
     public static func start(
         host: String, port: Int, router: RequestRouter, limits: ConnectionLimits = ConnectionLimits(),
-        logger: Logger = Logger(label: "switchyard")
+        spoolDirectory: String, logger: Logger = Logger(label: "switchyard")
     ) async throws -> HTTPServer {
+        try RequestBodySpool.prepare(directory: spoolDirectory)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let connections = ConnectionRegistry(limits: limits)
         let bootstrap = ServerBootstrap(group: group)
@@ -51,7 +52,9 @@ public final class HTTPServer: Sendable {
                     try sync.addHandler(RequestBytesDetector())
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
                     try sync.addHandler(
-                        RequestHandler(router: router, limits: limits, connections: connections, logger: logger))
+                        RequestHandler(
+                            router: router, limits: limits, connections: connections, spoolDirectory: spoolDirectory,
+                            logger: logger))
                 }
             }
         let channel: any Channel
@@ -163,6 +166,18 @@ final class RequestHandler: ChannelInboundHandler {
     private let limits: ConnectionLimits
     /// The body limit of the request being read: the server's, or more for operations that take more.
     private var bodyLimit = 0
+    /// Where bodies that stream are written as they arrive.
+    private let spoolDirectory: String
+    /// The file the body being read goes to, for operations whose input streams.
+    private var spool: RequestBodySpool?
+    /// The last write to the spool; each chunk's write waits for the one before.
+    private var spoolTail: EventLoopFuture<Void>?
+    /// Bytes handed to the spool and not yet written: reading pauses above a limit, so that a
+    /// client faster than the disk does not fill memory.
+    private var spoolBacklog = 0
+    private var readingPaused = false
+    /// Body bytes received for the request being read.
+    private var bodyCount = 0
     private let connections: ConnectionRegistry
     private let logger: Logger
     private var phase = Phase.awaitingRequest
@@ -173,8 +188,12 @@ final class RequestHandler: ChannelInboundHandler {
     private var closeAfterResponse = false
     private var inFlight: Task<Void, Never>?
 
-    init(router: RequestRouter, limits: ConnectionLimits, connections: ConnectionRegistry, logger: Logger) {
+    init(
+        router: RequestRouter, limits: ConnectionLimits, connections: ConnectionRegistry, spoolDirectory: String,
+        logger: Logger
+    ) {
         self.router = router
+        self.spoolDirectory = spoolDirectory
         self.limits = limits
         self.connections = connections
         self.logger = logger
@@ -192,6 +211,7 @@ final class RequestHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        discardSpool()
         // The client is gone: whatever is still computing its answer can stop (a long poll ends
         // without taking messages that nobody could receive).
         inFlight?.cancel()
@@ -229,28 +249,42 @@ final class RequestHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard phase != .discarding else { return }
-            bodyLimit = bodyLimit(for: head)
+            let handling = bodyHandling(for: head)
+            bodyLimit = handling.maximumBytes
             if let refusal = Self.refusal(of: head, maxBodyBytes: bodyLimit) {
-                phase = .discarding
-                timer?.cancel()
-                write(refusal, keepAlive: false, context: context)
+                refuse(refusal, context: context)
                 return
             }
             self.head = head
             body.removeAll(keepingCapacity: true)
+            bodyCount = 0
             tooLarge = false
+            if handling.spool {
+                do {
+                    spool = try RequestBodySpool(directory: spoolDirectory)
+                    spoolTail = context.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    logger.error("cannot store a request body: \(error)")
+                    refuse(
+                        Self.plain(503, "The server cannot store the request body now; retry later."), context: context)
+                    return
+                }
+            }
             phase = .readingBody
             arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
         case .body(let chunk):
             guard phase == .readingBody else { return }
-            if body.count + chunk.readableBytes > bodyLimit {
+            bodyCount += chunk.readableBytes
+            if bodyCount > bodyLimit {
                 // A chunked body that outgrows the limit: refused without reading the rest.
-                phase = .discarding
-                timer?.cancel()
-                write(Self.plain(413, "Request body too large"), keepAlive: false, context: context)
+                refuse(Self.plain(413, "Request body too large"), context: context)
                 return
             }
-            body.append(contentsOf: chunk.readableBytesView)
+            if spool != nil {
+                appendToSpool(chunk, context: context)
+            } else {
+                body.append(contentsOf: chunk.readableBytesView)
+            }
         case .end:
             guard phase == .readingBody, let head else { return }
             self.head = nil
@@ -259,28 +293,118 @@ final class RequestHandler: ChannelInboundHandler {
             timer = nil
             let keepAlive = head.isKeepAlive && !closeAfterResponse && !connections.isDraining
             let request = Self.wireRequest(head, body: body)
-            let router = self.router
-            let connections = self.connections
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
-            connections.requestStarted()
-            inFlight = Task {
-                let response = await router.handle(request)
-                eventLoop.execute {
+            if let spool, let written = spoolTail {
+                self.spool = nil
+                spoolTail = nil
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let eventLoop = context.eventLoop
+                written.flatMap {
+                    NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { try spool.finish() }
+                }.whenComplete { result in
                     let (handler, context) = loopBound.value
-                    handler.inFlight = nil
-                    handler.finish(response, keepAlive: keepAlive, context: context)
+                    switch result {
+                    case .success(let spooled):
+                        // A client gone meanwhile gets nothing; its file goes with `spooled`.
+                        guard context.channel.isActive else { return }
+                        var complete = request
+                        complete.spooledBody = spooled
+                        handler.process(complete, keepAlive: keepAlive, context: context)
+                    case .failure(let error):
+                        spool.discard()
+                        handler.logger.error("cannot store a request body: \(error)")
+                        handler.phase = .discarding
+                        handler.write(
+                            Self.plain(503, "The server cannot store the request body now; retry later."),
+                            keepAlive: false, context: context)
+                    }
+                }
+                return
+            }
+            process(request, keepAlive: keepAlive, context: context)
+        }
+    }
+
+    /// Hands a complete request to the router and writes its answer.
+    private func process(_ request: WireRequest, keepAlive: Bool, context: ChannelHandlerContext) {
+        let router = self.router
+        let connections = self.connections
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        connections.requestStarted()
+        inFlight = Task {
+            let response = await router.handle(request)
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.inFlight = nil
+                if handler.finish(response, keepAlive: keepAlive, context: context) {
                     connections.requestFinished()
                 }
             }
         }
     }
 
+    /// Answers a request refused before its body was read, and ends the connection.
+    private func refuse(_ response: WireResponse, context: ChannelHandlerContext) {
+        phase = .discarding
+        timer?.cancel()
+        discardSpool()
+        write(response, keepAlive: false, context: context)
+    }
+
+    /// Queues a chunk for the spool's file after the chunks before it; reading from the client
+    /// pauses while more than a few MiB wait for the disk.
+    private func appendToSpool(_ chunk: ByteBuffer, context: ChannelHandlerContext) {
+        guard let spool, let tail = spoolTail else { return }
+        let size = chunk.readableBytes
+        spoolBacklog += size
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let written = tail.flatMap {
+            NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { try spool.write(chunk) }
+        }
+        spoolTail = written
+        written.whenComplete { _ in
+            let (handler, context) = loopBound.value
+            handler.spoolBacklog -= size
+            if handler.readingPaused, handler.spoolBacklog < Self.spoolResumeBytes {
+                handler.readingPaused = false
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            }
+        }
+        if !readingPaused, spoolBacklog > Self.spoolPauseBytes {
+            readingPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+    }
+
+    static let spoolPauseBytes = 4 << 20
+    static let spoolResumeBytes = 1 << 20
+
+    /// Drops the file of a body that will not be processed, once the writes queued for it are done.
+    private func discardSpool() {
+        guard let spool else { return }
+        self.spool = nil
+        if readingPaused {
+            readingPaused = false
+        }
+        if let tail = spoolTail {
+            tail.whenComplete { _ in spool.discard() }
+        } else {
+            spool.discard()
+        }
+        spoolTail = nil
+    }
+
     /// Writes the answer to a request that was processed, or hands it back when the client is gone.
-    private func finish(_ response: WireResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+    /// False when the answer is a stream still being written (the request is finished when it ends).
+    private func finish(_ response: WireResponse, keepAlive: Bool, context: ChannelHandlerContext) -> Bool {
         guard context.channel.isActive else {
             response.undelivered?.run()
-            return
+            return true
+        }
+        if let stream = response.stream {
+            writeStreaming(response, stream: stream, keepAlive: keepAlive, context: context)
+            return false
         }
         phase = .awaitingRequest
         let keepAlive = keepAlive && !closeAfterResponse
@@ -289,15 +413,86 @@ final class RequestHandler: ChannelInboundHandler {
             done.whenFailure { _ in undelivered.run() }
         }
         if keepAlive { arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context) }
+        return true
     }
 
-    /// The server's body limit, or the larger one of the operation the head names; the router is
-    /// asked only when the declared length (or a chunked body) could exceed the server's.
-    private func bodyLimit(for head: HTTPRequestHead) -> Int {
+    /// Writes a response whose body is produced while it is sent: the head at once, then each chunk
+    /// as the stream yields it, pulling the next only once the previous one reached the socket (a
+    /// slow client slows the producer instead of filling memory). A stream that fails part-way
+    /// closes the connection, so that the client sees the body cut short rather than complete.
+    private func writeStreaming(
+        _ response: WireResponse, stream: ByteStream, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers where name.lowercased() != "content-length" {
+            headers.add(name: name, value: value)
+        }
+        if let length = stream.length {
+            headers.add(name: "Content-Length", value: String(length))
+        } else {
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+        }
+        headers.add(name: "Connection", value: keepAlive && !closeAfterResponse ? "keep-alive" : "close")
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let connections = self.connections
+        inFlight = Task {
+            var written = true
+            do {
+                while let chunk = try await stream.next() {
+                    guard !chunk.isEmpty else { continue }
+                    try await eventLoop.flatSubmit {
+                        let (handler, context) = loopBound.value
+                        var buffer = context.channel.allocator.buffer(capacity: chunk.count)
+                        buffer.writeBytes(chunk)
+                        return context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))))
+                    }.get()
+                }
+            } catch {
+                written = false
+            }
+            let complete = written
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.inFlight = nil
+                connections.requestFinished()
+                guard complete, context.channel.isActive else {
+                    handler.phase = .discarding
+                    context.close(promise: nil)
+                    return
+                }
+                handler.phase = .awaitingRequest
+                let keepAlive = keepAlive && !handler.closeAfterResponse
+                let done = context.writeAndFlush(handler.wrapOutboundOut(.end(nil)))
+                if keepAlive {
+                    handler.arm(.seconds(Int64(handler.limits.idleTimeoutSeconds)), context: context)
+                } else {
+                    let channel = context.channel
+                    done.whenComplete { _ in channel.close(promise: nil) }
+                }
+            }
+        }
+    }
+
+    /// How the body is read: the server's limit in memory, unless the operation the head names takes
+    /// more or streams its input (then the body goes to a file). The router is asked only when the
+    /// declared length could exceed the server's limit, or when the request could be a REST upload
+    /// (a PUT or POST with a body that names no operation in an X-Amz-Target or form body).
+    private func bodyHandling(for head: HTTPRequestHead) -> RequestRouter.BodyHandling {
+        let standard = RequestRouter.BodyHandling(maximumBytes: limits.maxBodyBytes, spool: false)
         let declared = head.headers[canonicalForm: "content-length"].first.flatMap { Int($0) }
-        if let declared, declared <= limits.maxBodyBytes { return limits.maxBodyBytes }
-        if declared == nil, head.headers[canonicalForm: "transfer-encoding"].isEmpty { return limits.maxBodyBytes }
-        return router.maximumBodyBytes(forHead: Self.wireRequest(head, body: []), default: limits.maxBodyBytes)
+        let chunked = !head.headers[canonicalForm: "transfer-encoding"].isEmpty
+        guard (declared ?? 0) > 0 || chunked else { return standard }
+        let mayExceed = declared.map { $0 > limits.maxBodyBytes } ?? true
+        let mayUpload =
+            (head.method == .PUT || head.method == .POST) && !head.headers.contains(name: "x-amz-target")
+            && !head.headers.contains(name: "smithy-protocol")
+            && !(head.headers.first(name: "content-type")?.hasPrefix("application/x-www-form-urlencoded") ?? false)
+        guard mayExceed || mayUpload else { return standard }
+        return router.bodyHandling(forHead: Self.wireRequest(head, body: []), default: limits.maxBodyBytes)
     }
 
     /// The answer to a request refused from its head alone, if it is refused.

@@ -48,7 +48,10 @@ public struct RequestRouter: Sendable {
         }
         let started = ContinuousClock.now
         var (response, operation, context) = await serve(request, service: service, codec: codec)
-        if request.method == "HEAD" { response.body = [] }
+        if request.method == "HEAD" {
+            response.body = []
+            response.stream = nil
+        }
         let elapsed = started.duration(to: .now)
         let outcome = response.errorCode ?? "success"
         metrics?.recordRequest(
@@ -93,6 +96,7 @@ public struct RequestRouter: Sendable {
             userId: identity.userId, roleArn: identity.roleArn, traceHeader: request.header("x-amzn-trace-id"))
         context.acceptsJSON = request.header("accept")?.contains("application/json") ?? false
         context.serverRegion = identities.configuration.region
+        context.spooledBody = request.spooledBody
         var operationName: String?
         do {
             let request = try ContentEncoding.decoded(request)
@@ -131,11 +135,28 @@ public struct RequestRouter: Sendable {
         }
     }
 
-    /// The largest body the request's operation takes, found from its head alone (method, path,
-    /// query, headers): `limit` unless the operation allows more (a function's inline zip). Query
-    /// requests name their operation in the body and keep `limit`.
-    func maximumBodyBytes(forHead request: WireRequest, default limit: Int) -> Int {
-        guard let (service, _) = route(request) else { return limit }
+    /// How the transport reads a request's body, decided from its head alone.
+    struct BodyHandling: Equatable {
+        /// The largest body taken.
+        var maximumBytes: Int
+        /// Written to a file as it arrives (the operation's input streams), not held in memory.
+        var spool: Bool
+    }
+
+    /// How the request's operation takes its body, found from its head alone (method, path, query,
+    /// headers): at most `limit` bytes in memory unless the operation allows more (a function's
+    /// inline zip) or streams its input (an S3 upload, written to a file). Query requests name their
+    /// operation in the body and keep `limit`.
+    func bodyHandling(forHead request: WireRequest, default limit: Int) -> BodyHandling {
+        let standard = BodyHandling(maximumBytes: limit, spool: false)
+        guard let (service, _) = route(request), let operation = operationName(forHead: request, service: service)
+        else { return standard }
+        let allowed = service.maximumBodyBytes(operation).map { max(limit, $0) } ?? limit
+        return BodyHandling(maximumBytes: allowed, spool: service.streamsRequestBody(operation))
+    }
+
+    /// The operation a request names in its head, for the protocols that name it there.
+    private func operationName(forHead request: WireRequest, service: ServiceEndpoint) -> String? {
         var operation: String?
         if let target = request.header("x-amz-target"), let dot = target.lastIndex(of: ".") {
             operation = String(target[target.index(after: dot)...])
@@ -144,8 +165,7 @@ public struct RequestRouter: Sendable {
         } else if service.restProtocol != nil {
             operation = service.model.restRoutes?.match(request)?.0
         }
-        guard let operation, let allowed = service.maximumBodyBytes(operation) else { return limit }
-        return max(limit, allowed)
+        return operation
     }
 
     /// Picks the service and protocol of a request, or nil when nothing fits.

@@ -81,7 +81,7 @@ public final class Switchyard: Sendable {
             credentials: credentials, metrics: metrics, logger: logger)
         let server = try await HTTPServer.start(
             host: configuration.host, port: configuration.port, router: router,
-            limits: configuration.connectionLimits, logger: logger)
+            limits: configuration.connectionLimits, spoolDirectory: Self.spoolDirectory(configuration), logger: logger)
         return Switchyard(
             configuration: configuration, server: server, dataDirectory: directory, running: running,
             background: background, database: database)
@@ -165,5 +165,16 @@ public final class Switchyard: Sendable {
         for task in background { task.cancel() }
         for task in background { await task.value }
         database?.close()
+        if configuration.storage != .sqlite {
+            try? FileManager.default.removeItem(atPath: Self.spoolDirectory(configuration))
+        }
+    }
+
+    /// Where request bodies that stream (S3 uploads) are written while they arrive: beside the
+    /// database, so that a service keeps one by renaming it; a temporary directory of this process
+    /// when nothing is stored.
+    static func spoolDirectory(_ configuration: ServerConfiguration) -> String {
+        if configuration.storage == .sqlite { return configuration.dataDirectory + "/uploads" }
+        return NSTemporaryDirectory() + "switchyard-uploads-\(getpid())"
     }
 }

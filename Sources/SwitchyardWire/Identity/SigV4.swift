@@ -268,6 +268,11 @@ public enum SigV4 {
         return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
+    /// The SHA-256 of the body received: computed while a spooled body was written, else now.
+    static func bodyHash(_ request: WireRequest) -> String {
+        request.spooledBody?.sha256Hex ?? hex(SHA256.hash(data: request.body))
+    }
+
     static func canonicalRequest(_ request: WireRequest, credential: SigV4Credential) -> String {
         var queryPairs: [(String, String)] = []
         if let query = request.query {
@@ -288,10 +293,10 @@ public enum SigV4 {
             // Only S3 signs a declared payload hash (or UNSIGNED-PAYLOAD, as its presigned URLs do).
             payloadHash =
                 request.header("x-amz-content-sha256")
-                ?? (credential.presigned ? "UNSIGNED-PAYLOAD" : hex(SHA256.hash(data: request.body)))
+                ?? (credential.presigned ? "UNSIGNED-PAYLOAD" : Self.bodyHash(request))
         } else {
             // Every other service hashes the body it received, whatever a header claims.
-            payloadHash = hex(SHA256.hash(data: request.body))
+            payloadHash = Self.bodyHash(request)
         }
         let path = request.path.isEmpty ? "/" : request.path
         return [

@@ -29,6 +29,9 @@ public struct RequestContext: Sendable {
     public var acceptsJSON = false
     /// The server's own region: resources there get URLs without a region in them.
     public var serverRegion = "us-east-1"
+    /// The request's streaming payload when the transport wrote it to a file (an S3 upload): the
+    /// operation reads its bytes from here, not from its parsed input.
+    public var spooledBody: SpooledBody?
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,

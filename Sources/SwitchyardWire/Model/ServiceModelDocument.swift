@@ -37,7 +37,7 @@ private struct DocumentReader {
             idempotencyToken: json?["idempotencyToken"]?.flag ?? false, jsonValue: json?["jsonvalue"]?.flag ?? false,
             hostLabel: json?["hostLabel"]?.flag ?? false, eventPayload: json?["eventpayload"]?.flag ?? false,
             eventHeader: json?["eventheader"]?.flag ?? false, timestampFormat: json?["timestampFormat"]?.stringValue,
-            xmlNamespace: json?["xmlNamespace"]?["uri"]?.stringValue)
+            xmlNamespace: json?["xmlNamespace"]?["uri"]?.stringValue, streaming: json?["streaming"]?.flag ?? false)
     }
 
     func shape(named name: String, _ json: OrderedJSON) -> Shape {

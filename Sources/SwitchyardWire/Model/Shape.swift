@@ -30,13 +30,16 @@ public final class MemberRef: Sendable {
     public let timestampFormat: String?
     /// The XML namespace declared on this member's element.
     public let xmlNamespace: String?
+    /// The member streams (S3 marks its object bodies so on the member rather than on the shape).
+    public let streaming: Bool
 
     public init(
         name: String, target: Int, locationName: String? = nil, flattened: Bool = false,
         location: String? = nil, xmlAttribute: Bool = false, idempotencyToken: Bool = false,
         jsonValue: Bool = false, hostLabel: Bool = false, eventPayload: Bool = false, eventHeader: Bool = false,
-        timestampFormat: String? = nil, xmlNamespace: String? = nil
+        timestampFormat: String? = nil, xmlNamespace: String? = nil, streaming: Bool = false
     ) {
+        self.streaming = streaming
         self.name = name
         self.target = target
         self.locationName = locationName

@@ -62,6 +62,21 @@ public struct AWSJSONCodec: ProtocolCodec {
             }
             body = .structure(members)
         }
+        let outputShape = model[outputIndex]
+        if case .structure(var members) = body,
+            let streamRef = outputShape.members.first(where: { model[$0.target].traits.eventStream }),
+            case .events(let source)? = members[streamRef.name]
+        {
+            // The body is the event stream; the output's other members travel in its first event.
+            members[streamRef.name] = nil
+            var initial = JSONWriter()
+            initial.value(.structure(members), shape: outputShape, model: model)
+            headers[0] = ("Content-Type", "application/vnd.amazon.eventstream")
+            var response = WireResponse(status: 200, headers: headers)
+            response.stream = EventStreamEncoding(model: model, union: model[streamRef.target]).body(
+                source, initialResponse: initial.bytes)
+            return response
+        }
         if cbor {
             var writer = CBORWriter()
             writer.value(body, shape: model[outputIndex], model: model)

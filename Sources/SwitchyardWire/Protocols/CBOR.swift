@@ -220,6 +220,8 @@ public struct CBORWriter {
             head(6, 1)
             double(date.timeIntervalSince1970)
         case .document(let document): json(document)
+        // Streams are whole bodies, which the codecs write themselves; none is ever nested in CBOR.
+        case .stream, .events: bytes.append(0xF6)
         }
     }
 

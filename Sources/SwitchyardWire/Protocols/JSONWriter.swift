@@ -101,6 +101,8 @@ public struct JSONWriter {
         case .blob(let data): string(data.base64EncodedString())
         case .timestamp(let date): double(date.timeIntervalSince1970)
         case .document(let document): json(document)
+        // Streams are whole bodies, which the codecs write themselves; none is ever nested in JSON.
+        case .stream, .events: raw("null")
         }
     }
 

@@ -79,7 +79,10 @@ public struct RESTCodec: ProtocolCodec {
             }
         }
         if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {
-            if let value = try payload(request.body, ref: ref, operation: operation, model: model) {
+            // A body written to a file stays there: the operation reads it from its context.
+            if request.spooledBody == nil,
+                let value = try payload(request.body, ref: ref, operation: operation, model: model)
+            {
                 members[ref.name] = value
             }
         } else if !request.body.isEmpty {
@@ -194,10 +197,25 @@ public struct RESTCodec: ProtocolCodec {
         }
         if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {
             let target = model[ref.target]
+            // A header member may have set the type already (S3's ContentType).
+            let typed = headers.contains { $0.0.lowercased() == "content-type" }
             switch bodyMembers[ref.name] {
             case .blob(let data)?:
-                headers.append(("Content-Type", "application/octet-stream"))
+                if !typed { headers.append(("Content-Type", "application/octet-stream")) }
                 return WireResponse(status: status, headers: headers, body: Array(data))
+            case .stream(let stream)?:
+                if !typed { headers.append(("Content-Type", "application/octet-stream")) }
+                if let length = stream.length { headers.append(("Content-Length", String(length))) }
+                var response = WireResponse(status: status, headers: headers)
+                response.stream = stream
+                return response
+            case .events(let source)?:
+                // The stream's own type, whatever a member bound to Content-Type says of its events.
+                headers.removeAll { $0.0.lowercased() == "content-type" }
+                headers.append(("Content-Type", "application/vnd.amazon.eventstream"))
+                var response = WireResponse(status: status, headers: headers)
+                response.stream = EventStreamEncoding(model: model, union: target, isXML: isXML).body(source)
+                return response
             case .string(let text)?:
                 headers.append(("Content-Type", "text/plain"))
                 return WireResponse(status: status, headers: headers, body: Array(text.utf8))

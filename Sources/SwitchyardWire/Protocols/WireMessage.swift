@@ -8,6 +8,8 @@ public struct WireRequest: Sendable {
     /// Header values by lower-cased name (repeated headers joined with ",").
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The body written to a file as it arrived (operations whose input streams); `body` is then empty.
+    public var spooledBody: SpooledBody?
 
     public init(method: String, path: String, query: String?, headers: [String: String], body: [UInt8]) {
         self.method = method
@@ -34,6 +36,8 @@ public struct WireResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// A body written while it is produced; when set, `body` is not sent.
+    public var stream: ByteStream?
     /// What to undo if this response cannot be delivered to the client.
     public var undelivered: ResponseRecall?
     /// The error code of an error answer, for metrics and logs.

@@ -116,7 +116,7 @@ enum RESTScalars {
             var writer = JSONWriter()
             writer.json(document)
             return String(decoding: writer.bytes, as: UTF8.self)
-        case .structure, .list, .map: return ""
+        case .structure, .list, .map, .stream, .events: return ""
         }
     }
 }

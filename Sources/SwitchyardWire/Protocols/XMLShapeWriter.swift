@@ -67,6 +67,8 @@ extension XMLWriter {
             var json = JSONWriter()
             json.json(document)
             element(name, String(decoding: json.bytes, as: UTF8.self))
+        // Streams are whole bodies, which the codecs write themselves; none is ever nested in XML.
+        case .stream, .events: break
         }
     }
 }

@@ -159,7 +159,7 @@ public struct ModelValidator: Sendable {
             checkRange(number, shape: shape, path: path, text: String(number), into: &violations)
         case .blob(let data):
             checkLength(data.count, shape: shape, path: path, text: "(binary)", into: &violations)
-        case .boolean, .timestamp, .document:
+        case .boolean, .timestamp, .document, .stream, .events:
             break
         }
     }

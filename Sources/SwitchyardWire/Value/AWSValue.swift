@@ -15,6 +15,10 @@ public enum AWSValue: Sendable, Equatable {
     case timestamp(Date)
     /// A value of a document shape: JSON as the client sent it.
     case document(JSONValue)
+    /// A streaming blob produced while it is sent (the payload of an S3 GetObject answer).
+    case stream(ByteStream)
+    /// The events of an event-stream member, framed by the codec as they come.
+    case events(EventSource)
 
     /// The members of a structure value.
     public func structureMembers() throws -> AWSStructure {
