@@ -79,10 +79,10 @@ public struct RESTCodec: ProtocolCodec {
             }
         }
         if let payloadName = shape.traits.payload, let ref = shape.member(named: payloadName) {
-            // A body written to a file stays there: the operation reads it from its context.
-            if request.spooledBody == nil,
-                let value = try payload(request.body, ref: ref, operation: operation, model: model)
-            {
+            if let spooled = request.spooledBody {
+                // A body written to a file stays there: the member reads it as a stream.
+                members[ref.name] = .stream(spooled.chunks())
+            } else if let value = try payload(request.body, ref: ref, operation: operation, model: model) {
                 members[ref.name] = value
             }
         } else if !request.body.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A request body that the transport wrote to a file while it arrived, instead of holding it in
 /// memory: the body of an operation whose input is a streaming blob (an S3 object upload), which
@@ -22,6 +23,26 @@ public final class SpooledBody: Sendable {
     }
 
     deinit { unlink(path) }
+
+    /// The bytes as a stream of chunks read from the file: the value of the operation's payload
+    /// member. Holding the stream keeps the file.
+    public func chunks(size: Int = 256 << 10) -> ByteStream {
+        let progress = Mutex<(handle: FileHandle?, done: Bool)>((nil, false))
+        return ByteStream(length: count) { [self] in
+            try progress.withLock { progress -> [UInt8]? in
+                guard !progress.done else { return nil }
+                if progress.handle == nil {
+                    progress.handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                }
+                guard let data = try progress.handle?.read(upToCount: size), !data.isEmpty else {
+                    try? progress.handle?.close()
+                    progress = (nil, true)
+                    return nil
+                }
+                return Array(data)
+            }
+        }
+    }
 
     /// The whole body in memory, for a service that needs it so anyway.
     public func readAll() throws -> [UInt8] {
