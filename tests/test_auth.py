@@ -201,3 +201,17 @@ def test_strict_mode_without_admin_token_closes_operational_endpoints(strict):
 def test_default_mode_keeps_operational_endpoints_open(server):
     assert admin_request(server, "/_switchyard/deliveries")[0] == 200
     assert "counts" in admin_request(server, "/_switchyard/health")[1]
+
+
+def test_strict_checks_a_body_written_to_disk_against_its_signature(strict):
+    """A streaming upload is hashed while it is written to a file; a service that signs the body itself
+    (Lambda's InvokeAsync) is checked against that hash: a signed call passes to the operation, a
+    forged signature is refused."""
+    lam = strict.client("lambda", access_key="AKIDEXAMPLE", secret="secret123")
+    with pytest.raises(ClientError) as e:
+        lam.invoke_async(FunctionName="f", InvokeArgs=b"{}" * 4096)
+    assert e.value.response["Error"]["Code"] == "NotImplemented"
+    forged = strict.client("lambda", access_key="AKIDEXAMPLE", secret="wrong")
+    with pytest.raises(ClientError) as e:
+        forged.invoke_async(FunctionName="f", InvokeArgs=b"{}" * 4096)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
