@@ -12,6 +12,9 @@ import Testing
             OperationModel(name: "GetBucketTagging", httpMethod: "GET", requestURI: "/{Bucket}?tagging"),
             OperationModel(name: "GetObject", httpMethod: "GET", requestURI: "/{Bucket}/{Key+}"),
             OperationModel(name: "ListFunctions", httpMethod: "GET", requestURI: "/2015-03-31/functions/"),
+            OperationModel(
+                name: "InvokeAsync", httpMethod: "POST", requestURI: "/2014-11-13/functions/{FunctionName}/invoke-async"
+            ),
         ], shapes: [])
 
     @Test func literalsLabelsAndQueryLiteralsChooseTheOperation() throws {
@@ -28,7 +31,15 @@ import Testing
         #expect(match.0 == "GetObject")
         #expect(match.1["Bucket"] == "b")
         #expect(match.1["Key"] == "a/b/c d+e.txt")
-        #expect(table.match(method: "GET", path: "/b/", query: [:])?.0 == nil)
+        // An empty key is no key: "/b/" is the bucket, as S3 takes it.
+        #expect(table.match(method: "GET", path: "/b/", query: [:])?.0 == "ListObjects")
+    }
+
+    @Test func aTrailingSlashOfThePathIsTolerated() {
+        // Older SDKs addressed InvokeAsync with a trailing slash.
+        #expect(
+            table.match(method: "POST", path: "/2014-11-13/functions/f/invoke-async/", query: [:])?.0 == "InvokeAsync")
+        #expect(table.match(method: "POST", path: "/2014-11-13/functions/f/invoke-async//", query: [:]) == nil)
     }
 
     @Test func aTrailingSlashOfTheTemplateIsOptional() {

@@ -67,7 +67,10 @@ public struct URITemplate: Sendable {
                 index = pathSegments.count
             }
         }
-        return index == pathSegments.count ? labels : nil
+        // A path with one "/" more than the template also matches (older SDKs sent Lambda's
+        // InvokeAsync to ".../invoke-async/"; S3 takes "/bucket/" as "/bucket").
+        let trailingSlash = index == pathSegments.count - 1 && pathSegments.last?.isEmpty == true
+        return index == pathSegments.count || trailingSlash ? labels : nil
     }
 
     static func decode(_ segment: Substring) -> String {
