@@ -86,10 +86,26 @@ let package = Package(
             ]
         ),
         // Amazon SNS domain logic and its storage (in progress: operations not built yet answer NotImplemented).
+        // Amazon EventBridge: buses, rules, event patterns and targets.
+        .target(
+            name: "SwitchyardEvents",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardMatching",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Matching shared by SNS filter policies and EventBridge event patterns.
+        .target(name: "SwitchyardMatching", dependencies: ["SwitchyardWire"]),
         .target(
             name: "SwitchyardSNS",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardMatching",
                 "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",
@@ -122,6 +138,7 @@ let package = Package(
                 "SwitchyardCore",
                 "SwitchyardSQS",
                 "SwitchyardSNS",
+                "SwitchyardEvents",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",

@@ -63,7 +63,9 @@ public struct DeliveryTargetKind: RawRepresentable, Hashable, Sendable, Codable,
 
     private static let known = [
         "sqs": "SQS queues", "http": "HTTP endpoints", "lambda": "Lambda functions",
-        "firehose": "Firehose delivery streams", "outbox": "Captured outboxes",
+        "firehose": "Firehose delivery streams", "outbox": "Captured outboxes", "sns": "SNS topics",
+        "event-bus": "EventBridge event buses", "kinesis": "Kinesis streams", "logs": "CloudWatch Logs groups",
+        "ecs": "ECS tasks", "api-destination": "EventBridge API destinations",
     ]
 
     public static let sqs = DeliveryTargetKind(rawValue: "sqs")
@@ -71,6 +73,10 @@ public struct DeliveryTargetKind: RawRepresentable, Hashable, Sendable, Codable,
     public static let lambda = DeliveryTargetKind(rawValue: "lambda")
     public static let firehose = DeliveryTargetKind(rawValue: "firehose")
     public static let outbox = DeliveryTargetKind(rawValue: "outbox")
+    /// An SNS topic: the payload is published to it (EventBridge rules, Pipes, Scheduler).
+    public static let snsTopic = DeliveryTargetKind(rawValue: "sns")
+    /// An EventBridge event bus: the payload is an event put on it.
+    public static let eventBus = DeliveryTargetKind(rawValue: "event-bus")
 }
 
 extension DeliveryTarget: Codable {

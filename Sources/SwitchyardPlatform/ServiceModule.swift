@@ -43,12 +43,16 @@ public struct ModuleContext: Sendable {
     /// Where the module may record its own metrics (swift-metrics: `metrics.factory`).
     public let metrics: PlatformMetrics
     public let logger: Logger
+    /// The server's own URL, for links a service writes where no request tells it the host (an SNS
+    /// unsubscribe link in a notification that an EventBridge rule published).
+    public let baseURL: String
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
-        metrics: PlatformMetrics, logger: Logger
+        metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566"
     ) {
+        self.baseURL = baseURL
         self.metrics = metrics
         self.database = database
         self.dataDirectory = dataDirectory

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardMatching
 import SwitchyardWire
 
 /// A subscription filter policy, compiled: which messages a subscription receives, judged on the
@@ -401,7 +402,7 @@ struct FilterPolicy: Sendable {
         case (.prefix(let prefix), .string(let text)): return text.hasPrefix(prefix)
         case (.suffix(let suffix), .string(let text)): return text.hasSuffix(suffix)
         case (.equalsIgnoreCase(let wanted), .string(let text)): return text.lowercased() == wanted.lowercased()
-        case (.wildcard(let pattern), .string(let text)): return Wildcard.matches(text, pattern: pattern)
+        case (.wildcard(let pattern), .string(let text)): return AsteriskWildcard.matches(text, pattern: pattern)
         case (.numeric(let comparisons), .number(let number)):
             return comparisons.allSatisfy { comparison in
                 switch comparison.comparison {
@@ -459,65 +460,5 @@ extension FilterPolicy.Condition {
     var isBoolean: Bool {
         if case .boolean = self { return true }
         return false
-    }
-}
-
-/// `*` matches any run of characters, everything else itself.
-enum Wildcard {
-    static func matches(_ text: String, pattern: String) -> Bool {
-        let text = Array(text.unicodeScalars)
-        let pattern = Array(pattern.unicodeScalars)
-        var t = 0
-        var p = 0
-        var star = -1
-        var mark = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] != "*", pattern[p] == text[t] {
-                t += 1
-                p += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                star = p
-                mark = t
-                p += 1
-            } else if star >= 0 {
-                p = star + 1
-                mark += 1
-                t = mark
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
-    }
-}
-
-/// IPv4 and IPv6 networks in CIDR notation.
-enum CIDR {
-    static func parse(_ text: String) -> ([UInt8], Int)? {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = address(String(parts[0])), let length = Int(parts[1]),
-            length >= 0, length <= address.count * 8
-        else { return nil }
-        return (address, length)
-    }
-
-    static func address(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
-    }
-
-    static func contains(network: [UInt8], prefixLength: Int, address: [UInt8]) -> Bool {
-        var remaining = prefixLength
-        for index in network.indices where remaining > 0 {
-            let bits = min(8, remaining)
-            let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - bits))
-            if network[index] & mask != address[index] & mask { return false }
-            remaining -= bits
-        }
-        return true
     }
 }

@@ -43,7 +43,10 @@ public struct SNSModule: ServiceModule {
                 }
             ],
             routes: routes, publicRoutes: Set(certificatePaths),
-            deliveryTransports: [.outbox: OutboxDeliveryTransport(engine: engine)],
+            deliveryTransports: [
+                .outbox: OutboxDeliveryTransport(engine: engine),
+                .snsTopic: TopicDeliveryTransport(engine: engine, baseURL: context.baseURL),
+            ],
             reset: { try await engine.reset().wait() },
             statistics: { ["snsTopics": await engine.topicCount] })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardMatching
 import SwitchyardWire
 
 /// Subscription protocols, endpoints and attributes: what may be set and what is shown.

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SwitchyardCore
 import SwitchyardDelivery
+import SwitchyardEvents
 import SwitchyardIAM
 import SwitchyardPlatform
 import SwitchyardSNS
@@ -20,6 +21,7 @@ public final class Switchyard: Sendable {
             IdentityModule(),
             SQSModule(),
             SNSModule(),
+            EventBridgeModule(),
             PlannedServicesModule(),
         ]
     }
@@ -64,7 +66,8 @@ public final class Switchyard: Sendable {
         let context = ModuleContext(
             database: database, dataDirectory: database == nil ? nil : configuration.dataDirectory,
             account: configuration.account, region: configuration.region, staticCredentials: staticAccounts,
-            deliveries: deliveries, credentials: credentials, metrics: metrics, logger: logger)
+            deliveries: deliveries, credentials: credentials, metrics: metrics, logger: logger,
+            baseURL: "http://localhost:\(configuration.port)")
         var running: [RunningModule] = []
         for module in modules {
             let started = try await module.start(context)

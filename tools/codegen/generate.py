@@ -56,7 +56,8 @@ SERVICES = {
         "errorNamespace": "com.amazonaws.iam",
         "partial": True,
     },
-    "events": {"swiftName": "EventBridge", "modelDir": "events/2015-10-07", "modelOnly": True},
+    # EventBridge: buses, rules, targets and PutEvents are implemented; the rest answers NotImplemented.
+    "events": {"swiftName": "EventBridge", "modelDir": "events/2015-10-07", "partial": True},
     "scheduler": {"swiftName": "Scheduler", "modelDir": "scheduler/2021-06-30", "modelOnly": True},
     "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "modelOnly": True},
     # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.

@@ -132,3 +132,19 @@ extension JSONReader {
         }
     }
 }
+
+/// A value of a model shape written as awsJson writes it and read back: how a service stores a
+/// structure it answers later exactly as it was given (an EventBridge target's parameters).
+public enum ShapeJSON {
+    public static func write(_ value: AWSValue, shape index: Int, model: ServiceModel) -> String {
+        var writer = JSONWriter()
+        writer.value(value, shape: model[index], model: model)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    public static func read(_ text: String, shape index: Int, model: ServiceModel) throws -> AWSValue? {
+        try JSONReader.readWhole(Array(text.utf8)) { reader in
+            try reader.awsValue(shape: index, model: model, depth: 0, path: { "" })
+        }
+    }
+}

@@ -1,9 +1,9 @@
 /// Jackson's words for the commonest ways a JSON attribute value fails to parse, as SNS appends them
 /// to "failed to parse JSON." (recorded from AWS): a member name that does not start with a quote,
 /// and a bare word where a value belongs. Other malformations get no detail.
-enum JacksonSyntaxError {
+public enum JacksonSyntaxError {
     /// The detail for a document that does not parse, or nil where Jackson's words are not known.
-    static func describe(_ text: String) -> String? {
+    public static func describe(_ text: String) -> String? {
         var scanner = Scanner(bytes: Array(text.utf8))
         guard let (message, offset) = scanner.firstProblem() else { return nil }
         return " " + message + JacksonLocation.redacted(text, offset: offset)

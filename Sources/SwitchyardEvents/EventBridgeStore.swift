@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+
+/// A change to EventBridge state that must be durable before the response that caused it is sent.
+public enum EventBridgeChange: Sendable {
+    case putBus(BusRecord)
+    case deleteBus(BusKey)
+    case putRule(RuleRecord)
+    case deleteRule(storageKey: String)
+}
+
+/// Where EventBridge keeps its buses and rules: loaded at start-up, changes submitted as they happen.
+public protocol EventBridgeStore: Sendable {
+    func loadBuses() throws -> [BusRecord]
+    func loadRules() throws -> [RuleRecord]
+    func submit(_ changes: [EventBridgeChange]) -> CommitTicket
+    func wipe() -> CommitTicket
+}
+
+/// Keeps nothing (`--storage memory`).
+public struct MemoryEventBridgeStore: EventBridgeStore {
+    public init() {}
+    public func loadBuses() throws -> [BusRecord] { [] }
+    public func loadRules() throws -> [RuleRecord] { [] }
+    public func submit(_ changes: [EventBridgeChange]) -> CommitTicket { .alreadyCommitted }
+    public func wipe() -> CommitTicket { .alreadyCommitted }
+}
+
+/// Buses and rules in the embedded SQLite database, as JSON records.
+public struct SQLiteEventBridgeStore: EventBridgeStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    public static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("events-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_bus (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE events_rule (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
+        }
+    }
+
+    public func loadBuses() throws -> [BusRecord] { try load(BusRecord.self, table: "events_bus") }
+    public func loadRules() throws -> [RuleRecord] { try load(RuleRecord.self, table: "events_rule") }
+
+    private func load<Record: Decodable & Sendable>(_ type: Record.Type, table: String) throws -> [Record] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT record FROM \(table)").map { row in
+                try decoder.decode(Record.self, from: row[0] as Data)
+            }
+        }
+    }
+
+    static func busKey(_ key: BusKey) -> String { "\(key.account)/\(key.region)/\(key.name)" }
+
+    public func submit(_ changes: [EventBridgeChange]) -> CommitTicket {
+        database.submit { db in
+            let encoder = JSONEncoder()
+            for change in changes {
+                switch change {
+                case .putBus(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_bus (key, record) VALUES (?, ?)",
+                        arguments: [Self.busKey(record.key), try encoder.encode(record)])
+                case .deleteBus(let key):
+                    try db.execute(sql: "DELETE FROM events_bus WHERE key = ?", arguments: [Self.busKey(key)])
+                case .putRule(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_rule (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deleteRule(let key):
+                    try db.execute(sql: "DELETE FROM events_rule WHERE key = ?", arguments: [key])
+                }
+            }
+        }
+    }
+
+    public func wipe() -> CommitTicket {
+        database.submit { db in try db.execute(sql: "DELETE FROM events_bus; DELETE FROM events_rule") }
+    }
+}

@@ -1,0 +1,37 @@
+import SwitchyardDelivery
+import SwitchyardMatching
+import SwitchyardWire
+
+/// Delivers an event to another event bus of this server (a rule's bus target, in this account or
+/// another): the event goes on that bus as it is and is routed by that bus's rules. Another
+/// account's bus takes it only as its resource policy allows the sending account.
+struct EventBusDeliveryTransport: DeliveryTransport {
+    let engine: EventBridgeEngine
+
+    var deliversDurablyInline: Bool { true }
+
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        let parts = request.target.resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[5].hasPrefix("event-bus/") else {
+            return .failed(reason: "not an event bus ARN")
+        }
+        let bus = BusKey(account: String(parts[4]), region: String(parts[3]), name: String(parts[5].dropFirst(10)))
+        guard let text = request.body.text, let envelope = try? OrderedJSON.parse(Array(text.utf8)),
+            case .scalar(.string(let id))? = envelope["id"]
+        else {
+            return .failed(reason: "the payload is not an event")
+        }
+        guard await engine.busExists(bus) else { return .retry(reason: "Event bus \(bus.name) does not exist.") }
+        if let sender = request.source?.account, sender != bus.account,
+            !(await engine.allowsPutEvents(on: bus, from: sender))
+        {
+            return .failed(reason: "AccessDeniedException: the bus's policy does not allow account \(sender)")
+        }
+        do {
+            try await engine.forward(envelope, id: id, to: bus, traceHeader: request.traceHeader).wait()
+            return .delivered
+        } catch {
+            return .retry(reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// A rule's schedule: `rate(value unit)` or `cron(minutes hours day-of-month month day-of-week year)`
+/// in UTC, as EventBridge takes them.
+struct ScheduleExpression: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        /// Every so many seconds.
+        case rate(seconds: Int)
+        case cron(fields: [String])
+    }
+
+    let kind: Kind
+
+    init?(_ text: String) {
+        if text.hasPrefix("rate("), text.hasSuffix(")") {
+            let inner = text.dropFirst(5).dropLast().split(separator: " ")
+            guard inner.count == 2, let value = Int(inner[0]), value > 0 else { return nil }
+            let unit = String(inner[1])
+            let seconds: Int
+            switch unit {
+            case "minute", "minutes": seconds = 60
+            case "hour", "hours": seconds = 3600
+            case "day", "days": seconds = 86_400
+            default: return nil
+            }
+            // "1 minute" but "5 minutes": the unit agrees with the value.
+            guard (value == 1) == !unit.hasSuffix("s") else { return nil }
+            kind = .rate(seconds: value * seconds)
+            return
+        }
+        if text.hasPrefix("cron("), text.hasSuffix(")") {
+            let fields = text.dropFirst(5).dropLast().split(separator: " ").map(String.init)
+            guard fields.count == 6, CronSchedule(fields: fields) != nil else { return nil }
+            kind = .cron(fields: fields)
+            return
+        }
+        return nil
+    }
+}
+
+/// The six fields of an EventBridge cron expression, each a set of allowed values. Day of month and
+/// day of week cannot both be given: one of them is `?`.
+struct CronSchedule: Sendable, Equatable {
+    let minutes: Set<Int>
+    let hours: Set<Int>
+    /// nil: any (`?` or `*`).
+    let daysOfMonth: Set<Int>?
+    let months: Set<Int>
+    let daysOfWeek: Set<Int>?
+    let years: Set<Int>?
+
+    init?(fields: [String]) {
+        guard fields.count == 6 else { return nil }
+        let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+        let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+        guard let minutes = Self.values(fields[0], 0...59), let hours = Self.values(fields[1], 0...23),
+            let months = Self.values(fields[3], 1...12, names: monthNames, firstName: 1)
+        else { return nil }
+        let dayOfMonthAny = fields[2] == "?"
+        let dayOfWeekAny = fields[4] == "?"
+        // Exactly one of the two day fields is "?".
+        guard dayOfMonthAny != dayOfWeekAny else { return nil }
+        var daysOfMonth: Set<Int>?
+        if !dayOfMonthAny, fields[2] != "*" {
+            guard let days = Self.values(fields[2].replacingOccurrences(of: "W", with: ""), 1...31) else {
+                return nil
+            }
+            daysOfMonth = days
+        }
+        var daysOfWeek: Set<Int>?
+        if !dayOfWeekAny, fields[4] != "*" {
+            let plain = fields[4].split(separator: "#").first.map(String.init) ?? fields[4]
+            guard
+                let days = Self.values(
+                    plain.replacingOccurrences(of: "L", with: ""), 1...7, names: dayNames, firstName: 1)
+            else { return nil }
+            daysOfWeek = days
+        }
+        var years: Set<Int>?
+        if fields[5] != "*" {
+            guard let given = Self.values(fields[5], 1970...2199) else { return nil }
+            years = given
+        }
+        self.minutes = minutes
+        self.hours = hours
+        self.daysOfMonth = daysOfMonth
+        self.months = months
+        self.daysOfWeek = daysOfWeek
+        self.years = years
+    }
+
+    /// The values a field allows: `*`, numbers, names, ranges `a-b`, lists `a,b` and steps `a/n`.
+    static func values(_ field: String, _ range: ClosedRange<Int>, names: [String] = [], firstName: Int = 0)
+        -> Set<Int>?
+    {
+        func number(_ text: Substring) -> Int? {
+            if let value = Int(text) { return value }
+            if let position = names.firstIndex(of: text.uppercased()) { return position + firstName }
+            return nil
+        }
+        if field == "*" || field == "L" { return Set(range) }
+        var result: Set<Int> = []
+        for part in field.split(separator: ",", omittingEmptySubsequences: false) {
+            let stepParts = part.split(separator: "/", omittingEmptySubsequences: false)
+            guard stepParts.count <= 2 else { return nil }
+            var step = 1
+            if stepParts.count == 2 {
+                guard let given = Int(stepParts[1]), given > 0 else { return nil }
+                step = given
+            }
+            let base = stepParts[0]
+            var low: Int
+            var high: Int
+            if base == "*" {
+                low = range.lowerBound
+                high = range.upperBound
+            } else if let dash = base.firstIndex(of: "-") {
+                guard let from = number(base[..<dash]), let to = number(base[base.index(after: dash)...]) else {
+                    return nil
+                }
+                low = from
+                high = to
+            } else {
+                guard let value = number(base) else { return nil }
+                low = value
+                high = stepParts.count == 2 ? range.upperBound : value
+            }
+            guard range.contains(low), range.contains(high), low <= high else { return nil }
+            result.formUnion(stride(from: low, through: high, by: step))
+        }
+        return result.isEmpty ? nil : result
+    }
+}

@@ -1,0 +1,36 @@
+import SwitchyardDelivery
+import SwitchyardWire
+
+/// How an event reaches one target of a rule: the payload the target's input settings make of it,
+/// the target kind its ARN names, and the retry policy and dead-letter queue the target was given.
+enum TargetDelivery {
+    static func request(for event: RoutedEvent, rule: RuleRecord, target: TargetRecord) -> DeliveryRequest {
+        let body = InputTransformation.payload(of: event, rule: rule, target: target)
+        return DeliveryRequest(
+            target: deliveryTarget(target.arn), body: DeliveryPayload(body),
+            messageGroupId: target.messageGroupId,
+            retry: .eventBridge(
+                maximumRetryAttempts: target.maximumRetryAttempts ?? 185,
+                maximumEventAgeSeconds: target.maximumEventAgeInSeconds ?? 86_400),
+            deadLetter: target.deadLetterArn.map { .sqs(arn: $0) }, origin: rule.arn,
+            source: DeliverySource(service: "events.amazonaws.com", arn: rule.arn, account: rule.bus.account),
+            traceHeader: event.traceHeader)
+    }
+
+    /// The delivery target an ARN names, by its service (and, for EventBridge, its resource type).
+    static func deliveryTarget(_ arn: String) -> DeliveryTarget {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        let service = parts.count > 2 ? String(parts[2]) : ""
+        let resource = parts.count > 5 ? String(parts[5]) : ""
+        switch service {
+        case "sqs": return .sqs(arn: arn)
+        case "sns": return DeliveryTarget(kind: .snsTopic, resource: arn)
+        case "lambda": return .lambda(arn: arn)
+        case "firehose": return .firehose(arn: arn)
+        case "events" where resource.hasPrefix("event-bus/"): return DeliveryTarget(kind: .eventBus, resource: arn)
+        case "events" where resource.hasPrefix("api-destination/"):
+            return DeliveryTarget(kind: DeliveryTargetKind(rawValue: "api-destination"), resource: arn)
+        default: return DeliveryTarget(kind: DeliveryTargetKind(rawValue: service), resource: arn)
+        }
+    }
+}
