@@ -51,7 +51,11 @@ public struct EventPattern: Sendable {
         do {
             root = try PatternCompiler.group(members, prefix: "")
         } catch let problem as PatternCompiler.Problem {
-            throw Self.failure(problem.reason, in: json, at: problem.offset)
+            var failure = Self.failure(problem.reason, in: json, at: problem.offset)
+            if problem.repeatsLocation, let offset = problem.offset {
+                failure = Invalid(message: failure.message + JacksonLocation.quoting(json, offset: offset))
+            }
+            throw failure
         }
     }
 

@@ -7,6 +7,9 @@ enum PatternCompiler {
     struct Problem: Error {
         let reason: String
         var offset: Int?
+        /// Problems inside the lists of an anything-but come back through a second parser frame,
+        /// which names the same place again.
+        var repeatsLocation = false
     }
 
     typealias Condition = EventPattern.Condition
@@ -36,7 +39,10 @@ enum PatternCompiler {
             switch value.value {
             case .array(let list):
                 guard !list.isEmpty else { throw problem("Empty arrays are not allowed", at: value.end) }
-                result.fields.append((path, try list.map(condition)))
+                let conditions = try list.map(condition)
+                // A key given twice: the later one is the pattern's (as AWS parses duplicate keys).
+                result.fields.removeAll { $0.path == path }
+                result.fields.append((path, conditions))
             case .object(let inner):
                 guard !inner.isEmpty else { throw problem("Empty objects are not allowed", at: value.end) }
                 let child = try group(inner, prefix: path)
@@ -150,8 +156,33 @@ enum PatternCompiler {
         }
     }
 
-    /// A wildcard pattern, refused when two stars meet or an escape escapes nothing it may.
+    /// More stars than this make a wildcard pattern too complex to match in bounded time.
+    static let maximumWildcards = 5
+
+    /// A wildcard pattern, refused when two stars meet, an escape escapes nothing it may, or it has
+    /// too many stars.
     static func wildcard(_ text: String, at offset: Int) throws -> String {
+        let checked = try wildcardSyntax(text, at: offset)
+        var stars = 0
+        var escaping = false
+        for character in text {
+            if escaping {
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "*" {
+                stars += 1
+            }
+        }
+        if stars > maximumWildcards {
+            throw problem(
+                "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character"
+            )
+        }
+        return checked
+    }
+
+    static func wildcardSyntax(_ text: String, at offset: Int) throws -> String {
         var previousStar = false
         var escaping = false
         for (position, character) in text.enumerated() {
@@ -182,8 +213,9 @@ enum PatternCompiler {
             return .anythingBut(
                 try list.map { item in
                     guard let plain = literal(item), !plain.isNull, !plain.isBoolean else {
-                        throw problem(
-                            "Inside anything but list, start|null|boolean is not supported.", at: item.tokenEnd)
+                        throw Problem(
+                            reason: "Inside anything but list, start|null|boolean is not supported.",
+                            offset: item.tokenEnd, repeatsLocation: true)
                     }
                     if case .number(let number) = plain { try checkNumber(number, at: item.tokenEnd) }
                     return plain
@@ -195,33 +227,7 @@ enum PatternCompiler {
             guard members.count == 1 else {
                 throw problem("Only one key allowed in match expression", at: members[1].value.tokenEnd)
             }
-            switch operation {
-            case "prefix", "suffix", "wildcard", "equals-ignore-case":
-                let texts: [String]
-                if case .array(let list) = operand.value, operation != "prefix", operation != "suffix" {
-                    texts = try list.map { item in
-                        guard let text = string(item) else {
-                            throw problem("\(operation) match pattern must be a string", at: item.tokenEnd)
-                        }
-                        return text
-                    }
-                } else if let text = string(operand) {
-                    texts = [text]
-                } else {
-                    throw problem("\(operation) match pattern must be a string", at: operand.tokenEnd)
-                }
-                return .anythingBut(
-                    try texts.map { text in
-                        switch operation {
-                        case "prefix": return .prefix(text, ignoringCase: false)
-                        case "suffix": return .suffix(text, ignoringCase: false)
-                        case "wildcard": return .wildcard(try wildcard(text, at: operand.end))
-                        default: return .equalsIgnoreCase(text)
-                        }
-                    })
-            default:
-                throw problem("Unsupported anything-but pattern: \(operation)", at: operand.tokenEnd)
-            }
+            return .anythingBut(try anythingButOperation(operation, operand))
         case .scalar:
             guard let plain = literal(argument), !plain.isNull, !plain.isBoolean else {
                 throw problem(
@@ -229,6 +235,45 @@ enum PatternCompiler {
             }
             if case .number(let number) = plain { try checkNumber(number, at: argument.tokenEnd) }
             return .anythingBut([plain])
+        }
+    }
+
+    /// `anything-but: {prefix|suffix|wildcard|equals-ignore-case: text or [texts]}`: what none of the
+    /// texts may match, in the words AWS recorded for each mistake.
+    static func anythingButOperation(_ operation: String, _ operand: LocatedJSON) throws -> [Condition] {
+        let typeMessage: String
+        switch operation {
+        case "prefix", "suffix": typeMessage = "prefix/suffix match pattern must be a string"
+        case "wildcard": typeMessage = "wildcard match pattern must be a string"
+        case "equals-ignore-case":
+            typeMessage = "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."
+        default:
+            throw problem("Unsupported anything-but pattern: \(operation)", at: operand.tokenEnd)
+        }
+        func condition(_ text: String, at offset: Int) throws -> Condition {
+            switch operation {
+            case "prefix", "suffix":
+                guard !text.isEmpty else { throw problem("Null prefix/suffix not allowed", at: offset) }
+                return operation == "prefix" ? .prefix(text, ignoringCase: false) : .suffix(text, ignoringCase: false)
+            case "wildcard": return .wildcard(try wildcard(text, at: offset))
+            default: return .equalsIgnoreCase(text)
+            }
+        }
+        switch operand.value {
+        case .scalar(.string(let text)):
+            return [try condition(text, at: operand.end)]
+        case .array(let list):
+            guard !list.isEmpty else { throw problem("Empty arrays are not allowed", at: operand.end) }
+            return try list.map { item in
+                guard let text = string(item) else {
+                    throw Problem(reason: typeMessage, offset: item.tokenEnd, repeatsLocation: true)
+                }
+                return try condition(text, at: item.end)
+            }
+        case .object where operation != "equals-ignore-case":
+            throw problem("Value of anything-but must be an array or single string/number value.", at: operand.tokenEnd)
+        default:
+            throw problem(typeMessage, at: operand.tokenEnd)
         }
     }
 
@@ -277,15 +322,14 @@ enum PatternCompiler {
             throw problem("prefix match pattern must be a string", at: argument.tokenEnd)
         }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw problem("Malformed CIDR, one '/' required", at: argument.end) }
-        guard let length = Int(parts[1]) else {
-            throw problem("Malformed CIDR, mask bits must be an integer", at: argument.end)
-        }
+        // The address checker reports without a place in the pattern.
+        guard parts.count == 2 else { throw problem("Malformed CIDR, one '/' required") }
+        guard let length = Int(parts[1]) else { throw problem("Malformed CIDR, mask bits must be an integer") }
         guard let address = CIDR.address(String(parts[0])) else {
-            throw problem("Nonstandard IP address: \(parts[0])", at: argument.end)
+            throw problem("Nonstandard IP address: \(parts[0])")
         }
         guard (0...(address.count * 8)).contains(length) else {
-            throw problem("Malformed CIDR, mask bits must be between 0 and \(address.count * 8)", at: argument.end)
+            throw problem("Malformed CIDR, mask bits must be between 0 and \(address.count * 8)")
         }
         return .cidr(network: address, prefixLength: length)
     }
