@@ -15,9 +15,13 @@ public actor EventBridgeEngine {
     var rules: [BusKey: [String: RuleRecord]] = [:]
     var patterns: [String: EventPattern] = [:]
     var indexes: [BusKey: RuleIndex] = [:]
+    /// When each scheduled rule fires next (epoch milliseconds), by storage key.
+    var nextFirings: [String: Int64] = [:]
     let store: any EventBridgeStore
     let deliveries: DeliveryEngine
     let clock: any ServiceClock
+    /// When the default buses came to be, as far as this server knows (it creates them on first use).
+    let startedAt: Int64
 
     public init(store: any EventBridgeStore, deliveries: DeliveryEngine, clock: any ServiceClock = SystemClock())
         throws
@@ -25,6 +29,7 @@ public actor EventBridgeEngine {
         self.store = store
         self.deliveries = deliveries
         self.clock = clock
+        self.startedAt = clock.nowMillis()
         for bus in try store.loadBuses() { buses[bus.key] = bus }
         for rule in try store.loadRules() {
             rules[rule.bus, default: [:]][rule.name] = rule
@@ -52,7 +57,7 @@ public actor EventBridgeEngine {
     func bus(_ key: BusKey) -> BusRecord? {
         if let bus = buses[key] { return bus }
         guard key.name == "default" else { return nil }
-        return BusRecord(key: key, createdAt: 0)
+        return BusRecord(key: key, createdAt: startedAt)
     }
 
     public func describeBus(_ key: BusKey) throws -> BusRecord {
@@ -119,6 +124,7 @@ public actor EventBridgeEngine {
         }
         rules[record.bus, default: [:]][record.name] = stored
         patterns[stored.storageKey] = pattern
+        nextFirings[stored.storageKey] = nil
         reindex(record.bus)
         return store.submit([.putRule(stored)])
     }
@@ -181,7 +187,9 @@ public actor EventBridgeEngine {
             let matchable = MatchableEvent(event.envelope)
             for rule in matchingRules(on: event.bus, event: matchable) {
                 for target in rule.targets {
-                    requests.append(TargetDelivery.request(for: event, rule: rule, target: target))
+                    if let request = TargetDelivery.request(for: event, rule: rule, target: target) {
+                        requests.append(request)
+                    }
                 }
             }
         }

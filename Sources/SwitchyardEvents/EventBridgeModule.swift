@@ -21,12 +21,16 @@ public struct EventBridgeModule: ServiceModule {
         let service = EventBridgeService(engine: engine)
         return RunningModule(
             endpoints: [
-                ServiceEndpoint(descriptor: EventBridge.descriptor, model: { EventBridge.model }) {
+                ServiceEndpoint(
+                    descriptor: EventBridge.descriptor, model: { EventBridge.model },
+                    precheck: PutEventsLimits.precheck
+                ) {
                     operation, input, context in
                     try await EventBridge.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
             deliveryTransports: [.eventBus: EventBusDeliveryTransport(engine: engine)],
+            backgroundTasks: [{ await engine.runSchedules() }],
             reset: { try await engine.reset().wait() },
             statistics: { ["eventBridgeRules": await engine.ruleCount, "eventBridgeBuses": await engine.busCount] })
     }

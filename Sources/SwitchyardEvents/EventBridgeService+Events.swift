@@ -4,19 +4,27 @@ import SwitchyardModels
 import SwitchyardWire
 
 extension EventBridgeService {
-    /// The most an entry may weigh (its Time, Source, DetailType, Detail and Resources), as AWS counts.
-    static let maximumEntryBytes = 256 * 1024
-
     public func putEvents(_ input: EventBridge.PutEventsRequest, context: RequestContext) async throws
         -> EventBridge.PutEventsResponse
     {
+        let total = input.entries.reduce(0) { sum, entry in
+            sum
+                + PutEventsLimits.size(
+                    source: entry.source, detailType: entry.detailType, detail: entry.detail,
+                    resources: entry.resources,
+                    hasTime: entry.time != nil)
+        }
+        guard total <= PutEventsLimits.maximumTotalBytes else {
+            throw AWSError("ValidationException", "Total size of the entries in the request is over the limit.")
+        }
         var results: [EventBridge.PutEventsResultEntry] = []
         var accepted: [RoutedEvent] = []
         let now = clock.nowMillis()
         for entry in input.entries {
             do {
                 let event = try await routedEvent(entry, at: now, context: context)
-                accepted.append(event)
+                // An event for a bus that does not exist is acknowledged and goes nowhere, as on AWS.
+                if await engine.busExists(event.bus) { accepted.append(event) }
                 results.append(EventBridge.PutEventsResultEntry(eventId: event.id))
             } catch let failure as AWSError {
                 results.append(EventBridge.PutEventsResultEntry(errorCode: failure.code, errorMessage: failure.message))
@@ -46,15 +54,12 @@ extension EventBridgeService {
         else {
             throw AWSError("MalformedDetail", "Detail is malformed.")
         }
-        let size =
-            source.utf8.count + detailType.utf8.count + detailText.utf8.count
-            + (entry.resources ?? []).reduce(0) { $0 + $1.utf8.count } + (entry.time == nil ? 0 : 14)
-        guard size <= Self.maximumEntryBytes else {
-            throw AWSError("ValidationException", "Total size of the entries in the request is over the limit.")
-        }
         let bus = try busKey(entry.eventBusName, context)
-        guard await engine.busExists(bus) else {
-            throw AWSError("ResourceNotFoundException", "Event bus \(bus.name) does not exist.")
+        if bus.account != context.account, !(await engine.allowsPutEvents(on: bus, from: context.account)) {
+            throw AWSError(
+                "AccessDeniedException",
+                "User: \(context.principalArn) is not authorized to perform: events:PutEvents on resource: \(bus.arn)"
+            )
         }
         let id = RandomUUID.make().lowercased()
         let time = entry.time.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? now
@@ -65,7 +70,7 @@ extension EventBridgeService {
             ("source", .scalar(.string(source))),
             ("account", .scalar(.string(context.account))),
             ("time", .scalar(.string(Timestamp.iso8601(time)))),
-            ("region", .scalar(.string(bus.region))),
+            ("region", .scalar(.string(context.region))),
             ("resources", .array((entry.resources ?? []).map { .scalar(.string($0)) })),
             ("detail", detail),
         ])

@@ -120,7 +120,12 @@ extension EventBridgeService {
                     "Parameter(s) SqsParameters must be specified for target: \(target.id).")
             }
             if let transformer = target.inputTransformer {
-                for (name, path) in transformer.inputPathsMap ?? [:] {
+                let map = transformer.inputPathsMap ?? [:]
+                if let unknown = InputTransformation.unknownPlaceholders(transformer.inputTemplate, map: map).first {
+                    throw EventBridgeErrors.validation(
+                        "InputTemplate for target \(target.id) contains invalid placeholder \(unknown).")
+                }
+                for (name, path) in map {
                     guard JSONPath(path) != nil else {
                         throw EventBridgeErrors.validation(
                             "Target \(target.id) has an invalid InputPathsMap: path \(path) of \(name) is not valid.")

@@ -59,8 +59,7 @@ public struct EventBridgeService: EventBridgeAPI {
             name: bus.key.name, arn: bus.key.arn, description: bus.description,
             kmsKeyIdentifier: bus.kmsKeyIdentifier,
             deadLetterConfig: bus.deadLetterArn.map { EventBridge.DeadLetterConfig(arn: $0) }, policy: bus.policy,
-            creationTime: bus.createdAt > 0 ? Self.date(bus.createdAt) : nil,
-            lastModifiedTime: bus.createdAt > 0 ? Self.date(bus.modifiedAt) : nil)
+            creationTime: Self.date(bus.createdAt), lastModifiedTime: Self.date(bus.modifiedAt))
     }
 
     public func updateEventBus(_ input: EventBridge.UpdateEventBusRequest, context: RequestContext) async throws
@@ -93,8 +92,7 @@ public struct EventBridgeService: EventBridgeAPI {
             eventBuses: page.map { bus in
                 EventBridge.EventBus(
                     name: bus.key.name, arn: bus.key.arn, description: bus.description, policy: bus.policy,
-                    creationTime: bus.createdAt > 0 ? Self.date(bus.createdAt) : nil,
-                    lastModifiedTime: bus.createdAt > 0 ? Self.date(bus.modifiedAt) : nil)
+                    creationTime: Self.date(bus.createdAt), lastModifiedTime: Self.date(bus.modifiedAt))
             }, nextToken: next)
     }
 

@@ -16,10 +16,18 @@ struct EventBusDeliveryTransport: DeliveryTransport {
             return .failed(reason: "not an event bus ARN")
         }
         let bus = BusKey(account: String(parts[4]), region: String(parts[3]), name: String(parts[5].dropFirst(10)))
-        guard let text = request.body.text, let envelope = try? OrderedJSON.parse(Array(text.utf8)),
-            case .scalar(.string(let id))? = envelope["id"]
+        guard let text = request.body.text, var envelope = try? OrderedJSON.parse(Array(text.utf8)),
+            case .scalar(.string(var id))? = envelope["id"], case .object(var members) = envelope
         else {
             return .failed(reason: "the payload is not an event")
+        }
+        // Another region's bus takes the event under a new id; account and region stay the origin's.
+        if case .scalar(.string(let region))? = envelope["region"], region != bus.region,
+            let position = members.firstIndex(where: { $0.key == "id" })
+        {
+            id = RandomUUID.make().lowercased()
+            members[position].value = .scalar(.string(id))
+            envelope = .object(members)
         }
         guard await engine.busExists(bus) else { return .retry(reason: "Event bus \(bus.name) does not exist.") }
         if let sender = request.source?.account, sender != bus.account,

@@ -11,7 +11,7 @@ struct ScheduleExpression: Sendable, Equatable {
 
     init?(_ text: String) {
         if text.hasPrefix("rate("), text.hasSuffix(")") {
-            let inner = text.dropFirst(5).dropLast().split(separator: " ")
+            let inner = text.dropFirst(5).dropLast().split(separator: " ", omittingEmptySubsequences: false)
             guard inner.count == 2, let value = Int(inner[0]), value > 0 else { return nil }
             let unit = String(inner[1])
             let seconds: Int

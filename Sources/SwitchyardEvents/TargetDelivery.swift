@@ -4,8 +4,9 @@ import SwitchyardWire
 /// How an event reaches one target of a rule: the payload the target's input settings make of it,
 /// the target kind its ARN names, and the retry policy and dead-letter queue the target was given.
 enum TargetDelivery {
-    static func request(for event: RoutedEvent, rule: RuleRecord, target: TargetRecord) -> DeliveryRequest {
-        let body = InputTransformation.payload(of: event, rule: rule, target: target)
+    /// The delivery, or nil when the target's template makes nothing deliverable.
+    static func request(for event: RoutedEvent, rule: RuleRecord, target: TargetRecord) -> DeliveryRequest? {
+        guard let body = InputTransformation.payload(of: event, rule: rule, target: target) else { return nil }
         return DeliveryRequest(
             target: deliveryTarget(target.arn), body: DeliveryPayload(body),
             messageGroupId: target.messageGroupId,
