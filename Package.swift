@@ -190,6 +190,11 @@ let package = Package(
             ]),
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery", "SwitchyardCore"]),
         .testTarget(
+            name: "SwitchyardEventsTests",
+            dependencies: [
+                "SwitchyardEvents", "SwitchyardMatching", "SwitchyardDelivery", "SwitchyardCore", "SwitchyardWire",
+            ]),
+        .testTarget(
             name: "SwitchyardServerTests",
             dependencies: [
                 "SwitchyardServer", "SwitchyardPlatform", "SwitchyardModels", "SwitchyardWire",

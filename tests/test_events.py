@@ -76,8 +76,28 @@ def test_input_transformer_fills_its_template_from_the_event(events, queue):
     events.put_events(Entries=[{"Source": "shop", "DetailType": "order",
                                 "Detail": json.dumps({"total": 250, "customer": "Ann"})}])
     body = json.loads(receive(sqs, url)[0])
-    # Outside quotes a string value comes as JSON, inside a string as its text.
-    assert body == {"total": 250, "who": "Ann", "text": "Ann spent 250", "rule": "r", "none": None}
+    # Outside quotes a string value comes as JSON, inside a string as its text; a missing one as "".
+    assert body == {"total": 250, "who": "Ann", "text": "Ann spent 250", "rule": "r", "none": ""}
+
+
+def test_text_templates_and_templates_that_cannot_be_delivered(events, queue):
+    sqs, url, arn = queue
+    events.put_rule(Name="r", EventPattern=json.dumps({"source": ["shop"]}))
+    paths = {"who": "$.detail.customer", "order": "$.detail.order", "tags": "$.detail.tags"}
+    events.put_targets(Rule="r", Targets=[
+        {"Id": "text", "Arn": arn, "InputTransformer": {
+            "InputPathsMap": paths, "InputTemplate": '"<who> ordered <order> tagged <tags>"'}},
+        # An object inside a JSON string is not valid JSON: AWS delivers nothing for this target.
+        {"Id": "broken", "Arn": arn, "InputTransformer": {
+            "InputPathsMap": paths, "InputTemplate": '{"order": "<order>"}'}},
+    ])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "t", "Detail": json.dumps(
+        {"customer": "Ann", "order": {"id": "o1", "n": 2}, "tags": ["a", "b"]})}])
+    assert receive(sqs, url, count=2, wait=2) == ['"Ann ordered {id:o1,n:2} tagged [a,b]"']
+    with pytest.raises(ClientError) as e:
+        events.put_targets(Rule="r", Targets=[{"Id": "bad", "Arn": arn, "InputTransformer": {
+            "InputPathsMap": paths, "InputTemplate": '{"x": <notmapped>}'}}])
+    assert e.value.response["Error"]["Message"] == "InputTemplate for target bad contains invalid placeholder notmapped."
 
 
 def test_input_and_input_path(events, queue):
@@ -160,16 +180,27 @@ def test_put_events_reports_each_bad_entry(events):
         {"Source": "a", "DetailType": "t", "Detail": "not json"},
         {"Source": "a", "DetailType": "t", "Detail": "{}", "EventBusName": "missing"},
     ])
-    assert put["FailedEntryCount"] == 3
+    assert put["FailedEntryCount"] == 2
     entries = put["Entries"]
     assert "EventId" in entries[0]
     assert entries[1] == {"ErrorCode": "InvalidArgument",
                           "ErrorMessage": "Parameter Source is not valid. Reason: Source is a required argument."}
     assert entries[2] == {"ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."}
-    assert entries[3]["ErrorCode"] == "ResourceNotFoundException"
+    # An event for a bus that does not exist is acknowledged (and goes nowhere), as AWS does.
+    assert set(entries[3]) == {"EventId"}
     with pytest.raises(ClientError) as e:
         events.put_events(Entries=[{"Source": "a", "DetailType": "t", "Detail": "{}"}] * 11)
     assert e.value.response["Error"]["Code"] == "ValidationException"
+    # AWS lists the entries as its Java model prints them.
+    assert e.value.response["Error"]["Message"].startswith(
+        "1 validation error detected: Value '[PutEventsRequestEntry(time=null, source=a, resources=null, "
+        "detailType=t, detail={}, eventBusName=null, traceHeader=null, kmsKeyIdentifier=null, internalMetadata=null), ")
+    assert e.value.response["Error"]["Message"].endswith(
+        "]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+    with pytest.raises(ClientError) as e:
+        events.put_events(Entries=[{"Source": "a", "DetailType": "t",
+                                    "Detail": json.dumps({"p": "x" * (256 * 1024)})}])
+    assert e.value.response["Error"]["Message"] == "Total size of the entries in the request is over the limit."
 
 
 def test_patterns_are_checked_with_aws_messages(events):
