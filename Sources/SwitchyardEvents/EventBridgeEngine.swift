@@ -17,6 +17,10 @@ public actor EventBridgeEngine {
     var indexes: [BusKey: RuleIndex] = [:]
     /// When each scheduled rule fires next (epoch milliseconds), by storage key.
     var nextFirings: [String: Int64] = [:]
+    var archives: [String: ArchiveRecord] = [:]
+    var archivePatterns: [String: EventPattern] = [:]
+    var archived: [String: [ArchivedEvent]] = [:]
+    var replays: [String: ReplayRecord] = [:]
     let store: any EventBridgeStore
     let deliveries: DeliveryEngine
     let clock: any ServiceClock
@@ -38,6 +42,12 @@ public actor EventBridgeEngine {
             }
         }
         for bus in rules.keys { indexes[bus] = RuleIndex(rules[bus]?.values.map { $0 } ?? [], patterns: patterns) }
+        for archive in try store.loadArchives() {
+            archives[archive.storageKey] = archive
+            if let text = archive.eventPattern { archivePatterns[archive.storageKey] = try? EventPattern(json: text) }
+        }
+        archived = try store.loadArchivedEvents()
+        for replay in try store.loadReplays() { replays[replay.storageKey] = replay }
     }
 
     public var ruleCount: Int { rules.values.reduce(0) { $0 + $1.count } }
@@ -48,6 +58,10 @@ public actor EventBridgeEngine {
         rules = [:]
         patterns = [:]
         indexes = [:]
+        archives = [:]
+        archivePatterns = [:]
+        archived = [:]
+        replays = [:]
         return store.wipe()
     }
 
@@ -179,13 +193,16 @@ public actor EventBridgeEngine {
         }
     }
 
-    /// Routes events to the targets of the rules they match and returns the deliveries' ticket:
-    /// acknowledged once every delivery is stored (or made, for in-process targets).
-    public func route(_ events: [RoutedEvent]) async -> CommitTicket {
+    /// Routes events to the targets of the rules they match (and into the archives of their bus),
+    /// returning once every delivery is stored (or made, for in-process targets).
+    public func route(_ events: [RoutedEvent]) async throws {
         var requests: [DeliveryRequest] = []
+        var archiving: [EventBridgeChange] = []
         for event in events {
             let matchable = MatchableEvent(event.envelope)
+            if event.replayName == nil { archiving += archive(event, matchable) }
             for rule in matchingRules(on: event.bus, event: matchable) {
+                if let only = event.onlyRules, !only.contains(rule.arn) { continue }
                 for target in rule.targets {
                     if let request = TargetDelivery.request(for: event, rule: rule, target: target) {
                         requests.append(request)
@@ -193,7 +210,10 @@ public actor EventBridgeEngine {
                 }
             }
         }
-        return await deliveries.enqueue(requests)
+        let archived = archiving.isEmpty ? CommitTicket.alreadyCommitted : store.submit(archiving)
+        let delivered = await deliveries.enqueue(requests)
+        try await archived.wait()
+        try await delivered.wait()
     }
 }
 
@@ -205,6 +225,10 @@ public struct RoutedEvent: Sendable {
     public var traceHeader: String?
     /// Milliseconds since the epoch when the event was accepted (`<aws.events.event.ingestion-time>`).
     public var ingestedAt: Int64
+    /// The replay that put the event on its bus again, if one did (replayed events are not archived).
+    public var replayName: String? = nil
+    /// A replay's filter: only these rules (by ARN) take the event.
+    public var onlyRules: Set<String>? = nil
 }
 
 /// The rules of a bus by the sources their patterns require: an event is checked only against the
@@ -244,8 +268,8 @@ extension EventBridgeEngine {
     }
 
     /// Puts an event that another bus's rule sent on a bus, as it is.
-    func forward(_ envelope: OrderedJSON, id: String, to bus: BusKey, traceHeader: String?) async -> CommitTicket {
-        await route([
+    func forward(_ envelope: OrderedJSON, id: String, to bus: BusKey, traceHeader: String?) async throws {
+        try await route([
             RoutedEvent(bus: bus, envelope: envelope, id: id, traceHeader: traceHeader, ingestedAt: clock.nowMillis())
         ])
     }

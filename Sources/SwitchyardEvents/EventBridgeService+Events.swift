@@ -30,7 +30,7 @@ extension EventBridgeService {
                 results.append(EventBridge.PutEventsResultEntry(errorCode: failure.code, errorMessage: failure.message))
             }
         }
-        try await engine.route(accepted).wait()
+        try await engine.route(accepted)
         return EventBridge.PutEventsResponse(
             failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
     }

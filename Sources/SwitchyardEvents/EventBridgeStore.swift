@@ -8,12 +8,20 @@ public enum EventBridgeChange: Sendable {
     case deleteBus(BusKey)
     case putRule(RuleRecord)
     case deleteRule(storageKey: String)
+    case putArchive(ArchiveRecord)
+    case deleteArchive(storageKey: String)
+    case archiveEvent(archive: String, ArchivedEvent)
+    case putReplay(ReplayRecord)
 }
 
 /// Where EventBridge keeps its buses and rules: loaded at start-up, changes submitted as they happen.
 public protocol EventBridgeStore: Sendable {
     func loadBuses() throws -> [BusRecord]
     func loadRules() throws -> [RuleRecord]
+    func loadArchives() throws -> [ArchiveRecord]
+    /// Archived events by archive storage key, oldest first.
+    func loadArchivedEvents() throws -> [String: [ArchivedEvent]]
+    func loadReplays() throws -> [ReplayRecord]
     func submit(_ changes: [EventBridgeChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -23,6 +31,9 @@ public struct MemoryEventBridgeStore: EventBridgeStore {
     public init() {}
     public func loadBuses() throws -> [BusRecord] { [] }
     public func loadRules() throws -> [RuleRecord] { [] }
+    public func loadArchives() throws -> [ArchiveRecord] { [] }
+    public func loadArchivedEvents() throws -> [String: [ArchivedEvent]] { [:] }
+    public func loadReplays() throws -> [ReplayRecord] { [] }
     public func submit(_ changes: [EventBridgeChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -41,10 +52,33 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                     CREATE TABLE events_rule (key TEXT PRIMARY KEY, record BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("events-v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_archive (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE events_archived (
+                        seq INTEGER PRIMARY KEY, archive TEXT NOT NULL, time INTEGER NOT NULL, envelope TEXT NOT NULL
+                    );
+                    CREATE INDEX events_archived_archive ON events_archived(archive, seq);
+                    CREATE TABLE events_replay (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
+        }
     }
 
     public func loadBuses() throws -> [BusRecord] { try load(BusRecord.self, table: "events_bus") }
     public func loadRules() throws -> [RuleRecord] { try load(RuleRecord.self, table: "events_rule") }
+    public func loadArchives() throws -> [ArchiveRecord] { try load(ArchiveRecord.self, table: "events_archive") }
+    public func loadReplays() throws -> [ReplayRecord] { try load(ReplayRecord.self, table: "events_replay") }
+
+    public func loadArchivedEvents() throws -> [String: [ArchivedEvent]] {
+        try database.read { db in
+            var events: [String: [ArchivedEvent]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT archive, time, envelope FROM events_archived ORDER BY seq") {
+                events[row[0], default: []].append(ArchivedEvent(time: row[1], envelope: row[2]))
+            }
+            return events
+        }
+    }
 
     private func load<Record: Decodable & Sendable>(_ type: Record.Type, table: String) throws -> [Record] {
         let decoder = JSONDecoder()
@@ -74,12 +108,33 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                         arguments: [record.storageKey, try encoder.encode(record)])
                 case .deleteRule(let key):
                     try db.execute(sql: "DELETE FROM events_rule WHERE key = ?", arguments: [key])
+                case .putArchive(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_archive (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deleteArchive(let key):
+                    try db.execute(sql: "DELETE FROM events_archive WHERE key = ?", arguments: [key])
+                    try db.execute(sql: "DELETE FROM events_archived WHERE archive = ?", arguments: [key])
+                case .archiveEvent(let archive, let event):
+                    try db.cachedStatement(
+                        sql: "INSERT INTO events_archived (archive, time, envelope) VALUES (?, ?, ?)"
+                    )
+                    .execute(arguments: [archive, event.time, event.envelope])
+                case .putReplay(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_replay (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
                 }
             }
         }
     }
 
     public func wipe() -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM events_bus; DELETE FROM events_rule") }
+        database.submit { db in
+            try db.execute(
+                sql:
+                    "DELETE FROM events_bus; DELETE FROM events_rule; DELETE FROM events_archive; DELETE FROM events_archived; DELETE FROM events_replay"
+            )
+        }
     }
 }

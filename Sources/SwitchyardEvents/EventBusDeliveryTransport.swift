@@ -36,7 +36,7 @@ struct EventBusDeliveryTransport: DeliveryTransport {
             return .failed(reason: "AccessDeniedException: the bus's policy does not allow account \(sender)")
         }
         do {
-            try await engine.forward(envelope, id: id, to: bus, traceHeader: request.traceHeader).wait()
+            try await engine.forward(envelope, id: id, to: bus, traceHeader: request.traceHeader)
             return .delivered
         } catch {
             return .retry(reason: "\(error)")
