@@ -365,3 +365,46 @@ def test_aws_cli_puts_a_rule_target_and_event(server, events, queue):
     out = aws(server, "events", "put-events", "--entries", 'Source=cli,DetailType=t,Detail="{\\"x\\":1}"')
     assert out.returncode == 0 and json.loads(out.stdout)["FailedEntryCount"] == 0, out.stderr
     assert json.loads(receive(sqs, url)[0])["detail"] == {"x": 1}
+
+
+def test_archives_keep_matching_events_and_replays_send_them_again(events, queue):
+    sqs, url, arn = queue
+    bus = events.create_event_bus(Name="archived")["EventBusArn"]
+    archive = events.create_archive(ArchiveName="keep", EventSourceArn=bus, EventPattern='{"source": ["shop"]}',
+                                    RetentionDays=1)
+    assert archive["State"] == "ENABLED" and archive["ArchiveArn"].endswith(":archive/keep")
+    rule = events.put_rule(Name="r", EventBusName="archived", EventPattern='{"source": ["shop"]}')["RuleArn"]
+    events.put_targets(Rule="r", EventBusName="archived", Targets=[{"Id": "q", "Arn": arn}])
+    start = time.time() - 60
+    events.put_events(Entries=[{"Source": src, "DetailType": "t", "Detail": '{"n": %d}' % n, "EventBusName": "archived"}
+                               for n, src in enumerate(["shop", "shop", "other"])])
+    assert len(receive(sqs, url, count=2)) == 2
+    described = events.describe_archive(ArchiveName="keep")
+    assert described["EventCount"] == 2 and described["SizeBytes"] > 0
+    assert described["EventPattern"] == '{"source": ["shop"]}'
+    with pytest.raises(ClientError) as e:
+        events.create_archive(ArchiveName="keep", EventSourceArn=bus)
+    assert e.value.response["Error"]["Message"] == "Archive keep already exists."
+    with pytest.raises(ClientError) as e:
+        events.start_replay(ReplayName="x", EventSourceArn=archive["ArchiveArn"], EventStartTime=time.time(),
+                            EventEndTime=time.time() - 10, Destination={"Arn": bus})
+    assert e.value.response["Error"]["Message"] == \
+        "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime."
+    started = events.start_replay(ReplayName="again", EventSourceArn=archive["ArchiveArn"], EventStartTime=start,
+                                  EventEndTime=time.time() + 60, Destination={"Arn": bus, "FilterArns": [rule]})
+    assert started["State"] == "STARTING"
+    replayed = [json.loads(body) for body in receive(sqs, url, count=2, wait=10)]
+    assert sorted(event["detail"]["n"] for event in replayed) == [0, 1]
+    # Replayed events carry the replay's name, after the region.
+    assert all(event["replay-name"] == "again" for event in replayed)
+    assert list(replayed[0])[6:9] == ["region", "replay-name", "resources"]
+    deadline = time.time() + 10
+    while events.describe_replay(ReplayName="again")["State"] != "COMPLETED" and time.time() < deadline:
+        time.sleep(0.2)
+    assert events.describe_replay(ReplayName="again")["State"] == "COMPLETED"
+    # Replayed events are not archived again.
+    assert events.describe_archive(ArchiveName="keep")["EventCount"] == 2
+    assert [r["ReplayName"] for r in events.list_replays()["Replays"]] == ["again"]
+    with pytest.raises(ClientError) as e:
+        events.describe_replay(ReplayName="never")
+    assert e.value.response["Error"]["Message"] == "Replay never does not exist."
