@@ -97,6 +97,7 @@ let package = Package(
                 "SwitchyardModels",
                 "SwitchyardDelivery",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Matching shared by SNS filter policies and EventBridge event patterns.

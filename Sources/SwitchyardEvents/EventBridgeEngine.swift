@@ -21,6 +21,8 @@ public actor EventBridgeEngine {
     var archivePatterns: [String: EventPattern] = [:]
     var archived: [String: [ArchivedEvent]] = [:]
     var replays: [String: ReplayRecord] = [:]
+    var connections: [String: ConnectionRecord] = [:]
+    var apiDestinations: [String: APIDestinationRecord] = [:]
     let store: any EventBridgeStore
     let deliveries: DeliveryEngine
     let clock: any ServiceClock
@@ -48,6 +50,8 @@ public actor EventBridgeEngine {
         }
         archived = try store.loadArchivedEvents()
         for replay in try store.loadReplays() { replays[replay.storageKey] = replay }
+        for connection in try store.loadConnections() { connections[connection.storageKey] = connection }
+        for destination in try store.loadAPIDestinations() { apiDestinations[destination.storageKey] = destination }
     }
 
     public var ruleCount: Int { rules.values.reduce(0) { $0 + $1.count } }
@@ -62,6 +66,8 @@ public actor EventBridgeEngine {
         archivePatterns = [:]
         archived = [:]
         replays = [:]
+        connections = [:]
+        apiDestinations = [:]
         return store.wipe()
     }
 

@@ -29,7 +29,10 @@ public struct EventBridgeModule: ServiceModule {
                     try await EventBridge.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
-            deliveryTransports: [.eventBus: EventBusDeliveryTransport(engine: engine)],
+            deliveryTransports: [
+                .eventBus: EventBusDeliveryTransport(engine: engine),
+                DeliveryTargetKind(rawValue: "api-destination"): APIDestinationTransport(engine: engine),
+            ],
             backgroundTasks: [{ await engine.runSchedules() }],
             reset: { try await engine.reset().wait() },
             statistics: { ["eventBridgeRules": await engine.ruleCount, "eventBridgeBuses": await engine.busCount] })

@@ -49,6 +49,10 @@ public struct TargetRecord: Sendable, Codable, Equatable {
     public var deadLetterArn: String?
     public var maximumRetryAttempts: Int?
     public var maximumEventAgeInSeconds: Int?
+    /// API destination targets: values for the endpoint's `*` path parameters, headers and query.
+    public var pathParameterValues: [String]?
+    public var headerParameters: [String: String]?
+    public var queryStringParameters: [String: String]?
     /// What the model has beyond these (ECS, Kinesis, HTTP parameters...), kept as given so that
     /// ListTargetsByRule answers it back.
     public var otherParameters: String?

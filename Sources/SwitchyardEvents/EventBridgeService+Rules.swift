@@ -185,6 +185,9 @@ extension EventBridgeService {
         record.deadLetterArn = target.deadLetterConfig?.arn
         record.maximumRetryAttempts = target.retryPolicy?.maximumRetryAttempts
         record.maximumEventAgeInSeconds = target.retryPolicy?.maximumEventAgeInSeconds
+        record.pathParameterValues = target.httpParameters?.pathParameterValues
+        record.headerParameters = target.httpParameters?.headerParameters
+        record.queryStringParameters = target.httpParameters?.queryStringParameters
         if let shape = EventBridge.model.shapeIndex["Target"] {
             record.otherParameters = ShapeJSON.write(target.awsValue, shape: shape, model: EventBridge.model)
         }

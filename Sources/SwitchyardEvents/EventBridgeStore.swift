@@ -12,6 +12,10 @@ public enum EventBridgeChange: Sendable {
     case deleteArchive(storageKey: String)
     case archiveEvent(archive: String, ArchivedEvent)
     case putReplay(ReplayRecord)
+    case putConnection(ConnectionRecord)
+    case deleteConnection(storageKey: String)
+    case putAPIDestination(APIDestinationRecord)
+    case deleteAPIDestination(storageKey: String)
 }
 
 /// Where EventBridge keeps its buses and rules: loaded at start-up, changes submitted as they happen.
@@ -22,6 +26,8 @@ public protocol EventBridgeStore: Sendable {
     /// Archived events by archive storage key, oldest first.
     func loadArchivedEvents() throws -> [String: [ArchivedEvent]]
     func loadReplays() throws -> [ReplayRecord]
+    func loadConnections() throws -> [ConnectionRecord]
+    func loadAPIDestinations() throws -> [APIDestinationRecord]
     func submit(_ changes: [EventBridgeChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -34,6 +40,8 @@ public struct MemoryEventBridgeStore: EventBridgeStore {
     public func loadArchives() throws -> [ArchiveRecord] { [] }
     public func loadArchivedEvents() throws -> [String: [ArchivedEvent]] { [:] }
     public func loadReplays() throws -> [ReplayRecord] { [] }
+    public func loadConnections() throws -> [ConnectionRecord] { [] }
+    public func loadAPIDestinations() throws -> [APIDestinationRecord] { [] }
     public func submit(_ changes: [EventBridgeChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -63,12 +71,25 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                     CREATE TABLE events_replay (key TEXT PRIMARY KEY, record BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("events-v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_connection (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE events_api_destination (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
+        }
     }
 
     public func loadBuses() throws -> [BusRecord] { try load(BusRecord.self, table: "events_bus") }
     public func loadRules() throws -> [RuleRecord] { try load(RuleRecord.self, table: "events_rule") }
     public func loadArchives() throws -> [ArchiveRecord] { try load(ArchiveRecord.self, table: "events_archive") }
     public func loadReplays() throws -> [ReplayRecord] { try load(ReplayRecord.self, table: "events_replay") }
+    public func loadConnections() throws -> [ConnectionRecord] {
+        try load(ConnectionRecord.self, table: "events_connection")
+    }
+    public func loadAPIDestinations() throws -> [APIDestinationRecord] {
+        try load(APIDestinationRecord.self, table: "events_api_destination")
+    }
 
     public func loadArchivedEvents() throws -> [String: [ArchivedEvent]] {
         try database.read { db in
@@ -124,6 +145,18 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO events_replay (key, record) VALUES (?, ?)",
                         arguments: [record.storageKey, try encoder.encode(record)])
+                case .putConnection(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_connection (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deleteConnection(let key):
+                    try db.execute(sql: "DELETE FROM events_connection WHERE key = ?", arguments: [key])
+                case .putAPIDestination(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_api_destination (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deleteAPIDestination(let key):
+                    try db.execute(sql: "DELETE FROM events_api_destination WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -133,7 +166,7 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM events_bus; DELETE FROM events_rule; DELETE FROM events_archive; DELETE FROM events_archived; DELETE FROM events_replay"
+                    "DELETE FROM events_bus; DELETE FROM events_rule; DELETE FROM events_archive; DELETE FROM events_archived; DELETE FROM events_replay; DELETE FROM events_connection; DELETE FROM events_api_destination"
             )
         }
     }

@@ -7,9 +7,22 @@ enum TargetDelivery {
     /// The delivery, or nil when the target's template makes nothing deliverable.
     static func request(for event: RoutedEvent, rule: RuleRecord, target: TargetRecord) -> DeliveryRequest? {
         guard let body = InputTransformation.payload(of: event, rule: rule, target: target) else { return nil }
+        var metadata: [String: String]?
+        if let values = target.pathParameterValues {
+            metadata = ["PathParameterValues": OrderedJSON.array(values.map { .scalar(.string($0)) }).text]
+        }
+        if let query = target.queryStringParameters {
+            metadata = (metadata ?? [:]).merging(
+                [
+                    "QueryStringParameters": OrderedJSON.object(
+                        query.sorted { $0.key < $1.key }.map { ($0.key, .scalar(.string($0.value))) }
+                    ).text
+                ]
+            ) { $1 }
+        }
         return DeliveryRequest(
-            target: deliveryTarget(target.arn), body: DeliveryPayload(body),
-            messageGroupId: target.messageGroupId,
+            target: deliveryTarget(target.arn), body: DeliveryPayload(body), headers: target.headerParameters,
+            metadata: metadata, messageGroupId: target.messageGroupId,
             retry: .eventBridge(
                 maximumRetryAttempts: target.maximumRetryAttempts ?? 185,
                 maximumEventAgeSeconds: target.maximumEventAgeInSeconds ?? 86_400),
