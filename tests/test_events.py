@@ -408,3 +408,104 @@ def test_archives_keep_matching_events_and_replays_send_them_again(events, queue
     with pytest.raises(ClientError) as e:
         events.describe_replay(ReplayName="never")
     assert e.value.response["Error"]["Message"] == "Replay never does not exist."
+
+
+class Recorder:
+    """A local HTTP endpoint that records what it is sent."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.requests = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                recorder.requests.append((self.path, dict(self.headers), self.rfile.read(length)))
+                answer = b'{"access_token": "tok-1", "expires_in": 3600}' if self.path == "/token" else b""
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, count=1, seconds=10):
+        deadline = time.time() + seconds
+        while len(self.requests) < count and time.time() < deadline:
+            time.sleep(0.05)
+        return self.requests
+
+
+def test_api_destination_targets_call_the_endpoint_with_the_connections_authorization(events):
+    endpoint = Recorder()
+    try:
+        connection = events.create_connection(
+            Name="basic", AuthorizationType="BASIC",
+            AuthParameters={"BasicAuthParameters": {"Username": "user", "Password": "pass"},
+                            "InvocationHttpParameters": {"HeaderParameters": [{"Key": "x-team", "Value": "a"}]}})
+        assert connection["ConnectionState"] == "AUTHORIZED"
+        assert ":connection/basic/" in connection["ConnectionArn"]
+        described = events.describe_connection(Name="basic")
+        # Secrets are never shown.
+        assert described["AuthParameters"]["BasicAuthParameters"] == {"Username": "user"}
+        assert described["SecretArn"].startswith("arn:aws:secretsmanager:")
+        destination = events.create_api_destination(
+            Name="hook", ConnectionArn=connection["ConnectionArn"], InvocationEndpoint=endpoint.url + "/orders/*",
+            HttpMethod="POST")
+        assert destination["ApiDestinationState"] == "ACTIVE"
+        assert events.describe_api_destination(Name="hook")["InvocationRateLimitPerSecond"] == 300
+        events.put_rule(Name="r", EventPattern='{"source": ["shop"]}')
+        events.put_targets(Rule="r", Targets=[{
+            "Id": "hook", "Arn": destination["ApiDestinationArn"],
+            "HttpParameters": {"PathParameterValues": ["42"], "HeaderParameters": {"x-order": "o1"},
+                               "QueryStringParameters": {"full": "true"}}}])
+        events.put_events(Entries=[{"Source": "shop", "DetailType": "t", "Detail": '{"n": 1}'}])
+        (path, headers, body), = endpoint.wait()
+        assert path == "/orders/42?full=true"
+        assert headers["Authorization"] == "Basic dXNlcjpwYXNz"
+        assert headers["x-team"] == "a" and headers["x-order"] == "o1"
+        assert headers["Content-Type"].startswith("application/json")
+        assert json.loads(body)["detail"] == {"n": 1}
+        with pytest.raises(ClientError) as e:
+            events.describe_connection(Name="missing")
+        assert e.value.response["Error"]["Message"] == \
+            "Failed to describe the connection(s). Connection 'missing' does not exist."
+        events.delete_api_destination(Name="hook")
+        with pytest.raises(ClientError) as e:
+            events.describe_api_destination(Name="hook")
+        assert e.value.response["Error"]["Message"] == \
+            "Failed to describe the api-destination(s). An api-destination 'hook' does not exist."
+        assert events.delete_connection(Name="basic")["ConnectionState"] == "DELETING"
+    finally:
+        endpoint.server.shutdown()
+
+
+def test_oauth_connections_fetch_a_token_with_client_credentials(events):
+    endpoint = Recorder()
+    try:
+        connection = events.create_connection(
+            Name="oauth", AuthorizationType="OAUTH_CLIENT_CREDENTIALS",
+            AuthParameters={"OAuthParameters": {
+                "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"},
+                "AuthorizationEndpoint": endpoint.url + "/token", "HttpMethod": "POST"}})
+        assert connection["ConnectionState"] == "AUTHORIZING"
+        destination = events.create_api_destination(
+            Name="hook", ConnectionArn=connection["ConnectionArn"], InvocationEndpoint=endpoint.url + "/hook",
+            HttpMethod="POST")
+        events.put_rule(Name="r", EventPattern='{"source": ["shop"]}')
+        events.put_targets(Rule="r", Targets=[{"Id": "hook", "Arn": destination["ApiDestinationArn"]}])
+        events.put_events(Entries=[{"Source": "shop", "DetailType": "t", "Detail": "{}"}])
+        token_request, call = endpoint.wait(count=2)
+        assert token_request[0] == "/token" and token_request[1]["Authorization"] == "Basic aWQ6c2VjcmV0"
+        assert token_request[2] == b"grant_type=client_credentials"
+        assert call[0] == "/hook" and call[1]["Authorization"] == "Bearer tok-1"
+        assert events.describe_connection(Name="oauth")["ConnectionState"] == "AUTHORIZED"
+    finally:
+        endpoint.server.shutdown()
