@@ -19,11 +19,14 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "Endpoint URL of the server under test.")
     var endpoint = "http://127.0.0.1:4566"
 
-    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | bare")
+    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | put-events | bare")
     var scenario = "send"
 
     @Option(help: "publish: SQS queues subscribed to the topic.")
     var fanout = 1
+
+    @Option(help: "put-events: rules on the default bus (one matches and targets a queue, the others name other sources).")
+    var rules = 1
 
     @Flag(help: "publish: subscribe the queues with RawMessageDelivery (default: the signed JSON envelope).")
     var raw = false
@@ -48,6 +51,7 @@ struct SwitchyardBench: ParsableCommand {
             throw ValidationError("endpoint must look like http://host:port")
         }
         if scenario == "publish" { return try runPublish(host: host, port: port) }
+        if scenario == "put-events" { return try runPutEvents(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
         let queueURL: String
@@ -153,6 +157,60 @@ struct SwitchyardBench: ParsableCommand {
         print(line)
     }
 
+    /// PutEvents to the default bus, whose `rules` rules include one that sends each event to a queue;
+    /// then waits until the queue holds every acknowledged event.
+    func runPutEvents(host: String, port: Int) throws {
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let name = "bench-events-\(suffix)"
+        let reply = try call(host: host, port: port, target: "CreateQueue", body: #"{"QueueName":"\#(name)"}"#)
+        guard let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any],
+            let queueURL = object["QueueUrl"] as? String
+        else { throw ValidationError("CreateQueue failed") }
+        let source = "bench.\(suffix)"
+        for index in 0..<rules {
+            let ruleSource = index == 0 ? source : "other.\(suffix).\(index)"
+            let pattern = #"{\"source\":[\"\#(ruleSource)\"],\"detail\":{\"payload\":[{\"exists\":true}]}}"#
+            _ = try call(
+                host: host, port: port, target: "PutRule",
+                body: #"{"Name":"bench-\#(suffix)-\#(index)","EventPattern":"\#(pattern)"}"#, prefix: "AWSEvents",
+                contentType: "application/x-amz-json-1.1")
+            if index == 0 {
+                _ = try call(
+                    host: host, port: port, target: "PutTargets",
+                    body:
+                        #"{"Rule":"bench-\#(suffix)-0","Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:\#(name)"}]}"#,
+                    prefix: "AWSEvents", contentType: "application/x-amz-json-1.1")
+            }
+        }
+        let body = String(repeating: "x", count: bodySize)
+        let started = Date()
+        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
+        { _ in Workload.putEvents(source: source, body: body) }
+        let acknowledged = Int(result.rate * duration)
+        var delivered = 0
+        var finished = Date()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let reply = try call(
+                host: host, port: port, target: "GetQueueAttributes",
+                body: #"{"QueueUrl":"\#(queueURL)","AttributeNames":["ApproximateNumberOfMessages"]}"#)
+            let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
+            delivered = Int((object?["Attributes"] as? [String: String])?["ApproximateNumberOfMessages"] ?? "0") ?? 0
+            finished = Date()
+            if delivered >= acknowledged { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        var line = String(
+            format:
+                "put-events (%d rules) against %@: %.0f events/s, p50 %.2f ms, p99 %.2f ms; %d delivered in %.1f s",
+            rules, endpoint, result.rate, result.p50, result.p99, delivered, finished.timeIntervalSince(started))
+        if let serverPid, let rss = Self.rssMegabytes(pid: serverPid) {
+            line += String(format: ", server RSS %.1f MB", rss)
+        }
+        if result.errors > 0 { line += ", \(result.errors) error responses" }
+        print(line)
+    }
+
     /// One synchronous awsQuery (SNS) call, for setup; answers the XML text.
     func query(host: String, port: Int, _ parameters: [String: String]) throws -> String {
         guard let url = URL(string: "http://\(host):\(port)/") else { return "" }
@@ -185,13 +243,16 @@ struct SwitchyardBench: ParsableCommand {
     }
 
     /// One synchronous awsJson call, for setup.
-    func call(host: String, port: Int, target: String, body: String) throws -> Data {
+    func call(
+        host: String, port: Int, target: String, body: String, prefix: String = "AmazonSQS",
+        contentType: String = "application/x-amz-json-1.0"
+    ) throws -> Data {
         guard let url = URL(string: "http://\(host):\(port)/") else { return Data() }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
-        request.setValue("application/x-amz-json-1.0", forHTTPHeaderField: "Content-Type")
-        request.setValue("AmazonSQS.\(target)", forHTTPHeaderField: "X-Amz-Target")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.setValue("\(prefix).\(target)", forHTTPHeaderField: "X-Amz-Target")
         let semaphore = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Data?
         URLSession.shared.dataTask(with: request) { data, _, _ in

@@ -121,6 +121,10 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
         case .sns:
             headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")
             signingName = "sns"
+        case .events:
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            headers.add(name: "X-Amz-Target", value: "AWSEvents.\(current.target)")
+            signingName = "events"
         }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(

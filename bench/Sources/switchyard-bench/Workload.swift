@@ -13,7 +13,7 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns }
+        enum Service { case sqs, sns, events }
     }
 
     /// SNS Publish of one message to a topic (awsQuery).
@@ -21,6 +21,14 @@ struct Workload {
         let form =
             "Action=Publish&Version=2010-03-31&TopicArn=\(percentEncoded(topicArn))&Message=\(percentEncoded(body))"
         let request = Request(target: "Publish", body: Array(form.utf8), kind: .send(1), service: .sns)
+        return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    /// EventBridge PutEvents of one event to the default bus (awsJson 1.1).
+    static func putEvents(source: String, body: String) -> Workload {
+        let detail = #"{\"payload\":\"\#(body)\"}"#
+        let json = #"{"Entries":[{"Source":"\#(source)","DetailType":"bench","Detail":"\#(detail)"}]}"#
+        let request = Request(target: "PutEvents", body: Array(json.utf8), kind: .send(1), service: .events)
         return Workload(first: request) { previous, _ in (previous, 1) }
     }
 
