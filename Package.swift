@@ -100,6 +100,19 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // EventBridge Scheduler: schedule groups and schedules that fire through the delivery engine.
+        .target(
+            name: "SwitchyardScheduler",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardEvents",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Matching shared by SNS filter policies and EventBridge event patterns.
         .target(name: "SwitchyardMatching", dependencies: ["SwitchyardWire"]),
         .target(
@@ -140,6 +153,7 @@ let package = Package(
                 "SwitchyardSQS",
                 "SwitchyardSNS",
                 "SwitchyardEvents",
+                "SwitchyardScheduler",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",

@@ -49,9 +49,7 @@ extension EventBridgeService {
         let source = try required(entry.source, "Source")
         let detailType = try required(entry.detailType, "DetailType")
         let detailText = try required(entry.detail, "Detail")
-        guard case .object? = try? OrderedJSON.parse(Array(detailText.utf8)),
-            let detail = try? OrderedJSON.parse(Array(detailText.utf8))
-        else {
+        guard let detail = try? OrderedJSON.parse(Array(detailText.utf8)), case .object = detail else {
             throw AWSError("MalformedDetail", "Detail is malformed.")
         }
         let bus = try busKey(entry.eventBusName, context)

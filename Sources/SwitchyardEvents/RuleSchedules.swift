@@ -18,11 +18,12 @@ extension ScheduleExpression {
 }
 
 extension CronSchedule {
-    /// The start of the first minute after `after` that the schedule allows, within eight years.
-    func nextMinute(after: Int64) -> Int64? {
+    /// The start of the first minute after `after` that the schedule allows in `timeZone` (UTC
+    /// unless given), within eight years.
+    public func nextMinute(after: Int64, timeZone: TimeZone? = nil) -> Int64? {
         var calendar = Calendar(identifier: .gregorian)
-        guard let utc = TimeZone(identifier: "UTC") else { return nil }
-        calendar.timeZone = utc
+        guard let zone = timeZone ?? TimeZone(identifier: "UTC") else { return nil }
+        calendar.timeZone = zone
         var date = Date(timeIntervalSince1970: Double(after / 60_000 + 1) * 60)
         let limit = date.addingTimeInterval(8 * 366 * 86_400)
         while date < limit {

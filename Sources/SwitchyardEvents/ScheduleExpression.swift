@@ -37,8 +37,8 @@ struct ScheduleExpression: Sendable, Equatable {
 }
 
 /// The six fields of an EventBridge cron expression, each a set of allowed values. Day of month and
-/// day of week cannot both be given: one of them is `?`.
-struct CronSchedule: Sendable, Equatable {
+/// day of week cannot both be given: one of them is `?`. (EventBridge Scheduler takes the same.)
+public struct CronSchedule: Sendable, Equatable {
     let minutes: Set<Int>
     let hours: Set<Int>
     /// nil: any (`?` or `*`).
@@ -47,7 +47,7 @@ struct CronSchedule: Sendable, Equatable {
     let daysOfWeek: Set<Int>?
     let years: Set<Int>?
 
-    init?(fields: [String]) {
+    public init?(fields: [String]) {
         guard fields.count == 6 else { return nil }
         let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
         let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]

@@ -3,7 +3,7 @@ import SwitchyardWire
 
 /// How an event reaches one target of a rule: the payload the target's input settings make of it,
 /// the target kind its ARN names, and the retry policy and dead-letter queue the target was given.
-enum TargetDelivery {
+public enum TargetDelivery {
     /// The delivery, or nil when the target's template makes nothing deliverable.
     static func request(for event: RoutedEvent, rule: RuleRecord, target: TargetRecord) -> DeliveryRequest? {
         guard let body = InputTransformation.payload(of: event, rule: rule, target: target) else { return nil }
@@ -32,7 +32,7 @@ enum TargetDelivery {
     }
 
     /// The delivery target an ARN names, by its service (and, for EventBridge, its resource type).
-    static func deliveryTarget(_ arn: String) -> DeliveryTarget {
+    public static func deliveryTarget(_ arn: String) -> DeliveryTarget {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         let service = parts.count > 2 ? String(parts[2]) : ""
         let resource = parts.count > 5 ? String(parts[5]) : ""

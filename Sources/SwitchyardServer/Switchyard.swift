@@ -8,6 +8,7 @@ import SwitchyardIAM
 import SwitchyardPlatform
 import SwitchyardSNS
 import SwitchyardSQS
+import SwitchyardScheduler
 import SwitchyardWire
 
 /// The assembled server: storage, the service modules and the HTTP transport, built from a
@@ -22,6 +23,7 @@ public final class Switchyard: Sendable {
             SQSModule(),
             SNSModule(),
             EventBridgeModule(),
+            SchedulerModule(),
             PlannedServicesModule(),
         ]
     }

@@ -277,8 +277,12 @@ public struct RESTCodec: ProtocolCodec {
         }
         headers.append(("x-amzn-ErrorType", resolved.typeName))
         headers.append(("Content-Type", "application/json"))
+        // A modelled error names its message member as the model does (Scheduler's "Message").
+        let key = model.errorShapes[resolved.typeName]?.member(named: "Message") != nil ? "Message" : "message"
         var writer = JSONWriter()
-        writer.raw("{\"message\":")
+        writer.raw("{")
+        writer.string(key)
+        writer.raw(":")
         writer.string(resolved.message ?? "")
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
