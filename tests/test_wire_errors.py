@@ -92,9 +92,10 @@ def test_health_endpoint(server):
     with urllib.request.urlopen(server.endpoint + "/_switchyard/health") as r:
         body = json.loads(r.read())
     services = body["services"]
-    assert {name for name, state in services.items() if state == "available"} == {"sqs", "sns", "sts", "iam"}
+    assert {name for name, state in services.items() if state == "available"} == {
+        "sqs", "sns", "sts", "iam", "events", "scheduler"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
-    assert services["events"] == services["s3"] == services["cloudwatch"] == services["sesv2"] == "planned"
+    assert services["pipes"] == services["s3"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]
