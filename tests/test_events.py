@@ -509,3 +509,45 @@ def test_oauth_connections_fetch_a_token_with_client_credentials(events):
         assert events.describe_connection(Name="oauth")["ConnectionState"] == "AUTHORIZED"
     finally:
         endpoint.server.shutdown()
+
+
+def test_partner_event_sources_reach_the_customers_partner_bus(server, events, queue):
+    sqs, url, arn = queue
+    partner = server.client("events", access_key="111111111111")
+    name = "aws.partner/saas.example/shop/orders"
+    created = partner.create_partner_event_source(Name=name, Account=ACCOUNT)
+    assert created["EventSourceArn"] == f"arn:aws:events:{REGION}::event-source/{name}"
+    assert partner.list_partner_event_source_accounts(EventSourceName=name)["PartnerEventSourceAccounts"][0][
+        "State"] == "PENDING"
+    source = events.describe_event_source(Name=name)
+    assert source["CreatedBy"] == "111111111111" and source["State"] == "PENDING"
+    events.create_event_bus(Name=name, EventSourceName=name)
+    assert events.describe_event_source(Name=name)["State"] == "ACTIVE"
+    events.put_rule(Name="r", EventBusName=name, EventPattern=json.dumps({"source": [name]}))
+    events.put_targets(Rule="r", EventBusName=name, Targets=[{"Id": "q", "Arn": arn}])
+    put = partner.put_partner_events(Entries=[{"Source": name, "DetailType": "order", "Detail": '{"n": 1}'}])
+    assert put["FailedEntryCount"] == 0
+    event = json.loads(receive(sqs, url)[0])
+    assert event["account"] == ACCOUNT and event["source"] == name and event["detail"] == {"n": 1}
+    assert [s["Name"] for s in partner.list_partner_event_sources(NamePrefix="aws.partner/saas.example/")[
+        "PartnerEventSources"]] == [name]
+
+
+def test_global_endpoints_are_stored(events):
+    buses = [{"EventBusArn": f"arn:aws:events:{region}:{ACCOUNT}:event-bus/global"}
+             for region in ("us-east-1", "us-west-2")]
+    routing = {"FailoverConfig": {"Primary": {"HealthCheck": f"arn:aws:route53:::healthcheck/abc"},
+                                  "Secondary": {"Route": "us-west-2"}}}
+    created = events.create_endpoint(Name="global", RoutingConfig=routing, EventBuses=buses)
+    assert created["State"] == "ACTIVE" and created["Arn"].endswith(":endpoint/global")
+    described = events.describe_endpoint(Name="global")
+    assert described["RoutingConfig"] == routing and described["EventBuses"] == buses
+    assert described["EndpointUrl"].startswith("https://") and described["EndpointId"]
+    assert [e["Name"] for e in events.list_endpoints()["Endpoints"]] == ["global"]
+    with pytest.raises(ClientError) as e:
+        events.create_endpoint(Name="bad", RoutingConfig=routing, EventBuses=[buses[0], buses[0]])
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    events.delete_endpoint(Name="global")
+    with pytest.raises(ClientError) as e:
+        events.describe_endpoint(Name="global")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"

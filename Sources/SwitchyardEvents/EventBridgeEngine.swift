@@ -23,6 +23,8 @@ public actor EventBridgeEngine {
     var replays: [String: ReplayRecord] = [:]
     var connections: [String: ConnectionRecord] = [:]
     var apiDestinations: [String: APIDestinationRecord] = [:]
+    var endpoints: [String: EndpointRecord] = [:]
+    var partnerSources: [String: PartnerSourceRecord] = [:]
     let store: any EventBridgeStore
     let deliveries: DeliveryEngine
     let clock: any ServiceClock
@@ -52,6 +54,8 @@ public actor EventBridgeEngine {
         for replay in try store.loadReplays() { replays[replay.storageKey] = replay }
         for connection in try store.loadConnections() { connections[connection.storageKey] = connection }
         for destination in try store.loadAPIDestinations() { apiDestinations[destination.storageKey] = destination }
+        for endpoint in try store.loadEndpoints() { endpoints[endpoint.storageKey] = endpoint }
+        for source in try store.loadPartnerSources() { partnerSources[source.storageKey] = source }
     }
 
     public var ruleCount: Int { rules.values.reduce(0) { $0 + $1.count } }
@@ -68,6 +72,8 @@ public actor EventBridgeEngine {
         replays = [:]
         connections = [:]
         apiDestinations = [:]
+        endpoints = [:]
+        partnerSources = [:]
         return store.wipe()
     }
 

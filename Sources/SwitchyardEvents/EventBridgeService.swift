@@ -40,12 +40,24 @@ public struct EventBridgeService: EventBridgeAPI {
         if input.name.contains("/"), input.eventSourceName == nil {
             throw EventBridgeErrors.validation("Event bus name must not contain '/'.")
         }
+        if let source = input.eventSourceName {
+            // A partner event bus takes its source's name and makes the source active.
+            guard source == input.name else {
+                throw EventBridgeErrors.validation("The event bus name must be the same as the event source name.")
+            }
+            _ = try await engine.eventSource(region: context.region, customer: context.account, name: source)
+        }
         var record = BusRecord(key: key, createdAt: clock.nowMillis())
         record.description = input.description
         record.kmsKeyIdentifier = input.kmsKeyIdentifier
         record.deadLetterArn = input.deadLetterConfig?.arn
         for tag in input.tags ?? [] { record.tags[tag.key] = tag.value }
         try await engine.createBus(record).wait()
+        if let source = input.eventSourceName {
+            try await engine.setEventSourceState(
+                region: context.region, customer: context.account, name: source, state: "ACTIVE"
+            ).wait()
+        }
         return EventBridge.CreateEventBusResponse(
             eventBusArn: key.arn, description: input.description, kmsKeyIdentifier: input.kmsKeyIdentifier,
             deadLetterConfig: input.deadLetterConfig)

@@ -16,6 +16,10 @@ public enum EventBridgeChange: Sendable {
     case deleteConnection(storageKey: String)
     case putAPIDestination(APIDestinationRecord)
     case deleteAPIDestination(storageKey: String)
+    case putEndpoint(EndpointRecord)
+    case deleteEndpoint(storageKey: String)
+    case putPartnerSource(PartnerSourceRecord)
+    case deletePartnerSource(storageKey: String)
 }
 
 /// Where EventBridge keeps its buses and rules: loaded at start-up, changes submitted as they happen.
@@ -28,6 +32,8 @@ public protocol EventBridgeStore: Sendable {
     func loadReplays() throws -> [ReplayRecord]
     func loadConnections() throws -> [ConnectionRecord]
     func loadAPIDestinations() throws -> [APIDestinationRecord]
+    func loadEndpoints() throws -> [EndpointRecord]
+    func loadPartnerSources() throws -> [PartnerSourceRecord]
     func submit(_ changes: [EventBridgeChange]) -> CommitTicket
     func wipe() -> CommitTicket
 }
@@ -42,6 +48,8 @@ public struct MemoryEventBridgeStore: EventBridgeStore {
     public func loadReplays() throws -> [ReplayRecord] { [] }
     public func loadConnections() throws -> [ConnectionRecord] { [] }
     public func loadAPIDestinations() throws -> [APIDestinationRecord] { [] }
+    public func loadEndpoints() throws -> [EndpointRecord] { [] }
+    public func loadPartnerSources() throws -> [PartnerSourceRecord] { [] }
     public func submit(_ changes: [EventBridgeChange]) -> CommitTicket { .alreadyCommitted }
     public func wipe() -> CommitTicket { .alreadyCommitted }
 }
@@ -78,6 +86,13 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                     CREATE TABLE events_api_destination (key TEXT PRIMARY KEY, record BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("events-v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_endpoint (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE events_partner_source (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
+        }
     }
 
     public func loadBuses() throws -> [BusRecord] { try load(BusRecord.self, table: "events_bus") }
@@ -89,6 +104,10 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
     }
     public func loadAPIDestinations() throws -> [APIDestinationRecord] {
         try load(APIDestinationRecord.self, table: "events_api_destination")
+    }
+    public func loadEndpoints() throws -> [EndpointRecord] { try load(EndpointRecord.self, table: "events_endpoint") }
+    public func loadPartnerSources() throws -> [PartnerSourceRecord] {
+        try load(PartnerSourceRecord.self, table: "events_partner_source")
     }
 
     public func loadArchivedEvents() throws -> [String: [ArchivedEvent]] {
@@ -157,6 +176,18 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                         arguments: [record.storageKey, try encoder.encode(record)])
                 case .deleteAPIDestination(let key):
                     try db.execute(sql: "DELETE FROM events_api_destination WHERE key = ?", arguments: [key])
+                case .putEndpoint(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_endpoint (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deleteEndpoint(let key):
+                    try db.execute(sql: "DELETE FROM events_endpoint WHERE key = ?", arguments: [key])
+                case .putPartnerSource(let record):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO events_partner_source (key, record) VALUES (?, ?)",
+                        arguments: [record.storageKey, try encoder.encode(record)])
+                case .deletePartnerSource(let key):
+                    try db.execute(sql: "DELETE FROM events_partner_source WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -166,7 +197,7 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM events_bus; DELETE FROM events_rule; DELETE FROM events_archive; DELETE FROM events_archived; DELETE FROM events_replay; DELETE FROM events_connection; DELETE FROM events_api_destination"
+                    "DELETE FROM events_bus; DELETE FROM events_rule; DELETE FROM events_archive; DELETE FROM events_archived; DELETE FROM events_replay; DELETE FROM events_connection; DELETE FROM events_api_destination; DELETE FROM events_endpoint; DELETE FROM events_partner_source"
             )
         }
     }
