@@ -113,6 +113,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // EventBridge Pipes: records from a source, filtered and shaped, to a target.
+        .target(
+            name: "SwitchyardPipes",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardEvents",
+                "SwitchyardMatching",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Matching shared by SNS filter policies and EventBridge event patterns.
         .target(name: "SwitchyardMatching", dependencies: ["SwitchyardWire"]),
         .target(
@@ -154,6 +168,7 @@ let package = Package(
                 "SwitchyardSNS",
                 "SwitchyardEvents",
                 "SwitchyardScheduler",
+                "SwitchyardPipes",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",

@@ -3,7 +3,7 @@ import SwitchyardWire
 
 /// What a target receives of an event: the whole event, a constant `Input`, the part an `InputPath`
 /// selects, or an `InputTransformer`'s template filled in from the event.
-enum InputTransformation {
+public enum InputTransformation {
     /// The variables every template may use without an InputPathsMap entry.
     static let predefined: Set<String> = [
         "aws.events.rule-arn", "aws.events.rule-name", "aws.events.event.ingestion-time", "aws.events.event",
@@ -49,7 +49,7 @@ enum InputTransformation {
         placeholders(in: template).filter { map[$0] == nil && !predefined.contains($0) }
     }
 
-    static func placeholders(in template: String) -> [String] {
+    public static func placeholders(in template: String) -> [String] {
         var names: [String] = []
         var rest = template[...]
         while let open = rest.firstIndex(of: "<") {
@@ -66,7 +66,7 @@ enum InputTransformation {
     /// placeholder stands alone (a missing one as ""), and a string value as its text inside a
     /// string; the result must be valid JSON. Any other template is text: strings go in as they are,
     /// objects and arrays without quotes (`{k:v}`, `[a,b]`), a missing value as nothing.
-    static func fill(_ template: String, values: [String: OrderedJSON?]) -> String? {
+    public static func fill(_ template: String, values: [String: OrderedJSON?]) -> String? {
         let trimmed = template.trimmingCharacters(in: .whitespacesAndNewlines)
         let isDocument = trimmed.hasPrefix("{") || trimmed.hasPrefix("[")
         var output = ""

@@ -2,7 +2,7 @@ import SwitchyardWire
 
 /// The JSON paths EventBridge takes in InputPath and InputPathsMap: `$`, then members by `.name` or
 /// `['name']` and array elements by `[n]`.
-struct JSONPath: Sendable, Equatable {
+public struct JSONPath: Sendable, Equatable {
     enum Step: Sendable, Equatable {
         case member(String)
         case element(Int)
@@ -11,7 +11,7 @@ struct JSONPath: Sendable, Equatable {
     let steps: [Step]
 
     /// Parses a path, or nil when it is not one of the forms EventBridge takes.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         var characters = Array(text)
         guard characters.first == "$" else { return nil }
         characters.removeFirst()
@@ -49,7 +49,7 @@ struct JSONPath: Sendable, Equatable {
     }
 
     /// The value the path leads to in a document, if there is one.
-    func value(in document: OrderedJSON) -> OrderedJSON? {
+    public func value(in document: OrderedJSON) -> OrderedJSON? {
         var current = document
         for step in steps {
             switch (step, current) {

@@ -33,7 +33,6 @@ public struct PlannedServicesModule: ServiceModule {
     /// S3 comes last: unsigned REST requests go to the first service that takes their path, and
     /// S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
-        .notImplemented(descriptor: Pipes.descriptor) { Pipes.model },
         .notImplemented(descriptor: Lambda.descriptor, model: { Lambda.model }, maximumBodyBytes: lambdaBodyLimit),
         .notImplemented(descriptor: ECS.descriptor) { ECS.model },
         .notImplemented(descriptor: CloudWatchLogs.descriptor) { CloudWatchLogs.model },

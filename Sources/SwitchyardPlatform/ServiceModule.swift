@@ -46,13 +46,17 @@ public struct ModuleContext: Sendable {
     /// The server's own URL, for links a service writes where no request tells it the host (an SNS
     /// unsubscribe link in a notification that an EventBridge rule published).
     public let baseURL: String
+    /// Readers of event sources (SQS queues, streams) that modules register for others to consume.
+    public let sources: EventSourceReaders
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
-        metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566"
+        metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566",
+        sources: EventSourceReaders = EventSourceReaders()
     ) {
         self.baseURL = baseURL
+        self.sources = sources
         self.metrics = metrics
         self.database = database
         self.dataDirectory = dataDirectory
@@ -87,6 +91,8 @@ public struct RunningModule: Sendable {
     public var publicRoutes: Set<String>
     /// Target kinds the module delivers to, with their transports.
     public var deliveryTransports: [DeliveryTargetKind: any DeliveryTransport]
+    /// Readers of the event sources this module owns, by ARN service name (`sqs`).
+    public var sourceReaders: [String: any EventSourceReader]
     /// Work that runs for the server's lifetime and ends when its task is cancelled.
     public var backgroundTasks: [@Sendable () async -> Void]
     /// Forgets every resource (`/_switchyard/reset`), durably.
@@ -102,6 +108,7 @@ public struct RunningModule: Sendable {
     public init(
         endpoints: [ServiceEndpoint] = [], routes: [String: OperationalRoute] = [:], publicRoutes: Set<String> = [],
         deliveryTransports: [DeliveryTargetKind: any DeliveryTransport] = [:],
+        sourceReaders: [String: any EventSourceReader] = [:],
         backgroundTasks: [@Sendable () async -> Void] = [], reset: @escaping @Sendable () async throws -> Void = {},
         statistics: @escaping @Sendable () async -> [String: Int] = { [:] },
         gauges: @escaping @Sendable () async -> [MetricSample] = { [] },
@@ -111,6 +118,7 @@ public struct RunningModule: Sendable {
         self.routes = routes
         self.publicRoutes = publicRoutes
         self.deliveryTransports = deliveryTransports
+        self.sourceReaders = sourceReaders
         self.backgroundTasks = backgroundTasks
         self.reset = reset
         self.statistics = statistics

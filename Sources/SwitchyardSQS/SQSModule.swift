@@ -27,6 +27,7 @@ public struct SQSModule: ServiceModule {
         return RunningModule(
             endpoints: [endpoint],
             deliveryTransports: [.sqs: SQSDeliveryTransport(engine: engine)],
+            sourceReaders: ["sqs": SQSSourceReader(engine: engine)],
             backgroundTasks: [{ await engine.runRetentionSweeper() }],
             reset: { try await engine.reset().wait() },
             statistics: {

@@ -5,6 +5,7 @@ import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardEvents
 import SwitchyardIAM
+import SwitchyardPipes
 import SwitchyardPlatform
 import SwitchyardSNS
 import SwitchyardSQS
@@ -24,6 +25,7 @@ public final class Switchyard: Sendable {
             SNSModule(),
             EventBridgeModule(),
             SchedulerModule(),
+            PipesModule(),
             PlannedServicesModule(),
         ]
     }
@@ -65,15 +67,17 @@ public final class Switchyard: Sendable {
         var staticAccounts: [String: String] = [:]
         for credential in configuration.credentials { staticAccounts[credential.accessKeyId] = credential.account }
         let credentials = CredentialDirectory()
+        let sources = EventSourceReaders()
         let context = ModuleContext(
             database: database, dataDirectory: database == nil ? nil : configuration.dataDirectory,
             account: configuration.account, region: configuration.region, staticCredentials: staticAccounts,
             deliveries: deliveries, credentials: credentials, metrics: metrics, logger: logger,
-            baseURL: "http://localhost:\(configuration.port)")
+            baseURL: "http://localhost:\(configuration.port)", sources: sources)
         var running: [RunningModule] = []
         for module in modules {
             let started = try await module.start(context)
             await deliveries.register(started.deliveryTransports)
+            sources.register(started.sourceReaders)
             running.append(started)
         }
         // Every target kind is registered: deliveries stored before a restart can go out again.

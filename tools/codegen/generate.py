@@ -59,7 +59,7 @@ SERVICES = {
     # EventBridge: buses, rules, targets and PutEvents are implemented; the rest answers NotImplemented.
     "events": {"swiftName": "EventBridge", "modelDir": "events/2015-10-07", "partial": True},
     "scheduler": {"swiftName": "Scheduler", "modelDir": "scheduler/2021-06-30", "partial": True},
-    "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "modelOnly": True},
+    "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "partial": True},
     # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.
     # S3 Express (directory buckets) signs as s3express on the same API.
     "s3": {

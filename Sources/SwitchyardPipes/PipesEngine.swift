@@ -1,0 +1,157 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardDelivery
+import SwitchyardEvents
+import SwitchyardMatching
+import SwitchyardModels
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// EventBridge Pipes' state and work: pipes, their state transitions, and a background task that
+/// reads each running pipe's source, filters, shapes and delivers its records.
+public actor PipesEngine {
+    var pipes: [String: PipeRecord] = [:]
+    let store: any PipesStore
+    let deliveries: DeliveryEngine
+    let sources: EventSourceReaders
+    let clock: any ServiceClock
+    /// How long a transitional state (CREATING, STARTING, STOPPING, UPDATING, DELETING) lasts.
+    static let transition: Int64 = 1_000
+
+    public init(
+        store: any PipesStore, deliveries: DeliveryEngine, sources: EventSourceReaders,
+        clock: any ServiceClock = SystemClock()
+    ) throws {
+        self.store = store
+        self.deliveries = deliveries
+        self.sources = sources
+        self.clock = clock
+        for pipe in try store.loadPipes() { pipes[pipe.storageKey] = pipe }
+    }
+
+    public var pipeCount: Int { pipes.count }
+
+    public func reset() -> CommitTicket {
+        pipes = [:]
+        return store.wipe()
+    }
+
+    public func pipe(account: String, region: String, name: String) throws -> PipeRecord {
+        guard let pipe = pipes["\(account)/\(region)/\(name)"], pipe.currentState != "DELETED" else {
+            throw AWSError("NotFoundException", "Pipe \(name) does not exist.")
+        }
+        return pipe
+    }
+
+    public func create(_ record: PipeRecord) throws -> CommitTicket {
+        guard pipes[record.storageKey] == nil else {
+            throw AWSError("ConflictException", "Pipe \(record.name) already exists.")
+        }
+        pipes[record.storageKey] = record
+        return store.submit([.putPipe(record)])
+    }
+
+    /// Changes a pipe and puts it in a transitional state that settles into its desired state.
+    public func change(
+        account: String, region: String, name: String, state: String, _ change: (inout PipeRecord) throws -> Void
+    ) throws -> (PipeRecord, CommitTicket) {
+        var record = try pipe(account: account, region: region, name: name)
+        try change(&record)
+        record.currentState = state
+        record.modifiedAt = clock.nowMillis()
+        record.settlesAt = record.modifiedAt + Self.transition
+        pipes[record.storageKey] = record
+        return (record, store.submit([.putPipe(record)]))
+    }
+
+    public func list(account: String, region: String) -> [PipeRecord] {
+        pipes.values.filter { $0.account == account && $0.region == region }.sorted { $0.name < $1.name }
+    }
+
+    public func updateTags(arn: String, _ change: (inout [String: String]) -> Void) throws -> CommitTicket {
+        guard var record = pipes.values.first(where: { $0.arn == arn }) else {
+            throw AWSError("NotFoundException", "Pipe \(arn.split(separator: "/").last ?? "") does not exist.")
+        }
+        change(&record.tags)
+        pipes[record.storageKey] = record
+        return store.submit([.putPipe(record)])
+    }
+
+    public func tags(arn: String) throws -> [String: String] {
+        guard let record = pipes.values.first(where: { $0.arn == arn }) else {
+            throw AWSError("NotFoundException", "Pipe \(arn.split(separator: "/").last ?? "") does not exist.")
+        }
+        return record.tags
+    }
+
+    /// Settles the pipes whose transition is over: CREATING, STARTING and UPDATING become the
+    /// desired state, STOPPING becomes STOPPED, DELETING removes the pipe.
+    func settle() {
+        let now = clock.nowMillis()
+        var changes: [PipesChange] = []
+        for (key, pipe) in pipes {
+            guard let settles = pipe.settlesAt, settles <= now else { continue }
+            var settled = pipe
+            settled.settlesAt = nil
+            switch pipe.currentState {
+            case "DELETING":
+                pipes[key] = nil
+                changes.append(.deletePipe(storageKey: key))
+                continue
+            case "STOPPING": settled.currentState = "STOPPED"
+            default: settled.currentState = pipe.desiredState
+            }
+            pipes[key] = settled
+            changes.append(.putPipe(settled))
+        }
+        if !changes.isEmpty { _ = store.submit(changes) }
+    }
+
+    /// Reads, filters and delivers one batch of every running pipe.
+    public func tick() async {
+        settle()
+        let running = pipes.values.filter { $0.currentState == "RUNNING" }
+        await withTaskGroup(of: Void.self) { group in
+            for pipe in running {
+                group.addTask { await Self.process(pipe, sources: self.sources, deliveries: self.deliveries) }
+            }
+        }
+    }
+
+    /// Runs `tick` until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            await tick()
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    static func process(_ pipe: PipeRecord, sources: EventSourceReaders, deliveries: DeliveryEngine) async {
+        guard let reader = sources.reader(for: pipe.source) else { return }
+        let parameters = PipeShapes.sourceParameters(pipe)
+        let batch = parameters?.sqsQueueParameters?.batchSize ?? 10
+        guard
+            let records = try? await reader.receive(
+                from: pipe.source, maximum: batch, waitSeconds: 0, visibilitySeconds: 30),
+            !records.isEmpty
+        else { return }
+        let filters = (parameters?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
+            .compactMap { try? EventPattern(json: $0) }
+        let targetParameters = PipeShapes.targetParameters(pipe)
+        var requests: [DeliveryRequest] = []
+        for record in records {
+            guard let document = PipeRecords.document(record.json) else { continue }
+            if !filters.isEmpty, !filters.contains(where: { $0.matches(MatchableEvent(document)) }) { continue }
+            if let request = PipeDelivery.request(for: document, pipe: pipe, parameters: targetParameters) {
+                requests.append(request)
+            }
+        }
+        do {
+            try await deliveries.enqueue(requests).wait()
+            // Delivered, or filtered out: either way the source is done with them, as on AWS.
+            try await reader.acknowledge(records, from: pipe.source)
+        } catch {
+            // Left in the source: they come back after their visibility timeout.
+        }
+    }
+}
