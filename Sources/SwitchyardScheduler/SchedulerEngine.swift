@@ -161,7 +161,8 @@ public actor SchedulerEngine {
         var changes: [SchedulerChange] = []
         for (key, schedule) in schedules where schedule.enabled {
             guard let expression = SchedulerExpression(schedule.expression) else { continue }
-            let zone = schedule.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+            guard let zone = schedule.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")
+            else { continue }
             if expression.isOneTime, schedule.lastFiredAt != nil { continue }
             guard let due = nextFirings[key] ?? firstFiring(schedule, expression, now: now, zone: zone) else {
                 continue

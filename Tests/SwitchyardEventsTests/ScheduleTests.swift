@@ -34,7 +34,8 @@ import Testing
 
     @Test func cronFindsTheNextAllowedMinuteInUTC() throws {
         // 2026-11-27 is a Friday. "At 02:00 on Saturdays" comes the next day.
-        let friday = Int64(Date(timeIntervalSince1970: 1_795_737_600).timeIntervalSince1970 * 1000)  // 2026-11-27T00:00:00Z
+        // 2026-11-27T00:00:00Z
+        let friday = Int64(Date(timeIntervalSince1970: 1_795_737_600).timeIntervalSince1970 * 1000)
         let schedule = try #require(ScheduleExpression("cron(0 2 ? * SAT *)"))
         let next = try #require(schedule.nextFiring(after: friday, origin: friday))
         #expect(Timestamp.iso8601(next) == "2026-11-28T02:00:00Z")
