@@ -1,10 +1,11 @@
 import Foundation
 import SwitchyardWire
 
-/// EventBridge's list pagination: `Limit` items at most (100 by default), and a `NextToken` that
-/// continues after the last item's key.
-enum Page {
-    static func of<Item>(_ items: [Item], limit: Int?, token: String?, key: (Item) -> String) throws
+/// The list pagination of EventBridge, Scheduler and Pipes: a limit of items (100 by default), and
+/// a token that continues after the last item's key.
+public enum Page {
+    /// One page of items sorted by `key`, and the token of the next page if there is one.
+    public static func of<Item>(_ items: [Item], limit: Int?, token: String?, key: (Item) -> String) throws
         -> ([Item], String?)
     {
         var remaining = items[...]

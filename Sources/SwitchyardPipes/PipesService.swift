@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardEvents
 import SwitchyardMatching
 import SwitchyardModels
 import SwitchyardWire
@@ -145,15 +146,7 @@ public struct PipesService: PipesAPI {
                 && (input.sourcePrefix.map { pipe.source.hasPrefix($0) } ?? true)
                 && (input.targetPrefix.map { pipe.target.hasPrefix($0) } ?? true)
         }
-        var remaining = all[...]
-        if let token = input.nextToken, let data = Data(base64Encoded: token),
-            let after = String(data: data, encoding: .utf8)
-        {
-            remaining = remaining.drop { $0.name <= after }
-        }
-        let size = max(1, input.limit ?? 100)
-        let page = Array(remaining.prefix(size))
-        let next = remaining.count > size ? page.last.map { Data($0.name.utf8).base64EncodedString() } : nil
+        let (page, next) = try Page.of(all, limit: input.limit, token: input.nextToken) { $0.name }
         return Pipes.ListPipesResponse(
             pipes: page.map { pipe in
                 Pipes.Pipe(

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardEvents
 import SwitchyardModels
 import SwitchyardWire
 
@@ -116,7 +117,7 @@ public struct SchedulerService: SchedulerAPI {
                 && (input.namePrefix.map { schedule.name.hasPrefix($0) } ?? true)
                 && (input.state.map { $0 == (schedule.enabled ? "ENABLED" : "DISABLED") } ?? true)
         }
-        let (page, next) = try SchedulerPage.of(all, limit: input.maxResults, token: input.nextToken) {
+        let (page, next) = try Page.of(all, limit: input.maxResults, token: input.nextToken) {
             "\($0.group)/\($0.name)"
         }
         return Scheduler.ListSchedulesOutput(
@@ -167,7 +168,7 @@ public struct SchedulerService: SchedulerAPI {
         let all = await engine.listGroups(account: context.account, region: context.region).filter { group in
             input.namePrefix.map { group.name.hasPrefix($0) } ?? true
         }
-        let (page, next) = try SchedulerPage.of(all, limit: input.maxResults, token: input.nextToken) { $0.name }
+        let (page, next) = try Page.of(all, limit: input.maxResults, token: input.nextToken) { $0.name }
         return Scheduler.ListScheduleGroupsOutput(
             nextToken: next,
             scheduleGroups: page.map { group in
@@ -203,24 +204,5 @@ public struct SchedulerService: SchedulerAPI {
         let tags = try await engine.groupTags(arn: input.resourceArn)
         return Scheduler.ListTagsForResourceOutput(
             tags: tags.sorted { $0.key < $1.key }.map { Scheduler.Tag(key: $0.key, value: $0.value) })
-    }
-}
-
-/// Scheduler's pagination: `MaxResults` items at most (100 by default) and a token after the last key.
-enum SchedulerPage {
-    static func of<Item>(_ items: [Item], limit: Int?, token: String?, key: (Item) -> String) throws
-        -> ([Item], String?)
-    {
-        var remaining = items[...]
-        if let token {
-            guard let data = Data(base64Encoded: token), let after = String(data: data, encoding: .utf8) else {
-                throw AWSError("ValidationException", "The NextToken provided is invalid.")
-            }
-            remaining = remaining.drop { key($0) <= after }
-        }
-        let size = max(1, limit ?? 100)
-        let page = Array(remaining.prefix(size))
-        guard remaining.count > size, let last = page.last else { return (page, nil) }
-        return (page, Data(key(last).utf8).base64EncodedString())
     }
 }
