@@ -109,3 +109,19 @@ def test_a_one_time_schedule_due_during_downtime_fires_once_after_restart(tmp_pa
         assert receive(server.client("sqs"), url, wait=3) == []
     finally:
         server.stop()
+
+
+def test_universal_targets_send_to_queues_and_topics_of_this_server(server, scheduler):
+    sqs, url, arn = make_queue(server, "universal")
+    scheduler.create_schedule(
+        Name="send", ScheduleExpression=soon(2), FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage", "RoleArn": ROLE,
+                "Input": json.dumps({"QueueUrl": url, "MessageBody": "from the scheduler"})})
+    sns = server.client("sns")
+    topic = sns.create_topic(Name="universal")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    scheduler.create_schedule(
+        Name="publish", ScheduleExpression=soon(2), FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:scheduler:::aws-sdk:sns:publish", "RoleArn": ROLE,
+                "Input": json.dumps({"TopicArn": topic, "Message": "published"})})
+    assert sorted(receive(sqs, url, count=2, wait=8)) == ["from the scheduler", "published"]

@@ -226,6 +226,9 @@ public actor SchedulerEngine {
             let value = try? ShapeJSON.read(schedule.target, shape: shape, model: Scheduler.model),
             let target = try? Scheduler.Target(awsValue: value)
         else { return nil }
+        if target.arn.hasPrefix("arn:aws:scheduler:::aws-sdk:") {
+            return UniversalTarget.request(target, schedule: schedule)
+        }
         let destination = TargetDelivery.deliveryTarget(target.arn)
         var body = target.input ?? "{}"
         if destination.kind == .eventBus, let parameters = target.eventBridgeParameters {
