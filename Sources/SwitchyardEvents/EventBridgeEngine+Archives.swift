@@ -24,8 +24,7 @@ extension EventBridgeEngine {
     /// An envelope's `time`, in epoch milliseconds.
     static func eventTime(_ envelope: OrderedJSON) -> Int64? {
         guard case .scalar(.string(let text))? = envelope["time"] else { return nil }
-        let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+        return Timestamp.millis(iso8601: text)
     }
 
     public func createArchive(_ record: ArchiveRecord, pattern: EventPattern?) throws -> CommitTicket {

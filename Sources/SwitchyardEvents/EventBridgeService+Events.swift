@@ -61,17 +61,9 @@ extension EventBridgeService {
         }
         let id = RandomUUID.make().lowercased()
         let time = entry.time.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? now
-        let envelope = OrderedJSON.object([
-            ("version", .scalar(.string("0"))),
-            ("id", .scalar(.string(id))),
-            ("detail-type", .scalar(.string(detailType))),
-            ("source", .scalar(.string(source))),
-            ("account", .scalar(.string(context.account))),
-            ("time", .scalar(.string(Timestamp.iso8601(time)))),
-            ("region", .scalar(.string(context.region))),
-            ("resources", .array((entry.resources ?? []).map { .scalar(.string($0)) })),
-            ("detail", detail),
-        ])
+        let envelope = EventEnvelope.make(
+            id: id, detailType: detailType, source: source, account: context.account, timeMillis: time,
+            region: context.region, resources: entry.resources ?? [], detail: detail)
         return RoutedEvent(bus: bus, envelope: envelope, id: id, traceHeader: entry.traceHeader, ingestedAt: now)
     }
 

@@ -195,13 +195,9 @@ extension EventBridgeService {
             where record.state == "ACTIVE" {
                 let bus = BusKey(account: record.customerAccount, region: context.region, name: source)
                 let time = entry.time.map { Int64($0.timeIntervalSince1970 * 1000) } ?? now
-                let envelope = OrderedJSON.object([
-                    ("version", .scalar(.string("0"))), ("id", .scalar(.string(id))),
-                    ("detail-type", .scalar(.string(detailType))), ("source", .scalar(.string(source))),
-                    ("account", .scalar(.string(record.customerAccount))),
-                    ("time", .scalar(.string(Timestamp.iso8601(time)))), ("region", .scalar(.string(context.region))),
-                    ("resources", .array((entry.resources ?? []).map { .scalar(.string($0)) })), ("detail", detail),
-                ])
+                let envelope = EventEnvelope.make(
+                    id: id, detailType: detailType, source: source, account: record.customerAccount, timeMillis: time,
+                    region: context.region, resources: entry.resources ?? [], detail: detail)
                 accepted.append(RoutedEvent(bus: bus, envelope: envelope, id: id, traceHeader: nil, ingestedAt: now))
             }
             results.append(EventBridge.PutPartnerEventsResultEntry(eventId: id))

@@ -144,4 +144,18 @@ public enum Timestamp {
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
+
+    /// The epoch milliseconds of a time written as `iso8601` writes it, or nil for another form.
+    public static func millis(iso8601 text: String) -> Int64? {
+        let fields = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
+        guard text.utf8.count == 20, text.hasSuffix("Z"), fields.count == 6 else { return nil }
+        var parts = tm()
+        parts.tm_year = fields[0] - 1900
+        parts.tm_mon = fields[1] - 1
+        parts.tm_mday = fields[2]
+        parts.tm_hour = fields[3]
+        parts.tm_min = fields[4]
+        parts.tm_sec = fields[5]
+        return Int64(timegm(&parts)) * 1000
+    }
 }

@@ -81,13 +81,9 @@ extension EventBridgeEngine {
                 guard due <= now else { continue }
                 nextFirings[key] = schedule.nextFiring(after: now, origin: due)
                 let id = RandomUUID.make().lowercased()
-                let envelope = OrderedJSON.object([
-                    ("version", .scalar(.string("0"))), ("id", .scalar(.string(id))),
-                    ("detail-type", .scalar(.string("Scheduled Event"))), ("source", .scalar(.string("aws.events"))),
-                    ("account", .scalar(.string(rule.bus.account))),
-                    ("time", .scalar(.string(Timestamp.iso8601(due)))), ("region", .scalar(.string(rule.bus.region))),
-                    ("resources", .array([.scalar(.string(rule.arn))])), ("detail", .object([])),
-                ])
+                let envelope = EventEnvelope.make(
+                    id: id, detailType: "Scheduled Event", source: "aws.events", account: rule.bus.account,
+                    timeMillis: due, region: rule.bus.region, resources: [rule.arn], detail: .object([]))
                 events.append(
                     (rule, RoutedEvent(bus: rule.bus, envelope: envelope, id: id, traceHeader: nil, ingestedAt: now)))
             }

@@ -72,15 +72,12 @@ enum PipeDelivery {
             let bus = parameters?.eventBridgeEventBusParameters
             let detail = (try? OrderedJSON.parse(Array(body.utf8))) ?? .scalar(.string(body))
             body =
-                OrderedJSON.object([
-                    ("version", .scalar(.string("0"))), ("id", .scalar(.string(RandomUUID.make().lowercased()))),
-                    ("detail-type", .scalar(.string(bus?.detailType ?? "Event from aws:sqs"))),
-                    ("source", .scalar(.string(bus?.source ?? "Pipe \(pipe.name)"))),
-                    ("account", .scalar(.string(pipe.account))),
-                    ("time", .scalar(.string(Timestamp.iso8601(Int64(Date().timeIntervalSince1970 * 1000))))),
-                    ("region", .scalar(.string(pipe.region))),
-                    ("resources", .array((bus?.resources ?? []).map { .scalar(.string($0)) })), ("detail", detail),
-                ]).text
+                EventEnvelope.make(
+                    id: RandomUUID.make().lowercased(), detailType: bus?.detailType ?? "Event from aws:sqs",
+                    source: bus?.source ?? "Pipe \(pipe.name)", account: pipe.account,
+                    timeMillis: Int64(Date().timeIntervalSince1970 * 1000), region: pipe.region,
+                    resources: bus?.resources ?? [], detail: detail
+                ).text
         }
         return DeliveryRequest(
             target: target, body: DeliveryPayload(body),

@@ -94,7 +94,8 @@ public struct DeliveryPlan: Sendable {
         }
         let fifoQueue = subscription.protocol == "sqs" && subscription.endpoint.hasSuffix(".fifo")
         return DeliveryRequest(
-            target: target, body: DeliveryPayload(body), attributes: raw ? notification.deliveryAttributes : [:], headers: headers,
+            target: target, body: DeliveryPayload(body), attributes: raw ? notification.deliveryAttributes : [:],
+            headers: headers,
             metadata: metadata,
             // A standard topic passes its publisher's group id on to standard queues too; a FIFO topic
             // only to FIFO queues.

@@ -238,16 +238,26 @@ public actor SchedulerEngine {
                     return nil
                 } ?? .object([])
             body =
-                OrderedJSON.object([
-                    ("version", .scalar(.string("0"))), ("id", .scalar(.string(RandomUUID.make().lowercased()))),
-                    ("detail-type", .scalar(.string(parameters.detailType))),
-                    ("source", .scalar(.string(parameters.source))), ("account", .scalar(.string(schedule.account))),
-                    ("time", .scalar(.string(Timestamp.iso8601(due)))), ("region", .scalar(.string(schedule.region))),
-                    ("resources", .array([.scalar(.string(schedule.arn))])), ("detail", detail),
-                ]).text
+                EventEnvelope.make(
+                    id: RandomUUID.make().lowercased(), detailType: parameters.detailType, source: parameters.source,
+                    account: schedule.account, timeMillis: due, region: schedule.region, resources: [schedule.arn],
+                    detail: detail
+                ).text
         }
-        return DeliveryRequest(
-            target: destination, body: DeliveryPayload(body), messageGroupId: target.sqsParameters?.messageGroupId,
+        return delivery(
+            to: destination, body: body, groupId: target.sqsParameters?.messageGroupId, deduplicationId: nil,
+            target: target, schedule: schedule)
+    }
+
+    /// A firing's delivery with the target's retry policy (Scheduler's defaults: 185 attempts within
+    /// 24 hours) and dead-letter queue, from the schedule.
+    static func delivery(
+        to destination: DeliveryTarget, body: String, groupId: String?, deduplicationId: String?,
+        target: Scheduler.Target, schedule: ScheduleRecord
+    ) -> DeliveryRequest {
+        DeliveryRequest(
+            target: destination, body: DeliveryPayload(body), messageGroupId: groupId,
+            messageDeduplicationId: deduplicationId,
             retry: .eventBridge(
                 maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
                 maximumEventAgeSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400),

@@ -36,14 +36,9 @@ enum UniversalTarget {
         default:
             break
         }
-        return DeliveryRequest(
-            target: destination, body: DeliveryPayload(body), messageGroupId: groupId,
-            messageDeduplicationId: deduplicationId,
-            retry: .eventBridge(
-                maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
-                maximumEventAgeSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400),
-            deadLetter: target.deadLetterConfig?.arn.map { .sqs(arn: $0) }, origin: schedule.arn,
-            source: DeliverySource(service: "scheduler.amazonaws.com", arn: schedule.arn, account: schedule.account))
+        return SchedulerEngine.delivery(
+            to: destination, body: body, groupId: groupId, deduplicationId: deduplicationId, target: target,
+            schedule: schedule)
     }
 
     /// A queue URL's queue (`.../<account>/<name>`), in the URL's region if it names one.

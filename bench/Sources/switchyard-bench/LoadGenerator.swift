@@ -25,7 +25,7 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "publish: SQS queues subscribed to the topic.")
     var fanout = 1
 
-    @Option(help: "put-events: rules on the default bus (one matches and targets a queue, the others name other sources).")
+    @Option(help: "put-events: rules on the default bus (one targets a queue, the others name other sources).")
     var rules = 1
 
     @Flag(help: "publish: subscribe the queues with RawMessageDelivery (default: the signed JSON envelope).")
