@@ -127,6 +127,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Amazon S3: buckets, objects as files, versions, multipart uploads, bucket notifications.
+        .target(
+            name: "SwitchyardS3",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Matching shared by SNS filter policies and EventBridge event patterns.
         .target(name: "SwitchyardMatching", dependencies: ["SwitchyardWire"]),
         .target(
@@ -169,6 +183,7 @@ let package = Package(
                 "SwitchyardEvents",
                 "SwitchyardScheduler",
                 "SwitchyardPipes",
+                "SwitchyardS3",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",

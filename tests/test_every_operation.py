@@ -18,9 +18,9 @@ from botocore.config import Config
 from conftest import REGION, Server
 from model_inputs import input_for
 
-BUILT = ["sqs", "sns", "sts", "iam", "events", "scheduler", "pipes"]
+BUILT = ["sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3"]
 PLANNED = [
-    "s3", "lambda", "ecs", "logs", "kinesis", "firehose", "ses", "sesv2",
+    "lambda", "ecs", "logs", "kinesis", "firehose", "ses", "sesv2",
     "cloudwatch", "application-autoscaling", "autoscaling", "appflow", "quicksight",
 ]
 # Answers that mean the request itself was not understood, whatever the operation does.
@@ -93,10 +93,16 @@ def test_planned_operation_answers_not_implemented(every_server, service, operat
 
 @pytest.mark.parametrize("service,operation", list(operations(BUILT)))
 def test_built_operation_is_understood(every_server, service, operation):
+    if service_model(service).operation_model(operation).deprecated and len(same_request(service, operation)) > 1:
+        pytest.skip("a deprecated operation sent exactly as its successor is (S3's PutBucketLifecycle); "
+                    "the request is its successor's")
     response, params = call(every_server, service, operation)
     status = response["ResponseMetadata"]["HTTPStatusCode"]
     error = response.get("Error", {})
     assert status < 500 or error.get("Code") == "NotImplemented", (params, response)
-    assert error.get("Code") not in NOT_UNDERSTOOD, (params, response)
+    # S3 answers MalformedXML for a configuration left out of a PUT (the minimal input leaves it out).
+    payload = service_model(service).operation_model(operation).input_shape.serialization.get("payload")
+    if not (error.get("Code") == "MalformedXML" and payload and payload not in params):
+        assert error.get("Code") not in NOT_UNDERSTOOD, (params, response)
     # Semantic checks of the service itself may refuse such an input, the model's constraints not.
     assert "failed to satisfy constraint" not in error.get("Message", ""), (params, response)

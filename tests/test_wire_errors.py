@@ -95,7 +95,7 @@ def test_health_endpoint(server):
     assert {name for name, state in services.items() if state == "available"} == {
         "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
-    assert services["logs"] == services["s3"] == services["cloudwatch"] == services["sesv2"] == "planned"
+    assert services["logs"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]

@@ -21,17 +21,8 @@ public struct PlannedServicesModule: ServiceModule {
         }
     }
 
-    /// A single S3 PUT takes an object of up to 5 GB, and a multipart upload's part as much; the
-    /// transport writes such bodies to a file as they arrive, never to memory.
-    @Sendable static func s3BodyLimit(_ operation: String) -> Int? {
-        switch operation {
-        case "PutObject", "UploadPart": return 5 << 30
-        default: return nil
-        }
-    }
-
-    /// S3 comes last: unsigned REST requests go to the first service that takes their path, and
-    /// S3 takes almost any path.
+    /// S3 (its own module) is listed after these: unsigned REST requests go to the first service
+    /// that takes their path, and S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
         .notImplemented(descriptor: Lambda.descriptor, model: { Lambda.model }, maximumBodyBytes: lambdaBodyLimit),
         .notImplemented(descriptor: ECS.descriptor) { ECS.model },
@@ -45,6 +36,5 @@ public struct PlannedServicesModule: ServiceModule {
         .notImplemented(descriptor: AutoScaling.descriptor) { AutoScaling.model },
         .notImplemented(descriptor: Appflow.descriptor) { Appflow.model },
         .notImplemented(descriptor: QuickSight.descriptor) { QuickSight.model },
-        .notImplemented(descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: s3BodyLimit),
     ]
 }

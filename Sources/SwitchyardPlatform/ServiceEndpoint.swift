@@ -46,6 +46,12 @@ public struct ServiceEndpoint: Sendable {
     public let resourcePaths: ResourcePaths?
     /// Applied to every error the service answers, including those of decoding and validation.
     public let rewordError: ErrorWording?
+    /// Rewrites a request that names one of the service's resources in its Host header (an S3 bucket
+    /// addressed virtual-hosted style) to the path form the model routes; nil leaves it as it is.
+    public let hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)?
+    /// Adjusts an operation's encoded answer in what the model cannot say (S3 answers a ranged GET
+    /// with 206).
+    public let finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)?
 
     /// - Parameter model: returns the service's model; called once, on first use (the generated
     ///   `<Service>.model`, itself read lazily).
@@ -54,8 +60,12 @@ public struct ServiceEndpoint: Sendable {
         prepareInput: InputPreparation? = nil, precheck: Precheck? = nil, resourcePaths: ResourcePaths? = nil,
         rewordError: ErrorWording? = nil, implemented: Bool = true,
         maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
+        hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)? = nil,
+        finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)? = nil,
         handle: @escaping Handler
     ) {
+        self.hostAddressing = hostAddressing
+        self.finishResponse = finishResponse
         self.implemented = implemented
         self.maximumBodyBytes = maximumBodyBytes
         self.descriptor = descriptor

@@ -14,7 +14,7 @@ struct TopicDeliveryTransport: DeliveryTransport {
         guard let key = TopicKey(arn: request.target.resource) else { return .failed(reason: "not an SNS topic ARN") }
         guard let message = request.body.text else { return .failed(reason: "the payload is not UTF-8 text") }
         let draft = PublishDraft(
-            message: message, subject: nil, messageStructure: nil, attributes: [:],
+            message: message, subject: request.metadata?["Subject"], messageStructure: nil, attributes: [:],
             messageGroupId: request.messageGroupId,
             messageDeduplicationId: request.messageDeduplicationId
                 ?? (key.isFIFO ? request.metadata?["EventId"] : nil),

@@ -186,6 +186,8 @@ final class RequestHandler: ChannelInboundHandler {
     private var body: [UInt8] = []
     private var tooLarge = false
     private var closeAfterResponse = false
+    /// The request being answered is a HEAD: its answer declares the length a GET's body would have.
+    private var answeringHead = false
     private var inFlight: Task<Void, Never>?
 
     init(
@@ -249,6 +251,7 @@ final class RequestHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard phase != .discarding else { return }
+            answeringHead = head.method == .HEAD
             let handling = bodyHandling(for: head)
             bodyLimit = handling.maximumBytes
             if let refusal = Self.refusal(of: head, maxBodyBytes: bodyLimit) {
@@ -271,6 +274,12 @@ final class RequestHandler: ChannelInboundHandler {
                 }
             }
             phase = .readingBody
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // The client waits for this before sending the body (boto3 waits a second for S3
+                // uploads); the head passed every check that does not need the body.
+                let interim = HTTPResponseHead(version: .http1_1, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
             arm(.seconds(Int64(limits.idleTimeoutSeconds)), context: context)
         case .body(let chunk):
             guard phase == .readingBody else { return }
@@ -570,8 +579,16 @@ final class RequestHandler: ChannelInboundHandler {
     {
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.headers.count + 3)
-        for (name, value) in response.headers where name != "Content-Length" { headers.add(name: name, value: value) }
-        headers.add(name: "Content-Length", value: String(response.body.count))
+        var length = String(response.body.count)
+        for (name, value) in response.headers {
+            guard name.lowercased() == "content-length" else {
+                headers.add(name: name, value: value)
+                continue
+            }
+            // A HEAD answer has no body, but says how long the resource is (S3 HeadObject).
+            if answeringHead, response.body.isEmpty { length = value }
+        }
+        headers.add(name: "Content-Length", value: length)
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(
             version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)

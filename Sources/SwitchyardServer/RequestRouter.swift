@@ -14,6 +14,8 @@ public struct RequestRouter: Sendable {
     let bySigningName: [String: [ServiceEndpoint]]
     let identities: IdentityResolver
     let operations: OperationalEndpoints
+    /// The services that take resources named in the Host header (S3's virtual-hosted buckets).
+    let hostAddressed: [ServiceEndpoint]
     let metrics: PlatformMetrics?
     let logger: Logger
 
@@ -23,6 +25,7 @@ public struct RequestRouter: Sendable {
     ) {
         self.metrics = metrics
         self.services = services
+        hostAddressed = services.filter { $0.hostAddressing != nil }
         var prefixes: [String: ServiceEndpoint] = [:]
         var signing: [String: [ServiceEndpoint]] = [:]
         for service in services {
@@ -40,6 +43,7 @@ public struct RequestRouter: Sendable {
 
     public func handle(_ request: WireRequest) async -> WireResponse {
         if let response = await operations.handle(request) { return response }
+        let request = hostAddressed.lazy.compactMap { $0.hostAddressing?(request) }.first ?? request
         guard let (service, codec) = route(request) else {
             if request.header("x-amz-target") == nil, let owner = resourceOwner(of: request.path) {
                 return owner.resourcePaths?.answerWithoutAction ?? unroutable(request)
@@ -97,6 +101,7 @@ public struct RequestRouter: Sendable {
         context.acceptsJSON = request.header("accept")?.contains("application/json") ?? false
         context.serverRegion = identities.configuration.region
         context.spooledBody = request.spooledBody
+        context.requestHeaders = request.headers
         var operationName: String?
         do {
             let request = try ContentEncoding.decoded(request)
@@ -109,6 +114,7 @@ public struct RequestRouter: Sendable {
             }
             let output = try await service.handle(operation.name, input, context)
             var response = codec.encodeResponse(output, operation: operation, model: service.model, context: context)
+            service.finishResponse?(operation.name, &response)
             response.undelivered = recall
             return (response, operationName, context)
         } catch var error as AWSError {
@@ -197,7 +203,14 @@ public struct RequestRouter: Sendable {
             signingName.flatMap { bySigningName[$0] }.map { services in
                 !services.contains { $0.descriptor.protocols.contains(.awsQuery) }
             } ?? false
-        guard (isForm || hasQueryAction) && !signedForREST else { return routeREST(request, signingName: signingName) }
+        // An unsigned form body without an Action, outside any queue's URL, is a REST request (a
+        // presigned S3 PUT that the client typed as a form).
+        let queryRequest =
+            hasQueryAction
+            || (isForm
+                && (signingName != nil || resourceOwner(of: request.path) != nil
+                    || AWSQueryCodec.parameters(of: request).contains { $0.0 == "Action" }))
+        guard queryRequest && !signedForREST else { return routeREST(request, signingName: signingName) }
         let queryServices = services.filter { $0.descriptor.protocols.contains(.awsQuery) }
         // A resource's URL (a queue's) belongs to its service, whatever the signature names.
         if let owner = resourceOwner(of: request.path), let codec = owner.codec(for: .awsQuery) {

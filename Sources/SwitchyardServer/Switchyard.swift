@@ -7,6 +7,7 @@ import SwitchyardEvents
 import SwitchyardIAM
 import SwitchyardPipes
 import SwitchyardPlatform
+import SwitchyardS3
 import SwitchyardSNS
 import SwitchyardSQS
 import SwitchyardScheduler
@@ -27,6 +28,8 @@ public final class Switchyard: Sendable {
             SchedulerModule(),
             PipesModule(),
             PlannedServicesModule(),
+            // Last: S3 takes almost any REST path.
+            S3Module(),
         ]
     }
 

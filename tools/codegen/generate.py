@@ -63,7 +63,7 @@ SERVICES = {
     # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.
     # S3 Express (directory buckets) signs as s3express on the same API.
     "s3": {
-        "swiftName": "S3", "modelDir": "s3/2006-03-01", "modelOnly": True, "xmlErrorRoot": "Error",
+        "swiftName": "S3", "modelDir": "s3/2006-03-01", "partial": True, "xmlErrorRoot": "Error",
         "signingAliases": ["s3express"],
     },
     "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "modelOnly": True},
@@ -296,9 +296,12 @@ def generate_document(cfg, model):
     ])
 
 
-def swift_type(model, shape_name):
+def swift_type(model, shape_name, streaming=False):
     s = model["shapes"][shape_name]
     kind = s["type"]
+    # A streaming blob (an S3 object's body) is never held whole: it is read or produced in chunks.
+    if kind == "blob" and (streaming or s.get("streaming")):
+        return "ByteStream"
     if kind in SCALAR_SWIFT:
         return SCALAR_SWIFT[kind]
     if kind == "list":
@@ -339,7 +342,7 @@ def generate_shapes(cfg, model, struct_names):
         out.append(f"    public struct {name}: AWSValueConvertible, Sendable, Equatable {{")
         props = []
         for mname, ref in members.items():
-            t = swift_type(model, ref["shape"])
+            t = swift_type(model, ref["shape"], ref.get("streaming", False))
             opt = "" if mname in required else "?"
             pname = property_name(mname)
             props.append((mname, pname, t, opt))

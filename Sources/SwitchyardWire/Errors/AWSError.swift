@@ -7,12 +7,22 @@ public struct AWSError: Error, Sendable, Equatable {
     public var message: String?
     public var httpStatus: Int
     public var senderFault: Bool
+    /// More elements of the error, in order, for the services that add them (S3's `<BucketName>`,
+    /// `<Key>`, `<Condition>`); protocols without such elements leave them out.
+    public var details: [ErrorDetail] = []
 
     public init(_ code: String, _ message: String? = nil, httpStatus: Int = 400, senderFault: Bool = true) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
         self.senderFault = senderFault
+    }
+
+    /// This error with one more detail element.
+    public func with(_ name: String, _ value: String) -> AWSError {
+        var copy = self
+        copy.details.append(ErrorDetail(name: name, value: value))
+        return copy
     }
 
     /// A required parameter is absent.
@@ -54,5 +64,16 @@ public struct AWSError: Error, Sendable, Equatable {
         _ message: String = "The request processing has failed because of an unknown error, exception or failure."
     ) -> AWSError {
         AWSError("InternalFailure", message, httpStatus: 500, senderFault: false)
+    }
+}
+
+/// One element an error carries beside its code and message.
+public struct ErrorDetail: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
     }
 }

@@ -298,9 +298,12 @@ public enum SigV4 {
             // Every other service hashes the body it received, whatever a header claims.
             payloadHash = Self.bodyHash(request)
         }
-        let path = request.path.isEmpty ? "/" : request.path
+        let sent = request.signedPath ?? request.path
+        let path = sent.isEmpty ? "/" : sent
+        // S3 signs its path as sent (encoded once); every other service encodes the encoded path again.
+        let canonicalPath = credential.service == "s3" ? path : uriEncode(path, keepSlash: true)
         return [
-            request.method, uriEncode(path, keepSlash: true), canonicalQuery, headers,
+            request.method, canonicalPath, canonicalQuery, headers,
             credential.signedHeaders.joined(separator: ";"), payloadHash,
         ].joined(separator: "\n")
     }

@@ -32,6 +32,9 @@ public struct RequestContext: Sendable {
     /// The request's streaming payload when the transport wrote it to a file (an S3 upload): the
     /// operation reads its bytes from here, not from its parsed input.
     public var spooledBody: SpooledBody?
+    /// The request's headers by lower-cased name, for what a service reads beyond its modelled input
+    /// (S3's `x-amz-decoded-content-length` and trailing checksums of an aws-chunked upload).
+    public var requestHeaders: [String: String] = [:]
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,

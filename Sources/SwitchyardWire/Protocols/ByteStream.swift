@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A body produced while it is sent (an S3 object read from disk, a function's streamed answer).
 ///
 /// The transport pulls it one chunk at a time and asks for the next chunk only once the previous one
@@ -30,6 +32,32 @@ public final class ByteStream: Sendable {
         while let chunk = try await next() { bytes += chunk }
         return bytes
     }
+}
+
+extension ByteStream: AWSValueConvertible {
+    /// The stream of a streaming member; a blob the codec read whole becomes a one-chunk stream.
+    public convenience init(awsValue: AWSValue) throws {
+        switch awsValue {
+        case .stream(let stream):
+            self.init(length: stream.length) { try await stream.next() }
+        case .blob(let data):
+            self.init(bytes: Array(data))
+        default:
+            throw AWSError.serialization("Expected a stream of bytes")
+        }
+    }
+
+    /// A stream of bytes already in memory, sent as one chunk.
+    public convenience init(bytes: [UInt8]) {
+        let remaining = Mutex<[UInt8]?>(bytes)
+        self.init(length: bytes.count) {
+            remaining.withLock { pending in
+                defer { pending = nil }; return pending
+            }
+        }
+    }
+
+    public var awsValue: AWSValue { .stream(self) }
 }
 
 extension ByteStream: Equatable {

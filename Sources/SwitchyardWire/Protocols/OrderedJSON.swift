@@ -15,6 +15,11 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         }
     }
 
+    /// A string value.
+    public static func string(_ text: String) -> OrderedJSON { .scalar(.string(text)) }
+    /// A whole-number value.
+    public static func integer(_ number: Int) -> OrderedJSON { .scalar(.integer(number)) }
+
     /// Parses UTF-8 JSON bytes with the same rules as `JSONValue.parse`.
     public static func parse(_ bytes: [UInt8]) throws -> OrderedJSON {
         try LocatedJSON.parse(bytes).ordered

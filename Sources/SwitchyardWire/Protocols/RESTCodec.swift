@@ -257,6 +257,10 @@ public struct RESTCodec: ProtocolCodec {
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
         let resolved = ResolvedError(error, model: model)
         var headers: [(String, String)] = [("x-amzn-RequestId", context.requestId)]
+        if resolved.httpStatus == 304 {
+            // Not Modified has no body.
+            return WireResponse(status: 304, headers: headers, body: [])
+        }
         if isXML {
             var writer = XMLWriter()
             writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
@@ -266,6 +270,7 @@ public struct RESTCodec: ProtocolCodec {
             if !bare { writer.element("Type", resolved.senderFault ? "Sender" : "Receiver") }
             writer.element("Code", resolved.queryCode)
             if let message = resolved.message { writer.element("Message", message) }
+            for detail in error.details { writer.element(detail.name, detail.value) }
             if bare { writer.element("RequestId", context.requestId) }
             writer.close("Error")
             if !bare {

@@ -10,6 +10,9 @@ public struct WireRequest: Sendable {
     public var body: [UInt8]
     /// The body written to a file as it arrived (operations whose input streams); `body` is then empty.
     public var spooledBody: SpooledBody?
+    /// The path the client signed, when routing rewrote `path` (an S3 bucket named by the host,
+    /// which becomes the path's first segment).
+    public var signedPath: String?
 
     public init(method: String, path: String, query: String?, headers: [String: String], body: [UInt8]) {
         self.method = method

@@ -1,0 +1,196 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardModels
+import SwitchyardWire
+
+/// Sends a bucket's event notifications through the delivery engine: S3's event records to the SQS
+/// queues, SNS topics and functions its notification configuration names (filtered by event name,
+/// key prefix and suffix), and EventBridge events to the account's default bus when EventBridge is
+/// enabled on the bucket.
+struct BucketNotifications: Sendable {
+    let engine: S3Engine
+    let deliveries: DeliveryEngine
+
+    /// An object was created (Put, Post, Copy, CompleteMultipartUpload).
+    func objectCreated(_ version: ObjectVersionRecord, event: String, context: RequestContext) async {
+        let change = ObjectChange(
+            key: version.key, size: version.size, etag: version.etag, versionId: version.versionId,
+            sequence: version.sequence, eventName: "ObjectCreated:\(event)", detailType: "Object Created",
+            reason: event == "CompleteMultipartUpload" ? "CompleteMultipartUpload" : "\(event)Object",
+            deletionType: nil)
+        await send(change, bucket: version.bucket, context: context)
+    }
+
+    /// An object was deleted, or a delete marker made.
+    func objectRemoved(bucket: String, key: String, versionId: String?, deleteMarker: Bool, context: RequestContext)
+        async
+    {
+        let change = ObjectChange(
+            key: key, size: nil, etag: nil, versionId: versionId, sequence: Int(Date().timeIntervalSince1970 * 1000),
+            eventName: deleteMarker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
+            detailType: "Object Deleted", reason: "DeleteObject",
+            deletionType: deleteMarker ? "Delete Marker Created" : "Permanently Deleted")
+        await send(change, bucket: bucket, context: context)
+    }
+
+    /// What happened to an object, in the terms both event formats need.
+    struct ObjectChange {
+        var key: String
+        var size: Int?
+        var etag: String?
+        var versionId: String?
+        var sequence: Int
+        var eventName: String
+        var detailType: String
+        var reason: String
+        var deletionType: String?
+
+        var sequencer: String { String(format: "%016llX", UInt64(sequence)) + "00" }
+    }
+
+    private func send(_ change: ObjectChange, bucket name: String, context: RequestContext) async {
+        guard let bucket = try? await engine.bucket(name),
+            let text = bucket.configurations[BucketConfiguration.notification.rawValue],
+            let configuration = try? StoredShape.read(S3.NotificationConfiguration.self, text)
+        else { return }
+        let versioned = bucket.versioning != nil
+        var requests: [DeliveryRequest] = []
+        let source = DeliverySource(service: "s3.amazonaws.com", arn: bucket.arn, account: bucket.account)
+        func record(_ id: String?) -> String {
+            Self.eventRecord(change, bucket: bucket, configurationId: id ?? "", versioned: versioned, context: context)
+        }
+        for queue in configuration.queueConfigurations ?? []
+        where Self.matches(change, events: queue.events, filter: queue.filter) {
+            requests.append(
+                DeliveryRequest(
+                    target: .sqs(arn: queue.queueArn), body: DeliveryPayload(record(queue.id)),
+                    retry: .eventBridge(), origin: bucket.arn, source: source))
+        }
+        for topic in configuration.topicConfigurations ?? []
+        where Self.matches(change, events: topic.events, filter: topic.filter) {
+            requests.append(
+                DeliveryRequest(
+                    target: DeliveryTarget(kind: .snsTopic, resource: topic.topicArn),
+                    body: DeliveryPayload(record(topic.id)), metadata: ["Subject": "Amazon S3 Notification"],
+                    retry: .eventBridge(), origin: bucket.arn, source: source))
+        }
+        for function in configuration.lambdaFunctionConfigurations ?? []
+        where Self.matches(change, events: function.events, filter: function.filter) {
+            requests.append(
+                DeliveryRequest(
+                    target: .lambda(arn: function.lambdaFunctionArn), body: DeliveryPayload(record(function.id)),
+                    retry: .asynchronousInvocation(), origin: bucket.arn, source: source))
+        }
+        if configuration.eventBridgeConfiguration != nil {
+            let bus = "arn:aws:events:\(bucket.region):\(bucket.account):event-bus/default"
+            requests.append(
+                DeliveryRequest(
+                    target: DeliveryTarget(kind: .eventBus, resource: bus),
+                    body: DeliveryPayload(
+                        Self.eventBridgeEvent(change, bucket: bucket, versioned: versioned, context: context)),
+                    retry: .eventBridge(), origin: bucket.arn, source: source))
+        }
+        guard !requests.isEmpty else { return }
+        try? await deliveries.enqueue(requests).wait()
+    }
+
+    /// Whether a configuration's events and key filter select a change.
+    static func matches(_ change: ObjectChange, events: [String], filter: S3.NotificationConfigurationFilter?) -> Bool {
+        let name = "s3:" + change.eventName
+        let selected = events.contains { event in
+            event.hasSuffix(":*") ? name.hasPrefix(String(event.dropLast())) : event == name
+        }
+        guard selected else { return false }
+        for rule in filter?.key?.filterRules ?? [] {
+            guard let value = rule.value else { continue }
+            switch rule.name?.lowercased() {
+            case "prefix": if !change.key.hasPrefix(value) { return false }
+            case "suffix": if !change.key.hasSuffix(value) { return false }
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// S3's event message (`{"Records":[...]}`) for queues, topics and functions.
+    static func eventRecord(
+        _ change: ObjectChange, bucket: BucketRecord, configurationId: String, versioned: Bool,
+        context: RequestContext
+    ) -> String {
+        var object: [(key: String, value: OrderedJSON)] = [("key", .string(keyForEvent(change.key)))]
+        if let size = change.size { object.append(("size", .integer(size))) }
+        if let etag = change.etag { object.append(("eTag", .string(etag))) }
+        if versioned, let versionId = change.versionId { object.append(("versionId", .string(versionId))) }
+        object.append(("sequencer", .string(change.sequencer)))
+        let record = OrderedJSON.object([
+            ("eventVersion", .string("2.1")), ("eventSource", .string("aws:s3")), ("awsRegion", .string(bucket.region)),
+            ("eventTime", .string(Timestamps.iso8601(Date()))), ("eventName", .string(change.eventName)),
+            ("userIdentity", .object([("principalId", .string("AWS:\(context.userId)"))])),
+            ("requestParameters", .object([("sourceIPAddress", .string("127.0.0.1"))])),
+            (
+                "responseElements",
+                .object([("x-amz-request-id", .string(context.requestId)), ("x-amz-id-2", .string(context.requestId))])
+            ),
+            (
+                "s3",
+                .object([
+                    ("s3SchemaVersion", .string("1.0")), ("configurationId", .string(configurationId)),
+                    (
+                        "bucket",
+                        .object([
+                            ("name", .string(bucket.name)),
+                            (
+                                "ownerIdentity",
+                                .object([("principalId", .string(S3Service.canonicalUserId(bucket.account)))])
+                            ),
+                            ("arn", .string(bucket.arn)),
+                        ])
+                    ),
+                    ("object", .object(object)),
+                ])
+            ),
+        ])
+        return OrderedJSON.object([("Records", .array([record]))]).text
+    }
+
+    /// The test event S3 sends to each destination when a notification configuration is set.
+    static func testEvent(bucket: String, context: RequestContext) -> String {
+        OrderedJSON.object([
+            ("Service", .string("Amazon S3")), ("Event", .string("s3:TestEvent")),
+            ("Time", .string(Timestamps.iso8601(Date()))), ("Bucket", .string(bucket)),
+            ("RequestId", .string(context.requestId)), ("HostId", .string(context.requestId)),
+        ]).text
+    }
+
+    /// The EventBridge event S3 sends to the default bus.
+    static func eventBridgeEvent(_ change: ObjectChange, bucket: BucketRecord, versioned: Bool, context: RequestContext)
+        -> String
+    {
+        var object: [(key: String, value: OrderedJSON)] = [("key", .string(change.key))]
+        if let size = change.size { object.append(("size", .integer(size))) }
+        if let etag = change.etag { object.append(("etag", .string(etag))) }
+        if versioned, let versionId = change.versionId { object.append(("version-id", .string(versionId))) }
+        object.append(("sequencer", .string(change.sequencer)))
+        var detail: [(key: String, value: OrderedJSON)] = [
+            ("version", .string("0")), ("bucket", .object([("name", .string(bucket.name))])),
+            ("object", .object(object)), ("request-id", .string(context.requestId)),
+            ("requester", .string(context.account)), ("source-ip-address", .string("127.0.0.1")),
+            ("reason", .string(change.reason)),
+        ]
+        if let deletionType = change.deletionType { detail.append(("deletion-type", .string(deletionType))) }
+        let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        return OrderedJSON.object([
+            ("version", .string("0")), ("id", .string(RandomUUID.make().lowercased())),
+            ("detail-type", .string(change.detailType)), ("source", .string("aws.s3")),
+            ("account", .string(bucket.account)),
+            ("time", .string(Timestamps.iso8601(time).replacingOccurrences(of: ".000Z", with: "Z"))),
+            ("region", .string(bucket.region)), ("resources", .array([.string(bucket.arn)])),
+            ("detail", .object(detail)),
+        ]).text
+    }
+
+    /// Keys in S3 event records are URL-encoded, with spaces as '+'.
+    static func keyForEvent(_ key: String) -> String {
+        S3URLEncoding.encode(key).replacingOccurrences(of: "%20", with: "+")
+    }
+}

@@ -1,0 +1,31 @@
+import SwitchyardWire
+
+/// The `x-amz-copy-source` of a copy: `bucket/key` (a leading slash allowed), percent-encoded, with
+/// an optional `?versionId=`.
+struct CopySource {
+    var bucket: String
+    var key: String
+    var versionId: String?
+
+    init(_ header: String) throws {
+        var text = header
+        var versionId: String?
+        if let question = text.firstIndex(of: "?") {
+            let query = text[text.index(after: question)...]
+            for (name, value) in FormParameters.decode(Array(query.utf8)) where name == "versionId" {
+                versionId = value
+            }
+            text = String(text[..<question])
+        }
+        let decoded = FormParameters.percentDecode(Array(text.utf8), plusIsSpace: false)
+        let path = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
+        guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex
+        else {
+            throw S3Errors.invalidArgument(
+                "Invalid copy source object key", name: "x-amz-copy-source", value: header)
+        }
+        bucket = String(path[..<slash])
+        key = String(path[path.index(after: slash)...])
+        self.versionId = versionId
+    }
+}

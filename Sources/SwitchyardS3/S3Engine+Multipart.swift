@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import SwitchyardWire
+
+/// A part as CompleteMultipartUpload names it.
+public struct CompletedPartClaim: Sendable {
+    public var number: Int
+    public var etag: String?
+    public var checksum: String?
+
+    public init(number: Int, etag: String?, checksum: String?) {
+        self.number = number
+        self.etag = etag
+        self.checksum = checksum
+    }
+}
+
+extension S3Engine {
+    /// Starts a multipart upload whose object will be made from `template`.
+    public func createUpload(_ upload: UploadRecord) async throws {
+        _ = try bucket(upload.bucket)
+        uploads[upload.uploadId] = upload
+        try await commit([.putUpload(upload)])
+    }
+
+    /// The upload, when it exists for this bucket and key.
+    public func upload(_ uploadId: String, bucket: String, key: String) throws -> UploadRecord {
+        _ = try self.bucket(bucket)
+        guard let upload = uploads[uploadId], upload.bucket == bucket, upload.key == key else {
+            throw S3Errors.noSuchUpload(uploadId)
+        }
+        return upload
+    }
+
+    /// Records a part whose bytes are in `files`, replacing an earlier part of the same number.
+    public func putPart(_ part: PartRecord, uploadId: String, bucket: String, key: String) async throws {
+        guard var upload = try? self.upload(uploadId, bucket: bucket, key: key) else {
+            files.remove([part.blob])
+            _ = try self.bucket(bucket)
+            throw S3Errors.noSuchUpload(uploadId)
+        }
+        let replaced = upload.parts[part.number]
+        upload.parts[part.number] = part
+        uploads[uploadId] = upload
+        try await commit([.putUpload(upload)])
+        if let replaced { files.remove([replaced.blob]) }
+    }
+
+    /// Abandons an upload and its parts.
+    public func abortUpload(_ uploadId: String, bucket: String, key: String) async throws {
+        let upload = try self.upload(uploadId, bucket: bucket, key: key)
+        uploads[uploadId] = nil
+        try await commit([.deleteUpload(uploadId: uploadId)])
+        files.remove(upload.parts.values.map(\.blob))
+    }
+
+    /// The uploads in progress in a bucket, in key then initiation order.
+    public func uploads(in bucket: String) throws -> [UploadRecord] {
+        _ = try self.bucket(bucket)
+        return uploads.values.filter { $0.bucket == bucket }.sorted {
+            $0.key == $1.key ? $0.initiated < $1.initiated : BucketContents.less($0.key, $1.key)
+        }
+    }
+
+    /// Makes the object from the named parts: checked as S3 checks them (ascending numbers, known
+    /// parts with matching ETags, every part but the last at least 5 MiB), joined into one file,
+    /// stored as a new version; the upload and its parts' files go.
+    public func completeUpload(
+        _ uploadId: String, bucket: String, key: String, claims: [CompletedPartClaim],
+        condition: WriteCondition = WriteCondition()
+    ) async throws -> ObjectVersionRecord {
+        let upload = try self.upload(uploadId, bucket: bucket, key: key)
+        guard !claims.isEmpty else { throw S3Errors.malformedXML() }
+        var previous = 0
+        var parts: [PartRecord] = []
+        for claim in claims {
+            guard claim.number > previous else {
+                throw AWSError(
+                    "InvalidPartOrder",
+                    "The list of parts was not in ascending order. Parts must be ordered by part number."
+                )
+                .with("UploadId", uploadId)
+            }
+            previous = claim.number
+            guard let part = upload.parts[claim.number],
+                claim.etag.map({ ETags.matches($0, part.etag) }) ?? true
+            else {
+                throw AWSError(
+                    "InvalidPart",
+                    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+                ).with("UploadId", uploadId).with("PartNumber", String(claim.number)).with("ETag", claim.etag ?? "")
+            }
+            parts.append(part)
+        }
+        for (index, part) in parts.enumerated() where index < parts.count - 1 && part.size < Self.minimumPartSize {
+            throw AWSError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size")
+                .with("ProposedSize", String(part.size)).with("MinSizeAllowed", String(Self.minimumPartSize))
+                .with("PartNumber", String(part.number)).with("ETag", part.etag)
+        }
+        var md5s: [UInt8] = []
+        for part in parts { md5s += Hex.decode(part.etag) ?? [] }
+        let etag = Hex.encode(Insecure.MD5.hash(data: md5s)) + "-\(parts.count)"
+        let algorithm = upload.checksumAlgorithm
+        let fullObject = upload.checksumType == "FULL_OBJECT"
+        let joined = try await files.concatenate(parts.map(\.blob), checksum: fullObject ? algorithm : nil)
+        // Another request may have completed or aborted the upload while the parts were joined.
+        guard uploads[uploadId] != nil else {
+            files.remove([joined.blob])
+            throw S3Errors.noSuchUpload(uploadId)
+        }
+        var version = upload.template
+        version.size = parts.reduce(0) { $0 + $1.size }
+        version.etag = etag
+        version.blob = joined.blob
+        version.lastModified = Date()
+        version.partSizes = parts.map(\.size)
+        if let algorithm {
+            if fullObject, let value = joined.checksum {
+                version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "FULL_OBJECT")
+            } else {
+                var composite: [UInt8] = []
+                for part in parts {
+                    composite += part.checksum.flatMap { Data(base64Encoded: $0.value) }.map(Array.init) ?? []
+                }
+                let value = algorithm.checksum(of: composite) + "-\(parts.count)"
+                version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "COMPOSITE")
+            }
+        }
+        let stored = try await putVersion(version, condition: condition)
+        uploads[uploadId] = nil
+        try await commit([.deleteUpload(uploadId: uploadId)])
+        files.remove(upload.parts.values.map(\.blob))
+        return stored
+    }
+
+    /// Every part but the last must be at least this large.
+    static let minimumPartSize = 5 << 20
+}

@@ -1,0 +1,150 @@
+import Foundation
+import SwitchyardWire
+
+/// A conditional write's expectation of the current object (If-Match / If-None-Match on PUT).
+public struct WriteCondition: Sendable {
+    public var ifMatch: String?
+    public var ifNoneMatch: String?
+
+    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil) {
+        self.ifMatch = ifMatch
+        self.ifNoneMatch = ifNoneMatch
+    }
+}
+
+/// What deleting an object did.
+public struct DeletionResult: Sendable {
+    public var deleteMarker: Bool
+    public var versionId: String?
+}
+
+extension S3Engine {
+    /// Stores a new version of an object whose bytes are already in `files`: the "null" version of
+    /// an unversioned (or suspended) bucket is replaced, an enabled bucket gets a new version id.
+    /// The version's blob is removed if it cannot be stored.
+    public func putVersion(_ proposed: ObjectVersionRecord, condition: WriteCondition = WriteCondition()) async throws
+        -> ObjectVersionRecord
+    {
+        var version = proposed
+        do {
+            let bucket = try bucket(version.bucket)
+            try check(condition, bucket: version.bucket, key: version.key)
+            version.versionId = bucket.versioning == "Enabled" ? Self.newVersionId() : "null"
+        } catch {
+            if let blob = proposed.blob { files.remove([blob]) }
+            throw error
+        }
+        version.sequence = nextSequence()
+        let replaced = contents[version.bucket, default: BucketContents()].put(version)
+        try await commit([.putVersion(version)])
+        if let blob = replaced?.blob, blob != version.blob { files.remove([blob]) }
+        return version
+    }
+
+    private func check(_ condition: WriteCondition, bucket: String, key: String) throws {
+        let current = contents[bucket]?.latest(key).flatMap { $0.isDeleteMarker ? nil : $0 }
+        if let expected = condition.ifNoneMatch {
+            if expected == "*", current != nil { throw S3Errors.preconditionFailed("If-None-Match") }
+        }
+        if let expected = condition.ifMatch {
+            guard let current else { throw S3Errors.noSuchKey(key) }
+            guard ETags.matches(expected, current.etag) else { throw S3Errors.preconditionFailed("If-Match") }
+        }
+    }
+
+    /// The version a read names: the current one, or the one with `versionId`.
+    public func version(bucket name: String, key: String, versionId: String?) throws -> ObjectVersionRecord {
+        _ = try bucket(name)
+        let history = contents[name]?.history(of: key) ?? []
+        guard let versionId else {
+            guard let latest = history.first, !latest.isDeleteMarker else { throw S3Errors.noSuchKey(key) }
+            return latest
+        }
+        guard let version = history.first(where: { $0.versionId == versionId }) else {
+            guard Self.isValidVersionId(versionId) else { throw S3Errors.invalidVersionId(versionId) }
+            throw S3Errors.noSuchVersion(key, versionId)
+        }
+        if version.isDeleteMarker { throw S3Errors.methodNotAllowed("GET", resource: "DeleteMarker") }
+        return version
+    }
+
+    /// Changes stored attributes of one version (tags, legal hold, retention).
+    @discardableResult
+    public func updateVersion(
+        bucket name: String, key: String, versionId: String?,
+        _ change: @Sendable (inout ObjectVersionRecord) throws -> Void
+    ) async throws -> ObjectVersionRecord {
+        var version = try version(bucket: name, key: key, versionId: versionId)
+        try change(&version)
+        contents[name]?.replace(version)
+        try await commit([.putVersion(version)])
+        return version
+    }
+
+    /// Deletes an object as S3 does: a named version is removed; otherwise an unversioned bucket's
+    /// object is removed and a versioned bucket's gets a delete marker.
+    public func deleteObject(bucket name: String, key: String, versionId: String?, owner: String) async throws
+        -> DeletionResult
+    {
+        let bucket = try bucket(name)
+        if let versionId {
+            guard versionId == "null" || Self.isValidVersionId(versionId) else {
+                throw S3Errors.invalidVersionId(versionId)
+            }
+            guard let removed = contents[name]?.remove(key: key, versionId: versionId) else {
+                return DeletionResult(deleteMarker: false, versionId: versionId)
+            }
+            try await commit([.deleteVersion(removed)])
+            if let blob = removed.blob { files.remove([blob]) }
+            return DeletionResult(deleteMarker: removed.isDeleteMarker, versionId: versionId)
+        }
+        guard let versioning = bucket.versioning else {
+            guard let removed = contents[name]?.remove(key: key, versionId: "null") else {
+                return DeletionResult(deleteMarker: false, versionId: nil)
+            }
+            try await commit([.deleteVersion(removed)])
+            if let blob = removed.blob { files.remove([blob]) }
+            return DeletionResult(deleteMarker: false, versionId: nil)
+        }
+        let markerId = versioning == "Enabled" ? Self.newVersionId() : "null"
+        let marker = ObjectVersionRecord(
+            bucket: name, key: key, versionId: markerId, isDeleteMarker: true, lastModified: Date(), size: 0,
+            etag: "", blob: nil, owner: owner, sequence: nextSequence())
+        let replaced = contents[name, default: BucketContents()].put(marker)
+        try await commit([.putVersion(marker)])
+        if let blob = replaced?.blob { files.remove([blob]) }
+        return DeletionResult(deleteMarker: true, versionId: markerId)
+    }
+
+    /// A new version id: 32 characters, as S3's are.
+    static func newVersionId() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    static func isValidVersionId(_ text: String) -> Bool {
+        text == "null" || text.utf8.count == 32
+    }
+}
+
+/// ETags compared as HTTP compares them: quotes optional, `*` matching anything, lists allowed.
+enum ETags {
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            if trimmed == "*" { return true }
+            let bare = trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed
+            return bare.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
+        }
+    }
+
+    static func quoted(_ etag: String) -> String { "\"\(etag)\"" }
+}
+
+extension S3Engine {
+    /// The version id of a key's newest version (a delete marker included).
+    public func latestVersionId(bucket: String, key: String) -> String? {
+        contents[bucket]?.latest(key)?.versionId
+    }
+}

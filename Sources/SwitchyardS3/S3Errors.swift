@@ -1,0 +1,99 @@
+import SwitchyardWire
+
+/// S3's errors, worded as S3 answers them, with the detail elements it adds.
+enum S3Errors {
+    static func noSuchBucket(_ bucket: String) -> AWSError {
+        AWSError("NoSuchBucket", "The specified bucket does not exist", httpStatus: 404).with("BucketName", bucket)
+    }
+
+    static func noSuchKey(_ key: String) -> AWSError {
+        AWSError("NoSuchKey", "The specified key does not exist.", httpStatus: 404).with("Key", key)
+    }
+
+    static func noSuchVersion(_ key: String, _ versionId: String) -> AWSError {
+        AWSError("NoSuchVersion", "The specified version does not exist.", httpStatus: 404)
+            .with("Key", key).with("VersionId", versionId)
+    }
+
+    static func invalidVersionId(_ versionId: String) -> AWSError {
+        AWSError("InvalidArgument", "Invalid version id specified").with("ArgumentName", "versionId")
+            .with("ArgumentValue", versionId)
+    }
+
+    static func noSuchUpload(_ uploadId: String) -> AWSError {
+        AWSError(
+            "NoSuchUpload",
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            httpStatus: 404
+        ).with("UploadId", uploadId)
+    }
+
+    static func bucketNotEmpty(_ bucket: String) -> AWSError {
+        AWSError("BucketNotEmpty", "The bucket you tried to delete is not empty", httpStatus: 409)
+            .with("BucketName", bucket)
+    }
+
+    static func alreadyOwnedByYou(_ bucket: String) -> AWSError {
+        AWSError(
+            "BucketAlreadyOwnedByYou",
+            "Your previous request to create the named bucket succeeded and you already own it.", httpStatus: 409
+        ).with("BucketName", bucket)
+    }
+
+    static func alreadyExists(_ bucket: String) -> AWSError {
+        AWSError(
+            "BucketAlreadyExists",
+            "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+            httpStatus: 409
+        ).with("BucketName", bucket)
+    }
+
+    static func invalidBucketName(_ bucket: String) -> AWSError {
+        AWSError("InvalidBucketName", "The specified bucket is not valid.").with("BucketName", bucket)
+    }
+
+    static func preconditionFailed(_ condition: String) -> AWSError {
+        AWSError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", httpStatus: 412)
+            .with("Condition", condition)
+    }
+
+    static func invalidRange(_ range: String, size: Int) -> AWSError {
+        AWSError("InvalidRange", "The requested range is not satisfiable", httpStatus: 416)
+            .with("RangeRequested", range).with("ActualObjectSize", String(size))
+    }
+
+    static func badDigest() -> AWSError {
+        AWSError("BadDigest", "The Content-MD5 you specified did not match what we received.")
+    }
+
+    static func invalidDigest(_ given: String) -> AWSError {
+        AWSError("InvalidDigest", "The Content-MD5 you specified was invalid.").with("Content-MD5", given)
+    }
+
+    static func checksumMismatch(_ algorithm: ChecksumAlgorithm) -> AWSError {
+        AWSError(
+            "BadDigest", "The \(algorithm.rawValue) you specified did not match the calculated checksum.")
+    }
+
+    static func invalidArgument(_ message: String, name: String? = nil, value: String? = nil) -> AWSError {
+        var error = AWSError("InvalidArgument", message)
+        if let name { error = error.with("ArgumentName", name) }
+        if let value { error = error.with("ArgumentValue", value) }
+        return error
+    }
+
+    static func malformedXML() -> AWSError {
+        AWSError(
+            "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published schema")
+    }
+
+    static func noSuchConfiguration(_ code: String, _ message: String, bucket: String) -> AWSError {
+        AWSError(code, message, httpStatus: 404).with("BucketName", bucket)
+    }
+
+    static func methodNotAllowed(_ method: String, resource: String) -> AWSError {
+        AWSError("MethodNotAllowed", "The specified method is not allowed against this resource.", httpStatus: 405)
+            .with("Method", method).with("ResourceType", resource)
+    }
+}

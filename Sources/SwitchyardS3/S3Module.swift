@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SwitchyardModels
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// Amazon S3 as the server runs it: bucket and object metadata on the configured storage, object
+/// bytes as files under `<data-dir>/s3` (a temporary directory with `--storage memory`), and bucket
+/// notifications through the delivery engine.
+public struct S3Module: ServiceModule {
+    public init() {}
+
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        SQLiteS3Store.registerMigrations(&migrator)
+    }
+
+    public func start(_ context: ModuleContext) async throws -> RunningModule {
+        let store: any S3Store = context.database.map { SQLiteS3Store(database: $0) } ?? MemoryS3Store()
+        let root =
+            context.dataDirectory.map { ($0 as NSString).appendingPathComponent("s3") }
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("switchyard-s3-\(getpid())")
+        let files = try ObjectFiles(root: root)
+        if context.database == nil { files.removeAll() }
+        let engine = try S3Engine(store: store, files: files)
+        let notifications = BucketNotifications(engine: engine, deliveries: context.deliveries)
+        let service = S3Service(engine: engine, files: files, notifications: notifications)
+        return RunningModule(
+            endpoints: [
+                ServiceEndpoint(
+                    descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: Self.bodyLimit,
+                    hostAddressing: VirtualHostedAddressing.rewrite,
+                    finishResponse: { operation, response in
+                        // A ranged read is a partial answer.
+                        if operation == "GetObject", response.status == 200,
+                            response.headers.contains(where: { $0.0.lowercased() == "content-range" })
+                        {
+                            response.status = 206
+                        }
+                    }
+                ) { operation, input, context in
+                    try await S3.dispatch(service, operation: operation, input: input, context: context)
+                }
+            ],
+            reset: { try await engine.reset() },
+            statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
+    }
+
+    /// A single PUT takes an object of up to 5 GB, and a multipart upload's part as much; the
+    /// transport writes such bodies to a file as they arrive, never to memory.
+    @Sendable static func bodyLimit(_ operation: String) -> Int? {
+        switch operation {
+        case "PutObject", "UploadPart": return 5 << 30
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+extension S3Service {
+    public func createBucket(_ input: S3.CreateBucketRequest, context: RequestContext) async throws
+        -> S3.CreateBucketOutput
+    {
+        guard BucketNames.isValid(input.bucket) else { throw S3Errors.invalidBucketName(input.bucket) }
+        let constraint = input.createBucketConfiguration?.locationConstraint
+        let region = context.region
+        if region == "us-east-1" {
+            if let constraint, !constraint.isEmpty {
+                if constraint == "us-east-1" {
+                    throw AWSError("InvalidLocationConstraint", "The specified location-constraint is not valid")
+                        .with("LocationConstraint", constraint)
+                }
+                throw Self.incompatibleLocation(constraint)
+            }
+        } else if constraint != region {
+            throw Self.incompatibleLocation(constraint)
+        }
+        var record = BucketRecord(
+            name: input.bucket, account: context.account, region: region, created: Self.now(),
+            objectLockEnabled: input.objectLockEnabledForBucket ?? false)
+        if record.objectLockEnabled { record.versioning = "Enabled" }
+        let ownership = S3.OwnershipControls(rules: [
+            S3.OwnershipControlsRule(objectOwnership: input.objectOwnership ?? "BucketOwnerEnforced")
+        ])
+        record.configurations[BucketConfiguration.ownershipControls.rawValue] = StoredShape.write(ownership)
+        if let tags = input.createBucketConfiguration?.tags, !tags.isEmpty {
+            record.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        }
+        try await engine.createBucket(record)
+        let location = region == "us-east-1" ? "/\(input.bucket)" : "http://\(input.bucket).s3.\(region).amazonaws.com/"
+        return S3.CreateBucketOutput(location: location, bucketArn: nil)
+    }
+
+    static func incompatibleLocation(_ constraint: String?) -> AWSError {
+        let named = constraint.map { "The \($0) location constraint" } ?? "The unspecified location constraint"
+        var error = AWSError(
+            "IllegalLocationConstraintException",
+            "\(named) is incompatible for the region specific endpoint this request was sent to.")
+        if let constraint { error = error.with("LocationConstraint", constraint) }
+        return error
+    }
+
+    public func deleteBucket(_ input: S3.DeleteBucketRequest, context: RequestContext) async throws {
+        try await engine.deleteBucket(input.bucket)
+    }
+
+    public func headBucket(_ input: S3.HeadBucketRequest, context: RequestContext) async throws -> S3.HeadBucketOutput {
+        let bucket = try await engine.bucket(input.bucket)
+        return S3.HeadBucketOutput(bucketRegion: bucket.region, accessPointAlias: false)
+    }
+
+    public func getBucketLocation(_ input: S3.GetBucketLocationRequest, context: RequestContext) async throws
+        -> S3.GetBucketLocationOutput
+    {
+        let bucket = try await engine.bucket(input.bucket)
+        // us-east-1 is reported as no constraint at all.
+        return S3.GetBucketLocationOutput(locationConstraint: bucket.region == "us-east-1" ? nil : bucket.region)
+    }
+
+    public func listBuckets(_ input: S3.ListBucketsRequest, context: RequestContext) async throws
+        -> S3.ListBucketsOutput
+    {
+        var buckets = await engine.buckets(of: context.account)
+        if let prefix = input.prefix { buckets = buckets.filter { $0.name.hasPrefix(prefix) } }
+        if let region = input.bucketRegion { buckets = buckets.filter { $0.region == region } }
+        if let token = input.continuationToken {
+            guard let after = ContinuationToken.decode(token) else {
+                throw S3Errors.invalidArgument(
+                    "The continuation token provided is incorrect", name: "continuation-token", value: token)
+            }
+            buckets = buckets.filter { BucketContents.less(after, $0.name) }
+        }
+        var next: String?
+        if let limit = input.maxBuckets {
+            guard (1...10000).contains(limit) else {
+                throw S3Errors.invalidArgument(
+                    "Argument max-buckets must be an integer between 1 and 10000", name: "max-buckets",
+                    value: String(limit))
+            }
+            if buckets.count > limit {
+                buckets = Array(buckets.prefix(limit))
+                next = buckets.last.map { ContinuationToken.encode($0.name) }
+            }
+        }
+        return S3.ListBucketsOutput(
+            buckets: buckets.map {
+                S3.Bucket(name: $0.name, creationDate: $0.created, bucketRegion: $0.region, bucketArn: nil)
+            },
+            owner: Self.owner(context.account), continuationToken: next, prefix: input.prefix)
+    }
+
+    public func putBucketVersioning(_ input: S3.PutBucketVersioningRequest, context: RequestContext) async throws {
+        let status = input.versioningConfiguration.status
+        guard status == nil || status == "Enabled" || status == "Suspended" else { throw S3Errors.malformedXML() }
+        try await engine.updateBucket(input.bucket) { bucket in
+            if bucket.objectLockEnabled, status == "Suspended" {
+                throw AWSError(
+                    "InvalidBucketState",
+                    "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.",
+                    httpStatus: 409)
+            }
+            if let status { bucket.versioning = status }
+            if let mfaDelete = input.versioningConfiguration.mfaDelete { bucket.mfaDelete = mfaDelete }
+        }
+    }
+
+    public func getBucketVersioning(_ input: S3.GetBucketVersioningRequest, context: RequestContext) async throws
+        -> S3.GetBucketVersioningOutput
+    {
+        let bucket = try await engine.bucket(input.bucket)
+        return S3.GetBucketVersioningOutput(status: bucket.versioning, mfaDelete: bucket.mfaDelete)
+    }
+
+    public func putBucketTagging(_ input: S3.PutBucketTaggingRequest, context: RequestContext) async throws {
+        let tags = try Self.validatedTags(input.tagging.tagSet, forObject: false)
+        try await engine.updateBucket(input.bucket) { $0.tags = tags }
+    }
+
+    public func getBucketTagging(_ input: S3.GetBucketTaggingRequest, context: RequestContext) async throws
+        -> S3.GetBucketTaggingOutput
+    {
+        let bucket = try await engine.bucket(input.bucket)
+        guard let tags = bucket.tags, !tags.isEmpty else {
+            throw S3Errors.noSuchConfiguration("NoSuchTagSet", "The TagSet does not exist", bucket: input.bucket)
+        }
+        return S3.GetBucketTaggingOutput(tagSet: Self.tagList(tags))
+    }
+
+    public func deleteBucketTagging(_ input: S3.DeleteBucketTaggingRequest, context: RequestContext) async throws {
+        try await engine.updateBucket(input.bucket) { $0.tags = nil }
+    }
+
+    /// Tags checked as S3 checks them: unique keys, key up to 128 and value up to 256 characters,
+    /// at most 10 on an object and 50 on a bucket.
+    static func validatedTags(_ tags: [S3.Tag], forObject: Bool) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for tag in tags {
+            guard result[tag.key] == nil else {
+                throw AWSError("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", tag.key)
+            }
+            guard !tag.key.isEmpty, tag.key.count <= 128 else {
+                throw AWSError("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", tag.key)
+            }
+            guard tag.value.count <= 256 else {
+                throw AWSError("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", tag.key)
+                    .with("TagValue", tag.value)
+            }
+            if !forObject, tag.key.hasPrefix("aws:") {
+                throw AWSError("InvalidTag", "System tags cannot be added/updated by requester")
+            }
+            result[tag.key] = tag.value
+        }
+        if forObject, result.count > 10 {
+            throw AWSError("BadRequest", "Object tags cannot be greater than 10")
+        }
+        if !forObject, result.count > 50 {
+            throw AWSError("InvalidTag", "Bucket tag count cannot be greater than 50")
+        }
+        return result
+    }
+
+    static func tagList(_ tags: [String: String]) -> [S3.Tag] {
+        tags.sorted { $0.key < $1.key }.map { S3.Tag(key: $0.key, value: $0.value) }
+    }
+}
+
+/// Opaque continuation tokens: the key (or bucket name) a listing resumes after.
+enum ContinuationToken {
+    static func encode(_ key: String) -> String { Data(key.utf8).base64EncodedString() }
+
+    static func decode(_ token: String) -> String? {
+        Data(base64Encoded: token).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

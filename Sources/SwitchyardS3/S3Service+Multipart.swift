@@ -1,0 +1,252 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+extension S3Service {
+    public func createMultipartUpload(_ input: S3.CreateMultipartUploadRequest, context: RequestContext) async throws
+        -> S3.CreateMultipartUploadOutput
+    {
+        try Self.checkKey(input.key)
+        try Self.checkMetadata(input.metadata)
+        let bucket = try await engine.bucket(input.bucket)
+        let algorithm = try input.checksumAlgorithm.map { try Self.requestedAlgorithm($0, context: context) } ?? nil
+        let checksumType = input.checksumType ?? algorithm?.defaultMultipartType
+        if let checksumType, let algorithm {
+            let fullObjectOnly = algorithm == .crc64nvme
+            let shaOnlyComposite = algorithm == .sha1 || algorithm == .sha256
+            if (checksumType == "COMPOSITE" && fullObjectOnly) || (checksumType == "FULL_OBJECT" && shaOnlyComposite) {
+                throw AWSError(
+                    "InvalidRequest",
+                    "The \(checksumType) checksum type cannot be used with the \(algorithm.rawValue.lowercased()) checksum algorithm."
+                )
+            }
+        } else if input.checksumType != nil, algorithm == nil {
+            throw AWSError(
+                "InvalidRequest",
+                "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+        }
+        var template = ObjectVersionRecord(
+            bucket: input.bucket, key: input.key, versionId: "null", isDeleteMarker: false, lastModified: Self.now(),
+            size: 0, etag: "", blob: nil, owner: context.account, sequence: 0)
+        template.headers = Self.headers(
+            contentType: input.contentType, contentEncoding: input.contentEncoding,
+            contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
+            cacheControl: input.cacheControl, expires: input.expires,
+            websiteRedirectLocation: input.websiteRedirectLocation)
+        template.metadata = input.metadata ?? [:]
+        template.storageClass = input.storageClass ?? "STANDARD"
+        template.tags = try Self.tags(fromHeader: input.tagging)
+        applyEncryption(
+            &template, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
+            bucketKey: input.bucketKeyEnabled)
+        template.objectLockMode = input.objectLockMode
+        template.objectLockRetainUntil = input.objectLockRetainUntilDate
+        template.legalHold = input.objectLockLegalHoldStatus
+        let upload = UploadRecord(
+            uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Date(),
+            owner: context.account, template: template, checksumAlgorithm: algorithm, checksumType: checksumType,
+            parts: [:])
+        try await engine.createUpload(upload)
+        return S3.CreateMultipartUploadOutput(
+            bucket: input.bucket, key: input.key, uploadId: upload.uploadId,
+            serverSideEncryption: template.serverSideEncryption, ssekmsKeyId: template.kmsKeyId,
+            bucketKeyEnabled: template.bucketKeyEnabled, checksumAlgorithm: algorithm?.rawValue,
+            checksumType: checksumType)
+    }
+
+    static func newUploadId() -> String {
+        let bytes = (0..<48).map { _ in UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+    }
+
+    public func uploadPart(_ input: S3.UploadPartRequest, context: RequestContext) async throws -> S3.UploadPartOutput {
+        guard (1...10000).contains(input.partNumber) else {
+            throw S3Errors.invalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive", name: "partNumber",
+                value: String(input.partNumber))
+        }
+        let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
+        let body = try await ingest(
+            input.body, contentMD5: input.contentMD5,
+            algorithmName: input.checksumAlgorithm ?? upload.checksumAlgorithm?.rawValue, context: context)
+        if let expected = upload.checksumAlgorithm, body.checksum?.algorithm != expected {
+            files.remove([body.blob])
+            throw AWSError(
+                "InvalidRequest",
+                "Checksum Type mismatch occurred, expected checksum Type: \(expected.rawValue.lowercased()), actual checksum Type: \(body.checksum?.algorithm.rawValue.lowercased() ?? "null")"
+            )
+        }
+        let part = PartRecord(
+            number: input.partNumber, size: body.size, etag: body.md5Hex, blob: body.blob, lastModified: Self.now(),
+            checksum: upload.checksumAlgorithm == nil ? nil : body.checksum)
+        try await engine.putPart(part, uploadId: input.uploadId, bucket: input.bucket, key: input.key)
+        let output = S3.UploadPartOutput(
+            serverSideEncryption: upload.template.serverSideEncryption, eTag: ETags.quoted(part.etag),
+            ssekmsKeyId: upload.template.kmsKeyId, bucketKeyEnabled: upload.template.bucketKeyEnabled)
+        return try Self.withChecksum(output, part.checksum, includeType: false)
+    }
+
+    public func uploadPartCopy(_ input: S3.UploadPartCopyRequest, context: RequestContext) async throws
+        -> S3.UploadPartCopyOutput
+    {
+        guard (1...10000).contains(input.partNumber) else {
+            throw S3Errors.invalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive", name: "partNumber",
+                value: String(input.partNumber))
+        }
+        let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
+        let source = try CopySource(input.copySource)
+        let sourceBucket = try await engine.bucket(source.bucket)
+        let original = try await engine.version(bucket: source.bucket, key: source.key, versionId: source.versionId)
+        let conditions = ReadConditions(
+            ifMatch: input.copySourceIfMatch, ifNoneMatch: input.copySourceIfNoneMatch,
+            ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince)
+        if case .failed(let condition) = conditions.evaluate(
+            etag: original.etag, lastModified: original.lastModified,
+            names: ("x-amz-copy-source-If-Match", "x-amz-copy-source-If-Unmodified-Since"))
+        {
+            throw S3Errors.preconditionFailed(condition)
+        }
+        var range: Range<Int>?
+        if let header = input.copySourceRange {
+            guard case .partial(let bytes) = ByteRanges.resolve(header, size: original.size),
+                header.hasPrefix("bytes="), !header.hasPrefix("bytes=-"), bytes.upperBound <= original.size
+            else {
+                throw S3Errors.invalidArgument(
+                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                    name: "x-amz-copy-source-range", value: header)
+            }
+            range = bytes
+        }
+        guard let blob = original.blob else { throw S3Errors.noSuchKey(source.key) }
+        let copied = try await files.copy(blob, range: range, checksum: upload.checksumAlgorithm)
+        let part = PartRecord(
+            number: input.partNumber, size: copied.size, etag: Hex.encode(copied.md5), blob: copied.blob,
+            lastModified: Self.now(),
+            checksum: zip(upload.checksumAlgorithm, copied.checksum).map { StoredChecksum(algorithm: $0, value: $1) })
+        try await engine.putPart(part, uploadId: input.uploadId, bucket: input.bucket, key: input.key)
+        let result = try Self.withChecksum(
+            S3.CopyPartResult(eTag: ETags.quoted(part.etag), lastModified: part.lastModified), part.checksum,
+            includeType: false)
+        return S3.UploadPartCopyOutput(
+            copySourceVersionId: sourceBucket.versioning == nil ? nil : original.versionId, copyPartResult: result,
+            serverSideEncryption: upload.template.serverSideEncryption)
+    }
+
+    public func completeMultipartUpload(_ input: S3.CompleteMultipartUploadRequest, context: RequestContext)
+        async throws -> S3.CompleteMultipartUploadOutput
+    {
+        let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
+        let claims = (input.multipartUpload?.parts ?? []).map { part in
+            CompletedPartClaim(number: part.partNumber ?? 0, etag: part.eTag, checksum: nil)
+        }
+        if claims.isEmpty {
+            throw AWSError("InvalidRequest", "You must specify at least one part")
+        }
+        let stored = try await engine.completeUpload(
+            input.uploadId, bucket: input.bucket, key: input.key, claims: claims,
+            condition: WriteCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch))
+        await notifications?.objectCreated(stored, event: "CompleteMultipartUpload", context: context)
+        let bucket = try await engine.bucket(input.bucket)
+        let location = "http://\(context.host)/\(input.bucket)/\(S3URLEncoding.encode(input.key))"
+        let output = S3.CompleteMultipartUploadOutput(
+            location: location, bucket: input.bucket, key: input.key, eTag: ETags.quoted(stored.etag),
+            serverSideEncryption: upload.template.serverSideEncryption,
+            versionId: bucket.versioning == nil ? nil : stored.versionId, ssekmsKeyId: upload.template.kmsKeyId,
+            bucketKeyEnabled: upload.template.bucketKeyEnabled)
+        return try Self.withChecksum(output, stored.checksum)
+    }
+
+    public func abortMultipartUpload(_ input: S3.AbortMultipartUploadRequest, context: RequestContext) async throws
+        -> S3.AbortMultipartUploadOutput
+    {
+        try await engine.abortUpload(input.uploadId, bucket: input.bucket, key: input.key)
+        return S3.AbortMultipartUploadOutput()
+    }
+
+    public func listParts(_ input: S3.ListPartsRequest, context: RequestContext) async throws -> S3.ListPartsOutput {
+        let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
+        let maxParts = min(max(input.maxParts ?? 1000, 0), 1000)
+        let after = input.partNumberMarker ?? 0
+        let remaining = upload.parts.values.filter { $0.number > after }.sorted { $0.number < $1.number }
+        let page = Array(remaining.prefix(maxParts))
+        let truncated = remaining.count > page.count
+        let parts = try page.map { part in
+            try Self.withChecksum(
+                S3.Part(
+                    partNumber: part.number, lastModified: part.lastModified, eTag: ETags.quoted(part.etag),
+                    size: part.size),
+                part.checksum, includeType: false)
+        }
+        let owner = Self.owner(upload.owner)
+        return S3.ListPartsOutput(
+            bucket: input.bucket, key: input.key, uploadId: input.uploadId, partNumberMarker: after,
+            nextPartNumberMarker: page.last?.number ?? 0, maxParts: maxParts, isTruncated: truncated,
+            parts: parts.isEmpty ? nil : parts, initiator: S3.Initiator(id: owner.id, displayName: owner.displayName),
+            owner: owner, storageClass: upload.template.storageClass,
+            checksumAlgorithm: upload.checksumAlgorithm?.rawValue, checksumType: upload.checksumType)
+    }
+
+    public func listMultipartUploads(_ input: S3.ListMultipartUploadsRequest, context: RequestContext) async throws
+        -> S3.ListMultipartUploadsOutput
+    {
+        let encoding = try Self.encoding(input.encodingType)
+        let maxUploads = min(max(input.maxUploads ?? 1000, 0), 1000)
+        let prefix = input.prefix ?? ""
+        var uploads = try await engine.uploads(in: input.bucket).filter { $0.key.hasPrefix(prefix) }
+        if let keyMarker = input.keyMarker, !keyMarker.isEmpty {
+            let idMarker = input.uploadIdMarker ?? ""
+            uploads = uploads.filter { upload in
+                BucketContents.less(keyMarker, upload.key)
+                    || (!idMarker.isEmpty && upload.key == keyMarker && upload.uploadId > idMarker)
+            }
+        }
+        var listed: [S3.MultipartUpload] = []
+        var prefixes: [String] = []
+        var truncated = false
+        var lastKey: String?
+        var lastId: String?
+        for upload in uploads {
+            if let delimiter = input.delimiter, !delimiter.isEmpty,
+                let rolled = S3Engine.commonPrefix(of: upload.key, prefix: prefix, delimiter: delimiter)
+            {
+                if prefixes.last == rolled { continue }
+                if listed.count + prefixes.count == maxUploads {
+                    truncated = true
+                    break
+                }
+                prefixes.append(rolled)
+                lastKey = rolled
+                continue
+            }
+            if listed.count + prefixes.count == maxUploads {
+                truncated = true
+                break
+            }
+            let owner = Self.owner(upload.owner)
+            listed.append(
+                S3.MultipartUpload(
+                    uploadId: upload.uploadId, key: encoding(upload.key), initiated: upload.initiated,
+                    storageClass: upload.template.storageClass, owner: owner,
+                    initiator: S3.Initiator(id: owner.id, displayName: owner.displayName),
+                    checksumAlgorithm: upload.checksumAlgorithm?.rawValue, checksumType: upload.checksumType))
+            lastKey = upload.key
+            lastId = upload.uploadId
+        }
+        return S3.ListMultipartUploadsOutput(
+            bucket: input.bucket, keyMarker: encoding(input.keyMarker ?? ""),
+            uploadIdMarker: input.uploadIdMarker ?? "",
+            nextKeyMarker: truncated ? lastKey.map(encoding) : nil, prefix: input.prefix.map(encoding),
+            delimiter: input.delimiter, nextUploadIdMarker: truncated ? lastId : nil, maxUploads: maxUploads,
+            isTruncated: truncated, uploads: listed.isEmpty ? nil : listed,
+            commonPrefixes: prefixes.isEmpty ? nil : prefixes.map { S3.CommonPrefix(prefix: encoding($0)) },
+            encodingType: input.encodingType)
+    }
+}
+
+/// Both values, or nil.
+private func zip<A, B>(_ first: A?, _ second: B?) -> (A, B)? {
+    guard let first, let second else { return nil }
+    return (first, second)
+}

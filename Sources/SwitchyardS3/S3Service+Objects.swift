@@ -1,0 +1,281 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+extension S3Service {
+    public func putObject(_ input: S3.PutObjectRequest, context: RequestContext) async throws -> S3.PutObjectOutput {
+        try Self.checkKey(input.key)
+        try Self.checkMetadata(input.metadata)
+        let bucket = try await engine.bucket(input.bucket)
+        let tags = try Self.tags(fromHeader: input.tagging)
+        let body = try await ingest(
+            input.body, contentMD5: input.contentMD5, algorithmName: input.checksumAlgorithm, context: context)
+        var version = ObjectVersionRecord(
+            bucket: input.bucket, key: input.key, versionId: "null", isDeleteMarker: false, lastModified: Self.now(),
+            size: body.size, etag: body.md5Hex, blob: body.blob, owner: context.account, sequence: 0)
+        version.headers = Self.headers(
+            contentType: input.contentType, contentEncoding: input.contentEncoding,
+            contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
+            cacheControl: input.cacheControl, expires: input.expires,
+            websiteRedirectLocation: input.websiteRedirectLocation)
+        version.metadata = input.metadata ?? [:]
+        version.storageClass = input.storageClass ?? "STANDARD"
+        version.checksum = body.checksum
+        version.tags = tags
+        applyEncryption(
+            &version, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
+            bucketKey: input.bucketKeyEnabled)
+        version.objectLockMode = input.objectLockMode
+        version.objectLockRetainUntil = input.objectLockRetainUntilDate
+        version.legalHold = input.objectLockLegalHoldStatus
+        let stored = try await engine.putVersion(
+            version, condition: WriteCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch))
+        await notifications?.objectCreated(stored, event: "Put", context: context)
+        let output = S3.PutObjectOutput(
+            eTag: ETags.quoted(stored.etag), serverSideEncryption: stored.serverSideEncryption,
+            versionId: bucket.versioning == nil ? nil : stored.versionId, ssekmsKeyId: stored.kmsKeyId,
+            bucketKeyEnabled: stored.bucketKeyEnabled)
+        return try Self.withChecksum(output, stored.checksum)
+    }
+
+    static func headers(
+        contentType: String?, contentEncoding: String?, contentDisposition: String?, contentLanguage: String?,
+        cacheControl: String?, expires: String?, websiteRedirectLocation: String?
+    ) -> ObjectHeaders {
+        var headers = ObjectHeaders()
+        headers.contentType = contentType ?? "binary/octet-stream"
+        headers.contentEncoding = storedContentEncoding(contentEncoding)
+        headers.contentDisposition = contentDisposition
+        headers.contentLanguage = contentLanguage
+        headers.cacheControl = cacheControl
+        headers.expires = expires
+        headers.websiteRedirectLocation = websiteRedirectLocation
+        return headers
+    }
+
+    /// The encryption an object gets: what the request asks, else the bucket's default.
+    func applyEncryption(
+        _ version: inout ObjectVersionRecord, bucket: BucketRecord, requested: String?, keyId: String?, bucketKey: Bool?
+    ) {
+        let fallback = defaultEncryption(of: bucket)
+        let algorithm = requested ?? fallback.algorithm
+        version.serverSideEncryption = algorithm
+        guard algorithm.hasPrefix("aws:kms") else { return }
+        let key = keyId ?? fallback.keyId ?? "arn:aws:kms:\(bucket.region):\(bucket.account):alias/aws/s3"
+        version.kmsKeyId =
+            key.hasPrefix("arn:") ? key : "arn:aws:kms:\(bucket.region):\(bucket.account):key/\(key)"
+        version.bucketKeyEnabled = bucketKey ?? fallback.bucketKey
+    }
+
+    /// Adds a stored checksum to an output shape, under the member its algorithm names.
+    static func withChecksum<Output: AWSValueConvertible>(
+        _ output: Output, _ checksum: StoredChecksum?, includeType: Bool = true
+    ) throws -> Output {
+        guard let checksum, case .structure(var members) = output.awsValue else { return output }
+        members["Checksum" + checksum.algorithm.rawValue] = .string(checksum.value)
+        if includeType { members["ChecksumType"] = .string(checksum.type) }
+        return try Output(awsValue: .structure(members))
+    }
+
+    // MARK: Reading
+
+    public func getObject(_ input: S3.GetObjectRequest, context: RequestContext) async throws -> S3.GetObjectOutput {
+        let read = try await prepareRead(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, partNumber: input.partNumber,
+            range: input.range,
+            conditions: ReadConditions(
+                ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
+                ifUnmodifiedSince: input.ifUnmodifiedSince))
+        let head = try Self.describe(read, checksumMode: input.checksumMode)
+        var output = try S3.GetObjectOutput(awsValue: head.awsValue)
+        if let blob = read.version.blob {
+            output.body = files.read(blob, range: read.range)
+        } else {
+            output.body = ByteStream(bytes: [])
+        }
+        if let value = input.responseContentType { output.contentType = value }
+        if let value = input.responseContentLanguage { output.contentLanguage = value }
+        if let value = input.responseContentDisposition { output.contentDisposition = value }
+        if let value = input.responseContentEncoding { output.contentEncoding = value }
+        if let value = input.responseCacheControl { output.cacheControl = value }
+        if let value = input.responseExpires { output.expires = Timestamps.httpDate(value) }
+        return output
+    }
+
+    public func headObject(_ input: S3.HeadObjectRequest, context: RequestContext) async throws -> S3.HeadObjectOutput {
+        let read = try await prepareRead(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, partNumber: input.partNumber,
+            range: input.range,
+            conditions: ReadConditions(
+                ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
+                ifUnmodifiedSince: input.ifUnmodifiedSince))
+        return try Self.describe(read, checksumMode: input.checksumMode)
+    }
+
+    /// A read resolved: the version, the byte range served, and how it was chosen.
+    struct ObjectRead {
+        var version: ObjectVersionRecord
+        var range: Range<Int>
+        var isPartial: Bool
+        var partNumber: Int?
+        var versioned: Bool
+    }
+
+    func prepareRead(
+        bucket: String, key: String, versionId: String?, partNumber: Int?, range: String?, conditions: ReadConditions
+    ) async throws -> ObjectRead {
+        let record = try await engine.bucket(bucket)
+        let version = try await engine.version(bucket: bucket, key: key, versionId: versionId)
+        try conditions.check(etag: version.etag, lastModified: version.lastModified)
+        let whole = 0..<version.size
+        if let partNumber {
+            if range != nil {
+                throw S3Errors.invalidArgument("Cannot specify both Range header and partNumber query parameter")
+            }
+            let sizes = version.partSizes ?? [version.size]
+            guard (1...max(1, sizes.count)).contains(partNumber) else {
+                throw AWSError("InvalidPartNumber", "The requested partnumber is not satisfiable", httpStatus: 416)
+                    .with("PartNumberRequested", String(partNumber)).with("ActualPartCount", String(sizes.count))
+            }
+            let start = sizes.prefix(partNumber - 1).reduce(0, +)
+            let partRange = start..<(start + sizes[partNumber - 1])
+            return ObjectRead(
+                version: version, range: partRange, isPartial: version.partSizes != nil, partNumber: partNumber,
+                versioned: record.versioning != nil)
+        }
+        switch ByteRanges.resolve(range, size: version.size) {
+        case .whole:
+            return ObjectRead(
+                version: version, range: whole, isPartial: false, partNumber: nil, versioned: record.versioning != nil)
+        case .partial(let bytes):
+            return ObjectRead(
+                version: version, range: bytes, isPartial: true, partNumber: nil, versioned: record.versioning != nil)
+        case .unsatisfiable:
+            throw S3Errors.invalidRange(range ?? "", size: version.size)
+        }
+    }
+
+    /// The headers of a GET or HEAD answer for a read.
+    static func describe(_ read: ObjectRead, checksumMode: String?) throws -> S3.HeadObjectOutput {
+        let version = read.version
+        var output = S3.HeadObjectOutput(
+            acceptRanges: "bytes", lastModified: version.lastModified, contentLength: read.range.count,
+            eTag: ETags.quoted(version.etag), versionId: read.versioned ? version.versionId : nil,
+            cacheControl: version.headers.cacheControl, contentDisposition: version.headers.contentDisposition,
+            contentEncoding: version.headers.contentEncoding, contentLanguage: version.headers.contentLanguage,
+            contentType: version.headers.contentType, expires: version.headers.expires,
+            websiteRedirectLocation: version.headers.websiteRedirectLocation,
+            serverSideEncryption: version.serverSideEncryption,
+            metadata: version.metadata.isEmpty ? nil : version.metadata, ssekmsKeyId: version.kmsKeyId,
+            bucketKeyEnabled: version.bucketKeyEnabled,
+            storageClass: version.storageClass == "STANDARD" ? nil : version.storageClass,
+            objectLockMode: version.objectLockMode, objectLockRetainUntilDate: version.objectLockRetainUntil,
+            objectLockLegalHoldStatus: version.legalHold)
+        if read.isPartial {
+            output.contentRange = "bytes \(read.range.lowerBound)-\(read.range.upperBound - 1)/\(version.size)"
+        }
+        if read.partNumber != nil, let parts = version.partSizes { output.partsCount = parts.count }
+        if !version.tags.isEmpty { output.tagCount = version.tags.count }
+        if checksumMode == "ENABLED", !read.isPartial || read.partNumber != nil {
+            if version.checksum?.type == "COMPOSITE", read.partNumber == nil || version.partSizes == nil {
+                return try withChecksum(output, version.checksum)
+            }
+            if version.checksum?.type == "FULL_OBJECT", read.partNumber == nil {
+                return try withChecksum(output, version.checksum)
+            }
+        }
+        return output
+    }
+
+    // MARK: Deleting
+
+    public func deleteObject(_ input: S3.DeleteObjectRequest, context: RequestContext) async throws
+        -> S3.DeleteObjectOutput
+    {
+        if let expected = input.ifMatch {
+            let current = try? await engine.version(bucket: input.bucket, key: input.key, versionId: nil)
+            guard let current else { throw S3Errors.noSuchKey(input.key) }
+            guard ETags.matches(expected, current.etag) else { throw S3Errors.preconditionFailed("If-Match") }
+        }
+        let result = try await engine.deleteObject(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, owner: context.account)
+        await notifications?.objectRemoved(
+            bucket: input.bucket, key: input.key, versionId: result.versionId, deleteMarker: result.deleteMarker,
+            context: context)
+        return S3.DeleteObjectOutput(deleteMarker: result.deleteMarker ? true : nil, versionId: result.versionId)
+    }
+
+    public func deleteObjects(_ input: S3.DeleteObjectsRequest, context: RequestContext) async throws
+        -> S3.DeleteObjectsOutput
+    {
+        guard input.delete.objects.count <= 1000 else { throw S3Errors.malformedXML() }
+        var deleted: [S3.DeletedObject] = []
+        var errors: [S3.Error] = []
+        _ = try await engine.bucket(input.bucket)
+        for object in input.delete.objects {
+            do {
+                let result = try await engine.deleteObject(
+                    bucket: input.bucket, key: object.key, versionId: object.versionId, owner: context.account)
+                await notifications?.objectRemoved(
+                    bucket: input.bucket, key: object.key, versionId: result.versionId,
+                    deleteMarker: result.deleteMarker, context: context)
+                guard input.delete.quiet != true else { continue }
+                if object.versionId == nil, result.deleteMarker {
+                    deleted.append(
+                        S3.DeletedObject(
+                            key: object.key, deleteMarker: true, deleteMarkerVersionId: result.versionId))
+                } else {
+                    deleted.append(
+                        S3.DeletedObject(
+                            key: object.key, versionId: object.versionId,
+                            deleteMarker: result.deleteMarker && object.versionId != nil ? true : nil,
+                            deleteMarkerVersionId: result.deleteMarker && object.versionId != nil
+                                ? object.versionId : nil))
+                }
+            } catch let error as AWSError {
+                errors.append(
+                    S3.Error(key: object.key, versionId: object.versionId, code: error.code, message: error.message))
+            }
+        }
+        return S3.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
+    }
+
+    // MARK: Tagging
+
+    public func putObjectTagging(_ input: S3.PutObjectTaggingRequest, context: RequestContext) async throws
+        -> S3.PutObjectTaggingOutput
+    {
+        let tags = try Self.validatedTags(input.tagging.tagSet, forObject: true)
+        let version = try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId) {
+            $0.tags = tags
+        }
+        let bucket = try await engine.bucket(input.bucket)
+        return S3.PutObjectTaggingOutput(versionId: bucket.versioning == nil ? nil : version.versionId)
+    }
+
+    public func getObjectTagging(_ input: S3.GetObjectTaggingRequest, context: RequestContext) async throws
+        -> S3.GetObjectTaggingOutput
+    {
+        let version = try await engine.version(bucket: input.bucket, key: input.key, versionId: input.versionId)
+        let bucket = try await engine.bucket(input.bucket)
+        return S3.GetObjectTaggingOutput(
+            versionId: bucket.versioning == nil ? nil : version.versionId, tagSet: Self.tagList(version.tags))
+    }
+
+    public func deleteObjectTagging(_ input: S3.DeleteObjectTaggingRequest, context: RequestContext) async throws
+        -> S3.DeleteObjectTaggingOutput
+    {
+        let version = try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId) {
+            $0.tags = [:]
+        }
+        let bucket = try await engine.bucket(input.bucket)
+        return S3.DeleteObjectTaggingOutput(versionId: bucket.versioning == nil ? nil : version.versionId)
+    }
+
+    public func getObjectAcl(_ input: S3.GetObjectAclRequest, context: RequestContext) async throws
+        -> S3.GetObjectAclOutput
+    {
+        let version = try await engine.version(bucket: input.bucket, key: input.key, versionId: input.versionId)
+        return S3.GetObjectAclOutput(owner: Self.owner(version.owner), grants: [Self.ownerGrant(version.owner)])
+    }
+}

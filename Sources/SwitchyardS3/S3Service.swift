@@ -1,0 +1,30 @@
+import Crypto
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// S3's operations on the engine: what the request asks, checked as S3 checks it, answered in the
+/// model's shapes. Operations it does not provide answer NotImplemented, naming themselves.
+public struct S3Service: S3API {
+    let engine: S3Engine
+    let files: ObjectFiles
+    let notifications: BucketNotifications?
+
+    init(engine: S3Engine, files: ObjectFiles, notifications: BucketNotifications? = nil) {
+        self.engine = engine
+        self.files = files
+        self.notifications = notifications
+    }
+
+    /// The owner S3 reports for an account: its canonical user id (a hex digest, stable per account).
+    static func owner(_ account: String) -> S3.Owner {
+        S3.Owner(displayName: "webfile", id: canonicalUserId(account))
+    }
+
+    static func canonicalUserId(_ account: String) -> String {
+        Hex.encode(SHA256.hash(data: Array("switchyard-canonical-user-\(account)".utf8)))
+    }
+
+    /// Times S3 reports have whole seconds.
+    static func now() -> Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
+}
