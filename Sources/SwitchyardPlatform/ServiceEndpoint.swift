@@ -49,6 +49,9 @@ public struct ServiceEndpoint: Sendable {
     /// Rewrites a request that names one of the service's resources in its Host header (an S3 bucket
     /// addressed virtual-hosted style) to the path form the model routes; nil leaves it as it is.
     public let hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)?
+    /// Whether inputs are checked against the model's constraints before the service sees them. S3
+    /// predates that validation: it checks each parameter itself, in its own words.
+    public let validatesInput: Bool
     /// Adjusts an operation's encoded answer in what the model cannot say (S3 answers a ranged GET
     /// with 206).
     public let finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)?
@@ -61,10 +64,12 @@ public struct ServiceEndpoint: Sendable {
         rewordError: ErrorWording? = nil, implemented: Bool = true,
         maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
         hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)? = nil,
+        validatesInput: Bool = true,
         finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)? = nil,
         handle: @escaping Handler
     ) {
         self.hostAddressing = hostAddressing
+        self.validatesInput = validatesInput
         self.finishResponse = finishResponse
         self.implemented = implemented
         self.maximumBodyBytes = maximumBodyBytes

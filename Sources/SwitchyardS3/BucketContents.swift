@@ -61,19 +61,22 @@ struct BucketContents: Sendable {
     }
 
     /// The index of the first key not less than `key`.
-    func insertionIndex(of key: String) -> Int {
+    func insertionIndex(of key: String) -> Int { Self.insertionIndex(of: key, in: keys) }
+
+    /// The index of the first of sorted `keys` not less than `key`.
+    static func insertionIndex(of key: String, in keys: [String]) -> Int {
         var low = 0
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
-            if Self.less(keys[middle], key) { low = middle + 1 } else { high = middle }
+            if less(keys[middle], key) { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    /// The index of the first key greater than `key`.
-    func indexAfter(_ key: String) -> Int {
-        let index = insertionIndex(of: key)
+    /// The index of the first of sorted `keys` greater than `key`.
+    static func indexAfter(_ key: String, in keys: [String]) -> Int {
+        let index = insertionIndex(of: key, in: keys)
         return index < keys.count && keys[index] == key ? index + 1 : index
     }
 

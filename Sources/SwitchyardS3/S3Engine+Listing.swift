@@ -1,15 +1,16 @@
 import Foundation
 
-/// One page of a listing: objects (or versions) in key order and the common prefixes rolled up by a
-/// delimiter, at most `maxKeys` of both together.
-public struct ListingPage: Sendable {
-    public var versions: [ObjectVersionRecord] = []
+/// One page of a listing: entries (objects, versions or uploads) in key order and the common prefixes
+/// rolled up by a delimiter, at most `maxKeys` of both together.
+public struct ListingPage<Entry: Sendable>: Sendable {
+    public var entries: [Entry] = []
     public var commonPrefixes: [String] = []
     public var isTruncated = false
     /// The last key or common prefix returned: where the next page starts.
     public var lastKey: String?
-    /// For a version listing, the version id of the last version returned.
-    public var lastVersionId: String?
+    /// The id of the last entry returned (a version id, an upload id); nil when a common prefix
+    /// was last.
+    public var lastEntryId: String?
 }
 
 /// What a listing asks for.
@@ -18,55 +19,66 @@ public struct ListingQuery: Sendable {
     public var delimiter: String?
     /// Start after this key (marker, start-after, continuation token, key-marker).
     public var after: String?
-    /// For version listings: start after this version of the `after` key.
-    public var afterVersionId: String?
+    /// For version and upload listings: start after this entry of the `after` key.
+    public var afterEntryId: String?
     public var maxKeys: Int
 
-    public init(prefix: String, delimiter: String?, after: String?, afterVersionId: String? = nil, maxKeys: Int) {
+    public init(prefix: String, delimiter: String?, after: String?, afterEntryId: String? = nil, maxKeys: Int) {
         self.prefix = prefix
         self.delimiter = delimiter
         self.after = after
-        self.afterVersionId = afterVersionId
+        self.afterEntryId = afterEntryId
         self.maxKeys = maxKeys
     }
 }
 
 extension S3Engine {
     /// The current objects of a bucket (keys whose newest version is not a delete marker).
-    public func listObjects(bucket name: String, _ query: ListingQuery) throws -> ListingPage {
+    public func listObjects(bucket name: String, _ query: ListingQuery) throws -> ListingPage<ObjectVersionRecord> {
         _ = try bucket(name)
         let contents = self.contents[name] ?? BucketContents()
-        return Self.walk(contents, query) { key in
+        return Self.walk(keys: contents.keys, query, entryId: \.versionId) { key in
             contents.latest(key).flatMap { $0.isDeleteMarker ? nil : [$0] } ?? []
         }
     }
 
     /// Every version and delete marker of a bucket's keys, newest first within a key.
-    public func listVersions(bucket name: String, _ query: ListingQuery) throws -> ListingPage {
+    public func listVersions(bucket name: String, _ query: ListingQuery) throws -> ListingPage<ObjectVersionRecord> {
         _ = try bucket(name)
         let contents = self.contents[name] ?? BucketContents()
-        return Self.walk(contents, query) { key in contents.history(of: key) }
+        return Self.walk(keys: contents.keys, query, entryId: \.versionId) { key in contents.history(of: key) }
     }
 
-    /// Walks keys from the query's start in order, rolling keys that contain the delimiter after
-    /// the prefix into common prefixes, until `maxKeys` entries are taken.
-    static func walk(
-        _ contents: BucketContents, _ query: ListingQuery, entries: (String) -> [ObjectVersionRecord]
-    ) -> ListingPage {
-        var page = ListingPage()
-        let keys = contents.keys
+    /// The multipart uploads in progress, by key, oldest first within a key.
+    public func listUploads(bucket name: String, _ query: ListingQuery) throws -> ListingPage<UploadRecord> {
+        let uploads = try self.uploads(in: name)
+        var byKey: [String: [UploadRecord]] = [:]
+        var keys: [String] = []
+        for upload in uploads {
+            if byKey[upload.key] == nil { keys.append(upload.key) }
+            byKey[upload.key, default: []].append(upload)
+        }
+        return Self.walk(keys: keys, query, entryId: \.uploadId) { byKey[$0] ?? [] }
+    }
+
+    /// Walks sorted keys from the query's start in order, rolling keys that contain the delimiter
+    /// after the prefix into common prefixes, until `maxKeys` entries and prefixes are taken. A start
+    /// inside a common prefix resumes after the whole prefix.
+    static func walk<Entry: Sendable>(
+        keys: [String], _ query: ListingQuery, entryId: (Entry) -> String, entries: (String) -> [Entry]
+    ) -> ListingPage<Entry> {
+        var page = ListingPage<Entry>()
         var index: Int
-        var skipVersionsThrough: String?
+        var resumeInside: String?
         if let after = query.after, !BucketContents.less(after, query.prefix) {
-            if let versionId = query.afterVersionId, !versionId.isEmpty {
-                // Resume inside the marker key's versions.
-                index = contents.insertionIndex(of: after)
-                skipVersionsThrough = versionId
+            if let entry = query.afterEntryId, !entry.isEmpty {
+                index = BucketContents.insertionIndex(of: after, in: keys)
+                resumeInside = entry
             } else {
-                index = contents.indexAfter(after)
+                index = BucketContents.indexAfter(after, in: keys)
             }
         } else {
-            index = contents.insertionIndex(of: query.prefix)
+            index = BucketContents.insertionIndex(of: query.prefix, in: keys)
         }
         var taken = 0
         while index < keys.count {
@@ -75,43 +87,41 @@ extension S3Engine {
             if let delimiter = query.delimiter, !delimiter.isEmpty,
                 let rolled = commonPrefix(of: key, prefix: query.prefix, delimiter: delimiter)
             {
-                // Every key under the common prefix, taken as one entry if any of them lists.
                 var end = index
                 var lists = false
                 while end < keys.count, keys[end].utf8.starts(with: rolled.utf8) {
                     if !lists, !entries(keys[end]).isEmpty { lists = true }
                     end += 1
                 }
-                let resumesPastIt =
-                    query.after.map { !BucketContents.less($0, rolled) && $0.hasPrefix(rolled) } ?? false
-                if lists && !resumesPastIt {
+                let startsPastIt = query.after.map { $0.utf8.starts(with: rolled.utf8) } ?? false
+                if lists && !startsPastIt {
                     if taken == query.maxKeys {
                         page.isTruncated = true
                         break
                     }
                     page.commonPrefixes.append(rolled)
                     page.lastKey = rolled
-                    page.lastVersionId = nil
+                    page.lastEntryId = nil
                     taken += 1
                 }
                 index = end
                 continue
             }
-            var versions = entries(key)
-            if let skip = skipVersionsThrough, key == query.after {
-                if let position = versions.firstIndex(where: { $0.versionId == skip }) {
-                    versions.removeFirst(position + 1)
+            var found = entries(key)
+            if let resume = resumeInside, key == query.after {
+                if let position = found.firstIndex(where: { entryId($0) == resume }) {
+                    found.removeFirst(position + 1)
                 }
-                skipVersionsThrough = nil
+                resumeInside = nil
             }
-            for version in versions {
+            for entry in found {
                 if taken == query.maxKeys {
                     page.isTruncated = true
                     return page
                 }
-                page.versions.append(version)
+                page.entries.append(entry)
                 page.lastKey = key
-                page.lastVersionId = version.versionId
+                page.lastEntryId = entryId(entry)
                 taken += 1
             }
             index += 1
@@ -121,9 +131,8 @@ extension S3Engine {
 
     /// The prefix plus what follows it up to and including the first delimiter, if the key has one.
     static func commonPrefix(of key: String, prefix: String, delimiter: String) -> String? {
-        let rest = key.utf8.dropFirst(prefix.utf8.count)
-        let restText = Substring(rest)
-        guard let range = restText.range(of: delimiter) else { return nil }
-        return prefix + String(restText[..<range.upperBound])
+        let rest = Substring(key.utf8.dropFirst(prefix.utf8.count))
+        guard let range = rest.range(of: delimiter) else { return nil }
+        return prefix + String(rest[..<range.upperBound])
     }
 }

@@ -112,7 +112,7 @@ extension S3Engine {
         version.size = parts.reduce(0) { $0 + $1.size }
         version.etag = etag
         version.blob = joined.blob
-        version.lastModified = Date()
+        version.lastModified = S3Service.now()
         version.partSizes = parts.map(\.size)
         if let algorithm {
             if fullObject, let value = joined.checksum {

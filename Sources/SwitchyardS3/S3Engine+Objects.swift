@@ -108,7 +108,7 @@ extension S3Engine {
         }
         let markerId = versioning == "Enabled" ? Self.newVersionId() : "null"
         let marker = ObjectVersionRecord(
-            bucket: name, key: key, versionId: markerId, isDeleteMarker: true, lastModified: Date(), size: 0,
+            bucket: name, key: key, versionId: markerId, isDeleteMarker: true, lastModified: S3Service.now(), size: 0,
             etag: "", blob: nil, owner: owner, sequence: nextSequence())
         let replaced = contents[name, default: BucketContents()].put(marker)
         try await commit([.putVersion(marker)])

@@ -28,7 +28,7 @@ public struct S3Module: ServiceModule {
             endpoints: [
                 ServiceEndpoint(
                     descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: Self.bodyLimit,
-                    hostAddressing: VirtualHostedAddressing.rewrite,
+                    hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
                     finishResponse: { operation, response in
                         // A ranged read is a partial answer.
                         if operation == "GetObject", response.status == 200,

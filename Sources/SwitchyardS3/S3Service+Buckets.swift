@@ -89,7 +89,7 @@ extension S3Service {
         }
         return S3.ListBucketsOutput(
             buckets: buckets.map {
-                S3.Bucket(name: $0.name, creationDate: $0.created, bucketRegion: $0.region, bucketArn: nil)
+                S3.Bucket(name: $0.name, creationDate: $0.created, bucketRegion: $0.region, bucketArn: $0.arn)
             },
             owner: Self.owner(context.account), continuationToken: next, prefix: input.prefix)
     }

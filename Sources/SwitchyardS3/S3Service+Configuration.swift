@@ -323,7 +323,7 @@ extension S3Service {
     static func ownerGrant(_ account: String) -> S3.Grant {
         let owner = owner(account)
         return S3.Grant(
-            grantee: S3.Grantee(displayName: owner.displayName, id: owner.id, type: "CanonicalUser"),
+            grantee: S3.Grantee(id: owner.id, type: "CanonicalUser"),
             permission: "FULL_CONTROL")
     }
 }

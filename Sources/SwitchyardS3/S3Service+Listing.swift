@@ -18,8 +18,8 @@ extension S3Service {
         return S3.ListObjectsOutput(
             isTruncated: page.isTruncated, marker: encoding(input.marker ?? ""),
             nextMarker: page.isTruncated && useDelimiter ? page.lastKey.map(encoding) : nil,
-            contents: page.versions.isEmpty ? nil : page.versions.map { Self.listed($0, owner: true, encoding) },
-            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: input.delimiter.map(encoding),
+            contents: page.entries.isEmpty ? nil : page.entries.map { Self.listed($0, owner: true, encoding) },
+            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
             maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
     }
 
@@ -30,23 +30,23 @@ extension S3Service {
         let maxKeys = Self.clampedMaxKeys(input.maxKeys)
         var after = input.startAfter.flatMap { $0.isEmpty ? nil : $0 }
         if let token = input.continuationToken {
+            // A continuation token wins over StartAfter, which is then not echoed either.
             guard !token.isEmpty, let key = ContinuationToken.decode(token) else {
-                throw S3Errors.invalidArgument(
-                    "The continuation token provided is incorrect", name: "continuation-token", value: token)
+                throw S3Errors.invalidArgument("The continuation token provided is incorrect", name: "continuation-token")
             }
             after = key
         }
         let page = try await engine.listObjects(
             bucket: input.bucket,
             ListingQuery(prefix: input.prefix ?? "", delimiter: input.delimiter, after: after, maxKeys: maxKeys))
-        let contents = page.versions.map { Self.listed($0, owner: input.fetchOwner == true, encoding) }
+        let contents = page.entries.map { Self.listed($0, owner: input.fetchOwner == true, encoding) }
         return S3.ListObjectsV2Output(
             isTruncated: page.isTruncated, contents: contents.isEmpty ? nil : contents, name: input.bucket,
-            prefix: encoding(input.prefix ?? ""), delimiter: input.delimiter.map(encoding), maxKeys: maxKeys,
+            prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding), maxKeys: maxKeys,
             commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType,
-            keyCount: page.versions.count + page.commonPrefixes.count, continuationToken: input.continuationToken,
+            keyCount: page.entries.count + page.commonPrefixes.count, continuationToken: input.continuationToken,
             nextContinuationToken: page.isTruncated ? page.lastKey.map(ContinuationToken.encode) : nil,
-            startAfter: input.startAfter.map(encoding))
+            startAfter: input.continuationToken == nil ? input.startAfter.map(encoding) : nil)
     }
 
     public func listObjectVersions(_ input: S3.ListObjectVersionsRequest, context: RequestContext) async throws
@@ -65,18 +65,17 @@ extension S3Service {
             bucket: input.bucket,
             ListingQuery(
                 prefix: input.prefix ?? "", delimiter: input.delimiter,
-                after: input.keyMarker.flatMap { $0.isEmpty ? nil : $0 }, afterVersionId: input.versionIdMarker,
+                after: input.keyMarker.flatMap { $0.isEmpty ? nil : $0 }, afterEntryId: input.versionIdMarker,
                 maxKeys: maxKeys))
-        let bucket = try await engine.bucket(input.bucket)
         var latestOfKey: [String: String] = [:]
-        for version in page.versions where latestOfKey[version.key] == nil {
+        for version in page.entries where latestOfKey[version.key] == nil {
             if let latest = try? await engine.latestVersionId(bucket: input.bucket, key: version.key) {
                 latestOfKey[version.key] = latest
             }
         }
         var versions: [S3.ObjectVersion] = []
         var markers: [S3.DeleteMarkerEntry] = []
-        for version in page.versions {
+        for version in page.entries {
             let isLatest = latestOfKey[version.key] == version.versionId
             let owner = Self.owner(version.owner)
             if version.isDeleteMarker {
@@ -94,14 +93,13 @@ extension S3Service {
                         isLatest: isLatest, lastModified: version.lastModified, owner: owner))
             }
         }
-        _ = bucket
         return S3.ListObjectVersionsOutput(
             isTruncated: page.isTruncated, keyMarker: encoding(input.keyMarker ?? ""),
             versionIdMarker: input.versionIdMarker ?? "",
             nextKeyMarker: page.isTruncated ? page.lastKey.map(encoding) : nil,
-            nextVersionIdMarker: page.isTruncated ? page.lastVersionId : nil,
+            nextVersionIdMarker: page.isTruncated ? page.lastEntryId : nil,
             versions: versions.isEmpty ? nil : versions, deleteMarkers: markers.isEmpty ? nil : markers,
-            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: input.delimiter.map(encoding),
+            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
             maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
     }
 
@@ -112,7 +110,13 @@ extension S3Service {
             size: version.size, storageClass: version.storageClass, owner: owner ? Self.owner(version.owner) : nil)
     }
 
-    static func prefixes(_ page: ListingPage, _ encoding: (String) -> String) -> [S3.CommonPrefix]? {
+    /// The delimiter as S3 echoes it: not at all when empty.
+    static func echoedDelimiter(_ delimiter: String?, _ encoding: (String) -> String) -> String? {
+        guard let delimiter, !delimiter.isEmpty else { return nil }
+        return encoding(delimiter)
+    }
+
+    static func prefixes<Entry>(_ page: ListingPage<Entry>, _ encoding: (String) -> String) -> [S3.CommonPrefix]? {
         page.commonPrefixes.isEmpty ? nil : page.commonPrefixes.map { S3.CommonPrefix(prefix: encoding($0)) }
     }
 

@@ -43,7 +43,7 @@ extension S3Service {
         template.objectLockRetainUntil = input.objectLockRetainUntilDate
         template.legalHold = input.objectLockLegalHoldStatus
         let upload = UploadRecord(
-            uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Date(),
+            uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Self.now(),
             owner: context.account, template: template, checksumAlgorithm: algorithm, checksumType: checksumType,
             parts: [:])
         try await engine.createUpload(upload)
@@ -183,7 +183,7 @@ extension S3Service {
         return S3.ListPartsOutput(
             bucket: input.bucket, key: input.key, uploadId: input.uploadId, partNumberMarker: after,
             nextPartNumberMarker: page.last?.number ?? 0, maxParts: maxParts, isTruncated: truncated,
-            parts: parts.isEmpty ? nil : parts, initiator: S3.Initiator(id: owner.id, displayName: owner.displayName),
+            parts: parts.isEmpty ? nil : parts, initiator: Self.initiator(upload.owner),
             owner: owner, storageClass: upload.template.storageClass,
             checksumAlgorithm: upload.checksumAlgorithm?.rawValue, checksumType: upload.checksumType)
     }
@@ -193,54 +193,36 @@ extension S3Service {
     {
         let encoding = try Self.encoding(input.encodingType)
         let maxUploads = min(max(input.maxUploads ?? 1000, 0), 1000)
-        let prefix = input.prefix ?? ""
-        var uploads = try await engine.uploads(in: input.bucket).filter { $0.key.hasPrefix(prefix) }
-        if let keyMarker = input.keyMarker, !keyMarker.isEmpty {
-            let idMarker = input.uploadIdMarker ?? ""
-            uploads = uploads.filter { upload in
-                BucketContents.less(keyMarker, upload.key)
-                    || (!idMarker.isEmpty && upload.key == keyMarker && upload.uploadId > idMarker)
+        let keyMarker = input.keyMarker.flatMap { $0.isEmpty ? nil : $0 }
+        // An upload-id marker counts only beside a key marker, and must be one of that key's uploads.
+        let uploadIdMarker = keyMarker == nil ? nil : input.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 }
+        if let keyMarker, let uploadIdMarker {
+            let uploads = try await engine.uploads(in: input.bucket)
+            guard uploads.contains(where: { $0.key == keyMarker && $0.uploadId == uploadIdMarker }) else {
+                throw S3Errors.invalidArgument(
+                    "Invalid uploadId marker", name: "upload-id-marker", value: uploadIdMarker)
             }
         }
-        var listed: [S3.MultipartUpload] = []
-        var prefixes: [String] = []
-        var truncated = false
-        var lastKey: String?
-        var lastId: String?
-        for upload in uploads {
-            if let delimiter = input.delimiter, !delimiter.isEmpty,
-                let rolled = S3Engine.commonPrefix(of: upload.key, prefix: prefix, delimiter: delimiter)
-            {
-                if prefixes.last == rolled { continue }
-                if listed.count + prefixes.count == maxUploads {
-                    truncated = true
-                    break
-                }
-                prefixes.append(rolled)
-                lastKey = rolled
-                continue
-            }
-            if listed.count + prefixes.count == maxUploads {
-                truncated = true
-                break
-            }
-            let owner = Self.owner(upload.owner)
-            listed.append(
-                S3.MultipartUpload(
-                    uploadId: upload.uploadId, key: encoding(upload.key), initiated: upload.initiated,
-                    storageClass: upload.template.storageClass, owner: owner,
-                    initiator: S3.Initiator(id: owner.id, displayName: owner.displayName),
-                    checksumAlgorithm: upload.checksumAlgorithm?.rawValue, checksumType: upload.checksumType))
-            lastKey = upload.key
-            lastId = upload.uploadId
+        let page = try await engine.listUploads(
+            bucket: input.bucket,
+            ListingQuery(
+                prefix: input.prefix ?? "", delimiter: input.delimiter, after: keyMarker, afterEntryId: uploadIdMarker,
+                maxKeys: maxUploads))
+        let uploads = page.entries.map { upload in
+            S3.MultipartUpload(
+                uploadId: upload.uploadId, key: encoding(upload.key), initiated: upload.initiated,
+                storageClass: upload.template.storageClass, owner: Self.owner(upload.owner),
+                initiator: Self.initiator(upload.owner), checksumAlgorithm: upload.checksumAlgorithm?.rawValue,
+                checksumType: upload.checksumType)
         }
+        // The next markers name the last upload returned, truncated or not; none after a prefix.
+        let lastUpload = page.lastEntryId == nil ? nil : page.entries.last
         return S3.ListMultipartUploadsOutput(
-            bucket: input.bucket, keyMarker: encoding(input.keyMarker ?? ""),
-            uploadIdMarker: input.uploadIdMarker ?? "",
-            nextKeyMarker: truncated ? lastKey.map(encoding) : nil, prefix: input.prefix.map(encoding),
-            delimiter: input.delimiter, nextUploadIdMarker: truncated ? lastId : nil, maxUploads: maxUploads,
-            isTruncated: truncated, uploads: listed.isEmpty ? nil : listed,
-            commonPrefixes: prefixes.isEmpty ? nil : prefixes.map { S3.CommonPrefix(prefix: encoding($0)) },
+            bucket: input.bucket, keyMarker: encoding(keyMarker ?? ""), uploadIdMarker: uploadIdMarker ?? "",
+            nextKeyMarker: lastUpload.map { encoding($0.key) } ?? "", prefix: input.prefix.map(encoding),
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding),
+            nextUploadIdMarker: lastUpload?.uploadId ?? "", maxUploads: maxUploads, isTruncated: page.isTruncated,
+            uploads: uploads.isEmpty ? nil : uploads, commonPrefixes: Self.prefixes(page, encoding),
             encodingType: input.encodingType)
     }
 }

@@ -18,7 +18,12 @@ public struct S3Service: S3API {
 
     /// The owner S3 reports for an account: its canonical user id (a hex digest, stable per account).
     static func owner(_ account: String) -> S3.Owner {
-        S3.Owner(displayName: "webfile", id: canonicalUserId(account))
+        S3.Owner(id: canonicalUserId(account))
+    }
+
+    /// Who started a multipart upload: unlike owners, initiators still carry a display name.
+    static func initiator(_ account: String) -> S3.Initiator {
+        S3.Initiator(id: canonicalUserId(account), displayName: "webfile")
     }
 
     static func canonicalUserId(_ account: String) -> String {

@@ -109,7 +109,7 @@ public struct RequestRouter: Sendable {
             operationName = operation.name
             if let prepare = service.prepareInput { input = try prepare(input, operation, request) }
             if let precheck = service.precheck { try precheck(input, operation) }
-            if let inputIndex = operation.input {
+            if let inputIndex = operation.input, service.validatesInput {
                 try service.validator.validate(input, shape: service.model[inputIndex])
             }
             let output = try await service.handle(operation.name, input, context)

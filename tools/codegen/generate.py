@@ -65,6 +65,7 @@ SERVICES = {
     "s3": {
         "swiftName": "S3", "modelDir": "s3/2006-03-01", "partial": True, "xmlErrorRoot": "Error",
         "signingAliases": ["s3express"],
+        "xmlRootNames": "S3_XML_ROOT_NAMES",
     },
     "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "modelOnly": True},
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
@@ -99,6 +100,43 @@ SWIFT_KEYWORDS = {
 SCALAR_SWIFT = {
     "string": "String", "integer": "Int", "long": "Int", "boolean": "Bool", "double": "Double",
     "float": "Double", "blob": "Data", "timestamp": "Date",
+}
+
+
+# The document element of S3's XML answers, from the "Response Syntax" of each operation in the S3 API
+# reference. botocore's model leaves these names out (its parser ignores the root), but clients that
+# read the XML themselves look for them.
+S3_XML_ROOT_NAMES = {
+    "ListBucketsOutput": "ListAllMyBucketsResult",
+    "ListDirectoryBucketsOutput": "ListAllMyDirectoryBucketsResult",
+    "ListObjectsOutput": "ListBucketResult",
+    "ListObjectsV2Output": "ListBucketResult",
+    "ListObjectVersionsOutput": "ListVersionsResult",
+    "ListMultipartUploadsOutput": "ListMultipartUploadsResult",
+    "ListPartsOutput": "ListPartsResult",
+    "CreateMultipartUploadOutput": "InitiateMultipartUploadResult",
+    "CompleteMultipartUploadOutput": "CompleteMultipartUploadResult",
+    "DeleteObjectsOutput": "DeleteResult",
+    "GetBucketLocationOutput": "LocationConstraint",
+    "GetBucketVersioningOutput": "VersioningConfiguration",
+    "GetBucketTaggingOutput": "Tagging",
+    "GetObjectTaggingOutput": "Tagging",
+    "GetBucketCorsOutput": "CORSConfiguration",
+    "GetBucketLifecycleConfigurationOutput": "LifecycleConfiguration",
+    "GetBucketLifecycleOutput": "LifecycleConfiguration",
+    "GetBucketAclOutput": "AccessControlPolicy",
+    "GetObjectAclOutput": "AccessControlPolicy",
+    "GetBucketLoggingOutput": "BucketLoggingStatus",
+    "GetBucketWebsiteOutput": "WebsiteConfiguration",
+    "GetBucketAccelerateConfigurationOutput": "AccelerateConfiguration",
+    "GetBucketRequestPaymentOutput": "RequestPaymentConfiguration",
+    "GetObjectAttributesOutput": "GetObjectAttributesResponse",
+    "ListBucketAnalyticsConfigurationsOutput": "ListBucketAnalyticsConfigurationResult",
+    "ListBucketInventoryConfigurationsOutput": "ListInventoryConfigurationsResult",
+    "ListBucketMetricsConfigurationsOutput": "ListMetricsConfigurationsResult",
+    "ListBucketIntelligentTieringConfigurationsOutput": "ListBucketIntelligentTieringConfigurationsOutput",
+    "CreateSessionOutput": "CreateSessionResult",
+    "NotificationConfigurationDeprecated": "NotificationConfiguration",
 }
 
 
@@ -451,6 +489,10 @@ def generate_operations(cfg, model):
 def generate(service_key, botocore_dir, legacy_dir, out_root):
     cfg = SERVICES[service_key]
     model = load_model(os.path.join(botocore_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
+    if cfg.get("xmlRootNames"):
+        for shape_name, root in globals()[cfg["xmlRootNames"]].items():
+            if shape_name in model["shapes"]:
+                model["shapes"][shape_name].setdefault("locationName", root)
     if cfg.get("queryOverlay"):
         legacy = load_model(os.path.join(legacy_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
         overlay_query_traits(model, legacy)

@@ -54,6 +54,8 @@ public struct RESTCodec: ProtocolCodec {
                     members[ref.name] = .list(
                         try values.map { try scalar($0, ref: ref, shape: model[item.target], in: "querystring") })
                 } else if let value = query[wireName]?.first {
+                    // An empty number or flag (`?part-number-marker=`) is taken as not given.
+                    if value.isEmpty, target.kind != .string { continue }
                     members[ref.name] = try scalar(value, ref: ref, shape: target, in: "querystring")
                 }
             case "header":
