@@ -48,13 +48,16 @@ public struct ModuleContext: Sendable {
     public let baseURL: String
     /// Readers of event sources (SQS queues, streams) that modules register for others to consume.
     public let sources: EventSourceReaders
+    /// Existence checks of other modules' resources, by ARN.
+    public let resources: ResourceDirectory
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
         metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566",
-        sources: EventSourceReaders = EventSourceReaders()
+        sources: EventSourceReaders = EventSourceReaders(), resources: ResourceDirectory = ResourceDirectory()
     ) {
+        self.resources = resources
         self.baseURL = baseURL
         self.sources = sources
         self.metrics = metrics
@@ -93,6 +96,8 @@ public struct RunningModule: Sendable {
     public var deliveryTransports: [DeliveryTargetKind: any DeliveryTransport]
     /// Readers of the event sources this module owns, by ARN service name (`sqs`).
     public var sourceReaders: [String: any EventSourceReader]
+    /// Existence checks of the resources this module owns, by ARN service name (`sqs`).
+    public var resourceChecks: [String: ResourceDirectory.Check]
     /// Work that runs for the server's lifetime and ends when its task is cancelled.
     public var backgroundTasks: [@Sendable () async -> Void]
     /// Forgets every resource (`/_switchyard/reset`), durably.
@@ -109,6 +114,7 @@ public struct RunningModule: Sendable {
         endpoints: [ServiceEndpoint] = [], routes: [String: OperationalRoute] = [:], publicRoutes: Set<String> = [],
         deliveryTransports: [DeliveryTargetKind: any DeliveryTransport] = [:],
         sourceReaders: [String: any EventSourceReader] = [:],
+        resourceChecks: [String: ResourceDirectory.Check] = [:],
         backgroundTasks: [@Sendable () async -> Void] = [], reset: @escaping @Sendable () async throws -> Void = {},
         statistics: @escaping @Sendable () async -> [String: Int] = { [:] },
         gauges: @escaping @Sendable () async -> [MetricSample] = { [] },
@@ -119,6 +125,7 @@ public struct RunningModule: Sendable {
         self.publicRoutes = publicRoutes
         self.deliveryTransports = deliveryTransports
         self.sourceReaders = sourceReaders
+        self.resourceChecks = resourceChecks
         self.backgroundTasks = backgroundTasks
         self.reset = reset
         self.statistics = statistics

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardDelivery
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Sends a bucket's event notifications through the delivery engine: S3's event records to the SQS
@@ -10,28 +11,56 @@ import SwitchyardWire
 struct BucketNotifications: Sendable {
     let engine: S3Engine
     let deliveries: DeliveryEngine
+    let resources: ResourceDirectory
+
+    /// The MD5 of no bytes: the ETag S3 reports for a delete marker.
+    static let emptyETag = "d41d8cd98f00b204e9800998ecf8427e"
 
     /// An object was created (Put, Post, Copy, CompleteMultipartUpload).
     func objectCreated(_ version: ObjectVersionRecord, event: String, context: RequestContext) async {
         let change = ObjectChange(
-            key: version.key, size: version.size, etag: version.etag, versionId: version.versionId,
+            key: version.key, size: version.size, etag: version.etag, versionId: Self.reported(version.versionId),
             sequence: version.sequence, eventName: "ObjectCreated:\(event)", detailType: "Object Created",
-            reason: event == "CompleteMultipartUpload" ? "CompleteMultipartUpload" : "\(event)Object",
-            deletionType: nil)
+            reason: event == "CompleteMultipartUpload" ? "CompleteMultipartUpload" : "\(event)Object")
         await send(change, bucket: version.bucket, context: context)
     }
 
-    /// An object was deleted, or a delete marker made.
-    func objectRemoved(bucket: String, key: String, versionId: String?, deleteMarker: Bool, context: RequestContext)
-        async
-    {
-        let change = ObjectChange(
-            key: key, size: nil, etag: nil, versionId: versionId, sequence: Int(Date().timeIntervalSince1970 * 1000),
-            eventName: deleteMarker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
-            detailType: "Object Deleted", reason: "DeleteObject",
-            deletionType: deleteMarker ? "Delete Marker Created" : "Permanently Deleted")
+    /// An object or one version of it (a delete marker included) was removed.
+    func objectRemoved(bucket: String, key: String, versionId: String?, context: RequestContext) async {
+        var change = ObjectChange(
+            key: key, size: nil, etag: nil, versionId: versionId.flatMap(Self.reported),
+            sequence: Self.clockSequence(), eventName: "ObjectRemoved:Delete", detailType: "Object Deleted",
+            reason: "DeleteObject")
+        change.deletionType = "Permanently Deleted"
         await send(change, bucket: bucket, context: context)
     }
+
+    /// A delete marker was made for a key.
+    func deleteMarkerCreated(bucket: String, key: String, versionId: String?, context: RequestContext) async {
+        var change = ObjectChange(
+            key: key, size: nil, etag: Self.emptyETag, versionId: versionId.flatMap(Self.reported),
+            sequence: Self.clockSequence(), eventName: "ObjectRemoved:DeleteMarkerCreated",
+            detailType: "Object Deleted", reason: "DeleteObject")
+        change.deletionType = "Delete Marker Created"
+        await send(change, bucket: bucket, context: context)
+    }
+
+    /// An object's tags were set or removed.
+    func tagsChanged(_ version: ObjectVersionRecord, added: Bool, context: RequestContext) async {
+        var change = ObjectChange(
+            key: version.key, size: nil, etag: version.etag, versionId: Self.reported(version.versionId),
+            sequence: nil, eventName: added ? "ObjectTagging:Put" : "ObjectTagging:Delete",
+            detailType: added ? "Object Tags Added" : "Object Tags Deleted", reason: nil)
+        change.eventVersion = "2.3"
+        change.eventBridgeSize = version.size
+        await send(change, bucket: version.bucket, context: context)
+    }
+
+    /// A "null" version is left out of events.
+    static func reported(_ versionId: String) -> String? { versionId == "null" ? nil : versionId }
+
+    /// Orders events of one key for changes that made no version (hex of the clock in microseconds).
+    static func clockSequence() -> Int { Int(Date().timeIntervalSince1970 * 1_000_000) }
 
     /// What happened to an object, in the terms both event formats need.
     struct ObjectChange {
@@ -39,13 +68,31 @@ struct BucketNotifications: Sendable {
         var size: Int?
         var etag: String?
         var versionId: String?
-        var sequence: Int
+        /// Orders events of a key; nil for events that carry no sequencer (tagging).
+        var sequence: Int?
         var eventName: String
         var detailType: String
-        var reason: String
+        var reason: String?
         var deletionType: String?
+        var eventVersion = "2.1"
+        /// The size EventBridge reports where S3's own record has none (tagging).
+        var eventBridgeSize: Int?
 
-        var sequencer: String { String(format: "%016llX", UInt64(sequence)) + "00" }
+        init(
+            key: String, size: Int?, etag: String?, versionId: String?, sequence: Int?, eventName: String,
+            detailType: String, reason: String?
+        ) {
+            self.key = key
+            self.size = size
+            self.etag = etag
+            self.versionId = versionId
+            self.sequence = sequence
+            self.eventName = eventName
+            self.detailType = detailType
+            self.reason = reason
+        }
+
+        var sequencer: String? { sequence.map { String(format: "%016llX", UInt64($0)) + "00" } }
     }
 
     private func send(_ change: ObjectChange, bucket name: String, context: RequestContext) async {
@@ -53,18 +100,17 @@ struct BucketNotifications: Sendable {
             let text = bucket.configurations[BucketConfiguration.notification.rawValue],
             let configuration = try? StoredShape.read(S3.NotificationConfiguration.self, text)
         else { return }
-        let versioned = bucket.versioning != nil
         var requests: [DeliveryRequest] = []
         let source = DeliverySource(service: "s3.amazonaws.com", arn: bucket.arn, account: bucket.account)
         func record(_ id: String?) -> String {
-            Self.eventRecord(change, bucket: bucket, configurationId: id ?? "", versioned: versioned, context: context)
+            Self.eventRecord(change, bucket: bucket, configurationId: id ?? "", context: context)
         }
         for queue in configuration.queueConfigurations ?? []
         where Self.matches(change, events: queue.events, filter: queue.filter) {
             requests.append(
                 DeliveryRequest(
                     target: .sqs(arn: queue.queueArn), body: DeliveryPayload(record(queue.id)),
-                    retry: .eventBridge(), origin: bucket.arn, source: source))
+                    retry: .eventBridge(), origin: bucket.arn, source: source, traceHeader: context.traceHeader))
         }
         for topic in configuration.topicConfigurations ?? []
         where Self.matches(change, events: topic.events, filter: topic.filter) {
@@ -72,14 +118,15 @@ struct BucketNotifications: Sendable {
                 DeliveryRequest(
                     target: DeliveryTarget(kind: .snsTopic, resource: topic.topicArn),
                     body: DeliveryPayload(record(topic.id)), metadata: ["Subject": "Amazon S3 Notification"],
-                    retry: .eventBridge(), origin: bucket.arn, source: source))
+                    retry: .eventBridge(), origin: bucket.arn, source: source, traceHeader: context.traceHeader))
         }
         for function in configuration.lambdaFunctionConfigurations ?? []
         where Self.matches(change, events: function.events, filter: function.filter) {
             requests.append(
                 DeliveryRequest(
                     target: .lambda(arn: function.lambdaFunctionArn), body: DeliveryPayload(record(function.id)),
-                    retry: .asynchronousInvocation(), origin: bucket.arn, source: source))
+                    retry: .asynchronousInvocation(), origin: bucket.arn, source: source,
+                    traceHeader: context.traceHeader))
         }
         if configuration.eventBridgeConfiguration != nil {
             let bus = "arn:aws:events:\(bucket.region):\(bucket.account):event-bus/default"
@@ -87,8 +134,8 @@ struct BucketNotifications: Sendable {
                 DeliveryRequest(
                     target: DeliveryTarget(kind: .eventBus, resource: bus),
                     body: DeliveryPayload(
-                        Self.eventBridgeEvent(change, bucket: bucket, versioned: versioned, context: context)),
-                    retry: .eventBridge(), origin: bucket.arn, source: source))
+                        Self.eventBridgeEvent(change, bucket: bucket, context: context)),
+                    retry: .eventBridge(), origin: bucket.arn, source: source, traceHeader: context.traceHeader))
         }
         guard !requests.isEmpty else { return }
         try? await deliveries.enqueue(requests).wait()
@@ -114,16 +161,15 @@ struct BucketNotifications: Sendable {
 
     /// S3's event message (`{"Records":[...]}`) for queues, topics and functions.
     static func eventRecord(
-        _ change: ObjectChange, bucket: BucketRecord, configurationId: String, versioned: Bool,
-        context: RequestContext
+        _ change: ObjectChange, bucket: BucketRecord, configurationId: String, context: RequestContext
     ) -> String {
         var object: [(key: String, value: OrderedJSON)] = [("key", .string(keyForEvent(change.key)))]
         if let size = change.size { object.append(("size", .integer(size))) }
         if let etag = change.etag { object.append(("eTag", .string(etag))) }
-        if versioned, let versionId = change.versionId { object.append(("versionId", .string(versionId))) }
-        object.append(("sequencer", .string(change.sequencer)))
+        if let versionId = change.versionId { object.append(("versionId", .string(versionId))) }
+        if let sequencer = change.sequencer { object.append(("sequencer", .string(sequencer))) }
         let record = OrderedJSON.object([
-            ("eventVersion", .string("2.1")), ("eventSource", .string("aws:s3")), ("awsRegion", .string(bucket.region)),
+            ("eventVersion", .string(change.eventVersion)), ("eventSource", .string("aws:s3")), ("awsRegion", .string(bucket.region)),
             ("eventTime", .string(Timestamps.iso8601(Date()))), ("eventName", .string(change.eventName)),
             ("userIdentity", .object([("principalId", .string("AWS:\(context.userId)"))])),
             ("requestParameters", .object([("sourceIPAddress", .string("127.0.0.1"))])),
@@ -163,20 +209,20 @@ struct BucketNotifications: Sendable {
     }
 
     /// The EventBridge event S3 sends to the default bus.
-    static func eventBridgeEvent(_ change: ObjectChange, bucket: BucketRecord, versioned: Bool, context: RequestContext)
+    static func eventBridgeEvent(_ change: ObjectChange, bucket: BucketRecord, context: RequestContext)
         -> String
     {
         var object: [(key: String, value: OrderedJSON)] = [("key", .string(change.key))]
-        if let size = change.size { object.append(("size", .integer(size))) }
+        if let size = change.size ?? change.eventBridgeSize { object.append(("size", .integer(size))) }
         if let etag = change.etag { object.append(("etag", .string(etag))) }
-        if versioned, let versionId = change.versionId { object.append(("version-id", .string(versionId))) }
-        object.append(("sequencer", .string(change.sequencer)))
+        if let versionId = change.versionId { object.append(("version-id", .string(versionId))) }
+        if let sequencer = change.sequencer { object.append(("sequencer", .string(sequencer))) }
         var detail: [(key: String, value: OrderedJSON)] = [
             ("version", .string("0")), ("bucket", .object([("name", .string(bucket.name))])),
             ("object", .object(object)), ("request-id", .string(context.requestId)),
             ("requester", .string(context.account)), ("source-ip-address", .string("127.0.0.1")),
-            ("reason", .string(change.reason)),
         ]
+        if let reason = change.reason { detail.append(("reason", .string(reason))) }
         if let deletionType = change.deletionType { detail.append(("deletion-type", .string(deletionType))) }
         let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         return OrderedJSON.object([

@@ -114,6 +114,7 @@ extension S3Engine {
         version.blob = joined.blob
         version.lastModified = S3Service.now()
         version.partSizes = parts.map(\.size)
+        if algorithm != nil { version.partChecksums = parts.map { $0.checksum?.value ?? "" } }
         if let algorithm {
             if fullObject, let value = joined.checksum {
                 version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "FULL_OBJECT")

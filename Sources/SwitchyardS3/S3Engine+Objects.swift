@@ -53,28 +53,41 @@ extension S3Engine {
     }
 
     /// The version a read names: the current one, or the one with `versionId`.
-    public func version(bucket name: String, key: String, versionId: String?) throws -> ObjectVersionRecord {
-        _ = try bucket(name)
+    /// A key whose current version is a delete marker reads as missing, and naming a delete marker
+    /// by its id is a method S3 does not allow on it (`method` is the request's HTTP method).
+    public func version(bucket name: String, key: String, versionId: String?, method: String = "GET") throws
+        -> ObjectVersionRecord
+    {
+        let bucket = try bucket(name)
         let history = contents[name]?.history(of: key) ?? []
         guard let versionId else {
-            guard let latest = history.first, !latest.isDeleteMarker else { throw S3Errors.noSuchKey(key) }
+            guard let latest = history.first else { throw S3Errors.noSuchKey(key) }
+            guard !latest.isDeleteMarker else {
+                var error = S3Errors.noSuchKey(key).withHeader("x-amz-delete-marker", "true")
+                if bucket.versioning != nil { error = error.withHeader("x-amz-version-id", latest.versionId) }
+                throw error
+            }
             return latest
         }
         guard let version = history.first(where: { $0.versionId == versionId }) else {
             guard Self.isValidVersionId(versionId) else { throw S3Errors.invalidVersionId(versionId) }
             throw S3Errors.noSuchVersion(key, versionId)
         }
-        if version.isDeleteMarker { throw S3Errors.methodNotAllowed("GET", resource: "DeleteMarker") }
+        if version.isDeleteMarker {
+            throw S3Errors.methodNotAllowed(method, resource: "DeleteMarker")
+                .withHeader("x-amz-delete-marker", "true").withHeader("x-amz-version-id", versionId)
+                .withHeader("Allow", "DELETE")
+        }
         return version
     }
 
     /// Changes stored attributes of one version (tags, legal hold, retention).
     @discardableResult
     public func updateVersion(
-        bucket name: String, key: String, versionId: String?,
+        bucket name: String, key: String, versionId: String?, method: String,
         _ change: @Sendable (inout ObjectVersionRecord) throws -> Void
     ) async throws -> ObjectVersionRecord {
-        var version = try version(bucket: name, key: key, versionId: versionId)
+        var version = try version(bucket: name, key: key, versionId: versionId, method: method)
         try change(&version)
         contents[name]?.replace(version)
         try await commit([.putVersion(version)])

@@ -88,7 +88,9 @@ public actor S3Engine {
     /// Deletes an empty bucket; its unfinished multipart uploads go with it.
     public func deleteBucket(_ name: String) async throws {
         guard buckets[name] != nil else { throw S3Errors.noSuchBucket(name) }
-        guard contents[name]?.isEmpty ?? true else { throw S3Errors.bucketNotEmpty(name) }
+        guard contents[name]?.isEmpty ?? true else {
+            throw S3Errors.bucketNotEmpty(name, versioned: buckets[name]?.versioning != nil)
+        }
         let abandoned = uploads.values.filter { $0.bucket == name }
         buckets[name] = nil
         contents[name] = nil

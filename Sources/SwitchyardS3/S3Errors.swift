@@ -28,9 +28,12 @@ enum S3Errors {
         ).with("UploadId", uploadId)
     }
 
-    static func bucketNotEmpty(_ bucket: String) -> AWSError {
-        AWSError("BucketNotEmpty", "The bucket you tried to delete is not empty", httpStatus: 409)
-            .with("BucketName", bucket)
+    static func bucketNotEmpty(_ bucket: String, versioned: Bool) -> AWSError {
+        let message =
+            versioned
+            ? "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
+            : "The bucket you tried to delete is not empty"
+        return AWSError("BucketNotEmpty", message, httpStatus: 409).with("BucketName", bucket)
     }
 
     static func alreadyOwnedByYou(_ bucket: String) -> AWSError {

@@ -22,21 +22,14 @@ public struct S3Module: ServiceModule {
         let files = try ObjectFiles(root: root)
         if context.database == nil { files.removeAll() }
         let engine = try S3Engine(store: store, files: files)
-        let notifications = BucketNotifications(engine: engine, deliveries: context.deliveries)
+        let notifications = BucketNotifications(engine: engine, deliveries: context.deliveries, resources: context.resources)
         let service = S3Service(engine: engine, files: files, notifications: notifications)
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
                     descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: Self.bodyLimit,
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
-                    finishResponse: { operation, response in
-                        // A ranged read is a partial answer.
-                        if operation == "GetObject", response.status == 200,
-                            response.headers.contains(where: { $0.0.lowercased() == "content-range" })
-                        {
-                            response.status = 206
-                        }
-                    }
+                    finishResponse: Self.finish
                 ) { operation, input, context in
                     try await S3.dispatch(service, operation: operation, input: input, context: context)
                 }
@@ -44,6 +37,22 @@ public struct S3Module: ServiceModule {
             reset: { try await engine.reset() },
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
     }
+
+    /// What the model cannot say of an answer: a ranged read is partial (206), and some
+    /// configuration PUTs answer 204 No Content, as recorded from S3.
+    @Sendable static func finish(_ operation: String, _ response: inout WireResponse) {
+        guard response.status == 200 else { return }
+        if operation == "GetObject", response.headers.contains(where: { $0.0.lowercased() == "content-range" }) {
+            response.status = 206
+        } else if noContentPuts.contains(operation) {
+            response.status = 204
+        }
+    }
+
+    static let noContentPuts: Set = [
+        "PutBucketPolicy", "PutBucketTagging", "PutBucketMetricsConfiguration", "PutBucketInventoryConfiguration",
+        "PutBucketIntelligentTieringConfiguration", "PutBucketAnalyticsConfiguration",
+    ]
 
     /// A single PUT takes an object of up to 5 GB, and a multipart upload's part as much; the
     /// transport writes such bodies to a file as they arrive, never to memory.

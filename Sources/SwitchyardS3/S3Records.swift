@@ -74,6 +74,8 @@ public struct ObjectVersionRecord: Codable, Sendable, Equatable {
     public var tags: [String: String]
     /// For an object made by a multipart upload: each part's size, in order (GET ?partNumber=).
     public var partSizes: [Int]?
+    /// For an object made by a multipart upload with checksums: each part's checksum, in order.
+    public var partChecksums: [String]?
     public var owner: String
     public var serverSideEncryption: String?
     public var kmsKeyId: String?

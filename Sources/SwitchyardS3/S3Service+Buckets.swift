@@ -28,6 +28,10 @@ extension S3Service {
             S3.OwnershipControlsRule(objectOwnership: input.objectOwnership ?? "BucketOwnerEnforced")
         ])
         record.configurations[BucketConfiguration.ownershipControls.rawValue] = StoredShape.write(ownership)
+        // New buckets block public access unless told otherwise.
+        record.configurations[BucketConfiguration.publicAccessBlock.rawValue] = StoredShape.write(
+            S3.PublicAccessBlockConfiguration(
+                blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true))
         if let tags = input.createBucketConfiguration?.tags, !tags.isEmpty {
             record.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         }

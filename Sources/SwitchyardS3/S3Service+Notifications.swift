@@ -7,50 +7,45 @@ extension S3Service {
     public func putBucketNotificationConfiguration(
         _ input: S3.PutBucketNotificationConfigurationRequest, context: RequestContext
     ) async throws {
+        _ = try await engine.bucket(input.bucket)
         var configuration = input.notificationConfiguration
-        let validEvents = Set(Self.eventTypes)
-        func check(_ events: [String], _ filter: S3.NotificationConfigurationFilter?) throws {
-            for event in events where !validEvents.contains(event) {
-                throw S3Errors.invalidArgument(
-                    "The event is not supported for notifications", name: event, value: event)
-            }
-            var seen = Set<String>()
-            for rule in filter?.key?.filterRules ?? [] {
-                let name = rule.name?.lowercased() ?? ""
-                guard name == "prefix" || name == "suffix" else {
-                    throw S3Errors.invalidArgument(
-                        "filter rule name must be either prefix or suffix", name: "FilterRule.Name", value: rule.name)
-                }
-                guard seen.insert(name).inserted else {
-                    throw S3Errors.invalidArgument(
-                        "Cannot specify more than one \(name) rule in a filter.", name: "FilterRule.Name",
-                        value: rule.name)
-                }
-            }
-        }
+        // S3 checks the form of every configuration first (filters, then ARNs), then the destinations.
+        var destinations: [(arn: String, kind: String)] = []
         configuration.queueConfigurations = try configuration.queueConfigurations.map { list in
             try list.map { item in
-                try check(item.events, item.filter)
                 var item = item
+                item.filter = try Self.normalized(item.filter, events: item.events)
                 item.id = item.id ?? Self.newConfigurationId()
                 return item
             }
         }
         configuration.topicConfigurations = try configuration.topicConfigurations.map { list in
             try list.map { item in
-                try check(item.events, item.filter)
                 var item = item
+                item.filter = try Self.normalized(item.filter, events: item.events)
                 item.id = item.id ?? Self.newConfigurationId()
                 return item
             }
         }
         configuration.lambdaFunctionConfigurations = try configuration.lambdaFunctionConfigurations.map { list in
             try list.map { item in
-                try check(item.events, item.filter)
                 var item = item
+                item.filter = try Self.normalized(item.filter, events: item.events)
                 item.id = item.id ?? Self.newConfigurationId()
                 return item
             }
+        }
+        for item in configuration.queueConfigurations ?? [] { destinations.append((item.queueArn, "Queue")) }
+        for item in configuration.topicConfigurations ?? [] { destinations.append((item.topicArn, "Topic")) }
+        for item in configuration.lambdaFunctionConfigurations ?? [] {
+            destinations.append((item.lambdaFunctionArn, "CloudFunction"))
+        }
+        for destination in destinations where ARN.parts(destination.arn) == nil {
+            throw S3Errors.invalidArgument(
+                "The ARN could not be parsed", name: destination.kind, value: destination.arn)
+        }
+        if input.skipDestinationValidation != true, let notifications {
+            try await notifications.validateDestinations(destinations)
         }
         let isEmpty =
             (configuration.queueConfigurations ?? []).isEmpty && (configuration.topicConfigurations ?? []).isEmpty
@@ -60,6 +55,42 @@ extension S3Service {
         await notifications?.sendTestEvents(configuration, bucket: input.bucket, context: context)
     }
 
+    /// A configuration's filter with rule names as S3 stores them ("Prefix", "Suffix"), after
+    /// checking its event names and rules.
+    static func normalized(_ filter: S3.NotificationConfigurationFilter?, events: [String]) throws
+        -> S3.NotificationConfigurationFilter?
+    {
+        let validEvents = Set(eventTypes)
+        for event in events where !validEvents.contains(event) {
+            throw S3Errors.invalidArgument("The event is not supported for notifications", name: event, value: event)
+        }
+        guard var filter, var key = filter.key else { return filter }
+        var seen = Set<String>()
+        key.filterRules = try key.filterRules.map { rules in
+            try rules.map { rule in
+                guard let name = rule.name, rule.value != nil else { throw S3Errors.malformedXML() }
+                let canonical: String
+                switch name.lowercased() {
+                case "prefix": canonical = "Prefix"
+                case "suffix": canonical = "Suffix"
+                default:
+                    throw S3Errors.invalidArgument(
+                        "filter rule name must be either prefix or suffix", name: "FilterRule.Name", value: name)
+                }
+                guard seen.insert(canonical).inserted else {
+                    throw S3Errors.invalidArgument(
+                        "Cannot specify more than one \(canonical.lowercased()) rule in a filter.",
+                        name: "FilterRule.Name", value: name)
+                }
+                var rule = rule
+                rule.name = canonical
+                return rule
+            }
+        }
+        filter.key = key
+        return filter
+    }
+
     public func getBucketNotificationConfiguration(
         _ input: S3.GetBucketNotificationConfigurationRequest, context: RequestContext
     ) async throws -> S3.NotificationConfiguration {
@@ -67,9 +98,9 @@ extension S3Service {
             ?? S3.NotificationConfiguration()
     }
 
+    /// An id for a configuration given none: S3's are the base64 of a UUID's text.
     static func newConfigurationId() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        return String((0..<44).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+        Data(RandomUUID.make().lowercased().utf8).base64EncodedString()
     }
 
     /// The event types a notification configuration may name.
@@ -88,6 +119,21 @@ extension S3Service {
 }
 
 extension BucketNotifications {
+    /// S3 checks that each queue and topic exists before it takes a configuration naming them; every
+    /// missing one is listed, numbered in configuration order.
+    func validateDestinations(_ destinations: [(arn: String, kind: String)]) async throws {
+        var error = AWSError("InvalidArgument", "Unable to validate the following destination configurations")
+        var missing = 0
+        for destination in destinations {
+            guard let exists = await resources.exists(destination.arn), !exists else { continue }
+            missing += 1
+            let what = destination.kind == "Queue" ? "queue" : destination.kind == "Topic" ? "topic" : "function"
+            error = error.with("ArgumentName\(missing)", destination.arn)
+                .with("ArgumentValue\(missing)", "The destination \(what) does not exist")
+        }
+        if missing > 0 { throw error }
+    }
+
     /// S3 tells each queue and topic of a new configuration that it can reach it.
     func sendTestEvents(_ configuration: S3.NotificationConfiguration, bucket: String, context: RequestContext) async {
         guard let record = try? await engine.bucket(bucket) else { return }

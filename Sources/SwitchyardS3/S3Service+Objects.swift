@@ -82,7 +82,7 @@ extension S3Service {
     public func getObject(_ input: S3.GetObjectRequest, context: RequestContext) async throws -> S3.GetObjectOutput {
         let read = try await prepareRead(
             bucket: input.bucket, key: input.key, versionId: input.versionId, partNumber: input.partNumber,
-            range: input.range,
+            range: input.range, method: "GET",
             conditions: ReadConditions(
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
@@ -105,7 +105,7 @@ extension S3Service {
     public func headObject(_ input: S3.HeadObjectRequest, context: RequestContext) async throws -> S3.HeadObjectOutput {
         let read = try await prepareRead(
             bucket: input.bucket, key: input.key, versionId: input.versionId, partNumber: input.partNumber,
-            range: input.range,
+            range: input.range, method: "HEAD",
             conditions: ReadConditions(
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
@@ -122,10 +122,11 @@ extension S3Service {
     }
 
     func prepareRead(
-        bucket: String, key: String, versionId: String?, partNumber: Int?, range: String?, conditions: ReadConditions
+        bucket: String, key: String, versionId: String?, partNumber: Int?, range: String?, method: String,
+        conditions: ReadConditions
     ) async throws -> ObjectRead {
         let record = try await engine.bucket(bucket)
-        let version = try await engine.version(bucket: bucket, key: key, versionId: versionId)
+        let version = try await engine.version(bucket: bucket, key: key, versionId: versionId, method: method)
         try conditions.check(etag: version.etag, lastModified: version.lastModified)
         let whole = 0..<version.size
         if let partNumber {
@@ -199,9 +200,8 @@ extension S3Service {
         }
         let result = try await engine.deleteObject(
             bucket: input.bucket, key: input.key, versionId: input.versionId, owner: context.account)
-        await notifications?.objectRemoved(
-            bucket: input.bucket, key: input.key, versionId: result.versionId, deleteMarker: result.deleteMarker,
-            context: context)
+        await notifyRemoval(
+            bucket: input.bucket, key: input.key, requestedVersion: input.versionId, result: result, context: context)
         return S3.DeleteObjectOutput(deleteMarker: result.deleteMarker ? true : nil, versionId: result.versionId)
     }
 
@@ -216,9 +216,9 @@ extension S3Service {
             do {
                 let result = try await engine.deleteObject(
                     bucket: input.bucket, key: object.key, versionId: object.versionId, owner: context.account)
-                await notifications?.objectRemoved(
-                    bucket: input.bucket, key: object.key, versionId: result.versionId,
-                    deleteMarker: result.deleteMarker, context: context)
+                await notifyRemoval(
+                    bucket: input.bucket, key: object.key, requestedVersion: object.versionId, result: result,
+                    context: context)
                 guard input.delete.quiet != true else { continue }
                 if object.versionId == nil, result.deleteMarker {
                     deleted.append(
@@ -240,15 +240,28 @@ extension S3Service {
         return S3.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
     }
 
+    /// A delete made a marker, or removed an object or one of its versions.
+    func notifyRemoval(
+        bucket: String, key: String, requestedVersion: String?, result: DeletionResult, context: RequestContext
+    ) async {
+        if requestedVersion == nil, result.deleteMarker {
+            await notifications?.deleteMarkerCreated(
+                bucket: bucket, key: key, versionId: result.versionId, context: context)
+        } else {
+            await notifications?.objectRemoved(bucket: bucket, key: key, versionId: requestedVersion, context: context)
+        }
+    }
+
     // MARK: Tagging
 
     public func putObjectTagging(_ input: S3.PutObjectTaggingRequest, context: RequestContext) async throws
         -> S3.PutObjectTaggingOutput
     {
         let tags = try Self.validatedTags(input.tagging.tagSet, forObject: true)
-        let version = try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId) {
-            $0.tags = tags
-        }
+        let version = try await engine.updateVersion(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT"
+        ) { $0.tags = tags }
+        await notifications?.tagsChanged(version, added: true, context: context)
         let bucket = try await engine.bucket(input.bucket)
         return S3.PutObjectTaggingOutput(versionId: bucket.versioning == nil ? nil : version.versionId)
     }
@@ -265,9 +278,10 @@ extension S3Service {
     public func deleteObjectTagging(_ input: S3.DeleteObjectTaggingRequest, context: RequestContext) async throws
         -> S3.DeleteObjectTaggingOutput
     {
-        let version = try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId) {
-            $0.tags = [:]
-        }
+        let version = try await engine.updateVersion(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, method: "DELETE"
+        ) { $0.tags = [:] }
+        await notifications?.tagsChanged(version, added: false, context: context)
         let bucket = try await engine.bucket(input.bucket)
         return S3.DeleteObjectTaggingOutput(versionId: bucket.versioning == nil ? nil : version.versionId)
     }

@@ -47,6 +47,12 @@ public struct SNSModule: ServiceModule {
                 .outbox: OutboxDeliveryTransport(engine: engine),
                 .snsTopic: TopicDeliveryTransport(engine: engine, baseURL: context.baseURL),
             ],
+            resourceChecks: [
+                "sns": { arn in
+                    guard let key = TopicKey(arn: arn) else { return false }
+                    return (try? await engine.topic(key)) != nil
+                }
+            ],
             reset: { try await engine.reset().wait() },
             statistics: { ["snsTopics": await engine.topicCount] })
     }

@@ -28,6 +28,12 @@ public struct SQSModule: ServiceModule {
             endpoints: [endpoint],
             deliveryTransports: [.sqs: SQSDeliveryTransport(engine: engine)],
             sourceReaders: ["sqs": SQSSourceReader(engine: engine)],
+            resourceChecks: [
+                "sqs": { arn in
+                    guard let key = QueueKey(arn: arn) else { return false }
+                    return await engine.queueExists(key)
+                }
+            ],
             backgroundTasks: [{ await engine.runRetentionSweeper() }],
             reset: { try await engine.reset().wait() },
             statistics: {

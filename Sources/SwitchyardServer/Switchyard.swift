@@ -71,16 +71,18 @@ public final class Switchyard: Sendable {
         for credential in configuration.credentials { staticAccounts[credential.accessKeyId] = credential.account }
         let credentials = CredentialDirectory()
         let sources = EventSourceReaders()
+        let resources = ResourceDirectory()
         let context = ModuleContext(
             database: database, dataDirectory: database == nil ? nil : configuration.dataDirectory,
             account: configuration.account, region: configuration.region, staticCredentials: staticAccounts,
             deliveries: deliveries, credentials: credentials, metrics: metrics, logger: logger,
-            baseURL: "http://localhost:\(configuration.port)", sources: sources)
+            baseURL: "http://localhost:\(configuration.port)", sources: sources, resources: resources)
         var running: [RunningModule] = []
         for module in modules {
             let started = try await module.start(context)
             await deliveries.register(started.deliveryTransports)
             sources.register(started.sourceReaders)
+            resources.register(started.resourceChecks)
             running.append(started)
         }
         // Every target kind is registered: deliveries stored before a restart can go out again.

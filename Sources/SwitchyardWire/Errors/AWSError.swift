@@ -10,12 +10,21 @@ public struct AWSError: Error, Sendable, Equatable {
     /// More elements of the error, in order, for the services that add them (S3's `<BucketName>`,
     /// `<Key>`, `<Condition>`); protocols without such elements leave them out.
     public var details: [ErrorDetail] = []
+    /// Headers the error's answer carries (S3's `x-amz-delete-marker` on a read of a deleted key).
+    public var headers: [ErrorDetail] = []
 
     public init(_ code: String, _ message: String? = nil, httpStatus: Int = 400, senderFault: Bool = true) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
         self.senderFault = senderFault
+    }
+
+    /// This error with one more response header.
+    public func withHeader(_ name: String, _ value: String) -> AWSError {
+        var copy = self
+        copy.headers.append(ErrorDetail(name: name, value: value))
+        return copy
     }
 
     /// This error with one more detail element.

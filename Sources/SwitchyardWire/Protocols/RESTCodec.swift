@@ -231,6 +231,10 @@ public struct RESTCodec: ProtocolCodec {
                 return WireResponse(status: status, headers: headers, body: [])
             }
         }
+        if isXML, bodyMembers.isEmpty {
+            // Nothing for the body (S3's PutObject, HeadObject): no document at all.
+            return WireResponse(status: status, headers: headers, body: [])
+        }
         let body = document(
             .structure(bodyMembers), shape: shape, rootName: shape.locationName ?? shape.name,
             namespace: shape.traits.xmlNamespace ?? model.xmlNamespace, model: model)
@@ -259,6 +263,7 @@ public struct RESTCodec: ProtocolCodec {
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
         let resolved = ResolvedError(error, model: model)
         var headers: [(String, String)] = [("x-amzn-RequestId", context.requestId)]
+        for header in error.headers { headers.append((header.name, header.value)) }
         if resolved.httpStatus == 304 {
             // Not Modified has no body.
             return WireResponse(status: 304, headers: headers, body: [])
