@@ -8,7 +8,9 @@ extension EventBridgeService {
         -> EventBridge.PutRuleResponse
     {
         let bus = try busKey(input.eventBusName, context)
-        guard input.eventPattern != nil || input.scheduleExpression != nil else {
+        // An empty schedule expression beside a pattern is taken as none (tools send "" for unset).
+        let scheduleExpression = input.scheduleExpression.flatMap { $0.isEmpty ? nil : $0 }
+        guard input.eventPattern != nil || scheduleExpression != nil else {
             throw EventBridgeErrors.validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
         }
         var pattern: EventPattern?
@@ -19,7 +21,7 @@ extension EventBridgeService {
                 throw EventBridgeErrors.invalidPattern(invalid.message)
             }
         }
-        if let expression = input.scheduleExpression {
+        if let expression = scheduleExpression {
             guard bus.name == "default" else {
                 throw EventBridgeErrors.validation("ScheduleExpression is supported only on the default event bus.")
             }
@@ -29,7 +31,7 @@ extension EventBridgeService {
         }
         var record = RuleRecord(bus: bus, name: input.name, createdBy: context.account)
         record.eventPattern = input.eventPattern
-        record.scheduleExpression = input.scheduleExpression
+        record.scheduleExpression = scheduleExpression
         record.enabled = input.state.map { $0 != "DISABLED" } ?? true
         record.description = input.description
         record.roleArn = input.roleArn

@@ -25,7 +25,8 @@ struct ReadConditions {
         }
         if let ifNoneMatch {
             if ETags.matches(ifNoneMatch, etag) { return .notModified }
-        } else if let ifModifiedSince, lastModified <= ifModifiedSince {
+        } else if let ifModifiedSince, ifModifiedSince <= Date(), lastModified <= ifModifiedSince {
+            // A date in the future is no condition at all.
             return .notModified
         }
         return .proceed

@@ -17,8 +17,10 @@ public struct CompletedPartClaim: Sendable {
 
 extension S3Engine {
     /// Starts a multipart upload whose object will be made from `template`.
-    public func createUpload(_ upload: UploadRecord) async throws {
-        _ = try bucket(upload.bucket)
+    public func createUpload(_ proposed: UploadRecord) async throws {
+        _ = try bucket(proposed.bucket)
+        var upload = proposed
+        upload.keySequenceAtStart = contents[upload.bucket]?.latest(upload.key)?.sequence
         uploads[upload.uploadId] = upload
         try await commit([.putUpload(upload)])
     }
@@ -97,11 +99,22 @@ extension S3Engine {
                 .with("ProposedSize", String(part.size)).with("MinSizeAllowed", String(Self.minimumPartSize))
                 .with("PartNumber", String(part.number)).with("ETag", part.etag)
         }
+        if condition.ifMatch != nil || condition.ifNoneMatch != nil {
+            try check(condition, bucket: bucket, key: key)
+            if contents[bucket]?.latest(key)?.sequence != upload.keySequenceAtStart {
+                throw AWSError(
+                    "ConditionalRequestConflict",
+                    "The conditional request cannot succeed due to a conflicting operation against this resource.",
+                    httpStatus: 409
+                ).with("Condition", condition.ifMatch != nil ? "If-Match" : "If-None-Match").with("Key", key)
+            }
+        }
         var md5s: [UInt8] = []
         for part in parts { md5s += Hex.decode(part.etag) ?? [] }
         let etag = Hex.encode(Insecure.MD5.hash(data: md5s)) + "-\(parts.count)"
-        let algorithm = upload.checksumAlgorithm
-        let fullObject = upload.checksumType == "FULL_OBJECT"
+        // Without a checksum of its own, the object gets S3's default: CRC64NVME of the whole object.
+        let algorithm = upload.checksumAlgorithm ?? .crc64nvme
+        let fullObject = upload.checksumAlgorithm == nil || upload.checksumType == "FULL_OBJECT"
         let joined = try await files.concatenate(parts.map(\.blob), checksum: fullObject ? algorithm : nil)
         // Another request may have completed or aborted the upload while the parts were joined.
         guard uploads[uploadId] != nil else {
@@ -114,18 +127,16 @@ extension S3Engine {
         version.blob = joined.blob
         version.lastModified = S3Service.now()
         version.partSizes = parts.map(\.size)
-        if algorithm != nil { version.partChecksums = parts.map { $0.checksum?.value ?? "" } }
-        if let algorithm {
-            if fullObject, let value = joined.checksum {
-                version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "FULL_OBJECT")
-            } else {
-                var composite: [UInt8] = []
-                for part in parts {
-                    composite += part.checksum.flatMap { Data(base64Encoded: $0.value) }.map(Array.init) ?? []
-                }
-                let value = algorithm.checksum(of: composite) + "-\(parts.count)"
-                version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "COMPOSITE")
+        if upload.checksumAlgorithm != nil { version.partChecksums = parts.map { $0.checksum?.value ?? "" } }
+        if fullObject, let value = joined.checksum {
+            version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "FULL_OBJECT")
+        } else {
+            var composite: [UInt8] = []
+            for part in parts {
+                composite += part.checksum.flatMap { Data(base64Encoded: $0.value) }.map(Array.init) ?? []
             }
+            let value = algorithm.checksum(of: composite) + "-\(parts.count)"
+            version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "COMPOSITE")
         }
         let stored = try await putVersion(version, condition: condition)
         uploads[uploadId] = nil

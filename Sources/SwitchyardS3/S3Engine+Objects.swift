@@ -29,7 +29,7 @@ extension S3Engine {
         do {
             let bucket = try bucket(version.bucket)
             try check(condition, bucket: version.bucket, key: version.key)
-            version.versionId = bucket.versioning == "Enabled" ? Self.newVersionId() : "null"
+            version.versionId = bucket.versioning == "Enabled" ? VersionIds.make() : "null"
         } catch {
             if let blob = proposed.blob { files.remove([blob]) }
             throw error
@@ -41,7 +41,7 @@ extension S3Engine {
         return version
     }
 
-    private func check(_ condition: WriteCondition, bucket: String, key: String) throws {
+    func check(_ condition: WriteCondition, bucket: String, key: String) throws {
         let current = contents[bucket]?.latest(key).flatMap { $0.isDeleteMarker ? nil : $0 }
         if let expected = condition.ifNoneMatch {
             if expected == "*", current != nil { throw S3Errors.preconditionFailed("If-None-Match") }
@@ -55,22 +55,32 @@ extension S3Engine {
     /// The version a read names: the current one, or the one with `versionId`.
     /// A key whose current version is a delete marker reads as missing, and naming a delete marker
     /// by its id is a method S3 does not allow on it (`method` is the request's HTTP method).
-    public func version(bucket name: String, key: String, versionId: String?, method: String = "GET") throws
-        -> ObjectVersionRecord
-    {
+        public func version(
+        bucket name: String, key: String, versionId: String?, method: String = "GET", subresource: Bool = false
+    ) throws -> ObjectVersionRecord {
         let bucket = try bucket(name)
         let history = contents[name]?.history(of: key) ?? []
         guard let versionId else {
             guard let latest = history.first else { throw S3Errors.noSuchKey(key) }
-            guard !latest.isDeleteMarker else {
+                        guard !latest.isDeleteMarker else {
+                // Reading an object's subresource (its tags) through a delete marker is not allowed;
+                // reading the object finds nothing.
+                if subresource {
+                    throw S3Errors.methodNotAllowed(method, resource: "DeleteMarker")
+                        .withHeader("x-amz-delete-marker", "true").withHeader("x-amz-version-id", latest.versionId)
+                }
                 var error = S3Errors.noSuchKey(key).withHeader("x-amz-delete-marker", "true")
                 if bucket.versioning != nil { error = error.withHeader("x-amz-version-id", latest.versionId) }
                 throw error
             }
             return latest
         }
+        // An unversioned bucket knows only the "null" version.
+        guard VersionIds.isWellFormed(versionId), bucket.versioning != nil || versionId == "null" else {
+            throw S3Errors.invalidVersionId(versionId)
+        }
         guard let version = history.first(where: { $0.versionId == versionId }) else {
-            guard Self.isValidVersionId(versionId) else { throw S3Errors.invalidVersionId(versionId) }
+            if versionId == "null" { throw S3Errors.noSuchKey(key) }
             throw S3Errors.noSuchVersion(key, versionId)
         }
         if version.isDeleteMarker {
@@ -87,7 +97,7 @@ extension S3Engine {
         bucket name: String, key: String, versionId: String?, method: String,
         _ change: @Sendable (inout ObjectVersionRecord) throws -> Void
     ) async throws -> ObjectVersionRecord {
-        var version = try version(bucket: name, key: key, versionId: versionId, method: method)
+                var version = try version(bucket: name, key: key, versionId: versionId, method: method, subresource: true)
         try change(&version)
         contents[name]?.replace(version)
         try await commit([.putVersion(version)])
@@ -101,7 +111,7 @@ extension S3Engine {
     {
         let bucket = try bucket(name)
         if let versionId {
-            guard versionId == "null" || Self.isValidVersionId(versionId) else {
+            guard VersionIds.isWellFormed(versionId), bucket.versioning != nil || versionId == "null" else {
                 throw S3Errors.invalidVersionId(versionId)
             }
             guard let removed = contents[name]?.remove(key: key, versionId: versionId) else {
@@ -119,7 +129,7 @@ extension S3Engine {
             if let blob = removed.blob { files.remove([blob]) }
             return DeletionResult(deleteMarker: false, versionId: nil)
         }
-        let markerId = versioning == "Enabled" ? Self.newVersionId() : "null"
+        let markerId = versioning == "Enabled" ? VersionIds.make() : "null"
         let marker = ObjectVersionRecord(
             bucket: name, key: key, versionId: markerId, isDeleteMarker: true, lastModified: S3Service.now(), size: 0,
             etag: "", blob: nil, owner: owner, sequence: nextSequence())
@@ -129,16 +139,6 @@ extension S3Engine {
         return DeletionResult(deleteMarker: true, versionId: markerId)
     }
 
-    /// A new version id: 32 characters, as S3's are.
-    static func newVersionId() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
-    }
-
-    static func isValidVersionId(_ text: String) -> Bool {
-        text == "null" || text.utf8.count == 32
-    }
 }
 
 /// ETags compared as HTTP compares them: quotes optional, `*` matching anything, lists allowed.

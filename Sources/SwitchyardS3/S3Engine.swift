@@ -50,9 +50,10 @@ public actor S3Engine {
     /// Creates a bucket. Bucket names are global: another account's name is taken.
     public func createBucket(_ record: BucketRecord) async throws {
         if let existing = buckets[record.name] {
-            // us-east-1 answers a repeated create by the owner with success (legacy behaviour).
+            // us-east-1 answers a repeated create by the owner with success (legacy behaviour), unless
+            // it asks for tags; the bucket is left as it is.
             if existing.account == record.account {
-                if existing.region == "us-east-1" && record.region == "us-east-1" { return }
+                if existing.region == "us-east-1" && record.region == "us-east-1" && record.tags == nil { return }
                 throw S3Errors.alreadyOwnedByYou(record.name)
             }
             throw S3Errors.alreadyExists(record.name)

@@ -99,4 +99,28 @@ enum S3Errors {
         AWSError("MethodNotAllowed", "The specified method is not allowed against this resource.", httpStatus: 405)
             .with("Method", method).with("ResourceType", resource)
     }
+
+    /// A header whose value asks for something S3 does not do (501).
+    static func unsupportedHeader(_ header: String, _ additionalMessage: String?) -> AWSError {
+        var error = AWSError(
+            "NotImplemented", "A header you provided implies functionality that is not implemented", httpStatus: 501,
+            senderFault: false
+        ).with("Header", header)
+        if let additionalMessage { error = error.with("additionalMessage", additionalMessage) }
+        return error
+    }
+
+    /// The conditional headers of a write: `If-None-Match: *` or `If-Match: <etag>`, not both.
+    static func checkWriteConditions(ifMatch: String?, ifNoneMatch: String?) throws {
+        if ifMatch != nil, ifNoneMatch != nil {
+            throw unsupportedHeader("If-Match,If-None-Match", "Multiple conditional request headers present in the request")
+        }
+        if let ifNoneMatch, ifNoneMatch != "*" {
+            throw unsupportedHeader(
+                "If-None-Match", "We don't accept the provided value of If-None-Match header for this API")
+        }
+        if ifMatch == "*" {
+            throw unsupportedHeader("If-Match", "We don't accept the provided value of If-Match header for this API")
+        }
+    }
 }

@@ -27,15 +27,34 @@ public struct S3Module: ServiceModule {
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
-                    descriptor: S3.descriptor, model: { S3.model }, maximumBodyBytes: Self.bodyLimit,
+                    descriptor: S3.descriptor, model: { S3.model }, prepareInput: S3InputDefaults.fill,
+                    maximumBodyBytes: Self.bodyLimit,
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
                     finishResponse: Self.finish
                 ) { operation, input, context in
-                    try await S3.dispatch(service, operation: operation, input: input, context: context)
+                                        try await Self.dispatch(service, engine: engine, operation: operation, input: input, context: context)
                 }
             ],
             reset: { try await engine.reset() },
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
+    }
+
+        /// Calls the operation. S3 does not validate inputs against the model: a document missing a
+    /// member it needs is malformed XML (a policy, malformed policy), after the bucket is found.
+    static func dispatch(
+        _ service: S3Service, engine: S3Engine, operation: String, input: AWSValue, context: RequestContext
+    ) async throws -> AWSValue? {
+        do {
+            return try await S3.dispatch(service, operation: operation, input: input, context: context)
+        } catch let error as AWSError where error.code == "MissingParameter" {
+                        if operation != "CreateBucket", case .string(let bucket)? = input["Bucket"] {
+                _ = try await engine.bucket(bucket)
+            }
+            if operation == "PutBucketPolicy" {
+                throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+            }
+            throw S3Errors.malformedXML()
+        }
     }
 
     /// What the model cannot say of an answer: a ranged read is partial (206), and some

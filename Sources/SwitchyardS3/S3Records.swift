@@ -122,6 +122,9 @@ public struct UploadRecord: Codable, Sendable, Equatable {
     public var checksumAlgorithm: ChecksumAlgorithm?
     public var checksumType: String?
     public var parts: [Int: PartRecord]
+    /// The sequence of the key's newest version (or delete marker) when the upload began, nil when
+    /// the key had none: a conditional completion conflicts with any write or delete since.
+    public var keySequenceAtStart: Int?
 
     var storageKey: String { uploadId }
 }

@@ -111,7 +111,7 @@ extension S3Service {
 
     static func metricsKey(_ id: String) -> String { "metrics:\(id)" }
 
-    static func noSuchMetricsConfiguration(_ bucket: String) -> AWSError {
-        S3Errors.noSuchConfiguration("NoSuchConfiguration", "The specified configuration does not exist.", bucket: bucket)
+        static func noSuchMetricsConfiguration(_ bucket: String) -> AWSError {
+        AWSError("NoSuchConfiguration", "The specified configuration does not exist.", httpStatus: 404)
     }
 }

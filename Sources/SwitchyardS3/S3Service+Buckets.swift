@@ -7,6 +7,12 @@ extension S3Service {
         -> S3.CreateBucketOutput
     {
         guard BucketNames.isValid(input.bucket) else { throw S3Errors.invalidBucketName(input.bucket) }
+        if let ownership = input.objectOwnership,
+            !["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"].contains(ownership)
+        {
+            throw S3Errors.invalidArgument(
+                "Invalid x-amz-object-ownership header: \(ownership)", name: "x-amz-object-ownership")
+        }
         let constraint = input.createBucketConfiguration?.locationConstraint
         let region = context.region
         if region == "us-east-1" {
@@ -33,11 +39,11 @@ extension S3Service {
             S3.PublicAccessBlockConfiguration(
                 blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true))
         if let tags = input.createBucketConfiguration?.tags, !tags.isEmpty {
-            record.tags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+            record.tags = try Self.validatedTags(tags, for: .newBucket)
         }
         try await engine.createBucket(record)
         let location = region == "us-east-1" ? "/\(input.bucket)" : "http://\(input.bucket).s3.\(region).amazonaws.com/"
-        return S3.CreateBucketOutput(location: location, bucketArn: nil)
+        return S3.CreateBucketOutput(location: location, bucketArn: record.arn)
     }
 
     static func incompatibleLocation(_ constraint: String?) -> AWSError {
@@ -99,8 +105,10 @@ extension S3Service {
     }
 
     public func putBucketVersioning(_ input: S3.PutBucketVersioningRequest, context: RequestContext) async throws {
-        let status = input.versioningConfiguration.status
-        guard status == nil || status == "Enabled" || status == "Suspended" else { throw S3Errors.malformedXML() }
+        guard let status = input.versioningConfiguration.status else {
+            throw AWSError("IllegalVersioningConfigurationException", "The Versioning element must be specified")
+        }
+        guard status == "Enabled" || status == "Suspended" else { throw S3Errors.malformedXML() }
         try await engine.updateBucket(input.bucket) { bucket in
             if bucket.objectLockEnabled, status == "Suspended" {
                 throw AWSError(
@@ -108,7 +116,7 @@ extension S3Service {
                     "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.",
                     httpStatus: 409)
             }
-            if let status { bucket.versioning = status }
+            bucket.versioning = status
             if let mfaDelete = input.versioningConfiguration.mfaDelete { bucket.mfaDelete = mfaDelete }
         }
     }
@@ -121,8 +129,8 @@ extension S3Service {
     }
 
     public func putBucketTagging(_ input: S3.PutBucketTaggingRequest, context: RequestContext) async throws {
-        let tags = try Self.validatedTags(input.tagging.tagSet, forObject: false)
-        try await engine.updateBucket(input.bucket) { $0.tags = tags }
+        let tags = try Self.validatedTags(input.tagging.tagSet, for: .bucket)
+        try await engine.updateBucket(input.bucket) { $0.tags = tags.isEmpty ? nil : tags }
     }
 
     public func getBucketTagging(_ input: S3.GetBucketTaggingRequest, context: RequestContext) async throws
@@ -139,33 +147,56 @@ extension S3Service {
         try await engine.updateBucket(input.bucket) { $0.tags = nil }
     }
 
-    /// Tags checked as S3 checks them: unique keys, key up to 128 and value up to 256 characters,
-    /// at most 10 on an object and 50 on a bucket.
-    static func validatedTags(_ tags: [S3.Tag], forObject: Bool) throws -> [String: String] {
+    /// Where tags are set: S3 words some refusals differently for each.
+    enum TagTarget {
+        case bucket, object, newBucket
+    }
+
+    /// Tags checked as S3 checks them: unique keys of up to 128 and values of up to 256 characters
+    /// (letters, digits, spaces and `+ - = . _ : / @`), no `aws:` keys, at most 10 on an object and
+    /// 50 on a bucket.
+    static func validatedTags(_ tags: [S3.Tag], for target: TagTarget) throws -> [String: String] {
         var result: [String: String] = [:]
         for tag in tags {
             guard result[tag.key] == nil else {
                 throw AWSError("InvalidTag", "Cannot provide multiple Tags with the same key").with("TagKey", tag.key)
             }
-            guard !tag.key.isEmpty, tag.key.count <= 128 else {
+            if tag.key.hasPrefix("aws:") {
+                switch target {
+                case .bucket:
+                    throw AWSError("InvalidTag", "System tags cannot be added/updated by requester").with("TagKey", tag.key)
+                case .object:
+                    throw AWSError("InvalidTag", "Your TagKey cannot be prefixed with aws:").with("TagKey", tag.key)
+                case .newBucket:
+                    throw AWSError(
+                        "InvalidTag",
+                        "User-defined tag keys can't start with \"aws:\". This prefix is reserved for system tags. Remove \"aws:\" from your tag keys and try again."
+                    )
+                }
+            }
+            guard !tag.key.isEmpty, tag.key.count <= 128, isTagText(tag.key) else {
                 throw AWSError("InvalidTag", "The TagKey you have provided is invalid").with("TagKey", tag.key)
             }
-            guard tag.value.count <= 256 else {
+            guard tag.value.count <= 256, isTagText(tag.value) else {
                 throw AWSError("InvalidTag", "The TagValue you have provided is invalid").with("TagKey", tag.key)
                     .with("TagValue", tag.value)
             }
-            if !forObject, tag.key.hasPrefix("aws:") {
-                throw AWSError("InvalidTag", "System tags cannot be added/updated by requester")
-            }
             result[tag.key] = tag.value
         }
-        if forObject, result.count > 10 {
+        if target == .object, result.count > 10 {
             throw AWSError("BadRequest", "Object tags cannot be greater than 10")
         }
-        if !forObject, result.count > 50 {
+        if target != .object, result.count > 50 {
             throw AWSError("InvalidTag", "Bucket tag count cannot be greater than 50")
         }
         return result
+    }
+
+    static func isTagText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar.properties.generalCategory == .spaceSeparator || "+-=._:/@".unicodeScalars.contains(scalar)
+        }
     }
 
     static func tagList(_ tags: [String: String]) -> [S3.Tag] {

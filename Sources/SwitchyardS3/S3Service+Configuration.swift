@@ -89,7 +89,11 @@ extension S3Service {
     public func putBucketPolicy(_ input: S3.PutBucketPolicyRequest, context: RequestContext) async throws {
         guard input.policy.first == "{", (try? JSONSerialization.jsonObject(with: Data(input.policy.utf8))) != nil
         else {
-            throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+                        throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+        }
+        let document = try? JSONSerialization.jsonObject(with: Data(input.policy.utf8)) as? [String: Any]
+        guard document?["Statement"] != nil else {
+            throw AWSError("MalformedPolicy", "Missing required field Statement")
         }
         try await engine.updateBucket(input.bucket) {
             $0.configurations[BucketConfiguration.policy.rawValue] = input.policy
@@ -113,13 +117,18 @@ extension S3Service {
     // MARK: Encryption (every bucket encrypts with SSE-S3 unless configured otherwise)
 
     public func putBucketEncryption(_ input: S3.PutBucketEncryptionRequest, context: RequestContext) async throws {
+                _ = try await engine.bucket(input.bucket)
         let rules = input.serverSideEncryptionConfiguration.rules
-        guard !rules.isEmpty else { throw S3Errors.malformedXML() }
+        guard rules.count == 1 else { throw S3Errors.malformedXML() }
         for rule in rules {
-            if let algorithm = rule.applyServerSideEncryptionByDefault?.sseAlgorithm,
-                !["AES256", "aws:kms", "aws:kms:dsse"].contains(algorithm)
-            {
+            guard let byDefault = rule.applyServerSideEncryptionByDefault else { continue }
+            guard ["AES256", "aws:kms", "aws:kms:dsse"].contains(byDefault.sseAlgorithm) else {
                 throw S3Errors.malformedXML()
+            }
+            if byDefault.kmsMasterKeyID != nil, !byDefault.sseAlgorithm.hasPrefix("aws:kms") {
+                throw S3Errors.invalidArgument(
+                    "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse",
+                    name: "ApplyServerSideEncryptionByDefault")
             }
         }
         try await store(input.serverSideEncryptionConfiguration, as: .encryption, bucket: input.bucket)
@@ -163,10 +172,10 @@ extension S3Service {
     public func putBucketOwnershipControls(_ input: S3.PutBucketOwnershipControlsRequest, context: RequestContext)
         async throws
     {
-        for rule in input.ownershipControls.rules
-        where !["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"].contains(rule.objectOwnership) {
-            throw S3Errors.malformedXML()
-        }
+                let rules = input.ownershipControls.rules
+        guard rules.count == 1,
+            ["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"].contains(rules[0].objectOwnership)
+        else { throw S3Errors.malformedXML() }
         try await store(input.ownershipControls, as: .ownershipControls, bucket: input.bucket)
     }
 
@@ -190,8 +199,13 @@ extension S3Service {
     public func getPublicAccessBlock(_ input: S3.GetPublicAccessBlockRequest, context: RequestContext) async throws
         -> S3.GetPublicAccessBlockOutput
     {
-        let configuration = try await required(
+                var configuration = try await required(
             S3.PublicAccessBlockConfiguration.self, .publicAccessBlock, bucket: input.bucket)
+        // A flag left out when the block was set reads as false.
+        configuration.blockPublicAcls = configuration.blockPublicAcls ?? false
+        configuration.ignorePublicAcls = configuration.ignorePublicAcls ?? false
+        configuration.blockPublicPolicy = configuration.blockPublicPolicy ?? false
+        configuration.restrictPublicBuckets = configuration.restrictPublicBuckets ?? false
         return S3.GetPublicAccessBlockOutput(publicAccessBlockConfiguration: configuration)
     }
 
@@ -246,13 +260,13 @@ extension S3Service {
     public func putBucketAccelerateConfiguration(
         _ input: S3.PutBucketAccelerateConfigurationRequest, context: RequestContext
     ) async throws {
-        guard let status = input.accelerateConfiguration.status, status == "Enabled" || status == "Suspended" else {
-            throw S3Errors.malformedXML()
-        }
-        if input.bucket.contains(".") {
+                if input.bucket.contains(".") {
             throw AWSError(
                 "InvalidRequest",
                 "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
+        }
+        guard let status = input.accelerateConfiguration.status, status == "Enabled" || status == "Suspended" else {
+            throw S3Errors.malformedXML()
         }
         try await store(input.accelerateConfiguration, as: .accelerate, bucket: input.bucket)
     }
@@ -291,7 +305,16 @@ extension S3Service {
                 "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
                 httpStatus: 409)
         }
-        let text = input.objectLockConfiguration.map { StoredShape.write($0) }
+                guard let configuration = input.objectLockConfiguration, configuration.objectLockEnabled == "Enabled" else {
+            throw S3Errors.malformedXML()
+        }
+        if let rule = configuration.rule {
+            guard let retention = rule.defaultRetention,
+                retention.mode == "GOVERNANCE" || retention.mode == "COMPLIANCE",
+                (retention.days == nil) != (retention.years == nil)
+            else { throw S3Errors.malformedXML() }
+        }
+        let text = StoredShape.write(configuration)
         try await engine.updateBucket(input.bucket) { record in
             record.objectLockEnabled = true
             record.configurations[BucketConfiguration.objectLock.rawValue] = text

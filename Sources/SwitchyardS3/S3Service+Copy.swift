@@ -7,6 +7,7 @@ extension S3Service {
         try Self.checkKey(input.key)
         let source = try CopySource(input.copySource)
         let target = try await engine.bucket(input.bucket)
+        try S3Errors.checkWriteConditions(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let sourceBucket = try await engine.bucket(source.bucket)
         let original = try await engine.version(bucket: source.bucket, key: source.key, versionId: source.versionId)
         let conditions = ReadConditions(
@@ -76,7 +77,7 @@ extension S3Service {
         return S3.CopyObjectOutput(
             copyObjectResult: result,
             copySourceVersionId: sourceBucket.versioning == nil ? nil : original.versionId,
-            versionId: target.versioning == nil ? nil : stored.versionId,
+            versionId: target.versioning == "Enabled" ? stored.versionId : nil,
             serverSideEncryption: stored.serverSideEncryption, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
     }

@@ -7,6 +7,7 @@ extension S3Service {
         try Self.checkKey(input.key)
         try Self.checkMetadata(input.metadata)
         let bucket = try await engine.bucket(input.bucket)
+        try S3Errors.checkWriteConditions(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let tags = try Self.tags(fromHeader: input.tagging)
         let body = try await ingest(
             input.body, contentMD5: input.contentMD5, algorithmName: input.checksumAlgorithm, context: context)
@@ -33,7 +34,7 @@ extension S3Service {
         await notifications?.objectCreated(stored, event: "Put", context: context)
         let output = S3.PutObjectOutput(
             eTag: ETags.quoted(stored.etag), serverSideEncryption: stored.serverSideEncryption,
-            versionId: bucket.versioning == nil ? nil : stored.versionId, ssekmsKeyId: stored.kmsKeyId,
+            versionId: bucket.versioning == "Enabled" ? stored.versionId : nil, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
         return try Self.withChecksum(output, stored.checksum)
     }
@@ -177,7 +178,8 @@ extension S3Service {
         }
         if read.partNumber != nil, let parts = version.partSizes { output.partsCount = parts.count }
         if !version.tags.isEmpty { output.tagCount = version.tags.count }
-        if checksumMode == "ENABLED", !read.isPartial || read.partNumber != nil {
+        let servesWhole = read.range == 0..<version.size
+        if checksumMode == "ENABLED", servesWhole || read.partNumber != nil {
             if version.checksum?.type == "COMPOSITE", read.partNumber == nil || version.partSizes == nil {
                 return try withChecksum(output, version.checksum)
             }
@@ -193,6 +195,11 @@ extension S3Service {
     public func deleteObject(_ input: S3.DeleteObjectRequest, context: RequestContext) async throws
         -> S3.DeleteObjectOutput
     {
+        for header in ["x-amz-if-match-last-modified-time", "x-amz-if-match-size"]
+        where context.requestHeaders[header] != nil {
+            throw S3Errors.unsupportedHeader(header, nil)
+        }
+        try await checkGovernanceBypass(input.bypassGovernanceRetention, bucket: input.bucket)
         if let expected = input.ifMatch {
             let current = try? await engine.version(bucket: input.bucket, key: input.key, versionId: nil)
             guard let current else { throw S3Errors.noSuchKey(input.key) }
@@ -209,6 +216,7 @@ extension S3Service {
         -> S3.DeleteObjectsOutput
     {
         guard input.delete.objects.count <= 1000 else { throw S3Errors.malformedXML() }
+        try await checkGovernanceBypass(input.bypassGovernanceRetention, bucket: input.bucket)
         var deleted: [S3.DeletedObject] = []
         var errors: [S3.Error] = []
         _ = try await engine.bucket(input.bucket)
@@ -233,11 +241,25 @@ extension S3Service {
                                 ? object.versionId : nil))
                 }
             } catch let error as AWSError {
+                // Within DeleteObjects, a version id S3 does not know is reported as no such version.
+                let unknownVersion = error.code == "InvalidArgument" && object.versionId != nil
+                let reported = unknownVersion ? S3Errors.noSuchVersion(object.key, object.versionId ?? "") : error
                 errors.append(
-                    S3.Error(key: object.key, versionId: object.versionId, code: error.code, message: error.message))
+                    S3.Error(
+                        key: object.key, versionId: object.versionId, code: reported.code, message: reported.message))
             }
         }
         return S3.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
+    }
+
+    /// `x-amz-bypass-governance-retention` means something only where objects can be locked.
+    func checkGovernanceBypass(_ bypass: Bool?, bucket: String) async throws {
+        guard bypass != nil else { return }
+        guard try await engine.bucket(bucket).objectLockEnabled else {
+            throw S3Errors.invalidArgument(
+                "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
+                name: "x-amz-bypass-governance-retention")
+        }
     }
 
     /// A delete made a marker, or removed an object or one of its versions.
@@ -257,7 +279,7 @@ extension S3Service {
     public func putObjectTagging(_ input: S3.PutObjectTaggingRequest, context: RequestContext) async throws
         -> S3.PutObjectTaggingOutput
     {
-        let tags = try Self.validatedTags(input.tagging.tagSet, forObject: true)
+        let tags = try Self.validatedTags(input.tagging.tagSet, for: .object)
         let version = try await engine.updateVersion(
             bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT"
         ) { $0.tags = tags }
@@ -269,7 +291,14 @@ extension S3Service {
     public func getObjectTagging(_ input: S3.GetObjectTaggingRequest, context: RequestContext) async throws
         -> S3.GetObjectTaggingOutput
     {
-        let version = try await engine.version(bucket: input.bucket, key: input.key, versionId: input.versionId)
+        let version: ObjectVersionRecord
+        do {
+                        version = try await engine.version(
+                bucket: input.bucket, key: input.key, versionId: input.versionId, subresource: true)
+        } catch let error as AWSError where error.code == "NoSuchKey" {
+            // GetObjectTagging names the missing key with its bucket.
+            throw S3Errors.noSuchKey("\(input.bucket)/\(input.key)")
+        }
         let bucket = try await engine.bucket(input.bucket)
         return S3.GetObjectTaggingOutput(
             versionId: bucket.versioning == nil ? nil : version.versionId, tagSet: Self.tagList(version.tags))

@@ -97,8 +97,14 @@ extension S3Service {
     /// Tags from a `x-amz-tagging` header: a URL query string.
     static func tags(fromHeader header: String?) throws -> [String: String] {
         guard let header, !header.isEmpty else { return [:] }
-        let pairs = FormParameters.decode(Array(header.utf8))
-        return try validatedTags(pairs.map { S3.Tag(key: $0.0, value: $0.1) }, forObject: true)
+        let pairs = FormParameters.decode(Array(header.utf8)).filter { !$0.0.isEmpty }
+        let refused = S3Errors.invalidArgument(
+            "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+            name: "x-amz-tagging", value: header)
+        guard Set(pairs.map(\.0)).count == pairs.count,
+            pairs.allSatisfy({ isTagText($0.0) && isTagText($0.1) })
+        else { throw refused }
+        return try validatedTags(pairs.map { S3.Tag(key: $0.0, value: $0.1) }, for: .object)
     }
 
     /// User metadata may be at most 2 KB (names and values together).
