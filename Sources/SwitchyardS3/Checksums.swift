@@ -9,6 +9,16 @@ public enum ChecksumAlgorithm: String, Codable, Sendable, CaseIterable {
     case sha1 = "SHA1"
     case sha256 = "SHA256"
 
+    /// How many bytes the digest has.
+    var digestLength: Int {
+        switch self {
+        case .crc32, .crc32c: return 4
+        case .crc64nvme: return 8
+        case .sha1: return 20
+        case .sha256: return 32
+        }
+    }
+
     /// The header that carries it (`x-amz-checksum-crc32`).
     public var headerName: String { "x-amz-checksum-\(rawValue.lowercased())" }
 

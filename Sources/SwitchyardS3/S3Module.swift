@@ -45,6 +45,7 @@ public struct S3Module: ServiceModule {
         _ service: S3Service, engine: S3Engine, operation: String, input: AWSValue, context: RequestContext
     ) async throws -> AWSValue? {
         do {
+            try await checkExpectedOwner(input, member: "ExpectedBucketOwner", bucket: "Bucket", engine: engine)
             return try await S3.dispatch(service, operation: operation, input: input, context: context)
         } catch let error as AWSError where error.code == "MissingParameter" {
                         if operation != "CreateBucket", case .string(let bucket)? = input["Bucket"] {
@@ -57,9 +58,32 @@ public struct S3Module: ServiceModule {
         }
     }
 
+    /// `x-amz-expected-bucket-owner`: an account id, which must own the bucket (403 otherwise).
+    static func checkExpectedOwner(_ input: AWSValue, member: String, bucket: String, engine: S3Engine) async throws {
+        guard case .string(let expected)? = input[member] else { return }
+        guard expected.utf8.count == 12, expected.allSatisfy(\.isASCII), expected.allSatisfy(\.isNumber) else {
+            throw AWSError(
+                "InvalidBucketOwnerAWSAccountID",
+                "The value of the expected bucket owner parameter must be an AWS Account ID... [\(expected)]")
+        }
+        if case .string(let name)? = input[bucket], let record = try? await engine.bucket(name),
+            record.account != expected
+        {
+            throw AWSError("AccessDenied", "Access Denied", httpStatus: 403)
+        }
+    }
+
     /// What the model cannot say of an answer: a ranged read is partial (206), and some
     /// configuration PUTs answer 204 No Content, as recorded from S3.
     @Sendable static func finish(_ operation: String, _ response: inout WireResponse) {
+        // S3 names its request id as its own headers do, with a second id and its server's name.
+        if let index = response.headers.firstIndex(where: { $0.0 == "x-amzn-RequestId" }) {
+            let requestId = response.headers[index].1
+            response.headers[index] = ("x-amz-request-id", requestId)
+            response.headers.append(("x-amz-id-2", Data(requestId.utf8).base64EncodedString()))
+        }
+        response.headers.append(("Date", Timestamps.httpDate(Date())))
+        response.headers.append(("Server", "AmazonS3"))
         guard response.status == 200 else { return }
         if operation == "GetObject", response.headers.contains(where: { $0.0.lowercased() == "content-range" }) {
             response.status = 206

@@ -9,7 +9,10 @@ public struct BucketRecord: Codable, Sendable, Equatable {
     /// nil until versioning is first configured; then "Enabled" or "Suspended".
     public var versioning: String?
     public var mfaDelete: String?
-    public var objectLockEnabled: Bool
+        public var objectLockEnabled: Bool
+    /// The location constraint as given at creation (S3 reports "EU" as "EU").
+    public var locationConstraint: String?
+
     public var tags: [String: String]?
     /// Configuration documents by name ("cors", "lifecycle", "policy", ...), each the JSON of its
     /// model shape as `StoredShape` writes it.
@@ -83,6 +86,8 @@ public struct ObjectVersionRecord: Codable, Sendable, Equatable {
     public var objectLockMode: String?
     public var objectLockRetainUntil: Date?
     public var legalHold: String?
+    /// The object's access control policy as set (JSON of the model shape); nil is the owner's.
+    public var acl: String?
     /// A sequence number making versions of a key ordered even within one millisecond.
     public var sequence: Int
 

@@ -13,23 +13,26 @@ extension S3Service {
             throw S3Errors.invalidArgument(
                 "Invalid x-amz-object-ownership header: \(ownership)", name: "x-amz-object-ownership")
         }
-        let constraint = input.createBucketConfiguration?.locationConstraint
-        let region = context.region
-        if region == "us-east-1" {
-            if let constraint, !constraint.isEmpty {
-                if constraint == "us-east-1" {
+                let constraint = input.createBucketConfiguration?.locationConstraint.flatMap { $0.isEmpty ? nil : $0 }
+        // us-east-1 is the global endpoint: it creates buckets in any region its constraint names.
+        // Every other region's endpoint creates buckets only in its own region.
+        var region = context.region
+        if context.region == "us-east-1" {
+            if let constraint {
+                guard let named = Self.region(ofConstraint: constraint), named != "us-east-1" else {
                     throw AWSError("InvalidLocationConstraint", "The specified location-constraint is not valid")
                         .with("LocationConstraint", constraint)
                 }
-                throw Self.incompatibleLocation(constraint)
+                region = named
             }
-        } else if constraint != region {
+        } else if constraint.flatMap(Self.region(ofConstraint:)) != context.region {
             throw Self.incompatibleLocation(constraint)
         }
         var record = BucketRecord(
             name: input.bucket, account: context.account, region: region, created: Self.now(),
             objectLockEnabled: input.objectLockEnabledForBucket ?? false)
-        if record.objectLockEnabled { record.versioning = "Enabled" }
+                if record.objectLockEnabled { record.versioning = "Enabled" }
+        record.locationConstraint = constraint
         let ownership = S3.OwnershipControls(rules: [
             S3.OwnershipControlsRule(objectOwnership: input.objectOwnership ?? "BucketOwnerEnforced")
         ])
@@ -42,8 +45,14 @@ extension S3Service {
             record.tags = try Self.validatedTags(tags, for: .newBucket)
         }
         try await engine.createBucket(record)
-        let location = region == "us-east-1" ? "/\(input.bucket)" : "http://\(input.bucket).s3.\(region).amazonaws.com/"
+                let location = constraint == nil ? "/\(input.bucket)" : "http://\(input.bucket).s3.amazonaws.com/"
         return S3.CreateBucketOutput(location: location, bucketArn: record.arn)
+    }
+
+        /// The region a location constraint names ("EU" is eu-west-1's old name), nil if none.
+    static func region(ofConstraint constraint: String) -> String? {
+        if constraint == "EU" { return "eu-west-1" }
+        return AWSRegions.all.contains(constraint) ? constraint : nil
     }
 
     static func incompatibleLocation(_ constraint: String?) -> AWSError {
@@ -68,8 +77,9 @@ extension S3Service {
         -> S3.GetBucketLocationOutput
     {
         let bucket = try await engine.bucket(input.bucket)
-        // us-east-1 is reported as no constraint at all.
-        return S3.GetBucketLocationOutput(locationConstraint: bucket.region == "us-east-1" ? nil : bucket.region)
+                // Reported as given at creation ("EU" stays "EU"); us-east-1 as no constraint at all.
+        return S3.GetBucketLocationOutput(
+            locationConstraint: bucket.locationConstraint ?? (bucket.region == "us-east-1" ? nil : bucket.region))
     }
 
     public func listBuckets(_ input: S3.ListBucketsRequest, context: RequestContext) async throws

@@ -340,7 +340,38 @@ extension S3Service {
         -> S3.GetBucketAclOutput
     {
         let bucket = try await engine.bucket(input.bucket)
-        return S3.GetBucketAclOutput(owner: Self.owner(bucket.account), grants: [Self.ownerGrant(bucket.account)])
+        let policy = try StoredShape.read(
+            S3.AccessControlPolicy.self, bucket.configurations[BucketConfiguration.acl.rawValue])
+        return S3.GetBucketAclOutput(
+            owner: policy?.owner ?? Self.owner(bucket.account), grants: policy?.grants ?? [Self.ownerGrant(bucket.account)])
+    }
+
+    public func putBucketAcl(_ input: S3.PutBucketAclRequest, context: RequestContext) async throws {
+        let bucket = try await engine.bucket(input.bucket)
+        let grants = AccessControlLists.GrantHeaders(
+            fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP,
+            write: input.grantWrite, writeACP: input.grantWriteACP)
+        let policy = try AccessControlLists.policy(
+            canned: input.acl, grants: grants, document: input.accessControlPolicy, owner: bucket.account,
+            required: true)
+        try await store(policy, as: .acl, bucket: input.bucket)
+    }
+
+    public func putObjectAcl(_ input: S3.PutObjectAclRequest, context: RequestContext) async throws
+        -> S3.PutObjectAclOutput
+    {
+        let bucket = try await engine.bucket(input.bucket)
+        let grants = AccessControlLists.GrantHeaders(
+            fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP,
+            write: input.grantWrite, writeACP: input.grantWriteACP)
+        let policy = try AccessControlLists.policy(
+            canned: input.acl, grants: grants, document: input.accessControlPolicy, owner: bucket.account,
+            required: true)
+        let text = policy.map { StoredShape.write($0) }
+        try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT") {
+            $0.acl = text
+        }
+        return S3.PutObjectAclOutput()
     }
 
     static func ownerGrant(_ account: String) -> S3.Grant {

@@ -57,12 +57,12 @@ extension S3Service {
                 contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
                 cacheControl: input.cacheControl, expires: input.expires,
                 websiteRedirectLocation: input.websiteRedirectLocation)
-            version.metadata = input.metadata ?? [:]
+            version.metadata = Self.metadata(input.metadata)
         } else if let redirect = input.websiteRedirectLocation {
             version.headers.websiteRedirectLocation = redirect
         }
         if replaceTags { version.tags = try Self.tags(fromHeader: input.tagging) }
-        version.storageClass = input.storageClass ?? "STANDARD"
+        version.storageClass = try Self.storageClass(input.storageClass)
         applyEncryption(
             &version, bucket: target, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
             bucketKey: input.bucketKeyEnabled)

@@ -33,8 +33,8 @@ extension S3Service {
             contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
             cacheControl: input.cacheControl, expires: input.expires,
             websiteRedirectLocation: input.websiteRedirectLocation)
-        template.metadata = input.metadata ?? [:]
-        template.storageClass = input.storageClass ?? "STANDARD"
+        template.metadata = Self.metadata(input.metadata)
+        template.storageClass = try Self.storageClass(input.storageClass)
         template.tags = try Self.tags(fromHeader: input.tagging)
         applyEncryption(
             &template, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
@@ -68,8 +68,8 @@ extension S3Service {
         }
         let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
         let body = try await ingest(
-            input.body, contentMD5: input.contentMD5,
-            algorithmName: input.checksumAlgorithm ?? upload.checksumAlgorithm?.rawValue, context: context)
+            input.body, contentMD5: input.contentMD5, uploadAlgorithm: upload.checksumAlgorithm, digestAsHex: false,
+            context: context)
         if let expected = upload.checksumAlgorithm, body.checksum?.algorithm != expected {
             files.remove([body.blob])
             throw AWSError(

@@ -9,8 +9,12 @@ extension S3Service {
         let bucket = try await engine.bucket(input.bucket)
         try S3Errors.checkWriteConditions(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let tags = try Self.tags(fromHeader: input.tagging)
-        let body = try await ingest(
-            input.body, contentMD5: input.contentMD5, algorithmName: input.checksumAlgorithm, context: context)
+        let acl = try AccessControlLists.policy(
+            canned: input.acl,
+            grants: AccessControlLists.GrantHeaders(
+                fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP),
+            document: nil, owner: bucket.account, required: false)
+        let body = try await ingest(input.body, contentMD5: input.contentMD5, digestAsHex: true, context: context)
         var version = ObjectVersionRecord(
             bucket: input.bucket, key: input.key, versionId: "null", isDeleteMarker: false, lastModified: Self.now(),
             size: body.size, etag: body.md5Hex, blob: body.blob, owner: context.account, sequence: 0)
@@ -19,10 +23,11 @@ extension S3Service {
             contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
             cacheControl: input.cacheControl, expires: input.expires,
             websiteRedirectLocation: input.websiteRedirectLocation)
-        version.metadata = input.metadata ?? [:]
-        version.storageClass = input.storageClass ?? "STANDARD"
+        version.metadata = Self.metadata(input.metadata)
+        version.storageClass = try Self.storageClass(input.storageClass)
         version.checksum = body.checksum
         version.tags = tags
+        version.acl = acl.map { StoredShape.write($0) }
         applyEncryption(
             &version, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
             bucketKey: input.bucketKeyEnabled)
@@ -37,6 +42,30 @@ extension S3Service {
             versionId: bucket.versioning == "Enabled" ? stored.versionId : nil, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
         return try Self.withChecksum(output, stored.checksum)
+    }
+
+    /// The storage classes an object may be written in.
+    static let storageClasses: Set = [
+        "STANDARD", "STANDARD_IA", "GLACIER", "GLACIER_IR", "REDUCED_REDUNDANCY", "ONEZONE_IA",
+        "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "EXPRESS_ONEZONE",
+    ]
+
+    static func storageClass(_ requested: String?) throws -> String {
+        guard let requested else { return "STANDARD" }
+        guard storageClasses.contains(requested) else {
+            throw AWSError("InvalidStorageClass", "The storage class you specified is not valid")
+                .with("StorageClassRequested", requested)
+        }
+        return requested
+    }
+
+    /// User metadata as S3 keeps it: RFC 2047 encoded values that decode to plain ASCII are stored
+    /// decoded; others as sent.
+    static func metadata(_ given: [String: String]?) -> [String: String] {
+        (given ?? [:]).mapValues { value in
+            guard let decoded = RFC2047.decode(value), decoded.allSatisfy(\.isASCII) else { return value }
+            return decoded
+        }
     }
 
     static func headers(
@@ -87,6 +116,23 @@ extension S3Service {
             conditions: ReadConditions(
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
+        if read.version.storageClass == "GLACIER" || read.version.storageClass == "DEEP_ARCHIVE" {
+            throw AWSError("InvalidObjectState", "The operation is not valid for the object's storage class", httpStatus: 403)
+                .with("StorageClass", read.version.storageClass)
+                .withHeader("x-amz-storage-class", read.version.storageClass)
+        }
+        for (name, value) in [
+            ("response-cache-control", input.responseCacheControl),
+            ("response-content-disposition", input.responseContentDisposition),
+            ("response-content-encoding", input.responseContentEncoding),
+            ("response-content-language", input.responseContentLanguage),
+            ("response-content-type", input.responseContentType),
+        ] {
+            if let value, !value.unicodeScalars.allSatisfy({ $0.value < 256 }) {
+                throw S3Errors.invalidArgument(
+                    "Header value cannot be represented using ISO-8859-1.", name: name, value: value)
+            }
+        }
         let head = try Self.describe(read, checksumMode: input.checksumMode)
         var output = try S3.GetObjectOutput(awsValue: head.awsValue)
         if let blob = read.version.blob {
@@ -141,8 +187,9 @@ extension S3Service {
             }
             let start = sizes.prefix(partNumber - 1).reduce(0, +)
             let partRange = start..<(start + sizes[partNumber - 1])
+            // A part is a partial answer even when it is the whole of a simple object.
             return ObjectRead(
-                version: version, range: partRange, isPartial: version.partSizes != nil, partNumber: partNumber,
+                version: version, range: partRange, isPartial: true, partNumber: partNumber,
                 versioned: record.versioning != nil)
         }
         switch ByteRanges.resolve(range, size: version.size) {
@@ -318,7 +365,10 @@ extension S3Service {
     public func getObjectAcl(_ input: S3.GetObjectAclRequest, context: RequestContext) async throws
         -> S3.GetObjectAclOutput
     {
-        let version = try await engine.version(bucket: input.bucket, key: input.key, versionId: input.versionId)
-        return S3.GetObjectAclOutput(owner: Self.owner(version.owner), grants: [Self.ownerGrant(version.owner)])
+        let version = try await engine.version(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, method: "GET")
+        let policy = try StoredShape.read(S3.AccessControlPolicy.self, version.acl)
+        return S3.GetObjectAclOutput(
+            owner: policy?.owner ?? Self.owner(version.owner), grants: policy?.grants ?? [Self.ownerGrant(version.owner)])
     }
 }

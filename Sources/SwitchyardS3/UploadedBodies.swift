@@ -19,10 +19,26 @@ extension S3Service {
             }
             return algorithm
         }
+        return try sentAlgorithm(context)
+    }
+
+    /// The algorithm of the checksum the request carries, in a header or announced as a trailer;
+    /// at most one.
+    static func sentAlgorithm(_ context: RequestContext) throws -> ChecksumAlgorithm? {
         if let trailer = context.requestHeaders["x-amz-trailer"] {
             return ChecksumAlgorithm.allCases.first { $0.headerName == trailer.lowercased() }
         }
-        return ChecksumAlgorithm.allCases.first { context.requestHeaders[$0.headerName] != nil }
+        let sent = ChecksumAlgorithm.allCases.filter { context.requestHeaders[$0.headerName] != nil }
+        guard sent.count <= 1 else {
+            throw AWSError(
+                "InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+        }
+        if let algorithm = sent.first, let value = context.requestHeaders[algorithm.headerName],
+            Data(base64Encoded: value)?.count != algorithm.digestLength
+        {
+            throw AWSError("InvalidRequest", "Value for \(algorithm.headerName) header is invalid.")
+        }
+        return sent.first
     }
 
     /// Whether the body is in the aws-chunked encoding (SDKs streaming with trailing checksums).
@@ -45,10 +61,13 @@ extension S3Service {
     /// Writes the request's body to a new object file and checks it against what the client
     /// declared: Content-MD5, and the checksum in a header or a trailer. Without a declared algorithm
     /// S3 computes CRC64NVME, as it does for every new object.
+    /// `uploadAlgorithm` is the algorithm a multipart upload was created with; a single PUT takes the
+    /// checksum it carries (the SDK's algorithm header alone names none).
     func ingest(
-        _ body: ByteStream?, contentMD5: String?, algorithmName: String?, context: RequestContext
+        _ body: ByteStream?, contentMD5: String?, uploadAlgorithm: ChecksumAlgorithm? = nil, digestAsHex: Bool,
+        context: RequestContext
     ) async throws -> UploadedBody {
-        let algorithm = try Self.requestedAlgorithm(algorithmName, context: context) ?? .crc64nvme
+        let algorithm = try Self.sentAlgorithm(context) ?? uploadAlgorithm ?? .crc64nvme
         var expectedMD5: [UInt8]?
         if let contentMD5 {
             guard let digest = Data(base64Encoded: contentMD5), digest.count == 16 else {
@@ -73,8 +92,10 @@ extension S3Service {
             return error
         }
         if let expectedMD5, expectedMD5 != ingested.md5 {
+            // PutObject reports the digest it expected in hex, UploadPart as it was sent.
+            let expected = digestAsHex ? Hex.encode(expectedMD5) : (contentMD5 ?? "")
             throw refuse(
-                S3Errors.badDigest().with("ExpectedDigest", contentMD5 ?? "")
+                S3Errors.badDigest().with("ExpectedDigest", expected)
                     .with("CalculatedDigest", Data(ingested.md5).base64EncodedString()))
         }
         if let declaredLength = context.requestHeaders["x-amz-decoded-content-length"].flatMap(Int.init),

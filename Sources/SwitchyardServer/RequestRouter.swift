@@ -121,6 +121,7 @@ public struct RequestRouter: Sendable {
             if let reword = service.rewordError { error = reword(error, codec.wireProtocol) }
             var response = codec.encodeError(error, model: service.model, context: context)
             response.errorCode = error.code
+            service.finishResponse?(operationName ?? "", &response)
             return (response, operationName, context)
         } catch let failure as StorageFailure {
             // Logged by the writer (at most once a second); the client may retry.

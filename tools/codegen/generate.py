@@ -65,7 +65,9 @@ SERVICES = {
     "s3": {
         "swiftName": "S3", "modelDir": "s3/2006-03-01", "partial": True, "xmlErrorRoot": "Error",
         "signingAliases": ["s3express"],
-        "xmlRootNames": "S3_XML_ROOT_NAMES",
+                "xmlRootNames": "S3_XML_ROOT_NAMES",
+        # S3 declares its namespace on the document element of its answers; botocore leaves it out.
+        "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },
     "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "modelOnly": True},
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
@@ -489,6 +491,8 @@ def generate_operations(cfg, model):
 def generate(service_key, botocore_dir, legacy_dir, out_root):
     cfg = SERVICES[service_key]
     model = load_model(os.path.join(botocore_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
+    if cfg.get("xmlNamespace"):
+        model["metadata"].setdefault("xmlNamespace", cfg["xmlNamespace"])
     if cfg.get("xmlRootNames"):
         for shape_name, root in globals()[cfg["xmlRootNames"]].items():
             if shape_name in model["shapes"]:

@@ -13,7 +13,7 @@ extension S3 {
         protocols: [.restXml],
         targetPrefix: nil,
         jsonVersion: nil,
-        xmlNamespace: nil,
+        xmlNamespace: "http://s3.amazonaws.com/doc/2006-03-01/",
         errorNamespace: "com.amazonaws.s3",
         validationStyle: .coral,
         validationErrorCode: "ValidationException",

@@ -66,7 +66,9 @@ private struct DocumentReader {
         traits.event = json["event"]?.flag ?? false
         traits.sensitive = json["sensitive"]?.flag ?? false
         traits.payload = json["payload"]?.stringValue
-        traits.xmlNamespace = json["xmlNamespace"]?["uri"]?.stringValue
+                traits.xmlNamespace = json["xmlNamespace"]?["uri"]?.stringValue
+        traits.xmlNamespacePrefix = json["xmlNamespace"]?["prefix"]?.stringValue
+
         return Shape(
             name: name, kind: json["document"]?.flag == true ? .document : kind, members: members,
             required: required, member: json["member"].map { ref("member", $0) },

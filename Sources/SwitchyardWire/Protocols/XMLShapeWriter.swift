@@ -10,9 +10,11 @@ extension XMLWriter {
         guard case .structure(let members) = value else { return }
         for ref in shape.members {
             guard let member = members[ref.name] else { continue }
-            if restNames, ref.location == "header" || ref.location == "headers" || ref.location == "statusCode" {
+                        if restNames, ref.location == "header" || ref.location == "headers" || ref.location == "statusCode" {
                 continue
             }
+            // Attributes were written on the structure's own tag.
+            if ref.xmlAttribute { continue }
             let name = restNames ? ref.locationName ?? ref.name : model.serializedName(of: ref)
             self.value(member, ref: ref, name: name, model: model, restNames: restNames)
         }
@@ -52,8 +54,19 @@ extension XMLWriter {
                 close(flattened ? name : "entry")
             }
             if !flattened { close(name) }
-        case .structure:
-            open(name)
+                case .structure(let fields):
+            // Members that are XML attributes (S3's Grantee `xsi:type`) go on the tag, with the
+            // declaration of their namespace prefix.
+            var attributes: [(name: String, value: String)] = []
+            if let namespace = shape.traits.xmlNamespace, let prefix = shape.traits.xmlNamespacePrefix {
+                attributes.append(("xmlns:\(prefix)", namespace))
+            }
+            for member in shape.members where member.xmlAttribute {
+                if case .string(let text)? = fields[member.name] {
+                    attributes.append((member.locationName ?? member.name, text))
+                }
+            }
+            open(name, attributes: attributes)
             members(value, shape: shape, model: model, restNames: restNames)
             close(name)
         case .string(let text): element(name, text)

@@ -19,6 +19,20 @@ public struct XMLWriter {
         bytes.append(UInt8(ascii: ">"))
     }
 
+        /// `<name a="v" ...>`: an opening tag with attributes.
+    public mutating func open(_ name: String, attributes: [(name: String, value: String)]) {
+        bytes.append(UInt8(ascii: "<"))
+        raw(name)
+        for attribute in attributes {
+            bytes.append(UInt8(ascii: " "))
+            raw(attribute.name)
+            raw("=\"")
+            escaped(attribute.value)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
     /// `<name/>`: an element without content.
     public mutating func empty(_ name: String) {
         bytes.append(UInt8(ascii: "<"))
