@@ -106,13 +106,16 @@ extension S3Engine {
 
     /// Deletes an object as S3 does: a named version is removed; otherwise an unversioned bucket's
     /// object is removed and a versioned bucket's gets a delete marker.
-    public func deleteObject(bucket name: String, key: String, versionId: String?, owner: String) async throws
-        -> DeletionResult
-    {
+    public func deleteObject(
+        bucket name: String, key: String, versionId: String?, owner: String, bypassGovernance: Bool = false
+    ) async throws -> DeletionResult {
         let bucket = try bucket(name)
         if let versionId {
             guard VersionIds.isWellFormed(versionId), bucket.versioning != nil || versionId == "null" else {
                 throw S3Errors.invalidVersionId(versionId)
+            }
+            if let existing = contents[name]?.history(of: key).first(where: { $0.versionId == versionId }) {
+                try Self.checkRemovable(existing, bypassGovernance: bypassGovernance)
             }
             guard let removed = contents[name]?.remove(key: key, versionId: versionId) else {
                 return DeletionResult(deleteMarker: false, versionId: versionId)

@@ -35,6 +35,7 @@ public struct S3Module: ServiceModule {
                                         try await Self.dispatch(service, engine: engine, operation: operation, input: input, context: context)
                 }
             ],
+            backgroundTasks: [{ await engine.runLifecycle(every: Self.lifecycleInterval) }],
             reset: { try await engine.reset() },
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
     }
@@ -96,6 +97,12 @@ public struct S3Module: ServiceModule {
         "PutBucketPolicy", "PutBucketTagging", "PutBucketMetricsConfiguration", "PutBucketInventoryConfiguration",
         "PutBucketIntelligentTieringConfiguration", "PutBucketAnalyticsConfiguration",
     ]
+
+    /// How often lifecycle rules are applied: a minute, or `SWITCHYARD_S3_LIFECYCLE_SECONDS`.
+    static var lifecycleInterval: Duration {
+        let seconds = ProcessInfo.processInfo.environment["SWITCHYARD_S3_LIFECYCLE_SECONDS"].flatMap(Double.init) ?? 60
+        return .milliseconds(Int(max(seconds, 0.1) * 1000))
+    }
 
     /// A single PUT takes an object of up to 5 GB, and a multipart upload's part as much; the
     /// transport writes such bodies to a file as they arrive, never to memory.

@@ -58,26 +58,27 @@ extension S3Service {
     public func putBucketLifecycleConfiguration(
         _ input: S3.PutBucketLifecycleConfigurationRequest, context: RequestContext
     ) async throws -> S3.PutBucketLifecycleConfigurationOutput {
-        guard let configuration = input.lifecycleConfiguration, !configuration.rules.isEmpty else {
-            throw S3Errors.malformedXML()
+        _ = try await engine.bucket(input.bucket)
+        guard let configuration = input.lifecycleConfiguration else { throw S3Errors.malformedXML() }
+        let minimumSize = input.transitionDefaultMinimumObjectSize ?? "all_storage_classes_128K"
+        guard ["all_storage_classes_128K", "varies_by_storage_class"].contains(minimumSize) else {
+            throw AWSError("InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: \(minimumSize)")
         }
-        for rule in configuration.rules {
-            if let id = rule.id, id.count > 255 {
-                throw S3Errors.invalidArgument("ID length should not exceed allowed limit of 255")
-            }
-            guard rule.status == "Enabled" || rule.status == "Disabled" else { throw S3Errors.malformedXML() }
-        }
+        try LifecycleRules.validate(configuration)
         try await store(configuration, as: .lifecycle, bucket: input.bucket)
-        return S3.PutBucketLifecycleConfigurationOutput(
-            transitionDefaultMinimumObjectSize: input.transitionDefaultMinimumObjectSize ?? "all_storage_classes_128K")
+        try await engine.updateBucket(input.bucket) { $0.configurations["transitionDefaultMinimumObjectSize"] = minimumSize }
+        return S3.PutBucketLifecycleConfigurationOutput(transitionDefaultMinimumObjectSize: minimumSize)
     }
 
     public func getBucketLifecycleConfiguration(
         _ input: S3.GetBucketLifecycleConfigurationRequest, context: RequestContext
     ) async throws -> S3.GetBucketLifecycleConfigurationOutput {
         let configuration = try await required(S3.BucketLifecycleConfiguration.self, .lifecycle, bucket: input.bucket)
+        let bucket = try await engine.bucket(input.bucket)
         return S3.GetBucketLifecycleConfigurationOutput(
-            rules: configuration.rules, transitionDefaultMinimumObjectSize: "all_storage_classes_128K")
+            rules: configuration.rules,
+            transitionDefaultMinimumObjectSize: bucket.configurations["transitionDefaultMinimumObjectSize"]
+                ?? "all_storage_classes_128K")
     }
 
     public func deleteBucketLifecycle(_ input: S3.DeleteBucketLifecycleRequest, context: RequestContext) async throws {

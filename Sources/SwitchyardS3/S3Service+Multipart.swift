@@ -39,9 +39,9 @@ extension S3Service {
         applyEncryption(
             &template, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
             bucketKey: input.bucketKeyEnabled)
-        template.objectLockMode = input.objectLockMode
-        template.objectLockRetainUntil = input.objectLockRetainUntilDate
-        template.legalHold = input.objectLockLegalHoldStatus
+        try applyLock(
+            &template, bucket: bucket, mode: input.objectLockMode, until: input.objectLockRetainUntilDate,
+            legalHold: input.objectLockLegalHoldStatus)
         let upload = UploadRecord(
             uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Self.now(),
             owner: context.account, template: template, checksumAlgorithm: algorithm, checksumType: checksumType,

@@ -14,10 +14,10 @@ extension S3Service {
             grants: AccessControlLists.GrantHeaders(
                 fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP),
             document: nil, owner: bucket.account, required: false)
-        let body = try await ingest(input.body, contentMD5: input.contentMD5, digestAsHex: true, context: context)
+        // Everything about the object is checked before its bytes are stored.
         var version = ObjectVersionRecord(
             bucket: input.bucket, key: input.key, versionId: "null", isDeleteMarker: false, lastModified: Self.now(),
-            size: body.size, etag: body.md5Hex, blob: body.blob, owner: context.account, sequence: 0)
+            size: 0, etag: "", blob: nil, owner: context.account, sequence: 0)
         version.headers = Self.headers(
             contentType: input.contentType, contentEncoding: input.contentEncoding,
             contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage,
@@ -25,19 +25,24 @@ extension S3Service {
             websiteRedirectLocation: input.websiteRedirectLocation)
         version.metadata = Self.metadata(input.metadata)
         version.storageClass = try Self.storageClass(input.storageClass)
-        version.checksum = body.checksum
         version.tags = tags
         version.acl = acl.map { StoredShape.write($0) }
         applyEncryption(
             &version, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
             bucketKey: input.bucketKeyEnabled)
-        version.objectLockMode = input.objectLockMode
-        version.objectLockRetainUntil = input.objectLockRetainUntilDate
-        version.legalHold = input.objectLockLegalHoldStatus
+        try applyLock(
+            &version, bucket: bucket, mode: input.objectLockMode, until: input.objectLockRetainUntilDate,
+            legalHold: input.objectLockLegalHoldStatus)
+        let body = try await ingest(input.body, contentMD5: input.contentMD5, digestAsHex: true, context: context)
+        version.size = body.size
+        version.etag = body.md5Hex
+        version.blob = body.blob
+        version.checksum = body.checksum
         let stored = try await engine.putVersion(
             version, condition: WriteCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch))
         await notifications?.objectCreated(stored, event: "Put", context: context)
         let output = S3.PutObjectOutput(
+            expiration: LifecycleRules(bucket: bucket)?.header(for: stored),
             eTag: ETags.quoted(stored.etag), serverSideEncryption: stored.serverSideEncryption,
             versionId: bucket.versioning == "Enabled" ? stored.versionId : nil, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
@@ -166,6 +171,8 @@ extension S3Service {
         var isPartial: Bool
         var partNumber: Int?
         var versioned: Bool
+        /// The `x-amz-expiration` of the current version read without a version id.
+        var expiration: String?
     }
 
     func prepareRead(
@@ -174,6 +181,7 @@ extension S3Service {
     ) async throws -> ObjectRead {
         let record = try await engine.bucket(bucket)
         let version = try await engine.version(bucket: bucket, key: key, versionId: versionId, method: method)
+        let expiration = versionId == nil ? LifecycleRules(bucket: record)?.header(for: version) : nil
         try conditions.check(etag: version.etag, lastModified: version.lastModified)
         let whole = 0..<version.size
         if let partNumber {
@@ -190,15 +198,15 @@ extension S3Service {
             // A part is a partial answer even when it is the whole of a simple object.
             return ObjectRead(
                 version: version, range: partRange, isPartial: true, partNumber: partNumber,
-                versioned: record.versioning != nil)
+                versioned: record.versioning != nil, expiration: expiration)
         }
         switch ByteRanges.resolve(range, size: version.size) {
         case .whole:
             return ObjectRead(
-                version: version, range: whole, isPartial: false, partNumber: nil, versioned: record.versioning != nil)
+                version: version, range: whole, isPartial: false, partNumber: nil, versioned: record.versioning != nil, expiration: expiration)
         case .partial(let bytes):
             return ObjectRead(
-                version: version, range: bytes, isPartial: true, partNumber: nil, versioned: record.versioning != nil)
+                version: version, range: bytes, isPartial: true, partNumber: nil, versioned: record.versioning != nil, expiration: expiration)
         case .unsatisfiable:
             throw S3Errors.invalidRange(range ?? "", size: version.size)
         }
@@ -220,6 +228,7 @@ extension S3Service {
             storageClass: version.storageClass == "STANDARD" ? nil : version.storageClass,
             objectLockMode: version.objectLockMode, objectLockRetainUntilDate: version.objectLockRetainUntil,
             objectLockLegalHoldStatus: version.legalHold)
+        output.expiration = read.expiration
         if read.isPartial {
             output.contentRange = "bytes \(read.range.lowerBound)-\(read.range.upperBound - 1)/\(version.size)"
         }
@@ -253,7 +262,8 @@ extension S3Service {
             guard ETags.matches(expected, current.etag) else { throw S3Errors.preconditionFailed("If-Match") }
         }
         let result = try await engine.deleteObject(
-            bucket: input.bucket, key: input.key, versionId: input.versionId, owner: context.account)
+            bucket: input.bucket, key: input.key, versionId: input.versionId, owner: context.account,
+            bypassGovernance: input.bypassGovernanceRetention == true)
         await notifyRemoval(
             bucket: input.bucket, key: input.key, requestedVersion: input.versionId, result: result, context: context)
         return S3.DeleteObjectOutput(deleteMarker: result.deleteMarker ? true : nil, versionId: result.versionId)
@@ -270,7 +280,8 @@ extension S3Service {
         for object in input.delete.objects {
             do {
                 let result = try await engine.deleteObject(
-                    bucket: input.bucket, key: object.key, versionId: object.versionId, owner: context.account)
+                    bucket: input.bucket, key: object.key, versionId: object.versionId, owner: context.account,
+                    bypassGovernance: input.bypassGovernanceRetention == true)
                 await notifyRemoval(
                     bucket: input.bucket, key: object.key, requestedVersion: object.versionId, result: result,
                     context: context)
