@@ -49,6 +49,12 @@ public struct ServiceEndpoint: Sendable {
     /// Rewrites a request that names one of the service's resources in its Host header (an S3 bucket
     /// addressed virtual-hosted style) to the path form the model routes; nil leaves it as it is.
     public let hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)?
+    /// Answers requests of the service that are no modelled operation (S3's CORS preflight and
+    /// browser form uploads) before routing; nil lets routing go on.
+    public let intercept: (@Sendable (_ request: WireRequest) async -> WireResponse?)?
+    /// Adds to every answer of the service what depends on the request beyond the operation (S3's
+    /// CORS headers for the request's Origin).
+    public let decorate: (@Sendable (_ request: WireRequest, _ response: WireResponse) async -> WireResponse)?
     /// Whether inputs are checked against the model's constraints before the service sees them. S3
     /// predates that validation: it checks each parameter itself, in its own words.
     public let validatesInput: Bool
@@ -65,11 +71,15 @@ public struct ServiceEndpoint: Sendable {
         maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
         hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)? = nil,
         validatesInput: Bool = true,
+        intercept: (@Sendable (_ request: WireRequest) async -> WireResponse?)? = nil,
+        decorate: (@Sendable (_ request: WireRequest, _ response: WireResponse) async -> WireResponse)? = nil,
         finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)? = nil,
         handle: @escaping Handler
     ) {
         self.hostAddressing = hostAddressing
         self.validatesInput = validatesInput
+        self.intercept = intercept
+        self.decorate = decorate
         self.finishResponse = finishResponse
         self.implemented = implemented
         self.maximumBodyBytes = maximumBodyBytes

@@ -24,12 +24,19 @@ public struct S3Module: ServiceModule {
         let engine = try S3Engine(store: store, files: files)
         let notifications = BucketNotifications(engine: engine, deliveries: context.deliveries, resources: context.resources)
         let service = S3Service(engine: engine, files: files, notifications: notifications)
+        let cors = BucketCORS(engine: engine)
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
                     descriptor: S3.descriptor, model: { S3.model }, prepareInput: S3InputDefaults.fill,
                     maximumBodyBytes: Self.bodyLimit,
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
+                    intercept: { request in
+                        if let answer = await cors.preflight(request) { return answer }
+                        guard let answer = await service.postObject(request) else { return nil }
+                        return await cors.decorate(request, answer)
+                    },
+                    decorate: { request, response in await cors.decorate(request, response) },
                     finishResponse: Self.finish
                 ) { operation, input, context in
                                         try await Self.dispatch(service, engine: engine, operation: operation, input: input, context: context)

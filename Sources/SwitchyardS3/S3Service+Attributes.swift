@@ -40,7 +40,7 @@ extension S3Service {
                 parts.append(part)
             }
             output.objectParts = S3.GetObjectAttributesParts(
-                totalPartsCount: sizes.count, partNumberMarker: after, nextPartNumberMarker: page.last ?? after,
+                totalPartsCount: sizes.count, partNumberMarker: after, nextPartNumberMarker: page.last ?? 0,
                 maxParts: maxParts, isTruncated: numbers.count > page.count,
                 parts: version.partChecksums == nil ? nil : parts)
         }

@@ -35,8 +35,8 @@ extension S3Service {
         guard !rules.isEmpty, rules.count <= 100 else { throw S3Errors.malformedXML() }
         for rule in rules {
             for method in rule.allowedMethods where !["GET", "PUT", "HEAD", "POST", "DELETE"].contains(method) {
-                throw S3Errors.invalidArgument(
-                    "Found unsupported HTTP method in CORS config. Unsupported method is \(method)")
+                throw AWSError(
+                    "InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is \(method)")
             }
         }
         try await store(input.corsConfiguration, as: .cors, bucket: input.bucket)

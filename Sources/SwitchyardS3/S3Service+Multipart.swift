@@ -43,7 +43,7 @@ extension S3Service {
             &template, bucket: bucket, mode: input.objectLockMode, until: input.objectLockRetainUntilDate,
             legalHold: input.objectLockLegalHoldStatus)
         let upload = UploadRecord(
-            uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Self.now(),
+            uploadId: Self.newUploadId(), bucket: input.bucket, key: input.key, initiated: Date(),
             owner: context.account, template: template, checksumAlgorithm: algorithm, checksumType: checksumType,
             parts: [:])
         try await engine.createUpload(upload)
@@ -210,7 +210,7 @@ extension S3Service {
                 maxKeys: maxUploads))
         let uploads = page.entries.map { upload in
             S3.MultipartUpload(
-                uploadId: upload.uploadId, key: encoding(upload.key), initiated: upload.initiated,
+                uploadId: upload.uploadId, key: encoding(upload.key), initiated: Self.wholeSeconds(upload.initiated),
                 storageClass: upload.template.storageClass, owner: Self.owner(upload.owner),
                 initiator: Self.initiator(upload.owner), checksumAlgorithm: upload.checksumAlgorithm?.rawValue,
                 checksumType: upload.checksumType)

@@ -31,5 +31,9 @@ public struct S3Service: S3API {
     }
 
     /// Times S3 reports have whole seconds.
-    static func now() -> Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
+    static func now() -> Date { wholeSeconds(Date()) }
+
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
 }

@@ -16,6 +16,8 @@ public struct RequestRouter: Sendable {
     let operations: OperationalEndpoints
     /// The services that take resources named in the Host header (S3's virtual-hosted buckets).
     let hostAddressed: [ServiceEndpoint]
+    /// The services that answer some requests before routing (S3's CORS preflight).
+    let intercepting: [ServiceEndpoint]
     let metrics: PlatformMetrics?
     let logger: Logger
 
@@ -26,6 +28,7 @@ public struct RequestRouter: Sendable {
         self.metrics = metrics
         self.services = services
         hostAddressed = services.filter { $0.hostAddressing != nil }
+        intercepting = services.filter { $0.intercept != nil }
         var prefixes: [String: ServiceEndpoint] = [:]
         var signing: [String: [ServiceEndpoint]] = [:]
         for service in services {
@@ -44,6 +47,9 @@ public struct RequestRouter: Sendable {
     public func handle(_ request: WireRequest) async -> WireResponse {
         if let response = await operations.handle(request) { return response }
         let request = hostAddressed.lazy.compactMap { $0.hostAddressing?(request) }.first ?? request
+        for service in intercepting {
+            if let answer = await service.intercept?(request) { return answer }
+        }
         guard let (service, codec) = route(request) else {
             if request.header("x-amz-target") == nil, let owner = resourceOwner(of: request.path) {
                 return owner.resourcePaths?.answerWithoutAction ?? unroutable(request)
@@ -52,6 +58,7 @@ public struct RequestRouter: Sendable {
         }
         let started = ContinuousClock.now
         var (response, operation, context) = await serve(request, service: service, codec: codec)
+        if let decorate = service.decorate { response = await decorate(request, response) }
         if request.method == "HEAD" {
             response.body = []
             response.stream = nil
