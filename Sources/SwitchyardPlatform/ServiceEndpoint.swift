@@ -55,6 +55,9 @@ public struct ServiceEndpoint: Sendable {
     /// Adds to every answer of the service what depends on the request beyond the operation (S3's
     /// CORS headers for the request's Origin).
     public let decorate: (@Sendable (_ request: WireRequest, _ response: WireResponse) async -> WireResponse)?
+    /// Whether a compressed request body (`Content-Encoding: gzip`) is inflated before parsing. S3
+    /// keeps an object's encoding as part of the object instead.
+    public let inflatesRequestBodies: Bool
     /// Whether inputs are checked against the model's constraints before the service sees them. S3
     /// predates that validation: it checks each parameter itself, in its own words.
     public let validatesInput: Bool
@@ -70,7 +73,7 @@ public struct ServiceEndpoint: Sendable {
         rewordError: ErrorWording? = nil, implemented: Bool = true,
         maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
         hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)? = nil,
-        validatesInput: Bool = true,
+        validatesInput: Bool = true, inflatesRequestBodies: Bool = true,
         intercept: (@Sendable (_ request: WireRequest) async -> WireResponse?)? = nil,
         decorate: (@Sendable (_ request: WireRequest, _ response: WireResponse) async -> WireResponse)? = nil,
         finishResponse: (@Sendable (_ operation: String, _ response: inout WireResponse) -> Void)? = nil,
@@ -78,6 +81,7 @@ public struct ServiceEndpoint: Sendable {
     ) {
         self.hostAddressing = hostAddressing
         self.validatesInput = validatesInput
+        self.inflatesRequestBodies = inflatesRequestBodies
         self.intercept = intercept
         self.decorate = decorate
         self.finishResponse = finishResponse

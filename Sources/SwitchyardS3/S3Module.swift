@@ -31,6 +31,7 @@ public struct S3Module: ServiceModule {
                     descriptor: S3.descriptor, model: { S3.model }, prepareInput: S3InputDefaults.fill,
                     maximumBodyBytes: Self.bodyLimit,
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
+                    inflatesRequestBodies: false,
                     intercept: { request in
                         if let answer = await cors.preflight(request) { return answer }
                         guard let answer = await service.postObject(request) else { return nil }

@@ -57,11 +57,9 @@ extension S3Service {
 
     static func incompatibleLocation(_ constraint: String?) -> AWSError {
         let named = constraint.map { "The \($0) location constraint" } ?? "The unspecified location constraint"
-        var error = AWSError(
+        return AWSError(
             "IllegalLocationConstraintException",
             "\(named) is incompatible for the region specific endpoint this request was sent to.")
-        if let constraint { error = error.with("LocationConstraint", constraint) }
-        return error
     }
 
     public func deleteBucket(_ input: S3.DeleteBucketRequest, context: RequestContext) async throws {

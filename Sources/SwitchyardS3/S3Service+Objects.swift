@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SwitchyardModels
 import SwitchyardWire
@@ -68,7 +69,10 @@ extension S3Service {
     /// decoded; others as sent.
     static func metadata(_ given: [String: String]?) -> [String: String] {
         (given ?? [:]).mapValues { value in
-            guard let decoded = RFC2047.decode(value), decoded.allSatisfy(\.isASCII) else { return value }
+            // Only printable ASCII is decoded: other bytes could not go back out in a header.
+            guard let decoded = RFC2047.decode(value),
+                decoded.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) || $0 == "\t" })
+            else { return value }
             return decoded
         }
     }
@@ -96,10 +100,19 @@ extension S3Service {
         let algorithm = requested ?? fallback.algorithm
         version.serverSideEncryption = algorithm
         guard algorithm.hasPrefix("aws:kms") else { return }
-        let key = keyId ?? fallback.keyId ?? "arn:aws:kms:\(bucket.region):\(bucket.account):alias/aws/s3"
+        let key = keyId ?? fallback.keyId ?? Self.managedKeyId(bucket)
         version.kmsKeyId =
             key.hasPrefix("arn:") ? key : "arn:aws:kms:\(bucket.region):\(bucket.account):key/\(key)"
         version.bucketKeyEnabled = bucketKey ?? fallback.bucketKey
+    }
+
+    /// The id of the AWS-managed `aws/s3` key of a bucket's account and region (stable per pair).
+    static func managedKeyId(_ bucket: BucketRecord) -> String {
+        let digest = Array(SHA256.hash(data: Array("aws/s3:\(bucket.account):\(bucket.region)".utf8)))
+        let hex = Hex.encode(digest.prefix(16))
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+            hex.dropFirst(20).prefix(12)]
+        return parts.joined(separator: "-")
     }
 
     /// Adds a stored checksum to an output shape, under the member its algorithm names.
@@ -235,7 +248,7 @@ extension S3Service {
         if read.partNumber != nil, let parts = version.partSizes { output.partsCount = parts.count }
         if !version.tags.isEmpty { output.tagCount = version.tags.count }
         let servesWhole = read.range == 0..<version.size
-        if checksumMode == "ENABLED", servesWhole || read.partNumber != nil {
+        if checksumMode?.uppercased() == "ENABLED", servesWhole || read.partNumber != nil {
             if version.checksum?.type == "COMPOSITE", read.partNumber == nil || version.partSizes == nil {
                 return try withChecksum(output, version.checksum)
             }

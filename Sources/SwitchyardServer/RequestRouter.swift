@@ -111,7 +111,7 @@ public struct RequestRouter: Sendable {
         context.requestHeaders = request.headers
         var operationName: String?
         do {
-            let request = try ContentEncoding.decoded(request)
+            let request = service.inflatesRequestBodies ? try ContentEncoding.decoded(request) : request
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
             operationName = operation.name
             if let prepare = service.prepareInput { input = try prepare(input, operation, request) }

@@ -28,7 +28,9 @@ struct XMLShapeReader {
             // REST XML names a member by its own locationName only; the target's names a payload root.
             let name = ref.locationName ?? ref.name
             if ref.xmlAttribute {
-                if let text = element.attributes[name] {
+                // Attributes are kept by local name (`xsi:type` is `type`), as elements are.
+                let local = name.split(separator: ":").last.map(String.init) ?? name
+                if let text = element.attributes[local] {
                     members[ref.name] = try scalar(text, shape: target, format: ref.timestampFormat)
                 }
                 continue
