@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardModels
 import SwitchyardWire
 
@@ -140,5 +141,3 @@ enum AccessControlLists {
         id.utf8.count == 64 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }
-
-import Foundation

@@ -169,7 +169,8 @@ struct BucketNotifications: Sendable {
         if let versionId = change.versionId { object.append(("versionId", .string(versionId))) }
         if let sequencer = change.sequencer { object.append(("sequencer", .string(sequencer))) }
         let record = OrderedJSON.object([
-            ("eventVersion", .string(change.eventVersion)), ("eventSource", .string("aws:s3")), ("awsRegion", .string(bucket.region)),
+            ("eventVersion", .string(change.eventVersion)), ("eventSource", .string("aws:s3")),
+            ("awsRegion", .string(bucket.region)),
             ("eventTime", .string(Timestamps.iso8601(Date()))), ("eventName", .string(change.eventName)),
             ("userIdentity", .object([("principalId", .string("AWS:\(context.userId)"))])),
             ("requestParameters", .object([("sourceIPAddress", .string("127.0.0.1"))])),

@@ -8,7 +8,9 @@ import SwitchyardWire
 struct LifecycleRules {
     let rules: [S3.LifecycleRule]
 
-    init(_ configuration: S3.BucketLifecycleConfiguration) { rules = configuration.rules.filter { $0.status == "Enabled" } }
+    init(_ configuration: S3.BucketLifecycleConfiguration) {
+        rules = configuration.rules.filter { $0.status == "Enabled" }
+    }
 
     /// The bucket's rules, if it has a lifecycle configuration.
     init?(bucket: BucketRecord) {
@@ -49,7 +51,8 @@ struct LifecycleRules {
     /// Whether a rule removes delete markers left with no versions behind them.
     func removesExpiredDeleteMarkers(_ key: String) -> Bool {
         rules.contains { rule in
-            rule.expiration?.expiredObjectDeleteMarker == true && Self.prefix(of: rule).map { key.hasPrefix($0) } ?? true
+            rule.expiration?.expiredObjectDeleteMarker == true
+                && Self.prefix(of: rule).map { key.hasPrefix($0) } ?? true
         }
     }
 

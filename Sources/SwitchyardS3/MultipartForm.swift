@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `multipart/form-data` body (a browser's form upload): its fields in order, each with its name,
 /// the file name of a file part, and its bytes.
 struct MultipartForm {
@@ -52,7 +54,8 @@ struct MultipartForm {
                     field.name = Self.parameter("name", in: line) ?? ""
                     field.filename = Self.parameter("filename", in: line)
                 } else if lower.hasPrefix("content-type:") {
-                    field.contentType = String(line.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces)
+                    field.contentType = String(line.dropFirst("content-type:".count)).trimmingCharacters(
+                        in: .whitespaces)
                 }
             }
             fields.append(field)
@@ -88,5 +91,3 @@ struct MultipartForm {
         return nil
     }
 }
-
-import Foundation

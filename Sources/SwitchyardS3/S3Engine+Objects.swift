@@ -55,14 +55,14 @@ extension S3Engine {
     /// The version a read names: the current one, or the one with `versionId`.
     /// A key whose current version is a delete marker reads as missing, and naming a delete marker
     /// by its id is a method S3 does not allow on it (`method` is the request's HTTP method).
-        public func version(
+    public func version(
         bucket name: String, key: String, versionId: String?, method: String = "GET", subresource: Bool = false
     ) throws -> ObjectVersionRecord {
         let bucket = try bucket(name)
         let history = contents[name]?.history(of: key) ?? []
         guard let versionId else {
             guard let latest = history.first else { throw S3Errors.noSuchKey(key) }
-                        guard !latest.isDeleteMarker else {
+            guard !latest.isDeleteMarker else {
                 // Reading an object's subresource (its tags) through a delete marker is not allowed;
                 // reading the object finds nothing.
                 if subresource {
@@ -97,7 +97,7 @@ extension S3Engine {
         bucket name: String, key: String, versionId: String?, method: String,
         _ change: @Sendable (inout ObjectVersionRecord) throws -> Void
     ) async throws -> ObjectVersionRecord {
-                var version = try version(bucket: name, key: key, versionId: versionId, method: method, subresource: true)
+        var version = try version(bucket: name, key: key, versionId: versionId, method: method, subresource: true)
         try change(&version)
         contents[name]?.replace(version)
         try await commit([.putVersion(version)])

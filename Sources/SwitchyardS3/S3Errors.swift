@@ -113,7 +113,8 @@ enum S3Errors {
     /// The conditional headers of a write: `If-None-Match: *` or `If-Match: <etag>`, not both.
     static func checkWriteConditions(ifMatch: String?, ifNoneMatch: String?) throws {
         if ifMatch != nil, ifNoneMatch != nil {
-            throw unsupportedHeader("If-Match,If-None-Match", "Multiple conditional request headers present in the request")
+            throw unsupportedHeader(
+                "If-Match,If-None-Match", "Multiple conditional request headers present in the request")
         }
         if let ifNoneMatch, ifNoneMatch != "*" {
             throw unsupportedHeader(

@@ -22,7 +22,8 @@ public struct S3Module: ServiceModule {
         let files = try ObjectFiles(root: root)
         if context.database == nil { files.removeAll() }
         let engine = try S3Engine(store: store, files: files)
-        let notifications = BucketNotifications(engine: engine, deliveries: context.deliveries, resources: context.resources)
+        let notifications = BucketNotifications(
+            engine: engine, deliveries: context.deliveries, resources: context.resources)
         let service = S3Service(engine: engine, files: files, notifications: notifications)
         let cors = BucketCORS(engine: engine)
         return RunningModule(
@@ -40,7 +41,8 @@ public struct S3Module: ServiceModule {
                     decorate: { request, response in await cors.decorate(request, response) },
                     finishResponse: Self.finish
                 ) { operation, input, context in
-                                        try await Self.dispatch(service, engine: engine, operation: operation, input: input, context: context)
+                    try await Self.dispatch(
+                        service, engine: engine, operation: operation, input: input, context: context)
                 }
             ],
             backgroundTasks: [{ await engine.runLifecycle(every: Self.lifecycleInterval) }],
@@ -48,7 +50,7 @@ public struct S3Module: ServiceModule {
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
     }
 
-        /// Calls the operation. S3 does not validate inputs against the model: a document missing a
+    /// Calls the operation. S3 does not validate inputs against the model: a document missing a
     /// member it needs is malformed XML (a policy, malformed policy), after the bucket is found.
     static func dispatch(
         _ service: S3Service, engine: S3Engine, operation: String, input: AWSValue, context: RequestContext
@@ -57,7 +59,7 @@ public struct S3Module: ServiceModule {
             try await checkExpectedOwner(input, member: "ExpectedBucketOwner", bucket: "Bucket", engine: engine)
             return try await S3.dispatch(service, operation: operation, input: input, context: context)
         } catch let error as AWSError where error.code == "MissingParameter" {
-                        if operation != "CreateBucket", case .string(let bucket)? = input["Bucket"] {
+            if operation != "CreateBucket", case .string(let bucket)? = input["Bucket"] {
                 _ = try await engine.bucket(bucket)
             }
             if operation == "PutBucketPolicy" {
@@ -94,11 +96,27 @@ public struct S3Module: ServiceModule {
         response.headers.append(("Date", Timestamps.httpDate(Date())))
         response.headers.append(("Server", "AmazonS3"))
         guard response.status == 200 else { return }
+        if operation == "GetBucketLocation" { response.body = locationDocument(response.body) }
         if operation == "GetObject", response.headers.contains(where: { $0.0.lowercased() == "content-range" }) {
             response.status = 206
         } else if noContentPuts.contains(operation) {
             response.status = 204
         }
+    }
+
+    /// GetBucketLocation's document is one element whose text is the constraint (empty for us-east-1),
+    /// not an element holding a member.
+    static func locationDocument(_ body: [UInt8]) -> [UInt8] {
+        let text = String(decoding: body, as: UTF8.self)
+        let inner = text.range(of: "<LocationConstraint>").flatMap { open in
+            text.range(of: "</LocationConstraint>", range: open.upperBound..<text.endIndex).map {
+                String(text[open.upperBound..<$0.lowerBound])
+            }
+        }
+        let prolog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let namespace = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
+        guard let inner, !inner.isEmpty else { return Array("\(prolog)<LocationConstraint \(namespace)/>".utf8) }
+        return Array("\(prolog)<LocationConstraint \(namespace)>\(inner)</LocationConstraint>".utf8)
     }
 
     static let noContentPuts: Set = [

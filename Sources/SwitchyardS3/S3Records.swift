@@ -9,7 +9,7 @@ public struct BucketRecord: Codable, Sendable, Equatable {
     /// nil until versioning is first configured; then "Enabled" or "Suspended".
     public var versioning: String?
     public var mfaDelete: String?
-        public var objectLockEnabled: Bool
+    public var objectLockEnabled: Bool
     /// The location constraint as given at creation (S3 reports "EU" as "EU").
     public var locationConstraint: String?
 

@@ -13,7 +13,7 @@ extension S3Service {
             throw S3Errors.invalidArgument(
                 "Invalid x-amz-object-ownership header: \(ownership)", name: "x-amz-object-ownership")
         }
-                let constraint = input.createBucketConfiguration?.locationConstraint.flatMap { $0.isEmpty ? nil : $0 }
+        let constraint = input.createBucketConfiguration?.locationConstraint.flatMap { $0.isEmpty ? nil : $0 }
         // us-east-1 is the global endpoint: it creates buckets in any region its constraint names.
         // Every other region's endpoint creates buckets only in its own region.
         var region = context.region
@@ -31,7 +31,7 @@ extension S3Service {
         var record = BucketRecord(
             name: input.bucket, account: context.account, region: region, created: Self.now(),
             objectLockEnabled: input.objectLockEnabledForBucket ?? false)
-                if record.objectLockEnabled { record.versioning = "Enabled" }
+        if record.objectLockEnabled { record.versioning = "Enabled" }
         record.locationConstraint = constraint
         let ownership = S3.OwnershipControls(rules: [
             S3.OwnershipControlsRule(objectOwnership: input.objectOwnership ?? "BucketOwnerEnforced")
@@ -45,11 +45,11 @@ extension S3Service {
             record.tags = try Self.validatedTags(tags, for: .newBucket)
         }
         try await engine.createBucket(record)
-                let location = constraint == nil ? "/\(input.bucket)" : "http://\(input.bucket).s3.amazonaws.com/"
+        let location = constraint == nil ? "/\(input.bucket)" : "http://\(input.bucket).s3.amazonaws.com/"
         return S3.CreateBucketOutput(location: location, bucketArn: record.arn)
     }
 
-        /// The region a location constraint names ("EU" is eu-west-1's old name), nil if none.
+    /// The region a location constraint names ("EU" is eu-west-1's old name), nil if none.
     static func region(ofConstraint constraint: String) -> String? {
         if constraint == "EU" { return "eu-west-1" }
         return AWSRegions.all.contains(constraint) ? constraint : nil
@@ -68,14 +68,14 @@ extension S3Service {
 
     public func headBucket(_ input: S3.HeadBucketRequest, context: RequestContext) async throws -> S3.HeadBucketOutput {
         let bucket = try await engine.bucket(input.bucket)
-        return S3.HeadBucketOutput(bucketRegion: bucket.region, accessPointAlias: false)
+        return S3.HeadBucketOutput(bucketArn: bucket.arn, bucketRegion: bucket.region, accessPointAlias: false)
     }
 
     public func getBucketLocation(_ input: S3.GetBucketLocationRequest, context: RequestContext) async throws
         -> S3.GetBucketLocationOutput
     {
         let bucket = try await engine.bucket(input.bucket)
-                // Reported as given at creation ("EU" stays "EU"); us-east-1 as no constraint at all.
+        // Reported as given at creation ("EU" stays "EU"); us-east-1 as no constraint at all.
         return S3.GetBucketLocationOutput(
             locationConstraint: bucket.locationConstraint ?? (bucket.region == "us-east-1" ? nil : bucket.region))
     }
@@ -172,7 +172,8 @@ extension S3Service {
             if tag.key.hasPrefix("aws:") {
                 switch target {
                 case .bucket:
-                    throw AWSError("InvalidTag", "System tags cannot be added/updated by requester").with("TagKey", tag.key)
+                    throw AWSError("InvalidTag", "System tags cannot be added/updated by requester").with(
+                        "TagKey", tag.key)
                 case .object:
                     throw AWSError("InvalidTag", "Your TagKey cannot be prefixed with aws:").with("TagKey", tag.key)
                 case .newBucket:

@@ -66,7 +66,9 @@ extension S3Service {
         }
         try LifecycleRules.validate(configuration)
         try await store(configuration, as: .lifecycle, bucket: input.bucket)
-        try await engine.updateBucket(input.bucket) { $0.configurations["transitionDefaultMinimumObjectSize"] = minimumSize }
+        try await engine.updateBucket(input.bucket) {
+            $0.configurations["transitionDefaultMinimumObjectSize"] = minimumSize
+        }
         return S3.PutBucketLifecycleConfigurationOutput(transitionDefaultMinimumObjectSize: minimumSize)
     }
 
@@ -90,7 +92,7 @@ extension S3Service {
     public func putBucketPolicy(_ input: S3.PutBucketPolicyRequest, context: RequestContext) async throws {
         guard input.policy.first == "{", (try? JSONSerialization.jsonObject(with: Data(input.policy.utf8))) != nil
         else {
-                        throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
+            throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
         }
         let document = try? JSONSerialization.jsonObject(with: Data(input.policy.utf8)) as? [String: Any]
         guard document?["Statement"] != nil else {
@@ -118,7 +120,7 @@ extension S3Service {
     // MARK: Encryption (every bucket encrypts with SSE-S3 unless configured otherwise)
 
     public func putBucketEncryption(_ input: S3.PutBucketEncryptionRequest, context: RequestContext) async throws {
-                _ = try await engine.bucket(input.bucket)
+        _ = try await engine.bucket(input.bucket)
         let rules = input.serverSideEncryptionConfiguration.rules
         guard rules.count == 1 else { throw S3Errors.malformedXML() }
         for rule in rules {
@@ -173,7 +175,7 @@ extension S3Service {
     public func putBucketOwnershipControls(_ input: S3.PutBucketOwnershipControlsRequest, context: RequestContext)
         async throws
     {
-                let rules = input.ownershipControls.rules
+        let rules = input.ownershipControls.rules
         guard rules.count == 1,
             ["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"].contains(rules[0].objectOwnership)
         else { throw S3Errors.malformedXML() }
@@ -200,7 +202,7 @@ extension S3Service {
     public func getPublicAccessBlock(_ input: S3.GetPublicAccessBlockRequest, context: RequestContext) async throws
         -> S3.GetPublicAccessBlockOutput
     {
-                var configuration = try await required(
+        var configuration = try await required(
             S3.PublicAccessBlockConfiguration.self, .publicAccessBlock, bucket: input.bucket)
         // A flag left out when the block was set reads as false.
         configuration.blockPublicAcls = configuration.blockPublicAcls ?? false
@@ -261,7 +263,7 @@ extension S3Service {
     public func putBucketAccelerateConfiguration(
         _ input: S3.PutBucketAccelerateConfigurationRequest, context: RequestContext
     ) async throws {
-                if input.bucket.contains(".") {
+        if input.bucket.contains(".") {
             throw AWSError(
                 "InvalidRequest",
                 "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
@@ -306,7 +308,7 @@ extension S3Service {
                 "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
                 httpStatus: 409)
         }
-                guard let configuration = input.objectLockConfiguration, configuration.objectLockEnabled == "Enabled" else {
+        guard let configuration = input.objectLockConfiguration, configuration.objectLockEnabled == "Enabled" else {
             throw S3Errors.malformedXML()
         }
         if let rule = configuration.rule {
@@ -344,7 +346,8 @@ extension S3Service {
         let policy = try StoredShape.read(
             S3.AccessControlPolicy.self, bucket.configurations[BucketConfiguration.acl.rawValue])
         return S3.GetBucketAclOutput(
-            owner: policy?.owner ?? Self.owner(bucket.account), grants: policy?.grants ?? [Self.ownerGrant(bucket.account)])
+            owner: policy?.owner ?? Self.owner(bucket.account),
+            grants: policy?.grants ?? [Self.ownerGrant(bucket.account)])
     }
 
     public func putBucketAcl(_ input: S3.PutBucketAclRequest, context: RequestContext) async throws {
@@ -369,7 +372,8 @@ extension S3Service {
             canned: input.acl, grants: grants, document: input.accessControlPolicy, owner: bucket.account,
             required: true)
         let text = policy.map { StoredShape.write($0) }
-        try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT") {
+        try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT")
+        {
             $0.acl = text
         }
         return S3.PutObjectAclOutput()

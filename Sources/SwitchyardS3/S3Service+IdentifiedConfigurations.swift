@@ -41,7 +41,8 @@ extension S3Service {
             .sorted()
         if let token {
             guard let after = ContinuationToken.decode(token) else {
-                throw S3Errors.invalidArgument("The continuation token provided is incorrect", name: "continuation-token")
+                throw S3Errors.invalidArgument(
+                    "The continuation token provided is incorrect", name: "continuation-token")
             }
             ids = ids.filter { $0 > after }
         }

@@ -19,7 +19,8 @@ extension S3Service {
             isTruncated: page.isTruncated, marker: encoding(input.marker ?? ""),
             nextMarker: page.isTruncated && useDelimiter ? page.lastKey.map(encoding) : nil,
             contents: page.entries.isEmpty ? nil : page.entries.map { Self.listed($0, owner: true, encoding) },
-            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
+            name: input.bucket, prefix: encoding(input.prefix ?? ""),
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding),
             maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
     }
 
@@ -32,7 +33,8 @@ extension S3Service {
         if let token = input.continuationToken {
             // A continuation token wins over StartAfter, which is then not echoed either.
             guard !token.isEmpty, let key = ContinuationToken.decode(token) else {
-                throw S3Errors.invalidArgument("The continuation token provided is incorrect", name: "continuation-token")
+                throw S3Errors.invalidArgument(
+                    "The continuation token provided is incorrect", name: "continuation-token")
             }
             after = key
         }
@@ -42,7 +44,8 @@ extension S3Service {
         let contents = page.entries.map { Self.listed($0, owner: input.fetchOwner == true, encoding) }
         return S3.ListObjectsV2Output(
             isTruncated: page.isTruncated, contents: contents.isEmpty ? nil : contents, name: input.bucket,
-            prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding), maxKeys: maxKeys,
+            prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
+            maxKeys: maxKeys,
             commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType,
             keyCount: page.entries.count + page.commonPrefixes.count, continuationToken: input.continuationToken,
             nextContinuationToken: page.isTruncated ? page.lastKey.map(ContinuationToken.encode) : nil,
@@ -99,7 +102,8 @@ extension S3Service {
             nextKeyMarker: page.isTruncated ? page.lastKey.map(encoding) : nil,
             nextVersionIdMarker: page.isTruncated ? page.lastEntryId : nil,
             versions: versions.isEmpty ? nil : versions, deleteMarkers: markers.isEmpty ? nil : markers,
-            name: input.bucket, prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
+            name: input.bucket, prefix: encoding(input.prefix ?? ""),
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding),
             maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
     }
 

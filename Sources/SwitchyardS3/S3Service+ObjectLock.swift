@@ -110,7 +110,8 @@ extension S3Service {
                 name: "x-amz-object-lock-mode")
         case (let mode?, let until?):
             guard mode == "GOVERNANCE" || mode == "COMPLIANCE" else {
-                throw S3Errors.invalidArgument("Unknown wormMode directive.", name: "x-amz-object-lock-mode", value: mode)
+                throw S3Errors.invalidArgument(
+                    "Unknown wormMode directive.", name: "x-amz-object-lock-mode", value: mode)
             }
             version.objectLockMode = mode
             version.objectLockRetainUntil = until

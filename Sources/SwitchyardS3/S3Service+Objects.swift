@@ -110,8 +110,10 @@ extension S3Service {
     static func managedKeyId(_ bucket: BucketRecord) -> String {
         let digest = Array(SHA256.hash(data: Array("aws/s3:\(bucket.account):\(bucket.region)".utf8)))
         let hex = Hex.encode(digest.prefix(16))
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
-            hex.dropFirst(20).prefix(12)]
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+            hex.dropFirst(20).prefix(12),
+        ]
         return parts.joined(separator: "-")
     }
 
@@ -135,9 +137,11 @@ extension S3Service {
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
         if read.version.storageClass == "GLACIER" || read.version.storageClass == "DEEP_ARCHIVE" {
-            throw AWSError("InvalidObjectState", "The operation is not valid for the object's storage class", httpStatus: 403)
-                .with("StorageClass", read.version.storageClass)
-                .withHeader("x-amz-storage-class", read.version.storageClass)
+            throw AWSError(
+                "InvalidObjectState", "The operation is not valid for the object's storage class", httpStatus: 403
+            )
+            .with("StorageClass", read.version.storageClass)
+            .withHeader("x-amz-storage-class", read.version.storageClass)
         }
         for (name, value) in [
             ("response-cache-control", input.responseCacheControl),
@@ -216,10 +220,12 @@ extension S3Service {
         switch ByteRanges.resolve(range, size: version.size) {
         case .whole:
             return ObjectRead(
-                version: version, range: whole, isPartial: false, partNumber: nil, versioned: record.versioning != nil, expiration: expiration)
+                version: version, range: whole, isPartial: false, partNumber: nil, versioned: record.versioning != nil,
+                expiration: expiration)
         case .partial(let bytes):
             return ObjectRead(
-                version: version, range: bytes, isPartial: true, partNumber: nil, versioned: record.versioning != nil, expiration: expiration)
+                version: version, range: bytes, isPartial: true, partNumber: nil, versioned: record.versioning != nil,
+                expiration: expiration)
         case .unsatisfiable:
             throw S3Errors.invalidRange(range ?? "", size: version.size)
         }
@@ -364,7 +370,7 @@ extension S3Service {
     {
         let version: ObjectVersionRecord
         do {
-                        version = try await engine.version(
+            version = try await engine.version(
                 bucket: input.bucket, key: input.key, versionId: input.versionId, subresource: true)
         } catch let error as AWSError where error.code == "NoSuchKey" {
             // GetObjectTagging names the missing key with its bucket.
@@ -393,6 +399,7 @@ extension S3Service {
             bucket: input.bucket, key: input.key, versionId: input.versionId, method: "GET")
         let policy = try StoredShape.read(S3.AccessControlPolicy.self, version.acl)
         return S3.GetObjectAclOutput(
-            owner: policy?.owner ?? Self.owner(version.owner), grants: policy?.grants ?? [Self.ownerGrant(version.owner)])
+            owner: policy?.owner ?? Self.owner(version.owner),
+            grants: policy?.grants ?? [Self.ownerGrant(version.owner)])
     }
 }

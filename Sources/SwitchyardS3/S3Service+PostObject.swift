@@ -19,7 +19,8 @@ extension S3Service {
             if error.code == "NoSuchBucket" { details = [("BucketName", target.bucket)] }
             answer = BucketCORS.error(error.httpStatus, error.code, error.message ?? "", details: details)
         } catch {
-            answer = BucketCORS.error(500, "InternalError", "We encountered an internal error. Please try again.", details: [])
+            answer = BucketCORS.error(
+                500, "InternalError", "We encountered an internal error. Please try again.", details: [])
         }
         return answer
     }
@@ -28,8 +29,10 @@ extension S3Service {
         guard let boundary = MultipartForm.boundary(of: request.header("content-type") ?? ""),
             let form = MultipartForm(body: request.body, boundary: boundary)
         else {
-            throw AWSError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", httpStatus: 412)
-                .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data")
+            throw AWSError(
+                "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", httpStatus: 412
+            )
+            .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data")
         }
         let bucket = try await engine.bucket(bucketName)
         guard let file = form.fields.first(where: { $0.name.lowercased() == "file" }) else {
@@ -37,8 +40,11 @@ extension S3Service {
                 .with("ArgumentName", "file").with("ArgumentValue", "0")
         }
         guard var key = form.value("key") else {
-            throw AWSError("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
-                .with("ArgumentName", "key").with("ArgumentValue", "")
+            throw AWSError(
+                "InvalidArgument",
+                "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields."
+            )
+            .with("ArgumentName", "key").with("ArgumentValue", "")
         }
         if let filename = file.filename { key = key.replacingOccurrences(of: "${filename}", with: filename) }
         if let policy = form.value("policy") {
@@ -70,7 +76,9 @@ extension S3Service {
         let context = RequestContext(account: bucket.account, region: bucket.region, host: request.header("host") ?? "")
         let stored = try await engine.putVersion(version)
         await notifications?.objectCreated(stored, event: "Post", context: context)
-        var headers: [(String, String)] = [("x-amzn-RequestId", context.requestId), ("ETag", ETags.quoted(stored.etag))]
+        var headers: [(String, String)] = [
+            ("x-amzn-RequestId", context.requestId), ("ETag", ETags.quoted(stored.etag)),
+        ]
         let location = "https://\(bucketName).s3.amazonaws.com/\(S3URLEncoding.encode(key))"
         headers.append(("Location", location))
         if let checksum = stored.checksum {
@@ -82,7 +90,8 @@ extension S3Service {
             url.host != nil
         {
             let separator = redirect.contains("?") ? "&" : "?"
-            let query = "bucket=\(S3URLEncoding.encode(bucketName))&key=\(S3URLEncoding.encode(key))&etag=\(S3URLEncoding.encode(ETags.quoted(stored.etag)))"
+            let query =
+                "bucket=\(S3URLEncoding.encode(bucketName))&key=\(S3URLEncoding.encode(key))&etag=\(S3URLEncoding.encode(ETags.quoted(stored.etag)))"
             var answer = WireResponse(status: 303, headers: [("x-amzn-RequestId", context.requestId)], body: [])
             answer.headers.append(("Location", redirect + separator + query))
             S3Module.finish("", &answer)
@@ -115,7 +124,10 @@ extension S3Service {
         guard v2 || v4 || form.value("signature") != nil || form.value("x-amz-signature") != nil else {
             throw AWSError("AccessDenied", "Access Denied", httpStatus: 403)
         }
-        let required = v4 ? ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Signature"] : ["AWSAccessKeyId", "Signature"]
+        let required =
+            v4
+            ? ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Signature"]
+            : ["AWSAccessKeyId", "Signature"]
         for name in required where form.value(name) == nil {
             throw AWSError(
                 "InvalidArgument",
@@ -174,7 +186,9 @@ enum PostPolicy {
                 guard value(field) == text else { throw failed(["eq", "$\(field)", text]) }
                 continue
             }
-            guard let list = condition as? [Any], let operation = (list.first as? String)?.lowercased() else { continue }
+            guard let list = condition as? [Any], let operation = (list.first as? String)?.lowercased() else {
+                continue
+            }
             let arguments = list.dropFirst().map { "\($0)" }
             switch operation {
             case "eq", "starts-with":

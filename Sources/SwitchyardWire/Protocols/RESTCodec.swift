@@ -222,7 +222,7 @@ public struct RESTCodec: ProtocolCodec {
                 headers.append(("Content-Type", "text/plain"))
                 return WireResponse(status: status, headers: headers, body: Array(text.utf8))
             case let value?:
-                                let body = document(
+                let body = document(
                     value, shape: target, rootName: ref.locationName ?? target.locationName ?? ref.name,
                     namespace: ref.xmlNamespace ?? target.traits.xmlNamespace ?? model.xmlNamespace, model: model)
                 headers.append(("Content-Type", isXML ? "application/xml" : "application/json"))
@@ -245,7 +245,7 @@ public struct RESTCodec: ProtocolCodec {
     private func document(_ value: AWSValue, shape: Shape, rootName: String, namespace: String?, model: ServiceModel)
         -> [UInt8]
     {
-                if isXML {
+        if isXML {
             var writer = XMLWriter()
             writer.raw(prolog(model))
             writer.open(rootName, namespace: namespace)
@@ -258,14 +258,13 @@ public struct RESTCodec: ProtocolCodec {
         return writer.bytes
     }
 
-        /// The XML declaration; S3 (whose errors are a bare `<Error>`) ends it with a line break.
+    /// The XML declaration; S3 (whose errors are a bare `<Error>`) ends it with a line break.
     private func prolog(_ model: ServiceModel) -> String {
         model.descriptor.xmlErrorRoot == "Error"
             ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
     }
 
     // MARK: Errors
-
 
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
         let resolved = ResolvedError(error, model: model)
@@ -276,7 +275,7 @@ public struct RESTCodec: ProtocolCodec {
             return WireResponse(status: 304, headers: headers, body: [])
         }
         if isXML {
-                        var writer = XMLWriter()
+            var writer = XMLWriter()
             writer.raw(prolog(model))
             let bare = model.descriptor.xmlErrorRoot == "Error"
             if !bare { writer.open("ErrorResponse", namespace: model.xmlNamespace) }

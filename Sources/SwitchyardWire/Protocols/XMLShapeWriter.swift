@@ -10,7 +10,7 @@ extension XMLWriter {
         guard case .structure(let members) = value else { return }
         for ref in shape.members {
             guard let member = members[ref.name] else { continue }
-                        if restNames, ref.location == "header" || ref.location == "headers" || ref.location == "statusCode" {
+            if restNames, ref.location == "header" || ref.location == "headers" || ref.location == "statusCode" {
                 continue
             }
             // Attributes were written on the structure's own tag.
@@ -54,7 +54,7 @@ extension XMLWriter {
                 close(flattened ? name : "entry")
             }
             if !flattened { close(name) }
-                case .structure(let fields):
+        case .structure(let fields):
             // Members that are XML attributes (S3's Grantee `xsi:type`) go on the tag, with the
             // declaration of their namespace prefix.
             var attributes: [(name: String, value: String)] = []

@@ -19,7 +19,7 @@ public struct XMLWriter {
         bytes.append(UInt8(ascii: ">"))
     }
 
-        /// `<name a="v" ...>`: an opening tag with attributes.
+    /// `<name a="v" ...>`: an opening tag with attributes.
     public mutating func open(_ name: String, attributes: [(name: String, value: String)]) {
         bytes.append(UInt8(ascii: "<"))
         raw(name)

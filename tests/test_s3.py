@@ -1,0 +1,695 @@
+"""S3 through boto3, the aws CLI and plain HTTP: buckets, objects, versions, listings, multipart
+uploads, checksums, conditions, configurations, ACLs, CORS, form uploads and notifications.
+
+Expected values come from AWS's API reference and from answers AWS recorded (status codes, error
+codes, messages and detail elements, which fields are present and which are not)."""
+import base64
+import hashlib
+import io
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+import zlib
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT, Server
+from test_cli import aws
+
+
+@pytest.fixture
+def s3(server):
+    server.reset()
+    return server.client("s3")
+
+
+@pytest.fixture
+def bucket(s3):
+    s3.create_bucket(Bucket="test-bucket")
+    return "test-bucket"
+
+
+def error(excinfo):
+    return excinfo.value.response["Error"]
+
+
+def crc32(data):
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+
+# Buckets
+
+
+def test_bucket_lifecycle_and_names(s3):
+    answer = s3.create_bucket(Bucket="my-bucket")
+    assert answer["Location"] == "/my-bucket"
+    assert answer["BucketArn"] == "arn:aws:s3:::my-bucket"
+    head = s3.head_bucket(Bucket="my-bucket")
+    assert head["BucketRegion"] == "us-east-1"
+    assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-arn"] == "arn:aws:s3:::my-bucket"
+    listed = s3.list_buckets()
+    assert [b["Name"] for b in listed["Buckets"]] == ["my-bucket"]
+    assert listed["Buckets"][0]["BucketArn"] == "arn:aws:s3:::my-bucket"
+    assert "DisplayName" not in listed["Owner"]
+    for name in ["ab", "Upper", "a..b", "192.168.1.1", "-start"]:
+        with pytest.raises(ClientError) as e:
+            s3.create_bucket(Bucket=name)
+        assert error(e)["Code"] == "InvalidBucketName"
+    # us-east-1 answers a repeated create by its owner with success; a constraint makes it a conflict.
+    s3.create_bucket(Bucket="my-bucket")
+    with pytest.raises(ClientError) as e:
+        s3.create_bucket(Bucket="my-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    assert error(e)["Code"] == "BucketAlreadyOwnedByYou"
+    s3.delete_bucket(Bucket="my-bucket")
+    with pytest.raises(ClientError) as e:
+        s3.head_bucket(Bucket="my-bucket")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_location_constraints(server, s3):
+    with pytest.raises(ClientError) as e:
+        s3.create_bucket(Bucket="bad-loc", CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+    assert error(e)["Code"] == "InvalidLocationConstraint"
+    assert error(e)["Message"] == "The specified location-constraint is not valid"
+    # us-east-1 is the global endpoint: it creates buckets in other regions.
+    answer = s3.create_bucket(Bucket="in-europe", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    assert answer["Location"] == "http://in-europe.s3.amazonaws.com/"
+    assert s3.get_bucket_location(Bucket="in-europe")["LocationConstraint"] == "EU"
+    assert s3.head_bucket(Bucket="in-europe")["BucketRegion"] == "eu-west-1"
+    west = server.client("s3", region="us-west-2")
+    with pytest.raises(ClientError) as e:
+        west.create_bucket(Bucket="no-constraint")
+    assert error(e)["Code"] == "IllegalLocationConstraintException"
+    assert error(e)["Message"] == ("The unspecified location constraint is incompatible for the region specific "
+                                   "endpoint this request was sent to.")
+    west.create_bucket(Bucket="in-west", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    assert s3.get_bucket_location(Bucket="in-west")["LocationConstraint"] == "us-west-2"
+
+
+def test_delete_bucket_needs_it_empty(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.delete_bucket(Bucket=bucket)
+    assert error(e)["Code"] == "BucketNotEmpty" and e.value.response["Error"]["BucketName"] == bucket
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.delete_object(Bucket=bucket, Key="k")
+    with pytest.raises(ClientError) as e:
+        s3.delete_bucket(Bucket=bucket)
+    assert error(e)["Message"].endswith("You must delete all versions in the bucket.")
+
+
+# Objects
+
+
+def test_put_get_head_with_metadata_and_defaults(s3, bucket):
+    put = s3.put_object(Bucket=bucket, Key="a/b c.txt", Body=b"hello world", Metadata={"Colour": "blue"},
+                        CacheControl="max-age=60", ContentLanguage="en")
+    assert put["ETag"] == '"%s"' % hashlib.md5(b"hello world").hexdigest()
+    assert put["ServerSideEncryption"] == "AES256"
+    assert put["ChecksumType"] == "FULL_OBJECT" and put["ChecksumCRC32"] == crc32(b"hello world")
+    assert "VersionId" not in put
+    got = s3.get_object(Bucket=bucket, Key="a/b c.txt")
+    assert got["Body"].read() == b"hello world"
+    assert got["ContentType"] == "binary/octet-stream"
+    assert got["Metadata"] == {"colour": "blue"}
+    assert got["CacheControl"] == "max-age=60" and got["ContentLanguage"] == "en"
+    assert got["AcceptRanges"] == "bytes"
+    assert "VersionId" not in got and "StorageClass" not in got
+    head = s3.head_object(Bucket=bucket, Key="a/b c.txt")
+    assert head["ContentLength"] == 11
+    assert "ChecksumCRC32" not in head  # only with checksum mode
+    assert s3.head_object(Bucket=bucket, Key="a/b c.txt", ChecksumMode="ENABLED")["ChecksumCRC32"] == crc32(b"hello world")
+    headers = got["ResponseMetadata"]["HTTPHeaders"]
+    assert "x-amz-request-id" in headers and "x-amz-id-2" in headers
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="missing")
+    assert error(e)["Code"] == "NoSuchKey" and error(e)["Key"] == "missing"
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket=bucket, Key="missing")
+    assert error(e)["Code"] == "404"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket="no-such-bucket", Key="k")
+    assert error(e)["Code"] == "NoSuchBucket" and error(e)["BucketName"] == "no-such-bucket"
+
+
+def test_object_encoding_is_kept(s3, bucket):
+    compressed = zlib.compress(b"a" * 1000)
+    s3.put_object(Bucket=bucket, Key="z", Body=compressed, ContentEncoding="gzip")
+    got = s3.get_object(Bucket=bucket, Key="z")
+    assert got["ContentEncoding"] == "gzip" and got["Body"].read() == compressed
+
+
+def test_ranges(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    for header, status, body, content_range in [
+        ("bytes=0-8", 206, b"012345678", "bytes 0-8/10"), ("bytes=1-", 206, b"123456789", "bytes 1-9/10"),
+        ("bytes=-2", 206, b"89", "bytes 8-9/10"), ("bytes=0-100", 206, b"0123456789", "bytes 0-9/10"),
+        ("bytes=1-0", 200, b"0123456789", None), ("bytes=0-1,3-4", 200, b"0123456789", None),
+    ]:
+        got = s3.get_object(Bucket=bucket, Key="digits", Range=header)
+        assert got["ResponseMetadata"]["HTTPStatusCode"] == status, header
+        assert got["Body"].read() == body
+        assert got.get("ContentRange") == content_range
+    partial = s3.get_object(Bucket=bucket, Key="digits", Range="bytes=0-3", ChecksumMode="ENABLED")
+    assert "ChecksumCRC32" not in partial  # a part of the object has no checksum of its own
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="digits", Range="bytes=100-200")
+    assert error(e)["Code"] == "InvalidRange" and error(e)["ActualObjectSize"] == "10"
+    assert error(e)["RangeRequested"] == "bytes=100-200"
+
+
+def test_conditional_reads_and_writes(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="c", Body=b"v1")["ETag"]
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="c", IfNoneMatch=etag)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 304
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="c", IfMatch='"other"')
+    assert error(e)["Code"] == "PreconditionFailed" and error(e)["Condition"] == "If-Match"
+    assert s3.get_object(Bucket=bucket, Key="c", IfMatch=etag.strip('"'))["Body"].read() == b"v1"
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="c", Body=b"v2", IfNoneMatch="*")
+    assert error(e)["Code"] == "PreconditionFailed" and error(e)["Condition"] == "If-None-Match"
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="c", Body=b"v2", IfNoneMatch=etag)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error(e)["Header"] == "If-None-Match"
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="new", Body=b"v2", IfMatch=etag)
+    assert error(e)["Code"] == "NoSuchKey"
+    assert s3.put_object(Bucket=bucket, Key="c", Body=b"v2", IfMatch=etag)["ETag"] != etag
+
+
+def test_content_md5_and_checksums(s3, bucket):
+    body = b"test data.."
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="m", Body=body, ContentMD5="MTIz")
+    assert error(e)["Code"] == "InvalidDigest"
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="m", Body=body, ContentMD5=wrong)
+    assert error(e)["Code"] == "BadDigest"
+    assert error(e)["CalculatedDigest"] == base64.b64encode(hashlib.md5(body).digest()).decode()
+    put = s3.put_object(Bucket=bucket, Key="m", Body=body, ChecksumAlgorithm="SHA256")
+    assert put["ChecksumSHA256"] == "2l26x0trnT0r2AvakoFk2MB7eKVKzYESLMxSAKAzoik="
+    assert s3.put_object(Bucket=bucket, Key="m", Body=body, ChecksumAlgorithm="SHA1")["ChecksumSHA1"] == (
+        "B++3uSfJMSHWToQMQ1g6lIJY5Eo=")
+    # botocore computes these two only with its CRT extra; given, the server checks and keeps them.
+    for algorithm, value in [("CRC32C", "Pf4upw=="), ("CRC64NVME", "qUVrWYOrIAM=")]:
+        answer = s3.put_object(Bucket=bucket, Key="m", Body=body, **{"Checksum" + algorithm: value})
+        assert answer["Checksum" + algorithm] == value
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="m", Body=body, ChecksumSHA256="bm90IGEgc2hhMjU2")
+    assert error(e)["Code"] == "InvalidRequest"
+    assert error(e)["Message"] == "Value for x-amz-checksum-sha256 header is invalid."
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="m", Body=body, ChecksumCRC32="AAAAAA==")
+    assert error(e)["Code"] == "BadDigest"
+    assert error(e)["Message"] == "The CRC32 you specified did not match the calculated checksum."
+
+
+def raw(server, method, path, body=b"", headers=None):
+    request = urllib.request.Request(server.endpoint + path, data=body if method in ("PUT", "POST") else None,
+                                     method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as failure:
+        return failure.code, dict(failure.headers), failure.read()
+
+
+def test_aws_chunked_upload_with_trailing_checksum(server, s3, bucket):
+    """Current SDKs stream uploads in the aws-chunked encoding with the checksum in a trailer."""
+    data = b"chunked payload " * 1000
+    chunks = b""
+    for start in range(0, len(data), 4096):
+        piece = data[start:start + 4096]
+        chunks += b"%x\r\n" % len(piece) + piece + b"\r\n"
+    chunks += b"0\r\nx-amz-checksum-crc32:" + crc32(data).encode() + b"\r\n\r\n"
+    status, headers, _ = raw(server, "PUT", f"/{bucket}/chunked", chunks, {
+        "Content-Encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "x-amz-trailer": "x-amz-checksum-crc32", "x-amz-decoded-content-length": str(len(data))})
+    assert status == 200 and headers["x-amz-checksum-crc32"] == crc32(data)
+    got = s3.get_object(Bucket=bucket, Key="chunked")
+    assert got["Body"].read() == data and "ContentEncoding" not in got
+    bad = chunks.replace(crc32(data).encode(), b"AAAAAA==")
+    status, _, body = raw(server, "PUT", f"/{bucket}/chunked2", bad, {
+        "Content-Encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "x-amz-trailer": "x-amz-checksum-crc32", "x-amz-decoded-content-length": str(len(data))})
+    assert status == 400 and b"<Code>BadDigest</Code>" in body
+
+
+def test_without_checksum_s3_stores_crc64nvme(server, bucket):
+    status, headers, _ = raw(server, "PUT", f"/{bucket}/plain", b"", {})
+    assert status == 200
+    assert headers["x-amz-checksum-crc64nvme"] == "AAAAAAAAAAA=" and headers["x-amz-checksum-type"] == "FULL_OBJECT"
+
+
+def test_copy_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"data", Metadata={"a": "1"}, ContentType="text/plain")
+    copied = s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src")
+    assert copied["CopyObjectResult"]["ETag"] == '"%s"' % hashlib.md5(b"data").hexdigest()
+    got = s3.get_object(Bucket=bucket, Key="dst")
+    assert got["Metadata"] == {"a": "1"} and got["ContentType"] == "text/plain"
+    s3.copy_object(Bucket=bucket, Key="dst2", CopySource={"Bucket": bucket, "Key": "src"},
+                   MetadataDirective="REPLACE", Metadata={"b": "2"}, ContentType="x/y")
+    got = s3.head_object(Bucket=bucket, Key="dst2")
+    assert got["Metadata"] == {"b": "2"} and got["ContentType"] == "x/y"
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="src", CopySource=f"{bucket}/src")
+    assert error(e)["Code"] == "InvalidRequest"
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch='"nope"')
+    assert error(e)["Condition"] == "x-amz-copy-source-If-Match"
+
+
+# Versions
+
+
+def test_versions_and_delete_markers(s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    v1 = s3.put_object(Bucket=bucket, Key="k", Body=b"one")["VersionId"]
+    v2 = s3.put_object(Bucket=bucket, Key="k", Body=b"two")["VersionId"]
+    assert len(v1) == 32 and v1 != v2
+    deleted = s3.delete_object(Bucket=bucket, Key="k")
+    assert deleted["DeleteMarker"] is True
+    marker = deleted["VersionId"]
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k")
+    assert error(e)["Code"] == "NoSuchKey"
+    assert e.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k", VersionId=marker)
+    assert error(e)["Code"] == "MethodNotAllowed" and error(e)["ResourceType"] == "DeleteMarker"
+    assert s3.get_object(Bucket=bucket, Key="k", VersionId=v1)["Body"].read() == b"one"
+    listed = s3.list_object_versions(Bucket=bucket)
+    assert [v["VersionId"] for v in listed["Versions"]] == [v2, v1]
+    assert [(m["VersionId"], m["IsLatest"]) for m in listed["DeleteMarkers"]] == [(marker, True)]
+    # An id this server never issued is an invalid argument; one that is gone is no such version.
+    with pytest.raises(ClientError) as e:
+        s3.delete_object(Bucket=bucket, Key="k", VersionId=v1[:-4] + "ABCD")
+    assert error(e)["Code"] == "InvalidArgument" and error(e)["Message"] == "Invalid version id specified"
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=v1)
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k", VersionId=v1)
+    assert error(e)["Code"] == "NoSuchVersion"
+    # Suspended: writes replace the "null" version; the answer names no version.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    assert "VersionId" not in s3.put_object(Bucket=bucket, Key="k", Body=b"three")
+    assert s3.get_object(Bucket=bucket, Key="k")["VersionId"] == "null"
+
+
+def test_unversioned_bucket_knows_only_the_null_version(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="k", VersionId="A" * 32)
+    assert error(e)["Code"] == "InvalidArgument" and error(e)["ArgumentName"] == "versionId"
+    assert s3.get_object(Bucket=bucket, Key="k", VersionId="null")["Body"].read() == b"x"
+    assert "DeleteMarker" not in s3.delete_object(Bucket=bucket, Key="k")
+
+
+def test_delete_objects(s3, bucket):
+    for key in ["a", "b"]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}, {"Key": "none"},
+                                                                  {"Key": "a", "VersionId": "bogus"}]})
+    assert sorted(d["Key"] for d in answer["Deleted"]) == ["a", "b", "none"]
+    assert answer["Errors"][0]["Code"] == "NoSuchVersion"
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+
+
+# Listings
+
+
+def test_list_objects_v2_pagination_and_prefixes(s3, bucket):
+    keys = ["a/1", "a/2", "b/1", "c", "d", "e"]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    page = s3.list_objects_v2(Bucket=bucket, MaxKeys=2)
+    assert [o["Key"] for o in page["Contents"]] == ["a/1", "a/2"] and page["IsTruncated"]
+    rest = s3.list_objects_v2(Bucket=bucket, ContinuationToken=page["NextContinuationToken"])
+    assert [o["Key"] for o in rest["Contents"]] == ["b/1", "c", "d", "e"] and not rest["IsTruncated"]
+    assert rest["KeyCount"] == 4 and "StartAfter" not in rest
+    rolled = s3.list_objects_v2(Bucket=bucket, Delimiter="/")
+    assert [p["Prefix"] for p in rolled["CommonPrefixes"]] == ["a/", "b/"]
+    assert [o["Key"] for o in rolled["Contents"]] == ["c", "d", "e"]
+    after = s3.list_objects_v2(Bucket=bucket, StartAfter="c")
+    assert [o["Key"] for o in after["Contents"]] == ["d", "e"] and after["StartAfter"] == "c"
+    with pytest.raises(ClientError) as e:
+        s3.list_objects_v2(Bucket=bucket, ContinuationToken="")
+    assert error(e)["Code"] == "InvalidArgument" and error(e)["ArgumentName"] == "continuation-token"
+    v1 = s3.list_objects(Bucket=bucket, Delimiter="/", MaxKeys=1)
+    assert v1["IsTruncated"] and v1["NextMarker"] == "a/"
+    # A marker inside a common prefix resumes after the whole prefix.
+    v1 = s3.list_objects(Bucket=bucket, Delimiter="/", Marker="a/1")
+    assert [p["Prefix"] for p in v1["CommonPrefixes"]] == ["b/"]
+    assert "Owner" in v1["Contents"][0] and "DisplayName" not in v1["Contents"][0]["Owner"]
+
+
+def test_list_encoding_type_is_checked(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="a b&c", Body=b"x")
+    status, _, body = raw(server, "GET", f"/{bucket}?list-type=2&encoding-type=url")
+    assert status == 200 and b"<Key>a%20b%26c</Key>" in body
+    assert body.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">')
+    status, _, body = raw(server, "GET", f"/{bucket}?list-type=2&encoding-type=value")
+    assert status == 400 and b"Invalid Encoding Method specified in Request" in body
+
+
+# Multipart
+
+
+def test_multipart_upload(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
+    part1 = b"a" * (5 << 20)
+    part2 = b"b" * 1024
+    e1 = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=part1)["ETag"]
+    e2 = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=2, Body=part2)["ETag"]
+    parts = s3.list_parts(Bucket=bucket, Key="big", UploadId=upload)
+    assert [(p["PartNumber"], p["Size"]) for p in parts["Parts"]] == [(1, 5 << 20), (2, 1024)]
+    assert parts["Initiator"]["DisplayName"] and "DisplayName" not in parts["Owner"]
+    assert s3.list_multipart_uploads(Bucket=bucket)["Uploads"][0]["UploadId"] == upload
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload,
+                                     MultipartUpload={"Parts": [{"PartNumber": 2, "ETag": e2},
+                                                                {"PartNumber": 1, "ETag": e1}]})
+    assert error(e)["Code"] == "InvalidPartOrder"
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload,
+                                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00"'}]})
+    assert error(e)["Code"] == "InvalidPart"
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1},
+                                                                   {"PartNumber": 2, "ETag": e2}]})
+    md5s = hashlib.md5(part1).digest() + hashlib.md5(part2).digest()
+    assert done["ETag"] == '"%s-2"' % hashlib.md5(md5s).hexdigest()
+    assert done["ChecksumType"] == "FULL_OBJECT" and "ChecksumCRC64NVME" in done
+    got = s3.get_object(Bucket=bucket, Key="big", PartNumber=2)
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206 and got["PartsCount"] == 2
+    assert got["Body"].read() == part2
+    assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == part1 + part2
+    with pytest.raises(ClientError) as e:
+        s3.list_parts(Bucket=bucket, Key="big", UploadId=upload)
+    assert error(e)["Code"] == "NoSuchUpload"
+
+
+def test_small_parts_are_refused_and_uploads_abort(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    e1 = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"small")["ETag"]
+    e2 = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=2, Body=b"small")["ETag"]
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
+                                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1},
+                                                                {"PartNumber": 2, "ETag": e2}]})
+    assert error(e)["Code"] == "EntityTooSmall"
+    s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload)
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
+
+
+def test_transfer_manager_round_trip(s3, bucket, tmp_path):
+    data = os.urandom(1 << 20) * 12
+    s3.upload_fileobj(io.BytesIO(data), bucket, "managed")
+    assert s3.head_object(Bucket=bucket, Key="managed")["ETag"].endswith('-2"')
+    target = io.BytesIO()
+    s3.download_fileobj(bucket, "managed", target)
+    assert target.getvalue() == data
+
+
+# Tags, configurations, ACLs
+
+
+def test_tagging(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="t", Body=b"x", Tagging="team=a&stage=")
+    assert s3.head_object(Bucket=bucket, Key="t")["TagCount"] == 2
+    assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == [
+        {"Key": "stage", "Value": ""}, {"Key": "team", "Value": "a"}]
+    with pytest.raises(ClientError) as e:
+        s3.put_object_tagging(Bucket=bucket, Key="t", Tagging={"TagSet": [{"Key": "aws:x", "Value": "1"}]})
+    assert error(e)["Message"] == "Your TagKey cannot be prefixed with aws:"
+    s3.delete_object_tagging(Bucket=bucket, Key="t")
+    assert "TagCount" not in s3.head_object(Bucket=bucket, Key="t")
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_tagging(Bucket=bucket)
+    assert error(e)["Code"] == "NoSuchTagSet"
+    answer = s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "env", "Value": "dev"}]})
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "env", "Value": "dev"}]
+
+
+def test_bucket_configuration_defaults_and_round_trips(s3, bucket):
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0][
+        "ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+    assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"] == [
+        {"ObjectOwnership": "BucketOwnerEnforced"}]
+    for call, code in [(s3.get_bucket_policy, "NoSuchBucketPolicy"), (s3.get_bucket_cors, "NoSuchCORSConfiguration"),
+                       (s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration"),
+                       (s3.get_bucket_website, "NoSuchWebsiteConfiguration")]:
+        with pytest.raises(ClientError) as e:
+            call(Bucket=bucket)
+        assert error(e)["Code"] == code
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_policy(Bucket=bucket, Policy="{}")
+    assert error(e)["Code"] == "MalformedPolicy" and error(e)["Message"] == "Missing required field Statement"
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                       "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+    assert s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == policy
+    rules = [{"AllowedMethods": ["GET"], "AllowedOrigins": ["https://app.example"], "MaxAgeSeconds": 600}]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == rules
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "enabled"})
+    assert error(e)["Code"] == "MalformedXML"
+
+
+def test_acls(s3, bucket):
+    acl = s3.get_bucket_acl(Bucket=bucket)
+    assert [g["Permission"] for g in acl["Grants"]] == ["FULL_CONTROL"]
+    assert acl["Grants"][0]["Grantee"]["Type"] == "CanonicalUser"
+    s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
+    grants = s3.get_bucket_acl(Bucket=bucket)["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+            "Permission": "READ"} in grants
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_acl(Bucket=bucket, ACL="fake-acl")
+    assert error(e)["Code"] == "InvalidArgument" and error(e)["ArgumentName"] == "x-amz-acl"
+    s3.put_object(Bucket=bucket, Key="o", Body=b"x")
+    s3.put_object_acl(Bucket=bucket, Key="o", GrantRead='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
+    assert s3.get_object_acl(Bucket=bucket, Key="o")["Grants"] == [
+        {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/LogDelivery"}, "Permission": "READ"}]
+
+
+def test_lifecycle_expiration(server, s3, bucket):
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+            {"ID": "r", "Status": "Enabled", "Expiration": {"Days": 1}}]})
+    assert error(e)["Code"] == "MalformedXML"  # no Filter
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 7}}]})
+    put = s3.put_object(Bucket=bucket, Key="logs/a", Body=b"x")
+    assert put["Expiration"].startswith('expiry-date="') and put["Expiration"].endswith('", rule-id="logs"')
+    assert "Expiration" not in s3.put_object(Bucket=bucket, Key="other", Body=b"x")
+
+
+def test_lifecycle_rules_are_applied():
+    """A rule whose date has passed removes what it selects at the next sweep."""
+    env = dict(os.environ, SWITCHYARD_S3_LIFECYCLE_SECONDS="0.5")
+    server = Server(env=env).start()
+    try:
+        s3 = server.client("s3")
+        s3.create_bucket(Bucket="expiring")
+        s3.put_object(Bucket="expiring", Key="tmp/a", Body=b"x")
+        s3.put_object(Bucket="expiring", Key="keep", Body=b"x")
+        s3.put_bucket_lifecycle_configuration(Bucket="expiring", LifecycleConfiguration={"Rules": [
+            {"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"},
+             "Expiration": {"Date": "2020-01-01T00:00:00Z"}}]})
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="expiring").get("Contents", [])]
+            if keys == ["keep"]:
+                break
+            time.sleep(0.2)
+        assert keys == ["keep"]
+    finally:
+        server.stop()
+
+
+def test_object_lock(s3):
+    s3.create_bucket(Bucket="locked", ObjectLockEnabledForBucket=True)
+    version = s3.put_object(Bucket="locked", Key="k", Body=b"x")["VersionId"]
+    s3.put_object_legal_hold(Bucket="locked", Key="k", LegalHold={"Status": "ON"})
+    with pytest.raises(ClientError) as e:
+        s3.delete_object(Bucket="locked", Key="k", VersionId=version)
+    assert error(e)["Code"] == "AccessDenied"
+    s3.put_object_legal_hold(Bucket="locked", Key="k", LegalHold={"Status": "OFF"})
+    assert s3.head_object(Bucket="locked", Key="k")["ObjectLockLegalHoldStatus"] == "OFF"
+    s3.delete_object(Bucket="locked", Key="k", VersionId=version)
+    s3.create_bucket(Bucket="unlocked")
+    with pytest.raises(ClientError) as e:
+        s3.get_object_retention(Bucket="unlocked", Key="k")
+    assert error(e)["Message"] == "Bucket is missing Object Lock Configuration"
+
+
+# HTTP-level behaviour: virtual hosts, presigned URLs, CORS, form uploads
+
+
+def test_virtual_hosted_addressing(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="vh.txt", Body=b"virtual")
+    status, _, body = raw(server, "GET", "/vh.txt", headers={"Host": f"{bucket}.localhost:{server.port}"})
+    assert status == 200 and body == b"virtual"
+    status, _, body = raw(server, "GET", "/?list-type=2",
+                          headers={"Host": f"{bucket}.s3.us-east-1.amazonaws.com"})
+    assert status == 200 and b"<Key>vh.txt</Key>" in body
+
+
+def test_presigned_urls(server, s3, bucket):
+    from botocore.config import Config
+    for client in [s3, server.client("s3", signature_version="s3v4")]:
+        url = client.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "p"}, ExpiresIn=60)
+        status, _, _ = raw(server, "PUT", url[len(server.endpoint):], b"presigned")
+        assert status == 200
+        url = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "p"})
+        assert raw(server, "GET", url[len(server.endpoint):])[2] == b"presigned"
+
+
+def test_cors(server, s3, bucket):
+    status, _, body = raw(server, "OPTIONS", f"/{bucket}/k", headers={"Origin": "https://app.example",
+                                                                       "Access-Control-Request-Method": "GET"})
+    assert status == 403 and b"CORS is not enabled for this bucket." in body
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+        {"AllowedMethods": ["GET", "PUT"], "AllowedOrigins": ["https://*.example"], "AllowedHeaders": ["x-amz-*"],
+         "MaxAgeSeconds": 300}]})
+    status, headers, _ = raw(server, "OPTIONS", f"/{bucket}/k", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "X-Amz-Meta-A"})
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert headers["Access-Control-Allow-Methods"] == "GET, PUT"
+    assert headers["Access-Control-Allow-Headers"] == "x-amz-meta-a"
+    assert headers["Access-Control-Max-Age"] == "300" and headers["Access-Control-Allow-Credentials"] == "true"
+    status, _, body = raw(server, "OPTIONS", f"/{bucket}/k", headers={
+        "Origin": "https://other.test", "Access-Control-Request-Method": "GET"})
+    assert status == 403 and b"<ResourceType>OBJECT</ResourceType>" in body
+    status, _, _ = raw(server, "OPTIONS", f"/{bucket}/k", headers={"Access-Control-Request-Method": "GET"})
+    assert status == 400
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    status, headers, _ = raw(server, "GET", f"/{bucket}/k", headers={"Origin": "https://app.example"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://app.example"
+
+
+def test_presigned_post_form_upload(server, s3, bucket):
+    post = s3.generate_presigned_post(bucket, "uploads/${filename}",
+                                      Fields={"success_action_status": "201"},
+                                      Conditions=[{"success_action_status": "201"},
+                                                  ["content-length-range", 1, 100]])
+    boundary = "----switchyard"
+    fields = dict(post["fields"])
+
+    def form(payload, **extra):
+        parts = []
+        for name, value in {**fields, **extra}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="hello.txt"\r\n'
+                     f"Content-Type: text/plain\r\n\r\n".encode() + payload + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return b"".join(parts)
+
+    path = post["url"][len(server.endpoint):]
+    status, headers, body = raw(server, "POST", path, form(b"hello form"),
+                                {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 201, body
+    assert b"<Key>uploads/hello.txt</Key>" in body and headers["ETag"] == '"%s"' % hashlib.md5(b"hello form").hexdigest()
+    got = s3.get_object(Bucket=bucket, Key="uploads/hello.txt")
+    assert got["Body"].read() == b"hello form" and got["ContentType"] == "text/plain"
+    status, _, body = raw(server, "POST", path, form(b"x" * 101),
+                          {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 400 and b"<Code>EntityTooLarge</Code>" in body
+    status, _, body = raw(server, "POST", path, b"a=b", {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 412 and b"multipart/form-data" in body
+
+
+# Notifications
+
+
+def receive(sqs, url, count, wait=10):
+    bodies = []
+    deadline = time.time() + wait
+    while len(bodies) < count and time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_notifications_to_a_queue(server, s3, bucket):
+    sqs = server.client("sqs")
+    url = sqs.create_queue(QueueName="s3-events")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+            {"QueueArn": arn.replace("s3-events", "missing"), "Events": ["s3:ObjectCreated:*"]}]})
+    assert error(e)["Message"] == "Unable to validate the following destination configurations"
+    assert error(e)["ArgumentValue1"] == "The destination queue does not exist"
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}}}]})
+    configured = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"][0]
+    assert configured["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "in/"}] and configured["Id"]
+    assert receive(sqs, url, 1)[0]["Event"] == "s3:TestEvent"
+    s3.put_object(Bucket=bucket, Key="in/a b.txt", Body=b"12345")
+    s3.put_object(Bucket=bucket, Key="out/skipped", Body=b"x")
+    s3.delete_object(Bucket=bucket, Key="in/a b.txt")
+    records = [body["Records"][0] for body in receive(sqs, url, 2)]
+    assert [r["eventName"] for r in records] == ["ObjectCreated:Put", "ObjectRemoved:Delete"]
+    created = records[0]
+    assert created["eventSource"] == "aws:s3" and created["eventVersion"] == "2.1"
+    assert created["s3"]["object"]["key"] == "in/a+b.txt" and created["s3"]["object"]["size"] == 5
+    assert created["s3"]["object"]["eTag"] == hashlib.md5(b"12345").hexdigest()
+    assert created["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
+    assert created["s3"]["configurationId"] == configured["Id"]
+    assert "size" not in records[1]["s3"]["object"]
+
+
+def test_eventbridge_rule_gets_object_created(server, s3, bucket):
+    """The issue's example: a PUT into a bucket with EventBridge enabled reaches a rule's SQS target."""
+    sqs = server.client("sqs")
+    events = server.client("events")
+    url = sqs.create_queue(QueueName="from-rule")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="uploads", EventPattern=json.dumps({
+        "source": ["aws.s3"], "detail-type": ["Object Created"], "detail": {"bucket": {"name": [bucket]}}}))
+    events.put_targets(Rule="uploads", Targets=[{"Id": "q", "Arn": arn}])
+    s3.put_bucket_notification_configuration(Bucket=bucket,
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    s3.put_object(Bucket=bucket, Key="report.csv", Body=b"a,b")
+    event = receive(sqs, url, 1)[0]
+    assert list(event) == ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]
+    assert event["source"] == "aws.s3" and event["detail-type"] == "Object Created"
+    assert event["account"] == ACCOUNT and event["resources"] == [f"arn:aws:s3:::{bucket}"]
+    detail = event["detail"]
+    assert detail["bucket"] == {"name": bucket} and detail["reason"] == "PutObject"
+    assert detail["object"]["key"] == "report.csv" and detail["object"]["size"] == 3
+
+
+# The aws CLI
+
+
+def test_aws_cli_s3_commands(server, tmp_path):
+    server.reset()
+    source = tmp_path / "src"
+    (source / "sub").mkdir(parents=True)
+    (source / "a.txt").write_text("one")
+    (source / "sub" / "b.txt").write_text("two")
+    assert aws(server, "s3", "mb", "s3://cli-bucket").returncode == 0
+    assert aws(server, "s3", "sync", str(source), "s3://cli-bucket/data").returncode == 0
+    listing = aws(server, "s3", "ls", "s3://cli-bucket", "--recursive").stdout
+    assert "data/a.txt" in listing and "data/sub/b.txt" in listing
+    target = tmp_path / "b.txt"
+    assert aws(server, "s3", "cp", "s3://cli-bucket/data/sub/b.txt", str(target)).returncode == 0
+    assert target.read_text() == "two"
+    head = json.loads(aws(server, "s3api", "head-object", "--bucket", "cli-bucket", "--key", "data/a.txt").stdout)
+    assert head["ContentLength"] == 3
+    assert aws(server, "s3", "rb", "s3://cli-bucket", "--force").returncode == 0
