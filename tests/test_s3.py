@@ -693,3 +693,21 @@ def test_aws_cli_s3_commands(server, tmp_path):
     head = json.loads(aws(server, "s3api", "head-object", "--bucket", "cli-bucket", "--key", "data/a.txt").stdout)
     assert head["ContentLength"] == 3
     assert aws(server, "s3", "rb", "s3://cli-bucket", "--force").returncode == 0
+
+
+def test_customer_provided_keys(s3, bucket):
+    key = os.urandom(32)
+    sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+    put = s3.put_object(Bucket=bucket, Key="secret", Body=b"classified", **sse)
+    assert put["SSECustomerAlgorithm"] == "AES256" and "ServerSideEncryption" not in put
+    assert put["SSECustomerKeyMD5"] == base64.b64encode(hashlib.md5(key).digest()).decode()
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="secret")
+    assert error(e)["Code"] == "InvalidRequest"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="secret", SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
+    assert error(e)["Code"] == "AccessDenied"
+    assert s3.get_object(Bucket=bucket, Key="secret", **sse)["Body"].read() == b"classified"
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="x", Body=b"x", SSECustomerAlgorithm="KMS", SSECustomerKey=key)
+    assert error(e)["Code"] == "InvalidEncryptionAlgorithmError"

@@ -59,6 +59,11 @@ enum AccessControlLists {
         return nil
     }
 
+    /// The owner's full control alone: what an object without an ACL of its own has.
+    static func `private`(_ owner: String) -> S3.AccessControlPolicy {
+        S3.AccessControlPolicy(grants: [S3Service.ownerGrant(owner)], owner: S3Service.owner(owner))
+    }
+
     static func canned(_ name: String, owner: String) throws -> S3.AccessControlPolicy {
         var grants = [S3Service.ownerGrant(owner)]
         func group(_ uri: String, _ permission: String) {

@@ -47,7 +47,9 @@ struct BucketCORS: Sendable {
                 details: [("Method", requestedMethod ?? "OPTIONS"), ("ResourceType", resource)])
         }
         var answer = WireResponse(
-            status: 200, headers: Self.headers(for: rule, origin: origin, requestedHeaders: requestedHeaders),
+            status: 200,
+            headers: [("x-amzn-RequestId", RandomUUID.make())]
+                + Self.headers(for: rule, origin: origin, requestedHeaders: requestedHeaders),
             body: [])
         S3Module.finish("", &answer)
         return answer

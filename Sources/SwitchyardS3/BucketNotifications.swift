@@ -56,6 +56,15 @@ struct BucketNotifications: Sendable {
         await send(change, bucket: version.bucket, context: context)
     }
 
+    /// An object's ACL changed.
+    func aclChanged(_ version: ObjectVersionRecord, context: RequestContext) async {
+        var change = ObjectChange(
+            key: version.key, size: nil, etag: version.etag, versionId: Self.reported(version.versionId),
+            sequence: nil, eventName: "ObjectAcl:Put", detailType: "Object ACL Updated", reason: nil)
+        change.eventVersion = "2.3"
+        await send(change, bucket: version.bucket, context: context)
+    }
+
     /// A "null" version is left out of events.
     static func reported(_ versionId: String) -> String? { versionId == "null" ? nil : versionId }
 

@@ -128,7 +128,9 @@ extension S3Engine {
         version.lastModified = S3Service.now()
         version.partSizes = parts.map(\.size)
         if upload.checksumAlgorithm != nil { version.partChecksums = parts.map { $0.checksum?.value ?? "" } }
-        if fullObject, let value = joined.checksum {
+        if upload.template.customerKeyMD5 != nil {
+            version.checksum = nil
+        } else if fullObject, let value = joined.checksum {
             version.checksum = StoredChecksum(algorithm: algorithm, value: value, type: "FULL_OBJECT")
         } else {
             var composite: [UInt8] = []

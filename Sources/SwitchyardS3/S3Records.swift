@@ -86,6 +86,8 @@ public struct ObjectVersionRecord: Codable, Sendable, Equatable {
     public var objectLockMode: String?
     public var objectLockRetainUntil: Date?
     public var legalHold: String?
+    /// For an object written with a customer-provided key (SSE-C): the key's MD5.
+    public var customerKeyMD5: String?
     /// The object's access control policy as set (JSON of the model shape); nil is the owner's.
     public var acl: String?
     /// A sequence number making versions of a key ordered even within one millisecond.

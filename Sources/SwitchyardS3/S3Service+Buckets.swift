@@ -85,7 +85,13 @@ extension S3Service {
     {
         var buckets = await engine.buckets(of: context.account)
         if let prefix = input.prefix { buckets = buckets.filter { $0.name.hasPrefix(prefix) } }
-        if let region = input.bucketRegion { buckets = buckets.filter { $0.region == region } }
+        if let region = input.bucketRegion {
+            guard AWSRegions.all.contains(region) else {
+                throw S3Errors.invalidArgument(
+                    "Argument value \(region) is not a valid AWS Region", name: "bucket-region", value: region)
+            }
+            buckets = buckets.filter { $0.region == region }
+        }
         if let token = input.continuationToken {
             guard let after = ContinuationToken.decode(token) else {
                 throw S3Errors.invalidArgument(
@@ -105,11 +111,18 @@ extension S3Service {
                 next = buckets.last.map { ContinuationToken.encode($0.name) }
             }
         }
+        // The region of each bucket is listed when the listing names any parameter.
+        let filtered =
+            input.prefix != nil || input.bucketRegion != nil || input.maxBuckets != nil
+            || input.continuationToken != nil
         return S3.ListBucketsOutput(
+            owner: Self.owner(context.account),
             buckets: buckets.map {
-                S3.Bucket(name: $0.name, creationDate: $0.created, bucketRegion: $0.region, bucketArn: $0.arn)
+                S3.Bucket(
+                    name: $0.name, creationDate: $0.created, bucketRegion: filtered ? $0.region : nil,
+                    bucketArn: $0.arn)
             },
-            owner: Self.owner(context.account), continuationToken: next, prefix: input.prefix)
+            continuationToken: next, prefix: input.prefix)
     }
 
     public func putBucketVersioning(_ input: S3.PutBucketVersioningRequest, context: RequestContext) async throws {

@@ -372,10 +372,14 @@ extension S3Service {
             canned: input.acl, grants: grants, document: input.accessControlPolicy, owner: bucket.account,
             required: true)
         let text = policy.map { StoredShape.write($0) }
-        try await engine.updateVersion(bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT")
-        {
-            $0.acl = text
-        }
+        let before = try await engine.version(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT", subresource: true)
+        let after = try await engine.updateVersion(
+            bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT"
+        ) { $0.acl = text }
+        // Setting the ACL an object already has is no change, and no event.
+        let unchanged = (before.acl ?? StoredShape.write(AccessControlLists.private(bucket.account))) == text
+        if !unchanged { await notifications?.aclChanged(after, context: context) }
         return S3.PutObjectAclOutput()
     }
 

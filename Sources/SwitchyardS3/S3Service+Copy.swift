@@ -36,6 +36,12 @@ extension S3Service {
             )
         }
         try Self.checkMetadata(input.metadata)
+        try CustomerKey.checkRead(
+            stored: original.customerKeyMD5, algorithm: input.copySourceSSECustomerAlgorithm,
+            key: input.copySourceSSECustomerKey, md5: input.copySourceSSECustomerKeyMD5)
+        let targetKey = try CustomerKey.given(
+            algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey, md5: input.sseCustomerKeyMD5,
+            serverSideEncryption: input.serverSideEncryption)
         guard let blob = original.blob else { throw S3Errors.noSuchKey(source.key) }
         var algorithm = original.checksum?.algorithm ?? .crc64nvme
         if let name = input.checksumAlgorithm, let requested = try Self.requestedAlgorithm(name, context: context) {
@@ -63,9 +69,14 @@ extension S3Service {
         }
         if replaceTags { version.tags = try Self.tags(fromHeader: input.tagging) }
         version.storageClass = try Self.storageClass(input.storageClass)
-        applyEncryption(
-            &version, bucket: target, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
-            bucketKey: input.bucketKeyEnabled)
+        version.customerKeyMD5 = targetKey?.md5
+        version.serverSideEncryption = nil
+        version.kmsKeyId = nil
+        if targetKey == nil {
+            applyEncryption(
+                &version, bucket: target, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
+                bucketKey: input.bucketKeyEnabled)
+        }
         version.objectLockMode = input.objectLockMode
         version.objectLockRetainUntil = input.objectLockRetainUntilDate
         version.legalHold = input.objectLockLegalHoldStatus
@@ -78,7 +89,9 @@ extension S3Service {
             copyObjectResult: result,
             copySourceVersionId: sourceBucket.versioning == nil ? nil : original.versionId,
             versionId: target.versioning == "Enabled" ? stored.versionId : nil,
-            serverSideEncryption: stored.serverSideEncryption, ssekmsKeyId: stored.kmsKeyId,
+            serverSideEncryption: stored.serverSideEncryption,
+            sseCustomerAlgorithm: stored.customerKeyMD5 == nil ? nil : "AES256",
+            sseCustomerKeyMD5: stored.customerKeyMD5, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
     }
 }

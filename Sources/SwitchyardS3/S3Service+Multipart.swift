@@ -36,9 +36,16 @@ extension S3Service {
         template.metadata = Self.metadata(input.metadata)
         template.storageClass = try Self.storageClass(input.storageClass)
         template.tags = try Self.tags(fromHeader: input.tagging)
-        applyEncryption(
-            &template, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
-            bucketKey: input.bucketKeyEnabled)
+        if let customerKey = try CustomerKey.given(
+            algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey, md5: input.sseCustomerKeyMD5,
+            serverSideEncryption: input.serverSideEncryption)
+        {
+            template.customerKeyMD5 = customerKey.md5
+        } else {
+            applyEncryption(
+                &template, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
+                bucketKey: input.bucketKeyEnabled)
+        }
         try applyLock(
             &template, bucket: bucket, mode: input.objectLockMode, until: input.objectLockRetainUntilDate,
             legalHold: input.objectLockLegalHoldStatus)
@@ -49,9 +56,31 @@ extension S3Service {
         try await engine.createUpload(upload)
         return S3.CreateMultipartUploadOutput(
             bucket: input.bucket, key: input.key, uploadId: upload.uploadId,
-            serverSideEncryption: template.serverSideEncryption, ssekmsKeyId: template.kmsKeyId,
+            serverSideEncryption: template.serverSideEncryption,
+            sseCustomerAlgorithm: template.customerKeyMD5 == nil ? nil : "AES256",
+            sseCustomerKeyMD5: template.customerKeyMD5, ssekmsKeyId: template.kmsKeyId,
             bucketKeyEnabled: template.bucketKeyEnabled, checksumAlgorithm: algorithm?.rawValue,
             checksumType: checksumType)
+    }
+
+    /// A part copy's `bytes=first-last` range: both ends given, first not after last, within the source.
+    static func copyRange(_ header: String, size: Int) throws -> Range<Int> {
+        let malformed = S3Errors.invalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+            name: "x-amz-copy-source-range", value: header)
+        guard header.hasPrefix("bytes=") else { throw malformed }
+        let bounds = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = Int(bounds[0]), let last = Int(bounds[1]), first >= 0, first <= last
+        else { throw malformed }
+        guard first < size else {
+            throw AWSError("InvalidRequest", "The specified copy range is invalid for the source object size")
+        }
+        guard last < size else {
+            throw S3Errors.invalidArgument(
+                "Range specified is not valid for source object of size: \(size)", name: "x-amz-copy-source-range",
+                value: header)
+        }
+        return first..<(last + 1)
     }
 
     static func newUploadId() -> String {
@@ -67,6 +96,18 @@ extension S3Service {
                 value: String(input.partNumber))
         }
         let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
+        let partKey = try CustomerKey.given(
+            algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey, md5: input.sseCustomerKeyMD5)
+        if (partKey == nil) != (upload.template.customerKeyMD5 == nil) {
+            throw AWSError(
+                "InvalidRequest",
+                "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters."
+            )
+        }
+        if let partKey, partKey.md5 != upload.template.customerKeyMD5 {
+            throw AWSError(
+                "InvalidRequest", "The provided encryption parameters did not match the ones used originally.")
+        }
         let body = try await ingest(
             input.body, contentMD5: input.contentMD5, uploadAlgorithm: upload.checksumAlgorithm, digestAsHex: false,
             context: context)
@@ -83,6 +124,8 @@ extension S3Service {
         try await engine.putPart(part, uploadId: input.uploadId, bucket: input.bucket, key: input.key)
         let output = S3.UploadPartOutput(
             serverSideEncryption: upload.template.serverSideEncryption, eTag: ETags.quoted(part.etag),
+            sseCustomerAlgorithm: upload.template.customerKeyMD5 == nil ? nil : "AES256",
+            sseCustomerKeyMD5: upload.template.customerKeyMD5,
             ssekmsKeyId: upload.template.kmsKeyId, bucketKeyEnabled: upload.template.bucketKeyEnabled)
         return try Self.withChecksum(output, part.checksum, includeType: false)
     }
@@ -102,22 +145,20 @@ extension S3Service {
         let conditions = ReadConditions(
             ifMatch: input.copySourceIfMatch, ifNoneMatch: input.copySourceIfNoneMatch,
             ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince)
-        if case .failed(let condition) = conditions.evaluate(
+        switch conditions.evaluate(
             etag: original.etag, lastModified: original.lastModified,
             names: ("x-amz-copy-source-If-Match", "x-amz-copy-source-If-Unmodified-Since"))
         {
-            throw S3Errors.preconditionFailed(condition)
+        case .proceed: break
+        case .notModified:
+            throw S3Errors.preconditionFailed(
+                input.copySourceIfNoneMatch != nil
+                    ? "x-amz-copy-source-If-None-Match" : "x-amz-copy-source-If-Modified-Since")
+        case .failed(let condition): throw S3Errors.preconditionFailed(condition)
         }
         var range: Range<Int>?
         if let header = input.copySourceRange {
-            guard case .partial(let bytes) = ByteRanges.resolve(header, size: original.size),
-                header.hasPrefix("bytes="), !header.hasPrefix("bytes=-"), bytes.upperBound <= original.size
-            else {
-                throw S3Errors.invalidArgument(
-                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
-                    name: "x-amz-copy-source-range", value: header)
-            }
-            range = bytes
+            range = try Self.copyRange(header, size: original.size)
         }
         guard let blob = original.blob else { throw S3Errors.noSuchKey(source.key) }
         let copied = try await files.copy(blob, range: range, checksum: upload.checksumAlgorithm)
@@ -155,6 +196,8 @@ extension S3Service {
             serverSideEncryption: upload.template.serverSideEncryption,
             versionId: bucket.versioning == nil ? nil : stored.versionId, ssekmsKeyId: upload.template.kmsKeyId,
             bucketKeyEnabled: upload.template.bucketKeyEnabled)
+        // An object encrypted with a customer's key is completed without checksum or encryption fields.
+        if upload.template.customerKeyMD5 != nil { return output }
         return try Self.withChecksum(output, stored.checksum)
     }
 

@@ -11,30 +11,12 @@ extension S3Service {
         var configuration = input.notificationConfiguration
         // S3 checks the form of every configuration first (filters, then ARNs), then the destinations.
         var destinations: [(arn: String, kind: String)] = []
-        configuration.queueConfigurations = try configuration.queueConfigurations.map { list in
-            try list.map { item in
-                var item = item
-                item.filter = try Self.normalized(item.filter, events: item.events)
-                item.id = item.id ?? Self.newConfigurationId()
-                return item
-            }
-        }
-        configuration.topicConfigurations = try configuration.topicConfigurations.map { list in
-            try list.map { item in
-                var item = item
-                item.filter = try Self.normalized(item.filter, events: item.events)
-                item.id = item.id ?? Self.newConfigurationId()
-                return item
-            }
-        }
-        configuration.lambdaFunctionConfigurations = try configuration.lambdaFunctionConfigurations.map { list in
-            try list.map { item in
-                var item = item
-                item.filter = try Self.normalized(item.filter, events: item.events)
-                item.id = item.id ?? Self.newConfigurationId()
-                return item
-            }
-        }
+        configuration.queueConfigurations = try Self.normalized(
+            configuration.queueConfigurations, events: \.events, filter: \.filter, id: \.id)
+        configuration.topicConfigurations = try Self.normalized(
+            configuration.topicConfigurations, events: \.events, filter: \.filter, id: \.id)
+        configuration.lambdaFunctionConfigurations = try Self.normalized(
+            configuration.lambdaFunctionConfigurations, events: \.events, filter: \.filter, id: \.id)
         for item in configuration.queueConfigurations ?? [] { destinations.append((item.queueArn, "Queue")) }
         for item in configuration.topicConfigurations ?? [] { destinations.append((item.topicArn, "Topic")) }
         for item in configuration.lambdaFunctionConfigurations ?? [] {
@@ -53,6 +35,23 @@ extension S3Service {
             && configuration.eventBridgeConfiguration == nil
         try await store(isEmpty ? nil : configuration, as: .notification, bucket: input.bucket)
         await notifications?.sendTestEvents(configuration, bucket: input.bucket, context: context)
+    }
+
+    /// Destination configurations of one kind with their filters checked and normalised, and an id
+    /// given to those without one.
+    static func normalized<Configuration>(
+        _ list: [Configuration]?, events: KeyPath<Configuration, [String]>,
+        filter: WritableKeyPath<Configuration, S3.NotificationConfigurationFilter?>,
+        id: WritableKeyPath<Configuration, String?>
+    ) throws -> [Configuration]? {
+        try list.map { items in
+            try items.map { item in
+                var item = item
+                item[keyPath: filter] = try normalized(item[keyPath: filter], events: item[keyPath: events])
+                item[keyPath: id] = item[keyPath: id] ?? newConfigurationId()
+                return item
+            }
+        }
     }
 
     /// A configuration's filter with rule names as S3 stores them ("Prefix", "Suffix"), after

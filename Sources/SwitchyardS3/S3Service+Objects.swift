@@ -28,9 +28,16 @@ extension S3Service {
         version.storageClass = try Self.storageClass(input.storageClass)
         version.tags = tags
         version.acl = acl.map { StoredShape.write($0) }
-        applyEncryption(
-            &version, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
-            bucketKey: input.bucketKeyEnabled)
+        if let customerKey = try CustomerKey.given(
+            algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey, md5: input.sseCustomerKeyMD5,
+            serverSideEncryption: input.serverSideEncryption)
+        {
+            version.customerKeyMD5 = customerKey.md5
+        } else {
+            applyEncryption(
+                &version, bucket: bucket, requested: input.serverSideEncryption, keyId: input.ssekmsKeyId,
+                bucketKey: input.bucketKeyEnabled)
+        }
         try applyLock(
             &version, bucket: bucket, mode: input.objectLockMode, until: input.objectLockRetainUntilDate,
             legalHold: input.objectLockLegalHoldStatus)
@@ -45,7 +52,9 @@ extension S3Service {
         let output = S3.PutObjectOutput(
             expiration: LifecycleRules(bucket: bucket)?.header(for: stored),
             eTag: ETags.quoted(stored.etag), serverSideEncryption: stored.serverSideEncryption,
-            versionId: bucket.versioning == "Enabled" ? stored.versionId : nil, ssekmsKeyId: stored.kmsKeyId,
+            versionId: bucket.versioning == "Enabled" ? stored.versionId : nil,
+            sseCustomerAlgorithm: stored.customerKeyMD5 == nil ? nil : "AES256",
+            sseCustomerKeyMD5: stored.customerKeyMD5, ssekmsKeyId: stored.kmsKeyId,
             bucketKeyEnabled: stored.bucketKeyEnabled)
         return try Self.withChecksum(output, stored.checksum)
     }
@@ -136,6 +145,9 @@ extension S3Service {
             conditions: ReadConditions(
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
+        try CustomerKey.checkRead(
+            stored: read.version.customerKeyMD5, algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey,
+            md5: input.sseCustomerKeyMD5)
         if read.version.storageClass == "GLACIER" || read.version.storageClass == "DEEP_ARCHIVE" {
             throw AWSError(
                 "InvalidObjectState", "The operation is not valid for the object's storage class", httpStatus: 403
@@ -178,6 +190,9 @@ extension S3Service {
             conditions: ReadConditions(
                 ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
                 ifUnmodifiedSince: input.ifUnmodifiedSince))
+        try CustomerKey.checkRead(
+            stored: read.version.customerKeyMD5, algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey,
+            md5: input.sseCustomerKeyMD5)
         return try Self.describe(read, checksumMode: input.checksumMode)
     }
 
@@ -248,6 +263,10 @@ extension S3Service {
             objectLockMode: version.objectLockMode, objectLockRetainUntilDate: version.objectLockRetainUntil,
             objectLockLegalHoldStatus: version.legalHold)
         output.expiration = read.expiration
+        if let customerKeyMD5 = version.customerKeyMD5 {
+            output.sseCustomerAlgorithm = "AES256"
+            output.sseCustomerKeyMD5 = customerKeyMD5
+        }
         if read.isPartial {
             output.contentRange = "bytes \(read.range.lowerBound)-\(read.range.upperBound - 1)/\(version.size)"
         }

@@ -441,7 +441,8 @@ final class RequestHandler: ChannelInboundHandler {
         } else {
             headers.add(name: "Transfer-Encoding", value: "chunked")
         }
-        headers.add(name: "Connection", value: keepAlive && !closeAfterResponse ? "keep-alive" : "close")
+        // HTTP/1.1 connections persist unless told otherwise: only their end is announced.
+        if !(keepAlive && !closeAfterResponse) { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(
             version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
@@ -589,7 +590,7 @@ final class RequestHandler: ChannelInboundHandler {
             if answeringHead, response.body.isEmpty { length = value }
         }
         headers.add(name: "Content-Length", value: length)
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(
             version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

@@ -66,6 +66,8 @@ SERVICES = {
         "swiftName": "S3", "modelDir": "s3/2006-03-01", "partial": True, "xmlErrorRoot": "Error",
         "signingAliases": ["s3express"],
                 "xmlRootNames": "S3_XML_ROOT_NAMES",
+        # S3 writes Owner before Buckets in ListAllMyBucketsResult, and the Java SDK reads it so.
+        "memberOrder": {"ListBucketsOutput": ["Owner", "Buckets", "ContinuationToken", "Prefix"]},
         # S3 declares its namespace on the document element of its answers; botocore leaves it out.
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },
@@ -493,6 +495,10 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
     model = load_model(os.path.join(botocore_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
     if cfg.get("xmlNamespace"):
         model["metadata"].setdefault("xmlNamespace", cfg["xmlNamespace"])
+    for shape_name, order in cfg.get("memberOrder", {}).items():
+        members = model["shapes"][shape_name]["members"]
+        model["shapes"][shape_name]["members"] = {name: members[name] for name in order if name in members} | {
+            name: ref for name, ref in members.items() if name not in order}
     if cfg.get("xmlRootNames"):
         for shape_name, root in globals()[cfg["xmlRootNames"]].items():
             if shape_name in model["shapes"]:

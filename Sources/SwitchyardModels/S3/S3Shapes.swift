@@ -7118,36 +7118,36 @@ extension S3 {
     }
 
     public struct ListBucketsOutput: AWSValueConvertible, Sendable, Equatable {
-        /// The list of buckets owned by the requester.
-        public var buckets: [Bucket]?
         /// The owner of the buckets listed.
         public var owner: Owner?
+        /// The list of buckets owned by the requester.
+        public var buckets: [Bucket]?
         /// ContinuationToken is included in the response when there are more buckets that can be listed with paginat...
         public var continuationToken: String?
         /// If Prefix was sent with the request, it is included in the response.
         public var prefix: String?
 
         public init(
-            buckets: [Bucket]? = nil, owner: Owner? = nil, continuationToken: String? = nil, prefix: String? = nil
+            owner: Owner? = nil, buckets: [Bucket]? = nil, continuationToken: String? = nil, prefix: String? = nil
         ) {
-            self.buckets = buckets
             self.owner = owner
+            self.buckets = buckets
             self.continuationToken = continuationToken
             self.prefix = prefix
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.buckets = try members.decodeIfPresent("Buckets")
             self.owner = try members.decodeIfPresent("Owner")
+            self.buckets = try members.decodeIfPresent("Buckets")
             self.continuationToken = try members.decodeIfPresent("ContinuationToken")
             self.prefix = try members.decodeIfPresent("Prefix")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 4)
-            members.append("Buckets", buckets?.awsValue)
             members.append("Owner", owner?.awsValue)
+            members.append("Buckets", buckets?.awsValue)
             members.append("ContinuationToken", continuationToken?.awsValue)
             members.append("Prefix", prefix?.awsValue)
             return .structure(members)

@@ -19,7 +19,7 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "Endpoint URL of the server under test.")
     var endpoint = "http://127.0.0.1:4566"
 
-    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | put-events | bare")
+    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | bare")
     var scenario = "send"
 
     @Option(help: "publish: SQS queues subscribed to the topic.")
@@ -52,6 +52,7 @@ struct SwitchyardBench: ParsableCommand {
         }
         if scenario == "publish" { return try runPublish(host: host, port: port) }
         if scenario == "put-events" { return try runPutEvents(host: host, port: port) }
+        if scenario.hasPrefix("s3-") { return try runS3(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")
         let queueURL: String

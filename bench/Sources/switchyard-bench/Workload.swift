@@ -13,7 +13,31 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns, events }
+        enum Service { case sqs, sns, events, s3 }
+        /// S3 requests: the method and the path (bucket and key) they go to.
+        var method = "POST"
+        var path = "/"
+    }
+
+    /// S3 PutObject of `size` bytes, each to a new key.
+    static func s3Put(bucket: String, connection: Int, size: Int) -> Workload {
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+        var counter = 0
+        func make() -> Request {
+            counter += 1
+            return Request(
+                target: "PutObject", body: body, kind: .send(1), service: .s3, method: "PUT",
+                path: "/\(bucket)/c\(connection)/\(counter)")
+        }
+        let first = make()
+        return Workload(first: first) { _, _ in (make(), 1) }
+    }
+
+    /// S3 GetObject of one object, again and again.
+    static func s3Get(bucket: String, key: String) -> Workload {
+        let request = Request(
+            target: "GetObject", body: [], kind: .send(1), service: .s3, method: "GET", path: "/\(bucket)/\(key)")
+        return Workload(first: request) { previous, _ in (previous, 1) }
     }
 
     /// SNS Publish of one message to a topic (awsQuery).
