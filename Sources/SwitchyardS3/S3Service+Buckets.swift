@@ -150,6 +150,7 @@ extension S3Service {
     }
 
     public func putBucketTagging(_ input: S3.PutBucketTaggingRequest, context: RequestContext) async throws {
+        _ = try await engine.bucket(input.bucket)
         let tags = try Self.validatedTags(input.tagging.tagSet, for: .bucket)
         try await engine.updateBucket(input.bucket) { $0.tags = tags.isEmpty ? nil : tags }
     }

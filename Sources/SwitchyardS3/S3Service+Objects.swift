@@ -375,6 +375,7 @@ extension S3Service {
     public func putObjectTagging(_ input: S3.PutObjectTaggingRequest, context: RequestContext) async throws
         -> S3.PutObjectTaggingOutput
     {
+        _ = try await engine.bucket(input.bucket)
         let tags = try Self.validatedTags(input.tagging.tagSet, for: .object)
         let version = try await engine.updateVersion(
             bucket: input.bucket, key: input.key, versionId: input.versionId, method: "PUT"

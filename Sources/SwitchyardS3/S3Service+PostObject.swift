@@ -8,9 +8,17 @@ import SwitchyardWire
 extension S3Service {
     /// The answer to a form upload, or nil for any other request.
     func postObject(_ request: WireRequest) async -> WireResponse? {
+        // A form upload is multipart/form-data, or at least signed for S3 (another service's POST to a
+        // one-segment path, AppFlow's /list-flows, is not a bucket's).
+        let form = (request.header("content-type") ?? "").lowercased().hasPrefix("multipart/form-data")
         guard request.method == "POST", request.query.map({ $0.isEmpty }) ?? true,
             let target = BucketCORS.target(of: request.path), target.key == nil
         else { return nil }
+        let signedElsewhere = Self.signedForOtherService(request)
+        guard !signedElsewhere else { return nil }
+        var addressesBucket = form
+        if !addressesBucket { addressesBucket = (try? await engine.bucket(target.bucket)) != nil }
+        guard addressesBucket else { return nil }
         var answer: WireResponse
         do {
             answer = try await acceptForm(request, bucketName: target.bucket)
@@ -115,6 +123,15 @@ extension S3Service {
         }
         S3Module.finish("", &answer)
         return answer
+    }
+
+    /// Whether a request is signed for a service other than S3.
+    static func signedForOtherService(_ request: WireRequest) -> Bool {
+        let credential =
+            request.header("authorization") ?? request.query.flatMap { query in
+                FormParameters.decode(Array(query.utf8)).first { $0.0 == "X-Amz-Credential" }?.1
+            } ?? ""
+        return credential.contains("/aws4_request") && !credential.contains("/s3/aws4_request")
     }
 
     /// A policy must come with a signature and who signed it (SigV2 or SigV4 fields).
