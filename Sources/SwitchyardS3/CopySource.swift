@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardWire
 
 /// The `x-amz-copy-source` of a copy: `bucket/key` (a leading slash allowed), percent-encoded, with
@@ -8,7 +9,11 @@ struct CopySource {
     var versionId: String?
 
     init(_ header: String) throws {
+        // A full URL names the source by its path.
         var text = header
+        if header.hasPrefix("http://") || header.hasPrefix("https://"), let url = URL(string: header) {
+            text = url.path + (url.query.map { "?\($0)" } ?? "")
+        }
         var versionId: String?
         if let question = text.firstIndex(of: "?") {
             let query = text[text.index(after: question)...]
@@ -21,8 +26,9 @@ struct CopySource {
         let path = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
         guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex
         else {
+            // S3 names the header as the argument's value too.
             throw S3Errors.invalidArgument(
-                "Invalid copy source object key", name: "x-amz-copy-source", value: header)
+                "Invalid copy source object key", name: "x-amz-copy-source", value: "x-amz-copy-source")
         }
         bucket = String(path[..<slash])
         key = String(path[path.index(after: slash)...])

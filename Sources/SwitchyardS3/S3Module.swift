@@ -97,7 +97,9 @@ public struct S3Module: ServiceModule {
         response.headers.append(("Server", "AmazonS3"))
         guard response.status == 200 else { return }
         if operation == "GetBucketLocation" { response.body = locationDocument(response.body) }
-        if operation == "GetObject", response.headers.contains(where: { $0.0.lowercased() == "content-range" }) {
+        if operation == "GetObject" || operation == "HeadObject",
+            response.headers.contains(where: { $0.0.lowercased() == "content-range" })
+        {
             response.status = 206
         } else if noContentPuts.contains(operation) {
             response.status = 204

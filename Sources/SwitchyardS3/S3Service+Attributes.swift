@@ -20,10 +20,15 @@ extension S3Service {
         if wanted.contains("ETag") { output.eTag = version.etag }
         if wanted.contains("StorageClass") { output.storageClass = version.storageClass }
         if wanted.contains("ObjectSize") { output.objectSize = version.size }
-        if wanted.contains("Checksum"), let checksum = version.checksum {
+        if wanted.contains("Checksum"), var checksum = version.checksum {
+            // Attributes give a composite checksum without its part count.
+            if let dash = checksum.value.lastIndex(of: "-") { checksum.value = String(checksum.value[..<dash]) }
             output.checksum = try Self.withChecksum(S3.Checksum(), checksum)
         }
-        if wanted.contains("ObjectParts"), let sizes = version.partSizes {
+        if wanted.contains("ObjectParts"), let sizes = version.partSizes, version.partChecksums == nil {
+            // Without part checksums S3 gives the part count alone.
+            output.objectParts = S3.GetObjectAttributesParts(totalPartsCount: sizes.count)
+        } else if wanted.contains("ObjectParts"), let sizes = version.partSizes {
             let maxParts = min(max(input.maxParts ?? 1000, 0), 1000)
             let after = input.partNumberMarker ?? 0
             let numbers = Array((after + 1)...max(after + 1, sizes.count)).filter { $0 <= sizes.count }

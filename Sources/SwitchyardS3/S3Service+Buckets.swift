@@ -88,7 +88,7 @@ extension S3Service {
         if let region = input.bucketRegion {
             guard AWSRegions.all.contains(region) else {
                 throw S3Errors.invalidArgument(
-                    "Argument value \(region) is not a valid AWS Region", name: "bucket-region", value: region)
+                    "Argument value \(region) is not a valid AWS Region", name: "bucket-region")
             }
             buckets = buckets.filter { $0.region == region }
         }

@@ -98,6 +98,7 @@ public struct RequestRouter: Sendable {
             let failure = error as? AWSError ?? .internalFailure()
             var response = codec.encodeError(failure, model: service.model, context: fallback)
             response.errorCode = failure.code
+            service.finishResponse?("", &response)
             return (response, nil, fallback)
         }
         let recall = ResponseRecall()

@@ -61,6 +61,7 @@ extension SwitchyardBench {
         var request = URLRequest(url: url, timeoutInterval: 600)
         request.httpMethod = method
         request.setValue("UNSIGNED-PAYLOAD", forHTTPHeaderField: "x-amz-content-sha256")
+        request.setValue("20261124T000000Z", forHTTPHeaderField: "X-Amz-Date")
         request.setValue(
             "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00",
             forHTTPHeaderField: "Authorization")
