@@ -19,6 +19,7 @@ public struct S3Module: ServiceModule {
         let root =
             context.dataDirectory.map { ($0 as NSString).appendingPathComponent("s3") }
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("switchyard-s3-\(getpid())")
+        if context.database == nil { Self.removeAbandonedTemporaryRoots() }
         let files = try ObjectFiles(root: root)
         if context.database == nil { files.removeAll() }
         let engine = try S3Engine(store: store, files: files)
@@ -125,6 +126,19 @@ public struct S3Module: ServiceModule {
         "PutBucketPolicy", "PutBucketTagging", "PutBucketMetricsConfiguration", "PutBucketInventoryConfiguration",
         "PutBucketIntelligentTieringConfiguration", "PutBucketAnalyticsConfiguration",
     ]
+
+    /// Object files of `--storage memory` servers that are gone (stopped or killed): a temporary
+    /// directory per process, removed by the next server that starts.
+    static func removeAbandonedTemporaryRoots() {
+        let temporary = NSTemporaryDirectory()
+        let prefix = "switchyard-s3-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: (temporary as NSString).appendingPathComponent(name))
+        }
+    }
 
     /// How often lifecycle rules are applied: a minute, or `SWITCHYARD_S3_LIFECYCLE_SECONDS`.
     static var lifecycleInterval: Duration {
