@@ -23,28 +23,31 @@ struct BucketCORS: Sendable {
         guard request.method == "OPTIONS", let target = Self.target(of: request.path) else { return nil }
         guard let origin = request.header("origin") else {
             return Self.error(
-                400, "BadRequest", "Insufficient information. Origin request header needed.", details: [])
+                AWSError("BadRequest", "Insufficient information. Origin request header needed.", httpStatus: 400))
         }
         let requestedMethod = request.header("access-control-request-method")
         let resource = target.key == nil ? "BUCKET" : "OBJECT"
         guard let bucket = try? await engine.bucket(target.bucket) else {
             return Self.error(
-                403, "AccessForbidden", "CORSResponse: Bucket not found",
-                details: [("Method", "OPTIONS"), ("ResourceType", "BUCKET")])
+                AWSError("AccessForbidden", "CORSResponse: Bucket not found", httpStatus: 403).with("Method", "OPTIONS")
+                    .with("ResourceType", "BUCKET"))
         }
         guard let rules = Self.rules(of: bucket) else {
             return Self.error(
-                403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.",
-                details: [("Method", requestedMethod ?? "OPTIONS"), ("ResourceType", "BUCKET")])
+                AWSError("AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.", httpStatus: 403).with(
+                    "Method", requestedMethod ?? "OPTIONS"
+                ).with("ResourceType", "BUCKET"))
         }
         let requestedHeaders = Self.headerList(request.header("access-control-request-headers"))
         guard let method = requestedMethod,
             let rule = Self.matching(rules, origin: origin, method: method, headers: requestedHeaders)
         else {
             return Self.error(
-                403, "AccessForbidden",
-                "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
-                details: [("Method", requestedMethod ?? "OPTIONS"), ("ResourceType", resource)])
+                AWSError(
+                    "AccessForbidden",
+                    "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+                    httpStatus: 403
+                ).with("Method", requestedMethod ?? "OPTIONS").with("ResourceType", resource))
         }
         var answer = WireResponse(
             status: 200,
@@ -118,21 +121,10 @@ struct BucketCORS: Sendable {
         return headers
     }
 
-    /// An S3 error document answered outside an operation.
-    static func error(_ status: Int, _ code: String, _ message: String, details: [(String, String)]) -> WireResponse {
-        var writer = XMLWriter()
-        writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        writer.open("Error")
-        writer.element("Code", code)
-        writer.element("Message", message)
-        for (name, value) in details { writer.element(name, value) }
-        let requestId = RandomUUID.make()
-        writer.element("RequestId", requestId)
-        writer.element("HostId", Data(requestId.utf8).base64EncodedString())
-        writer.close("Error")
-        var answer = WireResponse(
-            status: status, headers: [("x-amzn-RequestId", requestId), ("Content-Type", "application/xml")],
-            body: writer.bytes)
+    /// An S3 error answered outside an operation, as the protocol codec writes S3's errors.
+    static func error(_ error: AWSError) -> WireResponse {
+        let context = RequestContext(account: "", region: "", host: "", wireProtocol: .restXml)
+        var answer = RESTCodec(.restXml).encodeError(error, model: S3.model, context: context)
         S3Module.finish("", &answer)
         return answer
     }

@@ -36,7 +36,7 @@ public enum ChecksumAlgorithm: String, Codable, Sendable, CaseIterable {
         switch self {
         case .crc32: return .crc32(CRC(table: CRCTables.crc32))
         case .crc32c: return .crc32(CRC(table: CRCTables.crc32c))
-        case .crc64nvme: return .crc64(CRC64(table: CRCTables.crc64nvme))
+        case .crc64nvme: return .crc64(CRC(table: CRCTables.crc64nvme))
         case .sha1: return .sha1(Insecure.SHA1())
         case .sha256: return .sha256(SHA256())
         }
@@ -52,8 +52,8 @@ public enum ChecksumAlgorithm: String, Codable, Sendable, CaseIterable {
 
 /// A checksum computed over bytes as they pass.
 enum RunningChecksum {
-    case crc32(CRC)
-    case crc64(CRC64)
+    case crc32(CRC<UInt32>)
+    case crc64(CRC<UInt64>)
     case sha1(Insecure.SHA1)
     case sha256(SHA256)
 
@@ -87,65 +87,37 @@ enum RunningChecksum {
     }
 }
 
-/// A reflected 32-bit CRC (CRC-32 and CRC-32C differ only in their table).
-struct CRC {
-    let table: [UInt32]
-    private(set) var value: UInt32 = 0xFFFF_FFFF
+/// A reflected CRC of 32 or 64 bits (CRC-32, CRC-32C and CRC-64/NVME differ only in width and table).
+struct CRC<Value: FixedWidthInteger & UnsignedInteger> {
+    let table: [Value]
+    private(set) var value: Value = ~0
 
-    init(table: [UInt32]) { self.table = table }
-
-    mutating func update(_ bytes: some Collection<UInt8>) {
-        var crc = value
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        }
-        value = crc
-    }
-
-    var digestBytes: [UInt8] {
-        let final = value ^ 0xFFFF_FFFF
-        return [UInt8(final >> 24), UInt8((final >> 16) & 0xFF), UInt8((final >> 8) & 0xFF), UInt8(final & 0xFF)]
-    }
-}
-
-/// A reflected 64-bit CRC (CRC-64/NVME).
-struct CRC64 {
-    let table: [UInt64]
-    private(set) var value: UInt64 = ~0
-
-    init(table: [UInt64]) { self.table = table }
+    init(table: [Value]) { self.table = table }
 
     mutating func update(_ bytes: some Collection<UInt8>) {
         var crc = value
         table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt64(byte)) & 0xFF)] ^ (crc >> 8) }
+            for byte in bytes { crc = table[Int(truncatingIfNeeded: (crc ^ Value(byte)) & 0xFF)] ^ (crc >> 8) }
         }
         value = crc
     }
 
+    /// The final value, most significant byte first.
     var digestBytes: [UInt8] {
         let final = ~value
-        return (0..<8).map { UInt8((final >> (56 - 8 * UInt64($0))) & 0xFF) }
+        return (0..<(Value.bitWidth / 8)).reversed().map { UInt8(truncatingIfNeeded: final >> ($0 * 8)) }
     }
 }
 
 /// Lookup tables of the reflected polynomials, built once.
 enum CRCTables {
-    static let crc32 = table32(polynomial: 0xEDB8_8320)
-    static let crc32c = table32(polynomial: 0x82F6_3B78)
-    static let crc64nvme = table64(polynomial: 0x9A6C_9329_AC4B_C9B5)
+    static let crc32 = table(polynomial: UInt32(0xEDB8_8320))
+    static let crc32c = table(polynomial: UInt32(0x82F6_3B78))
+    static let crc64nvme = table(polynomial: UInt64(0x9A6C_9329_AC4B_C9B5))
 
-    static func table32(polynomial: UInt32) -> [UInt32] {
+    static func table<Value: FixedWidthInteger & UnsignedInteger>(polynomial: Value) -> [Value] {
         (0..<256).map { index in
-            var crc = UInt32(index)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ polynomial : crc >> 1 }
-            return crc
-        }
-    }
-
-    static func table64(polynomial: UInt64) -> [UInt64] {
-        (0..<256).map { index in
-            var crc = UInt64(index)
+            var crc = Value(index)
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ polynomial : crc >> 1 }
             return crc
         }

@@ -23,12 +23,10 @@ extension S3Service {
         do {
             answer = try await acceptForm(request, bucketName: target.bucket)
         } catch let error as AWSError {
-            var details = error.details.map { ($0.name, $0.value) }
-            if error.code == "NoSuchBucket" { details = [("BucketName", target.bucket)] }
-            answer = BucketCORS.error(error.httpStatus, error.code, error.message ?? "", details: details)
+            answer = BucketCORS.error(error)
         } catch {
             answer = BucketCORS.error(
-                500, "InternalError", "We encountered an internal error. Please try again.", details: [])
+                AWSError("InternalError", "We encountered an internal error. Please try again.", httpStatus: 500))
         }
         return answer
     }

@@ -159,11 +159,10 @@ public struct ShapeTraits: Sendable {
     public var sensitive = false
     /// The member of a REST input or output structure that is the HTTP body.
     public var payload: String?
-        /// The XML namespace of a structure's element.
+    /// The XML namespace of a structure's element.
     public var xmlNamespace: String?
     /// The prefix the namespace is declared with, when its members are prefixed (`xsi`).
     public var xmlNamespacePrefix: String?
-
 
     public init() {}
 }

@@ -284,7 +284,10 @@ public struct RESTCodec: ProtocolCodec {
             writer.element("Code", resolved.queryCode)
             if let message = resolved.message { writer.element("Message", message) }
             for detail in error.details { writer.element(detail.name, detail.value) }
-            if bare { writer.element("RequestId", context.requestId) }
+            if bare {
+                writer.element("RequestId", context.requestId)
+                writer.element("HostId", Data(context.requestId.utf8).base64EncodedString())
+            }
             writer.close("Error")
             if !bare {
                 writer.element("RequestId", context.requestId)

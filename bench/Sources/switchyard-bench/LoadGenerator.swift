@@ -19,7 +19,10 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "Endpoint URL of the server under test.")
     var endpoint = "http://127.0.0.1:4566"
 
-    @Option(help: "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | bare")
+    @Option(
+        help:
+            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | bare"
+    )
     var scenario = "send"
 
     @Option(help: "publish: SQS queues subscribed to the topic.")

@@ -14,15 +14,17 @@ extension SwitchyardBench {
         try s3Request(host: host, port: port, method: "PUT", path: "/\(bucket)", body: [])
         switch scenario {
         case "s3-put":
-            let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
-            { connection in Workload.s3Put(bucket: bucket, connection: connection, size: bodySize) }
+            let result = try runLoad(
+                host: host, port: port, connections: connections, seconds: duration, maxMessages: nil
+            ) { connection in Workload.s3Put(bucket: bucket, connection: connection, size: bodySize) }
             report(result, bytesEach: bodySize)
         case "s3-get":
             try s3Request(
                 host: host, port: port, method: "PUT", path: "/\(bucket)/object",
                 body: [UInt8](repeating: UInt8(ascii: "x"), count: bodySize))
-            let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
-            { _ in Workload.s3Get(bucket: bucket, key: "object") }
+            let result = try runLoad(
+                host: host, port: port, connections: connections, seconds: duration, maxMessages: nil
+            ) { _ in Workload.s3Get(bucket: bucket, key: "object") }
             report(result, bytesEach: bodySize)
         case "s3-upload-memory":
             guard let serverPid else { throw ValidationError("s3-upload-memory needs --server-pid") }
@@ -35,7 +37,8 @@ extension SwitchyardBench {
             let after = Self.highWaterMegabytes(pid: serverPid) ?? 0
             print(
                 String(
-                    format: "s3-upload-memory against %@: %.0f MB in %.1f s (%.0f MB/s); server memory high-water %.1f MB before, %.1f MB after",
+                    format:
+                        "s3-upload-memory against %@: %.0f MB in %.1f s (%.0f MB/s); server memory high-water %.1f MB before, %.1f MB after",
                     endpoint, Double(bodySize) / 1_048_576, seconds, Double(bodySize) / 1_048_576 / seconds, before,
                     after))
         default:
