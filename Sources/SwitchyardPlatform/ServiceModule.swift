@@ -50,14 +50,18 @@ public struct ModuleContext: Sendable {
     public let sources: EventSourceReaders
     /// Existence checks of other modules' resources, by ARN.
     public let resources: ResourceDirectory
+    /// In strict mode, the secrets for signatures a service checks itself; nil in the default mode.
+    public let signingSecrets: SigningSecrets?
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
         metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566",
-        sources: EventSourceReaders = EventSourceReaders(), resources: ResourceDirectory = ResourceDirectory()
+        sources: EventSourceReaders = EventSourceReaders(), resources: ResourceDirectory = ResourceDirectory(),
+        signingSecrets: SigningSecrets? = nil
     ) {
         self.resources = resources
+        self.signingSecrets = signingSecrets
         self.baseURL = baseURL
         self.sources = sources
         self.metrics = metrics

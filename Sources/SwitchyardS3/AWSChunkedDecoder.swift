@@ -1,10 +1,17 @@
+import Crypto
 import Foundation
+import SwitchyardWire
 
 /// Decodes the `aws-chunked` content encoding that SDKs use to stream uploads: chunks of
 /// `<hex size>[;chunk-signature=<sig>]\r\n<bytes>\r\n`, a final zero-size chunk, then trailing headers
 /// (`x-amz-checksum-crc32:<base64>`) and an empty line. Fed any slices of the body as they come.
+/// Given the request's signature chain (strict mode), it verifies each chunk's signature and the
+/// trailer's as they end.
 struct AWSChunkedDecoder {
-    enum Failure: Error { case malformed(String) }
+    enum Failure: Error {
+        case malformed(String)
+        case signatureMismatch
+    }
 
     private enum State {
         case sizeLine
@@ -20,6 +27,17 @@ struct AWSChunkedDecoder {
     private(set) var trailers: [String: String] = [:]
     /// Decoded bytes so far.
     private(set) var decodedCount = 0
+    private var signatures: ChunkSignatureChain?
+    /// The signature the current chunk claims, and the hash of its bytes so far.
+    private var claimedSignature = ""
+    private var chunkHash = SHA256()
+    /// The trailers as signed (`name:value\n` each), and whether their signature was checked.
+    private var canonicalTrailers = ""
+    private var trailersSigned = false
+
+    init(signatures: ChunkSignatureChain? = nil) {
+        self.signatures = signatures
+    }
 
     /// Decodes `bytes`, handing each run of payload bytes to `emit`.
     mutating func feed(_ bytes: ArraySlice<UInt8>, emit: (ArraySlice<UInt8>) throws -> Void) throws {
@@ -28,6 +46,7 @@ struct AWSChunkedDecoder {
             switch state {
             case .data(let remaining):
                 let end = min(bytes.endIndex, index + remaining)
+                if signatures != nil { chunkHash.update(data: bytes[index..<end]) }
                 try emit(bytes[index..<end])
                 decodedCount += end - index
                 let left = remaining - (end - index)
@@ -54,26 +73,56 @@ struct AWSChunkedDecoder {
         switch state {
         case .sizeLine:
             let text = String(decoding: line, as: UTF8.self)
-            let sizeText = text.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            let parts = text.split(separator: ";", maxSplits: 1)
+            let sizeText = parts.first.map(String.init) ?? ""
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
                 throw Failure.malformed("a chunk size is not hexadecimal")
+            }
+            if signatures != nil {
+                let extensionText = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+                let prefix = "chunk-signature="
+                claimedSignature = extensionText.hasPrefix(prefix) ? String(extensionText.dropFirst(prefix.count)) : ""
+                chunkHash = SHA256()
+                if size == 0 { try verifyChunk() }
             }
             state = size == 0 ? .trailers : .data(remaining: size)
         case .dataEnd:
             guard line.isEmpty else { throw Failure.malformed("a chunk is longer than its size") }
+            if signatures != nil { try verifyChunk() }
             state = .sizeLine
         case .trailers:
             if line.isEmpty {
+                if signatures != nil, !canonicalTrailers.isEmpty, !trailersSigned { throw Failure.signatureMismatch }
                 state = .done
                 return
             }
             let text = String(decoding: line, as: UTF8.self)
             guard let colon = text.firstIndex(of: ":") else { throw Failure.malformed("a trailer has no colon") }
             let name = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            trailers[name] = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if var chain = signatures {
+                if name == "x-amz-trailer-signature" {
+                    guard chain.accept(canonicalTrailers: canonicalTrailers, signature: value) else {
+                        throw Failure.signatureMismatch
+                    }
+                    signatures = chain
+                    trailersSigned = true
+                    return
+                }
+                canonicalTrailers += "\(name):\(value)\n"
+            }
+            trailers[name] = value
         case .data, .done:
             break
         }
+    }
+
+    /// Checks the chunk that just ended against the signature its size line claimed.
+    private mutating func verifyChunk() throws {
+        guard var chain = signatures else { return }
+        let hash = Hex.encode(chunkHash.finalize())
+        guard chain.accept(chunkHash: hash, signature: claimedSignature) else { throw Failure.signatureMismatch }
+        signatures = chain
     }
 
     /// Whether the body ended where the encoding says it ends (a final chunk was seen).

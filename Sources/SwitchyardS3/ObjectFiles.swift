@@ -38,7 +38,9 @@ public final class ObjectFiles: Sendable {
     }
 
     /// Stores a body as a new durable file, hashing it on the way; an aws-chunked body is decoded.
-    func ingest(_ source: Source, chunked: Bool, checksum: ChecksumAlgorithm?) async throws -> Ingested {
+    func ingest(
+        _ source: Source, chunked: Bool, signatures: ChunkSignatureChain? = nil, checksum: ChecksumAlgorithm?
+    ) async throws -> Ingested {
         let blob = Self.newBlobName()
         let path = self.path(of: blob)
         let directory = (path as NSString).deletingLastPathComponent
@@ -46,7 +48,7 @@ public final class ObjectFiles: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var md5 = Insecure.MD5()
             var running = checksum?.hasher()
-            var decoder = chunked ? AWSChunkedDecoder() : nil
+            var decoder = chunked ? AWSChunkedDecoder(signatures: signatures) : nil
             var size = 0
             func take(_ bytes: ArraySlice<UInt8>) {
                 md5.update(data: bytes)

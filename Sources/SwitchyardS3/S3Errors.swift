@@ -2,6 +2,23 @@ import SwitchyardWire
 
 /// S3's errors, worded as S3 answers them, with the detail elements it adds.
 enum S3Errors {
+    /// Identity failures in S3's words: an unsigned request is anonymous, denied unless a policy allows
+    /// it (strict mode evaluates none), and an unknown key is named.
+    @Sendable static func identityWording(_ error: AWSError, for wireProtocol: WireProtocol) -> AWSError {
+        switch error.code {
+        case "MissingAuthenticationToken":
+            return AWSError("AccessDenied", "Access Denied", httpStatus: 403)
+        case "InvalidClientTokenId":
+            let key = error.details.first { $0.name == "AWSAccessKeyId" }?.value ?? ""
+            return AWSError(
+                "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
+                httpStatus: 403
+            ).with("AWSAccessKeyId", key)
+        default:
+            return error
+        }
+    }
+
     static func noSuchBucket(_ bucket: String) -> AWSError {
         AWSError("NoSuchBucket", "The specified bucket does not exist", httpStatus: 404).with("BucketName", bucket)
     }

@@ -25,12 +25,14 @@ public struct S3Module: ServiceModule {
         let engine = try S3Engine(store: store, files: files)
         let notifications = BucketNotifications(
             engine: engine, deliveries: context.deliveries, resources: context.resources)
-        let service = S3Service(engine: engine, files: files, notifications: notifications)
+        let service = S3Service(
+            engine: engine, files: files, notifications: notifications, signingSecrets: context.signingSecrets)
         let cors = BucketCORS(engine: engine)
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
                     descriptor: S3.descriptor, model: { S3.model }, prepareInput: S3InputDefaults.fill,
+                    rewordError: S3Errors.identityWording,
                     maximumBodyBytes: Self.bodyLimit,
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
                     inflatesRequestBodies: false,

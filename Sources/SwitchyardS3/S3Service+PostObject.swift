@@ -55,7 +55,11 @@ extension S3Service {
         if let filename = file.filename { key = key.replacingOccurrences(of: "${filename}", with: filename) }
         if let policy = form.value("policy") {
             try Self.checkSignatureFields(form)
+            if let signingSecrets { try FormSignature.verify(form, policy: policy, secrets: signingSecrets) }
             try PostPolicy.check(policy, form: form, bucket: bucketName, size: file.value.count)
+        } else if signingSecrets != nil {
+            // An unsigned form is an anonymous write, which strict mode (evaluating no bucket policy) refuses.
+            throw AWSError("AccessDenied", "Access Denied", httpStatus: 403)
         }
         var version = ObjectVersionRecord(
             bucket: bucketName, key: key, versionId: "null", isDeleteMarker: false, lastModified: Self.now(), size: 0,

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// S3's operations on the engine: what the request asks, checked as S3 checks it, answered in the
@@ -9,11 +10,17 @@ public struct S3Service: S3API {
     let engine: S3Engine
     let files: ObjectFiles
     let notifications: BucketNotifications?
+    /// In strict mode, what form uploads' signatures are checked with.
+    let signingSecrets: SigningSecrets?
 
-    init(engine: S3Engine, files: ObjectFiles, notifications: BucketNotifications? = nil) {
+    init(
+        engine: S3Engine, files: ObjectFiles, notifications: BucketNotifications? = nil,
+        signingSecrets: SigningSecrets? = nil
+    ) {
         self.engine = engine
         self.files = files
         self.notifications = notifications
+        self.signingSecrets = signingSecrets
     }
 
     /// The owner S3 reports for an account: its canonical user id (a hex digest, stable per account).

@@ -83,7 +83,10 @@ extension S3Service {
         }
         let ingested: ObjectFiles.Ingested
         do {
-            ingested = try await files.ingest(source, chunked: Self.isChunked(context), checksum: algorithm)
+            ingested = try await files.ingest(
+                source, chunked: Self.isChunked(context), signatures: context.chunkSignatures, checksum: algorithm)
+        } catch AWSChunkedDecoder.Failure.signatureMismatch {
+            throw SigV4.signatureMismatch
         } catch is AWSChunkedDecoder.Failure {
             throw AWSError("IncompleteBody", "The request body terminated unexpectedly")
         }

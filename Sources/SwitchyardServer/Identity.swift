@@ -13,6 +13,8 @@ struct Identity {
     var principalArn: String?
     var userId: String?
     var roleArn: String?
+    /// In strict mode, for an S3 upload with signed chunks, what verifies them as the body is read.
+    var chunkSignatures: ChunkSignatureChain?
 }
 
 /// Resolves identities, verifying signatures in strict mode.
@@ -49,19 +51,26 @@ struct IdentityResolver: Sendable {
         }
         let region = credential.region.isEmpty ? configuration.region : credential.region
         if let issued = directory.lookup(credential.accessKeyId) {
-            if configuration.auth == .strict { try verify(request, credential: credential, issued: issued) }
+            var chunkSignatures: ChunkSignatureChain?
+            if configuration.auth == .strict {
+                try verify(request, credential: credential, issued: issued)
+                chunkSignatures = SigV4.chunkSignatures(request, credential: credential, secretKey: issued.secret)
+            }
             return Identity(
                 account: issued.account, region: region, accessKeyId: credential.accessKeyId,
                 signingService: credential.service, principalArn: issued.principalArn, userId: issued.userId,
-                roleArn: issued.roleArn)
+                roleArn: issued.roleArn, chunkSignatures: chunkSignatures)
         }
         var account = configuration.account
+        var chunkSignatures: ChunkSignatureChain?
         if configuration.auth == .strict {
             guard let known = credentials[credential.accessKeyId] else {
-                throw Self.invalidToken
+                // The key goes along for S3, whose error names it.
+                throw Self.invalidToken.with("AWSAccessKeyId", credential.accessKeyId)
             }
             try SigV4.checkTime(request, credential: credential, now: Date())
             try SigV4.verify(request, credential: credential, secretKey: known.secretAccessKey)
+            chunkSignatures = SigV4.chunkSignatures(request, credential: credential, secretKey: known.secretAccessKey)
             account = known.account
         } else if credential.accessKeyId.count == 12, credential.accessKeyId.allSatisfy(\.isNumber) {
             account = credential.accessKeyId
@@ -69,7 +78,8 @@ struct IdentityResolver: Sendable {
             account = known.account
         }
         return Identity(
-            account: account, region: region, accessKeyId: credential.accessKeyId, signingService: credential.service)
+            account: account, region: region, accessKeyId: credential.accessKeyId, signingService: credential.service,
+            chunkSignatures: chunkSignatures)
     }
 
     static let invalidToken = AWSError(

@@ -95,7 +95,8 @@ public struct RequestRouter: Sendable {
             let fallback = RequestContext(
                 account: identities.configuration.account, region: identities.configuration.region, host: host,
                 wireProtocol: codec.wireProtocol)
-            let failure = error as? AWSError ?? .internalFailure()
+            var failure = error as? AWSError ?? .internalFailure()
+            if let reword = service.rewordError { failure = reword(failure, codec.wireProtocol) }
             var response = codec.encodeError(failure, model: service.model, context: fallback)
             response.errorCode = failure.code
             service.finishResponse?("", &response)
@@ -109,6 +110,7 @@ public struct RequestRouter: Sendable {
         context.acceptsJSON = request.header("accept")?.contains("application/json") ?? false
         context.serverRegion = identities.configuration.region
         context.spooledBody = request.spooledBody
+        context.chunkSignatures = identity.chunkSignatures
         context.requestHeaders = request.headers
         var operationName: String?
         do {

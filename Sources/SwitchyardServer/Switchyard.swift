@@ -76,7 +76,13 @@ public final class Switchyard: Sendable {
             database: database, dataDirectory: database == nil ? nil : configuration.dataDirectory,
             account: configuration.account, region: configuration.region, staticCredentials: staticAccounts,
             deliveries: deliveries, credentials: credentials, metrics: metrics, logger: logger,
-            baseURL: "http://localhost:\(configuration.port)", sources: sources, resources: resources)
+            baseURL: "http://localhost:\(configuration.port)", sources: sources, resources: resources,
+            signingSecrets: configuration.auth == .strict
+                ? SigningSecrets(
+                    staticSecrets: Dictionary(
+                        configuration.credentials.map { ($0.accessKeyId, $0.secretAccessKey) },
+                        uniquingKeysWith: { first, _ in first }), issued: credentials)
+                : nil)
         var running: [RunningModule] = []
         for module in modules {
             let started = try await module.start(context)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 import Testing
 
 @testable import SwitchyardS3
@@ -49,6 +50,56 @@ struct AWSChunkedDecoderTests {
         var decoder = AWSChunkedDecoder()
         #expect(throws: AWSChunkedDecoder.Failure.self) {
             try decoder.feed(Array("zz\r\nhello\r\n".utf8)[...]) { _ in }
+        }
+    }
+}
+
+@Suite("Signed aws-chunked uploads")
+struct ChunkSignatureTests {
+    /// The example of AWS's "Transferring Payload in Multiple Chunks": 65 KiB + 1 KiB of 'a', the
+    /// request's own signature as the seed, and the chunk signatures AWS's page lists.
+    static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    static let signatures = [
+        "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+        "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+        "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+    ]
+
+    static func chain() throws -> ChunkSignatureChain {
+        var credential = try SigV4.parseScope("AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request")
+        credential.amzDate = "20130524T000000Z"
+        return ChunkSignatureChain(
+            signingKey: SigV4.signingKey(secretKey: secret, credential: credential), amzDate: "20130524T000000Z",
+            scope: credential.scope, seed: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9")
+    }
+
+    static func body(signatures: [String]) -> [UInt8] {
+        let sizes = [65536, 1024, 0]
+        var body: [UInt8] = []
+        for (size, signature) in zip(sizes, signatures) {
+            body += Array("\(String(size, radix: 16));chunk-signature=\(signature)\r\n".utf8)
+            body += [UInt8](repeating: UInt8(ascii: "a"), count: size) + Array("\r\n".utf8)
+        }
+        return body
+    }
+
+    @Test func acceptsAWSExample() throws {
+        var decoder = AWSChunkedDecoder(signatures: try Self.chain())
+        var decoded = 0
+        let body = Self.body(signatures: Self.signatures)
+        for start in stride(from: 0, to: body.count, by: 7000) {
+            try decoder.feed(body[start..<min(body.count, start + 7000)]) { decoded += $0.count }
+        }
+        #expect(decoded == 66560)
+        #expect(decoder.isComplete)
+    }
+
+    @Test func refusesAChunkSignedOutOfOrder() throws {
+        var decoder = AWSChunkedDecoder(signatures: try Self.chain())
+        var swapped = Self.signatures
+        swapped.swapAt(0, 1)
+        #expect(throws: AWSChunkedDecoder.Failure.self) {
+            try decoder.feed(Self.body(signatures: swapped)[...]) { _ in }
         }
     }
 }

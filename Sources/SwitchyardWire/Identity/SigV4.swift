@@ -125,7 +125,8 @@ public enum SigV4 {
     }
 
     /// Parses `AKID/yyyyMMdd/region/service/aws4_request`.
-    static func parseScope(_ credential: String) throws -> SigV4Credential {
+    /// The credential of a scope `<key>/<yyyyMMdd>/<region>/<service>/aws4_request`, without a signature.
+    public static func parseScope(_ credential: String) throws -> SigV4Credential {
         var parts: [Substring] = []
         parts.reserveCapacity(5)
         var rest = credential[...]
@@ -240,20 +241,21 @@ public enum SigV4 {
     /// unsigned or streamed payload.
     public static func verify(_ request: WireRequest, credential: SigV4Credential, secretKey: String) throws {
         if credential.service == "s3", let declared = request.header("x-amz-content-sha256"),
-            declared.utf8.count == 64, declared.lowercased() != hex(SHA256.hash(data: request.body))
+            declared.utf8.count == 64, declared.lowercased() != bodyHash(request)
         {
             throw AWSError(
                 "XAmzContentSHA256Mismatch",
                 "The provided 'x-amz-content-sha256' header does not match what was computed.", httpStatus: 400)
         }
         let expected = signature(for: request, credential: credential, secretKey: secretKey)
-        guard expected == credential.signature else {
-            throw AWSError(
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-                httpStatus: 403)
-        }
+        guard expected == credential.signature else { throw signatureMismatch }
     }
+
+    /// What AWS answers a signature it computes differently.
+    public static let signatureMismatch = AWSError(
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        httpStatus: 403)
 
     /// The hex signature AWS would compute for the request.
     public static func signature(for request: WireRequest, credential: SigV4Credential, secretKey: String) -> String {
@@ -261,11 +263,30 @@ public enum SigV4 {
         let stringToSign = [
             algorithm, credential.amzDate ?? "", credential.scope, hex(SHA256.hash(data: Array(canonical.utf8))),
         ].joined(separator: "\n")
+        let key = signingKey(secretKey: secretKey, credential: credential)
+        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+    }
+
+    /// The key derived from the secret for the credential's scope (date, region, service).
+    public static func signingKey(secretKey: String, credential: SigV4Credential) -> SymmetricKey {
         var key = SymmetricKey(data: Array("AWS4\(secretKey)".utf8))
         for part in [credential.date, credential.region, credential.service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
         }
-        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        return key
+    }
+
+    /// For an S3 upload whose chunks are signed (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, with or without
+    /// a trailer), the chain that verifies them; nil for any other payload.
+    public static func chunkSignatures(
+        _ request: WireRequest, credential: SigV4Credential, secretKey: String
+    ) -> ChunkSignatureChain? {
+        guard credential.service == "s3",
+            request.header("x-amz-content-sha256")?.hasPrefix("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") == true
+        else { return nil }
+        return ChunkSignatureChain(
+            signingKey: signingKey(secretKey: secretKey, credential: credential), amzDate: credential.amzDate ?? "",
+            scope: credential.scope, seed: credential.signature)
     }
 
     /// The SHA-256 of the body received: computed while a spooled body was written, else now.

@@ -35,6 +35,8 @@ public struct RequestContext: Sendable {
     /// The request's headers by lower-cased name, for what a service reads beyond its modelled input
     /// (S3's `x-amz-decoded-content-length` and trailing checksums of an aws-chunked upload).
     public var requestHeaders: [String: String] = [:]
+    /// In strict mode, for an S3 upload whose aws-chunked chunks are signed, what verifies them.
+    public var chunkSignatures: ChunkSignatureChain?
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,
