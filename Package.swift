@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
@@ -141,6 +142,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // AWS Lambda: functions whose code runs as local worker processes behind the Runtime API.
+        .target(
+            name: "SwitchyardLambda",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // Matching shared by SNS filter policies and EventBridge event patterns.
         .target(name: "SwitchyardMatching", dependencies: ["SwitchyardWire"]),
         .target(
@@ -184,6 +203,7 @@ let package = Package(
                 "SwitchyardScheduler",
                 "SwitchyardPipes",
                 "SwitchyardS3",
+                "SwitchyardLambda",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",
@@ -235,6 +255,7 @@ let package = Package(
             ]),
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
+        .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

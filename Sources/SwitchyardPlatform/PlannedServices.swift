@@ -12,19 +12,9 @@ public struct PlannedServicesModule: ServiceModule {
         RunningModule(endpoints: Self.endpoints)
     }
 
-    /// A function's code may be uploaded inline up to 50 MB zipped, which base64 in a JSON body makes
-    /// about 67 MB; invocation payloads are up to 6 MB (synchronous) or 1 MB (asynchronous).
-    @Sendable static func lambdaBodyLimit(_ operation: String) -> Int? {
-        switch operation {
-        case "CreateFunction", "UpdateFunctionCode", "PublishLayerVersion": return 70 << 20
-        default: return nil
-        }
-    }
-
     /// S3 (its own module) is listed after these: unsigned REST requests go to the first service
     /// that takes their path, and S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
-        .notImplemented(descriptor: Lambda.descriptor, model: { Lambda.model }, maximumBodyBytes: lambdaBodyLimit),
         .notImplemented(descriptor: ECS.descriptor) { ECS.model },
         .notImplemented(descriptor: CloudWatchLogs.descriptor) { CloudWatchLogs.model },
         .notImplemented(descriptor: Kinesis.descriptor) { Kinesis.model },

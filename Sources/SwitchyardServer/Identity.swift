@@ -66,7 +66,8 @@ struct IdentityResolver: Sendable {
         if configuration.auth == .strict {
             guard let known = credentials[credential.accessKeyId] else {
                 // The key goes along for S3, whose error names it.
-                throw Self.invalidToken.with("AWSAccessKeyId", credential.accessKeyId)
+                throw credential.service == "s3"
+                    ? Self.invalidToken.with("AWSAccessKeyId", credential.accessKeyId) : Self.invalidToken
             }
             try SigV4.checkTime(request, credential: credential, now: Date())
             try SigV4.verify(request, credential: credential, secretKey: known.secretAccessKey)

@@ -5,6 +5,7 @@ import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardEvents
 import SwitchyardIAM
+import SwitchyardLambda
 import SwitchyardPipes
 import SwitchyardPlatform
 import SwitchyardS3
@@ -27,6 +28,7 @@ public final class Switchyard: Sendable {
             EventBridgeModule(),
             SchedulerModule(),
             PipesModule(),
+            LambdaModule(),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.
             S3Module(),

@@ -71,7 +71,8 @@ SERVICES = {
         # S3 declares its namespace on the document element of its answers; botocore leaves it out.
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },
-    "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "modelOnly": True},
+    # Lambda: functions, invocation and event source mappings; the rest answers NotImplemented.
+    "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True},
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
     "logs": {"swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "modelOnly": True},
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.

@@ -302,6 +302,13 @@ public struct RESTCodec: ProtocolCodec {
         let key = model.errorShapes[resolved.typeName]?.member(named: "Message") != nil ? "Message" : "message"
         var writer = JSONWriter()
         writer.raw("{")
+        // Detail members first, as Lambda writes its "Type" before "message".
+        for detail in error.details {
+            writer.string(detail.name)
+            writer.raw(":")
+            writer.string(detail.value)
+            writer.raw(",")
+        }
         writer.string(key)
         writer.raw(":")
         writer.string(resolved.message ?? "")

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A function's configuration and code at one version: `$LATEST` (which updates change) or a
+/// published version (frozen).
+struct FunctionVersionRecord: Codable, Sendable, Equatable {
+    var version: String
+    var runtime: String?
+    var handler: String?
+    var role: String
+    var description: String
+    var timeout: Int
+    var memorySize: Int
+    var environment: [String: String]?
+    var architectures: [String]
+    var ephemeralStorage: Int
+    var packageType: String
+    var tracingMode: String
+    var logFormat: String
+    var logGroup: String?
+    var deadLetterTarget: String?
+    /// The zip, by the hex SHA-256 under which the code store keeps it.
+    var codeDigest: String
+    var codeSize: Int
+    var lastModified: Date
+    var revisionId: String
+    /// Pending while the code is unpacked and the runtime prepared, then Active (or Failed).
+    var state: String
+    var stateReason: String?
+    var stateReasonCode: String?
+    var lastUpdateStatus: String
+
+    /// The base64 SHA-256 AWS reports as `CodeSha256`.
+    var codeSha256: String {
+        var bytes: [UInt8] = []
+        var digits = codeDigest.utf8.makeIterator()
+        while let high = digits.next(), let low = digits.next() {
+            bytes.append(UInt8(hexValue(high) << 4 | hexValue(low)))
+        }
+        return Data(bytes).base64EncodedString()
+    }
+
+    private func hexValue(_ digit: UInt8) -> UInt8 {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        default: return 0
+        }
+    }
+}
+
+/// An alias: a name for one version, optionally sharing traffic with a second.
+struct AliasRecord: Codable, Sendable, Equatable {
+    var name: String
+    var functionVersion: String
+    var description: String
+    var additionalVersionWeights: [String: Double]?
+    var revisionId: String
+}
+
+/// A function: its `$LATEST`, its published versions and aliases, and what applies to all of them.
+struct FunctionRecord: Codable, Sendable {
+    var account: String
+    var region: String
+    var name: String
+    var latest: FunctionVersionRecord
+    var versions: [FunctionVersionRecord] = []
+    /// The number the next published version gets (versions are never reused, even once deleted).
+    var nextVersion = 1
+    var aliases: [String: AliasRecord] = [:]
+    var tags: [String: String] = [:]
+    /// The resource policy's statements, as JSON objects in the order they were added.
+    var policyStatements: [String] = []
+    var policyRevisionId: String?
+    var reservedConcurrency: Int?
+
+    var storageKey: String { "\(account)/\(region)/\(name)" }
+
+    var arn: String { "arn:aws:lambda:\(region):\(account):function:\(name)" }
+
+    func version(_ qualifier: String) -> FunctionVersionRecord? {
+        qualifier == "$LATEST" ? latest : versions.first { $0.version == qualifier }
+    }
+}
+
+/// How AWS writes Lambda's `LastModified`: `2024-01-31T12:34:56.789+0000`.
+enum LambdaTimestamps {
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
+        return formatter.string(from: date)
+    }
+}

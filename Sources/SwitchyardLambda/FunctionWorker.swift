@@ -1,0 +1,251 @@
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How to start a worker process for a function version.
+struct WorkerLaunch: Sendable {
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+    var workingDirectory: String
+}
+
+/// One invocation as the Runtime API hands it to the function.
+struct Invocation: Sendable {
+    var requestId: String
+    var payload: [UInt8]
+    var functionArn: String
+    var deadline: Date
+    var clientContext: String?
+    var traceId: String?
+}
+
+/// How an invocation ended.
+enum InvocationOutcome: Sendable, Equatable {
+    /// The function's response payload.
+    case success([UInt8])
+    /// The function reported an error (`/invocation/{id}/error` or `/init/error`): the error document.
+    case functionError([UInt8])
+    /// The function ran past its timeout and its process was killed.
+    case timedOut
+    /// The process ended before answering.
+    case exited(status: Int32)
+}
+
+/// A worker process running a function's runtime, and the Runtime API it polls. It takes one
+/// invocation at a time; after a success or a handled error it stays warm for the next one.
+actor FunctionWorker {
+    private let server: RuntimeAPIServer
+    private let process: Process
+    private let launchedAt = ContinuousClock.now
+    private var initDuration: Duration?
+    private var waitingForNext: CheckedContinuation<Invocation?, Never>?
+    private var queued: Invocation?
+    private var running: (invocation: Invocation, finished: CheckedContinuation<InvocationOutcome, Never>)?
+    private var initError: [UInt8]?
+    /// Output of the process since the current invocation began.
+    private var output: [UInt8] = []
+    private(set) var alive = true
+    private(set) var lastUsed = ContinuousClock.now
+
+    private init(server: RuntimeAPIServer, process: Process) {
+        self.server = server
+        self.process = process
+    }
+
+    /// Starts the process with `AWS_LAMBDA_RUNTIME_API` pointing at a new Runtime API server.
+    static func launch(_ launch: WorkerLaunch) async throws -> FunctionWorker {
+        let box = WorkerBox()
+        let server = try await RuntimeAPIServer.start { request in
+            guard let worker = box.worker else { return .json(.serviceUnavailable, "{}") }
+            return await worker.handle(request)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launch.executable)
+        process.arguments = launch.arguments
+        var environment = launch.environment
+        environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: launch.workingDirectory)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        let worker = FunctionWorker(server: server, process: process)
+        box.worker = worker
+        // Output arrives on a reader thread, in order, and is appended in that order.
+        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                sink.finish()
+            } else {
+                sink.yield(data)
+            }
+        }
+        Task {
+            for await chunk in chunks { await worker.append(chunk) }
+        }
+        process.terminationHandler = { ended in
+            let status = ended.terminationStatus
+            Task { await worker.exited(status: status) }
+        }
+        do {
+            try process.run()
+        } catch {
+            server.stop()
+            throw error
+        }
+        return worker
+    }
+
+    /// Runs one invocation; returns how it ended, the process's output meanwhile, and the init
+    /// duration when this was the worker's first.
+    func invoke(_ invocation: Invocation, timeout: Duration) async -> (
+        outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?
+    ) {
+        let cold = initDuration == nil
+        output.removeAll(keepingCapacity: true)
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            self.timeOut(invocation.requestId)
+        }
+        let outcome: InvocationOutcome
+        if let initError {
+            outcome = .functionError(initError)
+        } else if !alive {
+            outcome = .exited(status: process.terminationStatus)
+        } else {
+            outcome = await withCheckedContinuation { finished in
+                running = (invocation, finished)
+                if let waiting = waitingForNext {
+                    waitingForNext = nil
+                    waiting.resume(returning: invocation)
+                } else {
+                    queued = invocation
+                }
+            }
+        }
+        timer.cancel()
+        // Output written just before the answer may still be in the pipe.
+        try? await Task.sleep(for: .milliseconds(5))
+        lastUsed = .now
+        return (outcome, output, cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil)
+    }
+
+    /// Whether the worker can take another invocation.
+    var reusable: Bool { alive && initError == nil }
+
+    /// Ends the process (SIGKILL, as Lambda ends an environment) and its Runtime API.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        server.stop()
+    }
+
+    private func append(_ data: Data) {
+        // Keep at most the last 1 MiB of an invocation's output.
+        output.append(contentsOf: data)
+        if output.count > 1 << 20 { output.removeFirst(output.count - (1 << 20)) }
+    }
+
+    private func finish(_ outcome: InvocationOutcome) {
+        guard let current = running else { return }
+        running = nil
+        queued = nil
+        current.finished.resume(returning: outcome)
+    }
+
+    private func timeOut(_ requestId: String) {
+        guard running?.invocation.requestId == requestId else { return }
+        stop()
+        alive = false
+        finish(.timedOut)
+    }
+
+    private func exited(status: Int32) {
+        alive = false
+        server.stop()
+        waitingForNext?.resume(returning: nil)
+        waitingForNext = nil
+        if let initError { finish(.functionError(initError)) }
+        finish(.exited(status: status))
+    }
+
+    // MARK: The Runtime API
+
+    private func handle(_ request: RuntimeAPIRequest) async -> RuntimeAPIResponse {
+        let parts = request.path.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
+        guard parts.count >= 3, parts[0] == "2018-06-01", parts[1] == "runtime" else {
+            return .json(.notFound, #"{"errorMessage":"Unknown Runtime API path","errorType":"InvalidRequest"}"#)
+        }
+        let route = Array(parts.dropFirst(2))
+        if request.method == .GET, route == ["invocation", "next"] {
+            guard let invocation = await next() else {
+                return .json(.gone, #"{"errorMessage":"The worker is stopping","errorType":"Gone"}"#)
+            }
+            var headers = [
+                ("Content-Type", "application/json"),
+                ("Lambda-Runtime-Aws-Request-Id", invocation.requestId),
+                ("Lambda-Runtime-Deadline-Ms", String(Int64(invocation.deadline.timeIntervalSince1970 * 1000))),
+                ("Lambda-Runtime-Invoked-Function-Arn", invocation.functionArn),
+            ]
+            if let trace = invocation.traceId { headers.append(("Lambda-Runtime-Trace-Id", trace)) }
+            if let context = invocation.clientContext { headers.append(("Lambda-Runtime-Client-Context", context)) }
+            return RuntimeAPIResponse(status: .ok, headers: headers, body: invocation.payload)
+        }
+        if request.method == .POST, route == ["init", "error"] {
+            let document = Self.errorDocument(request)
+            initError = document
+            finish(.functionError(document))
+            return .json(.accepted, #"{"status":"OK"}"#)
+        }
+        if request.method == .POST, route.count == 3, route[0] == "invocation",
+            route[2] == "response" || route[2] == "error"
+        {
+            guard running?.invocation.requestId == route[1] else { return Self.unknownRequest(route[1]) }
+            finish(route[2] == "response" ? .success(request.body) : .functionError(Self.errorDocument(request)))
+            return .json(.accepted, #"{"status":"OK"}"#)
+        }
+        return .json(.notFound, #"{"errorMessage":"Unknown Runtime API path","errorType":"InvalidRequest"}"#)
+    }
+
+    private func next() async -> Invocation? {
+        if initDuration == nil { initDuration = launchedAt.duration(to: .now) }
+        guard alive else { return nil }
+        if let queued {
+            self.queued = nil
+            return queued
+        }
+        waitingForNext?.resume(returning: nil)
+        return await withCheckedContinuation { waitingForNext = $0 }
+    }
+
+    /// The error a runtime posted; a body that is not a JSON object becomes one, as Lambda reports it.
+    private static func errorDocument(_ request: RuntimeAPIRequest) -> [UInt8] {
+        if (try? JSONSerialization.jsonObject(with: Data(request.body))) is [String: Any] { return request.body }
+        let type = request.headers.first(name: "Lambda-Runtime-Function-Error-Type") ?? "Unhandled"
+        let document: [String: Any] = [
+            "errorType": type, "errorMessage": String(decoding: request.body, as: UTF8.self),
+        ]
+        return Array((try? JSONSerialization.data(withJSONObject: document)) ?? Data())
+    }
+
+    private static func unknownRequest(_ id: String) -> RuntimeAPIResponse {
+        .json(.badRequest, #"{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}"#)
+    }
+}
+
+/// Lets the Runtime API's handler reach the worker created after the server.
+private final class WorkerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: FunctionWorker?
+    var worker: FunctionWorker? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import SwitchyardCore
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// Lambda's state: functions with their versions, aliases, tags and policies, made durable before an
+/// operation answers; code preparation (Pending → Active); and invocation through warm workers.
+actor LambdaEngine {
+    let store: any LambdaStore
+    let code: CodeStore
+    let runtimes: RuntimeEnvironments
+    let pool: WorkerPool
+    let credentials: CredentialDirectory
+    /// Where a function's own SDK calls go (`AWS_ENDPOINT_URL`).
+    let endpointURL: String
+    let logger: Logger
+    private(set) var functions: [String: FunctionRecord] = [:]
+
+    init(
+        store: any LambdaStore, code: CodeStore, runtimes: RuntimeEnvironments, pool: WorkerPool,
+        credentials: CredentialDirectory, endpointURL: String, logger: Logger
+    ) throws {
+        self.store = store
+        self.code = code
+        self.runtimes = runtimes
+        self.pool = pool
+        self.credentials = credentials
+        self.endpointURL = endpointURL
+        self.logger = logger
+        for function in try store.loadFunctions() { functions[function.storageKey] = function }
+        code.removeUnreferenced(keeping: Self.digests(of: functions.values))
+    }
+
+    static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
+
+    private static func digests(of functions: some Sequence<FunctionRecord>) -> Set<String> {
+        Set(functions.flatMap { [$0.latest.codeDigest] + $0.versions.map(\.codeDigest) })
+    }
+
+    var functionCount: Int { functions.count }
+
+    func function(_ key: String) -> FunctionRecord? { functions[key] }
+
+    func functions(account: String, region: String) -> [FunctionRecord] {
+        functions.values.filter { $0.account == account && $0.region == region }.sorted { $0.name < $1.name }
+    }
+
+    /// Stores a new or changed function durably.
+    func save(_ function: FunctionRecord) async throws {
+        functions[function.storageKey] = function
+        try await store.put(function).wait()
+    }
+
+    func remove(_ key: String) async throws {
+        functions[key] = nil
+        await pool.retire(prefix: key + "#")
+        try await store.delete(storageKey: key).wait()
+    }
+
+    /// Stops the warm workers of a function (its code or configuration changed).
+    func retireWorkers(_ key: String) async {
+        await pool.retire(prefix: key + "#")
+    }
+
+    /// Unpacks the code and prepares the runtime of `$LATEST`, then marks it Active (or Failed).
+    func prepare(_ key: String, revisionId: String) async {
+        guard let function = functions[key] else { return }
+        let version = function.latest
+        var state = "Active"
+        var reason: String?
+        var reasonCode: String?
+        do {
+            let root = try await code.taskRoot(version.codeDigest)
+            if let runtime = version.runtime {
+                guard RuntimeEnvironments.isRunnable(runtime) else {
+                    throw RuntimeEnvironments.Failure.unavailable(
+                        "The \(runtime) runtime is not available on this Switchyard host.")
+                }
+                _ = try await runtimes.command(runtime: runtime, handler: version.handler ?? "", taskRoot: root)
+            }
+        } catch {
+            state = "Failed"
+            reason = "\(error)"
+            reasonCode = error is RuntimeEnvironments.Failure ? "InvalidRuntime" : "InvalidZipFileException"
+            logger.warning("Lambda function \(function.name) cannot run: \(error)")
+        }
+        guard var current = functions[key], current.latest.revisionId == revisionId else { return }
+        current.latest.state = state
+        current.latest.stateReason = reason
+        current.latest.stateReasonCode = reasonCode
+        current.latest.lastUpdateStatus = state == "Active" ? "Successful" : "Failed"
+        try? await save(current)
+    }
+
+    func reset() async throws {
+        functions.removeAll()
+        await pool.stopAll()
+        try await store.wipe().wait()
+        code.removeUnreferenced(keeping: [])
+    }
+
+    // MARK: Invocation
+
+    /// Runs one invocation of a version on a warm or new worker.
+    func run(
+        _ function: FunctionRecord, version: FunctionVersionRecord, invocation: Invocation
+    ) async throws -> (outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?) {
+        let key = "\(function.storageKey)#\(version.version)#\(version.revisionId)"
+        let endpointURL = self.endpointURL
+        let credentials = self.credentials
+        let runtimes = self.runtimes
+        let code = self.code
+        let launch: @Sendable () async throws -> WorkerLaunch = {
+            let root = try await code.taskRoot(version.codeDigest)
+            let command = try await runtimes.command(
+                runtime: version.runtime ?? "provided.al2023", handler: version.handler ?? "", taskRoot: root)
+            var environment = WorkerEnvironment.variables(
+                function: function, version: version, taskRoot: root, endpointURL: endpointURL,
+                credential: WorkerEnvironment.sessionCredential(for: function, version: version, in: credentials))
+            environment.merge(command.environment) { _, runtime in runtime }
+            return WorkerLaunch(
+                executable: command.executable, arguments: command.arguments, environment: environment,
+                workingDirectory: root)
+        }
+        return try await pool.invoke(
+            key: key, launch: launch, invocation: invocation, timeout: .seconds(version.timeout))
+    }
+
+    /// Stops idle workers now and then.
+    func runMaintenance() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(10))
+            await pool.reap()
+        }
+        await pool.stopAll()
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// Tags, resource policies, reserved concurrency and account settings.
+extension LambdaService {
+    public func tagResource(_ input: Lambda.TagResourceRequest, context: RequestContext) async throws {
+        var function = try await function(try Self.reference(input.resource, context: context))
+        function.tags.merge(input.tags) { _, new in new }
+        if function.tags.count > 50 {
+            throw LambdaErrors.invalidParameter("Number of tags exceeds resource tag limit.")
+        }
+        try await engine.save(function)
+    }
+
+    public func untagResource(_ input: Lambda.UntagResourceRequest, context: RequestContext) async throws {
+        var function = try await function(try Self.reference(input.resource, context: context))
+        for key in input.tagKeys { function.tags[key] = nil }
+        try await engine.save(function)
+    }
+
+    public func listTags(_ input: Lambda.ListTagsRequest, context: RequestContext) async throws
+        -> Lambda.ListTagsResponse
+    {
+        let function = try await function(try Self.reference(input.resource, context: context))
+        return Lambda.ListTagsResponse(tags: function.tags)
+    }
+
+    public func addPermission(_ input: Lambda.AddPermissionRequest, context: RequestContext) async throws
+        -> Lambda.AddPermissionResponse
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        var function = try await function(reference)
+        _ = try version(of: function, reference)
+        if let revision = input.revisionId, revision != function.policyRevisionId {
+            throw LambdaErrors.preconditionFailed(
+                "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
+            )
+        }
+        let existing = function.policyStatements.compactMap(Self.statementId)
+        if existing.contains(input.statementId) {
+            throw LambdaErrors.conflict(
+                "The statement id (\(input.statementId)) provided already exists. Please provide a new statement id, or remove the existing statement."
+            )
+        }
+        var statement: [String: Any] = [
+            "Sid": input.statementId, "Effect": "Allow", "Action": input.action,
+            "Resource": reference.qualifiedArn,
+        ]
+        if input.principal.contains(".amazonaws.com") || input.principal.hasSuffix(".com") {
+            statement["Principal"] = ["Service": input.principal]
+        } else if input.principal == "*" {
+            statement["Principal"] = "*"
+        } else {
+            let arn = input.principal.count == 12 ? "arn:aws:iam::\(input.principal):root" : input.principal
+            statement["Principal"] = ["AWS": arn]
+        }
+        var conditions: [String: [String: String]] = [:]
+        if let sourceArn = input.sourceArn { conditions["ArnLike", default: [:]]["AWS:SourceArn"] = sourceArn }
+        if let account = input.sourceAccount { conditions["StringEquals", default: [:]]["AWS:SourceAccount"] = account }
+        if let org = input.principalOrgID { conditions["StringEquals", default: [:]]["aws:PrincipalOrgID"] = org }
+        if let auth = input.functionUrlAuthType {
+            conditions["StringEquals", default: [:]]["lambda:FunctionUrlAuthType"] = auth
+        }
+        if !conditions.isEmpty { statement["Condition"] = conditions }
+        let text = String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: statement, options: [.sortedKeys, .withoutEscapingSlashes]),
+            as: UTF8.self)
+        function.policyStatements.append(text)
+        function.policyRevisionId = UUID().uuidString.lowercased()
+        try await engine.save(function)
+        return Lambda.AddPermissionResponse(statement: text)
+    }
+
+    public func getPolicy(_ input: Lambda.GetPolicyRequest, context: RequestContext) async throws
+        -> Lambda.GetPolicyResponse
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        let function = try await function(reference)
+        let statements = function.policyStatements.filter { Self.statementResource($0) == reference.qualifiedArn }
+        guard !statements.isEmpty else {
+            throw LambdaErrors.notFound("The resource you requested does not exist.")
+        }
+        let policy =
+            #"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}"
+        return Lambda.GetPolicyResponse(policy: policy, revisionId: function.policyRevisionId)
+    }
+
+    public func removePermission(_ input: Lambda.RemovePermissionRequest, context: RequestContext) async throws {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        var function = try await function(reference)
+        if let revision = input.revisionId, revision != function.policyRevisionId {
+            throw LambdaErrors.preconditionFailed(
+                "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
+            )
+        }
+        guard
+            let index = function.policyStatements.firstIndex(where: {
+                Self.statementId($0) == input.statementId && Self.statementResource($0) == reference.qualifiedArn
+            })
+        else {
+            throw LambdaErrors.notFound("Statement \(input.statementId) is not found in resource policy.")
+        }
+        function.policyStatements.remove(at: index)
+        function.policyRevisionId = UUID().uuidString.lowercased()
+        try await engine.save(function)
+    }
+
+    private static func statementField(_ statement: String, _ name: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(statement.utf8)) as? [String: Any])?[name] as? String
+    }
+
+    static func statementId(_ statement: String) -> String? { statementField(statement, "Sid") }
+    static func statementResource(_ statement: String) -> String? { statementField(statement, "Resource") }
+
+    public func putFunctionConcurrency(_ input: Lambda.PutFunctionConcurrencyRequest, context: RequestContext)
+        async throws -> Lambda.Concurrency
+    {
+        var function = try await function(try Self.reference(input.functionName, context: context))
+        guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= 900 else {
+            throw LambdaErrors.invalidParameter(
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."
+            )
+        }
+        function.reservedConcurrency = input.reservedConcurrentExecutions
+        try await engine.save(function)
+        return Lambda.Concurrency(reservedConcurrentExecutions: input.reservedConcurrentExecutions)
+    }
+
+    public func getFunctionConcurrency(_ input: Lambda.GetFunctionConcurrencyRequest, context: RequestContext)
+        async throws -> Lambda.GetFunctionConcurrencyResponse
+    {
+        let function = try await function(try Self.reference(input.functionName, context: context))
+        return Lambda.GetFunctionConcurrencyResponse(reservedConcurrentExecutions: function.reservedConcurrency)
+    }
+
+    public func deleteFunctionConcurrency(_ input: Lambda.DeleteFunctionConcurrencyRequest, context: RequestContext)
+        async throws
+    {
+        var function = try await function(try Self.reference(input.functionName, context: context))
+        function.reservedConcurrency = nil
+        try await engine.save(function)
+    }
+
+    public func getAccountSettings(_ input: Lambda.GetAccountSettingsRequest, context: RequestContext) async throws
+        -> Lambda.GetAccountSettingsResponse
+    {
+        let functions = await engine.functions(account: context.account, region: context.region)
+        let codeSize = functions.reduce(0) { total, function in
+            total + function.latest.codeSize + function.versions.reduce(0) { $0 + $1.codeSize }
+        }
+        let reserved = functions.reduce(0) { $0 + ($1.reservedConcurrency ?? 0) }
+        return Lambda.GetAccountSettingsResponse(
+            accountLimit: Lambda.AccountLimit(
+                totalCodeSize: 80_530_636_800, codeSizeUnzipped: 262_144_000, codeSizeZipped: 52_428_800,
+                concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000 - reserved),
+            accountUsage: Lambda.AccountUsage(totalCodeSize: codeSize, functionCount: functions.count))
+    }
+}

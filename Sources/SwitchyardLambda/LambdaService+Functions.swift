@@ -1,0 +1,330 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// Creating, reading, changing and deleting functions.
+extension LambdaService {
+    public func createFunction(_ input: Lambda.CreateFunctionRequest, context: RequestContext) async throws
+        -> Lambda.FunctionConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        guard reference.qualifier == nil else { throw Self.invalidFunctionName(input.functionName) }
+        let packageType = input.packageType ?? "Zip"
+        guard packageType == "Zip" else {
+            throw AWSError.notImplemented(
+                "Lambda", "CreateFunction with PackageType Image (no container engine runs here)")
+        }
+        try Self.checkRole(input.role)
+        guard let runtime = input.runtime else {
+            throw LambdaErrors.invalidParameter(
+                "Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+        }
+        try Self.checkRuntime(runtime)
+        guard let handler = input.handler else {
+            throw LambdaErrors.invalidParameter(
+                "Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+        }
+        let zip = try await Self.zip(of: input.code)
+        if await engine.function(reference.key) != nil {
+            throw LambdaErrors.conflict("Function already exist: \(reference.name)")
+        }
+        let stored: CodeStore.StoredCode
+        do {
+            stored = try await engine.code.store(zip)
+        } catch is CodeStore.Failure {
+            throw Self.unzippable()
+        }
+        var version = FunctionVersionRecord(
+            version: "$LATEST", runtime: runtime, handler: handler, role: input.role,
+            description: input.description ?? "", timeout: input.timeout ?? 3, memorySize: input.memorySize ?? 128,
+            environment: input.environment?.variables, architectures: input.architectures ?? ["x86_64"],
+            ephemeralStorage: input.ephemeralStorage?.size ?? 512, packageType: packageType,
+            tracingMode: input.tracingConfig?.mode ?? "PassThrough",
+            logFormat: input.loggingConfig?.logFormat ?? "Text", logGroup: input.loggingConfig?.logGroup,
+            deadLetterTarget: input.deadLetterConfig?.targetArn, codeDigest: stored.digest, codeSize: stored.size,
+            lastModified: Date(), revisionId: UUID().uuidString.lowercased(), state: "Pending",
+            stateReason: "The function is being created.", stateReasonCode: "Creating",
+            lastUpdateStatus: "InProgress")
+        try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
+        try Self.checkEnvironment(version.environment)
+        var function = FunctionRecord(
+            account: reference.account, region: reference.region, name: reference.name, latest: version)
+        function.tags = input.tags ?? [:]
+        if input.publish == true {
+            version.version = "1"
+            function.versions = [version]
+            function.nextVersion = 2
+        }
+        try await engine.save(function)
+        let engine = self.engine
+        let key = function.storageKey
+        let revision = function.latest.revisionId
+        Task { await engine.prepare(key, revisionId: revision) }
+        return Self.configuration(function, input.publish == true ? version : function.latest)
+    }
+
+    public func getFunction(_ input: Lambda.GetFunctionRequest, context: RequestContext) async throws
+        -> Lambda.GetFunctionResponse
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        let function = try await function(reference)
+        let version = try version(of: function, reference)
+        return Lambda.GetFunctionResponse(
+            configuration: Self.configuration(function, version),
+            code: Lambda.FunctionCodeLocation(
+                repositoryType: "S3",
+                location: "http://\(context.host)\(LambdaModule.codePath)?digest=\(version.codeDigest)"),
+            tags: function.tags.isEmpty ? nil : function.tags,
+            concurrency: function.reservedConcurrency.map { Lambda.Concurrency(reservedConcurrentExecutions: $0) })
+    }
+
+    public func getFunctionConfiguration(_ input: Lambda.GetFunctionConfigurationRequest, context: RequestContext)
+        async throws -> Lambda.FunctionConfiguration
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        let function = try await function(reference)
+        return Self.configuration(function, try version(of: function, reference))
+    }
+
+    public func listFunctions(_ input: Lambda.ListFunctionsRequest, context: RequestContext) async throws
+        -> Lambda.ListFunctionsResponse
+    {
+        let functions = await engine.functions(account: context.account, region: context.region)
+        var configurations: [Lambda.FunctionConfiguration] = []
+        for function in functions {
+            if input.functionVersion == "ALL" {
+                configurations.append(Self.configuration(function, function.latest))
+                configurations += function.versions.map { Self.configuration(function, $0) }
+            } else {
+                configurations.append(Self.configuration(function, function.latest))
+            }
+        }
+        let page = try Page(configurations, marker: input.marker, maxItems: input.maxItems ?? 50)
+        return Lambda.ListFunctionsResponse(nextMarker: page.nextMarker, functions: page.items)
+    }
+
+    public func deleteFunction(_ input: Lambda.DeleteFunctionRequest, context: RequestContext) async throws
+        -> Lambda.DeleteFunctionResponse
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        var function = try await function(reference)
+        if let qualifier = reference.qualifier {
+            if qualifier == "$LATEST" {
+                throw LambdaErrors.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
+            }
+            guard function.versions.contains(where: { $0.version == qualifier }) else {
+                throw LambdaErrors.functionNotFound(reference.qualifiedArn)
+            }
+            if let alias = function.aliases.values.first(where: { $0.functionVersion == qualifier }) {
+                throw LambdaErrors.conflict(
+                    "Unable to delete version because the following aliases reference it: [\(alias.name)]")
+            }
+            function.versions.removeAll { $0.version == qualifier }
+            try await engine.save(function)
+            return Lambda.DeleteFunctionResponse()
+        }
+        try await engine.remove(function.storageKey)
+        return Lambda.DeleteFunctionResponse()
+    }
+
+    public func updateFunctionCode(_ input: Lambda.UpdateFunctionCodeRequest, context: RequestContext) async throws
+        -> Lambda.FunctionConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        try Self.checkRevision(input.revisionId, of: function.latest)
+        let zip = try await Self.zip(
+            of: Lambda.FunctionCode(
+                zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key,
+                s3ObjectVersion: input.s3ObjectVersion, imageUri: input.imageUri))
+        let stored: CodeStore.StoredCode
+        do {
+            stored = try await engine.code.store(zip)
+        } catch is CodeStore.Failure {
+            throw Self.unzippable()
+        }
+        if input.dryRun == true {
+            var preview = function.latest
+            preview.codeDigest = stored.digest
+            preview.codeSize = stored.size
+            return Self.configuration(function, preview)
+        }
+        function.latest.codeDigest = stored.digest
+        function.latest.codeSize = stored.size
+        if let architectures = input.architectures { function.latest.architectures = architectures }
+        return try await commitUpdate(&function, publish: input.publish == true)
+    }
+
+    public func updateFunctionConfiguration(
+        _ input: Lambda.UpdateFunctionConfigurationRequest, context: RequestContext
+    ) async throws -> Lambda.FunctionConfiguration {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        try Self.checkRevision(input.revisionId, of: function.latest)
+        var latest = function.latest
+        if let role = input.role {
+            try Self.checkRole(role)
+            latest.role = role
+        }
+        if let runtime = input.runtime {
+            try Self.checkRuntime(runtime)
+            latest.runtime = runtime
+        }
+        if let handler = input.handler { latest.handler = handler }
+        if let description = input.description { latest.description = description }
+        if let timeout = input.timeout { latest.timeout = timeout }
+        if let memorySize = input.memorySize { latest.memorySize = memorySize }
+        if let environment = input.environment { latest.environment = environment.variables ?? [:] }
+        if let storage = input.ephemeralStorage { latest.ephemeralStorage = storage.size }
+        if let tracing = input.tracingConfig?.mode { latest.tracingMode = tracing }
+        if let logging = input.loggingConfig {
+            if let format = logging.logFormat { latest.logFormat = format }
+            if let group = logging.logGroup { latest.logGroup = group }
+        }
+        if let deadLetter = input.deadLetterConfig {
+            latest.deadLetterTarget = deadLetter.targetArn.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        try Self.checkLimits(timeout: latest.timeout, memorySize: latest.memorySize)
+        try Self.checkEnvironment(latest.environment)
+        function.latest = latest
+        return try await commitUpdate(&function, publish: false)
+    }
+
+    /// Saves a changed `$LATEST` (a new revision, InProgress until prepared), retires its warm
+    /// workers and prepares it again.
+    private func commitUpdate(_ function: inout FunctionRecord, publish: Bool) async throws
+        -> Lambda.FunctionConfiguration
+    {
+        guard function.latest.state != "Pending" || function.latest.lastUpdateStatus != "InProgress" else {
+            throw LambdaErrors.conflict(
+                "The operation cannot be performed at this time. An update is in progress for resource: \(function.arn)"
+            )
+        }
+        function.latest.lastModified = Date()
+        function.latest.revisionId = UUID().uuidString.lowercased()
+        function.latest.lastUpdateStatus = "InProgress"
+        function.latest.state = function.latest.state == "Failed" ? "Pending" : function.latest.state
+        var answered = function.latest
+        if publish {
+            var published = function.latest
+            published.version = String(function.nextVersion)
+            function.nextVersion += 1
+            function.versions.append(published)
+            answered = published
+        }
+        try await engine.save(function)
+        await engine.retireWorkers(function.storageKey)
+        let engine = self.engine
+        let key = function.storageKey
+        let revision = function.latest.revisionId
+        Task { await engine.prepare(key, revisionId: revision) }
+        return Self.configuration(function, answered)
+    }
+
+    // MARK: Checks
+
+    static func checkRole(_ role: String) throws {
+        let parts = role.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[4].count == 12,
+            parts[5].hasPrefix("role/")
+        else {
+            throw AWSError(
+                "ValidationException",
+                "1 validation error detected: Value '\(role)' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
+                httpStatus: 400)
+        }
+    }
+
+    static func checkRuntime(_ runtime: String) throws {
+        if RuntimeCatalog.deprecated.contains(runtime) {
+            throw LambdaErrors.invalidParameter(
+                "The runtime parameter of \(runtime) is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions."
+            )
+        }
+    }
+
+    static func checkLimits(timeout: Int, memorySize: Int) throws {
+        if timeout < 1 || timeout > 900 {
+            throw AWSError(
+                "ValidationException",
+                "1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")",
+                httpStatus: 400)
+        }
+        if memorySize < 128 || memorySize > 10240 {
+            throw AWSError(
+                "ValidationException",
+                "1 validation error detected: Value '\(memorySize)' at 'memorySize' failed to satisfy constraint: Member must have value \(memorySize < 128 ? "greater than or equal to 128" : "less than or equal to 10240")",
+                httpStatus: 400)
+        }
+    }
+
+    /// Environment variables: at most 4 KB together, and none of the names Lambda reserves.
+    static func checkEnvironment(_ variables: [String: String]?) throws {
+        guard let variables else { return }
+        let reserved: Set = [
+            "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+            "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+            "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+        ]
+        let refused = variables.keys.filter { reserved.contains($0) }.sorted()
+        if !refused.isEmpty {
+            throw LambdaErrors.invalidParameter(
+                "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: \(refused.joined(separator: ", "))"
+            )
+        }
+        let size = try JSONSerialization.data(withJSONObject: variables).count
+        if size > 4096 {
+            throw LambdaErrors.invalidParameter(
+                "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: \(String(data: try JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys]), encoding: .utf8) ?? "")"
+            )
+        }
+    }
+
+    static func checkRevision(_ given: String?, of version: FunctionVersionRecord) throws {
+        if let given, given != version.revisionId {
+            throw LambdaErrors.preconditionFailed(
+                "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+            )
+        }
+    }
+
+    static func unzippable() -> AWSError {
+        LambdaErrors.invalidParameter(
+            "Could not unzip uploaded file. Please check your file, then try to upload again.")
+    }
+
+    /// The zip a request provides: inline bytes (code from S3 is not read yet).
+    static func zip(of code: Lambda.FunctionCode) async throws -> Data {
+        if let zip = code.zipFile { return zip }
+        if code.s3Bucket != nil || code.s3Key != nil {
+            throw AWSError.notImplemented("Lambda", "function code from S3 (S3Bucket/S3Key)")
+        }
+        if code.imageUri != nil {
+            throw AWSError.notImplemented("Lambda", "container image code (ImageUri)")
+        }
+        throw LambdaErrors.invalidParameter("Please provide a source for function code.")
+    }
+}
+
+/// One page of a listing, by the opaque marker Lambda hands out (here: the index of the next item).
+struct Page<Item> {
+    var items: [Item]
+    var nextMarker: String?
+
+    init(_ all: [Item], marker: String?, maxItems: Int) throws {
+        var start = 0
+        if let marker, !marker.isEmpty {
+            guard let decoded = Data(base64Encoded: marker).flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
+                decoded >= 0, decoded <= all.count
+            else {
+                throw LambdaErrors.invalidParameter("Invalid marker: \(marker)")
+            }
+            start = decoded
+        }
+        let end = min(all.count, start + max(1, maxItems))
+        items = Array(all[start..<end])
+        nextMarker = end < all.count ? Data(String(end).utf8).base64EncodedString() : nil
+    }
+}

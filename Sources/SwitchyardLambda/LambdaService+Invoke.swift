@@ -1,0 +1,221 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardModels
+import SwitchyardWire
+
+/// Invoke: synchronous (RequestResponse), asynchronous (Event, queued durably through the delivery
+/// engine and retried as Lambda retries), and DryRun.
+extension LambdaService {
+    /// Payload limits: 6 MB for a synchronous invocation, 1 MB for an asynchronous one.
+    static let synchronousPayloadLimit = 6_291_456
+    static let asynchronousPayloadLimit = 1_048_576
+
+    public func invoke(_ input: Lambda.InvocationRequest, context: RequestContext) async throws
+        -> Lambda.InvocationResponse
+    {
+        let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
+        let function = try await function(reference)
+        let version = try version(of: function, reference)
+        let payload = input.payload.map { Array($0) } ?? []
+        let type = input.invocationType ?? "RequestResponse"
+        let limit = type == "Event" ? Self.asynchronousPayloadLimit : Self.synchronousPayloadLimit
+        if payload.count > limit {
+            throw AWSError(
+                "RequestTooLargeException",
+                "Request must be smaller than \(limit) bytes for the InvokeFunction operation", httpStatus: 413
+            ).with("Type", "User")
+        }
+        try Self.checkJSON(payload)
+        switch type {
+        case "DryRun":
+            return Lambda.InvocationResponse(statusCode: 204)
+        case "Event":
+            guard version.state == "Active" || version.state == "Pending" else {
+                throw LambdaErrors.notActive(version.state)
+            }
+            let target = reference.qualifier.map { "\(function.arn):\($0)" } ?? function.arn
+            let ticket = await deliveries.enqueue([
+                DeliveryRequest(
+                    target: .lambda(arn: target),
+                    body: DeliveryPayload(bytes: payload.isEmpty ? Array("{}".utf8) : payload),
+                    retry: .asynchronousInvocation(),
+                    deadLetter: version.deadLetterTarget.flatMap(Self.deadLetterTarget),
+                    origin: target, traceHeader: context.traceHeader)
+            ])
+            try await ticket.wait()
+            return Lambda.InvocationResponse(statusCode: 202)
+        default:
+            let ran = try await run(
+                function, version: version, payload: payload, clientContext: input.clientContext,
+                traceId: context.traceHeader)
+            return Lambda.InvocationResponse(
+                statusCode: 200, functionError: ran.functionError,
+                logResult: input.logType == "Tail" ? Self.tail(ran.log) : nil, payload: Data(ran.payload),
+                executedVersion: version.version)
+        }
+    }
+
+    /// What a synchronous invocation produced: the payload, "Unhandled" when it is an error document,
+    /// and the invocation's log (START ... REPORT).
+    struct InvocationResult: Sendable {
+        var payload: [UInt8]
+        var functionError: String?
+        var log: String
+    }
+
+    /// Runs a version once and shapes the result as Lambda reports it.
+    func run(
+        _ function: FunctionRecord, version: FunctionVersionRecord, payload: [UInt8], clientContext: String?,
+        traceId: String?
+    ) async throws -> InvocationResult {
+        if version.state == "Pending" {
+            // Preparation is quick (an unpacked zip, a prepared runtime): wait for it, briefly.
+            for _ in 0..<100 {
+                try await Task.sleep(for: .milliseconds(100))
+                if let current = await engine.function(function.storageKey)?.version(version.version),
+                    current.state != "Pending"
+                {
+                    break
+                }
+            }
+        }
+        guard let function = await engine.function(function.storageKey), let version = function.version(version.version)
+        else { throw LambdaErrors.functionNotFound(function.arn) }
+        guard version.state == "Active" else { throw LambdaErrors.notActive(version.state) }
+        let requestId = UUID().uuidString.lowercased()
+        let started = ContinuousClock.now
+        let invocation = Invocation(
+            requestId: requestId, payload: payload.isEmpty ? Array("{}".utf8) : payload,
+            functionArn: version.version == "$LATEST" ? function.arn : "\(function.arn):\(version.version)",
+            deadline: Date().addingTimeInterval(Double(version.timeout)), clientContext: clientContext,
+            traceId: traceId)
+        var result: (outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?)
+        do {
+            result = try await engine.run(function, version: version, invocation: invocation)
+        } catch {
+            // The worker could not start: no bootstrap, not executable, no runtime.
+            result = (.functionError(Self.entrypointError(requestId: requestId, error: error)), [], nil)
+        }
+        let elapsed = started.duration(to: .now)
+        var log = "START RequestId: \(requestId) Version: \(version.version)\n"
+        log += String(decoding: result.output, as: UTF8.self)
+        let payloadOut: [UInt8]
+        var functionError: String?
+        switch result.outcome {
+        case .success(let body):
+            payloadOut = body
+        case .functionError(let document):
+            payloadOut = document
+            functionError = "Unhandled"
+        case .timedOut:
+            let message = "Task timed out after \(String(format: "%.2f", Double(version.timeout))) seconds"
+            log += "\(Self.logTimestamp()) \(requestId) \(message)\n"
+            payloadOut = Self.errorDocument(
+                type: "Sandbox.Timedout", message: "RequestId: \(requestId) Error: \(message)")
+            functionError = "Unhandled"
+        case .exited(let status):
+            let message = "RequestId: \(requestId) Error: Runtime exited with error: exit status \(status)"
+            log += message + "\nRuntime.ExitError\n"
+            payloadOut = Self.errorDocument(type: "Runtime.ExitError", message: message)
+            functionError = "Unhandled"
+        }
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        log += "END RequestId: \(requestId)\n"
+        log += "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", milliseconds)) ms\t"
+        log += "Billed Duration: \(Int(milliseconds.rounded(.up))) ms\tMemory Size: \(version.memorySize) MB\t"
+        if let initDuration = result.initDuration {
+            let initMilliseconds =
+                Double(initDuration.components.seconds) * 1000 + Double(initDuration.components.attoseconds) / 1e15
+            log += "Init Duration: \(String(format: "%.2f", initMilliseconds)) ms\t"
+        }
+        log += "\n"
+        return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
+    }
+
+    /// The last 4 KB of an invocation's log, base64, as `LogType=Tail` returns it.
+    static func tail(_ log: String) -> String {
+        Data(Array(log.utf8).suffix(4096)).base64EncodedString()
+    }
+
+    static func checkJSON(_ payload: [UInt8]) throws {
+        guard !payload.isEmpty else { return }
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])
+        } catch {
+            throw AWSError(
+                "InvalidRequestContentException",
+                "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value",
+                httpStatus: 400
+            ).with("Type", "User")
+        }
+    }
+
+    static func errorDocument(type: String, message: String) -> [UInt8] {
+        let document = ["errorType": type, "errorMessage": message]
+        return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data())
+    }
+
+    static func entrypointError(requestId: String, error: any Error) -> [UInt8] {
+        if let failure = error as? RuntimeEnvironments.Failure {
+            return errorDocument(type: "Runtime.Unavailable", message: "RequestId: \(requestId) Error: \(failure)")
+        }
+        return errorDocument(
+            type: "Runtime.InvalidEntrypoint",
+            message:
+                "RequestId: \(requestId) Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"
+        )
+    }
+
+    static func deadLetterTarget(_ arn: String) -> DeliveryTarget? {
+        if arn.contains(":sqs:") { return .sqs(arn: arn) }
+        if arn.contains(":sns:") { return DeliveryTarget(kind: .snsTopic, resource: arn) }
+        return nil
+    }
+
+    static func logTimestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        return formatter.string(from: Date())
+    }
+}
+
+/// Delivers asynchronous invocations (Invoke with Event, and every producer's Lambda targets: SNS
+/// subscriptions, EventBridge rules, S3 notifications): one invocation per attempt; a function error
+/// or timeout is retried as the request's policy says, a missing function is not.
+struct LambdaDeliveryTransport: DeliveryTransport {
+    let service: LambdaService
+
+    func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        await attemptWithResponse(request).0
+    }
+
+    func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+        let parts = request.target.resource.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 7, parts[2] == "lambda" else { return (.failed(reason: "not a function ARN"), nil) }
+        let key = LambdaEngine.key(account: parts[4], region: parts[3], name: parts[6])
+        guard let function = await service.engine.function(key) else {
+            return (.failed(reason: "Function not found: \(request.target.resource)"), nil)
+        }
+        let qualifier = parts.count > 7 ? parts[7] : nil
+        let reference = LambdaService.FunctionReference(
+            account: parts[4], region: parts[3], name: parts[6], qualifier: qualifier)
+        guard let version = try? service.version(of: function, reference) else {
+            return (.failed(reason: "Function not found: \(request.target.resource)"), nil)
+        }
+        do {
+            let result = try await service.run(
+                function, version: version, payload: request.body.bytes, clientContext: nil,
+                traceId: request.traceHeader)
+            if result.functionError != nil {
+                return (.retry(reason: String(decoding: result.payload.prefix(512), as: UTF8.self)), result.payload)
+            }
+            return (.delivered, result.payload)
+        } catch let error as AWSError {
+            return (.retry(reason: error.message ?? error.code), nil)
+        } catch {
+            return (.retry(reason: "\(error)"), nil)
+        }
+    }
+}

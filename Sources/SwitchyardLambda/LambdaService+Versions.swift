@@ -1,0 +1,156 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// Published versions and aliases.
+extension LambdaService {
+    public func publishVersion(_ input: Lambda.PublishVersionRequest, context: RequestContext) async throws
+        -> Lambda.FunctionConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        try Self.checkRevision(input.revisionId, of: function.latest)
+        if let sha = input.codeSha256, sha != function.latest.codeSha256 {
+            throw LambdaErrors.invalidParameter(
+                "CodeSHA256 (\(sha)) is different from current CodeSHA256 in $LATEST (\(function.latest.codeSha256)). Please try again with the CodeSHA256 in $LATEST."
+            )
+        }
+        if function.latest.lastUpdateStatus == "InProgress" {
+            throw LambdaErrors.conflict(
+                "The operation cannot be performed at this time. An update is in progress for resource: \(function.arn)"
+            )
+        }
+        // Publishing an unchanged $LATEST answers the version that already has its code and configuration.
+        if let last = function.versions.last, Self.sameContent(last, function.latest) {
+            return Self.configuration(function, last)
+        }
+        var published = function.latest
+        published.version = String(function.nextVersion)
+        published.revisionId = UUID().uuidString.lowercased()
+        published.lastModified = Date()
+        if let description = input.description { published.description = description }
+        function.nextVersion += 1
+        function.versions.append(published)
+        function.latest.revisionId = UUID().uuidString.lowercased()
+        try await engine.save(function)
+        return Self.configuration(function, published)
+    }
+
+    private static func sameContent(_ a: FunctionVersionRecord, _ b: FunctionVersionRecord) -> Bool {
+        var a = a
+        a.version = b.version
+        a.revisionId = b.revisionId
+        a.lastModified = b.lastModified
+        a.description = b.description
+        return a == b
+    }
+
+    public func listVersionsByFunction(_ input: Lambda.ListVersionsByFunctionRequest, context: RequestContext)
+        async throws -> Lambda.ListVersionsByFunctionResponse
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        let function = try await function(reference)
+        let all =
+            [Self.configuration(function, function.latest)] + function.versions.map { Self.configuration(function, $0) }
+        let page = try Page(all, marker: input.marker, maxItems: input.maxItems ?? 50)
+        return Lambda.ListVersionsByFunctionResponse(nextMarker: page.nextMarker, versions: page.items)
+    }
+
+    // MARK: Aliases
+
+    public func createAlias(_ input: Lambda.CreateAliasRequest, context: RequestContext) async throws
+        -> Lambda.AliasConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        if function.aliases[input.name] != nil {
+            throw LambdaErrors.conflict("Alias already exists: \(function.arn):\(input.name)")
+        }
+        try Self.checkAliasTarget(
+            input.functionVersion, weights: input.routingConfig?.additionalVersionWeights, in: function)
+        let alias = AliasRecord(
+            name: input.name, functionVersion: input.functionVersion, description: input.description ?? "",
+            additionalVersionWeights: input.routingConfig?.additionalVersionWeights,
+            revisionId: UUID().uuidString.lowercased())
+        function.aliases[input.name] = alias
+        try await engine.save(function)
+        return Self.aliasConfiguration(function, alias)
+    }
+
+    public func getAlias(_ input: Lambda.GetAliasRequest, context: RequestContext) async throws
+        -> Lambda.AliasConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        let function = try await function(reference)
+        guard let alias = function.aliases[input.name] else {
+            throw LambdaErrors.notFound("Cannot find alias arn: \(function.arn):\(input.name)")
+        }
+        return Self.aliasConfiguration(function, alias)
+    }
+
+    public func listAliases(_ input: Lambda.ListAliasesRequest, context: RequestContext) async throws
+        -> Lambda.ListAliasesResponse
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        let function = try await function(reference)
+        let aliases = function.aliases.values.sorted { $0.name < $1.name }
+            .filter { input.functionVersion == nil || $0.functionVersion == input.functionVersion }
+            .map { Self.aliasConfiguration(function, $0) }
+        let page = try Page(aliases, marker: input.marker, maxItems: input.maxItems ?? 50)
+        return Lambda.ListAliasesResponse(nextMarker: page.nextMarker, aliases: page.items)
+    }
+
+    public func updateAlias(_ input: Lambda.UpdateAliasRequest, context: RequestContext) async throws
+        -> Lambda.AliasConfiguration
+    {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        guard var alias = function.aliases[input.name] else {
+            throw LambdaErrors.notFound("Alias not found: \(function.arn):\(input.name)")
+        }
+        if let revision = input.revisionId, revision != alias.revisionId {
+            throw LambdaErrors.preconditionFailed(
+                "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+            )
+        }
+        if let version = input.functionVersion { alias.functionVersion = version }
+        if let description = input.description { alias.description = description }
+        if let routing = input.routingConfig { alias.additionalVersionWeights = routing.additionalVersionWeights }
+        try Self.checkAliasTarget(alias.functionVersion, weights: alias.additionalVersionWeights, in: function)
+        alias.revisionId = UUID().uuidString.lowercased()
+        function.aliases[input.name] = alias
+        try await engine.save(function)
+        return Self.aliasConfiguration(function, alias)
+    }
+
+    public func deleteAlias(_ input: Lambda.DeleteAliasRequest, context: RequestContext) async throws {
+        let reference = try Self.reference(input.functionName, context: context)
+        var function = try await function(reference)
+        guard function.aliases.removeValue(forKey: input.name) != nil else { return }
+        try await engine.save(function)
+    }
+
+    static func checkAliasTarget(_ version: String, weights: [String: Double]?, in function: FunctionRecord) throws {
+        guard function.version(version) != nil else {
+            throw LambdaErrors.notFound("Function not found: \(function.arn):\(version)")
+        }
+        for (other, weight) in weights ?? [:] {
+            guard function.version(other) != nil else {
+                throw LambdaErrors.notFound("Function not found: \(function.arn):\(other)")
+            }
+            guard weight >= 0, weight <= 1 else {
+                throw LambdaErrors.invalidParameter("Invalid function version weight: \(weight)")
+            }
+        }
+    }
+
+    static func aliasConfiguration(_ function: FunctionRecord, _ alias: AliasRecord) -> Lambda.AliasConfiguration {
+        Lambda.AliasConfiguration(
+            aliasArn: "\(function.arn):\(alias.name)", name: alias.name, functionVersion: alias.functionVersion,
+            description: alias.description,
+            routingConfig: alias.additionalVersionWeights.map {
+                Lambda.AliasRoutingConfiguration(additionalVersionWeights: $0)
+            },
+            revisionId: alias.revisionId)
+    }
+}

@@ -1,0 +1,21 @@
+import Crypto
+import Foundation
+
+/// Lambda's runtime identifiers: which ones new functions may still use, and the runtime version
+/// ARN each reports.
+enum RuntimeCatalog {
+    /// Identifiers AWS no longer accepts for creating or updating functions.
+    static let deprecated: Set<String> = [
+        "python2.7", "python3.6", "python3.7", "python3.8", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10",
+        "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "dotnetcore1.0", "dotnetcore2.0",
+        "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6", "ruby2.5", "ruby2.7", "go1.x", "java8",
+        "provided",
+    ]
+
+    /// A stable runtime version ARN per runtime (AWS's carry a digest of the runtime build).
+    static func versionArn(_ runtime: String, region: String) -> String {
+        let digest = SHA256.hash(data: Array("switchyard-runtime-\(runtime)".utf8)).map { String(format: "%02x", $0) }
+            .joined()
+        return "arn:aws:lambda:\(region)::runtime:\(digest)"
+    }
+}

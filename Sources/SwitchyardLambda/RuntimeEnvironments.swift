@@ -1,0 +1,120 @@
+import Foundation
+import NIOPosix
+
+/// What runs a function of each runtime on this machine, without containers:
+/// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
+/// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
+///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
+///   the machine has that version and by `python3` otherwise.
+actor RuntimeEnvironments {
+    /// The awslambdaric release the Python environments get.
+    static let pythonClientVersion = "4.2.2"
+
+    let directory: String
+    private var pythonEnvironments: [String: Task<String, any Error>] = [:]
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case unavailable(String)
+        case preparation(String)
+
+        var description: String {
+            switch self {
+            case .unavailable(let text), .preparation(let text): return text
+            }
+        }
+    }
+
+    /// Whether Switchyard can run the runtime here.
+    static func isRunnable(_ runtime: String) -> Bool {
+        runtime.hasPrefix("provided") || runtime.hasPrefix("python3")
+    }
+
+    /// Prepares what the runtime needs (once) and says how to start a worker in `taskRoot`.
+    func command(runtime: String, handler: String, taskRoot: String) async throws -> (
+        executable: String, arguments: [String], environment: [String: String]
+    ) {
+        if runtime.hasPrefix("provided") {
+            let bootstrap = (taskRoot as NSString).appendingPathComponent("bootstrap")
+            return (bootstrap, [], [:])
+        }
+        if runtime.hasPrefix("python3") {
+            let python = try await pythonEnvironment(for: runtime)
+            return (
+                python, ["-m", "awslambdaric", handler],
+                ["PYTHONPATH": taskRoot, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"]
+            )
+        }
+        throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// The interpreter of a virtual environment with the runtime interface client installed.
+    private func pythonEnvironment(for runtime: String) async throws -> String {
+        // A version manager's shim may exist for a version it cannot run: the interpreter must start.
+        let interpreter = try await NIOThreadPool.singleton.runIfActive {
+            [runtime, "python3"].compactMap(Self.findExecutable).first { candidate in
+                (try? Self.run(candidate, ["-c", "import venv"])) != nil
+            }
+        }
+        guard let interpreter else { throw Failure.unavailable("No Python interpreter for \(runtime) on this host.") }
+        if let preparing = pythonEnvironments[interpreter] { return try await preparing.value }
+        let target = (directory as NSString).appendingPathComponent(
+            "python-" + ((interpreter as NSString).lastPathComponent) + "-ric-\(Self.pythonClientVersion)")
+        let task = Task<String, any Error> {
+            try await NIOThreadPool.singleton.runIfActive {
+                let python = (target as NSString).appendingPathComponent("bin/python")
+                let ready = (target as NSString).appendingPathComponent(".ready")
+                if FileManager.default.fileExists(atPath: ready) { return python }
+                try? FileManager.default.removeItem(atPath: target)
+                try FileManager.default.createDirectory(
+                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Self.run(interpreter, ["-m", "venv", target])
+                try Self.run(
+                    python,
+                    [
+                        "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "awslambdaric==\(Self.pythonClientVersion)",
+                    ])
+                FileManager.default.createFile(atPath: ready, contents: Data())
+                return python
+            }
+        }
+        pythonEnvironments[interpreter] = task
+        do {
+            return try await task.value
+        } catch {
+            pythonEnvironments[interpreter] = nil
+            throw error
+        }
+    }
+
+    /// Runs a preparation command to its end (on a thread-pool thread), failing with its output.
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: output.suffix(2000), as: UTF8.self)
+            throw Failure.preparation(
+                "\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+    }
+
+    static func findExecutable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = (String(directory) as NSString).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import SwitchyardPlatform
+
+/// The environment Lambda gives a function's process, as AWS documents it ("Defined runtime
+/// environment variables"), plus `AWS_ENDPOINT_URL` so that the function's own SDK calls reach
+/// Switchyard, and the function's own variables.
+enum WorkerEnvironment {
+    static func variables(
+        function: FunctionRecord, version: FunctionVersionRecord, taskRoot: String, endpointURL: String,
+        credential: IssuedCredential
+    ) -> [String: String] {
+        var variables = version.environment ?? [:]
+        let logGroup = version.logGroup ?? "/aws/lambda/\(function.name)"
+        let inherited = ProcessInfo.processInfo.environment
+        let reserved: [String: String] = [
+            "AWS_LAMBDA_FUNCTION_NAME": function.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": version.version,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(version.memorySize),
+            "AWS_LAMBDA_LOG_GROUP_NAME": logGroup,
+            "AWS_LAMBDA_LOG_STREAM_NAME": logStreamName(version: version.version),
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_REGION": function.region,
+            "AWS_DEFAULT_REGION": function.region,
+            "AWS_EXECUTION_ENV": "AWS_Lambda_\(version.runtime ?? "provided")",
+            "_HANDLER": version.handler ?? "",
+            "LAMBDA_TASK_ROOT": taskRoot,
+            "LAMBDA_RUNTIME_DIR": taskRoot,
+            "TZ": ":UTC",
+            "LANG": "en_US.UTF-8",
+            "PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "LD_LIBRARY_PATH": (taskRoot as NSString).appendingPathComponent("lib"),
+            "HOME": inherited["HOME"] ?? "/tmp",
+            "AWS_ACCESS_KEY_ID": credential.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": credential.secret,
+            "AWS_SESSION_TOKEN": credential.sessionToken ?? "",
+            "AWS_ENDPOINT_URL": endpointURL,
+        ]
+        variables.merge(reserved) { _, reserved in reserved }
+        return variables
+    }
+
+    /// `2024/01/31/[$LATEST]<32 hex digits>`, as Lambda names an execution environment's stream.
+    static func logStreamName(version: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy/MM/dd"
+        let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return "\(formatter.string(from: Date()))/[\(version)]\(id)"
+    }
+
+    /// Temporary credentials of the execution role for one worker, as Lambda gets them from STS:
+    /// an assumed-role session named after the function, published where identity resolution finds it.
+    static func sessionCredential(
+        for function: FunctionRecord, version: FunctionVersionRecord, in directory: CredentialDirectory
+    ) -> IssuedCredential {
+        let roleName = version.role.split(separator: "/").last.map(String.init) ?? "role"
+        let roleId = "AROA" + randomText(length: 17, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let credential = IssuedCredential(
+            accessKeyId: "ASIA" + randomText(length: 16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+            secret: randomText(
+                length: 40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+            account: function.account,
+            principalArn: "arn:aws:sts::\(function.account):assumed-role/\(roleName)/\(function.name)",
+            userId: "\(roleId):\(function.name)",
+            sessionToken: randomText(
+                length: 120, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+            expiration: Date().addingTimeInterval(12 * 3600), roleArn: version.role)
+        directory.put(credential)
+        return credential
+    }
+
+    private static func randomText(length: Int, alphabet: String) -> String {
+        let characters = Array(alphabet)
+        return String((0..<length).map { _ in characters[Int.random(in: 0..<characters.count)] })
+    }
+}
