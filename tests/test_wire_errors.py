@@ -93,7 +93,7 @@ def test_health_endpoint(server):
         body = json.loads(r.read())
     services = body["services"]
     assert {name for name, state in services.items() if state == "available"} == {
-        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3"}
+        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
     assert services["logs"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"

@@ -27,7 +27,10 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     var state: String
     var stateReason: String?
     var stateReasonCode: String?
-    var lastUpdateStatus: String
+    /// Absent until the first update; then InProgress (with a reason) or Successful.
+    var lastUpdateStatus: String?
+    var lastUpdateStatusReason: String?
+    var lastUpdateStatusReasonCode: String?
 
     /// The base64 SHA-256 AWS reports as `CodeSha256`.
     var codeSha256: String {

@@ -35,6 +35,17 @@ enum InvocationOutcome: Sendable, Equatable {
     case exited(status: Int32)
 }
 
+/// What one invocation on a worker produced.
+struct WorkerRun: Sendable {
+    var outcome: InvocationOutcome
+    /// The process's output during the invocation.
+    var output: [UInt8]
+    /// How long the runtime took to start, when this invocation started it.
+    var initDuration: Duration?
+    /// The process's peak resident memory so far, in MB (Linux), for the REPORT line.
+    var peakMemoryMegabytes: Int?
+}
+
 /// A worker process running a function's runtime, and the Runtime API it polls. It takes one
 /// invocation at a time; after a success or a handled error it stays warm for the next one.
 actor FunctionWorker {
@@ -105,9 +116,7 @@ actor FunctionWorker {
 
     /// Runs one invocation; returns how it ended, the process's output meanwhile, and the init
     /// duration when this was the worker's first.
-    func invoke(_ invocation: Invocation, timeout: Duration) async -> (
-        outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?
-    ) {
+    func invoke(_ invocation: Invocation, timeout: Duration) async -> WorkerRun {
         let cold = initDuration == nil
         output.removeAll(keepingCapacity: true)
         let timer = Task {
@@ -135,7 +144,20 @@ actor FunctionWorker {
         // Output written just before the answer may still be in the pipe.
         try? await Task.sleep(for: .milliseconds(5))
         lastUsed = .now
-        return (outcome, output, cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil)
+        return WorkerRun(
+            outcome: outcome, output: output,
+            initDuration: cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil,
+            peakMemoryMegabytes: peakMemoryMegabytes())
+    }
+
+    /// VmHWM of the process, from /proc (nil where there is none).
+    private func peakMemoryMegabytes() -> Int? {
+        guard alive, process.isRunning,
+            let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        return max(1, (kilobytes + 1023) / 1024)
     }
 
     /// Whether the worker can take another invocation.

@@ -86,10 +86,14 @@ actor LambdaEngine {
             logger.warning("Lambda function \(function.name) cannot run: \(error)")
         }
         guard var current = functions[key], current.latest.revisionId == revisionId else { return }
+        // As on AWS, the end of a creation or update is itself a new revision, without reasons.
         current.latest.state = state
         current.latest.stateReason = reason
         current.latest.stateReasonCode = reasonCode
         current.latest.lastUpdateStatus = state == "Active" ? "Successful" : "Failed"
+        current.latest.lastUpdateStatusReason = state == "Active" ? nil : reason
+        current.latest.lastUpdateStatusReasonCode = state == "Active" ? nil : reasonCode
+        current.latest.revisionId = UUID().uuidString.lowercased()
         try? await save(current)
     }
 
@@ -105,7 +109,7 @@ actor LambdaEngine {
     /// Runs one invocation of a version on a warm or new worker.
     func run(
         _ function: FunctionRecord, version: FunctionVersionRecord, invocation: Invocation
-    ) async throws -> (outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?) {
+    ) async throws -> WorkerRun {
         let key = "\(function.storageKey)#\(version.version)#\(version.revisionId)"
         let endpointURL = self.endpointURL
         let credentials = self.credentials

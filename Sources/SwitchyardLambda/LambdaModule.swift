@@ -25,7 +25,7 @@ public struct LambdaModule: ServiceModule {
         let root = context.dataDirectory.map { ($0 as NSString).appendingPathComponent("lambda") } ?? temporary
         if context.database == nil { try? FileManager.default.removeItem(atPath: temporary) }
         let code = try CodeStore(root: root)
-        let runtimes = RuntimeEnvironments(directory: Self.runtimesDirectory(dataDirectory: context.dataDirectory))
+        let runtimes = RuntimeEnvironments(directory: Self.runtimesDirectory())
         let pool = WorkerPool(idleLifetime: Self.idleLifetime)
         let engine = try LambdaEngine(
             store: store, code: code, runtimes: runtimes, pool: pool, credentials: context.credentials,
@@ -40,7 +40,7 @@ public struct LambdaModule: ServiceModule {
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
-                    descriptor: Lambda.descriptor, model: { Lambda.model },
+                    descriptor: Lambda.descriptor, model: { Lambda.model }, precheck: LambdaPrechecks.check,
                     maximumBodyBytes: Self.bodyLimit
                 ) { operation, input, context in
                     try await Lambda.dispatch(service, operation: operation, input: input, context: context)
@@ -88,12 +88,11 @@ public struct LambdaModule: ServiceModule {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    /// Where prepared runtimes (Python environments with the runtime interface client) are kept:
-    /// `SWITCHYARD_LAMBDA_RUNTIMES`, else `<data-dir>/lambda-runtimes`, else (memory storage) the
-    /// user's cache directory, so that throwaway servers share them.
-    static func runtimesDirectory(dataDirectory: String?) -> String {
+    /// Where prepared runtimes (Python environments with the runtime interface client) are kept: a
+    /// cache, not state, so shared by every server of the user: `SWITCHYARD_LAMBDA_RUNTIMES`, else
+    /// `$XDG_CACHE_HOME/switchyard/lambda-runtimes` (`~/.cache/...`).
+    static func runtimesDirectory() -> String {
         if let configured = ProcessInfo.processInfo.environment["SWITCHYARD_LAMBDA_RUNTIMES"] { return configured }
-        if let dataDirectory { return (dataDirectory as NSString).appendingPathComponent("lambda-runtimes") }
         let cache =
             ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
             ?? ((NSHomeDirectory() as NSString).appendingPathComponent(".cache"))

@@ -5,7 +5,7 @@ import SwitchyardWire
 /// Tags, resource policies, reserved concurrency and account settings.
 extension LambdaService {
     public func tagResource(_ input: Lambda.TagResourceRequest, context: RequestContext) async throws {
-        var function = try await function(try Self.reference(input.resource, context: context))
+        var function = try await taggedFunction(input.resource, context: context)
         function.tags.merge(input.tags) { _, new in new }
         if function.tags.count > 50 {
             throw LambdaErrors.invalidParameter("Number of tags exceeds resource tag limit.")
@@ -14,7 +14,7 @@ extension LambdaService {
     }
 
     public func untagResource(_ input: Lambda.UntagResourceRequest, context: RequestContext) async throws {
-        var function = try await function(try Self.reference(input.resource, context: context))
+        var function = try await taggedFunction(input.resource, context: context)
         for key in input.tagKeys { function.tags[key] = nil }
         try await engine.save(function)
     }
@@ -22,7 +22,7 @@ extension LambdaService {
     public func listTags(_ input: Lambda.ListTagsRequest, context: RequestContext) async throws
         -> Lambda.ListTagsResponse
     {
-        let function = try await function(try Self.reference(input.resource, context: context))
+        let function = try await taggedFunction(input.resource, context: context)
         return Lambda.ListTagsResponse(tags: function.tags)
     }
 
@@ -31,7 +31,17 @@ extension LambdaService {
     {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
         var function = try await function(reference)
-        _ = try version(of: function, reference)
+        if reference.qualifier == "$LATEST" {
+            throw LambdaErrors.invalidParameter("We currently do not support adding policies for $LATEST.")
+        }
+        try checkQualifierForPolicy(reference, function)
+        let principal = input.principal
+        let isService = principal.hasSuffix(".amazonaws.com") || principal.hasSuffix(".amazonaws.com.cn")
+        let isAccount = principal.count == 12 && principal.allSatisfy(\.isNumber)
+        guard isService || isAccount || principal == "*" || principal.hasPrefix("arn:") else {
+            throw LambdaErrors.invalidParameter(
+                "The provided principal was invalid. Please check the principal and try again.")
+        }
         if let revision = input.revisionId, revision != function.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
@@ -47,18 +57,20 @@ extension LambdaService {
             "Sid": input.statementId, "Effect": "Allow", "Action": input.action,
             "Resource": reference.qualifiedArn,
         ]
-        if input.principal.contains(".amazonaws.com") || input.principal.hasSuffix(".com") {
-            statement["Principal"] = ["Service": input.principal]
-        } else if input.principal == "*" {
+        if isService {
+            statement["Principal"] = ["Service": principal]
+        } else if principal == "*" {
             statement["Principal"] = "*"
         } else {
-            let arn = input.principal.count == 12 ? "arn:aws:iam::\(input.principal):root" : input.principal
-            statement["Principal"] = ["AWS": arn]
+            statement["Principal"] = ["AWS": isAccount ? "arn:aws:iam::\(principal):root" : principal]
         }
         var conditions: [String: [String: String]] = [:]
         if let sourceArn = input.sourceArn { conditions["ArnLike", default: [:]]["AWS:SourceArn"] = sourceArn }
         if let account = input.sourceAccount { conditions["StringEquals", default: [:]]["AWS:SourceAccount"] = account }
         if let org = input.principalOrgID { conditions["StringEquals", default: [:]]["aws:PrincipalOrgID"] = org }
+        if let token = input.eventSourceToken {
+            conditions["StringEquals", default: [:]]["lambda:EventSourceToken"] = token
+        }
         if let auth = input.functionUrlAuthType {
             conditions["StringEquals", default: [:]]["lambda:FunctionUrlAuthType"] = auth
         }
@@ -89,7 +101,13 @@ extension LambdaService {
 
     public func removePermission(_ input: Lambda.RemovePermissionRequest, context: RequestContext) async throws {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
-        var function = try await function(reference)
+        guard var function = await engine.function(reference.key) else {
+            throw LambdaErrors.notFound("No policy found for: \(reference.arn)")
+        }
+        try checkQualifierForPolicy(reference, function)
+        if function.policyStatements.isEmpty {
+            throw LambdaErrors.notFound("No policy is associated with the given resource.")
+        }
         if let revision = input.revisionId, revision != function.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
@@ -105,6 +123,28 @@ extension LambdaService {
         function.policyStatements.remove(at: index)
         function.policyRevisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
+    }
+
+    /// A policy names the function, a version or an alias that exists.
+    private func checkQualifierForPolicy(_ reference: FunctionReference, _ function: FunctionRecord) throws {
+        guard let qualifier = reference.qualifier, qualifier != "$LATEST" else { return }
+        if qualifier.allSatisfy(\.isNumber) {
+            guard function.version(qualifier) != nil else {
+                throw LambdaErrors.functionNotFound(reference.qualifiedArn)
+            }
+        } else if function.aliases[qualifier] == nil {
+            throw LambdaErrors.notFound("Cannot find alias arn: \(reference.qualifiedArn)")
+        }
+    }
+
+    /// Tags belong to the function itself, never to a version or an alias.
+    private func taggedFunction(_ resource: String, context: RequestContext) async throws -> FunctionRecord {
+        let reference = try Self.reference(resource, context: context)
+        if reference.qualifier != nil {
+            throw LambdaErrors.invalidParameter(
+                "Tags on function aliases and versions are not supported. Please specify a function ARN.")
+        }
+        return try await function(reference)
     }
 
     private static func statementField(_ statement: String, _ name: String) -> String? {

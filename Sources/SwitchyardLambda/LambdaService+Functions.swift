@@ -7,6 +7,11 @@ extension LambdaService {
     public func createFunction(_ input: Lambda.CreateFunctionRequest, context: RequestContext) async throws
         -> Lambda.FunctionConfiguration
     {
+        if input.functionName.count > 64, !input.functionName.hasPrefix("arn:") {
+            throw LambdaErrors.invalidParameter(
+                "1 validation error detected: Value '\(input.functionName)' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
+            )
+        }
         let reference = try Self.reference(input.functionName, context: context)
         guard reference.qualifier == nil else { throw Self.invalidFunctionName(input.functionName) }
         let packageType = input.packageType ?? "Zip"
@@ -43,8 +48,7 @@ extension LambdaService {
             logFormat: input.loggingConfig?.logFormat ?? "Text", logGroup: input.loggingConfig?.logGroup,
             deadLetterTarget: input.deadLetterConfig?.targetArn, codeDigest: stored.digest, codeSize: stored.size,
             lastModified: Date(), revisionId: UUID().uuidString.lowercased(), state: "Pending",
-            stateReason: "The function is being created.", stateReasonCode: "Creating",
-            lastUpdateStatus: "InProgress")
+            stateReason: "The function is being created.", stateReasonCode: "Creating")
         try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
         try Self.checkEnvironment(version.environment)
         var function = FunctionRecord(
@@ -70,7 +74,7 @@ extension LambdaService {
         let function = try await function(reference)
         let version = try version(of: function, reference)
         return Lambda.GetFunctionResponse(
-            configuration: Self.configuration(function, version),
+            configuration: Self.configuration(function, version, invokedAs: reference),
             code: Lambda.FunctionCodeLocation(
                 repositoryType: "S3",
                 location: "http://\(context.host)\(LambdaModule.codePath)?digest=\(version.codeDigest)"),
@@ -83,7 +87,7 @@ extension LambdaService {
     {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
         let function = try await function(reference)
-        return Self.configuration(function, try version(of: function, reference))
+        return Self.configuration(function, try version(of: function, reference), invokedAs: reference)
     }
 
     public func listFunctions(_ input: Lambda.ListFunctionsRequest, context: RequestContext) async throws
@@ -91,12 +95,17 @@ extension LambdaService {
     {
         let functions = await engine.functions(account: context.account, region: context.region)
         var configurations: [Lambda.FunctionConfiguration] = []
+        if let version = input.functionVersion, version != "ALL" {
+            throw AWSError(
+                "ValidationException",
+                "1 validation error detected: Value '\(version)' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]",
+                httpStatus: 400)
+        }
         for function in functions {
             if input.functionVersion == "ALL" {
-                configurations.append(Self.configuration(function, function.latest))
-                configurations += function.versions.map { Self.configuration(function, $0) }
+                configurations += Self.listedVersions(function)
             } else {
-                configurations.append(Self.configuration(function, function.latest))
+                configurations.append(Self.listed(Self.configuration(function, function.latest)))
             }
         }
         let page = try Page(configurations, marker: input.marker, maxItems: input.maxItems ?? 50)
@@ -112,8 +121,12 @@ extension LambdaService {
             if qualifier == "$LATEST" {
                 throw LambdaErrors.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
             }
+            guard qualifier.allSatisfy(\.isNumber) else {
+                throw LambdaErrors.invalidParameter("Deletion of aliases is not currently supported.")
+            }
+            // Deleting a version that is not there succeeds, as on AWS.
             guard function.versions.contains(where: { $0.version == qualifier }) else {
-                throw LambdaErrors.functionNotFound(reference.qualifiedArn)
+                return Lambda.DeleteFunctionResponse(statusCode: 204)
             }
             if let alias = function.aliases.values.first(where: { $0.functionVersion == qualifier }) {
                 throw LambdaErrors.conflict(
@@ -121,10 +134,10 @@ extension LambdaService {
             }
             function.versions.removeAll { $0.version == qualifier }
             try await engine.save(function)
-            return Lambda.DeleteFunctionResponse()
+            return Lambda.DeleteFunctionResponse(statusCode: 204)
         }
         try await engine.remove(function.storageKey)
-        return Lambda.DeleteFunctionResponse()
+        return Lambda.DeleteFunctionResponse(statusCode: 204)
     }
 
     public func updateFunctionCode(_ input: Lambda.UpdateFunctionCodeRequest, context: RequestContext) async throws
@@ -133,6 +146,7 @@ extension LambdaService {
         let reference = try Self.reference(input.functionName, context: context)
         var function = try await function(reference)
         try Self.checkRevision(input.revisionId, of: function.latest)
+        try Self.checkNoUpdateInProgress(function)
         let zip = try await Self.zip(
             of: Lambda.FunctionCode(
                 zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key,
@@ -161,6 +175,7 @@ extension LambdaService {
         let reference = try Self.reference(input.functionName, context: context)
         var function = try await function(reference)
         try Self.checkRevision(input.revisionId, of: function.latest)
+        try Self.checkNoUpdateInProgress(function)
         var latest = function.latest
         if let role = input.role {
             try Self.checkRole(role)
@@ -195,22 +210,31 @@ extension LambdaService {
     private func commitUpdate(_ function: inout FunctionRecord, publish: Bool) async throws
         -> Lambda.FunctionConfiguration
     {
-        guard function.latest.state != "Pending" || function.latest.lastUpdateStatus != "InProgress" else {
-            throw LambdaErrors.conflict(
-                "The operation cannot be performed at this time. An update is in progress for resource: \(function.arn)"
-            )
-        }
         function.latest.lastModified = Date()
         function.latest.revisionId = UUID().uuidString.lowercased()
         function.latest.lastUpdateStatus = "InProgress"
-        function.latest.state = function.latest.state == "Failed" ? "Pending" : function.latest.state
+        function.latest.lastUpdateStatusReason = "The function is being created."
+        function.latest.lastUpdateStatusReasonCode = "Creating"
+        if function.latest.state == "Failed" {
+            function.latest.state = "Active"
+            function.latest.stateReason = nil
+            function.latest.stateReasonCode = nil
+        }
         var answered = function.latest
         if publish {
+            // The new version is answered as just created (Pending), and kept as it will be (Active).
             var published = function.latest
             published.version = String(function.nextVersion)
+            published.lastUpdateStatus = "Successful"
+            published.lastUpdateStatusReason = nil
+            published.lastUpdateStatusReasonCode = nil
             function.nextVersion += 1
             function.versions.append(published)
             answered = published
+            answered.state = "Pending"
+            answered.stateReason = "The function is being created."
+            answered.stateReasonCode = "Creating"
+            answered.lastUpdateStatus = nil
         }
         try await engine.save(function)
         await engine.retireWorkers(function.storageKey)
@@ -235,7 +259,21 @@ extension LambdaService {
         }
     }
 
+    /// One update at a time: another while the last is being applied is a conflict, as on AWS.
+    static func checkNoUpdateInProgress(_ function: FunctionRecord) throws {
+        if function.latest.lastUpdateStatus == "InProgress" {
+            throw LambdaErrors.conflict(
+                "The operation cannot be performed at this time. An update is in progress for resource: \(function.arn)"
+            )
+        }
+    }
+
     static func checkRuntime(_ runtime: String) throws {
+        if !RuntimeCatalog.deprecated.contains(runtime), !RuntimeCatalog.accepted.contains(runtime) {
+            throw LambdaErrors.invalidParameter(
+                "Value \(runtime) at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [\(RuntimeCatalog.acceptedList)] or be a valid ARN"
+            )
+        }
         if RuntimeCatalog.deprecated.contains(runtime) {
             throw LambdaErrors.invalidParameter(
                 "The runtime parameter of \(runtime) is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions."

@@ -14,7 +14,11 @@ extension LambdaService {
         -> Lambda.InvocationResponse
     {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
-        let function = try await function(reference)
+        guard let function = await engine.function(reference.key) else {
+            // Invoke names the version it looked for, $LATEST when none was given.
+            throw LambdaErrors.functionNotFound(
+                reference.qualifier == nil ? reference.arn + ":$LATEST" : reference.qualifiedArn)
+        }
         let version = try version(of: function, reference)
         let payload = input.payload.map { Array($0) } ?? []
         let type = input.invocationType ?? "RequestResponse"
@@ -89,12 +93,13 @@ extension LambdaService {
             functionArn: version.version == "$LATEST" ? function.arn : "\(function.arn):\(version.version)",
             deadline: Date().addingTimeInterval(Double(version.timeout)), clientContext: clientContext,
             traceId: traceId)
-        var result: (outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?)
+        let result: WorkerRun
         do {
             result = try await engine.run(function, version: version, invocation: invocation)
         } catch {
             // The worker could not start: no bootstrap, not executable, no runtime.
-            result = (.functionError(Self.entrypointError(requestId: requestId, error: error)), [], nil)
+            result = WorkerRun(
+                outcome: .functionError(Self.entrypointError(requestId: requestId, error: error)), output: [])
         }
         let elapsed = started.duration(to: .now)
         var log = "START RequestId: \(requestId) Version: \(version.version)\n"
@@ -123,6 +128,7 @@ extension LambdaService {
         log += "END RequestId: \(requestId)\n"
         log += "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", milliseconds)) ms\t"
         log += "Billed Duration: \(Int(milliseconds.rounded(.up))) ms\tMemory Size: \(version.memorySize) MB\t"
+        if let peak = result.peakMemoryMegabytes { log += "Max Memory Used: \(peak) MB\t" }
         if let initDuration = result.initDuration {
             let initMilliseconds =
                 Double(initDuration.components.seconds) * 1000 + Double(initDuration.components.attoseconds) / 1e15

@@ -15,11 +15,7 @@ extension LambdaService {
                 "CodeSHA256 (\(sha)) is different from current CodeSHA256 in $LATEST (\(function.latest.codeSha256)). Please try again with the CodeSHA256 in $LATEST."
             )
         }
-        if function.latest.lastUpdateStatus == "InProgress" {
-            throw LambdaErrors.conflict(
-                "The operation cannot be performed at this time. An update is in progress for resource: \(function.arn)"
-            )
-        }
+        try Self.checkNoUpdateInProgress(function)
         // Publishing an unchanged $LATEST answers the version that already has its code and configuration.
         if let last = function.versions.last, Self.sameContent(last, function.latest) {
             return Self.configuration(function, last)
@@ -28,10 +24,10 @@ extension LambdaService {
         published.version = String(function.nextVersion)
         published.revisionId = UUID().uuidString.lowercased()
         published.lastModified = Date()
+        published.lastUpdateStatus = "Successful"
         if let description = input.description { published.description = description }
         function.nextVersion += 1
         function.versions.append(published)
-        function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
         return Self.configuration(function, published)
     }
@@ -50,8 +46,7 @@ extension LambdaService {
     {
         let reference = try Self.reference(input.functionName, context: context)
         let function = try await function(reference)
-        let all =
-            [Self.configuration(function, function.latest)] + function.versions.map { Self.configuration(function, $0) }
+        let all = Self.listedVersions(function)
         let page = try Page(all, marker: input.marker, maxItems: input.maxItems ?? 50)
         return Lambda.ListVersionsByFunctionResponse(nextMarker: page.nextMarker, versions: page.items)
     }
@@ -134,7 +129,21 @@ extension LambdaService {
         guard function.version(version) != nil else {
             throw LambdaErrors.notFound("Function not found: \(function.arn):\(version)")
         }
+        if (weights ?? [:]).count > 1 {
+            throw LambdaErrors.invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1")
+        }
+        if version == "$LATEST", !(weights ?? [:]).isEmpty {
+            throw AWSError(
+                "InvalidParameterValueException",
+                "$LATEST is not supported for an alias pointing to more than 1 version",
+                httpStatus: 400)
+        }
         for (other, weight) in weights ?? [:] {
+            if other == version {
+                throw LambdaErrors.invalidParameter(
+                    "Invalid function version \(other). Function version \(other) is already included in routing configuration."
+                )
+            }
             guard function.version(other) != nil else {
                 throw LambdaErrors.notFound("Function not found: \(function.arn):\(other)")
             }

@@ -96,14 +96,36 @@ public struct LambdaService: LambdaAPI {
         throw LambdaErrors.functionNotFound(reference.qualifiedArn)
     }
 
-    /// A version's configuration as Lambda reports it.
-    static func configuration(_ function: FunctionRecord, _ version: FunctionVersionRecord)
-        -> Lambda.FunctionConfiguration
-    {
+    /// A configuration as listings show it: without state, update status and runtime version.
+    static func listed(_ configuration: Lambda.FunctionConfiguration) -> Lambda.FunctionConfiguration {
+        var listed = configuration
+        listed.state = nil
+        listed.stateReason = nil
+        listed.stateReasonCode = nil
+        listed.lastUpdateStatus = nil
+        listed.lastUpdateStatusReason = nil
+        listed.lastUpdateStatusReasonCode = nil
+        listed.runtimeVersionConfig = nil
+        return listed
+    }
+
+    /// Every version of a function as listings show them: `$LATEST` first, with a qualified ARN.
+    static func listedVersions(_ function: FunctionRecord) -> [Lambda.FunctionConfiguration] {
+        var latest = listed(configuration(function, function.latest))
+        latest.functionArn = "\(function.arn):$LATEST"
+        return [latest] + function.versions.map { listed(configuration(function, $0)) }
+    }
+
+    /// A version's configuration as Lambda reports it; read through an alias, its ARN is the alias's.
+    static func configuration(
+        _ function: FunctionRecord, _ version: FunctionVersionRecord, invokedAs reference: FunctionReference? = nil
+    ) -> Lambda.FunctionConfiguration {
         let isLatest = version.version == "$LATEST"
+        var arn = isLatest ? function.arn : "\(function.arn):\(version.version)"
+        if let alias = reference?.qualifier, function.aliases[alias] != nil { arn = "\(function.arn):\(alias)" }
         return Lambda.FunctionConfiguration(
             functionName: function.name,
-            functionArn: isLatest ? function.arn : "\(function.arn):\(version.version)",
+            functionArn: arn,
             runtime: version.runtime, role: version.role, handler: version.handler, codeSize: version.codeSize,
             description: version.description, timeout: version.timeout, memorySize: version.memorySize,
             lastModified: LambdaTimestamps.format(version.lastModified), codeSha256: version.codeSha256,
@@ -113,6 +135,8 @@ public struct LambdaService: LambdaAPI {
             tracingConfig: Lambda.TracingConfigResponse(mode: version.tracingMode),
             revisionId: version.revisionId, state: version.state, stateReason: version.stateReason,
             stateReasonCode: version.stateReasonCode, lastUpdateStatus: version.lastUpdateStatus,
+            lastUpdateStatusReason: version.lastUpdateStatusReason,
+            lastUpdateStatusReasonCode: version.lastUpdateStatusReasonCode,
             packageType: version.packageType, architectures: version.architectures,
             ephemeralStorage: Lambda.EphemeralStorage(size: version.ephemeralStorage),
             snapStart: Lambda.SnapStartResponse(applyOn: "None", optimizationStatus: "Off"),

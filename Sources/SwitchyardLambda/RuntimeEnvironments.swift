@@ -5,10 +5,13 @@ import NIOPosix
 /// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
 /// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
 ///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
-///   the machine has that version and by `python3` otherwise.
+///   the machine has that version and by `python3` otherwise. The environment has boto3, as Lambda's
+///   Python runtimes do.
 actor RuntimeEnvironments {
     /// The awslambdaric release the Python environments get.
     static let pythonClientVersion = "4.2.2"
+    /// The boto3 release the Python environments get (Lambda's Python runtimes include one).
+    static let pythonSDKVersion = "1.43.11"
 
     let directory: String
     private var pythonEnvironments: [String: Task<String, any Error>] = [:]
@@ -62,7 +65,8 @@ actor RuntimeEnvironments {
         guard let interpreter else { throw Failure.unavailable("No Python interpreter for \(runtime) on this host.") }
         if let preparing = pythonEnvironments[interpreter] { return try await preparing.value }
         let target = (directory as NSString).appendingPathComponent(
-            "python-" + ((interpreter as NSString).lastPathComponent) + "-ric-\(Self.pythonClientVersion)")
+            "python-" + ((interpreter as NSString).lastPathComponent)
+                + "-ric-\(Self.pythonClientVersion)-boto3-\(Self.pythonSDKVersion)")
         let task = Task<String, any Error> {
             try await NIOThreadPool.singleton.runIfActive {
                 let python = (target as NSString).appendingPathComponent("bin/python")
@@ -76,7 +80,7 @@ actor RuntimeEnvironments {
                     python,
                     [
                         "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "awslambdaric==\(Self.pythonClientVersion)",
+                        "awslambdaric==\(Self.pythonClientVersion)", "boto3==\(Self.pythonSDKVersion)",
                     ])
                 FileManager.default.createFile(atPath: ready, contents: Data())
                 return python

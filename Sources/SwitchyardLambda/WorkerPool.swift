@@ -19,7 +19,7 @@ actor WorkerPool {
     /// Runs an invocation on a worker of `key`, starting one with `launch` when none is idle.
     func invoke(
         key: String, launch: @Sendable () async throws -> WorkerLaunch, invocation: Invocation, timeout: Duration
-    ) async throws -> (outcome: InvocationOutcome, output: [UInt8], initDuration: Duration?) {
+    ) async throws -> WorkerRun {
         busy[key, default: 0] += 1
         defer { busy[key, default: 1] -= 1 }
         var worker: FunctionWorker?

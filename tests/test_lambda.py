@@ -1,0 +1,385 @@
+"""Lambda through boto3 and the aws CLI: functions whose code really runs, as local processes
+behind the Runtime API (a Python handler through AWS's runtime interface client, a `bootstrap`
+executable for the provided runtimes), versions, aliases, policies, and synchronous, asynchronous and
+dry-run invocations.
+
+Expected values come from AWS's Lambda API reference and developer guide and from answers AWS
+recorded (field names and defaults, error codes and messages, the shapes of function errors)."""
+import base64
+import io
+import json
+import time
+import urllib.request
+import zipfile
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT, Server
+from test_cli import aws
+
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
+
+HANDLER = """
+import json, os, time
+
+def handler(event, context):
+    print("event", json.dumps(event))
+    if event.get("fail"):
+        raise ValueError("it went wrong")
+    if event.get("sleep"):
+        time.sleep(event["sleep"])
+    if event.get("queue"):
+        import boto3
+        boto3.client("sqs").send_message(QueueUrl=event["queue"], MessageBody=json.dumps(event))
+    return {
+        "echo": event,
+        "function": context.function_name,
+        "version": context.function_version,
+        "arn": context.invoked_function_arn,
+        "request": context.aws_request_id,
+        "memory": context.memory_limit_in_mb,
+        "env": {k: os.environ.get(k) for k in ("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "GREETING",
+                                               "AWS_LAMBDA_LOG_GROUP_NAME", "_HANDLER")},
+        "task_root_is_cwd": os.getcwd() == os.environ["LAMBDA_TASK_ROOT"],
+    }
+"""
+
+# A custom runtime: a bootstrap executable that speaks the Runtime API itself.
+BOOTSTRAP = """#!/usr/bin/env python3
+import json, os, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
+while True:
+    with urllib.request.urlopen(api + "/invocation/next") as answer:
+        request_id = answer.headers["Lambda-Runtime-Aws-Request-Id"]
+        event = json.loads(answer.read())
+    print("bootstrap got", event, flush=True)
+    body = json.dumps({"upper": str(event.get("text", "")).upper(), "handler": os.environ["_HANDLER"]}).encode()
+    urllib.request.urlopen(urllib.request.Request(api + f"/invocation/{request_id}/response", data=body,
+                                                  method="POST")).read()
+"""
+
+
+def zipped(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, (text, mode) in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            archive.writestr(info, text)
+    return buffer.getvalue()
+
+
+PYTHON_ZIP = zipped({"app.py": (HANDLER, 0o644)})
+BOOTSTRAP_ZIP = zipped({"bootstrap": (BOOTSTRAP, 0o755)})
+
+
+@pytest.fixture
+def lam(server):
+    server.reset()
+    return server.client("lambda")
+
+
+def create(lam, name, code=PYTHON_ZIP, runtime="python3.12", handler="app.handler", **extra):
+    created = lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler=handler,
+                                  Code={"ZipFile": code}, **extra)
+    lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+    return created
+
+
+def invoke(lam, name, event, **extra):
+    answer = lam.invoke(FunctionName=name, Payload=json.dumps(event), **extra)
+    answer["Body"] = json.loads(answer["Payload"].read() or b"null")
+    return answer
+
+
+def test_create_and_describe_function(server, lam):
+    created = lam.create_function(FunctionName="describe-me", Runtime="python3.12", Role=ROLE,
+                                  Handler="app.handler", Code={"ZipFile": PYTHON_ZIP}, Description="d",
+                                  Environment={"Variables": {"GREETING": "hi"}}, Tags={"team": "a"})
+    # A new function is Pending while its code is prepared, as on AWS.
+    assert created["State"] == "Pending"
+    assert created["StateReasonCode"] == "Creating"
+    assert "LastUpdateStatus" not in created
+    assert created["FunctionArn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:describe-me"
+    assert created["Version"] == "$LATEST"
+    assert created["MemorySize"] == 128 and created["Timeout"] == 3
+    assert created["PackageType"] == "Zip" and created["Architectures"] == ["x86_64"]
+    assert created["EphemeralStorage"] == {"Size": 512}
+    assert created["TracingConfig"] == {"Mode": "PassThrough"}
+    assert created["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/aws/lambda/describe-me"}
+    assert created["CodeSize"] == len(PYTHON_ZIP)
+    import hashlib
+    assert created["CodeSha256"] == base64.b64encode(hashlib.sha256(PYTHON_ZIP).digest()).decode()
+    assert created["Environment"] == {"Variables": {"GREETING": "hi"}}
+    lam.get_waiter("function_active_v2").wait(FunctionName="describe-me", WaiterConfig={"Delay": 0.2})
+    got = lam.get_function(FunctionName="describe-me")
+    assert got["Configuration"]["State"] == "Active"
+    assert got["Configuration"]["LastUpdateStatus"] == "Successful"
+    assert "StateReason" not in got["Configuration"]
+    # Becoming Active is itself a new revision.
+    assert got["Configuration"]["RevisionId"] != created["RevisionId"]
+    assert got["Tags"] == {"team": "a"}
+    assert got["Code"]["RepositoryType"] == "S3"
+    with urllib.request.urlopen(got["Code"]["Location"], timeout=5) as answer:
+        assert answer.read() == PYTHON_ZIP
+    by_arn = lam.get_function_configuration(FunctionName=created["FunctionArn"])
+    assert by_arn["FunctionName"] == "describe-me"
+    listed = lam.list_functions()["Functions"][0]
+    assert listed["FunctionName"] == "describe-me"
+    # Listings leave out state and runtime version.
+    assert "State" not in listed and "LastUpdateStatus" not in listed and "RuntimeVersionConfig" not in listed
+
+
+def test_python_handler_runs_with_lambda_context(lam):
+    create(lam, "echo", Environment={"Variables": {"GREETING": "hello"}}, MemorySize=256)
+    answer = invoke(lam, "echo", {"n": 1}, LogType="Tail")
+    assert answer["StatusCode"] == 200
+    assert "FunctionError" not in answer
+    assert answer["ExecutedVersion"] == "$LATEST"
+    body = answer["Body"]
+    assert body["echo"] == {"n": 1}
+    assert body["function"] == "echo" and body["version"] == "$LATEST" and body["memory"] == "256"
+    assert body["arn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:echo"
+    assert body["env"] == {"AWS_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_NAME": "echo", "GREETING": "hello",
+                           "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/echo", "_HANDLER": "app.handler"}
+    assert body["task_root_is_cwd"] is True
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert log.startswith(f"START RequestId: {body['request']} Version: $LATEST\n")
+    assert 'event {"n": 1}' in log
+    assert f"END RequestId: {body['request']}\n" in log
+    assert f"REPORT RequestId: {body['request']}\tDuration: " in log
+    # The worker stays warm: a second invocation reuses it (no Init Duration reported).
+    second = invoke(lam, "echo", {"n": 2}, LogType="Tail")
+    assert second["Body"]["echo"] == {"n": 2}
+    assert "Init Duration" not in base64.b64decode(second["LogResult"]).decode()
+
+
+def test_function_error_is_reported_as_unhandled(lam):
+    create(lam, "failing")
+    answer = invoke(lam, "failing", {"fail": True})
+    assert answer["StatusCode"] == 200
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "ValueError"
+    assert answer["Body"]["errorMessage"] == "it went wrong"
+    assert isinstance(answer["Body"]["stackTrace"], list)
+    # The worker survives a handled error.
+    assert invoke(lam, "failing", {"ok": 1})["Body"]["echo"] == {"ok": 1}
+
+
+def test_timeout_kills_the_invocation(lam):
+    create(lam, "slow", Timeout=1)
+    started = time.time()
+    answer = invoke(lam, "slow", {"sleep": 5}, LogType="Tail")
+    assert time.time() - started < 4
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "Sandbox.Timedout"
+    assert answer["Body"]["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert "Task timed out after 1.00 seconds" in base64.b64decode(answer["LogResult"]).decode()
+    # A new worker takes the next invocation.
+    assert invoke(lam, "slow", {"after": 1})["Body"]["echo"] == {"after": 1}
+
+
+def test_import_error_is_an_init_error(lam):
+    create(lam, "broken", code=zipped({"app.py": ("import not_a_module\n", 0o644)}))
+    answer = invoke(lam, "broken", {})
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "Runtime.ImportModuleError"
+    assert "not_a_module" in answer["Body"]["errorMessage"]
+
+
+def test_custom_runtime_bootstrap(lam):
+    create(lam, "custom", code=BOOTSTRAP_ZIP, runtime="provided.al2023", handler="my.handler")
+    answer = invoke(lam, "custom", {"text": "shout"}, LogType="Tail")
+    assert answer["Body"] == {"upper": "SHOUT", "handler": "my.handler"}
+    assert "bootstrap got {'text': 'shout'}" in base64.b64decode(answer["LogResult"]).decode()
+
+
+def test_custom_runtime_without_bootstrap(lam):
+    create(lam, "no-bootstrap", code=zipped({"README": ("nothing here", 0o644)}), runtime="provided.al2023",
+           handler="x")
+    answer = invoke(lam, "no-bootstrap", {})
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "Runtime.InvalidEntrypoint"
+
+
+def test_dry_run_and_event_invocations(server, lam):
+    create(lam, "async")
+    assert lam.invoke(FunctionName="async", InvocationType="DryRun")["StatusCode"] == 204
+    sqs = server.client("sqs")
+    queue = sqs.create_queue(QueueName="from-lambda")["QueueUrl"]
+    accepted = lam.invoke(FunctionName="async", InvocationType="Event", Payload=json.dumps({"queue": queue, "k": 7}))
+    assert accepted["StatusCode"] == 202
+    assert accepted["Payload"].read() == b""
+    # The function's own SDK call (AWS_ENDPOINT_URL points at Switchyard) sends the event on.
+    messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=20).get("Messages", [])
+    assert json.loads(messages[0]["Body"])["k"] == 7
+
+
+def test_update_code_and_configuration(lam):
+    create(lam, "changing")
+    updated = lam.update_function_configuration(FunctionName="changing", Timeout=10,
+                                                Environment={"Variables": {"GREETING": "new"}})
+    assert updated["Timeout"] == 10
+    assert updated["State"] == "Active"
+    assert updated["LastUpdateStatus"] == "InProgress"
+    assert updated["LastUpdateStatusReasonCode"] == "Creating"
+    lam.get_waiter("function_updated_v2").wait(FunctionName="changing", WaiterConfig={"Delay": 0.2})
+    assert invoke(lam, "changing", {})["Body"]["env"]["GREETING"] == "new"
+    with pytest.raises(ClientError) as e:
+        lam.update_function_code(FunctionName="changing", ZipFile=BOOTSTRAP_ZIP, RevisionId="not-the-revision")
+    assert e.value.response["Error"]["Code"] == "PreconditionFailedException"
+    other = zipped({"app.py": ("def handler(event, context):\n    return 'v2'\n", 0o644)})
+    lam.update_function_code(FunctionName="changing", ZipFile=other)
+    lam.get_waiter("function_updated_v2").wait(FunctionName="changing", WaiterConfig={"Delay": 0.2})
+    assert invoke(lam, "changing", {})["Body"] == "v2"
+
+
+def test_versions_and_aliases(lam):
+    create(lam, "versioned")
+    first = lam.publish_version(FunctionName="versioned", Description="first")
+    assert first["Version"] == "1"
+    assert first["FunctionArn"].endswith(":versioned:1")
+    # Publishing again without a change answers the same version.
+    assert lam.publish_version(FunctionName="versioned")["Version"] == "1"
+    lam.update_function_code(FunctionName="versioned",
+                             ZipFile=zipped({"app.py": ("def handler(e, c):\n    return 'two'\n", 0o644)}))
+    lam.get_waiter("function_updated_v2").wait(FunctionName="versioned", WaiterConfig={"Delay": 0.2})
+    assert lam.publish_version(FunctionName="versioned")["Version"] == "2"
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName="versioned")["Versions"]]
+    assert versions == ["$LATEST", "1", "2"]
+    alias = lam.create_alias(FunctionName="versioned", Name="live", FunctionVersion="1")
+    assert alias["AliasArn"].endswith(":versioned:live")
+    answer = invoke(lam, "versioned", {"v": 1}, Qualifier="live")
+    assert answer["ExecutedVersion"] == "1"
+    assert answer["Body"]["version"] == "1"
+    assert invoke(lam, "versioned:2", {})["Body"] == "two"
+    with pytest.raises(ClientError) as e:
+        lam.invoke(FunctionName="versioned", Qualifier="9")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as e:
+        lam.delete_function(FunctionName="versioned", Qualifier="1")
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert lam.get_function(FunctionName="versioned", Qualifier="live")["Configuration"]["FunctionArn"].endswith(
+        ":versioned:live")
+    listed = lam.list_functions(FunctionVersion="ALL")["Functions"]
+    assert [f["FunctionArn"].rsplit(":", 1)[1] for f in listed] == ["$LATEST", "1", "2"]
+    lam.delete_alias(FunctionName="versioned", Name="live")
+    assert lam.delete_function(FunctionName="versioned", Qualifier="1")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    # Deleting a version that is not there succeeds.
+    lam.delete_function(FunctionName="versioned", Qualifier="7")
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName="versioned")["Versions"]]
+    assert versions == ["$LATEST", "2"]
+
+
+def test_errors_as_lambda_words_them(lam):
+    with pytest.raises(ClientError) as e:
+        lam.get_function(FunctionName="missing")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert e.value.response["Error"]["Message"] == f"Function not found: arn:aws:lambda:us-east-1:{ACCOUNT}:function:missing"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(ClientError) as e:
+        lam.invoke(FunctionName="missing")
+    assert e.value.response["Error"]["Message"] == (
+        f"Function not found: arn:aws:lambda:us-east-1:{ACCOUNT}:function:missing:$LATEST")
+    create(lam, "twice")
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="twice", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP})
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert e.value.response["Error"]["Message"] == "Function already exist: twice"
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="not-a-zip", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": b"plain text"})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert e.value.response["Error"]["Message"] == (
+        "Could not unzip uploaded file. Please check your file, then try to upload again.")
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="old", Runtime="python2.7", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert "python2.7 is no longer supported" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="odd", Runtime="cobol85", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert e.value.response["Error"]["Message"].startswith(
+        "Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [")
+    with pytest.raises(ClientError) as e:
+        lam.invoke(FunctionName="twice", Payload=b"{not json")
+    assert e.value.response["Error"]["Code"] == "InvalidRequestContentException"
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="badrole", Runtime="python3.12", Role="not-a-role", Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP})
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_permissions_tags_and_listing(lam):
+    create(lam, "guarded")
+    arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:guarded"
+    added = lam.add_permission(FunctionName="guarded", StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                               Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::my-bucket")
+    statement = json.loads(added["Statement"])
+    assert statement == {"Sid": "s3-invoke", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                         "Action": "lambda:InvokeFunction", "Resource": arn,
+                         "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::my-bucket"}}}
+    policy = json.loads(lam.get_policy(FunctionName="guarded")["Policy"])
+    assert policy["Version"] == "2012-10-17" and policy["Statement"] == [statement]
+    with pytest.raises(ClientError) as e:
+        lam.add_permission(FunctionName="guarded", StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                           Principal="s3.amazonaws.com")
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    lam.remove_permission(FunctionName="guarded", StatementId="s3-invoke")
+    with pytest.raises(ClientError) as e:
+        lam.get_policy(FunctionName="guarded")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as e:
+        lam.remove_permission(FunctionName="guarded", StatementId="gone")
+    assert e.value.response["Error"]["Message"] == "No policy is associated with the given resource."
+    with pytest.raises(ClientError) as e:
+        lam.add_permission(FunctionName="guarded", StatementId="x", Action="lambda:InvokeFunction",
+                           Principal="invalid.nonaws.com")
+    assert e.value.response["Error"]["Message"] == (
+        "The provided principal was invalid. Please check the principal and try again.")
+    lam.tag_resource(Resource=arn, Tags={"a": "1", "b": "2"})
+    lam.untag_resource(Resource=arn, TagKeys=["a"])
+    assert lam.list_tags(Resource=arn)["Tags"] == {"b": "2"}
+    for name in ("list-b", "list-a"):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP})
+    page = lam.list_functions(MaxItems=2)
+    assert [f["FunctionName"] for f in page["Functions"]] == ["guarded", "list-a"]
+    rest = lam.list_functions(Marker=page["NextMarker"])
+    assert [f["FunctionName"] for f in rest["Functions"]] == ["list-b"]
+    settings = lam.get_account_settings()
+    assert settings["AccountUsage"]["FunctionCount"] == 3
+    assert settings["AccountLimit"]["ConcurrentExecutions"] == 1000
+
+
+def test_cli_invoke_writes_the_payload(server, lam, tmp_path):
+    create(lam, "cli-fn", code=BOOTSTRAP_ZIP, runtime="provided.al2023", handler="h")
+    out = tmp_path / "out.json"
+    result = aws(server, "lambda", "invoke", "--function-name", "cli-fn",
+                 "--payload", '{"text": "cli"}', str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["StatusCode"] == 200
+    assert json.loads(out.read_text()) == {"upper": "CLI", "handler": "h"}
+
+
+def test_asynchronous_invocation_survives_kill9():
+    """An Event invocation acknowledged with 202 is stored before the answer: a kill -9 while it
+    runs loses nothing, and the invocation runs again after the restart (at least once)."""
+    server = Server().start()
+    try:
+        lam = server.client("lambda")
+        sqs = server.client("sqs")
+        queue = sqs.create_queue(QueueName="after-crash")["QueueUrl"]
+        create(lam, "durable")
+        lam.invoke(FunctionName="durable", InvocationType="Event", Payload=json.dumps({"sleep": 3, "queue": queue}))
+        time.sleep(1)
+        server.kill9()
+        server.start()
+        messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=20).get("Messages", [])
+        assert messages and json.loads(messages[0]["Body"])["queue"] == queue
+    finally:
+        server.stop()
