@@ -147,6 +147,7 @@ let package = Package(
             name: "SwitchyardLambda",
             dependencies: [
                 "SwitchyardCore",
+                "SwitchyardMatching",
                 "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",

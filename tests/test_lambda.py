@@ -383,3 +383,108 @@ def test_asynchronous_invocation_survives_kill9():
         assert messages and json.loads(messages[0]["Body"])["queue"] == queue
     finally:
         server.stop()
+
+
+BATCH_HANDLER = """
+import json, os
+import boto3
+
+def handler(event, context):
+    sqs = boto3.client("sqs")
+    failures = []
+    for record in event["Records"]:
+        if "fail" in record["body"]:
+            failures.append({"itemIdentifier": record["messageId"]})
+        else:
+            sqs.send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(record))
+    return {"batchItemFailures": failures}
+"""
+
+
+def drain(sqs, queue, wait=5, expected=None):
+    bodies = []
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=wait,
+                                       MessageAttributeNames=["All"]).get("Messages", [])
+        for message in messages:
+            bodies.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+        if not messages and (expected is None or len(bodies) >= expected):
+            break
+    return bodies
+
+
+def test_sqs_event_source_mapping_with_partial_batch_failures(server, lam):
+    sqs = server.client("sqs")
+    source = sqs.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "2"})["QueueUrl"]
+    seen = sqs.create_queue(QueueName="seen")["QueueUrl"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create(lam, "consumer", code=zipped({"app.py": (BATCH_HANDLER, 0o644)}), Timeout=30,
+           Environment={"Variables": {"SEEN": seen}})
+    mapping = lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="consumer", BatchSize=5,
+                                              FunctionResponseTypes=["ReportBatchItemFailures"])
+    assert mapping["State"] == "Creating"
+    assert mapping["BatchSize"] == 5 and mapping["MaximumBatchingWindowInSeconds"] == 0
+    assert mapping["FunctionArn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:consumer"
+    assert mapping["EventSourceMappingArn"].endswith(":event-source-mapping:" + mapping["UUID"])
+    assert mapping["StateTransitionReason"] == "USER_INITIATED"
+    assert lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] == "Enabled"
+    with pytest.raises(ClientError) as e:
+        lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="consumer")
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert mapping["UUID"] in e.value.response["Error"]["Message"]
+    sqs.send_message(QueueUrl=source, MessageBody="ok-1",
+                     MessageAttributes={"Author": {"DataType": "String", "StringValue": "me"}})
+    for body in ("ok-2", "please fail", "ok-3"):
+        sqs.send_message(QueueUrl=source, MessageBody=body)
+    records = [json.loads(body) for body in drain(sqs, seen, expected=3)]
+    assert sorted(r["body"] for r in records) == ["ok-1", "ok-2", "ok-3"]
+    record = next(r for r in records if r["body"] == "ok-1")
+    assert record["eventSource"] == "aws:sqs" and record["eventSourceARN"] == source_arn
+    assert record["awsRegion"] == "us-east-1"
+    assert record["messageAttributes"]["Author"] == {
+        "stringValue": "me", "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+    assert len(record["md5OfMessageAttributes"]) == 32
+    assert set(record["attributes"]) >= {"ApproximateReceiveCount", "SentTimestamp", "SenderId",
+                                         "ApproximateFirstReceiveTimestamp"}
+    # Exactly the failed message stays on the queue: stop the mapping and look once it is visible again.
+    disabled = lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+    assert disabled["State"] == "Disabling"
+    time.sleep(3)
+    assert drain(sqs, source, wait=3) == ["please fail"]
+    deleted = lam.delete_event_source_mapping(UUID=mapping["UUID"])
+    assert deleted["State"] == "Deleting"
+    with pytest.raises(ClientError) as e:
+        lam.get_event_source_mapping(UUID=mapping["UUID"])
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_event_source_mapping_filters_and_checks(server, lam):
+    sqs = server.client("sqs")
+    source = sqs.create_queue(QueueName="filtered")["QueueUrl"]
+    seen = sqs.create_queue(QueueName="seen-filtered")["QueueUrl"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create(lam, "picky", code=zipped({"app.py": (BATCH_HANDLER, 0o644)}), Environment={"Variables": {"SEEN": seen}})
+    with pytest.raises(ClientError) as e:
+        lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="picky", BatchSize=50)
+    assert e.value.response["Error"]["Message"] == (
+        "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+    with pytest.raises(ClientError) as e:
+        lam.create_event_source_mapping(EventSourceArn=source_arn + "-missing", FunctionName="picky")
+    assert "AWS.SimpleQueueService.NonExistentQueue" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="nobody")
+    assert e.value.response["Error"]["Message"] == "Function does not exist"
+    lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="picky",
+                                    FilterCriteria={"Filters": [{"Pattern": '{"body": {"kind": ["order"]}}'}]})
+    sqs.send_message(QueueUrl=source, MessageBody=json.dumps({"kind": "noise"}))
+    sqs.send_message(QueueUrl=source, MessageBody=json.dumps({"kind": "order", "n": 1}))
+    records = [json.loads(body) for body in drain(sqs, seen, expected=1)]
+    assert [json.loads(r["body"]) for r in records] == [{"kind": "order", "n": 1}]
+    # The record that matched no filter is deleted without an invocation, as on AWS.
+    time.sleep(1)
+    attributes = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+    assert len(lam.list_event_source_mappings(FunctionName="picky")["EventSourceMappings"]) == 1

@@ -16,6 +16,7 @@ actor LambdaEngine {
     let endpointURL: String
     let logger: Logger
     private(set) var functions: [String: FunctionRecord] = [:]
+    private(set) var mappings: [String: EventSourceMappingRecord] = [:]
 
     init(
         store: any LambdaStore, code: CodeStore, runtimes: RuntimeEnvironments, pool: WorkerPool,
@@ -29,6 +30,7 @@ actor LambdaEngine {
         self.endpointURL = endpointURL
         self.logger = logger
         for function in try store.loadFunctions() { functions[function.storageKey] = function }
+        for mapping in try store.loadMappings() { mappings[mapping.uuid] = mapping }
         code.removeUnreferenced(keeping: Self.digests(of: functions.values))
     }
 
@@ -97,8 +99,25 @@ actor LambdaEngine {
         try? await save(current)
     }
 
+    func mapping(_ uuid: String) -> EventSourceMappingRecord? { mappings[uuid] }
+
+    func mappings(account: String, region: String) -> [EventSourceMappingRecord] {
+        mappings.values.filter { $0.account == account && $0.region == region }.sorted { $0.uuid < $1.uuid }
+    }
+
+    func save(_ mapping: EventSourceMappingRecord) async throws {
+        mappings[mapping.uuid] = mapping
+        try await store.put(mapping).wait()
+    }
+
+    func removeMapping(_ uuid: String) async throws {
+        mappings[uuid] = nil
+        try await store.deleteMapping(uuid: uuid).wait()
+    }
+
     func reset() async throws {
         functions.removeAll()
+        mappings.removeAll()
         await pool.stopAll()
         try await store.wipe().wait()
         code.removeUnreferenced(keeping: [])

@@ -30,7 +30,8 @@ public struct LambdaModule: ServiceModule {
         let engine = try LambdaEngine(
             store: store, code: code, runtimes: runtimes, pool: pool, credentials: context.credentials,
             endpointURL: context.baseURL, logger: context.logger)
-        let service = LambdaService(engine: engine, deliveries: context.deliveries)
+        let service = LambdaService(
+            engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources)
         // Functions left Pending by a stop are prepared again.
         for function in await engine.functions.values where function.latest.state == "Pending" {
             let key = function.storageKey
@@ -57,10 +58,24 @@ public struct LambdaModule: ServiceModule {
                         != nil
                 }
             ],
-            backgroundTasks: [{ await engine.runMaintenance() }],
-            reset: { try await engine.reset() },
+            backgroundTasks: [
+                { await engine.runMaintenance() },
+                {
+                    // Mappings stored before a restart poll again once every module is up.
+                    for mapping in await engine.mappings.values {
+                        await service.pollers.sync(mapping.uuid, mapping: mapping, service: service)
+                    }
+                },
+            ],
+            reset: {
+                await service.pollers.stopAll()
+                try await engine.reset()
+            },
             statistics: { ["lambdaFunctions": await engine.functionCount] },
-            beginShutdown: { await pool.stopAll() })
+            beginShutdown: {
+                await service.pollers.stopAll()
+                await pool.stopAll()
+            })
     }
 
     /// Serves a stored zip to whoever has its digest (as a presigned URL would).

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardDelivery
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Lambda's operations on the engine, checked as Lambda checks them and answered in the model's
@@ -8,10 +9,15 @@ import SwitchyardWire
 public struct LambdaService: LambdaAPI {
     let engine: LambdaEngine
     let deliveries: DeliveryEngine
+    /// Existence checks of other modules' resources (an event source mapping's queue).
+    let resources: ResourceDirectory
+    let pollers: MappingPollers
 
-    init(engine: LambdaEngine, deliveries: DeliveryEngine) {
+    init(engine: LambdaEngine, deliveries: DeliveryEngine, resources: ResourceDirectory, sources: EventSourceReaders) {
         self.engine = engine
         self.deliveries = deliveries
+        self.resources = resources
+        self.pollers = MappingPollers(sources: sources)
     }
 
     /// A function as a request names it: a name, a full ARN, or a partial ARN (`<account>:function:<name>`),

@@ -8,6 +8,9 @@ protocol LambdaStore: Sendable {
     func put(_ function: FunctionRecord) -> CommitTicket
     func delete(storageKey: String) -> CommitTicket
     func wipe() -> CommitTicket
+    func loadMappings() throws -> [EventSourceMappingRecord]
+    func put(_ mapping: EventSourceMappingRecord) -> CommitTicket
+    func deleteMapping(uuid: String) -> CommitTicket
 }
 
 /// Keeps nothing (`--storage memory`).
@@ -16,6 +19,9 @@ struct MemoryLambdaStore: LambdaStore {
     func put(_ function: FunctionRecord) -> CommitTicket { .alreadyCommitted }
     func delete(storageKey: String) -> CommitTicket { .alreadyCommitted }
     func wipe() -> CommitTicket { .alreadyCommitted }
+    func loadMappings() throws -> [EventSourceMappingRecord] { [] }
+    func put(_ mapping: EventSourceMappingRecord) -> CommitTicket { .alreadyCommitted }
+    func deleteMapping(uuid: String) -> CommitTicket { .alreadyCommitted }
 }
 
 /// Functions in the embedded SQLite database, one JSON record each.
@@ -26,14 +32,37 @@ struct SQLiteLambdaStore: LambdaStore {
         migrator.registerMigration("lambda-v1") { db in
             try db.execute(sql: "CREATE TABLE lambda_function (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
+        migrator.registerMigration("lambda-v2-event-source-mappings") { db in
+            try db.execute(sql: "CREATE TABLE lambda_event_source_mapping (uuid TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
-    func loadFunctions() throws -> [FunctionRecord] {
+    func loadFunctions() throws -> [FunctionRecord] { try load(FunctionRecord.self, "lambda_function") }
+
+    func loadMappings() throws -> [EventSourceMappingRecord] {
+        try load(EventSourceMappingRecord.self, "lambda_event_source_mapping")
+    }
+
+    private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
         let decoder = JSONDecoder()
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT record FROM lambda_function").map { row in
-                try decoder.decode(FunctionRecord.self, from: row[0] as Data)
+            try Row.fetchAll(db, sql: "SELECT record FROM \(table)").map { row in
+                try decoder.decode(Record.self, from: row[0] as Data)
             }
+        }
+    }
+
+    func put(_ mapping: EventSourceMappingRecord) -> CommitTicket {
+        database.submit { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO lambda_event_source_mapping (uuid, record) VALUES (?, ?)",
+                arguments: [mapping.uuid, try JSONEncoder().encode(mapping)])
+        }
+    }
+
+    func deleteMapping(uuid: String) -> CommitTicket {
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM lambda_event_source_mapping WHERE uuid = ?", arguments: [uuid])
         }
     }
 
@@ -52,6 +81,8 @@ struct SQLiteLambdaStore: LambdaStore {
     }
 
     func wipe() -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM lambda_function") }
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM lambda_function; DELETE FROM lambda_event_source_mapping")
+        }
     }
 }

@@ -27,24 +27,6 @@ enum PipeShapes {
     }
 }
 
-/// Records as pipes see them: a queue message's body parsed when it is JSON, so that filters and
-/// templates can reach into it (`$.body.order.id`).
-enum PipeRecords {
-    static func document(_ json: String) -> OrderedJSON? {
-        guard case .object(var members)? = try? OrderedJSON.parse(Array(json.utf8)) else { return nil }
-        if let position = members.firstIndex(where: { $0.key == "body" }),
-            case .scalar(.string(let body)) = members[position].value,
-            let parsed = try? OrderedJSON.parse(Array(body.utf8))
-        {
-            switch parsed {
-            case .object, .array: members[position].value = parsed
-            default: break
-            }
-        }
-        return .object(members)
-    }
-}
-
 /// How a record reaches a pipe's target: shaped by the input template, sent to the target's kind
 /// with EventBridge's retry policy.
 enum PipeDelivery {

@@ -140,7 +140,7 @@ public actor PipesEngine {
         let targetParameters = PipeShapes.targetParameters(pipe)
         var requests: [DeliveryRequest] = []
         for record in records {
-            guard let document = PipeRecords.document(record.json) else { continue }
+            guard let document = SourceRecordDocument.parse(record.json) else { continue }
             if !filters.isEmpty, !filters.contains(where: { $0.matches(MatchableEvent(document)) }) { continue }
             if let request = PipeDelivery.request(for: document, pipe: pipe, parameters: targetParameters) {
                 requests.append(request)

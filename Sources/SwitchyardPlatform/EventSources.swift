@@ -6,10 +6,13 @@ public struct SourceRecord: Sendable {
     public var json: String
     /// What `acknowledge` needs to remove it (a receipt handle).
     public var handle: String
+    /// The record's own id (a message id), which consumers report partial failures by.
+    public var id: String
 
-    public init(json: String, handle: String) {
+    public init(json: String, handle: String, id: String = "") {
         self.json = json
         self.handle = handle
+        self.id = id
     }
 }
 

@@ -37,6 +37,9 @@ struct SQSSourceReader: EventSourceReader {
         ]
         if let group = message.messageGroupId { attributes.append(("MessageGroupId", .scalar(.string(group)))) }
         if let sequence = message.sequenceNumber { attributes.append(("SequenceNumber", .scalar(.string(sequence)))) }
+        if let deduplication = message.messageDeduplicationId, message.messageGroupId != nil {
+            attributes.append(("MessageDeduplicationId", .scalar(.string(deduplication))))
+        }
         var messageAttributes: [(key: String, value: OrderedJSON)] = []
         for (name, attribute) in message.attributes.sorted(by: { $0.key < $1.key }) {
             var fields: [(key: String, value: OrderedJSON)] = []
@@ -56,11 +59,12 @@ struct SQSSourceReader: EventSourceReader {
             ("body", .scalar(.string(message.body))),
             ("attributes", .object(attributes)),
             ("messageAttributes", .object(messageAttributes)),
+            ("md5OfMessageAttributes", message.md5OfMessageAttributes.map { .scalar(.string($0)) } ?? .scalar(.null)),
             ("md5OfBody", .scalar(.string(message.md5OfBody))),
             ("eventSource", .scalar(.string("aws:sqs"))),
             ("eventSourceARN", .scalar(.string(arn))),
             ("awsRegion", .scalar(.string(region))),
         ])
-        return SourceRecord(json: document.text, handle: received.receiptHandle)
+        return SourceRecord(json: document.text, handle: received.receiptHandle, id: message.messageId)
     }
 }
