@@ -488,3 +488,48 @@ def test_event_source_mapping_filters_and_checks(server, lam):
     assert attributes["ApproximateNumberOfMessages"] == "0"
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
     assert len(lam.list_event_source_mappings(FunctionName="picky")["EventSourceMappings"]) == 1
+
+
+FORWARD_HANDLER = """
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(event))
+"""
+
+
+def test_functions_as_targets_of_sns_eventbridge_and_s3(server, lam):
+    """Every producer reaches functions through the delivery engine, with the event AWS gives them."""
+    sqs = server.client("sqs")
+    seen = sqs.create_queue(QueueName="forwarded")["QueueUrl"]
+    function_arn = create(lam, "forwarder", code=zipped({"app.py": (FORWARD_HANDLER, 0o644)}),
+                          Environment={"Variables": {"SEEN": seen}})["FunctionArn"]
+    sns = server.client("sns")
+    topic = sns.create_topic(Name="to-lambda")["TopicArn"]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn)["SubscriptionArn"]
+    sns.publish(TopicArn=topic, Message="hello", MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+    event = json.loads(drain(sqs, seen, expected=1)[0])
+    record = event["Records"][0]
+    assert record["EventSource"] == "aws:sns" and record["EventVersion"] == "1.0"
+    assert record["EventSubscriptionArn"] == subscription
+    assert record["Sns"]["Message"] == "hello" and record["Sns"]["Subject"] is None
+    assert record["Sns"]["MessageAttributes"] == {"k": {"Type": "String", "Value": "v"}}
+    assert {"SigningCertUrl", "UnsubscribeUrl", "Signature", "Timestamp"} <= set(record["Sns"])
+
+    events = server.client("events")
+    events.put_rule(Name="to-lambda", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="to-lambda", Targets=[{"Id": "fn", "Arn": function_arn}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": json.dumps({"total": 3})}])
+    event = json.loads(drain(sqs, seen, expected=1)[0])
+    assert event["source"] == "shop" and event["detail"] == {"total": 3}
+
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket="uploads", Key="a.txt", Body=b"x")
+    bodies = [json.loads(b) for b in drain(sqs, seen, expected=1)]
+    records = [r for body in bodies for r in body.get("Records", []) if r.get("eventSource") == "aws:s3"]
+    assert records[0]["s3"]["object"]["key"] == "a.txt"
+    assert records[0]["eventName"] == "ObjectCreated:Put"
