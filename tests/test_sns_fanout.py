@@ -185,7 +185,7 @@ def test_undeliverable_targets_are_recorded_and_dead_lettered(server, clients):
         time.sleep(0.1)
     by_target = {r["target"]: r for r in records}
     assert by_target[function]["status"] == "dead-lettered"
-    assert "Lambda functions are not available" in by_target[function]["reason"]
+    assert "Function not found" in by_target[function]["reason"]
     assert by_target[gone_arn]["status"] == "failed"
     assert by_target[dlq_arn]["status"] == "delivered"
 

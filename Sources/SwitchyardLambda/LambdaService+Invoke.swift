@@ -212,7 +212,7 @@ struct LambdaDeliveryTransport: DeliveryTransport {
         }
         do {
             let result = try await service.run(
-                function, version: version, payload: request.body.bytes, clientContext: nil,
+                function, version: version, payload: SNSInvocationEvent.payload(for: request), clientContext: nil,
                 traceId: request.traceHeader)
             if result.functionError != nil {
                 return (.retry(reason: String(decoding: result.payload.prefix(512), as: UTF8.self)), result.payload)

@@ -33,7 +33,8 @@ struct SQLiteLambdaStore: LambdaStore {
             try db.execute(sql: "CREATE TABLE lambda_function (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
         migrator.registerMigration("lambda-v2-event-source-mappings") { db in
-            try db.execute(sql: "CREATE TABLE lambda_event_source_mapping (uuid TEXT PRIMARY KEY, record BLOB NOT NULL)")
+            try db.execute(
+                sql: "CREATE TABLE lambda_event_source_mapping (uuid TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
     }
 

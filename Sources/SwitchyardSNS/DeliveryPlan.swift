@@ -65,14 +65,9 @@ public struct DeliveryPlan: Sendable {
                     for: subscription.protocol, version: signatureVersion, signer: signer)
                 signatures[text] = signature
             }
-            body =
-                subscription.protocol == "lambda"
-                ? notification.lambdaEvent(
-                    subscriptionArn: subscription.arn, signatureVersion: signatureVersion, signature: signature,
-                    baseURL: baseURL)
-                : notification.envelope(
-                    for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
-                    signature: signature, baseURL: baseURL)
+            body = notification.envelope(
+                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
+                signature: signature, baseURL: baseURL)
         }
         let target: DeliveryTarget
         var headers: [String: String]?

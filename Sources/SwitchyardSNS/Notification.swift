@@ -68,37 +68,6 @@ struct Notification: Sendable {
         return SNSDocument.write(fields, attributes: attributes)
     }
 
-    /// The event a subscribed function is invoked with: one record holding the notification, whose
-    /// members Lambda spells its own way (`SigningCertUrl`, `UnsubscribeUrl`, `Subject` null when absent,
-    /// `MessageAttributes` always present).
-    func lambdaEvent(subscriptionArn: String, signatureVersion: String, signature: String, baseURL: String) -> String {
-        var attributeMembers: [(key: String, value: OrderedJSON)] = []
-        for name in attributes.keys.sorted() {
-            guard let attribute = attributes[name] else { continue }
-            attributeMembers.append(
-                (
-                    name,
-                    .object([
-                        ("Type", .string(attribute.dataType)),
-                        ("Value", .string(attribute.stringValue ?? attribute.binaryValue ?? "")),
-                    ])
-                ))
-        }
-        let sns = OrderedJSON.object([
-            ("Type", .string("Notification")), ("MessageId", .string(messageId)), ("TopicArn", .string(topic.arn)),
-            ("Subject", subject.map { .string($0) } ?? .scalar(.null)), ("Message", .string(message(for: "lambda"))),
-            ("Timestamp", .string(timestampText)), ("SignatureVersion", .string(signatureVersion)),
-            ("Signature", .string(signature)), ("SigningCertUrl", .string(SNSDocument.signingCertURL(baseURL: baseURL))),
-            ("UnsubscribeUrl", .string("\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscriptionArn)")),
-            ("MessageAttributes", .object(attributeMembers)),
-        ])
-        let record = OrderedJSON.object([
-            ("EventSource", .string("aws:sns")), ("EventVersion", .string("1.0")),
-            ("EventSubscriptionArn", .string(subscriptionArn)), ("Sns", sns),
-        ])
-        return OrderedJSON.object([("Records", .array([record]))]).text
-    }
-
     /// Attributes for a raw delivery to a queue: SNS types map onto SQS ones (String.Array stays a
     /// custom String type).
     var deliveryAttributes: [String: DeliveryAttribute] {
