@@ -142,6 +142,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // CloudWatch Logs: groups, streams, events, filter patterns, subscription filters.
+        .target(
+            name: "SwitchyardLogs",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // AWS Lambda: functions whose code runs as local worker processes behind the Runtime API.
         .target(
             name: "SwitchyardLambda",
@@ -205,6 +219,7 @@ let package = Package(
                 "SwitchyardPipes",
                 "SwitchyardS3",
                 "SwitchyardLambda",
+                "SwitchyardLogs",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",
@@ -257,6 +272,7 @@ let package = Package(
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
+        .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

@@ -44,6 +44,8 @@ struct WorkerRun: Sendable {
     var initDuration: Duration?
     /// The process's peak resident memory so far, in MB (Linux), for the REPORT line.
     var peakMemoryMegabytes: Int?
+    /// The CloudWatch Logs stream of the worker's execution environment.
+    var logStream: String?
 }
 
 /// A worker process running a function's runtime, and the Runtime API it polls. It takes one
@@ -51,6 +53,8 @@ struct WorkerRun: Sendable {
 actor FunctionWorker {
     private let server: RuntimeAPIServer
     private let process: Process
+    /// The log stream the worker's output goes to (`AWS_LAMBDA_LOG_STREAM_NAME`).
+    let logStream: String
     private let launchedAt = ContinuousClock.now
     private var initDuration: Duration?
     private var waitingForNext: CheckedContinuation<Invocation?, Never>?
@@ -62,9 +66,10 @@ actor FunctionWorker {
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
 
-    private init(server: RuntimeAPIServer, process: Process) {
+    private init(server: RuntimeAPIServer, process: Process, logStream: String) {
         self.server = server
         self.process = process
+        self.logStream = logStream
     }
 
     /// Starts the process with `AWS_LAMBDA_RUNTIME_API` pointing at a new Runtime API server.
@@ -85,7 +90,8 @@ actor FunctionWorker {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        let worker = FunctionWorker(server: server, process: process)
+        let worker = FunctionWorker(
+            server: server, process: process, logStream: launch.environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? "")
         box.worker = worker
         // Output arrives on a reader thread, in order, and is appended in that order.
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
@@ -147,7 +153,7 @@ actor FunctionWorker {
         return WorkerRun(
             outcome: outcome, output: output,
             initDuration: cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil,
-            peakMemoryMegabytes: peakMemoryMegabytes())
+            peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream)
     }
 
     /// VmHWM of the process, from /proc (nil where there is none).

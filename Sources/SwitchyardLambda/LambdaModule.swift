@@ -31,7 +31,8 @@ public struct LambdaModule: ServiceModule {
             store: store, code: code, runtimes: runtimes, pool: pool, credentials: context.credentials,
             endpointURL: context.baseURL, logger: context.logger)
         let service = LambdaService(
-            engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources)
+            engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources,
+            logs: context.logs)
         // Functions left Pending by a stop are prepared again.
         for function in await engine.functions.values where function.latest.state == "Pending" {
             let key = function.storageKey

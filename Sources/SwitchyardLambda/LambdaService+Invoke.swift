@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardDelivery
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Invoke: synchronous (RequestResponse), asynchronous (Event, queued durably through the delivery
@@ -135,6 +136,14 @@ extension LambdaService {
             log += "Init Duration: \(String(format: "%.2f", initMilliseconds)) ms\t"
         }
         log += "\n"
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        await logs.write(
+            account: function.account, region: function.region,
+            group: version.logGroup ?? "/aws/lambda/\(function.name)",
+            stream: result.logStream ?? WorkerEnvironment.logStreamName(version: version.version),
+            lines: log.split(separator: "\n", omittingEmptySubsequences: true).map {
+                LogLine(timestamp: now, message: String($0))
+            })
         return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
     }
 

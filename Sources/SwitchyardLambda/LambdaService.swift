@@ -12,8 +12,14 @@ public struct LambdaService: LambdaAPI {
     /// Existence checks of other modules' resources (an event source mapping's queue).
     let resources: ResourceDirectory
     let pollers: MappingPollers
+    /// Where each invocation's log lines go (CloudWatch Logs, `/aws/lambda/<name>`).
+    let logs: LogWriters
 
-    init(engine: LambdaEngine, deliveries: DeliveryEngine, resources: ResourceDirectory, sources: EventSourceReaders) {
+    init(
+        engine: LambdaEngine, deliveries: DeliveryEngine, resources: ResourceDirectory, sources: EventSourceReaders,
+        logs: LogWriters
+    ) {
+        self.logs = logs
         self.engine = engine
         self.deliveries = deliveries
         self.resources = resources

@@ -16,7 +16,6 @@ public struct PlannedServicesModule: ServiceModule {
     /// that takes their path, and S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
         .notImplemented(descriptor: ECS.descriptor) { ECS.model },
-        .notImplemented(descriptor: CloudWatchLogs.descriptor) { CloudWatchLogs.model },
         .notImplemented(descriptor: Kinesis.descriptor) { Kinesis.model },
         .notImplemented(descriptor: Firehose.descriptor) { Firehose.model },
         .notImplemented(descriptor: SES.descriptor) { SES.model },

@@ -52,14 +52,17 @@ public struct ModuleContext: Sendable {
     public let resources: ResourceDirectory
     /// In strict mode, the secrets for signatures a service checks itself; nil in the default mode.
     public let signingSecrets: SigningSecrets?
+    /// Where modules write into CloudWatch Logs (the Logs module registers the writer).
+    public let logs: LogWriters
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
         metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566",
         sources: EventSourceReaders = EventSourceReaders(), resources: ResourceDirectory = ResourceDirectory(),
-        signingSecrets: SigningSecrets? = nil
+        signingSecrets: SigningSecrets? = nil, logs: LogWriters = LogWriters()
     ) {
+        self.logs = logs
         self.resources = resources
         self.signingSecrets = signingSecrets
         self.baseURL = baseURL

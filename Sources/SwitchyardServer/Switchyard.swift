@@ -6,6 +6,7 @@ import SwitchyardDelivery
 import SwitchyardEvents
 import SwitchyardIAM
 import SwitchyardLambda
+import SwitchyardLogs
 import SwitchyardPipes
 import SwitchyardPlatform
 import SwitchyardS3
@@ -28,6 +29,7 @@ public final class Switchyard: Sendable {
             EventBridgeModule(),
             SchedulerModule(),
             PipesModule(),
+            LogsModule(),
             LambdaModule(),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.

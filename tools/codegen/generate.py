@@ -74,7 +74,11 @@ SERVICES = {
     # Lambda: functions, invocation and event source mappings; the rest answers NotImplemented.
     "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True},
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
-    "logs": {"swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "modelOnly": True},
+    # CloudWatch Logs: groups, streams, events, filters and subscriptions; the rest answers NotImplemented.
+    # CloudWatch Logs answers constraint violations as InvalidParameterException, in Coral's words.
+    "logs": {
+        "swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "partial": True,
+        "validationErrorCode": "InvalidParameterException"},
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
     "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "modelOnly": True, "jsonCBOR": True},
     "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "modelOnly": True},
@@ -368,6 +372,21 @@ def doc_comment(text, indent):
     return [f"{indent}/// {first}"]
 
 
+def reaches(model, start, target, seen=None):
+    """Whether structure `start` contains `target` by value (through structure members, not through
+    lists or maps, whose storage is already indirect)."""
+    seen = seen if seen is not None else set()
+    if start == target:
+        return True
+    if start in seen:
+        return False
+    seen.add(start)
+    shape = model["shapes"][start]
+    if shape["type"] != "structure":
+        return False
+    return any(reaches(model, ref["shape"], target, seen) for ref in shape.get("members", {}).values())
+
+
 def generate_shapes(cfg, model, struct_names):
     sn = cfg["swiftName"]
     out = [
@@ -385,12 +404,17 @@ def generate_shapes(cfg, model, struct_names):
         out.append(f"    public struct {name}: AWSValueConvertible, Sendable, Equatable {{")
         props = []
         for mname, ref in members.items():
+            # An event stream's error events are errors, not values: they have no member here.
+            if model["shapes"][ref["shape"]].get("exception"):
+                continue
             t = swift_type(model, ref["shape"], ref.get("streaming", False))
             opt = "" if mname in required else "?"
             pname = property_name(mname)
             props.append((mname, pname, t, opt))
             out += doc_comment(ref.get("documentation"), "        ")
-            out.append(f"        public var {pname}: {t}{opt}")
+            # A structure that contains itself by value keeps that member boxed.
+            boxed = model["shapes"][ref["shape"]]["type"] == "structure" and reaches(model, ref["shape"], name)
+            out.append(f"        {'@Indirect ' if boxed else ''}public var {pname}: {t}{opt}")
         # memberwise init
         params = ", ".join(
             f"{p.strip('`')}: {t}{opt}" + (" = nil" if opt else "") for (_, p, t, opt) in props

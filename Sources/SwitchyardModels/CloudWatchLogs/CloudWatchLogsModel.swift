@@ -16,7 +16,7 @@ extension CloudWatchLogs {
         xmlNamespace: nil,
         errorNamespace: "com.amazonaws.logs",
         validationStyle: .coral,
-        validationErrorCode: "ValidationException"
+        validationErrorCode: "InvalidParameterException"
     )
 
     /// The runtime model (shapes with constraints, operations, error traits), read from the

@@ -1,0 +1,201 @@
+import CompressNIO
+import Foundation
+import NIOCore
+import SwitchyardCore
+import SwitchyardDelivery
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// CloudWatch Logs' state: groups and streams in memory (small), events in the store, and the
+/// subscription filters that send matching events on through the delivery engine.
+actor LogsEngine {
+    let store: any LogsStore
+    let deliveries: DeliveryEngine
+    private(set) var groups: [String: LogGroupRecord] = [:]
+    private var streams: [String: [String: LogStreamRecord]] = [:]
+    private var nextEventId: Int64
+    private var patterns: [String: FilterPattern] = [:]
+
+    init(store: any LogsStore, deliveries: DeliveryEngine) throws {
+        self.store = store
+        self.deliveries = deliveries
+        for group in try store.loadGroups() { groups[group.key] = group }
+        for stream in try store.loadStreams() { streams[stream.groupKey, default: [:]][stream.name] = stream }
+        nextEventId = try store.lastEventId() + 1
+    }
+
+    var groupCount: Int { groups.count }
+
+    func group(_ key: String) -> LogGroupRecord? { groups[key] }
+
+    func groups(account: String, region: String) -> [LogGroupRecord] {
+        groups.values.filter { $0.account == account && $0.region == region }.sorted { $0.name < $1.name }
+    }
+
+    func streams(of groupKey: String) -> [LogStreamRecord] {
+        (streams[groupKey] ?? [:]).values.sorted { $0.name < $1.name }
+    }
+
+    func stream(_ groupKey: String, _ name: String) -> LogStreamRecord? { streams[groupKey]?[name] }
+
+    func createGroup(_ group: LogGroupRecord) async throws {
+        guard groups[group.key] == nil else {
+            throw AWSError("ResourceAlreadyExistsException", "The specified log group already exists")
+        }
+        try await save(group)
+    }
+
+    func save(_ group: LogGroupRecord) async throws {
+        groups[group.key] = group
+        try await store.submit([.putGroup(group)]).wait()
+    }
+
+    func deleteGroup(_ key: String) async throws {
+        groups[key] = nil
+        streams[key] = nil
+        try await store.submit([.deleteGroup(key: key)]).wait()
+    }
+
+    func createStream(_ groupKey: String, _ name: String) async throws {
+        guard streams[groupKey]?[name] == nil else {
+            throw AWSError("ResourceAlreadyExistsException", "The specified log stream already exists")
+        }
+        let stream = LogStreamRecord(groupKey: groupKey, name: name, creationTime: Self.now(), sequence: 0)
+        streams[groupKey, default: [:]][name] = stream
+        try await store.submit([.putStream(stream)]).wait()
+    }
+
+    func deleteStream(_ groupKey: String, _ name: String) async throws {
+        streams[groupKey]?[name] = nil
+        try await store.submit([.deleteStream(groupKey: groupKey, name: name)]).wait()
+    }
+
+    /// Appends events already checked (in order, within the accepted window) to a stream; sends
+    /// them to the group's subscription filters. Answers the next sequence token.
+    func append(_ groupKey: String, _ streamName: String, _ lines: [LogLine]) async throws -> String {
+        guard var stream = streams[groupKey]?[streamName], let group = groups[groupKey] else {
+            throw AWSError("ResourceNotFoundException", "The specified log stream does not exist.")
+        }
+        let ingestion = Self.now()
+        var events: [StoredLogEvent] = []
+        events.reserveCapacity(lines.count)
+        for line in lines {
+            events.append(
+                StoredLogEvent(
+                    id: nextEventId, stream: streamName, timestamp: line.timestamp, ingestionTime: ingestion,
+                    message: line.message))
+            nextEventId += 1
+        }
+        stream.sequence += 1
+        if let first = events.first?.timestamp {
+            stream.firstEventTimestamp = min(stream.firstEventTimestamp ?? first, first)
+        }
+        if let last = events.last?.timestamp {
+            stream.lastEventTimestamp = max(stream.lastEventTimestamp ?? last, last)
+        }
+        stream.lastIngestionTime = ingestion
+        streams[groupKey]?[streamName] = stream
+        let ticket = store.submit([.append(groupKey: groupKey, events: events), .putStream(stream)])
+        let subscriptions = subscriptionDeliveries(group, stream: streamName, events: events)
+        try await ticket.wait()
+        if !subscriptions.isEmpty { try await deliveries.enqueue(subscriptions).wait() }
+        return String(format: "%056d", stream.sequence)
+    }
+
+    /// Writes lines for another module, creating the group and stream as needed.
+    func write(account: String, region: String, group name: String, stream: String, lines: [LogLine]) async {
+        let key = LogGroupRecord.key(account: account, region: region, name: name)
+        if groups[key] == nil {
+            try? await save(
+                LogGroupRecord(
+                    account: account, region: region, name: name, creationTime: Self.now(), logGroupClass: "STANDARD",
+                    deletionProtection: false, tags: [:], subscriptionFilters: []))
+        }
+        if streams[key]?[stream] == nil { try? await createStream(key, stream) }
+        _ = try? await append(key, stream, lines.sorted { $0.timestamp < $1.timestamp })
+    }
+
+    func events(_ query: EventQuery) async throws -> [StoredLogEvent] {
+        try await store.events(query)
+    }
+
+    func pattern(_ text: String) throws -> FilterPattern {
+        if let compiled = patterns[text] { return compiled }
+        let compiled = try FilterPattern(text)
+        patterns[text] = compiled
+        return compiled
+    }
+
+    /// The payload each subscription filter gets: its matching events, gzipped and base64'd in
+    /// `{"awslogs": {"data": ...}}` for functions, as Lambda receives them.
+    private func subscriptionDeliveries(_ group: LogGroupRecord, stream: String, events: [StoredLogEvent])
+        -> [DeliveryRequest]
+    {
+        var requests: [DeliveryRequest] = []
+        for filter in group.subscriptionFilters {
+            guard let pattern = try? pattern(filter.pattern) else { continue }
+            let matching = events.filter { pattern.matches($0.message) }
+            guard !matching.isEmpty else { continue }
+            let document = OrderedJSON.object([
+                ("messageType", .string("DATA_MESSAGE")), ("owner", .string(group.account)),
+                ("logGroup", .string(group.name)), ("logStream", .string(stream)),
+                ("subscriptionFilters", .array([.string(filter.name)])),
+                (
+                    "logEvents",
+                    .array(
+                        matching.map { event in
+                            .object([
+                                ("id", .string(Self.eventId(event))), ("timestamp", .integer(Int(event.timestamp))),
+                                ("message", .string(event.message)),
+                            ])
+                        })
+                ),
+            ])
+            var buffer = ByteBuffer(string: document.text)
+            guard let compressed = try? buffer.compress(with: .gzip()) else { continue }
+            let data = Data(compressed.readableBytesView).base64EncodedString()
+            let body = OrderedJSON.object([("awslogs", .object([("data", .string(data))]))]).text
+            requests.append(
+                DeliveryRequest(
+                    target: .lambda(arn: filter.destinationArn), body: DeliveryPayload(body),
+                    retry: .asynchronousInvocation(), origin: "\(group.arn):subscription-filter:\(filter.name)",
+                    source: DeliverySource(service: "logs.amazonaws.com", arn: group.arn + ":*", account: group.account)
+                ))
+        }
+        return requests
+    }
+
+    /// Event ids as AWS writes them: a long string of digits.
+    static func eventId(_ event: StoredLogEvent) -> String {
+        String(format: "%020lld%036lld", event.timestamp, event.id)
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Removes events older than their group's retention, now and then.
+    func runRetention(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let now = Self.now()
+            let changes: [LogsChange] = groups.values.compactMap { group in
+                group.retentionInDays.map { .trim(groupKey: group.key, before: now - Int64($0) * 86_400_000) }
+            }
+            if !changes.isEmpty { try? await store.submit(changes).wait() }
+        }
+    }
+
+    func reset() async throws {
+        groups.removeAll()
+        streams.removeAll()
+        try await store.wipe().wait()
+    }
+}
+
+/// The Logs module's writer for other modules.
+struct EngineLogWriter: LogWriter {
+    let engine: LogsEngine
+
+    func write(account: String, region: String, group: String, stream: String, lines: [LogLine]) async {
+        await engine.write(account: account, region: region, group: group, stream: stream, lines: lines)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SwitchyardModels
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// CloudWatch Logs as the server runs it: groups, streams and events on the configured storage,
+/// retention applied, subscription filters through the delivery engine, and the writer other
+/// modules (Lambda, ECS) send their output to.
+public struct LogsModule: ServiceModule {
+    public init() {}
+
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        SQLiteLogsStore.registerMigrations(&migrator)
+    }
+
+    public func start(_ context: ModuleContext) async throws -> RunningModule {
+        let store: any LogsStore = context.database.map { SQLiteLogsStore(database: $0) } ?? MemoryLogsStore()
+        let engine = try LogsEngine(store: store, deliveries: context.deliveries)
+        context.logs.register(EngineLogWriter(engine: engine))
+        let service = LogsService(engine: engine, resources: context.resources)
+        return RunningModule(
+            endpoints: [
+                ServiceEndpoint(
+                    descriptor: CloudWatchLogs.descriptor, model: { CloudWatchLogs.model },
+                    precheck: LogsPrechecks.check
+                ) { operation, input, context in
+                    try await CloudWatchLogs.dispatch(service, operation: operation, input: input, context: context)
+                }
+            ],
+            resourceChecks: [
+                "logs": { arn in
+                    let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    guard parts.count >= 7 else { return false }
+                    return await engine.group(LogGroupRecord.key(account: parts[4], region: parts[3], name: parts[6]))
+                        != nil
+                }
+            ],
+            backgroundTasks: [{ await engine.runRetention(every: .seconds(60)) }],
+            reset: { try await engine.reset() },
+            statistics: { ["logGroups": await engine.groupCount] })
+    }
+}
+
+/// Names longer than CloudWatch Logs takes get its own message, before the model's constraints.
+enum LogsPrechecks {
+    @Sendable static func check(_ input: AWSValue, _ operation: OperationModel) throws {
+        for member in ["logGroupName", "logStreamName"] {
+            if case .string(let name)? = input[member], name.count > 512 {
+                throw AWSError(
+                    "InvalidParameterException",
+                    "Invalid LogGroup or LogStream, both must have length less than or equal to 512.")
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+import Synchronization
+
+/// A change to CloudWatch Logs state, durable before the request that made it is answered.
+enum LogsChange: Sendable {
+    case putGroup(LogGroupRecord)
+    case deleteGroup(key: String)
+    case putStream(LogStreamRecord)
+    case deleteStream(groupKey: String, name: String)
+    /// New events of one stream, with their ids already assigned.
+    case append(groupKey: String, events: [StoredLogEvent])
+    /// Removes a group's events older than a time (retention).
+    case trim(groupKey: String, before: Int64)
+}
+
+/// What a read of events asks for: streams of one group, a time window, a starting point and a
+/// direction.
+struct EventQuery: Sendable {
+    var groupKey: String
+    /// nil: every stream of the group.
+    var streams: [String]?
+    var streamPrefix: String?
+    /// Inclusive start, exclusive end (milliseconds).
+    var startTime: Int64?
+    var endTime: Int64?
+    /// Only events after this one (ascending) or before it (descending).
+    var after: EventCursor?
+    var before: EventCursor?
+    var ascending: Bool
+    var limit: Int
+}
+
+/// Where CloudWatch Logs keeps groups, streams and events.
+protocol LogsStore: Sendable {
+    func loadGroups() throws -> [LogGroupRecord]
+    func loadStreams() throws -> [LogStreamRecord]
+    /// The largest event id stored (ids continue from it).
+    func lastEventId() throws -> Int64
+    func submit(_ changes: [LogsChange]) -> CommitTicket
+    func events(_ query: EventQuery) async throws -> [StoredLogEvent]
+    func wipe() -> CommitTicket
+}
+
+/// Keeps everything in memory (`--storage memory`).
+final class MemoryLogsStore: LogsStore {
+    /// Events by group key, in (timestamp, id) order.
+    private let eventsByGroup = Mutex<[String: [StoredLogEvent]]>([:])
+
+    func loadGroups() throws -> [LogGroupRecord] { [] }
+    func loadStreams() throws -> [LogStreamRecord] { [] }
+    func lastEventId() throws -> Int64 { 0 }
+
+    func submit(_ changes: [LogsChange]) -> CommitTicket {
+        eventsByGroup.withLock { groups in
+            for change in changes {
+                switch change {
+                case .deleteGroup(let key): groups[key] = nil
+                case .deleteStream(let groupKey, let name): groups[groupKey]?.removeAll { $0.stream == name }
+                case .append(let groupKey, let events):
+                    var stored = groups[groupKey] ?? []
+                    stored += events
+                    if let last = stored.dropLast(events.count).last, let first = events.first,
+                        EventCursor(timestamp: first.timestamp, id: first.id)
+                            < EventCursor(timestamp: last.timestamp, id: last.id)
+                    {
+                        stored.sort {
+                            EventCursor(timestamp: $0.timestamp, id: $0.id)
+                                < EventCursor(timestamp: $1.timestamp, id: $1.id)
+                        }
+                    }
+                    groups[groupKey] = stored
+                case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
+                case .putGroup, .putStream: break
+                }
+            }
+        }
+        return .alreadyCommitted
+    }
+
+    func events(_ query: EventQuery) async throws -> [StoredLogEvent] {
+        let all = eventsByGroup.withLock { $0[query.groupKey] ?? [] }
+        let selected = all.filter { LogsQueries.matches($0, query) }
+        return query.ascending ? Array(selected.prefix(query.limit)) : Array(selected.suffix(query.limit).reversed())
+    }
+
+    func wipe() -> CommitTicket {
+        eventsByGroup.withLock { $0.removeAll() }
+        return .alreadyCommitted
+    }
+}
+
+/// Which events a query selects, for stores that filter in memory.
+enum LogsQueries {
+    static func matches(_ event: StoredLogEvent, _ query: EventQuery) -> Bool {
+        if let streams = query.streams, !streams.contains(event.stream) { return false }
+        if let prefix = query.streamPrefix, !event.stream.hasPrefix(prefix) { return false }
+        if let start = query.startTime, event.timestamp < start { return false }
+        if let end = query.endTime, event.timestamp >= end { return false }
+        let cursor = EventCursor(timestamp: event.timestamp, id: event.id)
+        if let after = query.after, !(after < cursor) { return false }
+        if let before = query.before, !(cursor < before) { return false }
+        return true
+    }
+}
+
+/// Groups and streams as JSON records and events as rows, in the embedded SQLite database.
+struct SQLiteLogsStore: LogsStore {
+    let database: SQLiteDatabase
+
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("logs-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE logs_group (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE logs_stream (key TEXT PRIMARY KEY, group_key TEXT NOT NULL, record BLOB NOT NULL);
+                    CREATE TABLE logs_event (
+                        id INTEGER PRIMARY KEY, group_key TEXT NOT NULL, stream TEXT NOT NULL,
+                        timestamp INTEGER NOT NULL, ingestion INTEGER NOT NULL, message TEXT NOT NULL);
+                    CREATE INDEX logs_event_order ON logs_event (group_key, timestamp, id);
+                    """)
+        }
+    }
+
+    func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
+    func loadStreams() throws -> [LogStreamRecord] { try load(LogStreamRecord.self, "logs_stream") }
+
+    private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT record FROM \(table)").map {
+                try decoder.decode(Record.self, from: $0[0] as Data)
+            }
+        }
+    }
+
+    func lastEventId() throws -> Int64 {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM logs_event") ?? 0 }
+    }
+
+    func submit(_ changes: [LogsChange]) -> CommitTicket {
+        database.submit { db in
+            let encoder = JSONEncoder()
+            for change in changes {
+                switch change {
+                case .putGroup(let group):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_group (key, record) VALUES (?, ?)",
+                        arguments: [group.key, try encoder.encode(group)])
+                case .deleteGroup(let key):
+                    try db.execute(sql: "DELETE FROM logs_group WHERE key = ?", arguments: [key])
+                    try db.execute(sql: "DELETE FROM logs_stream WHERE group_key = ?", arguments: [key])
+                    try db.execute(sql: "DELETE FROM logs_event WHERE group_key = ?", arguments: [key])
+                case .putStream(let stream):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_stream (key, group_key, record) VALUES (?, ?, ?)",
+                        arguments: [stream.key, stream.groupKey, try encoder.encode(stream)])
+                case .deleteStream(let groupKey, let name):
+                    try db.execute(sql: "DELETE FROM logs_stream WHERE key = ?", arguments: ["\(groupKey)#\(name)"])
+                    try db.execute(
+                        sql: "DELETE FROM logs_event WHERE group_key = ? AND stream = ?", arguments: [groupKey, name])
+                case .append(let groupKey, let events):
+                    let statement = try db.cachedStatement(
+                        sql:
+                            "INSERT INTO logs_event (id, group_key, stream, timestamp, ingestion, message) VALUES (?, ?, ?, ?, ?, ?)"
+                    )
+                    for event in events {
+                        try statement.execute(arguments: [
+                            event.id, groupKey, event.stream, event.timestamp, event.ingestionTime, event.message,
+                        ])
+                    }
+                case .trim(let groupKey, let before):
+                    try db.execute(
+                        sql: "DELETE FROM logs_event WHERE group_key = ? AND timestamp < ?",
+                        arguments: [groupKey, before])
+                }
+            }
+        }
+    }
+
+    func events(_ query: EventQuery) async throws -> [StoredLogEvent] {
+        var conditions = ["group_key = ?"]
+        var arguments: [any DatabaseValueConvertible] = [query.groupKey]
+        if let streams = query.streams {
+            conditions.append("stream IN (\(streams.map { _ in "?" }.joined(separator: ",")))")
+            arguments += streams as [any DatabaseValueConvertible]
+        }
+        if let prefix = query.streamPrefix {
+            conditions.append("substr(stream, 1, ?) = ?")
+            arguments += [prefix.count, prefix]
+        }
+        if let start = query.startTime {
+            conditions.append("timestamp >= ?")
+            arguments.append(start)
+        }
+        if let end = query.endTime {
+            conditions.append("timestamp < ?")
+            arguments.append(end)
+        }
+        if let after = query.after {
+            conditions.append("(timestamp > ? OR (timestamp = ? AND id > ?))")
+            arguments += [after.timestamp, after.timestamp, after.id]
+        }
+        if let before = query.before {
+            conditions.append("(timestamp < ? OR (timestamp = ? AND id < ?))")
+            arguments += [before.timestamp, before.timestamp, before.id]
+        }
+        let order = query.ascending ? "ASC" : "DESC"
+        let sql =
+            "SELECT id, stream, timestamp, ingestion, message FROM logs_event WHERE \(conditions.joined(separator: " AND ")) ORDER BY timestamp \(order), id \(order) LIMIT \(query.limit)"
+        let statementArguments = StatementArguments(arguments.map { $0.databaseValue })
+        return try database.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+                StoredLogEvent(id: row[0], stream: row[1], timestamp: row[2], ingestionTime: row[3], message: row[4])
+            }
+        }
+    }
+
+    func wipe() -> CommitTicket {
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event")
+        }
+    }
+}
