@@ -142,6 +142,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Amazon ECS: clusters, task definitions, tasks whose containers run as local processes.
+        .target(
+            name: "SwitchyardECS",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // CloudWatch Logs: groups, streams, events, filter patterns, subscription filters.
         .target(
             name: "SwitchyardLogs",
@@ -220,6 +233,7 @@ let package = Package(
                 "SwitchyardS3",
                 "SwitchyardLambda",
                 "SwitchyardLogs",
+                "SwitchyardECS",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",

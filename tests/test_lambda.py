@@ -199,8 +199,10 @@ def test_custom_runtime_without_bootstrap(lam):
     create(lam, "no-bootstrap", code=zipped({"README": ("nothing here", 0o644)}), runtime="provided.al2023",
            handler="x")
     answer = invoke(lam, "no-bootstrap", {})
+    # As AWS records it: the runtime cannot start, and exits with 127.
     assert answer["FunctionError"] == "Unhandled"
-    assert answer["Body"]["errorType"] == "Runtime.InvalidEntrypoint"
+    assert answer["Body"]["errorType"] == "Runtime.ExitError"
+    assert answer["Body"]["errorMessage"].endswith("Runtime exited with error: exit status 127")
 
 
 def test_dry_run_and_event_invocations(server, lam):

@@ -20,6 +20,9 @@ public enum TargetDelivery {
                 ]
             ) { $1 }
         }
+        if target.arn.hasPrefix("arn:aws:ecs:"), let parameters = ecsParameters(target) {
+            metadata = (metadata ?? [:]).merging(["EcsParameters": parameters]) { $1 }
+        }
         return DeliveryRequest(
             target: deliveryTarget(target.arn), body: DeliveryPayload(body), headers: target.headerParameters,
             metadata: metadata, messageGroupId: target.messageGroupId,
@@ -29,6 +32,15 @@ public enum TargetDelivery {
             deadLetter: target.deadLetterArn.map { .sqs(arn: $0) }, origin: rule.arn,
             source: DeliverySource(service: "events.amazonaws.com", arn: rule.arn, account: rule.bus.account),
             traceHeader: event.traceHeader)
+    }
+
+    /// An ECS target's EcsParameters (task definition, count, launch type, ...) as JSON, for the ECS
+    /// transport that runs the tasks.
+    static func ecsParameters(_ target: TargetRecord) -> String? {
+        guard let text = target.otherParameters, case .object(let members)? = try? OrderedJSON.parse(Array(text.utf8)),
+            let parameters = members.first(where: { $0.key == "EcsParameters" })?.value
+        else { return nil }
+        return parameters.text
     }
 
     /// The delivery target an ARN names, by its service (and, for EventBridge, its resource type).

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SwitchyardPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +53,8 @@ struct WorkerRun: Sendable {
 /// invocation at a time; after a success or a handled error it stays warm for the next one.
 actor FunctionWorker {
     private let server: RuntimeAPIServer
-    private let process: Process
+    private var process: LocalProcess?
+    private var exitStatus: Int32 = 0
     /// The log stream the worker's output goes to (`AWS_LAMBDA_LOG_STREAM_NAME`).
     let logStream: String
     private let launchedAt = ContinuousClock.now
@@ -66,10 +68,13 @@ actor FunctionWorker {
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
 
-    private init(server: RuntimeAPIServer, process: Process, logStream: String) {
+    private init(server: RuntimeAPIServer, logStream: String) {
         self.server = server
-        self.process = process
         self.logStream = logStream
+    }
+
+    private func attach(_ process: LocalProcess) {
+        self.process = process
     }
 
     /// Starts the process with `AWS_LAMBDA_RUNTIME_API` pointing at a new Runtime API server.
@@ -79,23 +84,26 @@ actor FunctionWorker {
             guard let worker = box.worker else { return .json(.serviceUnavailable, "{}") }
             return await worker.handle(request)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: launch.executable)
-        process.arguments = launch.arguments
         var environment = launch.environment
         environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: launch.workingDirectory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let worker = FunctionWorker(
-            server: server, process: process, logStream: launch.environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? "")
+        let worker = FunctionWorker(server: server, logStream: launch.environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? "")
         box.worker = worker
+        let process: LocalProcess
+        do {
+            process = try LocalProcess(
+                executable: launch.executable, arguments: launch.arguments, environment: environment,
+                workingDirectory: launch.workingDirectory
+            ) { ended in
+                Task { await worker.exited(status: ended.code) }
+            }
+        } catch {
+            server.stop()
+            throw error
+        }
+        await worker.attach(process)
         // Output arrives on a reader thread, in order, and is appended in that order.
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
-        pipe.fileHandleForReading.readabilityHandler = { handle in
+        process.output.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
@@ -106,16 +114,6 @@ actor FunctionWorker {
         }
         Task {
             for await chunk in chunks { await worker.append(chunk) }
-        }
-        process.terminationHandler = { ended in
-            let status = ended.terminationStatus
-            Task { await worker.exited(status: status) }
-        }
-        do {
-            try process.run()
-        } catch {
-            server.stop()
-            throw error
         }
         return worker
     }
@@ -134,7 +132,7 @@ actor FunctionWorker {
         if let initError {
             outcome = .functionError(initError)
         } else if !alive {
-            outcome = .exited(status: process.terminationStatus)
+            outcome = .exited(status: exitStatus)
         } else {
             outcome = await withCheckedContinuation { finished in
                 running = (invocation, finished)
@@ -158,11 +156,7 @@ actor FunctionWorker {
 
     /// VmHWM of the process, from /proc (nil where there is none).
     private func peakMemoryMegabytes() -> Int? {
-        guard alive, process.isRunning,
-            let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return nil }
-        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        guard alive, let kilobytes = process?.peakMemoryKilobytes else { return nil }
         return max(1, (kilobytes + 1023) / 1024)
     }
 
@@ -171,7 +165,7 @@ actor FunctionWorker {
 
     /// Ends the process (SIGKILL, as Lambda ends an environment) and its Runtime API.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if alive { process?.signal(SIGKILL) }
         server.stop()
     }
 
@@ -197,6 +191,7 @@ actor FunctionWorker {
 
     private func exited(status: Int32) {
         alive = false
+        exitStatus = status
         server.stop()
         waitingForNext?.resume(returning: nil)
         waitingForNext = nil

@@ -49,29 +49,10 @@ enum WorkerEnvironment {
         return "\(formatter.string(from: Date()))/[\(version)]\(id)"
     }
 
-    /// Temporary credentials of the execution role for one worker, as Lambda gets them from STS:
-    /// an assumed-role session named after the function, published where identity resolution finds it.
+    /// Temporary credentials of the execution role for one worker, as Lambda gets them from STS.
     static func sessionCredential(
         for function: FunctionRecord, version: FunctionVersionRecord, in directory: CredentialDirectory
     ) -> IssuedCredential {
-        let roleName = version.role.split(separator: "/").last.map(String.init) ?? "role"
-        let roleId = "AROA" + randomText(length: 17, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        let credential = IssuedCredential(
-            accessKeyId: "ASIA" + randomText(length: 16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-            secret: randomText(
-                length: 40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
-            account: function.account,
-            principalArn: "arn:aws:sts::\(function.account):assumed-role/\(roleName)/\(function.name)",
-            userId: "\(roleId):\(function.name)",
-            sessionToken: randomText(
-                length: 120, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-            expiration: Date().addingTimeInterval(12 * 3600), roleArn: version.role)
-        directory.put(credential)
-        return credential
-    }
-
-    private static func randomText(length: Int, alphabet: String) -> String {
-        let characters = Array(alphabet)
-        return String((0..<length).map { _ in characters[Int.random(in: 0..<characters.count)] })
+        directory.issueRoleSession(roleArn: version.role, account: function.account, sessionName: function.name)
     }
 }

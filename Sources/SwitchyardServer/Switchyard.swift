@@ -5,6 +5,7 @@ import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardEvents
 import SwitchyardIAM
+import SwitchyardECS
 import SwitchyardLambda
 import SwitchyardLogs
 import SwitchyardPipes
@@ -31,6 +32,7 @@ public final class Switchyard: Sendable {
             PipesModule(),
             LogsModule(),
             LambdaModule(),
+            ECSModule(),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.
             S3Module(),

@@ -73,7 +73,8 @@ SERVICES = {
     },
     # Lambda: functions, invocation and event source mappings; the rest answers NotImplemented.
     "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True},
-    "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "modelOnly": True},
+    # ECS: clusters, task definitions and tasks run as local processes; the rest answers NotImplemented.
+    "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "partial": True},
     # CloudWatch Logs: groups, streams, events, filters and subscriptions; the rest answers NotImplemented.
     # CloudWatch Logs answers constraint violations as InvalidParameterException, in Coral's words.
     "logs": {

@@ -1,0 +1,131 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A child process for code Switchyard runs on the user's behalf (a function's worker, a task's
+/// container). Spawned with posix_spawn so that it starts with default signal dispositions and an
+/// empty signal mask: the server itself ignores SIGTERM, SIGINT and SIGPIPE (it handles shutdown
+/// through signal sources), and ignored dispositions would otherwise be inherited, leaving a
+/// container deaf to the SIGTERM that stops it. Its standard output and error come through one pipe.
+public final class LocalProcess: Sendable {
+    public let pid: pid_t
+    /// The reading end of the process's standard output and error.
+    public let output: FileHandle
+
+    /// How the process ended: its exit status, or 128 + the signal that ended it (as shells and
+    /// container runtimes report it).
+    public struct Exit: Sendable {
+        public var code: Int32
+        public var signalled: Bool
+    }
+
+    /// Starts `executable` (a path, or a name looked up in the environment's PATH).
+    public init(
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
+        onExit: @escaping @Sendable (Exit) -> Void
+    ) throws {
+        let path = Self.resolve(executable, searchPath: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { throw Self.failure("pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let devNull = open("/dev/null", O_RDONLY)
+        defer { close(devNull) }
+        posix_spawn_file_actions_adddup2(&actions, devNull, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        // Nothing else of the server's (its listening sockets above all) goes to the child: a child
+        // that outlives a killed server must not keep its port.
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        // Its own process group, so that stopping it reaches what it started too.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        // A working directory is entered by a shell that then becomes the program (glibc's spawn
+        // cannot change directory portably).
+        let command =
+            workingDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + arguments }
+            ?? [path] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
+        close(pipe[1])
+        guard status == 0 else {
+            close(pipe[0])
+            throw NSError(
+                domain: NSPOSIXErrorDomain, code: Int(status),
+                userInfo: [NSLocalizedDescriptionKey: "\(path): \(String(cString: strerror(status)))"])
+        }
+        pid = child
+        output = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true)
+        // One thread per child waits for it (a blocking waitpid, off every event loop and the
+        // cooperative pool).
+        let spawned = child
+        Thread.detachNewThread {
+            var waited: Int32 = 0
+            while waitpid(spawned, &waited, 0) == -1, errno == EINTR {}
+            let signalled = (waited & 0x7f) != 0
+            onExit(Exit(code: signalled ? 128 + (waited & 0x7f) : (waited >> 8) & 0xff, signalled: signalled))
+        }
+    }
+
+    /// Sends a signal to the process and its group.
+    public func signal(_ signal: Int32) {
+        kill(-pid, signal)
+        kill(pid, signal)
+    }
+
+    /// The peak resident memory of the process so far (VmHWM), in kilobytes; nil where unknown.
+    public var peakMemoryKilobytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return line.split(separator: " ").compactMap { Int($0) }.first
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which its headers declare
+    /// only for _GNU_SOURCE: looked up at run time.
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
+
+    static func resolve(_ executable: String, searchPath: String) -> String {
+        if executable.contains("/") { return executable }
+        for directory in searchPath.split(separator: ":") {
+            let candidate = "\(directory)/\(executable)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return executable
+    }
+
+    private static func failure(_ call: String) -> NSError {
+        NSError(domain: NSPOSIXErrorDomain, code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "\(call) failed"])
+    }
+}
