@@ -128,6 +128,9 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
         case .s3:
             headers.add(name: "x-amz-content-sha256", value: "UNSIGNED-PAYLOAD")
             signingName = "s3"
+        case .lambda:
+            headers.add(name: "Content-Type", value: "application/json")
+            signingName = "lambda"
         }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(

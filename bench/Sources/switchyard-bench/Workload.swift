@@ -13,7 +13,7 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns, events, s3 }
+        enum Service { case sqs, sns, events, s3, lambda }
         /// S3 requests: the method and the path (bucket and key) they go to.
         var method = "POST"
         var path = "/"
@@ -37,6 +37,14 @@ struct Workload {
     static func s3Get(bucket: String, key: String) -> Workload {
         let request = Request(
             target: "GetObject", body: [], kind: .send(1), service: .s3, method: "GET", path: "/\(bucket)/\(key)")
+        return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    /// Lambda Invoke (RequestResponse) of one function, again and again.
+    static func invoke(function: String, payload: String) -> Workload {
+        let request = Request(
+            target: "Invoke", body: Array(payload.utf8), kind: .send(1), service: .lambda, method: "POST",
+            path: "/2015-03-31/functions/\(function)/invocations")
         return Workload(first: request) { previous, _ in (previous, 1) }
     }
 
