@@ -8,6 +8,7 @@ recorded (field names and defaults, error codes and messages, the shapes of func
 import base64
 import io
 import json
+import shutil
 import time
 import urllib.request
 import zipfile
@@ -193,6 +194,29 @@ def test_custom_runtime_bootstrap(lam):
     answer = invoke(lam, "custom", {"text": "shout"}, LogType="Tail")
     assert answer["Body"] == {"upper": "SHOUT", "handler": "my.handler"}
     assert "bootstrap got {'text': 'shout'}" in base64.b64decode(answer["LogResult"]).decode()
+
+
+NODE_HANDLER = """
+export const handler = async (event, context) => {
+  console.log("node got", JSON.stringify(event));
+  if (event.fail) throw new TypeError("bad input");
+  return { echo: event, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis() > 0 };
+};
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js functions run where node is installed")
+def test_nodejs_handler(lam):
+    create(lam, "node-fn", code=zipped({"index.mjs": (NODE_HANDLER, 0o644)}), runtime="nodejs20.x",
+           handler="index.handler")
+    answer = invoke(lam, "node-fn", {"n": 3}, LogType="Tail")
+    assert answer["Body"]["echo"] == {"n": 3} and answer["Body"]["remaining"] is True
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert f"\t{answer['Body']['requestId']}\tINFO\tnode got {{\"n\":3}}" in log
+    failed = invoke(lam, "node-fn", {"fail": True})
+    assert failed["FunctionError"] == "Unhandled"
+    assert failed["Body"]["errorType"] == "TypeError" and failed["Body"]["errorMessage"] == "bad input"
+    assert isinstance(failed["Body"]["trace"], list)
 
 
 def test_custom_runtime_without_bootstrap(lam):

@@ -3,6 +3,7 @@ import NIOPosix
 
 /// What runs a function of each runtime on this machine, without containers:
 /// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
+/// - `nodejs*` (where `node` is installed): Switchyard's own runtime client (`NodeRuntimeClient`).
 /// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
 ///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
 ///   the machine has that version and by `python3` otherwise. The environment has boto3, as Lambda's
@@ -34,6 +35,7 @@ actor RuntimeEnvironments {
     /// Whether Switchyard can run the runtime here.
     static func isRunnable(_ runtime: String) -> Bool {
         runtime.hasPrefix("provided") || runtime.hasPrefix("python3")
+            || (runtime.hasPrefix("nodejs") && findExecutable("node") != nil)
     }
 
     /// Prepares what the runtime needs (once) and says how to start a worker in `taskRoot`.
@@ -51,7 +53,22 @@ actor RuntimeEnvironments {
                 ["PYTHONPATH": taskRoot, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"]
             )
         }
+        if runtime.hasPrefix("nodejs"), let node = Self.findExecutable("node") {
+            return (
+                node, [try nodeClient()], ["NODE_PATH": (taskRoot as NSString).appendingPathComponent("node_modules")]
+            )
+        }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// The Node.js runtime client, written once under the runtimes directory.
+    private func nodeClient() throws -> String {
+        let path = (directory as NSString).appendingPathComponent(NodeRuntimeClient.fileName)
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try NodeRuntimeClient.source.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return path
     }
 
     /// The interpreter of a virtual environment with the runtime interface client installed.

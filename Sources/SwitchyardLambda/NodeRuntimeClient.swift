@@ -1,0 +1,111 @@
+/// The Node.js runtime client Switchyard runs `nodejs*` functions with (AWS's own,
+/// `aws-lambda-ric`, comes from npm, which a machine without the npm registry cannot reach): it
+/// loads the handler (`file.export`, CommonJS or ES module), polls the Runtime API, calls the
+/// handler with the event and a context (async, promise or callback style), and reports results
+/// and errors (`errorType`, `errorMessage`, `trace`) as AWS's client does. Console output is
+/// prefixed with the time, request id and level, as on AWS.
+enum NodeRuntimeClient {
+    static let fileName = "switchyard-node-runtime-1.mjs"
+
+    static let source = #"""
+        import { createRequire } from "node:module";
+        import path from "node:path";
+        import { pathToFileURL } from "node:url";
+        import fs from "node:fs";
+        import util from "node:util";
+
+        const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
+        const root = process.env.LAMBDA_TASK_ROOT;
+        const handlerSpec = process.env._HANDLER || "index.handler";
+        let currentRequest = "";
+
+        for (const level of ["log", "info", "warn", "error", "debug", "trace"]) {
+          const tag = level === "log" ? "INFO" : level.toUpperCase();
+          console[level] = (...args) => {
+            process.stdout.write(`${new Date().toISOString()}\t${currentRequest}\t${tag}\t${util.format(...args)}\n`);
+          };
+        }
+
+        function errorDocument(error, type) {
+          const err = error instanceof Error ? error : new Error(String(error));
+          return { errorType: type || err.name || "Error", errorMessage: err.message,
+                   trace: (err.stack || "").split("\n") };
+        }
+
+        async function post(url, body, headers = {}) {
+          await fetch(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body),
+                             headers: { "Content-Type": "application/json", ...headers } });
+        }
+
+        async function loadHandler() {
+          const dot = handlerSpec.lastIndexOf(".");
+          const modulePath = handlerSpec.slice(0, dot);
+          const exportName = handlerSpec.slice(dot + 1);
+          const base = path.resolve(root, modulePath);
+          let loaded;
+          for (const extension of [".mjs", ".js", ".cjs"]) {
+            if (fs.existsSync(base + extension)) {
+              loaded = await import(pathToFileURL(base + extension).href);
+              break;
+            }
+          }
+          if (!loaded) {
+            const require = createRequire(path.join(root, "index.js"));
+            try {
+              loaded = require(base);
+            } catch (error) {
+              const err = new Error(`Cannot find module '${modulePath}'`);
+              err.name = "Runtime.ImportModuleError";
+              throw err;
+            }
+          }
+          const handler = loaded[exportName] ?? loaded.default?.[exportName];
+          if (typeof handler !== "function") {
+            const err = new Error(`${modulePath}.${exportName} is undefined or not exported`);
+            err.name = "Runtime.HandlerNotFound";
+            throw err;
+          }
+          return handler;
+        }
+
+        let handler;
+        try {
+          handler = await loadHandler();
+        } catch (error) {
+          await post(`${api}/init/error`, errorDocument(error, error.name),
+                     { "Lambda-Runtime-Function-Error-Type": error.name });
+          process.exit(1);
+        }
+
+        while (true) {
+          const next = await fetch(`${api}/invocation/next`);
+          const requestId = next.headers.get("lambda-runtime-aws-request-id");
+          const deadline = Number(next.headers.get("lambda-runtime-deadline-ms"));
+          const event = JSON.parse(await next.text());
+          currentRequest = requestId;
+          const context = {
+            functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+            functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+            invokedFunctionArn: next.headers.get("lambda-runtime-invoked-function-arn"),
+            memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+            awsRequestId: requestId,
+            logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+            logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+            callbackWaitsForEmptyEventLoop: true,
+            getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+          };
+          try {
+            const result = await new Promise((resolve, reject) => {
+              const callback = (error, value) => (error ? reject(error) : resolve(value));
+              const returned = handler(event, context, callback);
+              if (returned && typeof returned.then === "function") returned.then(resolve, reject);
+              else if (handler.length < 3) resolve(returned);
+            });
+            await post(`${api}/invocation/${requestId}/response`, JSON.stringify(result ?? null));
+          } catch (error) {
+            await post(`${api}/invocation/${requestId}/error`, errorDocument(error),
+                       { "Lambda-Runtime-Function-Error-Type": "Unhandled" });
+          }
+        }
+        """#
+}
