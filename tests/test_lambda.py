@@ -559,3 +559,63 @@ def test_functions_as_targets_of_sns_eventbridge_and_s3(server, lam):
     records = [r for body in bodies for r in body.get("Records", []) if r.get("eventSource") == "aws:s3"]
     assert records[0]["s3"]["object"]["key"] == "a.txt"
     assert records[0]["eventName"] == "ObjectCreated:Put"
+
+
+def test_lambda_answers_as_aws_recorded(lam):
+    """Differences the AWS-validated suites showed, each as AWS recorded it."""
+    published = lam.create_function(FunctionName="pub", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                    Code={"ZipFile": PYTHON_ZIP}, Publish=True)
+    # Published at creation: version 1, answered under the unqualified ARN, and Active once ready.
+    assert published["Version"] == "1"
+    assert published["FunctionArn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:pub"
+    lam.get_waiter("function_active_v2").wait(FunctionName="pub", WaiterConfig={"Delay": 0.2})
+    deadline = time.time() + 10
+    while lam.get_function(FunctionName="pub", Qualifier="1")["Configuration"]["State"] != "Active":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert invoke(lam, "pub", {"v": 1}, Qualifier="1")["ExecutedVersion"] == "1"
+    # Publishing with nothing changed answers version 1 again; a changed description makes version 2.
+    assert lam.publish_version(FunctionName="pub", Description="ignored")["Version"] == "1"
+    lam.update_function_configuration(FunctionName="pub", Description="changed")
+    lam.get_waiter("function_updated_v2").wait(FunctionName="pub", WaiterConfig={"Delay": 0.2})
+    before = lam.get_function(FunctionName="pub")["Configuration"]["RevisionId"]
+    assert lam.publish_version(FunctionName="pub")["Version"] == "2"
+    assert lam.get_function(FunctionName="pub")["Configuration"]["RevisionId"] != before
+    latest = lam.get_function(FunctionName="pub", Qualifier="$LATEST")["Configuration"]
+    assert latest["FunctionArn"].endswith(":function:pub:$LATEST")
+    with pytest.raises(ClientError) as e:
+        lam.get_function(FunctionName="pub", Qualifier="9")
+    assert e.value.response["Error"]["Message"].endswith(":function:pub:9")
+    with pytest.raises(ClientError) as e:
+        lam.get_function(FunctionName=f"arn:aws:lambda:eu-central-1:{ACCOUNT}:function:pub")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert e.value.response["Error"]["Message"] == (
+        "Functions from 'eu-central-1' are not reachable in this region ('us-east-1')")
+    with pytest.raises(ClientError) as e:
+        lam.delete_function(FunctionName="missing-too", Qualifier="$LATEST")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    # The invocation's request id is the Invoke request's, and an alias is what the function sees.
+    lam.create_alias(FunctionName="pub", Name="live", FunctionVersion="1")
+    answer = invoke(lam, "pub", {}, Qualifier="live")
+    assert answer["Body"]["request"] == answer["ResponseMetadata"]["RequestId"]
+    assert answer["Body"]["arn"].endswith(":function:pub:live")
+    # Statements keep AWS's member order; each version has a policy of its own.
+    statement = lam.add_permission(FunctionName="pub", StatementId="s", Action="lambda:InvokeFunction",
+                                   Principal="sns.amazonaws.com")["Statement"]
+    assert list(json.loads(statement)) == ["Sid", "Effect", "Principal", "Action", "Resource"]
+    lam.add_permission(FunctionName="pub", Qualifier="1", StatementId="s", Action="lambda:InvokeFunction",
+                       Principal="sns.amazonaws.com")
+    # JSON logs get the default levels.
+    configured = lam.update_function_configuration(FunctionName="pub", LoggingConfig={"LogFormat": "JSON"})
+    assert configured["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
+    assert configured["LoggingConfig"]["SystemLogLevel"] == "INFO"
+    lam.get_waiter("function_updated_v2").wait(FunctionName="pub", WaiterConfig={"Delay": 0.2})
+    # Reserved concurrency 0 throttles.
+    lam.put_function_concurrency(FunctionName="pub", ReservedConcurrentExecutions=0)
+    with pytest.raises(ClientError) as e:
+        lam.invoke(FunctionName="pub", Payload=b"{}")
+    assert e.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert e.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    with pytest.raises(ClientError) as e:
+        lam.put_function_concurrency(FunctionName="pub:1", ReservedConcurrentExecutions=1)
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"

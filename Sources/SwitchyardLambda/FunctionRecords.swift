@@ -17,6 +17,8 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     var tracingMode: String
     var logFormat: String
     var logGroup: String?
+    var applicationLogLevel: String?
+    var systemLogLevel: String?
     var deadLetterTarget: String?
     /// The zip, by the hex SHA-256 under which the code store keeps it.
     var codeDigest: String
@@ -31,6 +33,24 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     var lastUpdateStatus: String?
     var lastUpdateStatusReason: String?
     var lastUpdateStatusReasonCode: String?
+
+    /// The code and configuration that make a version different from another (not its number,
+    /// revision, time or state).
+    var fingerprint: String {
+        var copy = self
+        copy.version = ""
+        copy.revisionId = ""
+        copy.lastModified = Date(timeIntervalSince1970: 0)
+        copy.state = ""
+        copy.stateReason = nil
+        copy.stateReasonCode = nil
+        copy.lastUpdateStatus = nil
+        copy.lastUpdateStatusReason = nil
+        copy.lastUpdateStatusReasonCode = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(copy)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
 
     /// The base64 SHA-256 AWS reports as `CodeSha256`.
     var codeSha256: String {
@@ -75,6 +95,8 @@ struct FunctionRecord: Codable, Sendable {
     var policyStatements: [String] = []
     var policyRevisionId: String?
     var reservedConcurrency: Int?
+    /// What `$LATEST` was when last published: publishing it unchanged answers that version again.
+    var publishedFingerprint: String?
 
     var storageKey: String { "\(account)/\(region)/\(name)" }
 

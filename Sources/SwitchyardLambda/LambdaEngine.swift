@@ -96,6 +96,14 @@ actor LambdaEngine {
         current.latest.lastUpdateStatusReason = state == "Active" ? nil : reason
         current.latest.lastUpdateStatusReasonCode = state == "Active" ? nil : reasonCode
         current.latest.revisionId = UUID().uuidString.lowercased()
+        // Versions published with this code (CreateFunction or UpdateFunctionCode with Publish) are
+        // ready with it.
+        for index in current.versions.indices where current.versions[index].state == "Pending" {
+            current.versions[index].state = state
+            current.versions[index].stateReason = reason
+            current.versions[index].stateReasonCode = reasonCode
+            current.versions[index].lastUpdateStatus = state == "Active" ? "Successful" : "Failed"
+        }
         try? await save(current)
     }
 

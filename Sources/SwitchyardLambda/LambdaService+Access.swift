@@ -6,16 +6,22 @@ import SwitchyardWire
 extension LambdaService {
     public func tagResource(_ input: Lambda.TagResourceRequest, context: RequestContext) async throws {
         var function = try await taggedFunction(input.resource, context: context)
+        guard !input.tags.isEmpty else {
+            throw LambdaErrors.invalidParameter("An error occurred and the request cannot be processed.")
+        }
         function.tags.merge(input.tags) { _, new in new }
         if function.tags.count > 50 {
             throw LambdaErrors.invalidParameter("Number of tags exceeds resource tag limit.")
         }
+        // Tags are part of the function's revision.
+        function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
     }
 
     public func untagResource(_ input: Lambda.UntagResourceRequest, context: RequestContext) async throws {
         var function = try await taggedFunction(input.resource, context: context)
         for key in input.tagKeys { function.tags[key] = nil }
+        function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
     }
 
@@ -47,23 +53,19 @@ extension LambdaService {
                 "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
             )
         }
-        let existing = function.policyStatements.compactMap(Self.statementId)
+        // Each version and alias has a policy of its own: statement ids are unique within one.
+        let existing = function.policyStatements.filter { Self.statementResource($0) == reference.qualifiedArn }
+            .compactMap(Self.statementId)
         if existing.contains(input.statementId) {
             throw LambdaErrors.conflict(
                 "The statement id (\(input.statementId)) provided already exists. Please provide a new statement id, or remove the existing statement."
             )
         }
-        var statement: [String: Any] = [
-            "Sid": input.statementId, "Effect": "Allow", "Action": input.action,
-            "Resource": reference.qualifiedArn,
-        ]
-        if isService {
-            statement["Principal"] = ["Service": principal]
-        } else if principal == "*" {
-            statement["Principal"] = "*"
-        } else {
-            statement["Principal"] = ["AWS": isAccount ? "arn:aws:iam::\(principal):root" : principal]
-        }
+        let principalJSON: OrderedJSON =
+            isService
+            ? .object([("Service", .string(principal))])
+            : principal == "*"
+                ? .string("*") : .object([("AWS", .string(isAccount ? "arn:aws:iam::\(principal):root" : principal))])
         var conditions: [String: [String: String]] = [:]
         if let sourceArn = input.sourceArn { conditions["ArnLike", default: [:]]["AWS:SourceArn"] = sourceArn }
         if let account = input.sourceAccount { conditions["StringEquals", default: [:]]["AWS:SourceAccount"] = account }
@@ -74,11 +76,22 @@ extension LambdaService {
         if let auth = input.functionUrlAuthType {
             conditions["StringEquals", default: [:]]["lambda:FunctionUrlAuthType"] = auth
         }
-        if !conditions.isEmpty { statement["Condition"] = conditions }
-        let text = String(
-            decoding: try JSONSerialization.data(
-                withJSONObject: statement, options: [.sortedKeys, .withoutEscapingSlashes]),
-            as: UTF8.self)
+        // In the order AWS writes a statement.
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("Sid", .string(input.statementId)), ("Effect", .string("Allow")), ("Principal", principalJSON),
+            ("Action", .string(input.action)), ("Resource", .string(reference.qualifiedArn)),
+        ]
+        if !conditions.isEmpty {
+            members.append(
+                (
+                    "Condition",
+                    .object(
+                        conditions.sorted { $0.key < $1.key }.map { operation, values in
+                            (operation, .object(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                        })
+                ))
+        }
+        let text = OrderedJSON.object(members).text
         function.policyStatements.append(text)
         function.policyRevisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
@@ -133,7 +146,7 @@ extension LambdaService {
                 throw LambdaErrors.functionNotFound(reference.qualifiedArn)
             }
         } else if function.aliases[qualifier] == nil {
-            throw LambdaErrors.notFound("Cannot find alias arn: \(reference.qualifiedArn)")
+            throw LambdaErrors.functionNotFound(reference.qualifiedArn)
         }
     }
 
@@ -157,7 +170,13 @@ extension LambdaService {
     public func putFunctionConcurrency(_ input: Lambda.PutFunctionConcurrencyRequest, context: RequestContext)
         async throws -> Lambda.Concurrency
     {
-        var function = try await function(try Self.reference(input.functionName, context: context))
+        let reference = try Self.reference(input.functionName, context: context)
+        if reference.qualifier != nil {
+            throw LambdaErrors.invalidParameter(
+                "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN."
+            )
+        }
+        var function = try await function(reference)
         guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= 900 else {
             throw LambdaErrors.invalidParameter(
                 "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."

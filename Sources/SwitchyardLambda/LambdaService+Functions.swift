@@ -12,8 +12,11 @@ extension LambdaService {
                 "1 validation error detected: Value '\(input.functionName)' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
             )
         }
-        let reference = try Self.reference(input.functionName, context: context)
-        guard reference.qualifier == nil else { throw Self.invalidFunctionName(input.functionName) }
+        let reference = try Self.reference(input.functionName, context: context, creating: true)
+        guard reference.qualifier == nil else { throw Self.invalidFunctionName(input.functionName, creating: true) }
+        if (input.tags ?? [:]).count > 50 {
+            throw LambdaErrors.invalidParameter("Number of tags exceeds resource tag limit.")
+        }
         let packageType = input.packageType ?? "Zip"
         guard packageType == "Zip" else {
             throw AWSError.notImplemented(
@@ -46,6 +49,8 @@ extension LambdaService {
             ephemeralStorage: input.ephemeralStorage?.size ?? 512, packageType: packageType,
             tracingMode: input.tracingConfig?.mode ?? "PassThrough",
             logFormat: input.loggingConfig?.logFormat ?? "Text", logGroup: input.loggingConfig?.logGroup,
+            applicationLogLevel: input.loggingConfig?.applicationLogLevel,
+            systemLogLevel: input.loggingConfig?.systemLogLevel,
             deadLetterTarget: input.deadLetterConfig?.targetArn, codeDigest: stored.digest, codeSize: stored.size,
             lastModified: Date(), revisionId: UUID().uuidString.lowercased(), state: "Pending",
             stateReason: "The function is being created.", stateReasonCode: "Creating")
@@ -58,13 +63,17 @@ extension LambdaService {
             version.version = "1"
             function.versions = [version]
             function.nextVersion = 2
+            function.publishedFingerprint = function.latest.fingerprint
         }
         try await engine.save(function)
         let engine = self.engine
         let key = function.storageKey
         let revision = function.latest.revisionId
         Task { await engine.prepare(key, revisionId: revision) }
-        return Self.configuration(function, input.publish == true ? version : function.latest)
+        // Published at creation, the answer is version 1's, under the function's unqualified ARN.
+        var answer = Self.configuration(function, input.publish == true ? version : function.latest)
+        answer.functionArn = function.arn
+        return answer
     }
 
     public func getFunction(_ input: Lambda.GetFunctionRequest, context: RequestContext) async throws
@@ -116,11 +125,11 @@ extension LambdaService {
         -> Lambda.DeleteFunctionResponse
     {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
-        var function = try await function(reference)
+        if reference.qualifier == "$LATEST" {
+            throw LambdaErrors.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
+        }
+        var function = try await function(reference, unqualifiedMessage: true)
         if let qualifier = reference.qualifier {
-            if qualifier == "$LATEST" {
-                throw LambdaErrors.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
-            }
             guard qualifier.allSatisfy(\.isNumber) else {
                 throw LambdaErrors.invalidParameter("Deletion of aliases is not currently supported.")
             }
@@ -195,6 +204,12 @@ extension LambdaService {
         if let logging = input.loggingConfig {
             if let format = logging.logFormat { latest.logFormat = format }
             if let group = logging.logGroup { latest.logGroup = group }
+            if let level = logging.applicationLogLevel { latest.applicationLogLevel = level }
+            if let level = logging.systemLogLevel { latest.systemLogLevel = level }
+            if latest.logFormat == "Text" {
+                latest.applicationLogLevel = nil
+                latest.systemLogLevel = nil
+            }
         }
         if let deadLetter = input.deadLetterConfig {
             latest.deadLetterTarget = deadLetter.targetArn.flatMap { $0.isEmpty ? nil : $0 }
@@ -230,6 +245,7 @@ extension LambdaService {
             published.lastUpdateStatusReasonCode = nil
             function.nextVersion += 1
             function.versions.append(published)
+            function.publishedFingerprint = function.latest.fingerprint
             answered = published
             answered.state = "Pending"
             answered.stateReason = "The function is being created."

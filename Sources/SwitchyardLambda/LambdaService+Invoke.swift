@@ -43,16 +43,17 @@ extension LambdaService {
                 DeliveryRequest(
                     target: .lambda(arn: target),
                     body: DeliveryPayload(bytes: payload.isEmpty ? Array("{}".utf8) : payload),
-                    retry: .asynchronousInvocation(),
+                    metadata: ["RequestId": context.requestId], retry: .asynchronousInvocation(),
                     deadLetter: version.deadLetterTarget.flatMap(Self.deadLetterTarget),
                     origin: target, traceHeader: context.traceHeader)
             ])
             try await ticket.wait()
             return Lambda.InvocationResponse(statusCode: 202)
         default:
+            try await checkConcurrency(function)
             let ran = try await run(
                 function, version: version, payload: payload, clientContext: input.clientContext,
-                traceId: context.traceHeader)
+                traceId: context.traceHeader, requestId: context.requestId, invokedArn: reference.qualifiedArn)
             return Lambda.InvocationResponse(
                 statusCode: 200, functionError: ran.functionError,
                 logResult: input.logType == "Tail" ? Self.tail(ran.log) : nil, payload: Data(ran.payload),
@@ -69,9 +70,11 @@ extension LambdaService {
     }
 
     /// Runs a version once and shapes the result as Lambda reports it.
+    /// `requestId`: the invocation's id, which is the Invoke request's own for synchronous ones;
+    /// `invokedArn`: the ARN the caller named (an alias's, when invoked through one).
     func run(
         _ function: FunctionRecord, version: FunctionVersionRecord, payload: [UInt8], clientContext: String?,
-        traceId: String?
+        traceId: String?, requestId: String = UUID().uuidString.lowercased(), invokedArn: String? = nil
     ) async throws -> InvocationResult {
         if version.state == "Pending" {
             // Preparation is quick (an unpacked zip, a prepared runtime): wait for it, briefly.
@@ -87,11 +90,11 @@ extension LambdaService {
         guard let function = await engine.function(function.storageKey), let version = function.version(version.version)
         else { throw LambdaErrors.functionNotFound(function.arn) }
         guard version.state == "Active" else { throw LambdaErrors.notActive(version.state) }
-        let requestId = UUID().uuidString.lowercased()
         let started = ContinuousClock.now
         let invocation = Invocation(
             requestId: requestId, payload: payload.isEmpty ? Array("{}".utf8) : payload,
-            functionArn: version.version == "$LATEST" ? function.arn : "\(function.arn):\(version.version)",
+            functionArn: invokedArn
+                ?? (version.version == "$LATEST" ? function.arn : "\(function.arn):\(version.version)"),
             deadline: Date().addingTimeInterval(Double(version.timeout)), clientContext: clientContext,
             traceId: traceId)
         let result: WorkerRun
@@ -108,6 +111,12 @@ extension LambdaService {
         let payloadOut: [UInt8]
         var functionError: String?
         switch result.outcome {
+        case .success(let body) where body.count > Self.synchronousPayloadLimit + 100:
+            // The response payload limit, as AWS counts it.
+            payloadOut = Self.errorDocument(
+                type: "Function.ResponseSizeTooLarge",
+                message: "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
+            functionError = "Unhandled"
         case .success(let body):
             payloadOut = body
         case .functionError(let document):
@@ -145,6 +154,15 @@ extension LambdaService {
                 LogLine(timestamp: now, message: String($0))
             })
         return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
+    }
+
+    /// Reserved concurrency: 0 throttles every invocation, n throttles the (n+1)th at once.
+    func checkConcurrency(_ function: FunctionRecord) async throws {
+        guard let reserved = function.reservedConcurrency else { return }
+        if await engine.pool.running(prefix: function.storageKey + "#") >= reserved {
+            throw AWSError("TooManyRequestsException", "Rate Exceeded.", httpStatus: 429)
+                .with("Type", "User").with("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded")
+        }
     }
 
     /// The last 4 KB of an invocation's log, base64, as `LogType=Tail` returns it.
@@ -220,9 +238,12 @@ struct LambdaDeliveryTransport: DeliveryTransport {
             return (.failed(reason: "Function not found: \(request.target.resource)"), nil)
         }
         do {
+            try await service.checkConcurrency(function)
             let result = try await service.run(
                 function, version: version, payload: SNSInvocationEvent.payload(for: request), clientContext: nil,
-                traceId: request.traceHeader)
+                traceId: request.traceHeader,
+                requestId: request.metadata?["RequestId"] ?? UUID().uuidString.lowercased(),
+                invokedArn: request.target.resource)
             if result.functionError != nil {
                 return (.retry(reason: String(decoding: result.payload.prefix(512), as: UTF8.self)), result.payload)
             }

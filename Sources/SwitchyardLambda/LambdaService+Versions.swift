@@ -17,7 +17,7 @@ extension LambdaService {
         }
         try Self.checkNoUpdateInProgress(function)
         // Publishing an unchanged $LATEST answers the version that already has its code and configuration.
-        if let last = function.versions.last, Self.sameContent(last, function.latest) {
+        if let last = function.versions.last, function.publishedFingerprint == function.latest.fingerprint {
             return Self.configuration(function, last)
         }
         var published = function.latest
@@ -28,17 +28,11 @@ extension LambdaService {
         if let description = input.description { published.description = description }
         function.nextVersion += 1
         function.versions.append(published)
+        function.publishedFingerprint = function.latest.fingerprint
+        // Publishing is itself a new revision of $LATEST.
+        function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
         return Self.configuration(function, published)
-    }
-
-    private static func sameContent(_ a: FunctionVersionRecord, _ b: FunctionVersionRecord) -> Bool {
-        var a = a
-        a.version = b.version
-        a.revisionId = b.revisionId
-        a.lastModified = b.lastModified
-        a.description = b.description
-        return a == b
     }
 
     public func listVersionsByFunction(_ input: Lambda.ListVersionsByFunctionRequest, context: RequestContext)
@@ -157,9 +151,8 @@ extension LambdaService {
         Lambda.AliasConfiguration(
             aliasArn: "\(function.arn):\(alias.name)", name: alias.name, functionVersion: alias.functionVersion,
             description: alias.description,
-            routingConfig: alias.additionalVersionWeights.map {
-                Lambda.AliasRoutingConfiguration(additionalVersionWeights: $0)
-            },
+            routingConfig: (alias.additionalVersionWeights ?? [:]).isEmpty
+                ? nil : Lambda.AliasRoutingConfiguration(additionalVersionWeights: alias.additionalVersionWeights),
             revisionId: alias.revisionId)
     }
 }

@@ -39,9 +39,10 @@ public struct LambdaService: LambdaAPI {
         var qualifiedArn: String { qualifier.map { "\(arn):\($0)" } ?? arn }
     }
 
-    static func reference(_ given: String, qualifier: String? = nil, context: RequestContext) throws
-        -> FunctionReference
-    {
+    /// `creating`: CreateFunction's stricter name rules (no dots, at most 64 characters).
+    static func reference(
+        _ given: String, qualifier: String? = nil, context: RequestContext, creating: Bool = false
+    ) throws -> FunctionReference {
         let parts = given.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var reference: FunctionReference
         if parts.count >= 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
@@ -55,9 +56,11 @@ public struct LambdaService: LambdaAPI {
                 account: context.account, region: context.region, name: parts[0],
                 qualifier: parts.count == 2 ? parts[1] : nil)
         } else {
-            throw invalidFunctionName(given)
+            throw invalidFunctionName(given, creating: creating)
         }
-        guard isFunctionName(reference.name) else { throw invalidFunctionName(given) }
+        guard isFunctionName(reference.name, creating: creating) else {
+            throw invalidFunctionName(given, creating: creating)
+        }
         if let qualifier {
             if let inArn = reference.qualifier, inArn != qualifier {
                 throw LambdaErrors.invalidParameter(
@@ -65,34 +68,44 @@ public struct LambdaService: LambdaAPI {
             }
             reference.qualifier = qualifier
         }
-        if reference.region != context.region || reference.account != context.account {
-            // Another region's functions are not reachable through this region's endpoint.
-            if reference.region != context.region {
-                throw LambdaErrors.invalidParameter(
-                    "Functions from '\(reference.region)' are not reachable in this region ('\(context.region)')")
-            }
+        // Another region's functions are not reachable through this region's endpoint, and another
+        // account's are not this caller's.
+        if reference.region != context.region {
+            throw LambdaErrors.notFound(
+                "Functions from '\(reference.region)' are not reachable in this region ('\(context.region)')")
+        }
+        if reference.account != context.account {
+            throw AWSError("AccessDeniedException", "", httpStatus: 403)
         }
         return reference
     }
 
-    static func isFunctionName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64
+    static func isFunctionName(_ name: String, creating: Bool) -> Bool {
+        !name.isEmpty && (!creating || name.count <= 64)
             && name.unicodeScalars.allSatisfy {
                 CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" || $0 == "_"
+                    || (!creating && $0 == ".")
             }
     }
 
-    static func invalidFunctionName(_ given: String) -> AWSError {
-        AWSError(
+    /// AWS's pattern for function names: CreateFunction's, and the looser one of the operations
+    /// that read functions (dots, `$LATEST.PUBLISHED`).
+    static func invalidFunctionName(_ given: String, creating: Bool = false) -> AWSError {
+        let pattern =
+            creating
+            ? #"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"#
+            : #"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"#
+        return AWSError(
             "ValidationException",
-            "1 validation error detected: Value '\(given)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
+            "1 validation error detected: Value '\(given)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)",
             httpStatus: 400)
     }
 
     /// The function a reference names, or Lambda's not-found error.
-    func function(_ reference: FunctionReference) async throws -> FunctionRecord {
+    /// The not-found message names the qualifier asked for unless `unqualifiedMessage` (DeleteFunction).
+    func function(_ reference: FunctionReference, unqualifiedMessage: Bool = false) async throws -> FunctionRecord {
         guard let function = await engine.function(reference.key) else {
-            throw LambdaErrors.functionNotFound(reference.arn)
+            throw LambdaErrors.functionNotFound(unqualifiedMessage ? reference.arn : reference.qualifiedArn)
         }
         return function
     }
@@ -134,7 +147,9 @@ public struct LambdaService: LambdaAPI {
     ) -> Lambda.FunctionConfiguration {
         let isLatest = version.version == "$LATEST"
         var arn = isLatest ? function.arn : "\(function.arn):\(version.version)"
-        if let alias = reference?.qualifier, function.aliases[alias] != nil { arn = "\(function.arn):\(alias)" }
+        if let qualifier = reference?.qualifier, function.aliases[qualifier] != nil || qualifier == "$LATEST" {
+            arn = "\(function.arn):\(qualifier)"
+        }
         return Lambda.FunctionConfiguration(
             functionName: function.name,
             functionArn: arn,
@@ -157,6 +172,9 @@ public struct LambdaService: LambdaAPI {
                     runtimeVersionArn: RuntimeCatalog.versionArn(runtime, region: function.region))
             },
             loggingConfig: Lambda.LoggingConfig(
-                logFormat: version.logFormat, logGroup: version.logGroup ?? "/aws/lambda/\(function.name)"))
+                logFormat: version.logFormat,
+                applicationLogLevel: version.logFormat == "JSON" ? version.applicationLogLevel ?? "INFO" : nil,
+                systemLogLevel: version.logFormat == "JSON" ? version.systemLogLevel ?? "INFO" : nil,
+                logGroup: version.logGroup ?? "/aws/lambda/\(function.name)"))
     }
 }

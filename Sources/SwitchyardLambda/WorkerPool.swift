@@ -16,6 +16,11 @@ actor WorkerPool {
     /// Invocations running now for a key.
     func running(_ key: String) -> Int { busy[key, default: 0] }
 
+    /// Invocations running now for every key that starts with `prefix` (all versions of a function).
+    func running(prefix: String) -> Int {
+        busy.filter { $0.key.hasPrefix(prefix) }.reduce(0) { $0 + $1.value }
+    }
+
     /// Runs an invocation on a worker of `key`, starting one with `launch` when none is idle.
     func invoke(
         key: String, launch: @Sendable () async throws -> WorkerLaunch, invocation: Invocation, timeout: Duration

@@ -11,10 +11,24 @@ extension CredentialDirectory {
         let credential = IssuedCredential(
             accessKeyId: "ASIA" + Self.randomText(16, upper), secret: Self.randomText(40, mixed + "+/"),
             account: account, principalArn: "arn:aws:sts::\(account):assumed-role/\(roleName)/\(sessionName)",
-            userId: "AROA\(Self.randomText(17, upper)):\(sessionName)", sessionToken: Self.randomText(120, mixed),
+            userId: "AROA\(Self.roleId(roleArn)):\(sessionName)", sessionToken: Self.randomText(120, mixed),
             expiration: Date().addingTimeInterval(12 * 3600), roleArn: roleArn)
         put(credential)
         return credential
+    }
+
+    /// A role's unique id, the same for every session of the role (FNV-1a of its ARN, spelled in the
+    /// alphabet of AWS's ids).
+    static func roleId(_ roleArn: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in roleArn.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var id = ""
+        for _ in 0..<17 {
+            id.append(alphabet[Int(hash % 32)])
+            hash = (hash / 32) ^ ((hash &* 0x9e37_79b9_7f4a_7c15) >> 7)
+        }
+        return id
     }
 
     private static func randomText(_ length: Int, _ alphabet: String) -> String {
