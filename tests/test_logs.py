@@ -202,6 +202,10 @@ def test_function_output_and_subscription_filters(server, logs):
     # A function's output lands in its log group, in the stream of its execution environment.
     lam.invoke(FunctionName="subscriber", Payload=json.dumps(
         {"awslogs": {"data": base64.b64encode(gzip.compress(b'{"x": 1}')).decode()}}))
+    deadline = time.time() + 10
+    while not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/subscriber")["logGroups"]:
+        assert time.time() < deadline
+        time.sleep(0.1)
     streams = logs.describe_log_streams(logGroupName="/aws/lambda/subscriber")["logStreams"]
     assert streams and "[$LATEST]" in streams[0]["logStreamName"]
     messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/subscriber")["events"]]

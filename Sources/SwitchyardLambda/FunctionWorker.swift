@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import SwitchyardPlatform
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -103,12 +104,14 @@ actor FunctionWorker {
         await worker.attach(process)
         // Output arrives on a reader thread, in order, and is appended in that order.
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        let counter = worker.readBytes
         process.output.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
                 sink.finish()
             } else {
+                counter.value.add(data.count, ordering: .relaxed)
                 sink.yield(data)
             }
         }
@@ -145,8 +148,12 @@ actor FunctionWorker {
             }
         }
         timer.cancel()
-        // Output written just before the answer may still be in the pipe.
-        try? await Task.sleep(for: .milliseconds(5))
+        // Output written just before the answer may still be in the pipe, or read and not yet
+        // appended: wait for it, for at most 5 ms.
+        let waitUntil = ContinuousClock.now + .milliseconds(5)
+        while outputPending, ContinuousClock.now < waitUntil {
+            try? await Task.sleep(for: .microseconds(200))
+        }
         lastUsed = .now
         return WorkerRun(
             outcome: outcome, output: output,
@@ -169,7 +176,20 @@ actor FunctionWorker {
         server.stop()
     }
 
+    /// Bytes the reader thread took from the pipe, and those appended here: equal when none are in flight.
+    nonisolated let readBytes = ByteCounter()
+    private var appendedBytes = 0
+
+    /// Whether output is still in the pipe or on its way to `output`.
+    private var outputPending: Bool {
+        if readBytes.value.load(ordering: .relaxed) != appendedBytes { return true }
+        guard let descriptor = process?.output.fileDescriptor else { return false }
+        var available: Int32 = 0
+        return ioctl(descriptor, UInt(FIONREAD), &available) == 0 && available > 0
+    }
+
     private func append(_ data: Data) {
+        appendedBytes += data.count
         // Keep at most the last 1 MiB of an invocation's output.
         output.append(contentsOf: data)
         if output.count > 1 << 20 { output.removeFirst(output.count - (1 << 20)) }
@@ -271,4 +291,9 @@ private final class WorkerBox: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+}
+
+/// A count shared with the thread that reads a worker's output.
+final class ByteCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

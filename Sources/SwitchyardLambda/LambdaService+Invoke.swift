@@ -146,13 +146,17 @@ extension LambdaService {
         }
         log += "\n"
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        await logs.write(
-            account: function.account, region: function.region,
-            group: version.logGroup ?? "/aws/lambda/\(function.name)",
-            stream: result.logStream ?? WorkerEnvironment.logStreamName(version: version.version),
-            lines: log.split(separator: "\n", omittingEmptySubsequences: true).map {
-                LogLine(timestamp: now, message: String($0))
-            })
+        // Written to CloudWatch Logs after the answer, as Lambda's logs arrive after the response.
+        let logs = self.logs
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map {
+            LogLine(timestamp: now, message: String($0))
+        }
+        let stream = result.logStream ?? WorkerEnvironment.logStreamName(version: version.version)
+        Task {
+            await logs.write(
+                account: function.account, region: function.region,
+                group: version.logGroup ?? "/aws/lambda/\(function.name)", stream: stream, lines: lines)
+        }
         return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
     }
 
