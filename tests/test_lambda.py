@@ -619,3 +619,24 @@ def test_lambda_answers_as_aws_recorded(lam):
     with pytest.raises(ClientError) as e:
         lam.put_function_concurrency(FunctionName="pub:1", ReservedConcurrentExecutions=1)
     assert e.value.response["Error"]["Code"] == "InvalidParameterValueException"
+
+
+def test_code_from_s3(server, lam):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="code")
+    s3.put_object(Bucket="code", Key="fn.zip", Body=BOOTSTRAP_ZIP)
+    created = lam.create_function(FunctionName="from-s3", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                                  Code={"S3Bucket": "code", "S3Key": "fn.zip"})
+    import hashlib
+    assert created["CodeSha256"] == base64.b64encode(hashlib.sha256(BOOTSTRAP_ZIP).digest()).decode()
+    lam.get_waiter("function_active_v2").wait(FunctionName="from-s3", WaiterConfig={"Delay": 0.2})
+    assert invoke(lam, "from-s3", {"text": "s3"})["Body"]["upper"] == "S3"
+    with pytest.raises(ClientError) as e:
+        lam.update_function_code(FunctionName="from-s3", S3Bucket="code", S3Key="missing.zip")
+    assert e.value.response["Error"]["Message"] == (
+        "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="no-bucket", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                            Code={"S3Bucket": "nothing-here", "S3Key": "fn.zip"})
+    assert e.value.response["Error"]["Message"] == (
+        "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist")

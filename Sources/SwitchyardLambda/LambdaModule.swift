@@ -32,7 +32,7 @@ public struct LambdaModule: ServiceModule {
             endpointURL: context.baseURL, logger: context.logger)
         let service = LambdaService(
             engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources,
-            logs: context.logs)
+            logs: context.logs, objects: context.objects)
         // Functions left Pending by a stop are prepared again.
         for function in await engine.functions.values where function.latest.state == "Pending" {
             let key = function.storageKey

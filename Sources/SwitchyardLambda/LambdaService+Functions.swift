@@ -32,7 +32,7 @@ extension LambdaService {
             throw LambdaErrors.invalidParameter(
                 "Runtime and Handler are mandatory parameters for functions created with deployment packages.")
         }
-        let zip = try await Self.zip(of: input.code)
+        let zip = try await zip(of: input.code)
         if await engine.function(reference.key) != nil {
             throw LambdaErrors.conflict("Function already exist: \(reference.name)")
         }
@@ -156,7 +156,7 @@ extension LambdaService {
         var function = try await function(reference)
         try Self.checkRevision(input.revisionId, of: function.latest)
         try Self.checkNoUpdateInProgress(function)
-        let zip = try await Self.zip(
+        let zip = try await zip(
             of: Lambda.FunctionCode(
                 zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key,
                 s3ObjectVersion: input.s3ObjectVersion, imageUri: input.imageUri))
@@ -349,11 +349,27 @@ extension LambdaService {
             "Could not unzip uploaded file. Please check your file, then try to upload again.")
     }
 
-    /// The zip a request provides: inline bytes (code from S3 is not read yet).
-    static func zip(of code: Lambda.FunctionCode) async throws -> Data {
-        if let zip = code.zipFile { return zip }
-        if code.s3Bucket != nil || code.s3Key != nil {
-            throw AWSError.notImplemented("Lambda", "function code from S3 (S3Bucket/S3Key)")
+    /// The zip a request provides: inline bytes, or an S3 object (read from this server's S3).
+    func zip(of code: Lambda.FunctionCode) async throws -> Data {
+        if let zip = code.zipFile {
+            if zip.count > 52_428_800 {
+                throw AWSError(
+                    "RequestEntityTooLargeException", "Zipped size must be smaller than 52428800 bytes",
+                    httpStatus: 413)
+            }
+            return zip
+        }
+        if let bucket = code.s3Bucket, let key = code.s3Key {
+            guard let reader = objects.current else {
+                throw AWSError.notImplemented("Lambda", "function code from S3 without the S3 service")
+            }
+            do {
+                return try await reader.read(bucket: bucket, key: key, versionId: code.s3ObjectVersion)
+            } catch let error as AWSError {
+                throw LambdaErrors.invalidParameter(
+                    "Error occurred while GetObject. S3 Error Code: \(error.code). S3 Error Message: \(error.message ?? "")"
+                )
+            }
         }
         if code.imageUri != nil {
             throw AWSError.notImplemented("Lambda", "container image code (ImageUri)")

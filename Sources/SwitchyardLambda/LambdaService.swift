@@ -14,12 +14,15 @@ public struct LambdaService: LambdaAPI {
     let pollers: MappingPollers
     /// Where each invocation's log lines go (CloudWatch Logs, `/aws/lambda/<name>`).
     let logs: LogWriters
+    /// Where code given as an S3 object is read.
+    let objects: ObjectReaders
 
     init(
         engine: LambdaEngine, deliveries: DeliveryEngine, resources: ResourceDirectory, sources: EventSourceReaders,
-        logs: LogWriters
+        logs: LogWriters, objects: ObjectReaders
     ) {
         self.logs = logs
+        self.objects = objects
         self.engine = engine
         self.deliveries = deliveries
         self.resources = resources

@@ -54,15 +54,19 @@ public struct ModuleContext: Sendable {
     public let signingSecrets: SigningSecrets?
     /// Where modules write into CloudWatch Logs (the Logs module registers the writer).
     public let logs: LogWriters
+    /// Where modules read objects of the object store (S3 registers the reader).
+    public let objects: ObjectReaders
 
     public init(
         database: SQLiteDatabase?, dataDirectory: String?, account: String, region: String,
         staticCredentials: [String: String], deliveries: DeliveryEngine, credentials: CredentialDirectory,
         metrics: PlatformMetrics, logger: Logger, baseURL: String = "http://localhost:4566",
         sources: EventSourceReaders = EventSourceReaders(), resources: ResourceDirectory = ResourceDirectory(),
-        signingSecrets: SigningSecrets? = nil, logs: LogWriters = LogWriters()
+        signingSecrets: SigningSecrets? = nil, logs: LogWriters = LogWriters(),
+        objects: ObjectReaders = ObjectReaders()
     ) {
         self.logs = logs
+        self.objects = objects
         self.resources = resources
         self.signingSecrets = signingSecrets
         self.baseURL = baseURL

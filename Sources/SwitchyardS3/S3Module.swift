@@ -28,6 +28,7 @@ public struct S3Module: ServiceModule {
         let service = S3Service(
             engine: engine, files: files, notifications: notifications, signingSecrets: context.signingSecrets)
         let cors = BucketCORS(engine: engine)
+        context.objects.register(S3ObjectReader(engine: engine, files: files))
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(
