@@ -640,3 +640,38 @@ def test_code_from_s3(server, lam):
                             Code={"S3Bucket": "nothing-here", "S3Key": "fn.zip"})
     assert e.value.response["Error"]["Message"] == (
         "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist")
+
+
+def test_asynchronous_invocation_destinations(server, lam):
+    sqs = server.client("sqs")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("succeeded", "failed")}
+    arns = {name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            for name, url in urls.items()}
+    function_arn = create(lam, "destined")["FunctionArn"]
+    with pytest.raises(ClientError) as e:
+        lam.get_function_event_invoke_config(FunctionName="destined")
+    assert e.value.response["Error"]["Message"] == (
+        f"The function {function_arn}:$LATEST doesn't have an EventInvokeConfig")
+    config = lam.put_function_event_invoke_config(
+        FunctionName="destined", MaximumRetryAttempts=0,
+        DestinationConfig={"OnSuccess": {"Destination": arns["succeeded"]},
+                           "OnFailure": {"Destination": arns["failed"]}})
+    assert config["FunctionArn"] == function_arn + ":$LATEST" and config["MaximumRetryAttempts"] == 0
+    with pytest.raises(ClientError) as e:
+        lam.put_function_event_invoke_config(
+            FunctionName="destined", DestinationConfig={"OnFailure": {"Destination": function_arn + "-missing"}})
+    assert e.value.response["Error"]["Message"] == f"The destination ARN {function_arn}-missing is invalid."
+    accepted = lam.invoke(FunctionName="destined", InvocationType="Event", Payload=json.dumps({"ok": 1}))
+    record = json.loads(drain(sqs, urls["succeeded"], expected=1)[0])
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["requestContext"]["requestId"] == accepted["ResponseMetadata"]["RequestId"]
+    assert record["requestPayload"] == {"ok": 1} and record["responsePayload"]["echo"] == {"ok": 1}
+    lam.invoke(FunctionName="destined", InvocationType="Event", Payload=json.dumps({"fail": True}))
+    record = json.loads(drain(sqs, urls["failed"], expected=1)[0])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["requestPayload"] == {"fail": True}
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert [c["FunctionArn"] for c in lam.list_function_event_invoke_configs(
+        FunctionName="destined")["FunctionEventInvokeConfigs"]] == [function_arn + ":$LATEST"]
+    lam.delete_function_event_invoke_config(FunctionName="destined")

@@ -71,6 +71,16 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// How asynchronous invocations of a function (or one version or alias) are retried and where their
+/// outcomes go.
+struct EventInvokeConfigRecord: Codable, Sendable, Equatable {
+    var maximumRetryAttempts: Int?
+    var maximumEventAgeInSeconds: Int?
+    var onSuccess: String?
+    var onFailure: String?
+    var lastModified: Date
+}
+
 /// An alias: a name for one version, optionally sharing traffic with a second.
 struct AliasRecord: Codable, Sendable, Equatable {
     var name: String
@@ -97,6 +107,8 @@ struct FunctionRecord: Codable, Sendable {
     var reservedConcurrency: Int?
     /// What `$LATEST` was when last published: publishing it unchanged answers that version again.
     var publishedFingerprint: String?
+    /// Asynchronous invocation settings by qualifier (`$LATEST`, a version or an alias).
+    var eventInvokeConfigs: [String: EventInvokeConfigRecord]?
 
     var storageKey: String { "\(account)/\(region)/\(name)" }
 

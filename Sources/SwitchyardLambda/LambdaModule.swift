@@ -50,7 +50,10 @@ public struct LambdaModule: ServiceModule {
             ],
             routes: [Self.codePath: { request in await Self.serveCode(request, code: code) }],
             publicRoutes: [Self.codePath],
-            deliveryTransports: [.lambda: LambdaDeliveryTransport(service: service)],
+            deliveryTransports: [
+                .lambda: LambdaDeliveryTransport(service: service),
+                LambdaFailureTransport.kind: LambdaFailureTransport(deliveries: context.deliveries),
+            ],
             resourceChecks: [
                 "lambda": { arn in
                     let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

@@ -39,13 +39,24 @@ extension LambdaService {
                 throw LambdaErrors.notActive(version.state)
             }
             let target = reference.qualifier.map { "\(function.arn):\($0)" } ?? function.arn
+            let config = Self.eventInvokeConfig(function, qualifier: reference.qualifier)
+            let retries = config?.maximumRetryAttempts ?? 2
+            var metadata = ["RequestId": context.requestId, "FunctionArn": target, "Attempts": String(retries + 1)]
+            metadata["OnSuccess"] = config?.onSuccess
+            metadata["OnFailure"] = config?.onFailure
+            metadata["DeadLetterArn"] = version.deadLetterTarget
+            let failureTarget =
+                metadata["OnFailure"] != nil || metadata["DeadLetterArn"] != nil
+                ? DeliveryTarget(kind: LambdaFailureTransport.kind, resource: target) : nil
             let ticket = await deliveries.enqueue([
                 DeliveryRequest(
                     target: .lambda(arn: target),
                     body: DeliveryPayload(bytes: payload.isEmpty ? Array("{}".utf8) : payload),
-                    metadata: ["RequestId": context.requestId], retry: .asynchronousInvocation(),
-                    deadLetter: version.deadLetterTarget.flatMap(Self.deadLetterTarget),
-                    origin: target, traceHeader: context.traceHeader)
+                    metadata: metadata,
+                    retry: .asynchronousInvocation(
+                        maximumRetryAttempts: retries,
+                        maximumEventAgeSeconds: config?.maximumEventAgeInSeconds ?? 21_600),
+                    deadLetter: failureTarget, origin: target, traceHeader: context.traceHeader)
             ])
             try await ticket.wait()
             return Lambda.InvocationResponse(statusCode: 202)
@@ -250,6 +261,17 @@ struct LambdaDeliveryTransport: DeliveryTransport {
                 invokedArn: request.target.resource)
             if result.functionError != nil {
                 return (.retry(reason: String(decoding: result.payload.prefix(512), as: UTF8.self)), result.payload)
+            }
+            if let destination = request.metadata?["OnSuccess"] {
+                let record = LambdaService.invocationRecord(
+                    requestId: request.metadata?["RequestId"] ?? "", functionArn: request.target.resource,
+                    condition: "Success", attempts: 1, request: request.body.bytes, functionError: nil,
+                    response: result.payload)
+                _ = try? await service.deliveries.enqueue([
+                    DeliveryRequest(
+                        target: LambdaService.destinationTarget(destination), body: DeliveryPayload(record),
+                        retry: .managedEndpoint, origin: request.target.resource)
+                ]).wait()
             }
             return (.delivered, result.payload)
         } catch let error as AWSError {
