@@ -675,3 +675,47 @@ def test_asynchronous_invocation_destinations(server, lam):
     assert [c["FunctionArn"] for c in lam.list_function_event_invoke_configs(
         FunctionName="destined")["FunctionEventInvokeConfigs"]] == [function_arn + ":$LATEST"]
     lam.delete_function_event_invoke_config(FunctionName="destined")
+
+
+URL_HANDLER = """
+import json
+
+def handler(event, context):
+    if event["rawPath"] == "/plain":
+        return {"just": "json"}
+    return {"statusCode": 201, "headers": {"x-answer": "yes"}, "cookies": ["a=1"], "body": json.dumps(event)}
+"""
+
+
+def test_function_urls(server, lam):
+    create(lam, "web", code=zipped({"app.py": (URL_HANDLER, 0o644)}))
+    created = lam.create_function_url_config(FunctionName="web", AuthType="NONE",
+                                             Cors={"AllowOrigins": ["https://example.com"]})
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert created["FunctionArn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:web"
+    url = created["FunctionUrl"]
+    assert ".lambda-url.us-east-1.localhost:" in url and url.endswith("/")
+    with pytest.raises(ClientError) as e:
+        lam.create_function_url_config(FunctionName="web", AuthType="NONE")
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert lam.get_function_url_config(FunctionName="web")["InvokeMode"] == "BUFFERED"
+    host = url.split("//", 1)[1].rstrip("/")
+    request = urllib.request.Request(server.endpoint + "/orders/7?x=1&y=2", data=b'{"n": 1}', method="POST",
+                                     headers={"Host": host, "Content-Type": "application/json",
+                                              "Cookie": "c=3", "Origin": "https://example.com"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 201
+        assert answer.headers["x-answer"] == "yes" and answer.headers["Set-Cookie"] == "a=1"
+        assert answer.headers["Access-Control-Allow-Origin"] == "https://example.com"
+        event = json.loads(answer.read())
+    assert event["version"] == "2.0" and event["rawPath"] == "/orders/7" and event["rawQueryString"] == "x=1&y=2"
+    assert event["queryStringParameters"] == {"x": "1", "y": "2"} and event["cookies"] == ["c=3"]
+    assert event["requestContext"]["http"]["method"] == "POST" and event["body"] == '{"n": 1}'
+    assert event["isBase64Encoded"] is False
+    plain = urllib.request.Request(server.endpoint + "/plain", headers={"Host": host})
+    with urllib.request.urlopen(plain, timeout=30) as answer:
+        assert answer.status == 200 and json.loads(answer.read()) == {"just": "json"}
+    lam.delete_function_url_config(FunctionName="web")
+    with pytest.raises(ClientError) as e:
+        lam.get_function_url_config(FunctionName="web")
+    assert e.value.response["Error"]["Message"] == "The resource you requested does not exist."

@@ -81,6 +81,17 @@ struct EventInvokeConfigRecord: Codable, Sendable, Equatable {
     var lastModified: Date
 }
 
+/// A function URL: the id in its host name, and how it is called.
+struct FunctionURLRecord: Codable, Sendable, Equatable {
+    var urlId: String
+    var authType: String
+    /// The CORS settings as the model's JSON.
+    var corsJSON: String?
+    var invokeMode: String?
+    var creationTime: Date
+    var lastModifiedTime: Date
+}
+
 /// An alias: a name for one version, optionally sharing traffic with a second.
 struct AliasRecord: Codable, Sendable, Equatable {
     var name: String
@@ -109,6 +120,8 @@ struct FunctionRecord: Codable, Sendable {
     var publishedFingerprint: String?
     /// Asynchronous invocation settings by qualifier (`$LATEST`, a version or an alias).
     var eventInvokeConfigs: [String: EventInvokeConfigRecord]?
+    /// Function URLs by qualifier (`$LATEST` for the function itself, or an alias).
+    var urls: [String: FunctionURLRecord]?
 
     var storageKey: String { "\(account)/\(region)/\(name)" }
 

@@ -44,6 +44,14 @@ actor LambdaEngine {
 
     func function(_ key: String) -> FunctionRecord? { functions[key] }
 
+    /// The function, qualifier and settings of a function URL, by the id in its host name.
+    func functionURL(_ urlId: String) -> (FunctionRecord, String, FunctionURLRecord)? {
+        for function in functions.values {
+            for (qualifier, url) in function.urls ?? [:] where url.urlId == urlId { return (function, qualifier, url) }
+        }
+        return nil
+    }
+
     func functions(account: String, region: String) -> [FunctionRecord] {
         functions.values.filter { $0.account == account && $0.region == region }.sorted { $0.name < $1.name }
     }

@@ -33,6 +33,7 @@ public struct LambdaModule: ServiceModule {
         let service = LambdaService(
             engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources,
             logs: context.logs, objects: context.objects)
+        let urls = FunctionURLRequests(service: service)
         // Functions left Pending by a stop are prepared again.
         for function in await engine.functions.values where function.latest.state == "Pending" {
             let key = function.storageKey
@@ -43,7 +44,8 @@ public struct LambdaModule: ServiceModule {
             endpoints: [
                 ServiceEndpoint(
                     descriptor: Lambda.descriptor, model: { Lambda.model }, precheck: LambdaPrechecks.check,
-                    maximumBodyBytes: Self.bodyLimit
+                    maximumBodyBytes: Self.bodyLimit,
+                    intercept: { request in await urls.answer(request) }
                 ) { operation, input, context in
                     try await Lambda.dispatch(service, operation: operation, input: input, context: context)
                 }

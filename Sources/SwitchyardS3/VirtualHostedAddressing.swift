@@ -17,6 +17,8 @@ enum VirtualHostedAddressing {
     static func bucket(inHost header: String) -> String? {
         var host = header.lowercased()
         if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
+        // Function URLs (<id>.lambda-url.<region>.localhost) are Lambda's, not buckets.
+        if host.contains(".lambda-url.") { return nil }
         for suffix in [".s3.localhost.localstack.cloud", ".localhost.localstack.cloud", ".localhost"]
         where host.hasSuffix(suffix) {
             let bucket = String(host.dropLast(suffix.count))

@@ -1,0 +1,163 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// Requests to function URLs (`<url-id>.lambda-url.<region>.localhost`): the request becomes the
+/// payload format 2.0 event, the function's answer the HTTP response (a `statusCode` document, or
+/// any other JSON as a 200 `application/json` body).
+struct FunctionURLRequests {
+    let service: LambdaService
+
+    func answer(_ request: WireRequest) async -> WireResponse? {
+        let host = request.headers["host"] ?? ""
+        let name = host.split(separator: ":").first.map(String.init) ?? ""
+        let labels = name.split(separator: ".")
+        guard labels.count >= 4, labels[1] == "lambda-url" else { return nil }
+        let urlId = String(labels[0])
+        guard let (function, qualifier, url) = await service.engine.functionURL(urlId) else {
+            return WireResponse(
+                status: 404, headers: [("Content-Type", "application/json")], body: Array(#"{"Message":null}"#.utf8))
+        }
+        let reference = LambdaService.FunctionReference(
+            account: function.account, region: function.region, name: function.name,
+            qualifier: qualifier == "$LATEST" ? nil : qualifier)
+        guard let version = try? service.version(of: function, reference) else { return nil }
+        if request.method == "OPTIONS", let cors = LambdaService.cors(url) {
+            return WireResponse(status: 200, headers: Self.corsHeaders(cors, request: request, preflight: true))
+        }
+        let requestId = UUID().uuidString.lowercased()
+        let event = Self.event(request, urlId: urlId, host: name, account: function.account, requestId: requestId)
+        do {
+            try await service.checkConcurrency(function)
+            let result = try await service.run(
+                function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: nil,
+                requestId: requestId, invokedArn: reference.qualifiedArn)
+            var response =
+                result.functionError == nil
+                ? Self.response(result.payload)
+                : WireResponse(
+                    status: 502, headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+            response.headers.append(("x-amzn-RequestId", requestId))
+            if let cors = LambdaService.cors(url) {
+                response.headers += Self.corsHeaders(cors, request: request, preflight: false)
+            }
+            return response
+        } catch {
+            return WireResponse(
+                status: 502, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+        }
+    }
+
+    /// The payload format 2.0 event of a request.
+    static func event(_ request: WireRequest, urlId: String, host: String, account: String, requestId: String) -> String
+    {
+        var headers: [(key: String, value: OrderedJSON)] = []
+        var cookies: [OrderedJSON] = []
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            if name == "cookie" {
+                cookies = value.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }
+            } else {
+                headers.append((name, .string(value)))
+            }
+        }
+        var query: [(key: String, value: OrderedJSON)] = []
+        for (name, values) in request.queryValues.sorted(by: { $0.key < $1.key }) {
+            query.append((name, .string(values.joined(separator: ","))))
+        }
+        let contentType = request.headers["content-type"] ?? ""
+        let textual =
+            contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
+            || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")
+        let now = Date()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        var members: [(key: String, value: OrderedJSON)] = [
+            ("version", .string("2.0")), ("routeKey", .string("$default")), ("rawPath", .string(request.path)),
+            ("rawQueryString", .string(request.query ?? "")),
+        ]
+        if !cookies.isEmpty { members.append(("cookies", .array(cookies))) }
+        members.append(("headers", .object(headers)))
+        if !query.isEmpty { members.append(("queryStringParameters", .object(query))) }
+        members.append(
+            (
+                "requestContext",
+                .object([
+                    ("accountId", .string("anonymous")), ("apiId", .string(urlId)), ("domainName", .string(host)),
+                    ("domainPrefix", .string(urlId)),
+                    (
+                        "http",
+                        .object([
+                            ("method", .string(request.method)), ("path", .string(request.path)),
+                            ("protocol", .string("HTTP/1.1")), ("sourceIp", .string("127.0.0.1")),
+                            ("userAgent", .string(request.headers["user-agent"] ?? "")),
+                        ])
+                    ),
+                    ("requestId", .string(requestId)), ("routeKey", .string("$default")),
+                    ("stage", .string("$default")),
+                    ("time", .string(formatter.string(from: now))),
+                    ("timeEpoch", .integer(Int(now.timeIntervalSince1970 * 1000))),
+                ])
+            ))
+        if !request.body.isEmpty {
+            members.append(
+                (
+                    "body",
+                    .string(
+                        textual
+                            ? String(decoding: request.body, as: UTF8.self)
+                            : Data(request.body).base64EncodedString())
+                ))
+        }
+        members.append(("isBase64Encoded", .scalar(.bool(!request.body.isEmpty && !textual))))
+        return OrderedJSON.object(members).text
+    }
+
+    /// The HTTP response a function's answer stands for.
+    static func response(_ payload: [UInt8]) -> WireResponse {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])
+        else {
+            return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: payload)
+        }
+        guard let object = document as? [String: Any], let status = object["statusCode"] as? Int else {
+            return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: payload)
+        }
+        var headers: [(String, String)] = []
+        for (name, value) in object["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
+        for cookie in object["cookies"] as? [String] ?? [] { headers.append(("Set-Cookie", cookie)) }
+        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headers.append(("Content-Type", "application/json"))
+        }
+        var body: [UInt8] = []
+        if let text = object["body"] as? String {
+            body =
+                object["isBase64Encoded"] as? Bool == true
+                ? Array(Data(base64Encoded: text) ?? Data()) : Array(text.utf8)
+        }
+        return WireResponse(status: status, headers: headers, body: body)
+    }
+
+    static func corsHeaders(_ cors: Lambda.Cors, request: WireRequest, preflight: Bool) -> [(String, String)] {
+        guard let origin = request.headers["origin"] else { return [] }
+        let origins = cors.allowOrigins ?? []
+        guard origins.contains("*") || origins.contains(origin) else { return [] }
+        var headers = [("Access-Control-Allow-Origin", origins.contains("*") ? "*" : origin)]
+        if cors.allowCredentials == true { headers.append(("Access-Control-Allow-Credentials", "true")) }
+        if let expose = cors.exposeHeaders, !expose.isEmpty, !preflight {
+            headers.append(("Access-Control-Expose-Headers", expose.joined(separator: ",")))
+        }
+        if preflight {
+            if let methods = cors.allowMethods {
+                headers.append(("Access-Control-Allow-Methods", methods.joined(separator: ",")))
+            }
+            if let allowed = cors.allowHeaders {
+                headers.append(("Access-Control-Allow-Headers", allowed.joined(separator: ",")))
+            }
+            if let age = cors.maxAge { headers.append(("Access-Control-Max-Age", String(age))) }
+        }
+        return headers
+    }
+}
