@@ -719,3 +719,33 @@ def test_function_urls(server, lam):
     with pytest.raises(ClientError) as e:
         lam.get_function_url_config(FunctionName="web")
     assert e.value.response["Error"]["Message"] == "The resource you requested does not exist."
+
+
+def test_layers(lam):
+    layer_zip = zipped({"python/greeting.py": ("def greet():\n    return 'hello from a layer'\n", 0o644)})
+    first = lam.publish_layer_version(LayerName="shared", Content={"ZipFile": layer_zip},
+                                      CompatibleRuntimes=["python3.12"], Description="greetings")
+    assert first["Version"] == 1
+    assert first["LayerVersionArn"] == f"arn:aws:lambda:us-east-1:{ACCOUNT}:layer:shared:1"
+    assert first["Content"]["CodeSize"] == len(layer_zip)
+    second = lam.publish_layer_version(LayerName="shared", Content={"ZipFile": layer_zip})
+    assert second["Version"] == 2
+    assert [v["Version"] for v in lam.list_layer_versions(LayerName="shared")["LayerVersions"]] == [2, 1]
+    assert lam.list_layers()["Layers"][0]["LatestMatchingVersion"]["Version"] == 2
+    assert lam.get_layer_version_by_arn(Arn=first["LayerVersionArn"])["Description"] == "greetings"
+    handler = "import greeting\n\ndef handler(event, context):\n    return greeting.greet()\n"
+    created = create(lam, "layered", code=zipped({"app.py": (handler, 0o644)}), Layers=[first["LayerVersionArn"]])
+    assert created["Layers"] == [{"Arn": first["LayerVersionArn"], "CodeSize": len(layer_zip)}]
+    assert invoke(lam, "layered", {})["Body"] == "hello from a layer"
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName="layered",
+                                          Layers=[first["LayerVersionArn"], second["LayerVersionArn"]])
+    assert "are versions of the same layer" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        lam.update_function_configuration(FunctionName="layered", Layers=[first["LayerVersionArn"][:-1] + "9"])
+    assert e.value.response["Error"]["Message"] == (
+        f"Layer version arn:aws:lambda:us-east-1:{ACCOUNT}:layer:shared:9 does not exist.")
+    lam.delete_layer_version(LayerName="shared", VersionNumber=2)
+    with pytest.raises(ClientError) as e:
+        lam.get_layer_version(LayerName="shared", VersionNumber=2)
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -23,6 +23,8 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     /// The zip, by the hex SHA-256 under which the code store keeps it.
     var codeDigest: String
     var codeSize: Int
+    /// Layer versions, in the order their contents are layered.
+    var layers: [FunctionLayer]?
     var lastModified: Date
     var revisionId: String
     /// Pending while the code is unpacked and the runtime prepared, then Active (or Failed).
@@ -53,16 +55,19 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     }
 
     /// The base64 SHA-256 AWS reports as `CodeSha256`.
-    var codeSha256: String {
+    var codeSha256: String { Self.base64(hexDigest: codeDigest) }
+
+    /// A hex digest as base64.
+    static func base64(hexDigest: String) -> String {
         var bytes: [UInt8] = []
-        var digits = codeDigest.utf8.makeIterator()
+        var digits = hexDigest.utf8.makeIterator()
         while let high = digits.next(), let low = digits.next() {
             bytes.append(UInt8(hexValue(high) << 4 | hexValue(low)))
         }
         return Data(bytes).base64EncodedString()
     }
 
-    private func hexValue(_ digit: UInt8) -> UInt8 {
+    private static func hexValue(_ digit: UInt8) -> UInt8 {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
@@ -79,6 +84,38 @@ struct EventInvokeConfigRecord: Codable, Sendable, Equatable {
     var onSuccess: String?
     var onFailure: String?
     var lastModified: Date
+}
+
+/// A layer: its published versions (numbers never reused).
+struct LayerRecord: Codable, Sendable, Equatable {
+    var account: String
+    var region: String
+    var name: String
+    var versions: [LayerVersionRecord] = []
+    var nextVersion = 1
+
+    var key: String { "\(account)/\(region)/\(name)" }
+    var arn: String { "arn:aws:lambda:\(region):\(account):layer:\(name)" }
+}
+
+/// One version of a layer: its zip and what it declares.
+struct LayerVersionRecord: Codable, Sendable, Equatable {
+    var version: Int
+    var description: String?
+    var compatibleRuntimes: [String]?
+    var compatibleArchitectures: [String]?
+    var licenseInfo: String?
+    var codeDigest: String
+    var codeSize: Int
+    var createdDate: Date
+    var policyStatements: [String] = []
+    var policyRevisionId: String?
+}
+
+/// A layer version a function uses.
+struct FunctionLayer: Codable, Sendable, Equatable {
+    var arn: String
+    var codeSize: Int
 }
 
 /// A function URL: the id in its host name, and how it is called.

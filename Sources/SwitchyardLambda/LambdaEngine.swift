@@ -17,6 +17,7 @@ actor LambdaEngine {
     let logger: Logger
     private(set) var functions: [String: FunctionRecord] = [:]
     private(set) var mappings: [String: EventSourceMappingRecord] = [:]
+    private(set) var layers: [String: LayerRecord] = [:]
 
     init(
         store: any LambdaStore, code: CodeStore, runtimes: RuntimeEnvironments, pool: WorkerPool,
@@ -31,7 +32,9 @@ actor LambdaEngine {
         self.logger = logger
         for function in try store.loadFunctions() { functions[function.storageKey] = function }
         for mapping in try store.loadMappings() { mappings[mapping.uuid] = mapping }
-        code.removeUnreferenced(keeping: Self.digests(of: functions.values))
+        for layer in try store.loadLayers() { layers[layer.key] = layer }
+        code.removeUnreferenced(
+            keeping: Self.digests(of: functions.values).union(layers.values.flatMap { $0.versions.map(\.codeDigest) }))
     }
 
     static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
@@ -117,6 +120,20 @@ actor LambdaEngine {
 
     func mapping(_ uuid: String) -> EventSourceMappingRecord? { mappings[uuid] }
 
+    func layer(_ key: String) -> LayerRecord? { layers[key] }
+
+    /// The zip of a layer version, by its ARN.
+    func layerDigest(_ arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 8, let number = Int(parts[7]) else { return nil }
+        return layers["\(parts[4])/\(parts[3])/\(parts[6])"]?.versions.first { $0.version == number }?.codeDigest
+    }
+
+    func save(_ layer: LayerRecord) async throws {
+        layers[layer.key] = layer
+        try await store.put(layer).wait()
+    }
+
     func mappings(account: String, region: String) -> [EventSourceMappingRecord] {
         mappings.values.filter { $0.account == account && $0.region == region }.sorted { $0.uuid < $1.uuid }
     }
@@ -134,6 +151,7 @@ actor LambdaEngine {
     func reset() async throws {
         functions.removeAll()
         mappings.removeAll()
+        layers.removeAll()
         await pool.stopAll()
         try await store.wipe().wait()
         code.removeUnreferenced(keeping: [])
@@ -150,14 +168,21 @@ actor LambdaEngine {
         let credentials = self.credentials
         let runtimes = self.runtimes
         let code = self.code
+        let layerDigests = (version.layers ?? []).compactMap { layerDigest($0.arn) }
         let launch: @Sendable () async throws -> WorkerLaunch = {
             let root = try await code.taskRoot(version.codeDigest)
-            let command = try await runtimes.command(
+            var layerRoots: [String] = []
+            for digest in layerDigests { layerRoots.append(try await code.taskRoot(digest)) }
+            var command = try await runtimes.command(
                 runtime: version.runtime ?? "provided.al2023", handler: version.handler ?? "", taskRoot: root)
+            if (version.runtime ?? "provided").hasPrefix("provided") {
+                command.executable = LayerPaths.bootstrap(taskRoot: root, layers: layerRoots)
+            }
             var environment = WorkerEnvironment.variables(
                 function: function, version: version, taskRoot: root, endpointURL: endpointURL,
                 credential: WorkerEnvironment.sessionCredential(for: function, version: version, in: credentials))
             environment.merge(command.environment) { _, runtime in runtime }
+            environment.merge(LayerPaths.environment(layers: layerRoots, base: environment)) { _, layered in layered }
             return WorkerLaunch(
                 executable: command.executable, arguments: command.arguments, environment: environment,
                 workingDirectory: root)

@@ -56,6 +56,11 @@ extension LambdaService {
             stateReason: "The function is being created.", stateReasonCode: "Creating")
         try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
         try Self.checkEnvironment(version.environment)
+        if let layers = input.layers, !layers.isEmpty {
+            version.layers = try await checkLayers(layers, context: context).map {
+                FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize)
+            }
+        }
         var function = FunctionRecord(
             account: reference.account, region: reference.region, name: reference.name, latest: version)
         function.tags = input.tags ?? [:]
@@ -200,6 +205,11 @@ extension LambdaService {
         if let memorySize = input.memorySize { latest.memorySize = memorySize }
         if let environment = input.environment { latest.environment = environment.variables ?? [:] }
         if let storage = input.ephemeralStorage { latest.ephemeralStorage = storage.size }
+        if let layers = input.layers {
+            let checked = try await checkLayers(layers, context: context)
+            latest.layers =
+                checked.isEmpty ? nil : checked.map { FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize) }
+        }
         if let tracing = input.tracingConfig?.mode { latest.tracingMode = tracing }
         if let logging = input.loggingConfig {
             if let format = logging.logFormat { latest.logFormat = format }

@@ -11,6 +11,8 @@ protocol LambdaStore: Sendable {
     func loadMappings() throws -> [EventSourceMappingRecord]
     func put(_ mapping: EventSourceMappingRecord) -> CommitTicket
     func deleteMapping(uuid: String) -> CommitTicket
+    func loadLayers() throws -> [LayerRecord]
+    func put(_ layer: LayerRecord) -> CommitTicket
 }
 
 /// Keeps nothing (`--storage memory`).
@@ -22,6 +24,8 @@ struct MemoryLambdaStore: LambdaStore {
     func loadMappings() throws -> [EventSourceMappingRecord] { [] }
     func put(_ mapping: EventSourceMappingRecord) -> CommitTicket { .alreadyCommitted }
     func deleteMapping(uuid: String) -> CommitTicket { .alreadyCommitted }
+    func loadLayers() throws -> [LayerRecord] { [] }
+    func put(_ layer: LayerRecord) -> CommitTicket { .alreadyCommitted }
 }
 
 /// Functions in the embedded SQLite database, one JSON record each.
@@ -35,6 +39,9 @@ struct SQLiteLambdaStore: LambdaStore {
         migrator.registerMigration("lambda-v2-event-source-mappings") { db in
             try db.execute(
                 sql: "CREATE TABLE lambda_event_source_mapping (uuid TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
+        migrator.registerMigration("lambda-v3-layers") { db in
+            try db.execute(sql: "CREATE TABLE lambda_layer (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
     }
 
@@ -61,6 +68,16 @@ struct SQLiteLambdaStore: LambdaStore {
         }
     }
 
+    func loadLayers() throws -> [LayerRecord] { try load(LayerRecord.self, "lambda_layer") }
+
+    func put(_ layer: LayerRecord) -> CommitTicket {
+        database.submit { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO lambda_layer (key, record) VALUES (?, ?)",
+                arguments: [layer.key, try JSONEncoder().encode(layer)])
+        }
+    }
+
     func deleteMapping(uuid: String) -> CommitTicket {
         database.submit { db in
             try db.execute(sql: "DELETE FROM lambda_event_source_mapping WHERE uuid = ?", arguments: [uuid])
@@ -83,7 +100,8 @@ struct SQLiteLambdaStore: LambdaStore {
 
     func wipe() -> CommitTicket {
         database.submit { db in
-            try db.execute(sql: "DELETE FROM lambda_function; DELETE FROM lambda_event_source_mapping")
+            try db.execute(
+                sql: "DELETE FROM lambda_function; DELETE FROM lambda_event_source_mapping; DELETE FROM lambda_layer")
         }
     }
 }
