@@ -749,3 +749,20 @@ def test_layers(lam):
     with pytest.raises(ClientError) as e:
         lam.get_layer_version(LayerName="shared", VersionNumber=2)
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_invoke_with_response_stream(lam):
+    create(lam, "streamed")
+    answer = lam.invoke_with_response_stream(FunctionName="streamed", Payload=json.dumps({"s": 1}), LogType="Tail")
+    assert answer["StatusCode"] == 200 and answer["ExecutedVersion"] == "$LATEST"
+    chunks, complete = b"", None
+    for event in answer["EventStream"]:
+        if "PayloadChunk" in event:
+            chunks += event["PayloadChunk"]["Payload"]
+        if "InvokeComplete" in event:
+            complete = event["InvokeComplete"]
+    assert json.loads(chunks)["echo"] == {"s": 1}
+    assert "ErrorCode" not in complete and "START RequestId" in base64.b64decode(complete["LogResult"]).decode()
+    failed = lam.invoke_with_response_stream(FunctionName="streamed", Payload=json.dumps({"fail": True}))
+    complete = [e["InvokeComplete"] for e in failed["EventStream"] if "InvokeComplete" in e][0]
+    assert complete["ErrorCode"] == "ValueError" and "it went wrong" in complete["ErrorDetails"]

@@ -47,7 +47,11 @@ public struct LambdaModule: ServiceModule {
                     maximumBodyBytes: Self.bodyLimit,
                     intercept: { request in await urls.answer(request) }
                 ) { operation, input, context in
-                    try await Lambda.dispatch(service, operation: operation, input: input, context: context)
+                    if operation == "InvokeWithResponseStream" {
+                        return try await service.invokeWithResponseStream(
+                            Lambda.InvokeWithResponseStreamRequest(awsValue: input), context: context)
+                    }
+                    return try await Lambda.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
             routes: [Self.codePath: { request in await Self.serveCode(request, code: code) }],
