@@ -46,6 +46,8 @@ def test_groups_and_streams(logs):
     assert logs.describe_log_groups(logGroupNamePrefix="app/")["logGroups"][0]["retentionInDays"] == 7
     logs.delete_retention_policy(logGroupName="app/one")
     assert "retentionInDays" not in logs.describe_log_groups(logGroupNamePrefix="app/")["logGroups"][0]
+    listed = logs.list_log_groups(logGroupNamePattern="one")["logGroups"]
+    assert listed == [{"logGroupName": "app/one", "logGroupArn": group["logGroupArn"], "logGroupClass": "STANDARD"}]
     with pytest.raises(ClientError) as e:
         logs.describe_log_groups(logGroupNamePrefix="a", logGroupNamePattern="b")
     assert error(e)[0] == "InvalidParameterException"

@@ -85,6 +85,20 @@ public struct LogsService: CloudWatchLogsAPI {
             }, nextToken: page.next)
     }
 
+    public func listLogGroups(_ input: CloudWatchLogs.ListLogGroupsRequest, context: RequestContext) async throws
+        -> CloudWatchLogs.ListLogGroupsResponse
+    {
+        var groups = await engine.groups(account: context.account, region: context.region)
+        if let pattern = input.logGroupNamePattern { groups = groups.filter { $0.name.contains(pattern) } }
+        if let groupClass = input.logGroupClass { groups = groups.filter { $0.logGroupClass == groupClass } }
+        let page = try Self.page(groups, token: input.nextToken, limit: input.limit ?? 50)
+        return CloudWatchLogs.ListLogGroupsResponse(
+            logGroups: page.items.map {
+                CloudWatchLogs.LogGroupSummary(
+                    logGroupName: $0.name, logGroupArn: $0.arn, logGroupClass: $0.logGroupClass)
+            }, nextToken: page.next)
+    }
+
     public func putRetentionPolicy(_ input: CloudWatchLogs.PutRetentionPolicyRequest, context: RequestContext)
         async throws
     {
