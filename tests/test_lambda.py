@@ -766,3 +766,20 @@ def test_invoke_with_response_stream(lam):
     failed = lam.invoke_with_response_stream(FunctionName="streamed", Payload=json.dumps({"fail": True}))
     complete = [e["InvokeComplete"] for e in failed["EventStream"] if "InvokeComplete" in e][0]
     assert complete["ErrorCode"] == "ValueError" and "it went wrong" in complete["ErrorDetails"]
+
+
+def test_validation_in_lambdas_words(lam):
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="arch", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": PYTHON_ZIP}, Architectures=["x86_64", "arm64"])
+    assert e.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value '[x86_64, arm64]' at 'architectures' failed to satisfy constraint: "
+        "Member must have length less than or equal to 1")
+    create(lam, "weighted")
+    lam.publish_version(FunctionName="weighted")
+    with pytest.raises(ClientError) as e:
+        lam.create_alias(FunctionName="weighted", Name="a", FunctionVersion="1",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 2.0}})
+    assert e.value.response["Error"]["Message"].startswith(
+        "1 validation error detected: Value '{2=2.0}' at 'routingConfig.additionalVersionWeights' failed to "
+        "satisfy constraint: Map value must satisfy constraint:")
