@@ -783,3 +783,15 @@ def test_validation_in_lambdas_words(lam):
     assert e.value.response["Error"]["Message"].startswith(
         "1 validation error detected: Value '{2=2.0}' at 'routingConfig.additionalVersionWeights' failed to "
         "satisfy constraint: Map value must satisfy constraint:")
+
+
+def test_other_accounts_need_the_functions_policy(server, lam):
+    create(lam, "shared-fn")
+    other = server.client("lambda", access_key="111111111111")
+    arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:shared-fn"
+    with pytest.raises(ClientError) as e:
+        other.get_function(FunctionName=arn)
+    assert e.value.response["Error"]["Code"] == "AccessDeniedException"
+    lam.add_permission(FunctionName="shared-fn", StatementId="other", Action="lambda:*", Principal="111111111111")
+    assert other.get_function(FunctionName=arn)["Configuration"]["FunctionName"] == "shared-fn"
+    assert json.loads(other.invoke(FunctionName=arn, Payload=b'{"x": 1}')["Payload"].read())["echo"] == {"x": 1}

@@ -146,7 +146,7 @@ extension LambdaService {
                 throw LambdaErrors.functionNotFound(reference.qualifiedArn)
             }
         } else if function.aliases[qualifier] == nil {
-            throw LambdaErrors.functionNotFound(reference.qualifiedArn)
+            throw LambdaErrors.notFound("Cannot find alias arn: \(reference.qualifiedArn)")
         }
     }
 

@@ -20,7 +20,15 @@ extension LambdaService {
             throw LambdaErrors.functionNotFound(
                 reference.qualifier == nil ? reference.arn + ":$LATEST" : reference.qualifiedArn)
         }
-        let version = try version(of: function, reference)
+        _ = try await self.function(reference)
+        var version = try version(of: function, reference)
+        // An alias with a routing configuration sends each additional version its share.
+        if let alias = reference.qualifier.flatMap({ function.aliases[$0] }),
+            let (other, weight) = alias.additionalVersionWeights?.first, Double.random(in: 0..<1) < weight,
+            let routed = function.version(other)
+        {
+            version = routed
+        }
         let payload = input.payload.map { Array($0) } ?? []
         let type = input.invocationType ?? "RequestResponse"
         let limit = type == "Event" ? Self.asynchronousPayloadLimit : Self.synchronousPayloadLimit
@@ -176,7 +184,7 @@ extension LambdaService {
         guard let reserved = function.reservedConcurrency else { return }
         if await engine.pool.running(prefix: function.storageKey + "#") >= reserved {
             throw AWSError("TooManyRequestsException", "Rate Exceeded.", httpStatus: 429)
-                .with("Type", "User").with("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded")
+                .with("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded")
         }
     }
 

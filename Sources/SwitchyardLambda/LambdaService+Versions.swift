@@ -32,7 +32,13 @@ extension LambdaService {
         // Publishing is itself a new revision of $LATEST.
         function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
-        return Self.configuration(function, published)
+        // A new version is answered as just created, as AWS answers it; it is ready at once here.
+        var answered = published
+        answered.state = "Pending"
+        answered.stateReason = "The function is being created."
+        answered.stateReasonCode = "Creating"
+        answered.lastUpdateStatus = nil
+        return Self.configuration(function, answered)
     }
 
     public func listVersionsByFunction(_ input: Lambda.ListVersionsByFunctionRequest, context: RequestContext)

@@ -36,6 +36,8 @@ public struct LambdaService: LambdaAPI {
         var region: String
         var name: String
         var qualifier: String?
+        /// The caller's account, when it is not the function's (access then needs the function's policy).
+        var caller: String? = nil
 
         var key: String { LambdaEngine.key(account: account, region: region, name: name) }
         var arn: String { "arn:aws:lambda:\(region):\(account):function:\(name)" }
@@ -48,7 +50,10 @@ public struct LambdaService: LambdaAPI {
     ) throws -> FunctionReference {
         let parts = given.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var reference: FunctionReference
-        if parts.count >= 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
+        if parts.count == 6, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
+            // An ARN that stops at "function" names the function called "function", as AWS reads it.
+            reference = FunctionReference(account: parts[4], region: parts[3], name: parts[5])
+        } else if parts.count >= 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" {
             reference = FunctionReference(
                 account: parts[4], region: parts[3], name: parts[6], qualifier: parts.count > 7 ? parts[7] : nil)
         } else if parts.count >= 3, parts[1] == "function" {
@@ -77,9 +82,7 @@ public struct LambdaService: LambdaAPI {
             throw LambdaErrors.notFound(
                 "Functions from '\(reference.region)' are not reachable in this region ('\(context.region)')")
         }
-        if reference.account != context.account {
-            throw AWSError("AccessDeniedException", "", httpStatus: 403)
-        }
+        if reference.account != context.account { reference.caller = context.account }
         return reference
     }
 
@@ -108,9 +111,28 @@ public struct LambdaService: LambdaAPI {
     /// The not-found message names the qualifier asked for unless `unqualifiedMessage` (DeleteFunction).
     func function(_ reference: FunctionReference, unqualifiedMessage: Bool = false) async throws -> FunctionRecord {
         guard let function = await engine.function(reference.key) else {
+            if reference.caller != nil { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
             throw LambdaErrors.functionNotFound(unqualifiedMessage ? reference.arn : reference.qualifiedArn)
         }
+        // Another account reaches a function only as its resource policy allows that account.
+        if let caller = reference.caller, !Self.policyAllows(function, account: caller) {
+            throw AWSError("AccessDeniedException", "", httpStatus: 403)
+        }
         return function
+    }
+
+    /// Whether a statement of the function's policy names the account (its root, any of its
+    /// principals) or everyone.
+    static func policyAllows(_ function: FunctionRecord, account: String) -> Bool {
+        function.policyStatements.contains { statement in
+            guard let document = try? JSONSerialization.jsonObject(with: Data(statement.utf8)) as? [String: Any] else {
+                return false
+            }
+            if document["Principal"] as? String == "*" { return true }
+            let aws = (document["Principal"] as? [String: Any])?["AWS"]
+            let principals = (aws as? [String]) ?? (aws as? String).map { [$0] } ?? []
+            return principals.contains { $0 == account || $0.hasPrefix("arn:aws:iam::\(account):") }
+        }
     }
 
     /// The version a reference names: `$LATEST` without a qualifier, a published version, or the

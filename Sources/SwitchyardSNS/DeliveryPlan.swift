@@ -20,6 +20,12 @@ public struct DeliveryPlan: Sendable {
     let topicDeliveryPolicy: String?
     let baseURL: String
 
+    /// The signature version a subscription's messages carry: functions always get version 1, as AWS
+    /// signs what it sends to Lambda.
+    func deliveredVersion(_ subscription: SubscriptionRecord) -> String {
+        subscription.protocol == "lambda" ? "1" : signatureVersion
+    }
+
     /// One delivery per subscription; subscriptions that get the same message share a signature.
     func requests(signer: NotificationSigner) throws -> [DeliveryRequest] {
         var signatures: [String: String] = [:]
@@ -55,19 +61,19 @@ public struct DeliveryPlan: Sendable {
                 for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
                 signature: nil, baseURL: baseURL)
         } else {
-            // Subscriptions whose protocol gets the same message share one signature.
-            let text = notification.message(for: subscription.protocol)
+            // Subscriptions whose protocol gets the same message, signed the same way, share one signature.
+            let text = deliveredVersion(subscription) + "\n" + notification.message(for: subscription.protocol)
             let signature: String
             if let known = signatures[text] {
                 signature = known
             } else {
                 signature = try notification.signature(
-                    for: subscription.protocol, version: signatureVersion, signer: signer)
+                    for: subscription.protocol, version: deliveredVersion(subscription), signer: signer)
                 signatures[text] = signature
             }
             body = notification.envelope(
-                for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
-                signature: signature, baseURL: baseURL)
+                for: subscription.protocol, subscriptionArn: subscription.arn,
+                signatureVersion: deliveredVersion(subscription), signature: signature, baseURL: baseURL)
         }
         let target: DeliveryTarget
         var headers: [String: String]?

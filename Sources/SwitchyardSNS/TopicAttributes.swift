@@ -3,10 +3,16 @@ import Foundation
 /// Which topic attributes an owner may set, how they are checked, and what GetTopicAttributes shows.
 enum TopicAttributes {
     /// Attributes CreateTopic and SetTopicAttributes accept; FifoTopic only at creation.
-    static let settable: Set<String> = [
+    static let settable: Set<String> = Set([
         "DeliveryPolicy", "DisplayName", "Policy", "SignatureVersion", "TracingConfig", "KmsMasterKeyId",
         "ContentBasedDeduplication", "ArchivePolicy", "FifoThroughputScope", "DataProtectionPolicy",
-    ]
+    ]).union(deliveryStatusAttributes)
+
+    /// Delivery status logging settings (to CloudWatch Logs on AWS): kept and answered back.
+    static let deliveryStatusAttributes: Set<String> = Set(
+        ["Application", "HTTP", "Lambda", "SQS", "Firehose"].flatMap { prefix in
+            ["SuccessFeedbackRoleArn", "FailureFeedbackRoleArn", "SuccessFeedbackSampleRate"].map { prefix + $0 }
+        })
 
     /// Checks one attribute for a topic (FIFO or not); throws SNS's InvalidParameter.
     static func validate(name: String, value: String, fifo: Bool, creating: Bool) throws {
