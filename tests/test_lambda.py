@@ -795,3 +795,15 @@ def test_other_accounts_need_the_functions_policy(server, lam):
     lam.add_permission(FunctionName="shared-fn", StatementId="other", Action="lambda:*", Principal="111111111111")
     assert other.get_function(FunctionName=arn)["Configuration"]["FunctionName"] == "shared-fn"
     assert json.loads(other.invoke(FunctionName=arn, Payload=b'{"x": 1}')["Payload"].read())["echo"] == {"x": 1}
+
+
+def test_name_patterns_as_aws_quotes_them(lam):
+    with pytest.raises(ClientError) as e:
+        lam.get_function(FunctionName="my-function!")
+    message = e.value.response["Error"]["Message"]
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    assert ":lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-" in message
+    with pytest.raises(ClientError) as e:
+        lam.get_function(FunctionName=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function")
+    assert e.value.response["Error"]["Message"] == (
+        f"Function not found: arn:aws:lambda:us-east-1:{ACCOUNT}:function:function")

@@ -2,6 +2,18 @@ import SwitchyardWire
 
 /// Lambda's errors, in its words.
 enum LambdaErrors {
+    /// The model's name patterns predate AWS's sovereign-cloud regions; AWS's messages quote the
+    /// current patterns, with `(eusc-)?` before the region.
+    @Sendable static func worded(_ error: AWSError, for wireProtocol: WireProtocol) -> AWSError {
+        guard error.code == "ValidationException", let message = error.message,
+            message.contains(":lambda:)?([a-z]{2}") || message.contains(":lambda:[a-z]{2}")
+        else { return error }
+        var worded = error
+        worded.message = message.replacingOccurrences(of: ":lambda:)?([a-z]{2}", with: ":lambda:)?((eusc-)?[a-z]{2}")
+            .replacingOccurrences(of: ":lambda:[a-z]{2}", with: ":lambda:(eusc-)?[a-z]{2}")
+        return worded
+    }
+
     static func functionNotFound(_ arn: String) -> AWSError {
         AWSError("ResourceNotFoundException", "Function not found: \(arn)", httpStatus: 404)
             .with("Type", "User")

@@ -44,6 +44,7 @@ public struct LambdaModule: ServiceModule {
             endpoints: [
                 ServiceEndpoint(
                     descriptor: Lambda.descriptor, model: { Lambda.model }, precheck: LambdaPrechecks.check,
+                    rewordError: LambdaErrors.worded,
                     maximumBodyBytes: Self.bodyLimit,
                     intercept: { request in await urls.answer(request) }
                 ) { operation, input, context in
