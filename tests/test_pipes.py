@@ -99,3 +99,25 @@ def test_bad_filters_and_missing_pipes(server, pipes):
                             Tags={"team": "a"})["Arn"]
     pipes.tag_resource(resourceArn=arn, tags={"env": "dev"})
     assert pipes.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "a", "env": "dev"}
+
+
+ENRICHER = """
+import json
+
+def handler(event, context):
+    return [{"order": json.loads(record["body"])["id"], "enriched": True} for record in event]
+"""
+
+
+def test_a_function_enriches_the_batch(server, pipes):
+    from test_lambda import create, zipped
+    sqs, source_url, source = queue(server, "to-enrich")
+    _, target_url, target = queue(server, "enriched")
+    lam = server.client("lambda")
+    function = create(lam, "enricher", code=zipped({"app.py": (ENRICHER, 0o644)}))["FunctionArn"]
+    pipes.create_pipe(Name="enrich", Source=source, Target=target, RoleArn=ROLE, Enrichment=function,
+                      SourceParameters={"SqsQueueParameters": {"BatchSize": 1}})
+    wait_state(pipes, "enrich", "RUNNING")
+    sqs.send_message(QueueUrl=source_url, MessageBody=json.dumps({"id": "o-1"}))
+    [body] = receive(sqs, target_url, count=1, wait=20)
+    assert json.loads(body) == {"order": "o-1", "enriched": True}

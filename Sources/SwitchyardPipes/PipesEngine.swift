@@ -126,6 +126,24 @@ public actor PipesEngine {
         }
     }
 
+    /// The enrichment's answer for a batch: a JSON array is one record per element, anything else
+    /// one record; nil when the enrichment failed.
+    static func enrich(_ records: [String], with enrichment: String, pipe: PipeRecord, deliveries: DeliveryEngine)
+        async -> [OrderedJSON]?
+    {
+        let request = DeliveryRequest(
+            target: TargetDelivery.deliveryTarget(enrichment),
+            body: DeliveryPayload("[" + records.joined(separator: ",") + "]"),
+            retry: .eventBridge(maximumRetryAttempts: 0), origin: pipe.arn,
+            source: DeliverySource(service: "pipes.amazonaws.com", arn: pipe.arn, account: pipe.account))
+        let (outcome, response) = await deliveries.deliverNow(request)
+        guard outcome == .delivered else { return nil }
+        guard let response, !response.isEmpty, let answer = try? OrderedJSON.parse(response) else { return [] }
+        if case .array(let elements) = answer { return elements }
+        if case .scalar(.null) = answer { return [] }
+        return [answer]
+    }
+
     static func process(_ pipe: PipeRecord, sources: EventSourceReaders, deliveries: DeliveryEngine) async {
         guard let reader = sources.reader(for: pipe.source) else { return }
         let parameters = PipeShapes.sourceParameters(pipe)
@@ -138,10 +156,25 @@ public actor PipesEngine {
         let filters = (parameters?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
             .compactMap { try? EventPattern(json: $0) }
         let targetParameters = PipeShapes.targetParameters(pipe)
-        var requests: [DeliveryRequest] = []
+        var documents: [OrderedJSON] = []
+        var passed: [String] = []
         for record in records {
             guard let document = SourceRecordDocument.parse(record.json) else { continue }
             if !filters.isEmpty, !filters.contains(where: { $0.matches(MatchableEvent(document)) }) { continue }
+            documents.append(document)
+            passed.append(record.json)
+        }
+        if let enrichment = pipe.enrichment, !documents.isEmpty {
+            // The batch, as the source wrote its records, goes to the enrichment (a function or an API
+            // destination), synchronously; what it answers is what the target gets. A failure leaves
+            // the records in the source.
+            guard let enriched = await enrich(passed, with: enrichment, pipe: pipe, deliveries: deliveries) else {
+                return
+            }
+            documents = enriched
+        }
+        var requests: [DeliveryRequest] = []
+        for document in documents {
             if let request = PipeDelivery.request(for: document, pipe: pipe, parameters: targetParameters) {
                 requests.append(request)
             }
