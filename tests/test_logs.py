@@ -223,3 +223,20 @@ def test_logs_through_the_cli(server, logs):
     assert put.returncode == 0, put.stderr
     out = aws(server, "logs", "filter-log-events", "--log-group-name", "cli", "--filter-pattern", "cli")
     assert [e["message"] for e in json.loads(out.stdout)["events"]] == ["from-cli"]
+
+
+def test_log_group_as_an_eventbridge_target(server, logs):
+    logs.create_log_group(logGroupName="/aws/events/orders")
+    arn = logs.describe_log_groups(logGroupNamePrefix="/aws/events/orders")["logGroups"][0]["logGroupArn"]
+    events = server.client("events")
+    events.put_rule(Name="to-logs", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="to-logs", Targets=[{"Id": "logs", "Arn": arn}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": json.dumps({"n": 1})}])
+    deadline = time.time() + 10
+    found = []
+    while time.time() < deadline and not found:
+        found = logs.filter_log_events(logGroupName="/aws/events/orders")["events"]
+        time.sleep(0.1)
+    event = json.loads(found[0]["message"])
+    assert event["source"] == "shop" and event["detail"] == {"n": 1}
+    assert found[0]["logStreamName"] == event["id"]

@@ -28,6 +28,7 @@ public struct LogsModule: ServiceModule {
                     try await CloudWatchLogs.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
+            deliveryTransports: [LogGroupDeliveryTransport.kind: LogGroupDeliveryTransport(engine: engine)],
             resourceChecks: [
                 "logs": { arn in
                     let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
