@@ -807,3 +807,12 @@ def test_name_patterns_as_aws_quotes_them(lam):
         lam.get_function(FunctionName=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function")
     assert e.value.response["Error"]["Message"] == (
         f"Function not found: arn:aws:lambda:us-east-1:{ACCOUNT}:function:function")
+
+
+def test_memory_size_is_enforced(lam):
+    hungry = "import time\n\ndef handler(event, context):\n    block = bytearray(300 * 1024 * 1024)\n    time.sleep(1)\n    return len(block)\n"
+    create(lam, "hungry", code=zipped({"app.py": (hungry, 0o644)}), MemorySize=128, Timeout=10)
+    answer = invoke(lam, "hungry", {})
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "Runtime.OutOfMemory"
+    assert answer["Body"]["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")

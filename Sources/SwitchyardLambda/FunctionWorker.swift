@@ -33,6 +33,8 @@ enum InvocationOutcome: Sendable, Equatable {
     case functionError([UInt8])
     /// The function ran past its timeout and its process was killed.
     case timedOut
+    /// The process went over the function's memory size and was killed.
+    case outOfMemory
     /// The process ended before answering.
     case exited(status: Int32)
 }
@@ -123,7 +125,9 @@ actor FunctionWorker {
 
     /// Runs one invocation; returns how it ended, the process's output meanwhile, and the init
     /// duration when this was the worker's first.
-    func invoke(_ invocation: Invocation, timeout: Duration) async -> WorkerRun {
+    /// `memoryLimit`: megabytes of resident memory the process may use (the function's memory size);
+    /// a process found above it (every 50 ms) is killed, as Lambda ends an environment out of memory.
+    func invoke(_ invocation: Invocation, timeout: Duration, memoryLimit: Int? = nil) async -> WorkerRun {
         let cold = initDuration == nil
         output.removeAll(keepingCapacity: true)
         let timer = Task {
@@ -131,6 +135,14 @@ actor FunctionWorker {
             guard !Task.isCancelled else { return }
             self.timeOut(invocation.requestId)
         }
+        let watchdog = Task {
+            guard let memoryLimit else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                if await self.residentMegabytes() > memoryLimit { await self.outOfMemory(invocation.requestId) }
+            }
+        }
+        defer { watchdog.cancel() }
         let outcome: InvocationOutcome
         if let initError {
             outcome = .functionError(initError)
@@ -200,6 +212,22 @@ actor FunctionWorker {
         running = nil
         queued = nil
         current.finished.resume(returning: outcome)
+    }
+
+    /// The process's resident memory now (VmRSS), in MB; 0 where unknown.
+    private func residentMegabytes() -> Int {
+        guard alive, let pid = process?.pid,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) / 1024
+    }
+
+    private func outOfMemory(_ requestId: String) {
+        guard running?.invocation.requestId == requestId else { return }
+        stop()
+        alive = false
+        finish(.outOfMemory)
     }
 
     private func timeOut(_ requestId: String) {

@@ -188,7 +188,8 @@ actor LambdaEngine {
                 workingDirectory: root)
         }
         return try await pool.invoke(
-            key: key, launch: launch, invocation: invocation, timeout: .seconds(version.timeout))
+            key: key, launch: launch, invocation: invocation, timeout: .seconds(version.timeout),
+            memoryLimit: version.memorySize)
     }
 
     /// Stops idle workers now and then.

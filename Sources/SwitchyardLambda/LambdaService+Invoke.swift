@@ -147,6 +147,11 @@ extension LambdaService {
             payloadOut = Self.errorDocument(
                 type: "Sandbox.Timedout", message: "RequestId: \(requestId) Error: \(message)")
             functionError = "Unhandled"
+        case .outOfMemory:
+            let message = "RequestId: \(requestId) Error: Runtime exited with error: signal: killed"
+            log += message + "\nRuntime.OutOfMemory\n"
+            payloadOut = Self.errorDocument(type: "Runtime.OutOfMemory", message: message)
+            functionError = "Unhandled"
         case .exited(let status):
             let message = "RequestId: \(requestId) Error: Runtime exited with error: exit status \(status)"
             log += message + "\nRuntime.ExitError\n"

@@ -23,7 +23,8 @@ actor WorkerPool {
 
     /// Runs an invocation on a worker of `key`, starting one with `launch` when none is idle.
     func invoke(
-        key: String, launch: @Sendable () async throws -> WorkerLaunch, invocation: Invocation, timeout: Duration
+        key: String, launch: @Sendable () async throws -> WorkerLaunch, invocation: Invocation, timeout: Duration,
+        memoryLimit: Int? = nil
     ) async throws -> WorkerRun {
         busy[key, default: 0] += 1
         defer { busy[key, default: 1] -= 1 }
@@ -39,7 +40,7 @@ actor WorkerPool {
             worker = started
         }
         guard let worker else { throw CancellationError() }
-        let result = await worker.invoke(invocation, timeout: timeout)
+        let result = await worker.invoke(invocation, timeout: timeout, memoryLimit: memoryLimit)
         if await worker.reusable, all[ObjectIdentifier(worker)] != nil {
             idle[key, default: []].append(worker)
         } else {
