@@ -390,6 +390,10 @@ def test_cli_invoke_writes_the_payload(server, lam, tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["StatusCode"] == 200
     assert json.loads(out.read_text()) == {"upper": "CLI", "handler": "h"}
+    queued = aws(server, "lambda", "invoke", "--function-name", "cli-fn", "--invocation-type", "Event",
+                 "--payload", '{"text": "later"}', str(tmp_path / "async.json"))
+    assert queued.returncode == 0, queued.stderr
+    assert json.loads(queued.stdout)["StatusCode"] == 202
 
 
 def test_asynchronous_invocation_survives_kill9():
