@@ -820,3 +820,15 @@ def test_memory_size_is_enforced(lam):
     assert answer["FunctionError"] == "Unhandled"
     assert answer["Body"]["errorType"] == "Runtime.OutOfMemory"
     assert answer["Body"]["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
+
+
+def test_recursion_config_and_policy_revisions(lam):
+    create(lam, "recursive")
+    assert lam.get_function_recursion_config(FunctionName="recursive")["RecursiveLoop"] == "Terminate"
+    assert lam.put_function_recursion_config(FunctionName="recursive", RecursiveLoop="Allow")["RecursiveLoop"] == "Allow"
+    assert lam.get_function_recursion_config(FunctionName="recursive")["RecursiveLoop"] == "Allow"
+    lam.publish_version(FunctionName="recursive")
+    alias = lam.create_alias(FunctionName="recursive", Name="live", FunctionVersion="1")
+    # A policy change on an alias may name the alias's revision.
+    lam.add_permission(FunctionName="recursive", Qualifier="live", StatementId="s", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", RevisionId=alias["RevisionId"])

@@ -157,6 +157,8 @@ struct FunctionRecord: Codable, Sendable {
     var publishedFingerprint: String?
     /// Asynchronous invocation settings by qualifier (`$LATEST`, a version or an alias).
     var eventInvokeConfigs: [String: EventInvokeConfigRecord]?
+    /// Recursive loop detection: "Terminate" (the default) or "Allow".
+    var recursiveLoop: String?
     /// Function URLs by qualifier (`$LATEST` for the function itself, or an alias).
     var urls: [String: FunctionURLRecord]?
 

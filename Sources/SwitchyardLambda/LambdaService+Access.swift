@@ -48,7 +48,7 @@ extension LambdaService {
             throw LambdaErrors.invalidParameter(
                 "The provided principal was invalid. Please check the principal and try again.")
         }
-        if let revision = input.revisionId, revision != function.policyRevisionId {
+        if let revision = input.revisionId, !Self.revisions(of: function, reference).contains(revision) {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
             )
@@ -121,7 +121,7 @@ extension LambdaService {
         if function.policyStatements.isEmpty {
             throw LambdaErrors.notFound("No policy is associated with the given resource.")
         }
-        if let revision = input.revisionId, revision != function.policyRevisionId {
+        if let revision = input.revisionId, !Self.revisions(of: function, reference).contains(revision) {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"
             )
@@ -136,6 +136,18 @@ extension LambdaService {
         function.policyStatements.remove(at: index)
         function.policyRevisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
+    }
+
+    /// The revision ids a policy change may name: the policy's own, or the function's, version's or
+    /// alias's the statement is for.
+    static func revisions(of function: FunctionRecord, _ reference: FunctionReference) -> Set<String> {
+        var revisions: Set<String> = [function.latest.revisionId]
+        if let policy = function.policyRevisionId { revisions.insert(policy) }
+        if let qualifier = reference.qualifier {
+            if let alias = function.aliases[qualifier] { revisions.insert(alias.revisionId) }
+            if let version = function.version(qualifier) { revisions.insert(version.revisionId) }
+        }
+        return revisions
     }
 
     /// A policy names the function, a version or an alias that exists.
@@ -200,6 +212,23 @@ extension LambdaService {
         var function = try await function(try Self.reference(input.functionName, context: context))
         function.reservedConcurrency = nil
         try await engine.save(function)
+    }
+
+    public func getFunctionRecursionConfig(
+        _ input: Lambda.GetFunctionRecursionConfigRequest, context: RequestContext
+    ) async throws -> Lambda.GetFunctionRecursionConfigResponse {
+        let function = try await function(try Self.reference(input.functionName, context: context))
+        return Lambda.GetFunctionRecursionConfigResponse(recursiveLoop: function.recursiveLoop ?? "Terminate")
+    }
+
+    /// Recursive loop detection is a setting here: no loop is stopped (none is detected).
+    public func putFunctionRecursionConfig(
+        _ input: Lambda.PutFunctionRecursionConfigRequest, context: RequestContext
+    ) async throws -> Lambda.PutFunctionRecursionConfigResponse {
+        var function = try await function(try Self.reference(input.functionName, context: context))
+        function.recursiveLoop = input.recursiveLoop
+        try await engine.save(function)
+        return Lambda.PutFunctionRecursionConfigResponse(recursiveLoop: input.recursiveLoop)
     }
 
     public func getAccountSettings(_ input: Lambda.GetAccountSettingsRequest, context: RequestContext) async throws
