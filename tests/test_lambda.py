@@ -517,7 +517,10 @@ def test_event_source_mapping_filters_and_checks(server, lam):
     attributes = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["All"])["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "0"
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
-    assert len(lam.list_event_source_mappings(FunctionName="picky")["EventSourceMappings"]) == 1
+    mapping = lam.list_event_source_mappings(FunctionName="picky")["EventSourceMappings"]
+    assert len(mapping) == 1
+    lam.tag_resource(Resource=mapping[0]["EventSourceMappingArn"], Tags={"team": "a"})
+    assert lam.list_tags(Resource=mapping[0]["EventSourceMappingArn"])["Tags"] == {"team": "a"}
 
 
 FORWARD_HANDLER = """

@@ -16,6 +16,7 @@ struct EventSourceMappingRecord: Codable, Sendable, Equatable {
     var maximumConcurrency: Int?
     var enabled: Bool
     var lastModified: Date
+    var tags: [String: String]?
 
     var arn: String { "arn:aws:lambda:\(region):\(account):event-source-mapping:\(uuid)" }
     var reportsBatchItemFailures: Bool { functionResponseTypes.contains("ReportBatchItemFailures") }

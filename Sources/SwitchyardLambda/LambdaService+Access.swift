@@ -5,6 +5,11 @@ import SwitchyardWire
 /// Tags, resource policies, reserved concurrency and account settings.
 extension LambdaService {
     public func tagResource(_ input: Lambda.TagResourceRequest, context: RequestContext) async throws {
+        if var mapping = try await taggedMapping(input.resource, context: context) {
+            mapping.tags = (mapping.tags ?? [:]).merging(input.tags) { $1 }
+            try await engine.save(mapping)
+            return
+        }
         var function = try await taggedFunction(input.resource, context: context)
         guard !input.tags.isEmpty else {
             throw LambdaErrors.invalidParameter("An error occurred and the request cannot be processed.")
@@ -19,6 +24,11 @@ extension LambdaService {
     }
 
     public func untagResource(_ input: Lambda.UntagResourceRequest, context: RequestContext) async throws {
+        if var mapping = try await taggedMapping(input.resource, context: context) {
+            for key in input.tagKeys { mapping.tags?[key] = nil }
+            try await engine.save(mapping)
+            return
+        }
         var function = try await taggedFunction(input.resource, context: context)
         for key in input.tagKeys { function.tags[key] = nil }
         function.latest.revisionId = UUID().uuidString.lowercased()
@@ -28,6 +38,9 @@ extension LambdaService {
     public func listTags(_ input: Lambda.ListTagsRequest, context: RequestContext) async throws
         -> Lambda.ListTagsResponse
     {
+        if let mapping = try await taggedMapping(input.resource, context: context) {
+            return Lambda.ListTagsResponse(tags: mapping.tags ?? [:])
+        }
         let function = try await taggedFunction(input.resource, context: context)
         return Lambda.ListTagsResponse(tags: function.tags)
     }
@@ -160,6 +173,18 @@ extension LambdaService {
         } else if function.aliases[qualifier] == nil {
             throw LambdaErrors.notFound("Cannot find alias arn: \(reference.qualifiedArn)")
         }
+    }
+
+    /// The event source mapping an ARN names, when it names one.
+    private func taggedMapping(_ resource: String, context: RequestContext) async throws
+        -> EventSourceMappingRecord?
+    {
+        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[5] == "event-source-mapping" else { return nil }
+        guard let mapping = await engine.mapping(String(parts[6])), mapping.account == context.account else {
+            throw LambdaErrors.notFound("The resource you requested does not exist.")
+        }
+        return mapping
     }
 
     /// Tags belong to the function itself, never to a version or an alias.

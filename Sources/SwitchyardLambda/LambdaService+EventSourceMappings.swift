@@ -48,7 +48,7 @@ extension LambdaService {
             maximumBatchingWindowInSeconds: window, functionResponseTypes: input.functionResponseTypes ?? [],
             filterPatterns: try Self.filterPatterns(input.filterCriteria),
             maximumConcurrency: try Self.concurrency(input.scalingConfig), enabled: input.enabled ?? true,
-            lastModified: Date())
+            lastModified: Date(), tags: input.tags)
         try await engine.save(mapping)
         await pollers.sync(mapping.uuid, mapping: mapping, service: self)
         return Self.configuration(mapping, state: mapping.enabled ? "Creating" : "Disabled")
