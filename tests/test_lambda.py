@@ -10,6 +10,7 @@ import io
 import json
 import shutil
 import time
+import urllib.error
 import urllib.request
 import zipfile
 
@@ -690,6 +691,10 @@ import json
 def handler(event, context):
     if event["rawPath"] == "/plain":
         return {"just": "json"}
+    if event["rawPath"] == "/text":
+        return "hello"
+    if event["rawPath"] == "/teapot":
+        return {"statusCode": "418", "body": "i'm a teapot"}
     return {"statusCode": 201, "headers": {"x-answer": "yes"}, "cookies": ["a=1"], "body": json.dumps(event)}
 """
 
@@ -721,7 +726,13 @@ def test_function_urls(server, lam):
     assert event["isBase64Encoded"] is False
     plain = urllib.request.Request(server.endpoint + "/plain", headers={"Host": host})
     with urllib.request.urlopen(plain, timeout=30) as answer:
-        assert answer.status == 200 and json.loads(answer.read()) == {"just": "json"}
+        # Other answers are the body, JSON written compactly, a string as itself.
+        assert answer.status == 200 and answer.read() == b'{"just":"json"}'
+    with urllib.request.urlopen(urllib.request.Request(server.endpoint + "/text", headers={"Host": host})) as answer:
+        assert answer.read() == b"hello"
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(urllib.request.Request(server.endpoint + "/teapot", headers={"Host": host}))
+    assert e.value.code == 418 and e.value.read() == b"i'm a teapot"
     lam.delete_function_url_config(FunctionName="web")
     with pytest.raises(ClientError) as e:
         lam.get_function_url_config(FunctionName="web")

@@ -122,8 +122,18 @@ struct FunctionURLRequests {
         else {
             return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: payload)
         }
-        guard let object = document as? [String: Any], let status = object["statusCode"] as? Int else {
-            return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: payload)
+        // The status may be a number or a string of one.
+        let object = document as? [String: Any]
+        let status = (object?["statusCode"] as? Int) ?? (object?["statusCode"] as? String).flatMap { Int($0) }
+        guard let object, let status else {
+            // Any other answer is the body: a string as itself, other JSON written compactly.
+            let body: [UInt8]
+            switch try? OrderedJSON.parse(payload) {
+            case .scalar(.string(let text))?: body = Array(text.utf8)
+            case let value?: body = Array(value.text.utf8)
+            case nil: body = payload
+            }
+            return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
         }
         var headers: [(String, String)] = []
         for (name, value) in object["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
