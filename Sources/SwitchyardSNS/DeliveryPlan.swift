@@ -20,8 +20,8 @@ public struct DeliveryPlan: Sendable {
     let topicDeliveryPolicy: String?
     let baseURL: String
 
-    /// The signature version a subscription's messages carry: functions always get version 1, as AWS
-    /// signs what it sends to Lambda.
+    /// The signature version a subscription's messages say they carry: functions are always told 1,
+    /// as AWS tells them, whatever version (the topic's) signed the message.
     func deliveredVersion(_ subscription: SubscriptionRecord) -> String {
         subscription.protocol == "lambda" ? "1" : signatureVersion
     }
@@ -61,14 +61,14 @@ public struct DeliveryPlan: Sendable {
                 for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,
                 signature: nil, baseURL: baseURL)
         } else {
-            // Subscriptions whose protocol gets the same message, signed the same way, share one signature.
-            let text = deliveredVersion(subscription) + "\n" + notification.message(for: subscription.protocol)
+            // Subscriptions whose protocol gets the same message share one signature.
+            let text = notification.message(for: subscription.protocol)
             let signature: String
             if let known = signatures[text] {
                 signature = known
             } else {
                 signature = try notification.signature(
-                    for: subscription.protocol, version: deliveredVersion(subscription), signer: signer)
+                    for: subscription.protocol, version: signatureVersion, signer: signer)
                 signatures[text] = signature
             }
             body = notification.envelope(
