@@ -44,6 +44,7 @@ def handler(event, context):
         "env": {k: os.environ.get(k) for k in ("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "GREETING",
                                                "AWS_LAMBDA_LOG_GROUP_NAME", "_HANDLER")},
         "task_root_is_cwd": os.getcwd() == os.environ["LAMBDA_TASK_ROOT"],
+        "custom": context.client_context.custom if context.client_context else None,
     }
 """
 
@@ -151,6 +152,9 @@ def test_python_handler_runs_with_lambda_context(lam):
     assert 'event {"n": 1}' in log
     assert f"END RequestId: {body['request']}\n" in log
     assert f"REPORT RequestId: {body['request']}\tDuration: " in log
+    # The client context reaches the handler decoded.
+    client = base64.b64encode(json.dumps({"custom": {"who": "tester"}}).encode()).decode()
+    assert invoke(lam, "echo", {}, ClientContext=client)["Body"]["custom"] == {"who": "tester"}
     # The worker stays warm: a second invocation reuses it (no Init Duration reported).
     second = invoke(lam, "echo", {"n": 2}, LogType="Tail")
     assert second["Body"]["echo"] == {"n": 2}

@@ -108,12 +108,15 @@ actor FunctionWorker {
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
         let counter = worker.readBytes
         process.output.readabilityHandler = { handle in
+            // Marked while a read is under way: its bytes are neither in the pipe nor counted yet.
+            counter.reading.store(1, ordering: .sequentiallyConsistent)
+            defer { counter.reading.store(0, ordering: .sequentiallyConsistent) }
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
                 sink.finish()
             } else {
-                counter.value.add(data.count, ordering: .relaxed)
+                counter.value.add(data.count, ordering: .sequentiallyConsistent)
                 sink.yield(data)
             }
         }
@@ -194,7 +197,8 @@ actor FunctionWorker {
 
     /// Whether output is still in the pipe or on its way to `output`.
     private var outputPending: Bool {
-        if readBytes.value.load(ordering: .relaxed) != appendedBytes { return true }
+        if readBytes.reading.load(ordering: .sequentiallyConsistent) != 0 { return true }
+        if readBytes.value.load(ordering: .sequentiallyConsistent) != appendedBytes { return true }
         guard let descriptor = process?.output.fileDescriptor else { return false }
         var available: Int32 = 0
         return ioctl(descriptor, UInt(FIONREAD), &available) == 0 && available > 0
@@ -324,4 +328,6 @@ private final class WorkerBox: @unchecked Sendable {
 /// A count shared with the thread that reads a worker's output.
 final class ByteCounter: Sendable {
     let value = Atomic<Int>(0)
+    /// 1 while the reader thread is between taking bytes from the pipe and counting them.
+    let reading = Atomic<Int>(0)
 }

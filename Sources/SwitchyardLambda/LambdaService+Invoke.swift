@@ -71,7 +71,11 @@ extension LambdaService {
         default:
             try await checkConcurrency(function)
             let ran = try await run(
-                function, version: version, payload: payload, clientContext: input.clientContext,
+                function, version: version, payload: payload,
+                // Invoke takes the client context base64-encoded; the runtime gets its JSON.
+                clientContext: input.clientContext.flatMap { Data(base64Encoded: $0) }.map {
+                    String(decoding: $0, as: UTF8.self)
+                },
                 traceId: context.traceHeader, requestId: context.requestId, invokedArn: reference.qualifiedArn)
             return Lambda.InvocationResponse(
                 statusCode: 200, functionError: ran.functionError,
