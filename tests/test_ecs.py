@@ -179,8 +179,12 @@ def test_s3_upload_runs_a_task_through_eventbridge(tmp_path):
                 if logs.describe_log_groups(logGroupNamePrefix="/ecs/processor")["logGroups"] else []
             time.sleep(0.3)
         assert found == ["processing reports/q3.csv from incoming"]
-        stopped = ecs.list_tasks(cluster="uploads", desiredStatus="STOPPED")["taskArns"]
-        task = ecs.describe_tasks(cluster="uploads", tasks=stopped)["tasks"][0]
+        # The task stops just after its last output.
+        stopped = []
+        while time.time() < deadline + 10 and not stopped:
+            stopped = ecs.list_tasks(cluster="uploads", desiredStatus="STOPPED")["taskArns"]
+            time.sleep(0.1)
+        task = wait_stopped(ecs, "uploads", stopped[0])
         assert task["startedBy"] == "events-rule/on-upload"
         assert task["launchType"] == "FARGATE" and task["containers"][0]["exitCode"] == 0
     finally:
