@@ -3,9 +3,9 @@ import GRDB
 import Logging
 import SwitchyardCore
 import SwitchyardDelivery
+import SwitchyardECS
 import SwitchyardEvents
 import SwitchyardIAM
-import SwitchyardECS
 import SwitchyardLambda
 import SwitchyardLogs
 import SwitchyardPipes

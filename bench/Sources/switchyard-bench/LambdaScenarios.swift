@@ -38,7 +38,8 @@ extension SwitchyardBench {
         // Wait for Active, then warm one worker up.
         for _ in 0..<600 {
             let answer = try call(host: host, port: port, "GET", "/2015-03-31/functions/\(name)", service: "lambda")
-            if let configuration = answer["Configuration"] as? [String: Any], configuration["State"] as? String == "Active"
+            if let configuration = answer["Configuration"] as? [String: Any],
+                configuration["State"] as? String == "Active"
             {
                 break
             }
@@ -49,7 +50,8 @@ extension SwitchyardBench {
             json: ["warm": true])
         if scenario == "esm-sqs" { return try runMapping(host: host, port: port, function: name) }
         let payload = #"{"payload":"\#(String(repeating: "x", count: bodySize))"}"#
-        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil) {
+        let result = try runLoad(host: host, port: port, connections: connections, seconds: duration, maxMessages: nil)
+        {
             _ in Workload.invoke(function: name, payload: payload)
         }
         var line = String(
@@ -69,7 +71,8 @@ extension SwitchyardBench {
             host: host, port: port, "POST", "/", service: "sqs", target: "AmazonSQS.CreateQueue",
             json: ["QueueName": queueName])
         guard let queueURL = created["QueueUrl"] as? String else { throw ValidationError("no queue") }
-        let fill = try runLoad(host: host, port: port, connections: connections, seconds: 600, maxMessages: prefill) { _ in
+        let fill = try runLoad(host: host, port: port, connections: connections, seconds: 600, maxMessages: prefill) {
+            _ in
             Workload.send(queueURL: queueURL, body: String(repeating: "x", count: bodySize))
         }
         let arn = "arn:aws:sqs:us-east-1:000000000000:\(queueName)"
@@ -90,7 +93,8 @@ extension SwitchyardBench {
         let seconds = Date().timeIntervalSince(started)
         print(
             String(
-                format: "esm-sqs against %@: %.0f messages (%.0f/s sent) through a no-op Python function in %.1f s: %.0f messages/s",
+                format:
+                    "esm-sqs against %@: %.0f messages (%.0f/s sent) through a no-op Python function in %.1f s: %.0f messages/s",
                 endpoint, Double(fill.messages), fill.rate, seconds, Double(fill.messages) / seconds))
     }
 
