@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import SwitchyardPlatform
 
 /// What runs a function of each runtime on this machine, without containers:
 /// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
@@ -131,11 +132,7 @@ actor RuntimeEnvironments {
     }
 
     static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = (String(directory) as NSString).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        LocalProcess.find(
+            name, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
     }
 }

@@ -118,11 +118,16 @@ public final class LocalProcess: Sendable {
 
     static func resolve(_ executable: String, searchPath: String) -> String {
         if executable.contains("/") { return executable }
+        return find(executable, searchPath: searchPath) ?? executable
+    }
+
+    /// The first executable file called `name` in a PATH-style list of directories.
+    public static func find(_ name: String, searchPath: String) -> String? {
         for directory in searchPath.split(separator: ":") {
-            let candidate = "\(directory)/\(executable)"
+            let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return executable
+        return nil
     }
 
     private static func failure(_ call: String) -> NSError {
