@@ -240,3 +240,60 @@ def test_log_group_as_an_eventbridge_target(server, logs):
     event = json.loads(found[0]["message"])
     assert event["source"] == "shop" and event["detail"] == {"n": 1}
     assert found[0]["logStreamName"] == event["id"]
+
+
+def test_live_tail_streams_matching_events(server, logs):
+    # StartLiveTail's model names the host prefix "stream-": against a local endpoint the client
+    # is told not to add it (as with any custom endpoint that has no such host).
+    tail_client = server.client("logs", inject_host_prefix=False)
+    logs.create_log_group(logGroupName="tail/app")
+    logs.create_log_stream(logGroupName="tail/app", logStreamName="web-1")
+    logs.create_log_stream(logGroupName="tail/app", logStreamName="worker-1")
+    arn = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:tail/app"
+    answer = tail_client.start_live_tail(
+        logGroupIdentifiers=[arn], logStreamNamePrefixes=["web"], logEventFilterPattern="ERROR")
+    stream = answer["responseStream"]
+    events = iter(stream)
+    start = next(events)["sessionStart"]
+    assert start["logGroupIdentifiers"] == [arn]
+    assert start["logStreamNamePrefixes"] == ["web"]
+    assert start["logEventFilterPattern"] == "ERROR"
+    assert start["sessionId"] and start["requestId"]
+    ts = now_ms()
+    for name, message in [("web-1", "ERROR one"), ("web-1", "INFO two"), ("worker-1", "ERROR three")]:
+        logs.put_log_events(logGroupName="tail/app", logStreamName=name,
+                            logEvents=[{"timestamp": ts, "message": message}])
+    seen = []
+    updates = 0
+    for event in events:
+        update = event["sessionUpdate"]
+        updates += 1
+        assert update["sessionMetadata"] == {"sampled": False}
+        seen += update["sessionResults"]
+        if seen or updates > 5:
+            break
+    stream.close()
+    assert [(e["logStreamName"], e["message"], e["logGroupIdentifier"], e["timestamp"]) for e in seen] == [
+        ("web-1", "ERROR one", arn, ts)]
+    assert seen[0]["ingestionTime"] >= ts
+
+
+def test_live_tail_sends_empty_updates_and_checks_its_request(server, logs):
+    tail_client = server.client("logs", inject_host_prefix=False)
+    logs.create_log_group(logGroupName="tail/quiet")
+    logs.create_log_group(logGroupName="tail/other")
+    events = iter(tail_client.start_live_tail(logGroupIdentifiers=["tail/quiet"])["responseStream"])
+    assert "sessionStart" in next(events)
+    began = time.time()
+    assert next(events)["sessionUpdate"]["sessionResults"] == []
+    assert 0.5 < time.time() - began < 3
+    with pytest.raises(ClientError) as e:
+        tail_client.start_live_tail(logGroupIdentifiers=["tail/missing"])
+    assert error(e)[0] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as e:
+        tail_client.start_live_tail(
+            logGroupIdentifiers=["tail/quiet"], logStreamNames=["a"], logStreamNamePrefixes=["b"])
+    assert error(e)[0] == "InvalidParameterException"
+    with pytest.raises(ClientError) as e:
+        tail_client.start_live_tail(logGroupIdentifiers=["tail/quiet", "tail/other"], logStreamNames=["a"])
+    assert error(e)[0] == "InvalidParameterException"

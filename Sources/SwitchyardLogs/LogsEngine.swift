@@ -15,6 +15,9 @@ actor LogsEngine {
     private var streams: [String: [String: LogStreamRecord]] = [:]
     private var nextEventId: Int64
     private var patterns: [String: FilterPattern] = [:]
+    /// Open Live Tail sessions, fed every appended batch.
+    let liveTails = LiveTails()
+
 
     init(store: any LogsStore, deliveries: DeliveryEngine) throws {
         self.store = store
@@ -98,6 +101,7 @@ actor LogsEngine {
         let ticket = store.submit([.append(groupKey: groupKey, events: events), .putStream(stream)])
         let subscriptions = subscriptionDeliveries(group, stream: streamName, events: events)
         try await ticket.wait()
+        await liveTails.ingest(groupKey: groupKey, stream: streamName, events: events)
         if !subscriptions.isEmpty { try await deliveries.enqueue(subscriptions).wait() }
         return String(format: "%056d", stream.sequence)
     }

@@ -25,7 +25,12 @@ public struct LogsModule: ServiceModule {
                     descriptor: CloudWatchLogs.descriptor, model: { CloudWatchLogs.model },
                     precheck: LogsPrechecks.check
                 ) { operation, input, context in
-                    try await CloudWatchLogs.dispatch(service, operation: operation, input: input, context: context)
+                    if operation == "StartLiveTail" {
+                        return try await service.startLiveTail(
+                            CloudWatchLogs.StartLiveTailRequest(awsValue: input), context: context)
+                    }
+                    return try await CloudWatchLogs.dispatch(
+                        service, operation: operation, input: input, context: context)
                 }
             ],
             deliveryTransports: [LogGroupDeliveryTransport.kind: LogGroupDeliveryTransport(engine: engine)],
