@@ -850,3 +850,22 @@ def test_recursion_config_and_policy_revisions(lam):
     # A policy change on an alias may name the alias's revision.
     lam.add_permission(FunctionName="recursive", Qualifier="live", StatementId="s", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com", RevisionId=alias["RevisionId"])
+
+
+def test_throttled_event_invocation_waits_for_capacity(server, lam):
+    # A throttled asynchronous invocation goes back to the queue and is tried again, backing off
+    # from a second, without spending the function's retry attempts (here none).
+    sqs = server.client("sqs")
+    url = sqs.create_queue(QueueName="after-throttle")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create(lam, "throttled")
+    lam.put_function_event_invoke_config(FunctionName="throttled", MaximumRetryAttempts=0,
+                                         DestinationConfig={"OnSuccess": {"Destination": arn}})
+    lam.put_function_concurrency(FunctionName="throttled", ReservedConcurrentExecutions=0)
+    lam.invoke(FunctionName="throttled", InvocationType="Event", Payload=json.dumps({"n": 1}))
+    time.sleep(2.5)
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages") is None
+    lam.delete_function_concurrency(FunctionName="throttled")
+    record = json.loads(drain(sqs, url, expected=1)[0])
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["requestPayload"] == {"n": 1}

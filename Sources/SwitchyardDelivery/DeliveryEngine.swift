@@ -105,10 +105,18 @@ public actor DeliveryEngine {
                 record(job, .delivered, reason: nil)
             case .failed(let reason):
                 if let moved = giveUp(job, reason: reason, stored: false) { ticket = moved }
-            case .retry(let reason):
-                guard let delay = request.retry.delayMillis(beforeRetry: 1) else {
-                    if let moved = giveUp(job, reason: reason, stored: false) { ticket = moved }
-                    continue
+            case .retry, .postpone:
+                let delay: Int64
+                if case .retry(let reason) = outcome {
+                    guard let retryDelay = request.retry.delayMillis(beforeRetry: 1) else {
+                        if let moved = giveUp(job, reason: reason, stored: false) { ticket = moved }
+                        continue
+                    }
+                    delay = retryDelay
+                } else {
+                    job.attempts = 0
+                    job.postponements = 1
+                    delay = RetryPolicy.postponementDelayMillis(1)
                 }
                 job.notBefore = clock.nowMillis() + delay
                 track(job)
@@ -131,7 +139,7 @@ public actor DeliveryEngine {
         let job = DeliveryJob(id: 0, request: request, attempts: 1)
         switch outcome {
         case .delivered: record(job, .delivered, reason: nil)
-        case .failed(let reason), .retry(let reason): record(job, .failed, reason: reason)
+        case .failed(let reason), .retry(let reason), .postpone(let reason): record(job, .failed, reason: reason)
         }
         return (outcome, response)
     }
@@ -220,10 +228,24 @@ public actor DeliveryEngine {
             case .failed(let reason):
                 giveUp(job, reason: reason, stored: true)
                 return
-            case .retry(let reason):
-                guard let delay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
-                    giveUp(job, reason: reason, stored: true)
-                    return
+            case .retry, .postpone:
+                let delay: Int64
+                let reason: String
+                switch outcome {
+                case .postpone(let why):
+                    // Not an attempt the policy counts.
+                    job.attempts -= 1
+                    job.postponements = (job.postponements ?? 0) + 1
+                    delay = RetryPolicy.postponementDelayMillis(job.postponements ?? 1)
+                    reason = why
+                case .retry(let why):
+                    guard let retryDelay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
+                        giveUp(job, reason: why, stored: true)
+                        return
+                    }
+                    delay = retryDelay
+                    reason = why
+                default: return
                 }
                 if let maximumAge = job.request.retry.maximumEventAgeSeconds, let createdAt = job.createdAt,
                     clock.nowMillis() + delay - createdAt > Int64(maximumAge) * 1000

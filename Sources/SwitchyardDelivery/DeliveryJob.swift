@@ -91,6 +91,8 @@ public struct DeliveryJob: Sendable, Codable, Equatable {
     /// When the delivery was requested, epoch millis, for a policy's maximum event age (absent in
     /// jobs stored by earlier versions, which then have no age limit).
     public var createdAt: Int64?
+    /// Attempts the target postponed, which set the next postponement's delay.
+    public var postponements: Int?
 
     public init(id: Int64, request: DeliveryRequest, attempts: Int = 0, notBefore: Int64 = 0, createdAt: Int64? = nil) {
         self.id = id
@@ -108,4 +110,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case retry(reason: String)
     /// No attempt can succeed (the target kind is not available): straight to the dead-letter queue.
     case failed(reason: String)
+    /// The target could not take it now (a throttled function): tried again after a delay that grows
+    /// from 1 second to 5 minutes, without spending one of the policy's retries, for as long as the
+    /// policy's maximum event age allows.
+    case postpone(reason: String)
 }

@@ -69,6 +69,12 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
             maximumEventAgeSeconds: maximumEventAgeSeconds)
     }
 
+    /// The delay in milliseconds after the `count`th postponement (1-based): doubling from 1 second
+    /// up to 5 minutes, as Lambda retries throttled asynchronous invocations.
+    public static func postponementDelayMillis(_ count: Int) -> Int64 {
+        min(300_000, 1000 << Int64(min(max(count - 1, 0), 20)))
+    }
+
     /// The delay in milliseconds before retry number `retry` (1-based), or nil when none is left.
     public func delayMillis(beforeRetry retry: Int) -> Int64? {
         guard retry >= 1, retry <= totalRetries else { return nil }

@@ -291,6 +291,10 @@ struct LambdaDeliveryTransport: DeliveryTransport {
                 ]).wait()
             }
             return (.delivered, result.payload)
+        } catch let error as AWSError where error.code == "TooManyRequestsException" {
+            // Throttled: AWS puts the event back and tries again for up to the maximum event age,
+            // without using one of the function's retry attempts.
+            return (.postpone(reason: error.message ?? error.code), nil)
         } catch let error as AWSError {
             return (.retry(reason: error.message ?? error.code), nil)
         } catch {

@@ -59,6 +59,9 @@ import Testing
         #expect(invoke.delayMillis(beforeRetry: 1) == 60_000 && invoke.delayMillis(beforeRetry: 2) == 120_000)
         #expect(invoke.delayMillis(beforeRetry: 3) == nil && invoke.maximumEventAgeSeconds == 21_600)
         #expect(RetryPolicy.asynchronousInvocation(maximumRetryAttempts: 1).totalRetries == 1)
+        #expect((1...11).map(RetryPolicy.postponementDelayMillis).prefix(4) == [1000, 2000, 4000, 8000])
+        #expect(RetryPolicy.postponementDelayMillis(10) == 300_000)
+        #expect(RetryPolicy.postponementDelayMillis(100) == 300_000)
     }
 
     @Test func aDeliveryOlderThanItsMaximumEventAgeGoesToItsDeadLetterTarget() async throws {
