@@ -8,6 +8,7 @@ recorded (field names and defaults, error codes and messages, the shapes of func
 import base64
 import io
 import json
+import os
 import shutil
 import time
 import urllib.error
@@ -771,6 +772,34 @@ def test_layers(lam):
     with pytest.raises(ClientError) as e:
         lam.get_layer_version(LayerName="shared", VersionNumber=2)
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def private_mounts_allowed():
+    import subprocess
+    if not shutil.which("unshare"):
+        return False
+    extra = [] if os.getuid() == 0 else ["--map-root-user"]
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", *extra, "--", "sh", "-c",
+                            'mount --bind "$0" /opt', "/tmp"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not private_mounts_allowed(), reason="this machine gives processes no mount namespace")
+def test_layers_are_merged_under_opt(lam):
+    base = lam.publish_layer_version(LayerName="base", Content={"ZipFile": zipped({
+        "config/settings.json": ('{"from": "base"}', 0o644), "config/base-only.txt": ("base", 0o644)})})
+    override = lam.publish_layer_version(LayerName="override", Content={"ZipFile": zipped({
+        "config/settings.json": ('{"from": "override"}', 0o644), "bin/tool": ("#!/bin/sh\necho tool\n", 0o755)})})
+    handler = (
+        "import json, os, subprocess\n\n"
+        "def handler(event, context):\n"
+        "    return {'settings': json.load(open('/opt/config/settings.json')),\n"
+        "            'base': open('/opt/config/base-only.txt').read(),\n"
+        "            'tool': subprocess.run(['/opt/bin/tool'], capture_output=True, text=True).stdout.strip()}\n")
+    create(lam, "opt-reader", code=zipped({"app.py": (handler, 0o644)}),
+           Layers=[base["LayerVersionArn"], override["LayerVersionArn"]])
+    assert invoke(lam, "opt-reader", {})["Body"] == {
+        "settings": {"from": "override"}, "base": "base", "tool": "tool"}
 
 
 def test_invoke_with_response_stream(lam):

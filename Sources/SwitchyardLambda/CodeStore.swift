@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOPosix
+import SwitchyardWire
 import ZIPFoundation
 
 #if canImport(Glibc)
@@ -84,6 +85,52 @@ final class CodeStore: Sendable {
         }
     }
 
+    /// One directory holding several layers' trees as AWS lays them out in /opt: unpacked in order,
+    /// a later layer's file replacing an earlier one's. Built once per list of layers.
+    func mergedLayers(_ digests: [String]) async throws -> String {
+        var roots: [String] = []
+        for digest in digests { roots.append(try await taskRoot(digest)) }
+        let name = "opt-" + Hex.encode(SHA256.hash(data: Data(digests.joined(separator: ",").utf8)))
+        let target = (tasksDirectory as NSString).appendingPathComponent(name)
+        let layerRoots = roots
+        return try await NIOThreadPool.singleton.runIfActive {
+            let manager = FileManager.default
+            if manager.fileExists(atPath: target) { return target }
+            let temporary = target + ".partial-\(UUID().uuidString)"
+            do {
+                try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+                for root in layerRoots { try Self.copyTree(root, into: temporary) }
+            } catch {
+                try? manager.removeItem(atPath: temporary)
+                throw error
+            }
+            if rename(temporary, target) != 0 { try? manager.removeItem(atPath: temporary) }
+            return target
+        }
+    }
+
+    /// Copies every entry of `source` into `destination`, replacing files that are there already.
+    private static func copyTree(_ source: String, into destination: String) throws {
+        let manager = FileManager.default
+        for name in try manager.contentsOfDirectory(atPath: source) {
+            let from = (source as NSString).appendingPathComponent(name)
+            let to = (destination as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            let isLink = (try? manager.destinationOfSymbolicLink(atPath: from)) != nil
+            if !isLink, manager.fileExists(atPath: from, isDirectory: &isDirectory), isDirectory.boolValue {
+                var existingIsDirectory: ObjCBool = false
+                if manager.fileExists(atPath: to, isDirectory: &existingIsDirectory), !existingIsDirectory.boolValue {
+                    try manager.removeItem(atPath: to)
+                }
+                try manager.createDirectory(atPath: to, withIntermediateDirectories: true)
+                try copyTree(from, into: to)
+            } else {
+                if (try? manager.attributesOfItem(atPath: to)) != nil { try manager.removeItem(atPath: to) }
+                try manager.copyItem(atPath: from, toPath: to)
+            }
+        }
+    }
+
     /// Removes zips (and their unpacked trees) no function names any more.
     func removeUnreferenced(keeping digests: Set<String>) {
         let manager = FileManager.default
@@ -92,7 +139,9 @@ final class CodeStore: Sendable {
             guard !digests.contains(digest) else { continue }
             try? manager.removeItem(atPath: (codeDirectory as NSString).appendingPathComponent(name))
         }
-        for name in (try? manager.contentsOfDirectory(atPath: tasksDirectory)) ?? [] where !digests.contains(name) {
+        // Merged layer trees may be mounted by running workers: they go only when nothing is kept.
+        for name in (try? manager.contentsOfDirectory(atPath: tasksDirectory)) ?? []
+        where !digests.contains(name) && (digests.isEmpty || !name.hasPrefix("opt-")) {
             try? manager.removeItem(atPath: (tasksDirectory as NSString).appendingPathComponent(name))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import SwitchyardCore
 import SwitchyardPlatform
 import SwitchyardWire
@@ -183,9 +184,13 @@ actor LambdaEngine {
                 credential: WorkerEnvironment.sessionCredential(for: function, version: version, in: credentials))
             environment.merge(command.environment) { _, runtime in runtime }
             environment.merge(LayerPaths.environment(layers: layerRoots, base: environment)) { _, layered in layered }
-            return WorkerLaunch(
+            let launch = WorkerLaunch(
                 executable: command.executable, arguments: command.arguments, environment: environment,
                 workingDirectory: root)
+            // The first answer runs a probe process: off the cooperative threads.
+            guard !layerDigests.isEmpty, try await NIOThreadPool.singleton.runIfActive({ OptMount.available })
+            else { return launch }
+            return OptMount.wrap(launch, layers: try await code.mergedLayers(layerDigests))
         }
         return try await pool.invoke(
             key: key, launch: launch, invocation: invocation, timeout: .seconds(version.timeout),
