@@ -169,6 +169,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Kinesis Data Streams: streams, shards and records in per-shard segment files, consumers.
+        .target(
+            name: "SwitchyardKinesis",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // AWS Lambda: functions whose code runs as local worker processes behind the Runtime API.
         .target(
             name: "SwitchyardLambda",
@@ -234,6 +249,7 @@ let package = Package(
                 "SwitchyardLambda",
                 "SwitchyardLogs",
                 "SwitchyardECS",
+                "SwitchyardKinesis",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",
@@ -287,6 +303,7 @@ let package = Package(
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
+        .testTarget(name: "SwitchyardKinesisTests", dependencies: ["SwitchyardKinesis"]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

@@ -7,6 +7,7 @@ import SwitchyardECS
 import SwitchyardEvents
 import SwitchyardIAM
 import SwitchyardLambda
+import SwitchyardKinesis
 import SwitchyardLogs
 import SwitchyardPipes
 import SwitchyardPlatform
@@ -33,6 +34,7 @@ public final class Switchyard: Sendable {
             LogsModule(),
             LambdaModule(),
             ECSModule(),
+            KinesisModule(),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.
             S3Module(),

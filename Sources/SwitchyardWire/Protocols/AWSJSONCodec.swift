@@ -26,7 +26,9 @@ public struct AWSJSONCodec: ProtocolCodec {
             throw AWSError("UnknownOperationException", "The operation \(name) is not valid for this service.")
         }
         guard let inputIndex = operation.input else { return (operation, .structure([:])) }
-        if cbor { return (operation, try CBORShapeReader.input(request.body, shape: inputIndex, model: model)) }
+        if cbor {
+            return (operation, try CBORShapeReader.input(request.body, shape: inputIndex, model: model, millis: true))
+        }
         let body = request.body.isEmpty ? [UInt8]("{}".utf8) : request.body
         let input = try body.withUnsafeBufferPointer { buffer -> AWSValue? in
             var reader = JSONReader(bytes: buffer)
@@ -79,6 +81,7 @@ public struct AWSJSONCodec: ProtocolCodec {
         }
         if cbor {
             var writer = CBORWriter()
+            writer.millisecondTimestamps = true
             writer.value(body, shape: model[outputIndex], model: model)
             return WireResponse(status: 200, headers: headers, body: writer.bytes)
         }

@@ -152,6 +152,9 @@ public struct CBORReader {
 /// Writes CBOR with definite lengths and the shortest integer encodings.
 public struct CBORWriter {
     public private(set) var bytes: [UInt8] = []
+    /// Timestamps as tag 1 with integer epoch milliseconds, as Kinesis's CBOR has them, instead of
+    /// seconds as a float (RPC v2 CBOR).
+    public var millisecondTimestamps = false
 
     public init() {}
 
@@ -218,7 +221,11 @@ public struct CBORWriter {
             bytes += data
         case .timestamp(let date):
             head(6, 1)
-            double(date.timeIntervalSince1970)
+            if millisecondTimestamps {
+                integer(Int((date.timeIntervalSince1970 * 1000).rounded()))
+            } else {
+                double(date.timeIntervalSince1970)
+            }
         case .document(let document): json(document)
         // Streams are whole bodies, which the codecs write themselves; none is ever nested in CBOR.
         case .stream, .events: bytes.append(0xF6)
@@ -247,7 +254,9 @@ public struct CBORWriter {
 
 /// CBOR items read as values of model shapes.
 enum CBORShapeReader {
-    static func value(_ item: CBORItem, shape index: Int, model: ServiceModel, path: String) throws -> AWSValue? {
+    static func value(
+        _ item: CBORItem, shape index: Int, model: ServiceModel, path: String, millis: Bool = false
+    ) throws -> AWSValue? {
         let shape = model[index]
         func mismatch() -> AWSError {
             AWSError.serialization(
@@ -262,20 +271,24 @@ enum CBORShapeReader {
             for (key, value) in pairs {
                 guard case .text(let name) = key, let ref = shape.member(named: name) else { continue }
                 let memberPath = path.isEmpty ? name : "\(path).\(name)"
-                if let member = try self.value(value, shape: ref.target, model: model, path: memberPath) {
+                if let member = try self.value(value, shape: ref.target, model: model, path: memberPath, millis: millis)
+                {
                     members[name] = member
                 }
             }
             return .structure(members)
         case .list:
             guard case .array(let items) = item, let element = shape.member else { throw mismatch() }
-            return .list(try items.compactMap { try value($0, shape: element.target, model: model, path: path) })
+            return .list(
+                try items.compactMap { try value($0, shape: element.target, model: model, path: path, millis: millis) })
         case .map:
             guard case .map(let pairs) = item, let valueRef = shape.value else { throw mismatch() }
             var entries: [String: AWSValue] = [:]
             for (key, value) in pairs {
                 guard case .text(let name) = key else { throw mismatch() }
-                if let entry = try self.value(value, shape: valueRef.target, model: model, path: "\(path).\(name)") {
+                if let entry = try self.value(
+                    value, shape: valueRef.target, model: model, path: "\(path).\(name)", millis: millis)
+                {
                     entries[name] = entry
                 }
             }
@@ -305,8 +318,9 @@ enum CBORShapeReader {
         case .timestamp:
             var inner = item
             if case .tagged(1, let tagged) = item { inner = tagged }
-            guard let seconds = number(inner) else { throw mismatch() }
-            return .timestamp(Date(timeIntervalSince1970: seconds))
+            guard let number = number(inner) else { throw mismatch() }
+            // Kinesis's CBOR carries epoch milliseconds under tag 1 (the SDKs' convention, not RFC 8949's).
+            return .timestamp(Date(timeIntervalSince1970: millis ? number / 1000 : number))
         case .document:
             return .document(json(item))
         }
@@ -341,7 +355,7 @@ enum CBORShapeReader {
     }
 
     /// Reads a whole body as the input structure at `index`; an empty body is an empty structure.
-    static func input(_ body: [UInt8], shape index: Int, model: ServiceModel) throws -> AWSValue {
+    static func input(_ body: [UInt8], shape index: Int, model: ServiceModel, millis: Bool = false) throws -> AWSValue {
         guard !body.isEmpty else { return .structure([:]) }
         let item: CBORItem
         do {
@@ -350,6 +364,6 @@ enum CBORShapeReader {
             throw AWSError.serialization("Could not parse the request body as CBOR: \(failure.reason).")
         }
         guard case .map = item else { throw AWSError.serialization("The request body must be a CBOR map.") }
-        return try value(item, shape: index, model: model, path: "") ?? .structure([:])
+        return try value(item, shape: index, model: model, path: "", millis: millis) ?? .structure([:])
     }
 }
