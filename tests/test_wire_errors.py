@@ -93,9 +93,9 @@ def test_health_endpoint(server):
         body = json.loads(r.read())
     services = body["services"]
     assert {name for name, state in services.items() if state == "available"} == {
-        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs"}
+        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
-    assert services["kinesis"] == services["cloudwatch"] == services["sesv2"] == "planned"
+    assert services["firehose"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]

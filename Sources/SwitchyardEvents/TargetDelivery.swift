@@ -23,6 +23,9 @@ public enum TargetDelivery {
         if target.arn.hasPrefix("arn:aws:ecs:"), let parameters = ecsParameters(target) {
             metadata = (metadata ?? [:]).merging(["EcsParameters": parameters]) { $1 }
         }
+        if target.arn.hasPrefix("arn:aws:kinesis:") {
+            metadata = (metadata ?? [:]).merging(["PartitionKey": partitionKey(of: event, target: target)]) { $1 }
+        }
         return DeliveryRequest(
             target: deliveryTarget(target.arn), body: DeliveryPayload(body), headers: target.headerParameters,
             metadata: metadata, messageGroupId: target.messageGroupId,
@@ -41,6 +44,19 @@ public enum TargetDelivery {
             let parameters = members.first(where: { $0.key == "EcsParameters" })?.value
         else { return nil }
         return parameters.text
+    }
+
+    /// A Kinesis target's partition key: the value at its KinesisParameters' PartitionKeyPath, or the
+    /// event's id when it has none (or the path finds nothing).
+    static func partitionKey(of event: RoutedEvent, target: TargetRecord) -> String {
+        guard let text = target.otherParameters,
+            case .object(let members)? = try? OrderedJSON.parse(Array(text.utf8)),
+            case .object(let parameters)? = members.first(where: { $0.key == "KinesisParameters" })?.value,
+            case .scalar(.string(let path))? = parameters.first(where: { $0.key == "PartitionKeyPath" })?.value,
+            let value = JSONPath(path)?.value(in: event.envelope)
+        else { return event.id }
+        if case .scalar(.string(let string)) = value { return string }
+        return value.text
     }
 
     /// The delivery target an ARN names, by its service (and, for EventBridge, its resource type).

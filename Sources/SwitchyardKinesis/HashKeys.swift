@@ -23,7 +23,7 @@ enum HashKeys {
     /// The key space split evenly into `count` ranges, as CreateStream and UpdateShardCount split it:
     /// each range `2^128 / count` wide, the last one reaching the top.
     static func evenRanges(_ count: Int, from start: UInt128 = 0, to end: UInt128 = .max) -> [ClosedRange<UInt128>] {
-        precondition(count >= 1)
+        guard count > 1 else { return [start...end] }
         let span = end - start
         // (span + 1) / count without overflowing when the span is the whole space.
         let width = span / UInt128(count) + (span % UInt128(count) == UInt128(count - 1) ? 1 : 0)

@@ -34,6 +34,7 @@ public struct KinesisModule: ServiceModule {
             settings: JSONRecordTable(database: context.database, table: Self.settingsTable), log: log,
             transitionMillis: transition)
         let service = KinesisService(engine: engine)
+        context.sources.streams.register("kinesis", KinesisStreamReader(engine: engine))
         return RunningModule(
             endpoints: [
                 ServiceEndpoint(descriptor: Kinesis.descriptor, model: { Kinesis.model }) { operation, input, context in
@@ -44,6 +45,7 @@ public struct KinesisModule: ServiceModule {
                     return try await Kinesis.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
+            deliveryTransports: [KinesisDeliveryTransport.kind: KinesisDeliveryTransport(engine: engine)],
             resourceChecks: [
                 "kinesis": { arn in
                     guard let parsed = KinesisService.parseStreamARN(arn) else { return false }

@@ -19,7 +19,7 @@ public struct KinesisService: KinesisAPI {
             return StreamRecord.key(account: parsed.account, region: parsed.region, name: parsed.name)
         }
         guard let name else {
-            throw AWSError("ValidationException", "Either StreamName or StreamARN should be provided.")
+            throw KinesisErrors.invalid("Either StreamName or StreamARN should be provided.")
         }
         return StreamRecord.key(account: context.account, region: context.region, name: name)
     }

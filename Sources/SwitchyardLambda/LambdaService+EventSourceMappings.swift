@@ -14,6 +14,7 @@ extension LambdaService {
             throw LambdaErrors.invalidParameter("Unrecognized event source.")
         }
         let sourceService = source.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+        if sourceService == "kinesis" { return try await createStreamMapping(input, source: source, context: context) }
         guard sourceService == "sqs" else {
             throw AWSError.notImplemented("Lambda", "CreateEventSourceMapping for \(sourceService) sources")
         }
@@ -100,13 +101,19 @@ extension LambdaService {
         if let types = input.functionResponseTypes { mapping.functionResponseTypes = types }
         if let criteria = input.filterCriteria { mapping.filterPatterns = try Self.filterPatterns(criteria) }
         if let scaling = input.scalingConfig { mapping.maximumConcurrency = try Self.concurrency(scaling) }
-        if input.destinationConfig != nil {
-            throw LambdaErrors.invalidParameter(
-                "Unsupported DestinationConfig parameter for given event source mapping type.")
+        if var stream = mapping.stream {
+            try Self.update(&stream, with: input)
+            mapping.stream = stream
+            try Self.checkStreamBatching(batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds)
+        } else {
+            if input.destinationConfig != nil {
+                throw LambdaErrors.invalidParameter(
+                    "Unsupported DestinationConfig parameter for given event source mapping type.")
+            }
+            try Self.checkBatching(
+                batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
+                fifo: mapping.eventSourceArn.hasSuffix(".fifo"))
         }
-        try Self.checkBatching(
-            batchSize: mapping.batchSize, window: mapping.maximumBatchingWindowInSeconds,
-            fifo: mapping.eventSourceArn.hasSuffix(".fifo"))
         mapping.lastModified = Date()
         try await engine.save(mapping)
         await pollers.sync(mapping.uuid, mapping: mapping, service: self)
@@ -167,7 +174,8 @@ extension LambdaService {
     static func configuration(_ mapping: EventSourceMappingRecord, state: String)
         -> Lambda.EventSourceMappingConfiguration
     {
-        Lambda.EventSourceMappingConfiguration(
+        if let stream = mapping.stream { return streamConfiguration(mapping, stream, state: state) }
+        return Lambda.EventSourceMappingConfiguration(
             uuid: mapping.uuid, batchSize: mapping.batchSize,
             maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
             eventSourceArn: mapping.eventSourceArn,

@@ -12,6 +12,8 @@ public struct LambdaService: LambdaAPI {
     /// Existence checks of other modules' resources (an event source mapping's queue).
     let resources: ResourceDirectory
     let pollers: MappingPollers
+    /// Readers of other modules' queues and streams (event source mappings).
+    let sources: EventSourceReaders
     /// Where each invocation's log lines go (CloudWatch Logs, `/aws/lambda/<name>`).
     let logs: LogWriters
     /// Where code given as an S3 object is read.
@@ -27,6 +29,7 @@ public struct LambdaService: LambdaAPI {
         self.deliveries = deliveries
         self.resources = resources
         self.pollers = MappingPollers(sources: sources)
+        self.sources = sources
     }
 
     /// A function as a request names it: a name, a full ARN, or a partial ARN (`<account>:function:<name>`),

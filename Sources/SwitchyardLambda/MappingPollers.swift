@@ -23,6 +23,13 @@ actor MappingPollers {
         for task in tasks[uuid] ?? [] { task.cancel() }
         tasks[uuid] = nil
         guard let mapping, mapping.enabled else { return }
+        if mapping.stream != nil {
+            // Streams: one reader per mapping, which keeps each shard in order.
+            guard let reader = sources.streams.reader(for: mapping.eventSourceArn) else { return }
+            let poller = StreamMappingPoller(uuid: uuid, service: service, reader: reader)
+            tasks[uuid] = [Task { await poller.run() }]
+            return
+        }
         let count = min(mapping.maximumConcurrency ?? Self.defaultConcurrency, 10)
         let sources = self.sources
         tasks[uuid] = (0..<max(1, count)).map { _ in

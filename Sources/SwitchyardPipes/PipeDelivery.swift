@@ -61,8 +61,19 @@ enum PipeDelivery {
                     resources: bus?.resources ?? [], detail: detail
                 ).text
         }
+        // A Kinesis target takes its partition key from the target parameters (a JSON path into the
+        // record, or a fixed value).
+        var metadata: [String: String]?
+        if let key = parameters?.kinesisStreamParameters?.partitionKey {
+            let resolved = key.hasPrefix("$") ? JSONPath(key)?.value(in: record) : nil
+            if case .scalar(.string(let text))? = resolved {
+                metadata = ["PartitionKey": text]
+            } else {
+                metadata = ["PartitionKey": resolved?.text ?? key]
+            }
+        }
         return DeliveryRequest(
-            target: target, body: DeliveryPayload(body),
+            target: target, body: DeliveryPayload(body), metadata: metadata,
             messageGroupId: parameters?.sqsQueueParameters?.messageGroupId,
             messageDeduplicationId: parameters?.sqsQueueParameters?.messageDeduplicationId, retry: .eventBridge(),
             origin: pipe.arn,

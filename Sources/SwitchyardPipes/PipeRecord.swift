@@ -22,6 +22,10 @@ public struct PipeRecord: Sendable, Codable, Equatable {
     public var modifiedAt: Int64
     /// When a transitional state (CREATING, STARTING, ...) settles into the desired one.
     public var settlesAt: Int64?
+    /// A stream source (Kinesis): the checkpoint reached in each shard, and the shards read to their end.
+    public var streamCheckpoints: [String: String]?
+    public var finishedShards: [String]?
+
 
     public var arn: String { "arn:aws:pipes:\(region):\(account):pipe/\(name)" }
     public var storageKey: String { "\(account)/\(region)/\(name)" }

@@ -113,7 +113,11 @@ public actor PipesEngine {
         let running = pipes.values.filter { $0.currentState == "RUNNING" }
         await withTaskGroup(of: Void.self) { group in
             for pipe in running {
-                group.addTask { await Self.process(pipe, sources: self.sources, deliveries: self.deliveries) }
+                if let reader = sources.streams.reader(for: pipe.source) {
+                    group.addTask { await self.processStream(pipe, reader: reader) }
+                } else {
+                    group.addTask { await Self.process(pipe, sources: self.sources, deliveries: self.deliveries) }
+                }
             }
         }
     }

@@ -31,6 +31,9 @@ public protocol EventSourceReader: Sendable {
 /// The readers of every kind of event source, by the ARN's service (`sqs`, `kinesis`).
 public final class EventSourceReaders: Sendable {
     private let readers = Mutex<[String: any EventSourceReader]>([:])
+    /// Readers of stream sources, read shard by shard from checkpoints (Kinesis).
+    public let streams = StreamSourceReaders()
+
 
     public init() {}
 

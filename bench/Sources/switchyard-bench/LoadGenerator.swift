@@ -21,7 +21,7 @@ struct SwitchyardBench: ParsableCommand {
 
     @Option(
         help:
-            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | invoke-python | invoke-bootstrap | esm-sqs | bare"
+            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | invoke-python | invoke-bootstrap | esm-sqs | bare"
     )
     var scenario = "send"
 
@@ -46,6 +46,12 @@ struct SwitchyardBench: ParsableCommand {
     @Option(name: .customLong("server-pid"), help: "PID of the server, to report its RSS.")
     var serverPid: Int?
 
+    @Option(help: "kinesis-*: shards of the stream.")
+    var shards = 1
+
+    @Option(help: "kinesis-put: records per PutRecords call.")
+    var records = 500
+
     @Option(help: "Message body size in bytes.")
     var bodySize = 100
 
@@ -56,6 +62,7 @@ struct SwitchyardBench: ParsableCommand {
         if scenario == "publish" { return try runPublish(host: host, port: port) }
         if scenario == "put-events" { return try runPutEvents(host: host, port: port) }
         if scenario.hasPrefix("s3-") { return try runS3(host: host, port: port) }
+        if scenario.hasPrefix("kinesis-") { return try runKinesis(host: host, port: port) }
         if scenario.hasPrefix("invoke-") || scenario == "esm-sqs" { return try runLambda(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")

@@ -131,6 +131,10 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
         case .lambda:
             headers.add(name: "Content-Type", value: "application/json")
             signingName = "lambda"
+        case .kinesis:
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            headers.add(name: "X-Amz-Target", value: "Kinesis_20131202.\(current.target)")
+            signingName = "kinesis"
         }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(

@@ -13,7 +13,7 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns, events, s3, lambda }
+        enum Service { case sqs, sns, events, s3, lambda, kinesis }
         /// S3 requests: the method and the path (bucket and key) they go to.
         var method = "POST"
         var path = "/"
@@ -46,6 +46,20 @@ struct Workload {
             target: "Invoke", body: Array(payload.utf8), kind: .send(1), service: .lambda, method: "POST",
             path: "/2015-03-31/functions/\(function)/invocations")
         return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    /// Kinesis PutRecords of `count` records of `size` bytes, with partition keys spread over the shards.
+    static func putRecords(stream: String, count: Int, size: Int, connection: Int) -> Workload {
+        let data = Data(repeating: UInt8(ascii: "x"), count: size).base64EncodedString()
+        var batch = 0
+        func make() -> Request {
+            batch += 1
+            let records = (0..<count).map { #"{"Data":"\#(data)","PartitionKey":"c\#(connection)-\#(batch)-\#($0)"}"# }
+            let json = #"{"StreamName":"\#(stream)","Records":[\#(records.joined(separator: ","))]}"#
+            return Request(target: "PutRecords", body: Array(json.utf8), kind: .send(count), service: .kinesis)
+        }
+        let first = make()
+        return Workload(first: first) { _, _ in (make(), count) }
     }
 
     /// SNS Publish of one message to a topic (awsQuery).

@@ -1,0 +1,319 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardMatching
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// Reads a stream (Kinesis) for an event source mapping, shard by shard and in order: a shard's
+/// children start once it is read to its end. Each batch (up to the batch size, gathered for up to
+/// the batching window) invokes the function with Kinesis's event; a failed batch is retried from
+/// the same record (halved each time with BisectBatchOnFunctionError) until it succeeds, its retries
+/// run out or its records grow too old: then its description goes to the on-failure destination and
+/// reading moves past it. With ReportBatchItemFailures, reading resumes at the first failed record.
+/// Checkpoints are stored with the mapping after every batch, so a restart resumes where it was.
+struct StreamMappingPoller {
+    let uuid: String
+    let service: LambdaService
+    let reader: any StreamSourceReader
+
+    /// A batch that failed and is being retried: where it starts, and how many records it may take.
+    private struct Retry {
+        var attempts: Int
+        var limit: Int
+    }
+
+    func run() async {
+        var retries: [String: Retry] = [:]
+        var batchingSince: [String: ContinuousClock.Instant] = [:]
+        while !Task.isCancelled {
+            guard let mapping = await service.engine.mapping(uuid), mapping.enabled, var settings = mapping.stream
+            else { return }
+            guard let shards = await reader.shards(of: mapping.eventSourceArn) else {
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            let finished = Set(settings.finishedShards)
+            let ready = shards.filter { shard in
+                !finished.contains(shard.id) && shard.parents.allSatisfy { parent in
+                    finished.contains(parent) || !shards.contains { $0.id == parent }
+                }
+            }
+            var progressed = false
+            for shard in ready {
+                guard !Task.isCancelled else { return }
+                do {
+                    let checkpoint: String
+                    if let known = settings.checkpoints[shard.id] {
+                        checkpoint = known
+                    } else {
+                        // Children of a shard read to its end start at their beginning.
+                        let position = shard.parents.isEmpty ? settings.startingPosition : "TRIM_HORIZON"
+                        checkpoint = try await reader.start(
+                            mapping.eventSourceArn, shard: shard.id, position: position,
+                            timestamp: settings.startingPositionTimestamp)
+                        settings.checkpoints[shard.id] = checkpoint
+                        try await store(settings)
+                    }
+                    let limit = retries[shard.id]?.limit ?? mapping.batchSize
+                    let read = try await reader.read(
+                        mapping.eventSourceArn, shard: shard.id, after: checkpoint, limit: limit)
+                    if read.records.isEmpty {
+                        if read.exhausted {
+                            settings.finishedShards.append(shard.id)
+                            try await store(settings)
+                            progressed = true
+                        }
+                        continue
+                    }
+                    // The batching window: a batch smaller than the batch size waits for more.
+                    if read.records.count < limit, mapping.maximumBatchingWindowInSeconds > 0, retries[shard.id] == nil,
+                        !read.exhausted
+                    {
+                        let since = batchingSince[shard.id] ?? .now
+                        batchingSince[shard.id] = since
+                        if ContinuousClock.now - since < .seconds(mapping.maximumBatchingWindowInSeconds) { continue }
+                    }
+                    batchingSince[shard.id] = nil
+                    progressed = true
+                    let outcome = await handle(read.records, shard: shard.id, mapping: mapping, settings: settings)
+                    switch outcome {
+                    case .done(let through):
+                        retries[shard.id] = nil
+                        settings.checkpoints[shard.id] = through
+                        settings.lastProcessingResult = "OK"
+                    case .failed:
+                        var retry = retries[shard.id] ?? Retry(attempts: 0, limit: read.records.count)
+                        retry.attempts += 1
+                        if settings.bisectBatchOnFunctionError { retry.limit = max(1, read.records.count / 2) }
+                        settings.lastProcessingResult = "PROBLEM: Function call failed"
+                        if settings.maximumRetryAttempts >= 0, retry.attempts > settings.maximumRetryAttempts {
+                            await sendToDestination(
+                                read.records, shard: shard.id, mapping: mapping, settings: settings,
+                                condition: "RetryAttemptsExhausted", attempts: retry.attempts)
+                            settings.checkpoints[shard.id] = read.records.last?.checkpoint ?? checkpoint
+                            retries[shard.id] = nil
+                        } else {
+                            retries[shard.id] = retry
+                        }
+                    case .partial(let through, let failedFrom):
+                        // Resume at the first failed record; the rest of the batch comes again.
+                        settings.checkpoints[shard.id] = through
+                        var retry = retries[shard.id] ?? Retry(attempts: 0, limit: mapping.batchSize)
+                        retry.attempts += 1
+                        if settings.maximumRetryAttempts >= 0, retry.attempts > settings.maximumRetryAttempts {
+                            let rest = Array(read.records[failedFrom...])
+                            await sendToDestination(
+                                rest, shard: shard.id, mapping: mapping, settings: settings,
+                                condition: "RetryAttemptsExhausted", attempts: retry.attempts, partial: true)
+                            settings.checkpoints[shard.id] = read.records.last?.checkpoint ?? through
+                            retries[shard.id] = nil
+                        } else {
+                            retries[shard.id] = retry
+                        }
+                    }
+                    try await store(settings)
+                } catch {
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+            if !progressed {
+                await waitForAny(ready, arn: mapping.eventSourceArn, settings: settings)
+            } else if retries.values.contains(where: { $0.attempts > 0 }) {
+                // A batch that failed is tried again after a short pause.
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Saves the mapping's reading state, unless the mapping changed meanwhile (it is deleted or
+    /// its settings were updated: the update wins).
+    private func store(_ settings: StreamMappingSettings) async throws {
+        guard var mapping = await service.engine.mapping(uuid) else { throw CancellationError() }
+        mapping.stream?.checkpoints = settings.checkpoints
+        mapping.stream?.finishedShards = settings.finishedShards
+        mapping.stream?.lastProcessingResult = settings.lastProcessingResult
+        try await service.engine.save(mapping)
+    }
+
+    /// Waits until any of the shards may have records (or a second passes).
+    private func waitForAny(_ shards: [StreamSourceShard], arn: String, settings: StreamMappingSettings) async {
+        guard !shards.isEmpty else {
+            try? await Task.sleep(for: .seconds(1))
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for shard in shards {
+                let checkpoint = settings.checkpoints[shard.id] ?? "0"
+                group.addTask { await reader.waitForRecords(arn, shard: shard.id, after: checkpoint, timeout: .seconds(1)) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private enum Outcome {
+        /// Every record handled: continue after this checkpoint.
+        case done(String)
+        /// The function failed (or could not run).
+        case failed
+        /// The function reported item failures: continue after `through`, the first failure at `failedFrom`.
+        case partial(through: String, failedFrom: Int)
+    }
+
+    private func handle(
+        _ records: [StreamSourceRecord], shard: String, mapping: EventSourceMappingRecord,
+        settings: StreamMappingSettings
+    ) async -> Outcome {
+        guard let last = records.last else { return .failed }
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        var fresh = records
+        if settings.maximumRecordAgeInSeconds >= 0 {
+            let oldest = nowMillis - Int64(settings.maximumRecordAgeInSeconds) * 1000
+            let expired = records.filter { $0.arrivalMillis < oldest }
+            if !expired.isEmpty {
+                await sendToDestination(
+                    expired, shard: shard, mapping: mapping, settings: settings, condition: "RecordAgeExceeded",
+                    attempts: 1)
+                fresh = records.filter { $0.arrivalMillis >= oldest }
+            }
+        }
+        let role = await service.role(of: mapping.functionArn)
+        let filters = mapping.filterPatterns.compactMap { try? EventPattern(json: $0) }
+        let events = fresh.map { KinesisEvent.record($0, shard: shard, mapping: mapping, role: role) }
+        let kept = zip(fresh, events).filter { _, event in
+            filters.isEmpty
+                || SourceRecordDocument.parse(KinesisEvent.filterable(event)).map { document in
+                    filters.contains { $0.matches(MatchableEvent(document)) }
+                } == true
+        }
+        guard !kept.isEmpty else { return .done(last.checkpoint) }
+        let payload = Array(OrderedJSON.object([("Records", .array(kept.map(\.1)))]).text.utf8)
+        guard let response = await service.invokeForStream(payload, mapping: mapping) else { return .failed }
+        guard mapping.reportsBatchItemFailures else { return .done(last.checkpoint) }
+        guard let failed = KinesisEvent.firstFailure(response, records: kept.map(\.0)) else { return .done(last.checkpoint) }
+        guard let index = records.firstIndex(where: { $0.sequenceNumber == failed }) else { return .failed }
+        // A failure at the first record: the checkpoint stays where it was before the batch.
+        let through = index == 0 ? previousCheckpoint(records) : records[index - 1].checkpoint
+        return .partial(through: through, failedFrom: index)
+    }
+
+    /// The checkpoint just before a batch: one less than its first record's (the reader's tokens
+    /// are positions that count records).
+    private func previousCheckpoint(_ records: [StreamSourceRecord]) -> String {
+        guard let first = records.first, let value = UInt64(first.checkpoint), value > 0 else { return "0" }
+        return String(value - 1)
+    }
+
+    /// The on-failure destination's record of records given up on.
+    private func sendToDestination(
+        _ records: [StreamSourceRecord], shard: String, mapping: EventSourceMappingRecord,
+        settings: StreamMappingSettings, condition: String, attempts: Int, partial: Bool = false
+    ) async {
+        guard let destination = settings.onFailureDestination, let first = records.first, let last = records.last
+        else { return }
+        var members: [(key: String, value: OrderedJSON)] = [
+            (
+                "requestContext",
+                .object([
+                    ("requestId", .string(UUID().uuidString.lowercased())), ("functionArn", .string(mapping.functionArn)),
+                    ("condition", .string(condition)), ("approximateInvokeCount", .integer(attempts)),
+                ])
+            )
+        ]
+        if condition != "RecordAgeExceeded" {
+            members.append(
+                (
+                    "responseContext",
+                    .object([
+                        ("statusCode", .integer(200)), ("executedVersion", .string("$LATEST")),
+                        ("functionError", partial ? .scalar(.null) : .string("Unhandled")),
+                    ])
+                ))
+        }
+        members += [
+            ("version", .string("1.0")), ("timestamp", .string(KinesisEvent.iso(Date()))),
+            (
+                "KinesisBatchInfo",
+                .object([
+                    ("shardId", .string(shard)), ("startSequenceNumber", .string(first.sequenceNumber)),
+                    ("endSequenceNumber", .string(last.sequenceNumber)),
+                    ("approximateArrivalOfFirstRecord", .string(KinesisEvent.iso(first.arrivalMillis))),
+                    ("approximateArrivalOfLastRecord", .string(KinesisEvent.iso(last.arrivalMillis))),
+                    ("batchSize", .integer(records.count)), ("streamArn", .string(mapping.eventSourceArn)),
+                ])
+            ),
+        ]
+        _ = try? await service.deliveries.enqueue([
+            DeliveryRequest(
+                target: LambdaService.destinationTarget(destination), body: DeliveryPayload(OrderedJSON.object(members).text),
+                retry: .managedEndpoint, origin: mapping.arn)
+        ]).wait()
+    }
+}
+
+/// Kinesis records as Lambda hands them to functions.
+enum KinesisEvent {
+    static func record(_ record: StreamSourceRecord, shard: String, mapping: EventSourceMappingRecord, role: String)
+        -> OrderedJSON
+    {
+        .object([
+            (
+                "kinesis",
+                .object([
+                    ("kinesisSchemaVersion", .string("1.0")), ("partitionKey", .string(record.partitionKey)),
+                    ("sequenceNumber", .string(record.sequenceNumber)),
+                    ("data", .string(Data(record.data).base64EncodedString())),
+                    ("approximateArrivalTimestamp", .scalar(.number(Double(record.arrivalMillis) / 1000))),
+                ])
+            ),
+            ("eventSource", .string("aws:kinesis")), ("eventVersion", .string("1.0")),
+            ("eventID", .string("\(shard):\(record.sequenceNumber)")), ("eventName", .string("aws:kinesis:record")),
+            ("invokeIdentityArn", .string(role)), ("awsRegion", .string(mapping.region)),
+            ("eventSourceARN", .string(mapping.eventSourceArn)),
+        ])
+    }
+
+    /// The record as filter criteria see it: `data` as the JSON it holds, when it holds JSON.
+    static func filterable(_ event: OrderedJSON) -> String {
+        guard case .object(var members) = event, let index = members.firstIndex(where: { $0.key == "kinesis" }),
+            case .object(var kinesis) = members[index].value,
+            let dataIndex = kinesis.firstIndex(where: { $0.key == "data" }),
+            case .scalar(.string(let encoded)) = kinesis[dataIndex].value,
+            let bytes = Data(base64Encoded: encoded), let parsed = try? OrderedJSON.parse(Array(bytes))
+        else { return event.text }
+        kinesis[dataIndex].value = parsed
+        members[index].value = .object(kinesis)
+        // Filters name `data` at the top of the record, as for SQS's `body`.
+        members.append(("data", parsed))
+        return OrderedJSON.object(members).text
+    }
+
+    /// The sequence number of the first failed item a ReportBatchItemFailures answer names (the
+    /// first record when the answer is malformed), or nil when all succeeded.
+    static func firstFailure(_ response: [UInt8], records: [StreamSourceRecord]) -> String? {
+        let trimmed = String(decoding: response, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == "null" || trimmed == "{}" { return nil }
+        guard let document = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+            let failures = document["batchItemFailures"]
+        else { return nil }
+        guard let list = failures as? [[String: Any]] else { return records.first?.sequenceNumber }
+        if list.isEmpty { return nil }
+        var lowest: String?
+        for failure in list {
+            guard let id = failure["itemIdentifier"] as? String, !id.isEmpty,
+                records.contains(where: { $0.sequenceNumber == id })
+            else { return records.first?.sequenceNumber }
+            if let current = lowest, current <= id { continue }
+            lowest = id
+        }
+        return lowest
+    }
+
+    static func iso(_ millis: Int64) -> String { iso(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SwitchyardDelivery
+import SwitchyardEvents
+import SwitchyardMatching
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// Pipes whose source is a stream (Kinesis): each shard read in order from the pipe's checkpoint
+/// (children after their parents), records shaped as Pipes hands them on (Kinesis's fields without
+/// the `kinesis` wrapper), filtered on their data, enriched and delivered; the checkpoint moves
+/// once the batch is delivered.
+extension PipesEngine {
+    func processStream(_ pipe: PipeRecord, reader: any StreamSourceReader) async {
+        guard let shards = await reader.shards(of: pipe.source) else { return }
+        let parameters = PipeShapes.sourceParameters(pipe)?.kinesisStreamParameters
+        let finished = Set(pipe.finishedShards ?? [])
+        var checkpoints = pipe.streamCheckpoints ?? [:]
+        var done = pipe.finishedShards ?? []
+        let ready = shards.filter { shard in
+            !finished.contains(shard.id)
+                && shard.parents.allSatisfy { parent in finished.contains(parent) || !shards.contains { $0.id == parent } }
+        }
+        let filters = (PipeShapes.sourceParameters(pipe)?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
+            .compactMap { try? EventPattern(json: $0) }
+        let targetParameters = PipeShapes.targetParameters(pipe)
+        for shard in ready {
+            do {
+                let checkpoint: String
+                if let known = checkpoints[shard.id] {
+                    checkpoint = known
+                } else {
+                    checkpoint = try await reader.start(
+                        pipe.source, shard: shard.id,
+                        position: shard.parents.isEmpty ? (parameters?.startingPosition ?? "LATEST") : "TRIM_HORIZON",
+                        timestamp: parameters?.startingPositionTimestamp)
+                }
+                let read = try await reader.read(
+                    pipe.source, shard: shard.id, after: checkpoint, limit: parameters?.batchSize ?? 100)
+                if read.records.isEmpty {
+                    checkpoints[shard.id] = checkpoint
+                    if read.exhausted { done.append(shard.id) }
+                    continue
+                }
+                var documents: [OrderedJSON] = []
+                var passed: [String] = []
+                for record in read.records {
+                    let document = Self.document(record, shard: shard.id, pipe: pipe)
+                    if !filters.isEmpty {
+                        guard let matchable = SourceRecordDocument.parse(Self.filterable(document, record)),
+                            filters.contains(where: { $0.matches(MatchableEvent(matchable)) })
+                        else { continue }
+                    }
+                    documents.append(document)
+                    passed.append(document.text)
+                }
+                if let enrichment = pipe.enrichment, !documents.isEmpty {
+                    guard let enriched = await Self.enrich(passed, with: enrichment, pipe: pipe, deliveries: deliveries)
+                    else { return }
+                    documents = enriched
+                }
+                let requests = documents.compactMap {
+                    PipeDelivery.request(for: $0, pipe: pipe, parameters: targetParameters)
+                }
+                try await deliveries.enqueue(requests).wait()
+                checkpoints[shard.id] = read.checkpoint
+            } catch {
+                continue
+            }
+        }
+        guard var current = pipes[pipe.storageKey], current.streamCheckpoints != checkpoints || current.finishedShards != done
+        else { return }
+        current.streamCheckpoints = checkpoints
+        current.finishedShards = done
+        pipes[pipe.storageKey] = current
+        _ = store.submit([.putPipe(current)])
+    }
+
+    /// A Kinesis record as Pipes passes it on.
+    static func document(_ record: StreamSourceRecord, shard: String, pipe: PipeRecord) -> OrderedJSON {
+        .object([
+            ("kinesisSchemaVersion", .string("1.0")), ("partitionKey", .string(record.partitionKey)),
+            ("sequenceNumber", .string(record.sequenceNumber)),
+            ("data", .string(Data(record.data).base64EncodedString())),
+            ("approximateArrivalTimestamp", .scalar(.number(Double(record.arrivalMillis) / 1000))),
+            ("eventSource", .string("aws:kinesis")), ("eventVersion", .string("1.0")),
+            ("eventID", .string("\(shard):\(record.sequenceNumber)")), ("eventName", .string("aws:kinesis:record")),
+            ("invokeIdentityArn", .string(pipe.roleArn)), ("awsRegion", .string(pipe.region)),
+            ("eventSourceARN", .string(pipe.source)),
+        ])
+    }
+
+    /// The record as filters see it: `data` as the JSON it holds, when it holds JSON.
+    static func filterable(_ document: OrderedJSON, _ record: StreamSourceRecord) -> String {
+        guard case .object(var members) = document, let parsed = try? OrderedJSON.parse(record.data),
+            let index = members.firstIndex(where: { $0.key == "data" })
+        else { return document.text }
+        members[index].value = parsed
+        return OrderedJSON.object(members).text
+    }
+}
