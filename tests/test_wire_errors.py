@@ -99,7 +99,7 @@ def test_health_endpoint(server):
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]
-    assert localstack["sqs"] == "running" and localstack["kinesis"] == "disabled"
+    assert localstack["sqs"] == localstack["kinesis"] == "running" and localstack["firehose"] == "disabled"
 
 
 @pytest.mark.parametrize("path", ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"])
