@@ -1,0 +1,150 @@
+"""Kinesis as a source and a target elsewhere: EventBridge rules and Pipes put records into
+streams; Lambda event source mappings and Pipes read them, with the record shapes AWS recorded
+(Lambda's `kinesis` record with its eventID and float arrival time, Pipes' flattened record), retries
+and the on-failure destination's KinesisBatchInfo."""
+import base64
+import json
+import time
+
+import pytest
+
+from conftest import ACCOUNT, REGION
+from test_lambda import ROLE, create, drain, zipped
+from test_pipes import wait_state
+
+
+@pytest.fixture
+def kinesis(server):
+    server.reset()
+    return server.client("kinesis")
+
+
+def stream(kinesis, name, shards=1):
+    kinesis.create_stream(StreamName=name, ShardCount=shards)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 0.2})
+    return f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{name}"
+
+
+def records(kinesis, name):
+    it = kinesis.get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
+                                    ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    return kinesis.get_records(ShardIterator=it)["Records"]
+
+
+def test_eventbridge_puts_the_event_into_a_stream(server, kinesis):
+    arn = stream(kinesis, "from-events")
+    events = server.client("events")
+    events.put_rule(Name="to-stream", EventPattern='{"source": ["shop"]}')
+    events.put_targets(Rule="to-stream", Targets=[
+        {"Id": "keyed", "Arn": arn, "KinesisParameters": {"PartitionKeyPath": "$.detail-type"}}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": '{"total": 5}'}])
+    deadline = time.time() + 10
+    while not (got := records(kinesis, "from-events")) and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(got) == 1 and got[0]["PartitionKey"] == "order"
+    envelope = json.loads(got[0]["Data"])
+    assert envelope["detail-type"] == "order" and envelope["detail"] == {"total": 5}
+    assert list(envelope) == ["version", "id", "detail-type", "source", "account", "time", "region", "resources",
+                              "detail"]
+    # Without KinesisParameters the partition key is the event's id.
+    events.put_targets(Rule="to-stream", Targets=[{"Id": "keyed", "Arn": arn}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "refund", "Detail": "{}"}])
+    deadline = time.time() + 10
+    while len(got := records(kinesis, "from-events")) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    assert got[1]["PartitionKey"] == json.loads(got[1]["Data"])["id"]
+
+
+KINESIS_HANDLER = """
+import base64, json, os
+import boto3
+
+def handler(event, context):
+    sqs = boto3.client("sqs")
+    for record in event["Records"]:
+        if base64.b64decode(record["kinesis"]["data"]) == b"fail":
+            raise ValueError("cannot take it")
+    sqs.send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(event))
+"""
+
+
+def test_lambda_reads_a_stream_in_batches_and_gives_up_on_failing_batches(server, kinesis):
+    lam = server.client("lambda")
+    sqs = server.client("sqs")
+    seen = sqs.create_queue(QueueName="seen")["QueueUrl"]
+    failed = sqs.create_queue(QueueName="failed")["QueueUrl"]
+    failed_arn = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = stream(kinesis, "to-lambda")
+    function_arn = create(lam, "reader", code=zipped({"app.py": (KINESIS_HANDLER, 0o644)}),
+                          Environment={"Variables": {"SEEN": seen}})["FunctionArn"]
+    kinesis.put_records(StreamName="to-lambda", Records=[
+        {"Data": f"r{i}".encode(), "PartitionKey": f"k{i}"} for i in range(10)])
+    mapping = lam.create_event_source_mapping(
+        FunctionName="reader", EventSourceArn=arn, StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": failed_arn}})
+    assert mapping["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (mapping["BatchSize"], mapping["StartingPosition"], mapping["MaximumRetryAttempts"],
+            mapping["MaximumRecordAgeInSeconds"], mapping["BisectBatchOnFunctionError"],
+            mapping["ParallelizationFactor"], mapping["State"]) == (100, "TRIM_HORIZON", 1, -1, False, 1, "Creating")
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": failed_arn}}
+    batch = json.loads(drain(sqs, seen, expected=1)[0])["Records"]
+    assert [base64.b64decode(r["kinesis"]["data"]) for r in batch] == [f"r{i}".encode() for i in range(10)]
+    record = batch[0]
+    assert list(record) == ["kinesis", "eventSource", "eventVersion", "eventID", "eventName", "invokeIdentityArn",
+                            "awsRegion", "eventSourceARN"]
+    assert record["eventID"] == "shardId-000000000000:" + record["kinesis"]["sequenceNumber"]
+    assert (record["eventSource"], record["eventName"], record["invokeIdentityArn"], record["eventSourceARN"]) == (
+        "aws:kinesis", "aws:kinesis:record", ROLE, arn)
+    assert isinstance(record["kinesis"]["approximateArrivalTimestamp"], float)
+    assert record["kinesis"]["kinesisSchemaVersion"] == "1.0" and record["kinesis"]["partitionKey"] == "k0"
+    # A failing batch is tried once more, then described to the on-failure destination and skipped.
+    kinesis.put_record(StreamName="to-lambda", Data=b"fail", PartitionKey="bad")
+    kinesis.put_record(StreamName="to-lambda", Data=b"after", PartitionKey="good")
+    report = json.loads(drain(sqs, failed, expected=1)[0])
+    assert report["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert report["requestContext"]["approximateInvokeCount"] == 2
+    assert report["requestContext"]["functionArn"] == function_arn
+    assert report["responseContext"]["functionError"] == "Unhandled"
+    info = report["KinesisBatchInfo"]
+    assert (info["shardId"], info["streamArn"]) == ("shardId-000000000000", arn) and info["batchSize"] >= 1
+    later = [json.loads(body)["Records"] for body in drain(sqs, seen, expected=1)]
+    assert [base64.b64decode(r["kinesis"]["data"]) for batch in later for r in batch] == [b"after"]
+    assert lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] == "Enabled"
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_lambda_mapping_checks_its_stream(server, kinesis):
+    lam = server.client("lambda")
+    create(lam, "checked")
+    missing = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/missing"
+    with pytest.raises(Exception) as e:
+        lam.create_event_source_mapping(FunctionName="checked", EventSourceArn=missing, StartingPosition="LATEST")
+    assert e.value.response["Error"]["Message"] == f"Stream not found: {missing}"
+    arn = stream(kinesis, "checked")
+    first = lam.create_event_source_mapping(FunctionName="checked", EventSourceArn=arn, StartingPosition="LATEST")
+    with pytest.raises(Exception) as e:
+        lam.create_event_source_mapping(FunctionName="checked", EventSourceArn=arn, StartingPosition="LATEST")
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert first["UUID"] in e.value.response["Error"]["Message"]
+
+
+def test_a_pipe_reads_a_stream_into_a_queue(server, kinesis):
+    arn = stream(kinesis, "to-pipe")
+    sqs = server.client("sqs")
+    target_url = sqs.create_queue(QueueName="piped")["QueueUrl"]
+    pipes = server.client("pipes")
+    pipes.create_pipe(
+        Name="from-stream", Source=arn, Target=f"arn:aws:sqs:{REGION}:{ACCOUNT}:piped",
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/pipes",
+        SourceParameters={"KinesisStreamParameters": {"StartingPosition": "TRIM_HORIZON", "BatchSize": 10},
+                          "FilterCriteria": {"Filters": [{"Pattern": '{"data": {"keep": [true]}}'}]}})
+    wait_state(pipes, "from-stream", "RUNNING")
+    kinesis.put_record(StreamName="to-pipe", Data=b'{"keep": true, "n": 1}', PartitionKey="a")
+    kinesis.put_record(StreamName="to-pipe", Data=b'{"keep": false, "n": 2}', PartitionKey="b")
+    delivered = [json.loads(body) for body in drain(sqs, target_url, expected=1)]
+    assert len(delivered) == 1
+    record = delivered[0]
+    assert json.loads(base64.b64decode(record["data"])) == {"keep": True, "n": 1}
+    assert record["eventSource"] == "aws:kinesis" and record["partitionKey"] == "a"
+    assert record["eventID"] == "shardId-000000000000:" + record["sequenceNumber"]
+    assert "kinesis" not in record and record["invokeIdentityArn"] == f"arn:aws:iam::{ACCOUNT}:role/pipes"
