@@ -443,3 +443,37 @@ def test_a_cbor_client_writes_and_reads(server, kinesis):
     status, _, failure = cbor_call(server, "DescribeStream", {"StreamName": "nothing"})
     assert status == 400 and failure["__type"].endswith("ResourceNotFoundException")
     assert failure["message"] == f"Stream nothing under account {ACCOUNT} not found."
+
+
+def test_per_shard_quotas_when_emulated():
+    import os
+    from conftest import Server
+    server = Server(env=dict(os.environ, SWITCHYARD_KINESIS_THROTTLE="1")).start()
+    try:
+        kinesis = server.client("kinesis")
+        make(kinesis, "quota")
+        # 1,000 records a second per shard: of 1,500 put at once, about a third are turned away.
+        answers = [kinesis.put_records(StreamName="quota", Records=[
+            {"Data": b"x", "PartitionKey": f"{batch}-{i}"} for i in range(500)]) for batch in range(3)]
+        failed = [entry for answer in answers for entry in answer["Records"] if "ErrorCode" in entry]
+        assert sum(answer["FailedRecordCount"] for answer in answers) == len(failed) >= 400
+        assert failed[0]["ErrorCode"] == "ProvisionedThroughputExceededException"
+        assert failed[0]["ErrorMessage"] == (
+            f"Rate exceeded for shard shardId-000000000000 in stream quota under account {ACCOUNT}.")
+        assert "SequenceNumber" not in failed[0] and "ShardId" not in failed[0]
+        # 1 MiB a second: two records of 600 KB in a row are one too many.
+        time.sleep(1.1)
+        with pytest.raises(ClientError) as e:
+            for _ in range(2):
+                kinesis.put_record(StreamName="quota", Data=b"x" * 600_000, PartitionKey="k")
+        assert error(e)[0] == "ProvisionedThroughputExceededException"
+        # Five GetRecords calls a second per shard.
+        it = iterator(kinesis, "quota")
+        with pytest.raises(ClientError) as e:
+            for _ in range(10):
+                it = kinesis.get_records(ShardIterator=it, Limit=1)["NextShardIterator"]
+        assert error(e)[0] == "ProvisionedThroughputExceededException"
+        time.sleep(1.1)
+        assert len(kinesis.get_records(ShardIterator=it, Limit=1)["Records"]) == 1
+    finally:
+        server.stop()

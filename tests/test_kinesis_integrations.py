@@ -148,3 +148,50 @@ def test_a_pipe_reads_a_stream_into_a_queue(server, kinesis):
     assert record["eventSource"] == "aws:kinesis" and record["partitionKey"] == "a"
     assert record["eventID"] == "shardId-000000000000:" + record["sequenceNumber"]
     assert "kinesis" not in record and record["invokeIdentityArn"] == f"arn:aws:iam::{ACCOUNT}:role/pipes"
+
+
+FAILING_HANDLER = """
+def handler(event, context):
+    raise ValueError("no")
+"""
+
+NULL_FAILURES_HANDLER = """
+import json, os
+import boto3
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(event))
+    return {"batchItemFailures": None}
+"""
+
+
+def test_failed_batches_go_to_an_s3_destination_and_null_failures_mean_success(server, kinesis):
+    lam = server.client("lambda")
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="failures")
+    arn = stream(kinesis, "to-s3")
+    create(lam, "failing", code=zipped({"app.py": (FAILING_HANDLER, 0o644)}))
+    mapping = lam.create_event_source_mapping(
+        FunctionName="failing", EventSourceArn=arn, StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::failures"}})
+    kinesis.put_record(StreamName="to-s3", Data=b"lost", PartitionKey="p")
+    deadline = time.time() + 30
+    while not (listed := s3.list_objects_v2(Bucket="failures").get("Contents")) and time.time() < deadline:
+        time.sleep(0.2)
+    key = listed[0]["Key"]
+    assert key.startswith(f"aws/lambda/{mapping['UUID']}/shardId-000000000000/")
+    report = json.loads(s3.get_object(Bucket="failures", Key=key)["Body"].read())
+    assert report["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert report["requestContext"]["approximateInvokeCount"] == 1
+    assert [base64.b64decode(r["kinesis"]["data"]) for r in report["payload"]["Records"]] == [b"lost"]
+    # {"batchItemFailures": null} is a success: the record is not handed over again.
+    sqs = server.client("sqs")
+    seen = sqs.create_queue(QueueName="seen-null")["QueueUrl"]
+    arn = stream(kinesis, "null-failures")
+    create(lam, "null-failures", code=zipped({"app.py": (NULL_FAILURES_HANDLER, 0o644)}),
+           Environment={"Variables": {"SEEN": seen}})
+    lam.create_event_source_mapping(
+        FunctionName="null-failures", EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
+        FunctionResponseTypes=["ReportBatchItemFailures"])
+    kinesis.put_record(StreamName="null-failures", Data=b"once", PartitionKey="p")
+    assert len(drain(sqs, seen, wait=3, expected=1)) == 1

@@ -19,14 +19,14 @@ struct KinesisDeliveryTransport: DeliveryTransport {
         let key = StreamRecord.key(account: stream.account, region: stream.region, name: stream.name)
         let partitionKey = request.metadata?["PartitionKey"].flatMap { $0.isEmpty ? nil : String($0.prefix(256)) }
         do {
-            _ = try await engine.put(
+            let result = try await engine.put(
                 key,
                 [
                     RecordInput(
                         partitionKey: partitionKey ?? UUID().uuidString, explicitHashKey: nil,
                         data: request.body.bytes)
                 ])
-            return .delivered
+            return result.first?.sequenceNumber == nil ? .retry(reason: "the shard's write quota is spent") : .delivered
         } catch let error as AWSError {
             return .retry(reason: error.message ?? error.code)
         } catch {

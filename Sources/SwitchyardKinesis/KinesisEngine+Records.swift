@@ -9,10 +9,11 @@ struct RecordInput: Sendable {
     var data: [UInt8]
 }
 
-/// Where a put record went.
+/// Where a put record went: its shard, and its sequence number unless the shard's write quota
+/// turned it away.
 struct PutResult: Sendable {
     var shardId: String
-    var sequenceNumber: String
+    var sequenceNumber: String?
 }
 
 /// Records of one GetRecords call.
@@ -41,10 +42,15 @@ extension KinesisEngine {
             guard let shard = open.first(where: { $0.hashRange.contains(hash) }) ?? open.last else {
                 throw AWSError("InternalFailureException", "The stream has no open shard.")
             }
+            let shardKey = ShardKey(incarnation: stream.incarnation, ordinal: shard.ordinal)
+            guard quotas.admitWrite(shardKey, bytes: input.data.count + input.partitionKey.utf8.count) else {
+                results.append(PutResult(shardId: shard.id, sequenceNumber: nil))
+                continue
+            }
             stream.counter += 1
             let record = StoredRecord(
                 counter: stream.counter, millis: now, partitionKey: input.partitionKey, data: input.data)
-            batch[ShardKey(incarnation: stream.incarnation, ordinal: shard.ordinal), default: []].append(record)
+            batch[shardKey, default: []].append(record)
             results.append(
                 PutResult(
                     shardId: shard.id,
@@ -64,6 +70,7 @@ extension KinesisEngine {
     ) async throws -> ReadResult {
         let key = ShardKey(incarnation: stream.incarnation, ordinal: shard.ordinal)
         let records = try await log.read(key, after: position, limit: limit, maximumBytes: 10 * 1024 * 1024)
+        quotas.chargeRead(key, bytes: records.reduce(0) { $0 + $1.size })
         let next = records.last?.counter ?? position
         let backlog = log.backlog(key, after: next)
         let ending = shard.endingSequence.flatMap(SequenceNumber.init)

@@ -10,6 +10,9 @@ actor KinesisEngine {
     let settingsTable: JSONRecordTable<AccountSettingsRecord>
     let log: any RecordLog
     let transitionMillis: Int64
+    /// AWS's per-shard throughput quotas, when emulated.
+    let quotas: ShardQuotas
+
     /// Kept current in memory; stored when what matters after a restart changes (record counters are
     /// recovered from the record log instead).
     var streams: [String: StreamRecord] = [:]
@@ -21,8 +24,9 @@ actor KinesisEngine {
 
     init(
         streams: JSONRecordTable<StreamRecord>, settings: JSONRecordTable<AccountSettingsRecord>, log: any RecordLog,
-        transitionMillis: Int64
+        transitionMillis: Int64, quotas: ShardQuotas = ShardQuotas(enabled: false)
     ) throws {
+        self.quotas = quotas
         self.streamsTable = streams
         self.settingsTable = settings
         self.log = log

@@ -32,7 +32,10 @@ public struct KinesisModule: ServiceModule {
         let engine = try KinesisEngine(
             streams: JSONRecordTable(database: context.database, table: Self.streamsTable),
             settings: JSONRecordTable(database: context.database, table: Self.settingsTable), log: log,
-            transitionMillis: transition)
+            transitionMillis: transition,
+            quotas: ShardQuotas(
+                enabled: ["1", "true"].contains(
+                    ProcessInfo.processInfo.environment["SWITCHYARD_KINESIS_THROTTLE"] ?? "")))
         let service = KinesisService(engine: engine)
         context.sources.streams.register("kinesis", KinesisStreamReader(engine: engine))
         return RunningModule(

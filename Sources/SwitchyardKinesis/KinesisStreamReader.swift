@@ -45,8 +45,10 @@ struct KinesisStreamReader: StreamSourceReader {
         return StreamSourceRead(
             records: read.records.map { stored in
                 StreamSourceRecord(
-                    sequenceNumber: SequenceNumber(millis: stored.millis, counter: stored.counter, shard: record.ordinal)
-                        .text,
+                    sequenceNumber: SequenceNumber(
+                        millis: stored.millis, counter: stored.counter, shard: record.ordinal
+                    )
+                    .text,
                     partitionKey: stored.partitionKey, data: stored.data, arrivalMillis: stored.millis,
                     checkpoint: String(stored.counter))
             }, checkpoint: String(read.position), exhausted: read.exhausted)

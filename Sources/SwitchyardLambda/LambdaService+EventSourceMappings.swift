@@ -216,7 +216,7 @@ extension LambdaService {
         guard let document = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
             return records
         }
-        guard let failures = document["batchItemFailures"] else { return records }
+        guard let failures = document["batchItemFailures"], !(failures is NSNull) else { return records }
         guard let list = failures as? [[String: Any]] else { return [] }
         var failed: Set<String> = []
         for failure in list {

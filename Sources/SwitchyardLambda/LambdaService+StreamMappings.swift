@@ -15,7 +15,9 @@ extension LambdaService {
         }
         _ = try version(of: function, reference)
         guard let position = input.startingPosition else {
-            throw LambdaErrors.invalidParameter("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
+            throw LambdaErrors.invalidParameter(
+                "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null."
+            )
         }
         if position == "AT_TIMESTAMP", input.startingPositionTimestamp == nil {
             throw LambdaErrors.invalidParameter(
@@ -82,9 +84,9 @@ extension LambdaService {
         if let destination = input.destinationConfig?.onFailure {
             if let arn = destination.destination {
                 let service = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first ?? ""
-                guard ["sqs", "sns"].contains(service) else {
+                guard ["sqs", "sns", "s3"].contains(service) else {
                     throw LambdaErrors.invalidParameter(
-                        "Unsupported DestinationConfig parameter for given event source mapping type: only SQS queues and SNS topics are on-failure destinations here.")
+                        "Unsupported DestinationConfig parameter for given event source mapping type.")
                 }
             }
             stream.onFailureDestination = destination.destination
@@ -125,7 +127,8 @@ extension LambdaService {
     func role(of functionArn: String) async -> String {
         let parts = functionArn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 7 else { return "" }
-        return await engine.function(LambdaEngine.key(account: parts[4], region: parts[3], name: parts[6]))?.latest.role ?? ""
+        return await engine.function(LambdaEngine.key(account: parts[4], region: parts[3], name: parts[6]))?.latest.role
+            ?? ""
     }
 
     /// Invokes a stream mapping's function with one batch: its answer, or nil when it failed or

@@ -34,9 +34,10 @@ struct StreamMappingPoller {
             }
             let finished = Set(settings.finishedShards)
             let ready = shards.filter { shard in
-                !finished.contains(shard.id) && shard.parents.allSatisfy { parent in
-                    finished.contains(parent) || !shards.contains { $0.id == parent }
-                }
+                !finished.contains(shard.id)
+                    && shard.parents.allSatisfy { parent in
+                        finished.contains(parent) || !shards.contains { $0.id == parent }
+                    }
             }
             var progressed = false
             for shard in ready {
@@ -144,7 +145,9 @@ struct StreamMappingPoller {
         await withTaskGroup(of: Void.self) { group in
             for shard in shards {
                 let checkpoint = settings.checkpoints[shard.id] ?? "0"
-                group.addTask { await reader.waitForRecords(arn, shard: shard.id, after: checkpoint, timeout: .seconds(1)) }
+                group.addTask {
+                    await reader.waitForRecords(arn, shard: shard.id, after: checkpoint, timeout: .seconds(1))
+                }
             }
             await group.next()
             group.cancelAll()
@@ -190,7 +193,9 @@ struct StreamMappingPoller {
         let payload = Array(OrderedJSON.object([("Records", .array(kept.map(\.1)))]).text.utf8)
         guard let response = await service.invokeForStream(payload, mapping: mapping) else { return .failed }
         guard mapping.reportsBatchItemFailures else { return .done(last.checkpoint) }
-        guard let failed = KinesisEvent.firstFailure(response, records: kept.map(\.0)) else { return .done(last.checkpoint) }
+        guard let failed = KinesisEvent.firstFailure(response, records: kept.map(\.0)) else {
+            return .done(last.checkpoint)
+        }
         guard let index = records.firstIndex(where: { $0.sequenceNumber == failed }) else { return .failed }
         // A failure at the first record: the checkpoint stays where it was before the batch.
         let through = index == 0 ? previousCheckpoint(records) : records[index - 1].checkpoint
@@ -215,7 +220,8 @@ struct StreamMappingPoller {
             (
                 "requestContext",
                 .object([
-                    ("requestId", .string(UUID().uuidString.lowercased())), ("functionArn", .string(mapping.functionArn)),
+                    ("requestId", .string(UUID().uuidString.lowercased())),
+                    ("functionArn", .string(mapping.functionArn)),
                     ("condition", .string(condition)), ("approximateInvokeCount", .integer(attempts)),
                 ])
             )
@@ -243,9 +249,32 @@ struct StreamMappingPoller {
                 ])
             ),
         ]
+        var target = LambdaService.destinationTarget(destination)
+        var metadata: [String: String]?
+        if destination.hasPrefix("arn:aws:s3:::") {
+            // An S3 destination gets the records too, under a key by mapping, shard and time.
+            let role = await service.role(of: mapping.functionArn)
+            members.append(
+                (
+                    "payload",
+                    .object([
+                        (
+                            "Records",
+                            .array(
+                                records.map {
+                                    KinesisEvent.record($0, shard: shard, mapping: mapping, role: role)
+                                })
+                        )
+                    ])
+                ))
+            target = DeliveryTarget(kind: DeliveryTargetKind(rawValue: "s3"), resource: destination)
+            metadata = [
+                "Key": KinesisEvent.failureKey(mapping: mapping, shard: shard), "ContentType": "application/json",
+            ]
+        }
         _ = try? await service.deliveries.enqueue([
             DeliveryRequest(
-                target: LambdaService.destinationTarget(destination), body: DeliveryPayload(OrderedJSON.object(members).text),
+                target: target, body: DeliveryPayload(OrderedJSON.object(members).text), metadata: metadata,
                 retry: .managedEndpoint, origin: mapping.arn)
         ]).wait()
     }
@@ -294,7 +323,7 @@ enum KinesisEvent {
         let trimmed = String(decoding: response, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed == "null" || trimmed == "{}" { return nil }
         guard let document = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
-            let failures = document["batchItemFailures"]
+            let failures = document["batchItemFailures"], !(failures is NSNull)
         else { return nil }
         guard let list = failures as? [[String: Any]] else { return records.first?.sequenceNumber }
         if list.isEmpty { return nil }
@@ -307,6 +336,19 @@ enum KinesisEvent {
             lowest = id
         }
         return lowest
+    }
+
+    /// `aws/lambda/<mapping>/<shard>/<yyyy>/<MM>/<dd>/<yyyy-MM-ddTHH.mm.ss>-<uuid>`, as Lambda names
+    /// the objects it writes to an S3 on-failure destination.
+    static func failureKey(mapping: EventSourceMappingRecord, shard: String, at date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy/MM/dd"
+        let day = formatter.string(from: date)
+        formatter.dateFormat = "yyyy-MM-dd'T'HH.mm.ss"
+        return
+            "aws/lambda/\(mapping.uuid)/\(shard)/\(day)/\(formatter.string(from: date))-\(UUID().uuidString.lowercased())"
     }
 
     static func iso(_ millis: Int64) -> String { iso(Date(timeIntervalSince1970: Double(millis) / 1000)) }

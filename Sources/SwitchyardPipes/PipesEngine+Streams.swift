@@ -18,7 +18,9 @@ extension PipesEngine {
         var done = pipe.finishedShards ?? []
         let ready = shards.filter { shard in
             !finished.contains(shard.id)
-                && shard.parents.allSatisfy { parent in finished.contains(parent) || !shards.contains { $0.id == parent } }
+                && shard.parents.allSatisfy { parent in
+                    finished.contains(parent) || !shards.contains { $0.id == parent }
+                }
         }
         let filters = (PipeShapes.sourceParameters(pipe)?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
             .compactMap { try? EventPattern(json: $0) }
@@ -67,7 +69,8 @@ extension PipesEngine {
                 continue
             }
         }
-        guard var current = pipes[pipe.storageKey], current.streamCheckpoints != checkpoints || current.finishedShards != done
+        guard var current = pipes[pipe.storageKey],
+            current.streamCheckpoints != checkpoints || current.finishedShards != done
         else { return }
         current.streamCheckpoints = checkpoints
         current.finishedShards = done

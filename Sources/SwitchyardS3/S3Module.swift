@@ -49,6 +49,7 @@ public struct S3Module: ServiceModule {
                         service, engine: engine, operation: operation, input: input, context: context)
                 }
             ],
+            deliveryTransports: [S3ObjectDeliveryTransport.kind: S3ObjectDeliveryTransport(service: service)],
             backgroundTasks: [{ await engine.runLifecycle(every: Self.lifecycleInterval) }],
             reset: { try await engine.reset() },
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })

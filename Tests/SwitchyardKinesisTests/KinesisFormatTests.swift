@@ -9,9 +9,10 @@ import Testing
         let two = HashKeys.evenRanges(2)
         #expect(two.map { String($0.upperBound) } == ["170141183460469231731687303715884105727", String(UInt128.max)])
         let three = HashKeys.evenRanges(3)
-        #expect(three.map { String($0.upperBound) }.prefix(2) == [
-            "113427455640312821154458202477256070484", "226854911280625642308916404954512140969",
-        ])
+        #expect(
+            three.map { String($0.upperBound) }.prefix(2) == [
+                "113427455640312821154458202477256070484", "226854911280625642308916404954512140969",
+            ])
         #expect(HashKeys.evenRanges(4)[3].lowerBound == UInt128(3) << 126)
         for count in 1...20 {
             let ranges = HashKeys.evenRanges(count)

@@ -81,7 +81,8 @@ SERVICES = {
         "swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "partial": True,
         "validationErrorCode": "InvalidParameterException"},
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
-    "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True},
+    # Kinesis writes a bare code as its errors' __type (no namespace), in JSON and CBOR alike.
+    "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True, "errorNamespace": ""},
     "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "modelOnly": True},
     "ses": {"swiftName": "SES", "modelDir": "ses/2010-12-01", "modelOnly": True},
     "sesv2": {"swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "modelOnly": True},

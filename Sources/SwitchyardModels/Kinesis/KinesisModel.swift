@@ -14,7 +14,7 @@ extension Kinesis {
         targetPrefix: "Kinesis_20131202",
         jsonVersion: "1.1",
         xmlNamespace: nil,
-        errorNamespace: "com.amazonaws.kinesis",
+        errorNamespace: "",
         validationStyle: .coral,
         validationErrorCode: "ValidationException",
         acceptsCBOR: true

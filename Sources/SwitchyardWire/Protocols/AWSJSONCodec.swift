@@ -90,6 +90,12 @@ public struct AWSJSONCodec: ProtocolCodec {
         return WireResponse(status: 200, headers: headers, body: writer.bytes)
     }
 
+    /// `__type` as the service writes it: `<namespace>#<code>`, or the bare code for services without
+    /// an error namespace (Kinesis).
+    static func errorType(_ code: String, model: ServiceModel) -> String {
+        model.errorNamespace.isEmpty ? code : "\(model.errorNamespace)#\(code)"
+    }
+
     public func encodeError(_ error: AWSError, model: ServiceModel, context: RequestContext) -> WireResponse {
         let resolved = ResolvedError(error, model: model)
         var headers: [(String, String)] = [("Content-Type", contentType), ("x-amzn-RequestId", context.requestId)]
@@ -100,12 +106,12 @@ public struct AWSJSONCodec: ProtocolCodec {
         }
         if cbor {
             let body = RPCv2CBORCodec.errorBody(
-                type: "\(model.errorNamespace)#\(resolved.typeName)", message: resolved.message)
+                type: Self.errorType(resolved.typeName, model: model), message: resolved.message)
             return WireResponse(status: resolved.httpStatus, headers: headers, body: body)
         }
         var writer = JSONWriter()
         writer.raw("{\"__type\":")
-        writer.string("\(model.errorNamespace)#\(resolved.typeName)")
+        writer.string(Self.errorType(resolved.typeName, model: model))
         if let message = resolved.message {
             writer.raw(",\"message\":")
             writer.string(message)

@@ -45,7 +45,8 @@ extension SwitchyardBench {
             let started = Date()
             var read = 0
             var calls = 0
-            let shardList = try kinesis(host, port, "ListShards", ["StreamName": stream])["Shards"] as? [[String: Any]] ?? []
+            let shardList =
+                try kinesis(host, port, "ListShards", ["StreamName": stream])["Shards"] as? [[String: Any]] ?? []
             for shard in shardList {
                 guard let id = shard["ShardId"] as? String else { continue }
                 var iterator =
