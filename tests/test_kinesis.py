@@ -477,3 +477,30 @@ def test_per_shard_quotas_when_emulated():
         assert len(kinesis.get_records(ShardIterator=it, Limit=1)["Records"]) == 1
     finally:
         server.stop()
+
+
+def test_subscribe_to_shard_in_cbor(server, kinesis):
+    import http.client
+    from test_http2 import event_messages
+    arn = make(kinesis, "cbor-fanout")["StreamARN"]
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="java")["Consumer"]["ConsumerARN"]
+    body = {"ConsumerARN": consumer, "ShardId": "shardId-000000000000", "StartingPosition": {"Type": "TRIM_HORIZON"}}
+    kinesis.put_record(StreamName="cbor-fanout", Data=b"\x01\x02", PartitionKey="p")
+    signed = AWSRequest(method="POST", url=server.endpoint + "/", data=cbor_encode(body), headers={
+        "X-Amz-Target": "Kinesis_20131202.SubscribeToShard", "Content-Type": "application/x-amz-cbor-1.1"})
+    SigV4Auth(Credentials("test", "test"), "kinesis", "us-east-1").add_auth(signed)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("POST", "/", body=signed.body, headers=dict(signed.headers.items()))
+    answer = connection.getresponse()
+    assert answer.status == 200
+    data = b""
+    while len(event_messages(data)) < 2:
+        data += answer.read1(65536)
+    connection.close()
+    initial, event = event_messages(data)[:2]
+    assert initial[0][":event-type"] == "initial-response"
+    assert event[0][":event-type"] == "SubscribeToShardEvent"
+    assert event[0][":content-type"] == "application/x-amz-cbor-1.1"
+    decoded = cbor_decode(event[1])
+    record = decoded["Records"][0]
+    assert record["Data"] == b"\x01\x02" and record["ApproximateArrivalTimestamp"][:2] == ("tag", 1)

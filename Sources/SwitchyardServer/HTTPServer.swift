@@ -48,13 +48,19 @@ public final class HTTPServer: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(RequestBytesDetector())
-                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                    try sync.addHandler(
+                    let makeRequestHandler: @Sendable () -> RequestHandler = {
                         RequestHandler(
                             router: router, limits: limits, connections: connections, spoolDirectory: spoolDirectory,
-                            logger: logger))
+                            logger: logger)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProtocolSniffer(
+                            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+                            configureHTTP1: { sync in
+                                try sync.addHandler(RequestBytesDetector())
+                                try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                                try sync.addHandler(makeRequestHandler())
+                            }, makeRequestHandler: makeRequestHandler))
                 }
             }
         let channel: any Channel

@@ -71,12 +71,21 @@ public struct AWSJSONCodec: ProtocolCodec {
         {
             // The body is the event stream; the output's other members travel in its first event.
             members[streamRef.name] = nil
-            var initial = JSONWriter()
-            initial.value(.structure(members), shape: outputShape, model: model)
+            var initial: [UInt8]
+            if cbor {
+                var writer = CBORWriter()
+                writer.millisecondTimestamps = true
+                writer.value(.structure(members), shape: outputShape, model: model)
+                initial = writer.bytes
+            } else {
+                var writer = JSONWriter()
+                writer.value(.structure(members), shape: outputShape, model: model)
+                initial = writer.bytes
+            }
             headers[0] = ("Content-Type", "application/vnd.amazon.eventstream")
             var response = WireResponse(status: 200, headers: headers)
-            response.stream = EventStreamEncoding(model: model, union: model[streamRef.target]).body(
-                source, initialResponse: initial.bytes)
+            response.stream = EventStreamEncoding(model: model, union: model[streamRef.target], isCBOR: cbor).body(
+                source, initialResponse: initial)
             return response
         }
         if cbor {

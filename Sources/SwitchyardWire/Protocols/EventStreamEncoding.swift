@@ -9,11 +9,15 @@ public struct EventStreamEncoding: Sendable {
     let union: Shape
     /// restXml writes documents as XML (S3 SelectObjectContent); the JSON protocols as JSON.
     let isXML: Bool
+    /// A CBOR request (Kinesis's Java SDK) gets its events' documents in CBOR, with timestamps in
+    /// epoch milliseconds as the rest of its answers.
+    let isCBOR: Bool
 
-    public init(model: ServiceModel, union: Shape, isXML: Bool = false) {
+    public init(model: ServiceModel, union: Shape, isXML: Bool = false, isCBOR: Bool = false) {
         self.model = model
         self.union = union
         self.isXML = isXML
+        self.isCBOR = isCBOR
     }
 
     /// The body of a response whose payload is this stream: `initialResponse` first when the
@@ -76,7 +80,9 @@ public struct EventStreamEncoding: Sendable {
         return EventStreamMessage(headers: headers, payload: body.bytes)
     }
 
-    private var documentType: String { isXML ? "text/xml" : "application/json" }
+    private var documentType: String {
+        isXML ? "text/xml" : isCBOR ? "application/x-amz-cbor-1.1" : "application/json"
+    }
 
     private func payload(_ value: AWSValue, shape: Shape, name: String) -> (bytes: [UInt8], contentType: String) {
         switch value {
@@ -92,6 +98,12 @@ public struct EventStreamEncoding: Sendable {
             writer.open(name)
             writer.members(value, shape: shape, model: model, restNames: true)
             writer.close(name)
+            return writer.bytes
+        }
+        if isCBOR {
+            var writer = CBORWriter()
+            writer.millisecondTimestamps = true
+            writer.value(value, shape: shape, model: model)
             return writer.bytes
         }
         var writer = JSONWriter()
