@@ -169,6 +169,20 @@ import Testing
     @Test func crc32MatchesTheStandardCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([]) == 0)
+        // Eight bytes at a time agrees with one at a time, at every length and when continued.
+        func bitwise(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+            }
+            return ~crc
+        }
+        let bytes = (0..<100).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...bytes.count {
+            #expect(CRC32.checksum(Array(bytes.prefix(length))) == bitwise(Array(bytes.prefix(length))))
+        }
+        #expect(CRC32.checksum(bytes[50...], continuing: CRC32.checksum(bytes[..<50])) == bitwise(bytes))
     }
 
     @Test func framesCarryLengthsHeadersPayloadAndChecksums() {

@@ -83,6 +83,7 @@ extension SwitchyardBench {
         request.httpMethod = "POST"
         request.setValue("application/x-amz-json-1.1", forHTTPHeaderField: "Content-Type")
         request.setValue("Kinesis_20131202.\(operation)", forHTTPHeaderField: "X-Amz-Target")
+        request.setValue("20261124T000000Z", forHTTPHeaderField: "X-Amz-Date")
         request.setValue(
             "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00",
             forHTTPHeaderField: "Authorization")
@@ -126,6 +127,7 @@ extension SwitchyardBench {
         request.httpMethod = "POST"
         request.setValue("application/x-amz-json-1.1", forHTTPHeaderField: "Content-Type")
         request.setValue("Kinesis_20131202.SubscribeToShard", forHTTPHeaderField: "X-Amz-Target")
+        request.setValue("20261124T000000Z", forHTTPHeaderField: "X-Amz-Date")
         request.setValue(
             "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00",
             forHTTPHeaderField: "Authorization")
