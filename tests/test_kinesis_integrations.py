@@ -195,3 +195,43 @@ def test_failed_batches_go_to_an_s3_destination_and_null_failures_mean_success(s
         FunctionResponseTypes=["ReportBatchItemFailures"])
     kinesis.put_record(StreamName="null-failures", Data=b"once", PartitionKey="p")
     assert len(drain(sqs, seen, wait=3, expected=1)) == 1
+
+
+SLOW_HANDLER = """
+import base64, json, os, time
+import boto3
+
+def handler(event, context):
+    started = time.time()
+    time.sleep(0.4)
+    records = [[r["kinesis"]["partitionKey"], base64.b64decode(r["kinesis"]["data"]).decode()] for r in event["Records"]]
+    boto3.client("sqs").send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(
+        {"started": started, "ended": time.time(), "records": records}))
+"""
+
+
+def test_parallelization_factor_runs_batches_of_a_shard_at_once_in_key_order(server, kinesis):
+    lam = server.client("lambda")
+    sqs = server.client("sqs")
+    seen = sqs.create_queue(QueueName="parallel")["QueueUrl"]
+    arn = stream(kinesis, "parallel")
+    create(lam, "slow", code=zipped({"app.py": (SLOW_HANDLER, 0o644)}), Environment={"Variables": {"SEEN": seen}})
+    keys = [f"key-{i}" for i in range(8)]
+    kinesis.put_records(StreamName="parallel", Records=[
+        {"Data": f"{key}#{n}".encode(), "PartitionKey": key} for n in range(3) for key in keys])
+    mapping = lam.create_event_source_mapping(
+        FunctionName="slow", EventSourceArn=arn, StartingPosition="TRIM_HORIZON", BatchSize=2,
+        ParallelizationFactor=4)
+    assert mapping["ParallelizationFactor"] == 4
+    invocations = [json.loads(body) for body in drain(sqs, seen, wait=3, expected=12)]
+    records = [record for invocation in invocations for record in invocation["records"]]
+    assert sorted(data for _, data in records) == sorted(f"{key}#{n}" for key in keys for n in range(3))
+    # Each key's records arrive in the order they were put.
+    for key in keys:
+        ordered = [data for k, data, _ in sorted(
+            ((k, d, inv["started"]) for inv in invocations for k, d in inv["records"]), key=lambda x: x[2])
+            if k == key]
+        assert ordered == [f"{key}#{n}" for n in range(3)]
+    # Some invocations overlapped in time: batches of the one shard ran side by side.
+    spans = sorted((inv["started"], inv["ended"]) for inv in invocations)
+    assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))

@@ -55,6 +55,27 @@ struct StreamMappingPoller {
                         settings.checkpoints[shard.id] = checkpoint
                         try await store(settings)
                     }
+                    if settings.parallelizationFactor > 1 {
+                        // Several batches of a shard at once, records of one partition key in order.
+                        let read = try await reader.read(
+                            mapping.eventSourceArn, shard: shard.id, after: checkpoint,
+                            limit: mapping.batchSize * settings.parallelizationFactor)
+                        if read.records.isEmpty {
+                            if read.exhausted {
+                                settings.finishedShards.append(shard.id)
+                                try await store(settings)
+                                progressed = true
+                            }
+                            continue
+                        }
+                        progressed = true
+                        let succeeded = await processWindow(
+                            read.records, shard: shard.id, mapping: mapping, settings: settings)
+                        settings.checkpoints[shard.id] = read.checkpoint
+                        settings.lastProcessingResult = succeeded ? "OK" : "PROBLEM: Function call failed"
+                        try await store(settings)
+                        continue
+                    }
                     let limit = retries[shard.id]?.limit ?? mapping.batchSize
                     let read = try await reader.read(
                         mapping.eventSourceArn, shard: shard.id, after: checkpoint, limit: limit)
@@ -124,6 +145,79 @@ struct StreamMappingPoller {
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
+    }
+
+    /// ParallelizationFactor above 1: the window's records are split into that many lanes by their
+    /// partition key's hash (so that one key's records stay in order), and the lanes run at once,
+    /// each in batches of the batch size, each batch retried (and bisected) as a single batch would
+    /// be. The window is done when every lane is; answers whether every batch succeeded.
+    private func processWindow(
+        _ records: [StreamSourceRecord], shard: String, mapping: EventSourceMappingRecord,
+        settings: StreamMappingSettings
+    ) async -> Bool {
+        let factor = settings.parallelizationFactor
+        var lanes = [[StreamSourceRecord]](repeating: [], count: factor)
+        for record in records {
+            let hash = record.partitionKey.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+            lanes[Int(hash % UInt32(factor))].append(record)
+        }
+        return await withTaskGroup(of: Bool.self) { group in
+            for lane in lanes where !lane.isEmpty {
+                group.addTask { await processLane(lane, shard: shard, mapping: mapping, settings: settings) }
+            }
+            var all = true
+            for await succeeded in group where !succeeded { all = false }
+            return all
+        }
+    }
+
+    /// One lane of a window, batch after batch, each retried until it succeeds or is given up on.
+    private func processLane(
+        _ records: [StreamSourceRecord], shard: String, mapping: EventSourceMappingRecord,
+        settings: StreamMappingSettings
+    ) async -> Bool {
+        var remaining = records[...]
+        var allSucceeded = true
+        var attempts = 0
+        var limit = mapping.batchSize
+        while !remaining.isEmpty, !Task.isCancelled {
+            let batch = Array(remaining.prefix(limit))
+            switch await handle(batch, shard: shard, mapping: mapping, settings: settings) {
+            case .done:
+                remaining = remaining.dropFirst(batch.count)
+                attempts = 0
+                limit = mapping.batchSize
+            case .partial(_, let failedFrom):
+                remaining = remaining.dropFirst(failedFrom)
+                attempts += 1
+                if settings.maximumRetryAttempts >= 0, attempts > settings.maximumRetryAttempts {
+                    let rest = Array(batch[failedFrom...])
+                    await sendToDestination(
+                        rest, shard: shard, mapping: mapping, settings: settings, condition: "RetryAttemptsExhausted",
+                        attempts: attempts, partial: true)
+                    remaining = remaining.dropFirst(rest.count)
+                    attempts = 0
+                    allSucceeded = false
+                } else {
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            case .failed:
+                attempts += 1
+                if settings.bisectBatchOnFunctionError { limit = max(1, batch.count / 2) }
+                if settings.maximumRetryAttempts >= 0, attempts > settings.maximumRetryAttempts {
+                    await sendToDestination(
+                        batch, shard: shard, mapping: mapping, settings: settings, condition: "RetryAttemptsExhausted",
+                        attempts: attempts)
+                    remaining = remaining.dropFirst(batch.count)
+                    attempts = 0
+                    limit = mapping.batchSize
+                    allSucceeded = false
+                } else {
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+        return allSucceeded
     }
 
     /// Saves the mapping's reading state, unless the mapping changed meanwhile (it is deleted or
