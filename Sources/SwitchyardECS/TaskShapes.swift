@@ -58,11 +58,5 @@ enum TaskShapes {
         return .object(members)
     }
 
-    static func iso8601(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return formatter.string(from: date)
-    }
+    static func iso8601(_ date: Date) -> String { UTCDateFormats.string(date, "yyyy-MM-dd'T'HH:mm:ss'Z'") }
 }

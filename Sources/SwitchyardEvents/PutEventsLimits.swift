@@ -38,13 +38,7 @@ enum PutEventsLimits {
     }
 
     /// `java.util.Date.toString()` in UTC: "Sat Jan 01 00:00:00 UTC 2022".
-    static func javaDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE MMM dd HH:mm:ss 'UTC' yyyy"
-        return formatter.string(from: date)
-    }
+    static func javaDate(_ date: Date) -> String { UTCDateFormats.string(date, "EEE MMM dd HH:mm:ss 'UTC' yyyy") }
 
     /// The size AWS counts for an entry: its Time (14 bytes when given), Source, DetailType, Detail and
     /// Resources, in UTF-8.

@@ -205,10 +205,6 @@ extension KinesisService {
 
     /// How the expiry message writes times: `Fri Nov 27 10:00:00 UTC 2026` in UTC.
     static func iteratorTime(_ millis: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE MMM dd HH:mm:ss zzz yyyy"
-        return formatter.string(from: date(millis))
+        UTCDateFormats.string(date(millis), "EEE MMM dd HH:mm:ss 'UTC' yyyy")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// A function's configuration and code at one version: `$LATEST` (which updates change) or a
 /// published version (frozen).
@@ -173,11 +174,5 @@ struct FunctionRecord: Codable, Sendable {
 
 /// How AWS writes Lambda's `LastModified`: `2024-01-31T12:34:56.789+0000`.
 enum LambdaTimestamps {
-    static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { UTCDateFormats.string(date, "yyyy-MM-dd'T'HH:mm:ss.SSSZ") }
 }

@@ -71,10 +71,6 @@ struct FunctionURLRequests {
             contentType.isEmpty || contentType.hasPrefix("text/") || contentType.contains("json")
             || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")
         let now = Date()
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
         var members: [(key: String, value: OrderedJSON)] = [
             ("version", .string("2.0")), ("routeKey", .string("$default")), ("rawPath", .string(request.path)),
             ("rawQueryString", .string(request.query ?? "")),
@@ -98,7 +94,7 @@ struct FunctionURLRequests {
                     ),
                     ("requestId", .string(requestId)), ("routeKey", .string("$default")),
                     ("stage", .string("$default")),
-                    ("time", .string(formatter.string(from: now))),
+                    ("time", .string(UTCDateFormats.string(now, "dd/MMM/yyyy:HH:mm:ss Z"))),
                     ("timeEpoch", .integer(Int(now.timeIntervalSince1970 * 1000))),
                 ])
             ))

@@ -237,13 +237,7 @@ extension LambdaService {
         return nil
     }
 
-    static func logTimestamp() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-        return formatter.string(from: Date())
-    }
+    static func logTimestamp() -> String { UTCDateFormats.string(Date(), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'") }
 }
 
 /// Delivers asynchronous invocations (Invoke with Event, and every producer's Lambda targets: SNS

@@ -120,11 +120,5 @@ extension LambdaService {
         return try? Lambda.Cors(awsValue: value)
     }
 
-    static func isoTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"
-        return formatter.string(from: date)
-    }
+    static func isoTime(_ date: Date) -> String { UTCDateFormats.string(date, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'") }
 }

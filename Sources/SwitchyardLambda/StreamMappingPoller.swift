@@ -435,21 +435,12 @@ enum KinesisEvent {
     /// `aws/lambda/<mapping>/<shard>/<yyyy>/<MM>/<dd>/<yyyy-MM-ddTHH.mm.ss>-<uuid>`, as Lambda names
     /// the objects it writes to an S3 on-failure destination.
     static func failureKey(mapping: EventSourceMappingRecord, shard: String, at date: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy/MM/dd"
-        let day = formatter.string(from: date)
-        formatter.dateFormat = "yyyy-MM-dd'T'HH.mm.ss"
-        return
-            "aws/lambda/\(mapping.uuid)/\(shard)/\(day)/\(formatter.string(from: date))-\(UUID().uuidString.lowercased())"
+        let day = UTCDateFormats.string(date, "yyyy/MM/dd")
+        let time = UTCDateFormats.string(date, "yyyy-MM-dd'T'HH.mm.ss")
+        return "aws/lambda/\(mapping.uuid)/\(shard)/\(day)/\(time)-\(UUID().uuidString.lowercased())"
     }
 
     static func iso(_ millis: Int64) -> String { iso(Date(timeIntervalSince1970: Double(millis) / 1000)) }
 
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { Timestamps.iso8601(date) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardPlatform
+import SwitchyardWire
 
 /// The environment Lambda gives a function's process, as AWS documents it ("Defined runtime
 /// environment variables"), plus `AWS_ENDPOINT_URL` so that the function's own SDK calls reach
@@ -41,12 +42,8 @@ enum WorkerEnvironment {
 
     /// `2024/01/31/[$LATEST]<32 hex digits>`, as Lambda names an execution environment's stream.
     static func logStreamName(version: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy/MM/dd"
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        return "\(formatter.string(from: Date()))/[\(version)]\(id)"
+        return "\(UTCDateFormats.string(Date(), "yyyy/MM/dd"))/[\(version)]\(id)"
     }
 
     /// Temporary credentials of the execution role for one worker, as Lambda gets them from STS.
