@@ -20,7 +20,6 @@ struct EventSourceMappingRecord: Codable, Sendable, Equatable {
     /// Stream sources (Kinesis): where reading starts, and what happens to batches that fail.
     var stream: StreamMappingSettings?
 
-
     var arn: String { "arn:aws:lambda:\(region):\(account):event-source-mapping:\(uuid)" }
     var reportsBatchItemFailures: Bool { functionResponseTypes.contains("ReportBatchItemFailures") }
 }

@@ -18,7 +18,6 @@ actor LogsEngine {
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
-
     init(store: any LogsStore, deliveries: DeliveryEngine) throws {
         self.store = store
         self.deliveries = deliveries

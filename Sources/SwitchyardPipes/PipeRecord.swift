@@ -26,7 +26,6 @@ public struct PipeRecord: Sendable, Codable, Equatable {
     public var streamCheckpoints: [String: String]?
     public var finishedShards: [String]?
 
-
     public var arn: String { "arn:aws:pipes:\(region):\(account):pipe/\(name)" }
     public var storageKey: String { "\(account)/\(region)/\(name)" }
 }

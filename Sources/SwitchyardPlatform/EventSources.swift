@@ -34,7 +34,6 @@ public final class EventSourceReaders: Sendable {
     /// Readers of stream sources, read shard by shard from checkpoints (Kinesis).
     public let streams = StreamSourceReaders()
 
-
     public init() {}
 
     public func register(_ readers: [String: any EventSourceReader]) {

@@ -15,7 +15,7 @@ public struct PlannedServicesModule: ServiceModule {
     /// S3 (its own module) is listed after these: unsigned REST requests go to the first service
     /// that takes their path, and S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
-        
+
         .notImplemented(descriptor: Firehose.descriptor) { Firehose.model },
         .notImplemented(descriptor: SES.descriptor) { SES.model },
         .notImplemented(descriptor: SESv2.descriptor) { SESv2.model },

@@ -6,8 +6,8 @@ import SwitchyardDelivery
 import SwitchyardECS
 import SwitchyardEvents
 import SwitchyardIAM
-import SwitchyardLambda
 import SwitchyardKinesis
+import SwitchyardLambda
 import SwitchyardLogs
 import SwitchyardPipes
 import SwitchyardPlatform
