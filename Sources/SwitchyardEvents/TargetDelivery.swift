@@ -40,23 +40,22 @@ public enum TargetDelivery {
     /// An ECS target's EcsParameters (task definition, count, launch type, ...) as JSON, for the ECS
     /// transport that runs the tasks.
     static func ecsParameters(_ target: TargetRecord) -> String? {
-        guard let text = target.otherParameters, case .object(let members)? = try? OrderedJSON.parse(Array(text.utf8)),
-            let parameters = members.first(where: { $0.key == "EcsParameters" })?.value
-        else { return nil }
-        return parameters.text
+        otherParameter("EcsParameters", of: target)?.text
     }
 
     /// A Kinesis target's partition key: the value at its KinesisParameters' PartitionKeyPath, or the
     /// event's id when it has none (or the path finds nothing).
     static func partitionKey(of event: RoutedEvent, target: TargetRecord) -> String {
-        guard let text = target.otherParameters,
-            case .object(let members)? = try? OrderedJSON.parse(Array(text.utf8)),
-            case .object(let parameters)? = members.first(where: { $0.key == "KinesisParameters" })?.value,
-            case .scalar(.string(let path))? = parameters.first(where: { $0.key == "PartitionKeyPath" })?.value,
+        guard case .scalar(.string(let path))? = otherParameter("KinesisParameters", of: target)?["PartitionKeyPath"],
             let value = JSONPath(path)?.value(in: event.envelope)
         else { return event.id }
-        if case .scalar(.string(let string)) = value { return string }
-        return value.text
+        return value.plainText
+    }
+
+    /// One of the parameters a target keeps as given (ECS, Kinesis, ...), as JSON.
+    static func otherParameter(_ name: String, of target: TargetRecord) -> OrderedJSON? {
+        guard let text = target.otherParameters else { return nil }
+        return (try? OrderedJSON.parse(Array(text.utf8)))?[name]
     }
 
     /// The delivery target an ARN names, by its service (and, for EventBridge, its resource type).

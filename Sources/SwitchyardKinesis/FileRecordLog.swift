@@ -273,8 +273,9 @@ final class FileRecordLog: RecordLog {
         }
         var written = 0
         try bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             while written < buffer.count {
-                let result = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let result = Glibc.write(descriptor, base + written, buffer.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     throw Self.failure("write \(file)")
@@ -339,9 +340,9 @@ final class FileRecordLog: RecordLog {
             var bytes = [UInt8](repeating: 0, count: span)
             var got = 0
             try bytes.withUnsafeMutableBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
                 while got < span {
-                    let result = pread(
-                        descriptor, buffer.baseAddress! + got, span - got, off_t(Int(first.offset) + got))
+                    let result = pread(descriptor, base + got, span - got, off_t(Int(first.offset) + got))
                     if result < 0, errno == EINTR { continue }
                     guard result > 0 else { throw Self.failure("read \(file)") }
                     got += result

@@ -2,9 +2,15 @@ import SwitchyardWire
 
 /// Kinesis's errors in AWS's words.
 enum KinesisErrors {
-    static func streamNotFound(key: String) -> AWSError {
+    /// The stream name and account a stream key (`<account>/<region>/<name>`) names, as messages say them.
+    static func names(_ key: String) -> (stream: String, account: String) {
         let parts = key.split(separator: "/", maxSplits: 2).map(String.init)
-        return streamNotFound(name: parts.count == 3 ? parts[2] : key, account: parts.first ?? "")
+        return (parts.count == 3 ? parts[2] : key, parts.first ?? "")
+    }
+
+    static func streamNotFound(key: String) -> AWSError {
+        let (name, account) = names(key)
+        return streamNotFound(name: name, account: account)
     }
 
     static func streamNotFound(name: String, account: String) -> AWSError {
@@ -25,11 +31,17 @@ enum KinesisErrors {
 
     /// A shard (or its stream) that GetShardIterator or GetRecords cannot find.
     static func shardMissing(_ shardId: String, key: String) -> AWSError {
-        let parts = key.split(separator: "/", maxSplits: 2).map(String.init)
+        let (name, account) = names(key)
         return AWSError(
-            "ResourceNotFoundException",
-            "Shard \(shardId) in stream \(parts.count == 3 ? parts[2] : key) under account \(parts.first ?? "") does not exist"
-        )
+            "ResourceNotFoundException", "Shard \(shardId) in stream \(name) under account \(account) does not exist")
+    }
+
+    /// A shard's write or read quota is spent (only when quotas are emulated).
+    static func throttled(_ shardId: String, key: String) -> AWSError {
+        let (name, account) = names(key)
+        return AWSError(
+            "ProvisionedThroughputExceededException",
+            "Rate exceeded for shard \(shardId) in stream \(name) under account \(account).")
     }
 
     static func invalid(_ message: String) -> AWSError { AWSError("InvalidArgumentException", message) }

@@ -17,7 +17,7 @@ extension KinesisService {
         let stream = try await engine.stream(key)
         let result = try await engine.put(key, [record])[0]
         guard let sequenceNumber = result.sequenceNumber else {
-            throw Self.throttled(result.shardId, key: key)
+            throw KinesisErrors.throttled(result.shardId, key: key)
         }
         // AWS names the encryption only when there is some.
         return Kinesis.PutRecordOutput(
@@ -43,26 +43,16 @@ extension KinesisService {
         }
         let stream = try await engine.stream(key)
         let results = try await engine.put(key, records)
-        let failure = Self.throttled("", key: key)
         return Kinesis.PutRecordsOutput(
             failedRecordCount: results.filter { $0.sequenceNumber == nil }.count,
             records: results.map { result in
                 guard let sequenceNumber = result.sequenceNumber else {
-                    return Kinesis.PutRecordsResultEntry(
-                        errorCode: failure.code, errorMessage: Self.throttled(result.shardId, key: key).message)
+                    let failure = KinesisErrors.throttled(result.shardId, key: key)
+                    return Kinesis.PutRecordsResultEntry(errorCode: failure.code, errorMessage: failure.message)
                 }
                 return Kinesis.PutRecordsResultEntry(sequenceNumber: sequenceNumber, shardId: result.shardId)
             },
             encryptionType: stream?.encryptionType == "KMS" ? "KMS" : nil)
-    }
-
-    /// A shard's write or read quota is spent (only when quotas are emulated).
-    static func throttled(_ shardId: String, key: String) -> AWSError {
-        let parts = key.split(separator: "/", maxSplits: 2).map(String.init)
-        return AWSError(
-            "ProvisionedThroughputExceededException",
-            "Rate exceeded for shard \(shardId) in stream \(parts.count == 3 ? parts[2] : key) under account \(parts.first ?? "")."
-        )
     }
 
     /// A record checked against the stream's limits.
@@ -172,7 +162,7 @@ extension KinesisService {
             let shard = stream.shards.first(where: { $0.ordinal == token.shard })
         else { throw KinesisErrors.shardMissing(ShardRecord.id(token.shard), key: key) }
         guard engine.quotas.admitRead(ShardKey(incarnation: stream.incarnation, ordinal: shard.ordinal)) else {
-            throw Self.throttled(shard.id, key: key)
+            throw KinesisErrors.throttled(shard.id, key: key)
         }
         let read = try await engine.read(stream, shard: shard, after: token.position, limit: input.limit ?? 10_000)
         var next = token

@@ -21,7 +21,7 @@ extension KinesisService {
             guard let page = PageToken(token, kind: "shards") else {
                 throw KinesisErrors.invalid("Invalid NextToken.")
             }
-            if KinesisEngine.now() - page.issuedAt > ShardIteratorToken.lifetimeMillis {
+            if KinesisEngine.now() - page.issuedAt > PageToken.lifetimeMillis {
                 throw AWSError("ExpiredNextTokenException", "The token has expired.")
             }
             let parts = page.after.split(separator: " ", maxSplits: 1).map(String.init)

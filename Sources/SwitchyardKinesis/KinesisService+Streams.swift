@@ -294,6 +294,9 @@ extension KinesisService {
 
 /// A pagination token: what kind of listing it continues and the last item it returned.
 struct PageToken {
+    /// How long a ListShards token stays valid (ExpiredNextTokenException after).
+    static let lifetimeMillis: Int64 = 300_000
+
     var kind: String
     var after: String
     var issuedAt: Int64 = KinesisEngine.now()

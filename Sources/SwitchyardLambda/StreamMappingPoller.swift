@@ -277,9 +277,9 @@ struct StreamMappingPoller {
         let role = await service.role(of: mapping.functionArn)
         let filters = mapping.filterPatterns.compactMap { try? EventPattern(json: $0) }
         let events = fresh.map { KinesisEvent.record($0, shard: shard, mapping: mapping, role: role) }
-        let kept = zip(fresh, events).filter { _, event in
+        let kept = zip(fresh, events).filter { record, event in
             filters.isEmpty
-                || SourceRecordDocument.parse(KinesisEvent.filterable(event)).map { document in
+                || SourceRecordDocument.parse(KinesisEvent.filterable(event, record)).map { document in
                     filters.contains { $0.matches(MatchableEvent(document)) }
                 } == true
         }
@@ -379,34 +379,22 @@ enum KinesisEvent {
     static func record(_ record: StreamSourceRecord, shard: String, mapping: EventSourceMappingRecord, role: String)
         -> OrderedJSON
     {
-        .object([
-            (
-                "kinesis",
-                .object([
-                    ("kinesisSchemaVersion", .string("1.0")), ("partitionKey", .string(record.partitionKey)),
-                    ("sequenceNumber", .string(record.sequenceNumber)),
-                    ("data", .string(Data(record.data).base64EncodedString())),
-                    ("approximateArrivalTimestamp", .scalar(.number(Double(record.arrivalMillis) / 1000))),
-                ])
-            ),
-            ("eventSource", .string("aws:kinesis")), ("eventVersion", .string("1.0")),
-            ("eventID", .string("\(shard):\(record.sequenceNumber)")), ("eventName", .string("aws:kinesis:record")),
-            ("invokeIdentityArn", .string(role)), ("awsRegion", .string(mapping.region)),
-            ("eventSourceARN", .string(mapping.eventSourceArn)),
-        ])
+        .object(
+            [("kinesis", .object(record.kinesisFields))]
+                + record.eventFields(
+                    shard: shard, role: role, region: mapping.region, streamArn: mapping.eventSourceArn))
     }
 
-    /// The record as filter criteria see it: `data` as the JSON it holds, when it holds JSON.
-    static func filterable(_ event: OrderedJSON) -> String {
-        guard case .object(var members) = event, let index = members.firstIndex(where: { $0.key == "kinesis" }),
+    /// The record as filter criteria see it: `data` as the JSON it holds (in the `kinesis` member and
+    /// at the top, where filters name it, as SQS's `body`), when it holds JSON.
+    static func filterable(_ event: OrderedJSON, _ record: StreamSourceRecord) -> String {
+        guard case .object(var members) = event, let parsed = record.dataAsJSON,
+            let index = members.firstIndex(where: { $0.key == "kinesis" }),
             case .object(var kinesis) = members[index].value,
-            let dataIndex = kinesis.firstIndex(where: { $0.key == "data" }),
-            case .scalar(.string(let encoded)) = kinesis[dataIndex].value,
-            let bytes = Data(base64Encoded: encoded), let parsed = try? OrderedJSON.parse(Array(bytes))
+            let dataIndex = kinesis.firstIndex(where: { $0.key == "data" })
         else { return event.text }
         kinesis[dataIndex].value = parsed
         members[index].value = .object(kinesis)
-        // Filters name `data` at the top of the record, as for SQS's `body`.
         members.append(("data", parsed))
         return OrderedJSON.object(members).text
     }

@@ -66,11 +66,7 @@ enum PipeDelivery {
         var metadata: [String: String]?
         if let key = parameters?.kinesisStreamParameters?.partitionKey {
             let resolved = key.hasPrefix("$") ? JSONPath(key)?.value(in: record) : nil
-            if case .scalar(.string(let text))? = resolved {
-                metadata = ["PartitionKey": text]
-            } else {
-                metadata = ["PartitionKey": resolved?.text ?? key]
-            }
+            metadata = ["PartitionKey": resolved?.plainText ?? key]
         }
         return DeliveryRequest(
             target: target, body: DeliveryPayload(body), metadata: metadata,

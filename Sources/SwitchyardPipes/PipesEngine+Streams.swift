@@ -78,23 +78,16 @@ extension PipesEngine {
         _ = store.submit([.putPipe(current)])
     }
 
-    /// A Kinesis record as Pipes passes it on.
+    /// A Kinesis record as Pipes passes it on: Lambda's fields without the `kinesis` wrapper.
     static func document(_ record: StreamSourceRecord, shard: String, pipe: PipeRecord) -> OrderedJSON {
-        .object([
-            ("kinesisSchemaVersion", .string("1.0")), ("partitionKey", .string(record.partitionKey)),
-            ("sequenceNumber", .string(record.sequenceNumber)),
-            ("data", .string(Data(record.data).base64EncodedString())),
-            ("approximateArrivalTimestamp", .scalar(.number(Double(record.arrivalMillis) / 1000))),
-            ("eventSource", .string("aws:kinesis")), ("eventVersion", .string("1.0")),
-            ("eventID", .string("\(shard):\(record.sequenceNumber)")), ("eventName", .string("aws:kinesis:record")),
-            ("invokeIdentityArn", .string(pipe.roleArn)), ("awsRegion", .string(pipe.region)),
-            ("eventSourceARN", .string(pipe.source)),
-        ])
+        .object(
+            record.kinesisFields
+                + record.eventFields(shard: shard, role: pipe.roleArn, region: pipe.region, streamArn: pipe.source))
     }
 
     /// The record as filters see it: `data` as the JSON it holds, when it holds JSON.
     static func filterable(_ document: OrderedJSON, _ record: StreamSourceRecord) -> String {
-        guard case .object(var members) = document, let parsed = try? OrderedJSON.parse(record.data),
+        guard case .object(var members) = document, let parsed = record.dataAsJSON,
             let index = members.firstIndex(where: { $0.key == "data" })
         else { return document.text }
         members[index].value = parsed

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 import Synchronization
 
 /// A shard of a stream source, as its consumers see it.
@@ -76,4 +77,32 @@ public final class StreamSourceReaders: Sendable {
         let service = arn.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first
         return service.flatMap { name in readers.withLock { $0[String(name)] } }
     }
+}
+
+extension StreamSourceRecord {
+    /// The fields AWS gives a Kinesis record's consumers (Lambda nests them under `kinesis`, Pipes
+    /// does not): schema version, partition key, sequence number, base64 data, arrival in seconds.
+    public var kinesisFields: [(key: String, value: OrderedJSON)] {
+        [
+            ("kinesisSchemaVersion", .string("1.0")), ("partitionKey", .string(partitionKey)),
+            ("sequenceNumber", .string(sequenceNumber)), ("data", .string(Data(data).base64EncodedString())),
+            ("approximateArrivalTimestamp", .scalar(.number(Double(arrivalMillis) / 1000))),
+        ]
+    }
+
+    /// The event fields around a Kinesis record: its source, event id (`<shard>:<sequence number>`),
+    /// the role that reads it, region and stream.
+    public func eventFields(shard: String, role: String, region: String, streamArn: String) -> [(
+        key: String, value: OrderedJSON
+    )] {
+        [
+            ("eventSource", .string("aws:kinesis")), ("eventVersion", .string("1.0")),
+            ("eventID", .string("\(shard):\(sequenceNumber)")), ("eventName", .string("aws:kinesis:record")),
+            ("invokeIdentityArn", .string(role)), ("awsRegion", .string(region)),
+            ("eventSourceARN", .string(streamArn)),
+        ]
+    }
+
+    /// The data as the JSON it holds, for filter criteria that match on `data`; nil when it is not JSON.
+    public var dataAsJSON: OrderedJSON? { try? OrderedJSON.parse(data) }
 }

@@ -113,25 +113,21 @@ public struct EventStreamMessage: Sendable, Equatable {
 
 /// CRC-32 (ISO-HDLC, the zlib and Ethernet polynomial), as the event-stream framing uses it.
 public enum CRC32 {
-    /// Slicing-by-8 tables: `tables[k][b]` is the CRC of byte `b` followed by `k` zero bytes.
-    private static let tables: [[UInt32]] = {
-        var first = [UInt32](repeating: 0, count: 256)
+    /// Slicing-by-8 tables, one after the other: entry `k * 256 + b` is the CRC of byte `b`
+    /// followed by `k` zero bytes.
+    private static let flat: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 8 * 256)
         for index in 0..<256 {
             var value = UInt32(index)
             for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-            first[index] = value
+            table[index] = value
         }
-        var tables = [first]
-        for k in 1..<8 {
-            tables.append(
-                (0..<256).map { index in
-                    let previous = tables[k - 1][index]
-                    return first[Int(previous & 0xFF)] ^ (previous >> 8)
-                })
+        for entry in 256..<(8 * 256) {
+            let previous = table[entry - 256]
+            table[entry] = table[Int(previous & 0xFF)] ^ (previous >> 8)
         }
-        return tables
+        return table
     }()
-    private static let flat: [UInt32] = tables.flatMap { $0 }
 
     public static func checksum(_ bytes: some Sequence<UInt8>, continuing previous: UInt32 = 0) -> UInt32 {
         if let crc = bytes.withContiguousStorageIfAvailable({

@@ -33,6 +33,13 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// A string as its characters, anything else as its JSON text (a partition key or a message
+    /// attribute taken from a document).
+    public var plainText: String {
+        if case .scalar(.string(let string)) = self { return string }
+        return text
+    }
+
     /// The member named `key`, if this is an object that has it.
     public subscript(key: String) -> OrderedJSON? {
         guard case .object(let members) = self else { return nil }
