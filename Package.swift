@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
@@ -185,6 +186,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Amazon Data Firehose: delivery streams that buffer, process, compress and deliver records.
+        .target(
+            name: "SwitchyardFirehose",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // AWS Lambda: functions whose code runs as local worker processes behind the Runtime API.
         .target(
             name: "SwitchyardLambda",
@@ -251,6 +270,7 @@ let package = Package(
                 "SwitchyardLogs",
                 "SwitchyardECS",
                 "SwitchyardKinesis",
+                "SwitchyardFirehose",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",
@@ -306,6 +326,7 @@ let package = Package(
         .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
         .testTarget(name: "SwitchyardKinesisTests", dependencies: ["SwitchyardKinesis"]),
+        .testTarget(name: "SwitchyardFirehoseTests", dependencies: ["SwitchyardFirehose", "SwitchyardWire"]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

@@ -3,10 +3,11 @@ import SwitchyardDelivery
 import SwitchyardModels
 import SwitchyardWire
 
-/// Writes deliveries as objects (Lambda's S3 on-failure destinations; Firehose later): the target's
-/// resource is the bucket's ARN, the `Key` metadata names the object. The write is a PutObject of
-/// the bucket's owner, so notifications, versioning and encryption apply as to any other; it
-/// returns once the object is stored.
+/// Writes deliveries as objects (Lambda's S3 on-failure destinations, Firehose's objects): the
+/// target's resource is the bucket's ARN, the `Key` metadata names the object, `ContentType`,
+/// `ContentEncoding`, `ServerSideEncryption` and `SSEKMSKeyId` set those headers. The write is a PutObject of the
+/// bucket's owner, so notifications, versioning and encryption apply as to any other; it returns
+/// once the object is stored.
 struct S3ObjectDeliveryTransport: DeliveryTransport {
     static let kind = DeliveryTargetKind("s3", targetsName: "S3 buckets")
     let service: S3Service
@@ -25,7 +26,9 @@ struct S3ObjectDeliveryTransport: DeliveryTransport {
             _ = try await service.putObject(
                 S3.PutObjectRequest(
                     body: ByteStream(bytes: request.body.bytes), bucket: bucketName,
-                    contentType: request.metadata?["ContentType"], key: key),
+                    contentEncoding: request.metadata?["ContentEncoding"], contentType: request.metadata?["ContentType"], key: key,
+                    serverSideEncryption: request.metadata?["ServerSideEncryption"],
+                    ssekmsKeyId: request.metadata?["SSEKMSKeyId"]),
                 context: RequestContext(account: bucket.account, region: bucket.region, host: "localhost"))
             return .delivered
         } catch let error as AWSError {

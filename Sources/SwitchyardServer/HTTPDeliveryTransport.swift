@@ -20,7 +20,13 @@ struct HTTPDeliveryTransport: DeliveryTransport {
     private var client: HTTPClient { .shared }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        guard request.target.kind == .http else { return .failed(reason: "not an HTTP endpoint") }
+        await attemptWithResponse(request).0
+    }
+
+    /// The attempt with the endpoint's answer (at most 1 MiB of it), for producers that read it
+    /// (Firehose's HTTP endpoint and OpenSearch destinations).
+    func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+        guard request.target.kind == .http else { return (.failed(reason: "not an HTTP endpoint"), nil) }
         let url = request.target.resource
         var post = HTTPClientRequest(url: url)
         post.method = .POST
@@ -31,14 +37,14 @@ struct HTTPDeliveryTransport: DeliveryTransport {
         post.body = .bytes(ByteBuffer(bytes: request.body.bytes))
         do {
             let response = try await client.execute(post, timeout: timeout)
-            _ = try? await response.body.collect(upTo: 1 << 20)
+            let answer = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) }
             switch response.status.code {
-            case 200..<300: return .delivered
-            case 429, 500..<600: return .retry(reason: "HTTP \(response.status.code)")
-            default: return .failed(reason: "HTTP \(response.status.code)")
+            case 200..<300: return (.delivered, answer)
+            case 429, 500..<600: return (.retry(reason: "HTTP \(response.status.code)"), answer)
+            default: return (.failed(reason: "HTTP \(response.status.code)"), answer)
             }
         } catch {
-            return .retry(reason: "\(error)")
+            return (.retry(reason: "\(error)"), nil)
         }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardECS
+import SwitchyardFirehose
 import SwitchyardEvents
 import SwitchyardIAM
 import SwitchyardKinesis
@@ -35,6 +36,7 @@ public final class Switchyard: Sendable {
             LambdaModule(),
             ECSModule(),
             KinesisModule(),
+            FirehoseModule(),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.
             S3Module(),

@@ -83,7 +83,8 @@ SERVICES = {
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
     # Kinesis writes a bare code as its errors' __type (no namespace), in JSON and CBOR alike.
     "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True, "errorNamespace": ""},
-    "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "modelOnly": True},
+    # Firehose, of the Kinesis family, writes a bare code as its errors' __type, as Kinesis does.
+    "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "errorNamespace": ""},
     "ses": {"swiftName": "SES", "modelDir": "ses/2010-12-01", "modelOnly": True},
     "sesv2": {"swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "modelOnly": True},
     "cloudwatch": {"swiftName": "CloudWatch", "modelDir": "cloudwatch/2010-08-01", "modelOnly": True},

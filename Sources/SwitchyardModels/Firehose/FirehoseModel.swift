@@ -14,7 +14,7 @@ extension Firehose {
         targetPrefix: "Firehose_20150804",
         jsonVersion: "1.1",
         xmlNamespace: nil,
-        errorNamespace: "com.amazonaws.firehose",
+        errorNamespace: "",
         validationStyle: .coral,
         validationErrorCode: "ValidationException"
     )

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+import SwitchyardModels
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// Amazon Data Firehose as the server runs it: delivery streams as JSON records in the database,
+/// their buffered records in the database too (in memory with `--storage memory`), delivered by
+/// each stream's worker to S3, HTTP endpoints, OpenSearch, Splunk and Redshift (PostgreSQL).
+public struct FirehoseModule: ServiceModule {
+    public init() {}
+
+    static let streamsTable = "firehose_stream"
+
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("firehose-v1") { db in
+            try db.execute(sql: JSONRecordTable<DeliveryStreamRecord>.createStatement(Self.streamsTable))
+            try db.execute(sql: SQLiteRecordBuffer.createStatement)
+        }
+    }
+
+    public func start(_ context: ModuleContext) async throws -> RunningModule {
+        let buffer: any RecordBufferStore = context.database.map { SQLiteRecordBuffer(database: $0) } ?? MemoryRecordBuffer()
+        let cap = ProcessInfo.processInfo.environment["SWITCHYARD_FIREHOSE_MAX_BUFFER_SECONDS"].flatMap(Double.init)
+        let engine = try FirehoseEngine(
+            table: JSONRecordTable(database: context.database, table: Self.streamsTable), buffer: buffer,
+            deliveries: context.deliveries, logs: context.logs, sources: context.sources,
+            maximumIntervalMillis: cap.map { Int64($0 * 1000) })
+        let service = FirehoseService(engine: engine)
+        return RunningModule(
+            endpoints: [
+                ServiceEndpoint(descriptor: Firehose.descriptor, model: { Firehose.model }) { operation, input, context in
+                    try await Firehose.dispatch(service, operation: operation, input: input, context: context)
+                }
+            ],
+            routes: [
+                "/_switchyard/firehose/streams": { _ in
+                    OperationalResponse.json(200, ["deliveryStreams": await engine.statistics().map(\.json)])
+                }
+            ],
+            deliveryTransports: [.firehose: FirehoseDeliveryTransport(engine: engine)],
+            resourceChecks: [
+                "firehose": { arn in
+                    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+                    guard parts.count == 6, parts[5].hasPrefix("deliverystream/") else { return false }
+                    let name = String(parts[5].dropFirst("deliverystream/".count))
+                    return await engine.stream(DeliveryStreamRecord.key(account: parts[4], region: parts[3], name: name))
+                        != nil
+                }
+            ],
+            backgroundTasks: [{ await engine.run() }],
+            reset: { try await engine.reset() },
+            statistics: { ["firehoseStreams": await engine.streamCount] })
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+extension FirehoseService {
+    /// PutRecordBatch's limit on the records' total size.
+    static let batchByteLimit = 4 * 1024 * 1024
+
+    func putRecord(_ input: Firehose.PutRecordInput, context: RequestContext) async throws -> Firehose.PutRecordOutput {
+        let stream = try await writable(input.deliveryStreamName, context: context)
+        try await engine.put(stream.key, [Array(input.record.data)])
+        return Firehose.PutRecordOutput(recordId: Self.recordId(), encrypted: stream.encryption?.status == "ENABLED")
+    }
+
+    func putRecordBatch(_ input: Firehose.PutRecordBatchInput, context: RequestContext) async throws
+        -> Firehose.PutRecordBatchOutput
+    {
+        let stream = try await writable(input.deliveryStreamName, context: context)
+        let total = input.records.reduce(0) { $0 + $1.data.count }
+        guard total <= Self.batchByteLimit else {
+            throw FirehoseErrors.invalidArgument(
+                "The total size of the records exceeds the maximum allowed size of \(Self.batchByteLimit) bytes.")
+        }
+        try await engine.put(stream.key, input.records.map { Array($0.data) })
+        return Firehose.PutRecordBatchOutput(
+            failedPutCount: 0, encrypted: stream.encryption?.status == "ENABLED",
+            requestResponses: input.records.map { _ in Firehose.PutRecordBatchResponseEntry(recordId: Self.recordId()) })
+    }
+
+    /// A stream that takes records from producers: DirectPut and active.
+    private func writable(_ name: String, context: RequestContext) async throws -> DeliveryStreamRecord {
+        let stream = try await stream(name, context: context)
+        guard stream.type == "DirectPut" else {
+            throw FirehoseErrors.invalidArgument(
+                "This operation is not permitted on \(stream.type) delivery stream type.")
+        }
+        return stream
+    }
+
+    /// An opaque record id: 168 random bits, base64 (AWS documents only that it is unique).
+    static func recordId() -> String {
+        var bytes = [UInt8](repeating: 0, count: 21)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import SwitchyardPlatform
+
+/// Reads a Kinesis-sourced stream's Kinesis stream like a consumer: every shard from where the
+/// delivery stream left off (from its creation time at first, as AWS starts), children after their
+/// parents, into the stream's buffer.
+struct KinesisSourceReader: Sendable {
+    let engine: FirehoseEngine
+    let key: String
+    let streamARN: String
+
+    func run() async {
+        while !Task.isCancelled {
+            let progressed = await readOnce()
+            if !progressed { try? await Task.sleep(for: .milliseconds(200)) }
+        }
+    }
+
+    /// One pass over the ready shards; whether it read anything.
+    private func readOnce() async -> Bool {
+        guard let stream = await engine.stream(key), let reader = engine.sources.streams.reader(for: streamARN),
+            let shards = await reader.shards(of: streamARN)
+        else { return false }
+        let finished = Set(stream.finishedShards ?? [])
+        var progressed = false
+        for shard in shards where !finished.contains(shard.id) {
+            let parentsDone = shard.parents.allSatisfy { parent in
+                finished.contains(parent) || !shards.contains { $0.id == parent }
+            }
+            guard parentsDone else { continue }
+            do {
+                let checkpoint: String
+                if let known = stream.checkpoints?[shard.id] {
+                    checkpoint = known
+                } else if shard.parents.isEmpty {
+                    let start = Date(timeIntervalSince1970: Double(stream.source?.startMillis ?? 0) / 1000)
+                    checkpoint = try await reader.start(
+                        streamARN, shard: shard.id, position: "AT_TIMESTAMP", timestamp: start)
+                } else {
+                    checkpoint = try await reader.start(streamARN, shard: shard.id, position: "TRIM_HORIZON", timestamp: nil)
+                }
+                let read = try await reader.read(streamARN, shard: shard.id, after: checkpoint, limit: 10_000)
+                if !read.records.isEmpty || read.exhausted || stream.checkpoints?[shard.id] == nil {
+                    try await engine.ingest(
+                        key, records: read.records, shard: shard.id, checkpoint: read.checkpoint,
+                        exhausted: read.exhausted)
+                }
+                if !read.records.isEmpty { progressed = true }
+            } catch {
+                continue
+            }
+        }
+        return progressed
+    }
+}
