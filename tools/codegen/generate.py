@@ -84,7 +84,18 @@ SERVICES = {
     # Kinesis writes a bare code as its errors' __type (no namespace), in JSON and CBOR alike.
     "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True, "errorNamespace": ""},
     # Firehose, of the Kinesis family, writes a bare code as its errors' __type, as Kinesis does.
-    "firehose": {"swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "errorNamespace": ""},
+    # Its destinations' endpoints are relaxed on purpose (docs/FIDELITY.md): AWS takes only HTTPS
+    # endpoints and Redshift hosts, while a machine that runs Switchyard points them at local servers.
+    "firehose": {
+        "swiftName": "Firehose", "modelDir": "firehose/2015-08-04", "errorNamespace": "",
+        "patternOverrides": {
+            "HttpEndpointUrl": "https?://.*",
+            "ElasticsearchClusterEndpoint": "https?:.*",
+            "AmazonopensearchserviceClusterEndpoint": "https?:.*",
+            "AmazonOpenSearchServerlessCollectionEndpoint": "https?:.*",
+            "ClusterJDBCURL": "jdbc:(redshift|postgresql)://[A-Za-z0-9.\\-]+(:\\d{1,5})?/[a-zA-Z0-9_$-]+.*",
+        },
+    },
     "ses": {"swiftName": "SES", "modelDir": "ses/2010-12-01", "modelOnly": True},
     "sesv2": {"swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "modelOnly": True},
     "cloudwatch": {"swiftName": "CloudWatch", "modelDir": "cloudwatch/2010-08-01", "modelOnly": True},
@@ -523,6 +534,8 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
     model = load_model(os.path.join(botocore_dir, "botocore", "data", cfg["modelDir"], "service-2.json"))
     if cfg.get("xmlNamespace"):
         model["metadata"].setdefault("xmlNamespace", cfg["xmlNamespace"])
+    for shape_name, pattern in cfg.get("patternOverrides", {}).items():
+        model["shapes"][shape_name]["pattern"] = pattern
     for shape_name, order in cfg.get("memberOrder", {}).items():
         members = model["shapes"][shape_name]["members"]
         model["shapes"][shape_name]["members"] = {name: members[name] for name in order if name in members} | {
