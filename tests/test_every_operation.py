@@ -18,9 +18,10 @@ from botocore.config import Config
 from conftest import REGION, Server
 from model_inputs import input_for
 
-BUILT = ["sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis"]
+BUILT = ["sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis",
+         "firehose"]
 PLANNED = [
-    "firehose", "ses", "sesv2",
+    "ses", "sesv2",
     "cloudwatch", "application-autoscaling", "autoscaling", "appflow", "quicksight",
 ]
 # Answers that mean the request itself was not understood, whatever the operation does.

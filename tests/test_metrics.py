@@ -33,7 +33,7 @@ def test_requests_are_counted_by_service_operation_and_outcome(server):
     with pytest.raises(ClientError):
         sqs.get_queue_url(QueueName="missing")
     with pytest.raises(ClientError):
-        server.client("firehose").list_delivery_streams()
+        server.client("cloudwatch").list_metrics()
     text = scrape(server)
     sent_before = value(before, "switchyard_requests_total", service="sqs", operation="SendMessage",
                         outcome="success") or 0
@@ -41,7 +41,7 @@ def test_requests_are_counted_by_service_operation_and_outcome(server):
                  outcome="success") == sent_before + 3
     assert value(text, "switchyard_requests_total", service="sqs", operation="GetQueueUrl",
                  outcome="QueueDoesNotExist") >= 1
-    assert value(text, "switchyard_requests_total", service="firehose", operation="ListDeliveryStreams",
+    assert value(text, "switchyard_requests_total", service="cloudwatch", operation="ListMetrics",
                  outcome="NotImplemented") >= 1
     # A latency histogram per series, with buckets up to a long poll's 20 seconds.
     assert value(text, "switchyard_request_duration_seconds_count", service="sqs", operation="SendMessage",

@@ -207,7 +207,7 @@ def test_planned_services_through_the_aws_cli(server, tmp_path):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
                AWS_ENDPOINT_URL=server.endpoint)
     for args, name in [(["cloudwatch", "list-metrics"], "CloudWatch ListMetrics"),
-                       (["firehose", "list-delivery-streams"], "Firehose ListDeliveryStreams")]:
+                       (["ses", "list-identities"], "SES ListIdentities")]:
         result = subprocess.run(["aws", *args], env=env, capture_output=True, text=True, timeout=60)
         assert result.returncode != 0 and "NotImplemented" in result.stderr and name in result.stderr, result.stderr
 

@@ -93,13 +93,15 @@ def test_health_endpoint(server):
         body = json.loads(r.read())
     services = body["services"]
     assert {name for name, state in services.items() if state == "available"} == {
-        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis"}
+        "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis",
+        "firehose"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
-    assert services["firehose"] == services["cloudwatch"] == services["sesv2"] == "planned"
+    assert services["ses"] == services["cloudwatch"] == services["sesv2"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]
-    assert localstack["sqs"] == localstack["kinesis"] == "running" and localstack["firehose"] == "disabled"
+    assert localstack["sqs"] == localstack["kinesis"] == localstack["firehose"] == "running"
+    assert localstack["ses"] == "disabled"
 
 
 @pytest.mark.parametrize("path", ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"])

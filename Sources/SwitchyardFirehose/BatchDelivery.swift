@@ -51,10 +51,13 @@ struct BatchDelivery: Sendable {
         case .splunk:
             await SplunkDelivery(batch: self).deliver(records, naming: naming)
         case .openSearchServerless, .snowflake, .iceberg:
-            let message = "\(settings.kind.displayName) destinations are not available in Switchyard; records go to error output."
+            let message =
+                "\(settings.kind.displayName) destinations are not available in Switchyard; records go to error output."
             await log("\(settings.kind.displayName).DestinationUnavailable", message)
             await writeErrors(
-                records.map { failure($0, code: "\(settings.kind.displayName).DestinationUnavailable", message: message) },
+                records.map {
+                    failure($0, code: "\(settings.kind.displayName).DestinationUnavailable", message: message)
+                },
                 type: "\(settings.kind.displayName)-failed", naming: naming)
         }
     }
@@ -103,7 +106,8 @@ struct BatchDelivery: Sendable {
         let entryName = (key.split(separator: "/").last.map(String.init) ?? key)
         let bytes: [UInt8]
         do {
-            bytes = compress ? try ObjectCompression.compress(data, format: output.compression, entryName: entryName) : data
+            bytes =
+                compress ? try ObjectCompression.compress(data, format: output.compression, entryName: entryName) : data
         } catch {
             await log("S3.CompressionFailed", "Could not compress \(key): \(error)")
             return false
@@ -117,7 +121,8 @@ struct BatchDelivery: Sendable {
             metadata["SSEKMSKeyId"] = kms
         }
         let request = DeliveryRequest(
-            target: DeliveryTarget(kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(output.bucket)"),
+            target: DeliveryTarget(
+                kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(output.bucket)"),
             body: DeliveryPayload(bytes: bytes), metadata: metadata, retry: .managedEndpoint, origin: stream.arn,
             source: DeliverySource(service: "firehose.amazonaws.com", arn: stream.arn, account: stream.account))
         let deadline = clock.nowMillis() + Self.s3RetryMillis
@@ -139,7 +144,8 @@ struct BatchDelivery: Sendable {
 
     /// A processed record that failed at the destination, for error output.
     func failure(_ record: ProcessedRecord, code: String, message: String, attempts: Int = 1) -> FailedRecord {
-        FailedRecord(source: record.source, data: record.data, errorCode: code, errorMessage: message, attempts: attempts)
+        FailedRecord(
+            source: record.source, data: record.data, errorCode: code, errorMessage: message, attempts: attempts)
     }
 
     /// Failed records, one JSON document per line, under the error output prefix of the S3

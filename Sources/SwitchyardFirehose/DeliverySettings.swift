@@ -48,7 +48,8 @@ struct ProcessorSettings: Sendable, Equatable {
         type = json["Type"]?.stringValue ?? ""
         var parameters: [String: String] = [:]
         for parameter in json["Parameters"]?.arrayValue ?? [] {
-            if let name = parameter["ParameterName"]?.stringValue, let value = parameter["ParameterValue"]?.stringValue {
+            if let name = parameter["ParameterName"]?.stringValue, let value = parameter["ParameterValue"]?.stringValue
+            {
                 parameters[name] = value
             }
         }
@@ -102,13 +103,16 @@ struct DeliverySettings: Sendable {
         bufferMillis = maximumIntervalMillis.map { min($0, interval) } ?? interval
         backupMode = described["S3BackupMode"]?.stringValue
         sourceBackup =
-            kind == .extendedS3 && backupMode == "Enabled" ? configuration["S3BackupConfiguration"].map(S3Output.init) : nil
+            kind == .extendedS3 && backupMode == "Enabled"
+            ? configuration["S3BackupConfiguration"].map(S3Output.init) : nil
         let processing = configuration["ProcessingConfiguration"]
         processors =
-            processing?["Enabled"]?.boolValue == true ? (processing?["Processors"]?.arrayValue ?? []).map(ProcessorSettings.init) : []
+            processing?["Enabled"]?.boolValue == true
+            ? (processing?["Processors"]?.arrayValue ?? []).map(ProcessorSettings.init) : []
         delimiter = processors.contains { $0.type == "AppendDelimiterToRecord" } ? [0x0A] : nil
         let retrySeconds =
-            configuration["RetryOptions"]?["DurationInSeconds"]?.intValue ?? described["RetryOptions"]?["DurationInSeconds"]?.intValue
+            configuration["RetryOptions"]?["DurationInSeconds"]?.intValue ?? described["RetryOptions"]?[
+                "DurationInSeconds"]?.intValue
             ?? 0
         retryMillis = Int64(retrySeconds) * 1000
         logging = LogTarget(configuration["CloudWatchLoggingOptions"]) ?? s3?.logging

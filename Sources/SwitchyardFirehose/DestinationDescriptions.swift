@@ -14,9 +14,13 @@ enum DestinationDescriptions {
             // AWS reports an S3 destination in both forms, whichever it was created with.
             members.append(("S3DestinationDescription", s3(configuration)))
             members.append(
-                ("ExtendedS3DestinationDescription", describeNested(s3(configuration)).defaulting("S3BackupMode", .string("Disabled"))))
+                (
+                    "ExtendedS3DestinationDescription",
+                    describeNested(s3(configuration)).defaulting("S3BackupMode", .string("Disabled"))
+                ))
         default:
-            members.append((destination.kind.descriptionShape, describeNested(withDefaults(configuration, destination.kind))))
+            members.append(
+                (destination.kind.descriptionShape, describeNested(withDefaults(configuration, destination.kind))))
         }
         let text = OrderedJSON.object(members).text
         guard let index = Firehose.model.shapeIndex["DestinationDescription"],

@@ -42,7 +42,8 @@ enum DestinationRules {
                         _ = try MetadataQuery(query)
                     } catch {
                         throw FirehoseErrors.invalidArgument(
-                            "MetadataExtractionQuery \(query) is not an object of keys and paths, such as {customer_id: .customer_id}.")
+                            "MetadataExtractionQuery \(query) is not an object of keys and paths, such as {customer_id: .customer_id}."
+                        )
                     }
                 }
             }
@@ -51,7 +52,8 @@ enum DestinationRules {
             let compression = configuration["S3Configuration"]?["CompressionFormat"]?.stringValue ?? "UNCOMPRESSED"
             guard ["UNCOMPRESSED", "GZIP"].contains(compression) else {
                 throw FirehoseErrors.invalidArgument(
-                    "CompressionFormat \(compression) is not supported for the Redshift destination's intermediate S3 bucket.")
+                    "CompressionFormat \(compression) is not supported for the Redshift destination's intermediate S3 bucket."
+                )
             }
         }
     }

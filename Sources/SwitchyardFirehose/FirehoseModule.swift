@@ -21,7 +21,8 @@ public struct FirehoseModule: ServiceModule {
     }
 
     public func start(_ context: ModuleContext) async throws -> RunningModule {
-        let buffer: any RecordBufferStore = context.database.map { SQLiteRecordBuffer(database: $0) } ?? MemoryRecordBuffer()
+        let buffer: any RecordBufferStore =
+            context.database.map { SQLiteRecordBuffer(database: $0) } ?? MemoryRecordBuffer()
         let cap = ProcessInfo.processInfo.environment["SWITCHYARD_FIREHOSE_MAX_BUFFER_SECONDS"].flatMap(Double.init)
         let engine = try FirehoseEngine(
             table: JSONRecordTable(database: context.database, table: Self.streamsTable), buffer: buffer,
@@ -30,7 +31,8 @@ public struct FirehoseModule: ServiceModule {
         let service = FirehoseService(engine: engine)
         return RunningModule(
             endpoints: [
-                ServiceEndpoint(descriptor: Firehose.descriptor, model: { Firehose.model }) { operation, input, context in
+                ServiceEndpoint(descriptor: Firehose.descriptor, model: { Firehose.model }) {
+                    operation, input, context in
                     try await Firehose.dispatch(service, operation: operation, input: input, context: context)
                 }
             ],
@@ -42,10 +44,12 @@ public struct FirehoseModule: ServiceModule {
             deliveryTransports: [.firehose: FirehoseDeliveryTransport(engine: engine)],
             resourceChecks: [
                 "firehose": { arn in
-                    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+                    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
+                        String.init)
                     guard parts.count == 6, parts[5].hasPrefix("deliverystream/") else { return false }
                     let name = String(parts[5].dropFirst("deliverystream/".count))
-                    return await engine.stream(DeliveryStreamRecord.key(account: parts[4], region: parts[3], name: name))
+                    return await engine.stream(
+                        DeliveryStreamRecord.key(account: parts[4], region: parts[3], name: name))
                         != nil
                 }
             ],

@@ -17,7 +17,8 @@ extension FirehoseService {
         async throws -> Firehose.StopDeliveryStreamEncryptionOutput
     {
         var stream = try await encryptable(input.deliveryStreamName, context: context)
-        stream.encryption = StreamEncryption(keyType: stream.encryption?.keyType ?? "AWS_OWNED_CMK", keyARN: nil, status: "DISABLED")
+        stream.encryption = StreamEncryption(
+            keyType: stream.encryption?.keyType ?? "AWS_OWNED_CMK", keyARN: nil, status: "DISABLED")
         try await engine.update(stream)
         return Firehose.StopDeliveryStreamEncryptionOutput()
     }

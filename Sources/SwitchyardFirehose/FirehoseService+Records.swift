@@ -24,7 +24,8 @@ extension FirehoseService {
         try await engine.put(stream.key, input.records.map { Array($0.data) })
         return Firehose.PutRecordBatchOutput(
             failedPutCount: 0, encrypted: stream.encryption?.status == "ENABLED",
-            requestResponses: input.records.map { _ in Firehose.PutRecordBatchResponseEntry(recordId: Self.recordId()) })
+            requestResponses: input.records.map { _ in Firehose.PutRecordBatchResponseEntry(recordId: Self.recordId()) }
+        )
     }
 
     /// A stream that takes records from producers: DirectPut and active.

@@ -21,7 +21,8 @@ extension FirehoseService {
                 input.databaseSourceConfiguration == nil
             else {
                 throw FirehoseErrors.invalidArgument(
-                    "Source configurations other than DirectPutSourceConfiguration are not allowed for DeliveryStreamType DirectPut.")
+                    "Source configurations other than DirectPutSourceConfiguration are not allowed for DeliveryStreamType DirectPut."
+                )
             }
         case "KinesisStreamAsSource":
             guard let kinesis = input.kinesisStreamSourceConfiguration else {
@@ -30,7 +31,8 @@ extension FirehoseService {
             }
             guard input.deliveryStreamEncryptionConfigurationInput == nil else {
                 throw FirehoseErrors.invalidArgument(
-                    "Server-side encryption is not supported for delivery streams with KinesisStreamAsSource as source; the source stream's encryption applies.")
+                    "Server-side encryption is not supported for delivery streams with KinesisStreamAsSource as source; the source stream's encryption applies."
+                )
             }
             source = StreamSource(
                 kind: "KinesisStreamSourceConfiguration",
@@ -118,7 +120,8 @@ extension FirehoseService {
         var stream = try await stream(input.deliveryStreamName, context: context)
         guard input.currentDeliveryStreamVersionId == String(stream.version) else {
             throw FirehoseErrors.concurrentModification(
-                "Cannot update firehose: \(stream.name) since the current version id: \(stream.version) and specified version id: \(input.currentDeliveryStreamVersionId) do not match")
+                "Cannot update firehose: \(stream.name) since the current version id: \(stream.version) and specified version id: \(input.currentDeliveryStreamVersionId) do not match"
+            )
         }
         guard input.destinationId == stream.destination.id else {
             throw FirehoseErrors.invalidArgument("Destination Id \(input.destinationId) not found")

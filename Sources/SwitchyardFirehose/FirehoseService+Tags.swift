@@ -33,7 +33,8 @@ extension FirehoseService {
         }
         guard tags.count <= Self.tagLimit else {
             throw FirehoseErrors.limitExceeded(
-                "A delivery stream can have at most \(Self.tagLimit) tags; this request would give \(stream.name) \(tags.count).")
+                "A delivery stream can have at most \(Self.tagLimit) tags; this request would give \(stream.name) \(tags.count)."
+            )
         }
         stream.tags = tags
         try await engine.update(stream)

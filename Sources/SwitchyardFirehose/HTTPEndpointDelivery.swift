@@ -18,7 +18,8 @@ struct HTTPEndpointDelivery: Sendable {
         let gzip = requestConfiguration?["ContentEncoding"]?.stringValue == "GZIP"
         var commonAttributes: [(key: String, value: OrderedJSON)] = []
         for attribute in requestConfiguration?["CommonAttributes"]?.arrayValue ?? [] {
-            if let name = attribute["AttributeName"]?.stringValue, let value = attribute["AttributeValue"]?.stringValue {
+            if let name = attribute["AttributeName"]?.stringValue, let value = attribute["AttributeValue"]?.stringValue
+            {
                 commonAttributes.append((name, .string(value)))
             }
         }
@@ -57,7 +58,8 @@ struct HTTPEndpointDelivery: Sendable {
                 guard let response, let answer = try? OrderedJSON.parse(response),
                     answer["requestId"]?.stringValue == requestId
                 else {
-                    return "The response received from the endpoint is invalid. See Troubleshooting HTTP Endpoints in the Firehose documentation for more information."
+                    return
+                        "The response received from the endpoint is invalid. See Troubleshooting HTTP Endpoints in the Firehose documentation for more information."
                 }
                 return nil
             case .failed(let reason), .retry(let reason), .postpone(let reason):
@@ -70,7 +72,8 @@ struct HTTPEndpointDelivery: Sendable {
             await batch.log("HttpEndpoint.InvalidResponseFromDestination", error)
             await batch.writeErrors(
                 records.map {
-                    batch.failure($0, code: "HttpEndpoint.InvalidResponseFromDestination", message: error, attempts: attempts)
+                    batch.failure(
+                        $0, code: "HttpEndpoint.InvalidResponseFromDestination", message: error, attempts: attempts)
                 }, type: "http-endpoint-failed", naming: naming)
         } else {
             let bytes = records.reduce(0) { $0 + $1.data.count }

@@ -37,7 +37,8 @@ struct KinesisSourceReader: Sendable {
                     checkpoint = try await reader.start(
                         streamARN, shard: shard.id, position: "AT_TIMESTAMP", timestamp: start)
                 } else {
-                    checkpoint = try await reader.start(streamARN, shard: shard.id, position: "TRIM_HORIZON", timestamp: nil)
+                    checkpoint = try await reader.start(
+                        streamARN, shard: shard.id, position: "TRIM_HORIZON", timestamp: nil)
                 }
                 let read = try await reader.read(streamARN, shard: shard.id, after: checkpoint, limit: 10_000)
                 if !read.records.isEmpty || read.exhausted || stream.checkpoints?[shard.id] == nil {

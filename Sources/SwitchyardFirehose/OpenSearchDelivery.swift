@@ -23,10 +23,12 @@ struct OpenSearchDelivery: Sendable {
                 type: failedType, naming: naming)
             return
         }
-        let index = (configuration["IndexName"]?.stringValue ?? "")
+        let index =
+            (configuration["IndexName"]?.stringValue ?? "")
             + Self.rotationSuffix(configuration["IndexRotationPeriod"]?.stringValue ?? "OneDay", millis: naming.millis)
         let typeName = configuration["TypeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let generatedIds = configuration["DocumentIdOptions"]?["DefaultDocumentIdFormat"]?.stringValue != "NO_DOCUMENT_ID"
+        let generatedIds =
+            configuration["DocumentIdOptions"]?["DefaultDocumentIdFormat"]?.stringValue != "NO_DOCUMENT_ID"
         var ids: [String] = []
         var body: [UInt8] = []
         for record in records {
@@ -70,11 +72,14 @@ struct OpenSearchDelivery: Sendable {
         if let error {
             await batch.log("\(codePrefix).ServiceException", error)
             await batch.writeErrors(
-                records.map { batch.failure($0, code: "\(codePrefix).ServiceException", message: error, attempts: attempts) },
+                records.map {
+                    batch.failure($0, code: "\(codePrefix).ServiceException", message: error, attempts: attempts)
+                },
                 type: failedType, naming: naming)
         } else {
             if !refused.isEmpty {
-                await batch.log("\(codePrefix).DocumentRejected", "\(refused.count) documents were refused by the cluster.")
+                await batch.log(
+                    "\(codePrefix).DocumentRejected", "\(refused.count) documents were refused by the cluster.")
                 await batch.writeErrors(
                     refused.keys.sorted().map {
                         batch.failure(records[$0], code: "\(codePrefix).DocumentRejected", message: refused[$0] ?? "")

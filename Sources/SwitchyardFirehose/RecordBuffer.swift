@@ -47,11 +47,13 @@ struct SQLiteRecordBuffer: RecordBufferStore {
         return try database.read { db in
             var buffers: [String: [BufferedRecord]] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT stream, sequence, arrival, data, origin FROM firehose_buffer ORDER BY stream, sequence")
+                db, sql: "SELECT stream, sequence, arrival, data, origin FROM firehose_buffer ORDER BY stream, sequence"
+            )
             while let row = try rows.next() {
                 let origin = (row[4] as Data?).flatMap { try? decoder.decode(KinesisRecordOrigin.self, from: $0) }
                 buffers[row[0], default: []].append(
-                    BufferedRecord(sequence: row[1], arrivalMillis: row[2], data: Array(row[3] as Data), kinesis: origin))
+                    BufferedRecord(
+                        sequence: row[1], arrivalMillis: row[2], data: Array(row[3] as Data), kinesis: origin))
             }
             return buffers
         }
@@ -61,7 +63,8 @@ struct SQLiteRecordBuffer: RecordBufferStore {
         database.submit { db in
             let statement = BoundStatement(
                 try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO firehose_buffer (stream, sequence, arrival, data, origin) VALUES (?, ?, ?, ?, ?)"
+                    sql:
+                        "INSERT OR REPLACE INTO firehose_buffer (stream, sequence, arrival, data, origin) VALUES (?, ?, ?, ?, ?)"
                 ))
             let encoder = JSONEncoder()
             for record in records {
@@ -84,7 +87,8 @@ struct SQLiteRecordBuffer: RecordBufferStore {
     }
 
     func removeStream(_ stream: String) -> CommitTicket {
-        database.submit { db in try db.execute(sql: "DELETE FROM firehose_buffer WHERE stream = ?", arguments: [stream]) }
+        database.submit { db in try db.execute(sql: "DELETE FROM firehose_buffer WHERE stream = ?", arguments: [stream])
+        }
     }
 
     func wipe() -> CommitTicket {

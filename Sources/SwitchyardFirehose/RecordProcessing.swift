@@ -64,8 +64,6 @@ struct RecordProcessing: Sendable {
         return (records, failed)
     }
 
-    
-
     /// The Lambda processor: records in invocations of at most the processor's buffer size (1 MiB by
     /// default, under Lambda's 6 MB payload limit), each retried as `NumberOfRetries` says (3).
     private func transform(_ records: [ProcessedRecord], _ processor: ProcessorSettings) async -> (
@@ -105,26 +103,28 @@ struct RecordProcessing: Sendable {
                 }
                 continue
             }
-            
+
             for record in chunk {
                 let id = Self.recordId(record.source)
                 guard let result = answered[id] else {
                     failed.append(
                         FailedRecord(
                             source: record.source, data: record.source.data, errorCode: "Lambda.MissingRecordId",
-                            errorMessage: "One or more record Ids were not returned. Ensure that the Lambda function returns all received record Ids.",
+                            errorMessage:
+                                "One or more record Ids were not returned. Ensure that the Lambda function returns all received record Ids.",
                             attempts: attempts, lambdaArn: arn))
                     continue
                 }
                 let data = result["data"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { Array($0) }
-                
+
                 switch result["result"]?.stringValue {
                 case "Ok":
                     guard let data else {
                         failed.append(
                             FailedRecord(
                                 source: record.source, data: record.source.data, errorCode: "Lambda.InvalidData",
-                                errorMessage: "The data of a record returned by the Lambda function is not valid base64.",
+                                errorMessage:
+                                    "The data of a record returned by the Lambda function is not valid base64.",
                                 attempts: attempts, lambdaArn: arn))
                         continue
                     }
@@ -144,7 +144,8 @@ struct RecordProcessing: Sendable {
                     failed.append(
                         FailedRecord(
                             source: record.source, data: record.source.data, errorCode: "Lambda.InvalidRecordStatus",
-                            errorMessage: "The result of a record returned by the Lambda function must be Ok, Dropped or ProcessingFailed.",
+                            errorMessage:
+                                "The result of a record returned by the Lambda function must be Ok, Dropped or ProcessingFailed.",
                             attempts: attempts, lambdaArn: arn))
                 }
             }
@@ -158,7 +159,9 @@ struct RecordProcessing: Sendable {
     }
 
     /// One synchronous invocation; the answered records by id.
-    private func invoke(_ arn: String, _ chunk: [ProcessedRecord]) async -> Result<[String: OrderedJSON], InvocationError> {
+    private func invoke(_ arn: String, _ chunk: [ProcessedRecord]) async -> Result<
+        [String: OrderedJSON], InvocationError
+    > {
         var event: [(key: String, value: OrderedJSON)] = [
             ("invocationId", .string(RandomUUID.make())), ("deliveryStreamArn", .string(stream.arn)),
         ]

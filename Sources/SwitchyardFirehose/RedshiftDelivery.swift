@@ -17,7 +17,8 @@ struct RedshiftDelivery: Sendable {
         let configuration = batch.settings.configuration
         if let intermediate = batch.settings.s3 {
             await batch.writeObject(
-                intermediate, key: naming.key(prefix: intermediate.prefix, fileExtension: batch.extensionFor(intermediate)),
+                intermediate,
+                key: naming.key(prefix: intermediate.prefix, fileExtension: batch.extensionFor(intermediate)),
                 data: records.flatMap(\.data))
         }
         let copy = configuration["CopyCommand"]
@@ -57,7 +58,8 @@ struct RedshiftDelivery: Sendable {
         columns: [String], options: String
     ) async throws {
         guard let endpoint = Self.parseJDBC(jdbcURL) else {
-            throw LoadFailure(description: "The cluster JDBC URL \(jdbcURL) is not a jdbc:redshift:// or jdbc:postgresql:// URL.")
+            throw LoadFailure(
+                description: "The cluster JDBC URL \(jdbcURL) is not a jdbc:redshift:// or jdbc:postgresql:// URL.")
         }
         let logger = Logger(label: "switchyard.firehose.redshift")
         let connection = try await PostgresConnection.connect(

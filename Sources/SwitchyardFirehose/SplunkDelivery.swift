@@ -11,7 +11,9 @@ struct SplunkDelivery: Sendable {
     func deliver(_ records: [ProcessedRecord], naming: ObjectNaming) async {
         let configuration = batch.settings.configuration
         guard let endpoint = configuration["HECEndpoint"]?.stringValue else { return }
-        let path = configuration["HECEndpointType"]?.stringValue == "Event" ? "/services/collector/event" : "/services/collector/raw"
+        let path =
+            configuration["HECEndpointType"]?.stringValue == "Event"
+            ? "/services/collector/event" : "/services/collector/raw"
         let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         let token = configuration["HECToken"]?.stringValue ?? ""
         let body = records.flatMap(\.data)

@@ -26,7 +26,8 @@ struct S3ObjectDeliveryTransport: DeliveryTransport {
             _ = try await service.putObject(
                 S3.PutObjectRequest(
                     body: ByteStream(bytes: request.body.bytes), bucket: bucketName,
-                    contentEncoding: request.metadata?["ContentEncoding"], contentType: request.metadata?["ContentType"], key: key,
+                    contentEncoding: request.metadata?["ContentEncoding"],
+                    contentType: request.metadata?["ContentType"], key: key,
                     serverSideEncryption: request.metadata?["ServerSideEncryption"],
                     ssekmsKeyId: request.metadata?["SSEKMSKeyId"]),
                 context: RequestContext(account: bucket.account, region: bucket.region, host: "localhost"))

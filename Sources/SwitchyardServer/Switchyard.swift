@@ -4,8 +4,8 @@ import Logging
 import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardECS
-import SwitchyardFirehose
 import SwitchyardEvents
+import SwitchyardFirehose
 import SwitchyardIAM
 import SwitchyardKinesis
 import SwitchyardLambda
