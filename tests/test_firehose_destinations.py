@@ -209,7 +209,9 @@ def postgres():
     directory = tempfile.mkdtemp(prefix="switchyard-pg-")
     prefix = []
     if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
+        # PostgreSQL refuses to run as root: run it as its own user, or nobody where that is missing.
+        names = [entry.pw_name for entry in pwd.getpwall()]
+        user = pwd.getpwnam("postgres" if "postgres" in names else "nobody")
         os.chown(directory, user.pw_uid, user.pw_gid)
         prefix = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups"]
     password_file = os.path.join(directory, "password")
