@@ -352,15 +352,28 @@ def test_sns_subscriptions_and_eventbridge_rules_put_into_delivery_streams(serve
     sns.subscribe(TopicArn=topic, Protocol="firehose", Endpoint=stream_arn,
                   Attributes={"SubscriptionRoleArn": FIREHOSE_ROLE, "RawMessageDelivery": "true"})
     sns.publish(TopicArn=topic, Message="from sns")
+    enveloped = sns.create_topic(Name="enveloped")["TopicArn"]
+    sns.subscribe(TopicArn=enveloped, Protocol="firehose", Endpoint=stream_arn,
+                  Attributes={"SubscriptionRoleArn": FIREHOSE_ROLE})
+    sns.publish(TopicArn=enveloped, Message="from sns", Subject="hi",
+                MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
     events = server.client("events")
     events.put_rule(Name="to-firehose", EventPattern='{"source": ["shop"]}')
     events.put_targets(Rule="to-firehose", Targets=[{"Id": "f", "Arn": stream_arn}])
     events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": '{"total": 5}'}])
     deadline = time.time() + 15
     lines = []
-    while len(lines) < 2 and time.time() < deadline:
-        lines = [line for obj in objects(s3, "fanout", timeout=0).values() for line in obj["Body"].read().split(b"\n")]
+    while len(lines) < 3 and time.time() < deadline:
+        lines = [line for obj in objects(s3, "fanout", timeout=0).values() for line in obj["Body"].read().split(b"\n")
+                 if line]
         time.sleep(0.2)
+    # A raw subscription puts the message; the other a one-line notification without signature.
     assert b"from sns" in lines
-    [event] = [json.loads(line) for line in lines if line != b"from sns"]
-    assert event["source"] == "shop" and event["detail"] == {"total": 5}
+    documents = [json.loads(line) for line in lines if line != b"from sns"]
+    [notification] = [d for d in documents if d.get("Type") == "Notification"]
+    assert list(notification) == ["Type", "MessageId", "TopicArn", "Subject", "Message", "Timestamp", "UnsubscribeURL",
+                                  "MessageAttributes"]
+    assert notification["Message"] == "from sns" and notification["MessageAttributes"] == {
+        "k": {"Type": "String", "Value": "v"}}
+    [event] = [d for d in documents if d.get("source") == "shop"]
+    assert event["detail"] == {"total": 5}

@@ -56,6 +56,8 @@ public struct DeliveryPlan: Sendable {
             body = notification.perProtocol[platform] ?? notification.message
         } else if raw || subscription.protocol == "sms" {
             body = notification.message(for: subscription.protocol)
+        } else if subscription.protocol == "firehose" {
+            body = notification.firehoseRecord(subscriptionArn: subscription.arn, baseURL: baseURL)
         } else if notification.topic.isFIFO {
             body = notification.envelope(
                 for: subscription.protocol, subscriptionArn: subscription.arn, signatureVersion: signatureVersion,

@@ -68,6 +68,21 @@ struct Notification: Sendable {
         return SNSDocument.write(fields, attributes: attributes)
     }
 
+    /// The record a non-raw Firehose subscription puts into its stream: the notification's fields
+    /// without signature, as one line of compact JSON ended by a newline, so that the objects a
+    /// stream writes hold one notification per line.
+    func firehoseRecord(subscriptionArn: String, baseURL: String) -> String {
+        var fields: [(String, String)] = [("Type", "Notification"), ("MessageId", messageId)]
+        if let sequenceNumber { fields.append(("SequenceNumber", sequenceNumber)) }
+        fields.append(("TopicArn", topic.arn))
+        if let subject { fields.append(("Subject", subject)) }
+        fields += [
+            ("Message", message(for: "firehose")), ("Timestamp", timestampText),
+            ("UnsubscribeURL", "\(baseURL)/?Action=Unsubscribe&SubscriptionArn=\(subscriptionArn)"),
+        ]
+        return SNSDocument.write(fields, attributes: attributes, compact: true) + "\n"
+    }
+
     /// Attributes for a raw delivery to a queue: SNS types map onto SQS ones (String.Array stays a
     /// custom String type).
     var deliveryAttributes: [String: DeliveryAttribute] {

@@ -13,32 +13,39 @@ enum SNSDocument {
         fields.map { "\($0.name)\n\($0.value)\n" }.joined()
     }
 
-    /// The document, with MessageAttributes last when there are any.
-    static func write(_ fields: [(String, String)], attributes: [String: NotificationAttribute] = [:]) -> String {
+    /// The document, with MessageAttributes last when there are any: laid out on lines as SNS sends
+    /// it to queues and endpoints, or `compact` on one line as it puts it into Firehose streams.
+    static func write(
+        _ fields: [(String, String)], attributes: [String: NotificationAttribute] = [:], compact: Bool = false
+    ) -> String {
+        let newline = compact ? "" : "\n"
+        let indent = compact ? "" : "  "
+        let colon = compact ? ":" : " : "
         var writer = JSONWriter()
-        writer.raw("{\n")
+        writer.verbatim("{" + newline)
         for (index, (name, value)) in fields.enumerated() {
-            if index > 0 { writer.raw(",\n") }
-            writer.raw("  ")
+            if index > 0 { writer.verbatim("," + newline) }
+            writer.verbatim(indent)
             writer.string(name)
-            writer.raw(" : ")
+            writer.verbatim(colon)
             writer.string(value)
         }
         if !attributes.isEmpty {
-            writer.raw(",\n  \"MessageAttributes\" : {")
+            writer.verbatim("," + newline + indent + "\"MessageAttributes\"" + colon + "{")
             for (index, name) in attributes.keys.sorted().enumerated() {
                 guard let attribute = attributes[name] else { continue }
-                writer.raw(index > 0 ? ",\n    " : "\n    ")
+                let separator = index > 0 ? "," : ""
+                writer.verbatim(separator + newline + indent + indent)
                 writer.string(name)
-                writer.raw(" : {\"Type\":")
+                writer.verbatim(colon + "{\"Type\":")
                 writer.string(attribute.dataType)
-                writer.raw(",\"Value\":")
+                writer.verbatim(",\"Value\":")
                 writer.string(attribute.stringValue ?? attribute.binaryValue ?? "")
-                writer.raw("}")
+                writer.verbatim("}")
             }
-            writer.raw("\n  }")
+            writer.verbatim(newline + indent + "}")
         }
-        writer.raw("\n}")
+        writer.verbatim(newline + "}")
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

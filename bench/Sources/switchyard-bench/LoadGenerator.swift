@@ -21,7 +21,7 @@ struct SwitchyardBench: ParsableCommand {
 
     @Option(
         help:
-            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | invoke-python | invoke-bootstrap | esm-sqs | bare"
+            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | firehose-s3 | invoke-python | invoke-bootstrap | esm-sqs | bare"
     )
     var scenario = "send"
 
@@ -49,7 +49,13 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "kinesis-*: shards of the stream.")
     var shards = 1
 
-    @Option(help: "kinesis-put: records per PutRecords call.")
+    @Option(help: "firehose-s3: the stream's CompressionFormat (UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY).")
+    var compression = "UNCOMPRESSED"
+
+    @Option(help: "firehose-s3: the stream's buffering size hint in MiB.")
+    var bufferMb = 5
+
+    @Option(help: "kinesis-put, firehose-s3: records per PutRecords / PutRecordBatch call.")
     var records = 500
 
     @Option(help: "Message body size in bytes.")
@@ -63,6 +69,7 @@ struct SwitchyardBench: ParsableCommand {
         if scenario == "put-events" { return try runPutEvents(host: host, port: port) }
         if scenario.hasPrefix("s3-") { return try runS3(host: host, port: port) }
         if scenario.hasPrefix("kinesis-") { return try runKinesis(host: host, port: port) }
+        if scenario == "firehose-s3" { return try runFirehose(host: host, port: port) }
         if scenario.hasPrefix("invoke-") || scenario == "esm-sqs" { return try runLambda(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")

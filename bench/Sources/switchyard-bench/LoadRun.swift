@@ -135,6 +135,10 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
             headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
             headers.add(name: "X-Amz-Target", value: "Kinesis_20131202.\(current.target)")
             signingName = "kinesis"
+        case .firehose:
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            headers.add(name: "X-Amz-Target", value: "Firehose_20150804.\(current.target)")
+            signingName = "firehose"
         }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(

@@ -13,7 +13,7 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns, events, s3, lambda, kinesis }
+        enum Service { case sqs, sns, events, s3, lambda, kinesis, firehose }
         /// S3 requests: the method and the path (bucket and key) they go to.
         var method = "POST"
         var path = "/"
@@ -60,6 +60,15 @@ struct Workload {
         }
         let first = make()
         return Workload(first: first) { _, _ in (make(), count) }
+    }
+
+    /// Firehose PutRecordBatch of `count` records of `size` bytes (awsJson 1.1), newline-terminated.
+    static func putRecordBatch(stream: String, count: Int, size: Int) -> Workload {
+        let data = (Data(repeating: UInt8(ascii: "x"), count: max(0, size - 1)) + Data([0x0A])).base64EncodedString()
+        let records = Array(repeating: #"{"Data":"\#(data)"}"#, count: count).joined(separator: ",")
+        let json = #"{"DeliveryStreamName":"\#(stream)","Records":[\#(records)]}"#
+        let request = Request(target: "PutRecordBatch", body: Array(json.utf8), kind: .send(count), service: .firehose)
+        return Workload(first: request) { previous, _ in (previous, count) }
     }
 
     /// SNS Publish of one message to a topic (awsQuery).
