@@ -349,3 +349,32 @@ def test_the_aws_cli_creates_puts_and_describes(server, firehose, s3, bucket):
     assert described["DeliveryStreamDescription"]["DeliveryStreamName"] == "cli"
     missing = aws(server, "firehose", "describe-delivery-stream", "--delivery-stream-name", "gone")
     assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
+
+
+def test_record_deaggregation_splits_json_and_delimited_records(firehose, s3, bucket):
+    for name, parameters in [("json", [{"ParameterName": "SubRecordType", "ParameterValue": "JSON"}]),
+                             ("delimited", [{"ParameterName": "SubRecordType", "ParameterValue": "DELIMITED"},
+                                            {"ParameterName": "Delimiter",
+                                             "ParameterValue": base64.b64encode(b"####").decode()}])]:
+        firehose.create_delivery_stream(DeliveryStreamName=name, ExtendedS3DestinationConfiguration=s3_config(
+            bucket, Prefix=f"{name}/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0},
+            ProcessingConfiguration={"Enabled": True, "Processors": [
+                {"Type": "RecordDeAggregation", "Parameters": parameters},
+                {"Type": "AppendDelimiterToRecord", "Parameters": []}]}))
+    firehose.put_record(DeliveryStreamName="json", Record={"Data": b'{"a":1}{"a":"}{"}\n{"a":3}'})
+    firehose.put_record(DeliveryStreamName="delimited", Record={"Data": b"one####two####three"})
+    [json_object] = objects(s3, bucket, prefix="json/").values()
+    assert json_object["Body"].read() == b'{"a":1}\n{"a":"}{"}\n{"a":3}'
+    [delimited] = objects(s3, bucket, prefix="delimited/").values()
+    assert delimited["Body"].read() == b"one\ntwo\nthree"
+
+
+def test_a_custom_time_zone_sets_the_time_in_keys(firehose, s3, bucket):
+    firehose.create_delivery_stream(DeliveryStreamName="tokyo", ExtendedS3DestinationConfiguration=s3_config(
+        bucket, CustomTimeZone="Asia/Tokyo", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0}))
+    before = time.time()
+    firehose.put_record(DeliveryStreamName="tokyo", Record={"Data": b"x"})
+    [key] = objects(s3, bucket)
+    # Tokyo is 9 hours ahead of UTC all year.
+    hours = {time.strftime("%Y/%m/%d/%H/", time.gmtime(t + 9 * 3600)) for t in (before, time.time())}
+    assert key[:14] in hours

@@ -377,3 +377,58 @@ def test_sns_subscriptions_and_eventbridge_rules_put_into_delivery_streams(serve
         "k": {"Type": "String", "Value": "v"}}
     [event] = [d for d in documents if d.get("source") == "shop"]
     assert event["detail"] == {"total": 5}
+
+
+def test_cloudwatch_logs_subscriptions_feed_firehose_and_kinesis(server, firehose, s3):
+    logs, kinesis = server.client("logs"), server.client("kinesis")
+    s3.create_bucket(Bucket="logs-archive")
+    firehose.create_delivery_stream(DeliveryStreamName="log-sink", ExtendedS3DestinationConfiguration=s3_config(
+        "logs-archive", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 1},
+        ProcessingConfiguration={"Enabled": True, "Processors": [
+            {"Type": "AppendDelimiterToRecord", "Parameters": []},
+            {"Type": "CloudWatchLogProcessing", "Parameters": [
+                {"ParameterName": "DataMessageExtraction", "ParameterValue": "true"}]},
+            {"Type": "Decompression", "Parameters": [{"ParameterName": "CompressionFormat", "ParameterValue": "GZIP"}]},
+        ]}))
+    kinesis.create_stream(StreamName="log-stream", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="log-stream", WaiterConfig={"Delay": 0.2})
+    logs.create_log_group(logGroupName="app")
+    logs.create_log_stream(logGroupName="app", logStreamName="web-1")
+    with pytest.raises(Exception) as missing:
+        logs.put_subscription_filter(logGroupName="app", filterName="nowhere", filterPattern="",
+                                     destinationArn=f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/none",
+                                     roleArn=FIREHOSE_ROLE)
+    assert "Could not deliver test message to specified Firehose stream" in str(missing.value)
+    logs.put_subscription_filter(logGroupName="app", filterName="errors", filterPattern="ERROR",
+                                 destinationArn=f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/log-sink",
+                                 roleArn=FIREHOSE_ROLE)
+    logs.put_subscription_filter(logGroupName="app", filterName="all", filterPattern="",
+                                 destinationArn=f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/log-stream",
+                                 roleArn=FIREHOSE_ROLE)
+    now = int(time.time() * 1000)
+    logs.put_log_events(logGroupName="app", logStreamName="web-1", logEvents=[
+        {"timestamp": now, "message": "INFO started"}, {"timestamp": now + 1, "message": "ERROR disk full"},
+        {"timestamp": now + 2, "message": "ERROR again"}])
+    # Firehose: decompressed, the control message dropped, each matching event's message one line.
+    deadline = time.time() + 15
+    lines = []
+    while len(lines) < 2 and time.time() < deadline:
+        lines = [line for obj in objects(s3, "logs-archive", timeout=0).values() for line in obj["Body"].read().split(b"\n")
+                 if line]
+        time.sleep(0.2)
+    assert lines == [b"ERROR disk full", b"ERROR again"]
+    # Kinesis: the control message, then the gzipped DATA_MESSAGE with every event, keyed by log stream.
+    iterator = kinesis.get_shard_iterator(StreamName="log-stream", ShardId="shardId-000000000000",
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    deadline = time.time() + 10
+    records = []
+    while len(records) < 2 and time.time() < deadline:
+        answer = kinesis.get_records(ShardIterator=iterator)
+        records += answer["Records"]
+        iterator = answer["NextShardIterator"]
+        time.sleep(0.1)
+    documents = [json.loads(gzip.decompress(r["Data"])) for r in records]
+    assert documents[0]["messageType"] == "CONTROL_MESSAGE"
+    assert documents[1]["messageType"] == "DATA_MESSAGE" and records[1]["PartitionKey"] == "web-1"
+    assert [e["message"] for e in documents[1]["logEvents"]] == ["INFO started", "ERROR disk full", "ERROR again"]
+    assert documents[1]["logGroup"] == "app" and documents[1]["subscriptionFilters"] == ["all"]

@@ -22,7 +22,8 @@ struct BatchDelivery: Sendable {
 
     func deliver(_ batch: [BufferedRecord]) async {
         guard let first = batch.first else { return }
-        let naming = ObjectNaming(streamName: stream.name, version: stream.version, millis: first.arrivalMillis)
+        var naming = ObjectNaming(streamName: stream.name, version: stream.version, millis: first.arrivalMillis)
+        naming.timeZone = settings.timeZone
         if let backup = settings.sourceBackup {
             _ = await writeObject(
                 backup, key: naming.key(prefix: backup.prefix, fileExtension: extensionFor(backup)),

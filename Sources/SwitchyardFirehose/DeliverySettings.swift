@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardWire
 
 /// Where objects of one S3 configuration go and how they are made.
@@ -40,6 +41,12 @@ struct LogTarget: Sendable, Equatable {
 
 /// One data processor of a destination's processing configuration.
 struct ProcessorSettings: Sendable, Equatable {
+    /// The processor types Switchyard runs.
+    static let supported: Set<String> = [
+        "Lambda", "MetadataExtraction", "AppendDelimiterToRecord", "RecordDeAggregation", "Decompression",
+        "CloudWatchLogProcessing",
+    ]
+
     /// `Lambda`, `MetadataExtraction`, `AppendDelimiterToRecord`, `RecordDeAggregation`, ...
     var type: String
     var parameters: [String: String]
@@ -77,6 +84,8 @@ struct DeliverySettings: Sendable {
     var logging: LogTarget?
     /// What goes between records in objects (AppendDelimiterToRecord: a newline).
     var delimiter: [UInt8]?
+    /// CustomTimeZone: the zone of the times in object keys.
+    var timeZone: TimeZone?
 
     init(_ destination: DestinationRecord, maximumIntervalMillis: Int64?) {
         kind = destination.kind
@@ -109,6 +118,7 @@ struct DeliverySettings: Sendable {
         processors =
             processing?["Enabled"]?.boolValue == true
             ? (processing?["Processors"]?.arrayValue ?? []).map(ProcessorSettings.init) : []
+        timeZone = configuration["CustomTimeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : TimeZone(identifier: $0) }
         delimiter = processors.contains { $0.type == "AppendDelimiterToRecord" } ? [0x0A] : nil
         let retrySeconds =
             configuration["RetryOptions"]?["DurationInSeconds"]?.intValue ?? described["RetryOptions"]?[

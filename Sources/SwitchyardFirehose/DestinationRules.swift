@@ -27,14 +27,27 @@ enum DestinationRules {
             }
         }
         if configuration["DataFormatConversionConfiguration"]?["Enabled"]?.boolValue ?? false {
-            throw AWSError.notImplemented("Firehose", "record format conversion (DataFormatConversionConfiguration)")
+            throw AWSError.notImplemented(
+                "Firehose",
+                "record format conversion (DataFormatConversionConfiguration: its schema is an AWS Glue table, and there is no Glue Data Catalog here)"
+            )
         }
         let processing = configuration["ProcessingConfiguration"]
         if processing?["Enabled"]?.boolValue == true {
             for processor in processing?["Processors"]?.arrayValue ?? [] {
                 let type = processor["Type"]?.stringValue ?? ""
-                guard ["Lambda", "MetadataExtraction", "AppendDelimiterToRecord"].contains(type) else {
+                guard ProcessorSettings.supported.contains(type) else {
                     throw AWSError.notImplemented("Firehose", "the \(type) processor")
+                }
+                let parameters = ProcessorSettings(processor).parameters
+                if type == "RecordDeAggregation", parameters["SubRecordType"] == "DELIMITED",
+                    Splitting.delimiter(parameters["Delimiter"]) == nil
+                {
+                    throw FirehoseErrors.invalidArgument(
+                        "RecordDeAggregation with SubRecordType DELIMITED needs a Delimiter, base64-encoded.")
+                }
+                if type == "Decompression", (parameters["CompressionFormat"] ?? "GZIP") != "GZIP" {
+                    throw FirehoseErrors.invalidArgument("The Decompression processor supports the GZIP format only.")
                 }
                 if type == "MetadataExtraction" {
                     let query = ProcessorSettings(processor).parameters["MetadataExtractionQuery"] ?? ""

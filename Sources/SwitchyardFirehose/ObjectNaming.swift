@@ -11,6 +11,8 @@ struct ObjectNaming: Sendable {
     var millis: Int64
     var partitionKeys: [String: String] = [:]
     var errorOutputType: String?
+    /// The destination's CustomTimeZone for the times in keys; UTC when none is given.
+    var timeZone: TimeZone? = nil
 
     /// The key of an object under `prefix`, with its extension.
     func key(prefix: String?, fileExtension: String) -> String {
@@ -20,12 +22,12 @@ struct ObjectNaming: Sendable {
     /// A prefix evaluated, with `!{timestamp:yyyy/MM/dd/HH/}` appended (no slash between) unless it
     /// has a timestamp expression of its own.
     func directory(_ prefix: String) -> String {
-        prefix.contains("!{timestamp:") ? evaluate(prefix) : evaluate(prefix) + Self.format(millis, "yyyy/MM/dd/HH/")
+        prefix.contains("!{timestamp:") ? evaluate(prefix) : evaluate(prefix) + Self.format(millis, zone: timeZone, "yyyy/MM/dd/HH/")
     }
 
     /// `<stream>-<version>-YYYY-MM-dd-HH-MM-SS-<uuid>`.
     var objectName: String {
-        "\(streamName)-\(version)-" + Self.format(millis, "yyyy-MM-dd-HH-mm-ss") + "-" + RandomUUID.make().lowercased()
+        "\(streamName)-\(version)-" + Self.format(millis, zone: timeZone, "yyyy-MM-dd-HH-mm-ss") + "-" + RandomUUID.make().lowercased()
     }
 
     /// The key (without extension) of an error output object: under the error output prefix,
@@ -35,7 +37,7 @@ struct ObjectNaming: Sendable {
         if let prefix = output.errorOutputPrefix, !prefix.isEmpty {
             return directory(prefix) + objectName
         }
-        return (output.prefix ?? "") + type + "/" + Self.format(millis, "yyyy/MM/dd/HH/") + objectName
+        return (output.prefix ?? "") + type + "/" + Self.format(millis, zone: timeZone, "yyyy/MM/dd/HH/") + objectName
     }
 
     /// The prefix with each `!{namespace:argument}` replaced by its value.
@@ -53,7 +55,7 @@ struct ObjectNaming: Sendable {
             let namespace = parts.first ?? ""
             let argument = parts.count > 1 ? parts[1] : ""
             switch namespace {
-            case "timestamp": output += Self.format(millis, argument)
+            case "timestamp": output += Self.format(millis, zone: timeZone, argument)
             case "firehose" where argument == "random-string": output += Self.randomString()
             case "firehose" where argument == "error-output-type": output += errorOutputType ?? ""
             case "partitionKeyFromQuery", "partitionKeyFromLambda": output += partitionKeys[argument] ?? ""
@@ -70,11 +72,11 @@ struct ObjectNaming: Sendable {
         return String((0..<11).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
     }
 
-    /// A UTC time in a pattern of Java's DateTimeFormatter (the letters y, M, d, H, m, s, S and
+    /// A time (in UTC unless another zone is given) in a pattern of Java's DateTimeFormatter (the letters y, M, d, H, m, s, S and
     /// quoted literals), the patterns `!{timestamp:...}` takes.
-    static func format(_ millis: Int64, _ pattern: String) -> String {
+    static func format(_ millis: Int64, zone: TimeZone? = nil, _ pattern: String) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        calendar.timeZone = zone ?? TimeZone(identifier: "UTC") ?? .current
         let date = Date(timeIntervalSince1970: Double(millis) / 1000)
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let characters = Array(pattern)

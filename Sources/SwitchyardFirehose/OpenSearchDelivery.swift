@@ -35,7 +35,7 @@ struct OpenSearchDelivery: Sendable {
             var action: [(key: String, value: OrderedJSON)] = [("_index", .string(index))]
             if let typeName { action.append(("_type", .string(typeName))) }
             if generatedIds {
-                let id = RecordProcessing.recordId(record.source) + "-" + String(naming.millis)
+                let id = RecordProcessing.recordId(record) + "-" + String(naming.millis)
                 ids.append(id)
                 action.append(("_id", .string(id)))
             }

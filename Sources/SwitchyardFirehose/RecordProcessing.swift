@@ -7,6 +7,8 @@ struct ProcessedRecord: Sendable {
     var source: BufferedRecord
     var data: [UInt8]
     var partitionKeys: [String: String]
+    /// Which of the records split from its source this is (de-aggregation, log events).
+    var part = 0
 }
 
 /// A record processing could not handle; it goes to error output.
@@ -20,9 +22,10 @@ struct FailedRecord: Sendable {
     var lambdaArn: String?
 }
 
-/// The processors of a destination run over a batch, in their order: Lambda transformation with
-/// AWS's request and response contract, metadata extraction for dynamic partitioning, and the
-/// delimiter appended to each record.
+/// The processors of a destination run over a batch in AWS's order: decompression and extraction
+/// of CloudWatch Logs data, de-aggregation, Lambda transformation with AWS's request and response
+/// contract, metadata extraction for dynamic partitioning (the delimiter between records is
+/// applied when objects are made).
 struct RecordProcessing: Sendable {
     let stream: DeliveryStreamRecord
     let settings: DeliverySettings
@@ -32,8 +35,13 @@ struct RecordProcessing: Sendable {
     func run(_ batch: [BufferedRecord]) async -> (records: [ProcessedRecord], failed: [FailedRecord]) {
         var records = batch.map { ProcessedRecord(source: $0, data: $0.data, partitionKeys: [:]) }
         var failed: [FailedRecord] = []
-        for processor in settings.processors {
+        let ordered = settings.processors.sorted { Self.order($0.type) < Self.order($1.type) }
+        for processor in ordered {
             switch processor.type {
+            case "Decompression", "CloudWatchLogProcessing", "RecordDeAggregation":
+                let outcome = Splitting(processor).run(records)
+                records = outcome.records
+                failed += outcome.failed
             case "Lambda":
                 let outcome = await transform(records, processor)
                 records = outcome.records
@@ -62,6 +70,12 @@ struct RecordProcessing: Sendable {
             }
         }
         return (records, failed)
+    }
+
+    /// Where a processor type runs in AWS's fixed processing order.
+    static func order(_ type: String) -> Int {
+        ["Decompression", "CloudWatchLogProcessing", "RecordDeAggregation", "Lambda", "MetadataExtraction"]
+            .firstIndex(of: type) ?? 99
     }
 
     /// The Lambda processor: records in invocations of at most the processor's buffer size (1 MiB by
@@ -105,7 +119,7 @@ struct RecordProcessing: Sendable {
             }
 
             for record in chunk {
-                let id = Self.recordId(record.source)
+                let id = Self.recordId(record)
                 guard let result = answered[id] else {
                     failed.append(
                         FailedRecord(
@@ -173,7 +187,7 @@ struct RecordProcessing: Sendable {
                 .array(
                     chunk.map { record in
                         var fields: [(key: String, value: OrderedJSON)] = [
-                            ("recordId", .string(Self.recordId(record.source))),
+                            ("recordId", .string(Self.recordId(record))),
                             ("approximateArrivalTimestamp", .integer(Int(record.source.arrivalMillis))),
                             ("data", .string(Data(record.data).base64EncodedString())),
                         ]
@@ -217,9 +231,10 @@ struct RecordProcessing: Sendable {
         return .success(byId)
     }
 
-    /// The id a record has in Lambda events: its buffer sequence, which is unique in the stream.
-    static func recordId(_ record: BufferedRecord) -> String {
-        let digits = String(record.sequence)
+    /// The id a record has in Lambda events: its buffer sequence (unique in the stream) and its
+    /// part, as 56 digits.
+    static func recordId(_ record: ProcessedRecord) -> String {
+        let digits = String(record.source.sequence) + String(format: "%05d", record.part)
         return "49" + String(repeating: "0", count: max(0, 54 - digits.count)) + digits
     }
 }

@@ -129,8 +129,9 @@ actor LogsEngine {
         return compiled
     }
 
-    /// The payload each subscription filter gets: its matching events, gzipped and base64'd in
-    /// `{"awslogs": {"data": ...}}` for functions, as Lambda receives them.
+    /// The payload each subscription filter gets: its matching events, gzipped; for functions also
+    /// base64'd in `{"awslogs": {"data": ...}}`, as Lambda receives them, for Kinesis and Firehose
+    /// streams the gzipped bytes as the record.
     private func subscriptionDeliveries(_ group: LogGroupRecord, stream: String, events: [StoredLogEvent])
         -> [DeliveryRequest]
     {
@@ -154,18 +155,63 @@ actor LogsEngine {
                         })
                 ),
             ])
-            var buffer = ByteBuffer(string: document.text)
-            guard let compressed = try? buffer.compress(with: .gzip()) else { continue }
-            let data = Data(compressed.readableBytesView).base64EncodedString()
-            let body = OrderedJSON.object([("awslogs", .object([("data", .string(data))]))]).text
-            requests.append(
-                DeliveryRequest(
-                    target: .lambda(arn: filter.destinationArn), body: DeliveryPayload(body),
-                    retry: .asynchronousInvocation(), origin: "\(group.arn):subscription-filter:\(filter.name)",
-                    source: DeliverySource(service: "logs.amazonaws.com", arn: group.arn + ":*", account: group.account)
-                ))
+            if let request = Self.subscriptionRequest(document, filter: filter, group: group, stream: stream) {
+                requests.append(request)
+            }
         }
         return requests
+    }
+
+    /// A subscription's delivery of a gzipped document to the filter's destination.
+    static func subscriptionRequest(
+        _ document: OrderedJSON, filter: SubscriptionFilterRecord, group: LogGroupRecord, stream: String
+    ) -> DeliveryRequest? {
+        var buffer = ByteBuffer(string: document.text)
+        guard let compressed = try? buffer.compress(with: .gzip()) else { return nil }
+        let bytes = Array(compressed.readableBytesView)
+        let vendor = filter.destinationArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first
+        let target: DeliveryTarget
+        var body = DeliveryPayload(bytes: bytes)
+        var metadata: [String: String]?
+        switch vendor {
+        case "kinesis":
+            target = DeliveryTarget(kind: DeliveryTargetKind(rawValue: "kinesis"), resource: filter.destinationArn)
+            // ByLogStream keeps a stream's events in one shard; Random spreads them.
+            metadata = ["PartitionKey": filter.distribution == "Random" ? UUID().uuidString : stream]
+        case "firehose":
+            target = .firehose(arn: filter.destinationArn)
+        default:
+            target = .lambda(arn: filter.destinationArn)
+            let data = Data(bytes).base64EncodedString()
+            body = DeliveryPayload(OrderedJSON.object([("awslogs", .object([("data", .string(data))]))]).text)
+        }
+        return DeliveryRequest(
+            target: target, body: body, metadata: metadata,
+            retry: vendor == "lambda" ? .asynchronousInvocation() : .managedEndpoint,
+            origin: "\(group.arn):subscription-filter:\(filter.name)",
+            source: DeliverySource(service: "logs.amazonaws.com", arn: group.arn + ":*", account: group.account))
+    }
+
+    /// The test message CloudWatch Logs sends a stream destination when a subscription filter is
+    /// put: a CONTROL_MESSAGE, which consumers (Firehose's CloudWatchLogProcessing) skip.
+    func sendControlMessage(to filter: SubscriptionFilterRecord, of group: LogGroupRecord) async throws {
+        let vendor = filter.destinationArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first
+        let name = vendor == "kinesis" ? "Kinesis" : "Firehose"
+        let document = OrderedJSON.object([
+            ("messageType", .string("CONTROL_MESSAGE")), ("owner", .string("CloudwatchLogs")),
+            ("logGroup", .string("")), ("logStream", .string("")), ("subscriptionFilters", .array([])),
+            (
+                "logEvents",
+                .array([
+                    .object([
+                        ("id", .string("")), ("timestamp", .integer(Int(Self.now()))),
+                        ("message", .string("CWL CONTROL MESSAGE: Checking health of destination \(name).")),
+                    ])
+                ])
+            ),
+        ])
+        guard let request = Self.subscriptionRequest(document, filter: filter, group: group, stream: "") else { return }
+        try await deliveries.enqueue([request]).wait()
     }
 
     /// Event ids as AWS writes them: a long string of digits.

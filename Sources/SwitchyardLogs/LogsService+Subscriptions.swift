@@ -2,7 +2,8 @@ import Foundation
 import SwitchyardModels
 import SwitchyardWire
 
-/// Subscription filters: matching events go to a function through the delivery engine.
+/// Subscription filters: matching events go to a function, a Kinesis stream or a Firehose stream
+/// through the delivery engine.
 extension LogsService {
     public func putSubscriptionFilter(_ input: CloudWatchLogs.PutSubscriptionFilterRequest, context: RequestContext)
         async throws
@@ -20,19 +21,23 @@ extension LogsService {
                 throw AWSError(
                     "InvalidParameterException", "destinationArn for vendor \(vendor) cannot be used without roleArn")
             }
-            throw AWSError.notImplemented("CloudWatchLogs", "PutSubscriptionFilter to \(vendor) destinations")
-        }
-        guard vendor == "lambda" else {
+        } else if vendor != "lambda" {
             throw AWSError(
                 "InvalidParameterException",
                 "PutSubscriptionFilter operation cannot work with destinationArn for vendor \(vendor)")
         }
         var group = try await group(name: input.logGroupName, context: context)
         if await resources.exists(input.destinationArn) == false {
-            throw AWSError(
-                "InvalidParameterException",
-                "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function."
-            )
+            let message =
+                switch vendor {
+                case "kinesis":
+                    "Could not deliver test message to specified Kinesis stream. Check if the given kinesis stream is in ACTIVE state."
+                case "firehose":
+                    "Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state."
+                default:
+                    "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function."
+                }
+            throw AWSError("InvalidParameterException", message)
         }
         do {
             _ = try await engine.pattern(input.filterPattern)
@@ -51,6 +56,7 @@ extension LogsService {
             group.subscriptionFilters.append(filter)
         }
         try await engine.save(group)
+        if vendor != "lambda" { try await engine.sendControlMessage(to: filter, of: group) }
     }
 
     public func describeSubscriptionFilters(
