@@ -378,3 +378,25 @@ def test_a_custom_time_zone_sets_the_time_in_keys(firehose, s3, bucket):
     # Tokyo is 9 hours ahead of UTC all year.
     hours = {time.strftime("%Y/%m/%d/%H/", time.gmtime(t + 9 * 3600)) for t in (before, time.time())}
     assert key[:14] in hours
+
+
+def test_delivery_counts_in_the_operational_endpoint_and_metrics(server, firehose, s3, bucket):
+    from test_metrics import scrape, value
+    import urllib.request
+    firehose.create_delivery_stream(DeliveryStreamName="counted", ExtendedS3DestinationConfiguration=s3_config(
+        bucket, BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0}))
+    firehose.put_record_batch(DeliveryStreamName="counted", Records=[{"Data": b"abc"}] * 7)
+    objects(s3, bucket)
+    arn = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/counted"
+    deadline = time.time() + 10
+    while True:
+        with urllib.request.urlopen(server.endpoint + "/_switchyard/firehose/streams") as answer:
+            [stream] = json.loads(answer.read())["deliveryStreams"]
+        if stream["deliveredRecords"] == 7 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert stream["deliveryStreamARN"] == arn and stream["incomingRecords"] == 7 and stream["incomingBytes"] == 21
+    assert stream["deliveredRecords"] == 7 and stream["objects"] == 1 and stream["bufferedRecords"] == 0
+    text = scrape(server)
+    assert value(text, "switchyard_firehose_delivered_records", delivery_stream=arn) == 7
+    assert value(text, "switchyard_firehose_delivered_objects", delivery_stream=arn) == 1

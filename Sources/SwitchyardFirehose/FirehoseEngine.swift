@@ -276,6 +276,17 @@ struct StreamStatistics: Sendable {
     var counters: StreamCounters
     var buffered: Int
 
+    /// The counts as gauges (`switchyard_firehose_*`), labelled with the stream's ARN.
+    var samples: [MetricSample] {
+        let labels = [("delivery_stream", arn)]
+        return [
+            ("incoming_records", counters.incomingRecords), ("incoming_bytes", counters.incomingBytes),
+            ("delivered_records", counters.deliveredRecords), ("delivered_bytes", counters.deliveredBytes),
+            ("delivered_objects", counters.objects), ("failed_records", counters.failedRecords),
+            ("buffered_records", buffered),
+        ].map { MetricSample(name: "switchyard_firehose_\($0.0)", labels: labels, value: Double($0.1)) }
+    }
+
     var json: [String: Any] {
         [
             "deliveryStreamARN": arn, "incomingRecords": counters.incomingRecords,

@@ -55,6 +55,7 @@ public struct FirehoseModule: ServiceModule {
             ],
             backgroundTasks: [{ await engine.run() }],
             reset: { try await engine.reset() },
-            statistics: { ["firehoseStreams": await engine.streamCount] })
+            statistics: { ["firehoseStreams": await engine.streamCount] },
+            gauges: { await engine.statistics().flatMap(\.samples) })
     }
 }

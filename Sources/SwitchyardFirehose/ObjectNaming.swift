@@ -22,12 +22,14 @@ struct ObjectNaming: Sendable {
     /// A prefix evaluated, with `!{timestamp:yyyy/MM/dd/HH/}` appended (no slash between) unless it
     /// has a timestamp expression of its own.
     func directory(_ prefix: String) -> String {
-        prefix.contains("!{timestamp:") ? evaluate(prefix) : evaluate(prefix) + Self.format(millis, zone: timeZone, "yyyy/MM/dd/HH/")
+        prefix.contains("!{timestamp:")
+            ? evaluate(prefix) : evaluate(prefix) + Self.format(millis, zone: timeZone, "yyyy/MM/dd/HH/")
     }
 
     /// `<stream>-<version>-YYYY-MM-dd-HH-MM-SS-<uuid>`.
     var objectName: String {
-        "\(streamName)-\(version)-" + Self.format(millis, zone: timeZone, "yyyy-MM-dd-HH-mm-ss") + "-" + RandomUUID.make().lowercased()
+        "\(streamName)-\(version)-" + Self.format(millis, zone: timeZone, "yyyy-MM-dd-HH-mm-ss") + "-"
+            + RandomUUID.make().lowercased()
     }
 
     /// The key (without extension) of an error output object: under the error output prefix,
