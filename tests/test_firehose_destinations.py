@@ -432,3 +432,30 @@ def test_cloudwatch_logs_subscriptions_feed_firehose_and_kinesis(server, firehos
     assert documents[1]["messageType"] == "DATA_MESSAGE" and records[1]["PartitionKey"] == "web-1"
     assert [e["message"] for e in documents[1]["logEvents"]] == ["INFO started", "ERROR disk full", "ERROR again"]
     assert documents[1]["logGroup"] == "app" and documents[1]["subscriptionFilters"] == ["all"]
+
+
+def test_pipes_and_schedules_put_into_delivery_streams(server, firehose, s3):
+    from test_scheduler import soon
+    from test_pipes import wait_state
+    s3.create_bucket(Bucket="targets")
+    firehose.create_delivery_stream(DeliveryStreamName="target", ExtendedS3DestinationConfiguration=s3_config(
+        "targets", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 1},
+        ProcessingConfiguration={"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}))
+    stream_arn = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/target"
+    sqs, pipes, scheduler = server.client("sqs"), server.client("pipes"), server.client("scheduler")
+    source_url = sqs.create_queue(QueueName="pipe-source")["QueueUrl"]
+    source = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pipes.create_pipe(Name="to-firehose", Source=source, Target=stream_arn, RoleArn=FIREHOSE_ROLE,
+                      TargetParameters={"InputTemplate": '{"piped": <$.body.n>}'})
+    wait_state(pipes, "to-firehose", "RUNNING")
+    sqs.send_message(QueueUrl=source_url, MessageBody='{"n": 7}')
+    scheduler.create_schedule(Name="to-firehose", ScheduleExpression=soon(1), FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": stream_arn, "RoleArn": FIREHOSE_ROLE, "Input": '{"scheduled": true}'})
+    deadline = time.time() + 20
+    lines = []
+    while len(lines) < 2 and time.time() < deadline:
+        lines = [line for obj in objects(s3, "targets", timeout=0).values() for line in obj["Body"].read().split(b"\n")
+                 if line]
+        time.sleep(0.3)
+    assert sorted(json.dumps(json.loads(line), sort_keys=True) for line in lines) == [
+        '{"piped": 7}', '{"scheduled": true}']
