@@ -6,6 +6,7 @@ import base64
 import gzip
 import io
 import json
+import shutil
 import subprocess
 import time
 import zipfile
@@ -400,3 +401,34 @@ def test_delivery_counts_in_the_operational_endpoint_and_metrics(server, firehos
     text = scrape(server)
     assert value(text, "switchyard_firehose_delivered_records", delivery_stream=arn) == 7
     assert value(text, "switchyard_firehose_delivered_objects", delivery_stream=arn) == 1
+
+
+def test_a_stream_whose_destination_fails_tells_producers_to_slow_down():
+    """With its bucket missing, a stream keeps what it took; past its backlog limit
+    (SWITCHYARD_FIREHOSE_MAX_BACKLOG_MB) producers get ServiceUnavailableException "Slow down."
+    until the destination takes the data again."""
+    import os
+    from conftest import Server
+    server = Server(env=dict(os.environ, SWITCHYARD_FIREHOSE_MAX_BACKLOG_MB="1")).start()
+    try:
+        firehose, s3 = server.client("firehose"), server.client("s3")
+        firehose.create_delivery_stream(DeliveryStreamName="blocked", ExtendedS3DestinationConfiguration=s3_config(
+            "not-yet", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0}))
+        record = {"Data": b"x" * 400_000}
+        answers = [firehose.put_record_batch(DeliveryStreamName="blocked", Records=[record]) for _ in range(3)]
+        assert [a["FailedPutCount"] for a in answers] == [0, 0, 1]
+        assert answers[2]["RequestResponses"] == [
+            {"ErrorCode": "ServiceUnavailableException", "ErrorMessage": "Slow down."}]
+        with pytest.raises(ClientError) as slow:
+            firehose.put_record(DeliveryStreamName="blocked", Record=record)
+        assert error_code(slow) == "ServiceUnavailableException"
+        # The bucket appears: what was taken is delivered (retries come every 5 seconds) and puts are taken again.
+        s3.create_bucket(Bucket="not-yet")
+        assert len(objects(s3, "not-yet", expected=2, timeout=20)) >= 1
+        deadline = time.time() + 20
+        while firehose.put_record_batch(DeliveryStreamName="blocked", Records=[record])["FailedPutCount"]:
+            assert time.time() < deadline
+            time.sleep(0.5)
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)

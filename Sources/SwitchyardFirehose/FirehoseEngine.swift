@@ -25,11 +25,21 @@ actor FirehoseEngine {
     private(set) var streams: [String: DeliveryStreamRecord] = [:]
     private var settings: [String: DeliverySettings] = [:]
     private var pending: [String: PendingRecords] = [:]
-    private var nextSequence: [String: Int64] = [:]
+    /// The next buffered record's sequence, one counter for every stream (the buffer table's rowid).
+    private var nextSequence: Int64 = 1
     private var batches: [String: Deque<[BufferedRecord]>] = [:]
     private var workers: [String: Task<Void, Never>] = [:]
     private var readers: [String: Task<Void, Never>] = [:]
     private var counters: [String: StreamCounters] = [:]
+    /// Bytes each stream holds that are not delivered yet: pending, batched, being delivered.
+    private var backlog: [String: Int] = [:]
+    /// What a stream may hold undelivered before producers are told to slow down (by default twice
+    /// the largest buffer a destination can ask for), so that a slow or failing destination cannot
+    /// take the server's memory.
+    private let backlogLimit: Int
+
+    /// A put that would take a stream's backlog over its limit.
+    struct SlowDown: Error {}
 
     /// Records of a stream not yet cut into a batch.
     struct PendingRecords {
@@ -40,8 +50,9 @@ actor FirehoseEngine {
     init(
         table: JSONRecordTable<DeliveryStreamRecord>, buffer: any RecordBufferStore, deliveries: DeliveryEngine,
         logs: LogWriters, sources: EventSourceReaders, clock: any ServiceClock = SystemClock(),
-        maximumIntervalMillis: Int64?
+        maximumIntervalMillis: Int64?, backlogLimit: Int = 256 << 20
     ) throws {
+        self.backlogLimit = backlogLimit
         self.table = table
         self.buffer = buffer
         self.deliveries = deliveries
@@ -61,7 +72,8 @@ actor FirehoseEngine {
                 waiting.bytes += record.data.count
             }
             pending[key] = waiting
-            nextSequence[key] = (records.last?.sequence ?? 0) + 1
+            backlog[key] = waiting.bytes
+            nextSequence = max(nextSequence, (records.last?.sequence ?? 0) + 1)
         }
     }
 
@@ -105,7 +117,7 @@ actor FirehoseEngine {
         pending[key] = nil
         batches[key] = nil
         counters[key] = nil
-        nextSequence[key] = nil
+        backlog[key] = nil
         workers.removeValue(forKey: key)?.cancel()
         readers.removeValue(forKey: key)?.cancel()
         _ = buffer.removeStream(key)
@@ -122,17 +134,21 @@ actor FirehoseEngine {
         pending = [:]
         batches = [:]
         counters = [:]
-        nextSequence = [:]
+        backlog = [:]
         _ = buffer.wipe()
         try await table.wipe().wait()
     }
 
     // MARK: Records
 
-    /// Takes records into a stream's buffer; returns once they are durable.
+    /// Takes records into a stream's buffer; returns once they are durable. Throws `SlowDown`, taking
+    /// nothing, when the stream's backlog would pass its limit.
     func put(_ key: String, _ data: [[UInt8]], origins: [KinesisRecordOrigin?]? = nil) async throws {
+        let incoming = data.reduce(0) { $0 + $1.count }
+        guard (backlog[key] ?? 0) + incoming <= backlogLimit || backlog[key] ?? 0 == 0 else { throw SlowDown() }
+        backlog[key, default: 0] += incoming
         let now = clock.nowMillis()
-        var sequence = nextSequence[key] ?? 1
+        var sequence = nextSequence
         var records: [BufferedRecord] = []
         records.reserveCapacity(data.count)
         for (index, bytes) in data.enumerated() {
@@ -140,7 +156,7 @@ actor FirehoseEngine {
                 BufferedRecord(sequence: sequence, arrivalMillis: now, data: bytes, kinesis: origins?[index]))
             sequence += 1
         }
-        nextSequence[key] = sequence
+        nextSequence = sequence
         var waiting = pending[key] ?? PendingRecords()
         for record in records {
             waiting.records.append(record)
@@ -148,7 +164,7 @@ actor FirehoseEngine {
         }
         pending[key] = waiting
         counters[key, default: StreamCounters()].incomingRecords += records.count
-        counters[key, default: StreamCounters()].incomingBytes += records.reduce(0) { $0 + $1.data.count }
+        counters[key, default: StreamCounters()].incomingBytes += incoming
         let ticket = buffer.append(stream: key, records)
         cutFullBatches(key)
         try await ticket.wait()
@@ -208,7 +224,13 @@ actor FirehoseEngine {
             await delivery.deliver(batch)
             guard !Task.isCancelled, let first = batch.first?.sequence, let last = batch.last?.sequence else { return }
             _ = buffer.remove(stream: key, first...last)
+            delivered(key, bytes: batch.reduce(0) { $0 + $1.data.count })
         }
+    }
+
+    private func delivered(_ key: String, bytes: Int) {
+        guard let held = backlog[key] else { return }
+        backlog[key] = max(0, held - bytes)
     }
 
     private func record(_ key: String, _ report: DeliveryReport) {

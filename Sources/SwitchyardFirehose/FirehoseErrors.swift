@@ -18,6 +18,9 @@ enum FirehoseErrors {
         AWSError("ConcurrentModificationException", message)
     }
 
+    /// The answer to producers a stream cannot take more from now (AWS's throttling answer).
+    static let slowDown = AWSError("ServiceUnavailableException", "Slow down.", httpStatus: 500, senderFault: false)
+
     static func limitExceeded(_ message: String) -> AWSError {
         AWSError("LimitExceededException", message)
     }

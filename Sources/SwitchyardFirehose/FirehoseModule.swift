@@ -16,18 +16,20 @@ public struct FirehoseModule: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("firehose-v1") { db in
             try db.execute(sql: JSONRecordTable<DeliveryStreamRecord>.createStatement(Self.streamsTable))
-            try db.execute(sql: SQLiteRecordBuffer.createStatement)
+            for statement in SQLiteRecordBuffer.createStatements { try db.execute(sql: statement) }
         }
     }
 
     public func start(_ context: ModuleContext) async throws -> RunningModule {
         let buffer: any RecordBufferStore =
             context.database.map { SQLiteRecordBuffer(database: $0) } ?? MemoryRecordBuffer()
-        let cap = ProcessInfo.processInfo.environment["SWITCHYARD_FIREHOSE_MAX_BUFFER_SECONDS"].flatMap(Double.init)
+        let environment = ProcessInfo.processInfo.environment
+        let cap = environment["SWITCHYARD_FIREHOSE_MAX_BUFFER_SECONDS"].flatMap(Double.init)
+        let backlogMiB = environment["SWITCHYARD_FIREHOSE_MAX_BACKLOG_MB"].flatMap(Int.init) ?? 256
         let engine = try FirehoseEngine(
             table: JSONRecordTable(database: context.database, table: Self.streamsTable), buffer: buffer,
             deliveries: context.deliveries, logs: context.logs, sources: context.sources,
-            maximumIntervalMillis: cap.map { Int64($0 * 1000) })
+            maximumIntervalMillis: cap.map { Int64($0 * 1000) }, backlogLimit: max(1, backlogMiB) << 20)
         let service = FirehoseService(engine: engine)
         return RunningModule(
             endpoints: [

@@ -8,7 +8,11 @@ extension FirehoseService {
 
     func putRecord(_ input: Firehose.PutRecordInput, context: RequestContext) async throws -> Firehose.PutRecordOutput {
         let stream = try await writable(input.deliveryStreamName, context: context)
-        try await engine.put(stream.key, [Array(input.record.data)])
+        do {
+            try await engine.put(stream.key, [Array(input.record.data)])
+        } catch is FirehoseEngine.SlowDown {
+            throw FirehoseErrors.slowDown
+        }
         return Firehose.PutRecordOutput(recordId: Self.recordId(), encrypted: stream.encryption?.status == "ENABLED")
     }
 
@@ -21,7 +25,17 @@ extension FirehoseService {
             throw FirehoseErrors.invalidArgument(
                 "The total size of the records exceeds the maximum allowed size of \(Self.batchByteLimit) bytes.")
         }
-        try await engine.put(stream.key, input.records.map { Array($0.data) })
+        do {
+            try await engine.put(stream.key, input.records.map { Array($0.data) })
+        } catch is FirehoseEngine.SlowDown {
+            // Throttled as a whole: every entry answers the error, for the producer to retry.
+            return Firehose.PutRecordBatchOutput(
+                failedPutCount: input.records.count, encrypted: stream.encryption?.status == "ENABLED",
+                requestResponses: input.records.map { _ in
+                    Firehose.PutRecordBatchResponseEntry(
+                        errorCode: FirehoseErrors.slowDown.code, errorMessage: FirehoseErrors.slowDown.message ?? "")
+                })
+        }
         return Firehose.PutRecordBatchOutput(
             failedPutCount: 0, encrypted: stream.encryption?.status == "ENABLED",
             requestResponses: input.records.map { _ in Firehose.PutRecordBatchResponseEntry(recordId: Self.recordId()) }
