@@ -62,13 +62,17 @@ struct Workload {
         return Workload(first: first) { _, _ in (make(), count) }
     }
 
-    /// Firehose PutRecordBatch of `count` records of `size` bytes (awsJson 1.1), newline-terminated.
+    /// Firehose PutRecordBatch of `count` records of `size` bytes (awsJson 1.1), newline-terminated;
+    /// a response completes the records it did not fail (FailedPutCount: a throttled stream).
     static func putRecordBatch(stream: String, count: Int, size: Int) -> Workload {
         let data = (Data(repeating: UInt8(ascii: "x"), count: max(0, size - 1)) + Data([0x0A])).base64EncodedString()
         let records = Array(repeating: #"{"Data":"\#(data)"}"#, count: count).joined(separator: ",")
         let json = #"{"DeliveryStreamName":"\#(stream)","Records":[\#(records)]}"#
         let request = Request(target: "PutRecordBatch", body: Array(json.utf8), kind: .send(count), service: .firehose)
-        return Workload(first: request) { previous, _ in (previous, count) }
+        return Workload(first: request) { previous, response in
+            let answer = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any]
+            return (previous, count - (answer?["FailedPutCount"] as? Int ?? 0))
+        }
     }
 
     /// SNS Publish of one message to a topic (awsQuery).
