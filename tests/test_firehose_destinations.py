@@ -19,13 +19,7 @@ import time
 import pytest
 
 from conftest import ACCOUNT, REGION, free_port
-from test_firehose import FIREHOSE_ROLE, objects, s3_config
-
-
-@pytest.fixture
-def firehose(server):
-    server.reset()
-    return server.client("firehose")
+from test_firehose import FIREHOSE_ROLE, firehose, objects, s3_config  # noqa: F401 (firehose: a fixture)
 
 
 @pytest.fixture

@@ -20,6 +20,12 @@ extension SwitchyardBench {
             "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/\(signingName)/aws4_request, SignedHeaders=host, Signature=00",
             forHTTPHeaderField: "Authorization")
         request.httpBody = try JSONSerialization.data(withJSONObject: json)
+        return try perform(request, label: target)
+    }
+
+    /// Sends a setup request and waits for its answer, a JSON object; `label` names the request in
+    /// the error an answer of 300 or more throws.
+    func perform(_ request: URLRequest, label: String) throws -> [String: Any] {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: [String: Any] = [:]
         nonisolated(unsafe) var failure: Error?
@@ -27,7 +33,7 @@ extension SwitchyardBench {
             if let error { failure = error }
             if let status = (response as? HTTPURLResponse)?.statusCode, status >= 300 {
                 failure = ValidationError(
-                    "\(target) answered \(status): \(String(decoding: data ?? Data(), as: UTF8.self))")
+                    "\(label) answered \(status): \(String(decoding: data ?? Data(), as: UTF8.self))")
             }
             result = (data.flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]) ?? [:]
             done.signal()

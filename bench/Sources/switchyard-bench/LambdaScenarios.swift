@@ -117,21 +117,7 @@ extension SwitchyardBench {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         if let json { request.httpBody = try JSONSerialization.data(withJSONObject: json) }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: [String: Any] = [:]
-        nonisolated(unsafe) var failure: Error?
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            if let error { failure = error }
-            if let status = (response as? HTTPURLResponse)?.statusCode, status >= 300 {
-                failure = ValidationError(
-                    "\(method) \(path) answered \(status): \(String(decoding: data ?? Data(), as: UTF8.self))")
-            }
-            result = (data.flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]) ?? [:]
-            done.signal()
-        }.resume()
-        done.wait()
-        if let failure { throw failure }
-        return result
+        return try perform(request, label: "\(method) \(path)")
     }
 }
 
