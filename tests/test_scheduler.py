@@ -1,5 +1,6 @@
 """EventBridge Scheduler through boto3: groups, schedules that really fire into queues and buses,
 AWS's errors, and firings across a kill -9."""
+import base64
 import datetime
 import json
 import time
@@ -125,3 +126,34 @@ def test_universal_targets_send_to_queues_and_topics_of_this_server(server, sche
         Target={"Arn": "arn:aws:scheduler:::aws-sdk:sns:publish", "RoleArn": ROLE,
                 "Input": json.dumps({"TopicArn": topic, "Message": "published"})})
     assert sorted(receive(sqs, url, count=2, wait=8)) == ["from the scheduler", "published"]
+
+
+def test_universal_targets_call_any_operation_of_this_servers_services(server, scheduler):
+    sqs, dlq_url, dlq_arn = make_queue(server, "universal-dlq")
+    kinesis, logs = server.client("kinesis"), server.client("logs")
+    kinesis.create_stream(StreamName="universal", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="universal", WaiterConfig={"Delay": 0.2})
+    targets = {
+        "kinesis": ("aws-sdk:kinesis:putRecord",
+                    {"StreamName": "universal", "PartitionKey": "k", "Data": base64.b64encode(b"hi").decode()}),
+        "logs": ("aws-sdk:cloudwatchlogs:createLogGroup", {"logGroupName": "made-by-a-schedule"}),
+        "broken": ("aws-sdk:kinesis:putRecord", {"StreamName": "missing", "PartitionKey": "k", "Data": "aGk="}),
+    }
+    for name, (action, parameters) in targets.items():
+        scheduler.create_schedule(
+            Name=name, ScheduleExpression=soon(2), FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": f"arn:aws:scheduler:::{action}", "RoleArn": ROLE, "Input": json.dumps(parameters),
+                    "DeadLetterConfig": {"Arn": dlq_arn}, "RetryPolicy": {"MaximumRetryAttempts": 0}})
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        groups = logs.describe_log_groups(logGroupNamePrefix="made-by")["logGroups"]
+        iterator = kinesis.get_shard_iterator(StreamName="universal", ShardId="shardId-000000000000",
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        if groups and kinesis.get_records(ShardIterator=iterator)["Records"]:
+            break
+        time.sleep(0.3)
+    assert [g["logGroupName"] for g in groups] == ["made-by-a-schedule"]
+    assert kinesis.get_records(ShardIterator=iterator)["Records"][0]["Data"] == b"hi"
+    # A call AWS would refuse (no such stream) goes to the dead-letter queue.
+    [dead] = receive(sqs, dlq_url, count=1, wait=10)
+    assert json.loads(dead)["StreamName"] == "missing"

@@ -104,7 +104,9 @@ struct BatchDelivery: Sendable {
     /// Writes an object, compressed as the output says, retrying every 5 seconds for up to 24 hours.
     @discardableResult
     func writeObject(_ output: S3Output, key: String, data: [UInt8], compress: Bool = true) async -> Bool {
-        let entryName = (key.split(separator: "/").last.map(String.init) ?? key)
+        // A ZIP object's one entry is named after the object, without the archive's extension.
+        var entryName = key.split(separator: "/").last.map(String.init) ?? key
+        if entryName.hasSuffix(".zip") { entryName.removeLast(4) }
         let bytes: [UInt8]
         do {
             bytes =

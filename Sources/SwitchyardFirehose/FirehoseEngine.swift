@@ -102,9 +102,13 @@ actor FirehoseEngine {
         startReader(stream)
     }
 
-    /// Replaces a stream's record (tags, encryption, destination updates).
+    /// Replaces a stream's record (tags, encryption, destination updates), keeping the reading
+    /// positions its Kinesis reader moved meanwhile.
     func update(_ stream: DeliveryStreamRecord) async throws {
-        guard streams[stream.key] != nil else { return }
+        guard let current = streams[stream.key] else { return }
+        var stream = stream
+        stream.checkpoints = current.checkpoints
+        stream.finishedShards = current.finishedShards
         streams[stream.key] = stream
         settings[stream.key] = DeliverySettings(stream.destination, maximumIntervalMillis: maximumIntervalMillis)
         try await table.put(stream, key: stream.key).wait()

@@ -23,8 +23,9 @@ struct HTTPEndpointDelivery: Sendable {
                 commonAttributes.append((name, .string(value)))
             }
         }
+        // One request id for every attempt, as AWS keeps it across retries.
+        let requestId = RandomUUID.make()
         let (error, attempts) = await batch.retrying {
-            let requestId = RandomUUID.make()
             let document = OrderedJSON.object([
                 ("requestId", .string(requestId)), ("timestamp", .integer(Int(batch.clock.nowMillis()))),
                 ("records", .array(records.map { .object([("data", .string(Data($0.data).base64EncodedString()))]) })),

@@ -101,6 +101,8 @@ public final class Switchyard: Sendable {
             resources.register(started.resourceChecks)
             running.append(started)
         }
+        // Universal targets call the services' own operations.
+        await deliveries.register([SDKCallTransport.kind: SDKCallTransport(endpoints: running.flatMap(\.endpoints))])
         // Every target kind is registered: deliveries stored before a restart can go out again.
         await deliveries.resume()
         let background = running.flatMap(\.backgroundTasks).map { work in Task { await work() } }
