@@ -44,8 +44,8 @@ extension CronSchedule {
                 date = calendar.date(from: next) ?? limit
                 continue
             }
-            let dayAllowed = (daysOfMonth?.contains(day) ?? true) && (daysOfWeek?.contains(weekday) ?? true)
-            if !dayAllowed {
+            let daysInMonth = calendar.range(of: .day, in: .month, for: date)?.count ?? 31
+            if !allows(day: day, weekday: weekday, daysInMonth: daysInMonth) {
                 date = calendar.date(from: DateComponents(year: year, month: month, day: day + 1)) ?? limit
                 continue
             }

@@ -41,11 +41,35 @@ struct ScheduleExpression: Sendable, Equatable {
 public struct CronSchedule: Sendable, Equatable {
     let minutes: Set<Int>
     let hours: Set<Int>
-    /// nil: any (`?` or `*`).
-    let daysOfMonth: Set<Int>?
+    let daysOfMonth: MonthDays
     let months: Set<Int>
-    let daysOfWeek: Set<Int>?
+    let daysOfWeek: WeekDays
     let years: Set<Int>?
+
+    /// What the day-of-month field allows.
+    enum MonthDays: Sendable, Equatable {
+        /// `?` or `*`.
+        case any
+        case days(Set<Int>)
+        /// `L`: the month's last day.
+        case last
+        /// `LW`: the month's last weekday (Monday to Friday).
+        case lastWeekday
+        /// `<n>W`: the weekday nearest to day n, within the month.
+        case nearestWeekday(Int)
+    }
+
+    /// What the day-of-week field allows (1 is Sunday, 7 Saturday).
+    enum WeekDays: Sendable, Equatable {
+        /// `?` or `*`.
+        case any
+        case days(Set<Int>)
+        /// `<d>L`: the month's last such day of the week (`6L`, the last Friday).
+        case lastOf(Int)
+        /// `<d>#<n>`: the month's n-th such day of the week (`3#2`, the second Tuesday).
+        case nth(Int, Int)
+    }
+
 
     public init?(fields: [String]) {
         guard fields.count == 6 else { return nil }
@@ -58,21 +82,41 @@ public struct CronSchedule: Sendable, Equatable {
         let dayOfWeekAny = fields[4] == "?"
         // Exactly one of the two day fields is "?".
         guard dayOfMonthAny != dayOfWeekAny else { return nil }
-        var daysOfMonth: Set<Int>?
+        var daysOfMonth = MonthDays.any
         if !dayOfMonthAny, fields[2] != "*" {
-            guard let days = Self.values(fields[2].replacingOccurrences(of: "W", with: ""), 1...31) else {
-                return nil
+            let field = fields[2]
+            if field == "L" {
+                daysOfMonth = .last
+            } else if field == "LW" {
+                daysOfMonth = .lastWeekday
+            } else if field.hasSuffix("W") {
+                guard let day = Int(field.dropLast()), (1...31).contains(day) else { return nil }
+                daysOfMonth = .nearestWeekday(day)
+            } else {
+                guard let days = Self.values(field, 1...31) else { return nil }
+                daysOfMonth = .days(days)
             }
-            daysOfMonth = days
         }
-        var daysOfWeek: Set<Int>?
+        var daysOfWeek = WeekDays.any
         if !dayOfWeekAny, fields[4] != "*" {
-            let plain = fields[4].split(separator: "#").first.map(String.init) ?? fields[4]
-            guard
-                let days = Self.values(
-                    plain.replacingOccurrences(of: "L", with: ""), 1...7, names: dayNames, firstName: 1)
-            else { return nil }
-            daysOfWeek = days
+            let field = fields[4]
+            func weekday(_ text: Substring) -> Int? {
+                Self.values(String(text), 1...7, names: dayNames, firstName: 1).flatMap { $0.count == 1 ? $0.first : nil }
+            }
+            if field == "L" {
+                daysOfWeek = .days([7])
+            } else if field.hasSuffix("L") {
+                guard let day = weekday(field.dropLast()) else { return nil }
+                daysOfWeek = .lastOf(day)
+            } else if let hash = field.firstIndex(of: "#") {
+                guard let day = weekday(field[..<hash]), let nth = Int(field[field.index(after: hash)...]),
+                    (1...5).contains(nth)
+                else { return nil }
+                daysOfWeek = .nth(day, nth)
+            } else {
+                guard let days = Self.values(field, 1...7, names: dayNames, firstName: 1) else { return nil }
+                daysOfWeek = .days(days)
+            }
         }
         var years: Set<Int>?
         if fields[5] != "*" {
@@ -96,7 +140,7 @@ public struct CronSchedule: Sendable, Equatable {
             if let position = names.firstIndex(of: text.uppercased()) { return position + firstName }
             return nil
         }
-        if field == "*" || field == "L" { return Set(range) }
+        if field == "*" { return Set(range) }
         var result: Set<Int> = []
         for part in field.split(separator: ",", omittingEmptySubsequences: false) {
             let stepParts = part.split(separator: "/", omittingEmptySubsequences: false)
@@ -127,5 +171,36 @@ public struct CronSchedule: Sendable, Equatable {
             result.formUnion(stride(from: low, through: high, by: step))
         }
         return result.isEmpty ? nil : result
+    }
+
+    /// Whether the schedule allows a day: its number, its day of the week (1 Sunday ... 7 Saturday)
+    /// and how many days its month has.
+    func allows(day: Int, weekday: Int, daysInMonth: Int) -> Bool {
+        /// The day of the week of another day of the same month.
+        func weekdayOf(_ other: Int) -> Int { ((weekday - 1 + other - day) % 7 + 7) % 7 + 1 }
+        /// A day moved to the nearest Monday to Friday without leaving the month.
+        func nearestWeekday(_ target: Int) -> Int {
+            switch weekdayOf(target) {
+            case 7: return target > 1 ? target - 1 : target + 2
+            case 1: return target < daysInMonth ? target + 1 : target - 2
+            default: return target
+            }
+        }
+        let dayOfMonth: Bool
+        switch daysOfMonth {
+        case .any: dayOfMonth = true
+        case .days(let days): dayOfMonth = days.contains(day)
+        case .last: dayOfMonth = day == daysInMonth
+        case .lastWeekday: dayOfMonth = day == nearestWeekday(daysInMonth)
+        case .nearestWeekday(let target): dayOfMonth = day == nearestWeekday(min(target, daysInMonth))
+        }
+        let dayOfWeek: Bool
+        switch daysOfWeek {
+        case .any: dayOfWeek = true
+        case .days(let days): dayOfWeek = days.contains(weekday)
+        case .lastOf(let wanted): dayOfWeek = weekday == wanted && day + 7 > daysInMonth
+        case .nth(let wanted, let nth): dayOfWeek = weekday == wanted && (day - 1) / 7 + 1 == nth
+        }
+        return dayOfMonth && dayOfWeek
     }
 }

@@ -44,6 +44,26 @@ import Testing
             everyFive.nextFiring(after: friday + 61_000, origin: 0).map(Timestamp.iso8601) == "2026-11-27T00:05:00Z")
     }
 
+    @Test func cronDayModifiersFindLastNthAndNearestWeekdays() throws {
+        // 2026-11-27T00:00:00Z, a Friday. November 2026 ends on Monday the 30th; December 2026 begins
+        // on a Tuesday and ends on Thursday the 31st; 2027-01-31 is a Sunday; 2026-02-01 is a Sunday.
+        let friday: Int64 = 1_795_737_600_000
+        func next(_ expression: String, after: Int64 = friday) throws -> String? {
+            let schedule = try #require(ScheduleExpression(expression), "\(expression)")
+            return schedule.nextFiring(after: after, origin: after).map(Timestamp.iso8601)
+        }
+        #expect(try next("cron(0 12 L * ? *)") == "2026-11-30T12:00:00Z")
+        #expect(try next("cron(0 12 ? * 6L *)") == "2026-11-27T12:00:00Z")  // the last Friday of November: today
+        #expect(try next("cron(0 12 ? * FRIL *)", after: friday + 13 * 3_600_000) == "2026-12-25T12:00:00Z")
+        #expect(try next("cron(0 12 ? * 3#2 *)") == "2026-12-08T12:00:00Z")  // the second Tuesday
+        #expect(try next("cron(0 12 ? * MON#5 *)") == "2026-11-30T12:00:00Z")
+        #expect(try next("cron(0 12 LW * ? 2027)") == "2027-01-29T12:00:00Z")  // the 31st is a Sunday
+        #expect(try next("cron(0 12 1W * ? 2026)", after: 1_769_904_000_000) == "2026-02-02T12:00:00Z")
+        #expect(try next("cron(0 12 15W * ? *)") == "2026-12-15T12:00:00Z")
+        #expect(ScheduleExpression("cron(0 12 ? * 3#6 *)") == nil)
+        #expect(ScheduleExpression("cron(0 12 32W * ? *)") == nil)
+    }
+
     @Test func ratesCountFromWhenTheRuleWasScheduled() throws {
         let schedule = try #require(ScheduleExpression("rate(5 minutes)"))
         #expect(schedule.nextFiring(after: 1_000, origin: 1_000) == 301_000)
