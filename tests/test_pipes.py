@@ -121,3 +121,36 @@ def test_a_function_enriches_the_batch(server, pipes):
     sqs.send_message(QueueUrl=source_url, MessageBody=json.dumps({"id": "o-1"}))
     [body] = receive(sqs, target_url, count=1, wait=20)
     assert json.loads(body) == {"order": "o-1", "enriched": True}
+
+
+BATCH_TARGET = """
+import json, boto3
+
+def handler(event, context):
+    # Pipes hands a function the whole batch as a list; this one forwards it and fails "retry-me".
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="seen")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))
+    return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event
+                                  if isinstance(r, dict) and r.get("body") == "retry-me"]}
+"""
+
+
+def test_a_function_target_gets_the_batch_as_an_array_and_reports_partial_failures(server, pipes):
+    from test_lambda import create, zipped
+    sqs = server.client("sqs")
+    source_url = sqs.create_queue(QueueName="batch-source", Attributes={"VisibilityTimeout": "2"})["QueueUrl"]
+    source = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    seen_url = sqs.create_queue(QueueName="seen")["QueueUrl"]
+    function = create(server.client("lambda"), "batch-target", code=zipped({"app.py": (BATCH_TARGET, 0o644)}))
+    for body in ["one", "retry-me", "three"]:
+        sqs.send_message(QueueUrl=source_url, MessageBody=body)
+    pipes.create_pipe(Name="to-function", Source=source, Target=function["FunctionArn"], RoleArn=ROLE,
+                      SourceParameters={"SqsQueueParameters": {"BatchSize": 10}})
+    wait_state(pipes, "to-function", "RUNNING")
+    batches = [json.loads(b) for b in receive(sqs, seen_url, count=2, wait=20)]
+    assert isinstance(batches[0], list)
+    assert sorted(r["body"] for r in batches[0]) == ["one", "retry-me", "three"]
+    assert all(r["eventSource"] == "aws:sqs" for r in batches[0])
+    # The failed message came back after its visibility timeout, alone; the others were deleted.
+    assert [r["body"] for r in batches[1]] == ["retry-me"]

@@ -70,7 +70,6 @@ public struct CronSchedule: Sendable, Equatable {
         case nth(Int, Int)
     }
 
-
     public init?(fields: [String]) {
         guard fields.count == 6 else { return nil }
         let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -101,7 +100,9 @@ public struct CronSchedule: Sendable, Equatable {
         if !dayOfWeekAny, fields[4] != "*" {
             let field = fields[4]
             func weekday(_ text: Substring) -> Int? {
-                Self.values(String(text), 1...7, names: dayNames, firstName: 1).flatMap { $0.count == 1 ? $0.first : nil }
+                Self.values(String(text), 1...7, names: dayNames, firstName: 1).flatMap {
+                    $0.count == 1 ? $0.first : nil
+                }
             }
             if field == "L" {
                 daysOfWeek = .days([7])

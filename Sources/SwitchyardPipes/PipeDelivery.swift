@@ -30,9 +30,60 @@ enum PipeShapes {
 /// How a record reaches a pipe's target: shaped by the input template, sent to the target's kind
 /// with EventBridge's retry policy.
 enum PipeDelivery {
+    /// The deliveries of a batch. A function gets the whole batch as one JSON array (even of one
+    /// record), each element shaped by the input template, as Pipes invokes Lambda; every other
+    /// target gets a delivery per record (what its batch API would carry).
+    static func requests(for records: [OrderedJSON], pipe: PipeRecord, parameters: Pipes.PipeTargetParameters?)
+        -> [DeliveryRequest]
+    {
+        guard isFunction(pipe) else {
+            return records.compactMap { request(for: $0, pipe: pipe, parameters: parameters) }
+        }
+        guard !records.isEmpty else { return [] }
+        let elements = records.compactMap { record -> OrderedJSON? in
+            guard let body = body(for: record, pipe: pipe, parameters: parameters) else { return nil }
+            return (try? OrderedJSON.parse(Array(body.utf8))) ?? .string(body)
+        }
+        return [
+            DeliveryRequest(
+                target: TargetDelivery.deliveryTarget(pipe.target),
+                body: DeliveryPayload(OrderedJSON.array(elements).text),
+                retry: .eventBridge(), origin: pipe.arn,
+                source: DeliverySource(service: "pipes.amazonaws.com", arn: pipe.arn, account: pipe.account))
+        ]
+    }
+
+    static func isFunction(_ pipe: PipeRecord) -> Bool {
+        TargetDelivery.deliveryTarget(pipe.target).kind == .lambda
+    }
+
+    /// Whether the pipe waits for its function's answer (REQUEST_RESPONSE, the default) rather than
+    /// invoking it asynchronously (FIRE_AND_FORGET).
+    static func invokesSynchronously(_ parameters: Pipes.PipeTargetParameters?) -> Bool {
+        parameters?.lambdaFunctionParameters?.invocationType != "FIRE_AND_FORGET"
+    }
+
+    /// The ids of the records a function's answer reports as failed (`batchItemFailures`).
+    static func failedItems(_ response: [UInt8]?) -> Set<String> {
+        guard let response, let answer = try? OrderedJSON.parse(response),
+            case .array(let failures)? = answer["batchItemFailures"]
+        else { return [] }
+        var ids: Set<String> = []
+        for failure in failures {
+            if case .scalar(.string(let id))? = failure["itemIdentifier"] { ids.insert(id) }
+        }
+        return ids
+    }
+
     static func request(for record: OrderedJSON, pipe: PipeRecord, parameters: Pipes.PipeTargetParameters?)
         -> DeliveryRequest?
     {
+        guard let body = body(for: record, pipe: pipe, parameters: parameters) else { return nil }
+        return wrapped(body, record: record, pipe: pipe, parameters: parameters)
+    }
+
+    /// A record as the target gets it: the record's JSON, or the input template filled from it.
+    static func body(for record: OrderedJSON, pipe: PipeRecord, parameters: Pipes.PipeTargetParameters?) -> String? {
         var body = record.text
         if let template = parameters?.inputTemplate {
             var values: [String: OrderedJSON?] = [
@@ -49,6 +100,15 @@ enum PipeDelivery {
             guard let filled = InputTransformation.fill(template, values: values) else { return nil }
             body = filled
         }
+        return body
+    }
+
+    /// One record's delivery: an event bus gets the body as an event's detail, a stream its
+    /// partition key, a FIFO queue its group and deduplication ids.
+    static func wrapped(_ body: String, record: OrderedJSON, pipe: PipeRecord, parameters: Pipes.PipeTargetParameters?)
+        -> DeliveryRequest
+    {
+        var body = body
         let target = TargetDelivery.deliveryTarget(pipe.target)
         if target.kind == .eventBus {
             let bus = parameters?.eventBridgeEventBusParameters

@@ -60,10 +60,17 @@ extension PipesEngine {
                     else { return }
                     documents = enriched
                 }
-                let requests = documents.compactMap {
-                    PipeDelivery.request(for: $0, pipe: pipe, parameters: targetParameters)
+                let requests = PipeDelivery.requests(for: documents, pipe: pipe, parameters: targetParameters)
+                if PipeDelivery.isFunction(pipe), PipeDelivery.invokesSynchronously(targetParameters),
+                    let request = requests.first
+                {
+                    // The function gets the batch; a failure, or any record it reports failed, reads
+                    // the batch again.
+                    let (outcome, response) = await deliveries.deliverNow(request)
+                    guard outcome == .delivered, PipeDelivery.failedItems(response).isEmpty else { continue }
+                } else {
+                    try await deliveries.enqueue(requests).wait()
                 }
-                try await deliveries.enqueue(requests).wait()
                 checkpoints[shard.id] = read.checkpoint
             } catch {
                 continue

@@ -154,7 +154,7 @@ public actor PipesEngine {
         let batch = parameters?.sqsQueueParameters?.batchSize ?? 10
         guard
             let records = try? await reader.receive(
-                from: pipe.source, maximum: batch, waitSeconds: 0, visibilitySeconds: 30),
+                from: pipe.source, maximum: batch, waitSeconds: 0, visibilitySeconds: nil),
             !records.isEmpty
         else { return }
         let filters = (parameters?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
@@ -162,11 +162,13 @@ public actor PipesEngine {
         let targetParameters = PipeShapes.targetParameters(pipe)
         var documents: [OrderedJSON] = []
         var passed: [String] = []
+        var passedRecords: [SourceRecord] = []
         for record in records {
             guard let document = SourceRecordDocument.parse(record.json) else { continue }
             if !filters.isEmpty, !filters.contains(where: { $0.matches(MatchableEvent(document)) }) { continue }
             documents.append(document)
             passed.append(record.json)
+            passedRecords.append(record)
         }
         if let enrichment = pipe.enrichment, !documents.isEmpty {
             // The batch, as the source wrote its records, goes to the enrichment (a function or an API
@@ -177,18 +179,27 @@ public actor PipesEngine {
             }
             documents = enriched
         }
-        var requests: [DeliveryRequest] = []
-        for document in documents {
-            if let request = PipeDelivery.request(for: document, pipe: pipe, parameters: targetParameters) {
-                requests.append(request)
+        let requests = PipeDelivery.requests(for: documents, pipe: pipe, parameters: targetParameters)
+        var done = records
+        if PipeDelivery.isFunction(pipe), PipeDelivery.invokesSynchronously(targetParameters),
+            let request = requests.first
+        {
+            // The function gets the batch and answers: a failure leaves the batch in the source, and
+            // `batchItemFailures` the messages it names (when no enrichment changed the records).
+            let (outcome, response) = await deliveries.deliverNow(request)
+            guard outcome == .delivered else { return }
+            let failed = pipe.enrichment == nil ? PipeDelivery.failedItems(response) : []
+            let passedIds = Set(passedRecords.map(\.id))
+            done = records.filter { !passedIds.contains($0.id) || !failed.contains($0.id) }
+        } else {
+            do {
+                try await deliveries.enqueue(requests).wait()
+            } catch {
+                // Left in the source: they come back after their visibility timeout.
+                return
             }
         }
-        do {
-            try await deliveries.enqueue(requests).wait()
-            // Delivered, or filtered out: either way the source is done with them, as on AWS.
-            try await reader.acknowledge(records, from: pipe.source)
-        } catch {
-            // Left in the source: they come back after their visibility timeout.
-        }
+        // Delivered, or filtered out: either way the source is done with them, as on AWS.
+        try? await reader.acknowledge(done, from: pipe.source)
     }
 }
