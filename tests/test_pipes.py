@@ -154,3 +154,21 @@ def test_a_function_target_gets_the_batch_as_an_array_and_reports_partial_failur
     assert all(r["eventSource"] == "aws:sqs" for r in batches[0])
     # The failed message came back after its visibility timeout, alone; the others were deleted.
     assert [r["body"] for r in batches[1]] == ["retry-me"]
+
+
+def test_a_batching_window_gathers_a_full_batch(server, pipes):
+    from test_lambda import create, zipped
+    sqs = server.client("sqs")
+    source_url = sqs.create_queue(QueueName="window-source")["QueueUrl"]
+    source = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    seen_url = sqs.create_queue(QueueName="seen")["QueueUrl"]
+    function = create(server.client("lambda"), "window-target", code=zipped({"app.py": (BATCH_TARGET, 0o644)}))
+    pipes.create_pipe(Name="windowed", Source=source, Target=function["FunctionArn"], RoleArn=ROLE,
+                      SourceParameters={"SqsQueueParameters": {"BatchSize": 3, "MaximumBatchingWindowInSeconds": 3}})
+    wait_state(pipes, "windowed", "RUNNING")
+    sqs.send_message(QueueUrl=source_url, MessageBody="first")
+    time.sleep(1)
+    sqs.send_message(QueueUrl=source_url, MessageBody="second")
+    sqs.send_message(QueueUrl=source_url, MessageBody="third")
+    [batch] = [json.loads(b) for b in receive(sqs, seen_url, count=1, wait=15)]
+    assert [r["body"] for r in batch] == ["first", "second", "third"]

@@ -249,14 +249,15 @@ actor ECSEngine {
         _ output: FileHandle, task: TaskRecord, container: String, configuration: ECS.LogConfiguration?
     ) {
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
-        output.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                sink.finish()
-            } else {
+        // A blocking read loop of its own, not a readabilityHandler: on Linux the handler's dispatch
+        // source sometimes missed what a short-lived process wrote just before it exited.
+        DispatchQueue.global(qos: .utility).async {
+            while true {
+                let data = output.availableData
+                if data.isEmpty { break }
                 sink.yield(data)
             }
+            sink.finish()
         }
         let options = configuration?.options ?? [:]
         let group = configuration?.logDriver == "awslogs" ? options["awslogs-group"] : nil

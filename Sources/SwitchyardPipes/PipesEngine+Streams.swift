@@ -43,6 +43,15 @@ extension PipesEngine {
                     if read.exhausted { done.append(shard.id) }
                     continue
                 }
+                // A batching window waits for a full batch until its oldest record is that old; the
+                // records are read again from the same checkpoint next time.
+                let windowMillis = Int64(parameters?.maximumBatchingWindowInSeconds ?? 0) * 1000
+                if read.records.count < (parameters?.batchSize ?? 100), !read.exhausted,
+                    let oldest = read.records.first,
+                    Int64(Date().timeIntervalSince1970 * 1000) - oldest.arrivalMillis < windowMillis
+                {
+                    continue
+                }
                 var documents: [OrderedJSON] = []
                 var passed: [String] = []
                 for record in read.records {

@@ -11,6 +11,8 @@ import SwitchyardWire
 /// reads each running pipe's source, filters, shapes and delivers its records.
 public actor PipesEngine {
     var pipes: [String: PipeRecord] = [:]
+    /// Pipes whose last batch is still being read or delivered.
+    private var busy: Set<String> = []
     let store: any PipesStore
     let deliveries: DeliveryEngine
     let sources: EventSourceReaders
@@ -107,19 +109,25 @@ public actor PipesEngine {
         if !changes.isEmpty { _ = store.submit(changes) }
     }
 
-    /// Reads, filters and delivers one batch of every running pipe.
+    /// Starts reading, filtering and delivering one batch of every running pipe that is not still
+    /// busy with its last one (a batch may wait out its batching window without holding up others).
     public func tick() async {
         settle()
-        let running = pipes.values.filter { $0.currentState == "RUNNING" }
-        await withTaskGroup(of: Void.self) { group in
-            for pipe in running {
+        for pipe in pipes.values where pipe.currentState == "RUNNING" && !busy.contains(pipe.storageKey) {
+            busy.insert(pipe.storageKey)
+            Task {
                 if let reader = sources.streams.reader(for: pipe.source) {
-                    group.addTask { await self.processStream(pipe, reader: reader) }
+                    await self.processStream(pipe, reader: reader)
                 } else {
-                    group.addTask { await Self.process(pipe, sources: self.sources, deliveries: self.deliveries) }
+                    await Self.process(pipe, sources: self.sources, deliveries: self.deliveries)
                 }
+                self.finished(pipe.storageKey)
             }
         }
+    }
+
+    private func finished(_ key: String) {
+        busy.remove(key)
     }
 
     /// Runs `tick` until cancelled.
@@ -153,10 +161,20 @@ public actor PipesEngine {
         let parameters = PipeShapes.sourceParameters(pipe)
         let batch = parameters?.sqsQueueParameters?.batchSize ?? 10
         guard
-            let records = try? await reader.receive(
+            var records = try? await reader.receive(
                 from: pipe.source, maximum: batch, waitSeconds: 0, visibilitySeconds: nil),
             !records.isEmpty
         else { return }
+        // A batching window gathers more messages until the batch is full or the window has passed.
+        let window = Double(parameters?.sqsQueueParameters?.maximumBatchingWindowInSeconds ?? 0)
+        let closes = Date().addingTimeInterval(window)
+        while records.count < batch, Date() < closes, !Task.isCancelled {
+            let more =
+                (try? await reader.receive(
+                    from: pipe.source, maximum: batch - records.count, waitSeconds: 0, visibilitySeconds: nil)) ?? []
+            records += more
+            if more.isEmpty { try? await Task.sleep(for: .milliseconds(200)) }
+        }
         let filters = (parameters?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
             .compactMap { try? EventPattern(json: $0) }
         let targetParameters = PipeShapes.targetParameters(pipe)
