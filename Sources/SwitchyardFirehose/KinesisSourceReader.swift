@@ -23,23 +23,12 @@ struct KinesisSourceReader: Sendable {
         else { return false }
         let finished = Set(stream.finishedShards ?? [])
         var progressed = false
-        for shard in shards where !finished.contains(shard.id) {
-            let parentsDone = shard.parents.allSatisfy { parent in
-                finished.contains(parent) || !shards.contains { $0.id == parent }
-            }
-            guard parentsDone else { continue }
+        let start = Date(timeIntervalSince1970: Double(stream.source?.startMillis ?? 0) / 1000)
+        for shard in shards.readable(finished: finished) {
             do {
-                let checkpoint: String
-                if let known = stream.checkpoints?[shard.id] {
-                    checkpoint = known
-                } else if shard.parents.isEmpty {
-                    let start = Date(timeIntervalSince1970: Double(stream.source?.startMillis ?? 0) / 1000)
-                    checkpoint = try await reader.start(
-                        streamARN, shard: shard.id, position: "AT_TIMESTAMP", timestamp: start)
-                } else {
-                    checkpoint = try await reader.start(
-                        streamARN, shard: shard.id, position: "TRIM_HORIZON", timestamp: nil)
-                }
+                let checkpoint = try await reader.checkpoint(
+                    stream.checkpoints?[shard.id], of: streamARN, shard: shard, position: "AT_TIMESTAMP",
+                    timestamp: start)
                 let read = try await reader.read(streamARN, shard: shard.id, after: checkpoint, limit: 10_000)
                 if !read.records.isEmpty || read.exhausted || stream.checkpoints?[shard.id] == nil {
                     try await engine.ingest(

@@ -33,25 +33,16 @@ struct StreamMappingPoller {
                 continue
             }
             let finished = Set(settings.finishedShards)
-            let ready = shards.filter { shard in
-                !finished.contains(shard.id)
-                    && shard.parents.allSatisfy { parent in
-                        finished.contains(parent) || !shards.contains { $0.id == parent }
-                    }
-            }
+            let ready = shards.readable(finished: finished)
             var progressed = false
             for shard in ready {
                 guard !Task.isCancelled else { return }
                 do {
-                    let checkpoint: String
-                    if let known = settings.checkpoints[shard.id] {
-                        checkpoint = known
-                    } else {
-                        // Children of a shard read to its end start at their beginning.
-                        let position = shard.parents.isEmpty ? settings.startingPosition : "TRIM_HORIZON"
-                        checkpoint = try await reader.start(
-                            mapping.eventSourceArn, shard: shard.id, position: position,
-                            timestamp: settings.startingPositionTimestamp)
+                    let known = settings.checkpoints[shard.id]
+                    let checkpoint = try await reader.checkpoint(
+                        known, of: mapping.eventSourceArn, shard: shard, position: settings.startingPosition,
+                        timestamp: settings.startingPositionTimestamp)
+                    if known == nil {
                         settings.checkpoints[shard.id] = checkpoint
                         try await store(settings)
                     }

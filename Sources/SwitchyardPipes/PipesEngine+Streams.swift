@@ -16,26 +16,16 @@ extension PipesEngine {
         let finished = Set(pipe.finishedShards ?? [])
         var checkpoints = pipe.streamCheckpoints ?? [:]
         var done = pipe.finishedShards ?? []
-        let ready = shards.filter { shard in
-            !finished.contains(shard.id)
-                && shard.parents.allSatisfy { parent in
-                    finished.contains(parent) || !shards.contains { $0.id == parent }
-                }
-        }
+        let ready = shards.readable(finished: finished)
+
         let filters = (PipeShapes.sourceParameters(pipe)?.filterCriteria?.filters ?? []).compactMap { $0.pattern }
             .compactMap { try? EventPattern(json: $0) }
         let targetParameters = PipeShapes.targetParameters(pipe)
         for shard in ready {
             do {
-                let checkpoint: String
-                if let known = checkpoints[shard.id] {
-                    checkpoint = known
-                } else {
-                    checkpoint = try await reader.start(
-                        pipe.source, shard: shard.id,
-                        position: shard.parents.isEmpty ? (parameters?.startingPosition ?? "LATEST") : "TRIM_HORIZON",
-                        timestamp: parameters?.startingPositionTimestamp)
-                }
+                let checkpoint = try await reader.checkpoint(
+                    checkpoints[shard.id], of: pipe.source, shard: shard,
+                    position: parameters?.startingPosition ?? "LATEST", timestamp: parameters?.startingPositionTimestamp)
                 let read = try await reader.read(
                     pipe.source, shard: shard.id, after: checkpoint, limit: parameters?.batchSize ?? 100)
                 if read.records.isEmpty {

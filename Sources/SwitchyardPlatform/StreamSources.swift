@@ -63,6 +63,30 @@ public protocol StreamSourceReader: Sendable {
     func waitForRecords(_ arn: String, shard: String, after checkpoint: String, timeout: Duration) async
 }
 
+extension StreamSourceReader {
+    /// Where a consumer reads a shard from: its own checkpoint when it has one, else `position` (and
+    /// `timestamp`) for a shard without parents, else the shard's beginning (a child is read once
+    /// its parents were read to their end).
+    public func checkpoint(
+        _ known: String?, of arn: String, shard: StreamSourceShard, position: String, timestamp: Date?
+    ) async throws -> String {
+        if let known { return known }
+        return try await start(
+            arn, shard: shard.id, position: shard.parents.isEmpty ? position : "TRIM_HORIZON", timestamp: timestamp)
+    }
+}
+
+extension Array where Element == StreamSourceShard {
+    /// The shards a consumer reads now, in order: those it has not finished whose parents it has
+    /// finished (or that are gone), so that a key's records are read in order across resharding.
+    public func readable(finished: Set<String>) -> [StreamSourceShard] {
+        filter { shard in
+            !finished.contains(shard.id)
+                && shard.parents.allSatisfy { parent in finished.contains(parent) || !contains { $0.id == parent } }
+        }
+    }
+}
+
 /// The stream readers of every kind of stream source, by the ARN's service (`kinesis`).
 public final class StreamSourceReaders: Sendable {
     private let readers = Mutex<[String: any StreamSourceReader]>([:])
