@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// A delivery stream as it is stored: what it reads from, its one destination (the configuration
 /// as given, as JSON of the model's configuration shape, secrets included, since delivery needs
@@ -25,6 +26,14 @@ struct DeliveryStreamRecord: Codable, Sendable, Equatable {
     var finishedShards: [String]?
 
     static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
+
+    /// The key of the stream `arn:aws:firehose:<region>:<account>:deliverystream/<name>` names.
+    static func key(arn: String) -> String? {
+        guard let parts = ARN.parts(arn), parts[2] == "firehose", parts[5].hasPrefix("deliverystream/") else {
+            return nil
+        }
+        return key(account: String(parts[4]), region: String(parts[3]), name: String(parts[5].dropFirst(15)))
+    }
     var key: String { Self.key(account: account, region: region, name: name) }
     var arn: String { "arn:aws:firehose:\(region):\(account):deliverystream/\(name)" }
 }

@@ -10,13 +10,9 @@ struct FirehoseDeliveryTransport: DeliveryTransport {
     var deliversDurablyInline: Bool { true }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
-        let parts = request.target.resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            .map(String.init)
-        guard parts.count == 6, parts[2] == "firehose", parts[5].hasPrefix("deliverystream/") else {
+        guard let key = DeliveryStreamRecord.key(arn: request.target.resource) else {
             return .failed(reason: "not a Firehose delivery stream ARN: \(request.target.resource)")
         }
-        let key = DeliveryStreamRecord.key(
-            account: parts[4], region: parts[3], name: String(parts[5].dropFirst("deliverystream/".count)))
         guard let stream = await engine.stream(key) else {
             return .retry(reason: "delivery stream \(request.target.resource) does not exist")
         }

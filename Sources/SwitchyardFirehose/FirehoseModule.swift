@@ -46,13 +46,8 @@ public struct FirehoseModule: ServiceModule {
             deliveryTransports: [.firehose: FirehoseDeliveryTransport(engine: engine)],
             resourceChecks: [
                 "firehose": { arn in
-                    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
-                        String.init)
-                    guard parts.count == 6, parts[5].hasPrefix("deliverystream/") else { return false }
-                    let name = String(parts[5].dropFirst("deliverystream/".count))
-                    return await engine.stream(
-                        DeliveryStreamRecord.key(account: parts[4], region: parts[3], name: name))
-                        != nil
+                    guard let key = DeliveryStreamRecord.key(arn: arn) else { return false }
+                    return await engine.stream(key) != nil
                 }
             ],
             backgroundTasks: [{ await engine.run() }],

@@ -169,7 +169,7 @@ actor LogsEngine {
         var buffer = ByteBuffer(string: document.text)
         guard let compressed = try? buffer.compress(with: .gzip()) else { return nil }
         let bytes = Array(compressed.readableBytesView)
-        let vendor = filter.destinationArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first
+        let vendor = ARN.parts(filter.destinationArn)?[2]
         let target: DeliveryTarget
         var body = DeliveryPayload(bytes: bytes)
         var metadata: [String: String]?
@@ -195,7 +195,7 @@ actor LogsEngine {
     /// The test message CloudWatch Logs sends a stream destination when a subscription filter is
     /// put: a CONTROL_MESSAGE, which consumers (Firehose's CloudWatchLogProcessing) skip.
     func sendControlMessage(to filter: SubscriptionFilterRecord, of group: LogGroupRecord) async throws {
-        let vendor = filter.destinationArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first
+        let vendor = ARN.parts(filter.destinationArn)?[2]
         let name = vendor == "kinesis" ? "Kinesis" : "Firehose"
         let document = OrderedJSON.object([
             ("messageType", .string("CONTROL_MESSAGE")), ("owner", .string("CloudwatchLogs")),

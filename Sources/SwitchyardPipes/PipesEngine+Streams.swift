@@ -25,7 +25,8 @@ extension PipesEngine {
             do {
                 let checkpoint = try await reader.checkpoint(
                     checkpoints[shard.id], of: pipe.source, shard: shard,
-                    position: parameters?.startingPosition ?? "LATEST", timestamp: parameters?.startingPositionTimestamp)
+                    position: parameters?.startingPosition ?? "LATEST", timestamp: parameters?.startingPositionTimestamp
+                )
                 let read = try await reader.read(
                     pipe.source, shard: shard.id, after: checkpoint, limit: parameters?.batchSize ?? 100)
                 if read.records.isEmpty {

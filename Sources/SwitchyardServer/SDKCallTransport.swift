@@ -25,9 +25,11 @@ struct SDKCallTransport: DeliveryTransport {
         guard let operation = endpoint.model.operations[operationName] else {
             return .failed(reason: "\(endpoint.descriptor.serviceId) has no operation \(operationName)")
         }
-        let source = request.source.map { ARNParts($0.arn) }
+        // The producer's region, from its ARN (`arn:aws:scheduler:<region>:...`).
+        let region = request.source.flatMap { ARN.parts($0.arn) }.map { String($0[3]) }
         let context = RequestContext(
-            account: request.source?.account ?? "000000000000", region: source?.region ?? "us-east-1",
+            account: request.source?.account ?? "000000000000",
+            region: region.flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1",
             host: "localhost", wireProtocol: endpoint.descriptor.protocols.first ?? .awsJson1_1)
         do {
             var input = AWSValue.structure([:])
@@ -53,13 +55,4 @@ struct SDKCallTransport: DeliveryTransport {
             .map { $0.lowercased().replacingOccurrences(of: " ", with: "") }.reduce(into: []) { $0.insert($1) }
     }
 
-    /// The region of an ARN (`arn:aws:scheduler:us-east-1:...`).
-    struct ARNParts {
-        var region: String?
-
-        init(_ arn: String) {
-            let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
-            region = fields.count > 3 && !fields[3].isEmpty ? String(fields[3]) : nil
-        }
-    }
 }
