@@ -52,13 +52,10 @@ struct BatchDelivery: Sendable {
         case .splunk:
             await SplunkDelivery(batch: self).deliver(records, naming: naming)
         case .openSearchServerless, .snowflake, .iceberg:
-            let message =
-                "\(settings.kind.displayName) destinations are not available in Switchyard; records go to error output."
-            await log("\(settings.kind.displayName).DestinationUnavailable", message)
-            await writeErrors(
-                records.map {
-                    failure($0, code: "\(settings.kind.displayName).DestinationUnavailable", message: message)
-                },
+            await fail(
+                records, code: "\(settings.kind.displayName).DestinationUnavailable",
+                message:
+                    "\(settings.kind.displayName) destinations are not available in Switchyard; records go to error output.",
                 type: "\(settings.kind.displayName)-failed", naming: naming)
         }
     }
@@ -145,10 +142,23 @@ struct BatchDelivery: Sendable {
         }
     }
 
-    /// A processed record that failed at the destination, for error output.
-    func failure(_ record: ProcessedRecord, code: String, message: String, attempts: Int = 1) -> FailedRecord {
-        FailedRecord(
-            source: record.source, data: record.data, errorCode: code, errorMessage: message, attempts: attempts)
+    /// Records a destination did not take: the error to the logging options' stream, every record
+    /// to error output.
+    func fail(
+        _ records: [ProcessedRecord], code: String, message: String, attempts: Int = 1, type: String,
+        naming: ObjectNaming
+    ) async {
+        await log(code, message)
+        let failed = records.map {
+            FailedRecord(source: $0.source, data: $0.data, errorCode: code, errorMessage: message, attempts: attempts)
+        }
+        await writeErrors(failed, type: type, naming: naming)
+    }
+
+    /// Records a destination other than S3 took, for the stream's statistics.
+    func delivered(_ records: [ProcessedRecord], bytes: Int? = nil) async {
+        let bytes = bytes ?? records.reduce(0) { $0 + $1.data.count }
+        await report(DeliveryReport(records: records.count, bytes: bytes, objects: 0, failedRecords: 0))
     }
 
     /// Failed records, one JSON document per line, under the error output prefix of the S3

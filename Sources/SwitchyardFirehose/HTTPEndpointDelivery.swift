@@ -70,15 +70,11 @@ struct HTTPEndpointDelivery: Sendable {
         }
         let mode = batch.settings.backupMode ?? "FailedDataOnly"
         if let error {
-            await batch.log("HttpEndpoint.InvalidResponseFromDestination", error)
-            await batch.writeErrors(
-                records.map {
-                    batch.failure(
-                        $0, code: "HttpEndpoint.InvalidResponseFromDestination", message: error, attempts: attempts)
-                }, type: "http-endpoint-failed", naming: naming)
+            await batch.fail(
+                records, code: "HttpEndpoint.InvalidResponseFromDestination", message: error, attempts: attempts,
+                type: "http-endpoint-failed", naming: naming)
         } else {
-            let bytes = records.reduce(0) { $0 + $1.data.count }
-            await batch.report(DeliveryReport(records: records.count, bytes: bytes, objects: 0, failedRecords: 0))
+            await batch.delivered(records)
         }
         if mode == "AllData" { await batch.backUpAll(records, naming: naming) }
     }

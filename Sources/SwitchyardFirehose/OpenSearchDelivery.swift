@@ -15,11 +15,10 @@ struct OpenSearchDelivery: Sendable {
             batch.settings.kind == .openSearch ? "AmazonOpenSearchService-failed" : "elasticsearch-failed"
         let codePrefix = batch.settings.kind == .openSearch ? "OS" : "ES"
         guard let endpoint = configuration["ClusterEndpoint"]?.stringValue else {
-            let message =
-                "Domains by ARN are not available in Switchyard: give the destination a ClusterEndpoint to index into."
-            await batch.log("\(codePrefix).DomainUnavailable", message)
-            await batch.writeErrors(
-                records.map { batch.failure($0, code: "\(codePrefix).DomainUnavailable", message: message) },
+            await batch.fail(
+                records, code: "\(codePrefix).DomainUnavailable",
+                message:
+                    "Domains by ARN are not available in Switchyard: give the destination a ClusterEndpoint to index into.",
                 type: failedType, naming: naming)
             return
         }
@@ -70,29 +69,29 @@ struct OpenSearchDelivery: Sendable {
         }
         let mode = batch.settings.backupMode ?? "FailedDocumentsOnly"
         if let error {
-            await batch.log("\(codePrefix).ServiceException", error)
-            await batch.writeErrors(
-                records.map {
-                    batch.failure($0, code: "\(codePrefix).ServiceException", message: error, attempts: attempts)
-                },
-                type: failedType, naming: naming)
+            await batch.fail(
+                records, code: "\(codePrefix).ServiceException", message: error, attempts: attempts, type: failedType,
+                naming: naming)
         } else {
             if !refused.isEmpty {
                 await batch.log(
                     "\(codePrefix).DocumentRejected", "\(refused.count) documents were refused by the cluster.")
-                await batch.writeErrors(
-                    refused.keys.sorted().map {
-                        batch.failure(records[$0], code: "\(codePrefix).DocumentRejected", message: refused[$0] ?? "")
-                    }, type: failedType, naming: naming)
+                // Each refused document with the cluster's own reason.
+                let failed = refused.keys.sorted().map {
+                    FailedRecord(
+                        source: records[$0].source, data: records[$0].data, errorCode: "\(codePrefix).DocumentRejected",
+                        errorMessage: refused[$0] ?? "", attempts: 1)
+                }
+                await batch.writeErrors(failed, type: failedType, naming: naming)
             }
-            let delivered = records.count - refused.count
-            await batch.report(DeliveryReport(records: delivered, bytes: body.count, objects: 0, failedRecords: 0))
+            let taken = records.indices.filter { refused[$0] == nil }.map { records[$0] }
+            await batch.delivered(taken, bytes: body.count)
         }
         if mode == "AllDocuments" { await batch.backUpAll(records, naming: naming) }
     }
 
-    /// The index name's suffix for a rotation period: `-yyyy-MM-dd-HH`, `-yyyy-MM-dd`, `-yyyy-ww`
-    /// (the week of the year) or `-yyyy-MM`.
+    /// The index name's suffix for a rotation period: `-yyyy-MM-dd-HH`, `-yyyy-MM-dd`, `-yyyy-wWW`
+    /// (the ISO week, which matches AWS's example: 2016-02-25 is `-2016-w08`) or `-yyyy-MM`, in UTC.
     static func rotationSuffix(_ period: String, millis: Int64) -> String {
         switch period {
         case "OneHour": return "-" + ObjectNaming.format(millis, "yyyy-MM-dd-HH")
@@ -104,7 +103,7 @@ struct OpenSearchDelivery: Sendable {
             let date = Date(timeIntervalSince1970: Double(millis) / 1000)
             let week = calendar.component(.weekOfYear, from: date)
             let year = calendar.component(.yearForWeekOfYear, from: date)
-            return "-\(year)-" + (week < 10 ? "0\(week)" : "\(week)")
+            return "-\(year)-w" + (week < 10 ? "0\(week)" : "\(week)")
         default: return ""
         }
     }

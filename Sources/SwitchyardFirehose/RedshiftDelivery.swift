@@ -39,13 +39,11 @@ struct RedshiftDelivery: Sendable {
             }
         }
         if let error {
-            await batch.log("Redshift.LoadFailed", error)
-            await batch.writeErrors(
-                records.map { batch.failure($0, code: "Redshift.LoadFailed", message: error, attempts: attempts) },
-                type: "redshift-failed", naming: naming)
+            await batch.fail(
+                records, code: "Redshift.LoadFailed", message: error, attempts: attempts, type: "redshift-failed",
+                naming: naming)
         } else {
-            let bytes = records.reduce(0) { $0 + $1.data.count }
-            await batch.report(DeliveryReport(records: records.count, bytes: bytes, objects: 0, failedRecords: 0))
+            await batch.delivered(records)
         }
     }
 

@@ -27,12 +27,11 @@ struct SplunkDelivery: Sendable {
             return "The HEC endpoint did not accept the data."
         }
         if let error {
-            await batch.log("Splunk.ServerError", error)
-            await batch.writeErrors(
-                records.map { batch.failure($0, code: "Splunk.ServerError", message: error, attempts: attempts) },
-                type: "splunk-failed", naming: naming)
+            await batch.fail(
+                records, code: "Splunk.ServerError", message: error, attempts: attempts, type: "splunk-failed",
+                naming: naming)
         } else {
-            await batch.report(DeliveryReport(records: records.count, bytes: body.count, objects: 0, failedRecords: 0))
+            await batch.delivered(records, bytes: body.count)
         }
         if batch.settings.backupMode == "AllEvents" { await batch.backUpAll(records, naming: naming) }
     }

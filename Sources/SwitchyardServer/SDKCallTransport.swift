@@ -10,17 +10,25 @@ import SwitchyardWire
 /// dead-letter queue; a server error is retried.
 struct SDKCallTransport: DeliveryTransport {
     static let kind = DeliveryTargetKind("aws-sdk", targetsName: "AWS SDK API calls")
-    let endpoints: [ServiceEndpoint]
+    /// The implemented services by every name a universal target may give them, built once.
+    let endpoints: [String: ServiceEndpoint]
+
+    init(endpoints: [ServiceEndpoint]) {
+        var byName: [String: ServiceEndpoint] = [:]
+        for endpoint in endpoints where endpoint.implemented {
+            for name in Self.names(endpoint.descriptor) where byName[name] == nil { byName[name] = endpoint }
+        }
+        self.endpoints = byName
+    }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
         let parts = request.target.resource.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, let action = parts[1].first else {
             return .failed(reason: "\(request.target.resource) is not <service>:<apiAction>")
         }
-        let service = parts[0].lowercased()
-        guard let endpoint = endpoints.first(where: { Self.names($0.descriptor).contains(service) }),
-            endpoint.implemented
-        else { return .failed(reason: "the service \(parts[0]) is not available in Switchyard") }
+        guard let endpoint = endpoints[parts[0].lowercased()] else {
+            return .failed(reason: "the service \(parts[0]) is not available in Switchyard")
+        }
         let operationName = action.uppercased() + parts[1].dropFirst()
         guard let operation = endpoint.model.operations[operationName] else {
             return .failed(reason: "\(endpoint.descriptor.serviceId) has no operation \(operationName)")

@@ -39,6 +39,8 @@ import Testing
         #expect(OpenSearchDelivery.rotationSuffix("OneDay", millis: millis) == "-2018-08-27")
         #expect(OpenSearchDelivery.rotationSuffix("OneMonth", millis: millis) == "-2018-08")
         #expect(OpenSearchDelivery.rotationSuffix("NoRotation", millis: millis) == "")
+        // AWS's example: index rotated weekly, a record of 2016-02-25 13:00 UTC.
+        #expect(OpenSearchDelivery.rotationSuffix("OneWeek", millis: 1_456_405_200_000) == "-2016-w08")
     }
 }
 
