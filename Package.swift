@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Protocol-agnostic AWS wire layer: model types, value tree, protocol codecs, SigV4, errors.
@@ -186,6 +187,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Amazon SES v1 and v2: identities, templates, sending into a captured outbox, events, SMTP in and out.
+        .target(
+            name: "SwitchyardSES",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardPlatform",
+                "SwitchyardWire",
+                "SwitchyardModels",
+                "SwitchyardDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Amazon Data Firehose: delivery streams that buffer, process, compress and deliver records.
         .target(
             name: "SwitchyardFirehose",
@@ -271,6 +290,7 @@ let package = Package(
                 "SwitchyardECS",
                 "SwitchyardKinesis",
                 "SwitchyardFirehose",
+                "SwitchyardSES",
                 "SwitchyardIAM",
                 "SwitchyardDelivery",
                 "SwitchyardPlatform",
@@ -327,6 +347,7 @@ let package = Package(
         .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
         .testTarget(name: "SwitchyardKinesisTests", dependencies: ["SwitchyardKinesis"]),
         .testTarget(name: "SwitchyardFirehoseTests", dependencies: ["SwitchyardFirehose", "SwitchyardWire"]),
+        .testTarget(name: "SwitchyardSESTests", dependencies: ["SwitchyardSES", "SwitchyardWire"]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

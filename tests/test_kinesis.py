@@ -452,11 +452,17 @@ def test_per_shard_quotas_when_emulated():
     try:
         kinesis = server.client("kinesis")
         make(kinesis, "quota")
-        # 1,000 records a second per shard: of 1,500 put at once, about a third are turned away.
-        answers = [kinesis.put_records(StreamName="quota", Records=[
-            {"Data": b"x", "PartitionKey": f"{batch}-{i}"} for i in range(500)]) for batch in range(3)]
+        # 1,000 records a second per shard: batches put back to back are turned away in part once
+        # the second's worth is spent, however slowly this machine sends them; what is accepted
+        # never exceeds the bucket plus what refilled while sending.
+        answers, started = [], time.monotonic()
+        while not any(answer["FailedRecordCount"] for answer in answers) and len(answers) < 20:
+            answers.append(kinesis.put_records(StreamName="quota", Records=[
+                {"Data": b"x", "PartitionKey": f"{len(answers)}-{i}"} for i in range(500)]))
+        elapsed = time.monotonic() - started
         failed = [entry for answer in answers for entry in answer["Records"] if "ErrorCode" in entry]
-        assert sum(answer["FailedRecordCount"] for answer in answers) == len(failed) >= 400
+        assert sum(answer["FailedRecordCount"] for answer in answers) == len(failed) > 0
+        assert 500 * len(answers) - len(failed) <= 1_000 + 1_000 * elapsed + 50
         assert failed[0]["ErrorCode"] == "ProvisionedThroughputExceededException"
         assert failed[0]["ErrorMessage"] == (
             f"Rate exceeded for shard shardId-000000000000 in stream quota under account {ACCOUNT}.")

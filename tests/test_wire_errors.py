@@ -94,14 +94,15 @@ def test_health_endpoint(server):
     services = body["services"]
     assert {name for name, state in services.items() if state == "available"} == {
         "sqs", "sns", "sts", "iam", "events", "scheduler", "pipes", "s3", "lambda", "logs", "ecs", "kinesis",
-        "firehose"}
+        "firehose", "ses", "sesv2"}
     # Planned services are addressable (every operation answers NotImplemented) and say so.
-    assert services["ses"] == services["cloudwatch"] == services["sesv2"] == "planned"
+    assert services["cloudwatch"] == services["appflow"] == "planned"
     assert body["storage"]["kind"] == "sqlite"
     with urllib.request.urlopen(server.endpoint + "/_localstack/health") as r:
         localstack = json.loads(r.read())["services"]
     assert localstack["sqs"] == localstack["kinesis"] == localstack["firehose"] == "running"
-    assert localstack["ses"] == "disabled"
+    assert localstack["ses"] == "running"
+    assert localstack["cloudwatch"] == "disabled"
 
 
 @pytest.mark.parametrize("path", ["/_switchyard/reset", "/moto-api/reset", "/_localstack/state/reset"])

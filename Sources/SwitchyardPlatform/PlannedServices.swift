@@ -16,8 +16,6 @@ public struct PlannedServicesModule: ServiceModule {
     /// that takes their path, and S3 takes almost any path.
     static let endpoints: [ServiceEndpoint] = [
 
-        .notImplemented(descriptor: SES.descriptor) { SES.model },
-        .notImplemented(descriptor: SESv2.descriptor) { SESv2.model },
         .notImplemented(descriptor: CloudWatch.descriptor) { CloudWatch.model },
         .notImplemented(descriptor: ApplicationAutoScaling.descriptor) { ApplicationAutoScaling.model },
         .notImplemented(descriptor: AutoScaling.descriptor) { AutoScaling.model },

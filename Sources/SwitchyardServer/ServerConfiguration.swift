@@ -1,4 +1,5 @@
 import SwitchyardCore
+import SwitchyardSES
 
 /// Where state is kept.
 public enum StorageKind: String, Sendable, CaseIterable {
@@ -46,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     /// The bearer token that opens the operational endpoints (reset, captured messages, delivery
     /// records) in strict mode; without one they stay closed there. Default mode leaves them open.
     public var adminToken: String?
+    /// SES: the sandbox, the SMTP interface and the relay.
+    public var ses = SESSettings()
     public var connectionLimits = ConnectionLimits()
 
     public init() {}

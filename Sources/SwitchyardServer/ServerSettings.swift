@@ -111,6 +111,7 @@ public struct ServerSettings {
         limits.maxConnections = try integer(
             "max-connections", default: limits.maxConnections, range: 1...1_000_000)
         configuration.connectionLimits = limits
+        configuration.ses = try sesSettings(host: configuration.host)
         var level = Logger.Level.info
         if let (text, origin) = raw("log-level") {
             guard let parsed = Logger.Level(rawValue: text) else {

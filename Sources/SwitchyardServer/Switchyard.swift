@@ -13,6 +13,7 @@ import SwitchyardLogs
 import SwitchyardPipes
 import SwitchyardPlatform
 import SwitchyardS3
+import SwitchyardSES
 import SwitchyardSNS
 import SwitchyardSQS
 import SwitchyardScheduler
@@ -24,7 +25,7 @@ public final class Switchyard: Sendable {
     /// The services the server runs, in start order: a module may use what earlier ones registered
     /// (SNS delivers to SQS's queues through the delivery engine). A new service is a module and a
     /// line here.
-    static func modules() -> [any ServiceModule] {
+    static func modules(_ configuration: ServerConfiguration) -> [any ServiceModule] {
         [
             IdentityModule(),
             SQSModule(),
@@ -37,6 +38,7 @@ public final class Switchyard: Sendable {
             ECSModule(),
             KinesisModule(),
             FirehoseModule(),
+            SESModule(settings: configuration.ses),
             PlannedServicesModule(),
             // Last: S3 takes almost any REST path.
             S3Module(),
@@ -53,7 +55,7 @@ public final class Switchyard: Sendable {
 
     /// Opens storage, starts every module (which loads its state) and starts listening.
     public static func start(_ configuration: ServerConfiguration, logger: Logger) async throws -> Switchyard {
-        let modules = modules()
+        let modules = modules(configuration)
         var directory: DataDirectory?
         var database: SQLiteDatabase?
         if configuration.storage == .sqlite {

@@ -94,6 +94,44 @@ struct Serve: AsyncParsableCommand {
             "trace, debug (logs every request), info, notice, warning, error or critical (SWITCHYARD_LOG_LEVEL; default info)."
     )
     var logLevel: String?
+    @Flag(
+        name: .customLong("ses-sandbox"),
+        help:
+            "SES as a new AWS account: identities wait for their verification link, recipients must be verified (SWITCHYARD_SES_SANDBOX)."
+    )
+    var sesSandbox = false
+    @Option(
+        name: .customLong("smtp-port"),
+        help:
+            "Also accept mail over SMTP (STARTTLS, AUTH with SES SMTP credentials) on this port (SWITCHYARD_SMTP_PORT)."
+    )
+    var smtpPort: String?
+    @Option(
+        name: .customLong("smtp-tls-cert"),
+        help: "PEM certificate chain for SMTP STARTTLS; default a self-signed one (SWITCHYARD_SMTP_TLS_CERT).")
+    var smtpTLSCertificate: String?
+    @Option(name: .customLong("smtp-tls-key"), help: "PEM private key for SMTP STARTTLS (SWITCHYARD_SMTP_TLS_KEY).")
+    var smtpTLSKey: String?
+    @Option(
+        name: .customLong("smtp-relay"),
+        help: "Also relay every message SES accepts to this SMTP server, HOST:PORT (SWITCHYARD_SMTP_RELAY).")
+    var smtpRelay: String?
+    @Option(
+        name: .customLong("smtp-relay-security"),
+        help: "none, starttls or tls: how to talk to the relay (SWITCHYARD_SMTP_RELAY_SECURITY; default none).")
+    var smtpRelaySecurity: String?
+    @Option(
+        name: .customLong("smtp-relay-user"),
+        help: "User name for AUTH PLAIN at the relay (SWITCHYARD_SMTP_RELAY_USER).")
+    var smtpRelayUser: String?
+    @Option(
+        name: .customLong("smtp-relay-password"),
+        help: "Password for AUTH PLAIN at the relay (SWITCHYARD_SMTP_RELAY_PASSWORD).")
+    var smtpRelayPassword: String?
+    @Option(
+        name: .customLong("smtp-relay-insecure"),
+        help: "true: accept any certificate from the relay (SWITCHYARD_SMTP_RELAY_INSECURE; default false).")
+    var smtpRelayInsecure: String?
 
     func run() async throws {
         let started = ContinuousClock.now
@@ -103,6 +141,10 @@ struct Serve: AsyncParsableCommand {
             ("region", region), ("account", account), ("auth", auth), ("credentials", credentials),
             ("admin-token", adminToken), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout),
             ("max-connections", maxConnections), ("log-level", logLevel),
+            ("ses-sandbox", sesSandbox ? "true" : nil), ("smtp-port", smtpPort), ("smtp-tls-cert", smtpTLSCertificate),
+            ("smtp-tls-key", smtpTLSKey), ("smtp-relay", smtpRelay), ("smtp-relay-security", smtpRelaySecurity),
+            ("smtp-relay-user", smtpRelayUser), ("smtp-relay-password", smtpRelayPassword),
+            ("smtp-relay-insecure", smtpRelayInsecure),
         ] {
             if let value { flags[name] = value }
         }

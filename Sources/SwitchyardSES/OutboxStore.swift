@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import SwitchyardCore
+
+/// A message SES accepted: what the API and the SMTP interface were asked to send, with its MIME
+/// and what became of each recipient.
+struct SentMessage: Codable, Sendable {
+    var id: String
+    var scope: SESScope
+    var sentMillis: Int64
+    /// The operation that sent it (SendEmail, SendRawEmail, SendTemplatedEmail, ..., or SMTP).
+    var operation: String
+    /// The envelope sender (MAIL FROM) and recipients (RCPT TO).
+    var source: String
+    var destinations: [String]
+    var subject: String?
+    var configurationSet: String?
+    var tags: [SESTag]
+    var sourceArn: String?
+    var template: String?
+    var templateData: String?
+    /// Recipient → delivered, bounced, complained, suppressed, relaying, relayed, failed, rendering-failed.
+    var outcomes: [String: String] = [:]
+    var size: Int
+}
+
+/// The captured outbox: every accepted message and its MIME, durable before the send is answered.
+protocol OutboxStore: Sendable {
+    func insert(_ message: SentMessage, raw: [UInt8]) -> CommitTicket
+    func update(_ message: SentMessage) -> CommitTicket
+    func messages(since: Int64, limit: Int) throws -> [SentMessage]
+    func message(id: String) throws -> SentMessage?
+    func raw(id: String) throws -> [UInt8]?
+    /// How many recipients were sent to since a time, for quotas and statistics.
+    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
+    func wipe() -> CommitTicket
+}
+
+/// The outbox in SQLite: a row per message, its metadata as JSON and its MIME as a blob.
+struct SQLiteOutboxStore: OutboxStore {
+    let database: SQLiteDatabase
+
+    static let createStatements = [
+        """
+        CREATE TABLE ses_message (id TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,
+            sent_millis INTEGER NOT NULL, record BLOB NOT NULL, raw BLOB NOT NULL)
+        """,
+        "CREATE INDEX ses_message_time ON ses_message (sent_millis)",
+    ]
+
+    func insert(_ message: SentMessage, raw: [UInt8]) -> CommitTicket {
+        let record = (try? JSONEncoder().encode(message)) ?? Data()
+        return database.submit { db in
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO ses_message (id, account, region, sent_millis, record, raw) VALUES (?,?,?,?,?,?)",
+                arguments: [
+                    message.id, message.scope.account, message.scope.region, message.sentMillis, record, Data(raw),
+                ])
+        }
+    }
+
+    func update(_ message: SentMessage) -> CommitTicket {
+        let record = (try? JSONEncoder().encode(message)) ?? Data()
+        return database.submit { db in
+            try db.execute(sql: "UPDATE ses_message SET record = ? WHERE id = ?", arguments: [record, message.id])
+        }
+    }
+
+    func messages(since: Int64, limit: Int) throws -> [SentMessage] {
+        let decoder = JSONDecoder()
+        return try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT record FROM ses_message WHERE sent_millis >= ? ORDER BY sent_millis, id LIMIT ?",
+                arguments: [since, limit]
+            ).compactMap { try? decoder.decode(SentMessage.self, from: $0[0] as Data) }
+        }
+    }
+
+    func message(id: String) throws -> SentMessage? {
+        try database.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM ses_message WHERE id = ?", arguments: [id])
+        }.flatMap { try? JSONDecoder().decode(SentMessage.self, from: $0) }
+    }
+
+    func raw(id: String) throws -> [UInt8]? {
+        try database.read { db in
+            try Data.fetchOne(db, sql: "SELECT raw FROM ses_message WHERE id = ?", arguments: [id])
+        }.map { [UInt8]($0) }
+    }
+
+    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
+    {
+        try messages(since: since, limit: Int.max).filter { $0.scope == scope }.map {
+            ($0.sentMillis, $0.destinations.count, Array($0.outcomes.values))
+        }
+    }
+
+    func wipe() -> CommitTicket { database.submit { db in try db.execute(sql: "DELETE FROM ses_message") } }
+}
+
+/// The outbox of `--storage memory`.
+final class MemoryOutboxStore: OutboxStore, @unchecked Sendable {
+    // Guarded by `lock`; no lock is held across an await.
+    private let lock = NSLock()
+    private var rows: [String: (SentMessage, [UInt8])] = [:]
+
+    func insert(_ message: SentMessage, raw: [UInt8]) -> CommitTicket {
+        lock.withLock { rows[message.id] = (message, raw) }
+        return .alreadyCommitted
+    }
+
+    func update(_ message: SentMessage) -> CommitTicket {
+        lock.withLock { if let raw = rows[message.id]?.1 { rows[message.id] = (message, raw) } }
+        return .alreadyCommitted
+    }
+
+    func messages(since: Int64, limit: Int) throws -> [SentMessage] {
+        lock.withLock {
+            Array(
+                rows.values.map(\.0).filter { $0.sentMillis >= since }
+                    .sorted { ($0.sentMillis, $0.id) < ($1.sentMillis, $1.id) }.prefix(limit))
+        }
+    }
+
+    func message(id: String) throws -> SentMessage? { lock.withLock { rows[id]?.0 } }
+    func raw(id: String) throws -> [UInt8]? { lock.withLock { rows[id]?.1 } }
+
+    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
+    {
+        try messages(since: since, limit: Int.max).filter { $0.scope == scope }.map {
+            ($0.sentMillis, $0.destinations.count, Array($0.outcomes.values))
+        }
+    }
+
+    func wipe() -> CommitTicket {
+        lock.withLock { rows = [:] }
+        return .alreadyCommitted
+    }
+}

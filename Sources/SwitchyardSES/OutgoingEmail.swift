@@ -1,0 +1,63 @@
+import Foundation
+
+/// A message SES is asked to send, from any of its ways in (v1, v2, SMTP), once its content is MIME.
+struct OutgoingEmail: Sendable {
+    var scope: SESScope
+    /// The operation, as the `ses:operation` tag names it.
+    var operation: String
+    /// The envelope sender: an address without display name.
+    var source: String
+    /// The envelope recipients.
+    var destinations: [String]
+    var raw: [UInt8]
+    var configurationSet: String?
+    var tags: [SESTag]
+    var sourceArn: String?
+    var template: String?
+    var templateData: String?
+    /// Set when a template did not render: SES accepts the send and reports a Rendering Failure.
+    var renderingFailure: String?
+    /// Who called (the `ses:caller-identity` tag).
+    var callerIdentity: String
+    /// v1 takes 10 MB, v2 and SMTP 40 MB.
+    var maximumBytes: Int = 10_485_760
+    /// Envelope recipients that must not get a copy in the captured MIME (Bcc).
+    var checkRecipients = true
+}
+
+/// The message's headers as SES's event records show them.
+struct ParsedMail: Sendable {
+    var headers: [(name: String, value: String)] = []
+    var from: [String] = []
+    var to: [String] = []
+    var cc: [String] = []
+    var bcc: [String] = []
+    var replyTo: [String] = []
+    var subject: String?
+    var date: String?
+
+    init(raw: [UInt8]) {
+        guard !raw.isEmpty, let message = try? MIMEMessage.parse(raw) else { return }
+        headers = message.headers.fields.map { (name: $0.name, value: $0.value) }
+            .filter { $0.name.lowercased() != "message-id" && $0.name.lowercased() != "bcc" }
+        from = message.from.map(\.displayText)
+        to = message.to.map(\.displayText)
+        cc = message.cc.map(\.displayText)
+        bcc = message.bcc.map(\.displayText)
+        replyTo = message.replyTo.map(\.displayText)
+        subject = message.subject
+        date = message.headers["Date"]
+    }
+
+    /// Envelope recipients read from the headers, when a raw message names none otherwise.
+    static func recipients(raw: [UInt8]) -> [String] {
+        guard let message = try? MIMEMessage.parse(raw) else { return [] }
+        return message.allRecipients().map(\.address)
+    }
+
+    /// The address of the From header, for raw messages that give no Source.
+    static func fromAddress(raw: [UInt8]) -> String? {
+        guard let message = try? MIMEMessage.parse(raw) else { return nil }
+        return message.from.first?.address
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// SES's operational endpoints: the captured outbox (admin access), and the links that captured
+/// mail carries (verification, open and click tracking), which any browser may follow.
+enum SESOperationalRoutes {
+    static let messages = "/_switchyard/ses/messages"
+    static let raw = "/_switchyard/ses/messages/raw"
+    static let attachment = "/_switchyard/ses/messages/attachment"
+    static let verify = "/_switchyard/ses/verify"
+    static let open = "/_switchyard/ses/open"
+    static let click = "/_switchyard/ses/click"
+    static let unsubscribe = "/_switchyard/ses/unsubscribe"
+
+    static let publicPaths: Set<String> = [verify, open, click, unsubscribe]
+
+    static func parameters(_ request: WireRequest) -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, value) in FormParameters.decode(Array((request.query ?? "").utf8)) { values[name] = value }
+        return values
+    }
+
+    static func routes(_ engine: SESEngine) -> [String: OperationalRoute] {
+        [
+            messages: { request in
+                let filters = parameters(request)
+                if request.method == "DELETE" {
+                    try? await engine.clearOutbox()
+                    return WireResponse(status: 204)
+                }
+                let list = await engine.capturedMessages(
+                    id: filters["id"], source: filters["source"] ?? filters["from"],
+                    destination: filters["destination"] ?? filters["to"], since: filters["since"].flatMap(Int64.init),
+                    configurationSet: filters["configurationSet"])
+                return OperationalResponse.json(200, ["messages": list.map(\.json)])
+            },
+            raw: { request in
+                guard let id = parameters(request)["id"], let bytes = await engine.rawMessage(id) else {
+                    return OperationalResponse.json(404, ["message": "No captured message has this id."])
+                }
+                return WireResponse(status: 200, headers: [("Content-Type", "message/rfc822")], body: bytes)
+            },
+            attachment: { request in
+                let values = parameters(request)
+                guard let id = values["id"], let index = values["index"].flatMap(Int.init),
+                    let file = await engine.attachment(id, index: index)
+                else { return OperationalResponse.json(404, ["message": "No such attachment."]) }
+                var headers = [("Content-Type", file.contentType)]
+                if let name = file.filename {
+                    headers.append(("Content-Disposition", "attachment; filename=\"\(name)\""))
+                }
+                return WireResponse(status: 200, headers: headers, body: file.bytes)
+            },
+            verify: { request in
+                guard let token = parameters(request)["token"], await engine.confirmVerification(token: token) else {
+                    return html(404, "The verification link is not valid or has expired.")
+                }
+                return html(200, "Congratulations! You have successfully verified an email address with Amazon SES.")
+            },
+            unsubscribe: { request in
+                let values = parameters(request)
+                guard let list = values["list"], let email = values["email"], let account = values["account"],
+                    let region = values["region"],
+                    await engine.unsubscribe(
+                        SESScope(account: account, region: region), list: list, topic: values["topic"], email: email)
+                else { return html(404, "This unsubscribe link is not valid.") }
+                return html(200, "You have been unsubscribed.")
+            },
+            open: { request in
+                await engine.recordOpen(token: parameters(request)["t"] ?? "")
+                return WireResponse(status: 200, headers: [("Content-Type", "image/gif")], body: transparentGIF)
+            },
+            click: { request in
+                let values = parameters(request)
+                guard let target = await engine.recordClick(token: values["t"] ?? "", link: values["u"] ?? "") else {
+                    return html(404, "This link is not valid.")
+                }
+                return WireResponse(status: 302, headers: [("Location", target)])
+            },
+        ]
+    }
+
+    static func html(_ status: Int, _ text: String) -> WireResponse {
+        WireResponse(
+            status: status, headers: [("Content-Type", "text/html; charset=utf-8")],
+            body: Array("<!DOCTYPE html><html><body><p>\(text)</p></body></html>".utf8))
+    }
+
+    /// A 1×1 transparent GIF, the open-tracking pixel.
+    static let transparentGIF: [UInt8] = [
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff,
+        0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+        0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    ]
+}
