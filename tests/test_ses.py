@@ -5,6 +5,7 @@ outbox where every accepted message is kept."""
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -403,3 +404,94 @@ def test_aws_cli_verifies_and_sends(server):
     assert out.returncode == 0, out.stderr
     message_id = json.loads(out.stdout)["MessageId"]
     assert captured(server, id=message_id)[0]["subject"] == "from the CLI"
+
+
+def test_a_schedule_sends_templated_email(ses, server):
+    """Scheduled sending with the rest of the platform: a Scheduler universal target calls SES v2."""
+    from test_scheduler import ROLE, soon
+    ses.verify_email_identity(EmailAddress="digest@example.com")
+    ses.create_template(Template={"TemplateName": "digest", "SubjectPart": "Your {{period}} digest",
+                                  "TextPart": "{{count}} new items"})
+    server.client("scheduler").create_schedule(
+        Name="weekly-digest", ScheduleExpression=soon(2), FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:scheduler:::aws-sdk:sesv2:sendEmail", "RoleArn": ROLE,
+                "Input": json.dumps({
+                    "FromEmailAddress": "digest@example.com", "Destination": {"ToAddresses": ["reader@example.com"]},
+                    "Content": {"Template": {"TemplateName": "digest",
+                                             "TemplateData": json.dumps({"period": "weekly", "count": 3})}}})})
+    deadline = time.time() + 10
+    while not captured(server, destination="reader@example.com") and time.time() < deadline:
+        time.sleep(0.2)
+    [message] = captured(server, destination="reader@example.com")
+    assert (message["subject"], message["text"]) == ("Your weekly digest", "3 new items")
+
+
+def test_kill9_loses_no_accepted_message(tmp_path):
+    import threading
+    from conftest import Server
+    server = Server(data_dir=str(tmp_path)).start()
+    try:
+        server.client("ses").verify_email_identity(EmailAddress="crash@example.com")
+        accepted, stop = [], threading.Event()
+
+        def sender(n):
+            ses = server.client("ses")
+            for i in range(10_000):
+                if stop.is_set():
+                    return
+                try:
+                    accepted.append(ses.send_email(
+                        Source="crash@example.com", Destination={"ToAddresses": [f"r{n}-{i}@example.com"]},
+                        Message=SIMPLE)["MessageId"])
+                except Exception:
+                    return
+
+        threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        server.kill9()
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert len(accepted) > 20
+        server.start()
+        kept = {m["id"] for m in captured(server)}
+        assert set(accepted) <= kept
+    finally:
+        server.stop()
+
+
+def test_open_and_click_tracking(ses, server):
+    topic, url = events_queue(server, "tracking-events")
+    ses.verify_email_identity(EmailAddress="track@example.com")
+    ses.create_configuration_set(ConfigurationSet={"Name": "tracked"})
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="tracked",
+        EventDestination={"Name": "d", "Enabled": True, "MatchingEventTypes": ["open", "click"],
+                          "SNSDestination": {"TopicARN": topic}})
+    assert receive(server, url, 1) == ["Successfully validated SNS topic for Amazon SES event publishing."]
+    sent = ses.send_email(
+        Source="track@example.com", Destination={"ToAddresses": ["reader@example.com"]}, ConfigurationSetName="tracked",
+        Message={"Subject": {"Data": "links"}, "Body": {"Html": {"Data": (
+            '<html><body><a href="https://example.com/offer?id=1">offer</a> '
+            '<a ses:no-track href="https://example.com/private">private</a></body></html>')}}})
+    html = captured(server, id=sent["MessageId"])[0]["html"]
+    # The tracked link goes through Switchyard; the ses:no-track one is left alone; a pixel is added.
+    assert 'href="https://example.com/private"' in html and 'href="https://example.com/offer?id=1"' not in html
+    click = re.search(r'href="([^"]*/_switchyard/ses/click\?[^"]*)"', html).group(1).replace("&amp;", "&")
+    pixel = re.search(r'src="([^"]*/_switchyard/ses/open\?[^"]*)"', html).group(1)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as e:
+        opener.open(click)
+    assert e.value.code == 302 and e.value.headers["Location"] == "https://example.com/offer?id=1"
+    with urllib.request.urlopen(pixel) as r:
+        assert r.headers["Content-Type"] == "image/gif"
+    records = {json.loads(b)["eventType"]: json.loads(b) for b in receive(server, url, 2)}
+    assert records["Click"]["click"]["link"] == "https://example.com/offer?id=1"
+    assert records["Click"]["mail"]["messageId"] == sent["MessageId"]
+    assert "open" in records["Open"] and records["Open"]["mail"]["messageId"] == sent["MessageId"]

@@ -2,6 +2,8 @@ import Foundation
 
 /// A message SES is asked to send, from any of its ways in (v1, v2, SMTP), once its content is MIME.
 struct OutgoingEmail: Sendable {
+    /// The id chosen before the message was built (tracked links name it), else chosen at send.
+    var id: String?
     var scope: SESScope
     /// The operation, as the `ses:operation` tag names it.
     var operation: String

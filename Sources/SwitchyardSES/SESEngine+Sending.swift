@@ -46,7 +46,7 @@ extension SESEngine {
         guard unverified.isEmpty else { throw SESFailure.notVerified(unverified, region: scope.region) }
 
         let millis = Self.nowMillis()
-        let id = Self.messageId(millis)
+        let id = email.id ?? Self.messageId(millis)
         let raw =
             email.raw.isEmpty ? email.raw : MIMEMessage.stamped(email.raw, messageId: "<\(id)@email.amazonses.com>")
         let parsed = ParsedMail(raw: raw)

@@ -19,13 +19,18 @@ extension SESV1Service {
             try MessageTags.validate(tags)
             let (to, cc, bcc) = Self.recipients(input.destination)
             try MessageComposer.checkAddresses([input.source] + to + cc + bcc + (input.replyToAddresses ?? []))
+            let messageId = SESEngine.messageId(SESEngine.nowMillis())
+            let tracking = await engine.tracking(
+                Self.scope(context), configurationSet: input.configurationSetName, source: input.source,
+                messageId: messageId)
             let raw = MessageComposer.simple(
                 from: input.source, to: to, cc: cc, replyTo: input.replyToAddresses ?? [],
                 subject: input.message.subject.data, text: input.message.body.text?.data,
-                html: input.message.body.html?.data)
+                html: input.message.body.html?.data, tracking: tracking)
             let id = try await engine.send(
                 OutgoingEmail(
-                    scope: Self.scope(context), operation: "SendEmail", source: MessageComposer.bare(input.source),
+                    id: messageId, scope: Self.scope(context), operation: "SendEmail",
+                    source: MessageComposer.bare(input.source),
                     destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
                     configurationSet: input.configurationSetName, tags: tags, sourceArn: input.sourceArn,
                     callerIdentity: MessageComposer.callerIdentity(context)))
@@ -70,11 +75,14 @@ extension SESV1Service {
             let scope = Self.scope(context)
             let name = input.template
             guard let template = await engine.template(scope, name) else { throw SESFailure.templateMissing(name) }
+            let messageId = SESEngine.messageId(SESEngine.nowMillis())
+            let tracking = await engine.tracking(
+                scope, configurationSet: input.configurationSetName, source: input.source, messageId: messageId)
             let email = try Self.templated(
                 template, data: input.templateData, scope: scope, operation: "SendTemplatedEmail", source: input.source,
                 to: to, cc: cc, bcc: bcc, replyTo: input.replyToAddresses ?? [],
                 configurationSet: input.configurationSetName,
-                tags: tags, sourceArn: input.sourceArn, context: context)
+                tags: tags, sourceArn: input.sourceArn, context: context, id: messageId, tracking: tracking)
             return SES.SendTemplatedEmailResponse(messageId: try await engine.send(email))
         }
     }
@@ -83,17 +91,18 @@ extension SESV1Service {
     static func templated(
         _ template: TemplateRecord, data: String, scope: SESScope, operation: String, source: String, to: [String],
         cc: [String], bcc: [String], replyTo: [String], configurationSet: String?, tags: [SESTag], sourceArn: String?,
-        context: RequestContext
+        context: RequestContext, id: String? = nil, tracking: LinkTracking? = nil
     ) throws -> OutgoingEmail {
         var email = OutgoingEmail(
-            scope: scope, operation: operation, source: MessageComposer.bare(source),
+            id: id, scope: scope, operation: operation, source: MessageComposer.bare(source),
             destinations: (to + cc + bcc).map(MessageComposer.bare), raw: [], configurationSet: configurationSet,
             tags: tags, sourceArn: sourceArn, template: template.name, templateData: data,
             callerIdentity: MessageComposer.callerIdentity(context))
         switch MessageComposer.render(template, data: data) {
         case .success(let (subject, text, html)):
             email.raw = MessageComposer.simple(
-                from: source, to: to, cc: cc, replyTo: replyTo, subject: subject, text: text, html: html)
+                from: source, to: to, cc: cc, replyTo: replyTo, subject: subject, text: text, html: html,
+                tracking: tracking)
         case .failure(.renderingParameter(let message)):
             email.raw = MessageComposer.simple(
                 from: source, to: to, cc: cc, replyTo: replyTo, subject: nil, text: nil, html: nil)

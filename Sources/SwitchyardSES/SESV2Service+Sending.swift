@@ -75,14 +75,17 @@ extension SESV2Service {
                     throw SESFailure.invalidParameter("Missing required header 'From'.")
                 }
                 try MessageComposer.checkAddresses([from] + to + cc + bcc + replyTo)
+                let messageId = SESEngine.messageId(SESEngine.nowMillis())
+                let tracking = await engine.tracking(
+                    scope, configurationSet: input.configurationSetName, source: from, messageId: messageId)
                 if let simple = input.content.simple {
                     let raw = MessageComposer.simple(
                         from: from, to: to, cc: cc, replyTo: replyTo, subject: simple.subject.data,
                         text: simple.body.text?.data, html: simple.body.html?.data,
                         headers: Self.headers(simple.headers) + listHeaders,
-                        attachments: Self.attachments(simple.attachments))
+                        attachments: Self.attachments(simple.attachments), tracking: tracking)
                     email = OutgoingEmail(
-                        scope: scope, operation: "SendEmail", source: MessageComposer.bare(from),
+                        id: messageId, scope: scope, operation: "SendEmail", source: MessageComposer.bare(from),
                         destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
                         configurationSet: input.configurationSetName, tags: tags,
                         sourceArn: input.fromEmailAddressIdentityArn,
@@ -95,7 +98,7 @@ extension SESV2Service {
                         tags: tags, sourceArn: input.fromEmailAddressIdentityArn,
                         headers: Self.headers(given.headers) + listHeaders,
                         attachments: Self.attachments(given.attachments),
-                        context: context)
+                        context: context, id: messageId, tracking: tracking)
                 } else {
                     throw SESFailure.invalidParameter("Exactly one of Simple, Raw or Template content must be given.")
                 }
@@ -108,10 +111,11 @@ extension SESV2Service {
     static func templated(
         _ template: TemplateRecord, data: String, scope: SESScope, operation: String, from: String, to: [String],
         cc: [String], bcc: [String], replyTo: [String], configurationSet: String?, tags: [SESTag], sourceArn: String?,
-        headers: [(String, String)], attachments: [MIMEBuilder.Attachment], context: RequestContext
+        headers: [(String, String)], attachments: [MIMEBuilder.Attachment], context: RequestContext,
+        id: String? = nil, tracking: LinkTracking? = nil
     ) throws -> OutgoingEmail {
         var email = OutgoingEmail(
-            scope: scope, operation: operation, source: MessageComposer.bare(from),
+            id: id, scope: scope, operation: operation, source: MessageComposer.bare(from),
             destinations: (to + cc + bcc).map(MessageComposer.bare), raw: [], configurationSet: configurationSet,
             tags: tags, sourceArn: sourceArn, template: template.name, templateData: data,
             callerIdentity: MessageComposer.callerIdentity(context))
@@ -120,7 +124,7 @@ extension SESV2Service {
         case .success(let (subject, text, html)):
             email.raw = MessageComposer.simple(
                 from: from, to: to, cc: cc, replyTo: replyTo, subject: subject, text: text, html: html,
-                headers: headers, attachments: attachments)
+                headers: headers, attachments: attachments, tracking: tracking)
         case .failure(.renderingParameter(let message)):
             email.raw = MessageComposer.simple(
                 from: from, to: to, cc: cc, replyTo: replyTo, subject: nil, text: nil, html: nil)
