@@ -39,7 +39,10 @@ enum MailboxSimulator {
             recipients: [
                 (
                     address, "failed", "5.1.1",
-                    "Amazon SES did not send the message to this address because it is on the suppression list for your account."
+                    "Amazon SES did not send the message to this address because it is on the suppression list for your "
+                        + "account. For more information about removing addresses from the suppression list, see the "
+                        + "Amazon SES Developer Guide at "
+                        + "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html"
                 )
             ])
     }

@@ -23,8 +23,9 @@ struct OutgoingEmail: Sendable {
     var callerIdentity: String
     /// v1 takes 10 MB, v2 and SMTP 40 MB.
     var maximumBytes: Int = 10_485_760
-    /// Envelope recipients that must not get a copy in the captured MIME (Bcc).
-    var checkRecipients = true
+    /// Whether SES built the MIME (simple and templated content) rather than the caller (raw, SMTP):
+    /// event records then show the headers the caller gave, not the Date SES stamps.
+    var builtBySES = false
 }
 
 /// The message's headers as SES's event records show them.

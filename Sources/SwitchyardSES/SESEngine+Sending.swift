@@ -122,6 +122,11 @@ extension SESEngine {
         }
         for tag in email.tags { tags.append((tag.key, [tag.value])) }
         tags.append(("ses:caller-identity", [email.callerIdentity]))
+        var parsed = parsed
+        if email.builtBySES {
+            parsed.headers.removeAll { $0.name.caseInsensitiveCompare("Date") == .orderedSame }
+            parsed.date = nil
+        }
         return MailSummary(
             timestampMillis: message.sentMillis, source: email.source, sourceArn: message.sourceArn,
             sendingAccountId: email.scope.account, messageId: message.id, destination: email.destinations,

@@ -23,7 +23,7 @@ struct MailSummary: Sendable {
     var callerIdentity: String
 
     /// The mail object of a configuration set's event record.
-    func eventJSON(includeSourceArn: Bool = true, outgoingIP: Bool) -> OrderedJSON {
+    func eventJSON(includeSourceArn: Bool = true, outgoingIP: Bool, withHeaders: Bool = true) -> OrderedJSON {
         var members: [(key: String, value: OrderedJSON)] = [
             ("timestamp", .string(SESEvents.time(timestampMillis))), ("source", .string(source)),
         ]
@@ -31,8 +31,8 @@ struct MailSummary: Sendable {
         members += [
             ("sendingAccountId", .string(sendingAccountId)), ("messageId", .string(messageId)),
             ("destination", .array(destination.map(OrderedJSON.string))), ("headersTruncated", .bool(false)),
-            ("headers", headersJSON), ("commonHeaders", commonHeadersJSON),
         ]
+        if withHeaders { members += [("headers", headersJSON), ("commonHeaders", commonHeadersJSON)] }
         var tagMembers = tags.map { (key: $0.name, value: OrderedJSON.array($0.values.map(OrderedJSON.string))) }
         if outgoingIP { tagMembers.append(("ses:outgoing-ip", .array([.string("127.0.0.1")]))) }
         members.append(("tags", .object(tagMembers)))
@@ -216,9 +216,14 @@ enum SESEvents {
             && event.type == .send)
         let outgoing = [.delivery, .bounce, .complaint, .open, .click, .deliveryDelay].contains(event.type)
         let detail = detail(event, at: millis)
+        // Rendering Failure and DeliveryDelay records carry no headers (AWS's examples).
+        let withHeaders = event.type != .renderingFailure && event.type != .deliveryDelay
         return .object([
             ("eventType", .string(event.type.recordName)),
-            ("mail", mail.eventJSON(includeSourceArn: includeSourceArn, outgoingIP: outgoing)), detail,
+            (
+                "mail",
+                mail.eventJSON(includeSourceArn: includeSourceArn, outgoingIP: outgoing, withHeaders: withHeaders)
+            ), detail,
         ])
     }
 

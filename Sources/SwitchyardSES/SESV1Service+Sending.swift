@@ -33,7 +33,7 @@ extension SESV1Service {
                     source: MessageComposer.bare(input.source),
                     destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
                     configurationSet: input.configurationSetName, tags: tags, sourceArn: input.sourceArn,
-                    callerIdentity: MessageComposer.callerIdentity(context)))
+                    callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true))
             return SES.SendEmailResponse(messageId: id)
         }
     }
@@ -97,7 +97,7 @@ extension SESV1Service {
             id: id, scope: scope, operation: operation, source: MessageComposer.bare(source),
             destinations: (to + cc + bcc).map(MessageComposer.bare), raw: [], configurationSet: configurationSet,
             tags: tags, sourceArn: sourceArn, template: template.name, templateData: data,
-            callerIdentity: MessageComposer.callerIdentity(context))
+            callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true)
         switch MessageComposer.render(template, data: data) {
         case .success(let (subject, text, html)):
             email.raw = MessageComposer.simple(

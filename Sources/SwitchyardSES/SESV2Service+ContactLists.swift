@@ -28,7 +28,7 @@ extension SESV2Service {
             let scope = Self.scope(context)
             // SES allows one contact list per account, and says so even for a name that exists.
             guard await engine.contactLists(scope).isEmpty else {
-                throw AWSError("LimitExceededException", "A maximum of 1 Lists allowed per account.")
+                throw AWSError("BadRequestException", "A maximum of 1 Lists allowed per account.")
             }
             let now = SESEngine.nowMillis()
             try await engine.putContactList(
@@ -283,18 +283,30 @@ extension SESEngine {
     }
 
     /// The List-Unsubscribe headers of a send to a contact list's topic, after checking both exist.
+    /// Recipients not on the list yet are added to it, as SES does; the headers are added only when
+    /// the message goes to a single recipient (SES's rule: the link names one contact).
     func listManagementHeaders(
         _ scope: SESScope, options: SESv2ListManagement, recipients: [String]
-    ) throws -> [(String, String)] {
+    ) async throws -> [(String, String)] {
         guard let list = contactList(scope, options.contactListName) else {
             throw SESFailure.contactListMissing(options.contactListName)
         }
         if let topic = options.topicName, !list.topics.contains(where: { $0.name == topic }) {
             throw SESFailure.invalidParameter("Topic \(topic) does not exist in list \(list.name).")
         }
+        let now = Self.nowMillis()
+        for recipient in recipients.map(MessageComposer.bare)
+        where contact(scope, list: list.name, email: recipient) == nil {
+            try await contacts.put(
+                ContactRecord(
+                    scope: scope, listName: list.name, email: recipient, topicPreferences: [:], unsubscribeAll: false,
+                    createdMillis: now, updatedMillis: now)
+            ).wait()
+        }
+        guard recipients.count == 1, let only = recipients.first else { return [] }
         var query = "list=\(Self.escape(list.name))&account=\(scope.account)&region=\(scope.region)"
         if let topic = options.topicName { query += "&topic=\(Self.escape(topic))" }
-        if let first = recipients.first { query += "&email=\(Self.escape(MessageComposer.bare(first)))" }
+        query += "&email=\(Self.escape(MessageComposer.bare(only)))"
         return [
             ("List-Unsubscribe", "<\(baseURL)\(SESOperationalRoutes.unsubscribe)?\(query)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),

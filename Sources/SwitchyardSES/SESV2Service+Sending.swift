@@ -89,7 +89,7 @@ extension SESV2Service {
                         destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
                         configurationSet: input.configurationSetName, tags: tags,
                         sourceArn: input.fromEmailAddressIdentityArn,
-                        callerIdentity: MessageComposer.callerIdentity(context))
+                        callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true)
                 } else if let given = input.content.template {
                     let template = try await template(given, scope: scope)
                     email = try Self.templated(
@@ -118,7 +118,7 @@ extension SESV2Service {
             id: id, scope: scope, operation: operation, source: MessageComposer.bare(from),
             destinations: (to + cc + bcc).map(MessageComposer.bare), raw: [], configurationSet: configurationSet,
             tags: tags, sourceArn: sourceArn, template: template.name, templateData: data,
-            callerIdentity: MessageComposer.callerIdentity(context))
+            callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true)
         email.maximumBytes = 41_943_040
         switch MessageComposer.render(template, data: data) {
         case .success(let (subject, text, html)):

@@ -88,8 +88,8 @@ struct SESV2Service: SESv2API {
                 identityType: record.kind.rawValue, feedbackForwardingStatus: record.feedbackForwarding,
                 verifiedForSendingStatus: record.verified, dkimAttributes: Self.dkim(record),
                 mailFromAttributes: SESv2.MailFromAttributes(
-                    mailFromDomain: record.mailFromDomain ?? "",
-                    mailFromDomainStatus: record.mailFromDomain == nil ? "" : "SUCCESS",
+                    mailFromDomain: record.mailFromDomain,
+                    mailFromDomainStatus: record.mailFromDomain == nil ? nil : "SUCCESS",
                     behaviorOnMxFailure: record.mailFromBehaviorOnMXFailure == "RejectMessage"
                         ? "REJECT_MESSAGE" : "USE_DEFAULT_VALUE"),
                 policies: record.policies, tags: Self.shapes(record.tags),

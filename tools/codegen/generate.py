@@ -99,7 +99,12 @@ SERVICES = {
     # SES v1 (awsQuery) and v2 (restJson under /v2/email) share one domain model; what neither
     # implements answers NotImplemented.
     "ses": {"swiftName": "SES", "modelDir": "ses/2010-12-01", "partial": True},
-    "sesv2": {"swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "partial": True},
+    # GetEmailIdentity leaves MailFromDomain and its status out until a MAIL FROM domain is set,
+    # although the model requires them.
+    "sesv2": {
+        "swiftName": "SESv2", "modelDir": "sesv2/2019-09-27", "partial": True,
+        "optionalMembers": {"MailFromAttributes": ["MailFromDomain", "MailFromDomainStatus"]},
+    },
     "cloudwatch": {"swiftName": "CloudWatch", "modelDir": "cloudwatch/2010-08-01", "modelOnly": True},
     "application-autoscaling": {
         "swiftName": "ApplicationAutoScaling", "modelDir": "application-autoscaling/2016-02-06", "modelOnly": True},
@@ -415,7 +420,8 @@ def generate_shapes(cfg, model, struct_names):
     for name in struct_names:
         s = model["shapes"][name]
         members = s.get("members", {})
-        required = set(s.get("required", []))
+        # Members the model requires that AWS still leaves out of its answers are optional here.
+        required = set(s.get("required", [])) - set(cfg.get("optionalMembers", {}).get(name, []))
         out += doc_comment(s.get("documentation"), "    ")
         out.append(f"    public struct {name}: AWSValueConvertible, Sendable, Equatable {{")
         props = []

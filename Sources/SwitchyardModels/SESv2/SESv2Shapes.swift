@@ -5974,13 +5974,13 @@ extension SESv2 {
     /// A list of attributes that are associated with a MAIL FROM domain.
     public struct MailFromAttributes: AWSValueConvertible, Sendable, Equatable {
         /// The name of a domain that an email identity uses as a custom MAIL FROM domain.
-        public var mailFromDomain: String
+        public var mailFromDomain: String?
         /// The status of the MAIL FROM domain.
-        public var mailFromDomainStatus: String
+        public var mailFromDomainStatus: String?
         /// The action to take if the required MX record can't be found when you send an email.
         public var behaviorOnMxFailure: String
 
-        public init(mailFromDomain: String, mailFromDomainStatus: String, behaviorOnMxFailure: String) {
+        public init(mailFromDomain: String? = nil, mailFromDomainStatus: String? = nil, behaviorOnMxFailure: String) {
             self.mailFromDomain = mailFromDomain
             self.mailFromDomainStatus = mailFromDomainStatus
             self.behaviorOnMxFailure = behaviorOnMxFailure
@@ -5988,15 +5988,15 @@ extension SESv2 {
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.mailFromDomain = try members.decode("MailFromDomain")
-            self.mailFromDomainStatus = try members.decode("MailFromDomainStatus")
+            self.mailFromDomain = try members.decodeIfPresent("MailFromDomain")
+            self.mailFromDomainStatus = try members.decodeIfPresent("MailFromDomainStatus")
             self.behaviorOnMxFailure = try members.decode("BehaviorOnMxFailure")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 3)
-            members.append("MailFromDomain", mailFromDomain.awsValue)
-            members.append("MailFromDomainStatus", mailFromDomainStatus.awsValue)
+            members.append("MailFromDomain", mailFromDomain?.awsValue)
+            members.append("MailFromDomainStatus", mailFromDomainStatus?.awsValue)
             members.append("BehaviorOnMxFailure", behaviorOnMxFailure.awsValue)
             return .structure(members)
         }

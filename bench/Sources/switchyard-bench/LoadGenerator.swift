@@ -21,7 +21,7 @@ struct SwitchyardBench: ParsableCommand {
 
     @Option(
         help:
-            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | firehose-s3 | invoke-python | invoke-bootstrap | esm-sqs | bare"
+            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | firehose-s3 | ses-send | ses-relay | invoke-python | invoke-bootstrap | esm-sqs | bare"
     )
     var scenario = "send"
 
@@ -58,6 +58,12 @@ struct SwitchyardBench: ParsableCommand {
     @Option(help: "kinesis-put, firehose-s3: records per PutRecords / PutRecordBatch call.")
     var records = 500
 
+    @Option(
+        name: .customLong("smtp-sink-port"),
+        help: "ses-relay: the port of the SMTP sink this bench runs; start the server with --smtp-relay 127.0.0.1:PORT."
+    )
+    var smtpSinkPort = 2525
+
     @Option(help: "Message body size in bytes.")
     var bodySize = 100
 
@@ -70,6 +76,7 @@ struct SwitchyardBench: ParsableCommand {
         if scenario.hasPrefix("s3-") { return try runS3(host: host, port: port) }
         if scenario.hasPrefix("kinesis-") { return try runKinesis(host: host, port: port) }
         if scenario == "firehose-s3" { return try runFirehose(host: host, port: port) }
+        if scenario.hasPrefix("ses-") { return try runSES(host: host, port: port) }
         if scenario.hasPrefix("invoke-") || scenario == "esm-sqs" { return try runLambda(host: host, port: port) }
         let queueName =
             "bench-\(scenario)-\(UInt32.random(in: 0...UInt32.max))" + (scenario == "fifo-send" ? ".fifo" : "")

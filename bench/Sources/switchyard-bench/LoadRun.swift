@@ -139,6 +139,9 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
             headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
             headers.add(name: "X-Amz-Target", value: "Firehose_20150804.\(current.target)")
             signingName = "firehose"
+        case .ses:
+            headers.add(name: "Content-Type", value: "application/json")
+            signingName = "ses"
         }
         headers.add(name: "X-Amz-Date", value: "20261124T000000Z")
         headers.add(

@@ -13,7 +13,7 @@ struct Workload {
         /// SQS requests are awsJson; SNS requests are awsQuery forms.
         var service: Service = .sqs
         enum Kind { case send(Int), receive, delete(Int) }
-        enum Service { case sqs, sns, events, s3, lambda, kinesis, firehose }
+        enum Service { case sqs, sns, events, s3, lambda, kinesis, firehose, ses }
         /// S3 requests: the method and the path (bucket and key) they go to.
         var method = "POST"
         var path = "/"
@@ -88,6 +88,16 @@ struct Workload {
         let detail = #"{\"payload\":\"\#(body)\"}"#
         let json = #"{"Entries":[{"Source":"\#(source)","DetailType":"bench","Detail":"\#(detail)"}]}"#
         let request = Request(target: "PutEvents", body: Array(json.utf8), kind: .send(1), service: .events)
+        return Workload(first: request) { previous, _ in (previous, 1) }
+    }
+
+    /// SES v2 SendEmail of simple content to one recipient (restJson).
+    static func sesSend(from: String, to: String, body: String) -> Workload {
+        let json =
+            #"{"FromEmailAddress":"\#(from)","Destination":{"ToAddresses":["\#(to)"]},"#
+            + #""Content":{"Simple":{"Subject":{"Data":"bench"},"Body":{"Text":{"Data":"\#(body)"}}}}}"#
+        var request = Request(target: "SendEmail", body: Array(json.utf8), kind: .send(1), service: .ses)
+        request.path = "/v2/email/outbound-emails"
         return Workload(first: request) { previous, _ in (previous, 1) }
     }
 
