@@ -18,9 +18,14 @@ actor SESEngine {
     var suppressed: StoredRecords<SuppressedDestinationRecord>
     var accounts: StoredRecords<AccountRecord>
     var ruleSets: StoredRecords<ReceiptRuleSetRecord>
+    var dedicatedIpPools: StoredRecords<DedicatedIpPoolRecord>
+    var tenants: StoredRecords<TenantRecord>
+    var importJobs: StoredRecords<ImportJobRecord>
+    var endpoints: StoredRecords<MultiRegionEndpointRecord>
     let outbox: any OutboxStore
     let deliveries: DeliveryEngine
     let resources: ResourceDirectory
+    let objects: ObjectReaders
     let settings: SESSettings
     let baseURL: String
     let logger: Logger
@@ -37,6 +42,10 @@ actor SESEngine {
         var suppressed: JSONRecordTable<SuppressedDestinationRecord>
         var accounts: JSONRecordTable<AccountRecord>
         var ruleSets: JSONRecordTable<ReceiptRuleSetRecord>
+        var dedicatedIpPools: JSONRecordTable<DedicatedIpPoolRecord>
+        var tenants: JSONRecordTable<TenantRecord>
+        var importJobs: JSONRecordTable<ImportJobRecord>
+        var endpoints: JSONRecordTable<MultiRegionEndpointRecord>
 
         init(database: SQLiteDatabase?) {
             identities = JSONRecordTable(database: database, table: "ses_identity")
@@ -48,17 +57,22 @@ actor SESEngine {
             suppressed = JSONRecordTable(database: database, table: "ses_suppressed")
             accounts = JSONRecordTable(database: database, table: "ses_account")
             ruleSets = JSONRecordTable(database: database, table: "ses_receipt_rule_set")
+            dedicatedIpPools = JSONRecordTable(database: database, table: "ses_dedicated_ip_pool")
+            tenants = JSONRecordTable(database: database, table: "ses_tenant")
+            importJobs = JSONRecordTable(database: database, table: "ses_import_job")
+            endpoints = JSONRecordTable(database: database, table: "ses_multi_region_endpoint")
         }
 
         static let names = [
             "ses_identity", "ses_template", "ses_verification_template", "ses_configuration_set",
             "ses_contact_list", "ses_contact", "ses_suppressed", "ses_account", "ses_receipt_rule_set",
+            "ses_dedicated_ip_pool", "ses_tenant", "ses_import_job", "ses_multi_region_endpoint",
         ]
     }
 
     init(
         tables: Tables, outbox: any OutboxStore, deliveries: DeliveryEngine, resources: ResourceDirectory,
-        settings: SESSettings, baseURL: String, logger: Logger
+        objects: ObjectReaders, settings: SESSettings, baseURL: String, logger: Logger
     ) throws {
         identities = try StoredRecords(table: tables.identities) { $0.scope.key($0.name.lowercased()) }
         templates = try StoredRecords(table: tables.templates) { $0.scope.key($0.name) }
@@ -69,9 +83,14 @@ actor SESEngine {
         suppressed = try StoredRecords(table: tables.suppressed) { $0.scope.key($0.email.lowercased()) }
         accounts = try StoredRecords(table: tables.accounts) { $0.scope.key("") }
         ruleSets = try StoredRecords(table: tables.ruleSets) { $0.scope.key($0.name) }
+        dedicatedIpPools = try StoredRecords(table: tables.dedicatedIpPools) { $0.scope.key($0.name) }
+        tenants = try StoredRecords(table: tables.tenants) { $0.scope.key($0.name) }
+        importJobs = try StoredRecords(table: tables.importJobs) { $0.scope.key($0.id) }
+        endpoints = try StoredRecords(table: tables.endpoints) { $0.scope.key($0.name) }
         self.outbox = outbox
         self.deliveries = deliveries
         self.resources = resources
+        self.objects = objects
         self.settings = settings
         self.baseURL = baseURL
         self.logger = logger
@@ -372,6 +391,7 @@ actor SESEngine {
         let tickets = [
             identities.wipe(), templates.wipe(), verificationTemplates.wipe(), configurationSets.wipe(),
             contactLists.wipe(), contacts.wipe(), suppressed.wipe(), accounts.wipe(), ruleSets.wipe(), outbox.wipe(),
+            dedicatedIpPools.wipe(), tenants.wipe(), importJobs.wipe(), endpoints.wipe(),
         ]
         for ticket in tickets { try await ticket.wait() }
         relayPending = [:]

@@ -27,7 +27,8 @@ public struct SESModule: ServiceModule {
         let outbox: any OutboxStore = context.database.map { SQLiteOutboxStore(database: $0) } ?? MemoryOutboxStore()
         let engine = try SESEngine(
             tables: SESEngine.Tables(database: context.database), outbox: outbox, deliveries: context.deliveries,
-            resources: context.resources, settings: settings, baseURL: context.baseURL, logger: context.logger)
+            resources: context.resources, objects: context.objects, settings: settings, baseURL: context.baseURL,
+            logger: context.logger)
         let v1 = SESV1Service(engine: engine)
         let v2 = SESV2Service(engine: engine)
         var background: [@Sendable () async -> Void] = []

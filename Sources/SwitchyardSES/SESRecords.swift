@@ -238,6 +238,9 @@ struct AccountRecord: Codable, Sendable {
     var details: String?
     var vdmAttributes: String?
     var activeReceiptRuleSet: String?
+    var deliverabilityDashboard = false
+    /// The dashboard's subscribed domains (JSON of v2's DomainDeliverabilityTrackingOption).
+    var deliverabilityDomains: [String] = []
     /// v1 receipt filters as the JSON of their shapes, by name.
     var receiptFilters: [String: String] = [:]
     var receiptFilterOrder: [String] = []

@@ -243,7 +243,8 @@ struct SESV2Service: SESv2API {
                 sentLast24Hours: quota.sentLast24Hours),
             sendingEnabled: account.sendingEnabled,
             suppressionAttributes: SESv2.SuppressionAttributes(suppressedReasons: account.suppressedReasons),
-            details: account.details.flatMap { StoredSESv2Shape.read(SESv2.AccountDetails.self, $0) })
+            details: account.details.flatMap { StoredSESv2Shape.read(SESv2.AccountDetails.self, $0) },
+            vdmAttributes: account.vdmAttributes.flatMap { StoredSESv2Shape.read(SESv2.VdmAttributes.self, $0) })
     }
 
     func putAccountSendingAttributes(_ input: SESv2.PutAccountSendingAttributesRequest, context: RequestContext)
