@@ -51,7 +51,7 @@ struct EmailAddress: Sendable, Hashable {
     var headerValue: String {
         // Control characters (CR/LF above all) would let a name break out of its header line.
         let scalars = (displayName ?? "").unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }
-        let name = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespaces)
+        let name = String(String.UnicodeScalarView(scalars)).trimmedWhitespace
         guard !name.isEmpty else { return address }
         guard name.unicodeScalars.allSatisfy(\.isASCII) else {
             return EncodedWord.encode(name).joined(separator: " ") + " <\(address)>"
@@ -231,7 +231,7 @@ extension EmailAddress {
             pendingSpace = false
             if scalar == "\"" { inQuote = true } else { output.append(scalar) }
         }
-        let name = EncodedWord.decode(String(output)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = EncodedWord.decode(String(output)).trimmedWhitespace
         return name.isEmpty ? nil : name
     }
 

@@ -115,7 +115,7 @@ enum MIMEBuilder {
         ]
         if !content.replyTo.isEmpty { reserved.insert("reply-to") }
         for header in content.extraHeaders {
-            let name = header.name.trimmingCharacters(in: .whitespaces)
+            let name = header.name.trimmedWhitespace
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 && $0 != ":" }),
                 !reserved.contains(name.lowercased())
             else { continue }
@@ -293,7 +293,7 @@ enum MIMEBuilder {
     /// Replaces line breaks and other controls with spaces so a value stays on its header line.
     private static func singleLine(_ text: String) -> String {
         let scalars = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }
-        return String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespaces)
+        return String(String.UnicodeScalarView(scalars)).trimmedWhitespace
     }
 
     private static func isToken(_ text: String) -> Bool {
@@ -306,7 +306,7 @@ enum MIMEBuilder {
     private static func mediaType(_ value: String?) -> String {
         let clean = singleLine(value ?? "")
         let main = clean.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        let pieces = main.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+        let pieces = main.trimmedWhitespace.split(separator: "/", omittingEmptySubsequences: false)
         guard pieces.count == 2, pieces.allSatisfy({ isToken(String($0)) }) else { return "application/octet-stream" }
         return clean
     }

@@ -162,7 +162,7 @@ private func makeHeaders(_ scan: HeaderScan) -> MIMEHeaders {
             let rawValue = String(raw.afterColon.drop { $0 == " " || $0 == "\t" })
             // Unfolding removes the line breaks only; the whitespace that followed them stays.
             let unfolded = rawValue.filter { $0 != "\r" && $0 != "\n" && $0 != "\r\n" }
-            let value = unfolded.trimmingCharacters(in: .whitespaces)
+            let value = unfolded.trimmedWhitespace
             return MIMEHeaders.Field(name: raw.name, value: value, rawValue: rawValue)
         })
 }
@@ -261,12 +261,12 @@ struct MIMEPart: Sendable {
         guard var name = value else { return nil }
         // Many mailers put RFC 2047 words inside the quoted filename instead of using RFC 2231.
         if name.contains("=?") { name = EncodedWord.decode(name) }
-        name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        name = name.trimmedWhitespace
         return name.isEmpty ? nil : name
     }
 
     private static func decodeTransferEncoding(_ body: ArraySlice<UInt8>, encoding: String?) -> [UInt8] {
-        switch encoding?.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch encoding?.trimmedWhitespace.lowercased() {
         case "base64": MIMEBase64.decode(body)
         case "quoted-printable": QuotedPrintable.decode(Array(body))
         default: Array(body)  // 7bit, 8bit, binary and unknown encodings are taken verbatim
@@ -344,8 +344,8 @@ extension MIMEPart {
         var sections: [String: [(index: Int, encoded: Bool, value: String)]] = [:]
         for piece in pieces.dropFirst() {
             guard let equals = piece.firstIndex(of: "=") else { continue }
-            let key = piece[..<equals].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let value = unquote(piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines))
+            let key = piece[..<equals].trimmedWhitespace.lowercased()
+            let value = unquote(piece[piece.index(after: equals)...].trimmedWhitespace)
             guard !key.isEmpty else { continue }
             guard let star = key.firstIndex(of: "*") else {
                 plain[key] = value
@@ -362,7 +362,7 @@ extension MIMEPart {
         for (name, parts) in sections {
             plain[name] = decodeRFC2231(parts.sorted { $0.index < $1.index })
         }
-        let value = pieces.first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let value = pieces.first?.trimmedWhitespace ?? ""
         return (value, plain)
     }
 }
@@ -469,6 +469,13 @@ struct MIMEMessage: Sendable {
 
     static func parse(_ data: Data) throws(MIMEError) -> MIMEMessage {
         try parse([UInt8](data))
+    }
+
+    /// The top-level header block alone, without parsing the body (what event records need).
+    static func headers(of bytes: [UInt8]) -> MIMEHeaders? {
+        let scan = scanHeaderBlock(bytes, in: 0..<bytes.count)
+        guard scan.malformedLine == nil, !scan.fields.isEmpty else { return nil }
+        return makeHeaders(scan)
     }
 
     /// The Subject with encoded words decoded.

@@ -39,17 +39,21 @@ struct ParsedMail: Sendable {
     var subject: String?
     var date: String?
 
+    /// Reads the header block only: the body is not needed for event records.
     init(raw: [UInt8]) {
-        guard !raw.isEmpty, let message = try? MIMEMessage.parse(raw) else { return }
-        headers = message.headers.fields.map { (name: $0.name, value: $0.value) }
+        guard !raw.isEmpty, let fields = MIMEMessage.headers(of: raw) else { return }
+        headers = fields.fields.map { (name: $0.name, value: $0.value) }
             .filter { $0.name.lowercased() != "message-id" && $0.name.lowercased() != "bcc" }
-        from = message.from.map(\.displayText)
-        to = message.to.map(\.displayText)
-        cc = message.cc.map(\.displayText)
-        bcc = message.bcc.map(\.displayText)
-        replyTo = message.replyTo.map(\.displayText)
-        subject = message.subject
-        date = message.headers["Date"]
+        func addresses(_ name: String) -> [String] {
+            fields.values(name).flatMap(EmailAddress.parseListLeniently).map(\.displayText)
+        }
+        from = addresses("From")
+        to = addresses("To")
+        cc = addresses("Cc")
+        bcc = addresses("Bcc")
+        replyTo = addresses("Reply-To")
+        subject = fields.decoded("Subject")
+        date = fields["Date"]
     }
 
     /// Envelope recipients read from the headers, when a raw message names none otherwise.

@@ -5,7 +5,9 @@ extension SESEngine {
     /// SES's message id: a region prefix and the send time in hex, a random UUID and a sequence suffix
     /// (`010001a21dd4bca5-29ff3d43-...-000000`, as AWS's ids read).
     static func messageId(_ millis: Int64) -> String {
-        "0100" + String(format: "%012llx", UInt64(max(0, millis))) + "-" + UUID().uuidString.lowercased() + "-000000"
+        let hex = String(UInt64(max(0, millis)), radix: 16)
+        return "0100" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex + "-"
+            + UUID().uuidString.lowercased() + "-000000"
     }
 
     /// The most recipients one message may have.
@@ -56,8 +58,6 @@ extension SESEngine {
             sourceArn: email.sourceArn
                 ?? source.map { _ in "arn:aws:ses:\(scope.region):\(scope.account):identity/\(email.source)" },
             template: email.template, templateData: email.templateData, size: raw.count)
-        let mail = summary(email, message: message, parsed: parsed, configurationSet: setName)
-
         var events: [MailEvent] = [.send]
         var relayed: [String] = []
         if let failure = email.renderingFailure {
@@ -73,9 +73,13 @@ extension SESEngine {
         }
         let stored = outbox.insert(message, raw: raw)
         var requests: [DeliveryRequest] = []
-        for event in events {
-            if let set { requests += SESEvents.requests(event, mail: mail, set: set, at: millis) }
-            requests += identityNotifications(event, mail: mail, source: source)
+        // The mail object is built only when someone listens for events.
+        if set?.eventDestinations.isEmpty == false || source?.notificationTopics.isEmpty == false {
+            let mail = summary(email, message: message, parsed: parsed, configurationSet: setName)
+            for event in events {
+                if let set { requests += SESEvents.requests(event, mail: mail, set: set, at: millis) }
+                requests += identityNotifications(event, mail: mail, source: source)
+            }
         }
         if !relayed.isEmpty, let relay = settings.relay {
             requests.append(SMTPRelayTransport.request(messageId: id, from: email.source, to: relayed, relay: relay))
