@@ -179,3 +179,26 @@ def test_multi_region_endpoints(ses):
     assert [e["EndpointName"] for e in ses.list_multi_region_endpoints()["MultiRegionEndpoints"]] == ["global"]
     assert ses.delete_multi_region_endpoint(EndpointName="global")["Status"] == "DELETING"
     assert ses.list_multi_region_endpoints()["MultiRegionEndpoints"] == []
+
+
+def test_metrics_and_domain_statistics_count_what_was_sent(ses, server):
+    import datetime
+    ses.create_email_identity(EmailIdentity="metrics.example")
+    ses.create_configuration_set(ConfigurationSetName="counted")
+    for to in ["success@simulator.amazonses.com", "bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"]:
+        ses.send_email(FromEmailAddress="news@metrics.example", Destination={"ToAddresses": [to]},
+                       ConfigurationSetName="counted",
+                       Content={"Simple": {"Subject": {"Data": "m"}, "Body": {"Text": {"Data": "b"}}}})
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = {"StartDate": now - datetime.timedelta(days=1), "EndDate": now + datetime.timedelta(minutes=5)}
+    queries = [{"Id": metric.lower(), "Namespace": "VDM", "Metric": metric,
+                "Dimensions": {"CONFIGURATION_SET": "counted"}, **window}
+               for metric in ["SEND", "DELIVERY", "PERMANENT_BOUNCE", "COMPLAINT"]]
+    queries.append({"Id": "other", "Namespace": "VDM", "Metric": "SEND",
+                    "Dimensions": {"EMAIL_IDENTITY": "elsewhere.example"}, **window})
+    answer = ses.batch_get_metric_data(Queries=queries)
+    values = {r["Id"]: sum(r["Values"]) for r in answer["Results"]}
+    assert values == {"send": 3, "delivery": 2, "permanent_bounce": 1, "complaint": 1, "other": 0}
+    report = ses.get_domain_statistics_report(Domain="metrics.example", **window)
+    assert report["OverallVolume"]["VolumeStatistics"]["InboxRawCount"] == 2
+    assert sum(d["VolumeStatistics"]["InboxRawCount"] for d in report["DailyVolumes"]) == 2

@@ -7,13 +7,15 @@ enum MessageComposer {
     /// Simple content (subject, text and HTML parts, attachments) as a MIME message.
     static func simple(
         from: String, to: [String], cc: [String], replyTo: [String], subject: String?, text: String?, html: String?,
-        headers: [(String, String)] = [], attachments: [MIMEBuilder.Attachment] = [], tracking: LinkTracking? = nil
+        headers: [(String, String)] = [], attachments: [MIMEBuilder.Attachment] = [], tracking: LinkTracking? = nil,
+        messageId: String? = nil
     ) -> [UInt8] {
         MIMEBuilder.build(
             MIMEBuilder.Content(
                 from: from, to: to, cc: cc, replyTo: replyTo, subject: subject ?? "", text: text,
                 html: html.map { tracking?.apply($0) ?? $0 },
-                extraHeaders: headers.map { (name: $0.0, value: $0.1) }, attachments: attachments, messageID: nil,
+                extraHeaders: headers.map { (name: $0.0, value: $0.1) }, attachments: attachments,
+                messageID: messageId.map { "<\($0)@email.amazonses.com>" },
                 date: Date()))
     }
 

@@ -22,6 +22,9 @@ struct SentMessage: Codable, Sendable {
     /// Recipient → delivered, bounced, complained, suppressed, relaying, relayed, failed, rendering-failed.
     var outcomes: [String: String] = [:]
     var size: Int
+    /// Recipients who opened the message or clicked one of its links (tracked messages).
+    var openedBy: [String]?
+    var clickedBy: [String]?
 }
 
 /// The captured outbox: every accepted message and its MIME, durable before the send is answered.

@@ -41,7 +41,11 @@ struct ParsedMail: Sendable {
 
     /// Reads the header block only: the body is not needed for event records.
     init(raw: [UInt8]) {
-        guard !raw.isEmpty, let fields = MIMEMessage.headers(of: raw) else { return }
+        self.init(raw.isEmpty ? nil : MIMEMessage.headers(of: raw))
+    }
+
+    init(_ fields: MIMEHeaders?) {
+        guard let fields else { return }
         headers = fields.fields.map { (name: $0.name, value: $0.value) }
             .filter { $0.name.lowercased() != "message-id" && $0.name.lowercased() != "bcc" }
         func addresses(_ name: String) -> [String] {

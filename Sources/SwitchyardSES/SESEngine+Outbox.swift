@@ -78,13 +78,22 @@ extension SESEngine {
 
     /// An open of a tracked message (its pixel was loaded): an Open event to its configuration set.
     func recordOpen(token: String) async {
-        guard let message = (try? outbox.message(id: token)) ?? nil else { return }
+        guard var message = (try? outbox.message(id: token)) ?? nil else { return }
+        // One message is one tracked copy here: its first recipient stands for who opened it.
+        if let reader = message.destinations.first, message.openedBy?.contains(reader) != true {
+            message.openedBy = (message.openedBy ?? []) + [reader]
+            try? await outbox.update(message).wait()
+        }
         await publish(.open(link: nil), about: message)
     }
 
     /// A click on a tracked link: a Click event, and where to send the browser.
     func recordClick(token: String, link: String) async -> String? {
-        guard let message = (try? outbox.message(id: token)) ?? nil, !link.isEmpty else { return nil }
+        guard var message = (try? outbox.message(id: token)) ?? nil, !link.isEmpty else { return nil }
+        if let reader = message.destinations.first, message.clickedBy?.contains(reader) != true {
+            message.clickedBy = (message.clickedBy ?? []) + [reader]
+            try? await outbox.update(message).wait()
+        }
         await publish(.click(link: link, tags: [:]), about: message)
         return link
     }
@@ -100,5 +109,13 @@ extension SESEngine {
         let mail = summary(email, message: message, parsed: ParsedMail(raw: raw), configurationSet: name)
         let requests = SESEvents.requests(event, mail: mail, set: set, at: Self.nowMillis())
         if !requests.isEmpty { try? await deliveries.enqueue(requests).wait() }
+    }
+}
+extension SESEngine {
+    /// The messages of a scope sent within a time range.
+    func sentMessages(_ scope: SESScope, from start: Int64, to end: Int64) -> [SentMessage] {
+        ((try? outbox.messages(since: start, limit: Int.max)) ?? []).filter {
+            $0.scope == scope && $0.sentMillis <= end
+        }
     }
 }

@@ -49,12 +49,15 @@ extension SESEngine {
 
         let millis = Self.nowMillis()
         let id = email.id ?? Self.messageId(millis)
+        // What SES built already carries its Message-ID and Date; what callers built gets them.
         let raw =
-            email.raw.isEmpty ? email.raw : MIMEMessage.stamped(email.raw, messageId: "<\(id)@email.amazonses.com>")
-        let parsed = ParsedMail(raw: raw)
+            email.raw.isEmpty || (email.builtBySES && email.id != nil)
+            ? email.raw : MIMEMessage.stamped(email.raw, messageId: "<\(id)@email.amazonses.com>")
+        let headers = MIMEMessage.headers(of: raw)
         var message = SentMessage(
             id: id, scope: scope, sentMillis: millis, operation: email.operation, source: email.source,
-            destinations: email.destinations, subject: parsed.subject, configurationSet: setName, tags: email.tags,
+            destinations: email.destinations, subject: headers?.decoded("Subject"), configurationSet: setName,
+            tags: email.tags,
             sourceArn: email.sourceArn
                 ?? source.map { _ in "arn:aws:ses:\(scope.region):\(scope.account):identity/\(email.source)" },
             template: email.template, templateData: email.templateData, size: raw.count)
@@ -75,7 +78,7 @@ extension SESEngine {
         var requests: [DeliveryRequest] = []
         // The mail object is built only when someone listens for events.
         if set?.eventDestinations.isEmpty == false || source?.notificationTopics.isEmpty == false {
-            let mail = summary(email, message: message, parsed: parsed, configurationSet: setName)
+            let mail = summary(email, message: message, parsed: ParsedMail(headers), configurationSet: setName)
             for event in events {
                 if let set { requests += SESEvents.requests(event, mail: mail, set: set, at: millis) }
                 requests += identityNotifications(event, mail: mail, source: source)

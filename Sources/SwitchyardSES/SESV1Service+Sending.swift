@@ -26,7 +26,7 @@ extension SESV1Service {
             let raw = MessageComposer.simple(
                 from: input.source, to: to, cc: cc, replyTo: input.replyToAddresses ?? [],
                 subject: input.message.subject.data, text: input.message.body.text?.data,
-                html: input.message.body.html?.data, tracking: tracking)
+                html: input.message.body.html?.data, tracking: tracking, messageId: messageId)
             let id = try await engine.send(
                 OutgoingEmail(
                     id: messageId, scope: Self.scope(context), operation: "SendEmail",
@@ -102,7 +102,7 @@ extension SESV1Service {
         case .success(let (subject, text, html)):
             email.raw = MessageComposer.simple(
                 from: source, to: to, cc: cc, replyTo: replyTo, subject: subject, text: text, html: html,
-                tracking: tracking)
+                tracking: tracking, messageId: id)
         case .failure(.renderingParameter(let message)):
             email.raw = MessageComposer.simple(
                 from: source, to: to, cc: cc, replyTo: replyTo, subject: nil, text: nil, html: nil)

@@ -83,7 +83,8 @@ extension SESV2Service {
                         from: from, to: to, cc: cc, replyTo: replyTo, subject: simple.subject.data,
                         text: simple.body.text?.data, html: simple.body.html?.data,
                         headers: Self.headers(simple.headers) + listHeaders,
-                        attachments: Self.attachments(simple.attachments), tracking: tracking)
+                        attachments: Self.attachments(simple.attachments), tracking: tracking,
+                        messageId: messageId)
                     email = OutgoingEmail(
                         id: messageId, scope: scope, operation: "SendEmail", source: MessageComposer.bare(from),
                         destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
@@ -124,7 +125,7 @@ extension SESV2Service {
         case .success(let (subject, text, html)):
             email.raw = MessageComposer.simple(
                 from: from, to: to, cc: cc, replyTo: replyTo, subject: subject, text: text, html: html,
-                headers: headers, attachments: attachments, tracking: tracking)
+                headers: headers, attachments: attachments, tracking: tracking, messageId: id)
         case .failure(.renderingParameter(let message)):
             email.raw = MessageComposer.simple(
                 from: from, to: to, cc: cc, replyTo: replyTo, subject: nil, text: nil, html: nil)
