@@ -495,3 +495,26 @@ def test_open_and_click_tracking(ses, server):
     assert records["Click"]["click"]["link"] == "https://example.com/offer?id=1"
     assert records["Click"]["mail"]["messageId"] == sent["MessageId"]
     assert "open" in records["Open"] and records["Open"]["mail"]["messageId"] == sent["MessageId"]
+
+
+def test_a_virus_is_rejected_after_acceptance(ses, server):
+    """AWS's way to provoke a Reject event: the EICAR test file as an attachment."""
+    topic, url = events_queue(server, "reject-events")
+    ses.verify_email_identity(EmailAddress="av@example.com")
+    ses.create_configuration_set(ConfigurationSet={"Name": "scanned"})
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="scanned",
+        EventDestination={"Name": "d", "Enabled": True, "MatchingEventTypes": ["send", "reject", "delivery"],
+                          "SNSDestination": {"TopicARN": topic}})
+    from email.message import EmailMessage
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "av@example.com", "victim@example.com", "invoice"
+    msg.set_content("see attachment")
+    eicar = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    msg.add_attachment(eicar, maintype="application", subtype="octet-stream", filename="eicar.com")
+    sent = ses.send_raw_email(RawMessage={"Data": msg.as_bytes()}, ConfigurationSetName="scanned")
+    records = [json.loads(b) for b in receive(server, url, 3) if b.startswith("{")]
+    assert sorted(r["eventType"] for r in records) == ["Reject", "Send"]
+    reject = next(r for r in records if r["eventType"] == "Reject")
+    assert reject["reject"] == {"reason": "Bad content"} and reject["mail"]["messageId"] == sent["MessageId"]
+    assert captured(server, id=sent["MessageId"])[0]["outcomes"] == {"victim@example.com": "rejected"}

@@ -66,6 +66,11 @@ extension SESEngine {
         if let failure = email.renderingFailure {
             events = [.renderingFailure(template: email.template ?? "", message: failure)]
             for recipient in email.destinations { message.outcomes[recipient] = "rendering-failed" }
+        } else if VirusScan.isInfected(raw) {
+            // SES accepts the call, finds the virus and sends nothing: a Reject event (AWS's test for
+            // it is the EICAR test file, as its documentation suggests).
+            events.append(.reject(reason: "Bad content"))
+            for recipient in email.destinations { message.outcomes[recipient] = "rejected" }
         } else {
             for recipient in email.destinations {
                 let (outcome, recipientEvents) = await fate(of: recipient, scope: scope, set: set, messageId: id)
