@@ -90,16 +90,26 @@ actor RuntimeEnvironments {
                 let python = (target as NSString).appendingPathComponent("bin/python")
                 let ready = (target as NSString).appendingPathComponent(".ready")
                 if FileManager.default.fileExists(atPath: ready) { return python }
-                try? FileManager.default.removeItem(atPath: target)
+                // Another server on this machine may be preparing the same environment: each builds
+                // its own copy beside the target and moves it into place whole, so that nobody ever
+                // runs a half-installed one (two installs into one directory broke each other).
+                let staging = target + ".staging-\(ProcessInfo.processInfo.processIdentifier)"
+                try? FileManager.default.removeItem(atPath: staging)
                 try FileManager.default.createDirectory(
                     atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Self.run(interpreter, ["-m", "venv", target])
+                try Self.run(interpreter, ["-m", "venv", staging])
                 try Self.run(
-                    python,
+                    (staging as NSString).appendingPathComponent("bin/python"),
                     [
                         "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "awslambdaric==\(Self.pythonClientVersion)", "boto3==\(Self.pythonSDKVersion)",
                     ])
+                if FileManager.default.fileExists(atPath: ready) {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    return python
+                }
+                try? FileManager.default.removeItem(atPath: target)
+                try FileManager.default.moveItem(atPath: staging, toPath: target)
                 FileManager.default.createFile(atPath: ready, contents: Data())
                 return python
             }
