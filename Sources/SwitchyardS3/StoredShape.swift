@@ -6,16 +6,13 @@ import SwitchyardWire
 enum StoredShape {
     /// The JSON of a generated S3 shape (the type's name is its shape's name).
     static func write<Value: AWSValueConvertible>(_ value: Value) -> String {
-        guard let index = S3.model.shapeIndex[String(describing: Value.self)] else { return "{}" }
-        return ShapeJSON.write(value.awsValue, shape: index, model: S3.model)
+        ShapeJSON.write(value, model: S3.model)
     }
 
     /// The shape read back, or nil when nothing is stored.
     static func read<Value: AWSValueConvertible>(_ type: Value.Type, _ text: String?) throws -> Value? {
-        guard let text, let index = S3.model.shapeIndex[String(describing: Value.self)],
-            let value = try ShapeJSON.read(text, shape: index, model: S3.model)
-        else { return nil }
-        return try Value(awsValue: value)
+        guard let text else { return nil }
+        return try ShapeJSON.read(type, text, model: S3.model)
     }
 }
 

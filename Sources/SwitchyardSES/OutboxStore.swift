@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SwitchyardCore
+import Synchronization
 
 /// A message SES accepted: what the API and the SMTP interface were asked to send, with its MIME
 /// and what became of each recipient.
@@ -103,31 +104,29 @@ struct SQLiteOutboxStore: OutboxStore {
 }
 
 /// The outbox of `--storage memory`.
-final class MemoryOutboxStore: OutboxStore, @unchecked Sendable {
-    // Guarded by `lock`; no lock is held across an await.
-    private let lock = NSLock()
-    private var rows: [String: (SentMessage, [UInt8])] = [:]
+final class MemoryOutboxStore: OutboxStore {
+    private let rows = Mutex<[String: (SentMessage, [UInt8])]>([:])
 
     func insert(_ message: SentMessage, raw: [UInt8]) -> CommitTicket {
-        lock.withLock { rows[message.id] = (message, raw) }
+        rows.withLock { $0[message.id] = (message, raw) }
         return .alreadyCommitted
     }
 
     func update(_ message: SentMessage) -> CommitTicket {
-        lock.withLock { if let raw = rows[message.id]?.1 { rows[message.id] = (message, raw) } }
+        rows.withLock { rows in if let raw = rows[message.id]?.1 { rows[message.id] = (message, raw) } }
         return .alreadyCommitted
     }
 
     func messages(since: Int64, limit: Int) throws -> [SentMessage] {
-        lock.withLock {
+        rows.withLock { rows in
             Array(
                 rows.values.map(\.0).filter { $0.sentMillis >= since }
                     .sorted { ($0.sentMillis, $0.id) < ($1.sentMillis, $1.id) }.prefix(limit))
         }
     }
 
-    func message(id: String) throws -> SentMessage? { lock.withLock { rows[id]?.0 } }
-    func raw(id: String) throws -> [UInt8]? { lock.withLock { rows[id]?.1 } }
+    func message(id: String) throws -> SentMessage? { rows.withLock { $0[id]?.0 } }
+    func raw(id: String) throws -> [UInt8]? { rows.withLock { $0[id]?.1 } }
 
     func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
     {
@@ -137,7 +136,7 @@ final class MemoryOutboxStore: OutboxStore, @unchecked Sendable {
     }
 
     func wipe() -> CommitTicket {
-        lock.withLock { rows = [:] }
+        rows.withLock { $0 = [:] }
         return .alreadyCommitted
     }
 }

@@ -204,9 +204,8 @@ enum SESEvents {
         }
     }
 
-    static func feedbackId(_ millis: Int64) -> String {
-        String(format: "%016llx", UInt64(max(0, millis))) + "-" + UUID().uuidString.lowercased() + "-000000"
-    }
+    /// Feedback ids have the form of message ids.
+    static func feedbackId(_ millis: Int64) -> String { SESEngine.messageId(millis) }
 
     /// The record a configuration set's destinations receive.
     static func record(_ event: MailEvent, mail: MailSummary, at millis: Int64) -> OrderedJSON {
@@ -291,10 +290,4 @@ enum SESEvents {
         }
         return requests
     }
-}
-
-extension OrderedJSON {
-    static func bool(_ value: Bool) -> OrderedJSON { .scalar(.bool(value)) }
-    static var null: OrderedJSON { .scalar(.null) }
-    static func integer(_ value: Int64) -> OrderedJSON { .scalar(.integer(Int(value))) }
 }

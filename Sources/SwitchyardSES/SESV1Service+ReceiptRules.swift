@@ -4,16 +4,10 @@ import SwitchyardWire
 
 /// A generated SES v1 shape kept as JSON (receipt rules and filters are stored as given).
 enum StoredSESShape {
-    static func write<Value: AWSValueConvertible>(_ value: Value) -> String {
-        guard let index = SES.model.shapeIndex[String(describing: Value.self)] else { return "{}" }
-        return ShapeJSON.write(value.awsValue, shape: index, model: SES.model)
-    }
+    static func write<Value: AWSValueConvertible>(_ value: Value) -> String { ShapeJSON.write(value, model: SES.model) }
 
     static func read<Value: AWSValueConvertible>(_ type: Value.Type, _ text: String) -> Value? {
-        guard let index = SES.model.shapeIndex[String(describing: Value.self)],
-            let value = try? ShapeJSON.read(text, shape: index, model: SES.model)
-        else { return nil }
-        return try? Value(awsValue: value)
+        try? ShapeJSON.read(type, text, model: SES.model)
     }
 }
 

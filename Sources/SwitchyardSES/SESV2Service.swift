@@ -352,14 +352,10 @@ struct SESV2Service: SESv2API {
 /// A generated SES v2 shape kept as JSON.
 enum StoredSESv2Shape {
     static func write<Value: AWSValueConvertible>(_ value: Value) -> String {
-        guard let index = SESv2.model.shapeIndex[String(describing: Value.self)] else { return "{}" }
-        return ShapeJSON.write(value.awsValue, shape: index, model: SESv2.model)
+        ShapeJSON.write(value, model: SESv2.model)
     }
 
     static func read<Value: AWSValueConvertible>(_ type: Value.Type, _ text: String) -> Value? {
-        guard let index = SESv2.model.shapeIndex[String(describing: Value.self)],
-            let value = try? ShapeJSON.read(text, shape: index, model: SESv2.model)
-        else { return nil }
-        return try? Value(awsValue: value)
+        try? ShapeJSON.read(type, text, model: SESv2.model)
     }
 }

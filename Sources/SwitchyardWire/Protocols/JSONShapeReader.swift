@@ -147,4 +147,21 @@ public enum ShapeJSON {
             try reader.awsValue(shape: index, model: model, depth: 0, path: { "" })
         }
     }
+
+    /// The JSON of a generated shape, the way services store configurations (the type's name is
+    /// its shape's name in the model).
+    public static func write<Value: AWSValueConvertible>(_ value: Value, model: ServiceModel) -> String {
+        guard let index = model.shapeIndex[String(describing: Value.self)] else { return "{}" }
+        return write(value.awsValue, shape: index, model: model)
+    }
+
+    /// A generated shape read back from its stored JSON, or nil when it cannot be.
+    public static func read<Value: AWSValueConvertible>(_ type: Value.Type, _ text: String, model: ServiceModel)
+        throws -> Value?
+    {
+        guard let index = model.shapeIndex[String(describing: Value.self)],
+            let value = try read(text, shape: index, model: model)
+        else { return nil }
+        return try Value(awsValue: value)
+    }
 }

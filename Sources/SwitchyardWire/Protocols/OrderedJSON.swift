@@ -19,6 +19,9 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     public static func string(_ text: String) -> OrderedJSON { .scalar(.string(text)) }
     /// A whole-number value.
     public static func integer(_ number: Int) -> OrderedJSON { .scalar(.integer(number)) }
+    public static func integer(_ number: Int64) -> OrderedJSON { .scalar(.integer(Int(number))) }
+    public static func bool(_ value: Bool) -> OrderedJSON { .scalar(.bool(value)) }
+    public static let null = OrderedJSON.scalar(.null)
 
     /// Parses UTF-8 JSON bytes with the same rules as `JSONValue.parse`.
     public static func parse(_ bytes: [UInt8]) throws -> OrderedJSON {
