@@ -33,6 +33,19 @@ enum MailboxSimulator {
     }
 
     /// The bounce SES reports for an address on the account's suppression list.
+    /// A contact who opted out of the list or topic: SES sends nothing and reports a bounce.
+    static func unsubscribedBounce(_ address: String) -> BounceDetails {
+        BounceDetails(
+            bounceType: "Permanent", bounceSubType: "General",
+            recipients: [
+                (
+                    address, "failed", "5.7.1",
+                    "Amazon SES did not send the message to this address because the contact unsubscribed from "
+                        + "the contact list or topic."
+                )
+            ])
+    }
+
     static func suppressedBounce(_ address: String) -> BounceDetails {
         BounceDetails(
             bounceType: "Permanent", bounceSubType: "OnAccountSuppressionList",

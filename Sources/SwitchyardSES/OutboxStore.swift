@@ -20,12 +20,17 @@ struct SentMessage: Codable, Sendable {
     var sourceArn: String?
     var template: String?
     var templateData: String?
-    /// Recipient → delivered, bounced, complained, suppressed, relaying, relayed, failed, rendering-failed.
+    /// Recipient → delivered, bounced, complained, suppressed, unsubscribed, relaying, delayed, relayed,
+    /// rejected, rendering-failed.
     var outcomes: [String: String] = [:]
     var size: Int
     /// Recipients who opened the message or clicked one of its links (tracked messages).
     var openedBy: [String]?
     var clickedBy: [String]?
+
+    /// Mail SES sends of its own accord (verification, auto-responses, feedback notices): captured
+    /// like the rest, but not counted as the account's sending.
+    var sentBySES: Bool { ["VerificationEmail", "AutoResponse", "FeedbackForwarding"].contains(operation) }
 }
 
 /// The captured outbox: every accepted message and its MIME, durable before the send is answered.
@@ -36,7 +41,6 @@ protocol OutboxStore: Sendable {
     func message(id: String) throws -> SentMessage?
     func raw(id: String) throws -> [UInt8]?
     /// How many recipients were sent to since a time, for quotas and statistics.
-    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
     func wipe() -> CommitTicket
 }
 
@@ -93,13 +97,6 @@ struct SQLiteOutboxStore: OutboxStore {
         }.map { [UInt8]($0) }
     }
 
-    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
-    {
-        try messages(since: since, limit: Int.max).filter { $0.scope == scope }.map {
-            ($0.sentMillis, $0.destinations.count, Array($0.outcomes.values))
-        }
-    }
-
     func wipe() -> CommitTicket { database.submit { db in try db.execute(sql: "DELETE FROM ses_message") } }
 }
 
@@ -127,13 +124,6 @@ final class MemoryOutboxStore: OutboxStore {
 
     func message(id: String) throws -> SentMessage? { rows.withLock { $0[id]?.0 } }
     func raw(id: String) throws -> [UInt8]? { rows.withLock { $0[id]?.1 } }
-
-    func recipientCounts(scope: SESScope, since: Int64) throws -> [(millis: Int64, recipients: Int, outcomes: [String])]
-    {
-        try messages(since: since, limit: Int.max).filter { $0.scope == scope }.map {
-            ($0.sentMillis, $0.destinations.count, Array($0.outcomes.values))
-        }
-    }
 
     func wipe() -> CommitTicket {
         rows.withLock { $0 = [:] }

@@ -26,6 +26,11 @@ struct OutgoingEmail: Sendable {
     /// Whether SES built the MIME (simple and templated content) rather than the caller (raw, SMTP):
     /// event records then show the headers the caller gave, not the Date SES stamps.
     var builtBySES = false
+    /// Where bounce and complaint feedback goes by email (v1's ReturnPath, v2's
+    /// FeedbackForwardingEmailAddress); the source when not given.
+    var feedbackAddress: String?
+    /// Recipients who opted out of the contact list or topic the send names.
+    var optedOut: Set<String> = []
 }
 
 /// The message's headers as SES's event records show them.

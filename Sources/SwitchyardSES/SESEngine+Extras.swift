@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardDelivery
 import SwitchyardModels
 import SwitchyardPlatform
 
@@ -21,6 +22,34 @@ extension SESEngine {
     }
 
     func putImportJob(_ record: ImportJobRecord) async throws { try await importJobs.put(record).wait() }
+
+    func putExportJob(_ record: ExportJobRecord) async throws { try await exportJobs.put(record).wait() }
+
+    func putDeliverabilityTest(_ record: DeliverabilityTestRecord) async throws {
+        try await deliverabilityTests.put(record).wait()
+    }
+
+    /// A finished export job's file, for its download URL.
+    func exportFile(id: String) -> (text: String, format: String)? {
+        exportJobs.items.values.first { $0.id == id }.flatMap { job in job.file.map { ($0, job.format) } }
+    }
+
+    /// Writes an object to this server's S3 (through the delivery engine, as every producer does).
+    /// Answers why it failed, or nil once the object is stored.
+    func writeObject(
+        bucket: String, key: String, bytes: [UInt8], contentType: String, scope: SESScope, origin: String
+    ) async -> String? {
+        let request = DeliveryRequest(
+            target: DeliveryTarget(
+                kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(bucket)"),
+            body: DeliveryPayload(bytes: bytes), metadata: ["Key": key, "ContentType": contentType],
+            retry: .managedEndpoint, origin: origin,
+            source: DeliverySource(service: "ses.amazonaws.com", arn: origin, account: scope.account))
+        switch await deliveries.deliverNow(request).0 {
+        case .delivered: return nil
+        case .failed(let reason), .retry(let reason), .postpone(let reason): return reason
+        }
+    }
 
     func putEndpoint(_ record: MultiRegionEndpointRecord) async throws { try await endpoints.put(record).wait() }
 

@@ -115,7 +115,7 @@ extension SESEngine {
     /// The messages of a scope sent within a time range.
     func sentMessages(_ scope: SESScope, from start: Int64, to end: Int64) -> [SentMessage] {
         ((try? outbox.messages(since: start, limit: Int.max)) ?? []).filter {
-            $0.scope == scope && $0.sentMillis <= end
+            $0.scope == scope && $0.sentMillis <= end && !$0.sentBySES
         }
     }
 }

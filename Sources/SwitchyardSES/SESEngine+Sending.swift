@@ -73,7 +73,10 @@ extension SESEngine {
             for recipient in email.destinations { message.outcomes[recipient] = "rejected" }
         } else {
             for recipient in email.destinations {
-                let (outcome, recipientEvents) = await fate(of: recipient, scope: scope, set: set, messageId: id)
+                let (outcome, recipientEvents) =
+                    email.optedOut.contains(recipient)
+                    ? ("unsubscribed", [.bounce(MailboxSimulator.unsubscribedBounce(recipient))])
+                    : await fate(of: recipient, scope: scope, set: set, messageId: id)
                 message.outcomes[recipient] = outcome
                 events += recipientEvents
                 if outcome == "relaying" { relayed.append(recipient) }
@@ -96,6 +99,9 @@ extension SESEngine {
         let queued = requests.isEmpty ? nil : await deliveries.enqueue(requests)
         try await stored.wait()
         try await queued?.wait()
+        await sendFeedbackEmails(
+            events, about: message, to: email.feedbackAddress ?? email.source, forwarding: source?.feedbackForwarding,
+            autoResponses: true)
         return id
     }
 
@@ -196,12 +202,48 @@ extension SESEngine {
                 ).wait()
             }
         }
-        let raw = (try? outbox.raw(id: messageId)) ?? []
+        let updated = outbox.update(message)
+        await report(event, about: message)
+        try? await updated.wait()
+        await sendFeedbackEmails(
+            [event], about: message, to: message.source,
+            forwarding: verifiedIdentity(message.scope, address: message.source)?.feedbackForwarding)
+    }
+
+    /// A relay attempt that failed for now (a 4xx reply, or no connection): the message is retried,
+    /// and its first delay is reported as a DeliveryDelay event, as SES reports a deferral.
+    func relayDelayed(messageId: String, recipients: [String], reply: String?) async {
+        guard var message = try? outbox.message(id: messageId) else { return }
+        let first = recipients.filter { message.outcomes[$0] == "relaying" }
+        guard !first.isEmpty else { return }
+        for recipient in first { message.outcomes[recipient] = "delayed" }
+        let event = MailEvent.deliveryDelay(
+            recipients: first, delayType: Self.delayType(reply), status: reply.flatMap(Self.enhancedStatus) ?? "4.4.1",
+            diagnosticCode: "smtp; " + (reply ?? "421 4.4.1 Unable to connect to remote host"))
+        await report(event, about: message)
+        try? await outbox.update(message).wait()
+    }
+
+    /// SES's delayType for a deferral: what the reply (or its absence) says.
+    static func delayType(_ reply: String?) -> String {
+        guard let reply else { return "TransientCommunicationFailure" }
+        let lowered = reply.lowercased()
+        if reply.hasPrefix("452") || lowered.contains("4.2.2") || lowered.contains("mailbox full") {
+            return "MailboxFull"
+        }
+        if reply.hasPrefix("421") { return "TransientCommunicationFailure" }
+        if lowered.contains("spam") { return "SpamDetected" }
+        return "RecipientServerError"
+    }
+
+    /// Sends an event about a message already in the outbox to its configuration set's destinations
+    /// and its identity's notification topics.
+    func report(_ event: MailEvent, about message: SentMessage) async {
+        let raw = (try? outbox.raw(id: message.id)) ?? []
         let email = OutgoingEmail(
             scope: message.scope, operation: message.operation, source: message.source,
             destinations: message.destinations, raw: raw, configurationSet: message.configurationSet,
-            tags: message.tags,
-            sourceArn: message.sourceArn, callerIdentity: "root")
+            tags: message.tags, sourceArn: message.sourceArn, callerIdentity: "root")
         let mail = summary(
             email, message: message, parsed: ParsedMail(raw: raw), configurationSet: message.configurationSet)
         var requests = identityNotifications(
@@ -209,9 +251,7 @@ extension SESEngine {
         if let name = message.configurationSet, let set = configurationSet(message.scope, name) {
             requests += SESEvents.requests(event, mail: mail, set: set, at: Self.nowMillis())
         }
-        let updated = outbox.update(message)
         if !requests.isEmpty { try? await deliveries.enqueue(requests).wait() }
-        try? await updated.wait()
     }
 
     /// The enhanced status code (RFC 3463) at the start of an SMTP reply's text, if any.

@@ -9,16 +9,15 @@ extension SESEngine {
     /// and the recipients really sent to in the last 24 hours (the mailbox simulator does not count).
     func quota(_ scope: SESScope) -> Quota {
         let since = Self.nowMillis() - 86_400_000
-        let sent = ((try? outbox.recipientCounts(scope: scope, since: since)) ?? []).reduce(0) { $0 + $1.recipients }
-        let simulated = ((try? outbox.messages(since: since, limit: Int.max)) ?? [])
-            .filter { $0.scope == scope }
+        let sent = ((try? outbox.messages(since: since, limit: Int.max)) ?? [])
+            .filter { $0.scope == scope && !$0.sentBySES }
             .reduce(0) { total, message in
-                total + message.destinations.filter { MailboxSimulator.outcome(for: $0) != nil }.count
+                total + message.destinations.filter { MailboxSimulator.outcome(for: $0) == nil }.count
             }
         let production = account(scope).productionAccessEnabled
         return Quota(
             max24HourSend: production ? 50_000 : 200, maxSendRate: production ? 14 : 1,
-            sentLast24Hours: Double(max(0, sent - simulated)))
+            sentLast24Hours: Double(sent))
     }
 
     struct DataPoint: Sendable {
@@ -33,13 +32,14 @@ extension SESEngine {
     func statistics(_ scope: SESScope) -> [DataPoint] {
         let since = Self.nowMillis() - 14 * 86_400_000
         var points: [Int64: DataPoint] = [:]
-        for message in (try? outbox.messages(since: since, limit: Int.max)) ?? [] where message.scope == scope {
+        for message in (try? outbox.messages(since: since, limit: Int.max)) ?? []
+        where message.scope == scope && !message.sentBySES {
             let bucket = message.sentMillis - message.sentMillis % 900_000
             var point = points[bucket] ?? DataPoint(millis: bucket)
             point.deliveryAttempts += message.destinations.count
             for outcome in message.outcomes.values {
                 switch outcome {
-                case "bounced", "suppressed": point.bounces += 1
+                case "bounced", "suppressed", "unsubscribed": point.bounces += 1
                 case "complained": point.complaints += 1
                 case "rejected": point.rejects += 1
                 default: break

@@ -22,6 +22,8 @@ actor SESEngine {
     var tenants: StoredRecords<TenantRecord>
     var importJobs: StoredRecords<ImportJobRecord>
     var endpoints: StoredRecords<MultiRegionEndpointRecord>
+    var exportJobs: StoredRecords<ExportJobRecord>
+    var deliverabilityTests: StoredRecords<DeliverabilityTestRecord>
     let outbox: any OutboxStore
     let deliveries: DeliveryEngine
     let resources: ResourceDirectory
@@ -46,6 +48,8 @@ actor SESEngine {
         var tenants: JSONRecordTable<TenantRecord>
         var importJobs: JSONRecordTable<ImportJobRecord>
         var endpoints: JSONRecordTable<MultiRegionEndpointRecord>
+        var exportJobs: JSONRecordTable<ExportJobRecord>
+        var deliverabilityTests: JSONRecordTable<DeliverabilityTestRecord>
 
         init(database: SQLiteDatabase?) {
             identities = JSONRecordTable(database: database, table: "ses_identity")
@@ -61,12 +65,15 @@ actor SESEngine {
             tenants = JSONRecordTable(database: database, table: "ses_tenant")
             importJobs = JSONRecordTable(database: database, table: "ses_import_job")
             endpoints = JSONRecordTable(database: database, table: "ses_multi_region_endpoint")
+            exportJobs = JSONRecordTable(database: database, table: "ses_export_job")
+            deliverabilityTests = JSONRecordTable(database: database, table: "ses_deliverability_test")
         }
 
         static let names = [
             "ses_identity", "ses_template", "ses_verification_template", "ses_configuration_set",
             "ses_contact_list", "ses_contact", "ses_suppressed", "ses_account", "ses_receipt_rule_set",
-            "ses_dedicated_ip_pool", "ses_tenant", "ses_import_job", "ses_multi_region_endpoint",
+            "ses_dedicated_ip_pool", "ses_tenant", "ses_import_job", "ses_multi_region_endpoint", "ses_export_job",
+            "ses_deliverability_test",
         ]
     }
 
@@ -87,6 +94,8 @@ actor SESEngine {
         tenants = try StoredRecords(table: tables.tenants) { $0.scope.key($0.name) }
         importJobs = try StoredRecords(table: tables.importJobs) { $0.scope.key($0.id) }
         endpoints = try StoredRecords(table: tables.endpoints) { $0.scope.key($0.name) }
+        exportJobs = try StoredRecords(table: tables.exportJobs) { $0.scope.key($0.id) }
+        deliverabilityTests = try StoredRecords(table: tables.deliverabilityTests) { $0.scope.key($0.id) }
         self.outbox = outbox
         self.deliveries = deliveries
         self.resources = resources
@@ -391,7 +400,8 @@ actor SESEngine {
         let tickets = [
             identities.wipe(), templates.wipe(), verificationTemplates.wipe(), configurationSets.wipe(),
             contactLists.wipe(), contacts.wipe(), suppressed.wipe(), accounts.wipe(), ruleSets.wipe(), outbox.wipe(),
-            dedicatedIpPools.wipe(), tenants.wipe(), importJobs.wipe(), endpoints.wipe(),
+            dedicatedIpPools.wipe(), tenants.wipe(), importJobs.wipe(), endpoints.wipe(), exportJobs.wipe(),
+            deliverabilityTests.wipe(),
         ]
         for ticket in tickets { try await ticket.wait() }
         relayPending = [:]

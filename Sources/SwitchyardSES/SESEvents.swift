@@ -86,7 +86,7 @@ enum MailEvent: Sendable {
     case renderingFailure(template: String, message: String)
     case open(link: String?)
     case click(link: String, tags: [String: [String]])
-    case deliveryDelay(recipients: [String], delayType: String)
+    case deliveryDelay(recipients: [String], delayType: String, status: String, diagnosticCode: String)
 
     var type: SESEventType {
         switch self {
@@ -188,7 +188,7 @@ enum SESEvents {
                     ),
                 ])
             )
-        case .deliveryDelay(let recipients, let delayType):
+        case .deliveryDelay(let recipients, let delayType, let status, let diagnosticCode):
             return (
                 "deliveryDelay",
                 .object([
@@ -197,7 +197,12 @@ enum SESEvents {
                     (
                         "delayedRecipients",
                         .array(
-                            recipients.map { .object([("emailAddress", .string($0)), ("status", .string("4.4.1"))]) })
+                            recipients.map {
+                                .object([
+                                    ("emailAddress", .string($0)), ("status", .string(status)),
+                                    ("diagnosticCode", .string(diagnosticCode)),
+                                ])
+                            })
                     ),
                 ])
             )

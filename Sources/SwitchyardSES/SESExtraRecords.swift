@@ -19,6 +19,11 @@ struct TenantRecord: Codable, Sendable {
     var createdMillis: Int64
     var tags: [SESTag] = []
     var resources: [Association] = []
+    /// The tenant as a reputation entity: the SES-managed policy applied to it (nil: the standard
+    /// one) and the status its owner set (nil: never set, which reads as ENABLED).
+    var reputationPolicy: String?
+    var customerStatus: String?
+    var customerStatusMillis: Int64?
 
     var arn: String { "arn:aws:ses:\(scope.region):\(scope.account):tenant/\(name)/\(id)" }
 }
@@ -46,5 +51,41 @@ struct MultiRegionEndpointRecord: Codable, Sendable {
     var id: String
     var regions: [String]
     var createdMillis: Int64
+    var tags: [SESTag] = []
+}
+
+/// An export job: message insights or VDM metrics from the captured outbox, written at once as a
+/// CSV or JSON file that `/_switchyard/ses/exports/{id}` serves (and into S3 when a URL was given).
+struct ExportJobRecord: Codable, Sendable {
+    var scope: SESScope
+    var id: String
+    /// The ExportDataSource and ExportDestination shapes as given (JSON of the v2 shapes).
+    var source: String
+    var destination: String
+    var sourceType: String
+    var status: String
+    var createdMillis: Int64
+    var completedMillis: Int64?
+    var processed: Int = 0
+    var exported: Int = 0
+    var failure: String?
+    /// The export file, kept here for the download URL, and its format (CSV or JSON).
+    var file: String?
+    var format: String = "CSV"
+}
+
+/// A predictive inbox placement test. The only mailbox here is the captured outbox, which has no
+/// spam folder: a message that would be sent lands in the inbox; one SES would reject goes missing.
+struct DeliverabilityTestRecord: Codable, Sendable {
+    var scope: SESScope
+    var id: String
+    var name: String?
+    var subject: String?
+    var from: String
+    var createdMillis: Int64
+    var inboxPercentage: Double
+    var missingPercentage: Double
+    var dkimPercentage: Double
+    var message: String
     var tags: [SESTag] = []
 }

@@ -12,8 +12,10 @@ enum SESOperationalRoutes {
     static let open = "/_switchyard/ses/open"
     static let click = "/_switchyard/ses/click"
     static let unsubscribe = "/_switchyard/ses/unsubscribe"
+    /// An export job's file: the pre-signed URL GetExportJob answers, so it needs no credentials.
+    static let exports = "/_switchyard/ses/exports"
 
-    static let publicPaths: Set<String> = [verify, open, click, unsubscribe]
+    static let publicPaths: Set<String> = [verify, open, click, unsubscribe, exports]
 
     static func parameters(_ request: WireRequest) -> [String: String] {
         var values: [String: String] = [:]
@@ -51,6 +53,13 @@ enum SESOperationalRoutes {
                     headers.append(("Content-Disposition", "attachment; filename=\"\(name)\""))
                 }
                 return WireResponse(status: 200, headers: headers, body: file.bytes)
+            },
+            exports: { request in
+                guard let id = parameters(request)["id"], let file = await engine.exportFile(id: id) else {
+                    return OperationalResponse.json(404, ["message": "No export file has this id."])
+                }
+                let type = file.format == "JSON" ? "application/x-ndjson" : "text/csv"
+                return WireResponse(status: 200, headers: [("Content-Type", type)], body: Array(file.text.utf8))
             },
             verify: { request in
                 guard let token = parameters(request)["token"], await engine.confirmVerification(token: token) else {

@@ -33,7 +33,8 @@ extension SESV1Service {
                     source: MessageComposer.bare(input.source),
                     destinations: (to + cc + bcc).map(MessageComposer.bare), raw: raw,
                     configurationSet: input.configurationSetName, tags: tags, sourceArn: input.sourceArn,
-                    callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true))
+                    callerIdentity: MessageComposer.callerIdentity(context), builtBySES: true,
+                    feedbackAddress: input.returnPath))
             return SES.SendEmailResponse(messageId: id)
         }
     }

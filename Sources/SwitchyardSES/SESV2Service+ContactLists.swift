@@ -318,6 +318,19 @@ extension SESEngine {
             ?? text
     }
 
+    /// The recipients who opted out of the list, or of the topic the send names: SES sends them
+    /// nothing and reports a bounce instead.
+    func optedOut(_ scope: SESScope, options: SESv2ListManagement, recipients: [String]) -> Set<String> {
+        Set(
+            recipients.filter { recipient in
+                guard
+                    let contact = contact(scope, list: options.contactListName, email: MessageComposer.bare(recipient))
+                else { return false }
+                return contact.unsubscribeAll
+                    || options.topicName.map { contact.topicPreferences[$0] == "OPT_OUT" } ?? false
+            }.map(MessageComposer.bare))
+    }
+
     /// A recipient followed the unsubscribe link: the contact opts out of the topic (or of the list).
     func unsubscribe(_ scope: SESScope, list: String, topic: String?, email: String) async -> Bool {
         guard contactList(scope, list) != nil else { return false }

@@ -223,7 +223,7 @@ extension SESV2Service {
                         SESv2.InsightsEvent(
                             timestamp: sent, type: "COMPLAINT",
                             details: SESv2.EventDetails(complaint: SESv2.Complaint(complaintFeedbackType: "ABUSE"))))
-                case "bounced", "suppressed":
+                case "bounced", "suppressed", "unsubscribed":
                     let suppressed = message.outcomes[recipient] == "suppressed"
                     events.append(
                         SESv2.InsightsEvent(

@@ -14,7 +14,7 @@ extension SESV2Service {
         switch metric {
         case "SEND": return outcome == "rendering-failed" ? 0 : 1
         case "DELIVERY": return delivered ? 1 : 0
-        case "PERMANENT_BOUNCE": return outcome == "bounced" || outcome == "suppressed" ? 1 : 0
+        case "PERMANENT_BOUNCE": return ["bounced", "suppressed", "unsubscribed"].contains(outcome ?? "") ? 1 : 0
         case "TRANSIENT_BOUNCE": return 0
         case "COMPLAINT": return outcome == "complained" ? 1 : 0
         case "OPEN": return opened ? 1 : 0

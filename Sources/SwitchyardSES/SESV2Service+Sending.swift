@@ -51,7 +51,9 @@ extension SESV2Service {
             let replyTo = input.replyToAddresses ?? []
             var email: OutgoingEmail
             var listHeaders: [(String, String)] = []
+            var optedOut: Set<String> = []
             if let options = input.listManagementOptions {
+                optedOut = await engine.optedOut(scope, options: options, recipients: to + cc + bcc)
                 listHeaders = try await engine.listManagementHeaders(scope, options: options, recipients: to + cc + bcc)
             }
             if let raw = input.content.raw {
@@ -105,7 +107,21 @@ extension SESV2Service {
                 }
             }
             email.maximumBytes = 41_943_040
+            email.optedOut = optedOut
+            email.feedbackAddress = input.feedbackForwardingEmailAddress
+            if let tenant = input.tenantName { try await checkTenant(tenant, scope: scope) }
             return SESv2.SendEmailResponse(messageId: try await engine.send(email))
+        }
+    }
+
+    /// A send on behalf of a tenant needs the tenant, and the tenant's sending must not be disabled
+    /// (its reputation entity's status).
+    func checkTenant(_ name: String, scope: SESScope) async throws {
+        guard let tenant = await engine.tenants[scope.key(name)] else {
+            throw SESV2Errors.notFound("Tenant \(name) does not exist.")
+        }
+        if tenant.customerStatus == "DISABLED" {
+            throw AWSError("SendingPausedException", "Sending is disabled for tenant \(name).")
         }
     }
 

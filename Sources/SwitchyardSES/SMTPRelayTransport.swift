@@ -44,9 +44,11 @@ struct SMTPRelayTransport: DeliveryTransport {
                     messageId: id, recipients: recipients, reply: outcome.reply, permanentFailure: true)
                 return .delivered
             }
+            await engine.relayDelayed(messageId: id, recipients: recipients, reply: outcome.reply)
             return .retry(reason: outcome.reply)
         } catch {
             logger.debug("SMTP relay \(relay.host):\(relay.port) failed: \(error)")
+            await engine.relayDelayed(messageId: id, recipients: recipients, reply: nil)
             return .retry(reason: "\(error)")
         }
     }
