@@ -185,14 +185,48 @@ def test_relay_delivers_and_reports_bounces(relay):
         server.stop()
 
 
+def event_queue(server, name, set_name, types):
+    """A configuration set whose events reach an SQS queue through SNS; answers the queue URL."""
+    ses, sns, sqs = server.client("sesv2"), server.client("sns"), server.client("sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    ses.create_configuration_set(ConfigurationSetName=set_name)
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName=set_name, EventDestinationName="d",
+        EventDestination={"Enabled": True, "MatchingEventTypes": types, "SnsDestination": {"TopicArn": topic}})
+    return url
+
+
+def event_records(server, url, count, timeout=30):
+    sqs, records, deadline = server.client("sqs"), [], time.time() + timeout
+    while len(records) < count and time.time() < deadline:
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            if m["Body"].startswith("{"):
+                records.append(json.loads(m["Body"]))
+    return records
+
+
 def test_relay_down_is_retried_until_it_answers():
     port = free_port()
     server = Server("--smtp-relay", f"127.0.0.1:{port}").start()
     try:
         ses = server.client("ses")
+        url = event_queue(server, "later-events", "later", ["DELIVERY_DELAY", "DELIVERY"])
         ses.verify_email_identity(EmailAddress="later@example.com")
-        ses.send_email(Source="later@example.com", Destination={"ToAddresses": ["x@example.com"]},
-                       Message={"Subject": {"Data": "later"}, "Body": {"Text": {"Data": "b"}}})
+        sent = ses.send_email(Source="later@example.com", Destination={"ToAddresses": ["x@example.com"]},
+                              ConfigurationSetName="later",
+                              Message={"Subject": {"Data": "later"}, "Body": {"Text": {"Data": "b"}}})
+        # The first failed attempt is reported once as a DeliveryDelay event.
+        [delay] = event_records(server, url, 1)
+        assert delay["eventType"] == "DeliveryDelay" and delay["mail"]["messageId"] == sent["MessageId"]
+        assert delay["deliveryDelay"]["delayType"] == "TransientCommunicationFailure"
+        assert delay["deliveryDelay"]["delayedRecipients"] == [{
+            "emailAddress": "x@example.com", "status": "4.4.1",
+            "diagnosticCode": "smtp; 421 4.4.1 Unable to connect to remote host"}]
+        [outbox] = captured(server, id=sent["MessageId"])
+        assert outbox["outcomes"] == {"x@example.com": "delayed"}
         time.sleep(1.5)
         from aiosmtpd.controller import Controller
         inbox = Inbox()
@@ -203,6 +237,10 @@ def test_relay_down_is_retried_until_it_answers():
             while not inbox.messages and time.time() < deadline:
                 time.sleep(0.2)
             assert [m[1] for m in inbox.messages] == [["x@example.com"]]
+            [delivery] = event_records(server, url, 1)
+            assert delivery["eventType"] == "Delivery"
+            [outbox] = captured(server, id=sent["MessageId"])
+            assert outbox["outcomes"] == {"x@example.com": "delivered"}
         finally:
             controller.stop()
     finally:
