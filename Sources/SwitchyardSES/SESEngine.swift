@@ -24,6 +24,7 @@ actor SESEngine {
     var endpoints: StoredRecords<MultiRegionEndpointRecord>
     var exportJobs: StoredRecords<ExportJobRecord>
     var deliverabilityTests: StoredRecords<DeliverabilityTestRecord>
+    var received: StoredRecords<ReceivedMessageRecord>
     let outbox: any OutboxStore
     let deliveries: DeliveryEngine
     let resources: ResourceDirectory
@@ -50,6 +51,7 @@ actor SESEngine {
         var endpoints: JSONRecordTable<MultiRegionEndpointRecord>
         var exportJobs: JSONRecordTable<ExportJobRecord>
         var deliverabilityTests: JSONRecordTable<DeliverabilityTestRecord>
+        var received: JSONRecordTable<ReceivedMessageRecord>
 
         init(database: SQLiteDatabase?) {
             identities = JSONRecordTable(database: database, table: "ses_identity")
@@ -67,14 +69,17 @@ actor SESEngine {
             endpoints = JSONRecordTable(database: database, table: "ses_multi_region_endpoint")
             exportJobs = JSONRecordTable(database: database, table: "ses_export_job")
             deliverabilityTests = JSONRecordTable(database: database, table: "ses_deliverability_test")
+            received = JSONRecordTable(database: database, table: "ses_received_message")
         }
 
         static let names = [
             "ses_identity", "ses_template", "ses_verification_template", "ses_configuration_set",
             "ses_contact_list", "ses_contact", "ses_suppressed", "ses_account", "ses_receipt_rule_set",
-            "ses_dedicated_ip_pool", "ses_tenant", "ses_import_job", "ses_multi_region_endpoint", "ses_export_job",
-            "ses_deliverability_test",
+            "ses_dedicated_ip_pool", "ses_tenant", "ses_import_job", "ses_multi_region_endpoint",
         ]
+        /// Tables added after the first release of SES (their own migration, so that existing data
+        /// directories get them).
+        static let addedNames = ["ses_export_job", "ses_deliverability_test", "ses_received_message"]
     }
 
     init(
@@ -96,6 +101,7 @@ actor SESEngine {
         endpoints = try StoredRecords(table: tables.endpoints) { $0.scope.key($0.name) }
         exportJobs = try StoredRecords(table: tables.exportJobs) { $0.scope.key($0.id) }
         deliverabilityTests = try StoredRecords(table: tables.deliverabilityTests) { $0.scope.key($0.id) }
+        received = try StoredRecords(table: tables.received) { $0.scope.key($0.id) }
         self.outbox = outbox
         self.deliveries = deliveries
         self.resources = resources
@@ -401,7 +407,7 @@ actor SESEngine {
             identities.wipe(), templates.wipe(), verificationTemplates.wipe(), configurationSets.wipe(),
             contactLists.wipe(), contacts.wipe(), suppressed.wipe(), accounts.wipe(), ruleSets.wipe(), outbox.wipe(),
             dedicatedIpPools.wipe(), tenants.wipe(), importJobs.wipe(), endpoints.wipe(), exportJobs.wipe(),
-            deliverabilityTests.wipe(),
+            deliverabilityTests.wipe(), received.wipe(),
         ]
         for ticket in tickets { try await ticket.wait() }
         relayPending = [:]

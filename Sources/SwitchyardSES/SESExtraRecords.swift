@@ -89,3 +89,16 @@ struct DeliverabilityTestRecord: Codable, Sendable {
     var message: String
     var tags: [SESTag] = []
 }
+
+/// A message received through the inbound SMTP interface, kept for a day so that SendBounce can
+/// answer it (its headers go into the bounce).
+struct ReceivedMessageRecord: Codable, Sendable {
+    var scope: SESScope
+    var id: String
+    var receivedMillis: Int64
+    /// The envelope sender (empty for the null sender).
+    var source: String
+    var recipients: [String]
+    /// The top-level header block as received.
+    var headerBlock: String
+}

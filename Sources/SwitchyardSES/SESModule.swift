@@ -21,6 +21,11 @@ public struct SESModule: ServiceModule {
             }
             for statement in SQLiteOutboxStore.createStatements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("ses-v2-deliverability-and-receiving") { db in
+            for table in SESEngine.Tables.addedNames {
+                try db.execute(sql: JSONRecordTable<IdentityRecord>.createStatement(table))
+            }
+        }
     }
 
     public func start(_ context: ModuleContext) async throws -> RunningModule {
@@ -35,6 +40,12 @@ public struct SESModule: ServiceModule {
         if let port = settings.smtpPort {
             let server = try await SMTPServer.start(
                 host: settings.smtpHost, port: port, settings: settings, engine: engine,
+                authenticator: SMTPAuthenticator(context: context), logger: context.logger)
+            background.append { await server.run() }
+        }
+        if let port = settings.smtpInboundPort {
+            let server = try await SMTPServer.start(
+                host: settings.smtpHost, port: port, inbound: true, settings: settings, engine: engine,
                 authenticator: SMTPAuthenticator(context: context), logger: context.logger)
             background.append { await server.run() }
         }

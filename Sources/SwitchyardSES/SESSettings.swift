@@ -5,7 +5,9 @@ public struct SESSettings: Sendable, Equatable {
     public var sandbox: Bool
     /// The SMTP submission port, or nil for none (`--smtp-port`).
     public var smtpPort: Int?
-    /// The address the SMTP interface listens on.
+    /// The receiving (inbound, MX) SMTP port, or nil for none (`--smtp-inbound-port`).
+    public var smtpInboundPort: Int?
+    /// The address the SMTP interfaces listen on.
     public var smtpHost: String
     /// A PEM certificate chain and key for STARTTLS; without them a self-signed one is made.
     public var smtpCertificatePath: String?
@@ -15,8 +17,9 @@ public struct SESSettings: Sendable, Equatable {
 
     public init(
         sandbox: Bool = false, smtpPort: Int? = nil, smtpHost: String = "127.0.0.1", smtpCertificatePath: String? = nil,
-        smtpKeyPath: String? = nil, relay: SMTPRelaySettings? = nil
+        smtpKeyPath: String? = nil, relay: SMTPRelaySettings? = nil, smtpInboundPort: Int? = nil
     ) {
+        self.smtpInboundPort = smtpInboundPort
         self.sandbox = sandbox
         self.smtpPort = smtpPort
         self.smtpHost = smtpHost

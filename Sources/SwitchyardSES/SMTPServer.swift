@@ -6,8 +6,11 @@ import NIOSSL
 
 /// The SMTP submission interface (`--smtp-port`): what clients send here is sent as SendRawEmail
 /// sends it, after AUTH with SMTP credentials derived from an access key, as SES's SMTP endpoint asks.
+/// The same server in `inbound` mode is the receiving endpoint (`--smtp-inbound-port`, an MX): no
+/// AUTH, and what arrives goes to the accounts' receipt rules.
 final class SMTPServer: Sendable {
     let listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    let inbound: Bool
     let engine: SESEngine
     let authenticator: SMTPAuthenticator
     let tls: NIOSSLContext?
@@ -16,10 +19,11 @@ final class SMTPServer: Sendable {
     static let maximumMessageBytes = 41_943_040
 
     private init(
-        listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, engine: SESEngine,
+        listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, inbound: Bool, engine: SESEngine,
         authenticator: SMTPAuthenticator, tls: NIOSSLContext?, logger: Logger
     ) {
         self.listener = listener
+        self.inbound = inbound
         self.engine = engine
         self.authenticator = authenticator
         self.tls = tls
@@ -28,8 +32,8 @@ final class SMTPServer: Sendable {
 
     /// Binds the port now, so that a port in use fails the server's start.
     static func start(
-        host: String, port: Int, settings: SESSettings, engine: SESEngine, authenticator: SMTPAuthenticator,
-        logger: Logger
+        host: String, port: Int, inbound: Bool = false, settings: SESSettings, engine: SESEngine,
+        authenticator: SMTPAuthenticator, logger: Logger
     ) async throws -> SMTPServer {
         let tls = try SMTPTLS.serverContext(
             certificatePath: settings.smtpCertificatePath, keyPath: settings.smtpKeyPath)
@@ -41,8 +45,11 @@ final class SMTPServer: Sendable {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        logger.info("SES SMTP interface listening on \(host):\(listener.channel.localAddress?.port ?? port)")
-        return SMTPServer(listener: listener, engine: engine, authenticator: authenticator, tls: tls, logger: logger)
+        let role = inbound ? "receiving" : "SMTP"
+        logger.info("SES \(role) interface listening on \(host):\(listener.channel.localAddress?.port ?? port)")
+        return SMTPServer(
+            listener: listener, inbound: inbound, engine: engine, authenticator: authenticator, tls: tls,
+            logger: logger)
     }
 
     var port: Int? { listener.channel.localAddress?.port }
@@ -67,9 +74,12 @@ final class SMTPServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 var reader = SMTPLineReader(iterator: inbound.makeAsyncIterator())
                 var session = SMTPSession(
-                    hostname: "email-smtp.amazonaws.com", maxMessageBytes: Self.maximumMessageBytes,
-                    tlsAvailable: tls != nil, tlsActive: false, authRequired: true)
+                    hostname: self.inbound ? "inbound-smtp.amazonaws.com" : "email-smtp.amazonaws.com",
+                    maxMessageBytes: Self.maximumMessageBytes, tlsAvailable: tls != nil, tlsActive: false,
+                    authRequired: !self.inbound)
                 var scope: SESScope?
+                var encrypted = false
+                let clientIP = connection.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
                 try await outbound.write(ByteBuffer(bytes: session.greeting().encoded()))
                 while let line = try await reader.line() {
                     switch session.receive(line: line) {
@@ -87,12 +97,16 @@ final class SMTPServer: Sendable {
                         reader.pending = []
                         try await connection.channel.pipeline.addHandler(
                             NIOSSLServerHandler(context: tls), position: .first)
+                        encrypted = true
                     case .authenticate(let username, let password):
                         scope = authenticator.authenticate(username: username, password: password)
                         let reply = session.authenticationResult(ok: scope != nil)
                         try await outbound.write(ByteBuffer(bytes: reply.encoded()))
                     case .message(let envelope):
-                        let result = await accept(envelope, scope: scope)
+                        let result =
+                            self.inbound
+                            ? await engine.receive(envelope, clientIP: clientIP, tls: encrypted)
+                            : await accept(envelope, scope: scope)
                         try await outbound.write(ByteBuffer(bytes: session.messageResult(result).encoded()))
                     }
                     if session.isClosed { return }

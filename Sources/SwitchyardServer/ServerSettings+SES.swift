@@ -11,6 +11,9 @@ extension ServerSettings {
         if raw("smtp-port") != nil {
             settings.smtpPort = try integer("smtp-port", default: 0, range: 0...65_535)
         }
+        if raw("smtp-inbound-port") != nil {
+            settings.smtpInboundPort = try integer("smtp-inbound-port", default: 0, range: 0...65_535)
+        }
         settings.smtpCertificatePath = raw("smtp-tls-cert")?.value
         settings.smtpKeyPath = raw("smtp-tls-key")?.value
         if (settings.smtpCertificatePath == nil) != (settings.smtpKeyPath == nil) {

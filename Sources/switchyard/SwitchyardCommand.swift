@@ -107,6 +107,12 @@ struct Serve: AsyncParsableCommand {
     )
     var smtpPort: String?
     @Option(
+        name: .customLong("smtp-inbound-port"),
+        help:
+            "Also receive mail (SES email receiving: the active receipt rule set's actions) over SMTP on this port (SWITCHYARD_SMTP_INBOUND_PORT)."
+    )
+    var smtpInboundPort: String?
+    @Option(
         name: .customLong("smtp-tls-cert"),
         help: "PEM certificate chain for SMTP STARTTLS; default a self-signed one (SWITCHYARD_SMTP_TLS_CERT).")
     var smtpTLSCertificate: String?
@@ -141,7 +147,8 @@ struct Serve: AsyncParsableCommand {
             ("region", region), ("account", account), ("auth", auth), ("credentials", credentials),
             ("admin-token", adminToken), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout),
             ("max-connections", maxConnections), ("log-level", logLevel),
-            ("ses-sandbox", sesSandbox ? "true" : nil), ("smtp-port", smtpPort), ("smtp-tls-cert", smtpTLSCertificate),
+            ("ses-sandbox", sesSandbox ? "true" : nil), ("smtp-port", smtpPort),
+            ("smtp-inbound-port", smtpInboundPort), ("smtp-tls-cert", smtpTLSCertificate),
             ("smtp-tls-key", smtpTLSKey), ("smtp-relay", smtpRelay), ("smtp-relay-security", smtpRelaySecurity),
             ("smtp-relay-user", smtpRelayUser), ("smtp-relay-password", smtpRelayPassword),
             ("smtp-relay-insecure", smtpRelayInsecure),
