@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, error_code
+from conftest import ACCOUNT, REGION, Server, error_code
 from test_cli import aws
 
 SIMPLE = {"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "plain text"}, "Html": {"Data": "<p>html</p>"}}}
@@ -518,3 +518,42 @@ def test_a_virus_is_rejected_after_acceptance(ses, server):
     reject = next(r for r in records if r["eventType"] == "Reject")
     assert reject["reject"] == {"reason": "Bad content"} and reject["mail"]["messageId"] == sent["MessageId"]
     assert captured(server, id=sent["MessageId"])[0]["outcomes"] == {"victim@example.com": "rejected"}
+
+
+def test_quotas_are_enforced_when_given():
+    """With --ses-quota the quotas are reported and enforced, per recipient: the rate as a bucket
+    holding one second's sends, the daily count over the last 24 hours; the simulator is free."""
+    server = Server("--ses-quota", "6:2").start()
+    try:
+        ses, v2 = server.client("ses"), server.client("sesv2")
+        ses.verify_email_identity(EmailAddress="q@example.com")
+        quota = ses.get_send_quota()
+        assert (quota["Max24HourSend"], quota["MaxSendRate"], quota["SentLast24Hours"]) == (6.0, 2.0, 0.0)
+
+        def send(*to):
+            return ses.send_email(Source="q@example.com", Destination={"ToAddresses": list(to)}, Message=SIMPLE)
+
+        send("a@example.com")
+        send("b@example.com")
+        with pytest.raises(ClientError) as e:
+            send("c@example.com")
+        assert e.value.response["Error"] == {"Type": "Sender", "Code": "Throttling",
+                                             "Message": "Maximum sending rate exceeded."}
+        for _ in range(3):  # the simulator does not count
+            send("success@simulator.amazonses.com")
+        time.sleep(1.1)
+        send("c@example.com", "d@example.com", "e@example.com")  # one message may overdraw the bucket
+        with pytest.raises(ClientError) as e:
+            v2.send_email(FromEmailAddress="q@example.com", Destination={"ToAddresses": ["f@example.com"]},
+                          Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}})
+        assert error_code(e) == "TooManyRequestsException"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+        time.sleep(2.1)
+        send("f@example.com")
+        time.sleep(1.1)
+        with pytest.raises(ClientError) as e:
+            send("g@example.com")
+        assert e.value.response["Error"]["Message"] == "Daily message quota exceeded."
+        assert ses.get_send_quota()["SentLast24Hours"] == 6.0
+    finally:
+        server.stop()

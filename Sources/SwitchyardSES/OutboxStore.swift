@@ -30,7 +30,7 @@ struct SentMessage: Codable, Sendable {
 
     /// Mail SES sends of its own accord (verification, auto-responses, feedback notices): captured
     /// like the rest, but not counted as the account's sending.
-    var sentBySES: Bool { ["VerificationEmail", "AutoResponse", "FeedbackForwarding"].contains(operation) }
+    var sentBySES: Bool { OutgoingEmail.operationsOfSES.contains(operation) }
 }
 
 /// The captured outbox: every accepted message and its MIME, durable before the send is answered.

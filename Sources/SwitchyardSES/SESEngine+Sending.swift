@@ -46,6 +46,7 @@ extension SESEngine {
             }
         }
         guard unverified.isEmpty else { throw SESFailure.notVerified(unverified, region: scope.region) }
+        if !email.sentBySES { try chargeQuota(scope, recipients: Self.quotaRecipients(email.destinations)) }
 
         let millis = Self.nowMillis()
         let id = email.id ?? Self.messageId(millis)

@@ -8,16 +8,52 @@ extension SESEngine {
     /// The sending quota: the sandbox's (200 a day, 1 a second) or a production account's default,
     /// and the recipients really sent to in the last 24 hours (the mailbox simulator does not count).
     func quota(_ scope: SESScope) -> Quota {
-        let since = Self.nowMillis() - 86_400_000
-        let sent = ((try? outbox.messages(since: since, limit: Int.max)) ?? [])
-            .filter { $0.scope == scope && !$0.sentBySES }
-            .reduce(0) { total, message in
-                total + message.destinations.filter { MailboxSimulator.outcome(for: $0) == nil }.count
-            }
+        let sent = sendWindow(scope).sentLast24Hours(now: Self.nowMillis())
+        if let quota = settings.quota {
+            return Quota(
+                max24HourSend: Double(quota.max24HourSend), maxSendRate: quota.maxSendRate,
+                sentLast24Hours: Double(sent))
+        }
         let production = account(scope).productionAccessEnabled
         return Quota(
             max24HourSend: production ? 50_000 : 200, maxSendRate: production ? 14 : 1,
             sentLast24Hours: Double(sent))
+    }
+
+    /// How many recipients of a send count against the quotas: the mailbox simulator's do not.
+    static func quotaRecipients(_ destinations: [String]) -> Int {
+        destinations.filter { MailboxSimulator.outcome(for: $0) == nil }.count
+    }
+
+    /// A scope's recent sending, read from the outbox the first time it is needed.
+    func sendWindow(_ scope: SESScope) -> SendWindow {
+        if let window = sendWindows[scope] { return window }
+        let now = Self.nowMillis()
+        var window = SendWindow(tokens: settings.quota?.maxSendRate ?? 1, refilledMillis: now)
+        for message in (try? outbox.messages(since: now - 86_400_000, limit: Int.max)) ?? []
+        where message.scope == scope && !message.sentBySES {
+            window.record(Self.quotaRecipients(message.destinations), at: message.sentMillis)
+        }
+        sendWindows[scope] = window
+        return window
+    }
+
+    /// Counts a send against the quotas; with `--ses-quota`, refuses one the quotas do not allow.
+    func chargeQuota(_ scope: SESScope, recipients: Int) throws {
+        var window = sendWindow(scope)
+        let now = Self.nowMillis()
+        if let quota = settings.quota, recipients > 0 {
+            guard window.sentLast24Hours(now: now) + recipients <= quota.max24HourSend else {
+                sendWindows[scope] = window
+                throw SESFailure.dailyQuotaExceeded
+            }
+            guard window.take(recipients, rate: quota.maxSendRate, now: now) else {
+                sendWindows[scope] = window
+                throw SESFailure.sendingRateExceeded
+            }
+        }
+        window.record(recipients, at: now)
+        sendWindows[scope] = window
     }
 
     struct DataPoint: Sendable {

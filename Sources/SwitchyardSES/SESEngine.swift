@@ -34,6 +34,8 @@ actor SESEngine {
     let logger: Logger
     /// Messages handed to the relay and not yet answered for, by id (recipients left).
     var relayPending: [String: Set<String>] = [:]
+    /// Each scope's sending of the last 24 hours and its rate bucket (the quotas).
+    var sendWindows: [SESScope: SendWindow] = [:]
 
     struct Tables: Sendable {
         var identities: JSONRecordTable<IdentityRecord>
@@ -411,5 +413,6 @@ actor SESEngine {
         ]
         for ticket in tickets { try await ticket.wait() }
         relayPending = [:]
+        sendWindows = [:]
     }
 }

@@ -31,4 +31,7 @@ enum SESFailure: Error, Equatable {
     case renderingParameter(String)
     case invalidTemplate(String)
     case limitExceeded(String)
+    /// The account's sending quotas, when they are enforced (`--ses-quota`).
+    case sendingRateExceeded
+    case dailyQuotaExceeded
 }

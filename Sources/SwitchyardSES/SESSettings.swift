@@ -14,6 +14,9 @@ public struct SESSettings: Sendable, Equatable {
     public var smtpKeyPath: String?
     /// Where accepted messages are also sent (`--smtp-relay HOST:PORT`).
     public var relay: SMTPRelaySettings?
+    /// Sending quotas to report and enforce (`--ses-quota MAX24H:RATE`); without them the defaults
+    /// of a sandbox or production account are reported and not enforced.
+    public var quota: SESQuota?
 
     public init(
         sandbox: Bool = false, smtpPort: Int? = nil, smtpHost: String = "127.0.0.1", smtpCertificatePath: String? = nil,
@@ -26,6 +29,17 @@ public struct SESSettings: Sendable, Equatable {
         self.smtpCertificatePath = smtpCertificatePath
         self.smtpKeyPath = smtpKeyPath
         self.relay = relay
+    }
+}
+
+/// An account's sending quotas: recipients per 24 hours, and per second.
+public struct SESQuota: Sendable, Equatable {
+    public var max24HourSend: Int
+    public var maxSendRate: Double
+
+    public init(max24HourSend: Int, maxSendRate: Double) {
+        self.max24HourSend = max24HourSend
+        self.maxSendRate = maxSendRate
     }
 }
 

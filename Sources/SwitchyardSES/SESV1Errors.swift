@@ -61,6 +61,10 @@ enum SESV1Errors {
             return AWSError("InvalidTemplateException", message)
         case .limitExceeded(let message):
             return AWSError("LimitExceededException", message)
+        case .sendingRateExceeded:
+            return AWSError("Throttling", "Maximum sending rate exceeded.")
+        case .dailyQuotaExceeded:
+            return AWSError("Throttling", "Daily message quota exceeded.")
         case .contactListMissing, .contactListExists, .contactMissing, .contactExists, .suppressedDestinationMissing:
             return AWSError("InvalidParameterValue", "\(failure)")
         }

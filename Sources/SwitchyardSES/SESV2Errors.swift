@@ -49,6 +49,10 @@ enum SESV2Errors {
             return AWSError("BadRequestException", "Firehose stream <\(arn)> not found.")
         case .limitExceeded(let message):
             return AWSError("LimitExceededException", message)
+        case .sendingRateExceeded:
+            return AWSError("TooManyRequestsException", "Maximum sending rate exceeded.", httpStatus: 429)
+        case .dailyQuotaExceeded:
+            return AWSError("LimitExceededException", "Daily message quota exceeded.")
         case .ruleSetMissing, .ruleSetExists, .ruleMissing, .ruleExists, .filterExists, .filterMissing:
             return AWSError("BadRequestException", (SESV1Errors.map(failure) as? AWSError)?.message ?? "")
         }

@@ -129,6 +129,8 @@ final class SMTPServer: Sendable {
                 callerIdentity: envelope.username ?? "root")
             email.maximumBytes = Self.maximumMessageBytes
             return .accepted(messageId: try await engine.send(email))
+        } catch let failure as SESFailure where failure == .sendingRateExceeded || failure == .dailyQuotaExceeded {
+            return .rejected(code: 454, text: "Throttling failure: " + failure.v1Message)
         } catch let failure as SESFailure {
             return .rejected(code: 554, text: "Message rejected: " + failure.v1Message)
         } catch {

@@ -19,6 +19,12 @@ extension ServerSettings {
         if (settings.smtpCertificatePath == nil) != (settings.smtpKeyPath == nil) {
             throw invalid(source("smtp-tls-cert"), "give both --smtp-tls-cert and --smtp-tls-key, or neither.")
         }
+        if let (text, origin) = raw("ses-quota") {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let daily = Int(parts[0]), daily >= 0, let rate = Double(parts[1]), rate > 0
+            else { throw invalid(origin, "expected MAX24H:RATE, e.g. 200:1.") }
+            settings.quota = SESQuota(max24HourSend: daily, maxSendRate: rate)
+        }
         if let (text, origin) = raw("smtp-relay") {
             guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
                 (1...65_535).contains(port), colon != text.startIndex

@@ -101,6 +101,12 @@ struct Serve: AsyncParsableCommand {
     )
     var sesSandbox = false
     @Option(
+        name: .customLong("ses-quota"),
+        help:
+            "Enforce SES sending quotas, MAX24H:RATE (e.g. 200:1, the sandbox's); default: reported, not enforced (SWITCHYARD_SES_QUOTA)."
+    )
+    var sesQuota: String?
+    @Option(
         name: .customLong("smtp-port"),
         help:
             "Also accept mail over SMTP (STARTTLS, AUTH with SES SMTP credentials) on this port (SWITCHYARD_SMTP_PORT)."
@@ -147,7 +153,7 @@ struct Serve: AsyncParsableCommand {
             ("region", region), ("account", account), ("auth", auth), ("credentials", credentials),
             ("admin-token", adminToken), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout),
             ("max-connections", maxConnections), ("log-level", logLevel),
-            ("ses-sandbox", sesSandbox ? "true" : nil), ("smtp-port", smtpPort),
+            ("ses-sandbox", sesSandbox ? "true" : nil), ("ses-quota", sesQuota), ("smtp-port", smtpPort),
             ("smtp-inbound-port", smtpInboundPort), ("smtp-tls-cert", smtpTLSCertificate),
             ("smtp-tls-key", smtpTLSKey), ("smtp-relay", smtpRelay), ("smtp-relay-security", smtpRelaySecurity),
             ("smtp-relay-user", smtpRelayUser), ("smtp-relay-password", smtpRelayPassword),

@@ -64,6 +64,20 @@ import Testing
         #expect(text.contains("Content-Type: text/rfc822-headers\r\n\r\nSubject: hi\r\n"))
     }
 
+    @Test func theRateBucketAllowsOverdraftThenRefills() {
+        var window = SendWindow(tokens: 2, refilledMillis: 0)
+        let first = window.take(1, rate: 2, now: 0)
+        let overdraft = window.take(5, rate: 2, now: 0)
+        let inDebt = window.take(1, rate: 2, now: 1_000)  // -4 + 2 = -2
+        let refilled = window.take(1, rate: 2, now: 4_000)  // -2 + 6, capped at 2
+        #expect(first && overdraft && !inDebt && refilled)
+        window.record(3, at: 0)
+        window.record(2, at: 30_000)
+        window.record(4, at: 90_000_000)
+        #expect(window.sentLast24Hours(now: 90_000_000) == 4)
+        #expect(window.minutes.count == 1)
+    }
+
     @Test func delayTypesFollowTheReply() {
         #expect(SESEngine.delayType(nil) == "TransientCommunicationFailure")
         #expect(SESEngine.delayType("452 4.2.2 Mailbox full") == "MailboxFull")
