@@ -112,6 +112,7 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.peers = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.endswith("@refused.example"):
@@ -120,6 +121,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.peers.append(session.peer)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 2.0.0 Ok: queued as RELAYED1"
 
@@ -206,6 +208,53 @@ def event_records(server, url, count, timeout=30):
             if m["Body"].startswith("{"):
                 records.append(json.loads(m["Body"]))
     return records
+
+
+def test_relay_connections_are_kept_for_the_next_message(relay):
+    server = Server("--smtp-relay", f"127.0.0.1:{relay.port}").start()
+    try:
+        ses = server.client("ses")
+        ses.verify_email_identity(EmailAddress="many@example.com")
+        for n in range(5):
+            ses.send_email(Source="many@example.com", Destination={"ToAddresses": [f"r{n}@example.com"]},
+                           Message={"Subject": {"Data": f"m{n}"}, "Body": {"Text": {"Data": "b"}}})
+            deadline = time.time() + 10
+            while len(relay.messages) <= n and time.time() < deadline:
+                time.sleep(0.05)
+        assert sorted(m[1][0] for m in relay.messages) == [f"r{n}@example.com" for n in range(5)]
+        # One after the other, the messages went over one connection (one client port).
+        assert len(set(relay.peers)) == 1
+    finally:
+        server.stop()
+
+
+def test_a_kept_connection_the_relay_closed_is_replaced():
+    from aiosmtpd.controller import Controller
+    port = free_port()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    server = Server("--smtp-relay", f"127.0.0.1:{port}").start()
+    try:
+        ses = server.client("ses")
+        ses.verify_email_identity(EmailAddress="kept@example.com")
+
+        def send_and_wait(n):
+            ses.send_email(Source="kept@example.com", Destination={"ToAddresses": [f"k{n}@example.com"]},
+                           Message={"Subject": {"Data": "k"}, "Body": {"Text": {"Data": "b"}}})
+            deadline = time.time() + 15
+            while len(inbox.messages) <= n and time.time() < deadline:
+                time.sleep(0.05)
+
+        send_and_wait(0)
+        controller.stop()  # drops the connection Switchyard kept
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        send_and_wait(1)
+        assert [m[1] for m in inbox.messages] == [["k0@example.com"], ["k1@example.com"]]
+    finally:
+        controller.stop()
+        server.stop()
 
 
 def test_relay_down_is_retried_until_it_answers():

@@ -3,8 +3,8 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// A minimal SMTP client for the relay: one message per connection, EHLO, optional STARTTLS or
-/// implicit TLS, AUTH PLAIN, MAIL, RCPT, DATA, QUIT.
+/// A minimal SMTP client for the relay: EHLO, optional STARTTLS or implicit TLS, AUTH PLAIN, then
+/// transactions (MAIL, RCPT, DATA) for as long as the connection is kept (`SMTPRelayPool`).
 enum SMTPClient {
     /// What the server answered for the message.
     struct Outcome: Sendable {
@@ -21,39 +21,54 @@ enum SMTPClient {
         var description: String
     }
 
-    static func send(
-        relay: SMTPRelaySettings, from: String, to: [String], data: [UInt8], hostname: String = "localhost"
-    ) async throws -> Outcome {
-        let tls = relay.security == .none ? nil : try SMTPTLS.clientContext(insecure: relay.insecure)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// The server refused the connection itself (its greeting or AUTH): the answer for every message.
+    struct Refused: Error {
+        var outcome: Outcome
+    }
+
+    /// Opens a connection to the relay: TCP (or TLS), then SMTP's greeting and handshake.
+    static func connect(_ relay: SMTPRelaySettings) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        let tls = relay.security == .tls ? try SMTPTLS.clientContext(insecure: relay.insecure) : nil
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: relay.host, port: relay.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if relay.security == .tls, let tls {
+                    if let tls {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: relay.host))
                     }
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        return try await channel.executeThenClose { inbound, outbound in
-            var lines = SMTPLineReader(iterator: inbound.makeAsyncIterator())
-            func command(_ text: String) async throws -> (Int, String) {
-                try await outbound.write(ByteBuffer(string: text + "\r\n"))
-                return try await lines.reply()
-            }
+    }
+
+    /// One SMTP conversation on an open connection.
+    struct Conversation {
+        var lines: SMTPLineReader
+        let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        let channel: any Channel
+
+        mutating func command(_ text: String) async throws -> (Int, String) {
+            try await outbound.write(ByteBuffer(string: text + "\r\n"))
+            return try await lines.reply()
+        }
+
+        /// The greeting, EHLO, STARTTLS when asked for, and AUTH PLAIN when credentials are given.
+        mutating func handshake(_ relay: SMTPRelaySettings, hostname: String = "localhost") async throws {
             var (code, text) = try await lines.reply()
             guard code == 220 else {
-                return Outcome(accepted: [], refused: [], reply: text, permanent: code >= 500, delivered: false)
+                throw Refused(
+                    outcome: Outcome(accepted: [], refused: [], reply: text, permanent: code >= 500, delivered: false))
             }
             (code, text) = try await command("EHLO \(hostname)")
-            if relay.security == .starttls, let tls {
+            if relay.security == .starttls {
                 guard text.uppercased().contains("STARTTLS") else {
                     throw Failure(description: "The relay does not offer STARTTLS.")
                 }
                 (code, text) = try await command("STARTTLS")
                 guard code == 220 else { throw Failure(description: "STARTTLS refused: \(text)") }
-                try await channel.channel.pipeline.addHandler(
+                let tls = try SMTPTLS.clientContext(insecure: relay.insecure)
+                try await channel.pipeline.addHandler(
                     try NIOSSLClientHandler(context: tls, serverHostname: relay.host), position: .first)
                 (code, text) = try await command("EHLO \(hostname)")
             }
@@ -61,11 +76,25 @@ enum SMTPClient {
                 let token = Data(([0] + Array(user.utf8) + [0] + Array(password.utf8))).base64EncodedString()
                 (code, text) = try await command("AUTH PLAIN \(token)")
                 guard code == 235 else {
-                    return Outcome(accepted: [], refused: [], reply: text, permanent: false, delivered: false)
+                    throw Refused(
+                        outcome: Outcome(accepted: [], refused: [], reply: text, permanent: false, delivered: false))
                 }
             }
-            (code, text) = try await command("MAIL FROM:<\(from)>")
+        }
+
+        /// One message: MAIL, RCPT for each recipient, DATA. A transaction that did not end in DATA's
+        /// reply is reset, so the connection can carry the next one. Throws `Stale` when the
+        /// connection failed before the message was handed over (sending it again cannot duplicate it).
+        mutating func transaction(from: String, to: [String], data: [UInt8]) async throws -> Outcome {
+            var code: Int
+            var text: String
+            do {
+                (code, text) = try await command("MAIL FROM:<\(from)>")
+            } catch {
+                throw Stale(underlying: error)
+            }
             guard code == 250 else {
+                _ = try? await command("RSET")
                 return Outcome(accepted: [], refused: [], reply: text, permanent: code >= 500, delivered: false)
             }
             var accepted: [String] = []
@@ -75,20 +104,25 @@ enum SMTPClient {
                 if code == 250 || code == 251 { accepted.append(recipient) } else { refused.append((recipient, text)) }
             }
             guard !accepted.isEmpty else {
-                _ = try? await command("QUIT")
+                _ = try? await command("RSET")
                 return Outcome(accepted: [], refused: refused, reply: text, permanent: code >= 500, delivered: false)
             }
             (code, text) = try await command("DATA")
             guard code == 354 else {
+                _ = try? await command("RSET")
                 return Outcome(accepted: [], refused: refused, reply: text, permanent: code >= 500, delivered: false)
             }
             try await outbound.write(ByteBuffer(bytes: dotStuffed(data)))
             (code, text) = try await lines.reply()
-            _ = try? await command("QUIT")
             return Outcome(
                 accepted: code == 250 ? accepted : [], refused: refused, reply: text, permanent: code >= 500,
                 delivered: code == 250)
         }
+    }
+
+    /// A kept connection that had failed before a message was handed over.
+    struct Stale: Error {
+        var underlying: any Error
     }
 
     /// The message with CRLF line ends, leading dots doubled, and the terminating dot line.

@@ -10,7 +10,15 @@ struct SMTPRelayTransport: DeliveryTransport {
 
     let engine: SESEngine
     let relay: SMTPRelaySettings
+    let pool: SMTPRelayPool
     let logger: Logger
+
+    init(engine: SESEngine, relay: SMTPRelaySettings, logger: Logger) {
+        self.engine = engine
+        self.relay = relay
+        self.pool = SMTPRelayPool(relay: relay)
+        self.logger = logger
+    }
 
     /// The delivery of one message to some of its recipients: the body names the message in the
     /// outbox, the metadata the envelope.
@@ -28,8 +36,7 @@ struct SMTPRelayTransport: DeliveryTransport {
         let recipients = (request.metadata?["to"] ?? "").split(separator: "\n").map(String.init)
         guard let raw = await engine.rawMessage(id) else { return .failed(reason: "The message \(id) is gone.") }
         do {
-            let outcome = try await SMTPClient.send(
-                relay: relay, from: from, to: recipients, data: MIMEMessage.removingBcc(raw))
+            let outcome = try await pool.send(from: from, to: recipients, data: MIMEMessage.removingBcc(raw))
             if outcome.delivered {
                 await engine.relayFinished(
                     messageId: id, recipients: outcome.accepted, reply: outcome.reply, permanentFailure: false)
