@@ -557,3 +557,37 @@ def test_quotas_are_enforced_when_given():
         assert ses.get_send_quota()["SentLast24Hours"] == 6.0
     finally:
         server.stop()
+
+
+def test_localstack_retrospection_endpoint(ses, server):
+    """Suites written against LocalStack read sent mail at /_aws/ses (filters id and email, DELETE)."""
+    ses.verify_email_identity(EmailAddress="retro@example.com")
+    simple = ses.send_email(Source="retro@example.com", Message=SIMPLE,
+                            Destination={"ToAddresses": ["a@example.com"], "BccAddresses": ["hidden@example.com"]})
+    ses.create_template(Template={"TemplateName": "retro", "SubjectPart": "Hi {{name}}", "TextPart": "t"})
+    templated = ses.send_templated_email(Source="retro@example.com", Template="retro", TemplateData='{"name":"A"}',
+                                         Destination={"ToAddresses": ["b@example.com"]})
+    raw = ses.send_raw_email(RawMessage={"Data": b"From: retro@example.com\r\nTo: c@example.com\r\n"
+                                                 b"Subject: raw\r\n\r\nraw body\r\n"})
+
+    def get(**query):
+        text = "&".join(f"{k}={v}" for k, v in query.items())
+        with urllib.request.urlopen(f"{server.endpoint}/_aws/ses?{text}") as r:
+            return json.loads(r.read())["messages"]
+
+    by_id = {m["Id"]: m for m in get(email="retro@example.com")}
+    first = by_id[simple["MessageId"]]
+    assert first["Source"] == "retro@example.com" and first["Region"] == REGION
+    assert first["Destination"] == {"ToAddresses": ["a@example.com"], "BccAddresses": ["hidden@example.com"]}
+    assert first["Subject"] == "Hello"
+    assert first["Body"] == {"text_part": "plain text", "html_part": "<p>html</p>"}
+    assert by_id[templated["MessageId"]]["Template"] == "retro"
+    assert by_id[templated["MessageId"]]["TemplateData"] == '{"name":"A"}'
+    assert "raw body" in by_id[raw["MessageId"]]["RawData"]
+    assert get(email="nobody@example.com") == []
+    request = urllib.request.Request(f"{server.endpoint}/_aws/ses?id={simple['MessageId']}", method="DELETE")
+    assert urllib.request.urlopen(request).status == 204
+    assert sorted(m["Id"] for m in get()) == sorted([templated["MessageId"], raw["MessageId"]])
+    request = urllib.request.Request(f"{server.endpoint}/_aws/ses", method="DELETE")
+    urllib.request.urlopen(request)
+    assert get() == []

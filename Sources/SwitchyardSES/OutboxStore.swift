@@ -40,7 +40,9 @@ protocol OutboxStore: Sendable {
     func messages(since: Int64, limit: Int) throws -> [SentMessage]
     func message(id: String) throws -> SentMessage?
     func raw(id: String) throws -> [UInt8]?
-    /// How many recipients were sent to since a time, for quotas and statistics.
+    /// How many messages the outbox holds.
+    func count() throws -> Int
+    func delete(id: String) -> CommitTicket
     func wipe() -> CommitTicket
 }
 
@@ -97,6 +99,14 @@ struct SQLiteOutboxStore: OutboxStore {
         }.map { [UInt8]($0) }
     }
 
+    func count() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ses_message") ?? 0 }
+    }
+
+    func delete(id: String) -> CommitTicket {
+        database.submit { db in try db.execute(sql: "DELETE FROM ses_message WHERE id = ?", arguments: [id]) }
+    }
+
     func wipe() -> CommitTicket { database.submit { db in try db.execute(sql: "DELETE FROM ses_message") } }
 }
 
@@ -124,6 +134,12 @@ final class MemoryOutboxStore: OutboxStore {
 
     func message(id: String) throws -> SentMessage? { rows.withLock { $0[id]?.0 } }
     func raw(id: String) throws -> [UInt8]? { rows.withLock { $0[id]?.1 } }
+    func count() throws -> Int { rows.withLock { $0.count } }
+
+    func delete(id: String) -> CommitTicket {
+        rows.withLock { _ = $0.removeValue(forKey: id) }
+        return .alreadyCommitted
+    }
 
     func wipe() -> CommitTicket {
         rows.withLock { $0 = [:] }

@@ -35,9 +35,11 @@ struct CapturedMessageView: Sendable {
 }
 
 extension SESEngine {
-    func messageCount() -> Int { (try? outbox.messages(since: 0, limit: Int.max).count) ?? 0 }
+    func messageCount() -> Int { (try? outbox.count()) ?? 0 }
 
     func clearOutbox() async throws { try await outbox.wipe().wait() }
+
+    func deleteCapturedMessage(_ id: String) async throws { try await outbox.delete(id: id).wait() }
 
     /// Captured messages, oldest first, filtered by id, envelope sender or recipient, time and configuration set.
     func capturedMessages(

@@ -54,6 +54,24 @@ enum SESOperationalRoutes {
                 }
                 return WireResponse(status: 200, headers: headers, body: file.bytes)
             },
+            // LocalStack's retrospection endpoint: `id` and `email` (the source) filter, DELETE removes
+            // one message (`id`) or all.
+            LocalStackMailView.path: { request in
+                let filters = parameters(request)
+                let id = filters["id"].flatMap { $0.isEmpty ? nil : $0 }
+                if request.method == "DELETE" {
+                    if let id { try? await engine.deleteCapturedMessage(id) } else { try? await engine.clearOutbox() }
+                    return WireResponse(status: 204)
+                }
+                let source = filters["email"].flatMap { $0.isEmpty ? nil : $0 }
+                var messages: [[String: Any]] = []
+                for view in await engine.capturedMessages(
+                    id: id, source: nil, destination: nil, since: nil, configurationSet: nil)
+                where source == nil || view.message.source == source {
+                    messages.append(LocalStackMailView.json(view, raw: await engine.rawMessage(view.message.id)))
+                }
+                return OperationalResponse.json(200, ["messages": messages])
+            },
             exports: { request in
                 guard let id = parameters(request)["id"], let file = await engine.exportFile(id: id) else {
                     return OperationalResponse.json(404, ["message": "No export file has this id."])

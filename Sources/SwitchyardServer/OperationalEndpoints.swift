@@ -26,7 +26,10 @@ public struct OperationalEndpoints: Sendable {
 
     func handle(_ request: WireRequest) async -> WireResponse? {
         let path = request.path
-        guard path.hasPrefix("/_switchyard") || path.hasPrefix("/moto-api") || path.hasPrefix("/_localstack") else {
+        guard
+            path.hasPrefix("/_switchyard") || path.hasPrefix("/moto-api") || path.hasPrefix("/_localstack")
+                || path.hasPrefix("/_aws/")
+        else {
             return nil
         }
         let isAdmin = access.admits(request)
