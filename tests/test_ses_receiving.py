@@ -5,7 +5,6 @@ SendBounce answers a received message with a delivery status notification. Drive
 boto3."""
 import json
 import smtplib
-import time
 import urllib.request
 from email.message import EmailMessage
 
@@ -14,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT, Server, error_code, free_port
 from test_lambda import ROLE, zipped
+from test_ses import events_queue, receive
 
 HANDLER = """
 def handler(event, context):
@@ -31,21 +31,8 @@ def inbound():
     server.stop()
 
 
-def topic_queue(server, name):
-    sns, sqs = server.client("sns"), server.client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    topic = sns.create_topic(Name=name)["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
-    return topic, url
-
-
 def drain(server, url, count, timeout=20):
-    sqs, bodies, deadline = server.client("sqs"), [], time.time() + timeout
-    while len(bodies) < count and time.time() < deadline:
-        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            bodies.append(json.loads(m["Body"]))
-    return bodies
+    return [json.loads(body) for body in receive(server, url, count, timeout=timeout)]
 
 
 def deliver(server, subject, to, sender="friend@outside.example"):
@@ -71,8 +58,8 @@ def rules(inbound):
     ses.verify_domain_identity(Domain="inbound.example")
     ses.verify_email_identity(EmailAddress="mailer@inbound.example")
     server.client("s3").create_bucket(Bucket="mail")
-    stored_topic, stored_url = topic_queue(server, "stored")
-    after_topic, after_url = topic_queue(server, "after")
+    stored_topic, stored_url = events_queue(server, "stored")
+    after_topic, after_url = events_queue(server, "after")
     lam = server.client("lambda")
     lam.create_function(FunctionName="triage", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                         Code={"ZipFile": zipped({"app.py": (HANDLER, 0o644)})})
