@@ -91,12 +91,13 @@ final class SMTPServer: Sendable {
                         try await outbound.write(ByteBuffer(bytes: reply.encoded()))
                         return
                     case .startTLS(let reply):
-                        try await outbound.write(ByteBuffer(bytes: reply.encoded()))
-                        guard let tls else { return }
+                        guard let tls else {
+                            try await outbound.write(ByteBuffer(bytes: reply.encoded()))
+                            return
+                        }
                         // Whatever the client sent before the handshake is discarded (RFC 3207).
                         reader.pending = []
-                        try await connection.channel.pipeline.addHandler(
-                            NIOSSLServerHandler(context: tls), position: .first)
+                        try await Self.startTLS(connection.channel, reply: reply, context: tls)
                         encrypted = true
                     case .authenticate(let username, let password):
                         scope = authenticator.authenticate(username: username, password: password)
@@ -115,6 +116,21 @@ final class SMTPServer: Sendable {
         } catch {
             logger.debug("SES SMTP connection ended: \(error)")
         }
+    }
+
+    /// Answers STARTTLS and puts TLS in front of the connection in one turn of its event loop: the
+    /// client starts its handshake as soon as it reads the 220, and a ClientHello read before the TLS
+    /// handler is in place would go to the plaintext reader and the handshake would stall.
+    static func startTLS(_ channel: any Channel, reply: SMTPReply, context: NIOSSLContext) async throws {
+        let bytes = reply.encoded()
+        try await channel.eventLoop.submit {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(NIOSSLServerHandler(context: context), position: .first)
+            // Written from the TLS handler's own context, which passes it below the handler: the
+            // 220 itself goes out in plaintext.
+            let tlsContext = try pipeline.context(handlerType: NIOSSLServerHandler.self)
+            tlsContext.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)), promise: nil)
+        }.get()
     }
 
     /// Sends a received message as SendRawEmail would, answering in SES's SMTP words.
