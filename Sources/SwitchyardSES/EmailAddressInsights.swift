@@ -32,7 +32,10 @@ struct EmailAddressInsights: Sendable, Equatable {
 
     static let reservedSuffixes = [".test", ".example", ".invalid", ".localhost"]
     static let reservedDomains: Set<String> = ["example.com", "example.net", "example.org", "localhost"]
+}
 
+extension EmailAddressInsights {
+    /// Judges an address (the memberwise initializer stays, as this one is in an extension).
     init(_ text: String, known: Known = Known()) {
         guard let address = try? EmailAddress.parse(text), address.domain.contains(".") else {
             self.init(
@@ -64,19 +67,6 @@ struct EmailAddressInsights: Sendable, Equatable {
         self.init(
             isValid: valid, hasValidSyntax: "HIGH", hasValidDnsRecords: dns, mailboxExists: mailbox,
             isRoleAddress: role, isDisposable: disposable, isRandomInput: random)
-    }
-
-    init(
-        isValid: String, hasValidSyntax: String, hasValidDnsRecords: String, mailboxExists: String,
-        isRoleAddress: String, isDisposable: String, isRandomInput: String
-    ) {
-        self.isValid = isValid
-        self.hasValidSyntax = hasValidSyntax
-        self.hasValidDnsRecords = hasValidDnsRecords
-        self.mailboxExists = mailboxExists
-        self.isRoleAddress = isRoleAddress
-        self.isDisposable = isDisposable
-        self.isRandomInput = isRandomInput
     }
 
     /// Random keyboard input: a long run of letters without vowels, or letters and digits mixed

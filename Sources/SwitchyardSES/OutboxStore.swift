@@ -30,7 +30,8 @@ struct SentMessage: Codable, Sendable {
 
     /// Mail SES sends of its own accord (verification, auto-responses, feedback notices): captured
     /// like the rest, but not counted as the account's sending.
-    var sentBySES: Bool { OutgoingEmail.operationsOfSES.contains(operation) }
+    var sentBySES: Bool { Self.operationsOfSES.contains(operation) }
+    static let operationsOfSES: Set<String> = ["VerificationEmail", "AutoResponse", "FeedbackForwarding"]
 }
 
 /// The captured outbox: every accepted message and its MIME, durable before the send is answered.

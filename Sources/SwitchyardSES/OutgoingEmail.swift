@@ -29,9 +29,6 @@ struct OutgoingEmail: Sendable {
     /// Where bounce and complaint feedback goes by email (v1's ReturnPath, v2's
     /// FeedbackForwardingEmailAddress); the source when not given.
     var feedbackAddress: String?
-    /// Mail SES sends of its own accord does not count against the quotas.
-    var sentBySES: Bool { Self.operationsOfSES.contains(operation) }
-    static let operationsOfSES: Set<String> = ["VerificationEmail", "AutoResponse", "FeedbackForwarding"]
     /// Recipients who opted out of the contact list or topic the send names.
     var optedOut: Set<String> = []
 }

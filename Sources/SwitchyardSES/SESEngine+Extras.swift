@@ -31,7 +31,9 @@ extension SESEngine {
 
     /// A finished export job's file, for its download URL.
     func exportFile(id: String) -> (text: String, format: String)? {
-        exportJobs.items.values.first { $0.id == id }.flatMap { job in job.file.map { ($0, job.format) } }
+        guard let job = exportJobs.items.values.first(where: { $0.id == id }), let file = job.file else { return nil }
+        let format = StoredSESv2Shape.read(SESv2.ExportDestination.self, job.destination)?.dataFormat ?? "CSV"
+        return (file, format)
     }
 
     /// Writes an object to this server's S3 (through the delivery engine, as every producer does).

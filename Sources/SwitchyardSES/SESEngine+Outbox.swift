@@ -86,7 +86,7 @@ extension SESEngine {
             message.openedBy = (message.openedBy ?? []) + [reader]
             try? await outbox.update(message).wait()
         }
-        await publish(.open(link: nil), about: message)
+        await report(.open(link: nil), about: message)
     }
 
     /// A click on a tracked link: a Click event, and where to send the browser.
@@ -96,22 +96,10 @@ extension SESEngine {
             message.clickedBy = (message.clickedBy ?? []) + [reader]
             try? await outbox.update(message).wait()
         }
-        await publish(.click(link: link, tags: [:]), about: message)
+        await report(.click(link: link, tags: [:]), about: message)
         return link
     }
 
-    /// Reports an event about a message that was sent earlier to its configuration set.
-    func publish(_ event: MailEvent, about message: SentMessage) async {
-        guard let name = message.configurationSet, let set = configurationSet(message.scope, name) else { return }
-        let raw = rawMessage(message.id) ?? []
-        let email = OutgoingEmail(
-            scope: message.scope, operation: message.operation, source: message.source,
-            destinations: message.destinations, raw: raw, configurationSet: name, tags: message.tags,
-            sourceArn: message.sourceArn, callerIdentity: "root")
-        let mail = summary(email, message: message, parsed: ParsedMail(raw: raw), configurationSet: name)
-        let requests = SESEvents.requests(event, mail: mail, set: set, at: Self.nowMillis())
-        if !requests.isEmpty { try? await deliveries.enqueue(requests).wait() }
-    }
 }
 extension SESEngine {
     /// The messages of a scope sent within a time range.

@@ -46,7 +46,7 @@ extension SESEngine {
             }
         }
         guard unverified.isEmpty else { throw SESFailure.notVerified(unverified, region: scope.region) }
-        if !email.sentBySES { try chargeQuota(scope, recipients: Self.quotaRecipients(email.destinations)) }
+        try chargeQuota(scope, recipients: Self.quotaRecipients(email.destinations))
 
         let millis = Self.nowMillis()
         let id = email.id ?? Self.messageId(millis)
@@ -240,6 +240,10 @@ extension SESEngine {
     /// Sends an event about a message already in the outbox to its configuration set's destinations
     /// and its identity's notification topics.
     func report(_ event: MailEvent, about message: SentMessage) async {
+        let set = message.configurationSet.flatMap { configurationSet(message.scope, $0) }
+        let source = verifiedIdentity(message.scope, address: message.source)
+        // The message is read back only when someone listens.
+        guard set?.eventDestinations.isEmpty == false || source?.notificationTopics.isEmpty == false else { return }
         let raw = (try? outbox.raw(id: message.id)) ?? []
         let email = OutgoingEmail(
             scope: message.scope, operation: message.operation, source: message.source,
@@ -247,11 +251,8 @@ extension SESEngine {
             tags: message.tags, sourceArn: message.sourceArn, callerIdentity: "root")
         let mail = summary(
             email, message: message, parsed: ParsedMail(raw: raw), configurationSet: message.configurationSet)
-        var requests = identityNotifications(
-            event, mail: mail, source: verifiedIdentity(message.scope, address: message.source))
-        if let name = message.configurationSet, let set = configurationSet(message.scope, name) {
-            requests += SESEvents.requests(event, mail: mail, set: set, at: Self.nowMillis())
-        }
+        var requests = identityNotifications(event, mail: mail, source: source)
+        if let set { requests += SESEvents.requests(event, mail: mail, set: set, at: Self.nowMillis()) }
         if !requests.isEmpty { try? await deliveries.enqueue(requests).wait() }
     }
 

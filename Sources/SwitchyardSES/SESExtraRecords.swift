@@ -69,9 +69,8 @@ struct ExportJobRecord: Codable, Sendable {
     var processed: Int = 0
     var exported: Int = 0
     var failure: String?
-    /// The export file, kept here for the download URL, and its format (CSV or JSON).
+    /// The export file, kept here for the download URL.
     var file: String?
-    var format: String = "CSV"
 }
 
 /// A predictive inbox placement test. The only mailbox here is the captured outbox, which has no

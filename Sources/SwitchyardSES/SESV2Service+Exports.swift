@@ -49,8 +49,7 @@ extension SESV2Service {
                 destination: StoredSESv2Shape.write(input.exportDestination),
                 sourceType: source.metricsDataSource == nil ? "MESSAGE_INSIGHTS" : "METRICS_DATA",
                 status: "COMPLETED", createdMillis: now, completedMillis: now, processed: processed,
-                exported: file.rows.count, file: file.render(format: input.exportDestination.dataFormat),
-                format: input.exportDestination.dataFormat)
+                exported: file.rows.count, file: file.render(format: input.exportDestination.dataFormat))
             // The job runs at once; the file also goes to the bucket named, if one was.
             if let target, let text = job.file {
                 let failure = await engine.writeObject(
