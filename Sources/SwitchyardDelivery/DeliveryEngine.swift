@@ -26,6 +26,8 @@ public actor DeliveryEngine {
     private let recordLimit = 1000
     /// Where outcomes are counted (`switchyard_deliveries_total` by kind and outcome), if anywhere.
     private let metrics: (any MetricsFactory)?
+    /// Producers' listeners for outcomes, by the name requests give in their `report`.
+    private var observers: [String: any DeliveryObserver] = [:]
 
     public init(
         store: any DeliveryStore, clock: any ServiceClock = SystemClock(),
@@ -66,6 +68,12 @@ public actor DeliveryEngine {
         transports.merge(added) { _, new in new }
     }
 
+    /// Registers a producer's listener for the outcomes of requests whose `report` names it. Modules
+    /// register theirs when they start, before stored deliveries resume.
+    public func register(observer: any DeliveryObserver, named name: String) {
+        observers[name] = observer
+    }
+
     /// Attempts the deliveries that were stored before a restart, in the order they were requested.
     public func resume() {
         for id in jobs.keys.sorted() { schedule(id, after: nil) }
@@ -81,7 +89,11 @@ public actor DeliveryEngine {
         for request in requests {
             // Ordered deliveries always become jobs: concurrent inline attempts could reach the
             // target out of order, while a lane's jobs run strictly one after the other.
-            if transport(for: request.target.kind).deliversDurablyInline, request.orderedLane == nil {
+            // So are those whose outcome someone waits to hear: a job knows when it was requested and
+            // reads the target's answer.
+            if transport(for: request.target.kind).deliversDurablyInline, request.orderedLane == nil,
+                request.report == nil
+            {
                 inline.append(request)
             } else {
                 created.append(newJob(request))
@@ -216,17 +228,24 @@ public actor DeliveryEngine {
                 try? await Task.sleep(for: .milliseconds(wait))
                 continue
             }
-            let outcome = await transport(for: job.request.target.kind).attempt(job.request)
+            let transport = transport(for: job.request.target.kind)
+            var outcome: DeliveryOutcome
+            var response: [UInt8]?
+            if job.request.report == nil {
+                outcome = await transport.attempt(job.request)
+            } else {
+                (outcome, response) = await transport.attemptWithResponse(job.request)
+            }
             guard generation == self.generation, jobs[id] != nil else { return }
             job.attempts += 1
             switch outcome {
             case .delivered:
                 forget(id)
                 _ = store.submit(put: [], delete: [id])
-                record(job, .delivered, reason: nil)
+                record(job, .delivered, reason: nil, response: response)
                 return
             case .failed(let reason):
-                giveUp(job, reason: reason, stored: true)
+                giveUp(job, reason: reason, stored: true, response: response)
                 return
             case .retry, .postpone:
                 let delay: Int64
@@ -240,7 +259,7 @@ public actor DeliveryEngine {
                     reason = why
                 case .retry(let why):
                     guard let retryDelay = job.request.retry.delayMillis(beforeRetry: job.attempts) else {
-                        giveUp(job, reason: why, stored: true)
+                        giveUp(job, reason: why, stored: true, response: response)
                         return
                     }
                     delay = retryDelay
@@ -250,7 +269,9 @@ public actor DeliveryEngine {
                 if let maximumAge = job.request.retry.maximumEventAgeSeconds, let createdAt = job.createdAt,
                     clock.nowMillis() + delay - createdAt > Int64(maximumAge) * 1000
                 {
-                    giveUp(job, reason: "\(reason); the maximum event age of \(maximumAge) s has passed", stored: true)
+                    giveUp(
+                        job, reason: "\(reason); the maximum event age of \(maximumAge) s has passed", stored: true,
+                        response: response)
                     return
                 }
                 job.notBefore = clock.nowMillis() + delay
@@ -265,11 +286,11 @@ public actor DeliveryEngine {
     /// in the same commit that forgets this one, if it was stored), or the failure is recorded.
     /// Returns the ticket of the stored dead-letter delivery, if one was made.
     @discardableResult
-    private func giveUp(_ job: DeliveryJob, reason: String, stored: Bool) -> CommitTicket? {
+    private func giveUp(_ job: DeliveryJob, reason: String, stored: Bool, response: [UInt8]? = nil) -> CommitTicket? {
         forget(job.id)
         guard let deadLetter = job.request.deadLetter, deadLetter != job.request.target else {
             if stored { _ = store.submit(put: [], delete: [job.id]) }
-            record(job, .failed, reason: reason)
+            record(job, .failed, reason: reason, response: response)
             return nil
         }
         var request = job.request
@@ -277,14 +298,25 @@ public actor DeliveryEngine {
         request.deadLetter = nil
         request.retry = .managedEndpoint
         request.orderedLane = request.orderedLane.map { "\($0)#dead-letter" }
+        // The outcome reported is the original delivery's; the dead-letter target learns why it failed.
+        request.report = nil
+        request.metadata = (request.metadata ?? [:]).merging([DeliveryRequest.failureReasonKey: reason]) { $1 }
         let moved = newJob(request)
         let ticket = store.submit(put: [moved], delete: stored ? [job.id] : [])
-        record(job, .deadLettered, reason: reason)
+        record(job, .deadLettered, reason: reason, response: response)
         schedule(moved.id, after: ticket)
         return ticket
     }
 
-    private func record(_ job: DeliveryJob, _ status: DeliveryRecord.Status, reason: String?) {
+    private func record(
+        _ job: DeliveryJob, _ status: DeliveryRecord.Status, reason: String?, response: [UInt8]? = nil
+    ) {
+        if let report = job.request.report, let observer = observers[report.observer] {
+            let observed = ObservedDelivery(
+                request: job.request, status: status, attempts: job.attempts, reason: reason, response: response,
+                dwellMillis: max(0, clock.nowMillis() - (job.createdAt ?? clock.nowMillis())))
+            Task { await observer.observe(observed) }
+        }
         records.append(
             DeliveryRecord(
                 jobId: job.id, origin: job.request.origin, target: job.request.target.address, status: status,

@@ -56,6 +56,8 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
     public var source: DeliverySource?
     /// An X-Ray trace header to pass on (SQS targets get it as the AWSTraceHeader system attribute).
     public var traceHeader: String?
+    /// Whom to tell how the delivery ended, if anyone.
+    public var report: OutcomeReport?
 
     public init(
         target: DeliveryTarget, body: DeliveryPayload, attributes: [String: DeliveryAttribute] = [:],
@@ -63,7 +65,7 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
         messageDeduplicationId: String? = nil,
         orderedLane: String? = nil,
         retry: RetryPolicy, deadLetter: DeliveryTarget? = nil, origin: String, source: DeliverySource? = nil,
-        traceHeader: String? = nil
+        traceHeader: String? = nil, report: OutcomeReport? = nil
     ) {
         self.target = target
         self.body = body
@@ -78,6 +80,25 @@ public struct DeliveryRequest: Sendable, Codable, Equatable {
         self.origin = origin
         self.source = source
         self.traceHeader = traceHeader
+        self.report = report
+    }
+}
+
+extension DeliveryRequest {
+    /// The metadata key under which a dead-letter delivery carries why the original one failed (the
+    /// last attempt's reason), for targets that pass it on (Lambda's dead-letter queue attributes).
+    public static let failureReasonKey = "DeliveryFailureReason"
+
+    /// True for a producer's asynchronous invocation of a function (SNS, EventBridge, S3 and log
+    /// subscriptions invoke that way): Lambda accepts it into the function's own queue.
+    public var isAsynchronousInvocation: Bool { metadata?["InvocationType"] == "Event" }
+
+    /// This request, marked as an asynchronous invocation when it goes to a function.
+    public func invokingAsynchronously() -> DeliveryRequest {
+        guard target.kind == .lambda else { return self }
+        var marked = self
+        marked.metadata = (metadata ?? [:]).merging(["InvocationType": "Event"]) { $1 }
+        return marked
     }
 }
 

@@ -34,7 +34,8 @@ public enum TargetDelivery {
                 maximumEventAgeSeconds: target.maximumEventAgeInSeconds ?? 86_400),
             deadLetter: target.deadLetterArn.map { .sqs(arn: $0) }, origin: rule.arn,
             source: DeliverySource(service: "events.amazonaws.com", arn: rule.arn, account: rule.bus.account),
-            traceHeader: event.traceHeader)
+            traceHeader: event.traceHeader
+        ).invokingAsynchronously()
     }
 
     /// An ECS target's EcsParameters (task definition, count, launch type, ...) as JSON, for the ECS

@@ -195,7 +195,9 @@ struct LambdaFailureTransport: DeliveryTransport {
         var requests: [DeliveryRequest] = []
         if let deadLetter = metadata["DeadLetterArn"], let target = LambdaService.deadLetterTarget(deadLetter) {
             requests.append(
-                DeliveryRequest(target: target, body: request.body, retry: .managedEndpoint, origin: request.origin))
+                DeliveryRequest(
+                    target: target, body: request.body, attributes: Self.deadLetterAttributes(metadata),
+                    retry: .managedEndpoint, origin: request.origin))
         }
         if let destination = metadata["OnFailure"] {
             let record = LambdaService.invocationRecord(
@@ -214,5 +216,24 @@ struct LambdaFailureTransport: DeliveryTransport {
         } catch {
             return .retry(reason: "\(error)")
         }
+    }
+
+    /// The attributes Lambda gives a message in a function's dead-letter queue: the invocation's
+    /// request id, the status code of its invocation (200: the function ran and failed) and the
+    /// error's message, from the last attempt's error document.
+    static func deadLetterAttributes(_ metadata: [String: String]) -> [String: DeliveryAttribute] {
+        let reason = metadata[DeliveryRequest.failureReasonKey] ?? ""
+        var message = reason
+        if let document = try? OrderedJSON.parse(Array(reason.utf8)),
+            case .scalar(.string(let text))? = document["errorMessage"]
+        {
+            message = text
+        }
+        var attributes = [
+            "RequestID": DeliveryAttribute(dataType: "String", stringValue: metadata["RequestId"] ?? ""),
+            "ErrorCode": DeliveryAttribute(dataType: "Number", stringValue: "200"),
+        ]
+        if !message.isEmpty { attributes["ErrorMessage"] = DeliveryAttribute(dataType: "String", stringValue: message) }
+        return attributes
     }
 }

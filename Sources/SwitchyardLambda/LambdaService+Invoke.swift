@@ -43,30 +43,9 @@ extension LambdaService {
         case "DryRun":
             return Lambda.InvocationResponse(statusCode: 204)
         case "Event":
-            guard version.state == "Active" || version.state == "Pending" else {
-                throw LambdaErrors.notActive(version.state)
-            }
-            let target = reference.qualifier.map { "\(function.arn):\($0)" } ?? function.arn
-            let config = Self.eventInvokeConfig(function, qualifier: reference.qualifier)
-            let retries = config?.maximumRetryAttempts ?? 2
-            var metadata = ["RequestId": context.requestId, "FunctionArn": target, "Attempts": String(retries + 1)]
-            metadata["OnSuccess"] = config?.onSuccess
-            metadata["OnFailure"] = config?.onFailure
-            metadata["DeadLetterArn"] = version.deadLetterTarget
-            let failureTarget =
-                metadata["OnFailure"] != nil || metadata["DeadLetterArn"] != nil
-                ? DeliveryTarget(kind: LambdaFailureTransport.kind, resource: target) : nil
-            let ticket = await deliveries.enqueue([
-                DeliveryRequest(
-                    target: .lambda(arn: target),
-                    body: DeliveryPayload(bytes: payload.isEmpty ? Array("{}".utf8) : payload),
-                    metadata: metadata,
-                    retry: .asynchronousInvocation(
-                        maximumRetryAttempts: retries,
-                        maximumEventAgeSeconds: config?.maximumEventAgeInSeconds ?? 21_600),
-                    deadLetter: failureTarget, origin: target, traceHeader: context.traceHeader)
-            ])
-            try await ticket.wait()
+            try await queueEvent(
+                function, version: version, qualifier: reference.qualifier, payload: payload,
+                requestId: context.requestId, traceHeader: context.traceHeader)
             return Lambda.InvocationResponse(statusCode: 202)
         default:
             try await checkConcurrency(function)
@@ -82,6 +61,40 @@ extension LambdaService {
                 logResult: input.logType == "Tail" ? Self.tail(ran.log) : nil, payload: Data(ran.payload),
                 executedVersion: version.version)
         }
+    }
+
+    /// Puts an asynchronous invocation in the function's queue (stored by the delivery engine), from
+    /// where it is run and retried as the function's event invoke config says, and then sent to its
+    /// destinations and dead-letter queue: Invoke with `Event`, and every producer that invokes
+    /// asynchronously (SNS, EventBridge, S3, ...), once Lambda has accepted its event.
+    func queueEvent(
+        _ function: FunctionRecord, version: FunctionVersionRecord, qualifier: String?, payload: [UInt8],
+        requestId: String, traceHeader: String?
+    ) async throws {
+        guard version.state == "Active" || version.state == "Pending" else {
+            throw LambdaErrors.notActive(version.state)
+        }
+        let target = qualifier.map { "\(function.arn):\($0)" } ?? function.arn
+        let config = Self.eventInvokeConfig(function, qualifier: qualifier)
+        let retries = config?.maximumRetryAttempts ?? 2
+        var metadata = ["RequestId": requestId, "FunctionArn": target, "Attempts": String(retries + 1)]
+        metadata["OnSuccess"] = config?.onSuccess
+        metadata["OnFailure"] = config?.onFailure
+        metadata["DeadLetterArn"] = version.deadLetterTarget
+        let failureTarget =
+            metadata["OnFailure"] != nil || metadata["DeadLetterArn"] != nil
+            ? DeliveryTarget(kind: LambdaFailureTransport.kind, resource: target) : nil
+        let ticket = await deliveries.enqueue([
+            DeliveryRequest(
+                target: .lambda(arn: target),
+                body: DeliveryPayload(bytes: payload.isEmpty ? Array("{}".utf8) : payload),
+                metadata: metadata,
+                retry: .asynchronousInvocation(
+                    maximumRetryAttempts: retries,
+                    maximumEventAgeSeconds: config?.maximumEventAgeInSeconds ?? 21_600),
+                deadLetter: failureTarget, origin: target, traceHeader: traceHeader)
+        ])
+        try await ticket.wait()
     }
 
     /// What a synchronous invocation produced: the payload, "Unhandled" when it is an error document,
@@ -240,9 +253,12 @@ extension LambdaService {
     static func logTimestamp() -> String { UTCDateFormats.string(Date(), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'") }
 }
 
-/// Delivers asynchronous invocations (Invoke with Event, and every producer's Lambda targets: SNS
-/// subscriptions, EventBridge rules, S3 notifications): one invocation per attempt; a function error
-/// or timeout is retried as the request's policy says, a missing function is not.
+/// Delivers to functions. A producer's asynchronous invocation (`DeliveryRequest.asynchronousInvocation`:
+/// SNS subscriptions, EventBridge rules, S3 notifications, log subscriptions) is accepted into the
+/// function's own queue, as Lambda accepts it with 202: the producer's retries cover only a function
+/// it cannot reach, and the function's event invoke config governs what follows. Every other request
+/// is one invocation per attempt (a queued asynchronous invocation, a synchronous one): a function
+/// error or timeout is retried as the request's policy says, a missing function is not.
 struct LambdaDeliveryTransport: DeliveryTransport {
     let service: LambdaService
 
@@ -263,6 +279,20 @@ struct LambdaDeliveryTransport: DeliveryTransport {
         guard let version = try? service.version(of: function, reference) else {
             return (.failed(reason: "Function not found: \(request.target.resource)"), nil)
         }
+        if request.isAsynchronousInvocation {
+            // Accepted: the answer is the request id of the invocation now queued.
+            let requestId = UUID().uuidString.lowercased()
+            do {
+                try await service.queueEvent(
+                    function, version: version, qualifier: qualifier, payload: SNSInvocationEvent.payload(for: request),
+                    requestId: requestId, traceHeader: request.traceHeader)
+                return (.delivered, Array(requestId.utf8))
+            } catch let error as AWSError {
+                return (.retry(reason: error.message ?? error.code), nil)
+            } catch {
+                return (.retry(reason: "\(error)"), nil)
+            }
+        }
         do {
             try await service.checkConcurrency(function)
             let result = try await service.run(
@@ -271,7 +301,9 @@ struct LambdaDeliveryTransport: DeliveryTransport {
                 requestId: request.metadata?["RequestId"] ?? UUID().uuidString.lowercased(),
                 invokedArn: request.target.resource)
             if result.functionError != nil {
-                return (.retry(reason: String(decoding: result.payload.prefix(512), as: UTF8.self)), result.payload)
+                // The whole error document (up to a size worth keeping), for the dead-letter queue's
+                // ErrorMessage attribute.
+                return (.retry(reason: String(decoding: result.payload.prefix(4096), as: UTF8.self)), result.payload)
             }
             if let destination = request.metadata?["OnSuccess"] {
                 let record = LambdaService.invocationRecord(

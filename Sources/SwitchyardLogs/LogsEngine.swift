@@ -189,7 +189,8 @@ actor LogsEngine {
             target: target, body: body, metadata: metadata,
             retry: vendor == "lambda" ? .asynchronousInvocation() : .managedEndpoint,
             origin: "\(group.arn):subscription-filter:\(filter.name)",
-            source: DeliverySource(service: "logs.amazonaws.com", arn: group.arn + ":*", account: group.account))
+            source: DeliverySource(service: "logs.amazonaws.com", arn: group.arn + ":*", account: group.account)
+        ).invokingAsynchronously()
     }
 
     /// The test message CloudWatch Logs sends a stream destination when a subscription filter is

@@ -135,7 +135,8 @@ struct BucketNotifications: Sendable {
                 DeliveryRequest(
                     target: .lambda(arn: function.lambdaFunctionArn), body: DeliveryPayload(record(function.id)),
                     retry: .asynchronousInvocation(), origin: bucket.arn, source: source,
-                    traceHeader: context.traceHeader))
+                    traceHeader: context.traceHeader
+                ).invokingAsynchronously())
         }
         if configuration.eventBridgeConfiguration != nil {
             let bus = "arn:aws:events:\(bucket.region):\(bucket.account):event-bus/default"

@@ -213,7 +213,7 @@ extension SESEngine {
             target: .lambda(arn: action.functionArn), body: DeliveryPayload(event.text), retry: .eventBridge(),
             origin: origin, source: DeliverySource(service: "ses.amazonaws.com", arn: origin, account: scope.account))
         guard synchronous else {
-            try? await deliveries.enqueue([request]).wait()
+            try? await deliveries.enqueue([request.invokingAsynchronously()]).wait()
             return nil
         }
         let (_, response) = await deliveries.deliverNow(request)

@@ -19,6 +19,8 @@ public struct DeliveryPlan: Sendable {
     let signatureVersion: String
     let topicDeliveryPolicy: String?
     let baseURL: String
+    /// The topic's delivery status logging settings (`<Protocol>SuccessFeedbackRoleArn`, ...).
+    var deliveryStatusSettings: [String: String] = [:]
 
     /// The signature version a subscription's messages say they carry: functions are always told 1,
     /// as AWS tells them, whatever version (the topic's) signed the message.
@@ -115,6 +117,11 @@ public struct DeliveryPlan: Sendable {
             origin: subscription.arn,
             source: DeliverySource(
                 service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account),
-            traceHeader: notification.traceHeader)
+            traceHeader: notification.traceHeader,
+            report: DeliveryStatusLog.report(
+                for: subscription, of: notification, topicAttributes: deliveryStatusSettings)
+        )
+        // SNS invokes functions asynchronously: Lambda accepts the event, then retries it itself.
+        .invokingAsynchronously()
     }
 }

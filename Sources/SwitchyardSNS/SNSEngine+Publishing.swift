@@ -121,7 +121,10 @@ extension SNSEngine {
         let plan = DeliveryPlan(
             notification: notification, subscriptions: reached, protectedMessages: protectedMessages,
             signatureVersion: topic.attributes["SignatureVersion"] ?? "1",
-            topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL)
+            topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL,
+            deliveryStatusSettings: topic.attributes.filter {
+                TopicAttributes.deliveryStatusAttributes.contains($0.key)
+            })
         guard key.isFIFO else {
             return PublishOutcome(messageId: notification.messageId, sequenceNumber: nil, ticket: nil, plan: plan)
         }

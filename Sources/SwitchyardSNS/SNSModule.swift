@@ -20,6 +20,8 @@ public struct SNSModule: ServiceModule {
         let signer = NotificationSigner(directory: context.dataDirectory)
         let engine = try SNSEngine(store: store, deliveries: context.deliveries, signer: signer)
         let service = SNSService(engine: engine)
+        await context.deliveries.register(
+            observer: DeliveryStatusLog(logs: context.logs), named: DeliveryStatusLog.observerName)
         let certificate: OperationalRoute = { _ in
             guard let pem = try? signer.certificatePEM() else {
                 return OperationalResponse.json(500, ["message": "The signing certificate could not be made."])

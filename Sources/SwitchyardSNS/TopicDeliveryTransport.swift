@@ -14,7 +14,11 @@ struct TopicDeliveryTransport: DeliveryTransport {
         guard let key = TopicKey(arn: request.target.resource) else { return .failed(reason: "not an SNS topic ARN") }
         guard let message = request.body.text else { return .failed(reason: "the payload is not UTF-8 text") }
         let draft = PublishDraft(
-            message: message, subject: request.metadata?["Subject"], messageStructure: nil, attributes: [:],
+            message: message, subject: request.metadata?["Subject"], messageStructure: nil,
+            // What the producer attached (a function's dead-letter attributes) becomes message attributes.
+            attributes: request.attributes.mapValues {
+                NotificationAttribute(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue)
+            },
             messageGroupId: request.messageGroupId,
             messageDeduplicationId: request.messageDeduplicationId
                 ?? (key.isFIFO ? request.metadata?["EventId"] : nil),

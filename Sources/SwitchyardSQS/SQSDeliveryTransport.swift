@@ -82,11 +82,16 @@ struct SQSDeliveryTransport: DeliveryTransport {
     }
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
+        await attemptWithResponse(request).0
+    }
+
+    /// One send; a message that was sent answers its message id.
+    func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
         guard request.target.kind == .sqs, let key = QueueKey(arn: request.target.resource) else {
-            return .failed(reason: "not an SQS queue ARN")
+            return (.failed(reason: "not an SQS queue ARN"), nil)
         }
         guard let message = Self.message(request) else {
-            return .failed(reason: "InvalidMessageContents: the payload is not UTF-8 text")
+            return (.failed(reason: "InvalidMessageContents: the payload is not UTF-8 text"), nil)
         }
         do {
             if let source = request.source.map(Self.sender) {
@@ -95,15 +100,15 @@ struct SQSDeliveryTransport: DeliveryTransport {
             let (results, ticket) = try await engine.send(key, [message], senderId: Self.senderId)
             try await ticket.wait()
             switch results.first {
-            case .success?: return .delivered
-            case .failure(let error)?: return .failed(reason: "\(error.code): \(error.message ?? "")")
-            case nil: return .retry(reason: "no result")
+            case .success(let sent)?: return (.delivered, Array(sent.messageId.utf8))
+            case .failure(let error)?: return (.failed(reason: "\(error.code): \(error.message ?? "")"), nil)
+            case nil: return (.retry(reason: "no result"), nil)
             }
         } catch let error as AWSError {
             // A missing queue is a client-side error: AWS does not retry those; they dead-letter.
-            return .failed(reason: "\(error.code): \(error.message ?? "")")
+            return (.failed(reason: "\(error.code): \(error.message ?? "")"), nil)
         } catch {
-            return .retry(reason: "\(error)")
+            return (.retry(reason: "\(error)"), nil)
         }
     }
 }

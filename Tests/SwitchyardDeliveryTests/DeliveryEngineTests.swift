@@ -218,6 +218,72 @@ import Testing
         try await engine.reset().wait()
         #expect(await engine.pendingCount == 0)
     }
+
+    /// Hears outcomes, for the tests of observers.
+    final class Listener: DeliveryObserver {
+        let heard = Mutex<[ObservedDelivery]>([])
+        func observe(_ delivery: ObservedDelivery) async { heard.withLock { $0.append(delivery) } }
+    }
+
+    /// A transport that answers with the body it was given, failing the target named "down".
+    struct EchoTransport: DeliveryTransport {
+        var deliversDurablyInline: Bool { true }
+        func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome { await attemptWithResponse(request).0 }
+        func attemptWithResponse(_ request: DeliveryRequest) async -> (DeliveryOutcome, [UInt8]?) {
+            request.target.resource == "down" ? (.retry(reason: "unreachable"), nil) : (.delivered, request.body.bytes)
+        }
+    }
+
+    @Test func anObserverHearsEachOutcomeOnceWithTheTargetsAnswer() async throws {
+        let listener = Listener()
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: EchoTransport()])
+        await engine.register(observer: listener, named: "status")
+        let report = OutcomeReport(observer: "status", context: ["topic": "t"])
+        try await engine.enqueue([
+            DeliveryRequest(target: .sqs(arn: "up"), body: "hello", retry: quick, origin: "s", report: report),
+            DeliveryRequest(
+                target: .sqs(arn: "down"), body: "lost", retry: quick, deadLetter: .sqs(arn: "dlq"), origin: "s",
+                report: report),
+            // Not reported: it asked for nothing.
+            DeliveryRequest(target: .sqs(arn: "up"), body: "quiet", retry: quick, origin: "s"),
+        ]).wait()
+        try await waitUntil { listener.heard.withLock { $0.count } == 2 }
+        try await Task.sleep(for: .milliseconds(50))
+        let heard = listener.heard.withLock { $0 }.sorted { $0.request.target.resource > $1.request.target.resource }
+        #expect(heard.count == 2)
+        #expect(heard[0].status == .delivered && heard[0].response == Array("hello".utf8) && heard[0].attempts == 1)
+        #expect(heard[0].request.report?.context == ["topic": "t"] && heard[0].dwellMillis >= 0)
+        #expect(heard[1].status == .deadLettered && heard[1].reason == "unreachable" && heard[1].attempts == 3)
+    }
+
+    @Test func aDeadLetterDeliveryCarriesWhyTheOriginalFailed() async throws {
+        let moved = Mutex<[DeliveryRequest]>([])
+        let transport = ClosureTransport { request in
+            if request.target.resource == "dlq" {
+                moved.withLock { $0.append(request) }
+                return .delivered
+            }
+            return .retry(reason: "function error")
+        }
+        let engine = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [.sqs: transport])
+        try await engine.enqueue([
+            DeliveryRequest(
+                target: .sqs(arn: "q"), body: "e", retry: quick, deadLetter: .sqs(arn: "dlq"), origin: "r",
+                report: OutcomeReport(observer: "nobody", context: [:]))
+        ]).wait()
+        try await waitUntil { moved.withLock { $0.count } == 1 }
+        let request = try #require(moved.withLock { $0.first })
+        #expect(request.metadata?[DeliveryRequest.failureReasonKey] == "function error")
+        #expect(request.report == nil)
+    }
+
+    @Test func onlyRequestsToFunctionsAreMarkedAsAsynchronousInvocations() {
+        let toFunction = DeliveryRequest(target: .lambda(arn: "f"), body: "e", retry: quick, origin: "t")
+        #expect(!toFunction.isAsynchronousInvocation)
+        #expect(toFunction.invokingAsynchronously().isAsynchronousInvocation)
+        let toQueue = DeliveryRequest(target: .sqs(arn: "q"), body: "e", retry: quick, origin: "t")
+        #expect(!toQueue.invokingAsynchronously().isAsynchronousInvocation)
+    }
 }
 
 @Suite struct DeliveryTargetTests {

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import SwitchyardDelivery
+import SwitchyardPlatform
+import SwitchyardWire
+
+/// SNS's delivery status logging: with a topic's `<Protocol>SuccessFeedbackRoleArn` (and a sample
+/// rate) or `<Protocol>FailureFeedbackRoleArn` set, the outcome of each delivery to a subscription of
+/// that protocol is written to CloudWatch Logs, in `sns/<region>/<account>/<topic>` for successes and
+/// `.../Failure` for failures, one JSON line per delivery as AWS writes it.
+///
+/// Which deliveries are logged is decided when the message is published (the sample is drawn then),
+/// and travels with the stored delivery, so that a delivery made after a restart is logged too.
+struct DeliveryStatusLog: DeliveryObserver {
+    /// The name the delivery engine knows this observer by.
+    static let observerName = "sns-delivery-status"
+    let logs: LogWriters
+
+    /// The attribute prefix of a subscription protocol whose deliveries can be logged.
+    static func attributePrefix(of subscriptionProtocol: String) -> String? {
+        switch subscriptionProtocol {
+        case "http", "https": return "HTTP"
+        case "sqs": return "SQS"
+        case "lambda": return "Lambda"
+        case "firehose": return "Firehose"
+        case "application": return "Application"
+        default: return nil
+        }
+    }
+
+    /// What a delivery to `subscription` must report, or nil when the topic logs none of its outcomes.
+    /// A success is logged for the sampled share (`SuccessFeedbackSampleRate`, 0 when not set).
+    static func report(
+        for subscription: SubscriptionRecord, of notification: Notification, topicAttributes: [String: String]
+    ) -> OutcomeReport? {
+        guard let prefix = attributePrefix(of: subscription.protocol) else { return nil }
+        let successRole = topicAttributes[prefix + "SuccessFeedbackRoleArn"] ?? ""
+        let failureRole = topicAttributes[prefix + "FailureFeedbackRoleArn"] ?? ""
+        let sampleRate = Double(topicAttributes[prefix + "SuccessFeedbackSampleRate"] ?? "") ?? 0
+        let logSuccess = !successRole.isEmpty && Double.random(in: 0..<100) < sampleRate
+        let logFailure = !failureRole.isEmpty
+        guard logSuccess || logFailure else { return nil }
+        let digest = Insecure.MD5.hash(data: Data(notification.message.utf8)).map { String(format: "%02x", $0) }
+        return OutcomeReport(
+            observer: observerName,
+            context: [
+                "topicArn": notification.topic.arn, "messageId": notification.messageId,
+                "messageMD5Sum": digest.joined(),
+                "timestamp": UTCDateFormats.string(notification.timestamp, "yyyy-MM-dd HH:mm:ss.SSS"),
+                "protocol": subscription.protocol, "destination": subscription.endpoint,
+                "logSuccess": String(logSuccess), "logFailure": String(logFailure),
+            ])
+    }
+
+    func observe(_ delivery: ObservedDelivery) async {
+        guard let context = delivery.request.report?.context, let topicArn = context["topicArn"],
+            let topic = TopicKey(arn: topicArn)
+        else { return }
+        let succeeded = delivery.status == .delivered
+        guard context[succeeded ? "logSuccess" : "logFailure"] == "true" else { return }
+        let entry = Self.entry(delivery, context: context, succeeded: succeeded)
+        await logs.write(
+            account: topic.account, region: topic.region,
+            group: "sns/\(topic.region)/\(topic.account)/\(topic.name)" + (succeeded ? "" : "/Failure"),
+            stream: Self.streamName(topicArn),
+            lines: [LogLine(timestamp: Int64(Date().timeIntervalSince1970 * 1000), message: entry)])
+    }
+
+    /// One log line: the notification, the delivery (with the endpoint's answer as AWS quotes it) and
+    /// the status.
+    static func entry(_ delivery: ObservedDelivery, context: [String: String], succeeded: Bool) -> String {
+        let (statusCode, providerResponse) = answer(delivery, protocol: context["protocol"] ?? "", succeeded: succeeded)
+        var deliveryFields: [(key: String, value: OrderedJSON)] = [
+            ("deliveryId", .string(UUID().uuidString.lowercased())),
+            ("destination", .string(context["destination"] ?? "")),
+            ("providerResponse", .string(providerResponse)),
+            ("dwellTimeMs", .integer(Int(delivery.dwellMillis))),
+        ]
+        // Lambda's entries carry no attempt count: its deliveries are one accepted invocation.
+        if context["protocol"] != "lambda" { deliveryFields.append(("attempts", .integer(max(1, delivery.attempts)))) }
+        deliveryFields.append(("statusCode", .integer(statusCode)))
+        return OrderedJSON.object([
+            (
+                "notification",
+                .object([
+                    ("messageMD5Sum", .string(context["messageMD5Sum"] ?? "")),
+                    ("messageId", .string(context["messageId"] ?? "")),
+                    ("topicArn", .string(context["topicArn"] ?? "")),
+                    ("timestamp", .string(context["timestamp"] ?? "")),
+                ])
+            ),
+            ("delivery", .object(deliveryFields)),
+            ("status", .string(succeeded ? "SUCCESS" : "FAILURE")),
+        ]).text
+    }
+
+    /// The status code and provider response a delivery's entry shows, by protocol.
+    static func answer(_ delivery: ObservedDelivery, protocol subscriptionProtocol: String, succeeded: Bool)
+        -> (Int, String)
+    {
+        let response = delivery.response.map { String(decoding: $0, as: UTF8.self) }
+        let reason = delivery.reason ?? ""
+        func object(_ members: [(String, String)]) -> String {
+            OrderedJSON.object(members.map { ($0.0, OrderedJSON.string($0.1)) }).text
+        }
+        let requestId = UUID().uuidString.lowercased()
+        switch subscriptionProtocol {
+        case "lambda":
+            // Lambda accepted the invocation (202) and named its request id.
+            if succeeded { return (202, object([("lambdaRequestId", response ?? requestId)])) }
+            let missing = reason.contains("not found")
+            return (
+                missing ? 404 : 500,
+                object([
+                    ("ErrorCode", missing ? "ResourceNotFoundException" : "ServiceException"),
+                    ("ErrorMessage", reason), ("lambdaRequestId", requestId),
+                ])
+            )
+        case "sqs":
+            if succeeded { return (200, object([("sqsRequestId", requestId), ("sqsMessageId", response ?? "")])) }
+            let code = reason.split(separator: ":").first.map(String.init) ?? "InternalError"
+            return (400, object([("ErrorCode", code), ("ErrorMessage", reason), ("sqsRequestId", requestId)]))
+        case "http", "https":
+            // The endpoint's own status and body; a failure without an answer is a connection error.
+            let status = reason.hasPrefix("HTTP ") ? Int(reason.dropFirst(5).prefix(3)) ?? 0 : (succeeded ? 200 : 0)
+            return (status, response ?? (succeeded ? "" : reason))
+        case "firehose":
+            if succeeded { return (200, object([("firehoseRequestId", requestId)])) }
+            return (400, object([("ErrorMessage", reason), ("firehoseRequestId", requestId)]))
+        default:
+            return (succeeded ? 200 : 400, succeeded ? (response ?? "") : reason)
+        }
+    }
+
+    /// The log stream a topic's entries go to: one per topic, named like AWS's (a UUID), the same
+    /// after a restart.
+    static func streamName(_ topicArn: String) -> String {
+        let bytes = Array(SHA256.hash(data: Data(topicArn.utf8)).prefix(16))
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+        ]
+        return (parts + [hex.dropFirst(20)]).map(String.init).joined(separator: "-")
+    }
+}
