@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import os
+import re
 import shutil
 import time
 import urllib.error
@@ -688,6 +689,81 @@ def test_asynchronous_invocation_destinations(server, lam):
     assert [c["FunctionArn"] for c in lam.list_function_event_invoke_configs(
         FunctionName="destined")["FunctionEventInvokeConfigs"]] == [function_arn + ":$LATEST"]
     lam.delete_function_event_invoke_config(FunctionName="destined")
+
+
+def test_eventbridge_invokes_asynchronously_so_the_functions_config_handles_errors(server, lam):
+    """EventBridge hands the event to Lambda (a function that runs and fails is a delivery made): the
+    function's retries and on-failure destination apply, and the rule target's dead-letter queue,
+    which is for events EventBridge could not deliver, gets nothing."""
+    sqs, events = server.client("sqs"), server.client("events")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("function-failed", "rule-dlq")}
+    arns = {name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            for name, url in urls.items()}
+    refusing = "def handler(event, context):\n    raise RuntimeError('refused')\n"
+    function_arn = create(lam, "fails-on-events", code=zipped({"app.py": (refusing, 0o644)}))["FunctionArn"]
+    lam.put_function_event_invoke_config(
+        FunctionName="fails-on-events", MaximumRetryAttempts=0,
+        DestinationConfig={"OnFailure": {"Destination": arns["function-failed"]}})
+    events.put_rule(Name="failing", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="failing", Targets=[{
+        "Id": "fn", "Arn": function_arn, "DeadLetterConfig": {"Arn": arns["rule-dlq"]},
+        "RetryPolicy": {"MaximumRetryAttempts": 0}}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": json.dumps({"fail": True})}])
+    record = json.loads(drain(sqs, urls["function-failed"], expected=1)[0])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestPayload"]["detail"] == {"fail": True}
+    assert drain(sqs, urls["rule-dlq"], wait=1) == []
+
+    # A function that does not exist is EventBridge's failure: its dead-letter queue gets the event.
+    events.put_targets(Rule="failing", Targets=[{
+        "Id": "fn", "Arn": function_arn + "-gone", "DeadLetterConfig": {"Arn": arns["rule-dlq"]},
+        "RetryPolicy": {"MaximumRetryAttempts": 0}}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": json.dumps({"n": 2})}])
+    assert json.loads(drain(sqs, urls["rule-dlq"], expected=1)[0])["detail"] == {"n": 2}
+
+
+TRACE_HANDLER = """
+import json, os
+import boto3
+
+def handler(event, context):
+    seen = os.environ.get("SEEN")
+    trace = os.environ.get("_X_AMZN_TRACE_ID")
+    if seen:
+        boto3.client("sqs").send_message(QueueUrl=seen, MessageBody=json.dumps({"trace": trace}))
+    return {"trace": trace}
+"""
+
+
+def test_every_invocation_has_a_trace_header_and_eventbridge_passes_the_callers_on(server, lam):
+    """Lambda passes the caller's X-Ray header on as `_X_AMZN_TRACE_ID`, and starts a trace of its own
+    (not sampled) for an invocation that came without one; PutEvents' X-Amzn-Trace-Id header travels
+    with the event to the rule's function."""
+    sqs, events = server.client("sqs"), server.client("events")
+    seen = sqs.create_queue(QueueName="traces")["QueueUrl"]
+    function_arn = create(lam, "traced", code=zipped({"app.py": (TRACE_HANDLER, 0o644)}))["FunctionArn"]
+    first, second = (invoke(lam, "traced", {})["Body"]["trace"] for _ in range(2))
+    for trace in (first, second):
+        assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0", trace)
+    assert first.split(";")[0] != second.split(";")[0]
+
+    header = "Root=1-67f4141f-e1cd7672871da115129f8b19;Parent=d0ee9531727135a0;Sampled=1"
+
+    def add_header(request, **_):
+        request.headers["X-Amzn-Trace-Id"] = header
+
+    lam.meta.events.register("before-send.lambda.Invoke", add_header)
+    assert invoke(lam, "traced", {})["Body"]["trace"] == header
+    lam.meta.events.unregister("before-send.lambda.Invoke", add_header)
+
+    lam.update_function_configuration(FunctionName="traced", Environment={"Variables": {"SEEN": seen}})
+    lam.get_waiter("function_updated_v2").wait(FunctionName="traced", WaiterConfig={"Delay": 0.2})
+    events.put_rule(Name="traced", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="traced", Targets=[{"Id": "fn", "Arn": function_arn}])
+    events.meta.events.register("before-send.events.PutEvents", add_header)
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": "{}"}])
+    trace = json.loads(drain(sqs, seen, expected=1)[0])["trace"]
+    assert trace.split(";")[0] == "Root=1-67f4141f-e1cd7672871da115129f8b19"
 
 
 URL_HANDLER = """

@@ -64,7 +64,10 @@ extension EventBridgeService {
         let envelope = EventEnvelope.make(
             id: id, detailType: detailType, source: source, account: context.account, timeMillis: time,
             region: context.region, resources: entry.resources ?? [], detail: detail)
-        return RoutedEvent(bus: bus, envelope: envelope, id: id, traceHeader: entry.traceHeader, ingestedAt: now)
+        // The entry's own TraceHeader, else the request's X-Ray header (an SDK with tracing on sends it).
+        return RoutedEvent(
+            bus: bus, envelope: envelope, id: id, traceHeader: entry.traceHeader ?? context.traceHeader, ingestedAt: now
+        )
     }
 
     public func testEventPattern(_ input: EventBridge.TestEventPatternRequest, context: RequestContext) async throws

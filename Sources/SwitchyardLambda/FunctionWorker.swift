@@ -269,7 +269,7 @@ actor FunctionWorker {
                 ("Lambda-Runtime-Deadline-Ms", String(Int64(invocation.deadline.timeIntervalSince1970 * 1000))),
                 ("Lambda-Runtime-Invoked-Function-Arn", invocation.functionArn),
             ]
-            if let trace = invocation.traceId { headers.append(("Lambda-Runtime-Trace-Id", trace)) }
+            headers.append(("Lambda-Runtime-Trace-Id", TraceHeader.forInvocation(invocation.traceId)))
             if let context = invocation.clientContext { headers.append(("Lambda-Runtime-Client-Context", context)) }
             return RuntimeAPIResponse(status: .ok, headers: headers, body: invocation.payload)
         }

@@ -44,13 +44,13 @@ enum PipeDelivery {
             guard let body = body(for: record, pipe: pipe, parameters: parameters) else { return nil }
             return (try? OrderedJSON.parse(Array(body.utf8))) ?? .string(body)
         }
-        return [
-            DeliveryRequest(
-                target: TargetDelivery.deliveryTarget(pipe.target),
-                body: DeliveryPayload(OrderedJSON.array(elements).text),
-                retry: .eventBridge(), origin: pipe.arn,
-                source: DeliverySource(service: "pipes.amazonaws.com", arn: pipe.arn, account: pipe.account))
-        ]
+        let invocation = DeliveryRequest(
+            target: TargetDelivery.deliveryTarget(pipe.target),
+            body: DeliveryPayload(OrderedJSON.array(elements).text),
+            retry: .eventBridge(), origin: pipe.arn,
+            source: DeliverySource(service: "pipes.amazonaws.com", arn: pipe.arn, account: pipe.account))
+        // FIRE_AND_FORGET is an asynchronous invocation: Lambda accepts it and retries it itself.
+        return [invokesSynchronously(parameters) ? invocation : invocation.invokingAsynchronously()]
     }
 
     static func isFunction(_ pipe: PipeRecord) -> Bool {

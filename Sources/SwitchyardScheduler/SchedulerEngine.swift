@@ -262,6 +262,9 @@ public actor SchedulerEngine {
                 maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? 185,
                 maximumEventAgeSeconds: target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400),
             deadLetter: target.deadLetterConfig?.arn.map { .sqs(arn: $0) }, origin: schedule.arn,
-            source: DeliverySource(service: "scheduler.amazonaws.com", arn: schedule.arn, account: schedule.account))
+            source: DeliverySource(service: "scheduler.amazonaws.com", arn: schedule.arn, account: schedule.account)
+        )
+        // Scheduler invokes functions asynchronously: Lambda accepts the event and retries it itself.
+        .invokingAsynchronously()
     }
 }
