@@ -155,6 +155,47 @@ def handler(event, context):
     raise ValueError("no")
 """
 
+PICKY_HANDLER = """
+import base64, json, os
+import boto3
+
+def handler(event, context):
+    # Records are handed over in order; any that says "bad" fails the batch, and the rest is seen.
+    datas = [json.loads(base64.b64decode(r["data"])) for r in event]
+    if any(d.get("bad") for d in datas):
+        raise ValueError("bad record")
+    boto3.client("sqs").send_message(QueueUrl=os.environ["SEEN"], MessageBody=json.dumps(datas))
+"""
+
+
+def test_a_pipe_gives_up_on_a_failing_stream_batch_after_its_retries(server, kinesis):
+    """A pipe retries a batch its function fails (halved with AUTOMATIC_BISECT) MaximumRetryAttempts
+    times, then describes what it gave up on to its dead-letter queue and reads on (Pipes user guide:
+    error handling; PipeSourceKinesisStreamParameters)."""
+    lam, sqs, pipes = server.client("lambda"), server.client("sqs"), server.client("pipes")
+    arn = stream(kinesis, "picky")
+    seen = sqs.create_queue(QueueName="picky-seen")["QueueUrl"]
+    dlq = sqs.create_queue(QueueName="picky-dlq")["QueueUrl"]
+    function = create(lam, "picky", code=zipped({"app.py": (PICKY_HANDLER, 0o644)}),
+                      Environment={"Variables": {"SEEN": seen}})["FunctionArn"]
+    for n, bad in [(1, False), (2, True), (3, False), (4, False)]:
+        kinesis.put_record(StreamName="picky", Data=json.dumps({"n": n, "bad": bad}).encode(), PartitionKey="k")
+    pipes.create_pipe(
+        Name="picky", Source=arn, Target=function, RoleArn=f"arn:aws:iam::{ACCOUNT}:role/pipes",
+        SourceParameters={"KinesisStreamParameters": {
+            "StartingPosition": "TRIM_HORIZON", "BatchSize": 4, "MaximumRetryAttempts": 2,
+            "OnPartialBatchItemFailure": "AUTOMATIC_BISECT",
+            "DeadLetterConfig": {"Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:picky-dlq"}}})
+    wait_state(pipes, "picky", "RUNNING")
+    # Halved until the failing record is alone: it goes to the dead-letter queue, the others are seen.
+    described = json.loads(drain(sqs, dlq, expected=1)[0])
+    assert described["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert described["KinesisBatchInfo"]["batchSize"] == 1
+    assert described["KinesisBatchInfo"]["streamArn"] == arn
+    batches = [json.loads(b) for b in drain(sqs, seen, expected=2)]
+    handled = sorted(d["n"] for batch in batches for d in batch)
+    assert handled == [1, 3, 4]
+
 NULL_FAILURES_HANDLER = """
 import json, os
 import boto3

@@ -8,7 +8,11 @@ import SwitchyardWire
 /// Pipes whose source is a stream (Kinesis): each shard read in order from the pipe's checkpoint
 /// (children after their parents), records shaped as Pipes hands them on (Kinesis's fields without
 /// the `kinesis` wrapper), filtered on their data, enriched and delivered; the checkpoint moves
-/// once the batch is delivered.
+/// once the batch is delivered. A batch whose enrichment or synchronous function fails is read
+/// again (from its first failed record when the function names `batchItemFailures`; halved with
+/// AUTOMATIC_BISECT) until it succeeds, its retries (MaximumRetryAttempts) run out or its records
+/// grow older than MaximumRecordAgeInSeconds: then its description goes to the dead-letter queue and
+/// reading moves past it.
 extension PipesEngine {
     func processStream(_ pipe: PipeRecord, reader: any StreamSourceReader) async {
         guard let shards = await reader.shards(of: pipe.source) else { return }
@@ -27,8 +31,11 @@ extension PipesEngine {
                     checkpoints[shard.id], of: pipe.source, shard: shard,
                     position: parameters?.startingPosition ?? "LATEST", timestamp: parameters?.startingPositionTimestamp
                 )
+                let retryKey = "\(pipe.arn)#\(shard.id)"
+                let retry = streamRetries[retryKey]
                 let read = try await reader.read(
-                    pipe.source, shard: shard.id, after: checkpoint, limit: parameters?.batchSize ?? 100)
+                    pipe.source, shard: shard.id, after: checkpoint, limit: retry?.limit ?? parameters?.batchSize ?? 100
+                )
                 if read.records.isEmpty {
                     checkpoints[shard.id] = checkpoint
                     if read.exhausted { done.append(shard.id) }
@@ -37,15 +44,28 @@ extension PipesEngine {
                 // A batching window waits for a full batch until its oldest record is that old; the
                 // records are read again from the same checkpoint next time.
                 let windowMillis = Int64(parameters?.maximumBatchingWindowInSeconds ?? 0) * 1000
-                if read.records.count < (parameters?.batchSize ?? 100), !read.exhausted,
-                    let oldest = read.records.first,
-                    Int64(Date().timeIntervalSince1970 * 1000) - oldest.arrivalMillis < windowMillis
+                let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+                if retry == nil, read.records.count < (parameters?.batchSize ?? 100), !read.exhausted,
+                    let oldest = read.records.first, nowMillis - oldest.arrivalMillis < windowMillis
                 {
                     continue
                 }
+                var batch = read.records
+                if let maximumAge = parameters?.maximumRecordAgeInSeconds, maximumAge >= 0 {
+                    let oldest = nowMillis - Int64(maximumAge) * 1000
+                    let expired = batch.filter { $0.arrivalMillis < oldest }
+                    // A shard's records arrive in order, so the expired ones lead the batch: reading
+                    // moves past them whatever becomes of the rest.
+                    if let lastExpired = expired.last {
+                        await deadLetter(
+                            expired, pipe: pipe, shard: shard.id, condition: "RecordAgeExceeded", attempts: 0)
+                        batch.removeAll { $0.arrivalMillis < oldest }
+                        checkpoints[shard.id] = lastExpired.checkpoint
+                    }
+                }
                 var documents: [OrderedJSON] = []
                 var passed: [String] = []
-                for record in read.records {
+                for record in batch {
                     let document = Self.document(record, shard: shard.id, pipe: pipe)
                     if !filters.isEmpty {
                         guard let matchable = SourceRecordDocument.parse(Self.filterable(document, record)),
@@ -55,23 +75,54 @@ extension PipesEngine {
                     documents.append(document)
                     passed.append(document.text)
                 }
+                // The first record of the batch that failed, if any did (all of it: index 0).
+                var failedFrom: Int?
                 if let enrichment = pipe.enrichment, !documents.isEmpty {
-                    guard let enriched = await Self.enrich(passed, with: enrichment, pipe: pipe, deliveries: deliveries)
-                    else { return }
-                    documents = enriched
+                    if let enriched = await Self.enrich(passed, with: enrichment, pipe: pipe, deliveries: deliveries) {
+                        documents = enriched
+                    } else {
+                        failedFrom = 0
+                    }
                 }
-                let requests = PipeDelivery.requests(for: documents, pipe: pipe, parameters: targetParameters)
-                if PipeDelivery.isFunction(pipe), PipeDelivery.invokesSynchronously(targetParameters),
-                    let request = requests.first
-                {
-                    // The function gets the batch; a failure, or any record it reports failed, reads
-                    // the batch again.
-                    let (outcome, response) = await deliveries.deliverNow(request)
-                    guard outcome == .delivered, PipeDelivery.failedItems(response).isEmpty else { continue }
+                if failedFrom == nil {
+                    let requests = PipeDelivery.requests(for: documents, pipe: pipe, parameters: targetParameters)
+                    if PipeDelivery.isFunction(pipe), PipeDelivery.invokesSynchronously(targetParameters),
+                        let request = requests.first
+                    {
+                        let (outcome, response) = await deliveries.deliverNow(request)
+                        if outcome != .delivered {
+                            failedFrom = 0
+                        } else if let first = batch.firstIndex(where: {
+                            PipeDelivery.failedItems(response).contains($0.sequenceNumber)
+                        }) {
+                            failedFrom = first
+                        }
+                    } else {
+                        try await deliveries.enqueue(requests).wait()
+                    }
+                }
+                guard let failedFrom else {
+                    streamRetries[retryKey] = nil
+                    checkpoints[shard.id] = read.checkpoint
+                    continue
+                }
+                // Done up to the first failure; the rest is retried, or given up on.
+                let failed = Array(batch[failedFrom...])
+                if failedFrom > 0 { checkpoints[shard.id] = batch[failedFrom - 1].checkpoint }
+                var next = retry ?? StreamRetry(attempts: 0, limit: parameters?.batchSize ?? 100)
+                next.attempts += 1
+                if parameters?.onPartialBatchItemFailure == "AUTOMATIC_BISECT" {
+                    next.limit = max(1, failed.count / 2)
+                }
+                if let maximum = parameters?.maximumRetryAttempts, maximum >= 0, next.attempts > maximum {
+                    await deadLetter(
+                        failed, pipe: pipe, shard: shard.id, condition: "RetryAttemptsExhausted",
+                        attempts: next.attempts)
+                    streamRetries[retryKey] = nil
+                    checkpoints[shard.id] = read.checkpoint
                 } else {
-                    try await deliveries.enqueue(requests).wait()
+                    streamRetries[retryKey] = next
                 }
-                checkpoints[shard.id] = read.checkpoint
             } catch {
                 continue
             }
@@ -83,6 +134,50 @@ extension PipesEngine {
         current.finishedShards = done
         pipes[pipe.storageKey] = current
         _ = store.submit([.putPipe(current)])
+    }
+
+    /// Sends the description of records given up on to the pipe's dead-letter queue (an SQS queue or
+    /// an SNS topic), as Lambda describes a stream batch to its on-failure destination; without a
+    /// dead-letter queue they are dropped, as AWS drops them.
+    func deadLetter(_ records: [StreamSourceRecord], pipe: PipeRecord, shard: String, condition: String, attempts: Int)
+        async
+    {
+        guard let arn = PipeShapes.sourceParameters(pipe)?.kinesisStreamParameters?.deadLetterConfig?.arn,
+            let first = records.first, let last = records.last
+        else { return }
+        let description = OrderedJSON.object([
+            (
+                "requestContext",
+                .object([
+                    ("requestId", .string(UUID().uuidString.lowercased())), ("pipeArn", .string(pipe.arn)),
+                    ("condition", .string(condition)), ("approximateInvokeCount", .integer(attempts)),
+                ])
+            ),
+            ("version", .string("1.0")),
+            ("timestamp", .string(Timestamps.iso8601(Date()))),
+            (
+                "KinesisBatchInfo",
+                .object([
+                    ("shardId", .string(shard)), ("startSequenceNumber", .string(first.sequenceNumber)),
+                    ("endSequenceNumber", .string(last.sequenceNumber)),
+                    (
+                        "approximateArrivalOfFirstRecord",
+                        .string(Timestamps.iso8601(Date(timeIntervalSince1970: Double(first.arrivalMillis) / 1000)))
+                    ),
+                    (
+                        "approximateArrivalOfLastRecord",
+                        .string(Timestamps.iso8601(Date(timeIntervalSince1970: Double(last.arrivalMillis) / 1000)))
+                    ),
+                    ("batchSize", .integer(records.count)), ("streamArn", .string(pipe.source)),
+                ])
+            ),
+        ])
+        _ = try? await deliveries.enqueue([
+            DeliveryRequest(
+                target: TargetDelivery.deliveryTarget(arn), body: DeliveryPayload(description.text),
+                retry: .managedEndpoint, origin: pipe.arn,
+                source: DeliverySource(service: "pipes.amazonaws.com", arn: pipe.arn, account: pipe.account))
+        ]).wait()
     }
 
     /// A Kinesis record as Pipes passes it on: Lambda's fields without the `kinesis` wrapper.
@@ -100,4 +195,11 @@ extension PipesEngine {
         members[index].value = parsed
         return OrderedJSON.object(members).text
     }
+}
+
+/// A stream batch that failed: how often, and how many records its next reading may take (halved by
+/// AUTOMATIC_BISECT).
+struct StreamRetry: Sendable {
+    var attempts: Int
+    var limit: Int
 }

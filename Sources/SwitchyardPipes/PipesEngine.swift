@@ -13,6 +13,9 @@ public actor PipesEngine {
     var pipes: [String: PipeRecord] = [:]
     /// Pipes whose last batch is still being read or delivered.
     private var busy: Set<String> = []
+    /// Stream batches that failed and are being retried, by pipe ARN and shard (kept in memory: after
+    /// a restart a batch starts its retries over).
+    var streamRetries: [String: StreamRetry] = [:]
     let store: any PipesStore
     let deliveries: DeliveryEngine
     let sources: EventSourceReaders
