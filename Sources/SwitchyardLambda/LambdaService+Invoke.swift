@@ -253,8 +253,8 @@ extension LambdaService {
     static func logTimestamp() -> String { UTCDateFormats.string(Date(), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'") }
 }
 
-/// Delivers to functions. A producer's asynchronous invocation (`DeliveryRequest.asynchronousInvocation`:
-/// SNS subscriptions, EventBridge rules, S3 notifications, log subscriptions) is accepted into the
+/// Delivers to functions. A producer's asynchronous invocation (`DeliveryRequest.isAsynchronousInvocation`:
+/// SNS subscriptions, EventBridge rules, schedules, S3 notifications, log subscriptions) is accepted into the
 /// function's own queue, as Lambda accepts it with 202: the producer's retries cover only a function
 /// it cannot reach, and the function's event invoke config governs what follows. Every other request
 /// is one invocation per attempt (a queued asynchronous invocation, a synchronous one): a function
