@@ -765,6 +765,15 @@ def test_every_invocation_has_a_trace_header_and_eventbridge_passes_the_callers_
     trace = json.loads(drain(sqs, seen, expected=1)[0])["trace"]
     assert trace.split(";")[0] == "Root=1-67f4141f-e1cd7672871da115129f8b19"
 
+    # An SQS message's AWSTraceHeader: the event record shows it, and the invocation continues it.
+    source = sqs.create_queue(QueueName="traced-source")["QueueUrl"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    lam.create_event_source_mapping(FunctionName="traced", EventSourceArn=source_arn, BatchSize=1)
+    other = "Root=1-67f41420-0123456789abcdef01234567;Parent=1111111111111111;Sampled=1"
+    sqs.send_message(QueueUrl=source, MessageBody="m",
+                     MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": other}})
+    assert json.loads(drain(sqs, seen, expected=1)[0])["trace"] == other
+
 
 URL_HANDLER = """
 import json

@@ -187,6 +187,14 @@ extension LambdaService {
             eventSourceMappingArn: mapping.arn)
     }
 
+    /// The X-Ray trace a batch continues: its first message's `AWSTraceHeader`, when it has one.
+    static func traceHeader(of record: SourceRecord?) -> String? {
+        guard let record, let document = try? OrderedJSON.parse(Array(record.json.utf8)),
+            case .scalar(.string(let trace))? = document["attributes"]?["AWSTraceHeader"]
+        else { return nil }
+        return trace
+    }
+
     /// Invokes a mapping's function with one batch; answers the records that are done with (all of
     /// them, or all but the reported failures), or nil when the function cannot be invoked.
     func deliverBatch(_ payload: [UInt8], mapping: EventSourceMappingRecord, records: [SourceRecord]) async
@@ -200,7 +208,8 @@ extension LambdaService {
         else { return nil }
         guard
             let result = try? await run(
-                function, version: version, payload: payload, clientContext: nil, traceId: nil)
+                function, version: version, payload: payload, clientContext: nil,
+                traceId: Self.traceHeader(of: records.first))
         else { return nil }
         if result.functionError != nil { return [] }
         guard mapping.reportsBatchItemFailures else { return records }

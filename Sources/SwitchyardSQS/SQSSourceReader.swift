@@ -35,6 +35,9 @@ struct SQSSourceReader: EventSourceReader {
             ("SenderId", .scalar(.string(message.senderId))),
             ("ApproximateFirstReceiveTimestamp", .scalar(.string(String(message.firstReceiveAt ?? message.sentAt)))),
         ]
+        if let trace = message.systemAttributes["AWSTraceHeader"]?.stringValue {
+            attributes.append(("AWSTraceHeader", .scalar(.string(trace))))
+        }
         if let group = message.messageGroupId { attributes.append(("MessageGroupId", .scalar(.string(group)))) }
         if let sequence = message.sequenceNumber { attributes.append(("SequenceNumber", .scalar(.string(sequence)))) }
         if let deduplication = message.messageDeduplicationId, message.messageGroupId != nil {
