@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// ECS's operations for clusters, task definitions and tasks run as local processes. The others
@@ -230,16 +231,11 @@ public struct ECSService: ECSAPI {
         tags.sorted { $0.key < $1.key }.map { ECS.Tag(key: $0.key, value: $0.value) }
     }
 
-    /// A page of a listing; the token is the index of the next item.
+    /// A page of a listing.
     static func page<Item>(_ items: [Item], token: String?, limit: Int) throws -> (items: [Item], next: String?) {
-        var start = 0
-        if let token {
-            guard let data = Data(base64Encoded: token), let index = Int(String(decoding: data, as: UTF8.self)),
-                index >= 0, index <= items.count
-            else { throw AWSError("InvalidParameterException", "Invalid token \(token)") }
-            start = index
-        }
-        let end = min(items.count, start + max(1, limit))
-        return (Array(items[start..<end]), end < items.count ? Data(String(end).utf8).base64EncodedString() : nil)
+        let page = try OffsetPage(
+            items, token: token, size: limit,
+            invalidToken: AWSError("InvalidParameterException", "Invalid token \(token ?? "")"))
+        return (page.items, page.next)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Checks of policy documents as IAM makes them when one is stored: JSON with a Version IAM knows and
@@ -107,16 +108,9 @@ struct IAMPage<Item> {
     var isTruncated: Bool { marker != nil }
 
     init(_ all: [Item], marker: String?, maxItems: Int?) throws {
-        var start = 0
-        if let marker {
-            guard let data = Data(base64Encoded: marker), let text = String(data: data, encoding: .utf8),
-                let offset = Int(text), offset >= 0, offset <= all.count
-            else { throw AWSError("ValidationError", "Invalid Marker.") }
-            start = offset
-        }
-        let size = maxItems ?? 100
-        let end = all.count - start <= size ? all.count : start + size
-        items = Array(all[start..<end])
-        self.marker = end < all.count ? Data(String(end).utf8).base64EncodedString() : nil
+        let page = try OffsetPage(
+            all, token: marker, size: maxItems ?? 100, invalidToken: AWSError("ValidationError", "Invalid Marker."))
+        items = page.items
+        self.marker = page.next
     }
 }

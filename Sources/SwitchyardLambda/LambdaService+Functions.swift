@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Creating, reading, changing and deleting functions.
@@ -394,17 +395,12 @@ struct Page<Item> {
     var nextMarker: String?
 
     init(_ all: [Item], marker: String?, maxItems: Int) throws {
-        var start = 0
-        if let marker, !marker.isEmpty {
-            guard let decoded = Data(base64Encoded: marker).flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
-                decoded >= 0, decoded <= all.count
-            else {
-                throw LambdaErrors.invalidParameter("Invalid marker: \(marker)")
-            }
-            start = decoded
-        }
-        let end = min(all.count, start + max(1, maxItems))
-        items = Array(all[start..<end])
-        nextMarker = end < all.count ? Data(String(end).utf8).base64EncodedString() : nil
+        // An empty marker is no marker: clients echo back what the last page answered.
+        let marker = marker.flatMap { $0.isEmpty ? nil : $0 }
+        let page = try OffsetPage(
+            all, token: marker, size: maxItems,
+            invalidToken: LambdaErrors.invalidParameter("Invalid marker: \(marker ?? "")"))
+        items = page.items
+        nextMarker = page.next
     }
 }

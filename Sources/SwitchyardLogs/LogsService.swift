@@ -207,16 +207,9 @@ public struct LogsService: CloudWatchLogsAPI {
             }, nextToken: page.next)
     }
 
-    /// A page of a listing; the token is the index of the next item.
+    /// A page of a listing.
     static func page<Item>(_ items: [Item], token: String?, limit: Int) throws -> (items: [Item], next: String?) {
-        var start = 0
-        if let token {
-            guard let index = Int(token.dropFirst(5)), token.hasPrefix("page/"), index >= 0, index <= items.count else {
-                throw badToken
-            }
-            start = index
-        }
-        let end = min(items.count, start + max(1, limit))
-        return (Array(items[start..<end]), end < items.count ? "page/\(end)" : nil)
+        let page = try OffsetPage(items, token: token, size: limit, invalidToken: badToken)
+        return (page.items, page.next)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardCore
 import SwitchyardModels
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Amazon SNS as the generated `SNSAPI` describes it.
@@ -568,17 +569,9 @@ public struct SNSService: SNSAPI {
         return result
     }
 
-    /// NextToken pagination: the token is the base64 offset of the next page.
+    /// NextToken pagination over a listing of `count` items.
     static func page(_ count: Int, token: String?, size: Int) throws -> (Range<Int>, String?) {
-        var start = 0
-        if let token {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                let offset = Int(text), offset >= 0, offset <= count
-            else { throw SNSErrors.invalidParameter("NextToken") }
-            start = offset
-        }
-        let end = min(count, start + size)
-        let next = end < count ? Data(String(end).utf8).base64EncodedString() : nil
-        return (start..<end, next)
+        try OffsetPage<Never>.range(
+            count: count, token: token, size: size, invalidToken: SNSErrors.invalidParameter("NextToken"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardPlatform
 import SwitchyardWire
 
 /// Queue name rules: 1 to 80 characters of alphanumerics, hyphens and underscores, plus `.fifo` for FIFO queues.
@@ -53,24 +54,14 @@ enum TagRules {
     }
 }
 
-/// NextToken pagination over a sorted list: the token is the base64 offset of the next page.
+/// NextToken pagination over a sorted list. SQS answers a NextToken only to a request that gave
+/// MaxResults; without it a listing is its first 1,000 items.
 enum Pagination {
     static func page(_ items: [String], token: String?, maxResults: Int?) throws -> ([String], String?) {
-        var start = 0
-        if let token {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                let offset = Int(text.replacingOccurrences(of: "offset:", with: "")), offset >= 0
-            else {
-                throw SQSErrors.invalidParameter("Invalid or expired next token.")
-            }
-            start = offset
-        }
-        let limit = maxResults ?? 1000
-        // `start` comes from the client: an offset past the end is an empty page, never an overflow.
-        let end = start >= items.count ? items.count : min(items.count, start + limit)
-        let page = start < end ? Array(items[start..<end]) : []
-        let next = maxResults != nil && end < items.count ? Data("offset:\(end)".utf8).base64EncodedString() : nil
-        return (page, next)
+        let page = try OffsetPage(
+            items, token: token, size: maxResults ?? 1000,
+            invalidToken: SQSErrors.invalidParameter("Invalid or expired next token."))
+        return (page.items, maxResults == nil ? nil : page.next)
     }
 }
 
