@@ -314,7 +314,7 @@ public actor DeliveryEngine {
         if let report = job.request.report, let observer = observers[report.observer] {
             let observed = ObservedDelivery(
                 request: job.request, status: status, attempts: job.attempts, reason: reason, response: response,
-                dwellMillis: max(0, clock.nowMillis() - (job.createdAt ?? clock.nowMillis())))
+                dwellMillis: job.createdAt.map { max(0, clock.nowMillis() - $0) } ?? 0)
             Task { await observer.observe(observed) }
         }
         records.append(

@@ -187,14 +187,6 @@ extension LambdaService {
             eventSourceMappingArn: mapping.arn)
     }
 
-    /// The X-Ray trace a batch continues: its first message's `AWSTraceHeader`, when it has one.
-    static func traceHeader(of record: SourceRecord?) -> String? {
-        guard let record, let document = try? OrderedJSON.parse(Array(record.json.utf8)),
-            case .scalar(.string(let trace))? = document["attributes"]?["AWSTraceHeader"]
-        else { return nil }
-        return trace
-    }
-
     /// Invokes a mapping's function with one batch; answers the records that are done with (all of
     /// them, or all but the reported failures), or nil when the function cannot be invoked.
     func deliverBatch(_ payload: [UInt8], mapping: EventSourceMappingRecord, records: [SourceRecord]) async
@@ -209,7 +201,8 @@ extension LambdaService {
         guard
             let result = try? await run(
                 function, version: version, payload: payload, clientContext: nil,
-                traceId: Self.traceHeader(of: records.first))
+                // The batch continues its first message's trace, when it has one.
+                traceId: records.first?.traceHeader)
         else { return nil }
         if result.functionError != nil { return [] }
         guard mapping.reportsBatchItemFailures else { return records }

@@ -281,7 +281,7 @@ struct LambdaDeliveryTransport: DeliveryTransport {
         }
         if request.isAsynchronousInvocation {
             // Accepted: the answer is the request id of the invocation now queued.
-            let requestId = UUID().uuidString.lowercased()
+            let requestId = RandomUUID.make()
             do {
                 try await service.queueEvent(
                     function, version: version, qualifier: qualifier, payload: SNSInvocationEvent.payload(for: request),

@@ -299,7 +299,8 @@ struct StreamMappingPoller {
         _ records: [StreamSourceRecord], shard: String, mapping: EventSourceMappingRecord,
         settings: StreamMappingSettings, condition: String, attempts: Int, partial: Bool = false
     ) async {
-        guard let destination = settings.onFailureDestination, let first = records.first, let last = records.last
+        guard let destination = settings.onFailureDestination,
+            let batchInfo = StreamSourceRecord.batchInfo(records, shard: shard, streamArn: mapping.eventSourceArn)
         else { return }
         var members: [(key: String, value: OrderedJSON)] = [
             (
@@ -323,16 +324,7 @@ struct StreamMappingPoller {
         }
         members += [
             ("version", .string("1.0")), ("timestamp", .string(KinesisEvent.iso(Date()))),
-            (
-                "KinesisBatchInfo",
-                .object([
-                    ("shardId", .string(shard)), ("startSequenceNumber", .string(first.sequenceNumber)),
-                    ("endSequenceNumber", .string(last.sequenceNumber)),
-                    ("approximateArrivalOfFirstRecord", .string(KinesisEvent.iso(first.arrivalMillis))),
-                    ("approximateArrivalOfLastRecord", .string(KinesisEvent.iso(last.arrivalMillis))),
-                    ("batchSize", .integer(records.count)), ("streamArn", .string(mapping.eventSourceArn)),
-                ])
-            ),
+            ("KinesisBatchInfo", batchInfo),
         ]
         var target = LambdaService.destinationTarget(destination)
         var metadata: [String: String]?
@@ -418,8 +410,6 @@ enum KinesisEvent {
         let time = UTCDateFormats.string(date, "yyyy-MM-dd'T'HH.mm.ss")
         return "aws/lambda/\(mapping.uuid)/\(shard)/\(day)/\(time)-\(UUID().uuidString.lowercased())"
     }
-
-    static func iso(_ millis: Int64) -> String { iso(Date(timeIntervalSince1970: Double(millis) / 1000)) }
 
     static func iso(_ date: Date) -> String { Timestamps.iso8601(date) }
 }

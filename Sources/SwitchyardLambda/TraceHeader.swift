@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// The X-Ray trace header a function sees (`_X_AMZN_TRACE_ID`). Lambda passes on the caller's, and
 /// starts a trace of its own, not sampled, for an invocation that came without one, so that every
@@ -10,10 +11,10 @@ enum TraceHeader {
         if let given, !given.isEmpty { return given }
         let seconds = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), radix: 16)
         let epoch = String(repeating: "0", count: max(0, 8 - seconds.count)) + seconds
-        return "Root=1-\(epoch)-\(hex(digits: 24));Parent=\(hex(digits: 16));Sampled=0"
+        return "Root=1-\(epoch)-\(randomHex(bytes: 12));Parent=\(randomHex(bytes: 8));Sampled=0"
     }
 
-    private static func hex(digits: Int) -> String {
-        String((0..<digits).map { _ in "0123456789abcdef".randomElement() ?? "0" })
+    private static func randomHex(bytes: Int) -> String {
+        Hex.encode((0..<bytes).map { _ in UInt8.random(in: .min ... .max) })
     }
 }

@@ -90,12 +90,11 @@ extension PipesEngine {
                         let request = requests.first
                     {
                         let (outcome, response) = await deliveries.deliverNow(request)
+                        let failedItems = PipeDelivery.failedItems(response)
                         if outcome != .delivered {
                             failedFrom = 0
-                        } else if let first = batch.firstIndex(where: {
-                            PipeDelivery.failedItems(response).contains($0.sequenceNumber)
-                        }) {
-                            failedFrom = first
+                        } else if !failedItems.isEmpty {
+                            failedFrom = batch.firstIndex { failedItems.contains($0.sequenceNumber) }
                         }
                     } else {
                         try await deliveries.enqueue(requests).wait()
@@ -143,34 +142,19 @@ extension PipesEngine {
         async
     {
         guard let arn = PipeShapes.sourceParameters(pipe)?.kinesisStreamParameters?.deadLetterConfig?.arn,
-            let first = records.first, let last = records.last
+            let batchInfo = StreamSourceRecord.batchInfo(records, shard: shard, streamArn: pipe.source)
         else { return }
         let description = OrderedJSON.object([
             (
                 "requestContext",
                 .object([
-                    ("requestId", .string(UUID().uuidString.lowercased())), ("pipeArn", .string(pipe.arn)),
+                    ("requestId", .string(RandomUUID.make())), ("pipeArn", .string(pipe.arn)),
                     ("condition", .string(condition)), ("approximateInvokeCount", .integer(attempts)),
                 ])
             ),
             ("version", .string("1.0")),
             ("timestamp", .string(Timestamps.iso8601(Date()))),
-            (
-                "KinesisBatchInfo",
-                .object([
-                    ("shardId", .string(shard)), ("startSequenceNumber", .string(first.sequenceNumber)),
-                    ("endSequenceNumber", .string(last.sequenceNumber)),
-                    (
-                        "approximateArrivalOfFirstRecord",
-                        .string(Timestamps.iso8601(Date(timeIntervalSince1970: Double(first.arrivalMillis) / 1000)))
-                    ),
-                    (
-                        "approximateArrivalOfLastRecord",
-                        .string(Timestamps.iso8601(Date(timeIntervalSince1970: Double(last.arrivalMillis) / 1000)))
-                    ),
-                    ("batchSize", .integer(records.count)), ("streamArn", .string(pipe.source)),
-                ])
-            ),
+            ("KinesisBatchInfo", batchInfo),
         ])
         _ = try? await deliveries.enqueue([
             DeliveryRequest(

@@ -8,11 +8,15 @@ public struct SourceRecord: Sendable {
     public var handle: String
     /// The record's own id (a message id), which consumers report partial failures by.
     public var id: String
+    /// The X-Ray trace header the record carries (a message's AWSTraceHeader), for the invocation it
+    /// leads to.
+    public var traceHeader: String?
 
-    public init(json: String, handle: String, id: String = "") {
+    public init(json: String, handle: String, id: String = "", traceHeader: String? = nil) {
         self.json = json
         self.handle = handle
         self.id = id
+        self.traceHeader = traceHeader
     }
 }
 

@@ -129,4 +129,20 @@ extension StreamSourceRecord {
 
     /// The data as the JSON it holds, for filter criteria that match on `data`; nil when it is not JSON.
     public var dataAsJSON: OrderedJSON? { try? OrderedJSON.parse(data) }
+
+    /// The `KinesisBatchInfo` that describes records given up on (to a Lambda mapping's on-failure
+    /// destination, a pipe's dead-letter queue): shard, first and last sequence numbers and arrivals,
+    /// count and stream. Nil for no records.
+    public static func batchInfo(_ records: [StreamSourceRecord], shard: String, streamArn: String) -> OrderedJSON? {
+        guard let first = records.first, let last = records.last else { return nil }
+        func arrival(_ record: StreamSourceRecord) -> OrderedJSON {
+            .string(Timestamps.iso8601(Date(timeIntervalSince1970: Double(record.arrivalMillis) / 1000)))
+        }
+        return .object([
+            ("shardId", .string(shard)), ("startSequenceNumber", .string(first.sequenceNumber)),
+            ("endSequenceNumber", .string(last.sequenceNumber)),
+            ("approximateArrivalOfFirstRecord", arrival(first)), ("approximateArrivalOfLastRecord", arrival(last)),
+            ("batchSize", .integer(records.count)), ("streamArn", .string(streamArn)),
+        ])
+    }
 }

@@ -19,8 +19,9 @@ public struct DeliveryPlan: Sendable {
     let signatureVersion: String
     let topicDeliveryPolicy: String?
     let baseURL: String
-    /// The topic's delivery status logging settings (`<Protocol>SuccessFeedbackRoleArn`, ...).
-    var deliveryStatusSettings: [String: String] = [:]
+    /// The topic's attributes, where its delivery status logging settings are
+    /// (`<Protocol>SuccessFeedbackRoleArn`, ...).
+    var topicAttributes: [String: String] = [:]
 
     /// The signature version a subscription's messages say they carry: functions are always told 1,
     /// as AWS tells them, whatever version (the topic's) signed the message.
@@ -119,7 +120,7 @@ public struct DeliveryPlan: Sendable {
                 service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account),
             traceHeader: notification.traceHeader,
             report: DeliveryStatusLog.report(
-                for: subscription, of: notification, topicAttributes: deliveryStatusSettings)
+                for: subscription, of: notification, topicAttributes: topicAttributes)
         )
         // SNS invokes functions asynchronously: Lambda accepts the event, then retries it itself.
         .invokingAsynchronously()

@@ -16,6 +16,9 @@ struct DeliveryStatusLog: DeliveryObserver {
     static let observerName = "sns-delivery-status"
     let logs: LogWriters
 
+    /// The prefixes of the topic attributes that configure logging, one per kind of subscription.
+    static let attributePrefixes = ["Application", "HTTP", "Lambda", "SQS", "Firehose"]
+
     /// The attribute prefix of a subscription protocol whose deliveries can be logged.
     static func attributePrefix(of subscriptionProtocol: String) -> String? {
         switch subscriptionProtocol {
@@ -40,12 +43,11 @@ struct DeliveryStatusLog: DeliveryObserver {
         let logSuccess = !successRole.isEmpty && Double.random(in: 0..<100) < sampleRate
         let logFailure = !failureRole.isEmpty
         guard logSuccess || logFailure else { return nil }
-        let digest = Insecure.MD5.hash(data: Data(notification.message.utf8)).map { String(format: "%02x", $0) }
         return OutcomeReport(
             observer: observerName,
             context: [
                 "topicArn": notification.topic.arn, "messageId": notification.messageId,
-                "messageMD5Sum": digest.joined(),
+                "messageMD5Sum": Hex.encode(Insecure.MD5.hash(data: Data(notification.message.utf8))),
                 "timestamp": UTCDateFormats.string(notification.timestamp, "yyyy-MM-dd HH:mm:ss.SSS"),
                 "protocol": subscription.protocol, "destination": subscription.endpoint,
                 "logSuccess": String(logSuccess), "logFailure": String(logFailure),
@@ -71,7 +73,7 @@ struct DeliveryStatusLog: DeliveryObserver {
     static func entry(_ delivery: ObservedDelivery, context: [String: String], succeeded: Bool) -> String {
         let (statusCode, providerResponse) = answer(delivery, protocol: context["protocol"] ?? "", succeeded: succeeded)
         var deliveryFields: [(key: String, value: OrderedJSON)] = [
-            ("deliveryId", .string(UUID().uuidString.lowercased())),
+            ("deliveryId", .string(RandomUUID.make())),
             ("destination", .string(context["destination"] ?? "")),
             ("providerResponse", .string(providerResponse)),
             ("dwellTimeMs", .integer(Int(delivery.dwellMillis))),
@@ -103,7 +105,7 @@ struct DeliveryStatusLog: DeliveryObserver {
         func object(_ members: [(String, String)]) -> String {
             OrderedJSON.object(members.map { ($0.0, OrderedJSON.string($0.1)) }).text
         }
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RandomUUID.make()
         switch subscriptionProtocol {
         case "lambda":
             // Lambda accepted the invocation (202) and named its request id.
@@ -135,11 +137,9 @@ struct DeliveryStatusLog: DeliveryObserver {
     /// The log stream a topic's entries go to: one per topic, named like AWS's (a UUID), the same
     /// after a restart.
     static func streamName(_ topicArn: String) -> String {
-        let bytes = Array(SHA256.hash(data: Data(topicArn.utf8)).prefix(16))
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
-        let parts = [
-            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
-        ]
-        return (parts + [hex.dropFirst(20)]).map(String.init).joined(separator: "-")
+        let bits = SHA256.hash(data: Data(topicArn.utf8)).prefix(16).reduce((high: UInt64(0), low: UInt64(0))) {
+            ($0.high << 8 | $0.low >> 56, $0.low << 8 | UInt64($1))
+        }
+        return RandomUUID.format(high: bits.high, low: bits.low)
     }
 }

@@ -122,9 +122,7 @@ extension SNSEngine {
             notification: notification, subscriptions: reached, protectedMessages: protectedMessages,
             signatureVersion: topic.attributes["SignatureVersion"] ?? "1",
             topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL,
-            deliveryStatusSettings: topic.attributes.filter {
-                TopicAttributes.deliveryStatusAttributes.contains($0.key)
-            })
+            topicAttributes: topic.attributes)
         guard key.isFIFO else {
             return PublishOutcome(messageId: notification.messageId, sequenceNumber: nil, ticket: nil, plan: plan)
         }

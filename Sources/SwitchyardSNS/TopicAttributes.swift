@@ -10,7 +10,7 @@ enum TopicAttributes {
 
     /// Delivery status logging settings (to CloudWatch Logs on AWS): kept and answered back.
     static let deliveryStatusAttributes: Set<String> = Set(
-        ["Application", "HTTP", "Lambda", "SQS", "Firehose"].flatMap { prefix in
+        DeliveryStatusLog.attributePrefixes.flatMap { prefix in
             ["SuccessFeedbackRoleArn", "FailureFeedbackRoleArn", "SuccessFeedbackSampleRate"].map { prefix + $0 }
         })
 

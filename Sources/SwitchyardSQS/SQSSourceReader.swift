@@ -35,9 +35,8 @@ struct SQSSourceReader: EventSourceReader {
             ("SenderId", .scalar(.string(message.senderId))),
             ("ApproximateFirstReceiveTimestamp", .scalar(.string(String(message.firstReceiveAt ?? message.sentAt)))),
         ]
-        if let trace = message.systemAttributes["AWSTraceHeader"]?.stringValue {
-            attributes.append(("AWSTraceHeader", .scalar(.string(trace))))
-        }
+        let trace = message.systemAttributes["AWSTraceHeader"]?.stringValue
+        if let trace { attributes.append(("AWSTraceHeader", .scalar(.string(trace)))) }
         if let group = message.messageGroupId { attributes.append(("MessageGroupId", .scalar(.string(group)))) }
         if let sequence = message.sequenceNumber { attributes.append(("SequenceNumber", .scalar(.string(sequence)))) }
         if let deduplication = message.messageDeduplicationId, message.messageGroupId != nil {
@@ -68,6 +67,7 @@ struct SQSSourceReader: EventSourceReader {
             ("eventSourceARN", .scalar(.string(arn))),
             ("awsRegion", .scalar(.string(region))),
         ])
-        return SourceRecord(json: document.text, handle: received.receiptHandle, id: message.messageId)
+        return SourceRecord(
+            json: document.text, handle: received.receiptHandle, id: message.messageId, traceHeader: trace)
     }
 }
