@@ -26,6 +26,18 @@ enum IAMErrors {
         AWSError("InvalidInputException", message)
     }
 
+    /// IAM's own validation failures, outside the model's shapes.
+    static func validation(_ message: String) -> AWSError {
+        AWSError("ValidationError", message)
+    }
+
+    /// A service-linked role changed by anyone but its service.
+    static func protectedRole(_ name: String) -> AWSError {
+        AWSError(
+            "UnmodifiableEntityException",
+            "Cannot perform the operation on the protected role '\(name)' - this role is only modifiable by AWS")
+    }
+
     static func noSuchRole(_ name: String) -> AWSError {
         noSuchEntity("The role with name \(name) cannot be found.")
     }

@@ -59,7 +59,7 @@ extension IAMService {
     /// must name the user.
     static func rootOnly(_ context: RequestContext) throws -> String? {
         guard context.principalArn == "arn:aws:iam::\(context.account):root" else {
-            throw AWSError("ValidationError", "Must specify userName when calling with non-User credentials")
+            throw IAMErrors.validation("Must specify userName when calling with non-User credentials")
         }
         return nil
     }

@@ -115,11 +115,8 @@ extension IAMService {
     public func deleteServiceLinkedRole(_ input: IAM.DeleteServiceLinkedRoleRequest, context: RequestContext)
         async throws -> IAM.DeleteServiceLinkedRoleResponse
     {
-        let role = try await engine.role(account: context.account, name: input.roleName)
-        guard role.path.hasPrefix("/aws-service-role/") else {
-            throw IAMErrors.invalidInput("Role \(input.roleName) is not a service-linked role.")
-        }
-        try await engine.deleteRole(account: context.account, name: input.roleName).wait()
+        let (role, ticket) = try await engine.deleteServiceLinkedRole(account: context.account, name: input.roleName)
+        try await ticket.wait()
         let service = role.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
         return IAM.DeleteServiceLinkedRoleResponse(
             deletionTaskId: "task/aws-service-role/\(service)/\(role.name)/\(RandomUUID.make())")

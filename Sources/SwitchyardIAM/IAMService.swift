@@ -37,7 +37,8 @@ public struct IAMService: IAMAPI {
 
     public func getUser(_ input: IAM.GetUserRequest, context: RequestContext) async throws -> IAM.GetUserResponse {
         guard let name = input.userName ?? Self.callerUserName(context) else {
-            // The account's root: AWS answers its id and ARN.
+            // A role session has no user of its own; the account's root gets its id and ARN.
+            _ = try Self.rootOnly(context)
             return IAM.GetUserResponse(
                 user: IAM.User(
                     path: "/", userName: "", userId: context.account, arn: "arn:aws:iam::\(context.account):root",

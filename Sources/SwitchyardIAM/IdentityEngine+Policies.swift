@@ -169,6 +169,11 @@ extension IdentityEngine {
             + groups.values.filter { $0.account == account && $0.policies.attached.contains(arn) }.count
     }
 
+    /// Throws for a service-linked role: only its service changes its policies.
+    func requireModifiable(_ owner: PolicyOwner, account: String) throws {
+        if case .role(let name) = owner { try requireModifiable(try role(account: account, name: name)) }
+    }
+
     func holder(_ owner: PolicyOwner, account: String) throws -> PolicyHolder {
         switch owner {
         case .user(let name): return try user(account: account, name: name).policies
@@ -197,7 +202,12 @@ extension IdentityEngine {
     }
 
     public func attachPolicy(_ arn: String, to owner: PolicyOwner, account: String) throws -> CommitTicket {
+        // What is not an ARN at all (a policy's bare name, say) is refused before any lookup.
+        guard arn.hasPrefix("arn:"), arn.split(separator: ":", omittingEmptySubsequences: false).count >= 6 else {
+            throw IAMErrors.validation("Invalid ARN:  Could not be parsed!")
+        }
         _ = try holder(owner, account: account)
+        try requireModifiable(owner, account: account)
         try requireAttachable(arn, account: account)
         let change = try updateHolder(owner, account: account) { holder in
             if !holder.attached.contains(arn) { holder.attached.append(arn) }
@@ -206,6 +216,7 @@ extension IdentityEngine {
     }
 
     public func detachPolicy(_ arn: String, from owner: PolicyOwner, account: String) throws -> CommitTicket {
+        try requireModifiable(owner, account: account)
         guard try holder(owner, account: account).attached.contains(arn) else {
             throw IAMErrors.noSuchEntity("Policy \(arn) was not found.")
         }
@@ -237,6 +248,7 @@ extension IdentityEngine {
     public func putInlinePolicy(_ name: String, document: String, owner: PolicyOwner, account: String) throws
         -> CommitTicket
     {
+        try requireModifiable(owner, account: account)
         try PolicyDocuments.validate(document, kind: .identity)
         let change = try updateHolder(owner, account: account) { $0.putInline(name, document) }
         return commit([change])
@@ -250,6 +262,7 @@ extension IdentityEngine {
     }
 
     public func deleteInlinePolicy(_ name: String, owner: PolicyOwner, account: String) throws -> CommitTicket {
+        try requireModifiable(owner, account: account)
         var found = false
         let change = try updateHolder(owner, account: account) { found = $0.deleteInline(name) }
         guard found else {

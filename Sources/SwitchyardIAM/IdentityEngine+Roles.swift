@@ -59,6 +59,7 @@ extension IdentityEngine {
     }
 
     public func updateTrustPolicy(account: String, name: String, document: String) throws -> CommitTicket {
+        try requireModifiable(try role(account: account, name: name))
         var role = try role(account: account, name: name)
         try PolicyDocuments.validate(document, kind: .trust)
         role.trustPolicy = document
@@ -74,6 +75,7 @@ extension IdentityEngine {
 
     public func deleteRole(account: String, name: String) throws -> CommitTicket {
         let role = try role(account: account, name: name)
+        try requireModifiable(role)
         if profiles.values.contains(where: { $0.account == account && $0.roles.contains(role.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
         }
@@ -110,6 +112,26 @@ extension IdentityEngine {
 
     // MARK: Service-linked roles
 
+    /// Throws for a role AWS manages for a service: users may describe it, and change its
+    /// description, but not delete it or change its policies except through its service.
+    func requireModifiable(_ role: RoleRecord) throws {
+        guard !ServiceLinkedRoles.isServiceLinked(role) else { throw IAMErrors.protectedRole(role.name) }
+    }
+
+    /// Deletes a service-linked role with the policies its service gave it.
+    public func deleteServiceLinkedRole(account: String, name: String) throws -> (RoleRecord, CommitTicket) {
+        let role = try role(account: account, name: name)
+        guard ServiceLinkedRoles.isServiceLinked(role) else {
+            throw IAMErrors.invalidInput("Role \(name) is not a service-linked role.")
+        }
+        if profiles.values.contains(where: { $0.account == account && $0.roles.contains(role.name) }) {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+        }
+        let key = EntityKey(account, name)
+        roles[key] = nil
+        return (role, commit([.delete(.role, key: key.storageKey)]))
+    }
+
     /// Creates the role an AWS service uses on the account's behalf: named `AWSServiceRoleFor<Service>`
     /// (plus `_<suffix>`), under `/aws-service-role/<service>/`, trusting that service.
     public func createServiceLinkedRole(account: String, service: String, description: String?, suffix: String?)
@@ -131,111 +153,13 @@ extension IdentityEngine {
         let trust = """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\(service)"},"Action":"sts:AssumeRole"}]}
             """
+        var policies = PolicyHolder()
+        if let arn = ServiceLinkedRoles.policyArn(for: service) { policies.attached = [arn] }
         let role = RoleRecord(
             account: account, name: name, path: "/aws-service-role/\(service)/",
             id: IdentityIdentifiers.uniqueId("AROA"), createdAt: now, trustPolicy: trust, description: description,
-            maxSessionDuration: 3600, tags: [], permissionsBoundary: nil, policies: PolicyHolder())
+            maxSessionDuration: 3600, tags: [], permissionsBoundary: nil, policies: policies)
         return (role, commit([save(role)]))
-    }
-}
-
-/// The names AWS gives service-linked roles (`AWSServiceRoleFor` + this), by service principal, as AWS
-/// recorded them; a service not listed gets each part of its name capitalized. Only three services
-/// accept a custom suffix.
-enum ServiceLinkedRoles {
-    static let known: [String: String] = [
-        "accountdiscovery.ssm.amazonaws.com": "AmazonSSM_AccountDiscovery",
-        "acm.amazonaws.com": "CertificateManager",
-        "appmesh.amazonaws.com": "AppMesh",
-        "autoscaling-plans.amazonaws.com": "AutoScalingPlans_EC2AutoScaling",
-        "autoscaling.amazonaws.com": "AutoScaling",
-        "backup.amazonaws.com": "Backup",
-        "batch.amazonaws.com": "Batch",
-        "cassandra.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_CassandraTable",
-        "cks.kms.amazonaws.com": "KeyManagementServiceCustomKeyStores",
-        "cloudtrail.amazonaws.com": "CloudTrail",
-        "codestar-notifications.amazonaws.com": "CodeStarNotifications",
-        "config.amazonaws.com": "Config",
-        "connect.amazonaws.com": "AmazonConnect",
-        "dms-fleet-advisor.amazonaws.com": "DMSFleetAdvisor",
-        "dms.amazonaws.com": "DMSServerless",
-        "docdb-elastic.amazonaws.com": "DocDB-Elastic",
-        "dynamodb.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_DynamoDBTable",
-        "ec2-instance-connect.amazonaws.com": "Ec2InstanceConnect",
-        "ec2.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_EC2SpotFleetRequest",
-        "ecr.amazonaws.com": "ECRTemplate",
-        "ecs.amazonaws.com": "ECS",
-        "ecs.application-autoscaling.amazonaws.com": "ApplicationAutoScaling_ECSService",
-        "eks-connector.amazonaws.com": "AmazonEKSConnector",
-        "eks-fargate.amazonaws.com": "AmazonEKSForFargate",
-        "eks-nodegroup.amazonaws.com": "AmazonEKSNodegroup",
-        "eks.amazonaws.com": "AmazonEKS",
-        "elasticache.amazonaws.com": "ElastiCache",
-        "elasticbeanstalk.amazonaws.com": "ElasticBeanstalk",
-        "elasticfilesystem.amazonaws.com": "AmazonElasticFileSystem",
-        "elasticloadbalancing.amazonaws.com": "ElasticLoadBalancing",
-        "email.cognito-idp.amazonaws.com": "AmazonCognitoIdpEmailService",
-        "emr-containers.amazonaws.com": "AmazonEMRContainers",
-        "emrwal.amazonaws.com": "EMRWAL",
-        "es.amazonaws.com": "AmazonElasticsearchService",
-        "events.amazonaws.com": "CloudWatchEvents",
-        "fis.amazonaws.com": "FIS",
-        "grafana.amazonaws.com": "AmazonGrafana",
-        "imagebuilder.amazonaws.com": "ImageBuilder",
-        "iotmanagedintegrations.amazonaws.com": "IoTManagedIntegrations",
-        "kafka.amazonaws.com": "Kafka",
-        "kafkaconnect.amazonaws.com": "KafkaConnect",
-        "lakeformation.amazonaws.com": "LakeFormationDataAccess",
-        "lambda.amazonaws.com": "Lambda",
-        "lex.amazonaws.com": "LexBots",
-        "lexv2.amazonaws.com": "LexV2Bots",
-        "lightsail.amazonaws.com": "Lightsail",
-        "m2.amazonaws.com": "AWSM2",
-        "memorydb.amazonaws.com": "MemoryDB",
-        "mq.amazonaws.com": "AmazonMQ",
-        "mrk.kms.amazonaws.com": "KeyManagementServiceMultiRegionKeys",
-        "notifications.amazonaws.com": "AwsUserNotifications",
-        "observability.aoss.amazonaws.com": "AmazonOpenSearchServerless",
-        "opensearchservice.amazonaws.com": "AmazonOpenSearchService",
-        "ops.apigateway.amazonaws.com": "APIGateway",
-        "ops.emr-serverless.amazonaws.com": "AmazonEMRServerless",
-        "opsdatasync.ssm.amazonaws.com": "SystemsManagerOpsDataSync",
-        "opsinsights.ssm.amazonaws.com": "AmazonSSM_OpsInsights",
-        "organizations.amazonaws.com": "Organizations",
-        "pipes.amazonaws.com": "AmazonEventBridgePipes",
-        "pullthroughcache.ecr.amazonaws.com": "ECRPullThroughCache",
-        "ram.amazonaws.com": "ResourceAccessManager",
-        "rds.amazonaws.com": "RDS",
-        "redshift.amazonaws.com": "Redshift",
-        "replication.cassandra.amazonaws.com": "KeyspacesReplication",
-        "replication.ecr.amazonaws.com": "ECRReplication",
-        "repository.sync.codeconnections.amazonaws.com": "GitSync",
-        "resource-explorer-2.amazonaws.com": "ResourceExplorer",
-        "rolesanywhere.amazonaws.com": "RolesAnywhere",
-        "s3-outposts.amazonaws.com": "S3OnOutposts",
-        "scheduler.amazonaws.com": "AmazonEventBridgeScheduler",
-        "ses.amazonaws.com": "AmazonSES",
-        "shield.amazonaws.com": "AWSShield",
-        "spot.amazonaws.com": "EC2Spot",
-        "ssm-incidents.amazonaws.com": "IncidentManager",
-        "ssm-quicksetup.amazonaws.com": "SSMQuickSetup",
-        "ssm.amazonaws.com": "AmazonSSM",
-        "sso.amazonaws.com": "SSO",
-        "vpcorigin.cloudfront.amazonaws.com": "CloudFrontVPCOrigin",
-        "waf.amazonaws.com": "WAFLogging",
-        "wafv2.amazonaws.com": "WAFV2Logging",
-    ]
-
-    static let suffixAllowed: Set<String> = [
-        "autoscaling.amazonaws.com", "connect.amazonaws.com", "lexv2.amazonaws.com",
-    ]
-
-    static func name(for service: String) -> String {
-        if let known = known[service] { return known }
-        let prefix = String(service.dropLast(".amazonaws.com".count))
-        return prefix.split(whereSeparator: { $0 == "." || $0 == "-" }).map { part in
-            part.prefix(1).uppercased() + part.dropFirst()
-        }.joined()
     }
 }
 

@@ -18,29 +18,28 @@ enum PolicyDocuments {
     static let maxTrustPolicySize = 2_048
 
     static func validate(_ text: String, kind: Kind) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        // Strict RFC 8259: IAM refuses what lenient readers take, such as a trailing comma.
+        guard case .object(let object)? = try? JSONValue.parse(Array(text.utf8)) else {
             throw IAMErrors.malformedPolicy(
                 kind == .trust ? "This policy contains invalid Json" : "Syntax errors in policy.")
         }
         if let version = object["Version"] {
-            guard let version = version as? String, version == "2012-10-17" || version == "2008-10-17" else {
+            guard case .string(let version) = version, version == "2012-10-17" || version == "2008-10-17" else {
                 throw IAMErrors.malformedPolicy("The policy must contain a valid version string")
             }
         }
-        let statements: [Any]
-        if let list = object["Statement"] as? [Any] {
-            statements = list
-        } else if let single = object["Statement"] as? [String: Any] {
-            statements = [single]
-        } else {
-            throw IAMErrors.malformedPolicy("Syntax errors in policy.")
+        let statements: [JSONValue]
+        switch object["Statement"] {
+        case .array(let list)?: statements = list
+        case .object?: statements = [object["Statement"] ?? .null]
+        default: throw IAMErrors.malformedPolicy("Syntax errors in policy.")
         }
         for item in statements {
-            guard let statement = item as? [String: Any] else {
+            guard case .object(let statement) = item else {
                 throw IAMErrors.malformedPolicy("Syntax errors in policy.")
             }
-            guard let effect = statement["Effect"] as? String, effect == "Allow" || effect == "Deny" else {
-                throw IAMErrors.malformedPolicy("Invalid effect: \(statement["Effect"].map { "\($0)" } ?? "")")
+            guard case .string(let effect)? = statement["Effect"], effect == "Allow" || effect == "Deny" else {
+                throw IAMErrors.malformedPolicy("Invalid effect: \(statement["Effect"].map(Self.plain) ?? "")")
             }
             guard statement["Action"] != nil || statement["NotAction"] != nil else {
                 throw IAMErrors.malformedPolicy("Policy statement must contain actions.")
@@ -54,8 +53,12 @@ enum PolicyDocuments {
                     throw IAMErrors.malformedPolicy("Policy statement must contain resources.")
                 }
             case .trust:
-                let actions =
-                    (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? "sts:AssumeRole"]
+                let actions: [String]
+                switch statement["Action"] {
+                case .array(let list)?: actions = list.map(Self.plain)
+                case .string(let action)?: actions = [action]
+                default: actions = ["sts:AssumeRole"]
+                }
                 guard actions.allSatisfy({ $0 == "*" || $0.lowercased().hasPrefix("sts:") }) else {
                     throw IAMErrors.malformedPolicy("AssumeRole policy may only specify STS AssumeRole actions.")
                 }
@@ -66,6 +69,17 @@ enum PolicyDocuments {
                     throw IAMErrors.malformedPolicy("Has prohibited field Resource")
                 }
             }
+        }
+    }
+
+    /// A scalar as its text, for error messages.
+    private static func plain(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        case .number(let number): return String(number)
+        case .bool(let flag): return String(flag)
+        default: return ""
         }
     }
 }
@@ -109,7 +123,7 @@ struct IAMPage<Item> {
 
     init(_ all: [Item], marker: String?, maxItems: Int?) throws {
         let page = try OffsetPage(
-            all, token: marker, size: maxItems ?? 100, invalidToken: AWSError("ValidationError", "Invalid Marker."))
+            all, token: marker, size: maxItems ?? 100, invalidToken: IAMErrors.validation("Invalid Marker."))
         items = page.items
         self.marker = page.next
     }

@@ -142,10 +142,11 @@ public struct ModelValidator: Sendable {
                 checkLength(text.unicodeScalars.count, shape: shape, path: path, text: text, into: &violations)
             }
             if checksEnums, let allowed = shape.enumValues, !allowed.contains(text) {
+                // IAM leaves the allowed values out as it leaves out the value given.
+                let set =
+                    model.validationStyle == .coralRedacted ? "" : ": [\(allowed.joined(separator: ", "))]"
                 violations.append(
-                    Violation(
-                        path: path(), valueText: text,
-                        reason: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]"))
+                    Violation(path: path(), valueText: text, reason: "Member must satisfy enum value set" + set))
             }
             if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
                 violations.append(
