@@ -104,3 +104,207 @@ def test_get_user_without_a_name_from_a_role_session(server, iam):
     assert error_code(e) == "ValidationError"
     assert e.value.response["Error"]["Message"] == "Must specify userName when calling with non-User credentials"
     assert iam.get_user()["User"]["Arn"] == "arn:aws:iam::000000000000:root"
+
+
+def test_service_specific_credentials_lifecycle(iam):
+    iam.create_user(UserName="git-user")
+    created = iam.create_service_specific_credential(
+        UserName="git-user", ServiceName="codecommit.amazonaws.com")["ServiceSpecificCredential"]
+    assert created["ServiceUserName"] == "git-user-at-000000000000"
+    assert created["Status"] == "Active" and created["UserName"] == "git-user"
+    assert created["ServiceSpecificCredentialId"].startswith("ACCA") and len(created["ServiceSpecificCredentialId"]) == 21
+    assert len(created["ServicePassword"]) == 44
+    credential_id = created["ServiceSpecificCredentialId"]
+    listing = iam.list_service_specific_credentials(UserName="git-user")
+    assert "IsTruncated" not in listing and "Marker" not in listing
+    assert listing["ServiceSpecificCredentials"] == [{k: v for k, v in created.items() if k != "ServicePassword"}]
+    iam.update_service_specific_credential(UserName="git-user", ServiceSpecificCredentialId=credential_id,
+                                           Status="Inactive")
+    reset = iam.reset_service_specific_credential(
+        UserName="git-user", ServiceSpecificCredentialId=credential_id)["ServiceSpecificCredential"]
+    assert reset["Status"] == "Inactive" and reset["ServicePassword"] != created["ServicePassword"]
+    assert iam.list_service_specific_credentials(
+        UserName="git-user", ServiceName="cassandra.amazonaws.com")["ServiceSpecificCredentials"] == []
+    with pytest.raises(ClientError) as e:
+        iam.delete_user(UserName="git-user")
+    assert error_code(e) == "DeleteConflict"
+    assert e.value.response["Error"]["Message"] == "Cannot delete entity, must remove referenced objects first."
+    iam.delete_service_specific_credential(UserName="git-user", ServiceSpecificCredentialId=credential_id)
+    assert iam.list_service_specific_credentials(UserName="git-user")["ServiceSpecificCredentials"] == []
+    iam.delete_user(UserName="git-user")
+
+
+def test_service_specific_credential_errors(iam):
+    iam.create_user(UserName="keyspaces-user")
+    for service in ("nonexistentservice.amazonaws.com", "lambda.amazonaws.com"):
+        with pytest.raises(ClientError) as e:
+            iam.create_service_specific_credential(UserName="keyspaces-user", ServiceName=service)
+        assert error_code(e) == "NoSuchEntity"
+        assert e.value.response["Error"]["Message"] == (
+            f"No such service {service} is supported for Service Specific Credentials")
+    with pytest.raises(ClientError) as e:
+        iam.create_service_specific_credential(UserName="nobody", ServiceName="nonexistentservice.amazonaws.com")
+    assert e.value.response["Error"]["Message"] == "The user with name nobody cannot be found."
+    credential_id = iam.create_service_specific_credential(
+        UserName="keyspaces-user", ServiceName="cassandra.amazonaws.com")["ServiceSpecificCredential"][
+        "ServiceSpecificCredentialId"]
+    iam.create_service_specific_credential(UserName="keyspaces-user", ServiceName="cassandra.amazonaws.com")
+    with pytest.raises(ClientError) as e:
+        iam.create_service_specific_credential(UserName="keyspaces-user", ServiceName="cassandra.amazonaws.com")
+    assert error_code(e) == "LimitExceeded"
+    pattern_message = ("1 validation error detected: Value at 'serviceSpecificCredentialId' failed to satisfy "
+                       "constraint: Member must satisfy regular expression pattern: [\\w]+")
+    for wrong_id, code, message in (
+            ("totally-wrong-credential-id-with-hyphens", "ValidationError", pattern_message),
+            ("satisfiesregexbutstillinvalid", "NoSuchEntity", "No such credential satisfiesregexbutstillinvalid exists")):
+        for call in (lambda: iam.update_service_specific_credential(
+                         UserName="keyspaces-user", ServiceSpecificCredentialId=wrong_id, Status="Active"),
+                     lambda: iam.reset_service_specific_credential(
+                         UserName="keyspaces-user", ServiceSpecificCredentialId=wrong_id),
+                     lambda: iam.delete_service_specific_credential(
+                         UserName="keyspaces-user", ServiceSpecificCredentialId=wrong_id)):
+            with pytest.raises(ClientError) as e:
+                call()
+            assert error_code(e) == code and e.value.response["Error"]["Message"] == message
+    with pytest.raises(ClientError) as e:
+        iam.update_service_specific_credential(
+            UserName="wrong-user-name", ServiceSpecificCredentialId=credential_id, Status="Active")
+    assert e.value.response["Error"]["Message"] == "The user with name wrong-user-name cannot be found."
+    with pytest.raises(ClientError) as e:
+        iam.update_service_specific_credential(
+            UserName="keyspaces-user", ServiceSpecificCredentialId=credential_id, Status="Invalid")
+    assert error_code(e) == "ValidationError"
+    assert e.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value at 'status' failed to satisfy constraint: "
+        "Member must satisfy enum value set")
+
+
+def test_bedrock_api_keys_expire(iam):
+    iam.create_user(UserName="bedrock-user")
+    key = iam.create_service_specific_credential(
+        UserName="bedrock-user", ServiceName="bedrock.amazonaws.com", CredentialAgeDays=30)["ServiceSpecificCredential"]
+    assert key["ServiceCredentialAlias"] == "bedrock-user-at-000000000000"
+    assert key["ServiceCredentialSecret"].startswith("ABSK")
+    assert "ServicePassword" not in key and "ServiceUserName" not in key
+    assert (key["ExpirationDate"] - key["CreateDate"]).days == 30
+    with pytest.raises(ClientError) as e:
+        iam.create_service_specific_credential(
+            UserName="bedrock-user", ServiceName="codecommit.amazonaws.com", CredentialAgeDays=30)
+    assert error_code(e) == "InvalidInput"
+    listed = iam.list_service_specific_credentials(AllUsers=True, ServiceName="bedrock.amazonaws.com")
+    assert [c["ServiceCredentialAlias"] for c in listed["ServiceSpecificCredentials"]] == [
+        "bedrock-user-at-000000000000"]
+
+
+def statement_doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def test_simulate_principal_policy_reads_the_entitys_policies(iam):
+    put = {"Sid": "", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}
+    policy_arn = iam.create_policy(PolicyName="put-objects", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": put}))["Policy"]["Arn"]
+    iam.create_group(GroupName="writers")
+    iam.attach_group_policy(GroupName="writers", PolicyArn=policy_arn)
+    iam.create_user(UserName="writer")
+    iam.add_user_to_group(GroupName="writers", UserName="writer")
+    iam.put_user_policy(UserName="writer", PolicyName="no-secrets", PolicyDocument=statement_doc(
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::secrets/*"}))
+    result = iam.simulate_principal_policy(
+        PolicySourceArn="arn:aws:iam::000000000000:user/writer", ActionNames=["s3:PutObject", "s3:GetObjectVersion"],
+        ResourceArns=["arn:aws:s3:::bucket/key", "arn:aws:s3:::secrets/key"])
+    assert not result["IsTruncated"]
+    decisions = [(r["EvalActionName"], r["EvalResourceName"], r["EvalDecision"]) for r in result["EvaluationResults"]]
+    assert decisions == [
+        ("s3:PutObject", "arn:aws:s3:::bucket/key", "allowed"),
+        ("s3:PutObject", "arn:aws:s3:::secrets/key", "explicitDeny"),
+        ("s3:GetObjectVersion", "arn:aws:s3:::bucket/key", "implicitDeny"),
+        ("s3:GetObjectVersion", "arn:aws:s3:::secrets/key", "explicitDeny")]
+    allowed = result["EvaluationResults"][0]
+    # The statement's place in the document as AWS reports it: one past its opening brace, and just
+    # past its closing brace.
+    assert allowed["MatchedStatements"] == [{
+        "SourcePolicyId": "put-objects", "SourcePolicyType": "IAM Policy",
+        "StartPosition": {"Line": 1, "Column": 41}, "EndPosition": {"Line": 1, "Column": 113}}]
+    assert allowed["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": True}
+    assert allowed["ResourceSpecificResults"] == [{
+        "EvalResourceName": "arn:aws:s3:::bucket/key", "EvalResourceDecision": "allowed",
+        "MatchedStatements": allowed["MatchedStatements"], "MissingContextValues": []}]
+    assert result["EvaluationResults"][1]["MatchedStatements"][0]["SourcePolicyId"] == "no-secrets"
+    assert result["EvaluationResults"][2]["MatchedStatements"] == []
+    with pytest.raises(ClientError) as e:
+        iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::000000000000:user/nobody", ActionNames=["s3:*"])
+    assert error_code(e) == "NoSuchEntity"
+
+
+def test_simulate_custom_policy_with_context_boundary_and_pages(iam):
+    documents = [statement_doc(
+        {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"], "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+        {"Effect": "Allow", "Action": "sqs:DeleteMessage", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})]
+    result = iam.simulate_custom_policy(
+        PolicyInputList=documents, ActionNames=["sqs:DeleteMessage"],
+        ContextEntries=[{"ContextKeyName": "aws:RequestedRegion", "ContextKeyValues": ["eu-west-1"],
+                         "ContextKeyType": "string"}])["EvaluationResults"][0]
+    assert result["EvalDecision"] == "allowed" and result["EvalResourceName"] == "*"
+    assert result["MatchedStatements"][0]["SourcePolicyId"] == "PolicyInputList.1"
+    missing = iam.simulate_custom_policy(PolicyInputList=documents, ActionNames=["sqs:SendMessage"])
+    assert missing["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+    assert missing["EvaluationResults"][0]["MissingContextValues"] == ["aws:SourceIp"]
+    bounded = iam.simulate_custom_policy(
+        PolicyInputList=[statement_doc({"Effect": "Allow", "Action": "sqs:*", "Resource": "*"})],
+        PermissionsBoundaryPolicyInputList=[statement_doc(
+            {"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "*"})],
+        ActionNames=["sqs:ReceiveMessage", "sqs:PurgeQueue"])["EvaluationResults"]
+    assert [(r["EvalDecision"], r["PermissionsBoundaryDecisionDetail"]) for r in bounded] == [
+        ("allowed", {"AllowedByPermissionsBoundary": True}),
+        ("implicitDeny", {"AllowedByPermissionsBoundary": False})]
+    first = iam.simulate_custom_policy(
+        PolicyInputList=documents, ActionNames=["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        MaxItems=2)
+    assert first["IsTruncated"] and len(first["EvaluationResults"]) == 2
+    rest = iam.simulate_custom_policy(
+        PolicyInputList=documents, ActionNames=["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        Marker=first["Marker"])
+    assert [r["EvalActionName"] for r in rest["EvaluationResults"]] == ["sqs:DeleteMessage"]
+    with pytest.raises(ClientError) as e:
+        iam.simulate_custom_policy(PolicyInputList=['{"Statement": [}'], ActionNames=["sqs:SendMessage"])
+    assert error_code(e) == "MalformedPolicyDocument"
+
+
+def test_simulate_with_a_resource_policy_across_accounts(iam):
+    caller = "arn:aws:iam::111111111111:user/alice"
+    resource_policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": caller}, "Action": "sqs:SendMessage",
+        "Resource": "arn:aws:sqs:us-east-1:222222222222:q"}]})
+    allow_identity = statement_doc({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"})
+
+    def decide(identity, owner):
+        return iam.simulate_custom_policy(
+            PolicyInputList=[identity], ResourcePolicy=resource_policy, CallerArn=caller,
+            ResourceOwner=f"arn:aws:iam::{owner}:root", ActionNames=["sqs:SendMessage"],
+            ResourceArns=["arn:aws:sqs:us-east-1:222222222222:q"])["EvaluationResults"][0]
+
+    both = decide(allow_identity, "222222222222")
+    assert both["EvalDecision"] == "allowed"
+    assert {s["SourcePolicyType"] for s in both["MatchedStatements"]} == {"IAM Policy", "resource"}
+    nothing = statement_doc({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"})
+    assert decide(nothing, "222222222222")["EvalDecision"] == "implicitDeny"
+    assert decide(nothing, "111111111111")["EvalDecision"] == "allowed"
+
+
+def test_aws_cli_simulates_a_custom_policy(server, iam):
+    import os
+    import subprocess
+    env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+           "PATH": os.environ["PATH"]}
+    out = subprocess.run(
+        ["aws", "--endpoint-url", server.endpoint, "--output", "json", "iam", "simulate-custom-policy",
+         "--policy-input-list", statement_doc({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}),
+         "--action-names", "sns:Publish", "sns:Subscribe"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in results] == [
+        ("sns:Publish", "allowed"), ("sns:Subscribe", "implicitDeny")]

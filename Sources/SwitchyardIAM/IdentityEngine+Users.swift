@@ -69,6 +69,9 @@ extension IdentityEngine {
         if groups.values.contains(where: { $0.account == account && $0.members.contains(user.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove users from group first.")
         }
+        if serviceCredentials.values.contains(where: { $0.account == account && $0.userName == user.name }) {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must remove referenced objects first.")
+        }
         let key = EntityKey(account, name)
         users[key] = nil
         return commit([.delete(.user, key: key.storageKey)])

@@ -35,6 +35,7 @@ public actor IdentityEngine {
     var profiles: [EntityKey: InstanceProfileRecord] = [:]
     var accessKeys: [String: AccessKeyRecord] = [:]
     var sessions: [String: SessionRecord] = [:]
+    var serviceCredentials: [String: ServiceCredentialRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
     /// Account aliases by account.
     var aliases: [String: String] = [:]
@@ -61,6 +62,7 @@ public actor IdentityEngine {
         profiles = loaded.profiles
         accessKeys = loaded.accessKeys
         sessions = loaded.sessions
+        serviceCredentials = loaded.serviceCredentials
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
@@ -74,6 +76,7 @@ public actor IdentityEngine {
         var profiles: [EntityKey: InstanceProfileRecord] = [:]
         var accessKeys: [String: AccessKeyRecord] = [:]
         var sessions: [String: SessionRecord] = [:]
+        var serviceCredentials: [String: ServiceCredentialRecord] = [:]
         var aliases: [String: String] = [:]
 
         /// What the directory publishes: every access key and every session.
@@ -102,6 +105,9 @@ public actor IdentityEngine {
         }
         for key in all(.accessKey, AccessKeyRecord.self) { loaded.accessKeys[key.id] = key }
         for session in all(.session, SessionRecord.self) { loaded.sessions[session.accessKeyId] = session }
+        for credential in all(.serviceCredential, ServiceCredentialRecord.self) {
+            loaded.serviceCredentials[credential.id] = credential
+        }
         for alias in all(.accountAlias, AccountAliasRecord.self) { loaded.aliases[alias.account] = alias.alias }
         return loaded
     }
@@ -117,6 +123,7 @@ public actor IdentityEngine {
         profiles = loaded.profiles
         accessKeys = loaded.accessKeys
         sessions = loaded.sessions
+        serviceCredentials = loaded.serviceCredentials
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         lineage.recovered()
@@ -131,6 +138,7 @@ public actor IdentityEngine {
         profiles.removeAll()
         accessKeys.removeAll()
         sessions.removeAll()
+        serviceCredentials.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
         return store.wipe()
@@ -180,6 +188,11 @@ public actor IdentityEngine {
         sessions[session.accessKeyId] = session
         directory.put(Self.credential(session))
         return put(.session, session.accessKeyId, session)
+    }
+
+    func save(_ credential: ServiceCredentialRecord) -> IdentityChange {
+        serviceCredentials[credential.id] = credential
+        return put(.serviceCredential, credential.id, credential)
     }
 
     func commit(_ changes: [IdentityChange]) -> CommitTicket {

@@ -125,6 +125,25 @@ public struct AccessKeyRecord: Codable, Sendable, Equatable {
     public var lastUsedRegion: String?
 }
 
+/// A user's credential for one service (CodeCommit, Keyspaces, Bedrock): a user name and password,
+/// or for Bedrock an API key (an alias and a secret) that may expire.
+public struct ServiceCredentialRecord: Codable, Sendable, Equatable {
+    public var account: String
+    public var userName: String
+    /// `ACCA...`, 21 characters.
+    public var id: String
+    public var service: String
+    /// The name the service knows the user by (`<user>-at-<account>`), for password credentials.
+    public var serviceUserName: String?
+    /// The API key's name, for Bedrock.
+    public var alias: String?
+    /// The password, or the API key's secret.
+    public var secret: String
+    public var active: Bool
+    public var createdAt: Date
+    public var expiresAt: Date?
+}
+
 /// An instance profile and the role it holds (at most one).
 public struct InstanceProfileRecord: Codable, Sendable, Equatable {
     public var account: String

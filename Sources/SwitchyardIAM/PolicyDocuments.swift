@@ -11,6 +11,8 @@ enum PolicyDocuments {
         case identity
         /// A role's trust policy: who may assume it.
         case trust
+        /// A resource's policy given to the simulator: checked only as a document.
+        case resource
     }
 
     static let maxIdentityPolicySize = 6_144
@@ -68,6 +70,8 @@ enum PolicyDocuments {
                 if statement["Resource"] != nil || statement["NotResource"] != nil {
                     throw IAMErrors.malformedPolicy("Has prohibited field Resource")
                 }
+            case .resource:
+                break
             }
         }
     }

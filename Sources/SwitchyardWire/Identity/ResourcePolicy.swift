@@ -117,7 +117,10 @@ public struct ResourcePolicy: Sendable {
 
     struct Condition: Sendable {
         var operation: String
+        /// The condition key in lower case, as context keys are matched.
         var key: String
+        /// The key as the policy spells it.
+        var name: String
         var values: [String]
         var ifExists: Bool
         var quantifier: Quantifier?
@@ -163,8 +166,34 @@ public struct ResourcePolicy: Sendable {
         return allowed ? .allowed : .notAllowed
     }
 
-    private func applies(_ statement: Statement, to request: AccessRequest) -> Bool {
-        guard principal(statement.principals, matches: request.principal),
+    /// The statements that decide a request, in document order, with whether each allows or denies.
+    /// Identity policies (inline and managed) name no principal: `ignoringPrincipal` evaluates them
+    /// for whoever holds them.
+    public func deciding(_ request: AccessRequest, ignoringPrincipal: Bool = false) -> [(index: Int, allows: Bool)] {
+        statements.indices.compactMap { index in
+            let statement = statements[index]
+            guard applies(statement, to: request, ignoringPrincipal: ignoringPrincipal) else { return nil }
+            return (index, statement.allow)
+        }
+    }
+
+    /// Condition keys, as the policy spells them, that statements naming the request's action and
+    /// resource test and its context lacks: what a simulation reports as missing context values.
+    public func missingConditionKeys(_ request: AccessRequest) -> Set<String> {
+        var missing = Set<String>()
+        for statement in statements
+        where statement.actions.matches(request.action, ignoringCase: true)
+            && statement.resources?.matches(request.resource, ignoringCase: false) ?? true
+        {
+            for condition in statement.conditions where request.context[condition.key] == nil {
+                missing.insert(condition.name)
+            }
+        }
+        return missing
+    }
+
+    private func applies(_ statement: Statement, to request: AccessRequest, ignoringPrincipal: Bool = false) -> Bool {
+        guard ignoringPrincipal || principal(statement.principals, matches: request.principal),
             statement.actions.matches(request.action, ignoringCase: true),
             statement.resources?.matches(request.resource, ignoringCase: false) ?? true
         else { return false }
@@ -268,7 +297,8 @@ public struct ResourcePolicy: Sendable {
             for (key, values) in pairs {
                 result.append(
                     Condition(
-                        operation: operation, key: key.lowercased(), values: strings(values) ?? [], ifExists: ifExists,
+                        operation: operation, key: key.lowercased(), name: key, values: strings(values) ?? [],
+                        ifExists: ifExists,
                         quantifier: quantifier))
             }
         }
