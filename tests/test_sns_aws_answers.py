@@ -422,3 +422,25 @@ def test_data_protection_policy_is_not_a_listed_attribute(sns):
     sns.put_data_protection_policy(ResourceArn=topic, DataProtectionPolicy=json.dumps(policy))
     assert "DataProtectionPolicy" not in sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     assert json.loads(sns.get_data_protection_policy(ResourceArn=topic)["DataProtectionPolicy"]) == policy
+
+
+def test_json_documents_are_strict_json(sns):
+    """A JSON message structure or attribute with a trailing comma is refused, as SNS's reader refuses
+    it, with the same answer as any other unreadable document."""
+    arn = sns.create_topic(Name="strict-json")["TopicArn"]
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=arn, MessageStructure="json", Message='{"default": "hello",}')
+    assert error_code(e) == "InvalidParameter"
+    assert message(e) == "Invalid parameter: Message Structure - JSON message body failed to parse"
+    sns.publish(TopicArn=arn, MessageStructure="json", Message='{"default": "hello"}')
+    with pytest.raises(ClientError) as e:
+        sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy",
+                                 AttributeValue='{"Version": "2012-10-17", "Statement": [],}')
+    assert error_code(e) == "InvalidParameter"
+    answers = []
+    for broken in ('["a", "b",]', '["a", "b"'):
+        with pytest.raises(ClientError) as e:
+            sns.publish(TopicArn=arn, Message="m", MessageAttributes={
+                "list": {"DataType": "String.Array", "StringValue": broken}})
+        answers.append((error_code(e), message(e)))
+    assert answers[0] == answers[1]

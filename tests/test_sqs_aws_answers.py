@@ -276,3 +276,24 @@ def test_deduplication_scope_is_the_one_the_queue_was_created_with(sqs):
     sqs.send_message(QueueUrl=url, MessageBody="b", MessageGroupId="b", MessageDeduplicationId="same")
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in got] == ["a"]
+
+
+def test_json_attributes_are_strict_json(sqs):
+    """SQS reads Policy, RedrivePolicy and RedriveAllowPolicy as strict JSON: a trailing comma, which
+    lenient readers accept, is refused like any other broken document."""
+    url = sqs.create_queue(QueueName="strict-json")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=sqs.create_queue(QueueName="strict-json-dlq")["QueueUrl"],
+        AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    trailing = {
+        "Policy": '{"Version": "2012-10-17", "Statement": [],}',
+        "RedrivePolicy": '{"deadLetterTargetArn": "%s", "maxReceiveCount": 3,}' % dlq_arn,
+        "RedriveAllowPolicy": '{"redrivePermission": "allowAll",}',
+    }
+    for name, value in trailing.items():
+        with pytest.raises(ClientError) as broken:
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={name: value.replace(",}", "")})
+        with pytest.raises(ClientError) as e:
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={name: value})
+        assert error_code(e) == error_code(broken)
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={name: value.replace(",}", "}")})

@@ -32,7 +32,7 @@ enum PublishRules {
         guard structure == "json" else {
             throw SNSErrors.invalidParameter("MessageStructure Reason: Unsupported value: \(structure)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(draft.message.utf8)) as? [String: Any] else {
+        guard let object = StrictJSON.object(draft.message) else {
             throw SNSErrors.invalidParameter("Message Structure - JSON message body failed to parse")
         }
         guard let fallback = object["default"] as? String else {
@@ -83,7 +83,7 @@ enum PublishRules {
             throw SNSErrors.invalidParameter("Could not cast message attribute '\(name)' value to number.")
         }
         if dataType == "String.Array" {
-            guard (try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [Any] else {
+            guard StrictJSON.foundationObject(value) is [Any] else {
                 throw SNSErrors.invalidParameter(
                     "The message attribute '\(name)' has an invalid message attribute value for message attribute type 'String.Array'."
                 )

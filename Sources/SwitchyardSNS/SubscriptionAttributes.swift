@@ -115,7 +115,7 @@ enum SubscriptionAttributes {
                 throw context.invalid("Delivery protocol [\(context.protocol)] does not support raw message delivery.")
             }
         case "RedrivePolicy":
-            guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any] else {
+            guard let object = StrictJSON.object(value) else {
                 throw context.invalid(
                     "RedrivePolicy: failed to parse JSON." + (JacksonSyntaxError.describe(value) ?? ""))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// Which topic attributes an owner may set, how they are checked, and what GetTopicAttributes shows.
 enum TopicAttributes {
@@ -116,6 +117,6 @@ enum TopicAttributes {
     }
 
     static func isJSONObject(_ text: String) -> Bool {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
+        StrictJSON.object(text) != nil
     }
 }

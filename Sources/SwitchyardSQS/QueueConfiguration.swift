@@ -183,10 +183,7 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
     }
 
     static func isJSONObject(_ text: String) -> Bool {
-        guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) else {
-            return false
-        }
-        return object is [String: Any]
+        StrictJSON.object(text) != nil
     }
 
     /// Parses a RedrivePolicy; AWS rejects a bad one as an invalid parameter value quoting it
@@ -195,9 +192,7 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
         func invalid(_ reason: String) -> AWSError {
             SQSErrors.invalidParameter("RedrivePolicy", value: text, reason: reason)
         }
-        guard let data = text.data(using: .utf8),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else { throw invalid("Redrive policy is not a valid JSON map.") }
+        guard let object = StrictJSON.object(text) else { throw invalid("Redrive policy is not a valid JSON map.") }
         guard let arn = object["deadLetterTargetArn"] as? String else {
             throw invalid("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
         }
@@ -214,9 +209,7 @@ public struct QueueConfiguration: Sendable, Codable, Equatable {
     }
 
     static func validateRedriveAllowPolicy(_ text: String) throws {
-        guard let data = text.data(using: .utf8),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let permission = object["redrivePermission"] as? String
+        guard let object = StrictJSON.object(text), let permission = object["redrivePermission"] as? String
         else {
             throw SQSErrors.invalidAttributeValue("RedriveAllowPolicy")
         }

@@ -43,8 +43,7 @@ enum QueuePolicy {
     }
 
     static func parse(_ policy: String?) -> [String: Any]? {
-        guard let policy, let data = policy.data(using: .utf8) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        policy.flatMap(StrictJSON.object)
     }
 
     static func render(_ object: [String: Any]) -> String {

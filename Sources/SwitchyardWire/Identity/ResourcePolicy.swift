@@ -137,7 +137,7 @@ public struct ResourcePolicy: Sendable {
 
     /// Parses a policy document.
     public init(json: String) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+        guard let object = StrictJSON.object(json) else {
             throw Malformed(description: "the policy is not a JSON object")
         }
         let raw: [Any]
