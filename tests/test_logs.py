@@ -297,3 +297,63 @@ def test_live_tail_sends_empty_updates_and_checks_its_request(server, logs):
     with pytest.raises(ClientError) as e:
         tail_client.start_live_tail(logGroupIdentifiers=["tail/quiet", "tail/other"], logStreamNames=["a"])
     assert error(e)[0] == "InvalidParameterException"
+
+
+ROUTE53_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "Route53LogsToCloudWatchLogs", "Effect": "Allow", "Principal": {"Service": ["route53.amazonaws.com"]},
+    "Action": "logs:PutLogEvents", "Resource": "*"}]})
+
+
+def test_resource_policies(logs):
+    put = logs.put_resource_policy(policyName="route53", policyDocument=ROUTE53_POLICY)["resourcePolicy"]
+    # Put answers the document as given; listings answer the form AWS stores it in.
+    assert put["policyDocument"] == ROUTE53_POLICY and put["policyScope"] == "ACCOUNT"
+    assert "revisionId" not in put
+    listed = logs.describe_resource_policies()["resourcePolicies"]
+    assert [p["policyName"] for p in listed] == ["route53"]
+    assert json.loads(listed[0]["policyDocument"])["Statement"][0]["Principal"] == {"Service": "route53.amazonaws.com"}
+    time.sleep(0.01)
+    logs.put_resource_policy(policyName="route53", policyDocument=(
+        '{"Statement":[{"Action":"logs:*","Effect":"Allow","Principal":{"Service":["route53.amazonaws.com"]},'
+        '"Resource":"*"}]}'))
+    updated = logs.describe_resource_policies()["resourcePolicies"][0]
+    assert updated["lastUpdatedTime"] > put["lastUpdatedTime"]
+    assert updated["policyDocument"] == (
+        '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},'
+        '"Action":"logs:*","Resource":"*"}]}')
+    logs.delete_resource_policy(policyName="route53")
+    assert logs.describe_resource_policies()["resourcePolicies"] == []
+    with pytest.raises(ClientError) as e:
+        logs.delete_resource_policy(policyName="non-existent")
+    assert error(e) == ("ResourceNotFoundException", "Policy with name [non-existent] does not exist.")
+    with pytest.raises(ClientError) as e:
+        logs.put_resource_policy(policyName="broken", policyDocument='{"Statement": [],}')
+    assert error(e)[0] == "InvalidParameterException"
+
+
+def test_resource_policies_are_ten_per_region(logs):
+    for index in range(10):
+        logs.put_resource_policy(policyName=f"p{index}", policyDocument=ROUTE53_POLICY)
+    with pytest.raises(ClientError) as e:
+        logs.put_resource_policy(policyName="p10", policyDocument=ROUTE53_POLICY)
+    assert error(e) == ("LimitExceededException", "Resource limit exceeded.")
+    logs.put_resource_policy(policyName="p1", policyDocument=ROUTE53_POLICY)
+    page = logs.describe_resource_policies(limit=4)
+    assert len(page["resourcePolicies"]) == 4 and page["nextToken"]
+    other_region = logs.meta.endpoint_url
+    eu = __import__("boto3").client("logs", endpoint_url=other_region, region_name="eu-west-1",
+                                    aws_access_key_id="test", aws_secret_access_key="test")
+    eu.put_resource_policy(policyName="p10", policyDocument=ROUTE53_POLICY)
+
+
+def test_resource_policies_survive_a_restart():
+    from conftest import Server
+    server = Server().start()
+    try:
+        logs = server.client("logs")
+        logs.put_resource_policy(policyName="kept", policyDocument=ROUTE53_POLICY)
+        server.kill9()
+        server.start()
+        assert [p["policyName"] for p in logs.describe_resource_policies()["resourcePolicies"]] == ["kept"]
+    finally:
+        server.stop()

@@ -15,6 +15,8 @@ actor LogsEngine {
     private var streams: [String: [String: LogStreamRecord]] = [:]
     private var nextEventId: Int64
     private var patterns: [String: FilterPattern] = [:]
+    /// Account-wide resource policies by key.
+    private var policies: [String: LogsResourcePolicyRecord] = [:]
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
@@ -23,8 +25,36 @@ actor LogsEngine {
         self.deliveries = deliveries
         for group in try store.loadGroups() { groups[group.key] = group }
         for stream in try store.loadStreams() { streams[stream.groupKey, default: [:]][stream.name] = stream }
+        for policy in try store.loadPolicies() { policies[policy.key] = policy }
         nextEventId = try store.lastEventId() + 1
     }
+
+    // MARK: Resource policies
+
+    /// The account's resource policies in a region, by name.
+    func resourcePolicies(account: String, region: String) -> [LogsResourcePolicyRecord] {
+        policies.values.filter { $0.account == account && $0.region == region }.sorted { $0.name < $1.name }
+    }
+
+    /// Creates or replaces a resource policy; a region holds at most ten, replacing one counts none.
+    func putResourcePolicy(_ policy: LogsResourcePolicyRecord) async throws {
+        if policies[policy.key] == nil,
+            resourcePolicies(account: policy.account, region: policy.region).count >= Self.maximumResourcePolicies
+        {
+            throw AWSError("LimitExceededException", "Resource limit exceeded.")
+        }
+        policies[policy.key] = policy
+        try await store.submit([.putPolicy(policy)]).wait()
+    }
+
+    func deleteResourcePolicy(key: String, name: String) async throws {
+        guard policies.removeValue(forKey: key) != nil else {
+            throw AWSError("ResourceNotFoundException", "Policy with name [\(name)] does not exist.")
+        }
+        try await store.submit([.deletePolicy(key: key)]).wait()
+    }
+
+    static let maximumResourcePolicies = 10
 
     var groupCount: Int { groups.count }
 
@@ -237,6 +267,7 @@ actor LogsEngine {
     func reset() async throws {
         groups.removeAll()
         streams.removeAll()
+        policies.removeAll()
         try await store.wipe().wait()
     }
 }

@@ -85,3 +85,18 @@ struct EventCursor: Sendable, Equatable, Comparable {
         self.id = id
     }
 }
+
+/// An account-wide resource policy of CloudWatch Logs (one of at most ten per region): which
+/// services may write to the account's log groups.
+struct LogsResourcePolicyRecord: Codable, Sendable, Equatable {
+    var account: String
+    var region: String
+    var name: String
+    /// The document as it was given.
+    var document: String
+    /// Milliseconds since the epoch.
+    var lastUpdatedTime: Int64
+
+    var key: String { LogsResourcePolicyRecord.key(account: account, region: region, name: name) }
+    static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
+}

@@ -3,8 +3,8 @@ import SwitchyardModels
 import SwitchyardPlatform
 import SwitchyardWire
 
-/// CloudWatch Logs' operations: groups, streams, events, filtering, tags, retention and subscription
-/// filters. The others answer NotImplemented, naming themselves.
+/// CloudWatch Logs' operations: groups, streams, events, filtering, tags, retention, subscription
+/// filters and account-wide resource policies. The others answer NotImplemented, naming themselves.
 public struct LogsService: CloudWatchLogsAPI {
     let engine: LogsEngine
     let resources: ResourceDirectory

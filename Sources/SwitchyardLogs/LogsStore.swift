@@ -13,6 +13,8 @@ enum LogsChange: Sendable {
     case append(groupKey: String, events: [StoredLogEvent])
     /// Removes a group's events older than a time (retention).
     case trim(groupKey: String, before: Int64)
+    case putPolicy(LogsResourcePolicyRecord)
+    case deletePolicy(key: String)
 }
 
 /// What a read of events asks for: streams of one group, a time window, a starting point and a
@@ -36,6 +38,7 @@ struct EventQuery: Sendable {
 protocol LogsStore: Sendable {
     func loadGroups() throws -> [LogGroupRecord]
     func loadStreams() throws -> [LogStreamRecord]
+    func loadPolicies() throws -> [LogsResourcePolicyRecord]
     /// The largest event id stored (ids continue from it).
     func lastEventId() throws -> Int64
     func submit(_ changes: [LogsChange]) -> CommitTicket
@@ -50,6 +53,7 @@ final class MemoryLogsStore: LogsStore {
 
     func loadGroups() throws -> [LogGroupRecord] { [] }
     func loadStreams() throws -> [LogStreamRecord] { [] }
+    func loadPolicies() throws -> [LogsResourcePolicyRecord] { [] }
     func lastEventId() throws -> Int64 { 0 }
 
     func submit(_ changes: [LogsChange]) -> CommitTicket {
@@ -72,7 +76,7 @@ final class MemoryLogsStore: LogsStore {
                     }
                     groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
-                case .putGroup, .putStream: break
+                case .putGroup, .putStream, .putPolicy, .deletePolicy: break
                 }
             }
         }
@@ -121,10 +125,16 @@ struct SQLiteLogsStore: LogsStore {
                     CREATE INDEX logs_event_order ON logs_event (group_key, timestamp, id);
                     """)
         }
+        migrator.registerMigration("logs-v2-resource-policies") { db in
+            try db.execute(sql: "CREATE TABLE logs_resource_policy (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
     func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
     func loadStreams() throws -> [LogStreamRecord] { try load(LogStreamRecord.self, "logs_stream") }
+    func loadPolicies() throws -> [LogsResourcePolicyRecord] {
+        try load(LogsResourcePolicyRecord.self, "logs_resource_policy")
+    }
 
     private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
         let decoder = JSONDecoder()
@@ -174,6 +184,12 @@ struct SQLiteLogsStore: LogsStore {
                     try db.execute(
                         sql: "DELETE FROM logs_event WHERE group_key = ? AND timestamp < ?",
                         arguments: [groupKey, before])
+                case .putPolicy(let policy):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_resource_policy (key, record) VALUES (?, ?)",
+                        arguments: [policy.key, try encoder.encode(policy)])
+                case .deletePolicy(let key):
+                    try db.execute(sql: "DELETE FROM logs_resource_policy WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -219,7 +235,10 @@ struct SQLiteLogsStore: LogsStore {
 
     func wipe() -> CommitTicket {
         database.submit { db in
-            try db.execute(sql: "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event")
+            try db.execute(
+                sql:
+                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy"
+            )
         }
     }
 }
