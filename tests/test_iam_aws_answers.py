@@ -308,3 +308,211 @@ def test_aws_cli_simulates_a_custom_policy(server, iam):
     results = json.loads(out.stdout)["EvaluationResults"]
     assert [(r["EvalActionName"], r["EvalDecision"]) for r in results] == [
         ("sns:Publish", "allowed"), ("sns:Subscribe", "implicitDeny")]
+
+
+def test_openid_connect_providers(iam):
+    arn = iam.create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"],
+        ThumbprintList=["a" * 40])["OpenIDConnectProviderArn"]
+    assert arn == "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert provider["Url"] == "token.actions.githubusercontent.com"
+    assert provider["ClientIDList"] == ["sts.amazonaws.com"] and provider["ThumbprintList"] == ["a" * 40]
+    assert provider["Tags"] == []
+    with pytest.raises(ClientError) as e:
+        iam.create_open_id_connect_provider(Url="https://token.actions.githubusercontent.com")
+    assert error_code(e) == "EntityAlreadyExists"
+    assert e.value.response["Error"]["Message"] == (
+        "Provider with url https://token.actions.githubusercontent.com already exists.")
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com")
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="absent")
+    iam.update_open_id_connect_provider_thumbprint(OpenIDConnectProviderArn=arn, ThumbprintList=["c" * 40, "d" * 40])
+    updated = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert updated["ClientIDList"] == ["second"] and updated["ThumbprintList"] == ["c" * 40, "d" * 40]
+    iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=arn, Tags=[{"Key": "k1", "Value": "v1"},
+                                                                         {"Key": "k2", "Value": "v2"}])
+    iam.untag_open_id_connect_provider(OpenIDConnectProviderArn=arn, TagKeys=["k2"])
+    tags = iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)
+    assert tags["Tags"] == [{"Key": "k1", "Value": "v1"}] and tags["IsTruncated"] is False
+    assert [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] == [arn]
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    with pytest.raises(ClientError) as e:
+        iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert e.value.response["Error"]["Message"] == f"OpenIDConnect Provider not found for arn {arn}"
+    with pytest.raises(ClientError) as e:
+        iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert error_code(e) == "NoSuchEntity"
+    assert e.value.response["Error"]["Message"] == f"OpenId connect Provider {arn} cannot be found."
+
+
+def test_openid_connect_provider_errors(iam):
+    with pytest.raises(ClientError) as e:
+        iam.create_open_id_connect_provider(Url="example.org")
+    assert error_code(e) == "ValidationError"
+    assert e.value.response["Error"]["Message"] == "Invalid Open ID Connect Provider URL"
+    with pytest.raises(ClientError) as e:
+        iam.create_open_id_connect_provider(Url="https://six.example.com", ThumbprintList=[str(i) * 40 for i in range(6)])
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "InvalidInput", "Thumbprint list must contain fewer than 5 entries.")
+    with pytest.raises(ClientError) as e:
+        iam.create_open_id_connect_provider(Url="https://many.example.com", ClientIDList=[f"c{i}" for i in range(101)])
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
+
+
+METADATA = ('<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+            'entityID="https://idp.example.com" validUntil="2030-01-01T00:00:00Z">'
+            + "<md:IDPSSODescriptor/>" * 60 + "</md:EntityDescriptor>")
+
+
+def test_saml_providers(iam):
+    arn = iam.create_saml_provider(Name="corporate", SAMLMetadataDocument=METADATA)["SAMLProviderArn"]
+    assert arn == "arn:aws:iam::000000000000:saml-provider/corporate"
+    provider = iam.get_saml_provider(SAMLProviderArn=arn)
+    assert provider["SAMLMetadataDocument"] == METADATA
+    assert provider["ValidUntil"].year == 2030
+    assert provider["AssertionEncryptionMode"] == "Allowed" and provider["PrivateKeyList"] == []
+    assert provider["SAMLProviderUUID"].isalnum() and provider["SAMLProviderUUID"].isupper()
+    listed = iam.list_saml_providers()["SAMLProviderList"]
+    assert [p["Arn"] for p in listed] == [arn]
+    with pytest.raises(ClientError) as e:
+        iam.create_saml_provider(Name="corporate", SAMLMetadataDocument=METADATA)
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "EntityAlreadyExists", "Provider with name corporate already exists.")
+    assert iam.update_saml_provider(SAMLProviderArn=arn, SAMLMetadataDocument=METADATA.replace("2030", "2031"))[
+        "SAMLProviderArn"] == arn
+    assert iam.get_saml_provider(SAMLProviderArn=arn)["ValidUntil"].year == 2031
+    iam.delete_saml_provider(SAMLProviderArn=arn)
+    with pytest.raises(ClientError) as e:
+        iam.get_saml_provider(SAMLProviderArn=arn)
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "NoSuchEntity", f"Manifest not found for arn {arn}")
+
+
+def test_login_profiles_and_the_password_policy(iam):
+    iam.create_user(UserName="console-user")
+    with pytest.raises(ClientError) as e:
+        iam.get_account_password_policy()
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "NoSuchEntity", "The Password Policy with domain name 000000000000 cannot be found.")
+    with pytest.raises(ClientError) as e:
+        iam.delete_account_password_policy()
+    assert e.value.response["Error"]["Message"] == "The account policy with name PasswordPolicy cannot be found."
+    iam.update_account_password_policy()
+    assert iam.get_account_password_policy()["PasswordPolicy"] == {
+        "AllowUsersToChangePassword": False, "ExpirePasswords": False, "MinimumPasswordLength": 6,
+        "RequireLowercaseCharacters": False, "RequireNumbers": False, "RequireSymbols": False,
+        "RequireUppercaseCharacters": False}
+    iam.update_account_password_policy(MinimumPasswordLength=12, RequireNumbers=True, RequireSymbols=True,
+                                       MaxPasswordAge=60, PasswordReusePrevention=3, HardExpiry=True)
+    policy = iam.get_account_password_policy()["PasswordPolicy"]
+    assert policy["ExpirePasswords"] and policy["MaxPasswordAge"] == 60 and policy["HardExpiry"]
+    with pytest.raises(ClientError) as e:
+        iam.create_login_profile(UserName="console-user", Password="short1!")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "PasswordPolicyViolation", "Password does not conform to the account password policy.")
+    profile = iam.create_login_profile(UserName="console-user", Password="long-enough-123!")["LoginProfile"]
+    assert profile["UserName"] == "console-user" and profile["PasswordResetRequired"] is False
+    with pytest.raises(ClientError) as e:
+        iam.create_login_profile(UserName="console-user", Password="long-enough-123!")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "EntityAlreadyExists", "Login Profile for user console-user already exists.")
+    iam.update_login_profile(UserName="console-user", PasswordResetRequired=True)
+    assert iam.get_login_profile(UserName="console-user")["LoginProfile"]["PasswordResetRequired"] is True
+    with pytest.raises(ClientError) as e:
+        iam.delete_user(UserName="console-user")
+    assert e.value.response["Error"]["Message"] == "Cannot delete entity, must delete login profile first."
+    iam.delete_login_profile(UserName="console-user")
+    with pytest.raises(ClientError) as e:
+        iam.get_login_profile(UserName="console-user")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "NoSuchEntity", "Login Profile for User console-user cannot be found.")
+    iam.delete_user(UserName="console-user")
+    iam.delete_account_password_policy()
+
+
+def test_context_keys_of_policies(iam):
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "dynamodb:*",
+        "Resource": "arn:aws:dynamodb:us-west-2:000000000000:table/${aws:username}",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2015-08-16T12:00:00Z"}}}]})
+    assert iam.get_context_keys_for_custom_policy(PolicyInputList=[document])["ContextKeyNames"] == [
+        "aws:username", "aws:CurrentTime"]
+    iam.create_user(UserName="keyed")
+    iam.put_user_policy(UserName="keyed", PolicyName="p", PolicyDocument=statement_doc(
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+         "Condition": {"StringEquals": {"s3:prefix": "home/", "aws:username": "keyed"}}}))
+    assert iam.get_context_keys_for_principal_policy(
+        PolicySourceArn="arn:aws:iam::000000000000:user/keyed", PolicyInputList=[document])["ContextKeyNames"] == [
+        "s3:prefix", "aws:username", "aws:CurrentTime"]
+
+
+def doc(statement, version="2012-10-17"):
+    body = {"Statement": statement}
+    if version:
+        body = {"Version": version, **body}
+    return json.dumps(body)
+
+
+ALLOW_LIST = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::a-bucket"}
+
+
+@pytest.mark.parametrize("document,message", [
+    ("not json at all", "Syntax errors in policy."),
+    (doc(ALLOW_LIST, version=None), "Policy document must be version 2012-10-17 or greater."),
+    (doc(ALLOW_LIST, version="2008-10-17"), "Policy document must be version 2012-10-17 or greater."),
+    (doc({**ALLOW_LIST, "Unknown": 1}), "Syntax errors in policy."),
+    (doc({**ALLOW_LIST, "Effect": "Maybe"}), "Syntax errors in policy."),
+    (doc({**ALLOW_LIST, "Effect": "allow"}), "The policy failed legacy parsing"),
+    (doc({**ALLOW_LIST, "Condition": {"DateGreaterThan": {"aws:CurrentTime": "yesterday"}}}),
+     "The policy failed legacy parsing"),
+    (doc({**ALLOW_LIST, "Resource": "arn:aws:s3::a-bucket"}), "The policy failed legacy parsing"),
+    (doc({**ALLOW_LIST, "Condition": {"NoSuchOperator": {"a": "b"}}}), "Syntax errors in policy."),
+    (doc([ALLOW_LIST, {**ALLOW_LIST, "Sid": "x"}, {**ALLOW_LIST, "Sid": "x"}]),
+     "Statement IDs (SID) in a single policy must be unique."),
+    (doc({"Effect": "Allow", "Resource": "*"}), "Policy statement must contain actions."),
+    (doc({"Effect": "Allow", "Action": "s3:ListBucket"}), "Policy statement must contain resources."),
+    (doc({**ALLOW_LIST, "Resource": "bucket"}), 'Resource bucket must be in ARN format or "*".'),
+    (doc({**ALLOW_LIST, "Resource": "aws:s3:::a-bucket"}),
+     'Partition "s3" is not valid for resource "arn:s3:::a-bucket:*".'),
+    (doc({**ALLOW_LIST, "Resource": "arn:aws:iam:::bucket"}),
+     'IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, '
+     'instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, '
+     'access-report/.'),
+    (doc({**ALLOW_LIST, "Resource": "arn:aws:s3:us-east-1::a-bucket"}),
+     "Resource arn:aws:s3:us-east-1::a-bucket can not contain region information."),
+    (doc({**ALLOW_LIST, "Action": "ListBucket"}),
+     "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
+    (doc({**ALLOW_LIST, "Action": "s3:List:Bucket"}), "Actions/Condition can contain only one colon."),
+])
+def test_managed_policy_documents_are_checked_as_iam_checks_them(iam, document, message):
+    with pytest.raises(ClientError) as e:
+        iam.create_policy(PolicyName="checked-policy-name", PolicyDocument=document)
+    assert error_code(e) == "MalformedPolicyDocument"
+    assert e.value.response["Error"]["Message"] == message
+
+
+@pytest.mark.parametrize("document", [
+    doc({**ALLOW_LIST, "Resource": "arn:aws:s3:us-west-2:123456789012:accesspoint/point"}),
+    doc({**ALLOW_LIST, "Condition": {"DateLessThan": {"aws:CurrentTime": "-292275054"}}}),
+    doc({**ALLOW_LIST, "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}),
+    doc({**ALLOW_LIST, "Action": "s3.s:ListBucket"}),
+    doc([{**ALLOW_LIST, "Sid": ""}, {**ALLOW_LIST, "Sid": ""}]),
+])
+def test_managed_policy_documents_iam_accepts(iam, document):
+    iam.create_policy(PolicyName="accepted-policy-name", PolicyDocument=document)
+
+
+def test_managed_policy_tags_tell_case_apart(iam):
+    arn = iam.create_policy(PolicyName="tagged-policy-name", PolicyDocument=doc(ALLOW_LIST), Tags=[
+        {"Key": "abc", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "a", "Value": "3"}, {"Key": "A", "Value": "4"}])[
+        "Policy"]["Arn"]
+    assert [t["Key"] for t in iam.list_policy_tags(PolicyArn=arn)["Tags"]] == ["A", "a", "b", "abc"]
+    with pytest.raises(ClientError) as e:
+        iam.tag_policy(PolicyArn=arn, Tags=[{"Key": "x", "Value": "1"}, {"Key": "x", "Value": "2"}])
+    assert e.value.response["Error"]["Message"] == "Duplicate tag keys found."
+    with pytest.raises(ClientError) as e:
+        iam.get_policy_version(PolicyArn=arn + "-absent", VersionId="v1")
+    assert e.value.response["Error"]["Message"] == f"Policy {arn}-absent version v1 does not exist or is not attachable."

@@ -38,6 +38,10 @@ enum IAMErrors {
             "Cannot perform the operation on the protected role '\(name)' - this role is only modifiable by AWS")
     }
 
+    static func passwordPolicyViolation() -> AWSError {
+        AWSError("PasswordPolicyViolationException", "Password does not conform to the account password policy.")
+    }
+
     static func noSuchRole(_ name: String) -> AWSError {
         noSuchEntity("The role with name \(name) cannot be found.")
     }
@@ -52,6 +56,10 @@ enum IAMErrors {
 
     static func noSuchPolicy(_ arn: String) -> AWSError {
         noSuchEntity("Policy \(arn) does not exist or is not attachable.")
+    }
+
+    static func noSuchVersion(_ arn: String, _ version: String) -> AWSError {
+        noSuchEntity("Policy \(arn) version \(version) does not exist or is not attachable.")
     }
 
     static func noSuchInstanceProfile(_ name: String) -> AWSError {

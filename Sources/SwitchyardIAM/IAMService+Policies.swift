@@ -56,11 +56,11 @@ extension IAMService {
     public func getPolicyVersion(_ input: IAM.GetPolicyVersionRequest, context: RequestContext) async throws
         -> IAM.GetPolicyVersionResponse
     {
-        let (policy, versions) = try await engine.policyVersions(input.policyArn, account: context.account)
-        guard let version = versions.first(where: { $0.id == input.versionId }) else {
-            throw IAMErrors.noSuchEntity(
-                "Policy \(input.policyArn) version \(input.versionId) does not exist or is not attachable.")
-        }
+        let missing = IAMErrors.noSuchVersion(input.policyArn, input.versionId)
+        // A policy that does not exist is reported as its missing version, as AWS does.
+        guard let (policy, versions) = try? await engine.policyVersions(input.policyArn, account: context.account),
+            let version = versions.first(where: { $0.id == input.versionId })
+        else { throw missing }
         return IAM.GetPolicyVersionResponse(
             policyVersion: IAMShapes.version(version, defaultVersion: policy.defaultVersion, withDocument: true))
     }
@@ -100,7 +100,9 @@ extension IAMService {
         -> IAM.ListPolicyTagsResponse
     {
         let policy = try await engine.managedPolicy(input.policyArn, account: context.account)
-        let page = try Self.page(policy.tags, input.marker, input.maxItems)
+        // AWS lists a policy's tags shortest key first, then by key (recorded three times).
+        let ordered = policy.tags.sorted { ($0.key.utf8.count, $0.key) < ($1.key.utf8.count, $1.key) }
+        let page = try Self.page(ordered, input.marker, input.maxItems)
         return IAM.ListPolicyTagsResponse(
             tags: IAMShapes.tagList(page.items), isTruncated: page.isTruncated, marker: page.marker)
     }

@@ -82,3 +82,23 @@ extension IAMService {
             isTruncated: page.isTruncated, marker: page.marker)
     }
 }
+
+// The context keys a simulation would need.
+extension IAMService {
+    public func getContextKeysForCustomPolicy(
+        _ input: IAM.GetContextKeysForCustomPolicyRequest, context: RequestContext
+    ) async throws -> IAM.GetContextKeysForPolicyResponse {
+        _ = try Self.inputPolicies(input.policyInputList)
+        return IAM.GetContextKeysForPolicyResponse(contextKeyNames: PolicyContextKeys.names(in: input.policyInputList))
+    }
+
+    public func getContextKeysForPrincipalPolicy(
+        _ input: IAM.GetContextKeysForPrincipalPolicyRequest, context: RequestContext
+    ) async throws -> IAM.GetContextKeysForPolicyResponse {
+        let (held, _) = try await engine.simulationPolicies(of: input.policySourceArn, account: context.account)
+        let given = input.policyInputList ?? []
+        _ = try Self.inputPolicies(given)
+        return IAM.GetContextKeysForPolicyResponse(
+            contextKeyNames: PolicyContextKeys.names(in: held.map(\.document) + given))
+    }
+}

@@ -23,13 +23,13 @@ extension IdentityEngine {
         guard policies[key] == nil else {
             throw IAMErrors.alreadyExists("A policy called \(name) already exists. Duplicate names are not allowed.")
         }
-        try PolicyDocuments.validate(document, kind: .identity)
+        try PolicyDocuments.validate(document, kind: .managed)
         let created = now
         let policy = ManagedPolicyRecord(
             account: account, name: name, path: path, id: IdentityIdentifiers.uniqueId("ANPA"), createdAt: created,
             updatedAt: created, description: description,
             versions: [PolicyVersionRecord(id: "v1", document: document, createdAt: created)], defaultVersion: "v1",
-            nextVersion: 2, tags: try IAMTags.merge([], tags))
+            nextVersion: 2, tags: try IAMTags.merge([], tags, caseSensitive: true))
         return (policy, commit([save(policy)]))
     }
 
@@ -92,7 +92,7 @@ extension IdentityEngine {
                 "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version."
             )
         }
-        try PolicyDocuments.validate(document, kind: .identity)
+        try PolicyDocuments.validate(document, kind: .managed)
         let version = PolicyVersionRecord(id: "v\(policy.nextVersion)", document: document, createdAt: now)
         policy.nextVersion += 1
         policy.versions.append(version)
@@ -117,7 +117,7 @@ extension IdentityEngine {
     public func deletePolicyVersion(_ arn: String, account: String, version: String) throws -> CommitTicket {
         var policy = try customerPolicy(arn, account: account)
         guard let index = policy.versions.firstIndex(where: { $0.id == version }) else {
-            throw IAMErrors.noSuchEntity("Policy \(arn) version \(version) does not exist or is not deletable.")
+            throw IAMErrors.noSuchVersion(arn, version)
         }
         guard version != policy.defaultVersion else {
             throw IAMErrors.deleteConflict("Cannot delete the default version of a policy.")
@@ -127,10 +127,9 @@ extension IdentityEngine {
     }
 
     public func setDefaultPolicyVersion(_ arn: String, account: String, version: String) throws -> CommitTicket {
-        var policy = try customerPolicy(arn, account: account)
-        guard policy.versions.contains(where: { $0.id == version }) else {
-            throw IAMErrors.noSuchEntity("Policy \(arn) version \(version) does not exist or is not attachable.")
-        }
+        guard var policy = try? customerPolicy(arn, account: account),
+            policy.versions.contains(where: { $0.id == version })
+        else { throw IAMErrors.noSuchVersion(arn, version) }
         policy.defaultVersion = version
         policy.updatedAt = now
         return commit([save(policy)])
@@ -138,13 +137,13 @@ extension IdentityEngine {
 
     public func tagPolicy(_ arn: String, account: String, tags: [TagPair]) throws -> CommitTicket {
         var policy = try customerPolicy(arn, account: account)
-        policy.tags = try IAMTags.merge(policy.tags, tags)
+        policy.tags = try IAMTags.merge(policy.tags, tags, caseSensitive: true)
         return commit([save(policy)])
     }
 
     public func untagPolicy(_ arn: String, account: String, keys: [String]) throws -> CommitTicket {
         var policy = try customerPolicy(arn, account: account)
-        policy.tags = IAMTags.removing(keys, from: policy.tags)
+        policy.tags = IAMTags.removing(keys, from: policy.tags, caseSensitive: true)
         return commit([save(policy)])
     }
 
@@ -235,7 +234,7 @@ extension IdentityEngine {
     public func entities(of arn: String, account: String) throws -> (
         users: [UserRecord], groups: [GroupRecord], roles: [RoleRecord]
     ) {
-        _ = try managedPolicy(arn, account: account)
+        guard (try? managedPolicy(arn, account: account)) != nil else { throw IAMErrors.noSuchPolicy(arn) }
         return (
             listUsers(account: account, pathPrefix: nil).filter { $0.policies.attached.contains(arn) },
             listGroups(account: account, pathPrefix: nil).filter { $0.policies.attached.contains(arn) },

@@ -69,6 +69,9 @@ extension IdentityEngine {
         if groups.values.contains(where: { $0.account == account && $0.members.contains(user.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove users from group first.")
         }
+        if user.loginProfile != nil {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must delete login profile first.")
+        }
         if serviceCredentials.values.contains(where: { $0.account == account && $0.userName == user.name }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove referenced objects first.")
         }

@@ -36,6 +36,10 @@ public actor IdentityEngine {
     var accessKeys: [String: AccessKeyRecord] = [:]
     var sessions: [String: SessionRecord] = [:]
     var serviceCredentials: [String: ServiceCredentialRecord] = [:]
+    var oidcProviders: [String: OIDCProviderRecord] = [:]
+    var samlProviders: [String: SAMLProviderRecord] = [:]
+    /// Password policies by account.
+    var passwordPolicies: [String: PasswordPolicyRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
     /// Account aliases by account.
     var aliases: [String: String] = [:]
@@ -63,6 +67,9 @@ public actor IdentityEngine {
         accessKeys = loaded.accessKeys
         sessions = loaded.sessions
         serviceCredentials = loaded.serviceCredentials
+        oidcProviders = loaded.oidcProviders
+        samlProviders = loaded.samlProviders
+        passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
@@ -77,6 +84,9 @@ public actor IdentityEngine {
         var accessKeys: [String: AccessKeyRecord] = [:]
         var sessions: [String: SessionRecord] = [:]
         var serviceCredentials: [String: ServiceCredentialRecord] = [:]
+        var oidcProviders: [String: OIDCProviderRecord] = [:]
+        var samlProviders: [String: SAMLProviderRecord] = [:]
+        var passwordPolicies: [String: PasswordPolicyRecord] = [:]
         var aliases: [String: String] = [:]
 
         /// What the directory publishes: every access key and every session.
@@ -108,6 +118,15 @@ public actor IdentityEngine {
         for credential in all(.serviceCredential, ServiceCredentialRecord.self) {
             loaded.serviceCredentials[credential.id] = credential
         }
+        for provider in all(.openIDConnectProvider, OIDCProviderRecord.self) {
+            loaded.oidcProviders[provider.storageKey] = provider
+        }
+        for provider in all(.samlProvider, SAMLProviderRecord.self) {
+            loaded.samlProviders[provider.storageKey] = provider
+        }
+        for policy in all(.passwordPolicy, PasswordPolicyRecord.self) {
+            loaded.passwordPolicies[policy.account] = policy
+        }
         for alias in all(.accountAlias, AccountAliasRecord.self) { loaded.aliases[alias.account] = alias.alias }
         return loaded
     }
@@ -124,6 +143,9 @@ public actor IdentityEngine {
         accessKeys = loaded.accessKeys
         sessions = loaded.sessions
         serviceCredentials = loaded.serviceCredentials
+        oidcProviders = loaded.oidcProviders
+        samlProviders = loaded.samlProviders
+        passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         lineage.recovered()
@@ -139,6 +161,9 @@ public actor IdentityEngine {
         accessKeys.removeAll()
         sessions.removeAll()
         serviceCredentials.removeAll()
+        oidcProviders.removeAll()
+        samlProviders.removeAll()
+        passwordPolicies.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
         return store.wipe()
@@ -193,6 +218,21 @@ public actor IdentityEngine {
     func save(_ credential: ServiceCredentialRecord) -> IdentityChange {
         serviceCredentials[credential.id] = credential
         return put(.serviceCredential, credential.id, credential)
+    }
+
+    func save(_ provider: OIDCProviderRecord) -> IdentityChange {
+        oidcProviders[provider.storageKey] = provider
+        return put(.openIDConnectProvider, provider.storageKey, provider)
+    }
+
+    func save(_ provider: SAMLProviderRecord) -> IdentityChange {
+        samlProviders[provider.storageKey] = provider
+        return put(.samlProvider, provider.storageKey, provider)
+    }
+
+    func save(_ policy: PasswordPolicyRecord) -> IdentityChange {
+        passwordPolicies[policy.account] = policy
+        return put(.passwordPolicy, policy.account, policy)
     }
 
     func commit(_ changes: [IdentityChange]) -> CommitTicket {

@@ -11,10 +11,14 @@ enum IdentityIdentifiers {
 
     /// A unique id: the prefix and 17 upper-case letters and digits.
     static func uniqueId(_ prefix: String) -> String {
+        prefix + upperAlphanumerics(17)
+    }
+
+    /// `count` random upper-case letters and digits.
+    static func upperAlphanumerics(_ count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return prefix
-            + String(
-                decoding: (0..<17).map { _ in upperAlphanumeric.randomElement(using: &generator) ?? 65 }, as: UTF8.self)
+        return String(
+            decoding: (0..<count).map { _ in upperAlphanumeric.randomElement(using: &generator) ?? 65 }, as: UTF8.self)
     }
 
     /// An access key id (`AKIA` or `ASIA` and 16 characters) whose characters encode `account`, as

@@ -44,8 +44,16 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var permissionsBoundary: String?
     public var policies: PolicyHolder
     public var passwordLastUsed: Date?
+    /// The user's console password, if one is set (only its facts are kept, never the password).
+    public var loginProfile: LoginProfileRecord? = nil
 
     public var arn: String { "arn:aws:iam::\(account):user\(path)\(name)" }
+}
+
+/// That a user may sign in to the console with a password.
+public struct LoginProfileRecord: Codable, Sendable, Equatable {
+    public var createdAt: Date
+    public var passwordResetRequired: Bool
 }
 
 /// An IAM role.

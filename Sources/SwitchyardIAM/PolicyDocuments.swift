@@ -7,8 +7,10 @@ import SwitchyardWire
 /// and no principal; trust policies name principals. What fails is MalformedPolicyDocument.
 enum PolicyDocuments {
     enum Kind {
-        /// Inline or managed: what an identity may do.
+        /// Inline: what an identity may do.
         case identity
+        /// Managed: the same, and written in the 2012-10-17 version of the language.
+        case managed
         /// A role's trust policy: who may assume it.
         case trust
         /// A resource's policy given to the simulator: checked only as a document.
@@ -24,6 +26,9 @@ enum PolicyDocuments {
         guard case .object(let object)? = try? JSONValue.parse(Array(text.utf8)) else {
             throw IAMErrors.malformedPolicy(
                 kind == .trust ? "This policy contains invalid Json" : "Syntax errors in policy.")
+        }
+        if kind == .identity || kind == .managed {
+            return try IdentityPolicyGrammar.check(object, requireVersion: kind == .managed)
         }
         if let version = object["Version"] {
             guard case .string(let version) = version, version == "2012-10-17" || version == "2008-10-17" else {
@@ -47,7 +52,7 @@ enum PolicyDocuments {
                 throw IAMErrors.malformedPolicy("Policy statement must contain actions.")
             }
             switch kind {
-            case .identity:
+            case .identity, .managed:
                 if statement["Principal"] != nil || statement["NotPrincipal"] != nil {
                     throw IAMErrors.malformedPolicy("Policy document should not specify a principal.")
                 }
@@ -89,19 +94,22 @@ enum PolicyDocuments {
 }
 
 /// IAM's tag rules: at most 50 per resource, keys 1-128 characters unique without regard to case,
-/// values up to 256.
+/// values up to 256. Managed policies alone tell keys apart by case (as AWS recorded).
 enum IAMTags {
-    static func merge(_ existing: [TagPair], _ added: [TagPair]) throws -> [TagPair] {
+    static func merge(_ existing: [TagPair], _ added: [TagPair], caseSensitive: Bool = false) throws -> [TagPair] {
+        func folded(_ key: String) -> String { caseSensitive ? key : key.lowercased() }
         var seen = Set<String>()
         for tag in added {
-            guard seen.insert(tag.key.lowercased()).inserted else {
+            guard seen.insert(folded(tag.key)).inserted else {
                 throw IAMErrors.invalidInput(
-                    "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+                    caseSensitive
+                        ? "Duplicate tag keys found."
+                        : "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
             }
         }
         var result = existing
         for tag in added {
-            if let index = result.firstIndex(where: { $0.key.lowercased() == tag.key.lowercased() }) {
+            if let index = result.firstIndex(where: { folded($0.key) == folded(tag.key) }) {
                 result[index] = tag
             } else {
                 result.append(tag)
@@ -113,9 +121,10 @@ enum IAMTags {
         return result
     }
 
-    static func removing(_ keys: [String], from tags: [TagPair]) -> [TagPair] {
-        let lowered = Set(keys.map { $0.lowercased() })
-        return tags.filter { !lowered.contains($0.key.lowercased()) }
+    static func removing(_ keys: [String], from tags: [TagPair], caseSensitive: Bool = false) -> [TagPair] {
+        func folded(_ key: String) -> String { caseSensitive ? key : key.lowercased() }
+        let removed = Set(keys.map(folded))
+        return tags.filter { !removed.contains(folded($0.key)) }
     }
 }
 

@@ -1,0 +1,138 @@
+import Foundation
+import SwitchyardCore
+
+// Identity providers an account trusts: OpenID Connect and SAML 2.0.
+extension IdentityEngine {
+    // MARK: OpenID Connect
+
+    /// Registers a provider by its `https://` URL; one per URL and account, at most 100 per account.
+    public func createOIDCProvider(
+        account: String, url: String, clientIds: [String], thumbprints: [String], tags: [TagPair]
+    ) throws -> (OIDCProviderRecord, CommitTicket) {
+        guard url.hasPrefix("https://"), url.count > "https://".count, !url.contains("?") else {
+            throw IAMErrors.validation("Invalid Open ID Connect Provider URL")
+        }
+        let address = String(url.dropFirst("https://".count))
+        guard thumbprints.count <= 5 else {
+            throw IAMErrors.invalidInput("Thumbprint list must contain fewer than 5 entries.")
+        }
+        guard clientIds.count <= 100 else {
+            throw IAMErrors.limitExceeded("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
+        }
+        let provider = OIDCProviderRecord(
+            account: account, url: address, clientIds: Self.unique(clientIds), thumbprints: thumbprints,
+            createdAt: now, tags: try IAMTags.merge([], tags))
+        guard oidcProviders[provider.storageKey] == nil else {
+            throw IAMErrors.alreadyExists("Provider with url \(url) already exists.")
+        }
+        guard oidcProviders.values.filter({ $0.account == account }).count < 100 else {
+            throw IAMErrors.limitExceeded("Cannot exceed quota for OpenIdConnectProvidersPerAccount: 100")
+        }
+        return (provider, commit([save(provider)]))
+    }
+
+    /// The provider an ARN names in `account`.
+    public func oidcProvider(arn: String, account: String) throws -> OIDCProviderRecord {
+        guard let provider = oidcProviderIfAny(arn: arn, account: account) else {
+            throw IAMErrors.noSuchEntity("OpenIDConnect Provider not found for arn \(arn)")
+        }
+        return provider
+    }
+
+    func oidcProviderIfAny(arn: String, account: String) -> OIDCProviderRecord? {
+        let prefix = "arn:aws:iam::\(account):oidc-provider/"
+        guard arn.hasPrefix(prefix) else { return nil }
+        return oidcProviders["\(account)/\(arn.dropFirst(prefix.count))"]
+    }
+
+    public func oidcProviders(account: String) -> [OIDCProviderRecord] {
+        oidcProviders.values.filter { $0.account == account }.sorted { $0.url < $1.url }
+    }
+
+    public func deleteOIDCProvider(arn: String, account: String) throws -> CommitTicket {
+        guard let provider = oidcProviderIfAny(arn: arn, account: account) else {
+            throw IAMErrors.noSuchEntity("OpenId connect Provider \(arn) cannot be found.")
+        }
+        oidcProviders[provider.storageKey] = nil
+        return commit([.delete(.openIDConnectProvider, key: provider.storageKey)])
+    }
+
+    /// Changes a provider: its client ids or thumbprints, or its tags.
+    public func updateOIDCProvider(
+        arn: String, account: String, _ change: (inout OIDCProviderRecord) throws -> Void
+    ) throws -> CommitTicket {
+        var provider = try oidcProvider(arn: arn, account: account)
+        try change(&provider)
+        guard provider.thumbprints.count <= 5 else {
+            throw IAMErrors.invalidInput("Thumbprint list must contain fewer than 5 entries.")
+        }
+        guard provider.clientIds.count <= 100 else {
+            throw IAMErrors.limitExceeded("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
+        }
+        return commit([save(provider)])
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    // MARK: SAML
+
+    /// Registers a SAML provider under a name unique in the account, at most 100 per account.
+    public func createSAMLProvider(
+        account: String, name: String, metadata: String, encryptionMode: String?, tags: [TagPair]
+    ) throws -> (SAMLProviderRecord, CommitTicket) {
+        let created = now
+        let provider = SAMLProviderRecord(
+            account: account, name: name, uuid: IdentityIdentifiers.upperAlphanumerics(26),
+            metadata: metadata, createdAt: created,
+            validUntil: Self.validUntil(metadata) ?? created.addingTimeInterval(100 * 365.25 * 86_400),
+            assertionEncryptionMode: encryptionMode ?? "Allowed", tags: try IAMTags.merge([], tags))
+        guard samlProviders[provider.storageKey] == nil else {
+            throw IAMErrors.alreadyExists("Provider with name \(name) already exists.")
+        }
+        guard samlProviders.values.filter({ $0.account == account }).count < 100 else {
+            throw IAMErrors.limitExceeded("Cannot exceed quota for SamlProvidersPerAccount: 100")
+        }
+        return (provider, commit([save(provider)]))
+    }
+
+    public func samlProvider(arn: String, account: String) throws -> SAMLProviderRecord {
+        let prefix = "arn:aws:iam::\(account):saml-provider/"
+        guard arn.hasPrefix(prefix), let provider = samlProviders["\(account)/\(arn.dropFirst(prefix.count))"] else {
+            throw IAMErrors.noSuchEntity("Manifest not found for arn \(arn)")
+        }
+        return provider
+    }
+
+    public func samlProviders(account: String) -> [SAMLProviderRecord] {
+        samlProviders.values.filter { $0.account == account }.sorted { $0.name < $1.name }
+    }
+
+    public func updateSAMLProvider(
+        arn: String, account: String, _ change: (inout SAMLProviderRecord) throws -> Void
+    ) throws -> (SAMLProviderRecord, CommitTicket) {
+        var provider = try samlProvider(arn: arn, account: account)
+        try change(&provider)
+        provider.validUntil = Self.validUntil(provider.metadata) ?? provider.validUntil
+        return (provider, commit([save(provider)]))
+    }
+
+    public func deleteSAMLProvider(arn: String, account: String) throws -> CommitTicket {
+        let provider = try samlProvider(arn: arn, account: account)
+        samlProviders[provider.storageKey] = nil
+        return commit([.delete(.samlProvider, key: provider.storageKey)])
+    }
+
+    /// The `validUntil` the metadata's root element declares, if any.
+    static func validUntil(_ metadata: String) -> Date? {
+        guard let range = metadata.range(of: #"validUntil="[^"]+""#, options: .regularExpression) else { return nil }
+        let text = metadata[range].dropFirst("validUntil=\"".count).dropLast()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: String(text)) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: String(text))
+    }
+}
