@@ -65,7 +65,7 @@ def test_attaching_what_is_not_an_arn_is_a_validation_error(iam):
             with pytest.raises(ClientError) as e:
                 attach(not_an_arn)
             assert error_code(e) == "ValidationError"
-            assert e.value.response["Error"]["Message"] == "Invalid ARN:  Could not be parsed!"
+            assert e.value.response["Error"]["Message"] == f"ARN {not_an_arn} is not valid."
             assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
         with pytest.raises(ClientError) as e:
             attach(policy["Arn"] + "123")
@@ -116,7 +116,7 @@ def test_service_specific_credentials_lifecycle(iam):
     assert len(created["ServicePassword"]) == 44
     credential_id = created["ServiceSpecificCredentialId"]
     listing = iam.list_service_specific_credentials(UserName="git-user")
-    assert "IsTruncated" not in listing and "Marker" not in listing
+    assert listing["IsTruncated"] is False and "Marker" not in listing
     assert listing["ServiceSpecificCredentials"] == [{k: v for k, v in created.items() if k != "ServicePassword"}]
     iam.update_service_specific_credential(UserName="git-user", ServiceSpecificCredentialId=credential_id,
                                            Status="Inactive")
@@ -516,3 +516,46 @@ def test_managed_policy_tags_tell_case_apart(iam):
     with pytest.raises(ClientError) as e:
         iam.get_policy_version(PolicyArn=arn + "-absent", VersionId="v1")
     assert e.value.response["Error"]["Message"] == f"Policy {arn}-absent version v1 does not exist or is not attachable."
+
+
+def test_permissions_boundaries_must_name_existing_policies(iam):
+    with pytest.raises(ClientError) as e:
+        iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST_EC2,
+                        PermissionsBoundary="arn:aws:iam::000000000000:not_a_policy/invalid")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "InvalidInput", "ARN arn:aws:iam::000000000000:not_a_policy/invalid is not valid.")
+    with pytest.raises(ClientError) as e:
+        iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST_EC2,
+                        PermissionsBoundary="arn:aws:iam::000000000000:policy/nonexistent-policy")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "NoSuchEntity",
+        "Scope ARN: arn:aws:iam::000000000000:policy/nonexistent-policy does not exist or is not attachable.")
+
+
+def test_renamed_users_keep_their_service_credentials(iam):
+    iam.create_user(UserName="before")
+    iam.create_service_specific_credential(UserName="before", ServiceName="codecommit.amazonaws.com")
+    iam.update_user(UserName="before", NewUserName="after")
+    listed = iam.list_service_specific_credentials(UserName="after")["ServiceSpecificCredentials"]
+    assert [(c["UserName"], c["ServiceUserName"]) for c in listed] == [("after", "before-at-000000000000")]
+
+
+def test_trust_policies_name_sts_actions_only(iam):
+    iam.create_role(RoleName="trusting", AssumeRolePolicyDocument=TRUST_EC2)
+    bad = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:InvalidAction"}]})
+    with pytest.raises(ClientError) as e:
+        iam.update_assume_role_policy(RoleName="trusting", PolicyDocument=bad)
+    assert e.value.response["Error"]["Message"] == "AssumeRole policy may only specify STS AssumeRole actions."
+    iam.update_assume_role_policy(RoleName="trusting", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+         "Action": ["sts:AssumeRole", "sts:TagSession"]}]}))
+
+
+def test_last_use_of_a_key_that_is_not_the_accounts(iam):
+    with pytest.raises(ClientError) as e:
+        iam.get_access_key_last_used(AccessKeyId="AKIAIOSFODNN7EXAMPLE")
+    assert error_code(e) == "AccessDenied" and e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert e.value.response["Error"]["Message"] == (
+        "User: arn:aws:iam::000000000000:root is not authorized to perform iam:GetAccessKeyLastUsed on resource: "
+        "access key AKIAIOSFODNN7EXAMPLE")

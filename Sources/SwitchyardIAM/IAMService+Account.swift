@@ -47,7 +47,13 @@ extension IAMService {
     public func getAccessKeyLastUsed(_ input: IAM.GetAccessKeyLastUsedRequest, context: RequestContext) async throws
         -> IAM.GetAccessKeyLastUsedResponse
     {
-        let key = try await engine.accessKeyRecord(input.accessKeyId, account: context.account)
+        // A key that is not the account's is, to its caller, a key it may not look at.
+        guard let key = try? await engine.accessKeyRecord(input.accessKeyId, account: context.account) else {
+            throw AWSError(
+                "AccessDenied",
+                "User: \(context.principalArn) is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key \(input.accessKeyId)",
+                httpStatus: 403)
+        }
         return IAM.GetAccessKeyLastUsedResponse(
             userName: key.userName ?? context.account,
             accessKeyLastUsed: IAM.AccessKeyLastUsed(

@@ -167,7 +167,9 @@ extension IAMService {
         let all = try await engine.listInstanceProfiles(account: context.account, pathPrefix: input.pathPrefix)
         let page = try Self.page(all, input.marker, input.maxItems)
         var shapes: [IAM.InstanceProfile] = []
-        for profile in page.items { shapes.append(await profileShape(profile, account: context.account)) }
+        for profile in page.items {
+            shapes.append(await profileShape(profile, account: context.account, withTags: !profile.tags.isEmpty))
+        }
         return IAM.ListInstanceProfilesResponse(
             instanceProfiles: shapes, isTruncated: page.isTruncated, marker: page.marker)
     }
@@ -179,7 +181,9 @@ extension IAMService {
             account: context.account, pathPrefix: nil, role: input.roleName)
         let page = try Self.page(all, input.marker, input.maxItems)
         var shapes: [IAM.InstanceProfile] = []
-        for profile in page.items { shapes.append(await profileShape(profile, account: context.account)) }
+        for profile in page.items {
+            shapes.append(await profileShape(profile, account: context.account, withTags: !profile.tags.isEmpty))
+        }
         return IAM.ListInstanceProfilesForRoleResponse(
             instanceProfiles: shapes, isTruncated: page.isTruncated, marker: page.marker)
     }

@@ -25,10 +25,10 @@ extension IAMService {
         let all = try await engine.serviceCredentials(
             account: context.account, userName: owner, service: input.serviceName)
         let page = try Self.page(all, input.marker, input.maxItems)
-        // AWS leaves IsTruncated out of a listing that is complete.
+        // AWS answered without IsTruncated in 2025 and with it in 2026; the newer answer is kept.
         return IAM.ListServiceSpecificCredentialsResponse(
             serviceSpecificCredentials: page.items.map(Self.metadata), marker: page.marker,
-            isTruncated: page.isTruncated ? true : nil)
+            isTruncated: page.isTruncated)
     }
 
     public func updateServiceSpecificCredential(

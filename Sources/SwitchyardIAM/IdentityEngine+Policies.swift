@@ -149,6 +149,16 @@ extension IdentityEngine {
 
     // MARK: Attachments
 
+    /// Throws unless `arn` names a managed policy that can serve as a permissions boundary.
+    func requireBoundary(_ arn: String, account: String) throws {
+        guard let parts = IAMArn.parse(arn), parts.kind == "policy" else {
+            throw IAMErrors.invalidInput("ARN \(arn) is not valid.")
+        }
+        do { try requireAttachable(arn, account: account) } catch {
+            throw IAMErrors.noSuchEntity("Scope ARN: \(arn) does not exist or is not attachable.")
+        }
+    }
+
     /// Throws unless `arn` names a managed policy that can be attached in `account`.
     func requireAttachable(_ arn: String, account: String) throws {
         if AWSManagedPolicies.isAWSManaged(arn) {
@@ -201,9 +211,10 @@ extension IdentityEngine {
     }
 
     public func attachPolicy(_ arn: String, to owner: PolicyOwner, account: String) throws -> CommitTicket {
-        // What is not an ARN at all (a policy's bare name, say) is refused before any lookup.
+        // What is not an ARN at all (a policy's bare name, say) is refused before any lookup. AWS
+        // said "Invalid ARN:  Could not be parsed!" until 2025 and this since 2026.
         guard arn.hasPrefix("arn:"), arn.split(separator: ":", omittingEmptySubsequences: false).count >= 6 else {
-            throw IAMErrors.validation("Invalid ARN:  Could not be parsed!")
+            throw IAMErrors.validation("ARN \(arn) is not valid.")
         }
         _ = try holder(owner, account: account)
         try requireModifiable(owner, account: account)

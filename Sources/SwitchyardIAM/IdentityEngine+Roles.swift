@@ -12,7 +12,7 @@ extension IdentityEngine {
         try PolicyDocuments.validate(trustPolicy, kind: .trust)
         let duration = maxSessionDuration ?? 3600
         try Self.validateMaxSessionDuration(duration)
-        if let permissionsBoundary { try requireAttachable(permissionsBoundary, account: account) }
+        if let permissionsBoundary { try requireBoundary(permissionsBoundary, account: account) }
         let role = RoleRecord(
             account: account, name: name, path: path, id: IdentityIdentifiers.uniqueId("AROA"), createdAt: now,
             trustPolicy: trustPolicy, description: description, maxSessionDuration: duration,
@@ -68,7 +68,7 @@ extension IdentityEngine {
 
     public func setRoleBoundary(account: String, name: String, boundary: String?) throws -> CommitTicket {
         var role = try role(account: account, name: name)
-        if let boundary { try requireAttachable(boundary, account: account) }
+        if let boundary { try requireBoundary(boundary, account: account) }
         role.permissionsBoundary = boundary
         return commit([save(role)])
     }

@@ -8,7 +8,7 @@ extension IdentityEngine {
     {
         let key = EntityKey(account, name)
         guard users[key] == nil else { throw IAMErrors.alreadyExists("User with name \(name) already exists.") }
-        if let permissionsBoundary { try requireAttachable(permissionsBoundary, account: account) }
+        if let permissionsBoundary { try requireBoundary(permissionsBoundary, account: account) }
         let user = UserRecord(
             account: account, name: name, path: path, id: IdentityIdentifiers.uniqueId("AIDA"), createdAt: now,
             tags: try IAMTags.merge([], tags), permissionsBoundary: permissionsBoundary, policies: PolicyHolder())
@@ -43,6 +43,12 @@ extension IdentityEngine {
                 key.userName = newName
                 accessKeys[key.id] = key
                 changes.append(put(.accessKey, key.id, key))
+            }
+            // A service credential follows its user; the name its service knows it by stays.
+            for var credential in serviceCredentials.values
+            where credential.account == account && credential.userName == user.name {
+                credential.userName = newName
+                changes.append(save(credential))
             }
         }
         if let newName { user.name = newName }
@@ -94,7 +100,7 @@ extension IdentityEngine {
 
     public func setUserBoundary(account: String, name: String, boundary: String?) throws -> CommitTicket {
         var user = try user(account: account, name: name)
-        if let boundary { try requireAttachable(boundary, account: account) }
+        if let boundary { try requireBoundary(boundary, account: account) }
         user.permissionsBoundary = boundary
         return commit([save(user)])
     }

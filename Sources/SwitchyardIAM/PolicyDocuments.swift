@@ -66,7 +66,7 @@ enum PolicyDocuments {
                 case .string(let action)?: actions = [action]
                 default: actions = ["sts:AssumeRole"]
                 }
-                guard actions.allSatisfy({ $0 == "*" || $0.lowercased().hasPrefix("sts:") }) else {
+                guard actions.allSatisfy(Self.isTrustAction) else {
                     throw IAMErrors.malformedPolicy("AssumeRole policy may only specify STS AssumeRole actions.")
                 }
                 guard statement["Principal"] != nil || statement["NotPrincipal"] != nil else {
@@ -80,6 +80,18 @@ enum PolicyDocuments {
             }
         }
     }
+
+    /// The actions a trust policy may name: STS's ways of taking up a role, and wildcards over STS.
+    static func isTrustAction(_ action: String) -> Bool {
+        let lowered = action.lowercased()
+        if lowered == "*" || (lowered.hasPrefix("sts:") && lowered.contains("*")) { return true }
+        return trustActions.contains(lowered)
+    }
+
+    static let trustActions: Set<String> = [
+        "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:tagsession",
+        "sts:setsourceidentity", "sts:setcontext",
+    ]
 
     /// A scalar as its text, for error messages.
     private static func plain(_ value: JSONValue) -> String {
