@@ -559,3 +559,17 @@ def test_last_use_of_a_key_that_is_not_the_accounts(iam):
     assert e.value.response["Error"]["Message"] == (
         "User: arn:aws:iam::000000000000:root is not authorized to perform iam:GetAccessKeyLastUsed on resource: "
         "access key AKIAIOSFODNN7EXAMPLE")
+
+
+def test_group_membership_removal_is_idempotent_and_details_list_tags(iam):
+    iam.create_group(GroupName="team")
+    iam.create_user(UserName="member")
+    iam.add_user_to_group(GroupName="team", UserName="member")
+    iam.remove_user_from_group(GroupName="team", UserName="member")
+    iam.remove_user_from_group(GroupName="team", UserName="member")
+    details = iam.get_account_authorization_details(Filter=["User"])["UserDetailList"]
+    user = next(u for u in details if u["UserName"] == "member")
+    assert user["Tags"] == [] and "UserPolicyList" not in user
+    iam.create_open_id_connect_provider(Url="https://issuer.example.com")
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["Providers"] == 1 and summary["AccountPasswordPresent"] == 1

@@ -110,11 +110,12 @@ extension IAMService {
                 ? users.map { user in
                     IAM.UserDetail(
                         path: user.path, userName: user.name, userId: user.id, arn: user.arn,
-                        createDate: user.createdAt, userPolicyList: details(user.policies),
+                        createDate: user.createdAt,
+                        userPolicyList: user.policies.inline.isEmpty ? nil : details(user.policies),
                         groupList: groups.filter { $0.members.contains(user.name) }.map(\.name),
                         attachedManagedPolicies: IAMShapes.attached(user.policies.attached),
                         permissionsBoundary: IAMShapes.boundary(user.permissionsBoundary),
-                        tags: IAMShapes.tags(user.tags))
+                        tags: IAMShapes.tagList(user.tags))
                 } : [],
             groupDetailList: wants("Group")
                 ? groups.map { group in
@@ -134,7 +135,7 @@ extension IAMService {
                         }, rolePolicyList: details(role.policies),
                         attachedManagedPolicies: IAMShapes.attached(role.policies.attached),
                         permissionsBoundary: IAMShapes.boundary(role.permissionsBoundary),
-                        tags: IAMShapes.tags(role.tags),
+                        tags: IAMShapes.tagList(role.tags),
                         roleLastUsed: IAM.RoleLastUsed(lastUsedDate: role.lastUsed, region: role.lastUsedRegion))
                 } : [],
             policies: policyDetails, isTruncated: false)
@@ -158,7 +159,9 @@ extension IAMService {
             "PolicySizeQuota": 6144, "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10_240,
             "GroupPolicySizeQuota": 5120, "AssumeRolePolicySizeQuota": 2048, "ServerCertificates": 0,
             "ServerCertificatesQuota": 20, "MFADevices": 0, "MFADevicesInUse": 0, "AccountMFAEnabled": 0,
-            "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "Providers": 0,
+            "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "AccountPasswordPresent": 1,
+            "Providers": await engine.oidcProviders(account: account).count
+                + engine.samlProviders(account: account).count,
             "SigningCertificatesPerUserQuota": 2, "GlobalEndpointTokenVersion": 1,
         ])
     }

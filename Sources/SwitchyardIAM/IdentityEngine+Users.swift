@@ -174,9 +174,8 @@ extension IdentityEngine {
     public func removeUser(_ userName: String, fromGroup groupName: String, account: String) throws -> CommitTicket {
         var group = try group(account: account, name: groupName)
         let user = try user(account: account, name: userName)
-        guard group.members.contains(user.name) else {
-            throw IAMErrors.noSuchEntity("User \(userName) is not in group \(groupName).")
-        }
+        // Removing a user who is not a member succeeds, as on AWS.
+        guard group.members.contains(user.name) else { return .alreadyCommitted }
         group.members.removeAll { $0 == user.name }
         return commit([save(group)])
     }
