@@ -573,3 +573,43 @@ def test_group_membership_removal_is_idempotent_and_details_list_tags(iam):
     iam.create_open_id_connect_provider(Url="https://issuer.example.com")
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["Providers"] == 1 and summary["AccountPasswordPresent"] == 1
+
+
+def ssh_rsa_key(seed):
+    import base64
+    import struct
+
+    def field(data):
+        return struct.pack(">I", len(data)) + data
+    blob = field(b"ssh-rsa") + field(b"\x01\x00\x01") + field(b"\x00" + bytes([seed]) * 256)
+    return "ssh-rsa " + base64.b64encode(blob).decode() + " user@host", blob
+
+
+def test_ssh_public_keys(iam):
+    import hashlib
+    iam.create_user(UserName="git")
+    body, blob = ssh_rsa_key(7)
+    key = iam.upload_ssh_public_key(UserName="git", SSHPublicKeyBody=body)["SSHPublicKey"]
+    assert key["SSHPublicKeyId"].startswith("APKA") and len(key["SSHPublicKeyId"]) == 21
+    digest = hashlib.md5(blob).hexdigest()
+    assert key["Fingerprint"] == ":".join(digest[i:i + 2] for i in range(0, 32, 2))
+    assert key["Status"] == "Active" and key["SSHPublicKeyBody"] == body
+    pem = iam.get_ssh_public_key(UserName="git", SSHPublicKeyId=key["SSHPublicKeyId"], Encoding="PEM")["SSHPublicKey"]
+    assert pem["SSHPublicKeyBody"].startswith("-----BEGIN PUBLIC KEY-----\n")
+    iam.update_ssh_public_key(UserName="git", SSHPublicKeyId=key["SSHPublicKeyId"], Status="Inactive")
+    listed = iam.list_ssh_public_keys(UserName="git")
+    assert [(k["SSHPublicKeyId"], k["Status"]) for k in listed["SSHPublicKeys"]] == [(key["SSHPublicKeyId"], "Inactive")]
+    iam.update_user(UserName="git", NewUserName="git2")
+    assert iam.get_ssh_public_key(UserName="git2", SSHPublicKeyId=key["SSHPublicKeyId"], Encoding="SSH")[
+        "SSHPublicKey"]["UserName"] == "git2"
+    with pytest.raises(ClientError) as e:
+        iam.delete_user(UserName="git2")
+    assert error_code(e) == "DeleteConflict"
+    iam.delete_ssh_public_key(UserName="git2", SSHPublicKeyId=key["SSHPublicKeyId"])
+    with pytest.raises(ClientError) as e:
+        iam.get_ssh_public_key(UserName="git2", SSHPublicKeyId="APKAXXXXXXXXXXXXXXXXX", Encoding="SSH")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == (
+        "NoSuchEntity", "The Public Key with id APKAXXXXXXXXXXXXXXXXX cannot be found.")
+    with pytest.raises(ClientError) as e:
+        iam.upload_ssh_public_key(UserName="git2", SSHPublicKeyBody="not a key")
+    assert error_code(e) == "InvalidPublicKey"

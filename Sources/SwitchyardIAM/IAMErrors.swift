@@ -42,6 +42,15 @@ enum IAMErrors {
         AWSError("PasswordPolicyViolationException", "Password does not conform to the account password policy.")
     }
 
+    /// An SSH key IAM cannot read (it takes `ssh-rsa` keys in OpenSSH's form); the wording is ours.
+    static func invalidPublicKey() -> AWSError {
+        AWSError("InvalidPublicKeyException", "The specified public key is not a valid SSH RSA public key.")
+    }
+
+    static func duplicatePublicKey() -> AWSError {
+        AWSError("DuplicateSSHPublicKeyException", "The specified SSH public key is already associated with the user.")
+    }
+
     static func noSuchRole(_ name: String) -> AWSError {
         noSuchEntity("The role with name \(name) cannot be found.")
     }

@@ -44,6 +44,10 @@ extension IdentityEngine {
                 accessKeys[key.id] = key
                 changes.append(put(.accessKey, key.id, key))
             }
+            for var key in sshKeys.values where key.account == account && key.userName == user.name {
+                key.userName = newName
+                changes.append(save(key))
+            }
             // A service credential follows its user; the name its service knows it by stays.
             for var credential in serviceCredentials.values
             where credential.account == account && credential.userName == user.name {
@@ -74,6 +78,9 @@ extension IdentityEngine {
         }
         if groups.values.contains(where: { $0.account == account && $0.members.contains(user.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove users from group first.")
+        }
+        if sshKeys.values.contains(where: { $0.account == account && $0.userName == user.name }) {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must remove referenced objects first.")
         }
         if user.loginProfile != nil {
             throw IAMErrors.deleteConflict("Cannot delete entity, must delete login profile first.")

@@ -38,6 +38,7 @@ public actor IdentityEngine {
     var serviceCredentials: [String: ServiceCredentialRecord] = [:]
     var oidcProviders: [String: OIDCProviderRecord] = [:]
     var samlProviders: [String: SAMLProviderRecord] = [:]
+    var sshKeys: [String: SSHPublicKeyRecord] = [:]
     /// Password policies by account.
     var passwordPolicies: [String: PasswordPolicyRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
@@ -69,6 +70,7 @@ public actor IdentityEngine {
         serviceCredentials = loaded.serviceCredentials
         oidcProviders = loaded.oidcProviders
         samlProviders = loaded.samlProviders
+        sshKeys = loaded.sshKeys
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -86,6 +88,7 @@ public actor IdentityEngine {
         var serviceCredentials: [String: ServiceCredentialRecord] = [:]
         var oidcProviders: [String: OIDCProviderRecord] = [:]
         var samlProviders: [String: SAMLProviderRecord] = [:]
+        var sshKeys: [String: SSHPublicKeyRecord] = [:]
         var passwordPolicies: [String: PasswordPolicyRecord] = [:]
         var aliases: [String: String] = [:]
 
@@ -124,6 +127,7 @@ public actor IdentityEngine {
         for provider in all(.samlProvider, SAMLProviderRecord.self) {
             loaded.samlProviders[provider.storageKey] = provider
         }
+        for key in all(.sshPublicKey, SSHPublicKeyRecord.self) { loaded.sshKeys[key.id] = key }
         for policy in all(.passwordPolicy, PasswordPolicyRecord.self) {
             loaded.passwordPolicies[policy.account] = policy
         }
@@ -145,6 +149,7 @@ public actor IdentityEngine {
         serviceCredentials = loaded.serviceCredentials
         oidcProviders = loaded.oidcProviders
         samlProviders = loaded.samlProviders
+        sshKeys = loaded.sshKeys
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -163,6 +168,7 @@ public actor IdentityEngine {
         serviceCredentials.removeAll()
         oidcProviders.removeAll()
         samlProviders.removeAll()
+        sshKeys.removeAll()
         passwordPolicies.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
@@ -228,6 +234,11 @@ public actor IdentityEngine {
     func save(_ provider: SAMLProviderRecord) -> IdentityChange {
         samlProviders[provider.storageKey] = provider
         return put(.samlProvider, provider.storageKey, provider)
+    }
+
+    func save(_ key: SSHPublicKeyRecord) -> IdentityChange {
+        sshKeys[key.id] = key
+        return put(.sshPublicKey, key.id, key)
     }
 
     func save(_ policy: PasswordPolicyRecord) -> IdentityChange {
