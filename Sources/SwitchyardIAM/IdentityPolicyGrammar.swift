@@ -172,7 +172,13 @@ enum IdentityPolicyGrammar {
         default: return false
         }
         if Int64(text) != nil { return true }
-        guard let match = text.wholeMatch(of: isoDate) else { return false }
+        // A regex literal per use: `Regex` is not `Sendable`, and policies are checked on many tasks.
+        guard
+            let match = text.wholeMatch(
+                of:
+                    #/[+-]?\d{1,9}(-(?<month>\d{1,2})(-(?<day>\d{1,2}))?)?([Tt]((?<hour>\d{1,2})(:(?<minute>\d{1,2})(:(?<second>\d{1,2})([.,]\d{1,9})?)?)?)?([Zz]|[+-](?<offsetHour>\d{2})(:?(?<offsetMinute>\d{2}))?)?)?/#
+            )
+        else { return false }
         func within(_ field: Substring?, _ range: ClosedRange<Int>) -> Bool {
             guard let field else { return true }
             return Int(field).map(range.contains) ?? false
@@ -182,9 +188,6 @@ enum IdentityPolicyGrammar {
             && within(match.output.second, 0...59) && within(match.output.offsetHour, 0...23)
             && within(match.output.offsetMinute, 0...59)
     }
-
-    nonisolated(unsafe) static let isoDate =
-        #/[+-]?\d{1,9}(-(?<month>\d{1,2})(-(?<day>\d{1,2}))?)?([Tt]((?<hour>\d{1,2})(:(?<minute>\d{1,2})(:(?<second>\d{1,2})([.,]\d{1,9})?)?)?)?([Zz]|[+-](?<offsetHour>\d{2})(:?(?<offsetMinute>\d{2}))?)?)?/#
 
     // MARK: 5. Resources and actions
 
