@@ -31,6 +31,11 @@ enum IAMErrors {
         AWSError("ValidationError", message)
     }
 
+    /// A caller that is neither a user nor the account's root named no user for a per-user call.
+    static func userNameRequired() -> AWSError {
+        validation("Must specify userName when calling with non-User credentials")
+    }
+
     /// A service-linked role changed by anyone but its service.
     static func protectedRole(_ name: String) -> AWSError {
         AWSError(

@@ -65,7 +65,7 @@ extension IAMService {
     /// must name the user.
     static func rootOnly(_ context: RequestContext) throws -> String? {
         guard context.principalArn == "arn:aws:iam::\(context.account):root" else {
-            throw IAMErrors.validation("Must specify userName when calling with non-User credentials")
+            throw IAMErrors.userNameRequired()
         }
         return nil
     }

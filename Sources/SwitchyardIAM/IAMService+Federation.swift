@@ -126,14 +126,12 @@ extension IAMService {
     public func updateSAMLProvider(_ input: IAM.UpdateSAMLProviderRequest, context: RequestContext) async throws
         -> IAM.UpdateSAMLProviderResponse
     {
-        let (provider, ticket) = try await engine.updateSAMLProvider(
-            arn: input.samlProviderArn, account: context.account
-        ) { provider in
+        try await engine.updateSAMLProvider(arn: input.samlProviderArn, account: context.account) { provider in
             if let metadata = input.samlMetadataDocument { provider.metadata = metadata }
             if let mode = input.assertionEncryptionMode { provider.assertionEncryptionMode = mode }
-        }
-        try await ticket.wait()
-        return IAM.UpdateSAMLProviderResponse(samlProviderArn: provider.arn)
+        }.wait()
+        // The provider was found by exactly this ARN.
+        return IAM.UpdateSAMLProviderResponse(samlProviderArn: input.samlProviderArn)
     }
 
     public func deleteSAMLProvider(_ input: IAM.DeleteSAMLProviderRequest, context: RequestContext) async throws {
@@ -143,13 +141,13 @@ extension IAMService {
     public func tagSAMLProvider(_ input: IAM.TagSAMLProviderRequest, context: RequestContext) async throws {
         try await engine.updateSAMLProvider(arn: input.samlProviderArn, account: context.account) {
             $0.tags = try IAMTags.merge($0.tags, IAMShapes.pairs(input.tags))
-        }.1.wait()
+        }.wait()
     }
 
     public func untagSAMLProvider(_ input: IAM.UntagSAMLProviderRequest, context: RequestContext) async throws {
         try await engine.updateSAMLProvider(arn: input.samlProviderArn, account: context.account) {
             $0.tags = IAMTags.removing(input.tagKeys, from: $0.tags)
-        }.1.wait()
+        }.wait()
     }
 
     public func listSAMLProviderTags(_ input: IAM.ListSAMLProviderTagsRequest, context: RequestContext)

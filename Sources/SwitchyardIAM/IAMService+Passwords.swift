@@ -39,7 +39,7 @@ extension IAMService {
     /// The named user, else the calling user; other callers must name one.
     static func userOrCaller(_ userName: String?, _ context: RequestContext) throws -> String {
         guard let name = userName ?? callerUserName(context) else {
-            throw IAMErrors.validation("Must specify userName when calling with non-User credentials")
+            throw IAMErrors.userNameRequired()
         }
         return name
     }

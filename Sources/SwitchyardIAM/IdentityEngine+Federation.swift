@@ -112,11 +112,11 @@ extension IdentityEngine {
 
     public func updateSAMLProvider(
         arn: String, account: String, _ change: (inout SAMLProviderRecord) throws -> Void
-    ) throws -> (SAMLProviderRecord, CommitTicket) {
+    ) throws -> CommitTicket {
         var provider = try samlProvider(arn: arn, account: account)
         try change(&provider)
         provider.validUntil = Self.validUntil(provider.metadata) ?? provider.validUntil
-        return (provider, commit([save(provider)]))
+        return commit([save(provider)])
     }
 
     public func deleteSAMLProvider(arn: String, account: String) throws -> CommitTicket {

@@ -41,19 +41,14 @@ extension IdentityEngine {
                     documents.append(NamedPolicyDocument(name: name, document: document))
                 }
             }
-            documents += holder.attached.compactMap(managedDocument)
+            documents += holder.attached.compactMap { managedDocument($0, account: account) }
         }
-        return (documents, boundaryArn.flatMap(managedDocument))
+        return (documents, boundaryArn.flatMap { managedDocument($0, account: account) })
     }
 
     /// A managed policy's default version, by ARN, if its document is known.
-    func managedDocument(_ arn: String) -> NamedPolicyDocument? {
-        if let managed = AWSManagedPolicies.policy(arn) {
-            return NamedPolicyDocument(name: managed.name, document: managed.document)
-        }
-        guard let parts = IAMArn.parse(arn), let policy = policies[EntityKey(parts.account, parts.name)],
-            policy.arn == arn
-        else { return nil }
-        return NamedPolicyDocument(name: policy.name, document: policy.defaultDocument)
+    func managedDocument(_ arn: String, account: String) -> NamedPolicyDocument? {
+        guard let policy = try? managedPolicy(arn, account: account) else { return nil }
+        return NamedPolicyDocument(name: policy.name, document: policy.document)
     }
 }
