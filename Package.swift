@@ -269,6 +269,7 @@ let package = Package(
                 "SwitchyardWire",
                 "SwitchyardModels",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -22,6 +22,21 @@ enum IAMErrors {
         AWSError("MalformedPolicyDocumentException", message)
     }
 
+    static func malformedCertificate(_ message: String) -> AWSError {
+        AWSError("MalformedCertificateException", message)
+    }
+
+    /// The wording is ours: no AWS answer to a mismatched key is recorded.
+    static func keyPairMismatch() -> AWSError {
+        AWSError("KeyPairMismatchException", "The private key does not match the public key in the certificate.")
+    }
+
+    /// The wording is ours, from the API reference's description of the error.
+    static func duplicateCertificate() -> AWSError {
+        AWSError(
+            "DuplicateCertificateException", "The same certificate is already associated with a user in the account.")
+    }
+
     static func invalidInput(_ message: String) -> AWSError {
         AWSError("InvalidInputException", message)
     }

@@ -157,7 +157,8 @@ extension IAMService {
             "AccessKeysPerUserQuota": 2, "GroupsPerUserQuota": 10, "AttachedPoliciesPerUserQuota": 10,
             "AttachedPoliciesPerRoleQuota": 10, "AttachedPoliciesPerGroupQuota": 10, "VersionsPerPolicyQuota": 5,
             "PolicySizeQuota": 6144, "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10_240,
-            "GroupPolicySizeQuota": 5120, "AssumeRolePolicySizeQuota": 2048, "ServerCertificates": 0,
+            "GroupPolicySizeQuota": 5120, "AssumeRolePolicySizeQuota": 2048,
+            "ServerCertificates": await engine.serverCertificates(account: account, pathPrefix: nil).count,
             "ServerCertificatesQuota": 20, "MFADevices": 0, "MFADevicesInUse": 0, "AccountMFAEnabled": 0,
             "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "AccountPasswordPresent": 1,
             "Providers": await engine.oidcProviders(account: account).count

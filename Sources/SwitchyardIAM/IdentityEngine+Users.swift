@@ -48,6 +48,11 @@ extension IdentityEngine {
                 key.userName = newName
                 changes.append(save(key))
             }
+            for var certificate in signingCertificates.values
+            where certificate.account == account && certificate.userName == user.name {
+                certificate.userName = newName
+                changes.append(save(certificate))
+            }
             // A service credential follows its user; the name its service knows it by stays.
             for var credential in serviceCredentials.values
             where credential.account == account && credential.userName == user.name {
@@ -78,6 +83,9 @@ extension IdentityEngine {
         }
         if groups.values.contains(where: { $0.account == account && $0.members.contains(user.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove users from group first.")
+        }
+        if signingCertificates.values.contains(where: { $0.account == account && $0.userName == user.name }) {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must delete certificates first.")
         }
         if sshKeys.values.contains(where: { $0.account == account && $0.userName == user.name }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove referenced objects first.")

@@ -39,6 +39,9 @@ public actor IdentityEngine {
     var oidcProviders: [String: OIDCProviderRecord] = [:]
     var samlProviders: [String: SAMLProviderRecord] = [:]
     var sshKeys: [String: SSHPublicKeyRecord] = [:]
+    /// Server certificates by account and name.
+    var serverCertificates: [EntityKey: ServerCertificateRecord] = [:]
+    var signingCertificates: [String: SigningCertificateRecord] = [:]
     /// Password policies by account.
     var passwordPolicies: [String: PasswordPolicyRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
@@ -71,6 +74,8 @@ public actor IdentityEngine {
         oidcProviders = loaded.oidcProviders
         samlProviders = loaded.samlProviders
         sshKeys = loaded.sshKeys
+        serverCertificates = loaded.serverCertificates
+        signingCertificates = loaded.signingCertificates
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -89,6 +94,8 @@ public actor IdentityEngine {
         var oidcProviders: [String: OIDCProviderRecord] = [:]
         var samlProviders: [String: SAMLProviderRecord] = [:]
         var sshKeys: [String: SSHPublicKeyRecord] = [:]
+        var serverCertificates: [EntityKey: ServerCertificateRecord] = [:]
+        var signingCertificates: [String: SigningCertificateRecord] = [:]
         var passwordPolicies: [String: PasswordPolicyRecord] = [:]
         var aliases: [String: String] = [:]
 
@@ -128,6 +135,12 @@ public actor IdentityEngine {
             loaded.samlProviders[provider.storageKey] = provider
         }
         for key in all(.sshPublicKey, SSHPublicKeyRecord.self) { loaded.sshKeys[key.id] = key }
+        for record in all(.serverCertificate, ServerCertificateRecord.self) {
+            loaded.serverCertificates[EntityKey(record.account, record.name)] = record
+        }
+        for record in all(.signingCertificate, SigningCertificateRecord.self) {
+            loaded.signingCertificates[record.id] = record
+        }
         for policy in all(.passwordPolicy, PasswordPolicyRecord.self) {
             loaded.passwordPolicies[policy.account] = policy
         }
@@ -150,6 +163,8 @@ public actor IdentityEngine {
         oidcProviders = loaded.oidcProviders
         samlProviders = loaded.samlProviders
         sshKeys = loaded.sshKeys
+        serverCertificates = loaded.serverCertificates
+        signingCertificates = loaded.signingCertificates
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -169,6 +184,8 @@ public actor IdentityEngine {
         oidcProviders.removeAll()
         samlProviders.removeAll()
         sshKeys.removeAll()
+        serverCertificates.removeAll()
+        signingCertificates.removeAll()
         passwordPolicies.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
@@ -239,6 +256,16 @@ public actor IdentityEngine {
     func save(_ key: SSHPublicKeyRecord) -> IdentityChange {
         sshKeys[key.id] = key
         return put(.sshPublicKey, key.id, key)
+    }
+
+    func save(_ record: ServerCertificateRecord) -> IdentityChange {
+        serverCertificates[EntityKey(record.account, record.name)] = record
+        return put(.serverCertificate, record.storageKey, record)
+    }
+
+    func save(_ record: SigningCertificateRecord) -> IdentityChange {
+        signingCertificates[record.id] = record
+        return put(.signingCertificate, record.id, record)
     }
 
     func save(_ policy: PasswordPolicyRecord) -> IdentityChange {

@@ -5,7 +5,7 @@ import SwitchyardCore
 /// The kinds of identity record storage keeps.
 public enum IdentityKind: String, Sendable, CaseIterable {
     case user, role, group, policy, accessKey, instanceProfile, session, accountAlias, serviceCredential
-    case openIDConnectProvider, samlProvider, passwordPolicy, sshPublicKey
+    case openIDConnectProvider, samlProvider, passwordPolicy, sshPublicKey, serverCertificate, signingCertificate
 }
 
 /// A change to identity state that must be durable before the response that caused it is sent.
