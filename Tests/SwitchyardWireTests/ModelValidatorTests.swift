@@ -32,15 +32,35 @@ import Testing
             Issue.record("expected a validation error")
         } catch let error as AWSError {
             #expect(error.code == "ValidationException")
+            // Members in Coral's order (size before name); a failed pattern before a failed length.
             #expect(
-                error.message?.hasPrefix(
-                    "3 validation errors detected: Value 'AB' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3"
-                ) == true)
-            #expect(
-                error.message?.contains(
-                    "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10"
-                )
-                    == true)
+                error.message
+                    == "3 validation errors detected: "
+                    + "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10; "
+                    + "Value 'AB' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]+$; "
+                    + "Value 'AB' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3"
+            )
         }
+    }
+
+    /// The orders AWS recorded for UpdateAccountPasswordPolicy and CreateOpenIDConnectProvider.
+    @Test func coralOrdersMembersAsAJavaHashMapDoes() {
+        let password = [
+            "MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
+            "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention",
+            "HardExpiry",
+        ]
+        let passwordOrder = CoralMemberOrder.positions(of: password).map { password[$0] }
+        #expect(
+            passwordOrder.filter {
+                ["MinimumPasswordLength", "PasswordReusePrevention", "MaxPasswordAge"].contains($0)
+            }
+                == ["MinimumPasswordLength", "PasswordReusePrevention", "MaxPasswordAge"])
+        let provider = ["Url", "ClientIDList", "ThumbprintList", "Tags"]
+        #expect(
+            CoralMemberOrder.positions(of: provider).map { provider[$0] } == [
+                "ClientIDList", "ThumbprintList", "Url", "Tags",
+            ])
+        #expect(CoralMemberOrder.tableSize(for: 12) == 16 && CoralMemberOrder.tableSize(for: 13) == 32)
     }
 }

@@ -5,6 +5,16 @@ public enum ShapeKind: String, Sendable {
     case document
 }
 
+extension Shape {
+    /// A single value: neither a structure, list nor map.
+    public var isScalar: Bool {
+        switch kind {
+        case .structure, .list, .map, .document: false
+        default: true
+        }
+    }
+}
+
 /// A reference from a structure, list or map to the shape of one of its parts, with its serialization traits.
 public final class MemberRef: Sendable {
     /// The member's name in the model (the JSON key, and the query/XML name unless `locationName` is set).

@@ -10,12 +10,18 @@ public struct ModelValidator: Sendable {
 
     /// Per shape: whether anything in it or below it can fail a check; subtrees that cannot are skipped.
     private let needsCheck: [Bool]
+    /// Per shape: the positions of its members in the order violations are reported.
+    private let memberOrder: [[Int]]
 
     public init(model: ServiceModel) {
         self.model = model
         let checksEnums = model.validationStyle != .query
         self.checksEnums = checksEnums
         self.needsCheck = Self.shapesNeedingChecks(model, checksEnums: checksEnums)
+        self.memberOrder = model.shapes.map { shape in
+            model.validationStyle == .query
+                ? Array(shape.members.indices) : CoralMemberOrder.positions(of: shape.members.map(\.name))
+        }
     }
 
     static func shapesNeedingChecks(_ model: ServiceModel, checksEnums: Bool) -> [Bool] {
@@ -94,12 +100,15 @@ public struct ModelValidator: Sendable {
 
     /// `path` names the value in messages; like the other texts of a violation it is only built when
     /// a check fails, since valid input is the common case.
-    private func check(_ value: AWSValue, _ index: Int, path: () -> String, into violations: inout [Violation]) {
+    private func check(
+        _ value: AWSValue, _ index: Int, path: () -> String, required: Bool = false, into violations: inout [Violation]
+    ) {
         guard needsCheck[index] else { return }
         let shape = model[index]
         switch value {
         case .structure(let members):
-            for ref in shape.members {
+            for position in memberOrder[index] {
+                let ref = shape.members[position]
                 func memberPath() -> String {
                     let parent = path()
                     return parent.isEmpty ? ref.name : "\(parent).\(ref.name)"
@@ -114,11 +123,26 @@ public struct ModelValidator: Sendable {
                     continue
                 }
                 guard needsCheck[ref.target] else { continue }
-                check(member, ref.target, path: memberPath, into: &violations)
+                check(
+                    member, ref.target, path: memberPath, required: shape.required.contains(ref.name),
+                    into: &violations)
             }
         case .list(let items):
             checkLength(items.count, shape: shape, path: path, text: "[\(items.count) items]", into: &violations)
-            if let element = shape.member {
+            if model.validationStyle == .coralRedacted, let element = shape.member, model[element.target].isScalar {
+                // IAM reports a list of plain values once, at the list, naming every constraint of
+                // its members whichever failed.
+                var failed: [Violation] = []
+                for item in items { check(item, element.target, path: path, into: &failed) }
+                if !failed.isEmpty {
+                    let constraints =
+                        memberConstraints(model[element.target]) + (required ? ["Member must not be null"] : [])
+                    violations.append(
+                        Violation(
+                            path: path(), valueText: "",
+                            reason: "Member must satisfy constraint: [\(constraints.joined(separator: ", "))]"))
+                }
+            } else if let element = shape.member {
                 for (position, item) in items.enumerated() {
                     check(
                         item, element.target,
@@ -138,6 +162,13 @@ public struct ModelValidator: Sendable {
                 }
             }
         case .string(let text):
+            // AWS reports a failed pattern before a failed length (EventBridge's recorded answers).
+            if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
+                violations.append(
+                    Violation(
+                        path: path(), valueText: text,
+                        reason: "Member must satisfy regular expression pattern: \(pattern)"))
+            }
             if shape.min != nil || shape.max != nil {
                 checkLength(text.unicodeScalars.count, shape: shape, path: path, text: text, into: &violations)
             }
@@ -148,12 +179,6 @@ public struct ModelValidator: Sendable {
                 violations.append(
                     Violation(path: path(), valueText: text, reason: "Member must satisfy enum value set" + set))
             }
-            if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
-                violations.append(
-                    Violation(
-                        path: path(), valueText: text,
-                        reason: "Member must satisfy regular expression pattern: \(pattern)"))
-            }
         case .integer(let number):
             checkRange(Double(number), shape: shape, path: path, text: String(number), into: &violations)
         case .double(let number):
@@ -163,6 +188,21 @@ public struct ModelValidator: Sendable {
         case .boolean, .timestamp, .document, .stream, .events:
             break
         }
+    }
+
+    /// A plain member's constraints as IAM lists them: lengths (or values), greatest first, then the pattern.
+    private func memberConstraints(_ shape: Shape) -> [String] {
+        let measure = shape.kind == .string ? "length" : "value"
+        var constraints: [String] = []
+        if let max = shape.max { constraints.append("Member must have \(measure) less than or equal to \(Int(max))") }
+        if let min = shape.min {
+            constraints.append("Member must have \(measure) greater than or equal to \(Int(min))")
+        }
+        if let pattern = shape.pattern {
+            constraints.append("Member must satisfy regular expression pattern: \(pattern)")
+        }
+        if checksEnums, shape.enumValues != nil { constraints.append("Member must satisfy enum value set") }
+        return constraints
     }
 
     private func checkLength(
