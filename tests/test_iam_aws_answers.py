@@ -14,6 +14,16 @@ TRUST_EC2 = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
 
+def iam_as_role(server, role):
+    """An IAM client signing with a session of the account's role."""
+    credentials = server.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::000000000000:role/{role}", RoleSessionName="session")["Credentials"]
+    return boto3.client(
+        "iam", endpoint_url=server.endpoint, region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"], config=Config(retries={"max_attempts": 0}))
+
+
 @pytest.fixture
 def iam(server):
     server.reset()
@@ -93,12 +103,7 @@ def test_get_user_without_a_name_from_a_role_session(server, iam):
     root = server.client("sts").get_caller_identity()["Arn"]
     iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]}))
-    credentials = server.client("sts").assume_role(
-        RoleArn="arn:aws:iam::000000000000:role/reader", RoleSessionName="session")["Credentials"]
-    as_role = boto3.client(
-        "iam", endpoint_url=server.endpoint, region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"], config=Config(retries={"max_attempts": 0}))
+    as_role = iam_as_role(server, "reader")
     with pytest.raises(ClientError) as e:
         as_role.get_user()
     assert error_code(e) == "ValidationError"
@@ -613,3 +618,69 @@ def test_ssh_public_keys(iam):
     with pytest.raises(ClientError) as e:
         iam.upload_ssh_public_key(UserName="git2", SSHPublicKeyBody="not a key")
     assert error_code(e) == "InvalidPublicKey"
+
+
+def test_deleting_a_key_without_a_user_name_reaches_only_the_callers_own(server, iam):
+    iam.create_user(UserName="keeper")
+    key = iam.create_access_key(UserName="keeper")["AccessKey"]["AccessKeyId"]
+    iam.create_role(RoleName="deleter", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"}]}))
+    as_role = iam_as_role(server, "deleter")
+    for call in (lambda: as_role.delete_access_key(AccessKeyId=key),
+                 lambda: as_role.update_access_key(AccessKeyId=key, Status="Inactive")):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error_code(e) == "ValidationError"
+        assert e.value.response["Error"]["Message"] == "Must specify userName when calling with non-User credentials"
+    # The root's own keys are those without a user: a user's key is not among them.
+    with pytest.raises(ClientError) as e:
+        iam.delete_access_key(AccessKeyId=key)
+    assert error_code(e) == "NoSuchEntity"
+    assert [k["AccessKeyId"] for k in iam.list_access_keys(UserName="keeper")["AccessKeyMetadata"]] == [key]
+
+
+def test_several_violations_are_listed_in_awss_order(iam):
+    with pytest.raises(ClientError) as e:
+        iam.update_account_password_policy(MaxPasswordAge=1096, MinimumPasswordLength=129, PasswordReusePrevention=25)
+    assert e.value.response["Error"]["Message"] == (
+        "3 validation errors detected: "
+        "Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value less than or equal "
+        "to 128; Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have value less than "
+        "or equal to 24; Value at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than "
+        "or equal to 1095")
+
+
+def test_a_bad_tag_key_to_remove_is_reported_at_the_list(iam):
+    iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=TRUST_EC2)
+    for keys in (["k" * 129], ["invalid!key"]):
+        with pytest.raises(ClientError) as e:
+            iam.untag_role(RoleName="tagged", TagKeys=keys)
+        assert e.value.response["Error"]["Message"] == (
+            "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must satisfy "
+            "constraint: [Member must have length less than or equal to 128, Member must have length greater than "
+            "or equal to 1, Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, "
+            "Member must not be null]")
+
+
+def test_aws_managed_policies_are_read_only_and_carry_awss_versions(iam):
+    arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    for call, message in (
+            (lambda: iam.delete_policy(PolicyArn=arn), "Cannot delete policies outside your own account."),
+            (lambda: iam.delete_policy_version(PolicyArn=arn, VersionId="v2"),
+             "Cannot delete policy versions for policies outside your own account."),
+            (lambda: iam.set_default_policy_version(PolicyArn=arn, VersionId="v2"),
+             "Cannot update policies outside your own account.")):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error_code(e) == "AccessDenied" and e.value.response["Error"]["Message"] == message
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+    change_password = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/IAMUserChangePassword")["Policy"]
+    assert (change_password["DefaultVersionId"], change_password["Tags"]) == ("v5", [])
+    administrator = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/job-function/SystemAdministrator")["Policy"]
+    assert (administrator["Path"], administrator["DefaultVersionId"]) == ("/job-function/", "v12")
+    s3 = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+    versions = iam.list_policy_versions(PolicyArn=s3)["Versions"]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [("v2", True), ("v1", False)]
+    assert iam.get_policy_version(PolicyArn=s3, VersionId="v1")["PolicyVersion"]["Document"]["Statement"] == [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]

@@ -9,6 +9,9 @@ public struct AWSManagedPolicy: Sendable {
     public var document: String
     public var description: String?
     public var createdAt: Date
+    public var updatedAt: Date
+    /// The versions before the default one, newest first.
+    public var earlierVersions: [PolicyVersionRecord] = []
 
     public var arn: String { "arn:aws:iam::aws:policy\(path)\(name)" }
 }
@@ -48,7 +51,17 @@ enum AWSManagedPolicies {
             ]),
         make(
             "AmazonS3FullAccess", "/", "Provides full access to all buckets via the AWS Management Console.",
-            [statement(["s3:*", "s3-object-lambda:*"])]),
+            [statement(["s3:*", "s3-object-lambda:*"])], version: "v2", created: 1_423_248_058,
+            updated: 1_632_773_797, earlier: [[statement(["s3:*"])]]),
+        make(
+            "IAMUserChangePassword", "/", "Provides the ability for an IAM user to change their own password.",
+            [
+                statement(
+                    ["iam:ChangePassword"],
+                    resources: ["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]),
+                statement(["iam:GetAccountPasswordPolicy"]),
+            ], version: "v5", created: 1_479_169_516),
+        systemAdministrator,
         make(
             "AmazonKinesisFullAccess", "/", "Provides full access to all streams via the AWS Management Console.",
             [statement(["kinesis:*"])]),
@@ -78,15 +91,28 @@ enum AWSManagedPolicies {
             ]),
     ]
 
-    private static func statement(_ actions: [String]) -> String {
-        let list =
-            actions.count == 1 ? "\"\(actions[0])\"" : "[" + actions.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        return "{\"Effect\":\"Allow\",\"Action\":\(list),\"Resource\":\"*\"}"
+    /// An Allow statement, as AWS writes it: one action as a string, several as a list; every
+    /// resource unless resources are given.
+    static func statement(_ actions: [String], resources: [String]? = nil) -> String {
+        func list(_ items: [String]) -> String {
+            items.count == 1 ? "\"\(items[0])\"" : "[" + items.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        }
+        let resource = resources.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" } ?? "\"*\""
+        return "{\"Effect\":\"Allow\",\"Action\":\(list(actions)),\"Resource\":\(resource)}"
     }
 
-    private static func make(_ name: String, _ path: String, _ description: String, _ statements: [String])
-        -> AWSManagedPolicy
-    {
+    static func document(_ statements: [String]) -> String {
+        "{\"Version\":\"2012-10-17\",\"Statement\":[\(statements.joined(separator: ","))]}"
+    }
+
+    /// - Parameters:
+    ///   - version: the default version's id, as AWS numbers it.
+    ///   - created: when AWS published the policy (seconds since 1970); `updated`, its default version.
+    ///   - earlier: the statements of earlier versions, newest first, where known.
+    static func make(
+        _ name: String, _ path: String, _ description: String, _ statements: [String], version: String = "v1",
+        created: TimeInterval = 1_423_440_000, updated: TimeInterval? = nil, earlier: [[String]] = []
+    ) -> AWSManagedPolicy {
         // Stable ids derived from the name: the same on every server, in AWS's form.
         var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in name.utf8 {
@@ -99,10 +125,15 @@ enum AWSManagedPolicies {
             id.append(alphabet[Int(hash % 32)])
             hash = hash / 32 | (hash % 32) << 59
         }
+        let number = Int(version.dropFirst()) ?? 1
+        let createdAt = Date(timeIntervalSince1970: created)
         return AWSManagedPolicy(
-            name: name, path: path, id: id, version: "v1",
-            document: "{\"Version\":\"2012-10-17\",\"Statement\":[\(statements.joined(separator: ","))]}",
-            description: description, createdAt: Date(timeIntervalSince1970: 1_423_440_000))
+            name: name, path: path, id: id, version: version, document: document(statements),
+            description: description, createdAt: createdAt,
+            updatedAt: Date(timeIntervalSince1970: updated ?? created),
+            earlierVersions: earlier.enumerated().map { offset, statements in
+                PolicyVersionRecord(id: "v\(number - 1 - offset)", document: document(statements), createdAt: createdAt)
+            })
     }
 
     private static let byArn: [String: AWSManagedPolicy] = Dictionary(

@@ -37,6 +37,19 @@ enum IAMErrors {
             "DuplicateCertificateException", "The same certificate is already associated with a user in the account.")
     }
 
+    static func invalidAuthenticationCode() -> AWSError {
+        AWSError("InvalidAuthenticationCodeException", "Authentication code for device is not valid.")
+    }
+
+    /// AWS's answer carries no message.
+    static func credentialReportNotPresent() -> AWSError {
+        AWSError("CredentialReportNotPresentException")
+    }
+
+    static func accessDenied(_ message: String) -> AWSError {
+        AWSError("AccessDenied", message, httpStatus: 403)
+    }
+
     static func invalidInput(_ message: String) -> AWSError {
         AWSError("InvalidInputException", message)
     }

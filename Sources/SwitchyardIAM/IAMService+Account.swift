@@ -33,14 +33,14 @@ extension IAMService {
             throw IAMErrors.invalidInput("Status must be Active or Inactive.")
         }
         try await engine.updateAccessKey(
-            input.accessKeyId, account: context.account, userName: input.userName ?? Self.callerUserName(context),
+            input.accessKeyId, account: context.account, owner: try Self.keyOwner(input.userName, context),
             active: input.status == "Active"
         ).wait()
     }
 
     public func deleteAccessKey(_ input: IAM.DeleteAccessKeyRequest, context: RequestContext) async throws {
         try await engine.deleteAccessKey(
-            input.accessKeyId, account: context.account, userName: input.userName ?? Self.callerUserName(context)
+            input.accessKeyId, account: context.account, owner: try Self.keyOwner(input.userName, context)
         ).wait()
     }
 
@@ -59,6 +59,13 @@ extension IAMService {
             accessKeyLastUsed: IAM.AccessKeyLastUsed(
                 lastUsedDate: key.lastUsed, serviceName: key.lastUsedService ?? "N/A",
                 region: key.lastUsedRegion ?? "N/A"))
+    }
+
+    /// The named user, else the calling user, else the account's root; a role session must name a user.
+    static func keyOwner(_ userName: String?, _ context: RequestContext) throws -> AccessKeyOwner {
+        if let name = userName ?? callerUserName(context) { return .user(name) }
+        _ = try rootOnly(context)
+        return .root
     }
 
     /// Without a user name, only a user or the account's root has keys of its own; a role session
@@ -98,7 +105,9 @@ extension IAMService {
                     IAM.ManagedPolicyDetail(
                         policyName: view.name, policyId: view.id, arn: view.arn, path: view.path,
                         defaultVersionId: view.defaultVersion, attachmentCount: view.attachments,
-                        permissionsBoundaryUsageCount: 0, isAttachable: true, description: view.description,
+                        permissionsBoundaryUsageCount: 0, isAttachable: true,
+                        // AWS leaves out the descriptions of its own policies here.
+                        description: local ? view.description : nil,
                         createDate: view.createdAt, updateDate: view.updatedAt,
                         policyVersionList: versions.map {
                             IAMShapes.version($0, defaultVersion: view.defaultVersion, withDocument: true)
@@ -149,6 +158,7 @@ extension IAMService {
         let policies = await engine.listPolicies(account: account, scope: "Local", onlyAttached: false, pathPrefix: nil)
         let profiles = (try? await engine.listInstanceProfiles(account: account, pathPrefix: nil)) ?? []
         let versions = await engine.policyVersionCount(account: account)
+        let mfa = await engine.mfaDeviceCounts(account: account)
         return IAM.GetAccountSummaryResponse(summaryMap: [
             "Users": users.count, "UsersQuota": 5000, "Groups": groups.count, "GroupsQuota": 300,
             "Roles": roles.count, "RolesQuota": 1000, "Policies": policies.count, "PoliciesQuota": 1500,
@@ -159,7 +169,8 @@ extension IAMService {
             "PolicySizeQuota": 6144, "UserPolicySizeQuota": 2048, "RolePolicySizeQuota": 10_240,
             "GroupPolicySizeQuota": 5120, "AssumeRolePolicySizeQuota": 2048,
             "ServerCertificates": await engine.serverCertificates(account: account, pathPrefix: nil).count,
-            "ServerCertificatesQuota": 20, "MFADevices": 0, "MFADevicesInUse": 0, "AccountMFAEnabled": 0,
+            "ServerCertificatesQuota": 20, "MFADevices": mfa.virtual, "MFADevicesInUse": mfa.inUse,
+            "AccountMFAEnabled": 0,
             "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "AccountPasswordPresent": 1,
             "Providers": await engine.oidcProviders(account: account).count
                 + engine.samlProviders(account: account).count,
@@ -180,5 +191,26 @@ extension IAMService {
 
     public func deleteAccountAlias(_ input: IAM.DeleteAccountAliasRequest, context: RequestContext) async throws {
         try await engine.deleteAccountAlias(input.accountAlias, account: context.account).wait()
+    }
+}
+
+// The account's credential report.
+extension IAMService {
+    public func generateCredentialReport(context: RequestContext) async throws
+        -> IAM.GenerateCredentialReportResponse
+    {
+        let (started, ticket) = await engine.generateCredentialReport(account: context.account)
+        try await ticket.wait()
+        // The report is built at once, so the first call starts it and later ones find it complete.
+        return started
+            ? IAM.GenerateCredentialReportResponse(
+                state: "STARTED", description: "No report exists. Starting a new report generation task")
+            : IAM.GenerateCredentialReportResponse(state: "COMPLETE")
+    }
+
+    public func getCredentialReport(context: RequestContext) async throws -> IAM.GetCredentialReportResponse {
+        let report = try await engine.credentialReport(account: context.account)
+        return IAM.GetCredentialReportResponse(
+            content: Data(report.content.utf8), reportFormat: "text/csv", generatedTime: report.generatedAt)
     }
 }

@@ -16,24 +16,23 @@ extension IdentityEngine {
         return (key, commit([save(key)]))
     }
 
-    func accessKey(_ id: String, account: String, userName: String?) throws -> AccessKeyRecord {
-        guard let key = accessKeys[id], key.account == account,
-            userName == nil || key.userName?.lowercased() == userName?.lowercased()
-        else {
-            throw IAMErrors.noSuchEntity(
-                "The Access Key with id \(id) cannot be found.")
+    func accessKey(_ id: String, account: String, owner: AccessKeyOwner) throws -> AccessKeyRecord {
+        guard let key = accessKeys[id], key.account == account, owner.holds(key) else {
+            throw IAMErrors.noSuchEntity("The Access Key with id \(id) cannot be found.")
         }
         return key
     }
 
-    public func updateAccessKey(_ id: String, account: String, userName: String?, active: Bool) throws -> CommitTicket {
-        var key = try accessKey(id, account: account, userName: userName)
+    public func updateAccessKey(_ id: String, account: String, owner: AccessKeyOwner, active: Bool) throws
+        -> CommitTicket
+    {
+        var key = try accessKey(id, account: account, owner: owner)
         key.active = active
         return commit([save(key)])
     }
 
-    public func deleteAccessKey(_ id: String, account: String, userName: String?) throws -> CommitTicket {
-        let key = try accessKey(id, account: account, userName: userName)
+    public func deleteAccessKey(_ id: String, account: String, owner: AccessKeyOwner) throws -> CommitTicket {
+        let key = try accessKey(id, account: account, owner: owner)
         accessKeys[key.id] = nil
         directory.remove(key.id)
         return commit([.delete(.accessKey, key: key.id)])
@@ -47,7 +46,7 @@ extension IdentityEngine {
 
     /// The key and its owner, for GetAccessKeyLastUsed (any key of the account).
     public func accessKeyRecord(_ id: String, account: String) throws -> AccessKeyRecord {
-        try accessKey(id, account: account, userName: nil)
+        try accessKey(id, account: account, owner: .anyone)
     }
 
     // MARK: Instance profiles
@@ -157,4 +156,22 @@ extension IdentityEngine {
 struct AccountAliasRecord: Codable, Sendable {
     var account: String
     var alias: String
+}
+
+/// Whose access key an operation may touch.
+public enum AccessKeyOwner: Sendable {
+    /// The named user's (IAM compares names without regard to case).
+    case user(String)
+    /// The account root's own keys.
+    case root
+    /// Any key of the account.
+    case anyone
+
+    func holds(_ key: AccessKeyRecord) -> Bool {
+        switch self {
+        case .user(let name): key.userName?.lowercased() == name.lowercased()
+        case .root: key.userName == nil
+        case .anyone: true
+        }
+    }
 }

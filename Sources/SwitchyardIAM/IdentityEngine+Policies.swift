@@ -68,7 +68,15 @@ extension IdentityEngine {
         return result.sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
 
+    /// A policy of another account (AWS's own included) cannot be changed, whether or not it exists.
+    func requireOwnPolicy(_ arn: String, account: String, _ message: String) throws {
+        if let parts = IAMArn.parse(arn), parts.account != account {
+            throw IAMErrors.accessDenied(message)
+        }
+    }
+
     public func deletePolicy(_ arn: String, account: String) throws -> CommitTicket {
+        try requireOwnPolicy(arn, account: account, "Cannot delete policies outside your own account.")
         let policy = try customerPolicy(arn, account: account)
         if attachmentCount(arn, account: account) > 0 {
             throw IAMErrors.deleteConflict("Cannot delete a policy attached to entities.")
@@ -105,7 +113,8 @@ extension IdentityEngine {
         if let managed = AWSManagedPolicies.policy(arn) {
             return (
                 ManagedPolicyView(aws: managed, attachments: attachmentCount(arn, account: account)),
-                [PolicyVersionRecord(id: managed.version, document: managed.document, createdAt: managed.createdAt)]
+                [PolicyVersionRecord(id: managed.version, document: managed.document, createdAt: managed.updatedAt)]
+                    + managed.earlierVersions
             )
         }
         let policy = try customerPolicy(arn, account: account)
@@ -115,6 +124,8 @@ extension IdentityEngine {
     }
 
     public func deletePolicyVersion(_ arn: String, account: String, version: String) throws -> CommitTicket {
+        try requireOwnPolicy(
+            arn, account: account, "Cannot delete policy versions for policies outside your own account.")
         var policy = try customerPolicy(arn, account: account)
         guard let index = policy.versions.firstIndex(where: { $0.id == version }) else {
             throw IAMErrors.noSuchVersion(arn, version)
@@ -127,6 +138,7 @@ extension IdentityEngine {
     }
 
     public func setDefaultPolicyVersion(_ arn: String, account: String, version: String) throws -> CommitTicket {
+        try requireOwnPolicy(arn, account: account, "Cannot update policies outside your own account.")
         guard var policy = try? customerPolicy(arn, account: account),
             policy.versions.contains(where: { $0.id == version })
         else { throw IAMErrors.noSuchVersion(arn, version) }
@@ -330,7 +342,7 @@ public struct ManagedPolicyView: Sendable {
         defaultVersion = policy.version
         self.attachments = attachments
         createdAt = policy.createdAt
-        updatedAt = policy.createdAt
+        updatedAt = policy.updatedAt
         description = policy.description
         tags = []
         document = policy.document

@@ -48,6 +48,10 @@ extension IdentityEngine {
                 key.userName = newName
                 changes.append(save(key))
             }
+            for var device in mfaDevices.values where device.account == account && device.userName == user.name {
+                device.userName = newName
+                changes.append(save(device))
+            }
             for var certificate in signingCertificates.values
             where certificate.account == account && certificate.userName == user.name {
                 certificate.userName = newName
@@ -83,6 +87,9 @@ extension IdentityEngine {
         }
         if groups.values.contains(where: { $0.account == account && $0.members.contains(user.name) }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must remove users from group first.")
+        }
+        if mfaDevices.values.contains(where: { $0.account == account && $0.userName == user.name }) {
+            throw IAMErrors.deleteConflict("Cannot delete entity, must delete MFA device first.")
         }
         if signingCertificates.values.contains(where: { $0.account == account && $0.userName == user.name }) {
             throw IAMErrors.deleteConflict("Cannot delete entity, must delete certificates first.")

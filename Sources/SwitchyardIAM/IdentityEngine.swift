@@ -42,6 +42,10 @@ public actor IdentityEngine {
     /// Server certificates by account and name.
     var serverCertificates: [EntityKey: ServerCertificateRecord] = [:]
     var signingCertificates: [String: SigningCertificateRecord] = [:]
+    /// MFA devices by account and serial number.
+    var mfaDevices: [String: MFADeviceRecord] = [:]
+    /// The last credential report by account.
+    var credentialReports: [String: CredentialReportRecord] = [:]
     /// Password policies by account.
     var passwordPolicies: [String: PasswordPolicyRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
@@ -76,6 +80,8 @@ public actor IdentityEngine {
         sshKeys = loaded.sshKeys
         serverCertificates = loaded.serverCertificates
         signingCertificates = loaded.signingCertificates
+        mfaDevices = loaded.mfaDevices
+        credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -96,6 +102,8 @@ public actor IdentityEngine {
         var sshKeys: [String: SSHPublicKeyRecord] = [:]
         var serverCertificates: [EntityKey: ServerCertificateRecord] = [:]
         var signingCertificates: [String: SigningCertificateRecord] = [:]
+        var mfaDevices: [String: MFADeviceRecord] = [:]
+        var credentialReports: [String: CredentialReportRecord] = [:]
         var passwordPolicies: [String: PasswordPolicyRecord] = [:]
         var aliases: [String: String] = [:]
 
@@ -141,6 +149,10 @@ public actor IdentityEngine {
         for record in all(.signingCertificate, SigningCertificateRecord.self) {
             loaded.signingCertificates[record.id] = record
         }
+        for device in all(.mfaDevice, MFADeviceRecord.self) { loaded.mfaDevices[device.storageKey] = device }
+        for report in all(.credentialReport, CredentialReportRecord.self) {
+            loaded.credentialReports[report.account] = report
+        }
         for policy in all(.passwordPolicy, PasswordPolicyRecord.self) {
             loaded.passwordPolicies[policy.account] = policy
         }
@@ -165,6 +177,8 @@ public actor IdentityEngine {
         sshKeys = loaded.sshKeys
         serverCertificates = loaded.serverCertificates
         signingCertificates = loaded.signingCertificates
+        mfaDevices = loaded.mfaDevices
+        credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
@@ -186,6 +200,8 @@ public actor IdentityEngine {
         sshKeys.removeAll()
         serverCertificates.removeAll()
         signingCertificates.removeAll()
+        mfaDevices.removeAll()
+        credentialReports.removeAll()
         passwordPolicies.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
@@ -266,6 +282,16 @@ public actor IdentityEngine {
     func save(_ record: SigningCertificateRecord) -> IdentityChange {
         signingCertificates[record.id] = record
         return put(.signingCertificate, record.id, record)
+    }
+
+    func save(_ device: MFADeviceRecord) -> IdentityChange {
+        mfaDevices[device.storageKey] = device
+        return put(.mfaDevice, device.storageKey, device)
+    }
+
+    func save(_ report: CredentialReportRecord) -> IdentityChange {
+        credentialReports[report.account] = report
+        return put(.credentialReport, report.account, report)
     }
 
     func save(_ policy: PasswordPolicyRecord) -> IdentityChange {

@@ -24,7 +24,8 @@ public struct IdentityModule: ServiceModule {
                 ServiceEndpoint(descriptor: STS.descriptor, model: { STS.model }) { operation, input, context in
                     try await STS.dispatch(sts, operation: operation, input: input, context: context)
                 },
-                ServiceEndpoint(descriptor: IAM.descriptor, model: { IAM.model }) { operation, input, context in
+                ServiceEndpoint(descriptor: IAM.descriptor, model: { IAM.model }, precheck: IAMPrechecks.check) {
+                    operation, input, context in
                     try await IAM.dispatch(iam, operation: operation, input: input, context: context)
                 },
             ],
