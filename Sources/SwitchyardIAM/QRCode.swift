@@ -426,7 +426,8 @@ private struct Grid {
             runStart = index
         }
         // N3: 40 points for each dark-light-dark-dark-dark-light-dark (1:1:3:1:1) run with four light
-        // modules on either side; beyond the edge is the light quiet zone.
+        // modules on either side; beyond the edge is the light quiet zone. Every position counts on its
+        // own (as ZXing counts), so two such runs sharing a dark end (10111011101) can score twice.
         let pattern = [true, false, true, true, true, false, true]
         func isLight(_ range: Range<Int>) -> Bool {
             range.allSatisfy { !line.indices.contains($0) || !line[$0] }
