@@ -104,6 +104,10 @@ enum IAMErrors {
         noSuchEntity("Policy \(arn) version \(version) does not exist or is not attachable.")
     }
 
+    static func noSuchMFADevice(_ serialNumber: String) -> AWSError {
+        noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+    }
+
     static func noSuchInstanceProfile(_ name: String) -> AWSError {
         noSuchEntity("Instance Profile \(name) cannot be found.")
     }

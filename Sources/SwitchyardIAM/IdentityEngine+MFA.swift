@@ -21,7 +21,7 @@ extension IdentityEngine {
     /// A device by serial number, if the account holds it.
     func mfaDevice(account: String, serialNumber: String) throws -> MFADeviceRecord {
         guard let device = mfaDevices["\(account)/\(serialNumber)"] else {
-            throw IAMErrors.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            throw IAMErrors.noSuchMFADevice(serialNumber)
         }
         return device
     }
@@ -30,7 +30,7 @@ extension IdentityEngine {
     public func virtualMFADevice(account: String, serialNumber: String) throws -> MFADeviceRecord {
         let device = try mfaDevice(account: account, serialNumber: serialNumber)
         guard device.isVirtual else {
-            throw IAMErrors.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            throw IAMErrors.noSuchMFADevice(serialNumber)
         }
         return device
     }
@@ -61,7 +61,7 @@ extension IdentityEngine {
         if let held = mfaDevices["\(account)/\(serialNumber)"] {
             device = held
         } else if serialNumber.hasPrefix("arn:") {
-            throw IAMErrors.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            throw IAMErrors.noSuchMFADevice(serialNumber)
         } else {
             device = MFADeviceRecord(
                 account: account, serialNumber: serialNumber, name: nil, path: nil, seed: nil, createdAt: now,
@@ -83,7 +83,7 @@ extension IdentityEngine {
         let user = try user(account: account, name: userName)
         let device = try mfaDevice(account: account, serialNumber: serialNumber)
         guard device.userName == user.name else {
-            throw IAMErrors.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            throw IAMErrors.noSuchMFADevice(serialNumber)
         }
         return device
     }
@@ -122,7 +122,7 @@ extension IdentityEngine {
     public func enabledMFADevice(account: String, serialNumber: String) throws -> MFADeviceRecord {
         let device = try mfaDevice(account: account, serialNumber: serialNumber)
         guard device.userName != nil else {
-            throw IAMErrors.noSuchEntity("MFA Device with serial number \(serialNumber) does not exist.")
+            throw IAMErrors.noSuchMFADevice(serialNumber)
         }
         return device
     }
