@@ -218,8 +218,8 @@ def test_pagination_with_markers(mode):
 def test_operations_not_built_answer_not_implemented(mode):
     _, _, client = mode
     with pytest.raises(ClientError) as e:
-        client("iam", A).list_organizations_features()
-    assert error_code(e) == "NotImplemented" and "ListOrganizationsFeatures" in e.value.response["Error"]["Message"]
+        client("iam", A).list_delegation_requests()
+    assert error_code(e) == "NotImplemented" and "ListDelegationRequests" in e.value.response["Error"]["Message"]
 
 
 def test_aws_cli_identity_commands(server):

@@ -75,6 +75,23 @@ enum IAMErrors {
         AWSError("PasswordPolicyViolationException", "Password does not conform to the account password policy.")
     }
 
+    /// ChangePassword with a wrong old password (no AWS recording; the code and wording are ours).
+    static func incorrectOldPassword() -> AWSError {
+        AWSError("AccessDenied", "The old password is incorrect.", httpStatus: 403)
+    }
+
+    /// ChangePassword to a password the account policy remembers (the wording is ours).
+    static func passwordReused() -> AWSError {
+        AWSError(
+            "PasswordPolicyViolationException",
+            "Password does not conform to the account password policy: it was used recently.")
+    }
+
+    /// ChangePassword by a principal other than an IAM user (the wording is ours).
+    static func notAnIAMUser() -> AWSError {
+        AWSError("InvalidUserTypeException", "Only IAM users can change their own password.")
+    }
+
     /// An SSH key IAM cannot read (it takes `ssh-rsa` keys in OpenSSH's form); the wording is ours.
     static func invalidPublicKey() -> AWSError {
         AWSError("InvalidPublicKeyException", "The specified public key is not a valid SSH RSA public key.")

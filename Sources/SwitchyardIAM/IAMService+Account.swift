@@ -159,6 +159,7 @@ extension IAMService {
         let profiles = (try? await engine.listInstanceProfiles(account: account, pathPrefix: nil)) ?? []
         let versions = await engine.policyVersionCount(account: account)
         let mfa = await engine.mfaDeviceCounts(account: account)
+        let tokenVersion = await engine.settings(account: account).globalEndpointTokenVersion ?? 1
         return IAM.GetAccountSummaryResponse(summaryMap: [
             "Users": users.count, "UsersQuota": 5000, "Groups": groups.count, "GroupsQuota": 300,
             "Roles": roles.count, "RolesQuota": 1000, "Policies": policies.count, "PoliciesQuota": 1500,
@@ -174,7 +175,7 @@ extension IAMService {
             "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "AccountPasswordPresent": 1,
             "Providers": await engine.oidcProviders(account: account).count
                 + engine.samlProviders(account: account).count,
-            "SigningCertificatesPerUserQuota": 2, "GlobalEndpointTokenVersion": 1,
+            "SigningCertificatesPerUserQuota": 2, "GlobalEndpointTokenVersion": tokenVersion,
         ])
     }
 
@@ -212,5 +213,17 @@ extension IAMService {
         let report = try await engine.credentialReport(account: context.account)
         return IAM.GetCredentialReportResponse(
             content: Data(report.content.utf8), reportFormat: "text/csv", generatedTime: report.generatedAt)
+    }
+}
+
+// STS preferences IAM keeps for the account.
+extension IAMService {
+    /// Which session tokens STS's global endpoint issues; GetAccountSummary reports it. Tokens of
+    /// either version are accepted in every region here.
+    public func setSecurityTokenServicePreferences(
+        _ input: IAM.SetSecurityTokenServicePreferencesRequest, context: RequestContext
+    ) async throws {
+        try await engine.setGlobalEndpointTokenVersion(input.globalEndpointTokenVersion, account: context.account)
+            .wait()
     }
 }

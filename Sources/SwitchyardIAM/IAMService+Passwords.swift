@@ -36,6 +36,14 @@ extension IAMService {
         ).wait()
     }
 
+    /// The calling IAM user changes its own console password.
+    public func changePassword(_ input: IAM.ChangePasswordRequest, context: RequestContext) async throws {
+        guard let name = Self.callerUserName(context) else { throw IAMErrors.notAnIAMUser() }
+        try await engine.changePassword(
+            account: context.account, userName: name, old: input.oldPassword, new: input.newPassword
+        ).wait()
+    }
+
     /// The named user, else the calling user; other callers must name one.
     static func userOrCaller(_ userName: String?, _ context: RequestContext) throws -> String {
         guard let name = userName ?? callerUserName(context) else {

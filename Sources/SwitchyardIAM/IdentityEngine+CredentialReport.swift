@@ -35,7 +35,7 @@ extension IdentityEngine {
                 mfaActive: false, accessKeys: keys.filter { $0.userName == nil }, certificates: [])
         ]
         for user in users.values.filter({ $0.account == account }).sorted(by: { $0.name < $1.name }) {
-            let changed = user.loginProfile?.createdAt
+            let changed = user.loginProfile.map { $0.passwordChangedAt ?? $0.createdAt }
             let password = CredentialReportCSV.Entry.Password(
                 enabled: user.loginProfile != nil, lastUsed: user.passwordLastUsed, lastChanged: changed,
                 nextRotation: zip(changed, maximumAge).map { $0.addingTimeInterval(Double($1) * 86_400) })

@@ -12,7 +12,9 @@ extension IdentityEngine {
             throw IAMErrors.alreadyExists("Login Profile for user \(user.name) already exists.")
         }
         try requirePolicy(admits: password, account: account)
-        user.loginProfile = LoginProfileRecord(createdAt: now, passwordResetRequired: resetRequired)
+        user.loginProfile = LoginProfileRecord(
+            createdAt: now, passwordResetRequired: resetRequired,
+            passwordDigests: password.isEmpty ? [] : [PasswordHashes.digest(of: password)])
         return (user, commit([save(user)]))
     }
 
@@ -28,8 +30,33 @@ extension IdentityEngine {
         throws -> CommitTicket
     {
         var (user, profile) = try loginProfile(account: account, userName: userName)
-        if let password { try requirePolicy(admits: password, account: account) }
+        if let password {
+            try requirePolicy(admits: password, account: account)
+            profile.replacePassword(with: password, at: now)
+        }
         if let resetRequired { profile.passwordResetRequired = resetRequired }
+        user.loginProfile = profile
+        return commit([save(user)])
+    }
+
+    /// A user changes its own password: the old one must be right, the new one must meet the
+    /// account's policy, including its reuse prevention. A reset that was required is then done.
+    public func changePassword(account: String, userName: String, old: String, new: String) throws
+        -> CommitTicket
+    {
+        var (user, profile) = try loginProfile(account: account, userName: userName)
+        let digests = profile.passwordDigests ?? []
+        guard let current = digests.first, PasswordHashes.matches(old, current) else {
+            throw IAMErrors.incorrectOldPassword()
+        }
+        try requirePolicy(admits: new, account: account)
+        if let remembered = passwordPolicies[account]?.reusePrevention, remembered > 0,
+            digests.prefix(remembered).contains(where: { PasswordHashes.matches(new, $0) })
+        {
+            throw IAMErrors.passwordReused()
+        }
+        profile.replacePassword(with: new, at: now)
+        profile.passwordResetRequired = false
         user.loginProfile = profile
         return commit([save(user)])
     }
@@ -65,5 +92,13 @@ extension IdentityEngine {
             throw IAMErrors.noSuchEntity("The account policy with name PasswordPolicy cannot be found.")
         }
         return commit([.delete(.passwordPolicy, key: account)])
+    }
+}
+
+extension LoginProfileRecord {
+    /// Sets a new password, remembering the earlier ones for reuse prevention.
+    mutating func replacePassword(with password: String, at date: Date) {
+        passwordDigests = Array(([PasswordHashes.digest(of: password)] + (passwordDigests ?? [])).prefix(Self.remembered))
+        passwordChangedAt = date
     }
 }

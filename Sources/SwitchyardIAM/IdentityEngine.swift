@@ -48,6 +48,8 @@ public actor IdentityEngine {
     var credentialReports: [String: CredentialReportRecord] = [:]
     /// Password policies by account.
     var passwordPolicies: [String: PasswordPolicyRecord] = [:]
+    /// Account-wide settings by account.
+    var accountSettings: [String: AccountSettingsRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
     /// Account aliases by account.
     var aliases: [String: String] = [:]
@@ -83,6 +85,7 @@ public actor IdentityEngine {
         mfaDevices = loaded.mfaDevices
         credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
+        accountSettings = loaded.accountSettings
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
@@ -105,6 +108,7 @@ public actor IdentityEngine {
         var mfaDevices: [String: MFADeviceRecord] = [:]
         var credentialReports: [String: CredentialReportRecord] = [:]
         var passwordPolicies: [String: PasswordPolicyRecord] = [:]
+        var accountSettings: [String: AccountSettingsRecord] = [:]
         var aliases: [String: String] = [:]
 
         /// What the directory publishes: every access key and every session.
@@ -156,6 +160,9 @@ public actor IdentityEngine {
         for policy in all(.passwordPolicy, PasswordPolicyRecord.self) {
             loaded.passwordPolicies[policy.account] = policy
         }
+        for settings in all(.accountSettings, AccountSettingsRecord.self) {
+            loaded.accountSettings[settings.account] = settings
+        }
         for alias in all(.accountAlias, AccountAliasRecord.self) { loaded.aliases[alias.account] = alias.alias }
         return loaded
     }
@@ -180,6 +187,7 @@ public actor IdentityEngine {
         mfaDevices = loaded.mfaDevices
         credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
+        accountSettings = loaded.accountSettings
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         lineage.recovered()
@@ -203,6 +211,7 @@ public actor IdentityEngine {
         mfaDevices.removeAll()
         credentialReports.removeAll()
         passwordPolicies.removeAll()
+        accountSettings.removeAll()
         aliases.removeAll()
         directory.replaceAll([])
         return store.wipe()

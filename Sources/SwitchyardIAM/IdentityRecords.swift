@@ -44,7 +44,7 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var permissionsBoundary: String?
     public var policies: PolicyHolder
     public var passwordLastUsed: Date?
-    /// The user's console password, if one is set (only its facts are kept, never the password).
+    /// The user's console password, if one is set (kept as salted digests, never the password).
     public var loginProfile: LoginProfileRecord? = nil
 
     public var arn: String { "arn:aws:iam::\(account):user\(path)\(name)" }
@@ -54,6 +54,14 @@ public struct UserRecord: Codable, Sendable, Equatable {
 public struct LoginProfileRecord: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var passwordResetRequired: Bool
+    /// When the password was last set after the profile was created.
+    public var passwordChangedAt: Date? = nil
+    /// Digests of the current password and the ones before it, newest first (`PasswordHashes`);
+    /// nil for profiles created before passwords were kept, or without a password.
+    public var passwordDigests: [String]? = nil
+
+    /// How many earlier passwords are kept for the account policy's reuse prevention (its maximum).
+    static let remembered = 24
 }
 
 /// An IAM role.
