@@ -47,6 +47,7 @@ extension IAMService {
     public func getAccessKeyLastUsed(_ input: IAM.GetAccessKeyLastUsedRequest, context: RequestContext) async throws
         -> IAM.GetAccessKeyLastUsedResponse
     {
+        await engine.absorbUsage()
         // A key that is not the account's is, to its caller, a key it may not look at.
         guard let key = try? await engine.accessKeyRecord(input.accessKeyId, account: context.account) else {
             throw AWSError(
@@ -82,6 +83,7 @@ extension IAMService {
     public func getAccountAuthorizationDetails(
         _ input: IAM.GetAccountAuthorizationDetailsRequest, context: RequestContext
     ) async throws -> IAM.GetAccountAuthorizationDetailsResponse {
+        await engine.absorbUsage()
         let filter = Set(input.filter ?? [])
         func wants(_ kind: String) -> Bool { filter.isEmpty || filter.contains(kind) }
         let account = context.account

@@ -20,7 +20,10 @@ extension IAMService {
     }
 
     public func getRole(_ input: IAM.GetRoleRequest, context: RequestContext) async throws -> IAM.GetRoleResponse {
-        IAM.GetRoleResponse(role: IAMShapes.role(try await engine.role(account: context.account, name: input.roleName)))
+        // RoleLastUsed counts the calls the role's sessions made until now.
+        await engine.absorbUsage()
+        return IAM.GetRoleResponse(
+            role: IAMShapes.role(try await engine.role(account: context.account, name: input.roleName)))
     }
 
     public func listRoles(_ input: IAM.ListRolesRequest, context: RequestContext) async throws

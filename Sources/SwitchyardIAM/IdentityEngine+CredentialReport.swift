@@ -10,6 +10,7 @@ extension IdentityEngine {
         {
             return (false, .alreadyCommitted)
         }
+        absorbUsage()
         let report = CredentialReportRecord(
             account: account, generatedAt: now, content: CredentialReportCSV.render(credentialEntries(account: account))
         )

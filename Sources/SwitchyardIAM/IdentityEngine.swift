@@ -50,6 +50,10 @@ public actor IdentityEngine {
     var passwordPolicies: [String: PasswordPolicyRecord] = [:]
     /// Account-wide settings by account.
     var accountSettings: [String: AccountSettingsRecord] = [:]
+    /// Each principal's use of services, by entity id.
+    var serviceAccess: [String: ServiceAccessRecord] = [:]
+    /// Service last accessed reports by job id.
+    var accessReports: [String: AccessReportRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
     /// Account aliases by account.
     var aliases: [String: String] = [:]
@@ -86,6 +90,8 @@ public actor IdentityEngine {
         credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
         accountSettings = loaded.accountSettings
+        serviceAccess = loaded.serviceAccess
+        accessReports = loaded.accessReports
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
@@ -109,6 +115,8 @@ public actor IdentityEngine {
         var credentialReports: [String: CredentialReportRecord] = [:]
         var passwordPolicies: [String: PasswordPolicyRecord] = [:]
         var accountSettings: [String: AccountSettingsRecord] = [:]
+        var serviceAccess: [String: ServiceAccessRecord] = [:]
+        var accessReports: [String: AccessReportRecord] = [:]
         var aliases: [String: String] = [:]
 
         /// What the directory publishes: every access key and every session.
@@ -163,6 +171,8 @@ public actor IdentityEngine {
         for settings in all(.accountSettings, AccountSettingsRecord.self) {
             loaded.accountSettings[settings.account] = settings
         }
+        for record in all(.serviceAccess, ServiceAccessRecord.self) { loaded.serviceAccess[record.entityId] = record }
+        for report in all(.accessReport, AccessReportRecord.self) { loaded.accessReports[report.jobId] = report }
         for alias in all(.accountAlias, AccountAliasRecord.self) { loaded.aliases[alias.account] = alias.alias }
         return loaded
     }
@@ -188,6 +198,8 @@ public actor IdentityEngine {
         credentialReports = loaded.credentialReports
         passwordPolicies = loaded.passwordPolicies
         accountSettings = loaded.accountSettings
+        serviceAccess = loaded.serviceAccess
+        accessReports = loaded.accessReports
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         lineage.recovered()
@@ -212,6 +224,9 @@ public actor IdentityEngine {
         credentialReports.removeAll()
         passwordPolicies.removeAll()
         accountSettings.removeAll()
+        serviceAccess.removeAll()
+        accessReports.removeAll()
+        _ = directory.usage.drain()
         aliases.removeAll()
         directory.replaceAll([])
         return store.wipe()

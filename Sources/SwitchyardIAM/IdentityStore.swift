@@ -6,7 +6,7 @@ import SwitchyardCore
 public enum IdentityKind: String, Sendable, CaseIterable {
     case user, role, group, policy, accessKey, instanceProfile, session, accountAlias, serviceCredential
     case openIDConnectProvider, samlProvider, passwordPolicy, sshPublicKey, serverCertificate, signingCertificate
-    case mfaDevice, credentialReport, accountSettings
+    case mfaDevice, credentialReport, accountSettings, serviceAccess, accessReport
 }
 
 /// A change to identity state that must be durable before the response that caused it is sent.

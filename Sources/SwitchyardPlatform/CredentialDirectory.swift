@@ -40,6 +40,8 @@ public struct IssuedCredential: Sendable, Equatable {
 /// identity never waits for the engine.
 public final class CredentialDirectory: Sendable {
     private let credentials = Mutex<[String: IssuedCredential]>([:])
+    /// The uses requests make of these credentials, which the identity engine keeps.
+    public let usage = UsageLedger()
 
     public init() {}
 

@@ -117,6 +117,7 @@ public struct RequestRouter: Sendable {
             let request = service.inflatesRequestBodies ? try ContentEncoding.decoded(request) : request
             var (operation, input) = try codec.decodeRequest(request, model: service.model)
             operationName = operation.name
+            noteUse(of: identity, service: service, operation: operation.name)
             if let prepare = service.prepareInput { input = try prepare(input, operation, request) }
             if let precheck = service.precheck { try precheck(input, operation) }
             if let inputIndex = operation.input, service.validatesInput {
@@ -150,6 +151,21 @@ public struct RequestRouter: Sendable {
             response.errorCode = "InternalFailure"
             return (response, operationName, context)
         }
+    }
+
+    /// Notes a signed request's use of its key and of the service for IAM's last-used and
+    /// last-accessed answers. As on AWS, an attempt counts whether or not it succeeds.
+    private func noteUse(of identity: Identity, service: ServiceEndpoint, operation: String) {
+        guard identity.accessKeyId != nil else { return }
+        // A role session's user id is `<role id>:<session name>`; the role is the entity.
+        let entityId =
+            identity.userId.map { String($0.split(separator: ":").first ?? Substring($0)) } ?? identity.account
+        let signingName = service.descriptor.signingName
+        identities.directory.usage.note(
+            UsageLedger.Use(
+                accessKeyId: identity.principalArn == nil ? nil : identity.accessKeyId, entityId: entityId,
+                service: signingName == "monitoring" ? "cloudwatch" : signingName, action: operation,
+                region: identity.region, date: Date()))
     }
 
     /// How the transport reads a request's body, decided from its head alone.
