@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardWire
 
 /// Settings IAM keeps for a whole account, beside its entities.
 public struct AccountSettingsRecord: Codable, Sendable, Equatable {
@@ -7,6 +8,8 @@ public struct AccountSettingsRecord: Codable, Sendable, Equatable {
     /// The version of the session tokens STS's global endpoint issues (1: valid only in the regions
     /// enabled by default; 2: valid in every region). nil until set: AWS answers 1.
     public var globalEndpointTokenVersion: Int?
+    /// Outbound identity federation, once first enabled (disabling keeps the issuer and its keys).
+    public var outboundFederation: OutboundFederationRecord?
 
     public init(account: String) { self.account = account }
 }

@@ -229,3 +229,26 @@ extension IAMService {
             .wait()
     }
 }
+
+// Outbound identity federation: tokens STS signs for services outside AWS.
+extension IAMService {
+    public func enableOutboundWebIdentityFederation(context: RequestContext) async throws
+        -> IAM.EnableOutboundWebIdentityFederationResponse
+    {
+        let (issuer, ticket) = try await engine.enableOutboundFederation(account: context.account)
+        try await ticket.wait()
+        return IAM.EnableOutboundWebIdentityFederationResponse(issuerIdentifier: issuer)
+    }
+
+    public func disableOutboundWebIdentityFederation(context: RequestContext) async throws {
+        try await engine.disableOutboundFederation(account: context.account).wait()
+    }
+
+    public func getOutboundWebIdentityFederationInfo(context: RequestContext) async throws
+        -> IAM.GetOutboundWebIdentityFederationInfoResponse
+    {
+        let federation = try await engine.outboundFederation(account: context.account)
+        return IAM.GetOutboundWebIdentityFederationInfoResponse(
+            issuerIdentifier: federation.issuer, jwtVendingEnabled: federation.enabled)
+    }
+}

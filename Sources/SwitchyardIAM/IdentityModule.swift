@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SwitchyardModels
 import SwitchyardPlatform
@@ -10,6 +11,15 @@ public struct IdentityModule: ServiceModule {
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         SQLiteIdentityStore.registerMigrations(&migrator)
+    }
+
+    /// Where the public keys that verify GetWebIdentityToken's tokens are published, for every account.
+    static let keySetPath = "/_switchyard/sts/jwks.json"
+
+    static func keySet(_ identity: IdentityEngine) async -> WireResponse {
+        let keys = await identity.outboundFederationKeys()
+        let body = (try? JSONSerialization.data(withJSONObject: ["keys": keys], options: [.sortedKeys])) ?? Data()
+        return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body))
     }
 
     public func start(_ context: ModuleContext) async throws -> RunningModule {
@@ -29,6 +39,7 @@ public struct IdentityModule: ServiceModule {
                     try await IAM.dispatch(iam, operation: operation, input: input, context: context)
                 },
             ],
+            routes: [Self.keySetPath: { _ in await Self.keySet(identity) }], publicRoutes: [Self.keySetPath],
             reset: { try await identity.reset().wait() })
     }
 }

@@ -156,12 +156,23 @@ public struct STSService: STSAPI {
         return STS.AssumeRootResponse(credentials: Self.credentials(session))
     }
 
-    /// Outbound identity federation (tokens AWS signs for external services) needs a published
-    /// issuer and keys that a local server cannot stand in for: not implemented.
+    /// A JWT asserting the caller's identity to a service outside AWS, signed with the account's
+    /// outbound federation key (its public keys: `/_switchyard/sts/jwks.json`). A role session's
+    /// subject is its role.
     public func getWebIdentityToken(_ input: STS.GetWebIdentityTokenRequest, context: RequestContext) async throws
         -> STS.GetWebIdentityTokenResponse
     {
-        throw AWSError.notImplemented("STS", "GetWebIdentityToken")
+        guard input.signingAlgorithm == "ES384" || input.signingAlgorithm == "RS256" else {
+            throw STSErrors.validation(
+                "1 validation error detected: Value '\(input.signingAlgorithm)' at 'signingAlgorithm' failed to "
+                    + "satisfy constraint: Member must satisfy enum value set: [ES384, RS256]")
+        }
+        let (token, expiration) = try await engine.webIdentityToken(
+            account: context.account, subject: context.roleArn ?? context.principalArn,
+            accessKeyId: context.accessKeyId, region: context.region, audience: input.audience,
+            duration: input.durationSeconds ?? 300, algorithm: input.signingAlgorithm,
+            requestTags: (input.tags ?? []).map { TagPair(key: $0.key, value: $0.value) })
+        return STS.GetWebIdentityTokenResponse(webIdentityToken: token, expiration: expiration)
     }
 
     /// Trade-in tokens come from AWS's delegated access flow, which does not exist here: not implemented.
