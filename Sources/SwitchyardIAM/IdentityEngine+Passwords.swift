@@ -98,7 +98,8 @@ extension IdentityEngine {
 extension LoginProfileRecord {
     /// Sets a new password, remembering the earlier ones for reuse prevention.
     mutating func replacePassword(with password: String, at date: Date) {
-        passwordDigests = Array(([PasswordHashes.digest(of: password)] + (passwordDigests ?? [])).prefix(Self.remembered))
+        passwordDigests = Array(
+            ([PasswordHashes.digest(of: password)] + (passwordDigests ?? [])).prefix(Self.remembered))
         passwordChangedAt = date
     }
 }
