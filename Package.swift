@@ -346,7 +346,9 @@ let package = Package(
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
-        .testTarget(name: "SwitchyardIAMTests", dependencies: ["SwitchyardIAM", "SwitchyardModels", "SwitchyardWire"]),
+        .testTarget(
+            name: "SwitchyardIAMTests",
+            dependencies: ["SwitchyardIAM", "SwitchyardModels", "SwitchyardPlatform", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardKinesisTests", dependencies: ["SwitchyardKinesis"]),
         .testTarget(name: "SwitchyardFirehoseTests", dependencies: ["SwitchyardFirehose", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardSESTests", dependencies: ["SwitchyardSES", "SwitchyardWire"]),

@@ -26,7 +26,9 @@ extension IdentityEngine {
         for (entity, services) in pending.services {
             var record = serviceAccess[entity] ?? ServiceAccessRecord(entityId: entity)
             record.services.merge(services, uniquingKeysWith: later)
-            record.actions.merge(pending.actions[entity] ?? [:], uniquingKeysWith: later)
+            for (action, use) in pending.actions[entity] ?? [:] {
+                record.actions[action.qualified] = record.actions[action.qualified].map { later($0, use) } ?? use
+            }
             changes.append(save(record))
             if let key = roleIds[entity], var role = roles[key],
                 let latest = services.values.max(by: { $0.date < $1.date }),

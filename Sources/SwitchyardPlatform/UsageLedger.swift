@@ -45,19 +45,38 @@ public final class UsageLedger: Sendable {
     }
 
     /// What accumulated since the last drain: the latest use of each key, each entity's services and
-    /// each entity's actions (`service:Action`).
+    /// each entity's actions.
     public struct Pending: Sendable {
         public var keys: [String: KeyUse] = [:]
         public var services: [String: [String: LastUse]] = [:]
-        public var actions: [String: [String: LastUse]] = [:]
+        public var actions: [String: [Action: LastUse]] = [:]
 
         public var isEmpty: Bool { keys.isEmpty && services.isEmpty }
+    }
+
+    /// An action of a service; kept as its two names so that noting a use builds no new string.
+    public struct Action: Hashable, Sendable {
+        public var service: String
+        public var name: String
+
+        public init(service: String, name: String) {
+            self.service = service
+            self.name = name
+        }
+
+        /// `service:Action`, as policies name it.
+        public var qualified: String { "\(service):\(name)" }
     }
 
     /// An access key's last use.
     public struct KeyUse: Sendable, Equatable {
         public var use: LastUse
         public var service: String
+
+        public init(use: LastUse, service: String) {
+            self.use = use
+            self.service = service
+        }
     }
 
     private let pending = Mutex(Pending())
@@ -71,7 +90,7 @@ public final class UsageLedger: Sendable {
                 pending.keys[key] = KeyUse(use: last, service: use.service)
             }
             pending.services[use.entityId, default: [:]][use.service] = last
-            pending.actions[use.entityId, default: [:]]["\(use.service):\(use.action)"] = last
+            pending.actions[use.entityId, default: [:]][Action(service: use.service, name: use.action)] = last
         }
     }
 
