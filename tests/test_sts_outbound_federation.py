@@ -114,6 +114,12 @@ def test_a_role_session_gets_a_signed_token_with_aws_claims(server, iam):
             "aws_account": "000000000000", "source_region": "eu-west-1",
             "principal_tags": {"team": "data", "job": "export"}, "request_tags": {"priority": "high"}}
 
+    # A token may not outlive the session that asks for it (an hour here).
+    with pytest.raises(ClientError) as e:
+        sts.get_web_identity_token(Audience=["a"], SigningAlgorithm="ES384", DurationSeconds=3600)
+    assert e.value.response["Error"]["Code"] == "SessionDurationEscalationException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
     # Several audiences make a list; the default lifetime is five minutes.
     claims = verified_claims(server, sts.get_web_identity_token(
         Audience=["a", "b"], SigningAlgorithm="ES384")["WebIdentityToken"])

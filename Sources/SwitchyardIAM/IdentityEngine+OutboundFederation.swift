@@ -57,6 +57,13 @@ extension IdentityEngine {
         }
         let issued = now
         let expiration = issued.addingTimeInterval(Double(duration))
+        // A token may not outlive the temporary credentials that asked for it.
+        if let session = accessKeyId.flatMap({ sessions[$0] }), session.expiration < expiration {
+            throw AWSError(
+                "SessionDurationEscalationException",
+                "The requested token duration would extend the session beyond its original expiration time.",
+                httpStatus: 403)
+        }
         var aws: [String: Any] = ["aws_account": account, "source_region": region]
         let principalTags = principalTags(subject: subject, account: account, accessKeyId: accessKeyId)
         if !principalTags.isEmpty { aws["principal_tags"] = Self.claims(principalTags) }
