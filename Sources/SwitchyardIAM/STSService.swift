@@ -163,9 +163,9 @@ public struct STSService: STSAPI {
         -> STS.GetWebIdentityTokenResponse
     {
         guard input.signingAlgorithm == "ES384" || input.signingAlgorithm == "RS256" else {
+            // The model takes any five characters; the wording is ours.
             throw STSErrors.validation(
-                "1 validation error detected: Value '\(input.signingAlgorithm)' at 'signingAlgorithm' failed to "
-                    + "satisfy constraint: Member must satisfy enum value set: [ES384, RS256]")
+                "The signing algorithm \(input.signingAlgorithm) is not supported. Use ES384 or RS256.")
         }
         let (token, expiration) = try await engine.webIdentityToken(
             account: context.account, subject: context.roleArn ?? context.principalArn,
