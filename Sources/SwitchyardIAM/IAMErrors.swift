@@ -77,7 +77,7 @@ enum IAMErrors {
 
     /// ChangePassword with a wrong old password (no AWS recording; the code and wording are ours).
     static func incorrectOldPassword() -> AWSError {
-        AWSError("AccessDenied", "The old password is incorrect.", httpStatus: 403)
+        accessDenied("The old password is incorrect.")
     }
 
     /// ChangePassword to a password the account policy remembers (the wording is ours).
@@ -90,6 +90,16 @@ enum IAMErrors {
     /// ChangePassword by a principal other than an IAM user (the wording is ours).
     static func notAnIAMUser() -> AWSError {
         AWSError("InvalidUserTypeException", "Only IAM users can change their own password.")
+    }
+
+    /// Outbound identity federation enabled a second time (the wording is ours).
+    static func featureEnabled() -> AWSError {
+        AWSError("FeatureEnabledException", "Outbound identity federation is already enabled for this account.")
+    }
+
+    /// Outbound identity federation asked about or disabled while off (the wording is ours).
+    static func featureDisabled() -> AWSError {
+        AWSError("FeatureDisabledException", "Outbound identity federation is not enabled for this account.")
     }
 
     /// An SSH key IAM cannot read (it takes `ssh-rsa` keys in OpenSSH's form); the wording is ours.

@@ -8,8 +8,7 @@ extension IdentityEngine {
     public func enableOutboundFederation(account: String) throws -> (String, CommitTicket) {
         var settings = settings(account: account)
         if settings.outboundFederation?.enabled == true {
-            throw AWSError(
-                "FeatureEnabledException", "Outbound identity federation is already enabled for this account.")
+            throw IAMErrors.featureEnabled()
         }
         var federation = try settings.outboundFederation ?? OutboundFederationRecord.generate()
         federation.enabled = true
@@ -20,7 +19,7 @@ extension IdentityEngine {
     public func disableOutboundFederation(account: String) throws -> CommitTicket {
         var settings = settings(account: account)
         guard var federation = settings.outboundFederation, federation.enabled else {
-            throw Self.outboundFederationDisabled()
+            throw IAMErrors.featureDisabled()
         }
         federation.enabled = false
         settings.outboundFederation = federation
@@ -29,13 +28,9 @@ extension IdentityEngine {
 
     public func outboundFederation(account: String) throws -> OutboundFederationRecord {
         guard let federation = settings(account: account).outboundFederation else {
-            throw Self.outboundFederationDisabled()
+            throw IAMErrors.featureDisabled()
         }
         return federation
-    }
-
-    static func outboundFederationDisabled() -> AWSError {
-        AWSError("FeatureDisabledException", "Outbound identity federation is not enabled for this account.")
     }
 
     /// Every account's token-signing keys, for the published key set.
@@ -51,18 +46,13 @@ extension IdentityEngine {
         duration: Int, algorithm: String, requestTags: [TagPair]
     ) throws -> (token: String, expiration: Date) {
         guard let federation = settings(account: account).outboundFederation, federation.enabled else {
-            throw AWSError(
-                "OutboundWebIdentityFederationDisabledException",
-                "Outbound web identity federation is disabled for this account.", httpStatus: 403)
+            throw STSErrors.outboundFederationDisabled()
         }
         let issued = now
         let expiration = issued.addingTimeInterval(Double(duration))
         // A token may not outlive the temporary credentials that asked for it.
         if let session = accessKeyId.flatMap({ sessions[$0] }), session.expiration < expiration {
-            throw AWSError(
-                "SessionDurationEscalationException",
-                "The requested token duration would extend the session beyond its original expiration time.",
-                httpStatus: 403)
+            throw STSErrors.sessionDurationEscalation()
         }
         var aws: [String: Any] = ["aws_account": account, "source_region": region]
         let principalTags = principalTags(subject: subject, account: account, accessKeyId: accessKeyId)

@@ -123,22 +123,19 @@ extension IdentityEngine {
         guard let parts = IAMArn.parse(arn),
             parts.account == account || (parts.kind == "policy" && parts.account == "aws")
         else { throw IAMErrors.invalidInput("ARN \(arn) is not valid.") }
-        func documents(_ holder: PolicyHolder) -> [String] {
-            holder.inlineOrder.compactMap { holder.inline[$0] }
-                + holder.attached.compactMap { managedDocument($0, account: account)?.document }
+        // A user's, role's or group's documents are those the simulator reads (a user's groups' too).
+        func documents() throws -> [String] {
+            try simulationPolicies(of: arn, account: account).policies.map(\.document)
         }
         switch parts.kind {
         case "user":
-            let user = try user(account: account, name: parts.name)
-            let groups = try groups(ofUser: user.name, account: account)
-            return (([user.policies] + groups.map(\.policies)).flatMap(documents), [Self.reported(user)])
+            return (try documents(), [Self.reported(try user(account: account, name: parts.name))])
         case "role":
-            let role = try role(account: account, name: parts.name)
-            return (documents(role.policies), [Self.reported(role)])
+            return (try documents(), [Self.reported(try role(account: account, name: parts.name))])
         case "group":
             let group = try group(account: account, name: parts.name)
             let members = group.members.compactMap { users[EntityKey(account, $0)] }
-            return (documents(group.policies), members.map(Self.reported))
+            return (try documents(), members.map(Self.reported))
         case "policy":
             let policy = try managedPolicy(arn, account: account)
             let viaGroups = groups.values.filter { $0.account == account && $0.policies.attached.contains(arn) }

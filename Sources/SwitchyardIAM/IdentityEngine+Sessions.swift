@@ -151,4 +151,19 @@ enum STSErrors {
     static func validation(_ message: String) -> AWSError {
         AWSError("ValidationError", message)
     }
+
+    /// GetWebIdentityToken while the account's outbound federation is off (the wording is ours).
+    static func outboundFederationDisabled() -> AWSError {
+        AWSError(
+            "OutboundWebIdentityFederationDisabledException",
+            "Outbound web identity federation is disabled for this account.", httpStatus: 403)
+    }
+
+    /// A token that would outlive the session asking for it (the wording is ours).
+    static func sessionDurationEscalation() -> AWSError {
+        AWSError(
+            "SessionDurationEscalationException",
+            "The requested token duration would extend the session beyond its original expiration time.",
+            httpStatus: 403)
+    }
 }
