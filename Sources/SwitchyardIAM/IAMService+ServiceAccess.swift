@@ -22,7 +22,7 @@ extension IAMService {
         let page = try Self.page(report.services, input.marker, input.maxItems)
         return IAM.GetServiceLastAccessedDetailsResponse(
             jobStatus: "COMPLETED", jobType: report.granularity, jobCreationDate: report.createdAt,
-            servicesLastAccessed: page.items.map { Self.serviceLastAccessed($0, granularity: report.granularity) },
+            servicesLastAccessed: page.items.map(Self.serviceLastAccessed),
             jobCompletionDate: report.completedAt, isTruncated: page.isTruncated, marker: page.marker)
     }
 
@@ -44,8 +44,8 @@ extension IAMService {
     }
 
     /// One service of a report: who used it last, how many of the covered entities did, and at
-    /// ACTION_LEVEL the actions used.
-    static func serviceLastAccessed(_ service: ReportedService, granularity: String) -> IAM.ServiceLastAccessed {
+    /// ACTION_LEVEL the actions used (a service-level report holds none).
+    static func serviceLastAccessed(_ service: ReportedService) -> IAM.ServiceLastAccessed {
         let last = service.lastUse
         return IAM.ServiceLastAccessed(
             serviceName: service.name, lastAuthenticated: last?.use.date, serviceNamespace: service.namespace,
