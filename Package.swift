@@ -268,6 +268,7 @@ let package = Package(
                 "SwitchyardPlatform",
                 "SwitchyardWire",
                 "SwitchyardModels",
+                "SwitchyardDelivery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),

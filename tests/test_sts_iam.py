@@ -215,13 +215,6 @@ def test_pagination_with_markers(mode):
     assert [u["UserName"] for u in first["Users"] + rest["Users"]] == [f"paged-{i}" for i in range(5)]
 
 
-def test_operations_not_built_answer_not_implemented(mode):
-    _, _, client = mode
-    with pytest.raises(ClientError) as e:
-        client("iam", A).list_delegation_requests()
-    assert error_code(e) == "NotImplemented" and "ListDelegationRequests" in e.value.response["Error"]["Message"]
-
-
 def test_aws_cli_identity_commands(server):
     server.reset()
     env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",

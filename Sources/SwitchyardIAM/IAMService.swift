@@ -9,8 +9,13 @@ import SwitchyardWire
 /// The remaining operations of the model answer NotImplemented, naming themselves.
 public struct IAMService: IAMAPI {
     let engine: IdentityEngine
+    /// Tells partners' topics of changes to their delegation requests (nil: no one is told).
+    let notifier: DelegationNotifier?
 
-    public init(engine: IdentityEngine) { self.engine = engine }
+    public init(engine: IdentityEngine, notifier: DelegationNotifier? = nil) {
+        self.engine = engine
+        self.notifier = notifier
+    }
 
     /// The IAM user a request is signed as, if it is one (nil for the account's root).
     static func callerUserName(_ context: RequestContext) -> String? {

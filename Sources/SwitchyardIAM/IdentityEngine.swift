@@ -54,6 +54,9 @@ public actor IdentityEngine {
     var serviceAccess: [String: ServiceAccessRecord] = [:]
     /// Service last accessed reports by job id.
     var accessReports: [String: AccessReportRecord] = [:]
+    /// Temporary delegation requests by id, and the partners' policy templates by name.
+    var delegationRequests: [String: DelegationRequestRecord] = [:]
+    var delegationTemplates: [String: DelegationTemplateRecord] = [:]
     var lastSessionPrune = Date(timeIntervalSince1970: 0)
     /// Account aliases by account.
     var aliases: [String: String] = [:]
@@ -92,6 +95,8 @@ public actor IdentityEngine {
         accountSettings = loaded.accountSettings
         serviceAccess = loaded.serviceAccess
         accessReports = loaded.accessReports
+        delegationRequests = loaded.delegationRequests
+        delegationTemplates = loaded.delegationTemplates
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
@@ -117,6 +122,8 @@ public actor IdentityEngine {
         var accountSettings: [String: AccountSettingsRecord] = [:]
         var serviceAccess: [String: ServiceAccessRecord] = [:]
         var accessReports: [String: AccessReportRecord] = [:]
+        var delegationRequests: [String: DelegationRequestRecord] = [:]
+        var delegationTemplates: [String: DelegationTemplateRecord] = [:]
         var aliases: [String: String] = [:]
 
         /// What the directory publishes: every access key and every session.
@@ -173,6 +180,12 @@ public actor IdentityEngine {
         }
         for record in all(.serviceAccess, ServiceAccessRecord.self) { loaded.serviceAccess[record.entityId] = record }
         for report in all(.accessReport, AccessReportRecord.self) { loaded.accessReports[report.jobId] = report }
+        for request in all(.delegationRequest, DelegationRequestRecord.self) {
+            loaded.delegationRequests[request.id] = request
+        }
+        for template in all(.delegationTemplate, DelegationTemplateRecord.self) {
+            loaded.delegationTemplates[template.name] = template
+        }
         for alias in all(.accountAlias, AccountAliasRecord.self) { loaded.aliases[alias.account] = alias.alias }
         return loaded
     }
@@ -200,6 +213,8 @@ public actor IdentityEngine {
         accountSettings = loaded.accountSettings
         serviceAccess = loaded.serviceAccess
         accessReports = loaded.accessReports
+        delegationRequests = loaded.delegationRequests
+        delegationTemplates = loaded.delegationTemplates
         aliases = loaded.aliases
         directory.replaceAll(loaded.credentials)
         lineage.recovered()
@@ -226,6 +241,8 @@ public actor IdentityEngine {
         accountSettings.removeAll()
         serviceAccess.removeAll()
         accessReports.removeAll()
+        delegationRequests.removeAll()
+        delegationTemplates.removeAll()
         _ = directory.usage.drain()
         aliases.removeAll()
         directory.replaceAll([])

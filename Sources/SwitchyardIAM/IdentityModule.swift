@@ -22,11 +22,55 @@ public struct IdentityModule: ServiceModule {
         return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body))
     }
 
+    /// Where partners' delegation policy templates are registered (AWS registers them during
+    /// partner onboarding): POST `{"TemplateName", "PolicyDocument", "PermissionsBoundaryArns"}`
+    /// answers the template's ARN; GET lists them.
+    static let templatesPath = "/_switchyard/iam/delegation-templates"
+
+    static func templates(_ request: WireRequest, _ identity: IdentityEngine) async -> WireResponse {
+        guard request.method == "POST" || request.method == "PUT" else {
+            let templates = await identity.registeredDelegationTemplates()
+            return OperationalResponse.json(
+                200,
+                [
+                    "Templates": templates.map {
+                        ["TemplateName": $0.name, "TemplateArn": $0.arn, "PolicyDocument": $0.document]
+                    }
+                ])
+        }
+        guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+            let name = body["TemplateName"] as? String, let document = body["PolicyDocument"]
+        else {
+            return OperationalResponse.json(
+                400, ["message": "Expected {\"TemplateName\": ..., \"PolicyDocument\": ...}."])
+        }
+        let text: String
+        if let string = document as? String {
+            text = string
+        } else if JSONSerialization.isValidJSONObject(document),
+            let data = try? JSONSerialization.data(withJSONObject: document)
+        {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            return OperationalResponse.json(400, ["message": "PolicyDocument is a JSON policy document."])
+        }
+        do {
+            let (template, ticket) = try await identity.registerDelegationTemplate(
+                name: name, document: text, boundaryArns: body["PermissionsBoundaryArns"] as? [String] ?? [])
+            try await ticket.wait()
+            return OperationalResponse.json(200, ["TemplateArn": template.arn])
+        } catch let error as AWSError {
+            return OperationalResponse.json(400, ["message": error.message ?? error.code])
+        } catch {
+            return OperationalResponse.json(500, ["message": "\(error)"])
+        }
+    }
+
     public func start(_ context: ModuleContext) async throws -> RunningModule {
         let store: any IdentityStore =
             context.database.map { SQLiteIdentityStore(database: $0) } ?? MemoryIdentityStore()
         let identity = try IdentityEngine(store: store, directory: context.credentials)
-        let iam = IAMService(engine: identity)
+        let iam = IAMService(engine: identity, notifier: DelegationNotifier(deliveries: context.deliveries))
         let sts = STSService(
             engine: identity, staticAccounts: context.staticCredentials, defaultAccount: context.account)
         return RunningModule(
@@ -39,7 +83,10 @@ public struct IdentityModule: ServiceModule {
                     try await IAM.dispatch(iam, operation: operation, input: input, context: context)
                 },
             ],
-            routes: [Self.keySetPath: { _ in await Self.keySet(identity) }], publicRoutes: [Self.keySetPath],
+            routes: [
+                Self.keySetPath: { _ in await Self.keySet(identity) },
+                Self.templatesPath: { request in await Self.templates(request, identity) },
+            ], publicRoutes: [Self.keySetPath],
             reset: { try await identity.reset().wait() })
     }
 }

@@ -6,7 +6,8 @@ import SwitchyardCore
 public enum IdentityKind: String, Sendable, CaseIterable {
     case user, role, group, policy, accessKey, instanceProfile, session, accountAlias, serviceCredential
     case openIDConnectProvider, samlProvider, passwordPolicy, sshPublicKey, serverCertificate, signingCertificate
-    case mfaDevice, credentialReport, accountSettings, serviceAccess, accessReport
+    case mfaDevice, credentialReport, accountSettings, serviceAccess, accessReport, delegationRequest
+    case delegationTemplate
 }
 
 /// A change to identity state that must be durable before the response that caused it is sent.

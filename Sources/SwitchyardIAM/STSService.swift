@@ -175,11 +175,18 @@ public struct STSService: STSAPI {
         return STS.GetWebIdentityTokenResponse(webIdentityToken: token, expiration: expiration)
     }
 
-    /// Trade-in tokens come from AWS's delegated access flow, which does not exist here: not implemented.
+    /// Trades a delegation request's exchange token (IAM SendDelegationToken sent it to the
+    /// partner's topic) for credentials acting as the identity that accepted the request.
     public func getDelegatedAccessToken(_ input: STS.GetDelegatedAccessTokenRequest, context: RequestContext)
         async throws -> STS.GetDelegatedAccessTokenResponse
     {
-        throw AWSError.notImplemented("STS", "GetDelegatedAccessToken")
+        let (session, request, ticket) = try await engine.redeemDelegationToken(
+            input.tradeInToken, caller: Self.caller(context))
+        try await ticket.wait()
+        return STS.GetDelegatedAccessTokenResponse(
+            credentials: Self.credentials(session),
+            packedPolicySize: Self.packedSize(request.permissionPolicy, tags: nil),
+            assumedPrincipal: session.arn)
     }
 
     // MARK: Helpers
