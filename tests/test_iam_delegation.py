@@ -3,7 +3,9 @@ and asks a customer account for access; the customer associates, forwards, accep
 exchange token; the partner hears every change on its SNS topic and trades the token with STS
 GetDelegatedAccessToken for credentials acting as the identity that accepted."""
 import json
+import os
 import shutil
+import subprocess
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -313,3 +315,22 @@ def test_requests_templates_and_tokens_survive_a_kill_9():
     finally:
         server.stop()
         shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_the_aws_cli_answers_a_request(server, world):
+    request_id = create(world)["DelegationRequestId"]
+    env = {"AWS_ACCESS_KEY_ID": CUSTOMER, "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1",
+           "PATH": os.environ["PATH"]}
+
+    def aws(*args):
+        done = subprocess.run(["aws", "--endpoint-url", server.endpoint, "--output", "json", "iam", *args], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    aws("associate-delegation-request", "--delegation-request-id", request_id)
+    aws("accept-delegation-request", "--delegation-request-id", request_id)
+    listed = aws("list-delegation-requests")["DelegationRequests"]
+    assert [(r["DelegationRequestId"], r["State"]) for r in listed] == [(request_id, "ACCEPTED")]
+    assert aws("get-delegation-request", "--delegation-request-id", request_id,
+               "--delegation-permission-check")["PermissionCheckStatus"] == "COMPLETE"

@@ -11,6 +11,17 @@ public struct DelegationNotifier: Sendable {
 
     public init(deliveries: DeliveryEngine) { self.deliveries = deliveries }
 
+    /// Every minute, expires the requests whose time ran out and tells their partners, as AWS
+    /// sends `StateChange` with `EXPIRED`.
+    func runExpirations(_ identity: IdentityEngine, every interval: Duration = .seconds(60)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let (expired, ticket) = await identity.expireDelegationRequests()
+            guard (try? await ticket.wait()) != nil else { continue }
+            for request in expired { await changed(request) }
+        }
+    }
+
     func changed(_ request: DelegationRequestRecord) async {
         var messages = [Self.message(request, type: "StateChange")]
         if request.state == .finalized, let token = request.exchangeToken, let expiresAt = request.tokenExpiresAt {

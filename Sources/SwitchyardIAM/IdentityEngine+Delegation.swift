@@ -228,6 +228,20 @@ extension IdentityEngine {
         return (session, request, commit([save(session)]))
     }
 
+    /// Marks the requests whose time ran out EXPIRED (and forgets those expired longer ago than
+    /// they are kept); answers the newly expired, whose partners are told.
+    public func expireDelegationRequests() -> ([DelegationRequestRecord], CommitTicket) {
+        var changes = forgetLapsedDelegationRequests()
+        var expired: [DelegationRequestRecord] = []
+        for stored in Array(delegationRequests.values) where stored.state != .expired {
+            let current = stored.current(at: now)
+            guard current.state == .expired else { continue }
+            expired.append(current)
+            changes.append(save(current))
+        }
+        return (expired.sorted { $0.id < $1.id }, commit(changes))
+    }
+
     // MARK: Helpers
 
     /// A request as it stands now, or nil once it has been expired for as long as it is kept.

@@ -70,7 +70,8 @@ public struct IdentityModule: ServiceModule {
         let store: any IdentityStore =
             context.database.map { SQLiteIdentityStore(database: $0) } ?? MemoryIdentityStore()
         let identity = try IdentityEngine(store: store, directory: context.credentials)
-        let iam = IAMService(engine: identity, notifier: DelegationNotifier(deliveries: context.deliveries))
+        let notifier = DelegationNotifier(deliveries: context.deliveries)
+        let iam = IAMService(engine: identity, notifier: notifier)
         let sts = STSService(
             engine: identity, staticAccounts: context.staticCredentials, defaultAccount: context.account)
         return RunningModule(
@@ -87,6 +88,7 @@ public struct IdentityModule: ServiceModule {
                 Self.keySetPath: { _ in await Self.keySet(identity) },
                 Self.templatesPath: { request in await Self.templates(request, identity) },
             ], publicRoutes: [Self.keySetPath],
+            backgroundTasks: [{ await notifier.runExpirations(identity) }],
             reset: { try await identity.reset().wait() })
     }
 }
