@@ -7,7 +7,10 @@ import Foundation
 /// in docs/FIDELITY.md). The role's trust policy still has to name the provider.
 struct WebIdentityToken {
     var subject: String
+    /// The first audience, as trust policies' `<provider>:aud` compares it.
     var audience: String
+    /// Every audience the token names (`aud` may be a list).
+    var audiences: [String]
     var issuer: String?
 
     /// The provider as trust policies name it: the issuer without its scheme.
@@ -22,10 +25,11 @@ struct WebIdentityToken {
             let claims = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
             let subject = claims["sub"] as? String
         else { return nil }
-        let audience = (claims["aud"] as? String) ?? (claims["aud"] as? [String])?.first
-        guard let audience else { return nil }
+        let audiences = (claims["aud"] as? String).map { [$0] } ?? (claims["aud"] as? [String]) ?? []
+        guard let audience = audiences.first else { return nil }
         self.subject = subject
         self.audience = audience
+        self.audiences = audiences
         issuer = claims["iss"] as? String
     }
 

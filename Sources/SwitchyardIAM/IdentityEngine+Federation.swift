@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardWire
 
 // Identity providers an account trusts: OpenID Connect and SAML 2.0.
 extension IdentityEngine {
@@ -43,6 +44,29 @@ extension IdentityEngine {
         let prefix = "arn:aws:iam::\(account):oidc-provider/"
         guard arn.hasPrefix(prefix) else { return nil }
         return oidcProviders["\(account)/\(arn.dropFirst(prefix.count))"]
+    }
+
+    /// Identity providers STS trusts without an IAM provider: Login with Amazon, Facebook, Google
+    /// and Amazon Cognito.
+    static let builtInWebIdentityProviders: Set<String> = [
+        "www.amazon.com", "graph.facebook.com", "accounts.google.com", "cognito-identity.amazonaws.com",
+    ]
+
+    /// AssumeRoleWithWebIdentity takes a token only from an OpenID Connect provider registered in
+    /// the role's account, and only for one of that provider's client ids; AWS answers
+    /// `InvalidIdentityToken` otherwise, in these words.
+    public func checkWebIdentityIssuer(_ issuer: String?, audiences: [String], account: String?) throws {
+        guard let issuer, let account else { return }
+        var url = issuer.hasPrefix("https://") ? String(issuer.dropFirst("https://".count)) : issuer
+        if url.hasSuffix("/") { url.removeLast() }
+        guard !Self.builtInWebIdentityProviders.contains(url) else { return }
+        guard let provider = oidcProviders["\(account)/\(url)"] ?? oidcProviders["\(account)/\(url)/"] else {
+            throw AWSError(
+                "InvalidIdentityTokenException", "No OpenIDConnect provider found in your account for \(issuer)")
+        }
+        guard audiences.contains(where: provider.clientIds.contains) else {
+            throw AWSError("InvalidIdentityTokenException", "Incorrect token audience")
+        }
     }
 
     public func oidcProviders(account: String) -> [OIDCProviderRecord] {
