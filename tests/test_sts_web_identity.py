@@ -3,6 +3,7 @@ provider registered in the role's account (Login with Amazon, Facebook, Google a
 one of its audiences a client id of that provider, and the role's trust policy must allow it."""
 import base64
 import json
+import time
 
 import boto3
 import pytest
@@ -90,3 +91,21 @@ def test_built_in_providers_need_no_registration(clients):
     iam.create_role(RoleName="google-users", AssumeRolePolicyDocument=trust("accounts.google.com"))
     token = jwt(iss="https://accounts.google.com", aud="1234.apps.googleusercontent.com", sub="110169484474386276334")
     assert assume(sts, "google-users", token)["SubjectFromWebIdentityToken"] == "110169484474386276334"
+
+
+def test_an_expired_token_is_refused(clients):
+    iam, sts = clients
+    iam.create_open_id_connect_provider(Url="https://tokens.ci.example.com", ClientIDList=["sts.amazonaws.com"],
+                                        ThumbprintList=["a" * 40])
+    iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=trust(
+        f"arn:aws:iam::{ACCOUNT}:oidc-provider/tokens.ci.example.com"))
+    expired = int(time.time()) - 60
+    token = jwt(iss="https://tokens.ci.example.com", aud="sts.amazonaws.com", sub="job", exp=expired)
+    with pytest.raises(ClientError) as e:
+        assume(sts, "deployer", token)
+    code, message = error(e)
+    assert code == "ExpiredTokenException"
+    assert message.startswith("Token expired: current date/time ")
+    assert message.endswith(f" must be before the expiration date/time {expired}")
+    fresh = jwt(iss="https://tokens.ci.example.com", aud="sts.amazonaws.com", sub="job", exp=int(time.time()) + 600)
+    assert assume(sts, "deployer", fresh)["SubjectFromWebIdentityToken"] == "job"

@@ -12,6 +12,8 @@ struct WebIdentityToken {
     /// Every audience the token names (`aud` may be a list).
     var audiences: [String]
     var issuer: String?
+    /// The `exp` claim: seconds since the epoch after which the token is refused.
+    var expiresAt: Int64?
 
     /// The provider as trust policies name it: the issuer without its scheme.
     var provider: String {
@@ -31,6 +33,7 @@ struct WebIdentityToken {
         self.audience = audience
         self.audiences = audiences
         issuer = claims["iss"] as? String
+        expiresAt = (claims["exp"] as? NSNumber).map { Int64($0.doubleValue) }
     }
 
     static func base64URL(_ text: String) -> Data? {

@@ -52,6 +52,12 @@ public struct STSService: STSAPI {
         }
         try await engine.checkWebIdentityIssuer(
             claims.issuer, audiences: claims.audiences, account: Self.account(ofRole: input.roleArn))
+        let now = Int64(Date().timeIntervalSince1970)
+        if let expiresAt = claims.expiresAt, expiresAt <= now {
+            throw AWSError(
+                "ExpiredTokenException",
+                "Token expired: current date/time \(now) must be before the expiration date/time \(expiresAt)")
+        }
         let provider = input.providerId ?? claims.provider
         var conditions: [String: String] = ["\(provider):aud": claims.audience, "\(provider):sub": claims.subject]
         if let issuer = claims.issuer { conditions["\(provider):iss"] = issuer }
