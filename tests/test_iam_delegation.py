@@ -123,7 +123,8 @@ def test_a_request_goes_from_partner_to_customer_and_back_as_credentials(server,
     assert request["ApproverId"] == f"arn:aws:iam::{CUSTOMER}:user/admin"
 
     # The partner heard each change, then got the token.
-    messages = world["notifications"](5)
+    # (SNS delivers to the queue without ordering; the messages' UpdatedAt orders them.)
+    messages = sorted(world["notifications"](5), key=lambda m: (m["UpdatedAt"], m["Type"] == "ExchangeToken"))
     assert [(m["Type"], m["State"]) for m in messages] == [
         ("StateChange", "ASSIGNED"), ("StateChange", "PENDING_APPROVAL"), ("StateChange", "ACCEPTED"),
         ("StateChange", "FINALIZED"), ("ExchangeToken", "FINALIZED")]
@@ -208,7 +209,7 @@ def test_rejection_and_only_the_owner_sending(server, world):
         with pytest.raises(ClientError) as e:
             call(DelegationRequestId=rejected)
         assert code(e) == "InvalidInput"
-    states = [(m["Type"], m["State"]) for m in world["notifications"](3)]
+    states = [(m["Type"], m["State"]) for m in sorted(world["notifications"](3), key=lambda m: m["UpdatedAt"])]
     assert states == [("StateChange", "ASSIGNED"), ("StateChange", "ACCEPTED"), ("StateChange", "REJECTED")]
 
     owned = create(world, "wf-owner-only", OnlySendByOwner=True)["DelegationRequestId"]
