@@ -28,7 +28,7 @@ public struct DelegationNotifier: Sendable {
             messages.append(
                 Self.message(
                     request, type: "ExchangeToken",
-                    extra: [("ExchangeToken", .string(token)), ("ExpiresAt", .string(Self.timestamp(expiresAt)))]))
+                    extra: [("ExchangeToken", .string(token)), ("ExpiresAt", .string(Timestamps.iso8601(expiresAt)))]))
         }
         let requests = messages.map { message in
             DeliveryRequest(
@@ -50,12 +50,7 @@ public struct DelegationNotifier: Sendable {
                 ("RequestorWorkflowId", .string(request.requestorWorkflowId)),
                 ("State", .string(request.state.rawValue)),
                 ("OwnerAccountId", request.ownerAccountId.map(OrderedJSON.string) ?? .null),
-                ("UpdatedAt", .string(timestamp(request.updatedAt))),
+                ("UpdatedAt", .string(Timestamps.iso8601(request.updatedAt))),
             ] + extra)
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

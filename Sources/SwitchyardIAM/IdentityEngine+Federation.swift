@@ -53,19 +53,31 @@ extension IdentityEngine {
     ]
 
     /// AssumeRoleWithWebIdentity takes a token only from an OpenID Connect provider registered in
-    /// the role's account, and only for one of that provider's client ids; AWS answers
-    /// `InvalidIdentityToken` otherwise, in these words.
-    public func checkWebIdentityIssuer(_ issuer: String?, audiences: [String], account: String?) throws {
-        guard let issuer, let account else { return }
-        var url = issuer.hasPrefix("https://") ? String(issuer.dropFirst("https://".count)) : issuer
-        if url.hasSuffix("/") { url.removeLast() }
-        guard !Self.builtInWebIdentityProviders.contains(url) else { return }
-        guard let provider = oidcProviders["\(account)/\(url)"] ?? oidcProviders["\(account)/\(url)/"] else {
-            throw AWSError(
-                "InvalidIdentityTokenException", "No OpenIDConnect provider found in your account for \(issuer)")
+    /// the role's account, only for one of that provider's client ids and only before its `exp`;
+    /// AWS answers `InvalidIdentityToken` and `ExpiredTokenException` otherwise, in these words.
+    func checkWebIdentityToken(_ token: WebIdentityToken, account: String?) throws {
+        if let issuer = token.issuer, let account {
+            let url = token.provider.hasSuffix("/") ? String(token.provider.dropLast()) : token.provider
+            if !Self.builtInWebIdentityProviders.contains(url) {
+                let arn = "arn:aws:iam::\(account):oidc-provider/\(url)"
+                guard
+                    let provider = oidcProviderIfAny(arn: arn, account: account)
+                        ?? oidcProviderIfAny(arn: arn + "/", account: account)
+                else {
+                    throw AWSError(
+                        "InvalidIdentityTokenException", "No OpenIDConnect provider found in your account for \(issuer)"
+                    )
+                }
+                guard token.audiences.contains(where: provider.clientIds.contains) else {
+                    throw AWSError("InvalidIdentityTokenException", "Incorrect token audience")
+                }
+            }
         }
-        guard audiences.contains(where: provider.clientIds.contains) else {
-            throw AWSError("InvalidIdentityTokenException", "Incorrect token audience")
+        let current = clock.nowMillis() / 1000
+        if let expiresAt = token.expiresAt, expiresAt <= current {
+            throw AWSError(
+                "ExpiredTokenException",
+                "Token expired: current date/time \(current) must be before the expiration date/time \(expiresAt)")
         }
     }
 

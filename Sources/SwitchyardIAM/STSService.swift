@@ -50,14 +50,7 @@ public struct STSService: STSAPI {
                 "The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request."
             )
         }
-        try await engine.checkWebIdentityIssuer(
-            claims.issuer, audiences: claims.audiences, account: Self.account(ofRole: input.roleArn))
-        let now = Int64(Date().timeIntervalSince1970)
-        if let expiresAt = claims.expiresAt, expiresAt <= now {
-            throw AWSError(
-                "ExpiredTokenException",
-                "Token expired: current date/time \(now) must be before the expiration date/time \(expiresAt)")
-        }
+        try await engine.checkWebIdentityToken(claims, account: Self.account(ofRole: input.roleArn))
         let provider = input.providerId ?? claims.provider
         var conditions: [String: String] = ["\(provider):aud": claims.audience, "\(provider):sub": claims.subject]
         if let issuer = claims.issuer { conditions["\(provider):iss"] = issuer }
