@@ -246,19 +246,8 @@ actor ECSEngine {
 
     /// Sends a container's output, line by line, to its awslogs stream.
     private nonisolated func forward(
-        _ output: FileHandle, task: TaskRecord, container: String, configuration: ECS.LogConfiguration?
+        _ output: ProcessOutput, task: TaskRecord, container: String, configuration: ECS.LogConfiguration?
     ) {
-        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
-        // A blocking read loop of its own, not a readabilityHandler: on Linux the handler's dispatch
-        // source sometimes missed what a short-lived process wrote just before it exited.
-        DispatchQueue.global(qos: .utility).async {
-            while true {
-                let data = output.availableData
-                if data.isEmpty { break }
-                sink.yield(data)
-            }
-            sink.finish()
-        }
         let options = configuration?.options ?? [:]
         let group = configuration?.logDriver == "awslogs" ? options["awslogs-group"] : nil
         let prefix = options["awslogs-stream-prefix"]
@@ -267,8 +256,8 @@ actor ECSEngine {
         let logs = self.logs
         Task {
             var pending = Data()
-            for await chunk in chunks {
-                pending.append(chunk)
+            for await chunk in output.chunks {
+                pending.append(contentsOf: chunk)
                 guard let group, let last = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
                 let complete = pending[..<last]
                 pending = Data(pending[pending.index(after: last)...])

@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import SwitchyardPlatform
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -104,24 +103,9 @@ actor FunctionWorker {
             throw error
         }
         await worker.attach(process)
-        // Output arrives on a reader thread, in order, and is appended in that order.
-        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
-        let counter = worker.readBytes
-        process.output.readabilityHandler = { handle in
-            // Marked while a read is under way: its bytes are neither in the pipe nor counted yet.
-            counter.reading.store(1, ordering: .sequentiallyConsistent)
-            defer { counter.reading.store(0, ordering: .sequentiallyConsistent) }
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                sink.finish()
-            } else {
-                counter.value.add(data.count, ordering: .sequentiallyConsistent)
-                sink.yield(data)
-            }
-        }
+        // Output is appended in the order it was written.
         Task {
-            for await chunk in chunks { await worker.append(chunk) }
+            for await chunk in process.output.chunks { await worker.append(chunk) }
         }
         return worker
     }
@@ -164,8 +148,9 @@ actor FunctionWorker {
         }
         timer.cancel()
         // Output written just before the answer may still be in the pipe, or read and not yet
-        // appended: wait for it, for at most 5 ms.
-        let waitUntil = ContinuousClock.now + .milliseconds(5)
+        // appended: wait for it, for at most 5 ms. A process that ended (or was killed) has written
+        // all it will: wait for the end of its output, for at most a second.
+        let waitUntil = ContinuousClock.now + (alive ? .milliseconds(5) : .seconds(1))
         while outputPending, ContinuousClock.now < waitUntil {
             try? await Task.sleep(for: .microseconds(200))
         }
@@ -191,20 +176,17 @@ actor FunctionWorker {
         server.stop()
     }
 
-    /// Bytes the reader thread took from the pipe, and those appended here: equal when none are in flight.
-    nonisolated let readBytes = ByteCounter()
+    /// Bytes of output appended here so far.
     private var appendedBytes = 0
 
-    /// Whether output is still in the pipe or on its way to `output`.
+    /// Whether output is still in the pipe or on its way to `output`; for a process that is gone,
+    /// until the end of its output.
     private var outputPending: Bool {
-        if readBytes.reading.load(ordering: .sequentiallyConsistent) != 0 { return true }
-        if readBytes.value.load(ordering: .sequentiallyConsistent) != appendedBytes { return true }
-        guard let descriptor = process?.output.fileDescriptor else { return false }
-        var available: Int32 = 0
-        return ioctl(descriptor, UInt(FIONREAD), &available) == 0 && available > 0
+        guard let output = process?.output else { return false }
+        return output.pending(consumed: appendedBytes) || (!alive && !output.ended)
     }
 
-    private func append(_ data: Data) {
+    private func append(_ data: [UInt8]) {
         appendedBytes += data.count
         // Keep at most the last 1 MiB of an invocation's output.
         output.append(contentsOf: data)
@@ -323,11 +305,4 @@ private final class WorkerBox: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
-}
-
-/// A count shared with the thread that reads a worker's output.
-final class ByteCounter: Sendable {
-    let value = Atomic<Int>(0)
-    /// 1 while the reader thread is between taking bytes from the pipe and counting them.
-    let reading = Atomic<Int>(0)
 }

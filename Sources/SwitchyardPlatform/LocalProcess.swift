@@ -14,8 +14,8 @@ import Foundation
 /// container deaf to the SIGTERM that stops it. Its standard output and error come through one pipe.
 public final class LocalProcess: Sendable {
     public let pid: pid_t
-    /// The reading end of the process's standard output and error.
-    public let output: FileHandle
+    /// The process's standard output and error, as it writes them.
+    public let output: ProcessOutput
 
     /// How the process ended: its exit status, or 128 + the signal that ended it (as shells and
     /// container runtimes report it).
@@ -81,7 +81,7 @@ public final class LocalProcess: Sendable {
                 userInfo: [NSLocalizedDescriptionKey: "\(path): \(String(cString: strerror(status)))"])
         }
         pid = child
-        output = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true)
+        output = ProcessOutput(descriptor: pipe[0])
         // One thread per child waits for it (a blocking waitpid, off every event loop and the
         // cooperative pool).
         let spawned = child
