@@ -22,6 +22,9 @@ public struct DeliveryPlan: Sendable {
     /// The topic's attributes, where its delivery status logging settings are
     /// (`<Protocol>SuccessFeedbackRoleArn`, ...).
     var topicAttributes: [String: String] = [:]
+    /// The platform application and device token of each device endpoint subscribed, by endpoint ARN,
+    /// for the applications' own delivery status logs.
+    var endpoints: [String: (application: PlatformApplicationRecord, token: String)] = [:]
 
     /// The signature version a subscription's messages say they carry: functions are always told 1,
     /// as AWS tells them, whatever version (the topic's) signed the message.
@@ -120,7 +123,8 @@ public struct DeliveryPlan: Sendable {
                 service: "sns.amazonaws.com", arn: notification.topic.arn, account: notification.topic.account),
             traceHeader: notification.traceHeader,
             report: DeliveryStatusLog.report(
-                for: subscription, of: notification, topicAttributes: topicAttributes)
+                for: subscription, of: notification, topicAttributes: topicAttributes,
+                endpoint: subscription.protocol == "application" ? endpoints[subscription.endpoint] : nil)
         )
         // SNS invokes functions asynchronously: Lambda accepts the event, then retries it itself.
         .invokingAsynchronously()

@@ -31,27 +31,40 @@ struct DeliveryStatusLog: DeliveryObserver {
         }
     }
 
-    /// What a delivery to `subscription` must report, or nil when the topic logs none of its outcomes.
-    /// A success is logged for the sampled share (`SuccessFeedbackSampleRate`, 0 when not set).
+    /// What a delivery to `subscription` must report, or nil when neither the topic nor (for a device
+    /// endpoint) its platform application logs its outcomes. A success is logged for the sampled share
+    /// (`SuccessFeedbackSampleRate`, 0 when not set).
     static func report(
-        for subscription: SubscriptionRecord, of notification: Notification, topicAttributes: [String: String]
+        for subscription: SubscriptionRecord, of notification: Notification, topicAttributes: [String: String],
+        endpoint: (application: PlatformApplicationRecord, token: String)? = nil
     ) -> OutcomeReport? {
+        let application = endpoint?.application
         guard let prefix = attributePrefix(of: subscription.protocol) else { return nil }
         let successRole = topicAttributes[prefix + "SuccessFeedbackRoleArn"] ?? ""
         let failureRole = topicAttributes[prefix + "FailureFeedbackRoleArn"] ?? ""
         let sampleRate = Double(topicAttributes[prefix + "SuccessFeedbackSampleRate"] ?? "") ?? 0
         let logSuccess = !successRole.isEmpty && Double.random(in: 0..<100) < sampleRate
         let logFailure = !failureRole.isEmpty
-        guard logSuccess || logFailure else { return nil }
-        return OutcomeReport(
-            observer: observerName,
-            context: [
-                "topicArn": notification.topic.arn, "messageId": notification.messageId,
-                "messageMD5Sum": Hex.encode(Insecure.MD5.hash(data: Data(notification.message.utf8))),
-                "timestamp": UTCDateFormats.string(notification.timestamp, "yyyy-MM-dd HH:mm:ss.SSS"),
-                "protocol": subscription.protocol, "destination": subscription.endpoint,
-                "logSuccess": String(logSuccess), "logFailure": String(logFailure),
-            ])
+        let applicationSuccess = EndpointStatusLog.logsSuccess(
+            role: application?.attributes["SuccessFeedbackRoleArn"],
+            sampleRate: application?.attributes["SuccessFeedbackSampleRate"])
+        let applicationFailure = !(application?.attributes["FailureFeedbackRoleArn"] ?? "").isEmpty
+        guard logSuccess || logFailure || applicationSuccess || applicationFailure else { return nil }
+        var context = [
+            "topicArn": notification.topic.arn, "messageId": notification.messageId,
+            "messageMD5Sum": Hex.encode(Insecure.MD5.hash(data: Data(notification.message.utf8))),
+            "timestamp": UTCDateFormats.string(notification.timestamp, "yyyy-MM-dd HH:mm:ss.SSS"),
+            "publishedMillis": String(Int64(notification.timestamp.timeIntervalSince1970 * 1000)),
+            "protocol": subscription.protocol, "destination": subscription.endpoint,
+            "logSuccess": String(logSuccess), "logFailure": String(logFailure),
+        ]
+        if let application, applicationSuccess || applicationFailure {
+            context["applicationArn"] = application.arn
+            context["token"] = endpoint?.token ?? ""
+            context["applicationLogSuccess"] = String(applicationSuccess)
+            context["applicationLogFailure"] = String(applicationFailure)
+        }
+        return OutcomeReport(observer: observerName, context: context)
     }
 
     func observe(_ delivery: ObservedDelivery) async {
@@ -59,13 +72,30 @@ struct DeliveryStatusLog: DeliveryObserver {
             let topic = TopicKey(arn: topicArn)
         else { return }
         let succeeded = delivery.status == .delivered
-        guard context[succeeded ? "logSuccess" : "logFailure"] == "true" else { return }
-        let entry = Self.entry(delivery, context: context, succeeded: succeeded)
-        await logs.write(
-            account: topic.account, region: topic.region,
-            group: "sns/\(topic.region)/\(topic.account)/\(topic.name)" + (succeeded ? "" : "/Failure"),
-            stream: Self.streamName(topicArn),
-            lines: [LogLine(timestamp: Int64(Date().timeIntervalSince1970 * 1000), message: entry)])
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        if context[succeeded ? "logSuccess" : "logFailure"] == "true" {
+            let entry = Self.entry(delivery, context: context, succeeded: succeeded)
+            await logs.write(
+                account: topic.account, region: topic.region,
+                group: "sns/\(topic.region)/\(topic.account)/\(topic.name)" + (succeeded ? "" : "/Failure"),
+                stream: Self.streamName(topicArn), lines: [LogLine(timestamp: now, message: entry)])
+        }
+        // The device endpoint's platform application logs the same delivery in its own group.
+        if context[succeeded ? "applicationLogSuccess" : "applicationLogFailure"] == "true",
+            let applicationArn = context["applicationArn"],
+            let log = EndpointStatusLog.applicationGroup(applicationArn, succeeded: succeeded),
+            let published = Int64(context["publishedMillis"] ?? "")
+        {
+            let (_, providerResponse) = Self.answer(delivery, protocol: "application", succeeded: succeeded)
+            let entry = EndpointStatusLog.pushEntry(
+                messageId: context["messageId"] ?? "", publishedMillis: published,
+                token: context["token"] ?? "", endpointArn: context["destination"] ?? "",
+                dwellMillis: Int64(delivery.dwellMillis), attempts: delivery.attempts, succeeded: succeeded,
+                providerResponse: providerResponse)
+            await logs.write(
+                account: log.account, region: log.region, group: log.group, stream: Self.streamName(applicationArn),
+                lines: [LogLine(timestamp: now, message: entry)])
+        }
     }
 
     /// One log line: the notification, the delivery (with the endpoint's answer as AWS quotes it) and

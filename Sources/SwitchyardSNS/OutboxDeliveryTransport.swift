@@ -13,6 +13,14 @@ struct OutboxDeliveryTransport: DeliveryTransport {
         }
         // Email, SMS and push carry text; bytes that are not UTF-8 cannot become one.
         guard let body = request.body.text else { return .failed(reason: "the payload is not UTF-8 text") }
+        // A device endpoint that was disabled (or deleted) since it subscribed takes nothing: the push
+        // service would refuse it, and no retry changes that.
+        if kind == "application" {
+            guard let endpoint = try? await engine.platformEndpoint(request.target.resource) else {
+                return .failed(reason: "EndpointNotFound: Endpoint does not exist")
+            }
+            guard endpoint.enabled else { return .failed(reason: "EndpointDisabled: Endpoint is disabled") }
+        }
         do {
             try await engine.capture(
                 kind: kind, address: request.target.resource, subject: Self.metadata("Subject", of: request),

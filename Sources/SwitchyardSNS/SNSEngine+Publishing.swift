@@ -118,11 +118,17 @@ extension SNSEngine {
                 }
             }
         }
-        let plan = DeliveryPlan(
+        var plan = DeliveryPlan(
             notification: notification, subscriptions: reached, protectedMessages: protectedMessages,
             signatureVersion: topic.attributes["SignatureVersion"] ?? "1",
             topicDeliveryPolicy: topic.attributes["DeliveryPolicy"], baseURL: baseURL,
             topicAttributes: topic.attributes)
+        for subscription in reached where subscription.protocol == "application" {
+            if let endpoint = endpoints[subscription.endpoint], let application = applications[endpoint.applicationArn]
+            {
+                plan.endpoints[endpoint.arn] = (application, endpoint.attributes["Token"] ?? "")
+            }
+        }
         guard key.isFIFO else {
             return PublishOutcome(messageId: notification.messageId, sequenceNumber: nil, ticket: nil, plan: plan)
         }

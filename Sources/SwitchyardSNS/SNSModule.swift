@@ -19,7 +19,7 @@ public struct SNSModule: ServiceModule {
         let store: any SNSStore = context.database.map { SQLiteSNSStore(database: $0) } ?? MemorySNSStore()
         let signer = NotificationSigner(directory: context.dataDirectory)
         let engine = try SNSEngine(store: store, deliveries: context.deliveries, signer: signer)
-        let service = SNSService(engine: engine)
+        let service = SNSService(engine: engine, logs: context.logs)
         await context.deliveries.register(
             observer: DeliveryStatusLog(logs: context.logs), named: DeliveryStatusLog.observerName)
         let certificate: OperationalRoute = { _ in

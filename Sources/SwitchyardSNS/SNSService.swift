@@ -11,8 +11,13 @@ import SwitchyardWire
 /// mobile push land in the captured outbox.
 public struct SNSService: SNSAPI {
     let engine: SNSEngine
+    /// Where delivery status logs of direct SMS and push messages go (none: not written).
+    let logs: LogWriters?
 
-    public init(engine: SNSEngine) { self.engine = engine }
+    public init(engine: SNSEngine, logs: LogWriters? = nil) {
+        self.engine = engine
+        self.logs = logs
+    }
 
     public func createTopic(_ input: SNS.CreateTopicInput, context: RequestContext) async throws
         -> SNS.CreateTopicResponse
@@ -396,11 +401,16 @@ public struct SNSService: SNSAPI {
             }
             guard !input.message.isEmpty else { throw SNSErrors.invalidParameter("Empty message") }
             guard input.message.utf8.count <= 1600 else { throw SNSErrors.invalidParameter("Message too long") }
+            let (messageId, published) = (RandomUUID.make(), Self.nowMillis())
             try await engine.capture(
                 kind: "sms", address: phoneNumber, subject: nil, body: input.message, subscriptionArn: nil,
                 topicArn: nil
             ).wait()
-            return SNS.PublishResponse(messageId: RandomUUID.make())
+            try await logDirectSMS(
+                messageId: messageId, publishedMillis: published, to: phoneNumber, message: input.message,
+                smsType: input.messageAttributes?["AWS.SNS.SMS.SMSType"]?.stringValue, account: context.account,
+                region: context.region)
+            return SNS.PublishResponse(messageId: messageId)
         }
         guard let arn = input.topicArn ?? input.targetArn else {
             throw SNSErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter")
@@ -410,9 +420,11 @@ public struct SNSService: SNSAPI {
                 message: input.message, subject: input.subject, messageStructure: input.messageStructure,
                 attributes: try Self.attributes(input.messageAttributes), messageGroupId: nil,
                 messageDeduplicationId: nil)
-            let (messageId, ticket) = try await engine.publishToEndpoint(
-                try ownPlatformResource(arn, context, for: "Publish"), draft)
+            let published = Self.nowMillis()
+            let endpointArn = try ownPlatformResource(arn, context, for: "Publish")
+            let (messageId, ticket) = try await engine.publishToEndpoint(endpointArn, draft)
             try await ticket.wait()
+            await logDirectPush(messageId: messageId, publishedMillis: published, to: endpointArn)
             return SNS.PublishResponse(messageId: messageId)
         }
         let draft = PublishDraft(
