@@ -53,7 +53,7 @@ public struct URITemplate: Sendable {
                     if text.isEmpty && position == segments.count - 1 { continue }
                     return nil
                 }
-                guard Self.decode(pathSegments[index]) == text else { return nil }
+                guard Self.segment(pathSegments[index], equals: text) else { return nil }
                 index += 1
             case .label(let name):
                 guard index < pathSegments.count, !pathSegments[index].isEmpty else { return nil }
@@ -74,7 +74,16 @@ public struct URITemplate: Sendable {
     }
 
     static func decode(_ segment: Substring) -> String {
-        FormParameters.percentDecode(segment.utf8, plusIsSpace: false)
+        // Most segments hold no escape: they are taken as they are, without a byte-by-byte copy.
+        guard segment.utf8.contains(UInt8(ascii: "%")) else { return String(segment) }
+        return FormParameters.percentDecode(segment.utf8, plusIsSpace: false)
+    }
+
+    /// Whether a path segment, decoded, is a template's literal; compared in place when it holds no
+    /// escape (every route of a method is tried against the path, so this runs often).
+    static func segment(_ segment: Substring, equals literal: String) -> Bool {
+        guard segment.utf8.contains(UInt8(ascii: "%")) else { return segment == literal }
+        return decode(segment) == literal
     }
 }
 
