@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardWire
 
 /// The claims of an OpenID Connect token (a JWT) that AssumeRoleWithWebIdentity reports back.
 ///
@@ -23,7 +24,7 @@ struct WebIdentityToken {
 
     init?(_ token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let payload = Self.base64URL(String(parts[1])),
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
             let claims = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
             let subject = claims["sub"] as? String
         else { return nil }
@@ -34,12 +35,6 @@ struct WebIdentityToken {
         self.audiences = audiences
         issuer = claims["iss"] as? String
         expiresAt = (claims["exp"] as? NSNumber).map { Int64($0.doubleValue) }
-    }
-
-    static func base64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwitchyardWire
 import _CryptoExtras
 
 /// An account's outbound identity federation: the issuer its tokens name and the keys that sign
@@ -28,8 +29,8 @@ public struct OutboundFederationRecord: Codable, Sendable, Equatable {
     func sign(_ claims: [String: Any], algorithm: String) throws -> String {
         let header: [String: Any] = ["alg": algorithm, "typ": "JWT", "kid": algorithm == "RS256" ? rsaKeyId : ecKeyId]
         let signingInput =
-            JWT.base64URL(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) + "."
-            + JWT.base64URL(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
+            Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) + "."
+            + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
         let bytes = Data(signingInput.utf8)
         let signature: Data
         if algorithm == "RS256" {
@@ -39,7 +40,7 @@ public struct OutboundFederationRecord: Codable, Sendable, Equatable {
             // JWS's ES384 signature is r and s, 48 bytes each.
             signature = try P384.Signing.PrivateKey(rawRepresentation: ecKey).signature(for: bytes).rawRepresentation
         }
-        return signingInput + "." + JWT.base64URL(signature)
+        return signingInput + "." + Base64URL.encode(signature)
     }
 
     /// The public keys as a JSON Web Key Set's entries (RFC 7517, 7518).
@@ -49,19 +50,12 @@ public struct OutboundFederationRecord: Codable, Sendable, Equatable {
         return [
             [
                 "kty": "EC", "crv": "P-384", "alg": "ES384", "use": "sig", "kid": ecKeyId,
-                "x": JWT.base64URL(ec.prefix(48)), "y": JWT.base64URL(ec.suffix(48)),
+                "x": Base64URL.encode(ec.prefix(48)), "y": Base64URL.encode(ec.suffix(48)),
             ],
             [
                 "kty": "RSA", "alg": "RS256", "use": "sig", "kid": rsaKeyId,
-                "n": JWT.base64URL(rsa.modulus), "e": JWT.base64URL(rsa.publicExponent),
+                "n": Base64URL.encode(rsa.modulus), "e": Base64URL.encode(rsa.publicExponent),
             ],
         ]
-    }
-}
-
-enum JWT {
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

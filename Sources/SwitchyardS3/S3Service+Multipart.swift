@@ -85,8 +85,7 @@ extension S3Service {
 
     static func newUploadId() -> String {
         let bytes = (0..<48).map { _ in UInt8.random(in: 0...255) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
+        return Base64URL.encode(Data(bytes))
     }
 
     public func uploadPart(_ input: S3.UploadPartRequest, context: RequestContext) async throws -> S3.UploadPartOutput {
