@@ -26,7 +26,7 @@ public struct STSService: STSAPI {
     public func assumeRole(_ input: STS.AssumeRoleRequest, context: RequestContext) async throws
         -> STS.AssumeRoleResponse
     {
-        var conditions: [String: String] = [:]
+        var conditions = context.policyContext
         if let externalId = input.externalId { conditions["sts:ExternalId"] = externalId }
         if let sourceIdentity = input.sourceIdentity { conditions["sts:SourceIdentity"] = sourceIdentity }
         let (session, _, ticket) = try await engine.assumeRole(
@@ -52,7 +52,9 @@ public struct STSService: STSAPI {
         }
         try await engine.checkWebIdentityToken(claims, account: Self.account(ofRole: input.roleArn))
         let provider = input.providerId ?? claims.provider
-        var conditions: [String: String] = ["\(provider):aud": claims.audience, "\(provider):sub": claims.subject]
+        var conditions = context.policyContext
+        conditions["\(provider):aud"] = claims.audience
+        conditions["\(provider):sub"] = claims.subject
         if let issuer = claims.issuer { conditions["\(provider):iss"] = issuer }
         let (session, _, ticket) = try await engine.assumeRole(
             roleArn: input.roleArn, sessionName: input.roleSessionName, duration: input.durationSeconds,
@@ -77,7 +79,9 @@ public struct STSService: STSAPI {
             roleArn: input.roleArn, sessionName: sessionName, duration: input.durationSeconds,
             principal: .federated(input.principalArn, account: Self.account(ofRole: input.roleArn)),
             region: context.region, sourceIdentity: nil,
-            context: ["SAML:sub": assertion.subject, "SAML:iss": assertion.issuer], action: "sts:AssumeRoleWithSAML")
+            context: context.policyContext.merging(["SAML:sub": assertion.subject, "SAML:iss": assertion.issuer]) {
+                $1
+            }, action: "sts:AssumeRoleWithSAML")
         try await ticket.wait()
         // AWS: base64 of SHA-1 over the issuer, the account id and "/" and the SAML provider's name.
         let provider = input.principalArn.split(separator: "/").last.map(String.init) ?? ""

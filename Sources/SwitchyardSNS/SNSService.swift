@@ -539,7 +539,8 @@ public struct SNSService: SNSAPI {
         guard let key = TopicKey(arn: arn) else { throw SNSErrors.invalidParameter("TopicArn") }
         switch context.placement(of: arn, service: "sns") {
         case .callers: break
-        case .otherAccount: try await engine.authorize(key, action, principal: .caller(context))
+        case .otherAccount:
+            try await engine.authorize(key, action, principal: .caller(context), context: context.policyContext)
         // A topic of another region is not "not found" but an invalid parameter, as AWS answers.
         case .otherRegion, .malformed: throw SNSErrors.invalidParameter("TopicArn")
         }

@@ -32,14 +32,16 @@ enum TopicAccess {
 extension SNSEngine {
     /// Checks that a caller of another account may perform `action` on the topic (the caller's own
     /// account needs no policy); throws AuthorizationError otherwise, for a missing topic too.
-    public func authorize(_ key: TopicKey, _ action: String, principal: PolicyPrincipal) throws {
+    public func authorize(
+        _ key: TopicKey, _ action: String, principal: PolicyPrincipal, context: [String: String] = [:]
+    ) throws {
         guard principal.account != key.account else { return }
         var decision = PolicyDecision.notAllowed
         if TopicAccess.grantable.contains(action), let record = topics[key] {
             let text = record.attributes["Policy"] ?? TopicAttributes.defaultPolicy(key)
             if let policy = try? ResourcePolicy(json: text) {
                 decision = policy.evaluate(
-                    AccessRequest(principal: principal, action: "SNS:\(action)", resource: key.arn))
+                    AccessRequest(principal: principal, action: "SNS:\(action)", resource: key.arn, context: context))
             }
         }
         guard decision == .allowed else {

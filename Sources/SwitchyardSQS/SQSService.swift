@@ -29,7 +29,7 @@ public struct SQSService: SQSAPI {
     func key(_ url: String, _ context: RequestContext, for action: String) async throws -> QueueKey {
         let key = try key(url, context)
         if key.account != context.account {
-            try await engine.authorize(key, action, principal: .caller(context))
+            try await engine.authorize(key, action, principal: .caller(context), context: context.policyContext)
         }
         return key
     }
@@ -54,7 +54,8 @@ public struct SQSService: SQSAPI {
         if key.account != context.account {
             // Another account's queue is found only where its policy lets the caller get its URL.
             do {
-                try await engine.authorize(key, "GetQueueUrl", principal: .caller(context))
+                try await engine.authorize(
+                    key, "GetQueueUrl", principal: .caller(context), context: context.policyContext)
             } catch {
                 throw SQSErrors.queueDoesNotExist()
             }

@@ -307,7 +307,8 @@ final class RequestHandler: ChannelInboundHandler {
             timer?.cancel()
             timer = nil
             let keepAlive = head.isKeepAlive && !closeAfterResponse && !connections.isDraining
-            let request = Self.wireRequest(head, body: body)
+            var request = Self.wireRequest(head, body: body)
+            request.clientAddress = context.remoteAddress?.ipAddress
             if let spool, let written = spoolTail {
                 self.spool = nil
                 spoolTail = nil

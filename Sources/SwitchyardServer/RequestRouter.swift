@@ -112,6 +112,7 @@ public struct RequestRouter: Sendable {
         context.spooledBody = request.spooledBody
         context.chunkSignatures = identity.chunkSignatures
         context.requestHeaders = request.headers
+        context.sourceIp = request.clientAddress
         var operationName: String?
         do {
             let request = service.inflatesRequestBodies ? try ContentEncoding.decoded(request) : request

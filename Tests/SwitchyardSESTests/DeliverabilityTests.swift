@@ -48,7 +48,9 @@ import Testing
         #expect(ReceiptFilters.covers("192.0.2.7", "192.0.2.7"))
         #expect(ReceiptFilters.covers("0.0.0.0/0", "203.0.113.9"))
         #expect(!ReceiptFilters.covers("10.0.0.0/33", "10.0.0.1"))
-        #expect(ReceiptFilters.ipv4("256.1.1.1") == nil)
+        #expect(!ReceiptFilters.covers("256.1.1.1", "256.1.1.1"))
+        #expect(ReceiptFilters.covers("2001:db8::/32", "2001:db8:0:1::7"))
+        #expect(!ReceiptFilters.covers("2001:db8::/32", "10.0.0.1"))
     }
 
     @Test func aDeliveryStatusNotificationHasItsThreeParts() throws {

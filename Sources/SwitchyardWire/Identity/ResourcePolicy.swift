@@ -327,11 +327,11 @@ public struct ResourcePolicy: Sendable {
 
     private static let negatedOperators: Set<String> = [
         "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike",
-        "NumericNotEquals",
+        "NumericNotEquals", "DateNotEquals", "NotIpAddress",
     ]
 
     private static func positive(of operation: String) -> String {
-        operation.replacingOccurrences(of: "Not", with: "")
+        operation == "NotIpAddress" ? "IpAddress" : operation.replacingOccurrences(of: "Not", with: "")
     }
 
     /// One comparison; nil for an operator this evaluator does not know (which never matches).
@@ -352,6 +352,19 @@ public struct ResourcePolicy: Sendable {
             case "NumericGreaterThan": return left > right
             default: return left >= right
             }
+        case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
+            guard let left = PolicyDates.seconds(actual), let right = PolicyDates.seconds(expected) else {
+                return false
+            }
+            switch operation {
+            case "DateEquals": return left == right
+            case "DateLessThan": return left < right
+            case "DateLessThanEquals": return left <= right
+            case "DateGreaterThan": return left > right
+            default: return left >= right
+            }
+        case "IpAddress": return CIDR.covers(expected, actual)
+        case "BinaryEquals": return actual == expected
         default:
             return nil
         }

@@ -37,6 +37,22 @@ public struct RequestContext: Sendable {
     public var requestHeaders: [String: String] = [:]
     /// In strict mode, for an S3 upload whose aws-chunked chunks are signed, what verifies them.
     public var chunkSignatures: ChunkSignatureChain?
+    /// The client's IP address, when the request came over the network.
+    public var sourceIp: String?
+
+    /// The global condition keys this request fills in for policies: `aws:SourceIp` (when known),
+    /// `aws:RequestedRegion`, `aws:CurrentTime` and `aws:EpochTime`; `AccessRequest` adds the
+    /// principal's keys.
+    public var policyContext: [String: String] {
+        let now = Date()
+        var keys = [
+            "aws:RequestedRegion": region,
+            "aws:CurrentTime": UTCDateFormats.string(now, "yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            "aws:EpochTime": String(Int64(now.timeIntervalSince1970)),
+        ]
+        if let sourceIp { keys["aws:SourceIp"] = sourceIp }
+        return keys
+    }
 
     public init(
         account: String, region: String, host: String, accessKeyId: String? = nil,

@@ -13,6 +13,8 @@ public struct WireRequest: Sendable {
     /// The path the client signed, when routing rewrote `path` (an S3 bucket named by the host,
     /// which becomes the path's first segment).
     public var signedPath: String?
+    /// The IP address of the client that sent the request (`aws:SourceIp` in policy conditions).
+    public var clientAddress: String?
 
     public init(method: String, path: String, query: String?, headers: [String: String], body: [UInt8]) {
         self.method = method

@@ -31,4 +31,19 @@ public enum CIDR {
         }
         return true
     }
+
+    /// Whether a range in CIDR notation, or a single address (all its bits), covers an address of the
+    /// same family.
+    public static func covers(_ range: String, _ text: String) -> Bool {
+        guard let address = address(text) else { return false }
+        let (network, length): ([UInt8], Int)
+        if range.contains("/") {
+            guard let parsed = parse(range) else { return false }
+            (network, length) = parsed
+        } else {
+            guard let single = CIDR.address(range) else { return false }
+            (network, length) = (single, single.count * 8)
+        }
+        return network.count == address.count && contains(network: network, prefixLength: length, address: address)
+    }
 }
