@@ -344,29 +344,27 @@ public struct ResourcePolicy: Sendable {
         case "Bool": return actual.lowercased() == expected.lowercased()
         case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan",
             "NumericGreaterThanEquals":
-            guard let left = Double(actual), let right = Double(expected) else { return false }
-            switch operation {
-            case "NumericEquals": return left == right
-            case "NumericLessThan": return left < right
-            case "NumericLessThanEquals": return left <= right
-            case "NumericGreaterThan": return left > right
-            default: return left >= right
-            }
+            return ordered(operation.dropFirst("Numeric".count), Double(actual), Double(expected))
         case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
-            guard let left = PolicyDates.seconds(actual), let right = PolicyDates.seconds(expected) else {
-                return false
-            }
-            switch operation {
-            case "DateEquals": return left == right
-            case "DateLessThan": return left < right
-            case "DateLessThanEquals": return left <= right
-            case "DateGreaterThan": return left > right
-            default: return left >= right
-            }
+            return ordered(
+                operation.dropFirst("Date".count), PolicyDates.seconds(actual), PolicyDates.seconds(expected))
         case "IpAddress": return CIDR.covers(expected, actual)
         case "BinaryEquals": return actual == expected
         default:
             return nil
+        }
+    }
+
+    /// A numeric or date comparison (`Equals`, `LessThan`, ...); a value that is not a number or date
+    /// fails it.
+    private static func ordered(_ relation: Substring, _ left: Double?, _ right: Double?) -> Bool {
+        guard let left, let right else { return false }
+        switch relation {
+        case "Equals": return left == right
+        case "LessThan": return left < right
+        case "LessThanEquals": return left <= right
+        case "GreaterThan": return left > right
+        default: return left >= right
         }
     }
 }
