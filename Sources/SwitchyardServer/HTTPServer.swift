@@ -308,7 +308,8 @@ final class RequestHandler: ChannelInboundHandler {
             timer = nil
             let keepAlive = head.isKeepAlive && !closeAfterResponse && !connections.isDraining
             var request = Self.wireRequest(head, body: body)
-            request.clientAddress = context.remoteAddress?.ipAddress
+            // The channel's stored address: an HTTP/2 stream's context has none of its own (asking it traps).
+            request.clientAddress = context.channel.remoteAddress?.ipAddress
             if let spool, let written = spoolTail {
                 self.spool = nil
                 spoolTail = nil
