@@ -27,10 +27,9 @@ enum EndpointStatusLog {
     static func applicationGroup(_ applicationArn: String, succeeded: Bool)
         -> (account: String, region: String, group: String)?
     {
-        let parts = applicationArn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
-            String.init)
-        guard parts.count == 6, parts[5].hasPrefix("app/") else { return nil }
-        return (parts[4], parts[3], "sns/\(parts[3])/\(parts[4])/\(parts[5])" + (succeeded ? "" : "/Failure"))
+        guard let (region, account, name) = ARN.namedResource(applicationArn, service: "sns"), name.hasPrefix("app/")
+        else { return nil }
+        return (account, region, "sns/\(region)/\(account)/\(name)" + (succeeded ? "" : "/Failure"))
     }
 
     /// One SMS entry: the carrier's side (network codes, price) is unknown here and written as zero.

@@ -1,4 +1,3 @@
-import Foundation
 import SwitchyardPlatform
 
 // Delivery status logs of messages published straight to a phone number or a device endpoint (see
@@ -15,7 +14,7 @@ extension SNSService {
             EndpointStatusLog.logsSuccess(
                 role: settings["DeliveryStatusIAMRole"], sampleRate: settings["DeliveryStatusSuccessSamplingRate"])
         else { return }
-        let now = Self.nowMillis()
+        let now = engine.clock.nowMillis()
         let entry = EndpointStatusLog.smsEntry(
             messageId: messageId, publishedMillis: publishedMillis, destination: number, message: message,
             smsType: smsType ?? settings["DefaultSMSType"] ?? "Promotional", dwellMillis: now - publishedMillis)
@@ -35,7 +34,7 @@ extension SNSService {
                 sampleRate: application.attributes["SuccessFeedbackSampleRate"]),
             let log = EndpointStatusLog.applicationGroup(application.arn, succeeded: true)
         else { return }
-        let now = Self.nowMillis()
+        let now = engine.clock.nowMillis()
         let entry = EndpointStatusLog.pushEntry(
             messageId: messageId, publishedMillis: publishedMillis, token: endpoint.attributes["Token"] ?? "",
             endpointArn: endpointArn, dwellMillis: now - publishedMillis, attempts: 1, succeeded: true,
@@ -45,6 +44,4 @@ extension SNSService {
             stream: DeliveryStatusLog.streamName(application.arn),
             lines: [LogLine(timestamp: now, message: entry)])
     }
-
-    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -401,7 +401,7 @@ public struct SNSService: SNSAPI {
             }
             guard !input.message.isEmpty else { throw SNSErrors.invalidParameter("Empty message") }
             guard input.message.utf8.count <= 1600 else { throw SNSErrors.invalidParameter("Message too long") }
-            let (messageId, published) = (RandomUUID.make(), Self.nowMillis())
+            let (messageId, published) = (RandomUUID.make(), engine.clock.nowMillis())
             try await engine.capture(
                 kind: "sms", address: phoneNumber, subject: nil, body: input.message, subscriptionArn: nil,
                 topicArn: nil
@@ -420,7 +420,7 @@ public struct SNSService: SNSAPI {
                 message: input.message, subject: input.subject, messageStructure: input.messageStructure,
                 attributes: try Self.attributes(input.messageAttributes), messageGroupId: nil,
                 messageDeduplicationId: nil)
-            let published = Self.nowMillis()
+            let published = engine.clock.nowMillis()
             let endpointArn = try ownPlatformResource(arn, context, for: "Publish")
             let (messageId, ticket) = try await engine.publishToEndpoint(endpointArn, draft)
             try await ticket.wait()
