@@ -18,7 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from conftest import Server
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"}]})
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+     # Session tags need sts:TagSession as well.
+     "Action": ["sts:AssumeRole", "sts:TagSession"]}]})
 
 
 @pytest.fixture

@@ -161,14 +161,34 @@ extension IdentityEngine {
         return commit([.delete(.samlProvider, key: provider.storageKey)])
     }
 
+    /// AWS refuses an assertion whose issuer is not an entity of the provider's metadata. A provider
+    /// that is not registered, or whose metadata names no entity, is not checked (docs/FIDELITY.md).
+    public func checkSAMLIssuer(_ issuer: String, providerArn: String) throws {
+        guard let parts = IAMArn.parse(providerArn), parts.kind == "saml-provider",
+            let provider = samlProviders["\(parts.account)/\(parts.name)"]
+        else { return }
+        let entities = Self.entityIDs(provider.metadata)
+        guard entities.isEmpty || entities.contains(issuer) else {
+            throw AWSError("InvalidIdentityTokenException", "Issuer not present in specified provider")
+        }
+    }
+
+    /// The `entityID`s of the metadata's EntityDescriptor elements.
+    static func entityIDs(_ metadata: String) -> [String] {
+        var found: [String] = []
+        var rest = metadata[...]
+        while let tag = rest.range(of: "<([A-Za-z0-9]+:)?EntityDescriptor\\s[^>]*>", options: .regularExpression) {
+            if let value = SAMLAssertion.attribute("entityID", ofElement: "EntityDescriptor", in: String(rest[tag])) {
+                found.append(value)
+            }
+            rest = rest[tag.upperBound...]
+        }
+        return found
+    }
+
     /// The `validUntil` the metadata's root element declares, if any.
     static func validUntil(_ metadata: String) -> Date? {
         guard let range = metadata.range(of: #"validUntil="[^"]+""#, options: .regularExpression) else { return nil }
-        let text = metadata[range].dropFirst("validUntil=\"".count).dropLast()
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: String(text)) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: String(text))
+        return Timestamps.parse(String(metadata[range].dropFirst("validUntil=\"".count).dropLast()))
     }
 }

@@ -29,7 +29,7 @@ extension IdentityEngine {
     public func assumeRole(
         roleArn: String, sessionName: String, duration: Int?, principal: PolicyPrincipal, region: String,
         sourceIdentity: String?, context: [String: String] = [:], action: String = "sts:AssumeRole",
-        tags: [TagPair] = [], transitiveTagKeys: [String] = [], callerKey: String? = nil
+        tags: [TagPair] = [], transitiveTagKeys: [String] = [], callerKey: String? = nil, notAfter: Date? = nil
     ) throws -> (SessionRecord, RoleRecord, CommitTicket) {
         // Session tags: unique keys without regard to case; transitive ones among them, and not
         // overriding what the calling session passes on.
@@ -57,10 +57,21 @@ extension IdentityEngine {
         guard let role = roles[EntityKey(parts.account, parts.name)], role.path == parts.path else {
             throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
         }
-        let decision = (try? ResourcePolicy(json: role.trustPolicy))?.evaluate(
-            AccessRequest(principal: principal, action: action, resource: role.arn, context: context))
-        guard decision == .allowed else {
-            throw STSErrors.notAuthorized(principal, action: action, resource: roleArn)
+        // Passing session tags and setting a source identity are actions of their own that the trust
+        // policy must allow too (IAM User Guide, "Passing session tags in AWS STS", "Monitor and
+        // control actions taken with assumed roles").
+        let trust = try? ResourcePolicy(json: role.trustPolicy)
+        var actions = [action]
+        if !tags.isEmpty { actions.append("sts:TagSession") }
+        if sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
+        var trustContext = context
+        for tag in tags { trustContext["aws:RequestTag/\(tag.key)"] = tag.value }
+        for needed in actions {
+            let decision = trust?.evaluate(
+                AccessRequest(principal: principal, action: needed, resource: role.arn, context: trustContext))
+            guard decision == .allowed else {
+                throw STSErrors.notAuthorized(principal, action: needed, resource: roleArn)
+            }
         }
         let seconds = duration ?? 3600
         if principal.identifier.hasPrefix("arn:aws:sts::"), principal.identifier.contains(":assumed-role/"),
@@ -73,10 +84,20 @@ extension IdentityEngine {
             throw STSErrors.validation(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
+        var expiration = now.addingTimeInterval(TimeInterval(seconds))
+        if let notAfter {
+            guard notAfter > now else {
+                throw AWSError(
+                    "ExpiredTokenException",
+                    "The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request."
+                )
+            }
+            expiration = min(expiration, notAfter)
+        }
         let session = SessionRecord(
             accessKeyId: IdentityIdentifiers.accessKeyId(prefix: "ASIA", account: role.account),
             secret: IdentityIdentifiers.secret(), token: IdentityIdentifiers.sessionToken(),
-            expiration: now.addingTimeInterval(TimeInterval(seconds)), kind: .assumedRole, account: role.account,
+            expiration: expiration, kind: .assumedRole, account: role.account,
             arn: "arn:aws:sts::\(role.account):assumed-role/\(role.name)/\(sessionName)",
             userId: "\(role.id):\(sessionName)", roleArn: role.arn, sourceIdentity: sourceIdentity,
             tags: tags + (inherited?.tags ?? []).filter { passedOn.contains($0.key.lowercased()) },

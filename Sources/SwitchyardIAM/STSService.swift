@@ -74,26 +74,60 @@ public struct STSService: STSAPI {
             throw AWSError(
                 "InvalidIdentityTokenException", "Invalid SAML assertion: the assertion is not valid SAML XML.")
         }
-        let sessionName = assertion.roleSessionName ?? assertion.subject
-        let (session, _, ticket) = try await engine.assumeRole(
-            roleArn: input.roleArn, sessionName: sessionName, duration: input.durationSeconds,
-            principal: .federated(input.principalArn, account: Self.account(ofRole: input.roleArn)),
-            region: context.region, sourceIdentity: nil,
-            context: context.policyContext.merging(["SAML:sub": assertion.subject, "SAML:iss": assertion.issuer]) {
-                $1
-            }, action: "sts:AssumeRoleWithSAML")
-        try await ticket.wait()
+        let sessionName = try Self.samlSessionName(assertion)
+        let account = Self.account(ofRole: input.roleArn)
+        try await engine.checkSAMLIssuer(assertion.issuer, providerArn: input.principalArn)
         // AWS: base64 of SHA-1 over the issuer, the account id and "/" and the SAML provider's name.
         let provider = input.principalArn.split(separator: "/").last.map(String.init) ?? ""
         let qualifier = Data(
-            Insecure.SHA1.hash(
-                data: Array("\(assertion.issuer)\(Self.account(ofRole: input.roleArn) ?? "")/\(provider)".utf8))
+            Insecure.SHA1.hash(data: Array("\(assertion.issuer)\(account ?? "")/\(provider)".utf8))
         ).base64EncodedString()
+        let recipient = assertion.recipient ?? "https://signin.aws.amazon.com/saml"
+        var conditions = context.policyContext
+        conditions["SAML:sub"] = assertion.subject
+        conditions["SAML:sub_type"] = assertion.subjectType
+        conditions["SAML:iss"] = assertion.issuer
+        conditions["SAML:aud"] = recipient
+        conditions["SAML:namequalifier"] = qualifier
+        conditions["SAML:doc"] = "\(account ?? "")/\(provider)"
+        if let sourceIdentity = assertion.sourceIdentity { conditions["sts:SourceIdentity"] = sourceIdentity }
+        let (session, _, ticket) = try await engine.assumeRole(
+            roleArn: input.roleArn, sessionName: sessionName, duration: input.durationSeconds,
+            principal: .federated(input.principalArn, account: account), region: context.region,
+            sourceIdentity: assertion.sourceIdentity, context: conditions, action: "sts:AssumeRoleWithSAML",
+            tags: assertion.principalTags.map { TagPair(key: $0.key, value: $0.value) },
+            transitiveTagKeys: assertion.transitiveTagKeys, notAfter: assertion.sessionNotOnOrAfter)
+        try await ticket.wait()
         return STS.AssumeRoleWithSAMLResponse(
             credentials: Self.credentials(session), assumedRoleUser: Self.assumedRoleUser(session),
-            packedPolicySize: Self.packedSize(input.policy, tags: nil), subject: assertion.subject,
-            subjectType: assertion.subjectType, issuer: assertion.issuer, audience: assertion.audience,
-            nameQualifier: qualifier)
+            packedPolicySize: Self.packedSize(input.policy, tags: assertion.principalTags.count),
+            subject: assertion.subject, subjectType: assertion.subjectType, issuer: assertion.issuer,
+            audience: recipient, nameQualifier: qualifier, sourceIdentity: assertion.sourceIdentity)
+    }
+
+    /// The session name the assertion's RoleSessionName attribute gives, which AWS requires, and the
+    /// source identity's form, in the words of the IAM User Guide's SAML troubleshooting page.
+    static func samlSessionName(_ assertion: SAMLAssertion) throws -> String {
+        guard let name = assertion.roleSessionName else {
+            throw AWSError("InvalidIdentityTokenException", "RoleSessionName is required in AuthnResponse")
+        }
+        guard isSessionWord(name) else {
+            throw AWSError(
+                "InvalidIdentityTokenException", "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")
+        }
+        if let source = assertion.sourceIdentity, !isSessionWord(source) {
+            throw AWSError("InvalidIdentityTokenException", "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64}")
+        }
+        return name
+    }
+
+    /// 2 to 64 of letters, digits and `_+=,.@-`.
+    static func isSessionWord(_ text: String) -> Bool {
+        (2...64).contains(text.count)
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ("+=,.@-_".unicodeScalars.contains($0) || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+            }
     }
 
     public func getSessionToken(_ input: STS.GetSessionTokenRequest, context: RequestContext) async throws

@@ -307,9 +307,10 @@ final class RequestHandler: ChannelInboundHandler {
             timer?.cancel()
             timer = nil
             let keepAlive = head.isKeepAlive && !closeAfterResponse && !connections.isDraining
-            var request = Self.wireRequest(head, body: body)
+            var received = Self.wireRequest(head, body: body)
             // The channel's stored address: an HTTP/2 stream's context has none of its own (asking it traps).
-            request.clientAddress = context.channel.remoteAddress?.ipAddress
+            received.clientAddress = context.channel.remoteAddress?.ipAddress
+            let request = received
             if let spool, let written = spoolTail {
                 self.spool = nil
                 spoolTail = nil
