@@ -109,3 +109,33 @@ def test_an_expired_token_is_refused(clients):
     assert message.endswith(f" must be before the expiration date/time {expired}")
     fresh = jwt(iss="https://tokens.ci.example.com", aud="sts.amazonaws.com", sub="job", exp=int(time.time()) + 600)
     assert assume(sts, "deployer", fresh)["SubjectFromWebIdentityToken"] == "job"
+
+
+def test_session_tags_from_the_token_need_tag_session(clients, server):
+    iam, sts = clients
+    tagged = jwt(iss="https://cognito-identity.amazonaws.com", sub="user-7", aud="app-client", **{"https://aws.amazon.com/tags": {
+        "principal_tags": {"team": ["data"], "tier": ["gold"]}, "transitive_tag_keys": ["team"]}})
+    provider = "cognito-identity.amazonaws.com"
+    iam.create_role(RoleName="plain", AssumeRolePolicyDocument=trust(provider))
+    with pytest.raises(ClientError) as e:
+        assume(sts, "plain", tagged)
+    assert error(e) == ("AccessDenied", f"User: {provider} is not authorized to perform: sts:TagSession "
+                                        f"on resource: arn:aws:iam::{ACCOUNT}:role/plain")
+
+    iam.create_role(RoleName="tagging", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": provider},
+         "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]}]}))
+    answer = assume(sts, "tagging", tagged)
+    assert answer["PackedPolicySize"] > 0
+
+    # The session carries the tags: a token it asks for lists them among its principal tags.
+    iam.enable_outbound_web_identity_federation()
+    credentials = answer["Credentials"]
+    as_session = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id=credentials["AccessKeyId"],
+                              aws_secret_access_key=credentials["SecretAccessKey"],
+                              aws_session_token=credentials["SessionToken"])
+    token = as_session.get_web_identity_token(Audience=["a"], SigningAlgorithm="ES384")["WebIdentityToken"]
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["https://sts.amazonaws.com/"]["principal_tags"] == {"team": "data", "tier": "gold"}

@@ -15,6 +15,10 @@ struct WebIdentityToken {
     var issuer: String?
     /// The `exp` claim: seconds since the epoch after which the token is refused.
     var expiresAt: Int64?
+    /// Session tags from the `https://aws.amazon.com/tags` claim's `principal_tags` (each tag's first
+    /// value), sorted by key, and its `transitive_tag_keys`.
+    var principalTags: [(key: String, value: String)] = []
+    var transitiveTagKeys: [String] = []
 
     /// The provider as trust policies name it: the issuer without its scheme.
     var provider: String {
@@ -35,5 +39,13 @@ struct WebIdentityToken {
         self.audiences = audiences
         issuer = claims["iss"] as? String
         expiresAt = (claims["exp"] as? NSNumber).map { Int64($0.doubleValue) }
+        if let tags = claims["https://aws.amazon.com/tags"] as? [String: Any] {
+            let principal = tags["principal_tags"] as? [String: Any] ?? [:]
+            principalTags = principal.keys.sorted().compactMap { key in
+                let value = (principal[key] as? [String])?.first ?? principal[key] as? String
+                return value.map { (key, $0) }
+            }
+            transitiveTagKeys = tags["transitive_tag_keys"] as? [String] ?? []
+        }
     }
 }

@@ -59,11 +59,14 @@ public struct STSService: STSAPI {
         let (session, _, ticket) = try await engine.assumeRole(
             roleArn: input.roleArn, sessionName: input.roleSessionName, duration: input.durationSeconds,
             principal: .federated(provider, account: Self.account(ofRole: input.roleArn)), region: context.region,
-            sourceIdentity: nil, context: conditions, action: "sts:AssumeRoleWithWebIdentity")
+            sourceIdentity: nil, context: conditions, action: "sts:AssumeRoleWithWebIdentity",
+            tags: claims.principalTags.map { TagPair(key: $0.key, value: $0.value) },
+            transitiveTagKeys: claims.transitiveTagKeys)
         try await ticket.wait()
         return STS.AssumeRoleWithWebIdentityResponse(
             credentials: Self.credentials(session), subjectFromWebIdentityToken: claims.subject,
-            assumedRoleUser: Self.assumedRoleUser(session), packedPolicySize: Self.packedSize(input.policy, tags: nil),
+            assumedRoleUser: Self.assumedRoleUser(session),
+            packedPolicySize: Self.packedSize(input.policy, tags: claims.principalTags.count),
             provider: provider, audience: claims.audience)
     }
 
