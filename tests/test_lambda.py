@@ -272,6 +272,8 @@ def test_versions_and_aliases(lam):
     create(lam, "versioned")
     first = lam.publish_version(FunctionName="versioned", Description="first")
     assert first["Version"] == "1"
+    # Published from a ready $LATEST, the version is ready at once (as AWS answers).
+    assert (first["State"], first["LastUpdateStatus"]) == ("Active", "Successful")
     assert first["FunctionArn"].endswith(":versioned:1")
     # Publishing again without a change answers the same version.
     assert lam.publish_version(FunctionName="versioned")["Version"] == "1"
@@ -983,3 +985,74 @@ def test_throttled_event_invocation_waits_for_capacity(server, lam):
     record = json.loads(drain(sqs, url, expected=1)[0])
     assert record["requestContext"]["condition"] == "Success"
     assert record["requestPayload"] == {"n": 1}
+
+
+def test_missing_things_in_the_words_aws_answers_them(server, lam):
+    """Each operation names what is missing as AWS recorded it (LocalStack's AWS-validated suite)."""
+    missing = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:nowhere"
+
+    def refusal(call, **params):
+        with pytest.raises(ClientError) as e:
+            call(**params)
+        return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+    # Reserved concurrency names the missing function with its $LATEST qualifier.
+    assert refusal(lam.put_function_concurrency, FunctionName="nowhere", ReservedConcurrentExecutions=1) == (
+        "ResourceNotFoundException", f"Function not found: {missing}:$LATEST")
+    # Event invoke configs: Put, Update and List say the function does not exist; Get and Delete
+    # that it has no config.
+    for call in (lam.put_function_event_invoke_config, lam.update_function_event_invoke_config):
+        assert refusal(call, FunctionName="nowhere", MaximumRetryAttempts=1) == (
+            "ResourceNotFoundException", "The function doesn't exist.")
+    assert refusal(lam.list_function_event_invoke_configs, FunctionName="nowhere") == (
+        "ResourceNotFoundException", "The function doesn't exist.")
+    assert refusal(lam.get_function_event_invoke_config, FunctionName="nowhere") == (
+        "ResourceNotFoundException", f"The function {missing}:$LATEST doesn't have an EventInvokeConfig")
+    # Function URLs: Create and Update say the function does not exist; Get and Delete answer the
+    # general words.
+    assert refusal(lam.create_function_url_config, FunctionName="nowhere", AuthType="NONE") == (
+        "ResourceNotFoundException", "Function does not exist")
+    assert refusal(lam.update_function_url_config, FunctionName="nowhere", AuthType="NONE") == (
+        "ResourceNotFoundException", "Function does not exist")
+    assert refusal(lam.get_function_url_config, FunctionName="nowhere") == (
+        "ResourceNotFoundException", "The resource you requested does not exist.")
+    # Layer policies name the missing layer version by its ARN.
+    for call, extra in ((lam.get_layer_version_policy, {}),
+                        (lam.add_layer_version_permission, {"StatementId": "s", "Action": "lambda:GetLayerVersion",
+                                                            "Principal": "*"}),
+                        (lam.remove_layer_version_permission, {"StatementId": "s"})):
+        assert refusal(call, LayerName="no-layer", VersionNumber=3, **extra) == (
+            "ResourceNotFoundException",
+            f"Layer version arn:aws:lambda:us-east-1:{ACCOUNT}:layer:no-layer:3 does not exist.")
+    # Tagging an event source mapping that does not exist names it.
+    mapping = f"arn:aws:lambda:us-east-1:{ACCOUNT}:event-source-mapping:8f1e2c3d-0000-4000-8000-000000000000"
+    assert refusal(lam.list_tags, Resource=mapping) == (
+        "ResourceNotFoundException", f"Event source mapping not found: {mapping}")
+
+    # A permission on a qualifier that cannot be an alias name (it holds a `$`) names a missing
+    # version; a missing alias is named as one.
+    create(lam, "guarded")
+    assert refusal(lam.add_permission, FunctionName="guarded", Qualifier="v-with-$", StatementId="s",
+                   Action="lambda:InvokeFunction", Principal="s3.amazonaws.com") == (
+        "ResourceNotFoundException", f"Function not found: arn:aws:lambda:us-east-1:{ACCOUNT}:function:guarded:v-with-$")
+    assert refusal(lam.add_permission, FunctionName="guarded", Qualifier="no-alias", StatementId="s",
+                   Action="lambda:InvokeFunction", Principal="s3.amazonaws.com") == (
+        "ResourceNotFoundException",
+        f"Cannot find alias arn: arn:aws:lambda:us-east-1:{ACCOUNT}:function:guarded:no-alias")
+
+    # A version published at creation becomes ready as a revision of its own, apart from $LATEST's.
+    created = lam.create_function(FunctionName="published", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                  Code={"ZipFile": PYTHON_ZIP}, Publish=True)
+    lam.get_waiter("function_active_v2").wait(FunctionName="published:1", WaiterConfig={"Delay": 0.2})
+    revisions = {lam.get_function(FunctionName="published", Qualifier=q)["Configuration"]["RevisionId"]
+                 for q in ("$LATEST", "1")}
+    assert len(revisions | {created["RevisionId"]}) == 3
+
+    # Layers are checked before the function's name: a layer of another region is refused even
+    # when the name is taken.
+    other = server.client("lambda", region="eu-west-1")
+    layer = other.publish_layer_version(LayerName="far", Content={"ZipFile": zipped({"python/x.py": ("", 0o644)})})
+    assert refusal(lam.create_function, FunctionName="guarded", Runtime="python3.12", Role=ROLE,
+                   Handler="app.handler", Code={"ZipFile": PYTHON_ZIP}, Layers=[layer["LayerVersionArn"]]) == (
+        "InvalidParameterValueException",
+        "Layers are not in the same region as the function. Layers are expected to be in region us-east-1.")

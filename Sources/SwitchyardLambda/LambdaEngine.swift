@@ -115,6 +115,8 @@ actor LambdaEngine {
             current.versions[index].stateReason = reason
             current.versions[index].stateReasonCode = reasonCode
             current.versions[index].lastUpdateStatus = state == "Active" ? "Successful" : "Failed"
+            // Becoming ready is a new revision of the version too, as AWS recorded it.
+            current.versions[index].revisionId = UUID().uuidString.lowercased()
         }
         try? await save(current)
     }

@@ -166,7 +166,9 @@ extension LambdaService {
     /// A policy names the function, a version or an alias that exists.
     private func checkQualifierForPolicy(_ reference: FunctionReference, _ function: FunctionRecord) throws {
         guard let qualifier = reference.qualifier, qualifier != "$LATEST" else { return }
-        if qualifier.allSatisfy(\.isNumber) {
+        // A qualifier that cannot be an alias name (digits only, or a `$`) names a version.
+        let aliasName = qualifier.contains { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) }
+        if qualifier.allSatisfy(\.isNumber) || aliasName {
             guard function.version(qualifier) != nil else {
                 throw LambdaErrors.functionNotFound(reference.qualifiedArn)
             }
@@ -182,7 +184,7 @@ extension LambdaService {
         let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 7, parts[5] == "event-source-mapping" else { return nil }
         guard let mapping = await engine.mapping(String(parts[6])), mapping.account == context.account else {
-            throw LambdaErrors.notFound("The resource you requested does not exist.")
+            throw LambdaErrors.notFound("Event source mapping not found: \(resource)")
         }
         return mapping
     }
@@ -213,7 +215,8 @@ extension LambdaService {
                 "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN."
             )
         }
-        var function = try await function(reference)
+        // AWS names the missing function with its $LATEST qualifier here.
+        var function = try await function(reference.latest)
         guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= 900 else {
             throw LambdaErrors.invalidParameter(
                 "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."

@@ -59,7 +59,7 @@ extension LambdaService {
     public func listFunctionEventInvokeConfigs(
         _ input: Lambda.ListFunctionEventInvokeConfigsRequest, context: RequestContext
     ) async throws -> Lambda.ListFunctionEventInvokeConfigsResponse {
-        let function = try await function(try Self.reference(input.functionName, context: context))
+        let function = try await invokeConfigFunction(try Self.reference(input.functionName, context: context))
         let configs = (function.eventInvokeConfigs ?? [:]).sorted { $0.key < $1.key }.map {
             Self.shape($0.value, function: function, qualifier: $0.key)
         }
@@ -73,8 +73,7 @@ extension LambdaService {
         destinations: Lambda.DestinationConfig?, _ change: (inout EventInvokeConfigRecord) -> Void
     ) async throws -> Lambda.FunctionEventInvokeConfig {
         let reference = try Self.reference(name, qualifier: given, context: context)
-        var function = try await function(reference)
-        _ = try version(of: function, reference)
+        var function = try await invokeConfigFunction(reference)
         let qualifier = reference.qualifier ?? "$LATEST"
         for destination in [destinations?.onSuccess?.destination, destinations?.onFailure?.destination]
         where destination != nil {
@@ -96,6 +95,18 @@ extension LambdaService {
         function.eventInvokeConfigs = (function.eventInvokeConfigs ?? [:]).merging([qualifier: config]) { $1 }
         try await engine.save(function)
         return Self.shape(config, function: function, qualifier: qualifier)
+    }
+
+    /// Put, Update and List answer a function, version or alias that does not exist in AWS's words
+    /// for them.
+    private func invokeConfigFunction(_ reference: FunctionReference) async throws -> FunctionRecord {
+        do {
+            let function = try await function(reference)
+            _ = try version(of: function, reference)
+            return function
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            throw LambdaErrors.notFound("The function doesn't exist.")
+        }
     }
 
     /// A destination is a queue, topic, function or event bus that exists.

@@ -34,6 +34,9 @@ extension LambdaService {
                 "Runtime and Handler are mandatory parameters for functions created with deployment packages.")
         }
         let zip = try await zip(of: input.code)
+        // Layers are checked before the name is: AWS refuses a layer of another region even for a
+        // function name already taken.
+        let layers = try await checkLayers(input.layers ?? [], context: context)
         if await engine.function(reference.key) != nil {
             throw LambdaErrors.conflict("Function already exist: \(reference.name)")
         }
@@ -57,10 +60,8 @@ extension LambdaService {
             stateReason: "The function is being created.", stateReasonCode: "Creating")
         try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
         try Self.checkEnvironment(version.environment)
-        if let layers = input.layers, !layers.isEmpty {
-            version.layers = try await checkLayers(layers, context: context).map {
-                FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize)
-            }
+        if !layers.isEmpty {
+            version.layers = layers.map { FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize) }
         }
         var function = FunctionRecord(
             account: reference.account, region: reference.region, name: reference.name, latest: version)

@@ -103,7 +103,8 @@ extension LambdaService {
         _ input: Lambda.AddLayerVersionPermissionRequest, context: RequestContext
     ) async throws -> Lambda.AddLayerVersionPermissionResponse {
         var (layer, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber)
+            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
+            missingByArn: true)
         if let revision = input.revisionId, revision != version.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
@@ -135,7 +136,8 @@ extension LambdaService {
         async throws -> Lambda.GetLayerVersionPolicyResponse
     {
         let (_, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber)
+            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
+            missingByArn: true)
         guard !version.policyStatements.isEmpty else {
             throw LambdaErrors.notFound("No policy is associated with the given resource.")
         }
@@ -149,7 +151,8 @@ extension LambdaService {
         _ input: Lambda.RemoveLayerVersionPermissionRequest, context: RequestContext
     ) async throws {
         var (layer, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber)
+            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
+            missingByArn: true)
         if let revision = input.revisionId, revision != version.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
@@ -174,13 +177,18 @@ extension LambdaService {
         try await engine.save(layer)
     }
 
-    func layerVersion(account: String, region: String, name: String, number: Int) async throws
-        -> (LayerRecord, LayerVersionRecord)
+    /// `missingByArn`: the layer policy operations name a missing version by its ARN, as AWS recorded.
+    func layerVersion(account: String, region: String, name: String, number: Int, missingByArn: Bool = false)
+        async throws -> (LayerRecord, LayerVersionRecord)
     {
         guard number >= 1 else { throw LambdaErrors.invalidParameter("Layer Version Cannot be less than 1") }
         guard let layer = await engine.layer("\(account)/\(region)/\(name)"),
             let version = layer.versions.first(where: { $0.version == number })
-        else { throw LambdaErrors.notFound("The resource you requested does not exist.") }
+        else {
+            guard missingByArn else { throw LambdaErrors.notFound("The resource you requested does not exist.") }
+            let arn = name.hasPrefix("arn:") ? name : "arn:aws:lambda:\(region):\(account):layer:\(name)"
+            throw LambdaErrors.notFound("Layer version \(arn):\(number) does not exist.")
+        }
         return (layer, version)
     }
 

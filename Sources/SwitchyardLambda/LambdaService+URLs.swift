@@ -9,7 +9,7 @@ extension LambdaService {
         _ input: Lambda.CreateFunctionUrlConfigRequest, context: RequestContext
     ) async throws -> Lambda.CreateFunctionUrlConfigResponse {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
-        var function = try await urlFunction(reference)
+        var function = try await urlFunction(reference, missing: "Function does not exist")
         let qualifier = reference.qualifier ?? "$LATEST"
         if function.urls?[qualifier] != nil {
             throw LambdaErrors.conflict(
@@ -42,7 +42,7 @@ extension LambdaService {
         async throws -> Lambda.UpdateFunctionUrlConfigResponse
     {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
-        var (function, url) = try await urlConfig(reference)
+        var (function, url) = try await urlConfig(reference, missing: "Function does not exist")
         if let authType = input.authType { url.authType = authType }
         if let cors = input.cors { url.corsJSON = Self.write(cors) }
         if let mode = input.invokeMode { url.invokeMode = mode }
@@ -79,19 +79,26 @@ extension LambdaService {
         return Lambda.ListFunctionUrlConfigsResponse(functionUrlConfigs: page.items, nextMarker: page.nextMarker)
     }
 
-    /// URL operations answer a missing function as a missing resource.
-    private func urlFunction(_ reference: FunctionReference) async throws -> FunctionRecord {
-        guard let function = await engine.function(reference.key) else {
-            throw LambdaErrors.notFound("The resource you requested does not exist.")
-        }
+    /// URL operations answer a missing function or alias as a missing resource; Create and Update
+    /// say so in their own words, as AWS recorded them.
+    private func urlFunction(
+        _ reference: FunctionReference, missing: String = "The resource you requested does not exist."
+    )
+        async throws -> FunctionRecord
+    {
+        guard let function = await engine.function(reference.key) else { throw LambdaErrors.notFound(missing) }
         if let qualifier = reference.qualifier, qualifier != "$LATEST", function.aliases[qualifier] == nil {
-            throw LambdaErrors.notFound("The resource you requested does not exist.")
+            throw LambdaErrors.notFound(missing)
         }
         return function
     }
 
-    private func urlConfig(_ reference: FunctionReference) async throws -> (FunctionRecord, FunctionURLRecord) {
-        let function = try await urlFunction(reference)
+    private func urlConfig(
+        _ reference: FunctionReference, missing: String = "The resource you requested does not exist."
+    )
+        async throws -> (FunctionRecord, FunctionURLRecord)
+    {
+        let function = try await urlFunction(reference, missing: missing)
         guard let url = function.urls?[reference.qualifier ?? "$LATEST"] else {
             throw LambdaErrors.notFound("The resource you requested does not exist.")
         }

@@ -32,13 +32,9 @@ extension LambdaService {
         // Publishing is itself a new revision of $LATEST.
         function.latest.revisionId = UUID().uuidString.lowercased()
         try await engine.save(function)
-        // A new version is answered as just created, as AWS answers it; it is ready at once here.
-        var answered = published
-        answered.state = "Pending"
-        answered.stateReason = "The function is being created."
-        answered.stateReasonCode = "Creating"
-        answered.lastUpdateStatus = nil
-        return Self.configuration(function, answered)
+        // A version published from a ready $LATEST is answered ready (Active, Successful), as AWS
+        // recorded it; only versions published by CreateFunction or an update start Pending.
+        return Self.configuration(function, published)
     }
 
     public func listVersionsByFunction(_ input: Lambda.ListVersionsByFunctionRequest, context: RequestContext)

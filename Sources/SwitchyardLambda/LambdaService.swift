@@ -45,6 +45,12 @@ public struct LambdaService: LambdaAPI {
         var key: String { LambdaEngine.key(account: account, region: region, name: name) }
         var arn: String { "arn:aws:lambda:\(region):\(account):function:\(name)" }
         var qualifiedArn: String { qualifier.map { "\(arn):\($0)" } ?? arn }
+        /// The same function's `$LATEST`.
+        var latest: FunctionReference {
+            var reference = self
+            reference.qualifier = "$LATEST"
+            return reference
+        }
     }
 
     /// `creating`: CreateFunction's stricter name rules (no dots, at most 64 characters).
