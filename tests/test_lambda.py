@@ -1006,6 +1006,12 @@ def test_missing_things_in_the_words_aws_answers_them(server, lam):
             "ResourceNotFoundException", "The function doesn't exist.")
     assert refusal(lam.list_function_event_invoke_configs, FunctionName="nowhere") == (
         "ResourceNotFoundException", "The function doesn't exist.")
+    # Put checks that something is asked before it looks the function up.
+    assert refusal(lam.put_function_event_invoke_config, FunctionName="nowhere") == (
+        "InvalidParameterValueException", "You must specify at least one of error handling or destination setting.")
+    # An alias of a missing function names the version it was to point at.
+    assert refusal(lam.create_alias, FunctionName="nowhere", Name="live", FunctionVersion="1") == (
+        "ResourceNotFoundException", f"Function not found: {missing}:1")
     assert refusal(lam.get_function_event_invoke_config, FunctionName="nowhere") == (
         "ResourceNotFoundException", f"The function {missing}:$LATEST doesn't have an EventInvokeConfig")
     # Function URLs: Create and Update say the function does not exist; Get and Delete answer the
@@ -1013,6 +1019,8 @@ def test_missing_things_in_the_words_aws_answers_them(server, lam):
     assert refusal(lam.create_function_url_config, FunctionName="nowhere", AuthType="NONE") == (
         "ResourceNotFoundException", "Function does not exist")
     assert refusal(lam.update_function_url_config, FunctionName="nowhere", AuthType="NONE") == (
+        "ResourceNotFoundException", "Function does not exist")
+    assert refusal(lam.list_function_url_configs, FunctionName="nowhere") == (
         "ResourceNotFoundException", "Function does not exist")
     assert refusal(lam.get_function_url_config, FunctionName="nowhere") == (
         "ResourceNotFoundException", "The resource you requested does not exist.")
@@ -1047,6 +1055,22 @@ def test_missing_things_in_the_words_aws_answers_them(server, lam):
     revisions = {lam.get_function(FunctionName="published", Qualifier=q)["Configuration"]["RevisionId"]
                  for q in ("$LATEST", "1")}
     assert len(revisions | {created["RevisionId"]}) == 3
+
+    # Code that unpacks to 250 MB or more is refused, whatever its zipped size.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("app.py", HANDLER)
+        archive.writestr("padding.bin", bytes(262_144_000))
+    assert refusal(lam.create_function, FunctionName="huge", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                   Code={"ZipFile": buffer.getvalue()}) == (
+        "InvalidParameterValueException", "Unzipped size must be smaller than 262144000 bytes")
+
+    # No one creates a function in another account.
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName="arn:aws:lambda:us-east-1:123456789012:function:theirs", Runtime="python3.12",
+                            Role=ROLE, Handler="app.handler", Code={"ZipFile": PYTHON_ZIP})
+    assert e.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
     # Layers are checked before the function's name: a layer of another region is refused even
     # when the name is taken.

@@ -33,13 +33,23 @@ final class CodeStore: Sendable {
         case notAZip
     }
 
-    /// Stores a zip, checking that it is one; durable when this returns.
+    /// Lambda's quota for code once unpacked (250 MB), checked against the sizes the zip declares.
+    static let unpackedLimit: UInt64 = 262_144_000
+
+    /// Stores a zip, checking that it is one and that it unpacks within the quota; durable when this
+    /// returns.
     func store(_ zip: Data) async throws -> StoredCode {
         let digest = SHA256.hash(data: zip).map { String(format: "%02x", $0) }.joined()
         let path = zipPath(digest)
         let directory = codeDirectory
         try await NIOThreadPool.singleton.runIfActive {
-            guard (try? Archive(data: zip, accessMode: .read)) != nil, zip.count > 22 else { throw Failure.notAZip }
+            guard let archive = try? Archive(data: zip, accessMode: .read), zip.count > 22 else {
+                throw Failure.notAZip
+            }
+            let unpacked = archive.reduce(UInt64(0)) { $0 &+ $1.uncompressedSize }
+            guard unpacked < Self.unpackedLimit else {
+                throw LambdaErrors.invalidParameter("Unzipped size must be smaller than \(Self.unpackedLimit) bytes")
+            }
             if FileManager.default.fileExists(atPath: path) { return }
             let temporary = path + ".partial-\(UUID().uuidString)"
             guard FileManager.default.createFile(atPath: temporary, contents: zip) else {

@@ -9,7 +9,14 @@ extension LambdaService {
     public func putFunctionEventInvokeConfig(
         _ input: Lambda.PutFunctionEventInvokeConfigRequest, context: RequestContext
     ) async throws -> Lambda.FunctionEventInvokeConfig {
-        try await storeEventInvokeConfig(
+        // What is asked is checked before the function is looked up, as AWS recorded.
+        guard
+            input.maximumRetryAttempts != nil || input.maximumEventAgeInSeconds != nil || input.destinationConfig != nil
+        else {
+            throw LambdaErrors.invalidParameter(
+                "You must specify at least one of error handling or destination setting.")
+        }
+        return try await storeEventInvokeConfig(
             input.functionName, qualifier: input.qualifier, context: context, replacing: true,
             destinations: input.destinationConfig
         ) { config in

@@ -67,7 +67,8 @@ extension LambdaService {
     public func listFunctionUrlConfigs(_ input: Lambda.ListFunctionUrlConfigsRequest, context: RequestContext)
         async throws -> Lambda.ListFunctionUrlConfigsResponse
     {
-        let function = try await urlFunction(try Self.reference(input.functionName, context: context))
+        let function = try await urlFunction(
+            try Self.reference(input.functionName, context: context), missing: "Function does not exist")
         let configs = (function.urls ?? [:]).sorted { $0.key < $1.key }.map { qualifier, url in
             Lambda.FunctionUrlConfig(
                 functionUrl: Self.address(url, function: function, context: context),

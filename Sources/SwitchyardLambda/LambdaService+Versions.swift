@@ -53,6 +53,10 @@ extension LambdaService {
         -> Lambda.AliasConfiguration
     {
         let reference = try Self.reference(input.functionName, context: context)
+        // A missing function is named with the version the alias was to point at.
+        guard await engine.function(reference.key) != nil || reference.caller != nil else {
+            throw LambdaErrors.functionNotFound("\(reference.arn):\(input.functionVersion)")
+        }
         var function = try await function(reference)
         if function.aliases[input.name] != nil {
             throw LambdaErrors.conflict("Alias already exists: \(function.arn):\(input.name)")
