@@ -711,3 +711,17 @@ def test_customer_provided_keys(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.put_object(Bucket=bucket, Key="x", Body=b"x", SSECustomerAlgorithm="KMS", SSECustomerKey=key)
     assert error(e)["Code"] == "InvalidEncryptionAlgorithmError"
+
+
+def test_keys_differing_only_in_unicode_normalization_are_two_objects(s3, bucket):
+    # S3 compares keys as UTF-8 bytes: a precomposed "é" and "e" + combining acute are two keys.
+    composed, decomposed = "café.txt", "cafe\u0301.txt"
+    s3.put_object(Bucket=bucket, Key=composed, Body=b"composed")
+    s3.put_object(Bucket=bucket, Key=decomposed, Body=b"decomposed")
+    assert s3.get_object(Bucket=bucket, Key=composed)["Body"].read() == b"composed"
+    assert s3.get_object(Bucket=bucket, Key=decomposed)["Body"].read() == b"decomposed"
+    # Listed in byte order: "e" (0x65) sorts before "é" (0xc3 0xa9).
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [decomposed, composed]
+    s3.delete_object(Bucket=bucket, Key=decomposed)
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [composed]
+    assert s3.get_object(Bucket=bucket, Key=composed)["Body"].read() == b"composed"

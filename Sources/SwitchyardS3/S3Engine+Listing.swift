@@ -108,7 +108,7 @@ extension S3Engine {
                 continue
             }
             var found = entries(key)
-            if let resume = resumeInside, key == query.after {
+            if let resume = resumeInside, let after = query.after, ObjectKey.same(key, after) {
                 if let position = found.firstIndex(where: { entryId($0) == resume }) {
                     found.removeFirst(position + 1)
                 }
