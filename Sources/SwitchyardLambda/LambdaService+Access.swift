@@ -167,8 +167,10 @@ extension LambdaService {
     private func checkQualifierForPolicy(_ reference: FunctionReference, _ function: FunctionRecord) throws {
         guard let qualifier = reference.qualifier, qualifier != "$LATEST" else { return }
         // A qualifier that cannot be an alias name (digits only, or a `$`) names a version.
-        let aliasName = qualifier.contains { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) }
-        if qualifier.allSatisfy(\.isNumber) || aliasName {
+        let cannotBeAlias =
+            qualifier.allSatisfy(\.isNumber)
+            || qualifier.contains { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) }
+        if cannotBeAlias {
             guard function.version(qualifier) != nil else {
                 throw LambdaErrors.functionNotFound(reference.qualifiedArn)
             }
