@@ -43,6 +43,44 @@ import Testing
         }
     }
 
+    /// Coral reports a list of plain values once, at the list, printing the whole list and every
+    /// constraint of its elements; "not null" joins them for lists whose trait says so.
+    @Test func coralReportsAListOfPlainValuesOnce() throws {
+        var notNull = ShapeTraits()
+        notNull.membersNotNull = true
+        let shapes = [
+            Shape(
+                name: "In", kind: .structure,
+                members: [MemberRef(name: "Kinds", target: 1), MemberRef(name: "Names", target: 3)]),
+            Shape(name: "KindList", kind: .list, member: MemberRef(name: "member", target: 2), traits: notNull),
+            Shape(name: "Kind", kind: .string, enumValues: ["a", "b"]),
+            Shape(name: "NameList", kind: .list, member: MemberRef(name: "member", target: 4)),
+            Shape(name: "Name", kind: .string, min: 1, max: 3),
+        ]
+        let model = ServiceModel(
+            name: "T", signingName: "t", apiVersion: "1", protocols: [.awsJson1_1], targetPrefix: "T",
+            jsonVersion: "1.1",
+            xmlNamespace: nil, errorNamespace: "t", validationStyle: .coral, shapes: shapes, operations: [])
+        let input = AWSValue.structure([
+            "Kinds": .list([.string("x"), .string("a"), .string("y")]),
+            "Names": .list([.string("long name")]),
+        ])
+        do {
+            try ModelValidator(model: model).validate(input, shape: shapes[0])
+            Issue.record("expected a validation error")
+        } catch let error as AWSError {
+            let kinds =
+                "Value '[x, a, y]' at 'kinds' failed to satisfy constraint: Member must satisfy constraint: "
+                + "[Member must satisfy enum value set: [a, b], Member must not be null]"
+            let names =
+                "Value '[long name]' at 'names' failed to satisfy constraint: Member must satisfy constraint: "
+                + "[Member must have length less than or equal to 3, Member must have length greater than or equal to 1]"
+            #expect(error.message?.hasPrefix("2 validation errors detected: ") == true)
+            #expect(error.message?.contains(kinds) == true)
+            #expect(error.message?.contains(names) == true)
+        }
+    }
+
     /// The orders AWS recorded for UpdateAccountPasswordPolicy and CreateOpenIDConnectProvider.
     @Test func coralOrdersMembersAsAJavaHashMapDoes() {
         let password = [

@@ -72,7 +72,12 @@ SERVICES = {
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },
     # Lambda: functions, invocation and event source mappings; the rest answers NotImplemented.
-    "lambda": {"swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True},
+    # "membersNotNull": lists whose elements Lambda's own model requires, which botocore's leaves out;
+    # AWS names "Member must not be null" among their constraints (its recorded answers).
+    "lambda": {
+        "swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True,
+        "membersNotNull": ["ArchitecturesList", "CompatibleArchitectures", "LayerList"],
+    },
     # ECS: clusters, task definitions and tasks run as local processes; the rest answers NotImplemented.
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "partial": True},
     # CloudWatch Logs: groups, streams, events, filters and subscriptions; the rest answers NotImplemented.
@@ -240,7 +245,7 @@ MEMBER_KEYS = (
 SHAPE_KEYS = (
     "type", "required", "flattened", "locationName", "min", "max", "pattern", "enum", "timestampFormat",
     "exception", "fault", "error", "union", "streaming", "eventstream", "event", "requiresLength", "document",
-    "payload", "xmlNamespace", "sensitive",
+    "payload", "xmlNamespace", "sensitive", "membersNotNull",
 )
 
 
@@ -544,6 +549,8 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
         model["metadata"].setdefault("xmlNamespace", cfg["xmlNamespace"])
     for shape_name, pattern in cfg.get("patternOverrides", {}).items():
         model["shapes"][shape_name]["pattern"] = pattern
+    for shape_name in cfg.get("membersNotNull", []):
+        model["shapes"][shape_name]["membersNotNull"] = True
     for shape_name, order in cfg.get("memberOrder", {}).items():
         members = model["shapes"][shape_name]["members"]
         model["shapes"][shape_name]["members"] = {name: members[name] for name in order if name in members} | {

@@ -65,6 +65,7 @@ private struct DocumentReader {
         traits.eventStream = json["eventstream"]?.flag ?? false
         traits.event = json["event"]?.flag ?? false
         traits.sensitive = json["sensitive"]?.flag ?? false
+        traits.membersNotNull = json["membersNotNull"]?.flag ?? false
         traits.payload = json["payload"]?.stringValue
         traits.xmlNamespace = json["xmlNamespace"]?["uri"]?.stringValue
         traits.xmlNamespacePrefix = json["xmlNamespace"]?["prefix"]?.stringValue

@@ -173,6 +173,10 @@ public struct ShapeTraits: Sendable {
     public var xmlNamespace: String?
     /// The prefix the namespace is declared with, when its members are prefixed (`xsi`).
     public var xmlNamespacePrefix: String?
+    /// A list whose elements Coral declares required: its violations name "Member must not be null"
+    /// among the elements' constraints. botocore's models leave this out; the generator's
+    /// configuration carries it from AWS's recorded answers.
+    public var membersNotNull = false
 
     public init() {}
 }

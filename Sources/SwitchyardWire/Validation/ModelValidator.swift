@@ -128,18 +128,22 @@ public struct ModelValidator: Sendable {
                     into: &violations)
             }
         case .list(let items):
-            checkLength(items.count, shape: shape, path: path, text: "[\(items.count) items]", into: &violations)
-            if model.validationStyle == .coralRedacted, let element = shape.member, model[element.target].isScalar {
-                // IAM reports a list of plain values once, at the list, naming every constraint of
-                // its members whichever failed.
+            let listText = model.validationStyle == .query ? "[\(items.count) items]" : Self.listText(items)
+            checkLength(items.count, shape: shape, path: path, text: listText, into: &violations)
+            if model.validationStyle != .query, let element = shape.member, model[element.target].isScalar {
+                // Coral reports a list of plain values once, at the list, with the whole list as the
+                // value, naming every constraint of its members whichever failed (IAM, Lambda, API
+                // Gateway in AWS's recorded answers). Whether "not null" is among them follows the
+                // list's own requiredness in IAM and a trait of the list in Coral's other models.
                 var failed: [Violation] = []
                 for item in items { check(item, element.target, path: path, into: &failed) }
                 if !failed.isEmpty {
+                    let notNull = model.validationStyle == .coralRedacted ? required : shape.traits.membersNotNull
                     let constraints =
-                        memberConstraints(model[element.target]) + (required ? ["Member must not be null"] : [])
+                        memberConstraints(model[element.target]) + (notNull ? ["Member must not be null"] : [])
                     violations.append(
                         Violation(
-                            path: path(), valueText: "",
+                            path: path(), valueText: listText,
                             reason: "Member must satisfy constraint: [\(constraints.joined(separator: ", "))]"))
                 }
             } else if let element = shape.member {
@@ -190,7 +194,23 @@ public struct ModelValidator: Sendable {
         }
     }
 
-    /// A plain member's constraints as IAM lists them: lengths (or values), greatest first, then the pattern.
+    /// A list as Java prints it: its plain values in brackets, or how many items a list of structures holds.
+    static func listText(_ items: [AWSValue]) -> String {
+        var texts: [String] = []
+        for item in items {
+            switch item {
+            case .string(let text): texts.append(text)
+            case .integer(let number): texts.append(String(number))
+            case .double(let number): texts.append(String(number))
+            case .boolean(let flag): texts.append(String(flag))
+            default: return "[\(items.count) items]"
+            }
+        }
+        return "[" + texts.joined(separator: ", ") + "]"
+    }
+
+    /// A plain member's constraints as Coral lists them: lengths (or values), greatest first, then the
+    /// pattern, then the enum set (whose values IAM leaves out).
     private func memberConstraints(_ shape: Shape) -> [String] {
         let measure = shape.kind == .string ? "length" : "value"
         var constraints: [String] = []
@@ -201,7 +221,11 @@ public struct ModelValidator: Sendable {
         if let pattern = shape.pattern {
             constraints.append("Member must satisfy regular expression pattern: \(pattern)")
         }
-        if checksEnums, shape.enumValues != nil { constraints.append("Member must satisfy enum value set") }
+        if checksEnums, let allowed = shape.enumValues {
+            constraints.append(
+                "Member must satisfy enum value set"
+                    + (model.validationStyle == .coralRedacted ? "" : ": [\(allowed.joined(separator: ", "))]"))
+        }
         return constraints
     }
 
