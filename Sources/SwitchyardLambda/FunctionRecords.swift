@@ -21,6 +21,9 @@ struct FunctionVersionRecord: Codable, Sendable, Equatable {
     var applicationLogLevel: String?
     var systemLogLevel: String?
     var deadLetterTarget: String?
+    /// SnapStart's `ApplyOn`: "PublishedVersions" or nil (None). Versions published while it is set
+    /// report the optimization On.
+    var snapStartApplyOn: String? = nil
     /// The zip, by the hex SHA-256 under which the code store keeps it.
     var codeDigest: String
     var codeSize: Int

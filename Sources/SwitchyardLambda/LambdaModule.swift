@@ -34,8 +34,12 @@ public struct LambdaModule: ServiceModule {
             engine: engine, deliveries: context.deliveries, resources: context.resources, sources: context.sources,
             logs: context.logs, objects: context.objects)
         let urls = FunctionURLRequests(service: service)
-        // Functions left Pending by a stop are prepared again.
-        for function in await engine.functions.values where function.latest.state == "Pending" {
+        // Functions a stop left Pending, or in the middle of an update (which would refuse every
+        // later update as in progress), or with versions still Pending, are prepared again.
+        for function in await engine.functions.values
+        where function.latest.state == "Pending" || function.latest.lastUpdateStatus == "InProgress"
+            || function.versions.contains(where: { $0.state == "Pending" })
+        {
             let key = function.storageKey
             let revision = function.latest.revisionId
             Task { await engine.prepare(key, revisionId: revision) }
@@ -45,7 +49,7 @@ public struct LambdaModule: ServiceModule {
                 ServiceEndpoint(
                     descriptor: Lambda.descriptor, model: { Lambda.model }, precheck: LambdaPrechecks.check,
                     rewordError: LambdaErrors.worded,
-                    maximumBodyBytes: Self.bodyLimit,
+                    maximumBodyBytes: Self.bodyLimit, bodyTooLarge: Self.bodyTooLarge,
                     intercept: { request in await urls.answer(request) }
                 ) { operation, input, context in
                     if operation == "InvokeWithResponseStream" {
@@ -100,12 +104,21 @@ public struct LambdaModule: ServiceModule {
     }
 
     /// A function's code may be uploaded inline up to 50 MB zipped, which base64 in a JSON body makes
-    /// about 67 MB; invocation payloads are up to 6 MB (synchronous) or 1 MB (asynchronous).
+    /// about 67 MB; AWS takes request bodies smaller than 70,167,211 bytes for these operations.
+    /// Invocation payloads are up to 6 MB (synchronous) or 1 MB (asynchronous).
     @Sendable static func bodyLimit(_ operation: String) -> Int? {
         switch operation {
-        case "CreateFunction", "UpdateFunctionCode", "PublishLayerVersion": return 70 << 20
+        case "CreateFunction", "UpdateFunctionCode", "PublishLayerVersion": return 70_167_210
         default: return nil
         }
+    }
+
+    /// A code upload over the limit, in AWS's words (the number is the first size refused).
+    @Sendable static func bodyTooLarge(_ operation: String, limit: Int) -> AWSError? {
+        guard bodyLimit(operation) != nil else { return nil }
+        return AWSError(
+            "RequestEntityTooLargeException",
+            "Request must be smaller than \(limit + 1) bytes for the \(operation) operation", httpStatus: 413)
     }
 
     /// How long an idle worker stays warm (`SWITCHYARD_LAMBDA_IDLE_SECONDS`, default 300).

@@ -220,9 +220,11 @@ extension LambdaService {
         // AWS names the missing function with its $LATEST qualifier here.
         var function = try await function(reference.latest)
         guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= 900 else {
-            throw LambdaErrors.invalidParameter(
-                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."
-            )
+            // Unlike Lambda's other parameter errors, this one carries no `Type` (AWS's recorded answers).
+            throw AWSError(
+                "InvalidParameterValueException",
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
+                httpStatus: 400)
         }
         function.reservedConcurrency = input.reservedConcurrentExecutions
         try await engine.save(function)

@@ -60,6 +60,7 @@ extension LambdaService {
             deadLetterTarget: input.deadLetterConfig?.targetArn, codeDigest: stored.digest, codeSize: stored.size,
             lastModified: Date(), revisionId: UUID().uuidString.lowercased(), state: "Pending",
             stateReason: "The function is being created.", stateReasonCode: "Creating")
+        version.snapStartApplyOn = try Self.snapStart(input.snapStart, runtime: runtime)
         try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
         try Self.checkEnvironment(version.environment)
         if !layers.isEmpty {
@@ -215,6 +216,11 @@ extension LambdaService {
                 checked.isEmpty ? nil : checked.map { FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize) }
         }
         if let tracing = input.tracingConfig?.mode { latest.tracingMode = tracing }
+        if let snapStart = input.snapStart {
+            latest.snapStartApplyOn = try Self.snapStart(snapStart, runtime: latest.runtime)
+        } else if latest.snapStartApplyOn != nil, let runtime = input.runtime {
+            _ = try Self.snapStart(Lambda.SnapStart(applyOn: "PublishedVersions"), runtime: runtime)
+        }
         if let logging = input.loggingConfig {
             if let format = logging.logFormat { latest.logFormat = format }
             if let group = logging.logGroup { latest.logGroup = group }
@@ -251,20 +257,21 @@ extension LambdaService {
         }
         var answered = function.latest
         if publish {
-            // The new version is answered as just created (Pending), and kept as it will be (Active).
+            // The new version is Pending, with a revision of its own, until the code it shares with
+            // `$LATEST` is prepared (then both become ready); AWS recorded it so.
             var published = function.latest
             published.version = String(function.nextVersion)
-            published.lastUpdateStatus = "Successful"
+            published.revisionId = UUID().uuidString.lowercased()
+            published.state = "Pending"
+            published.stateReason = "The function is being created."
+            published.stateReasonCode = "Creating"
+            published.lastUpdateStatus = nil
             published.lastUpdateStatusReason = nil
             published.lastUpdateStatusReasonCode = nil
             function.nextVersion += 1
             function.versions.append(published)
             function.publishedFingerprint = function.latest.fingerprint
             answered = published
-            answered.state = "Pending"
-            answered.stateReason = "The function is being created."
-            answered.stateReasonCode = "Creating"
-            answered.lastUpdateStatus = nil
         }
         try await engine.save(function)
         await engine.retireWorkers(function.storageKey)
@@ -276,6 +283,16 @@ extension LambdaService {
     }
 
     // MARK: Checks
+
+    /// SnapStart's setting as stored (nil for None). Lambda takes it for the runtimes the developer
+    /// guide lists (Java 11 and later, Python 3.12 and later, .NET 8 and later).
+    static func snapStart(_ setting: Lambda.SnapStart?, runtime: String?) throws -> String? {
+        guard let applyOn = setting?.applyOn, applyOn == "PublishedVersions" else { return nil }
+        if let runtime, !RuntimeCatalog.supportsSnapStart(runtime) {
+            throw LambdaErrors.invalidParameter("\(runtime) is not supported for SnapStart enabled functions.")
+        }
+        return applyOn
+    }
 
     static func checkRole(_ role: String) throws {
         let parts = role.split(separator: ":", omittingEmptySubsequences: false)

@@ -202,7 +202,9 @@ public struct LambdaService: LambdaAPI {
             lastUpdateStatusReasonCode: version.lastUpdateStatusReasonCode,
             packageType: version.packageType, architectures: version.architectures,
             ephemeralStorage: Lambda.EphemeralStorage(size: version.ephemeralStorage),
-            snapStart: Lambda.SnapStartResponse(applyOn: "None", optimizationStatus: "Off"),
+            snapStart: Lambda.SnapStartResponse(
+                applyOn: version.snapStartApplyOn ?? "None",
+                optimizationStatus: version.snapStartApplyOn != nil && !isLatest ? "On" : "Off"),
             runtimeVersionConfig: version.runtime.map { runtime in
                 Lambda.RuntimeVersionConfig(
                     runtimeVersionArn: RuntimeCatalog.versionArn(runtime, region: function.region))

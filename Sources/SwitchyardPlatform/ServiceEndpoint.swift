@@ -39,6 +39,9 @@ public struct ServiceEndpoint: Sendable {
     /// The largest request body an operation takes, when it is not the server's default (a
     /// function's inline zip); nil keeps the default.
     public let maximumBodyBytes: @Sendable (_ operation: String) -> Int?
+    /// The error an operation answers to a body over its limit (Lambda's
+    /// RequestEntityTooLargeException); nil leaves the transport's plain 413.
+    public let bodyTooLarge: (@Sendable (_ operation: String, _ limit: Int) -> AWSError?)?
     /// Fills in what a service's clients may leave to the request itself, before validation.
     public let prepareInput: InputPreparation?
     /// Checks a service makes before model validation (SNS rejects malformed ARNs first).
@@ -72,6 +75,7 @@ public struct ServiceEndpoint: Sendable {
         prepareInput: InputPreparation? = nil, precheck: Precheck? = nil, resourcePaths: ResourcePaths? = nil,
         rewordError: ErrorWording? = nil, implemented: Bool = true,
         maximumBodyBytes: @escaping @Sendable (_ operation: String) -> Int? = { _ in nil },
+        bodyTooLarge: (@Sendable (_ operation: String, _ limit: Int) -> AWSError?)? = nil,
         hostAddressing: (@Sendable (_ request: WireRequest) -> WireRequest?)? = nil,
         validatesInput: Bool = true, inflatesRequestBodies: Bool = true,
         intercept: (@Sendable (_ request: WireRequest) async -> WireResponse?)? = nil,
@@ -87,6 +91,7 @@ public struct ServiceEndpoint: Sendable {
         self.finishResponse = finishResponse
         self.implemented = implemented
         self.maximumBodyBytes = maximumBodyBytes
+        self.bodyTooLarge = bodyTooLarge
         self.descriptor = descriptor
         self.loaded = LoadedModel(load: model)
         self.prepareInput = prepareInput

@@ -191,6 +191,8 @@ final class RequestHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
+    /// The answer to a body over `bodyLimit` in the operation's protocol, when its service has one.
+    private var tooLargeAnswer: WireResponse?
     private var closeAfterResponse = false
     /// The request being answered is a HEAD: its answer declares the length a GET's body would have.
     private var answeringHead = false
@@ -260,7 +262,8 @@ final class RequestHandler: ChannelInboundHandler {
             answeringHead = head.method == .HEAD
             let handling = bodyHandling(for: head)
             bodyLimit = handling.maximumBytes
-            if let refusal = Self.refusal(of: head, maxBodyBytes: bodyLimit) {
+            tooLargeAnswer = handling.tooLarge
+            if let refusal = Self.refusal(of: head, maxBodyBytes: bodyLimit, tooLarge: handling.tooLarge) {
                 refuse(refusal, context: context)
                 return
             }
@@ -292,7 +295,7 @@ final class RequestHandler: ChannelInboundHandler {
             bodyCount += chunk.readableBytes
             if bodyCount > bodyLimit {
                 // A chunked body that outgrows the limit: refused without reading the rest.
-                refuse(Self.plain(413, "Request body too large"), context: context)
+                refuse(tooLargeAnswer ?? Self.plain(413, "Request body too large"), context: context)
                 return
             }
             if spool != nil {
@@ -515,7 +518,7 @@ final class RequestHandler: ChannelInboundHandler {
     }
 
     /// The answer to a request refused from its head alone, if it is refused.
-    static func refusal(of head: HTTPRequestHead, maxBodyBytes: Int) -> WireResponse? {
+    static func refusal(of head: HTTPRequestHead, maxBodyBytes: Int, tooLarge: WireResponse? = nil) -> WireResponse? {
         if head.method == .CONNECT {
             return plain(
                 405, "CONNECT is not supported: this is not a proxy.",
@@ -533,6 +536,7 @@ final class RequestHandler: ChannelInboundHandler {
             return plain(400, "Conflicting Content-Length headers.")
         }
         if let length = lengths.first.flatMap({ Int($0) }), length > maxBodyBytes {
+            if let tooLarge { return tooLarge }
             return plain(413, "Request body too large: \(length) bytes declared, at most \(maxBodyBytes) accepted.")
         }
         return nil

@@ -170,11 +170,13 @@ public struct RequestRouter: Sendable {
     }
 
     /// How the transport reads a request's body, decided from its head alone.
-    struct BodyHandling: Equatable {
+    struct BodyHandling {
         /// The largest body taken.
         var maximumBytes: Int
         /// Written to a file as it arrives (the operation's input streams), not held in memory.
         var spool: Bool
+        /// The answer to a larger body, in the service's protocol; nil for the transport's plain 413.
+        var tooLarge: WireResponse? = nil
     }
 
     /// How the request's operation takes its body, found from its head alone (method, path, query,
@@ -186,7 +188,16 @@ public struct RequestRouter: Sendable {
         guard let (service, _) = route(request), let operation = operationName(forHead: request, service: service)
         else { return standard }
         let allowed = service.maximumBodyBytes(operation).map { max(limit, $0) } ?? limit
-        return BodyHandling(maximumBytes: allowed, spool: service.streamsRequestBody(operation))
+        var handling = BodyHandling(maximumBytes: allowed, spool: service.streamsRequestBody(operation))
+        if let refusal = service.bodyTooLarge?(operation, allowed) ?? nil, let codec = route(request)?.1 {
+            let context = RequestContext(
+                account: identities.configuration.account, region: identities.configuration.region,
+                host: request.header("host") ?? "localhost:4566", wireProtocol: codec.wireProtocol)
+            var response = codec.encodeError(refusal, model: service.model, context: context)
+            response.errorCode = refusal.code
+            handling.tooLarge = response
+        }
+        return handling
     }
 
     /// The operation a request names in its head, for the protocols that name it there.
