@@ -725,3 +725,16 @@ def test_keys_differing_only_in_unicode_normalization_are_two_objects(s3, bucket
     s3.delete_object(Bucket=bucket, Key=decomposed)
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [composed]
     assert s3.get_object(Bucket=bucket, Key=composed)["Body"].read() == b"composed"
+
+
+def test_a_multipart_upload_belongs_to_its_key_byte_for_byte(s3, bucket):
+    composed, decomposed = "café.bin", "cafe\u0301.bin"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=composed)["UploadId"]
+    # The same upload id under the other spelling of the key is no upload of it.
+    with pytest.raises(ClientError) as e:
+        s3.upload_part(Bucket=bucket, Key=decomposed, UploadId=upload, PartNumber=1, Body=b"x")
+    assert e.value.response["Error"]["Code"] == "NoSuchUpload"
+    etag = s3.upload_part(Bucket=bucket, Key=composed, UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key=composed, UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [composed]

@@ -28,7 +28,9 @@ extension S3Engine {
     /// The upload, when it exists for this bucket and key.
     public func upload(_ uploadId: String, bucket: String, key: String) throws -> UploadRecord {
         _ = try self.bucket(bucket)
-        guard let upload = uploads[uploadId], upload.bucket == bucket, upload.key == key else {
+        guard let upload = uploads[uploadId], upload.bucket == bucket,
+            ObjectKey.same(upload.key, key)
+        else {
             throw S3Errors.noSuchUpload(uploadId)
         }
         return upload
@@ -60,7 +62,7 @@ extension S3Engine {
     public func uploads(in bucket: String) throws -> [UploadRecord] {
         _ = try self.bucket(bucket)
         return uploads.values.filter { $0.bucket == bucket }.sorted {
-            $0.key == $1.key ? $0.initiated < $1.initiated : BucketContents.less($0.key, $1.key)
+            ObjectKey.same($0.key, $1.key) ? $0.initiated < $1.initiated : BucketContents.less($0.key, $1.key)
         }
     }
 

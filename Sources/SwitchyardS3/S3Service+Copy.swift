@@ -26,7 +26,8 @@ extension S3Service {
         }
         let replaceMetadata = input.metadataDirective == "REPLACE"
         let replaceTags = input.taggingDirective == "REPLACE"
-        if source.bucket == input.bucket, source.key == input.key, source.versionId == nil, !replaceMetadata,
+        if source.bucket == input.bucket, ObjectKey.same(source.key, input.key), source.versionId == nil,
+            !replaceMetadata,
             input.storageClass == nil, input.websiteRedirectLocation == nil, input.serverSideEncryption == nil,
             input.ssekmsKeyId == nil
         {

@@ -240,7 +240,7 @@ extension S3Service {
         let uploadIdMarker = keyMarker == nil ? nil : input.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 }
         if let keyMarker, let uploadIdMarker {
             let uploads = try await engine.uploads(in: input.bucket)
-            guard uploads.contains(where: { $0.key == keyMarker && $0.uploadId == uploadIdMarker }) else {
+            guard uploads.contains(where: { ObjectKey.same($0.key, keyMarker) && $0.uploadId == uploadIdMarker }) else {
                 throw S3Errors.invalidArgument(
                     "Invalid uploadId marker", name: "upload-id-marker", value: uploadIdMarker)
             }
