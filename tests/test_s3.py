@@ -395,6 +395,40 @@ def test_multipart_upload(s3, bucket):
     assert error(e)["Code"] == "NoSuchUpload"
 
 
+def test_multipart_answers_as_aws_recorded_them(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    body = b"upload-part-1" * 5
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=body,
+                          ChecksumAlgorithm="CRC32")
+    # The checksum the part carried is answered back although the upload has no algorithm ...
+    assert part["ChecksumCRC32"] == base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+    # ... and not kept with it.
+    assert "ChecksumCRC32" not in s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload)["Parts"][0]
+    # A wrong part names the entity tag it was given without its quotes.
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload,
+                                     MultipartUpload={"Parts": [{"PartNumber": 2, "ETag": part["ETag"]}]})
+    assert error(e)["Code"] == "InvalidPart" and error(e)["ETag"] == part["ETag"].strip('"')
+    # The object size the client declares must be the parts' total.
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload, MpuObjectSize=len(body) + 1,
+                                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert error(e) == {"Code": "InvalidRequest",
+                        "Message": f"The provided 'x-amz-mp-object-size' header value {len(body) + 1} does not "
+                                   f"match what was computed: {len(body)}"}
+    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload, MpuObjectSize=len(body),
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    # A FULL_OBJECT checksum: the attributes give the part count alone.
+    attributes = s3.get_object_attributes(Bucket=bucket, Key="mp", ObjectAttributes=["ObjectParts", "Checksum"])
+    assert attributes["ObjectParts"] == {"TotalPartsCount": 1}
+    assert attributes["Checksum"]["ChecksumType"] == "FULL_OBJECT"
+    # A part and a range together are an invalid request.
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="mp", PartNumber=1, Range="bytes=0-1")
+    assert error(e) == {"Code": "InvalidRequest",
+                        "Message": "Cannot specify both Range header and partNumber query parameter"}
+
+
 def test_small_parts_are_refused_and_uploads_abort(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     e1 = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"small")["ETag"]

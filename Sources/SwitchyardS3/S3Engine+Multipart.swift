@@ -92,7 +92,10 @@ extension S3Engine {
                 throw AWSError(
                     "InvalidPart",
                     "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
-                ).with("UploadId", uploadId).with("PartNumber", String(claim.number)).with("ETag", claim.etag ?? "")
+                )
+                .with("UploadId", uploadId).with("PartNumber", String(claim.number))
+                // The entity tag as given, without its quotes (AWS's recorded answers).
+                .with("ETag", (claim.etag ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
             }
             parts.append(part)
         }

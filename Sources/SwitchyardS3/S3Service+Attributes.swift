@@ -25,8 +25,11 @@ extension S3Service {
             if let dash = checksum.value.lastIndex(of: "-") { checksum.value = String(checksum.value[..<dash]) }
             output.checksum = try Self.withChecksum(S3.Checksum(), checksum)
         }
-        if wanted.contains("ObjectParts"), let sizes = version.partSizes, version.partChecksums == nil {
-            // Without part checksums S3 gives the part count alone.
+        if wanted.contains("ObjectParts"), let sizes = version.partSizes,
+            version.partChecksums == nil || version.checksum?.type != "COMPOSITE"
+        {
+            // Without a composite checksum (no part checksums, or a FULL_OBJECT one) S3 gives the
+            // part count alone.
             output.objectParts = S3.GetObjectAttributesParts(totalPartsCount: sizes.count)
         } else if wanted.contains("ObjectParts"), let sizes = version.partSizes {
             let maxParts = min(max(input.maxParts ?? 1000, 0), 1000)

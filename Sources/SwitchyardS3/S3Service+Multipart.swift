@@ -126,7 +126,10 @@ extension S3Service {
             sseCustomerAlgorithm: upload.template.customerKeyMD5 == nil ? nil : "AES256",
             sseCustomerKeyMD5: upload.template.customerKeyMD5,
             ssekmsKeyId: upload.template.kmsKeyId, bucketKeyEnabled: upload.template.bucketKeyEnabled)
-        return try Self.withChecksum(output, part.checksum, includeType: false)
+        // The checksum the request carried is checked and answered back even when the upload has no
+        // algorithm (SDKs send CRC32 by default), though only an upload's own algorithm is kept.
+        let carried = try Self.sentAlgorithm(context) != nil
+        return try Self.withChecksum(output, carried ? body.checksum : part.checksum, includeType: false)
     }
 
     public func uploadPartCopy(_ input: S3.UploadPartCopyRequest, context: RequestContext) async throws
@@ -183,6 +186,17 @@ extension S3Service {
         }
         if claims.isEmpty {
             throw AWSError("InvalidRequest", "You must specify at least one part")
+        }
+        // The size the client computed, checked when every part it names exists (a missing one is
+        // InvalidPart, found by the completion itself).
+        if let declared = input.mpuObjectSize {
+            let sizes = claims.compactMap { upload.parts[$0.number]?.size }
+            if sizes.count == claims.count, sizes.reduce(0, +) != declared {
+                throw AWSError(
+                    "InvalidRequest",
+                    "The provided 'x-amz-mp-object-size' header value \(declared) does not match what was computed: \(sizes.reduce(0, +))"
+                )
+            }
         }
         let stored = try await engine.completeUpload(
             input.uploadId, bucket: input.bucket, key: input.key, claims: claims,

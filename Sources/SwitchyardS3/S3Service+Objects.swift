@@ -218,7 +218,7 @@ extension S3Service {
         let whole = 0..<version.size
         if let partNumber {
             if range != nil {
-                throw S3Errors.invalidArgument("Cannot specify both Range header and partNumber query parameter")
+                throw AWSError("InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
             }
             let sizes = version.partSizes ?? [version.size]
             guard (1...max(1, sizes.count)).contains(partNumber) else {
