@@ -115,3 +115,18 @@ def test_a_list_of_plain_values_is_reported_once_with_every_constraint(lam):
         "1 validation error detected: Value '[sparc, mips]' at 'compatibleArchitectures' failed to satisfy "
         "constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], "
         "Member must not be null]")
+
+
+def test_account_code_size_counts_every_function_version_and_layer_version(lam):
+    def used():
+        return lam.get_account_settings()["AccountUsage"]["TotalCodeSize"]
+
+    assert used() == 0
+    create(lam, "sized")
+    assert used() == len(PYTHON_ZIP)
+    lam.update_function_code(FunctionName="sized", ZipFile=PYTHON_ZIP, Publish=True)
+    assert used() == 2 * len(PYTHON_ZIP)
+    layer = lam.publish_layer_version(LayerName="sized-layer", Content={"ZipFile": PYTHON_ZIP})
+    assert used() == 3 * len(PYTHON_ZIP)
+    lam.delete_layer_version(LayerName="sized-layer", VersionNumber=layer["Version"])
+    assert used() == 2 * len(PYTHON_ZIP)

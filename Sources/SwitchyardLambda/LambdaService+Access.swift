@@ -267,9 +267,13 @@ extension LambdaService {
         -> Lambda.GetAccountSettingsResponse
     {
         let functions = await engine.functions(account: context.account, region: context.region)
-        let codeSize = functions.reduce(0) { total, function in
-            total + function.latest.codeSize + function.versions.reduce(0) { $0 + $1.codeSize }
-        }
+        let layers = await engine.layers.values.filter { $0.account == context.account && $0.region == context.region }
+        // The storage of every function version and every layer version (the API reference's
+        // "for all functions and layers").
+        let codeSize =
+            functions.reduce(0) { total, function in
+                total + function.latest.codeSize + function.versions.reduce(0) { $0 + $1.codeSize }
+            } + layers.reduce(0) { total, layer in total + layer.versions.reduce(0) { $0 + $1.codeSize } }
         let reserved = functions.reduce(0) { $0 + ($1.reservedConcurrency ?? 0) }
         return Lambda.GetAccountSettingsResponse(
             accountLimit: Lambda.AccountLimit(
