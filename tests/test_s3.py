@@ -589,6 +589,34 @@ def test_presigned_urls(server, s3, bucket):
         assert raw(server, "GET", url[len(server.endpoint):])[2] == b"presigned"
 
 
+def test_a_presigned_url_may_carry_headers_as_query_parameters(server, s3, bucket):
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    s3.put_object(Bucket=bucket, Key="taken", Body=b"first")
+    credentials = botocore.credentials.Credentials("test", "test")
+
+    def presigned_put(key, **headers):
+        request = botocore.awsrequest.AWSRequest(method="PUT", url=f"{server.endpoint}/{bucket}/{key}",
+                                                 params=headers)
+        botocore.auth.S3SigV4QueryAuth(credentials, "s3", "us-east-1").add_auth(request)
+        return raw(server, "PUT", request.prepare().url[len(server.endpoint):], b"second")[0]
+
+    # If-None-Match signed into the URL is the conditional write's header: the key is taken.
+    assert presigned_put("taken", **{"If-None-Match": "*"}) == 412
+    assert s3.get_object(Bucket=bucket, Key="taken")["Body"].read() == b"first"
+    assert presigned_put("free", **{"If-None-Match": "*"}) == 200
+
+
+def test_copy_source_plus_is_a_space_and_head_bucket_declares_xml(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="test key.txt", Body=b"spaced")
+    # Form encoding's `+` for a space, as Go's SDK writes the copy source.
+    status, _, _ = raw(server, "PUT", f"/{bucket}/copied", headers={"x-amz-copy-source": f"{bucket}%2Ftest+key.txt"})
+    assert status == 200
+    assert s3.get_object(Bucket=bucket, Key="copied")["Body"].read() == b"spaced"
+    assert s3.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPHeaders"]["content-type"] == "application/xml"
+
+
 def test_cors(server, s3, bucket):
     status, _, body = raw(server, "OPTIONS", f"/{bucket}/k", headers={"Origin": "https://app.example",
                                                                        "Access-Control-Request-Method": "GET"})

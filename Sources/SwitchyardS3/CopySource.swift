@@ -1,8 +1,8 @@
 import Foundation
 import SwitchyardWire
 
-/// The `x-amz-copy-source` of a copy: `bucket/key` (a leading slash allowed), percent-encoded, with
-/// an optional `?versionId=`.
+/// The `x-amz-copy-source` of a copy: `bucket/key` (a leading slash allowed), percent-encoded (a
+/// `+` for a space), with an optional `?versionId=`.
 struct CopySource {
     var bucket: String
     var key: String
@@ -22,7 +22,8 @@ struct CopySource {
             }
             text = String(text[..<question])
         }
-        let decoded = FormParameters.percentDecode(Array(text.utf8), plusIsSpace: false)
+        // A `+` is a space, as form encoding writes it (Go's SDK does; AWS recorded the copy working).
+        let decoded = FormParameters.percentDecode(Array(text.utf8), plusIsSpace: true)
         let path = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
         guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex
         else {

@@ -1,17 +1,44 @@
+import SwitchyardModels
 import SwitchyardWire
 
 /// What S3 supplies when a request leaves it out: a tagging document without a tag set (or no
-/// document at all) sets no tags, which the model would otherwise call a missing member.
+/// document at all) sets no tags, which the model would otherwise call a missing member. A
+/// presigned URL may carry the operation's headers as query parameters (`If-None-Match=*`, signed
+/// with the URL), which S3 takes as those headers.
 enum S3InputDefaults {
     @Sendable static func fill(_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest) throws
         -> AWSValue
     {
+        let input = headersFromPresignedQuery(input, operation, request)
         guard operation.name == "PutBucketTagging" || operation.name == "PutObjectTagging",
             case .structure(var members) = input
         else { return input }
         var tagging = (try? members["Tagging"]?.structureMembers()) ?? AWSStructure()
         if tagging["TagSet"] == nil { tagging["TagSet"] = .list([]) }
         members["Tagging"] = .structure(tagging)
+        return .structure(members)
+    }
+}
+
+extension S3InputDefaults {
+    /// The string header members a presigned URL's query names and its headers do not.
+    static func headersFromPresignedQuery(_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest)
+        -> AWSValue
+    {
+        let query = request.queryValues
+        guard query["X-Amz-Signature"] != nil || query["Signature"] != nil, let index = operation.input,
+            case .structure(var members) = input
+        else { return input }
+        let byName = Dictionary(
+            query.compactMap { name, values in values.first.map { (name.lowercased(), $0) } },
+            uniquingKeysWith: { first, _ in first })
+        let shape = S3.model[index]
+        for ref in shape.members where ref.location == "header" && members[ref.name] == nil {
+            guard let header = ref.locationName?.lowercased(), let value = byName[header],
+                S3.model[ref.target].kind == .string
+            else { continue }
+            members[ref.name] = .string(value)
+        }
         return .structure(members)
     }
 }

@@ -102,6 +102,10 @@ public struct S3Module: ServiceModule {
         response.headers.append(("Server", "AmazonS3"))
         guard response.status == 200 else { return }
         if operation == "GetBucketLocation" { response.body = locationDocument(response.body) }
+        // HeadBucket declares the XML its GET would have (AWS's recorded headers).
+        if operation == "HeadBucket", !response.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            response.headers.append(("Content-Type", "application/xml"))
+        }
         if operation == "GetObject" || operation == "HeadObject",
             response.headers.contains(where: { $0.0.lowercased() == "content-range" })
         {
