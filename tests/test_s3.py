@@ -608,6 +608,14 @@ def test_a_presigned_url_may_carry_headers_as_query_parameters(server, s3, bucke
     assert presigned_put("free", **{"If-None-Match": "*"}) == 200
 
 
+def test_a_get_sent_with_a_body_ignores_it(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"foobar")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    request = urllib.request.Request(url, data=b"<not xml", method="GET")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200 and answer.read() == b"foobar"
+
+
 def test_copy_source_plus_is_a_space_and_head_bucket_declares_xml(server, s3, bucket):
     s3.put_object(Bucket=bucket, Key="test key.txt", Body=b"spaced")
     # Form encoding's `+` for a space, as Go's SDK writes the copy source.

@@ -87,7 +87,9 @@ public struct RESTCodec: ProtocolCodec {
             } else if let value = try payload(request.body, ref: ref, operation: operation, model: model) {
                 members[ref.name] = value
             }
-        } else if !request.body.isEmpty {
+        } else if !request.body.isEmpty, shape.members.contains(where: { $0.location == nil }) {
+            // An input wholly in the path, query and headers ignores a body (S3 serves a GET sent
+            // with one, as AWS recorded).
             let body = try bodyStructure(request.body, shape: inputIndex, operation: operation, model: model)
             for ref in shape.members where ref.location == nil {
                 if let value = body[ref.name] { members[ref.name] = value }
