@@ -60,7 +60,8 @@ extension LambdaService {
             deadLetterTarget: input.deadLetterConfig?.targetArn, codeDigest: stored.digest, codeSize: stored.size,
             lastModified: Date(), revisionId: UUID().uuidString.lowercased(), state: "Pending",
             stateReason: "The function is being created.", stateReasonCode: "Creating")
-        version.snapStartApplyOn = try Self.snapStart(input.snapStart, runtime: runtime)
+        version.snapStartApplyOn = Self.snapStartSetting(input.snapStart)
+        try Self.checkSnapStart(version)
         try Self.checkLimits(timeout: version.timeout, memorySize: version.memorySize)
         try Self.checkEnvironment(version.environment)
         if !layers.isEmpty {
@@ -216,11 +217,8 @@ extension LambdaService {
                 checked.isEmpty ? nil : checked.map { FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize) }
         }
         if let tracing = input.tracingConfig?.mode { latest.tracingMode = tracing }
-        if let snapStart = input.snapStart {
-            latest.snapStartApplyOn = try Self.snapStart(snapStart, runtime: latest.runtime)
-        } else if latest.snapStartApplyOn != nil, let runtime = input.runtime {
-            _ = try Self.snapStart(Lambda.SnapStart(applyOn: "PublishedVersions"), runtime: runtime)
-        }
+        if let snapStart = input.snapStart { latest.snapStartApplyOn = Self.snapStartSetting(snapStart) }
+        try Self.checkSnapStart(latest)
         if let logging = input.loggingConfig {
             if let format = logging.logFormat { latest.logFormat = format }
             if let group = logging.logGroup { latest.logGroup = group }
@@ -284,14 +282,18 @@ extension LambdaService {
 
     // MARK: Checks
 
-    /// SnapStart's setting as stored (nil for None). Lambda takes it for the runtimes the developer
-    /// guide lists (Java 11 and later, Python 3.12 and later, .NET 8 and later).
-    static func snapStart(_ setting: Lambda.SnapStart?, runtime: String?) throws -> String? {
-        guard let applyOn = setting?.applyOn, applyOn == "PublishedVersions" else { return nil }
-        if let runtime, !RuntimeCatalog.supportsSnapStart(runtime) {
-            throw LambdaErrors.invalidParameter("\(runtime) is not supported for SnapStart enabled functions.")
-        }
-        return applyOn
+    /// SnapStart's setting as stored: "PublishedVersions", or nil for None.
+    static func snapStartSetting(_ setting: Lambda.SnapStart?) -> String? {
+        setting?.applyOn == "PublishedVersions" ? "PublishedVersions" : nil
+    }
+
+    /// SnapStart is for the runtimes the developer guide lists (Java 11 and later, Python 3.12 and
+    /// later, .NET 8 and later), whether it is turned on or the runtime changes under it.
+    static func checkSnapStart(_ version: FunctionVersionRecord) throws {
+        guard version.snapStartApplyOn != nil, let runtime = version.runtime,
+            !RuntimeCatalog.supportsSnapStart(runtime)
+        else { return }
+        throw LambdaErrors.invalidParameter("\(runtime) is not supported for SnapStart enabled functions.")
     }
 
     static func checkRole(_ role: String) throws {

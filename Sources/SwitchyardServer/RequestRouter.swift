@@ -185,11 +185,12 @@ public struct RequestRouter: Sendable {
     /// operation in the body and keep `limit`.
     func bodyHandling(forHead request: WireRequest, default limit: Int) -> BodyHandling {
         let standard = BodyHandling(maximumBytes: limit, spool: false)
-        guard let (service, _) = route(request), let operation = operationName(forHead: request, service: service)
+        guard let (service, codec) = route(request),
+            let operation = operationName(forHead: request, service: service)
         else { return standard }
         let allowed = service.maximumBodyBytes(operation).map { max(limit, $0) } ?? limit
         var handling = BodyHandling(maximumBytes: allowed, spool: service.streamsRequestBody(operation))
-        if let refusal = service.bodyTooLarge?(operation, allowed) ?? nil, let codec = route(request)?.1 {
+        if let refusal = service.bodyTooLarge?(operation, allowed) ?? nil {
             let context = RequestContext(
                 account: identities.configuration.account, region: identities.configuration.region,
                 host: request.header("host") ?? "localhost:4566", wireProtocol: codec.wireProtocol)
