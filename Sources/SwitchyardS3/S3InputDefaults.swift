@@ -21,6 +21,11 @@ enum S3InputDefaults {
 }
 
 extension S3InputDefaults {
+    static let authParameters: Set<String> = [
+        "awsaccesskeyid", "signature", "expires", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+        "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token",
+    ]
+
     /// The string header members a presigned URL's query names and its headers do not.
     static func headersFromPresignedQuery(_ input: AWSValue, _ operation: OperationModel, _ request: WireRequest)
         -> AWSValue
@@ -29,8 +34,11 @@ extension S3InputDefaults {
         guard query["X-Amz-Signature"] != nil || query["Signature"] != nil, let index = operation.input,
             case .structure(var members) = input
         else { return input }
+        // The signature's own parameters are not headers (SigV2's Expires is the URL's expiry).
         let byName = Dictionary(
-            query.compactMap { name, values in values.first.map { (name.lowercased(), $0) } },
+            query.compactMap { name, values in
+                authParameters.contains(name.lowercased()) ? nil : values.first.map { (name.lowercased(), $0) }
+            },
             uniquingKeysWith: { first, _ in first })
         let shape = S3.model[index]
         for ref in shape.members where ref.location == "header" && members[ref.name] == nil {
