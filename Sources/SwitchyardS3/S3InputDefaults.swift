@@ -21,6 +21,7 @@ enum S3InputDefaults {
 }
 
 extension S3InputDefaults {
+    /// The query parameters of a presigned URL's signature (SigV2 and SigV4), in lower case.
     static let authParameters: Set<String> = [
         "awsaccesskeyid", "signature", "expires", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
         "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token",

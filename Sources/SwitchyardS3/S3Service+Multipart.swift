@@ -191,10 +191,11 @@ extension S3Service {
         // InvalidPart, found by the completion itself).
         if let declared = input.mpuObjectSize {
             let sizes = claims.compactMap { upload.parts[$0.number]?.size }
-            if sizes.count == claims.count, sizes.reduce(0, +) != declared {
+            let computed = sizes.reduce(0, +)
+            if sizes.count == claims.count, computed != declared {
                 throw AWSError(
                     "InvalidRequest",
-                    "The provided 'x-amz-mp-object-size' header value \(declared) does not match what was computed: \(sizes.reduce(0, +))"
+                    "The provided 'x-amz-mp-object-size' header value \(declared) does not match what was computed: \(computed)"
                 )
             }
         }
