@@ -31,6 +31,8 @@ final class CodeStore: Sendable {
     enum Failure: Error {
         /// Not a zip file AWS would unpack.
         case notAZip
+        /// A zip whose entries declare `unpackedLimit` bytes or more.
+        case unpacksTooLarge
     }
 
     /// Lambda's quota for code once unpacked (250 MB), checked against the sizes the zip declares.
@@ -47,9 +49,7 @@ final class CodeStore: Sendable {
                 throw Failure.notAZip
             }
             let unpacked = archive.reduce(UInt64(0)) { $0 &+ $1.uncompressedSize }
-            guard unpacked < Self.unpackedLimit else {
-                throw LambdaErrors.invalidParameter("Unzipped size must be smaller than \(Self.unpackedLimit) bytes")
-            }
+            guard unpacked < Self.unpackedLimit else { throw Failure.unpacksTooLarge }
             if FileManager.default.fileExists(atPath: path) { return }
             let temporary = path + ".partial-\(UUID().uuidString)"
             guard FileManager.default.createFile(atPath: temporary, contents: zip) else {

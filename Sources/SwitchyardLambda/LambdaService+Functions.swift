@@ -42,12 +42,7 @@ extension LambdaService {
         if await engine.function(reference.key) != nil {
             throw LambdaErrors.conflict("Function already exist: \(reference.name)")
         }
-        let stored: CodeStore.StoredCode
-        do {
-            stored = try await engine.code.store(zip)
-        } catch is CodeStore.Failure {
-            throw Self.unzippable()
-        }
+        let stored = try await storeCode(zip)
         var version = FunctionVersionRecord(
             version: "$LATEST", runtime: runtime, handler: handler, role: input.role,
             description: input.description ?? "", timeout: input.timeout ?? 3, memorySize: input.memorySize ?? 128,
@@ -171,12 +166,7 @@ extension LambdaService {
             of: Lambda.FunctionCode(
                 zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key,
                 s3ObjectVersion: input.s3ObjectVersion, imageUri: input.imageUri))
-        let stored: CodeStore.StoredCode
-        do {
-            stored = try await engine.code.store(zip)
-        } catch is CodeStore.Failure {
-            throw Self.unzippable()
-        }
+        let stored = try await storeCode(zip)
         if input.dryRun == true {
             var preview = function.latest
             preview.codeDigest = stored.digest
@@ -377,9 +367,17 @@ extension LambdaService {
         }
     }
 
-    static func unzippable() -> AWSError {
-        LambdaErrors.invalidParameter(
-            "Could not unzip uploaded file. Please check your file, then try to upload again.")
+    /// Keeps a function's or layer's zip in the code store, refusing it in Lambda's words.
+    func storeCode(_ zip: Data) async throws -> CodeStore.StoredCode {
+        do {
+            return try await engine.code.store(zip)
+        } catch CodeStore.Failure.notAZip {
+            throw LambdaErrors.invalidParameter(
+                "Could not unzip uploaded file. Please check your file, then try to upload again.")
+        } catch CodeStore.Failure.unpacksTooLarge {
+            throw LambdaErrors.invalidParameter(
+                "Unzipped size must be smaller than \(CodeStore.unpackedLimit) bytes")
+        }
     }
 
     /// The zip a request provides: inline bytes, or an S3 object (read from this server's S3).

@@ -13,12 +13,7 @@ extension LambdaService {
             of: Lambda.FunctionCode(
                 zipFile: input.content.zipFile, s3Bucket: input.content.s3Bucket, s3Key: input.content.s3Key,
                 s3ObjectVersion: input.content.s3ObjectVersion))
-        let stored: CodeStore.StoredCode
-        do {
-            stored = try await engine.code.store(zip)
-        } catch is CodeStore.Failure {
-            throw Self.unzippable()
-        }
+        let stored = try await storeCode(zip)
         let key = "\(context.account)/\(context.region)/\(input.layerName)"
         var layer =
             await engine.layer(key)
