@@ -28,6 +28,7 @@ public struct S3Module: ServiceModule {
         let service = S3Service(
             engine: engine, files: files, notifications: notifications, signingSecrets: context.signingSecrets)
         let cors = BucketCORS(engine: engine)
+        let website = StaticWebsite(service: service, cors: cors)
         context.objects.register(S3ObjectReader(engine: engine, files: files))
         return RunningModule(
             endpoints: [
@@ -38,6 +39,7 @@ public struct S3Module: ServiceModule {
                     hostAddressing: VirtualHostedAddressing.rewrite, validatesInput: false,
                     inflatesRequestBodies: false,
                     intercept: { request in
+                        if let answer = await website.answer(request) { return answer }
                         if let answer = await cors.preflight(request) { return answer }
                         guard let answer = await service.postObject(request) else { return nil }
                         return await cors.decorate(request, answer)

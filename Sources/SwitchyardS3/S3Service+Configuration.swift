@@ -221,13 +221,9 @@ extension S3Service {
     // MARK: Website, logging, acceleration, request payment
 
     public func putBucketWebsite(_ input: S3.PutBucketWebsiteRequest, context: RequestContext) async throws {
-        let website = input.websiteConfiguration
-        guard website.indexDocument != nil || website.redirectAllRequestsTo != nil else {
-            throw AWSError(
-                "InvalidArgument",
-                "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty")
-        }
-        try await store(website, as: .website, bucket: input.bucket)
+        _ = try await engine.bucket(input.bucket)
+        try WebsiteConfigurationRules.check(input.websiteConfiguration)
+        try await store(input.websiteConfiguration, as: .website, bucket: input.bucket)
     }
 
     public func getBucketWebsite(_ input: S3.GetBucketWebsiteRequest, context: RequestContext) async throws

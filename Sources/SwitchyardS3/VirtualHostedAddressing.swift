@@ -19,6 +19,8 @@ enum VirtualHostedAddressing {
         if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
         // Function URLs (<id>.lambda-url.<region>.localhost) are Lambda's, not buckets.
         if host.contains(".lambda-url.") { return nil }
+        // Website endpoints (<bucket>.s3-website...) are answered by StaticWebsite, host and all.
+        if StaticWebsite.bucket(inHost: host) != nil { return nil }
         for suffix in [".s3.localhost.localstack.cloud", ".localhost.localstack.cloud", ".localhost"]
         where host.hasSuffix(suffix) {
             let bucket = String(host.dropLast(suffix.count))
