@@ -429,6 +429,78 @@ def test_multipart_answers_as_aws_recorded_them(s3, bucket):
                         "Message": "Cannot specify both Range header and partNumber query parameter"}
 
 
+def test_multipart_completion_checks_part_checksums(s3, bucket):
+    def complete(upload, parts, **extra):
+        return s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload,
+                                            MultipartUpload={"Parts": parts}, **extra)
+
+    # A COMPOSITE upload: every part's checksum, of the upload's algorithm, with the value it had.
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="CRC32")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"abc",
+                          ChecksumAlgorithm="CRC32")
+    etag, good = part["ETag"], part["ChecksumCRC32"]
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": etag, "ChecksumCRC32": crc32(b"bbb")}])
+    assert error(e)["Code"] == "InvalidPart" and error(e)["PartNumber"] == "1"
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": etag,
+                           "ChecksumSHA256": base64.b64encode(hashlib.sha256(b"abc").digest()).decode()}])
+    assert error(e) == {"Code": "BadDigest",
+                        "Message": "The sha256 you specified for part 1 did not match what we received."}
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": etag}])
+    assert error(e)["Message"] == ("The upload was created using a crc32 checksum. The complete request must "
+                                   "include the checksum for each part. It was missing for part 1 in the request.")
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": etag, "ChecksumCRC32": good}], ChecksumType="FULL_OBJECT")
+    assert error(e) == {"Code": "InvalidRequest", "Message": "The upload was created using the COMPOSITE checksum "
+                                                             "mode. The complete request must use the same checksum mode."}
+    complete(upload, [{"PartNumber": 1, "ETag": etag, "ChecksumCRC32": good}])
+    # A part of a COMPOSITE object is read with that part's checksum.
+    got = s3.get_object(Bucket=bucket, Key="mp", PartNumber=1, ChecksumMode="ENABLED")
+    assert (got["ChecksumCRC32"], got["ChecksumType"]) == (good, "COMPOSITE")
+
+    # A FULL_OBJECT upload: the object's checksum must be stated as FULL_OBJECT and be right.
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="CRC32",
+                                        ChecksumType="FULL_OBJECT")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"abc",
+                          ChecksumAlgorithm="CRC32")
+    parts = [{"PartNumber": 1, "ETag": part["ETag"], "ChecksumCRC32": part["ChecksumCRC32"]}]
+    bad_digest = {"Code": "BadDigest", "Message": "The crc32 you specified did not match the calculated checksum."}
+    for extra in ({"ChecksumCRC32": part["ChecksumCRC32"]},
+                  {"ChecksumCRC32": "AAAAAA==", "ChecksumType": "FULL_OBJECT"},
+                  {"ChecksumSHA1": base64.b64encode(hashlib.sha1(b"abc").digest()).decode(),
+                   "ChecksumType": "FULL_OBJECT"}):
+        with pytest.raises(ClientError) as e:
+            complete(upload, parts, **extra)
+        assert error(e) == bad_digest, extra
+    done = complete(upload, parts, ChecksumCRC32=part["ChecksumCRC32"], ChecksumType="FULL_OBJECT")
+    assert (done["ChecksumCRC32"], done["ChecksumType"]) == (part["ChecksumCRC32"], "FULL_OBJECT")
+
+    # An upload without an algorithm takes no part checksums and no checksum mode.
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"abc",
+                          ChecksumAlgorithm="CRC32")
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": part["ETag"], "ChecksumCRC32": part["ChecksumCRC32"]}])
+    assert error(e)["Code"] == "InvalidPart"
+    with pytest.raises(ClientError) as e:
+        complete(upload, [{"PartNumber": 1, "ETag": part["ETag"]}], ChecksumType="COMPOSITE")
+    assert error(e)["Message"] == ("The upload was created using the null checksum mode. The complete request "
+                                   "must use the same checksum mode.")
+
+    # An algorithm S3 does not know is refused in S3's words.
+    with pytest.raises(ClientError) as e:
+        s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="TEST")
+    assert error(e) == {"Code": "InvalidRequest", "Message": "Checksum algorithm provided is unsupported. Please "
+                        "try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"}
+
+    # Part 1 of an object put whole is the whole object, read with its checksum.
+    s3.put_object(Bucket=bucket, Key="whole", Body=b"test-123", ChecksumAlgorithm="CRC32")
+    got = s3.get_object(Bucket=bucket, Key="whole", PartNumber=1, ChecksumMode="ENABLED")
+    assert (got["ChecksumCRC32"], got["ChecksumType"]) == (crc32(b"test-123"), "FULL_OBJECT")
+
+
 def test_small_parts_are_refused_and_uploads_abort(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     e1 = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"small")["ETag"]

@@ -6,12 +6,24 @@ import SwitchyardWire
 public struct CompletedPartClaim: Sendable {
     public var number: Int
     public var etag: String?
-    public var checksum: String?
+    /// The part's checksum as the request states it (the first of its checksum members).
+    public var checksum: ClaimedChecksum?
 
-    public init(number: Int, etag: String?, checksum: String?) {
+    public init(number: Int, etag: String?, checksum: ClaimedChecksum?) {
         self.number = number
         self.etag = etag
         self.checksum = checksum
+    }
+}
+
+/// A checksum a request states: its algorithm and base64 value.
+public struct ClaimedChecksum: Sendable, Equatable {
+    public var algorithm: ChecksumAlgorithm
+    public var value: String
+
+    public init(algorithm: ChecksumAlgorithm, value: String) {
+        self.algorithm = algorithm
+        self.value = value
     }
 }
 
@@ -71,6 +83,7 @@ extension S3Engine {
     /// stored as a new version; the upload and its parts' files go.
     public func completeUpload(
         _ uploadId: String, bucket: String, key: String, claims: [CompletedPartClaim],
+        objectChecksum: ClaimedChecksum? = nil, checksumType: String? = nil,
         condition: WriteCondition = WriteCondition()
     ) async throws -> ObjectVersionRecord {
         let upload = try self.upload(uploadId, bucket: bucket, key: key)
@@ -88,15 +101,8 @@ extension S3Engine {
             previous = claim.number
             guard let part = upload.parts[claim.number],
                 claim.etag.map({ ETags.matches($0, part.etag) }) ?? true
-            else {
-                throw AWSError(
-                    "InvalidPart",
-                    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
-                )
-                .with("UploadId", uploadId).with("PartNumber", String(claim.number))
-                // The entity tag as given, without its quotes (AWS's recorded answers).
-                .with("ETag", (claim.etag ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
-            }
+            else { throw Self.invalidPart(claim, uploadId: uploadId) }
+            try Self.checkPartChecksum(claim, of: part, upload: upload)
             parts.append(part)
         }
         for (index, part) in parts.enumerated() where index < parts.count - 1 && part.size < Self.minimumPartSize {
@@ -126,6 +132,15 @@ extension S3Engine {
             files.remove([joined.blob])
             throw S3Errors.noSuchUpload(uploadId)
         }
+        // A FULL_OBJECT upload's stated object checksum must be that checksum, stated as FULL_OBJECT.
+        if upload.checksumType == "FULL_OBJECT", let claimed = objectChecksum,
+            checksumType != "FULL_OBJECT" || claimed.algorithm != algorithm || claimed.value != joined.checksum
+        {
+            files.remove([joined.blob])
+            throw AWSError(
+                "BadDigest",
+                "The \(algorithm.rawValue.lowercased()) you specified did not match the calculated checksum.")
+        }
         var version = upload.template
         version.size = parts.reduce(0) { $0 + $1.size }
         version.etag = etag
@@ -150,6 +165,42 @@ extension S3Engine {
         try await commit([.deleteUpload(uploadId: uploadId)])
         files.remove(upload.parts.values.map(\.blob))
         return stored
+    }
+
+    /// A part's checksum as the completion states it, checked as S3 checks it: an upload without an
+    /// algorithm takes none (InvalidPart), another algorithm is a bad digest, another value an unknown
+    /// part; a COMPOSITE upload needs every part's.
+    static func checkPartChecksum(_ claim: CompletedPartClaim, of part: PartRecord, upload: UploadRecord) throws {
+        guard let algorithm = upload.checksumAlgorithm else {
+            if claim.checksum != nil { throw invalidPart(claim, uploadId: upload.uploadId) }
+            return
+        }
+        guard let claimed = claim.checksum else {
+            guard upload.checksumType == "COMPOSITE" else { return }
+            throw AWSError(
+                "InvalidRequest",
+                "The upload was created using a \(algorithm.rawValue.lowercased()) checksum. The complete request must include the checksum for each part. It was missing for part \(claim.number) in the request."
+            )
+        }
+        guard claimed.algorithm == algorithm else {
+            throw AWSError(
+                "BadDigest",
+                "The \(claimed.algorithm.rawValue.lowercased()) you specified for part \(claim.number) did not match what we received."
+            )
+        }
+        if let stored = part.checksum, stored.algorithm == algorithm, stored.value != claimed.value {
+            throw invalidPart(claim, uploadId: upload.uploadId)
+        }
+    }
+
+    static func invalidPart(_ claim: CompletedPartClaim, uploadId: String) -> AWSError {
+        AWSError(
+            "InvalidPart",
+            "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+        )
+        .with("UploadId", uploadId).with("PartNumber", String(claim.number))
+        // The entity tag as given, without its quotes (AWS's recorded answers).
+        .with("ETag", (claim.etag ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
 
     /// Every part but the last must be at least this large.

@@ -182,10 +182,20 @@ extension S3Service {
     {
         let upload = try await engine.upload(input.uploadId, bucket: input.bucket, key: input.key)
         let claims = (input.multipartUpload?.parts ?? []).map { part in
-            CompletedPartClaim(number: part.partNumber ?? 0, etag: part.eTag, checksum: nil)
+            CompletedPartClaim(
+                number: part.partNumber ?? 0, etag: part.eTag,
+                checksum: Self.claimedChecksum(
+                    crc32: part.checksumCRC32, crc32c: part.checksumCRC32C, crc64nvme: part.checksumCRC64NVME,
+                    sha1: part.checksumSHA1, sha256: part.checksumSHA256))
         }
         if claims.isEmpty {
             throw AWSError("InvalidRequest", "You must specify at least one part")
+        }
+        if let requested = input.checksumType, requested != upload.checksumType {
+            throw AWSError(
+                "InvalidRequest",
+                "The upload was created using the \(upload.checksumType ?? "null") checksum mode. The complete request must use the same checksum mode."
+            )
         }
         // The size the client computed, checked when every part it names exists (a missing one is
         // InvalidPart, found by the completion itself).
@@ -201,6 +211,10 @@ extension S3Service {
         }
         let stored = try await engine.completeUpload(
             input.uploadId, bucket: input.bucket, key: input.key, claims: claims,
+            objectChecksum: Self.claimedChecksum(
+                crc32: input.checksumCRC32, crc32c: input.checksumCRC32C, crc64nvme: input.checksumCRC64NVME,
+                sha1: input.checksumSHA1, sha256: input.checksumSHA256),
+            checksumType: input.checksumType,
             condition: WriteCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch))
         await notifications?.objectCreated(stored, event: "CompleteMultipartUpload", context: context)
         let bucket = try await engine.bucket(input.bucket)
@@ -213,6 +227,19 @@ extension S3Service {
         // An object encrypted with a customer's key is completed without checksum or encryption fields.
         if upload.template.customerKeyMD5 != nil { return output }
         return try Self.withChecksum(output, stored.checksum)
+    }
+
+    /// The first checksum member a request sets, in the model's order.
+    static func claimedChecksum(crc32: String?, crc32c: String?, crc64nvme: String?, sha1: String?, sha256: String?)
+        -> ClaimedChecksum?
+    {
+        let stated: [(ChecksumAlgorithm, String?)] = [
+            (.crc32, crc32), (.crc32c, crc32c), (.crc64nvme, crc64nvme), (.sha1, sha1), (.sha256, sha256),
+        ]
+        return stated.lazy.compactMap { algorithm, value in
+            value.map { ClaimedChecksum(algorithm: algorithm, value: $0) }
+        }
+        .first
     }
 
     public func abortMultipartUpload(_ input: S3.AbortMultipartUploadRequest, context: RequestContext) async throws

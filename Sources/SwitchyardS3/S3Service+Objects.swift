@@ -272,16 +272,16 @@ extension S3Service {
         }
         if read.partNumber != nil, let parts = version.partSizes { output.partsCount = parts.count }
         if !version.tags.isEmpty { output.tagCount = version.tags.count }
-        let servesWhole = read.range == 0..<version.size
-        if checksumMode?.uppercased() == "ENABLED", servesWhole || read.partNumber != nil {
-            if version.checksum?.type == "COMPOSITE", read.partNumber == nil || version.partSizes == nil {
-                return try withChecksum(output, version.checksum)
-            }
-            if version.checksum?.type == "FULL_OBJECT", read.partNumber == nil {
-                return try withChecksum(output, version.checksum)
-            }
+        guard checksumMode?.uppercased() == "ENABLED", let checksum = version.checksum else { return output }
+        // A part of a COMPOSITE object is answered with that part's checksum (AWS's recorded answers);
+        // otherwise the object's checksum, when what is served is the whole object.
+        if let number = read.partNumber, checksum.type == "COMPOSITE", let parts = version.partChecksums,
+            parts.indices.contains(number - 1), !parts[number - 1].isEmpty
+        {
+            return try withChecksum(
+                output, StoredChecksum(algorithm: checksum.algorithm, value: parts[number - 1], type: "COMPOSITE"))
         }
-        return output
+        return read.range == 0..<version.size ? try withChecksum(output, checksum) : output
     }
 
     // MARK: Deleting

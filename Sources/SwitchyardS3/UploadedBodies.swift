@@ -11,10 +11,21 @@ struct UploadedBody {
 }
 
 extension S3Service {
-    /// The checksum algorithms S3 computes; a request naming another one is answered NotImplemented.
+    /// The algorithms S3's model names that Switchyard does not compute.
+    static let unbuiltAlgorithms: Set<String> = ["SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"]
+
+    /// The checksum algorithm a request names: one S3 computes, NotImplemented for the model's others,
+    /// InvalidRequest for any other name.
     static func requestedAlgorithm(_ declared: String?, context: RequestContext) throws -> ChecksumAlgorithm? {
         if let declared {
             guard let algorithm = ChecksumAlgorithm(rawValue: declared.uppercased()) else {
+                // The model's newer algorithms are S3's but not built here; any other name is not S3's.
+                guard Self.unbuiltAlgorithms.contains(declared.uppercased()) else {
+                    throw AWSError(
+                        "InvalidRequest",
+                        "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+                    )
+                }
                 throw AWSError.notImplemented("S3", "the \(declared) checksum algorithm")
             }
             return algorithm
