@@ -652,7 +652,6 @@ def test_virtual_hosted_addressing(server, s3, bucket):
 
 
 def test_presigned_urls(server, s3, bucket):
-    from botocore.config import Config
     for client in [s3, server.client("s3", signature_version="s3v4")]:
         url = client.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "p"}, ExpiresIn=60)
         status, _, _ = raw(server, "PUT", url[len(server.endpoint):], b"presigned")
@@ -753,6 +752,50 @@ def test_presigned_post_form_upload(server, s3, bucket):
     assert status == 400 and b"<Code>EntityTooLarge</Code>" in body
     status, _, body = raw(server, "POST", path, b"a=b", {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 412 and b"multipart/form-data" in body
+
+
+def test_non_ascii_metadata_is_answered_as_encoded_words(server, s3, bucket):
+    """Form uploads take UTF-8 metadata; S3 answers values that are not plain ASCII as RFC 2047 words
+    ("Q" when most characters are ASCII, "B" otherwise), control characters included, so that every
+    stored object can be read back."""
+    metadata = {
+        "x-amz-meta-nonascii": "ÄMÄZÕÑ S3",
+        "x-amz-meta-nonascii-2": "test_—_file%E2%80%94_é_2👑.pdf",
+        "x-amz-meta-utf-8": "\x00\x01\x02\x03\x04",
+        "x-amz-meta-tab": "a\tb",
+        "x-amz-meta-q-encoded": "=?UTF-8?Q?actually-ascii?=",
+        # Not a header value HTTP can carry as it is: the answer must still come (it did not).
+        "Content-Disposition": "attachment;\x01",
+    }
+    post = s3.generate_presigned_post(bucket, "k", Fields=metadata, Conditions=[["eq", f"${name}", value]
+                                                                              for name, value in metadata.items()])
+    boundary = "----switchyard"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in post["fields"].items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\nbody\r\n--{boundary}--\r\n'
+                 .encode())
+    status, _, body = raw(server, "POST", post["url"][len(server.endpoint):], b"".join(parts),
+                          {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 204, body
+    head = s3.head_object(Bucket=bucket, Key="k")
+    assert head["ContentDisposition"].startswith("attachment;")
+    assert head["Metadata"] == {
+        "nonascii": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+        "nonascii-2": "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=F0=9F=91=91.pdf?=",
+        "utf-8": "=?UTF-8?B?AAECAwQ=?=",
+        "tab": "a\tb",
+        "q-encoded": "=?UTF-8?Q?actually-ascii?=",
+    }
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"body"
+
+
+def test_sigv2_presigned_put_carries_metadata_in_its_query(server, bucket):
+    signer = server.client("s3", signature_version="s3")
+    url = signer.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k", "Metadata": {"foo": "bar"}})
+    assert "x-amz-meta-foo=bar" in url
+    status, _, _ = raw(server, "PUT", url[len(server.endpoint):], b"content")
+    assert status == 200
+    assert server.client("s3").head_object(Bucket=bucket, Key="k")["Metadata"] == {"foo": "bar"}
 
 
 # Notifications

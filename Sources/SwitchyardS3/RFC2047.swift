@@ -32,3 +32,64 @@ enum RFC2047 {
         }
     }
 }
+
+extension RFC2047 {
+    /// A metadata value as S3 answers it in a header: as it is when it is plain ASCII, otherwise as
+    /// UTF-8 encoded words, "Q" when most of its characters are ASCII and "B" when they are not, each
+    /// word short enough for a header line. S3 chooses as JavaMail's `MimeUtility.encodeText` does,
+    /// counting UTF-16 units (AWS's recorded answers fit it, control characters included).
+    static func encodeForHeader(_ value: String) -> String {
+        let units = Array(value.utf16)
+        let nonASCII = units.filter(isNonASCII).count
+        guard nonASCII > 0 else { return value }
+        let base64 = units.count - nonASCII <= nonASCII
+        var words: [String] = []
+        appendWords(units, base64: base64, to: &words)
+        return words.joined(separator: " ")
+    }
+
+    private static func isNonASCII(_ unit: UInt16) -> Bool {
+        unit >= 0x7F || (unit < 0x20 && unit != 0x0D && unit != 0x0A && unit != 0x09)
+    }
+
+    /// The room for an encoded word's text (JavaMail's 68 less the charset name's length).
+    private static let wordRoom = 68 - "UTF-8".count
+
+    /// Appends the words of `units`, halving the text until each word fits.
+    private static func appendWords(_ units: [UInt16], base64: Bool, to words: inout [String]) {
+        let bytes = Array(String(decoding: units, as: UTF16.self).utf8)
+        let encoded = base64 ? Data(bytes).base64EncodedString() : qEncoded(bytes)
+        var split = units.count / 2
+        if encoded.utf8.count > wordRoom, units.count > 1 {
+            if UTF16.isLeadSurrogate(units[split - 1]) { split -= 1 }
+            if split > 0 {
+                appendWords(Array(units[..<split]), base64: base64, to: &words)
+                appendWords(Array(units[split...]), base64: base64, to: &words)
+                return
+            }
+        }
+        words.append("=?UTF-8?\(base64 ? "B" : "Q")?\(encoded)?=")
+    }
+
+    private static func qEncoded(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for byte in bytes {
+            if byte == UInt8(ascii: " ") {
+                text += "_"
+            } else if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "?")
+            {
+                text += "=" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

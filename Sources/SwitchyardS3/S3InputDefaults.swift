@@ -42,6 +42,15 @@ extension S3InputDefaults {
             },
             uniquingKeysWith: { first, _ in first })
         let shape = S3.model[index]
+        // Metadata (`x-amz-meta-*`), which SigV2 URLs carry in their query.
+        for ref in shape.members where ref.location == "headers" && members[ref.name] == nil {
+            guard let prefix = ref.locationName?.lowercased() else { continue }
+            let entries = byName.filter { $0.key.hasPrefix(prefix) && $0.key.count > prefix.count }
+            guard !entries.isEmpty else { continue }
+            members[ref.name] = .map(
+                Dictionary(
+                    uniqueKeysWithValues: entries.map { (String($0.key.dropFirst(prefix.count)), .string($0.value)) }))
+        }
         for ref in shape.members where ref.location == "header" && members[ref.name] == nil {
             guard let header = ref.locationName?.lowercased(), let value = byName[header],
                 S3.model[ref.target].kind == .string

@@ -446,7 +446,7 @@ final class RequestHandler: ChannelInboundHandler {
     ) {
         var headers = HTTPHeaders()
         for (name, value) in response.headers where name.lowercased() != "content-length" {
-            headers.add(name: name, value: value)
+            ResponseHeaderSafety.add(name, value, to: &headers)
         }
         if let length = stream.length {
             headers.add(name: "Content-Length", value: String(length))
@@ -596,7 +596,7 @@ final class RequestHandler: ChannelInboundHandler {
         var length = String(response.body.count)
         for (name, value) in response.headers {
             guard name.lowercased() == "content-length" else {
-                headers.add(name: name, value: value)
+                ResponseHeaderSafety.add(name, value, to: &headers)
                 continue
             }
             // A HEAD answer has no body, but says how long the resource is (S3 HeadObject).

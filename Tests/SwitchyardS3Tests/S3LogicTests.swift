@@ -165,3 +165,21 @@ struct ListingTests {
         #expect(all.entries.map(\.key) == ["folder/a/1", "folder/a/2", "folder/file1", "folder/file2", "other"])
     }
 }
+
+@Suite("RFC 2047 metadata answers")
+struct RFC2047EncodingTests {
+    @Test func plainASCIIStaysAndTheRestBecomesEncodedWords() {
+        #expect(RFC2047.encodeForHeader("plain value\t1") == "plain value\t1")
+        #expect(RFC2047.encodeForHeader("ÄMÄZÕÑ S3") == "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=")
+        #expect(RFC2047.encodeForHeader("\u{0}\u{1}\u{2}\u{3}\u{4}") == "=?UTF-8?B?AAECAwQ=?=")
+    }
+
+    @Test func longValuesAreSplitIntoWordsThatFitALine() {
+        let value = String(repeating: "é", count: 40)
+        let words = RFC2047.encodeForHeader(value).split(separator: " ")
+        #expect(words.count > 1)
+        #expect(words.allSatisfy { $0.hasPrefix("=?UTF-8?B?") && $0.count <= 75 })
+        let decoded = words.compactMap { RFC2047.decode(String($0)) }.joined()
+        #expect(decoded == value)
+    }
+}
