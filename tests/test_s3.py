@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -264,6 +265,35 @@ def test_copy_object(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.copy_object(Bucket=bucket, Key="x", CopySource=f"{bucket}/src", CopySourceIfMatch='"nope"')
     assert error(e)["Condition"] == "x-amz-copy-source-If-Match"
+
+
+def test_copy_in_place_answers_as_aws_recorded(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"data")
+    # In a suspended bucket the copy is the "null" version, and a "null" source is not named.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    for _ in range(2):
+        copied = s3.copy_object(Bucket=bucket, Key="k", CopySource=f"{bucket}/k", MetadataDirective="REPLACE")
+        assert copied["VersionId"] == "null" and "CopySourceVersionId" not in copied
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    copied = s3.copy_object(Bucket=bucket, Key="k", CopySource=f"{bucket}/k", MetadataDirective="REPLACE")
+    assert copied["VersionId"] != "null" and "CopySourceVersionId" not in copied
+    # The bucket's own default encryption makes a copy onto itself a change.
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]})
+    assert s3.copy_object(Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k"})["VersionId"]
+
+
+def test_listings_name_the_bucket_first_and_entries_last(server, s3, bucket):
+    """The Java SDK reads a listing's elements in S3's order: the bucket before the entries."""
+    s3.put_object(Bucket=bucket, Key="a/1", Body=b"x")
+    for query, entry in (("", "Contents"), ("?list-type=2&start-after=0", "Contents"), ("?versions", "Version")):
+        status, _, body = raw(server, "GET", f"/{bucket}{query}")
+        assert status == 200
+        tags = re.findall(r"<(\w+)>", body.decode().split("?>", 1)[1])
+        top = [tag for tag in tags if tag in ("Name", "Prefix", "MaxKeys", "IsTruncated", entry, "KeyCount",
+                                              "StartAfter", "Marker", "KeyMarker")]
+        assert top[0] == "Name" and top[-1] == entry, (query, top)
+        assert top.index("IsTruncated") < top.index(entry)
 
 
 # Versions

@@ -29,7 +29,9 @@ extension S3Service {
         if source.bucket == input.bucket, ObjectKey.same(source.key, input.key), source.versionId == nil,
             !replaceMetadata,
             input.storageClass == nil, input.websiteRedirectLocation == nil, input.serverSideEncryption == nil,
-            input.ssekmsKeyId == nil
+            input.ssekmsKeyId == nil,
+            // A bucket's own default encryption counts as a change (AWS's recorded answers).
+            target.configurations[BucketConfiguration.encryption.rawValue] == nil
         {
             throw AWSError(
                 "InvalidRequest",
@@ -88,8 +90,11 @@ extension S3Service {
             S3.CopyObjectResult(eTag: ETags.quoted(stored.etag), lastModified: stored.lastModified), stored.checksum)
         return S3.CopyObjectOutput(
             copyObjectResult: result,
-            copySourceVersionId: sourceBucket.versioning == nil ? nil : original.versionId,
-            versionId: target.versioning == "Enabled" ? stored.versionId : nil,
+            // A source that is the "null" version is not named; a copy into a suspended bucket is
+            // (AWS's recorded answers).
+            copySourceVersionId: sourceBucket.versioning == nil || original.versionId == "null"
+                ? nil : original.versionId,
+            versionId: target.versioning == nil ? nil : stored.versionId,
             serverSideEncryption: stored.serverSideEncryption,
             sseCustomerAlgorithm: stored.customerKeyMD5 == nil ? nil : "AES256",
             sseCustomerKeyMD5: stored.customerKeyMD5, ssekmsKeyId: stored.kmsKeyId,

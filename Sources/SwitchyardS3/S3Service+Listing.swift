@@ -16,12 +16,12 @@ extension S3Service {
                 maxKeys: maxKeys))
         let useDelimiter = input.delimiter.map { !$0.isEmpty } ?? false
         return S3.ListObjectsOutput(
-            isTruncated: page.isTruncated, marker: encoding(input.marker ?? ""),
-            nextMarker: page.isTruncated && useDelimiter ? page.lastKey.map(encoding) : nil,
+            name: input.bucket, prefix: encoding(input.prefix ?? ""), marker: encoding(input.marker ?? ""),
+            nextMarker: page.isTruncated && useDelimiter ? page.lastKey.map(encoding) : nil, maxKeys: maxKeys,
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding), encodingType: input.encodingType,
+            isTruncated: page.isTruncated,
             contents: page.entries.isEmpty ? nil : page.entries.map { Self.listed($0, owner: true, encoding) },
-            name: input.bucket, prefix: encoding(input.prefix ?? ""),
-            delimiter: Self.echoedDelimiter(input.delimiter, encoding),
-            maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
+            commonPrefixes: Self.prefixes(page, encoding))
     }
 
     public func listObjectsV2(_ input: S3.ListObjectsV2Request, context: RequestContext) async throws
@@ -43,13 +43,13 @@ extension S3Service {
             ListingQuery(prefix: input.prefix ?? "", delimiter: input.delimiter, after: after, maxKeys: maxKeys))
         let contents = page.entries.map { Self.listed($0, owner: input.fetchOwner == true, encoding) }
         return S3.ListObjectsV2Output(
-            isTruncated: page.isTruncated, contents: contents.isEmpty ? nil : contents, name: input.bucket,
-            prefix: encoding(input.prefix ?? ""), delimiter: Self.echoedDelimiter(input.delimiter, encoding),
-            maxKeys: maxKeys,
-            commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType,
-            keyCount: page.entries.count + page.commonPrefixes.count, continuationToken: input.continuationToken,
+            name: input.bucket, prefix: encoding(input.prefix ?? ""), continuationToken: input.continuationToken,
             nextContinuationToken: page.isTruncated ? page.lastKey.map(ContinuationToken.encode) : nil,
-            startAfter: input.continuationToken == nil ? input.startAfter.map(encoding) : nil)
+            keyCount: page.entries.count + page.commonPrefixes.count, maxKeys: maxKeys,
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding), encodingType: input.encodingType,
+            startAfter: input.continuationToken == nil ? input.startAfter.map(encoding) : nil,
+            isTruncated: page.isTruncated, contents: contents.isEmpty ? nil : contents,
+            commonPrefixes: Self.prefixes(page, encoding))
     }
 
     public func listObjectVersions(_ input: S3.ListObjectVersionsRequest, context: RequestContext) async throws
@@ -97,14 +97,13 @@ extension S3Service {
             }
         }
         return S3.ListObjectVersionsOutput(
-            isTruncated: page.isTruncated, keyMarker: encoding(input.keyMarker ?? ""),
+            name: input.bucket, prefix: encoding(input.prefix ?? ""), keyMarker: encoding(input.keyMarker ?? ""),
             versionIdMarker: input.versionIdMarker ?? "",
             nextKeyMarker: page.isTruncated ? page.lastKey.map(encoding) : nil,
-            nextVersionIdMarker: page.isTruncated ? page.lastEntryId : nil,
-            versions: versions.isEmpty ? nil : versions, deleteMarkers: markers.isEmpty ? nil : markers,
-            name: input.bucket, prefix: encoding(input.prefix ?? ""),
-            delimiter: Self.echoedDelimiter(input.delimiter, encoding),
-            maxKeys: maxKeys, commonPrefixes: Self.prefixes(page, encoding), encodingType: input.encodingType)
+            nextVersionIdMarker: page.isTruncated ? page.lastEntryId : nil, maxKeys: maxKeys,
+            delimiter: Self.echoedDelimiter(input.delimiter, encoding), encodingType: input.encodingType,
+            isTruncated: page.isTruncated, versions: versions.isEmpty ? nil : versions,
+            deleteMarkers: markers.isEmpty ? nil : markers, commonPrefixes: Self.prefixes(page, encoding))
     }
 
     static func listed(_ version: ObjectVersionRecord, owner: Bool, _ encoding: (String) -> String) -> S3.Object {

@@ -66,8 +66,21 @@ SERVICES = {
         "swiftName": "S3", "modelDir": "s3/2006-03-01", "partial": True, "xmlErrorRoot": "Error",
         "signingAliases": ["s3express"],
                 "xmlRootNames": "S3_XML_ROOT_NAMES",
-        # S3 writes Owner before Buckets in ListAllMyBucketsResult, and the Java SDK reads it so.
-        "memberOrder": {"ListBucketsOutput": ["Owner", "Buckets", "ContinuationToken", "Prefix"]},
+        # S3 writes Owner before Buckets in ListAllMyBucketsResult, and the Java SDK reads it so; the
+        # listings name their bucket first and their entries last (the order of S3's sample answers),
+        # which the Java SDK also relies on.
+        "memberOrder": {
+            "ListBucketsOutput": ["Owner", "Buckets", "ContinuationToken", "Prefix"],
+            "ListObjectsOutput": [
+                "Name", "Prefix", "Marker", "NextMarker", "MaxKeys", "Delimiter", "EncodingType", "IsTruncated",
+                "Contents", "CommonPrefixes"],
+            "ListObjectsV2Output": [
+                "Name", "Prefix", "ContinuationToken", "NextContinuationToken", "KeyCount", "MaxKeys", "Delimiter",
+                "EncodingType", "StartAfter", "IsTruncated", "Contents", "CommonPrefixes"],
+            "ListObjectVersionsOutput": [
+                "Name", "Prefix", "KeyMarker", "VersionIdMarker", "NextKeyMarker", "NextVersionIdMarker", "MaxKeys",
+                "Delimiter", "EncodingType", "IsTruncated", "Versions", "DeleteMarkers", "CommonPrefixes"],
+        },
         # S3 declares its namespace on the document element of its answers; botocore leaves it out.
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },

@@ -7389,8 +7389,10 @@ extension S3 {
     }
 
     public struct ListObjectVersionsOutput: AWSValueConvertible, Sendable, Equatable {
-        /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
-        public var isTruncated: Bool?
+        /// The bucket name.
+        public var name: String?
+        /// Selects objects that start with the value supplied by this parameter.
+        public var prefix: String?
         /// Marks the last key returned in a truncated response.
         public var keyMarker: String?
         /// Marks the last version of the key returned in a truncated response.
@@ -7399,80 +7401,78 @@ extension S3 {
         public var nextKeyMarker: String?
         /// When the number of responses exceeds the value of MaxKeys, NextVersionIdMarker specifies the first object...
         public var nextVersionIdMarker: String?
+        /// Specifies the maximum number of objects to return.
+        public var maxKeys: Int?
+        /// The delimiter grouping the included keys.
+        public var delimiter: String?
+        /// Encoding type used by Amazon S3 to encode object key names in the XML response.
+        public var encodingType: String?
+        /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
+        public var isTruncated: Bool?
         /// Container for version information.
         public var versions: [ObjectVersion]?
         /// Container for an object that is a delete marker.
         public var deleteMarkers: [DeleteMarkerEntry]?
-        /// The bucket name.
-        public var name: String?
-        /// Selects objects that start with the value supplied by this parameter.
-        public var prefix: String?
-        /// The delimiter grouping the included keys.
-        public var delimiter: String?
-        /// Specifies the maximum number of objects to return.
-        public var maxKeys: Int?
         /// All of the keys rolled up into a common prefix count as a single return when calculating the number of re...
         public var commonPrefixes: [CommonPrefix]?
-        /// Encoding type used by Amazon S3 to encode object key names in the XML response.
-        public var encodingType: String?
         public var requestCharged: String?
 
         public init(
-            isTruncated: Bool? = nil, keyMarker: String? = nil, versionIdMarker: String? = nil,
-            nextKeyMarker: String? = nil, nextVersionIdMarker: String? = nil, versions: [ObjectVersion]? = nil,
-            deleteMarkers: [DeleteMarkerEntry]? = nil, name: String? = nil, prefix: String? = nil,
-            delimiter: String? = nil, maxKeys: Int? = nil, commonPrefixes: [CommonPrefix]? = nil,
-            encodingType: String? = nil, requestCharged: String? = nil
+            name: String? = nil, prefix: String? = nil, keyMarker: String? = nil, versionIdMarker: String? = nil,
+            nextKeyMarker: String? = nil, nextVersionIdMarker: String? = nil, maxKeys: Int? = nil,
+            delimiter: String? = nil, encodingType: String? = nil, isTruncated: Bool? = nil,
+            versions: [ObjectVersion]? = nil, deleteMarkers: [DeleteMarkerEntry]? = nil,
+            commonPrefixes: [CommonPrefix]? = nil, requestCharged: String? = nil
         ) {
-            self.isTruncated = isTruncated
+            self.name = name
+            self.prefix = prefix
             self.keyMarker = keyMarker
             self.versionIdMarker = versionIdMarker
             self.nextKeyMarker = nextKeyMarker
             self.nextVersionIdMarker = nextVersionIdMarker
+            self.maxKeys = maxKeys
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.isTruncated = isTruncated
             self.versions = versions
             self.deleteMarkers = deleteMarkers
-            self.name = name
-            self.prefix = prefix
-            self.delimiter = delimiter
-            self.maxKeys = maxKeys
             self.commonPrefixes = commonPrefixes
-            self.encodingType = encodingType
             self.requestCharged = requestCharged
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.isTruncated = try members.decodeIfPresent("IsTruncated")
+            self.name = try members.decodeIfPresent("Name")
+            self.prefix = try members.decodeIfPresent("Prefix")
             self.keyMarker = try members.decodeIfPresent("KeyMarker")
             self.versionIdMarker = try members.decodeIfPresent("VersionIdMarker")
             self.nextKeyMarker = try members.decodeIfPresent("NextKeyMarker")
             self.nextVersionIdMarker = try members.decodeIfPresent("NextVersionIdMarker")
+            self.maxKeys = try members.decodeIfPresent("MaxKeys")
+            self.delimiter = try members.decodeIfPresent("Delimiter")
+            self.encodingType = try members.decodeIfPresent("EncodingType")
+            self.isTruncated = try members.decodeIfPresent("IsTruncated")
             self.versions = try members.decodeIfPresent("Versions")
             self.deleteMarkers = try members.decodeIfPresent("DeleteMarkers")
-            self.name = try members.decodeIfPresent("Name")
-            self.prefix = try members.decodeIfPresent("Prefix")
-            self.delimiter = try members.decodeIfPresent("Delimiter")
-            self.maxKeys = try members.decodeIfPresent("MaxKeys")
             self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
-            self.encodingType = try members.decodeIfPresent("EncodingType")
             self.requestCharged = try members.decodeIfPresent("RequestCharged")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 14)
-            members.append("IsTruncated", isTruncated?.awsValue)
+            members.append("Name", name?.awsValue)
+            members.append("Prefix", prefix?.awsValue)
             members.append("KeyMarker", keyMarker?.awsValue)
             members.append("VersionIdMarker", versionIdMarker?.awsValue)
             members.append("NextKeyMarker", nextKeyMarker?.awsValue)
             members.append("NextVersionIdMarker", nextVersionIdMarker?.awsValue)
+            members.append("MaxKeys", maxKeys?.awsValue)
+            members.append("Delimiter", delimiter?.awsValue)
+            members.append("EncodingType", encodingType?.awsValue)
+            members.append("IsTruncated", isTruncated?.awsValue)
             members.append("Versions", versions?.awsValue)
             members.append("DeleteMarkers", deleteMarkers?.awsValue)
-            members.append("Name", name?.awsValue)
-            members.append("Prefix", prefix?.awsValue)
-            members.append("Delimiter", delimiter?.awsValue)
-            members.append("MaxKeys", maxKeys?.awsValue)
             members.append("CommonPrefixes", commonPrefixes?.awsValue)
-            members.append("EncodingType", encodingType?.awsValue)
             members.append("RequestCharged", requestCharged?.awsValue)
             return .structure(members)
         }
@@ -7546,73 +7546,73 @@ extension S3 {
     }
 
     public struct ListObjectsOutput: AWSValueConvertible, Sendable, Equatable {
-        /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
-        public var isTruncated: Bool?
-        /// Indicates where in the bucket listing begins.
-        public var marker: String?
-        /// When the response is truncated (the IsTruncated element value in the response is true), you can use the k...
-        public var nextMarker: String?
-        /// Metadata about each object returned.
-        public var contents: [Object]?
         /// The bucket name.
         public var name: String?
         /// Keys that begin with the indicated prefix.
         public var prefix: String?
-        /// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to...
-        public var delimiter: String?
+        /// Indicates where in the bucket listing begins.
+        public var marker: String?
+        /// When the response is truncated (the IsTruncated element value in the response is true), you can use the k...
+        public var nextMarker: String?
         /// The maximum number of keys returned in the response body.
         public var maxKeys: Int?
-        /// All of the keys (up to 1,000) rolled up in a common prefix count as a single return when calculating the...
-        public var commonPrefixes: [CommonPrefix]?
+        /// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to...
+        public var delimiter: String?
         /// Encoding type used by Amazon S3 to encode the object keys in the response.
         public var encodingType: String?
+        /// A flag that indicates whether Amazon S3 returned all of the results that satisfied the search criteria.
+        public var isTruncated: Bool?
+        /// Metadata about each object returned.
+        public var contents: [Object]?
+        /// All of the keys (up to 1,000) rolled up in a common prefix count as a single return when calculating the...
+        public var commonPrefixes: [CommonPrefix]?
         public var requestCharged: String?
 
         public init(
-            isTruncated: Bool? = nil, marker: String? = nil, nextMarker: String? = nil, contents: [Object]? = nil,
-            name: String? = nil, prefix: String? = nil, delimiter: String? = nil, maxKeys: Int? = nil,
-            commonPrefixes: [CommonPrefix]? = nil, encodingType: String? = nil, requestCharged: String? = nil
+            name: String? = nil, prefix: String? = nil, marker: String? = nil, nextMarker: String? = nil,
+            maxKeys: Int? = nil, delimiter: String? = nil, encodingType: String? = nil, isTruncated: Bool? = nil,
+            contents: [Object]? = nil, commonPrefixes: [CommonPrefix]? = nil, requestCharged: String? = nil
         ) {
-            self.isTruncated = isTruncated
-            self.marker = marker
-            self.nextMarker = nextMarker
-            self.contents = contents
             self.name = name
             self.prefix = prefix
-            self.delimiter = delimiter
+            self.marker = marker
+            self.nextMarker = nextMarker
             self.maxKeys = maxKeys
-            self.commonPrefixes = commonPrefixes
+            self.delimiter = delimiter
             self.encodingType = encodingType
+            self.isTruncated = isTruncated
+            self.contents = contents
+            self.commonPrefixes = commonPrefixes
             self.requestCharged = requestCharged
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.isTruncated = try members.decodeIfPresent("IsTruncated")
-            self.marker = try members.decodeIfPresent("Marker")
-            self.nextMarker = try members.decodeIfPresent("NextMarker")
-            self.contents = try members.decodeIfPresent("Contents")
             self.name = try members.decodeIfPresent("Name")
             self.prefix = try members.decodeIfPresent("Prefix")
-            self.delimiter = try members.decodeIfPresent("Delimiter")
+            self.marker = try members.decodeIfPresent("Marker")
+            self.nextMarker = try members.decodeIfPresent("NextMarker")
             self.maxKeys = try members.decodeIfPresent("MaxKeys")
-            self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
+            self.delimiter = try members.decodeIfPresent("Delimiter")
             self.encodingType = try members.decodeIfPresent("EncodingType")
+            self.isTruncated = try members.decodeIfPresent("IsTruncated")
+            self.contents = try members.decodeIfPresent("Contents")
+            self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
             self.requestCharged = try members.decodeIfPresent("RequestCharged")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 11)
-            members.append("IsTruncated", isTruncated?.awsValue)
-            members.append("Marker", marker?.awsValue)
-            members.append("NextMarker", nextMarker?.awsValue)
-            members.append("Contents", contents?.awsValue)
             members.append("Name", name?.awsValue)
             members.append("Prefix", prefix?.awsValue)
-            members.append("Delimiter", delimiter?.awsValue)
+            members.append("Marker", marker?.awsValue)
+            members.append("NextMarker", nextMarker?.awsValue)
             members.append("MaxKeys", maxKeys?.awsValue)
-            members.append("CommonPrefixes", commonPrefixes?.awsValue)
+            members.append("Delimiter", delimiter?.awsValue)
             members.append("EncodingType", encodingType?.awsValue)
+            members.append("IsTruncated", isTruncated?.awsValue)
+            members.append("Contents", contents?.awsValue)
+            members.append("CommonPrefixes", commonPrefixes?.awsValue)
             members.append("RequestCharged", requestCharged?.awsValue)
             return .structure(members)
         }
@@ -7682,84 +7682,84 @@ extension S3 {
     }
 
     public struct ListObjectsV2Output: AWSValueConvertible, Sendable, Equatable {
-        /// Set to false if all of the results were returned.
-        public var isTruncated: Bool?
-        /// Metadata about each object returned.
-        public var contents: [Object]?
         /// The bucket name.
         public var name: String?
         /// Keys that begin with the indicated prefix.
         public var prefix: String?
-        /// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to...
-        public var delimiter: String?
-        /// Sets the maximum number of keys returned in the response.
-        public var maxKeys: Int?
-        /// All of the keys (up to 1,000) that share the same prefix are grouped together.
-        public var commonPrefixes: [CommonPrefix]?
-        /// Encoding type used by Amazon S3 to encode object key names in the XML response.
-        public var encodingType: String?
-        /// KeyCount is the number of keys returned with this request.
-        public var keyCount: Int?
         /// If ContinuationToken was sent with the request, it is included in the response.
         public var continuationToken: String?
         /// NextContinuationToken is sent when isTruncated is true, which means there are more keys in the bucket tha...
         public var nextContinuationToken: String?
+        /// KeyCount is the number of keys returned with this request.
+        public var keyCount: Int?
+        /// Sets the maximum number of keys returned in the response.
+        public var maxKeys: Int?
+        /// Causes keys that contain the same string between the prefix and the first occurrence of the delimiter to...
+        public var delimiter: String?
+        /// Encoding type used by Amazon S3 to encode object key names in the XML response.
+        public var encodingType: String?
         /// If StartAfter was sent with the request, it is included in the response.
         public var startAfter: String?
+        /// Set to false if all of the results were returned.
+        public var isTruncated: Bool?
+        /// Metadata about each object returned.
+        public var contents: [Object]?
+        /// All of the keys (up to 1,000) that share the same prefix are grouped together.
+        public var commonPrefixes: [CommonPrefix]?
         public var requestCharged: String?
 
         public init(
-            isTruncated: Bool? = nil, contents: [Object]? = nil, name: String? = nil, prefix: String? = nil,
-            delimiter: String? = nil, maxKeys: Int? = nil, commonPrefixes: [CommonPrefix]? = nil,
-            encodingType: String? = nil, keyCount: Int? = nil, continuationToken: String? = nil,
-            nextContinuationToken: String? = nil, startAfter: String? = nil, requestCharged: String? = nil
+            name: String? = nil, prefix: String? = nil, continuationToken: String? = nil,
+            nextContinuationToken: String? = nil, keyCount: Int? = nil, maxKeys: Int? = nil, delimiter: String? = nil,
+            encodingType: String? = nil, startAfter: String? = nil, isTruncated: Bool? = nil, contents: [Object]? = nil,
+            commonPrefixes: [CommonPrefix]? = nil, requestCharged: String? = nil
         ) {
-            self.isTruncated = isTruncated
-            self.contents = contents
             self.name = name
             self.prefix = prefix
-            self.delimiter = delimiter
-            self.maxKeys = maxKeys
-            self.commonPrefixes = commonPrefixes
-            self.encodingType = encodingType
-            self.keyCount = keyCount
             self.continuationToken = continuationToken
             self.nextContinuationToken = nextContinuationToken
+            self.keyCount = keyCount
+            self.maxKeys = maxKeys
+            self.delimiter = delimiter
+            self.encodingType = encodingType
             self.startAfter = startAfter
+            self.isTruncated = isTruncated
+            self.contents = contents
+            self.commonPrefixes = commonPrefixes
             self.requestCharged = requestCharged
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.isTruncated = try members.decodeIfPresent("IsTruncated")
-            self.contents = try members.decodeIfPresent("Contents")
             self.name = try members.decodeIfPresent("Name")
             self.prefix = try members.decodeIfPresent("Prefix")
-            self.delimiter = try members.decodeIfPresent("Delimiter")
-            self.maxKeys = try members.decodeIfPresent("MaxKeys")
-            self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
-            self.encodingType = try members.decodeIfPresent("EncodingType")
-            self.keyCount = try members.decodeIfPresent("KeyCount")
             self.continuationToken = try members.decodeIfPresent("ContinuationToken")
             self.nextContinuationToken = try members.decodeIfPresent("NextContinuationToken")
+            self.keyCount = try members.decodeIfPresent("KeyCount")
+            self.maxKeys = try members.decodeIfPresent("MaxKeys")
+            self.delimiter = try members.decodeIfPresent("Delimiter")
+            self.encodingType = try members.decodeIfPresent("EncodingType")
             self.startAfter = try members.decodeIfPresent("StartAfter")
+            self.isTruncated = try members.decodeIfPresent("IsTruncated")
+            self.contents = try members.decodeIfPresent("Contents")
+            self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
             self.requestCharged = try members.decodeIfPresent("RequestCharged")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 13)
-            members.append("IsTruncated", isTruncated?.awsValue)
-            members.append("Contents", contents?.awsValue)
             members.append("Name", name?.awsValue)
             members.append("Prefix", prefix?.awsValue)
-            members.append("Delimiter", delimiter?.awsValue)
-            members.append("MaxKeys", maxKeys?.awsValue)
-            members.append("CommonPrefixes", commonPrefixes?.awsValue)
-            members.append("EncodingType", encodingType?.awsValue)
-            members.append("KeyCount", keyCount?.awsValue)
             members.append("ContinuationToken", continuationToken?.awsValue)
             members.append("NextContinuationToken", nextContinuationToken?.awsValue)
+            members.append("KeyCount", keyCount?.awsValue)
+            members.append("MaxKeys", maxKeys?.awsValue)
+            members.append("Delimiter", delimiter?.awsValue)
+            members.append("EncodingType", encodingType?.awsValue)
             members.append("StartAfter", startAfter?.awsValue)
+            members.append("IsTruncated", isTruncated?.awsValue)
+            members.append("Contents", contents?.awsValue)
+            members.append("CommonPrefixes", commonPrefixes?.awsValue)
             members.append("RequestCharged", requestCharged?.awsValue)
             return .structure(members)
         }
