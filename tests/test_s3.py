@@ -4,6 +4,7 @@ uploads, checksums, conditions, configurations, ACLs, CORS, form uploads and not
 Expected values come from AWS's API reference and from answers AWS recorded (status codes, error
 codes, messages and detail elements, which fields are present and which are not)."""
 import base64
+import datetime
 import hashlib
 import io
 import json
@@ -667,6 +668,49 @@ def test_object_lock(s3):
     with pytest.raises(ClientError) as e:
         s3.get_object_retention(Bucket="unlocked", Key="k")
     assert error(e)["Message"] == "Bucket is missing Object Lock Configuration"
+    # A past date is named as S3's Java servers print it, in US Pacific time.
+    s3.put_object(Bucket="locked", Key="r", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.put_object_retention(Bucket="locked", Key="r", Retention={
+            "Mode": "GOVERNANCE", "RetainUntilDate": datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)})
+    assert error(e) == {"Code": "InvalidArgument", "Message": "The retain until date must be in the future!",
+                        "ArgumentName": "RetainUntilDate", "ArgumentValue": "Tue Dec 31 16:00:00 PST 2019"}
+
+
+def test_configuration_errors_as_aws_recorded(s3, bucket):
+    # An operation not built here still names a missing bucket first.
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_replication(Bucket="no-such-bucket")
+    assert error(e)["Code"] == "NoSuchBucket"
+    # Logs stay in their bucket's region.
+    s3.create_bucket(Bucket="west-logs", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": "west-logs", "TargetPrefix": "log"}})
+    assert error(e) == {"Code": "CrossLocationLoggingProhibitted", "Message": "Cross S3 location logging not allowed. ",
+                        "TargetBucketLocation": "us-west-2"}
+    s3.create_bucket(Bucket="east-source", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_logging(Bucket="east-source", BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": "west-logs", "TargetPrefix": "log"}})
+    assert (error(e)["SourceBucketLocation"], error(e)["TargetBucketLocation"]) == ("eu-west-1", "us-west-2")
+    # An unknown canned ACL has an empty message.
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_acl(Bucket=bucket, ACL="fake-acl")
+    assert error(e)["ArgumentValue"] == "fake-acl" and error(e)["Message"] is None
+    # ListObjectsV2 names the bucket's region.
+    listed = s3.list_objects_v2(Bucket="west-logs")
+    assert listed["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "us-west-2"
+
+
+def test_multipart_upload_keeps_its_acl(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ACL="public-read-write")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    grants = s3.get_object_acl(Bucket=bucket, Key="k")["Grants"]
+    public = sorted(g["Permission"] for g in grants if g["Grantee"].get("URI", "").endswith("/AllUsers"))
+    assert public == ["READ", "WRITE"]
 
 
 # HTTP-level behaviour: virtual hosts, presigned URLs, CORS, form uploads

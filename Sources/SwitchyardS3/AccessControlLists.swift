@@ -80,9 +80,8 @@ enum AccessControlLists {
             group(logDelivery, "WRITE")
             group(logDelivery, "READ_ACP")
         default:
-            var error = AWSError("InvalidArgument", nil).with("ArgumentName", "x-amz-acl").with("ArgumentValue", name)
-            error.message = nil
-            throw error
+            // S3 answers this one with an empty Message element (AWS's recorded answers).
+            throw AWSError("InvalidArgument", "").with("ArgumentName", "x-amz-acl").with("ArgumentValue", name)
         }
         return S3.AccessControlPolicy(grants: grants, owner: S3Service.owner(owner))
     }

@@ -73,6 +73,12 @@ public struct S3Module: ServiceModule {
                 throw AWSError("MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'")
             }
             throw S3Errors.malformedXML()
+        } catch let error as AWSError where error.code == "NotImplemented" {
+            // An operation not built still names a missing bucket first, as S3 would.
+            if operation != "CreateBucket", case .string(let bucket)? = input["Bucket"] {
+                _ = try await engine.bucket(bucket)
+            }
+            throw error
         }
     }
 

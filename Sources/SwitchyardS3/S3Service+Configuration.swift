@@ -240,10 +240,18 @@ extension S3Service {
     }
 
     public func putBucketLogging(_ input: S3.PutBucketLoggingRequest, context: RequestContext) async throws {
+        let source = try await engine.bucket(input.bucket)
         if let target = input.bucketLoggingStatus.loggingEnabled?.targetBucket {
-            guard (try? await engine.bucket(target)) != nil else {
+            guard let targetBucket = try? await engine.bucket(target) else {
                 throw AWSError("InvalidTargetBucketForLogging", "The target bucket for logging does not exist")
                     .with("TargetBucket", target)
+            }
+            // Logs stay in their bucket's region; S3 names the source's region unless it is us-east-1.
+            if targetBucket.region != source.region {
+                var error = AWSError(
+                    "CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", httpStatus: 403)
+                if source.region != "us-east-1" { error = error.with("SourceBucketLocation", source.region) }
+                throw error.with("TargetBucketLocation", targetBucket.region)
             }
         }
         try await store(input.bucketLoggingStatus, as: .logging, bucket: input.bucket)

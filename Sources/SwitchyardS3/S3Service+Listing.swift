@@ -42,7 +42,7 @@ extension S3Service {
             bucket: input.bucket,
             ListingQuery(prefix: input.prefix ?? "", delimiter: input.delimiter, after: after, maxKeys: maxKeys))
         let contents = page.entries.map { Self.listed($0, owner: input.fetchOwner == true, encoding) }
-        return S3.ListObjectsV2Output(
+        var output = S3.ListObjectsV2Output(
             name: input.bucket, prefix: encoding(input.prefix ?? ""), continuationToken: input.continuationToken,
             nextContinuationToken: page.isTruncated ? page.lastKey.map(ContinuationToken.encode) : nil,
             keyCount: page.entries.count + page.commonPrefixes.count, maxKeys: maxKeys,
@@ -50,6 +50,8 @@ extension S3Service {
             startAfter: input.continuationToken == nil ? input.startAfter.map(encoding) : nil,
             isTruncated: page.isTruncated, contents: contents.isEmpty ? nil : contents,
             commonPrefixes: Self.prefixes(page, encoding))
+        output.bucketRegion = try await engine.bucket(input.bucket).region
+        return output
     }
 
     public func listObjectVersions(_ input: S3.ListObjectVersionsRequest, context: RequestContext) async throws

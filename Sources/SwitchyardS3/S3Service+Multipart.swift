@@ -36,6 +36,14 @@ extension S3Service {
         template.metadata = Self.metadata(input.metadata)
         template.storageClass = try Self.storageClass(input.storageClass)
         template.tags = try Self.tags(fromHeader: input.tagging)
+        // The ACL the upload names is the completed object's.
+        template.acl = try AccessControlLists.policy(
+            canned: input.acl,
+            grants: AccessControlLists.GrantHeaders(
+                fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP,
+                writeACP: input.grantWriteACP),
+            document: nil, owner: bucket.account, required: false
+        ).map { StoredShape.write($0) }
         if let customerKey = try CustomerKey.given(
             algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey, md5: input.sseCustomerKeyMD5,
             serverSideEncryption: input.serverSideEncryption)

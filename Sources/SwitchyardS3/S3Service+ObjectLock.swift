@@ -21,7 +21,7 @@ extension S3Service {
             guard until > Date() else {
                 throw S3Errors.invalidArgument(
                     "The retain until date must be in the future!", name: "RetainUntilDate",
-                    value: Timestamps.iso8601(until))
+                    value: Self.javaDateText(until))
             }
         }
         let bypass = input.bypassGovernanceRetention == true
@@ -140,5 +140,17 @@ extension S3Engine {
             if version.objectLockMode == "COMPLIANCE" { throw denied }
             if version.objectLockMode == "GOVERNANCE", !bypassGovernance { throw denied }
         }
+    }
+}
+
+extension S3Service {
+    /// A date as S3 words it in some messages: Java's `Date.toString()` on a server in US Pacific
+    /// time (`Tue Dec 31 16:00:00 PST 2019`, AWS's recorded answers).
+    static func javaDateText(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US")
+        formatter.timeZone = TimeZone(identifier: "America/Los_Angeles")
+        formatter.dateFormat = "EEE MMM dd HH:mm:ss zzz yyyy"
+        return formatter.string(from: date)
     }
 }

@@ -13,7 +13,8 @@ extension S3Service {
         let acl = try AccessControlLists.policy(
             canned: input.acl,
             grants: AccessControlLists.GrantHeaders(
-                fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP),
+                fullControl: input.grantFullControl, read: input.grantRead, readACP: input.grantReadACP,
+                writeACP: input.grantWriteACP),
             document: nil, owner: bucket.account, required: false)
         // Everything about the object is checked before its bytes are stored.
         var version = ObjectVersionRecord(

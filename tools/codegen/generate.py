@@ -81,6 +81,11 @@ SERVICES = {
                 "Name", "Prefix", "KeyMarker", "VersionIdMarker", "NextKeyMarker", "NextVersionIdMarker", "MaxKeys",
                 "Delimiter", "EncodingType", "IsTruncated", "Versions", "DeleteMarkers", "CommonPrefixes"],
         },
+        # Members S3 answers that botocore's model leaves out: the bucket's region on its listings.
+        "addMembers": {
+            "ListObjectsV2Output": {
+                "BucketRegion": {"shape": "Region", "location": "header", "locationName": "x-amz-bucket-region"}},
+        },
         # S3 declares its namespace on the document element of its answers; botocore leaves it out.
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",
     },
@@ -568,6 +573,8 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
         members = model["shapes"][shape_name]["members"]
         model["shapes"][shape_name]["members"] = {name: members[name] for name in order if name in members} | {
             name: ref for name, ref in members.items() if name not in order}
+    for shape_name, extra in cfg.get("addMembers", {}).items():
+        model["shapes"][shape_name]["members"].update(extra)
     if cfg.get("xmlRootNames"):
         for shape_name, root in globals()[cfg["xmlRootNames"]].items():
             if shape_name in model["shapes"]:

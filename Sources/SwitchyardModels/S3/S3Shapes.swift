@@ -7707,12 +7707,13 @@ extension S3 {
         /// All of the keys (up to 1,000) that share the same prefix are grouped together.
         public var commonPrefixes: [CommonPrefix]?
         public var requestCharged: String?
+        public var bucketRegion: String?
 
         public init(
             name: String? = nil, prefix: String? = nil, continuationToken: String? = nil,
             nextContinuationToken: String? = nil, keyCount: Int? = nil, maxKeys: Int? = nil, delimiter: String? = nil,
             encodingType: String? = nil, startAfter: String? = nil, isTruncated: Bool? = nil, contents: [Object]? = nil,
-            commonPrefixes: [CommonPrefix]? = nil, requestCharged: String? = nil
+            commonPrefixes: [CommonPrefix]? = nil, requestCharged: String? = nil, bucketRegion: String? = nil
         ) {
             self.name = name
             self.prefix = prefix
@@ -7727,6 +7728,7 @@ extension S3 {
             self.contents = contents
             self.commonPrefixes = commonPrefixes
             self.requestCharged = requestCharged
+            self.bucketRegion = bucketRegion
         }
 
         public init(awsValue: AWSValue) throws {
@@ -7744,10 +7746,11 @@ extension S3 {
             self.contents = try members.decodeIfPresent("Contents")
             self.commonPrefixes = try members.decodeIfPresent("CommonPrefixes")
             self.requestCharged = try members.decodeIfPresent("RequestCharged")
+            self.bucketRegion = try members.decodeIfPresent("BucketRegion")
         }
 
         public var awsValue: AWSValue {
-            var members = AWSStructure(minimumCapacity: 13)
+            var members = AWSStructure(minimumCapacity: 14)
             members.append("Name", name?.awsValue)
             members.append("Prefix", prefix?.awsValue)
             members.append("ContinuationToken", continuationToken?.awsValue)
@@ -7761,6 +7764,7 @@ extension S3 {
             members.append("Contents", contents?.awsValue)
             members.append("CommonPrefixes", commonPrefixes?.awsValue)
             members.append("RequestCharged", requestCharged?.awsValue)
+            members.append("BucketRegion", bucketRegion?.awsValue)
             return .structure(members)
         }
     }
