@@ -819,6 +819,12 @@ def test_presigned_post_form_upload(server, s3, bucket):
                                 {"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert status == 201, body
     assert b"<Key>uploads/hello.txt</Key>" in body and headers["ETag"] == '"%s"' % hashlib.md5(b"hello form").hexdigest()
+    # The object's URL on the host the form went to (virtual-hosted, path-style on an address).
+    assert headers["Location"] == f"{server.endpoint}/{bucket}/uploads/hello.txt"
+    status, headers, _ = raw(server, "POST", path, form(b"hello form"),
+                             {"Content-Type": f"multipart/form-data; boundary={boundary}",
+                              "Host": "s3.localhost.localstack.cloud:4566"})
+    assert headers["Location"] == f"http://{bucket}.s3.localhost.localstack.cloud:4566/uploads/hello.txt"
     got = s3.get_object(Bucket=bucket, Key="uploads/hello.txt")
     assert got["Body"].read() == b"hello form" and got["ContentType"] == "text/plain"
     status, _, body = raw(server, "POST", path, form(b"x" * 101),
@@ -969,6 +975,16 @@ def test_customer_provided_keys(s3, bucket):
         s3.get_object(Bucket=bucket, Key="secret", SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
     assert error(e)["Code"] == "AccessDenied"
     assert s3.get_object(Bucket=bucket, Key="secret", **sse)["Body"].read() == b"classified"
+    # The attributes too are only for the key's holder, who must name AES256 (botocore does not encode
+    # the key for this operation: the caller does).
+    encoded = {"SSECustomerKey": base64.b64encode(key).decode(),
+               "SSECustomerKeyMD5": base64.b64encode(hashlib.md5(key).digest()).decode()}
+    with pytest.raises(ClientError) as e:
+        s3.get_object_attributes(Bucket=bucket, Key="secret", ObjectAttributes=["ETag"], SSECustomerAlgorithm="KMS",
+                                 **encoded)
+    assert (error(e)["Code"], error(e)["ArgumentValue"]) == ("InvalidEncryptionAlgorithmError", "KMS")
+    assert s3.get_object_attributes(Bucket=bucket, Key="secret", ObjectAttributes=["ETag"],
+                                    SSECustomerAlgorithm="AES256", **encoded)["ETag"]
     with pytest.raises(ClientError) as e:
         s3.put_object(Bucket=bucket, Key="x", Body=b"x", SSECustomerAlgorithm="KMS", SSECustomerKey=key)
     assert error(e)["Code"] == "InvalidEncryptionAlgorithmError"

@@ -8,6 +8,10 @@ extension S3Service {
     {
         let bucket = try await engine.bucket(input.bucket)
         let version = try await engine.version(bucket: input.bucket, key: input.key, versionId: input.versionId)
+        // An object encrypted with a customer's key is described only to the holder of that key.
+        try CustomerKey.checkRead(
+            stored: version.customerKeyMD5, algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey,
+            md5: input.sseCustomerKeyMD5)
         let wanted = Set(input.objectAttributes)
         let known: Set = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
         if wanted.isEmpty || !wanted.isSubset(of: known) {

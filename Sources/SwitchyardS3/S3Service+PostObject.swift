@@ -89,7 +89,7 @@ extension S3Service {
         var headers: [(String, String)] = [
             ("x-amzn-RequestId", context.requestId), ("ETag", ETags.quoted(stored.etag)),
         ]
-        let location = "https://\(bucketName).s3.amazonaws.com/\(S3URLEncoding.encode(key))"
+        let location = Self.formUploadLocation(bucket: bucketName, key: key, request: request)
         headers.append(("Location", location))
         if let checksum = stored.checksum {
             headers.append((checksum.algorithm.headerName, checksum.value))
@@ -232,5 +232,20 @@ enum PostPolicy {
                 continue
             }
         }
+    }
+}
+
+extension S3Service {
+    /// Where a form upload's object is: the virtual-hosted URL of the object on the host the form was
+    /// posted to (S3 answers `https://<bucket>.s3.amazonaws.com/<key>`), path-style on an IP address.
+    static func formUploadLocation(bucket: String, key: String, request: WireRequest) -> String {
+        let host = request.header("host") ?? "localhost:4566"
+        let path = S3URLEncoding.encode(key)
+        if host.lowercased().hasSuffix("amazonaws.com") { return "https://\(bucket).s3.amazonaws.com/\(path)" }
+        // Posted to the bucket's own host (the router moved the bucket into the path).
+        if request.signedPath != nil { return "http://\(host)/\(path)" }
+        let name = host.split(separator: ":").first.map(String.init) ?? host
+        let isAddress = host.hasPrefix("[") || name.allSatisfy { $0.isNumber || $0 == "." }
+        return isAddress ? "http://\(host)/\(bucket)/\(path)" : "http://\(bucket).\(host)/\(path)"
     }
 }
