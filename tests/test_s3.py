@@ -703,6 +703,27 @@ def test_configuration_errors_as_aws_recorded(s3, bucket):
     assert listed["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "us-west-2"
 
 
+def test_inventory_configurations_are_checked(s3, bucket):
+    s3.create_bucket(Bucket="reports")
+
+    def put(**changes):
+        configuration = {"Id": "inv", "IsEnabled": True, "IncludedObjectVersions": "All",
+                         "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::reports", "Format": "CSV"}},
+                         "Schedule": {"Frequency": "Daily"}, **changes}
+        s3.put_bucket_inventory_configuration(Bucket=bucket, Id="inv", InventoryConfiguration=configuration)
+
+    put(OptionalFields=["Size", "ETag"])
+    assert s3.get_bucket_inventory_configuration(Bucket=bucket, Id="inv")["InventoryConfiguration"][
+        "OptionalFields"] == ["Size", "ETag"]
+    for changes in ({"OptionalFields": ["TestField"]}, {"Schedule": {"Frequency": "Hourly"}}):
+        with pytest.raises(ClientError) as e:
+            put(**changes)
+        assert error(e)["Code"] == "MalformedXML", changes
+    with pytest.raises(ClientError) as e:
+        put(Id="other")
+    assert error(e)["Code"] == "IdMismatch"
+
+
 def test_multipart_upload_keeps_its_acl(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ACL="public-read-write")["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]

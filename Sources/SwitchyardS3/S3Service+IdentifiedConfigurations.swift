@@ -130,6 +130,10 @@ extension S3Service {
 
     // MARK: Inventory
 
+    /// The fields an inventory may add, as the model names them.
+    static let inventoryFields: Set<String> = Set(
+        S3.model.shapeIndex["InventoryOptionalField"].flatMap { S3.model.shapes[$0].enumValues } ?? [])
+
     public func putBucketInventoryConfiguration(
         _ input: S3.PutBucketInventoryConfigurationRequest, context: RequestContext
     ) async throws {
@@ -142,7 +146,8 @@ extension S3Service {
         }
         guard ["CSV", "ORC", "Parquet"].contains(configuration.destination.s3BucketDestination.format),
             ["Daily", "Weekly"].contains(configuration.schedule.frequency),
-            ["All", "Current"].contains(configuration.includedObjectVersions)
+            ["All", "Current"].contains(configuration.includedObjectVersions),
+            (configuration.optionalFields ?? []).allSatisfy(Self.inventoryFields.contains)
         else { throw S3Errors.malformedXML() }
         try await putIdentified(configuration, id: input.id, kind: "inventory", bucket: input.bucket)
     }
