@@ -1011,6 +1011,44 @@ def test_customer_provided_keys(s3, bucket):
     assert error(e)["Code"] == "InvalidEncryptionAlgorithmError"
 
 
+def test_archived_objects_are_read_once_restored(server, s3, bucket):
+    sqs = server.client("sqs")
+    url = sqs.create_queue(QueueName="restores")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+        {"QueueArn": arn, "Events": ["s3:ObjectRestore:*"]}]})
+    receive(sqs, url, 1)  # the test event
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"archived", StorageClass="GLACIER")
+    s3.put_object(Bucket=bucket, Key="warm", Body=b"standard")
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="cold")
+    assert (error(e)["Code"], error(e)["StorageClass"]) == ("InvalidObjectState", "GLACIER")
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/cold")
+    assert error(e) == {"Code": "InvalidObjectState",
+                        "Message": "Operation is not valid for the source object's storage class"}
+    with pytest.raises(ClientError) as e:
+        s3.restore_object(Bucket=bucket, Key="warm", RestoreRequest={"Days": 1})
+    assert error(e)["Message"] == "Restore is not allowed for the object's current storage class"
+
+    started = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={
+        "Days": 2, "GlacierJobParameters": {"Tier": "Expedited"}})
+    assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
+    head = s3.head_object(Bucket=bucket, Key="cold")
+    assert head["Restore"].startswith('ongoing-request="false", expiry-date="') and head["Restore"].endswith('GMT"')
+    assert s3.get_object(Bucket=bucket, Key="cold")["Body"].read() == b"archived"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/cold")
+    again = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 3})
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+    records = [body["Records"][0] for body in receive(sqs, url, 2)]
+    assert [r["eventName"] for r in records] == ["ObjectRestore:Post", "ObjectRestore:Completed"]
+    assert "glacierEventData" not in records[0]
+    restored = records[1]["glacierEventData"]["restoreEventData"]
+    assert restored["lifecycleRestoreStorageClass"] == "GLACIER" and restored["lifecycleRestorationExpiryTime"]
+    assert records[1]["userIdentity"]["principalId"].startswith("AmazonCustomer:")
+
+
 def test_keys_differing_only_in_unicode_normalization_are_two_objects(s3, bucket):
     # S3 compares keys as UTF-8 bytes: a precomposed "é" and "e" + combining acute are two keys.
     composed, decomposed = "café.txt", "cafe\u0301.txt"

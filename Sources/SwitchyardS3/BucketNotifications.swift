@@ -65,11 +65,29 @@ struct BucketNotifications: Sendable {
         await send(change, bucket: version.bucket, context: context)
     }
 
+    /// A restore of an archived object was started, or completed (by S3 itself, not the requester).
+    func objectRestore(_ version: ObjectVersionRecord, completed: Bool, context: RequestContext) async {
+        var change = ObjectChange(
+            key: version.key, size: version.size, etag: version.etag, versionId: Self.reported(version.versionId),
+            sequence: version.sequence, eventName: completed ? "ObjectRestore:Completed" : "ObjectRestore:Post",
+            detailType: completed ? "Object Restore Completed" : "Object Restore Initiated", reason: nil)
+        change.restore = Restore(
+            sourceStorageClass: version.storageClass, expiry: completed ? version.restoreExpiry : nil)
+        await send(change, bucket: version.bucket, context: context)
+    }
+
     /// A "null" version is left out of events.
     static func reported(_ versionId: String) -> String? { versionId == "null" ? nil : versionId }
 
     /// Orders events of one key for changes that made no version (hex of the clock in microseconds).
     static func clockSequence() -> Int { Int(Date().timeIntervalSince1970 * 1_000_000) }
+
+    /// A restore's facts, as its events report them.
+    struct Restore {
+        var sourceStorageClass: String
+        /// Set once the restore is completed (the event S3 itself sends).
+        var expiry: Date?
+    }
 
     /// What happened to an object, in the terms both event formats need.
     struct ObjectChange {
@@ -86,6 +104,8 @@ struct BucketNotifications: Sendable {
         var eventVersion = "2.1"
         /// The size EventBridge reports where S3's own record has none (tagging).
         var eventBridgeSize: Int?
+        /// For a restore: the archive's storage class and, once completed, when the copy expires.
+        var restore: Restore?
 
         init(
             key: String, size: Int?, etag: String?, versionId: String?, sequence: Int?, eventName: String,
@@ -178,11 +198,15 @@ struct BucketNotifications: Sendable {
         if let etag = change.etag { object.append(("eTag", .string(etag))) }
         if let versionId = change.versionId { object.append(("versionId", .string(versionId))) }
         if let sequencer = change.sequencer { object.append(("sequencer", .string(sequencer))) }
-        let record = OrderedJSON.object([
+        // A completed restore is S3's own doing, in the bucket owner's name.
+        let principal =
+            change.restore?.expiry != nil
+            ? "AmazonCustomer:\(S3Service.canonicalUserId(bucket.account))" : "AWS:\(context.userId)"
+        var members: [(key: String, value: OrderedJSON)] = [
             ("eventVersion", .string(change.eventVersion)), ("eventSource", .string("aws:s3")),
             ("awsRegion", .string(bucket.region)),
             ("eventTime", .string(Timestamps.iso8601(Date()))), ("eventName", .string(change.eventName)),
-            ("userIdentity", .object([("principalId", .string("AWS:\(context.userId)"))])),
+            ("userIdentity", .object([("principalId", .string(principal))])),
             ("requestParameters", .object([("sourceIPAddress", .string("127.0.0.1"))])),
             (
                 "responseElements",
@@ -206,8 +230,23 @@ struct BucketNotifications: Sendable {
                     ("object", .object(object)),
                 ])
             ),
-        ])
-        return OrderedJSON.object([("Records", .array([record]))]).text
+        ]
+        if let restore = change.restore, let expiry = restore.expiry {
+            members.append(
+                (
+                    "glacierEventData",
+                    .object([
+                        (
+                            "restoreEventData",
+                            .object([
+                                ("lifecycleRestorationExpiryTime", .string(Timestamps.iso8601(expiry))),
+                                ("lifecycleRestoreStorageClass", .string(restore.sourceStorageClass)),
+                            ])
+                        )
+                    ])
+                ))
+        }
+        return OrderedJSON.object([("Records", .array([.object(members)]))]).text
     }
 
     /// The test event S3 sends to each destination when a notification configuration is set.
@@ -231,8 +270,16 @@ struct BucketNotifications: Sendable {
         var detail: [(key: String, value: OrderedJSON)] = [
             ("version", .string("0")), ("bucket", .object([("name", .string(bucket.name))])),
             ("object", .object(object)), ("request-id", .string(context.requestId)),
-            ("requester", .string(context.account)), ("source-ip-address", .string("127.0.0.1")),
+            ("requester", .string(context.account)),
         ]
+        // S3 completes a restore itself: that event names no source address.
+        if change.restore?.expiry == nil { detail.append(("source-ip-address", .string("127.0.0.1"))) }
+        if let restore = change.restore {
+            if let expiry = restore.expiry {
+                detail.append(("restore-expiry-time", .string(Timestamps.iso8601(expiry))))
+            }
+            detail.append(("source-storage-class", .string(restore.sourceStorageClass)))
+        }
         if let reason = change.reason { detail.append(("reason", .string(reason))) }
         if let deletionType = change.deletionType { detail.append(("deletion-type", .string(deletionType))) }
         let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))

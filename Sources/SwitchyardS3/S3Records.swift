@@ -90,6 +90,9 @@ public struct ObjectVersionRecord: Codable, Sendable, Equatable {
     public var customerKeyMD5: String?
     /// The object's access control policy as set (JSON of the model shape); nil is the owner's.
     public var acl: String?
+    /// For an archived object (GLACIER, DEEP_ARCHIVE) restored by RestoreObject: until when its
+    /// restored copy can be read.
+    public var restoreExpiry: Date?
     /// A sequence number making versions of a key ordered even within one millisecond.
     public var sequence: Int
 

@@ -10,6 +10,12 @@ extension S3Service {
         try S3Errors.checkWriteConditions(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let sourceBucket = try await engine.bucket(source.bucket)
         let original = try await engine.version(bucket: source.bucket, key: source.key, versionId: source.versionId)
+        // An archived source is copied only from its restored copy.
+        guard Self.isReadable(original) else {
+            throw AWSError(
+                "InvalidObjectState", "Operation is not valid for the source object's storage class", httpStatus: 403
+            )
+        }
         let conditions = ReadConditions(
             ifMatch: input.copySourceIfMatch, ifNoneMatch: input.copySourceIfNoneMatch,
             ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince)

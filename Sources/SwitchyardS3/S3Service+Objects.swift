@@ -149,7 +149,7 @@ extension S3Service {
         try CustomerKey.checkRead(
             stored: read.version.customerKeyMD5, algorithm: input.sseCustomerAlgorithm, key: input.sseCustomerKey,
             md5: input.sseCustomerKeyMD5)
-        if read.version.storageClass == "GLACIER" || read.version.storageClass == "DEEP_ARCHIVE" {
+        if !Self.isReadable(read.version) {
             throw AWSError(
                 "InvalidObjectState", "The operation is not valid for the object's storage class", httpStatus: 403
             )
@@ -265,6 +265,7 @@ extension S3Service {
             objectLockMode: version.objectLockMode, objectLockRetainUntilDate: version.objectLockRetainUntil,
             objectLockLegalHoldStatus: version.legalHold)
         output.expiration = read.expiration
+        output.restore = Self.restoreHeader(version)
         if let customerKeyMD5 = version.customerKeyMD5 {
             output.sseCustomerAlgorithm = "AES256"
             output.sseCustomerKeyMD5 = customerKeyMD5

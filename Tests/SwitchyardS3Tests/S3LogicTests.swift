@@ -183,3 +183,25 @@ struct RFC2047EncodingTests {
         #expect(decoded == value)
     }
 }
+
+@Suite("S3 restores")
+struct RestoreTests {
+    @Test func restoredCopiesExpireAtTheMidnightAfterTheirDays() {
+        let now = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24T16:00:00Z
+        let expiry = S3Service.restoreExpiry(days: 2, from: now)
+        #expect(expiry == Date(timeIntervalSince1970: 1_764_201_600))  // 2025-11-27T00:00:00Z
+    }
+
+    @Test func onlyArchivedObjectsWaitForARestore() {
+        var version = ObjectVersionRecord(
+            bucket: "b", key: "k", versionId: "null", isDeleteMarker: false, lastModified: Date(), size: 1,
+            etag: "e", blob: nil, owner: "o", sequence: 1)
+        version.storageClass = "STANDARD"
+        #expect(S3Service.isReadable(version))
+        version.storageClass = "DEEP_ARCHIVE"
+        #expect(!S3Service.isReadable(version))
+        version.restoreExpiry = Date().addingTimeInterval(60)
+        #expect(S3Service.isReadable(version))
+        #expect(S3Service.restoreHeader(version)?.hasPrefix("ongoing-request=\"false\", expiry-date=\"") == true)
+    }
+}

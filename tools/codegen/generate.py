@@ -81,10 +81,13 @@ SERVICES = {
                 "Name", "Prefix", "KeyMarker", "VersionIdMarker", "NextKeyMarker", "NextVersionIdMarker", "MaxKeys",
                 "Delimiter", "EncodingType", "IsTruncated", "Versions", "DeleteMarkers", "CommonPrefixes"],
         },
-        # Members S3 answers that botocore's model leaves out: the bucket's region on its listings.
+        # Members S3 answers that botocore's model leaves out: the bucket's region on its listings, the
+        # status of a restore.
         "addMembers": {
             "ListObjectsV2Output": {
                 "BucketRegion": {"shape": "Region", "location": "header", "locationName": "x-amz-bucket-region"}},
+            # RestoreObject answers 202 for a restore it starts and 200 for one already done.
+            "RestoreObjectOutput": {"StatusCode": {"shape": "GetObjectResponseStatusCode", "location": "statusCode"}},
         },
         # S3 declares its namespace on the document element of its answers; botocore leaves it out.
         "xmlNamespace": "http://s3.amazonaws.com/doc/2006-03-01/",

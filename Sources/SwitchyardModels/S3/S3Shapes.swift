@@ -11627,22 +11627,26 @@ extension S3 {
         public var requestCharged: String?
         /// Indicates the path in the provided S3 output location where Select results will be restored to.
         public var restoreOutputPath: String?
+        public var statusCode: Int?
 
-        public init(requestCharged: String? = nil, restoreOutputPath: String? = nil) {
+        public init(requestCharged: String? = nil, restoreOutputPath: String? = nil, statusCode: Int? = nil) {
             self.requestCharged = requestCharged
             self.restoreOutputPath = restoreOutputPath
+            self.statusCode = statusCode
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
             self.requestCharged = try members.decodeIfPresent("RequestCharged")
             self.restoreOutputPath = try members.decodeIfPresent("RestoreOutputPath")
+            self.statusCode = try members.decodeIfPresent("StatusCode")
         }
 
         public var awsValue: AWSValue {
-            var members = AWSStructure(minimumCapacity: 2)
+            var members = AWSStructure(minimumCapacity: 3)
             members.append("RequestCharged", requestCharged?.awsValue)
             members.append("RestoreOutputPath", restoreOutputPath?.awsValue)
+            members.append("StatusCode", statusCode?.awsValue)
             return .structure(members)
         }
     }
