@@ -962,6 +962,26 @@ def test_eventbridge_rule_gets_object_created(server, s3, bucket):
     assert detail["object"]["key"] == "report.csv" and detail["object"]["size"] == 3
 
 
+def test_eventbridge_gets_restore_events(server, s3, bucket):
+    sqs = server.client("sqs")
+    events = server.client("events")
+    url = sqs.create_queue(QueueName="restores")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="restores", EventPattern=json.dumps({"source": ["aws.s3"], "detail-type": [
+        "Object Restore Initiated", "Object Restore Completed"]}))
+    events.put_targets(Rule="restores", Targets=[{"Id": "q", "Arn": arn}])
+    s3.put_bucket_notification_configuration(Bucket=bucket,
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"archived", StorageClass="DEEP_ARCHIVE")
+    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
+    received = sorted(receive(sqs, url, 2), key=lambda event: event["detail-type"], reverse=True)
+    assert [event["detail-type"] for event in received] == ["Object Restore Initiated", "Object Restore Completed"]
+    initiated, completed = (event["detail"] for event in received)
+    assert initiated["source-storage-class"] == "DEEP_ARCHIVE" and "source-ip-address" in initiated
+    assert completed["restore-expiry-time"] and "source-ip-address" not in completed
+    assert "sequencer" not in initiated["object"] and completed["object"]["size"] == 8
+
+
 # The aws CLI
 
 

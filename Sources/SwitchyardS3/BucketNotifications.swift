@@ -266,7 +266,10 @@ struct BucketNotifications: Sendable {
         if let size = change.size ?? change.eventBridgeSize { object.append(("size", .integer(size))) }
         if let etag = change.etag { object.append(("etag", .string(etag))) }
         if let versionId = change.versionId { object.append(("version-id", .string(versionId))) }
-        if let sequencer = change.sequencer { object.append(("sequencer", .string(sequencer))) }
+        // Restore events on EventBridge carry no sequencer (AWS's recorded events).
+        if let sequencer = change.sequencer, change.restore == nil {
+            object.append(("sequencer", .string(sequencer)))
+        }
         var detail: [(key: String, value: OrderedJSON)] = [
             ("version", .string("0")), ("bucket", .object([("name", .string(bucket.name))])),
             ("object", .object(object)), ("request-id", .string(context.requestId)),
