@@ -724,6 +724,56 @@ def test_inventory_configurations_are_checked(s3, bucket):
     assert error(e)["Code"] == "IdMismatch"
 
 
+def test_replication_copies_new_objects(s3, bucket):
+    role = "arn:aws:iam::000000000000:role/replication"
+    s3.create_bucket(Bucket="replica", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    s3.create_bucket(Bucket="archive")
+
+    def configure(rules):
+        s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration={"Role": role, "Rules": rules})
+
+    rule = {"Status": "Enabled", "Priority": 1, "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Filter": {"Prefix": "tax/"}, "Destination": {"Bucket": "arn:aws:s3:::replica"}}
+    with pytest.raises(ClientError) as e:
+        configure([rule])
+    assert error(e)["Message"] == "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(ClientError) as e:
+        configure([rule])
+    assert error(e) == {"Code": "InvalidRequest", "Message": "Destination bucket must have versioning enabled."}
+    for name in ("replica", "archive"):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(ClientError) as e:
+        configure([])
+    assert error(e)["Code"] == "MalformedXML"
+    # Overlapping rules: the higher priority wins.
+    configure([rule, {"Status": "Enabled", "Priority": 2, "DeleteMarkerReplication": {"Status": "Disabled"},
+                      "Filter": {"And": {"Prefix": "tax/", "Tags": [{"Key": "keep", "Value": "long"}]}},
+                      "Destination": {"Bucket": "arn:aws:s3:::archive", "StorageClass": "GLACIER"}}])
+    stored = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"]
+    assert all(r["ID"] for r in stored) and [r["Priority"] for r in stored] == [1, 2]
+
+    put = s3.put_object(Bucket=bucket, Key="tax/2026.csv", Body=b"figures", Metadata={"year": "2026"})
+    assert s3.head_object(Bucket=bucket, Key="tax/2026.csv")["ReplicationStatus"] == "COMPLETED"
+    replica = s3.get_object(Bucket="replica", Key="tax/2026.csv")
+    assert (replica["VersionId"], replica["ReplicationStatus"]) == (put["VersionId"], "REPLICA")
+    assert replica["Body"].read() == b"figures" and replica["Metadata"] == {"year": "2026"}
+    s3.put_object(Bucket=bucket, Key="tax/old.csv", Body=b"x", Tagging="keep=long")
+    assert s3.head_object(Bucket="archive", Key="tax/old.csv")["StorageClass"] == "GLACIER"
+    assert "Contents" not in s3.list_objects_v2(Bucket="replica", Prefix="tax/old")
+    s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"x")
+    assert "ReplicationStatus" not in s3.head_object(Bucket=bucket, Key="notes.txt")
+    assert "Contents" not in s3.list_objects_v2(Bucket="replica", Prefix="notes")
+
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    assert error(e)["Code"] == "InvalidBucketState"
+    s3.delete_bucket_replication(Bucket=bucket)
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_replication(Bucket=bucket)
+    assert error(e)["Code"] == "ReplicationConfigurationNotFoundError"
+
+
 def test_multipart_upload_keeps_its_acl(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ACL="public-read-write")["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]

@@ -35,9 +35,12 @@ extension S3Engine {
             throw error
         }
         version.sequence = nextSequence()
+        let replication = replicationRule(for: version)
+        if replication != nil { version.replicationStatus = "PENDING" }
         let replaced = contents[version.bucket, default: BucketContents()].put(version)
         try await commit([.putVersion(version)])
         if let blob = replaced?.blob, blob != version.blob { files.remove([blob]) }
+        if let replication { return await replicate(version, rule: replication) }
         return version
     }
 

@@ -93,6 +93,8 @@ public struct ObjectVersionRecord: Codable, Sendable, Equatable {
     /// For an archived object (GLACIER, DEEP_ARCHIVE) restored by RestoreObject: until when its
     /// restored copy can be read.
     public var restoreExpiry: Date?
+    /// PENDING, COMPLETED or FAILED for an object a replication rule copies; REPLICA for the copy.
+    public var replicationStatus: String?
     /// A sequence number making versions of a key ordered even within one millisecond.
     public var sequence: Int
 

@@ -137,6 +137,12 @@ extension S3Service {
                     "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.",
                     httpStatus: 409)
             }
+            if bucket.configurations[BucketConfiguration.replication.rawValue] != nil, status == "Suspended" {
+                throw AWSError(
+                    "InvalidBucketState",
+                    "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.",
+                    httpStatus: 409)
+            }
             bucket.versioning = status
             if let mfaDelete = input.versioningConfiguration.mfaDelete { bucket.mfaDelete = mfaDelete }
         }

@@ -266,6 +266,7 @@ extension S3Service {
             objectLockLegalHoldStatus: version.legalHold)
         output.expiration = read.expiration
         output.restore = Self.restoreHeader(version)
+        output.replicationStatus = version.replicationStatus
         if let customerKeyMD5 = version.customerKeyMD5 {
             output.sseCustomerAlgorithm = "AES256"
             output.sseCustomerKeyMD5 = customerKeyMD5

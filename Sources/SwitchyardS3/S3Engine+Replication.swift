@@ -1,0 +1,54 @@
+import Foundation
+import SwitchyardModels
+import SwitchyardWire
+
+/// Replication of new objects to the bucket a replication rule names. It happens before the write
+/// that made the object is answered: the source version is recorded PENDING, the replica (the same
+/// version id, bytes, metadata and tags; the rule's storage class) is written to the destination as
+/// REPLICA, and the source becomes COMPLETED, or FAILED when the destination cannot take it. After a
+/// crash between the two writes the source stays PENDING: nothing retries it.
+extension S3Engine {
+    /// The rule that replicates a version, when its bucket has a replication configuration.
+    func replicationRule(for version: ObjectVersionRecord) -> S3.ReplicationRule? {
+        guard !version.isDeleteMarker, version.replicationStatus != "REPLICA",
+            let text = buckets[version.bucket]?.configurations[BucketConfiguration.replication.rawValue],
+            let configuration = try? StoredShape.read(S3.ReplicationConfiguration.self, text)
+        else { return nil }
+        return ReplicationRules(configuration: configuration).rule(forKey: version.key, tags: version.tags)
+    }
+
+    /// Writes the replica of a stored PENDING version and records how it went on the source.
+    func replicate(_ source: ObjectVersionRecord, rule: S3.ReplicationRule) async -> ObjectVersionRecord {
+        var status = "FAILED"
+        if let target = ReplicationRules.bucketName(ofDestination: rule.destination.bucket),
+            buckets[target]?.versioning == "Enabled", let blob = source.blob,
+            let copied = try? await files.copy(blob, range: nil, checksum: nil)
+        {
+            var replica = source
+            replica.bucket = target
+            replica.blob = copied.blob
+            replica.replicationStatus = "REPLICA"
+            replica.storageClass = rule.destination.storageClass ?? source.storageClass
+            replica.sequence = nextSequence()
+            let replaced = contents[target, default: BucketContents()].put(replica)
+            do {
+                try await commit([.putVersion(replica)])
+                status = "COMPLETED"
+                if let old = replaced?.blob, old != copied.blob { files.remove([old]) }
+            } catch {
+                _ = contents[target]?.remove(key: replica.key, versionId: replica.versionId)
+                files.remove([copied.blob])
+            }
+        }
+        var updated = source
+        updated.replicationStatus = status
+        // The source may have been deleted or replaced while its bytes were copied.
+        guard
+            contents[source.bucket]?.history(of: source.key).contains(where: { $0.versionId == source.versionId })
+                == true
+        else { return updated }
+        contents[source.bucket]?.replace(updated)
+        try? await commit([.putVersion(updated)])
+        return updated
+    }
+}
