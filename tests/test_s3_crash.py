@@ -61,3 +61,29 @@ def test_acknowledged_uploads_survive_kill_9():
         assert files == len(listed)
     finally:
         restarted.stop()
+
+
+def test_acknowledged_replicas_survive_kill_9():
+    """A replicated write is answered once its replica is stored: both survive a kill -9."""
+    server = Server().start()
+    s3 = server.client("s3")
+    for name in ("source", "copy"):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="source", ReplicationConfiguration={
+        "Role": "arn:aws:iam::000000000000:role/replication",
+        "Rules": [{"Status": "Enabled", "Priority": 1, "Filter": {}, "DeleteMarkerReplication": {"Status": "Disabled"},
+                   "Destination": {"Bucket": "arn:aws:s3:::copy"}}]})
+    versions = {f"k{index}": s3.put_object(Bucket="source", Key=f"k{index}", Body=os.urandom(2048))["VersionId"]
+                for index in range(20)}
+    server.kill9()
+    restarted = Server(data_dir=server.data_dir).start()
+    try:
+        s3 = restarted.client("s3")
+        for key, version in versions.items():
+            source = s3.head_object(Bucket="source", Key=key)
+            replica = s3.head_object(Bucket="copy", Key=key)
+            assert (source["ReplicationStatus"], replica["ReplicationStatus"]) == ("COMPLETED", "REPLICA")
+            assert replica["VersionId"] == version and replica["ETag"] == source["ETag"]
+    finally:
+        restarted.stop()
