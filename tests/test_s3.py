@@ -774,6 +774,29 @@ def test_replication_copies_new_objects(s3, bucket):
     assert error(e)["Code"] == "ReplicationConfigurationNotFoundError"
 
 
+def test_replication_of_delete_markers_follows_the_rule(s3, bucket):
+    for name in (bucket, "replica"):
+        if name != bucket:
+            s3.create_bucket(Bucket=name)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration={
+        "Role": "arn:aws:iam::000000000000:role/replication",
+        "Rules": [{"Status": "Enabled", "Priority": 1, "Filter": {"Prefix": "on/"},
+                   "DeleteMarkerReplication": {"Status": "Enabled"}, "Destination": {"Bucket": "arn:aws:s3:::replica"}},
+                  {"Status": "Enabled", "Priority": 2, "Filter": {"Prefix": "off/"},
+                   "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::replica"}}]})
+    for key in ("on/a", "off/a"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+        marker = s3.delete_object(Bucket=bucket, Key=key)
+        assert marker["DeleteMarker"]
+    markers = s3.list_object_versions(Bucket="replica").get("DeleteMarkers", [])
+    assert [(m["Key"], m["VersionId"]) for m in markers] == [("on/a", s3.list_object_versions(
+        Bucket=bucket, Prefix="on/")["DeleteMarkers"][0]["VersionId"])]
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket="replica", Key="on/a")
+    assert s3.get_object(Bucket="replica", Key="off/a")["Body"].read() == b"x"
+
+
 def test_multipart_upload_keeps_its_acl(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ACL="public-read-write")["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]

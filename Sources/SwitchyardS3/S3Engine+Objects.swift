@@ -142,6 +142,7 @@ extension S3Engine {
         let replaced = contents[name, default: BucketContents()].put(marker)
         try await commit([.putVersion(marker)])
         if let blob = replaced?.blob { files.remove([blob]) }
+        await replicateDeleteMarker(marker)
         return DeletionResult(deleteMarker: true, versionId: markerId)
     }
 

@@ -6,7 +6,8 @@ import SwitchyardWire
 /// that made the object is answered: the source version is recorded PENDING, the replica (the same
 /// version id, bytes, metadata and tags; the rule's storage class) is written to the destination as
 /// REPLICA, and the source becomes COMPLETED, or FAILED when the destination cannot take it. After a
-/// crash between the two writes the source stays PENDING: nothing retries it.
+/// crash between the two writes the source stays PENDING: nothing retries it. Delete markers follow
+/// when the rule says so.
 extension S3Engine {
     /// The rule that replicates a version, when its bucket has a replication configuration.
     func replicationRule(for version: ObjectVersionRecord) -> S3.ReplicationRule? {
@@ -15,6 +16,29 @@ extension S3Engine {
             let configuration = try? StoredShape.read(S3.ReplicationConfiguration.self, text)
         else { return nil }
         return ReplicationRules(configuration: configuration).rule(forKey: version.key, tags: version.tags)
+    }
+
+    /// Makes a delete marker in the destination too, with the same version id, when the rule that
+    /// selects its key replicates delete markers. Rules that filter by tag do not (S3 does not
+    /// replicate delete markers for them), nor do lifecycle expirations, which do not come here.
+    func replicateDeleteMarker(_ marker: ObjectVersionRecord) async {
+        guard let text = buckets[marker.bucket]?.configurations[BucketConfiguration.replication.rawValue],
+            let configuration = try? StoredShape.read(S3.ReplicationConfiguration.self, text),
+            let rule = ReplicationRules(configuration: configuration).rule(forKey: marker.key, tags: [:]),
+            rule.deleteMarkerReplication?.status == "Enabled",
+            let target = ReplicationRules.bucketName(ofDestination: rule.destination.bucket),
+            buckets[target]?.versioning == "Enabled"
+        else { return }
+        var replica = marker
+        replica.bucket = target
+        replica.replicationStatus = "REPLICA"
+        replica.sequence = nextSequence()
+        _ = contents[target, default: BucketContents()].put(replica)
+        do {
+            try await commit([.putVersion(replica)])
+        } catch {
+            _ = contents[target]?.remove(key: replica.key, versionId: replica.versionId)
+        }
     }
 
     /// Writes the replica of a stored PENDING version and records how it went on the source.
