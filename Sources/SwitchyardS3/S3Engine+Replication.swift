@@ -9,22 +9,25 @@ import SwitchyardWire
 /// crash between the two writes the source stays PENDING: nothing retries it. Delete markers follow
 /// when the rule says so.
 extension S3Engine {
-    /// The rule that replicates a version, when its bucket has a replication configuration.
-    func replicationRule(for version: ObjectVersionRecord) -> S3.ReplicationRule? {
-        guard !version.isDeleteMarker, version.replicationStatus != "REPLICA",
-            let text = buckets[version.bucket]?.configurations[BucketConfiguration.replication.rawValue],
+    /// A bucket's replication rules, when it has a replication configuration.
+    func replicationRules(of bucket: String) -> ReplicationRules? {
+        guard let text = buckets[bucket]?.configurations[BucketConfiguration.replication.rawValue],
             let configuration = try? StoredShape.read(S3.ReplicationConfiguration.self, text)
         else { return nil }
-        return ReplicationRules(configuration: configuration).rule(forKey: version.key, tags: version.tags)
+        return ReplicationRules(configuration: configuration)
+    }
+
+    /// The rule that replicates a version, when its bucket has a replication configuration.
+    func replicationRule(for version: ObjectVersionRecord) -> S3.ReplicationRule? {
+        guard !version.isDeleteMarker, version.replicationStatus != "REPLICA" else { return nil }
+        return replicationRules(of: version.bucket)?.rule(forKey: version.key, tags: version.tags)
     }
 
     /// Makes a delete marker in the destination too, with the same version id, when the rule that
     /// selects its key replicates delete markers. Rules that filter by tag do not (S3 does not
     /// replicate delete markers for them), nor do lifecycle expirations, which do not come here.
     func replicateDeleteMarker(_ marker: ObjectVersionRecord) async {
-        guard let text = buckets[marker.bucket]?.configurations[BucketConfiguration.replication.rawValue],
-            let configuration = try? StoredShape.read(S3.ReplicationConfiguration.self, text),
-            let rule = ReplicationRules(configuration: configuration).rule(forKey: marker.key, tags: [:]),
+        guard let rule = replicationRules(of: marker.bucket)?.rule(forKey: marker.key, tags: [:]),
             rule.deleteMarkerReplication?.status == "Enabled",
             let target = ReplicationRules.bucketName(ofDestination: rule.destination.bucket),
             buckets[target]?.versioning == "Enabled"

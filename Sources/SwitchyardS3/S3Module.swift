@@ -97,6 +97,9 @@ public struct S3Module: ServiceModule {
         }
     }
 
+    /// The second request id S3 answers with (`x-amz-id-2`, an error's `HostId`).
+    static func hostId(_ requestId: String) -> String { Data(requestId.utf8).base64EncodedString() }
+
     /// What the model cannot say of an answer: a ranged read is partial (206), and some
     /// configuration PUTs answer 204 No Content, as recorded from S3.
     @Sendable static func finish(_ operation: String, _ response: inout WireResponse) {
@@ -104,7 +107,7 @@ public struct S3Module: ServiceModule {
         if let index = response.headers.firstIndex(where: { $0.0 == "x-amzn-RequestId" }) {
             let requestId = response.headers[index].1
             response.headers[index] = ("x-amz-request-id", requestId)
-            response.headers.append(("x-amz-id-2", Data(requestId.utf8).base64EncodedString()))
+            response.headers.append(("x-amz-id-2", hostId(requestId)))
         }
         response.headers.append(("Date", Timestamps.httpDate(Date())))
         response.headers.append(("Server", "AmazonS3"))

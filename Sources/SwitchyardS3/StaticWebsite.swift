@@ -142,11 +142,8 @@ struct StaticWebsite: Sendable {
     }
 
     private static func plain(status: Int, requestId: String) -> WireResponse {
-        WireResponse(
-            status: status,
-            headers: [
-                ("x-amz-request-id", requestId), ("x-amz-id-2", WebsiteErrorPage.hostId(requestId)),
-                ("Date", Timestamps.httpDate(Date())), ("Server", "AmazonS3"),
-            ])
+        var response = WireResponse(status: status, headers: [("x-amzn-RequestId", requestId)])
+        S3Module.finish("", &response)
+        return response
     }
 }

@@ -11,7 +11,7 @@ enum WebsiteErrorPage {
         let title = "\(error.httpStatus) \(reason(error.httpStatus))"
         var html = "<html>\n<head><title>\(title)</title></head>\n<body>\n<h1>\(title)</h1>\n<ul>\n"
         html += items(error)
-        html += "<li>RequestId: \(requestId)</li>\n<li>HostId: \(hostId(requestId))</li>\n</ul>\n"
+        html += "<li>RequestId: \(requestId)</li>\n<li>HostId: \(S3Module.hostId(requestId))</li>\n</ul>\n"
         if let failure = errorDocumentFailure {
             html += "<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n<ul>\n"
             html += items(failure) + "</ul>\n"
@@ -22,9 +22,10 @@ enum WebsiteErrorPage {
         ]
         if let message = error.message { headers.append(("x-amz-error-message", message)) }
         for detail in error.details { headers.append(("x-amz-error-detail-\(detail.name)", detail.value)) }
-        headers += [("x-amz-request-id", requestId), ("x-amz-id-2", hostId(requestId))]
-        headers += [("Date", Timestamps.httpDate(Date())), ("Server", "AmazonS3")]
-        return WireResponse(status: error.httpStatus, headers: headers, body: Array(html.utf8))
+        headers.append(("x-amzn-RequestId", requestId))
+        var response = WireResponse(status: error.httpStatus, headers: headers, body: Array(html.utf8))
+        S3Module.finish("", &response)
+        return response
     }
 
     private static func items(_ error: AWSError) -> String {
@@ -33,8 +34,6 @@ enum WebsiteErrorPage {
         for detail in error.details { lines += "<li>\(detail.name): \(escaped(detail.value))</li>\n" }
         return lines
     }
-
-    static func hostId(_ requestId: String) -> String { Data(requestId.utf8).base64EncodedString() }
 
     private static func reason(_ status: Int) -> String {
         switch status {
