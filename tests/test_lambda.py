@@ -499,6 +499,28 @@ def test_sqs_event_source_mapping_with_partial_batch_failures(server, lam):
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
+def test_sqs_records_without_attributes_name_their_digest_only_when_batched(server, lam):
+    # AWS's recordings: with no batching window the record of a message without attributes has no
+    # md5OfMessageAttributes; gathered over a window it has a null one.
+    sqs = server.client("sqs")
+    seen = sqs.create_queue(QueueName="digest-seen")["QueueUrl"]
+    create(lam, "digest-consumer", code=zipped({"app.py": (BATCH_HANDLER, 0o644)}), Timeout=30,
+           Environment={"Variables": {"SEEN": seen}})
+    for window in (0, 1):
+        source = sqs.create_queue(QueueName=f"digest-source-{window}")["QueueUrl"]
+        source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        mapping = lam.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="digest-consumer",
+                                                  BatchSize=1, MaximumBatchingWindowInSeconds=window)
+        sqs.send_message(QueueUrl=source, MessageBody=f"plain-{window}")
+        [record] = [json.loads(body) for body in drain(sqs, seen, expected=1)]
+        assert record["body"] == f"plain-{window}" and record["messageAttributes"] == {}
+        if window:
+            assert "md5OfMessageAttributes" in record and record["md5OfMessageAttributes"] is None
+        else:
+            assert "md5OfMessageAttributes" not in record
+        lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
 def test_event_source_mapping_filters_and_checks(server, lam):
     sqs = server.client("sqs")
     source = sqs.create_queue(QueueName="filtered")["QueueUrl"]

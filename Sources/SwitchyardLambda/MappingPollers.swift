@@ -70,7 +70,9 @@ actor MappingPollers {
             // Records no filter matches are done with, as on AWS.
             try? await reader.acknowledge(dropped, from: mapping.eventSourceArn)
             guard !kept.isEmpty else { continue }
-            let payload = Array(("{\"Records\":[" + kept.map(\.json).joined(separator: ",") + "]}").utf8)
+            let batched = mapping.maximumBatchingWindowInSeconds > 0
+            let documents = kept.map { batched ? ($0.batchedJSON ?? $0.json) : $0.json }
+            let payload = Array(("{\"Records\":[" + documents.joined(separator: ",") + "]}").utf8)
             guard let processed = await service.deliverBatch(payload, mapping: mapping, records: kept) else {
                 // The function is gone or cannot run: wait before trying again.
                 try? await Task.sleep(for: .seconds(1))

@@ -11,12 +11,19 @@ public struct SourceRecord: Sendable {
     /// The X-Ray trace header the record carries (a message's AWSTraceHeader), for the invocation it
     /// leads to.
     public var traceHeader: String?
+    /// The record's form when a Lambda event source mapping gathered it over a batching window, where
+    /// AWS writes it differently (an SQS message without attributes then carries
+    /// `"md5OfMessageAttributes": null`); nil when it is `json`.
+    public var batchedJSON: String?
 
-    public init(json: String, handle: String, id: String = "", traceHeader: String? = nil) {
+    public init(
+        json: String, handle: String, id: String = "", traceHeader: String? = nil, batchedJSON: String? = nil
+    ) {
         self.json = json
         self.handle = handle
         self.id = id
         self.traceHeader = traceHeader
+        self.batchedJSON = batchedJSON
     }
 }
 

@@ -55,19 +55,33 @@ struct SQSSourceReader: EventSourceReader {
             ]
             messageAttributes.append((name, .object(fields)))
         }
-        let document = OrderedJSON.object([
-            ("messageId", .scalar(.string(message.messageId))),
-            ("receiptHandle", .scalar(.string(received.receiptHandle))),
-            ("body", .scalar(.string(message.body))),
-            ("attributes", .object(attributes)),
-            ("messageAttributes", .object(messageAttributes)),
-            ("md5OfMessageAttributes", message.md5OfMessageAttributes.map { .scalar(.string($0)) } ?? .scalar(.null)),
-            ("md5OfBody", .scalar(.string(message.md5OfBody))),
-            ("eventSource", .scalar(.string("aws:sqs"))),
-            ("eventSourceARN", .scalar(.string(arn))),
-            ("awsRegion", .scalar(.string(region))),
-        ])
+        // AWS's recordings of Lambda's SQS poller: a message without attributes has no
+        // `md5OfMessageAttributes` when the mapping has no batching window, and a null one when
+        // records are gathered over a window.
+        func document(nullDigest: Bool) -> String {
+            var fields: [(key: String, value: OrderedJSON)] = [
+                ("messageId", .scalar(.string(message.messageId))),
+                ("receiptHandle", .scalar(.string(received.receiptHandle))),
+                ("body", .scalar(.string(message.body))),
+                ("attributes", .object(attributes)),
+                ("messageAttributes", .object(messageAttributes)),
+            ]
+            if let digest = message.md5OfMessageAttributes {
+                fields.append(("md5OfMessageAttributes", .scalar(.string(digest))))
+            } else if nullDigest {
+                fields.append(("md5OfMessageAttributes", .scalar(.null)))
+            }
+            fields += [
+                ("md5OfBody", .scalar(.string(message.md5OfBody))),
+                ("eventSource", .scalar(.string("aws:sqs"))),
+                ("eventSourceARN", .scalar(.string(arn))),
+                ("awsRegion", .scalar(.string(region))),
+            ]
+            return OrderedJSON.object(fields).text
+        }
+        let plain = document(nullDigest: false)
         return SourceRecord(
-            json: document.text, handle: received.receiptHandle, id: message.messageId, traceHeader: trace)
+            json: plain, handle: received.receiptHandle, id: message.messageId, traceHeader: trace,
+            batchedJSON: message.md5OfMessageAttributes == nil ? document(nullDigest: true) : nil)
     }
 }
