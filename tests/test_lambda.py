@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -704,15 +705,47 @@ def test_asynchronous_invocation_destinations(server, lam):
     assert record["requestContext"]["condition"] == "Success"
     assert record["requestContext"]["requestId"] == accepted["ResponseMetadata"]["RequestId"]
     assert record["requestPayload"] == {"ok": 1} and record["responsePayload"]["echo"] == {"ok": 1}
+    # An unqualified invocation is recorded as $LATEST's.
+    assert record["requestContext"]["functionArn"] == function_arn + ":$LATEST"
     lam.invoke(FunctionName="destined", InvocationType="Event", Payload=json.dumps({"fail": True}))
     record = json.loads(drain(sqs, urls["failed"], expected=1)[0])
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["requestContext"]["functionArn"] == function_arn + ":$LATEST"
     assert record["requestPayload"] == {"fail": True}
-    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+    # The failed attempt's error document is the record's response payload.
+    assert record["responsePayload"]["errorType"] == "ValueError"
+    assert record["responsePayload"]["errorMessage"] == "it went wrong"
     assert [c["FunctionArn"] for c in lam.list_function_event_invoke_configs(
         FunctionName="destined")["FunctionEventInvokeConfigs"]] == [function_arn + ":$LATEST"]
     lam.delete_function_event_invoke_config(FunctionName="destined")
+
+
+def test_failure_records_name_the_event_age_and_zero_reserved_concurrency(server, lam):
+    sqs = server.client("sqs")
+    url = sqs.create_queue(QueueName="failures")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create(lam, "aging")
+    # The first retry would come a minute after the failure, past the maximum event age of 60 s:
+    # Lambda gives up at once.
+    lam.put_function_event_invoke_config(FunctionName="aging", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=60,
+                                         DestinationConfig={"OnFailure": {"Destination": arn}})
+    lam.invoke(FunctionName="aging", InvocationType="Event", Payload=json.dumps({"fail": True}))
+    record = json.loads(drain(sqs, url, expected=1)[0])
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["responsePayload"]["errorMessage"] == "it went wrong"
+    # Reserved concurrency 0: the invocation is accepted and goes to the destination without running.
+    lam.put_function_concurrency(FunctionName="aging", ReservedConcurrentExecutions=0)
+    accepted = lam.invoke(FunctionName="aging", InvocationType="Event", Payload=json.dumps({"ok": 1}))
+    assert accepted["StatusCode"] == 202
+    record = json.loads(drain(sqs, url, expected=1)[0])
+    assert record["requestContext"]["condition"] == "ZeroReservedConcurrency"
+    assert record["requestContext"]["approximateInvokeCount"] == 0
+    assert record["requestContext"]["requestId"] == accepted["ResponseMetadata"]["RequestId"]
+    assert record["requestPayload"] == {"ok": 1}
+    assert "responseContext" not in record and "responsePayload" not in record
 
 
 def test_eventbridge_invokes_asynchronously_so_the_functions_config_handles_errors(server, lam):
@@ -996,14 +1029,18 @@ def test_throttled_event_invocation_waits_for_capacity(server, lam):
     sqs = server.client("sqs")
     url = sqs.create_queue(QueueName="after-throttle")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    create(lam, "throttled")
+    create(lam, "throttled", Timeout=30)
     lam.put_function_event_invoke_config(FunctionName="throttled", MaximumRetryAttempts=0,
                                          DestinationConfig={"OnSuccess": {"Destination": arn}})
-    lam.put_function_concurrency(FunctionName="throttled", ReservedConcurrentExecutions=0)
+    # Its one environment is busy for four seconds: the event waits for it.
+    lam.put_function_concurrency(FunctionName="throttled", ReservedConcurrentExecutions=1)
+    busy = threading.Thread(target=lambda: lam.invoke(FunctionName="throttled", Payload=json.dumps({"sleep": 4})))
+    busy.start()
+    time.sleep(1)
     lam.invoke(FunctionName="throttled", InvocationType="Event", Payload=json.dumps({"n": 1}))
-    time.sleep(2.5)
+    time.sleep(1.5)
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages") is None
-    lam.delete_function_concurrency(FunctionName="throttled")
+    busy.join()
     record = json.loads(drain(sqs, url, expected=1)[0])
     assert record["requestContext"]["condition"] == "Success"
     assert record["requestPayload"] == {"n": 1}

@@ -270,8 +270,8 @@ public actor DeliveryEngine {
                     clock.nowMillis() + delay - createdAt > Int64(maximumAge) * 1000
                 {
                     giveUp(
-                        job, reason: "\(reason); the maximum event age of \(maximumAge) s has passed", stored: true,
-                        response: response)
+                        job, reason: reason, stored: true, response: response, eventAgeExceeded: true,
+                        recordedReason: "\(reason); the maximum event age of \(maximumAge) s has passed")
                     return
                 }
                 job.notBefore = clock.nowMillis() + delay
@@ -286,11 +286,14 @@ public actor DeliveryEngine {
     /// in the same commit that forgets this one, if it was stored), or the failure is recorded.
     /// Returns the ticket of the stored dead-letter delivery, if one was made.
     @discardableResult
-    private func giveUp(_ job: DeliveryJob, reason: String, stored: Bool, response: [UInt8]? = nil) -> CommitTicket? {
+    private func giveUp(
+        _ job: DeliveryJob, reason: String, stored: Bool, response: [UInt8]? = nil, eventAgeExceeded: Bool = false,
+        recordedReason: String? = nil
+    ) -> CommitTicket? {
         forget(job.id)
         guard let deadLetter = job.request.deadLetter, deadLetter != job.request.target else {
             if stored { _ = store.submit(put: [], delete: [job.id]) }
-            record(job, .failed, reason: reason, response: response)
+            record(job, .failed, reason: recordedReason ?? reason, response: response)
             return nil
         }
         var request = job.request
@@ -300,10 +303,14 @@ public actor DeliveryEngine {
         request.orderedLane = request.orderedLane.map { "\($0)#dead-letter" }
         // The outcome reported is the original delivery's; the dead-letter target learns why it failed.
         request.report = nil
-        request.metadata = (request.metadata ?? [:]).merging([DeliveryRequest.failureReasonKey: reason]) { $1 }
+        var failure = [
+            DeliveryRequest.failureReasonKey: reason, DeliveryRequest.failedAttemptsKey: String(job.attempts),
+        ]
+        if eventAgeExceeded { failure[DeliveryRequest.eventAgeExceededKey] = "true" }
+        request.metadata = (request.metadata ?? [:]).merging(failure) { $1 }
         let moved = newJob(request)
         let ticket = store.submit(put: [moved], delete: stored ? [job.id] : [])
-        record(job, .deadLettered, reason: reason, response: response)
+        record(job, .deadLettered, reason: recordedReason ?? reason, response: response)
         schedule(moved.id, after: ticket)
         return ticket
     }

@@ -88,6 +88,12 @@ extension DeliveryRequest {
     /// The metadata key under which a dead-letter delivery carries why the original one failed (the
     /// last attempt's reason), for targets that pass it on (Lambda's dead-letter queue attributes).
     public static let failureReasonKey = "DeliveryFailureReason"
+    /// The metadata key under which a dead-letter delivery carries how many attempts the original
+    /// one made.
+    public static let failedAttemptsKey = "DeliveryFailedAttempts"
+    /// The metadata key set ("true") on a dead-letter delivery whose original was given up because
+    /// its next retry would have come after the maximum event age.
+    public static let eventAgeExceededKey = "DeliveryEventAgeExceeded"
 
     /// True for a producer's asynchronous invocation of a function (SNS, EventBridge, S3 and log
     /// subscriptions invoke that way): Lambda accepts it into the function's own queue.

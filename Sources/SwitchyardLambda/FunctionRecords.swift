@@ -133,6 +133,12 @@ struct FunctionURLRecord: Codable, Sendable, Equatable {
     var lastModifiedTime: Date
 }
 
+/// A provisioned concurrency configuration: how many environments a version or alias keeps ready.
+struct ProvisionedConcurrencyRecord: Codable, Sendable, Equatable {
+    var requested: Int
+    var lastModified: Date
+}
+
 /// An alias: a name for one version, optionally sharing traffic with a second.
 struct AliasRecord: Codable, Sendable, Equatable {
     var name: String
@@ -165,6 +171,8 @@ struct FunctionRecord: Codable, Sendable {
     var recursiveLoop: String?
     /// Function URLs by qualifier (`$LATEST` for the function itself, or an alias).
     var urls: [String: FunctionURLRecord]?
+    /// Provisioned concurrency configurations by qualifier (a published version or an alias).
+    var provisionedConcurrency: [String: ProvisionedConcurrencyRecord]?
 
     var storageKey: String { "\(account)/\(region)/\(name)" }
 

@@ -28,7 +28,7 @@ struct FunctionURLRequests {
         let requestId = UUID().uuidString.lowercased()
         let event = Self.event(request, urlId: urlId, host: name, account: function.account, requestId: requestId)
         do {
-            try await service.checkConcurrency(function)
+            try await service.checkConcurrency(function, version: version)
             let result = try await service.run(
                 function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: nil,
                 requestId: requestId, invokedArn: reference.qualifiedArn)

@@ -69,6 +69,8 @@ actor FunctionWorker {
     private var output: [UInt8] = []
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
+    /// Callers of `initialized(within:)` waiting for the runtime's first request for work.
+    private var readinessWaiters: [CheckedContinuation<Bool, Never>] = []
 
     private init(server: RuntimeAPIServer, logStream: String) {
         self.server = server
@@ -170,6 +172,37 @@ actor FunctionWorker {
     /// Whether the worker can take another invocation.
     var reusable: Bool { alive && initError == nil }
 
+    /// Waits until the runtime has initialized (it asked for its first invocation): true then; false
+    /// when its initialization failed, the process ended, or `limit` passed first. Provisioned
+    /// concurrency starts workers this way, before any invocation.
+    func initialized(within limit: Duration) async -> Bool {
+        if initError != nil || !alive { return false }
+        if initDuration != nil { return true }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            guard !Task.isCancelled else { return }
+            self.settleReadiness(false)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { readinessWaiters.append($0) }
+    }
+
+    private func settleReadiness(_ ready: Bool) {
+        let waiters = readinessWaiters
+        readinessWaiters.removeAll()
+        for waiter in waiters { waiter.resume(returning: ready) }
+    }
+
+    /// The process's output so far that no invocation has taken (what its initialization wrote).
+    func takeOutput() async -> [UInt8] {
+        let waitUntil = ContinuousClock.now + (alive ? .milliseconds(5) : .seconds(1))
+        while outputPending, ContinuousClock.now < waitUntil {
+            try? await Task.sleep(for: .microseconds(200))
+        }
+        defer { output.removeAll() }
+        return output
+    }
+
     /// Ends the process (SIGKILL, as Lambda ends an environment) and its Runtime API.
     func stop() {
         if alive { process?.signal(SIGKILL) }
@@ -229,6 +262,7 @@ actor FunctionWorker {
         server.stop()
         waitingForNext?.resume(returning: nil)
         waitingForNext = nil
+        settleReadiness(false)
         if let initError { finish(.functionError(initError)) }
         finish(.exited(status: status))
     }
@@ -258,6 +292,7 @@ actor FunctionWorker {
         if request.method == .POST, route == ["init", "error"] {
             let document = Self.errorDocument(request)
             initError = document
+            settleReadiness(false)
             finish(.functionError(document))
             return .json(.accepted, #"{"status":"OK"}"#)
         }
@@ -274,6 +309,7 @@ actor FunctionWorker {
     private func next() async -> Invocation? {
         if initDuration == nil { initDuration = launchedAt.duration(to: .now) }
         guard alive else { return nil }
+        settleReadiness(true)
         if let queued {
             self.queued = nil
             return queued

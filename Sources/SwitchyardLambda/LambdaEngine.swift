@@ -12,6 +12,10 @@ actor LambdaEngine {
     let code: CodeStore
     let runtimes: RuntimeEnvironments
     let pool: WorkerPool
+    /// Workers started ahead of invocations for provisioned concurrency configurations.
+    let provisioned = ProvisionedWorkers()
+    /// The allocation of each provisioned concurrency configuration, by `<function key>#<qualifier>`.
+    private(set) var provisioning: [String: ProvisioningState] = [:]
     let credentials: CredentialDirectory
     /// Where a function's own SDK calls go (`AWS_ENDPOINT_URL`).
     let endpointURL: String
@@ -48,6 +52,8 @@ actor LambdaEngine {
 
     func function(_ key: String) -> FunctionRecord? { functions[key] }
 
+    func allFunctions() -> [FunctionRecord] { Array(functions.values) }
+
     /// The function, qualifier and settings of a function URL, by the id in its host name.
     func functionURL(_ urlId: String) -> (FunctionRecord, String, FunctionURLRecord)? {
         for function in functions.values {
@@ -69,6 +75,8 @@ actor LambdaEngine {
     func remove(_ key: String) async throws {
         functions[key] = nil
         await pool.retire(prefix: key + "#")
+        await provisioned.stop(prefix: key + "#")
+        for state in provisioning.keys where state.hasPrefix(key + "#") { provisioning[state] = nil }
         try await store.delete(storageKey: key).wait()
     }
 
@@ -155,18 +163,37 @@ actor LambdaEngine {
         functions.removeAll()
         mappings.removeAll()
         layers.removeAll()
+        provisioning.removeAll()
         await pool.stopAll()
+        await provisioned.stopAll()
         try await store.wipe().wait()
         code.removeUnreferenced(keeping: [])
     }
 
     // MARK: Invocation
 
-    /// Runs one invocation of a version on a warm or new worker.
+    /// Runs one invocation of a version on an idle provisioned worker, else on a warm or new one.
     func run(
         _ function: FunctionRecord, version: FunctionVersionRecord, invocation: Invocation
     ) async throws -> WorkerRun {
+        if version.version != "$LATEST",
+            let run = await provisioned.invoke(
+                "\(function.storageKey)#\(version.version)", invocation: invocation, timeout: .seconds(version.timeout),
+                memoryLimit: version.memorySize)
+        {
+            return run
+        }
         let key = "\(function.storageKey)#\(version.version)#\(version.revisionId)"
+        return try await pool.invoke(
+            key: key, launch: launcher(function, version: version), invocation: invocation,
+            timeout: .seconds(version.timeout), memoryLimit: version.memorySize)
+    }
+
+    /// How to start a worker of a version; `initializationType` is what the function reads in
+    /// `AWS_LAMBDA_INITIALIZATION_TYPE`.
+    func launcher(
+        _ function: FunctionRecord, version: FunctionVersionRecord, initializationType: String = "on-demand"
+    ) -> @Sendable () async throws -> WorkerLaunch {
         let endpointURL = self.endpointURL
         let credentials = self.credentials
         let runtimes = self.runtimes
@@ -184,6 +211,7 @@ actor LambdaEngine {
             var environment = WorkerEnvironment.variables(
                 function: function, version: version, taskRoot: root, endpointURL: endpointURL,
                 credential: WorkerEnvironment.sessionCredential(for: function, version: version, in: credentials))
+            environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = initializationType
             environment.merge(command.environment) { _, runtime in runtime }
             environment.merge(LayerPaths.environment(layers: layerRoots, base: environment)) { _, layered in layered }
             let launch = WorkerLaunch(
@@ -194,9 +222,43 @@ actor LambdaEngine {
             else { return launch }
             return OptMount.wrap(launch, layers: try await code.mergedLayers(layerDigests))
         }
-        return try await pool.invoke(
-            key: key, launch: launch, invocation: invocation, timeout: .seconds(version.timeout),
-            memoryLimit: version.memorySize)
+        return launch
+    }
+
+    // MARK: Provisioned concurrency
+
+    /// Where the allocation of a provisioned concurrency configuration stands.
+    struct ProvisioningState: Sendable {
+        /// `IN_PROGRESS`, `READY` or `FAILED`.
+        var status: String
+        var statusReason: String?
+        /// Identifies the provisioning this state belongs to, so that a stale one cannot overwrite it.
+        var generation: UUID
+    }
+
+    func provisioningState(_ key: String) -> ProvisioningState? { provisioning[key] }
+
+    /// Marks a configuration IN_PROGRESS; returns the generation its outcome must name.
+    func beginProvisioning(_ key: String) -> UUID {
+        let generation = UUID()
+        provisioning[key] = ProvisioningState(status: "IN_PROGRESS", generation: generation)
+        return generation
+    }
+
+    /// Records how a provisioning ended, unless another one replaced it meanwhile.
+    func finishProvisioning(_ key: String, generation: UUID, outcome: ProvisionedWorkers.Outcome) {
+        guard provisioning[key]?.generation == generation else { return }
+        switch outcome {
+        case .ready: provisioning[key]?.status = "READY"
+        case .initFailed:
+            provisioning[key]?.status = "FAILED"
+            provisioning[key]?.statusReason = "FUNCTION_ERROR_INIT_FAILURE"
+        case .superseded: break
+        }
+    }
+
+    func endProvisioning(_ key: String) {
+        provisioning[key] = nil
     }
 
     /// Stops idle workers now and then.

@@ -76,6 +76,14 @@ public struct LambdaModule: ServiceModule {
             backgroundTasks: [
                 { await engine.runMaintenance() },
                 {
+                    // Provisioned environments are started again after a restart.
+                    for function in await engine.allFunctions() {
+                        for qualifier in (function.provisionedConcurrency ?? [:]).keys {
+                            await service.startProvisioning(function, qualifier: qualifier)
+                        }
+                    }
+                },
+                {
                     // Mappings stored before a restart poll again once every module is up.
                     for mapping in await engine.mappings.values {
                         await service.pollers.sync(mapping.uuid, mapping: mapping, service: service)
@@ -90,6 +98,7 @@ public struct LambdaModule: ServiceModule {
             beginShutdown: {
                 await service.pollers.stopAll()
                 await pool.stopAll()
+                await engine.provisioned.stopAll()
             })
     }
 

@@ -219,11 +219,22 @@ extension LambdaService {
         }
         // AWS names the missing function with its $LATEST qualifier here.
         var function = try await function(reference.latest)
-        guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= 900 else {
+        let available =
+            await unreservedConcurrency(account: function.account, region: function.region, excluding: function)
+            - Self.minimumUnreservedConcurrency
+        guard input.reservedConcurrentExecutions >= 0, input.reservedConcurrentExecutions <= available else {
             // Unlike Lambda's other parameter errors, this one carries no `Type` (AWS's recorded answers).
             throw AWSError(
                 "InvalidParameterValueException",
                 "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
+                httpStatus: 400)
+        }
+        let provisioned = Self.provisionedTotal(function)
+        if input.reservedConcurrentExecutions < provisioned {
+            // Worded (two spaces, a leading one) and without `Type`, as AWS recorded it.
+            throw AWSError(
+                "InvalidParameterValueException",
+                " ReservedConcurrentExecutions  \(input.reservedConcurrentExecutions) should not be lower than function's total provisioned concurrency [\(provisioned)].",
                 httpStatus: 400)
         }
         function.reservedConcurrency = input.reservedConcurrentExecutions
@@ -274,11 +285,12 @@ extension LambdaService {
             functions.reduce(0) { total, function in
                 total + function.latest.codeSize + function.versions.reduce(0) { $0 + $1.codeSize }
             } + layers.reduce(0) { total, layer in total + layer.versions.reduce(0) { $0 + $1.codeSize } }
-        let reserved = functions.reduce(0) { $0 + ($1.reservedConcurrency ?? 0) }
+        let claimed = functions.reduce(0) { $0 + Self.claimedConcurrency($1) }
         return Lambda.GetAccountSettingsResponse(
             accountLimit: Lambda.AccountLimit(
                 totalCodeSize: 80_530_636_800, codeSizeUnzipped: 262_144_000, codeSizeZipped: 52_428_800,
-                concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000 - reserved),
+                concurrentExecutions: Self.accountConcurrency,
+                unreservedConcurrentExecutions: Self.accountConcurrency - claimed),
             accountUsage: Lambda.AccountUsage(totalCodeSize: codeSize, functionCount: functions.count))
     }
 }

@@ -168,10 +168,17 @@ extension LambdaService {
         }
     }
 
-    /// The invocation record AWS sends to a destination.
+    /// The function ARN an invocation record names: qualified, `$LATEST` when the invocation named
+    /// none (AWS's recordings).
+    static func recordedFunctionArn(_ arn: String) -> String {
+        arn.split(separator: ":", omittingEmptySubsequences: false).count == 7 ? arn + ":$LATEST" : arn
+    }
+
+    /// The invocation record AWS sends to a destination; `ran`: false when the function never ran
+    /// (then the record has no response context).
     static func invocationRecord(
         requestId: String, functionArn: String, condition: String, attempts: Int, request: [UInt8],
-        functionError: String?, response: [UInt8]?
+        functionError: String?, response: [UInt8]?, ran: Bool = true
     ) -> String {
         func json(_ bytes: [UInt8]) -> OrderedJSON {
             (try? OrderedJSON.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
@@ -195,8 +202,9 @@ extension LambdaService {
                     ("condition", .string(condition)), ("approximateInvokeCount", .integer(attempts)),
                 ])
             ),
-            ("requestPayload", json(request)), ("responseContext", .object(responseContext)),
+            ("requestPayload", json(request)),
         ]
+        if ran { members.append(("responseContext", .object(responseContext))) }
         if let response { members.append(("responsePayload", json(response))) }
         return OrderedJSON.object(members).text
     }
@@ -206,6 +214,9 @@ extension LambdaService {
 /// (the event as it was) and its on-failure destination (an invocation record), as AWS sends both.
 struct LambdaFailureTransport: DeliveryTransport {
     static let kind = DeliveryTargetKind("lambda-failure", targetsName: "Lambda failure destinations")
+    /// Why an asynchronous invocation of a function whose reserved concurrency is 0 fails at once
+    /// (the condition AWS names in its invocation record).
+    static let zeroReservedConcurrency = "ZeroReservedConcurrency"
     let deliveries: DeliveryEngine
 
     func attempt(_ request: DeliveryRequest) async -> DeliveryOutcome {
@@ -218,10 +229,25 @@ struct LambdaFailureTransport: DeliveryTransport {
                     retry: .managedEndpoint, origin: request.origin))
         }
         if let destination = metadata["OnFailure"] {
+            let reason = metadata[DeliveryRequest.failureReasonKey] ?? ""
+            let neverRan = reason == Self.zeroReservedConcurrency
+            // The last attempt's error document, which AWS hands on as the response payload.
+            let errorDocument = (try? OrderedJSON.parse(Array(reason.utf8))).flatMap { document in
+                document["errorType"] != nil || document["errorMessage"] != nil ? Array(reason.utf8) : nil
+            }
+            let condition =
+                neverRan
+                ? Self.zeroReservedConcurrency
+                : metadata[DeliveryRequest.eventAgeExceededKey] == "true" ? "EventAgeExceeded" : "RetriesExhausted"
             let record = LambdaService.invocationRecord(
-                requestId: metadata["RequestId"] ?? "", functionArn: metadata["FunctionArn"] ?? request.origin,
-                condition: "RetriesExhausted", attempts: Int(metadata["Attempts"] ?? "") ?? 1,
-                request: request.body.bytes, functionError: "Unhandled", response: nil)
+                requestId: metadata["RequestId"] ?? "",
+                functionArn: LambdaService.recordedFunctionArn(metadata["FunctionArn"] ?? request.origin),
+                condition: condition,
+                attempts: neverRan
+                    ? 0
+                    : Int(metadata[DeliveryRequest.failedAttemptsKey] ?? metadata["Attempts"] ?? "") ?? 1,
+                request: request.body.bytes, functionError: neverRan ? nil : "Unhandled", response: errorDocument,
+                ran: !neverRan)
             requests.append(
                 DeliveryRequest(
                     target: LambdaService.destinationTarget(destination), body: DeliveryPayload(record),

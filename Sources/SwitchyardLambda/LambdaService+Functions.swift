@@ -147,6 +147,10 @@ extension LambdaService {
                 throw LambdaErrors.conflict(
                     "Unable to delete version because the following aliases reference it: [\(alias.name)]")
             }
+            if function.provisionedConcurrency?[qualifier] != nil {
+                await stopProvisioning(function, qualifier: qualifier)
+                function.provisionedConcurrency?[qualifier] = nil
+            }
             function.versions.removeAll { $0.version == qualifier }
             try await engine.save(function)
             return Lambda.DeleteFunctionResponse(statusCode: 204)

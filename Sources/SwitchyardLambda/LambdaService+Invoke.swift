@@ -48,7 +48,7 @@ extension LambdaService {
                 requestId: context.requestId, traceHeader: context.traceHeader)
             return Lambda.InvocationResponse(statusCode: 202)
         default:
-            try await checkConcurrency(function)
+            try await checkConcurrency(function, version: version)
             let ran = try await run(
                 function, version: version, payload: payload,
                 // Invoke takes the client context base64-encoded; the runtime gets its JSON.
@@ -201,12 +201,20 @@ extension LambdaService {
         return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
     }
 
-    /// Reserved concurrency: 0 throttles every invocation, n throttles the (n+1)th at once.
-    func checkConcurrency(_ function: FunctionRecord) async throws {
+    /// Reserved concurrency: 0 throttles every invocation, n throttles the (n+1)th at once. The
+    /// function's provisioned environments hold part of it: an invocation that an idle one of them
+    /// takes always runs, and the rest share what is left.
+    func checkConcurrency(_ function: FunctionRecord, version: FunctionVersionRecord) async throws {
         guard let reserved = function.reservedConcurrency else { return }
-        if await engine.pool.running(prefix: function.storageKey + "#") >= reserved {
+        if version.version != "$LATEST",
+            await engine.provisioned.hasIdle("\(function.storageKey)#\(version.version)")
+        {
+            return
+        }
+        let onDemand = reserved - Self.provisionedTotal(function)
+        if await engine.pool.running(prefix: function.storageKey + "#") >= onDemand {
             throw AWSError("TooManyRequestsException", "Rate Exceeded.", httpStatus: 429)
-                .with("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded")
+                .with("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded").with("Type", "User")
         }
     }
 
@@ -293,8 +301,12 @@ struct LambdaDeliveryTransport: DeliveryTransport {
                 return (.retry(reason: "\(error)"), nil)
             }
         }
+        if function.reservedConcurrency == 0 {
+            // Nothing can ever run it: AWS sends the event to the failure destinations at once.
+            return (.failed(reason: LambdaFailureTransport.zeroReservedConcurrency), nil)
+        }
         do {
-            try await service.checkConcurrency(function)
+            try await service.checkConcurrency(function, version: version)
             let result = try await service.run(
                 function, version: version, payload: SNSInvocationEvent.payload(for: request), clientContext: nil,
                 traceId: request.traceHeader,
@@ -307,7 +319,8 @@ struct LambdaDeliveryTransport: DeliveryTransport {
             }
             if let destination = request.metadata?["OnSuccess"] {
                 let record = LambdaService.invocationRecord(
-                    requestId: request.metadata?["RequestId"] ?? "", functionArn: request.target.resource,
+                    requestId: request.metadata?["RequestId"] ?? "",
+                    functionArn: LambdaService.recordedFunctionArn(request.target.resource),
                     condition: "Success", attempts: 1, request: request.body.bytes, functionError: nil,
                     response: result.payload)
                 _ = try? await service.deliveries.enqueue([

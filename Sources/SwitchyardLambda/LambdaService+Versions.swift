@@ -113,15 +113,26 @@ extension LambdaService {
         if let routing = input.routingConfig { alias.additionalVersionWeights = routing.additionalVersionWeights }
         try Self.checkAliasTarget(alias.functionVersion, weights: alias.additionalVersionWeights, in: function)
         alias.revisionId = UUID().uuidString.lowercased()
+        let moved = function.aliases[input.name]?.functionVersion != alias.functionVersion
+        let provisioned = function.provisionedConcurrency?[input.name] != nil
+        // The alias's provisioned environments follow it to its new version.
+        if moved, provisioned { await stopProvisioning(function, qualifier: input.name) }
         function.aliases[input.name] = alias
         try await engine.save(function)
+        if moved, provisioned { await startProvisioning(function, qualifier: input.name) }
         return Self.aliasConfiguration(function, alias)
     }
 
     public func deleteAlias(_ input: Lambda.DeleteAliasRequest, context: RequestContext) async throws {
         let reference = try Self.reference(input.functionName, context: context)
         var function = try await function(reference)
-        guard function.aliases.removeValue(forKey: input.name) != nil else { return }
+        guard function.aliases[input.name] != nil else { return }
+        // The alias's provisioned concurrency configuration goes with it.
+        if function.provisionedConcurrency?[input.name] != nil {
+            await stopProvisioning(function, qualifier: input.name)
+            function.provisionedConcurrency?[input.name] = nil
+        }
+        function.aliases[input.name] = nil
         try await engine.save(function)
     }
 
