@@ -130,3 +130,19 @@ def test_account_code_size_counts_every_function_version_and_layer_version(lam):
     assert used() == 3 * len(PYTHON_ZIP)
     lam.delete_layer_version(LayerName="sized-layer", VersionNumber=layer["Version"])
     assert used() == 2 * len(PYTHON_ZIP)
+
+
+def test_a_function_name_over_the_models_length_is_the_models_validation_error(lam):
+    # Up to the model's 140 characters Lambda words a long name itself; beyond, the model's
+    # constraint answers (AWS's recordings).
+    response = refusal(lam.create_function, FunctionName="a" * 65, Runtime="python3.12", Role=ROLE,
+                       Handler="app.handler", Code={"ZipFile": PYTHON_ZIP})
+    assert response["Error"]["Code"] == "InvalidParameterValueException"
+    assert response["Error"]["Message"].endswith("Member must have length less than or equal to 64")
+    name = "my-function:" + "a" * 129
+    response = refusal(lam.create_function, FunctionName=name, Runtime="python3.12", Role=ROLE,
+                       Handler="app.handler", Code={"ZipFile": PYTHON_ZIP})
+    assert response["Error"]["Code"] == "ValidationException"
+    assert response["Error"]["Message"] == (
+        f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: "
+        "Member must have length less than or equal to 140")

@@ -133,6 +133,23 @@ struct FunctionURLRecord: Codable, Sendable, Equatable {
     var lastModifiedTime: Date
 }
 
+/// A code signing configuration: which signing profiles a function's code must be signed by, and
+/// what a deployment of code that is not does (`Warn` or `Enforce`).
+struct CodeSigningConfigRecord: Codable, Sendable, Equatable {
+    var account: String
+    var region: String
+    /// `csc-` and 17 hexadecimal digits, as AWS names them.
+    var id: String
+    var description: String?
+    var signingProfileVersionArns: [String]
+    var untrustedArtifactOnDeployment: String
+    var lastModified: Date
+    var tags: [String: String]?
+
+    var key: String { "\(account)/\(region)/\(id)" }
+    var arn: String { "arn:aws:lambda:\(region):\(account):code-signing-config:\(id)" }
+}
+
 /// A provisioned concurrency configuration: how many environments a version or alias keeps ready.
 struct ProvisionedConcurrencyRecord: Codable, Sendable, Equatable {
     var requested: Int
@@ -173,6 +190,8 @@ struct FunctionRecord: Codable, Sendable {
     var urls: [String: FunctionURLRecord]?
     /// Provisioned concurrency configurations by qualifier (a published version or an alias).
     var provisionedConcurrency: [String: ProvisionedConcurrencyRecord]?
+    /// The code signing configuration that applies to the function's deployments.
+    var codeSigningConfigArn: String?
 
     var storageKey: String { "\(account)/\(region)/\(name)" }
 

@@ -23,6 +23,8 @@ actor LambdaEngine {
     private(set) var functions: [String: FunctionRecord] = [:]
     private(set) var mappings: [String: EventSourceMappingRecord] = [:]
     private(set) var layers: [String: LayerRecord] = [:]
+    /// Code signing configurations by `<account>/<region>/<id>`.
+    private(set) var codeSigningConfigs: [String: CodeSigningConfigRecord] = [:]
 
     init(
         store: any LambdaStore, code: CodeStore, runtimes: RuntimeEnvironments, pool: WorkerPool,
@@ -38,6 +40,7 @@ actor LambdaEngine {
         for function in try store.loadFunctions() { functions[function.storageKey] = function }
         for mapping in try store.loadMappings() { mappings[mapping.uuid] = mapping }
         for layer in try store.loadLayers() { layers[layer.key] = layer }
+        for config in try store.loadCodeSigningConfigs() { codeSigningConfigs[config.key] = config }
         code.removeUnreferenced(
             keeping: Self.digests(of: functions.values).union(layers.values.flatMap { $0.versions.map(\.codeDigest) }))
     }
@@ -145,6 +148,16 @@ actor LambdaEngine {
         try await store.put(layer).wait()
     }
 
+    func save(_ config: CodeSigningConfigRecord) async throws {
+        codeSigningConfigs[config.key] = config
+        try await store.put(config).wait()
+    }
+
+    func removeCodeSigningConfig(_ key: String) async throws {
+        codeSigningConfigs[key] = nil
+        try await store.deleteCodeSigningConfig(key: key).wait()
+    }
+
     func mappings(account: String, region: String) -> [EventSourceMappingRecord] {
         mappings.values.filter { $0.account == account && $0.region == region }.sorted { $0.uuid < $1.uuid }
     }
@@ -163,6 +176,7 @@ actor LambdaEngine {
         functions.removeAll()
         mappings.removeAll()
         layers.removeAll()
+        codeSigningConfigs.removeAll()
         provisioning.removeAll()
         await pool.stopAll()
         await provisioned.stopAll()

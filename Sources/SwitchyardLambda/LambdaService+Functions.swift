@@ -62,9 +62,11 @@ extension LambdaService {
         if !layers.isEmpty {
             version.layers = layers.map { FunctionLayer(arn: $0.arn, codeSize: $0.version.codeSize) }
         }
+        try await checkCodeSigning(input.codeSigningConfigArn)
         var function = FunctionRecord(
             account: reference.account, region: reference.region, name: reference.name, latest: version)
         function.tags = input.tags ?? [:]
+        function.codeSigningConfigArn = input.codeSigningConfigArn
         if input.publish == true {
             version.version = "1"
             function.versions = [version]
@@ -166,6 +168,7 @@ extension LambdaService {
         var function = try await function(reference)
         try Self.checkRevision(input.revisionId, of: function.latest)
         try Self.checkNoUpdateInProgress(function)
+        try await checkCodeSigning(function.codeSigningConfigArn)
         let zip = try await zip(
             of: Lambda.FunctionCode(
                 zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key,

@@ -13,6 +13,9 @@ protocol LambdaStore: Sendable {
     func deleteMapping(uuid: String) -> CommitTicket
     func loadLayers() throws -> [LayerRecord]
     func put(_ layer: LayerRecord) -> CommitTicket
+    func loadCodeSigningConfigs() throws -> [CodeSigningConfigRecord]
+    func put(_ config: CodeSigningConfigRecord) -> CommitTicket
+    func deleteCodeSigningConfig(key: String) -> CommitTicket
 }
 
 /// Keeps nothing (`--storage memory`).
@@ -26,6 +29,9 @@ struct MemoryLambdaStore: LambdaStore {
     func deleteMapping(uuid: String) -> CommitTicket { .alreadyCommitted }
     func loadLayers() throws -> [LayerRecord] { [] }
     func put(_ layer: LayerRecord) -> CommitTicket { .alreadyCommitted }
+    func loadCodeSigningConfigs() throws -> [CodeSigningConfigRecord] { [] }
+    func put(_ config: CodeSigningConfigRecord) -> CommitTicket { .alreadyCommitted }
+    func deleteCodeSigningConfig(key: String) -> CommitTicket { .alreadyCommitted }
 }
 
 /// Functions in the embedded SQLite database, one JSON record each.
@@ -42,6 +48,10 @@ struct SQLiteLambdaStore: LambdaStore {
         }
         migrator.registerMigration("lambda-v3-layers") { db in
             try db.execute(sql: "CREATE TABLE lambda_layer (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
+        migrator.registerMigration("lambda-v4-code-signing-configs") { db in
+            try db.execute(
+                sql: "CREATE TABLE lambda_code_signing_config (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
     }
 
@@ -84,6 +94,24 @@ struct SQLiteLambdaStore: LambdaStore {
         }
     }
 
+    func loadCodeSigningConfigs() throws -> [CodeSigningConfigRecord] {
+        try load(CodeSigningConfigRecord.self, "lambda_code_signing_config")
+    }
+
+    func put(_ config: CodeSigningConfigRecord) -> CommitTicket {
+        database.submit { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO lambda_code_signing_config (key, record) VALUES (?, ?)",
+                arguments: [config.key, try JSONEncoder().encode(config)])
+        }
+    }
+
+    func deleteCodeSigningConfig(key: String) -> CommitTicket {
+        database.submit { db in
+            try db.execute(sql: "DELETE FROM lambda_code_signing_config WHERE key = ?", arguments: [key])
+        }
+    }
+
     func put(_ function: FunctionRecord) -> CommitTicket {
         database.submit { db in
             try db.execute(
@@ -101,7 +129,10 @@ struct SQLiteLambdaStore: LambdaStore {
     func wipe() -> CommitTicket {
         database.submit { db in
             try db.execute(
-                sql: "DELETE FROM lambda_function; DELETE FROM lambda_event_source_mapping; DELETE FROM lambda_layer")
+                sql: """
+                    DELETE FROM lambda_function; DELETE FROM lambda_event_source_mapping; DELETE FROM lambda_layer;
+                    DELETE FROM lambda_code_signing_config
+                    """)
         }
     }
 }

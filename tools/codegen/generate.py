@@ -98,6 +98,9 @@ SERVICES = {
     "lambda": {
         "swiftName": "Lambda", "modelDir": "lambda/2015-03-31", "partial": True,
         "membersNotNull": ["ArchitecturesList", "CompatibleArchitectures", "LayerList"],
+        # A function without a code signing configuration answers GetFunctionCodeSigningConfig with
+        # an empty document (AWS's recordings), though the model requires both members.
+        "optionalMembers": {"GetFunctionCodeSigningConfigResponse": ["CodeSigningConfigArn", "FunctionName"]},
     },
     # ECS: clusters, task definitions and tasks run as local processes; the rest answers NotImplemented.
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "partial": True},

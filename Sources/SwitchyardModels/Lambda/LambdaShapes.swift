@@ -4007,25 +4007,25 @@ extension Lambda {
 
     public struct GetFunctionCodeSigningConfigResponse: AWSValueConvertible, Sendable, Equatable {
         /// The The Amazon Resource Name (ARN) of the code signing configuration.
-        public var codeSigningConfigArn: String
+        public var codeSigningConfigArn: String?
         /// The name or ARN of the Lambda function.
-        public var functionName: String
+        public var functionName: String?
 
-        public init(codeSigningConfigArn: String, functionName: String) {
+        public init(codeSigningConfigArn: String? = nil, functionName: String? = nil) {
             self.codeSigningConfigArn = codeSigningConfigArn
             self.functionName = functionName
         }
 
         public init(awsValue: AWSValue) throws {
             let members = try awsValue.structureMembers()
-            self.codeSigningConfigArn = try members.decode("CodeSigningConfigArn")
-            self.functionName = try members.decode("FunctionName")
+            self.codeSigningConfigArn = try members.decodeIfPresent("CodeSigningConfigArn")
+            self.functionName = try members.decodeIfPresent("FunctionName")
         }
 
         public var awsValue: AWSValue {
             var members = AWSStructure(minimumCapacity: 2)
-            members.append("CodeSigningConfigArn", codeSigningConfigArn.awsValue)
-            members.append("FunctionName", functionName.awsValue)
+            members.append("CodeSigningConfigArn", codeSigningConfigArn?.awsValue)
+            members.append("FunctionName", functionName?.awsValue)
             return .structure(members)
         }
     }
