@@ -65,6 +65,13 @@ struct FilterPattern: Sendable {
         }
     }
 
+    /// What TestMetricFilter reports of a matching event: the values of a space-delimited
+    /// pattern's named fields, as `$name`.
+    func extractedValues(_ message: String) -> [String: String] {
+        guard case .delimited(let fields) = kind else { return [:] }
+        return DelimitedField.bindings(fields, Self.tokens(message).map(Self.unquoted)) ?? [:]
+    }
+
     /// Splits on whitespace, keeping quoted strings and [bracketed] groups whole.
     static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []

@@ -172,6 +172,8 @@ struct JSONConditionParser {
 struct DelimitedField: Sendable {
     var isEllipsis: Bool
     var comparison: ValueComparison?
+    /// The field's name (`ip` in `[ip, user=admin, ...]`), which TestMetricFilter reports values by.
+    var name: String?
 
     static func parse(_ text: String) throws -> [DelimitedField] {
         try text.split(separator: ",").map { raw in
@@ -182,26 +184,43 @@ struct DelimitedField: Sendable {
                     let literal = FilterPattern.unquoted(
                         field[range.upperBound...].trimmingCharacters(in: .whitespaces))
                     guard !literal.isEmpty else { throw FilterPattern.Invalid() }
+                    let name = field[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
                     return DelimitedField(
-                        isEllipsis: false, comparison: ValueComparison(operation: operation, literal: literal))
+                        isEllipsis: false, comparison: ValueComparison(operation: operation, literal: literal),
+                        name: name.isEmpty ? nil : name)
                 }
             }
             guard !field.isEmpty else { throw FilterPattern.Invalid() }
-            return DelimitedField(isEllipsis: false)
+            return DelimitedField(isEllipsis: false, name: field)
         }
     }
 
     /// Fields match values in order; `...` takes any number of them.
     static func matches(_ fields: [DelimitedField], _ values: [String]) -> Bool {
-        guard let first = fields.first else { return values.isEmpty }
+        bindings(fields, values) != nil
+    }
+
+    /// The values of the named fields (`$name`), when the fields match the values; nil otherwise.
+    static func bindings(_ fields: [DelimitedField], _ values: [String]) -> [String: String]? {
+        guard let first = fields.first else { return values.isEmpty ? [:] : nil }
         let rest = Array(fields.dropFirst())
         if first.isEllipsis {
-            return (0...values.count).contains { matches(rest, Array(values.dropFirst($0))) }
+            for skipped in 0...values.count {
+                if let bound = bindings(rest, Array(values.dropFirst(skipped))) { return bound }
+            }
+            return nil
         }
-        guard let value = values.first else { return false }
-        if let comparison = first.comparison, !comparison.holds(value) { return false }
+        guard let value = values.first else { return nil }
+        if let comparison = first.comparison, !comparison.holds(value) { return nil }
+        var bound: [String: String] = [:]
         // The last named field takes the rest of the line when no ellipsis follows.
-        if rest.isEmpty { return values.count == 1 || first.comparison == nil }
-        return matches(rest, Array(values.dropFirst()))
+        if rest.isEmpty {
+            guard values.count == 1 || first.comparison == nil else { return nil }
+        } else {
+            guard let others = bindings(rest, Array(values.dropFirst())) else { return nil }
+            bound = others
+        }
+        if let name = first.name { bound["$" + name] = value }
+        return bound
     }
 }

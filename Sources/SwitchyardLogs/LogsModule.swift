@@ -58,5 +58,38 @@ enum LogsPrechecks {
                     "Invalid LogGroup or LogStream, both must have length less than or equal to 512.")
             }
         }
+        if operation.name == "PutMetricFilter", case .list(let transformations)? = input["metricTransformations"],
+            transformations.count > 1
+        {
+            // A metric filter takes one transformation; AWS prints the list as Java prints it.
+            let printed = transformations.map(Self.javaString).joined(separator: ", ")
+            throw AWSError(
+                "InvalidParameterException",
+                "1 validation error detected: Value '[\(printed)]' at 'metricTransformations' failed to satisfy constraint: Member must have length less than or equal to 1"
+            )
+        }
+    }
+
+    /// `MetricTransformation(metricName=..., ...)`, as the service's Java model prints one.
+    static func javaString(_ transformation: AWSValue) -> String {
+        func text(_ name: String) -> String {
+            switch transformation[name] {
+            case .string(let value)?: return value
+            case .double(let value)?: return String(value)
+            case .integer(let value)?: return String(Double(value))
+            case .map(let entries)?:
+                return "{"
+                    + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.plain($0.value))" }
+                    .joined(separator: ", ") + "}"
+            default: return "null"
+            }
+        }
+        let fields = ["metricName", "metricNamespace", "metricValue", "defaultValue", "unit", "dimensions"]
+        return "MetricTransformation(" + fields.map { "\($0)=\(text($0))" }.joined(separator: ", ") + ")"
+    }
+
+    private static func plain(_ value: AWSValue) -> String {
+        if case .string(let text) = value { return text }
+        return "\(value)"
     }
 }

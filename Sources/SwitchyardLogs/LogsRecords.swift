@@ -13,6 +13,8 @@ struct LogGroupRecord: Codable, Sendable, Equatable {
     var deletionProtection: Bool
     var tags: [String: String]
     var subscriptionFilters: [SubscriptionFilterRecord]
+    /// Metric filters, in the order they were created.
+    var metricFilters: [MetricFilterRecord]?
 
     var key: String { LogGroupRecord.key(account: account, region: region, name: name) }
     static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
@@ -28,6 +30,24 @@ struct SubscriptionFilterRecord: Codable, Sendable, Equatable {
     var roleArn: String?
     var distribution: String
     var creationTime: Int64
+}
+
+/// A metric filter: events matching its pattern count towards a CloudWatch metric.
+struct MetricFilterRecord: Codable, Sendable, Equatable {
+    var name: String
+    var pattern: String
+    var transformations: [MetricTransformationRecord]
+    var creationTime: Int64
+}
+
+/// How a metric filter turns a matching event into a metric value.
+struct MetricTransformationRecord: Codable, Sendable, Equatable {
+    var metricName: String
+    var metricNamespace: String
+    var metricValue: String
+    var defaultValue: Double?
+    var dimensions: [String: String]?
+    var unit: String?
 }
 
 /// A log stream of a group, with what AWS reports of its events.

@@ -139,20 +139,4 @@ extension LogsService {
                     ingestionTime: Int($0.ingestionTime), eventId: LogsEngine.eventId($0))
             }, nextToken: more ? last?.token("f") : nil)
     }
-
-    public func testMetricFilter(_ input: CloudWatchLogs.TestMetricFilterRequest, context: RequestContext)
-        async throws -> CloudWatchLogs.TestMetricFilterResponse
-    {
-        let pattern: FilterPattern
-        do {
-            pattern = try FilterPattern(input.filterPattern)
-        } catch {
-            throw AWSError("InvalidParameterException", "Invalid filter pattern")
-        }
-        let matches = input.logEventMessages.enumerated().filter { pattern.matches($0.element) }.map {
-            CloudWatchLogs.MetricFilterMatchRecord(
-                eventNumber: $0.offset + 1, eventMessage: $0.element, extractedValues: [:])
-        }
-        return CloudWatchLogs.TestMetricFilterResponse(matches: matches)
-    }
 }

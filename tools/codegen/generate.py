@@ -106,9 +106,12 @@ SERVICES = {
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "partial": True},
     # CloudWatch Logs: groups, streams, events, filters and subscriptions; the rest answers NotImplemented.
     # CloudWatch Logs answers constraint violations as InvalidParameterException, in Coral's words.
+    # A metric namespace may hold a colon, though the model's pattern excludes one: AWS accepted
+    # "A.B-c_d/1#2:metricNamespace" (LocalStack's AWS-validated metric filter tests).
     "logs": {
         "swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "partial": True,
-        "validationErrorCode": "InvalidParameterException"},
+        "validationErrorCode": "InvalidParameterException",
+        "patternOverrides": {"MetricNamespace": "[^*$]*"}},
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
     # Kinesis writes a bare code as its errors' __type (no namespace), in JSON and CBOR alike.
     "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True, "errorNamespace": ""},

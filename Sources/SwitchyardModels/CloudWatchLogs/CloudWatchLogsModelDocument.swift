@@ -423,7 +423,7 @@ extension CloudWatchLogs {
         "MetricFilterMatches":{"type":"list","member":{"shape":"MetricFilterMatchRecord"}},
         "MetricFilters":{"type":"list","member":{"shape":"MetricFilter"}},
         "MetricName":{"type":"string","max":255,"pattern":"[^:*$]*"},
-        "MetricNamespace":{"type":"string","max":255,"pattern":"[^:*$]*"},
+        "MetricNamespace":{"type":"string","max":255,"pattern":"[^*$]*"},
         "MetricTransformation":{"type":"structure","required":["metricName","metricNamespace","metricValue"],"members":{"metricName":{"shape":"MetricName"},"metricNamespace":{"shape":"MetricNamespace"},"metricValue":{"shape":"MetricValue"},"defaultValue":{"shape":"DefaultValue"},"dimensions":{"shape":"Dimensions"},"unit":{"shape":"StandardUnit"}}},
         "MetricTransformations":{"type":"list","min":1,"max":1,"member":{"shape":"MetricTransformation"}},
         "MetricValue":{"type":"string","max":100},
