@@ -17,6 +17,8 @@ actor LogsEngine {
     private var patterns: [String: FilterPattern] = [:]
     /// Account-wide resource policies by key.
     private var policies: [String: LogsResourcePolicyRecord] = [:]
+    /// Destinations by `<account>/<region>/<name>`.
+    private(set) var destinations: [String: LogsDestinationRecord] = [:]
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
@@ -26,6 +28,7 @@ actor LogsEngine {
         for group in try store.loadGroups() { groups[group.key] = group }
         for stream in try store.loadStreams() { streams[stream.groupKey, default: [:]][stream.name] = stream }
         for policy in try store.loadPolicies() { policies[policy.key] = policy }
+        for destination in try store.loadDestinations() { destinations[destination.key] = destination }
         nextEventId = try store.lastEventId() + 1
     }
 
@@ -185,7 +188,10 @@ actor LogsEngine {
                         })
                 ),
             ])
-            if let request = Self.subscriptionRequest(document, filter: filter, group: group, stream: stream) {
+            if let target = deliveryArn(filter),
+                let request = Self.subscriptionRequest(
+                    document, filter: filter, target: target, group: group, stream: stream)
+            {
                 requests.append(request)
             }
         }
@@ -193,25 +199,27 @@ actor LogsEngine {
     }
 
     /// A subscription's delivery of a gzipped document to the filter's destination.
+    /// `target`: the filter's destination, or the stream its logs destination stands for.
     static func subscriptionRequest(
-        _ document: OrderedJSON, filter: SubscriptionFilterRecord, group: LogGroupRecord, stream: String
+        _ document: OrderedJSON, filter: SubscriptionFilterRecord, target targetArn: String, group: LogGroupRecord,
+        stream: String
     ) -> DeliveryRequest? {
         var buffer = ByteBuffer(string: document.text)
         guard let compressed = try? buffer.compress(with: .gzip()) else { return nil }
         let bytes = Array(compressed.readableBytesView)
-        let vendor = ARN.parts(filter.destinationArn)?[2]
+        let vendor = ARN.parts(targetArn)?[2]
         let target: DeliveryTarget
         var body = DeliveryPayload(bytes: bytes)
         var metadata: [String: String]?
         switch vendor {
         case "kinesis":
-            target = DeliveryTarget(kind: DeliveryTargetKind(rawValue: "kinesis"), resource: filter.destinationArn)
+            target = DeliveryTarget(kind: DeliveryTargetKind(rawValue: "kinesis"), resource: targetArn)
             // ByLogStream keeps a stream's events in one shard; Random spreads them.
             metadata = ["PartitionKey": filter.distribution == "Random" ? UUID().uuidString : stream]
         case "firehose":
-            target = .firehose(arn: filter.destinationArn)
+            target = .firehose(arn: targetArn)
         default:
-            target = .lambda(arn: filter.destinationArn)
+            target = .lambda(arn: targetArn)
             let data = Data(bytes).base64EncodedString()
             body = DeliveryPayload(OrderedJSON.object([("awslogs", .object([("data", .string(data))]))]).text)
         }
@@ -226,7 +234,8 @@ actor LogsEngine {
     /// The test message CloudWatch Logs sends a stream destination when a subscription filter is
     /// put: a CONTROL_MESSAGE, which consumers (Firehose's CloudWatchLogProcessing) skip.
     func sendControlMessage(to filter: SubscriptionFilterRecord, of group: LogGroupRecord) async throws {
-        let vendor = ARN.parts(filter.destinationArn)?[2]
+        guard let targetArn = deliveryArn(filter) else { return }
+        let vendor = ARN.parts(targetArn)?[2]
         let name = vendor == "kinesis" ? "Kinesis" : "Firehose"
         let document = OrderedJSON.object([
             ("messageType", .string("CONTROL_MESSAGE")), ("owner", .string("CloudwatchLogs")),
@@ -241,8 +250,36 @@ actor LogsEngine {
                 ])
             ),
         ])
-        guard let request = Self.subscriptionRequest(document, filter: filter, group: group, stream: "") else { return }
+        guard
+            let request = Self.subscriptionRequest(
+                document, filter: filter, target: targetArn, group: group, stream: "")
+        else { return }
         try await deliveries.enqueue([request]).wait()
+    }
+
+    func save(_ destination: LogsDestinationRecord) async throws {
+        destinations[destination.key] = destination
+        try await store.submit([.putDestination(destination)]).wait()
+    }
+
+    func deleteDestination(_ key: String) async throws {
+        destinations[key] = nil
+        try await store.submit([.deleteDestination(key: key)]).wait()
+    }
+
+    /// The destination a `arn:aws:logs:<region>:<account>:destination:<name>` ARN names.
+    func destination(arn: String) -> LogsDestinationRecord? {
+        guard let parts = ARN.parts(arn), parts.count == 6, parts[5].hasPrefix("destination:") else { return nil }
+        return destinations[
+            LogsDestinationRecord.key(
+                account: String(parts[4]), region: String(parts[3]), name: String(parts[5].dropFirst(12)))]
+    }
+
+    /// Where a subscription filter's deliveries go: its destination ARN, or, for a destination, the
+    /// stream the destination stands for.
+    func deliveryArn(_ filter: SubscriptionFilterRecord) -> String? {
+        guard ARN.parts(filter.destinationArn)?[2] == "logs" else { return filter.destinationArn }
+        return destination(arn: filter.destinationArn)?.targetArn
     }
 
     /// Event ids as AWS writes them: a long string of digits.
@@ -268,6 +305,7 @@ actor LogsEngine {
         groups.removeAll()
         streams.removeAll()
         policies.removeAll()
+        destinations.removeAll()
         try await store.wipe().wait()
     }
 }

@@ -32,6 +32,23 @@ struct SubscriptionFilterRecord: Codable, Sendable, Equatable {
     var creationTime: Int64
 }
 
+/// A destination: a name other accounts' subscription filters deliver to, standing for a Kinesis or
+/// Firehose stream of its own account, with the access policy that says who may.
+struct LogsDestinationRecord: Codable, Sendable, Equatable {
+    var account: String
+    var region: String
+    var name: String
+    var targetArn: String
+    var roleArn: String
+    var accessPolicy: String?
+    var creationTime: Int64
+    var tags: [String: String]
+
+    var key: String { Self.key(account: account, region: region, name: name) }
+    static func key(account: String, region: String, name: String) -> String { "\(account)/\(region)/\(name)" }
+    var arn: String { "arn:aws:logs:\(region):\(account):destination:\(name)" }
+}
+
 /// A metric filter: events matching its pattern count towards a CloudWatch metric.
 struct MetricFilterRecord: Codable, Sendable, Equatable {
     var name: String

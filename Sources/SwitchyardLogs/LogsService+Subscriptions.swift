@@ -2,8 +2,8 @@ import Foundation
 import SwitchyardModels
 import SwitchyardWire
 
-/// Subscription filters: matching events go to a function, a Kinesis stream or a Firehose stream
-/// through the delivery engine.
+/// Subscription filters: matching events go to a function, a Kinesis stream, a Firehose stream or a
+/// destination (another account's stream) through the delivery engine.
 extension LogsService {
     public func putSubscriptionFilter(_ input: CloudWatchLogs.PutSubscriptionFilterRequest, context: RequestContext)
         async throws
@@ -16,7 +16,10 @@ extension LogsService {
                 "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create cross account lambda triggers."
             )
         }
-        if vendor == "kinesis" || vendor == "firehose" {
+        if vendor == "logs" {
+            // A destination: its own account's stream, reached as its access policy allows.
+            try await checkSubscription(toDestination: input.destinationArn, context: context)
+        } else if vendor == "kinesis" || vendor == "firehose" {
             if input.roleArn == nil {
                 throw AWSError(
                     "InvalidParameterException", "destinationArn for vendor \(vendor) cannot be used without roleArn")
@@ -27,7 +30,7 @@ extension LogsService {
                 "PutSubscriptionFilter operation cannot work with destinationArn for vendor \(vendor)")
         }
         var group = try await group(name: input.logGroupName, context: context)
-        if await resources.exists(input.destinationArn) == false {
+        if vendor != "logs", await resources.exists(input.destinationArn) == false {
             let message =
                 switch vendor {
                 case "kinesis":

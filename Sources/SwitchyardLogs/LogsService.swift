@@ -142,12 +142,20 @@ public struct LogsService: CloudWatchLogsAPI {
     }
 
     public func tagResource(_ input: CloudWatchLogs.TagResourceRequest, context: RequestContext) async throws {
+        if var destination = try await taggedDestination(input.resourceArn, context: context) {
+            destination.tags.merge(input.tags) { _, new in new }
+            return try await engine.save(destination)
+        }
         var group = try await group(name: nil, identifier: Self.groupArn(input.resourceArn), context: context)
         group.tags.merge(input.tags) { _, new in new }
         try await engine.save(group)
     }
 
     public func untagResource(_ input: CloudWatchLogs.UntagResourceRequest, context: RequestContext) async throws {
+        if var destination = try await taggedDestination(input.resourceArn, context: context) {
+            for key in input.tagKeys { destination.tags[key] = nil }
+            return try await engine.save(destination)
+        }
         var group = try await group(name: nil, identifier: Self.groupArn(input.resourceArn), context: context)
         for key in input.tagKeys { group.tags[key] = nil }
         try await engine.save(group)
@@ -156,8 +164,20 @@ public struct LogsService: CloudWatchLogsAPI {
     public func listTagsForResource(_ input: CloudWatchLogs.ListTagsForResourceRequest, context: RequestContext)
         async throws -> CloudWatchLogs.ListTagsForResourceResponse
     {
+        if let destination = try await taggedDestination(input.resourceArn, context: context) {
+            return CloudWatchLogs.ListTagsForResourceResponse(tags: destination.tags)
+        }
         let group = try await group(name: nil, identifier: Self.groupArn(input.resourceArn), context: context)
         return CloudWatchLogs.ListTagsForResourceResponse(tags: group.tags)
+    }
+
+    /// The destination a tagging operation's ARN names; nil for other ARNs (log groups).
+    private func taggedDestination(_ arn: String, context: RequestContext) async throws -> LogsDestinationRecord? {
+        guard let parts = ARN.parts(arn), parts.count == 6, parts[5].hasPrefix("destination:") else { return nil }
+        guard let destination = await engine.destination(arn: arn), destination.account == context.account else {
+            throw AWSError("ResourceNotFoundException", "The specified destination does not exist.")
+        }
+        return destination
     }
 
     /// A log group ARN, with or without the `:*` describe adds.

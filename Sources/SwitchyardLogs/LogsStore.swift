@@ -15,6 +15,8 @@ enum LogsChange: Sendable {
     case trim(groupKey: String, before: Int64)
     case putPolicy(LogsResourcePolicyRecord)
     case deletePolicy(key: String)
+    case putDestination(LogsDestinationRecord)
+    case deleteDestination(key: String)
 }
 
 /// What a read of events asks for: streams of one group, a time window, a starting point and a
@@ -39,6 +41,7 @@ protocol LogsStore: Sendable {
     func loadGroups() throws -> [LogGroupRecord]
     func loadStreams() throws -> [LogStreamRecord]
     func loadPolicies() throws -> [LogsResourcePolicyRecord]
+    func loadDestinations() throws -> [LogsDestinationRecord]
     /// The largest event id stored (ids continue from it).
     func lastEventId() throws -> Int64
     func submit(_ changes: [LogsChange]) -> CommitTicket
@@ -54,6 +57,7 @@ final class MemoryLogsStore: LogsStore {
     func loadGroups() throws -> [LogGroupRecord] { [] }
     func loadStreams() throws -> [LogStreamRecord] { [] }
     func loadPolicies() throws -> [LogsResourcePolicyRecord] { [] }
+    func loadDestinations() throws -> [LogsDestinationRecord] { [] }
     func lastEventId() throws -> Int64 { 0 }
 
     func submit(_ changes: [LogsChange]) -> CommitTicket {
@@ -76,7 +80,7 @@ final class MemoryLogsStore: LogsStore {
                     }
                     groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
-                case .putGroup, .putStream, .putPolicy, .deletePolicy: break
+                case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination: break
                 }
             }
         }
@@ -128,12 +132,18 @@ struct SQLiteLogsStore: LogsStore {
         migrator.registerMigration("logs-v2-resource-policies") { db in
             try db.execute(sql: "CREATE TABLE logs_resource_policy (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
+        migrator.registerMigration("logs-v3-destinations") { db in
+            try db.execute(sql: "CREATE TABLE logs_destination (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
     func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
     func loadStreams() throws -> [LogStreamRecord] { try load(LogStreamRecord.self, "logs_stream") }
     func loadPolicies() throws -> [LogsResourcePolicyRecord] {
         try load(LogsResourcePolicyRecord.self, "logs_resource_policy")
+    }
+    func loadDestinations() throws -> [LogsDestinationRecord] {
+        try load(LogsDestinationRecord.self, "logs_destination")
     }
 
     private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
@@ -190,6 +200,12 @@ struct SQLiteLogsStore: LogsStore {
                         arguments: [policy.key, try encoder.encode(policy)])
                 case .deletePolicy(let key):
                     try db.execute(sql: "DELETE FROM logs_resource_policy WHERE key = ?", arguments: [key])
+                case .putDestination(let destination):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_destination (key, record) VALUES (?, ?)",
+                        arguments: [destination.key, try encoder.encode(destination)])
+                case .deleteDestination(let key):
+                    try db.execute(sql: "DELETE FROM logs_destination WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -237,7 +253,7 @@ struct SQLiteLogsStore: LogsStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy"
+                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination"
             )
         }
     }
