@@ -66,8 +66,12 @@ import Testing
 
     @Test func aDeliveryOlderThanItsMaximumEventAgeGoesToItsDeadLetterTarget() async throws {
         let clock = ManualClock()
+        let moved = Mutex<[DeliveryRequest]>([])
         let transport = ClosureTransport { request in
-            guard request.target == .sqs(arn: "q") else { return .delivered }
+            guard request.target == .sqs(arn: "q") else {
+                moved.withLock { $0.append(request) }
+                return .delivered
+            }
             clock.advance(seconds: 61)  // each attempt takes a minute
             return .retry(reason: "throttled")
         }
@@ -82,6 +86,12 @@ import Testing
         #expect(records[0].status == .deadLettered && records[0].attempts == 1)
         #expect(records[0].reason?.contains("maximum event age") == true)
         #expect(records[1].target == "dlq" && records[1].status == .delivered)
+        // The dead-letter delivery learns that the age ended it, after how many attempts, and the
+        // last attempt's own reason.
+        let request = try #require(moved.withLock { $0.first })
+        #expect(request.metadata?[DeliveryRequest.eventAgeExceededKey] == "true")
+        #expect(request.metadata?[DeliveryRequest.failedAttemptsKey] == "1")
+        #expect(request.metadata?[DeliveryRequest.failureReasonKey] == "throttled")
     }
 
     @Test func aSynchronousAttemptAnswersWithTheTargetsPayload() async throws {
@@ -274,6 +284,8 @@ import Testing
         try await waitUntil { moved.withLock { $0.count } == 1 }
         let request = try #require(moved.withLock { $0.first })
         #expect(request.metadata?[DeliveryRequest.failureReasonKey] == "function error")
+        #expect(request.metadata?[DeliveryRequest.failedAttemptsKey] == String(quick.totalRetries + 1))
+        #expect(request.metadata?[DeliveryRequest.eventAgeExceededKey] == nil)
         #expect(request.report == nil)
     }
 

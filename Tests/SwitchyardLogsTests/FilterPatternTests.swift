@@ -40,6 +40,16 @@ struct FilterPatternTests {
         #expect(!pattern.matches("10.0.0.1 bob GET /x 404 10"))
     }
 
+    @Test func namedFieldsAreExtracted() throws {
+        let pattern = try FilterPattern("[ip, user, ..., status = 404, size > 1000]")
+        #expect(
+            pattern.extractedValues("10.0.0.1 bob GET /x 404 2048")
+                == ["$ip": "10.0.0.1", "$user": "bob", "$status": "404", "$size": "2048"])
+        // A message the pattern does not match, and other kinds of pattern, extract nothing.
+        #expect(pattern.extractedValues("10.0.0.1 bob GET /x 200 2048").isEmpty)
+        #expect(try FilterPattern("ERROR").extractedValues("ERROR here").isEmpty)
+    }
+
     @Test func tokensRoundTrip() {
         let cursor = EventCursor(timestamp: 1_700_000_000_123, id: 42)
         #expect(EventCursor(token: cursor.token("f")) == cursor)
