@@ -700,6 +700,10 @@ def test_asynchronous_invocation_destinations(server, lam):
         lam.put_function_event_invoke_config(
             FunctionName="destined", DestinationConfig={"OnFailure": {"Destination": function_arn + "-missing"}})
     assert e.value.response["Error"]["Message"] == f"The destination ARN {function_arn}-missing is invalid."
+    with pytest.raises(ClientError) as e:
+        lam.put_function_event_invoke_config(
+            FunctionName="destined", DestinationConfig={"OnSuccess": {"Destination": function_arn}})
+    assert e.value.response["Error"]["Message"] == "You can't specify the function as a destination for itself."
     accepted = lam.invoke(FunctionName="destined", InvocationType="Event", Payload=json.dumps({"ok": 1}))
     record = json.loads(drain(sqs, urls["succeeded"], expected=1)[0])
     assert record["requestContext"]["condition"] == "Success"
@@ -884,6 +888,31 @@ def test_function_urls(server, lam):
     with pytest.raises(ClientError) as e:
         lam.get_function_url_config(FunctionName="web")
     assert e.value.response["Error"]["Message"] == "The resource you requested does not exist."
+
+
+def test_function_url_errors_as_aws_answers_them(server, lam):
+    create(lam, "failing", code=zipped({"app.py": ("def handler(event, context):\n    raise ValueError('no')\n", 0o644)}))
+    lam.get_waiter("function_active_v2").wait(FunctionName="failing", WaiterConfig={"Delay": 0.2})
+    version = lam.publish_version(FunctionName="failing")["Version"]
+    lam.create_alias(FunctionName="failing", Name="live", FunctionVersion=version)
+    latest = lam.create_function_url_config(FunctionName="failing", AuthType="NONE")["FunctionUrl"]
+    aliased = lam.create_function_url_config(FunctionName="failing", Qualifier="live", AuthType="NONE")["FunctionUrl"]
+
+    def call(url, body):
+        host = url.split("//", 1)[1].rstrip("/")
+        request = urllib.request.Request(server.endpoint + "/", data=body, method="POST", headers={"Host": host})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(request, timeout=30)
+        return e.value
+
+    # A function error is a bare 502 "Internal Server Error".
+    failed = call(latest, b"{}")
+    assert failed.code == 502 and failed.read() == b"Internal Server Error"
+    # The URL of a deleted alias stays, and refuses requests.
+    lam.delete_alias(FunctionName="failing", Name="live")
+    refused = call(aliased, b"{}")
+    assert refused.code == 403 and refused.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    assert json.loads(refused.read())["Message"].startswith("Forbidden.")
 
 
 def test_layers(lam):

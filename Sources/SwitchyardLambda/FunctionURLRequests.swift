@@ -21,7 +21,15 @@ struct FunctionURLRequests {
         let reference = LambdaService.FunctionReference(
             account: function.account, region: function.region, name: function.name,
             qualifier: qualifier == "$LATEST" ? nil : qualifier)
-        guard let version = try? service.version(of: function, reference) else { return nil }
+        guard let version = try? service.version(of: function, reference) else {
+            // The URL of an alias that was deleted stays, and refuses every request (AWS's recordings).
+            return WireResponse(
+                status: 403,
+                headers: [("Content-Type", "application/json"), ("x-amzn-ErrorType", "AccessDeniedException")],
+                body: Array(
+                    #"{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}"#
+                        .utf8))
+        }
         if request.method == "OPTIONS", let cors = LambdaService.cors(url) {
             return WireResponse(status: 200, headers: Self.corsHeaders(cors, request: request, preflight: true))
         }
@@ -32,12 +40,13 @@ struct FunctionURLRequests {
             let result = try await service.run(
                 function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: nil,
                 requestId: requestId, invokedArn: reference.qualifiedArn)
+            // A function error is a bare "Internal Server Error", as AWS recorded it.
             var response =
                 result.functionError == nil
                 ? Self.response(result.payload)
                 : WireResponse(
                     status: 502, headers: [("Content-Type", "application/json")],
-                    body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+                    body: Array("Internal Server Error".utf8))
             response.headers.append(("x-amzn-RequestId", requestId))
             if let cors = LambdaService.cors(url) {
                 response.headers += Self.corsHeaders(cors, request: request, preflight: false)

@@ -84,7 +84,7 @@ extension LambdaService {
         let qualifier = reference.qualifier ?? "$LATEST"
         for destination in [destinations?.onSuccess?.destination, destinations?.onFailure?.destination]
         where destination != nil {
-            try await checkDestination(destination ?? "", destinations: destinations)
+            try await checkDestination(destination ?? "", destinations: destinations, of: function)
         }
         var config =
             replacing
@@ -116,8 +116,10 @@ extension LambdaService {
         }
     }
 
-    /// A destination is a queue, topic, function or event bus that exists.
-    private func checkDestination(_ arn: String, destinations: Lambda.DestinationConfig?) async throws {
+    /// A destination is a queue, topic, function or event bus that exists, and not the function itself.
+    private func checkDestination(_ arn: String, destinations: Lambda.DestinationConfig?, of function: FunctionRecord)
+        async throws
+    {
         let service = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first ?? ""
         guard ["sqs", "sns", "lambda", "events"].contains(service) else {
             let success = destinations?.onSuccess?.destination.map { "OnSuccess(destination=\($0))" } ?? "null"
@@ -125,6 +127,9 @@ extension LambdaService {
             throw LambdaErrors.invalidParameter(
                 "The provided destination config DestinationConfig(onSuccess=\(success), onFailure=\(failure)) is invalid."
             )
+        }
+        if arn == function.arn || arn.hasPrefix(function.arn + ":") {
+            throw LambdaErrors.invalidParameter("You can't specify the function as a destination for itself.")
         }
         if await resources.exists(arn) == false {
             throw LambdaErrors.invalidParameter("The destination ARN \(arn) is invalid.")
