@@ -19,6 +19,8 @@ actor LogsEngine {
     private var policies: [String: LogsResourcePolicyRecord] = [:]
     /// Destinations by `<account>/<region>/<name>`.
     private(set) var destinations: [String: LogsDestinationRecord] = [:]
+    /// Export tasks by `<account>/<region>/<id>`.
+    var exportTasks: [String: LogsExportTaskRecord] = [:]
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
@@ -29,6 +31,7 @@ actor LogsEngine {
         for stream in try store.loadStreams() { streams[stream.groupKey, default: [:]][stream.name] = stream }
         for policy in try store.loadPolicies() { policies[policy.key] = policy }
         for destination in try store.loadDestinations() { destinations[destination.key] = destination }
+        for task in try store.loadExportTasks() { exportTasks[task.key] = task }
         nextEventId = try store.lastEventId() + 1
     }
 
@@ -306,6 +309,7 @@ actor LogsEngine {
         streams.removeAll()
         policies.removeAll()
         destinations.removeAll()
+        exportTasks.removeAll()
         try await store.wipe().wait()
     }
 }

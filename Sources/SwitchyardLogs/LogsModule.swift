@@ -42,7 +42,11 @@ public struct LogsModule: ServiceModule {
                         != nil
                 }
             ],
-            backgroundTasks: [{ await engine.runRetention(every: .seconds(60)) }],
+            backgroundTasks: [
+                { await engine.runRetention(every: .seconds(60)) },
+                // Export tasks acknowledged before a restart run once every module is up.
+                { await engine.resumeExports() },
+            ],
             reset: { try await engine.reset() },
             statistics: { ["logGroups": await engine.groupCount] })
     }

@@ -49,6 +49,30 @@ struct LogsDestinationRecord: Codable, Sendable, Equatable {
     var arn: String { "arn:aws:logs:\(region):\(account):destination:\(name)" }
 }
 
+/// An export task: a group's events of a time range, written to an S3 bucket as gzipped text, one
+/// object per log stream.
+struct LogsExportTaskRecord: Codable, Sendable, Equatable {
+    var account: String
+    var region: String
+    var id: String
+    var name: String?
+    var groupName: String
+    var streamPrefix: String?
+    /// Milliseconds since the epoch: events from `from` up to, not including, `to`.
+    var from: Int64
+    var to: Int64
+    var bucket: String
+    var prefix: String
+    /// PENDING, RUNNING, COMPLETED, CANCELLED or FAILED.
+    var status: String
+    var statusMessage: String?
+    var creationTime: Int64
+    var completionTime: Int64?
+
+    var key: String { "\(account)/\(region)/\(id)" }
+    var isActive: Bool { status == "PENDING" || status == "RUNNING" }
+}
+
 /// A metric filter: events matching its pattern count towards a CloudWatch metric.
 struct MetricFilterRecord: Codable, Sendable, Equatable {
     var name: String

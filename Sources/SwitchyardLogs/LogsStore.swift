@@ -17,6 +17,7 @@ enum LogsChange: Sendable {
     case deletePolicy(key: String)
     case putDestination(LogsDestinationRecord)
     case deleteDestination(key: String)
+    case putExportTask(LogsExportTaskRecord)
 }
 
 /// What a read of events asks for: streams of one group, a time window, a starting point and a
@@ -42,6 +43,7 @@ protocol LogsStore: Sendable {
     func loadStreams() throws -> [LogStreamRecord]
     func loadPolicies() throws -> [LogsResourcePolicyRecord]
     func loadDestinations() throws -> [LogsDestinationRecord]
+    func loadExportTasks() throws -> [LogsExportTaskRecord]
     /// The largest event id stored (ids continue from it).
     func lastEventId() throws -> Int64
     func submit(_ changes: [LogsChange]) -> CommitTicket
@@ -58,6 +60,7 @@ final class MemoryLogsStore: LogsStore {
     func loadStreams() throws -> [LogStreamRecord] { [] }
     func loadPolicies() throws -> [LogsResourcePolicyRecord] { [] }
     func loadDestinations() throws -> [LogsDestinationRecord] { [] }
+    func loadExportTasks() throws -> [LogsExportTaskRecord] { [] }
     func lastEventId() throws -> Int64 { 0 }
 
     func submit(_ changes: [LogsChange]) -> CommitTicket {
@@ -80,7 +83,9 @@ final class MemoryLogsStore: LogsStore {
                     }
                     groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
-                case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination: break
+                case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination,
+                    .putExportTask:
+                    break
                 }
             }
         }
@@ -135,6 +140,9 @@ struct SQLiteLogsStore: LogsStore {
         migrator.registerMigration("logs-v3-destinations") { db in
             try db.execute(sql: "CREATE TABLE logs_destination (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
+        migrator.registerMigration("logs-v4-export-tasks") { db in
+            try db.execute(sql: "CREATE TABLE logs_export_task (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
     func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
@@ -144,6 +152,9 @@ struct SQLiteLogsStore: LogsStore {
     }
     func loadDestinations() throws -> [LogsDestinationRecord] {
         try load(LogsDestinationRecord.self, "logs_destination")
+    }
+    func loadExportTasks() throws -> [LogsExportTaskRecord] {
+        try load(LogsExportTaskRecord.self, "logs_export_task")
     }
 
     private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
@@ -206,6 +217,10 @@ struct SQLiteLogsStore: LogsStore {
                         arguments: [destination.key, try encoder.encode(destination)])
                 case .deleteDestination(let key):
                     try db.execute(sql: "DELETE FROM logs_destination WHERE key = ?", arguments: [key])
+                case .putExportTask(let task):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_export_task (key, record) VALUES (?, ?)",
+                        arguments: [task.key, try encoder.encode(task)])
                 }
             }
         }
@@ -253,7 +268,7 @@ struct SQLiteLogsStore: LogsStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination"
+                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination; DELETE FROM logs_export_task"
             )
         }
     }

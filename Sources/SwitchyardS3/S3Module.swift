@@ -52,6 +52,14 @@ public struct S3Module: ServiceModule {
                 }
             ],
             deliveryTransports: [S3ObjectDeliveryTransport.kind: S3ObjectDeliveryTransport(service: service)],
+            resourceChecks: [
+                // `arn:aws:s3:::<bucket>`: other modules ask whether a bucket exists (Logs' export tasks).
+                "s3": { arn in
+                    let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+                    guard parts.count == 6 else { return false }
+                    return (try? await engine.bucket(String(parts[5]))) != nil
+                }
+            ],
             backgroundTasks: [{ await engine.runLifecycle(every: Self.lifecycleInterval) }],
             reset: { try await engine.reset() },
             statistics: { ["s3Buckets": await engine.bucketCount, "s3Objects": await engine.objectCount] })
