@@ -65,7 +65,7 @@ public struct DeliveryTargetKind: RawRepresentable, Hashable, Sendable, Codable,
         "sqs": "SQS queues", "http": "HTTP endpoints", "lambda": "Lambda functions",
         "firehose": "Firehose delivery streams", "outbox": "Captured outboxes", "sns": "SNS topics",
         "event-bus": "EventBridge event buses", "kinesis": "Kinesis streams", "logs": "CloudWatch Logs groups",
-        "ecs": "ECS tasks", "api-destination": "EventBridge API destinations",
+        "ecs": "ECS tasks", "api-destination": "EventBridge API destinations", "s3": "S3 buckets",
     ]
 
     public static let sqs = DeliveryTargetKind(rawValue: "sqs")
@@ -77,6 +77,8 @@ public struct DeliveryTargetKind: RawRepresentable, Hashable, Sendable, Codable,
     public static let snsTopic = DeliveryTargetKind(rawValue: "sns")
     /// An EventBridge event bus: the payload is an event put on it.
     public static let eventBus = DeliveryTargetKind(rawValue: "event-bus")
+    /// An S3 bucket: the payload is written as an object (the `Key` metadata names it).
+    public static let s3Object = DeliveryTargetKind("s3", targetsName: "S3 buckets")
 }
 
 extension DeliveryTarget: Codable {
@@ -116,5 +118,20 @@ extension DeliveryTarget: Codable {
         try container.encode(kind, forKey: .kind)
         try container.encode(resource, forKey: .resource)
         try container.encodeIfPresent(qualifier, forKey: .qualifier)
+    }
+}
+
+extension DeliveryRequest {
+    /// A write of `bytes` as the object `key` of a bucket of this server (Firehose's objects, SES's
+    /// export files, CloudWatch Logs' exports), made by the S3 module's transport.
+    public static func objectWrite(
+        bucket: String, key: String, bytes: [UInt8], contentType: String, origin: String, source: DeliverySource,
+        metadata extra: [String: String] = [:]
+    ) -> DeliveryRequest {
+        DeliveryRequest(
+            target: DeliveryTarget(kind: .s3Object, resource: "arn:aws:s3:::\(bucket)"),
+            body: DeliveryPayload(bytes: bytes),
+            metadata: ["Key": key, "ContentType": contentType].merging(extra) { _, given in given },
+            retry: .managedEndpoint, origin: origin, source: source)
     }
 }

@@ -112,7 +112,7 @@ struct BatchDelivery: Sendable {
             await log("S3.CompressionFailed", "Could not compress \(key): \(error)")
             return false
         }
-        var metadata = ["Key": key, "ContentType": "application/octet-stream"]
+        var metadata: [String: String] = [:]
         if compress, let encoding = ObjectCompression.contentEncoding(output.compression) {
             metadata["ContentEncoding"] = encoding
         }
@@ -120,11 +120,10 @@ struct BatchDelivery: Sendable {
             metadata["ServerSideEncryption"] = "aws:kms"
             metadata["SSEKMSKeyId"] = kms
         }
-        let request = DeliveryRequest(
-            target: DeliveryTarget(
-                kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(output.bucket)"),
-            body: DeliveryPayload(bytes: bytes), metadata: metadata, retry: .managedEndpoint, origin: stream.arn,
-            source: DeliverySource(service: "firehose.amazonaws.com", arn: stream.arn, account: stream.account))
+        let request = DeliveryRequest.objectWrite(
+            bucket: output.bucket, key: key, bytes: bytes, contentType: "application/octet-stream", origin: stream.arn,
+            source: DeliverySource(service: "firehose.amazonaws.com", arn: stream.arn, account: stream.account),
+            metadata: metadata)
         let deadline = clock.nowMillis() + Self.s3RetryMillis
         var logged = false
         while true {

@@ -131,7 +131,7 @@ extension LambdaService {
 
     /// A configuration that a function is given, or Lambda's CodeSigningConfigNotFoundException.
     private func assignableCodeSigningConfig(_ arn: String) async throws -> CodeSigningConfigRecord {
-        guard let config = await engine.codeSigningConfigs[Self.codeSigningConfigKey(arn) ?? ""] else {
+        guard let config = await storedCodeSigningConfig(arn) else {
             throw AWSError(
                 "CodeSigningConfigNotFoundException",
                 "The code signing configuration cannot be found. Check that the provided configuration is not deleted: \(arn).",
@@ -144,7 +144,7 @@ extension LambdaService {
     /// A configuration an operation on configurations names, or Lambda's not-found answer (which
     /// carries no `Type`, as AWS recorded it).
     private func codeSigningConfig(_ arn: String) async throws -> CodeSigningConfigRecord {
-        guard let config = await engine.codeSigningConfigs[Self.codeSigningConfigKey(arn) ?? ""] else {
+        guard let config = await storedCodeSigningConfig(arn) else {
             throw AWSError(
                 "ResourceNotFoundException", "The Lambda code signing configuration \(arn) can not be found.",
                 httpStatus: 404)
@@ -152,11 +152,11 @@ extension LambdaService {
         return config
     }
 
-    /// `<account>/<region>/<id>` of a configuration's ARN.
-    static func codeSigningConfigKey(_ arn: String) -> String? {
+    /// The configuration an ARN names, if it is stored.
+    private func storedCodeSigningConfig(_ arn: String) async -> CodeSigningConfigRecord? {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 7, parts[2] == "lambda", parts[5] == "code-signing-config" else { return nil }
-        return "\(parts[4])/\(parts[3])/\(parts[6])"
+        return await engine.codeSigningConfigs["\(parts[4])/\(parts[3])/\(parts[6])"]
     }
 
     static func shape(_ config: CodeSigningConfigRecord) -> Lambda.CodeSigningConfig {

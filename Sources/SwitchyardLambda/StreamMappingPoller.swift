@@ -344,7 +344,7 @@ struct StreamMappingPoller {
                         )
                     ])
                 ))
-            target = DeliveryTarget(kind: DeliveryTargetKind(rawValue: "s3"), resource: destination)
+            target = DeliveryTarget(kind: .s3Object, resource: destination)
             metadata = [
                 "Key": KinesisEvent.failureKey(mapping: mapping, shard: shard), "ContentType": "application/json",
             ]

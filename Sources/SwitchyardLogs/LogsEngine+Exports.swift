@@ -84,11 +84,9 @@ extension LogsEngine {
     private func writeObject(
         _ task: LogsExportTaskRecord, key: String, bytes: [UInt8], contentType: String, source: String
     ) async -> String? {
-        let request = DeliveryRequest(
-            target: DeliveryTarget(
-                kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(task.bucket)"),
-            body: DeliveryPayload(bytes: bytes), metadata: ["Key": key, "ContentType": contentType],
-            retry: .managedEndpoint, origin: "\(source):export-task:\(task.id)",
+        let request = DeliveryRequest.objectWrite(
+            bucket: task.bucket, key: key, bytes: bytes, contentType: contentType,
+            origin: "\(source):export-task:\(task.id)",
             source: DeliverySource(service: "logs.amazonaws.com", arn: source, account: task.account))
         switch await deliveries.deliverNow(request).0 {
         case .delivered: return nil

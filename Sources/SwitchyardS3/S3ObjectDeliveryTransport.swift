@@ -9,7 +9,7 @@ import SwitchyardWire
 /// bucket's owner, so notifications, versioning and encryption apply as to any other; it returns
 /// once the object is stored.
 struct S3ObjectDeliveryTransport: DeliveryTransport {
-    static let kind = DeliveryTargetKind("s3", targetsName: "S3 buckets")
+    static let kind = DeliveryTargetKind.s3Object
     let service: S3Service
 
     var deliversDurablyInline: Bool { true }

@@ -41,11 +41,8 @@ extension SESEngine {
     func writeObject(
         bucket: String, key: String, bytes: [UInt8], contentType: String, scope: SESScope, origin: String
     ) async -> String? {
-        let request = DeliveryRequest(
-            target: DeliveryTarget(
-                kind: DeliveryTargetKind("s3", targetsName: "S3 buckets"), resource: "arn:aws:s3:::\(bucket)"),
-            body: DeliveryPayload(bytes: bytes), metadata: ["Key": key, "ContentType": contentType],
-            retry: .managedEndpoint, origin: origin,
+        let request = DeliveryRequest.objectWrite(
+            bucket: bucket, key: key, bytes: bytes, contentType: contentType, origin: origin,
             source: DeliverySource(service: "ses.amazonaws.com", arn: origin, account: scope.account))
         switch await deliveries.deliverNow(request).0 {
         case .delivered: return nil
