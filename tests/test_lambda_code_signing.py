@@ -6,25 +6,11 @@ The expected answers come from the Lambda API reference and developer guide and 
 answers (LocalStack's AWS-validated snapshots)."""
 import re
 
-import pytest
-from botocore.exceptions import ClientError
-
 from conftest import ACCOUNT
 from test_lambda import PYTHON_ZIP, ROLE, create
+from test_lambda_configuration import lam, refusal  # noqa: F401 (lam is a fixture)
 
 PROFILE = f"arn:aws:signer:us-east-1:{ACCOUNT}:/signing-profiles/test"
-
-
-@pytest.fixture
-def lam(server):
-    server.reset()
-    return server.client("lambda")
-
-
-def refusal(call, **params):
-    with pytest.raises(ClientError) as e:
-        call(**params)
-    return e.value.response
 
 
 def test_a_code_signing_config_lifecycle(lam):
