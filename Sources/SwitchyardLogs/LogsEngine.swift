@@ -21,6 +21,10 @@ actor LogsEngine {
     private(set) var destinations: [String: LogsDestinationRecord] = [:]
     /// Export tasks by `<account>/<region>/<id>`.
     var exportTasks: [String: LogsExportTaskRecord] = [:]
+    /// Logs Insights queries by `<account>/<region>/<id>`.
+    var queries: [String: LogsQueryRecord] = [:]
+    /// Saved queries by `<account>/<region>/<id>`.
+    var queryDefinitions: [String: LogsQueryDefinitionRecord] = [:]
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
@@ -32,6 +36,8 @@ actor LogsEngine {
         for policy in try store.loadPolicies() { policies[policy.key] = policy }
         for destination in try store.loadDestinations() { destinations[destination.key] = destination }
         for task in try store.loadExportTasks() { exportTasks[task.key] = task }
+        for query in try store.loadQueries() { queries[query.key] = query }
+        for definition in try store.loadQueryDefinitions() { queryDefinitions[definition.key] = definition }
         nextEventId = try store.lastEventId() + 1
     }
 
@@ -301,6 +307,7 @@ actor LogsEngine {
                 group.retentionInDays.map { .trim(groupKey: group.key, before: now - Int64($0) * 86_400_000) }
             }
             if !changes.isEmpty { try? await store.submit(changes).wait() }
+            await forgetOldQueries()
         }
     }
 
@@ -310,6 +317,8 @@ actor LogsEngine {
         policies.removeAll()
         destinations.removeAll()
         exportTasks.removeAll()
+        queries.removeAll()
+        queryDefinitions.removeAll()
         try await store.wipe().wait()
     }
 }

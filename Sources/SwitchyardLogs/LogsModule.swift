@@ -46,6 +46,8 @@ public struct LogsModule: ServiceModule {
                 { await engine.runRetention(every: .seconds(60)) },
                 // Export tasks acknowledged before a restart run once every module is up.
                 { await engine.resumeExports() },
+                // So do Logs Insights queries a restart interrupted.
+                { await engine.resumeQueries() },
             ],
             reset: { try await engine.reset() },
             statistics: { ["logGroups": await engine.groupCount] })

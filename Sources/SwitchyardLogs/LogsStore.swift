@@ -18,6 +18,10 @@ enum LogsChange: Sendable {
     case putDestination(LogsDestinationRecord)
     case deleteDestination(key: String)
     case putExportTask(LogsExportTaskRecord)
+    case putQuery(LogsQueryRecord)
+    case deleteQuery(key: String)
+    case putQueryDefinition(LogsQueryDefinitionRecord)
+    case deleteQueryDefinition(key: String)
 }
 
 /// What a read of events asks for: streams of one group, a time window, a starting point and a
@@ -44,6 +48,8 @@ protocol LogsStore: Sendable {
     func loadPolicies() throws -> [LogsResourcePolicyRecord]
     func loadDestinations() throws -> [LogsDestinationRecord]
     func loadExportTasks() throws -> [LogsExportTaskRecord]
+    func loadQueries() throws -> [LogsQueryRecord]
+    func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord]
     /// The largest event id stored (ids continue from it).
     func lastEventId() throws -> Int64
     func submit(_ changes: [LogsChange]) -> CommitTicket
@@ -61,6 +67,8 @@ final class MemoryLogsStore: LogsStore {
     func loadPolicies() throws -> [LogsResourcePolicyRecord] { [] }
     func loadDestinations() throws -> [LogsDestinationRecord] { [] }
     func loadExportTasks() throws -> [LogsExportTaskRecord] { [] }
+    func loadQueries() throws -> [LogsQueryRecord] { [] }
+    func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord] { [] }
     func lastEventId() throws -> Int64 { 0 }
 
     func submit(_ changes: [LogsChange]) -> CommitTicket {
@@ -84,7 +92,7 @@ final class MemoryLogsStore: LogsStore {
                     groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
                 case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination,
-                    .putExportTask:
+                    .putExportTask, .putQuery, .deleteQuery, .putQueryDefinition, .deleteQueryDefinition:
                     break
                 }
             }
@@ -143,6 +151,13 @@ struct SQLiteLogsStore: LogsStore {
         migrator.registerMigration("logs-v4-export-tasks") { db in
             try db.execute(sql: "CREATE TABLE logs_export_task (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
         }
+        migrator.registerMigration("logs-v5-queries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE logs_query (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    CREATE TABLE logs_query_definition (key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                    """)
+        }
     }
 
     func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
@@ -155,6 +170,10 @@ struct SQLiteLogsStore: LogsStore {
     }
     func loadExportTasks() throws -> [LogsExportTaskRecord] {
         try load(LogsExportTaskRecord.self, "logs_export_task")
+    }
+    func loadQueries() throws -> [LogsQueryRecord] { try load(LogsQueryRecord.self, "logs_query") }
+    func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord] {
+        try load(LogsQueryDefinitionRecord.self, "logs_query_definition")
     }
 
     private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
@@ -221,6 +240,18 @@ struct SQLiteLogsStore: LogsStore {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO logs_export_task (key, record) VALUES (?, ?)",
                         arguments: [task.key, try encoder.encode(task)])
+                case .putQuery(let query):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_query (key, record) VALUES (?, ?)",
+                        arguments: [query.key, try encoder.encode(query)])
+                case .deleteQuery(let key):
+                    try db.execute(sql: "DELETE FROM logs_query WHERE key = ?", arguments: [key])
+                case .putQueryDefinition(let definition):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_query_definition (key, record) VALUES (?, ?)",
+                        arguments: [definition.key, try encoder.encode(definition)])
+                case .deleteQueryDefinition(let key):
+                    try db.execute(sql: "DELETE FROM logs_query_definition WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -268,7 +299,7 @@ struct SQLiteLogsStore: LogsStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination; DELETE FROM logs_export_task"
+                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination; DELETE FROM logs_export_task; DELETE FROM logs_query; DELETE FROM logs_query_definition"
             )
         }
     }

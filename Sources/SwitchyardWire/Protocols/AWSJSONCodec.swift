@@ -125,6 +125,12 @@ public struct AWSJSONCodec: ProtocolCodec {
             writer.raw(",\"message\":")
             writer.string(message)
         }
+        for member in error.jsonMembers {
+            writer.raw(",")
+            writer.string(member.name)
+            writer.raw(":")
+            writer.verbatim(member.value)
+        }
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
     }
