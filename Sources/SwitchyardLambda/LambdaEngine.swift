@@ -228,9 +228,15 @@ actor LambdaEngine {
             environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = initializationType
             environment.merge(command.environment) { _, runtime in runtime }
             environment.merge(LayerPaths.environment(layers: layerRoots, base: environment)) { _, layered in layered }
-            let launch = WorkerLaunch(
+            let runtime = version.runtime ?? "provided.al2023"
+            let unadjusted = WorkerLaunch(
                 executable: command.executable, arguments: command.arguments, environment: environment,
                 workingDirectory: root)
+            let layers = layerRoots
+            // Reads the first line of the program: off the cooperative threads.
+            let launch = try await NIOThreadPool.singleton.runIfActive {
+                ScriptLaunch.adjusted(unadjusted, runtime: runtime, taskRoot: root, layers: layers)
+            }
             // The first answer runs a probe process: off the cooperative threads.
             guard !layerDigests.isEmpty, try await NIOThreadPool.singleton.runIfActive({ OptMount.available })
             else { return launch }
