@@ -189,8 +189,12 @@ extension LambdaService {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         // Written to CloudWatch Logs after the answer, as Lambda's logs arrive after the response.
         let logs = self.logs
-        let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map {
-            LogLine(timestamp: now, message: String($0))
+        var lines = FunctionLogLines.events(log, at: now)
+        if result.initDuration != nil {
+            let runtime = version.runtime ?? "provided.al2023"
+            lines.insert(
+                LogLine(timestamp: now, message: FunctionLogLines.initStart(runtime: runtime, region: function.region)),
+                at: 0)
         }
         let stream = result.logStream ?? WorkerEnvironment.logStreamName(version: version.version)
         Task {

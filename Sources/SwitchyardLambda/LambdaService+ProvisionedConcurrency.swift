@@ -135,9 +135,7 @@ extension LambdaService {
                 // What an environment's initialization wrote (a failing import's traceback) goes to
                 // its own log stream, as Lambda logs each provisioned initialization.
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
-                let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map {
-                    LogLine(timestamp: now, message: String($0))
-                }
+                let lines = FunctionLogLines.events(String(decoding: output, as: UTF8.self), at: now)
                 await logs.write(account: account, region: region, group: group, stream: stream, lines: lines)
             }
             await engine.finishProvisioning(stateKey, generation: generation, outcome: outcome)
