@@ -115,15 +115,7 @@ struct ValueComparison: Sendable {
 
     func holds(_ value: Any?) -> Bool {
         if let number = Double(literal), let actual = Self.number(value) {
-            switch operation {
-            case "=": return actual == number
-            case "!=": return actual != number
-            case "<": return actual < number
-            case "<=": return actual <= number
-            case ">": return actual > number
-            case ">=": return actual >= number
-            default: return false
-            }
+            return ComparisonSymbol.holds(operation, actual, number)
         }
         guard let text = Self.text(value) else { return operation == "!=" }
         switch operation {

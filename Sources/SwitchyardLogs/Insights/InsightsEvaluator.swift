@@ -62,26 +62,8 @@ enum InsightsEvaluator {
 
     /// Numbers compare as numbers, anything else as text.
     static func compare(_ symbol: String, _ x: InsightsValue, _ y: InsightsValue) -> Bool {
-        if let a = x.number, let b = y.number {
-            switch symbol {
-            case "=": return a == b
-            case "!=": return a != b
-            case "<": return a < b
-            case "<=": return a <= b
-            case ">": return a > b
-            default: return a >= b
-            }
-        }
-        let a = x.text
-        let b = y.text
-        switch symbol {
-        case "=": return a == b
-        case "!=": return a != b
-        case "<": return a < b
-        case "<=": return a <= b
-        case ">": return a > b
-        default: return a >= b
-        }
+        if let a = x.number, let b = y.number { return ComparisonSymbol.holds(symbol, a, b) }
+        return ComparisonSymbol.holds(symbol, x.text, y.text)
     }
 
     private static func call(_ name: String, _ arguments: [InsightsExpression], _ row: InsightsRow) -> InsightsValue? {
