@@ -150,6 +150,12 @@ def test_lambda_reports_give_their_fields_with_memory_in_bytes(logs):
                            "@maxMemoryUsed / 1000 / 1000 as usedMB, @initDuration", group="/aws/lambda/f")
     assert rows(answer) == [{"@requestId": "r1", "@duration": "2.57", "@billedDuration": "3",
                              "@memorySize": "128000000", "usedMB": "39", "@initDuration": "120.50"}]
+    # The user guide's sample query for over-provisioned memory: later items use earlier ones' names.
+    answer = results(logs, "filter @type = 'REPORT' | stats max(@memorySize / 1000 / 1000) as provisonedMemoryMB, "
+                           "max(@maxMemoryUsed / 1000 / 1000) as maxMemoryUsedMB, count() as invocations, "
+                           "provisonedMemoryMB - maxMemoryUsedMB as overProvisionedMB", group="/aws/lambda/f")
+    assert rows(answer) == [{"provisonedMemoryMB": "128", "maxMemoryUsedMB": "39", "invocations": "1",
+                             "overProvisionedMB": "89"}]
 
 
 def test_dedup_keeps_the_first_row_of_each_value(logs):

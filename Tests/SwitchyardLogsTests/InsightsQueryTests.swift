@@ -62,6 +62,11 @@ struct InsightsQueryTests {
         #expect(summary["total"] == "8" && summary["min(v)"] == "1")
         #expect(summary["sd"]?.hasPrefix("1.527525231") == true)
         #expect(try run("stats avg(v) by k", messages) == [["k": "b", "avg(v)": "2"], ["k": "a", "avg(v)": "4"]])
+        // `count()` counts rows as `count(*)` does, and an item may use earlier items' names.
+        #expect(
+            try run("stats count() as n, max(v) as top, min(v) as low, top - low as spread", messages) == [
+                ["n": "3", "top": "4", "low": "1", "spread": "3"]
+            ])
         #expect(
             try run("stats latest(v) as newest, earliest(v) as oldest", messages) == [["newest": "1", "oldest": "3"]])
     }

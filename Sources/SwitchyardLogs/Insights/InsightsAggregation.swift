@@ -42,11 +42,10 @@ struct InsightsAggregation: Sendable {
             states[key] = calls.map { Accumulator(name: $0.name) }
         }
         for (index, call) in calls.enumerated() {
-            let argument: InsightsValue?
-            if case .all? = call.arguments.first {
-                argument = .bool(true)
-            } else {
-                argument = call.arguments.first.flatMap { InsightsEvaluator.evaluate($0, row) }
+            // `count(*)` and `count()` count rows; other calls take their first argument's value.
+            var argument: InsightsValue? = .bool(true)
+            if let first = call.arguments.first {
+                if case .all = first {} else { argument = InsightsEvaluator.evaluate(first, row) }
             }
             let percentile = call.arguments.count > 1 ? InsightsEvaluator.evaluate(call.arguments[1], row)?.number : nil
             states[key]?[index].add(argument, percentile: percentile, time: row.timestamp)
@@ -61,16 +60,18 @@ struct InsightsAggregation: Sendable {
             let results = (states[key] ?? []).map { $0.result }
             var next = 0
             for aggregate in aggregates {
-                row[aggregate.name] = Self.evaluate(aggregate.expression, results: results, next: &next)
+                // An item may use the ones before it by their names (AWS's sample query computes
+                // `provisonedMemoryMB - maxMemoryUsedMB` from two aggregates' aliases).
+                row[aggregate.name] = Self.evaluate(aggregate.expression, in: row, results: results, next: &next)
             }
             return row
         }
     }
 
     /// Evaluates an item with each aggregate call replaced by its result, taken in `calls` order.
-    private static func evaluate(_ expression: InsightsExpression, results: [InsightsValue?], next: inout Int)
-        -> InsightsValue?
-    {
+    private static func evaluate(
+        _ expression: InsightsExpression, in row: InsightsRow, results: [InsightsValue?], next: inout Int
+    ) -> InsightsValue? {
         func substituted(_ expression: InsightsExpression) -> InsightsExpression {
             switch expression {
             case .call(let name, _) where functions.contains(name):
@@ -86,7 +87,7 @@ struct InsightsAggregation: Sendable {
             default: return expression
             }
         }
-        return InsightsEvaluator.evaluate(substituted(expression), InsightsRow())
+        return InsightsEvaluator.evaluate(substituted(expression), row)
     }
 }
 
