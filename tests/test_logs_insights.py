@@ -308,3 +308,25 @@ def test_the_aws_cli_runs_a_query(server, logs):
         assert time.time() < deadline
         time.sleep(0.2)
     assert rows(answer) == [{"@message": "from the cli"}]
+
+
+def test_get_log_group_fields_gives_each_fields_share_of_recent_events(logs):
+    group_with(logs, "app", [json.dumps({"level": "INFO", "user": {"id": "u1"}}), json.dumps({"level": "WARN"}),
+                             "plain text", "more text"])
+    fields = logs.get_log_group_fields(logGroupName="app")["logGroupFields"]
+    shares = {f["name"]: f["percent"] for f in fields}
+    assert shares == {"@timestamp": 100, "@message": 100, "@logStream": 100, "@log": 100, "@ingestionTime": 100,
+                      "level": 50, "user.id": 25}
+    assert [f["percent"] for f in fields] == sorted((f["percent"] for f in fields), reverse=True)
+    # Only the 15 minutes before `time` are looked at.
+    assert logs.get_log_group_fields(logGroupName="app", time=int(time.time()) - 3600)["logGroupFields"] == []
+
+
+def test_list_log_groups_for_query_names_the_groups_it_reads(logs):
+    group_with(logs, "one", ["a"])
+    logs.create_log_group(logGroupName="two")
+    now = int(time.time())
+    query_id = logs.start_query(logGroupNames=["one", "two"], startTime=now - 60, endTime=now,
+                                queryString="fields @message")["queryId"]
+    assert logs.list_log_groups_for_query(queryId=query_id)["logGroupIdentifiers"] == [
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:one", f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:two"]

@@ -3,7 +3,7 @@ import SwitchyardModels
 import SwitchyardWire
 
 /// Logs Insights: queries started over one or more groups, their results, status and listing,
-/// the events their `@ptr` names, and saved query definitions. Only the Logs Insights language
+/// the events their `@ptr` names, the fields a group's events have, and saved query definitions. Only the Logs Insights language
 /// (CWLI) runs; SQL and PPL answer NotImplemented, as do the commands `InsightsParser` names.
 extension LogsService {
     public func startQuery(_ input: CloudWatchLogs.StartQueryRequest, context: RequestContext) async throws
@@ -156,6 +156,42 @@ extension LogsService {
             }
         }
         return CloudWatchLogs.GetLogRecordResponse(logRecord: record)
+    }
+
+    /// The groups a query reads, as ARNs.
+    public func listLogGroupsForQuery(
+        _ input: CloudWatchLogs.ListLogGroupsForQueryRequest, context: RequestContext
+    ) async throws -> CloudWatchLogs.ListLogGroupsForQueryResponse {
+        let query = try await query(input.queryId, context: context)
+        let arns = query.groupNames.map { "arn:aws:logs:\(query.region):\(query.account):log-group:\($0)" }
+        let page = try Self.page(arns, token: input.nextToken, limit: input.maxResults ?? 50)
+        return CloudWatchLogs.ListLogGroupsForQueryResponse(logGroupIdentifiers: page.items, nextToken: page.next)
+    }
+
+    /// Events GetLogGroupFields looks at, at most (the most recent of its window).
+    static let fieldSampleSize = 10_000
+
+    /// The fields of a group's events in the 15 minutes before `time` (default: now), each with the
+    /// percentage of those events that have it, the most frequent first.
+    public func getLogGroupFields(_ input: CloudWatchLogs.GetLogGroupFieldsRequest, context: RequestContext)
+        async throws -> CloudWatchLogs.GetLogGroupFieldsResponse
+    {
+        let group = try await group(name: input.logGroupName, identifier: input.logGroupIdentifier, context: context)
+        let end = input.time.map { Int64($0) * 1000 } ?? LogsEngine.now()
+        let events = try await engine.events(
+            EventQuery(
+                groupKey: group.key, streams: nil, streamPrefix: nil, startTime: end - 15 * 60_000, endTime: end + 1,
+                after: nil, before: nil, ascending: false, limit: Self.fieldSampleSize))
+        var counts: [String: Int] = [:]
+        for event in events {
+            let row = InsightsFields.row(event, account: group.account, group: group.name, pointer: "", discover: true)
+            for name in row.fieldNames { counts[name, default: 0] += 1 }
+        }
+        let fields = counts.map { name, count in
+            (name: name, percent: Int((Double(count) * 100 / Double(events.count)).rounded()))
+        }.sorted { $0.percent != $1.percent ? $0.percent > $1.percent : $0.name < $1.name }
+        return CloudWatchLogs.GetLogGroupFieldsResponse(
+            logGroupFields: fields.map { CloudWatchLogs.LogGroupField(name: $0.name, percent: $0.percent) })
     }
 
     // MARK: Query definitions
