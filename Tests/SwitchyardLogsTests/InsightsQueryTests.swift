@@ -94,6 +94,19 @@ struct InsightsQueryTests {
         #expect(!sorted.isSatisfied)
     }
 
+    // Numbers far outside what a conversion holds, and empty spans, give answers, not traps.
+    @Test func extremeNumbersAndEmptySpans() throws {
+        let row = try run(
+            "fields substr('abc', 100000000000000000000000) as a, substr('abc', -100000000000000000000000, 100000000000000000000000) as b, frommillis(100000000000000000000000) as c, datefloor(@timestamp, 0mo) as d, bin(0m) as e",
+            ["m"])
+        #expect(row.count == 1 && row.first?["a"] == "" && row.first?["b"] == "abc")
+        #expect(try run("stats pct(@timestamp, 100000000000000000000000) as p", ["m"]).count == 1)
+        #expect(throws: InsightsQueryError.self) {
+            try InsightsParser.parse("fields a | limit 100000000000000000000000")
+        }
+        #expect(throws: Never.self) { try InsightsParser.parse("stats count(*) by bin(100000000000000000000000d)") }
+    }
+
     @Test func malformedQueriesSayWhere() {
         #expect(
             throws: InsightsQueryError(

@@ -148,7 +148,8 @@ private struct Accumulator: Sendable {
         case "pct":
             guard !numbers.isEmpty else { return nil }
             let sorted = numbers.sorted()
-            let rank = Int((percentile / 100 * Double(sorted.count)).rounded(.up)) - 1
+            let share = min(max(percentile, 0), 100) / 100
+            let rank = Int((share * Double(sorted.count)).rounded(.up)) - 1
             return .number(sorted[min(max(rank, 0), sorted.count - 1)])
         default: return nil
         }

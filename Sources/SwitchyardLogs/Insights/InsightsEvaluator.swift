@@ -98,8 +98,10 @@ enum InsightsEvaluator {
         case "substr":
             guard let subject = text(0), let start = number(1) else { return nil }
             let characters = Array(subject)
-            let from = min(max(Int(start), 0), characters.count)
-            let length = number(2).map { max(Int($0), 0) } ?? (characters.count - from)
+            let from = Int(min(max(InsightsValue.whole(start), 0), Int64(characters.count)))
+            let length =
+                number(2).map { Int(min(max(InsightsValue.whole($0), 0), Int64(characters.count))) }
+                ?? (characters.count - from)
             return .text(String(characters[from..<min(from + length, characters.count)]))
         case "replace":
             guard let subject = text(0), let find = text(1), let replacement = text(2) else { return nil }
@@ -116,10 +118,10 @@ enum InsightsEvaluator {
             return .time(floor(timestamp, span))
         case "datefloor", "dateceil":
             guard let time = value(0)?.number, let span = duration(1) else { return nil }
-            let start = floor(Int64(time), span)
-            if name == "datefloor" || start == Int64(time) { return .time(start) }
+            let start = floor(InsightsValue.whole(time), span)
+            if name == "datefloor" || start == InsightsValue.whole(time) { return .time(start) }
             return .time(advance(start, span))
-        case "frommillis": return number(0).map { .time(Int64($0)) }
+        case "frommillis": return number(0).map { .time(InsightsValue.whole($0)) }
         case "tomillis": return number(0).map { .number($0) }
         default: return nil
         }
@@ -133,6 +135,7 @@ enum InsightsEvaluator {
             guard length > 0 else { return time }
             return time - ((time % length) + length) % length
         case .months(let count):
+            guard count > 0 else { return time }
             let (year, month) = yearAndMonth(time)
             let index = year * 12 + (month - 1)
             let start = index - ((index % count) + count) % count

@@ -143,8 +143,9 @@ enum InsightsLexer {
                 {
                     let scaled: InsightsDuration
                     switch duration {
-                    case .milliseconds(let each): scaled = .milliseconds(Int64(amount * Double(each)))
-                    case .months(let each): scaled = .months(Int(amount) * each)
+                    case .milliseconds(let each): scaled = .milliseconds(InsightsValue.whole(amount * Double(each)))
+                    case .months(let each):
+                        scaled = .months(Int(min(InsightsValue.whole(amount), 1_000_000)) * each)
                     }
                     index = unitEnd
                     tokens.append(InsightsToken(kind: .duration(scaled), start: start, end: index - 1))

@@ -73,7 +73,8 @@ struct InsightsParser {
             return .sort(keys.map { (expression: $0.0, descending: $0.1) })
         case "limit":
             _ = acceptWord("any")
-            guard case .number(let count) = current.kind, count >= 1, count.rounded() == count else {
+            // AWS takes up to 100,000 (docs: "limit").
+            guard case .number(let count) = current.kind, count >= 1, count <= 100_000, count.rounded() == count else {
                 throw unexpected()
             }
             advance()

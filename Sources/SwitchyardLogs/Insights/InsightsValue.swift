@@ -30,6 +30,12 @@ enum InsightsValue: Sendable, Hashable {
         return value
     }
 
+    /// A number as a whole number, held within ±2^53 so that no conversion can overflow.
+    static func whole(_ value: Double) -> Int64 {
+        guard value.isFinite else { return 0 }
+        return Int64(min(max(value, -9_007_199_254_740_992), 9_007_199_254_740_992))
+    }
+
     /// True for a filter: a true comparison, a non-zero number, non-empty text.
     var isTruthy: Bool {
         switch self {
