@@ -217,6 +217,10 @@ def test_refusals(logs):
     assert malformed["Error"]["Code"] == "MalformedQueryException"
     assert malformed["Error"]["Message"] == "unexpected symbol found bar at line 1 and position 12"
     assert malformed["queryCompileError"]["location"] == {"startCharOffset": 11, "endCharOffset": 13}
+    # A query that nests deeper than any real one is refused, not run into the server's stack.
+    deep = refusal(logs.start_query, logGroupName="app", startTime=0, endTime=10,
+                   queryString="fields " + "(" * 4900 + "a" + ")" * 4900)
+    assert deep["Error"]["Code"] == "MalformedQueryException"
     unknown = refusal(logs.get_query_results, queryId="00000000-0000-0000-0000-000000000000")
     assert unknown["Error"]["Code"] == "ResourceNotFoundException"
     both = refusal(logs.start_query, logGroupName="app", logGroupNames=["app"], startTime=0, endTime=10,

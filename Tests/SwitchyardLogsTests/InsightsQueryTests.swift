@@ -107,6 +107,25 @@ struct InsightsQueryTests {
         #expect(throws: Never.self) { try InsightsParser.parse("stats count(*) by bin(100000000000000000000000d)") }
     }
 
+    // Nesting that recursion could not survive is refused before anything recurses over it.
+    @Test func deeplyNestedQueriesAreRefused() throws {
+        for deep in [
+            "fields " + String(repeating: "(", count: 3000) + "a" + String(repeating: ")", count: 3000),
+            "filter " + Array(repeating: "a = 1", count: 3000).joined(separator: " or "),
+            "fields " + Array(repeating: "a", count: 3000).joined(separator: " + "),
+            "fields " + Array(repeating: "2", count: 3000).joined(separator: " ^ "),
+            "filter " + String(repeating: "not ", count: 3000) + "a",
+            "fields " + String(repeating: "- ", count: 3000) + "a",
+            "fields " + String(repeating: "abs(", count: 3000) + "a" + String(repeating: ")", count: 3000),
+            "fields " + String(repeating: "[", count: 3000) + "a" + String(repeating: "]", count: 3000),
+        ] {
+            #expect(throws: InsightsQueryError.self) { try InsightsParser.parse(deep) }
+        }
+        #expect(throws: Never.self) {
+            try InsightsParser.parse("filter " + Array(repeating: "a = 1", count: 150).joined(separator: " or "))
+        }
+    }
+
     @Test func malformedQueriesSayWhere() {
         #expect(
             throws: InsightsQueryError(

@@ -22,6 +22,10 @@ struct InsightsParser {
     private let text: [Character]
     private let tokens: [InsightsToken]
     private var position = 0
+    /// How deep the expression being parsed nests (calls, parentheses, chained operators).
+    private var depth = 0
+    /// Deeper expressions are refused: evaluating them recursively could exhaust a thread's stack.
+    static let maximumDepth = 200
 
     init(_ query: String) throws {
         text = Array(query)
@@ -179,22 +183,56 @@ struct InsightsParser {
 
     // MARK: Expressions
 
-    private mutating func expression() throws -> InsightsExpression { try disjunction() }
+    private mutating func expression() throws -> InsightsExpression {
+        try deeper()
+        defer { depth -= 1 }
+        return try disjunction()
+    }
+
+    /// One level deeper; refused beyond `maximumDepth`.
+    private mutating func deeper() throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw InsightsQueryError(
+                message: "The query nests expressions more than \(Self.maximumDepth) levels deep",
+                start: current.start, end: current.end)
+        }
+    }
+
+    /// One more operator of a chain: a chain of `n` operators is a tree `n` deep.
+    private mutating func link(_ links: inout Int) throws {
+        try deeper()
+        links += 1
+    }
 
     private mutating func disjunction() throws -> InsightsExpression {
         var left = try conjunction()
-        while acceptWord("or") { left = .or(left, try conjunction()) }
+        var links = 0
+        defer { depth -= links }
+        while acceptWord("or") {
+            try link(&links)
+            left = .or(left, try conjunction())
+        }
         return left
     }
 
     private mutating func conjunction() throws -> InsightsExpression {
         var left = try negation()
-        while acceptWord("and") { left = .and(left, try negation()) }
+        var links = 0
+        defer { depth -= links }
+        while acceptWord("and") {
+            try link(&links)
+            left = .and(left, try negation())
+        }
         return left
     }
 
     private mutating func negation() throws -> InsightsExpression {
-        if acceptWord("not") { return .not(try negation()) }
+        if acceptWord("not") {
+            try deeper()
+            defer { depth -= 1 }
+            return .not(try negation())
+        }
         return try comparison()
     }
 
@@ -224,6 +262,8 @@ struct InsightsParser {
 
     private mutating func listItems() throws -> [InsightsExpression] {
         guard accept("[") else { throw unexpected() }
+        try deeper()
+        defer { depth -= 1 }
         var items: [InsightsExpression] = []
         if accept("]") { return items }
         repeat { items.append(try additive()) } while accept(",")
@@ -233,7 +273,10 @@ struct InsightsParser {
 
     private mutating func additive() throws -> InsightsExpression {
         var left = try multiplicative()
+        var links = 0
+        defer { depth -= links }
         while true {
+            if case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" { try link(&links) }
             if accept("+") {
                 left = .arithmetic("+", left, try multiplicative())
             } else if accept("-") {
@@ -246,7 +289,10 @@ struct InsightsParser {
 
     private mutating func multiplicative() throws -> InsightsExpression {
         var left = try power()
+        var links = 0
+        defer { depth -= links }
         while true {
+            if case .symbol(let symbol) = current.kind, ["*", "/", "%"].contains(symbol) { try link(&links) }
             if let symbol = ["*", "/", "%"].first(where: { accept($0) }) {
                 left = .arithmetic(symbol, left, try power())
             } else {
@@ -257,12 +303,20 @@ struct InsightsParser {
 
     private mutating func power() throws -> InsightsExpression {
         let base = try unary()
-        if accept("^") { return .arithmetic("^", base, try power()) }
+        if accept("^") {
+            try deeper()
+            defer { depth -= 1 }
+            return .arithmetic("^", base, try power())
+        }
         return base
     }
 
     private mutating func unary() throws -> InsightsExpression {
-        if accept("-") { return .negate(try unary()) }
+        if accept("-") {
+            try deeper()
+            defer { depth -= 1 }
+            return .negate(try unary())
+        }
         return try primary()
     }
 
