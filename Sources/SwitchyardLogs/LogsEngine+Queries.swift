@@ -20,7 +20,8 @@ extension LogsEngine {
                 "Account maximum query concurrency limit of [\(Self.concurrentQueries)] reached.")
         }
         try await save(query)
-        Task { await self.run(query.key, parsed) }
+        // The query runs off the engine, which goes on taking events while it reads them.
+        Task.detached { await Self.run(query.key, parsed, engine: self) }
     }
 
     func save(_ query: LogsQueryRecord) async throws {
@@ -31,24 +32,22 @@ extension LogsEngine {
     /// Runs again every query a restart left unfinished.
     func resumeQueries() async {
         for (key, query) in queries where query.isActive {
-            if let parsed = try? InsightsParser.parse(query.queryString) { await run(key, parsed) }
+            if let parsed = try? InsightsParser.parse(query.queryString) { await Self.run(key, parsed, engine: self) }
         }
     }
 
-    private func run(_ key: String, _ parsed: InsightsQuery) async {
-        guard var query = queries[key], query.isActive else { return }
+    /// Marks a scheduled query running; nil when it is no longer to run (stopped, gone).
+    private func markRunning(_ key: String) -> LogsQueryRecord? {
+        guard var query = queries[key], query.isActive else { return nil }
         query.status = "Running"
         queries[key] = query
-        var run = InsightsRun(parsed, cap: query.limit ?? 10_000)
-        let groups = query.groupNames.map { LogGroupRecord.key(account: query.account, region: query.region, name: $0) }
-        var failed = false
-        do {
-            try await feed(
-                &run, groups: groups, from: query.startTime * 1000, through: query.endTime * 1000 + 999, key: key)
-        } catch {
-            failed = true
-        }
-        // A query stopped while it ran stays cancelled.
+        return query
+    }
+
+    private func isRunning(_ key: String) -> Bool { queries[key]?.status == "Running" }
+
+    /// Stores a run's answer, unless the query was stopped while it ran (it stays cancelled).
+    private func finish(_ key: String, run: InsightsRun, failed: Bool) async {
         guard var finished = queries[key], finished.status == "Running" else { return }
         finished.status = failed ? "Failed" : "Complete"
         finished.results = run.results().map { row in row.map { LogsResultField(field: $0.field, value: $0.value) } }
@@ -58,25 +57,45 @@ extension LogsEngine {
         try? await save(finished)
     }
 
-    /// Feeds the groups' events of the time range to the run, newest first across all groups.
-    private func feed(_ run: inout InsightsRun, groups: [String], from start: Int64, through end: Int64, key: String)
-        async throws
-    {
-        var pages = groups.map {
-            (group: $0, events: [StoredLogEvent](), next: 0, before: EventCursor?.none, done: false)
+    private static func run(_ key: String, _ parsed: InsightsQuery, engine: LogsEngine) async {
+        guard let query = await engine.markRunning(key) else { return }
+        var run = InsightsRun(parsed, cap: query.limit ?? 10_000)
+        var failed = false
+        do {
+            try await feed(&run, query: query, engine: engine)
+        } catch {
+            failed = true
         }
-        while !run.isSatisfied, queries[key]?.status == "Running" {
+        await engine.finish(key, run: run, failed: failed)
+    }
+
+    /// Feeds the groups' events of the query's time range to the run, newest first across all
+    /// groups, a page of each group at a time.
+    private static func feed(_ run: inout InsightsRun, query: LogsQueryRecord, engine: LogsEngine) async throws {
+        let start = query.startTime * 1000
+        let end = query.endTime * 1000 + 999
+        var pages = query.groupNames.map { name in
+            (
+                name: name, key: LogGroupRecord.key(account: query.account, region: query.region, name: name),
+                events: [StoredLogEvent](), next: 0, before: EventCursor?.none, done: false
+            )
+        }
+        while !run.isSatisfied {
+            var refilled = false
             for index in pages.indices where !pages[index].done && pages[index].next >= pages[index].events.count {
-                let page = try await events(
+                let page = try await engine.events(
                     EventQuery(
-                        groupKey: pages[index].group, streams: nil, streamPrefix: nil, startTime: start,
+                        groupKey: pages[index].key, streams: nil, streamPrefix: nil, startTime: start,
                         endTime: end + 1, after: nil, before: pages[index].before, ascending: false,
-                        limit: Self.queryPageSize))
+                        limit: queryPageSize))
                 pages[index].events = page
                 pages[index].next = 0
-                pages[index].done = page.count < Self.queryPageSize
+                pages[index].done = page.count < queryPageSize
                 if let last = page.last { pages[index].before = EventCursor(timestamp: last.timestamp, id: last.id) }
+                refilled = true
             }
+            // Between pages, a stopped query ends.
+            if refilled, await !engine.isRunning(query.key) { return }
             var newest: Int?
             for index in pages.indices where pages[index].next < pages[index].events.count {
                 let candidate = pages[index].events[pages[index].next]
@@ -94,9 +113,8 @@ extension LogsEngine {
             guard let chosen = newest else { return }
             let event = pages[chosen].events[pages[chosen].next]
             pages[chosen].next += 1
-            guard let group = self.group(pages[chosen].group) else { continue }
             let row = InsightsFields.row(
-                event, account: group.account, group: group.name, pointer: Self.pointer(group.key, event),
+                event, account: query.account, group: pages[chosen].name, pointer: pointer(pages[chosen].key, event),
                 discover: run.discovers)
             run.add(row, bytes: event.message.utf8.count)
         }

@@ -44,9 +44,18 @@ struct InsightsRun: Sendable {
         discovers = Self.fieldsRead(query.commands).contains { !Self.systemFields.contains($0) }
     }
 
-    /// True once no further event can change the answer (nothing but row-by-row commands, and
-    /// enough rows gathered).
-    var isSatisfied: Bool { aggregation == nil && rest.isEmpty && rows.count >= cap }
+    /// True once no further event can change the answer: nothing but row-by-row commands and
+    /// `limit`s, and enough rows gathered (`fields @message | limit 20` reads 20 events, newest
+    /// first, not the whole range).
+    var isSatisfied: Bool {
+        guard aggregation == nil else { return false }
+        var needed = cap
+        for command in rest {
+            guard case .limit(let count) = command else { return false }
+            needed = min(needed, count)
+        }
+        return rows.count >= needed
+    }
 
     mutating func add(_ event: InsightsRow, bytes: Int) {
         recordsScanned += 1
