@@ -1168,3 +1168,23 @@ def test_missing_things_in_the_words_aws_answers_them(server, lam):
                    Handler="app.handler", Code={"ZipFile": PYTHON_ZIP}, Layers=[layer["LayerVersionArn"]]) == (
         "InvalidParameterValueException",
         "Layers are not in the same region as the function. Layers are expected to be in region us-east-1.")
+
+
+RAISER = """
+def handler(event, context):
+    raise ValueError(event["error_msg"])
+"""
+
+
+def test_python38_error_documents_carry_no_request_id(lam):
+    # AWS's recordings (2026): python3.8's runtime writes errorMessage, errorType and stackTrace;
+    # every later Python runtime adds requestId.
+    code = zipped({"app.py": (RAISER, 0o644)})
+    for runtime, expected in (("python3.8", ["errorMessage", "errorType", "stackTrace"]),
+                              ("python3.12", ["errorMessage", "errorType", "requestId", "stackTrace"])):
+        name = "raiser-" + runtime.replace(".", "")
+        create(lam, name, code=code, runtime=runtime)
+        answer = invoke(lam, name, {"error_msg": "some_error_msg"})
+        assert answer["FunctionError"] == "Unhandled"
+        assert sorted(answer["Body"]) == expected
+        assert answer["Body"]["errorMessage"] == "some_error_msg" and answer["Body"]["errorType"] == "ValueError"

@@ -156,7 +156,7 @@ extension LambdaService {
         case .success(let body):
             payloadOut = body
         case .functionError(let document):
-            payloadOut = document
+            payloadOut = version.runtime == "python3.8" ? Self.withoutRequestId(document) : document
             functionError = "Unhandled"
         case .timedOut:
             let message = "Task timed out after \(String(format: "%.2f", Double(version.timeout))) seconds"
@@ -238,6 +238,18 @@ extension LambdaService {
                 httpStatus: 400
             ).with("Type", "User")
         }
+    }
+
+    /// An error document without its `requestId`: Lambda's python3.8 runtime writes none (AWS's
+    /// recordings of 2026: every later Python runtime does), while the runtime interface client
+    /// run here always adds it.
+    static func withoutRequestId(_ document: [UInt8]) -> [UInt8] {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(document))) as? [String: Any],
+            object.removeValue(forKey: "requestId") != nil,
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return document }
+        return Array(data)
     }
 
     static func errorDocument(type: String, message: String) -> [UInt8] {
