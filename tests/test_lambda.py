@@ -1188,3 +1188,16 @@ def test_python38_error_documents_carry_no_request_id(lam):
         assert answer["FunctionError"] == "Unhandled"
         assert sorted(answer["Body"]) == expected
         assert answer["Body"]["errorMessage"] == "some_error_msg" and answer["Body"]["errorType"] == "ValueError"
+
+
+LIMITS = """
+import resource
+def handler(event, context):
+    return list(resource.getrlimit(resource.RLIMIT_NOFILE))
+"""
+
+
+def test_an_environment_holds_lambdas_quota_of_1024_file_descriptors(lam):
+    # Lambda quotas: "File descriptors: 1,024" per execution environment (AWS recorded [1024, 1024]).
+    create(lam, "limits", code=zipped({"app.py": (LIMITS, 0o644)}))
+    assert invoke(lam, "limits", {})["Body"] == [1024, 1024]

@@ -93,6 +93,23 @@ public final class LocalProcess: Sendable {
         }
     }
 
+    /// Caps how many files the process may have open (RLIMIT_NOFILE, soft and hard), a quota of the
+    /// environment it stands for (Lambda's: 1,024 file descriptors). Limits survive `exec`, so the
+    /// program the shell becomes is held to it too.
+    public func limitOpenFiles(to count: Int) {
+        guard let setLimit = Self.processLimit else { return }
+        var limit = rlimit(rlim_cur: rlim_t(count), rlim_max: rlim_t(count))
+        _ = setLimit(pid, Int32(RLIMIT_NOFILE.rawValue), &limit, nil)
+    }
+
+    /// glibc's `prlimit` (a GNU extension its module map leaves out), found at run time.
+    private typealias ProcessLimit =
+        @convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32
+    private static let processLimit: ProcessLimit? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prlimit") else { return nil }
+        return unsafeBitCast(symbol, to: ProcessLimit.self)
+    }()
+
     /// Sends a signal to the process and its group.
     public func signal(_ signal: Int32) {
         kill(-pid, signal)
