@@ -82,6 +82,17 @@ struct InsightsQueryTests {
             ])
     }
 
+    // A sort followed by a limit keeps only what can make the answer, and answers as a full sort would.
+    @Test func sortWithLimitOverManyRows() throws {
+        let messages = (0..<5000).map { #"{"n": \#(($0 * 7919) % 5000), "g": \#($0 % 3)}"# }
+        let top = try run("fields n | sort n desc | limit 3", messages)
+        #expect(top == [["n": "4999"], ["n": "4998"], ["n": "4997"]])
+        // Ties keep the order events came in (newest first).
+        let ties = try run("fields n, g | sort g asc | limit 2", messages)
+        #expect(ties == [["n": "0", "g": "0"], ["n": "3757", "g": "0"]])
+        #expect(try run("fields n | sort n asc", messages, cap: 2) == [["n": "0"], ["n": "1"]])
+    }
+
     @Test func aLimitWithoutBlockingCommandsStopsReading() throws {
         var run = InsightsRun(try InsightsParser.parse("fields @message"), cap: 2)
         run.add(Self.event(1, "a", at: 2), bytes: 1)

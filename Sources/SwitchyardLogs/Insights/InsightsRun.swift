@@ -19,6 +19,10 @@ struct InsightsRun: Sendable {
     private var aggregation: InsightsAggregation?
     private var rows: [InsightsRow] = []
     private let columns: [String]
+    /// For `sort ... | limit n` (or a sort the answer's cap ends): how many rows can still make the
+    /// answer, so that gathering keeps only those (a sort over a large range holds `n`, not every
+    /// event).
+    private let kept: (sort: InsightsCommand, count: Int)?
 
     private(set) var recordsScanned = 0
     private(set) var recordsMatched = 0
@@ -41,6 +45,16 @@ struct InsightsRun: Sendable {
             rest = Array(query.commands[split...])
         }
         columns = Self.columns(query.commands)
+        if aggregation == nil, let first = rest.first, case .sort = first {
+            var count = cap
+            var onlyLimits = true
+            for command in rest.dropFirst() {
+                if case .limit(let limit) = command { count = min(count, limit) } else { onlyLimits = false }
+            }
+            kept = onlyLimits ? (first, count) : nil
+        } else {
+            kept = nil
+        }
         discovers = Self.fieldsRead(query.commands).contains { !Self.systemFields.contains($0) }
     }
 
@@ -66,6 +80,11 @@ struct InsightsRun: Sendable {
             aggregation?.add(row)
         } else {
             rows.append(row)
+            // Now and then, drop the rows that sort after the ones the answer can hold. The sort
+            // is stable, so what stays is what sorting every row would have kept.
+            if let kept, rows.count >= 2 * kept.count + 1000 {
+                rows = Array(Self.apply(kept.sort, to: rows).prefix(kept.count))
+            }
         }
     }
 
