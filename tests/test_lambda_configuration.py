@@ -146,3 +146,16 @@ def test_a_function_name_over_the_models_length_is_the_models_validation_error(l
     assert response["Error"]["Message"] == (
         f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: "
         "Member must have length less than or equal to 140")
+
+
+def test_enum_refusals_list_values_in_lambdas_order(lam):
+    # AWS's recorded answers list these enums' values in the Java service's order, not the model's.
+    lam.create_function(FunctionName="enums", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": PYTHON_ZIP})
+    refused = refusal(lam.put_function_recursion_config, FunctionName="enums", RecursiveLoop="InvalidValue")
+    assert refused["Error"]["Message"].endswith("Member must satisfy enum value set: [Terminate, Allow]")
+    refused = refusal(lam.create_function_url_config, FunctionName="enums", AuthType="NONE", InvokeMode="UNKNOWN")
+    assert refused["Error"]["Message"].endswith("Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]")
+    refused = refusal(lam.create_event_source_mapping, FunctionName="enums", StartingPosition="invalid",
+                      EventSourceArn="arn:aws:kinesis:us-east-1:000000000000:stream/s")
+    assert refused["Error"]["Message"].endswith("Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]")

@@ -101,6 +101,13 @@ SERVICES = {
         # A function without a code signing configuration answers GetFunctionCodeSigningConfig with
         # an empty document (AWS's recordings), though the model requires both members.
         "optionalMembers": {"GetFunctionCodeSigningConfigResponse": ["CodeSigningConfigArn", "FunctionName"]},
+        # Lambda's validation messages list an enum's values in its Java service's order, not the
+        # model's: these are the orders AWS's recorded answers show (LocalStack's snapshots).
+        "enumOrder": {
+            "RecursiveLoop": ["Terminate", "Allow"],
+            "InvokeMode": ["RESPONSE_STREAM", "BUFFERED"],
+            "EventSourcePosition": ["LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"],
+        },
     },
     # ECS: clusters, task definitions and tasks run as local processes; the rest answers NotImplemented.
     "ecs": {"swiftName": "ECS", "modelDir": "ecs/2014-11-13", "partial": True},
@@ -576,6 +583,10 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
         model["metadata"].setdefault("xmlNamespace", cfg["xmlNamespace"])
     for shape_name, pattern in cfg.get("patternOverrides", {}).items():
         model["shapes"][shape_name]["pattern"] = pattern
+    for shape_name, order in cfg.get("enumOrder", {}).items():
+        if sorted(order) != sorted(model["shapes"][shape_name]["enum"]):
+            raise SystemExit(f"enumOrder of {shape_name} does not name the model's values")
+        model["shapes"][shape_name]["enum"] = order
     for shape_name in cfg.get("membersNotNull", []):
         model["shapes"][shape_name]["membersNotNull"] = True
     for shape_name, order in cfg.get("memberOrder", {}).items():
