@@ -357,3 +357,12 @@ def test_resource_policies_survive_a_restart():
         assert [p["policyName"] for p in logs.describe_resource_policies()["resourcePolicies"]] == ["kept"]
     finally:
         server.stop()
+
+
+def test_a_delivery_destinations_output_format_is_refused_in_aws_order(logs):
+    # Deliveries are not built, but the model's validation comes first, in AWS's recorded words.
+    with pytest.raises(ClientError) as e:
+        logs.put_delivery_destination(name="d", outputFormat="foobar",
+                                      deliveryDestinationConfiguration={"destinationResourceArn": "arn:aws:s3:::b"})
+    assert e.value.response["Error"]["Message"].endswith(
+        "Member must satisfy enum value set: [w3c, raw, json, plain, parquet]")

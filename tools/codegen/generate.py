@@ -118,7 +118,9 @@ SERVICES = {
     "logs": {
         "swiftName": "CloudWatchLogs", "modelDir": "logs/2014-03-28", "partial": True,
         "validationErrorCode": "InvalidParameterException",
-        "patternOverrides": {"MetricNamespace": "[^*$]*"}},
+        "patternOverrides": {"MetricNamespace": "[^*$]*"},
+        # The order AWS's validation message lists a delivery's output formats in (its recordings).
+        "enumOrder": {"OutputFormat": ["w3c", "raw", "json", "plain", "parquet"]}},
     # The Java and Kotlin SDKs and the KCL send Kinesis CBOR bodies over awsJson.
     # Kinesis writes a bare code as its errors' __type (no namespace), in JSON and CBOR alike.
     "kinesis": {"swiftName": "Kinesis", "modelDir": "kinesis/2013-12-02", "jsonCBOR": True, "errorNamespace": ""},

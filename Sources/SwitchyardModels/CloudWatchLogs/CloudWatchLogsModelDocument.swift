@@ -453,7 +453,7 @@ extension CloudWatchLogs {
         "OpenSearchWorkspaceId":{"type":"string","min":1,"max":256,"pattern":"[\\.\\-_/#A-Za-z0-9]+"},
         "OperationAbortedException":{"type":"structure","exception":true,"members":{}},
         "OrderBy":{"type":"string","enum":["LogStreamName","LastEventTime"]},
-        "OutputFormat":{"type":"string","enum":["json","plain","w3c","raw","parquet"]},
+        "OutputFormat":{"type":"string","enum":["w3c","raw","json","plain","parquet"]},
         "OutputFormats":{"type":"list","member":{"shape":"OutputFormat"}},
         "OutputLogEvent":{"type":"structure","members":{"timestamp":{"shape":"Timestamp"},"message":{"shape":"EventMessage"},"ingestionTime":{"shape":"Timestamp"}}},
         "OutputLogEvents":{"type":"list","member":{"shape":"OutputLogEvent"}},
