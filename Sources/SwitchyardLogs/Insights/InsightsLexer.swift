@@ -62,65 +62,31 @@ enum InsightsLexer {
                 continue
             }
             if character == "\"" || character == "'" {
-                var text = ""
-                index += 1
-                while index < characters.count, characters[index] != character {
-                    if characters[index] == "\\", index + 1 < characters.count {
-                        index += 1
-                        switch characters[index] {
-                        case "n": text.append("\n")
-                        case "t": text.append("\t")
-                        case "\"", "'", "\\": text.append(characters[index])
-                        default:
-                            text.append("\\")
-                            text.append(characters[index])
-                        }
-                    } else {
-                        text.append(characters[index])
+                let (text, next) = try delimited(characters, from: start, closing: character, what: "string literal") {
+                    switch $0 {
+                    case "n": return "\n"
+                    case "t": return "\t"
+                    case "\"", "'", "\\": return String($0)
+                    default: return "\\" + String($0)
                     }
-                    index += 1
                 }
-                guard index < characters.count else {
-                    throw InsightsQueryError(
-                        message: "Unterminated string literal", start: start, end: characters.count - 1)
-                }
-                index += 1
+                index = next
                 tokens.append(InsightsToken(kind: .text(text), start: start, end: index - 1))
                 continue
             }
             if character == "`" {
-                var name = ""
-                index += 1
-                while index < characters.count, characters[index] != "`" {
-                    name.append(characters[index])
-                    index += 1
-                }
-                guard index < characters.count else {
-                    throw InsightsQueryError(
-                        message: "Unterminated field name", start: start, end: characters.count - 1)
-                }
-                index += 1
+                let (name, next) = try delimited(
+                    characters, from: start, closing: "`", what: "field name", unescape: nil)
+                index = next
                 tokens.append(InsightsToken(kind: .quotedName(name), start: start, end: index - 1))
                 continue
             }
             if character == "/", startsValue(after: tokens.last, parsing: tokens.dropLast().last) {
-                var pattern = ""
-                index += 1
-                while index < characters.count, characters[index] != "/" {
-                    if characters[index] == "\\", index + 1 < characters.count, characters[index + 1] == "/" {
-                        index += 1
-                    } else if characters[index] == "\\", index + 1 < characters.count {
-                        pattern.append("\\")
-                        index += 1
-                    }
-                    pattern.append(characters[index])
-                    index += 1
+                // `\/` is a slash of the pattern; other escapes stay for the regular expression.
+                let (pattern, next) = try delimited(characters, from: start, closing: "/", what: "regular expression") {
+                    $0 == "/" ? "/" : "\\" + String($0)
                 }
-                guard index < characters.count else {
-                    throw InsightsQueryError(
-                        message: "Unterminated regular expression", start: start, end: characters.count - 1)
-                }
-                index += 1
+                index = next
                 tokens.append(InsightsToken(kind: .regex(pattern), start: start, end: index - 1))
                 continue
             }
@@ -184,6 +150,30 @@ enum InsightsLexer {
         }
         tokens.append(InsightsToken(kind: .end, start: characters.count, end: characters.count))
         return tokens
+    }
+
+    /// The text from after `characters[start]` up to the next `closing` that no backslash escapes,
+    /// and where reading goes on; `unescape` says what a backslash and the character after it stand
+    /// for (nil: backslashes are plain text).
+    private static func delimited(
+        _ characters: [Character], from start: Int, closing: Character, what: String,
+        unescape: ((Character) -> String)?
+    ) throws -> (text: String, next: Int) {
+        var text = ""
+        var index = start + 1
+        while index < characters.count, characters[index] != closing {
+            if let unescape, characters[index] == "\\", index + 1 < characters.count {
+                index += 1
+                text += unescape(characters[index])
+            } else {
+                text.append(characters[index])
+            }
+            index += 1
+        }
+        guard index < characters.count else {
+            throw InsightsQueryError(message: "Unterminated \(what)", start: start, end: characters.count - 1)
+        }
+        return (text, index + 1)
     }
 
     /// Whether a `/` after this token begins a value (a regular expression) rather than dividing;
