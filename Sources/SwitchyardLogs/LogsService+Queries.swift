@@ -21,19 +21,12 @@ extension LogsService {
         let requested = input.logGroupName.map { [$0] } ?? input.logGroupNames ?? input.logGroupIdentifiers ?? []
         var names: [String] = []
         for identifier in requested {
-            var name = Self.groupArn(identifier)
-            if name.hasPrefix("arn:") {
-                let parts = name.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-                guard parts.count >= 7, parts[5] == "log-group", parts[4] == context.account else {
-                    throw Self.queryGroupMissing(name, context: context)
-                }
-                name = parts[6]
-            }
-            guard
-                await engine.group(LogGroupRecord.key(account: context.account, region: context.region, name: name))
-                    != nil
-            else { throw Self.queryGroupMissing(name, context: context) }
-            if !names.contains(name) { names.append(name) }
+            // The account's own groups, by name or ARN (with or without the `:*` describe adds).
+            let named = Self.groupArn(identifier)
+            guard let group = try? await group(name: nil, identifier: named, context: context),
+                group.account == context.account
+            else { throw Self.queryGroupMissing(named, context: context) }
+            if !names.contains(group.name) { names.append(group.name) }
         }
         guard input.startTime <= input.endTime else {
             throw AWSError("InvalidParameterException", "The query's end time must not be before its start time.")
@@ -64,14 +57,13 @@ extension LogsService {
 
     /// MalformedQueryException with the `queryCompileError` that says where.
     static func malformed(_ error: InsightsQueryError) -> AWSError {
-        var writer = JSONWriter()
-        writer.verbatim(
-            "{\"location\":{\"startCharOffset\":\(error.start),\"endCharOffset\":\(error.end)},\"message\":")
-        writer.string(error.message)
-        writer.verbatim("}")
         var failure = AWSError("MalformedQueryException", error.message)
-        failure.jsonMembers.append(
-            ErrorDetail(name: "queryCompileError", value: String(decoding: writer.bytes, as: UTF8.self)))
+        failure.members["queryCompileError"] =
+            CloudWatchLogs.QueryCompileError(
+                location: CloudWatchLogs.QueryCompileErrorLocation(
+                    startCharOffset: error.start, endCharOffset: error.end),
+                message: error.message
+            ).awsValue
         return failure
     }
 

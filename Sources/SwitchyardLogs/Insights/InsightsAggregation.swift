@@ -68,6 +68,9 @@ struct InsightsAggregation: Sendable {
         }
     }
 
+    /// What an aggregate without a result (an `avg` of no numbers) stands as: a field no row has.
+    private static let absent = InsightsExpression.field("")
+
     /// Evaluates an item with each aggregate call replaced by its result, taken in `calls` order.
     private static func evaluate(
         _ expression: InsightsExpression, in row: InsightsRow, results: [InsightsValue?], next: inout Int
@@ -76,7 +79,8 @@ struct InsightsAggregation: Sendable {
             switch expression {
             case .call(let name, _) where functions.contains(name):
                 defer { next += 1 }
-                return next < results.count ? results[next].map { .literal($0) } ?? .field("") : .field("")
+                let result = next < results.count ? results[next] : nil
+                return result.map { .literal($0) } ?? absent
             case .call(let name, let items): return .call(name, items.map(substituted))
             case .negate(let inner): return .negate(substituted(inner))
             case .not(let inner): return .not(substituted(inner))

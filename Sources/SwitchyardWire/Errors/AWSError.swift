@@ -12,9 +12,9 @@ public struct AWSError: Error, Sendable, Equatable {
     public var details: [ErrorDetail] = []
     /// Headers the error's answer carries (S3's `x-amz-delete-marker` on a read of a deleted key).
     public var headers: [ErrorDetail] = []
-    /// Members JSON protocols write after the message, each value already JSON text (CloudWatch Logs'
-    /// `queryCompileError` object).
-    public var jsonMembers: [ErrorDetail] = []
+    /// Members of the modelled error shape beside its message (CloudWatch Logs'
+    /// `queryCompileError`), written by the JSON protocols through the shape's members.
+    public var members: [String: AWSValue] = [:]
 
     public init(_ code: String, _ message: String? = nil, httpStatus: Int = 400, senderFault: Bool = true) {
         self.code = code

@@ -125,11 +125,14 @@ public struct AWSJSONCodec: ProtocolCodec {
             writer.raw(",\"message\":")
             writer.string(message)
         }
-        for member in error.jsonMembers {
-            writer.raw(",")
-            writer.string(member.name)
-            writer.raw(":")
-            writer.verbatim(member.value)
+        if !error.members.isEmpty, let shape = model.errorShapes[resolved.typeName] {
+            for ref in shape.members {
+                guard let value = error.members[ref.name] else { continue }
+                writer.raw(",")
+                writer.string(ref.name)
+                writer.raw(":")
+                writer.value(value, shape: model[ref.target], model: model)
+            }
         }
         writer.raw("}")
         return WireResponse(status: resolved.httpStatus, headers: headers, body: writer.bytes)
