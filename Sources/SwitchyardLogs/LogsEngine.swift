@@ -25,6 +25,8 @@ actor LogsEngine {
     var queries: [String: LogsQueryRecord] = [:]
     /// Saved queries by `<account>/<region>/<id>`.
     var queryDefinitions: [String: LogsQueryDefinitionRecord] = [:]
+    /// Vended-log delivery sources, destinations and deliveries by their keys.
+    var deliveryObjects: [String: LogsDeliveryObject] = [:]
     /// Open Live Tail sessions, fed every appended batch.
     let liveTails = LiveTails()
 
@@ -38,6 +40,7 @@ actor LogsEngine {
         for task in try store.loadExportTasks() { exportTasks[task.key] = task }
         for query in try store.loadQueries() { queries[query.key] = query }
         for definition in try store.loadQueryDefinitions() { queryDefinitions[definition.key] = definition }
+        for object in try store.loadDeliveryObjects() { deliveryObjects[object.key] = object }
         nextEventId = try store.lastEventId() + 1
     }
 
@@ -319,6 +322,7 @@ actor LogsEngine {
         exportTasks.removeAll()
         queries.removeAll()
         queryDefinitions.removeAll()
+        deliveryObjects.removeAll()
         try await store.wipe().wait()
     }
 }

@@ -142,6 +142,10 @@ public struct LogsService: CloudWatchLogsAPI {
     }
 
     public func tagResource(_ input: CloudWatchLogs.TagResourceRequest, context: RequestContext) async throws {
+        if var object = try await taggedDeliveryObject(input.resourceArn, context: context) {
+            object.tags.merge(input.tags) { _, new in new }
+            return try await engine.save(object)
+        }
         if var destination = try await taggedDestination(input.resourceArn, context: context) {
             destination.tags.merge(input.tags) { _, new in new }
             return try await engine.save(destination)
@@ -152,6 +156,10 @@ public struct LogsService: CloudWatchLogsAPI {
     }
 
     public func untagResource(_ input: CloudWatchLogs.UntagResourceRequest, context: RequestContext) async throws {
+        if var object = try await taggedDeliveryObject(input.resourceArn, context: context) {
+            for key in input.tagKeys { object.tags[key] = nil }
+            return try await engine.save(object)
+        }
         if var destination = try await taggedDestination(input.resourceArn, context: context) {
             for key in input.tagKeys { destination.tags[key] = nil }
             return try await engine.save(destination)
@@ -164,6 +172,9 @@ public struct LogsService: CloudWatchLogsAPI {
     public func listTagsForResource(_ input: CloudWatchLogs.ListTagsForResourceRequest, context: RequestContext)
         async throws -> CloudWatchLogs.ListTagsForResourceResponse
     {
+        if let object = try await taggedDeliveryObject(input.resourceArn, context: context) {
+            return CloudWatchLogs.ListTagsForResourceResponse(tags: object.tags)
+        }
         if let destination = try await taggedDestination(input.resourceArn, context: context) {
             return CloudWatchLogs.ListTagsForResourceResponse(tags: destination.tags)
         }

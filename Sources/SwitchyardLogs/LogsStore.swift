@@ -22,6 +22,8 @@ enum LogsChange: Sendable {
     case deleteQuery(key: String)
     case putQueryDefinition(LogsQueryDefinitionRecord)
     case deleteQueryDefinition(key: String)
+    case putDeliveryObject(LogsDeliveryObject)
+    case deleteDeliveryObject(key: String)
 }
 
 /// What a read of events asks for: streams of one group, a time window, a starting point and a
@@ -50,6 +52,7 @@ protocol LogsStore: Sendable {
     func loadExportTasks() throws -> [LogsExportTaskRecord]
     func loadQueries() throws -> [LogsQueryRecord]
     func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord]
+    func loadDeliveryObjects() throws -> [LogsDeliveryObject]
     /// The largest event id stored (ids continue from it).
     func lastEventId() throws -> Int64
     func submit(_ changes: [LogsChange]) -> CommitTicket
@@ -69,6 +72,7 @@ final class MemoryLogsStore: LogsStore {
     func loadExportTasks() throws -> [LogsExportTaskRecord] { [] }
     func loadQueries() throws -> [LogsQueryRecord] { [] }
     func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord] { [] }
+    func loadDeliveryObjects() throws -> [LogsDeliveryObject] { [] }
     func lastEventId() throws -> Int64 { 0 }
 
     func submit(_ changes: [LogsChange]) -> CommitTicket {
@@ -92,7 +96,8 @@ final class MemoryLogsStore: LogsStore {
                     groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
                 case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination,
-                    .putExportTask, .putQuery, .deleteQuery, .putQueryDefinition, .deleteQueryDefinition:
+                    .putExportTask, .putQuery, .deleteQuery, .putQueryDefinition, .deleteQueryDefinition,
+                    .putDeliveryObject, .deleteDeliveryObject:
                     break
                 }
             }
@@ -158,6 +163,9 @@ struct SQLiteLogsStore: LogsStore {
                     CREATE TABLE logs_query_definition (key TEXT PRIMARY KEY, record BLOB NOT NULL);
                     """)
         }
+        migrator.registerMigration("logs-v6-deliveries") { db in
+            try db.execute(sql: "CREATE TABLE logs_delivery_object (key TEXT PRIMARY KEY, record BLOB NOT NULL)")
+        }
     }
 
     func loadGroups() throws -> [LogGroupRecord] { try load(LogGroupRecord.self, "logs_group") }
@@ -174,6 +182,9 @@ struct SQLiteLogsStore: LogsStore {
     func loadQueries() throws -> [LogsQueryRecord] { try load(LogsQueryRecord.self, "logs_query") }
     func loadQueryDefinitions() throws -> [LogsQueryDefinitionRecord] {
         try load(LogsQueryDefinitionRecord.self, "logs_query_definition")
+    }
+    func loadDeliveryObjects() throws -> [LogsDeliveryObject] {
+        try load(LogsDeliveryObject.self, "logs_delivery_object")
     }
 
     private func load<Record: Decodable>(_ type: Record.Type, _ table: String) throws -> [Record] {
@@ -252,6 +263,12 @@ struct SQLiteLogsStore: LogsStore {
                         arguments: [definition.key, try encoder.encode(definition)])
                 case .deleteQueryDefinition(let key):
                     try db.execute(sql: "DELETE FROM logs_query_definition WHERE key = ?", arguments: [key])
+                case .putDeliveryObject(let object):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO logs_delivery_object (key, record) VALUES (?, ?)",
+                        arguments: [object.key, try encoder.encode(object)])
+                case .deleteDeliveryObject(let key):
+                    try db.execute(sql: "DELETE FROM logs_delivery_object WHERE key = ?", arguments: [key])
                 }
             }
         }
@@ -299,7 +316,7 @@ struct SQLiteLogsStore: LogsStore {
         database.submit { db in
             try db.execute(
                 sql:
-                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination; DELETE FROM logs_export_task; DELETE FROM logs_query; DELETE FROM logs_query_definition"
+                    "DELETE FROM logs_group; DELETE FROM logs_stream; DELETE FROM logs_event; DELETE FROM logs_resource_policy; DELETE FROM logs_destination; DELETE FROM logs_export_task; DELETE FROM logs_query; DELETE FROM logs_query_definition; DELETE FROM logs_delivery_object"
             )
         }
     }

@@ -121,9 +121,7 @@ public struct RequestRouter: Sendable {
             noteUse(of: identity, service: service, operation: operation.name)
             if let prepare = service.prepareInput { input = try prepare(input, operation, request) }
             if let precheck = service.precheck { try precheck(input, operation) }
-            if let inputIndex = operation.input, service.validatesInput {
-                try service.validator.validate(input, shape: service.model[inputIndex])
-            }
+            if service.validatesInput { try service.validator.validate(input, operation: operation) }
             let output = try await service.handle(operation.name, input, context)
             var response = codec.encodeResponse(output, operation: operation, model: service.model, context: context)
             service.finishResponse?(operation.name, &response)

@@ -44,7 +44,7 @@ struct SDKCallTransport: DeliveryTransport {
             if let shape = operation.input {
                 let text = request.body.text ?? "{}"
                 input = try ShapeJSON.read(text.isEmpty ? "{}" : text, shape: shape, model: endpoint.model) ?? input
-                if endpoint.validatesInput { try endpoint.validator.validate(input, shape: endpoint.model[shape]) }
+                if endpoint.validatesInput { try endpoint.validator.validate(input, operation: operation) }
             }
             _ = try await endpoint.handle(operationName, input, context)
             return .delivered

@@ -41,8 +41,29 @@ public struct ModelValidator: Sendable {
         return (0..<model.shapes.count).map(visit)
     }
 
+    /// Checks an operation's input, answering with the error code the operation's model declares.
+    public func validate(_ value: AWSValue, operation: OperationModel) throws {
+        guard let input = operation.input else { return }
+        try validate(value, shape: model[input], errorCode: errorCode(for: operation))
+    }
+
+    /// The code of a failed check in one operation: the service's, unless the operation declares
+    /// ValidationException and not the service's code. (CloudWatch Logs' newer operations, such as
+    /// its deliveries, answer ValidationException where its older ones answer InvalidParameterException.)
+    /// Query-era services keep their ValidationError: SNS declares ValidationException on Publish
+    /// for its own checks of message attributes, not for the model's constraints.
+    func errorCode(for operation: OperationModel) -> String {
+        let serviceCode = model.validationErrorCode
+        guard serviceCode != "ValidationException", serviceCode.hasSuffix("Exception") else { return serviceCode }
+        let declared = Set(operation.errors.map { model[$0].name })
+        if !declared.contains(serviceCode), declared.contains("ValidationException") {
+            return "ValidationException"
+        }
+        return serviceCode
+    }
+
     /// Throws the first violation (query style) or all of them (Coral style).
-    public func validate(_ value: AWSValue, shape: Shape) throws {
+    public func validate(_ value: AWSValue, shape: Shape, errorCode: String? = nil) throws {
         var violations: [Violation] = []
         guard let index = model.shapeIndex[shape.name] else { return }
         check(value, index, path: { "" }, into: &violations)
@@ -64,7 +85,7 @@ public struct ModelValidator: Sendable {
             let count = violations.count
             let message =
                 "\(count) validation error\(count == 1 ? "" : "s") detected: " + listed.joined(separator: "; ")
-            throw AWSError(model.validationErrorCode, message)
+            throw AWSError(errorCode ?? model.validationErrorCode, message)
         }
     }
 

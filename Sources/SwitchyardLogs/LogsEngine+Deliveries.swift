@@ -1,0 +1,50 @@
+import SwitchyardWire
+
+/// Vended-log delivery configuration: sources, destinations and the deliveries pairing them, each
+/// durable before the request that changed it is answered. Checks that span objects (a pair
+/// delivered once, nothing deleted while a delivery uses it) run here, on the actor, so that no
+/// request slips between a check and its change.
+extension LogsEngine {
+    func deliveryObject(_ kind: LogsDeliveryObject.Kind, account: String, region: String, name: String)
+        -> LogsDeliveryObject?
+    {
+        deliveryObjects[LogsDeliveryObject.key(kind, account, region, name)]
+    }
+
+    /// The deliveries of every account and region (a destination's deliveries may come from other
+    /// accounts).
+    var logDeliveries: [LogsDeliveryRecord] {
+        deliveryObjects.values.compactMap { if case .delivery(let delivery) = $0 { delivery } else { nil } }
+    }
+
+    func save(_ object: LogsDeliveryObject) async throws {
+        deliveryObjects[object.key] = object
+        try await store.submit([.putDeliveryObject(object)]).wait()
+    }
+
+    /// Saves a new delivery unless its source already delivers to its destination.
+    func create(_ delivery: LogsDeliveryRecord) async throws {
+        if logDeliveries.contains(where: {
+            $0.account == delivery.account && $0.region == delivery.region && $0.sourceName == delivery.sourceName
+                && $0.destinationArn == delivery.destinationArn
+        }) {
+            throw AWSError(
+                "ConflictException",
+                "A delivery from delivery source \(delivery.sourceName) to \(delivery.destinationArn) already exists.")
+        }
+        try await save(.delivery(delivery))
+    }
+
+    /// Deletes an object unless a delivery uses it (`inUse`), which is a conflict.
+    func deleteDeliveryObject(key: String, unlessUsedBy inUse: (LogsDeliveryRecord) -> Bool, conflict: AWSError)
+        async throws
+    {
+        if logDeliveries.contains(where: inUse) { throw conflict }
+        try await deleteDeliveryObject(key: key)
+    }
+
+    func deleteDeliveryObject(key: String) async throws {
+        deliveryObjects[key] = nil
+        try await store.submit([.deleteDeliveryObject(key: key)]).wait()
+    }
+}
