@@ -973,6 +973,25 @@ def test_layers_are_merged_under_opt(lam):
         "settings": {"from": "override"}, "base": "base", "tool": "tool"}
 
 
+@pytest.mark.skipif(not private_mounts_allowed() or os.geteuid() != 0,
+                    reason="/var/task needs a mount namespace and a server that may create the mount point")
+def test_the_code_is_at_var_task_as_on_aws(lam):
+    # AWS unpacks the code at /var/task: the working directory, LAMBDA_TASK_ROOT, module paths and
+    # so the stack traces of error documents name it, and code may open files there by that path.
+    handler = (
+        "import os\n\n"
+        "def handler(event, context):\n"
+        "    if event.get('fail'):\n"
+        "        raise RuntimeError('it failed')\n"
+        "    return {'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'], 'file': __file__,\n"
+        "            'data': open('/var/task/data.txt').read()}\n")
+    create(lam, "task-root", code=zipped({"app.py": (handler, 0o644), "data.txt": ("packaged", 0o644)}))
+    assert invoke(lam, "task-root", {})["Body"] == {
+        "cwd": "/var/task", "root": "/var/task", "file": "/var/task/app.py", "data": "packaged"}
+    error = invoke(lam, "task-root", {"fail": True})["Body"]
+    assert error["stackTrace"][0].startswith('  File "/var/task/app.py", line 5, in handler')
+
+
 def test_invoke_with_response_stream(lam):
     create(lam, "streamed")
     answer = lam.invoke_with_response_stream(FunctionName="streamed", Payload=json.dumps({"s": 1}), LogType="Tail")

@@ -238,9 +238,11 @@ actor LambdaEngine {
                 ScriptLaunch.adjusted(unadjusted, runtime: runtime, taskRoot: root, layers: layers)
             }
             // The first answer runs a probe process: off the cooperative threads.
-            guard !layerDigests.isEmpty, try await NIOThreadPool.singleton.runIfActive({ OptMount.available })
-            else { return launch }
-            return OptMount.wrap(launch, layers: try await code.mergedLayers(layerDigests))
+            guard try await NIOThreadPool.singleton.runIfActive({ WorkerMounts.capabilities.namespaces }) else {
+                return launch
+            }
+            let merged = layerDigests.isEmpty ? nil : try await code.mergedLayers(layerDigests)
+            return WorkerMounts.wrap(launch, codeDirectory: root, layers: merged)
         }
         return launch
     }
