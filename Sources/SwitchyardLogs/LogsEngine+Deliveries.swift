@@ -13,8 +13,15 @@ extension LogsEngine {
 
     /// The deliveries of every account and region (a destination's deliveries may come from other
     /// accounts).
-    var logDeliveries: [LogsDeliveryRecord] {
-        deliveryObjects.values.compactMap { if case .delivery(let delivery) = $0 { delivery } else { nil } }
+    var logDeliveries: [LogsDeliveryRecord] { deliveryObjects.values.compactMap(\.delivery) }
+
+    /// One account's objects of a kind in a region, in the order they were created.
+    func listed<Record: ListedDeliveryObject>(
+        _ record: (LogsDeliveryObject) -> Record?, account: String, region: String
+    ) -> [Record] {
+        deliveryObjects.values.compactMap(record)
+            .filter { $0.account == account && $0.region == region }
+            .sorted { ($0.created, $0.listingKey) < ($1.created, $1.listingKey) }
     }
 
     func save(_ object: LogsDeliveryObject) async throws {

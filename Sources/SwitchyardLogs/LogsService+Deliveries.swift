@@ -41,9 +41,7 @@ extension LogsService {
     public func describeDeliveries(_ input: CloudWatchLogs.DescribeDeliveriesRequest, context: RequestContext)
         async throws -> CloudWatchLogs.DescribeDeliveriesResponse
     {
-        let all: [LogsDeliveryRecord] = await engine.logDeliveries
-        let deliveries = all.filter { $0.account == context.account && $0.region == context.region }
-            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        let deliveries = await engine.listed(\.delivery, account: context.account, region: context.region)
         let page = try Self.page(deliveries, token: input.nextToken, limit: input.limit ?? 50)
         return CloudWatchLogs.DescribeDeliveriesResponse(deliveries: page.items.map(Self.shape), nextToken: page.next)
     }
@@ -86,18 +84,8 @@ extension LogsService {
                 .destination, account: String(parts[4]), region: String(parts[3]),
                 name: String(parts[5].dropFirst(prefix.count)))
         else { throw Self.deliveryDestinationMissing }
-        guard destination.account != context.account else { return destination }
-        let allowed = destination.policy.flatMap { try? ResourcePolicy(json: $0) }.map { policy in
-            policy.evaluate(
-                AccessRequest(
-                    principal: .account(context.account), action: "logs:CreateDelivery", resource: destination.arn)
-            ) == .allowed
-        }
-        guard allowed == true else {
-            throw AWSError(
-                "AccessDeniedException",
-                "User with accountId: \(context.account) is not authorized to perform: logs:CreateDelivery on resource: \(destination.arn)"
-            )
+        if destination.account != context.account {
+            try Self.check(destination.policy, allows: context.account, "logs:CreateDelivery", on: destination.arn)
         }
         return destination
     }

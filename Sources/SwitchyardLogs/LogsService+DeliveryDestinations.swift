@@ -66,13 +66,7 @@ extension LogsService {
     public func describeDeliveryDestinations(
         _ input: CloudWatchLogs.DescribeDeliveryDestinationsRequest, context: RequestContext
     ) async throws -> CloudWatchLogs.DescribeDeliveryDestinationsResponse {
-        let destinations = await engine.deliveryObjects.values.compactMap {
-            object -> LogsDeliveryDestinationRecord? in
-            guard case .destination(let destination) = object, destination.account == context.account,
-                destination.region == context.region
-            else { return nil }
-            return destination
-        }.sorted { ($0.created, $0.name) < ($1.created, $1.name) }
+        let destinations = await engine.listed(\.destination, account: context.account, region: context.region)
         let page = try Self.page(destinations, token: input.nextToken, limit: input.limit ?? 50)
         return CloudWatchLogs.DescribeDeliveryDestinationsResponse(
             deliveryDestinations: page.items.map(Self.shape), nextToken: page.next)

@@ -40,12 +40,7 @@ extension LogsService {
     public func describeDeliverySources(
         _ input: CloudWatchLogs.DescribeDeliverySourcesRequest, context: RequestContext
     ) async throws -> CloudWatchLogs.DescribeDeliverySourcesResponse {
-        let sources = await engine.deliveryObjects.values.compactMap { object -> LogsDeliverySourceRecord? in
-            guard case .source(let source) = object, source.account == context.account,
-                source.region == context.region
-            else { return nil }
-            return source
-        }.sorted { ($0.created, $0.name) < ($1.created, $1.name) }
+        let sources = await engine.listed(\.source, account: context.account, region: context.region)
         let page = try Self.page(sources, token: input.nextToken, limit: input.limit ?? 50)
         return CloudWatchLogs.DescribeDeliverySourcesResponse(
             deliverySources: page.items.map(Self.shape), nextToken: page.next)

@@ -70,17 +70,21 @@ extension LogsService {
             throw AWSError("ResourceNotFoundException", "The specified destination does not exist.")
         }
         guard destination.account != context.account else { return }
-        let allowed = destination.accessPolicy.flatMap { try? ResourcePolicy(json: $0) }.map { policy in
-            policy.evaluate(
-                AccessRequest(
-                    principal: .account(context.account), action: "logs:PutSubscriptionFilter",
-                    resource: destination.arn)) == .allowed
+        try Self.check(
+            destination.accessPolicy, allows: context.account, "logs:PutSubscriptionFilter", on: destination.arn)
+    }
+
+    /// Another account's request on a resource of this account: its resource policy must allow the
+    /// action to that account.
+    static func check(_ policy: String?, allows account: String, _ action: String, on resource: String) throws {
+        let allowed = policy.flatMap { try? ResourcePolicy(json: $0) }.map { policy in
+            policy.evaluate(AccessRequest(principal: .account(account), action: action, resource: resource))
+                == .allowed
         }
         guard allowed == true else {
             throw AWSError(
                 "AccessDeniedException",
-                "User with accountId: \(context.account) is not authorized to perform: logs:PutSubscriptionFilter on resource: \(destination.arn)"
-            )
+                "User with accountId: \(account) is not authorized to perform: \(action) on resource: \(resource)")
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// A delivery source: a resource of another AWS service that vends logs (a CloudFront
 /// distribution, a WorkMail organization, ...), named for deliveries to refer to.
-struct LogsDeliverySourceRecord: Codable, Sendable, Equatable {
+struct LogsDeliverySourceRecord: ListedDeliveryObject, Codable, Equatable {
     var account: String
     var region: String
     var name: String
@@ -12,15 +12,15 @@ struct LogsDeliverySourceRecord: Codable, Sendable, Equatable {
     var logType: String
     var configuration: [String: String]?
     var tags: [String: String]
-    /// Seconds since the epoch, to the microsecond: listings keep the order of creation.
     var created: Double
 
     var arn: String { "arn:aws:logs:\(region):\(account):delivery-source:\(name)" }
+    var listingKey: String { name }
 }
 
 /// A delivery destination: a log group, S3 bucket or Firehose stream (or X-Ray) that deliveries
 /// send logs to, with the policy that lets other accounts create deliveries to it.
-struct LogsDeliveryDestinationRecord: Codable, Sendable, Equatable {
+struct LogsDeliveryDestinationRecord: ListedDeliveryObject, Codable, Equatable {
     var account: String
     var region: String
     var name: String
@@ -34,10 +34,11 @@ struct LogsDeliveryDestinationRecord: Codable, Sendable, Equatable {
     var created: Double
 
     var arn: String { "arn:aws:logs:\(region):\(account):delivery-destination:\(name)" }
+    var listingKey: String { name }
 }
 
 /// A delivery: one source paired with one destination, and how its records are written.
-struct LogsDeliveryRecord: Codable, Sendable, Equatable {
+struct LogsDeliveryRecord: ListedDeliveryObject, Codable, Equatable {
     var account: String
     var region: String
     var id: String
@@ -52,6 +53,17 @@ struct LogsDeliveryRecord: Codable, Sendable, Equatable {
     var created: Double
 
     var arn: String { "arn:aws:logs:\(region):\(account):delivery:\(id)" }
+    var listingKey: String { id }
+}
+
+/// What listings of sources, destinations and deliveries need: whose it is and when it was made.
+protocol ListedDeliveryObject: Sendable {
+    var account: String { get }
+    var region: String { get }
+    /// Seconds since the epoch, to the microsecond: listings keep the order of creation.
+    var created: Double { get }
+    /// Orders objects created in the same instant: a name or id.
+    var listingKey: String { get }
 }
 
 /// One stored object of vended-log delivery configuration; the three kinds share a table.
@@ -71,6 +83,12 @@ enum LogsDeliveryObject: Codable, Sendable, Equatable {
     }
 
     enum Kind: String { case source, destination, delivery }
+
+    var source: LogsDeliverySourceRecord? { if case .source(let source) = self { source } else { nil } }
+    var destination: LogsDeliveryDestinationRecord? {
+        if case .destination(let destination) = self { destination } else { nil }
+    }
+    var delivery: LogsDeliveryRecord? { if case .delivery(let delivery) = self { delivery } else { nil } }
 
     /// The object's tags, which TagResource and UntagResource change.
     var tags: [String: String] {
