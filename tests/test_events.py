@@ -423,15 +423,19 @@ class Recorder:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 recorder.requests.append((self.path, dict(self.headers), self.rfile.read(length)))
+                recorder.methods.append(self.command)
                 answer = b'{"access_token": "tok-1", "expires_in": 3600}' if self.path == "/token" else b""
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
 
+            do_PUT = do_POST
+
             def log_message(self, *args):
                 pass
 
+        self.methods = []
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -487,14 +491,16 @@ def test_api_destination_targets_call_the_endpoint_with_the_connections_authoriz
         endpoint.server.shutdown()
 
 
-def test_oauth_connections_fetch_a_token_with_client_credentials(events):
+@pytest.mark.parametrize("method", ["POST", "put"])
+def test_oauth_connections_fetch_a_token_with_client_credentials(events, method):
+    # AWS takes the OAuth HttpMethod in lower case too, though the model's enum is upper case.
     endpoint = Recorder()
     try:
         connection = events.create_connection(
             Name="oauth", AuthorizationType="OAUTH_CLIENT_CREDENTIALS",
             AuthParameters={"OAuthParameters": {
                 "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"},
-                "AuthorizationEndpoint": endpoint.url + "/token", "HttpMethod": "POST"}})
+                "AuthorizationEndpoint": endpoint.url + "/token", "HttpMethod": method}})
         assert connection["ConnectionState"] == "AUTHORIZING"
         destination = events.create_api_destination(
             Name="hook", ConnectionArn=connection["ConnectionArn"], InvocationEndpoint=endpoint.url + "/hook",
@@ -504,11 +510,23 @@ def test_oauth_connections_fetch_a_token_with_client_credentials(events):
         events.put_events(Entries=[{"Source": "shop", "DetailType": "t", "Detail": "{}"}])
         token_request, call = endpoint.wait(count=2)
         assert token_request[0] == "/token" and token_request[1]["Authorization"] == "Basic aWQ6c2VjcmV0"
+        assert endpoint.methods[0] == method.upper()
         assert token_request[2] == b"grant_type=client_credentials"
         assert call[0] == "/hook" and call[1]["Authorization"] == "Bearer tok-1"
         assert events.describe_connection(Name="oauth")["ConnectionState"] == "AUTHORIZED"
     finally:
         endpoint.server.shutdown()
+
+
+def test_an_oauth_method_outside_get_post_put_is_refused_in_any_case(events):
+    with pytest.raises(ClientError) as e:
+        events.create_connection(
+            Name="oauth", AuthorizationType="OAUTH_CLIENT_CREDENTIALS",
+            AuthParameters={"OAuthParameters": {
+                "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"},
+                "AuthorizationEndpoint": "https://example.com/token", "HttpMethod": "delete"}})
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    assert "Member must satisfy enum value set: [GET, POST, PUT]" in e.value.response["Error"]["Message"]
 
 
 def test_partner_event_sources_reach_the_customers_partner_bus(server, events, queue):

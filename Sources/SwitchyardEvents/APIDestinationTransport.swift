@@ -127,7 +127,8 @@ actor OAuthTokens {
     {
         if let kept = tokens[connection], kept.expires > .now { return kept.token }
         var call = HTTPClientRequest(url: oauth.authorizationEndpoint)
-        call.method = HTTPMethod(rawValue: oauth.httpMethod)
+        // AWS takes the method in any case ("put"); HTTP's are upper case.
+        call.method = HTTPMethod(rawValue: oauth.httpMethod.uppercased())
         let credentials = Data("\(oauth.clientParameters.clientID):\(oauth.clientParameters.clientSecret)".utf8)
             .base64EncodedString()
         call.headers.add(name: "Authorization", value: "Basic \(credentials)")

@@ -57,7 +57,11 @@ SERVICES = {
         "partial": True,
     },
     # EventBridge: buses, rules, targets and PutEvents are implemented; the rest answers NotImplemented.
-    "events": {"swiftName": "EventBridge", "modelDir": "events/2015-10-07", "partial": True},
+    # AWS accepts a connection's OAuth HttpMethod in lower case ("put"), which the model's enum
+    # refuses (LocalStack's AWS-validated test_api_destinations[auth2]).
+    "events": {
+        "swiftName": "EventBridge", "modelDir": "events/2015-10-07", "partial": True,
+        "enumIgnoringCase": ["ConnectionOAuthHttpMethod"]},
     "scheduler": {"swiftName": "Scheduler", "modelDir": "scheduler/2021-06-30", "partial": True},
     "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "partial": True},
     # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.
@@ -281,7 +285,7 @@ MEMBER_KEYS = (
 SHAPE_KEYS = (
     "type", "required", "flattened", "locationName", "min", "max", "pattern", "enum", "timestampFormat",
     "exception", "fault", "error", "union", "streaming", "eventstream", "event", "requiresLength", "document",
-    "payload", "xmlNamespace", "sensitive", "membersNotNull",
+    "payload", "xmlNamespace", "sensitive", "membersNotNull", "enumIgnoringCase",
 )
 
 
@@ -591,6 +595,8 @@ def generate(service_key, botocore_dir, legacy_dir, out_root):
         model["shapes"][shape_name]["enum"] = order
     for shape_name in cfg.get("membersNotNull", []):
         model["shapes"][shape_name]["membersNotNull"] = True
+    for shape_name in cfg.get("enumIgnoringCase", []):
+        model["shapes"][shape_name]["enumIgnoringCase"] = True
     for shape_name, order in cfg.get("memberOrder", {}).items():
         members = model["shapes"][shape_name]["members"]
         model["shapes"][shape_name]["members"] = {name: members[name] for name in order if name in members} | {

@@ -56,7 +56,7 @@ extension EventBridge {
         "ConnectionHttpParameters":{"type":"structure","members":{"HeaderParameters":{"shape":"ConnectionHeaderParametersList"},"QueryStringParameters":{"shape":"ConnectionQueryStringParametersList"},"BodyParameters":{"shape":"ConnectionBodyParametersList"}}},
         "ConnectionName":{"type":"string","min":1,"max":64,"pattern":"[\\.\\-_A-Za-z0-9]+"},
         "ConnectionOAuthClientResponseParameters":{"type":"structure","members":{"ClientID":{"shape":"AuthHeaderParameters"}}},
-        "ConnectionOAuthHttpMethod":{"type":"string","enum":["GET","POST","PUT"]},
+        "ConnectionOAuthHttpMethod":{"type":"string","enum":["GET","POST","PUT"],"enumIgnoringCase":true},
         "ConnectionOAuthResponseParameters":{"type":"structure","members":{"ClientParameters":{"shape":"ConnectionOAuthClientResponseParameters"},"AuthorizationEndpoint":{"shape":"HttpsEndpoint"},"HttpMethod":{"shape":"ConnectionOAuthHttpMethod"},"OAuthHttpParameters":{"shape":"ConnectionHttpParameters"}}},
         "ConnectionQueryStringParameter":{"type":"structure","members":{"Key":{"shape":"QueryStringKey"},"Value":{"shape":"QueryStringValueSensitive"},"IsValueSecret":{"shape":"Boolean"}}},
         "ConnectionQueryStringParametersList":{"type":"list","min":0,"max":100,"member":{"shape":"ConnectionQueryStringParameter"}},

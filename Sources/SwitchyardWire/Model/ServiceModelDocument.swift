@@ -66,6 +66,7 @@ private struct DocumentReader {
         traits.event = json["event"]?.flag ?? false
         traits.sensitive = json["sensitive"]?.flag ?? false
         traits.membersNotNull = json["membersNotNull"]?.flag ?? false
+        traits.enumIgnoringCase = json["enumIgnoringCase"]?.flag ?? false
         traits.payload = json["payload"]?.stringValue
         traits.xmlNamespace = json["xmlNamespace"]?["uri"]?.stringValue
         traits.xmlNamespacePrefix = json["xmlNamespace"]?["prefix"]?.stringValue

@@ -177,6 +177,9 @@ public struct ShapeTraits: Sendable {
     /// among the elements' constraints. botocore's models leave this out; the generator's
     /// configuration carries it from AWS's recorded answers.
     public var membersNotNull = false
+    /// An enum whose values are accepted in any case (AWS takes EventBridge's OAuth `HttpMethod`
+    /// as `put`); from the generator's configuration, like `membersNotNull`.
+    public var enumIgnoringCase = false
 
     public init() {}
 }

@@ -89,6 +89,10 @@ public struct ModelValidator: Sendable {
         }
     }
 
+    static func allows(_ allowed: [String], _ text: String, ignoringCase: Bool) -> Bool {
+        allowed.contains(text) || (ignoringCase && allowed.contains(text.uppercased()))
+    }
+
     struct Violation {
         var path: String
         var valueText: String
@@ -197,7 +201,9 @@ public struct ModelValidator: Sendable {
             if shape.min != nil || shape.max != nil {
                 checkLength(text.unicodeScalars.count, shape: shape, path: path, text: text, into: &violations)
             }
-            if checksEnums, let allowed = shape.enumValues, !allowed.contains(text) {
+            if checksEnums, let allowed = shape.enumValues,
+                !Self.allows(allowed, text, ignoringCase: shape.traits.enumIgnoringCase)
+            {
                 // IAM leaves the allowed values out as it leaves out the value given.
                 let set =
                     model.validationStyle == .coralRedacted ? "" : ": [\(allowed.joined(separator: ", "))]"
