@@ -208,7 +208,8 @@ NODE_HANDLER = """
 export const handler = async (event, context) => {
   console.log("node got", JSON.stringify(event));
   if (event.fail) throw new TypeError("bad input");
-  return { echo: event, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis() > 0 };
+  return { echo: event, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis() > 0,
+           nodePath: process.env.NODE_PATH, home: process.env.HOME ?? null };
 };
 """
 
@@ -219,6 +220,10 @@ def test_nodejs_handler(lam):
            handler="index.handler")
     answer = invoke(lam, "node-fn", {"n": 3}, LogType="Tail")
     assert answer["Body"]["echo"] == {"n": 3} and answer["Body"]["remaining"] is True
+    # NODE_PATH as AWS recorded it for nodejs20.x (the task root last), and no HOME.
+    assert answer["Body"]["nodePath"].split(":")[:4] == [
+        "/opt/nodejs/node20/node_modules", "/opt/nodejs/node_modules", "/var/runtime/node_modules", "/var/runtime"]
+    assert answer["Body"]["home"] is None
     log = base64.b64decode(answer["LogResult"]).decode()
     assert f"\t{answer['Body']['requestId']}\tINFO\tnode got {{\"n\":3}}" in log
     failed = invoke(lam, "node-fn", {"fail": True})
@@ -983,11 +988,17 @@ def test_the_code_is_at_var_task_as_on_aws(lam):
         "def handler(event, context):\n"
         "    if event.get('fail'):\n"
         "        raise RuntimeError('it failed')\n"
+        "    names = ('PWD', 'OLDPWD', 'HOME', 'SHLVL', 'PYTHONPATH', 'LAMBDA_RUNTIME_DIR', 'PYTHONUNBUFFERED')\n"
         "    return {'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'], 'file': __file__,\n"
-        "            'data': open('/var/task/data.txt').read()}\n")
+        "            'data': open('/var/task/data.txt').read(),\n"
+        "            'environment': {name: os.environ.get(name) for name in names}}\n")
     create(lam, "task-root", code=zipped({"app.py": (handler, 0o644), "data.txt": ("packaged", 0o644)}))
+    # The environment as AWS recorded it for Python: no HOME, no OLDPWD, shell level 0, the
+    # runtime's directory as PYTHONPATH and LAMBDA_RUNTIME_DIR.
     assert invoke(lam, "task-root", {})["Body"] == {
-        "cwd": "/var/task", "root": "/var/task", "file": "/var/task/app.py", "data": "packaged"}
+        "cwd": "/var/task", "root": "/var/task", "file": "/var/task/app.py", "data": "packaged",
+        "environment": {"PWD": "/var/task", "OLDPWD": None, "HOME": None, "SHLVL": "0", "PYTHONPATH": "/var/runtime",
+                        "LAMBDA_RUNTIME_DIR": "/var/runtime", "PYTHONUNBUFFERED": None}}
     error = invoke(lam, "task-root", {"fail": True})["Body"]
     assert error["stackTrace"][0].startswith('  File "/var/task/app.py", line 5, in handler')
 

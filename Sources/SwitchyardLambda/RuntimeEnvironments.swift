@@ -49,17 +49,29 @@ actor RuntimeEnvironments {
         }
         if runtime.hasPrefix("python3") {
             let python = try await pythonEnvironment(for: runtime)
-            return (
-                python, ["-m", "awslambdaric", handler],
-                ["PYTHONPATH": taskRoot, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"]
-            )
+            // As on AWS, PYTHONPATH names only the runtime's directory: `-m` puts the working
+            // directory, the task root, first on the module path, and the runtime client makes its
+            // output unbuffered itself. `-B`: no bytecode written into the code (read-only on AWS).
+            return (python, ["-B", "-m", "awslambdaric", handler], ["PYTHONPATH": Self.runtimeDirectory])
         }
         if runtime.hasPrefix("nodejs"), let node = Self.findExecutable("node") {
-            return (
-                node, [try nodeClient()], ["NODE_PATH": (taskRoot as NSString).appendingPathComponent("node_modules")]
-            )
+            return (node, [try nodeClient()], ["NODE_PATH": Self.nodePath(runtime: runtime, taskRoot: taskRoot)])
         }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// Where Lambda keeps a managed runtime's own files, as its environment names it
+    /// (`LAMBDA_RUNTIME_DIR`); Switchyard's runtime clients live elsewhere.
+    static let runtimeDirectory = "/var/runtime"
+
+    /// NODE_PATH as Lambda sets it for `nodejs<N>.x`: the layers' version-specific and common
+    /// module directories, the runtime's, then the task root.
+    static func nodePath(runtime: String, taskRoot: String) -> String {
+        let major = runtime.dropFirst("nodejs".count).prefix { $0.isNumber }
+        return [
+            "/opt/nodejs/node\(major)/node_modules", "/opt/nodejs/node_modules", "\(runtimeDirectory)/node_modules",
+            runtimeDirectory, taskRoot,
+        ].joined(separator: ":")
     }
 
     /// The Node.js runtime client, written once under the runtimes directory.

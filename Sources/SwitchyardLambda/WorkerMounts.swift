@@ -62,7 +62,7 @@ enum WorkerMounts {
         var arguments = ["--mount", "--propagation", "private"]
         if getuid() != 0 { arguments.append("--map-root-user") }
         let script = """
-            if [ -n "$0" ]; then mount --bind "$0" \(taskRoot) && cd \(taskRoot) || exit 1; fi
+            if [ -n "$0" ]; then mount --bind "$0" \(taskRoot) && cd \(taskRoot) && unset OLDPWD || exit 1; fi
             if [ -n "$1" ]; then mount --bind "$1" /opt || exit 1; fi
             shift
             exec "$@"
