@@ -518,6 +518,19 @@ def test_oauth_connections_fetch_a_token_with_client_credentials(events, method)
         endpoint.server.shutdown()
 
 
+def test_an_api_destinations_method_outside_the_set_is_refused_in_awss_order(events):
+    connection = events.create_connection(
+        Name="basic", AuthorizationType="BASIC",
+        AuthParameters={"BasicAuthParameters": {"Username": "u", "Password": "p"}})
+    with pytest.raises(ClientError) as e:
+        events.create_api_destination(Name="hook", ConnectionArn=connection["ConnectionArn"],
+                                      InvocationEndpoint="https://example.com/hook", HttpMethod="INVALID_METHOD")
+    # The set in the order AWS's answer lists it, not the model's.
+    assert e.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value 'INVALID_METHOD' at 'httpMethod' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]")
+
+
 def test_an_oauth_method_outside_get_post_put_is_refused_in_any_case(events):
     with pytest.raises(ClientError) as e:
         events.create_connection(

@@ -58,10 +58,12 @@ SERVICES = {
     },
     # EventBridge: buses, rules, targets and PutEvents are implemented; the rest answers NotImplemented.
     # AWS accepts a connection's OAuth HttpMethod in lower case ("put"), which the model's enum
-    # refuses (LocalStack's AWS-validated test_api_destinations[auth2]).
+    # refuses (LocalStack's AWS-validated test_api_destinations[auth2]); its validation message
+    # lists an API destination's methods in its own order (test_create_api_destination_invalid_parameters).
     "events": {
         "swiftName": "EventBridge", "modelDir": "events/2015-10-07", "partial": True,
-        "enumIgnoringCase": ["ConnectionOAuthHttpMethod"]},
+        "enumIgnoringCase": ["ConnectionOAuthHttpMethod"],
+        "enumOrder": {"ApiDestinationHttpMethod": ["HEAD", "POST", "PATCH", "DELETE", "PUT", "GET", "OPTIONS"]}},
     "scheduler": {"swiftName": "Scheduler", "modelDir": "scheduler/2021-06-30", "partial": True},
     "pipes": {"swiftName": "Pipes", "modelDir": "pipes/2015-10-07", "partial": True},
     # S3's errors are a bare <Error> element, not the <ErrorResponse> of other XML services.

@@ -11,7 +11,7 @@ extension EventBridge {
         "ApiDestination":{"type":"structure","members":{"ApiDestinationArn":{"shape":"ApiDestinationArn"},"Name":{"shape":"ApiDestinationName"},"ApiDestinationState":{"shape":"ApiDestinationState"},"ConnectionArn":{"shape":"ConnectionArn"},"InvocationEndpoint":{"shape":"HttpsEndpoint"},"HttpMethod":{"shape":"ApiDestinationHttpMethod"},"InvocationRateLimitPerSecond":{"shape":"ApiDestinationInvocationRateLimitPerSecond"},"CreationTime":{"shape":"Timestamp"},"LastModifiedTime":{"shape":"Timestamp"}}},
         "ApiDestinationArn":{"type":"string","min":1,"max":1600,"pattern":"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:api-destination\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"},
         "ApiDestinationDescription":{"type":"string","max":512,"pattern":".*"},
-        "ApiDestinationHttpMethod":{"type":"string","enum":["POST","GET","HEAD","OPTIONS","PUT","PATCH","DELETE"]},
+        "ApiDestinationHttpMethod":{"type":"string","enum":["HEAD","POST","PATCH","DELETE","PUT","GET","OPTIONS"]},
         "ApiDestinationInvocationRateLimitPerSecond":{"type":"integer","min":1},
         "ApiDestinationName":{"type":"string","min":1,"max":64,"pattern":"[\\.\\-_A-Za-z0-9]+"},
         "ApiDestinationResponseList":{"type":"list","member":{"shape":"ApiDestination"}},
