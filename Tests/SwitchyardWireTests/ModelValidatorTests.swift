@@ -101,4 +101,40 @@ import Testing
             ])
         #expect(CoralMemberOrder.tableSize(for: 12) == 16 && CoralMemberOrder.tableSize(for: 13) == 32)
     }
+
+    /// CloudWatch Logs answers constraint violations as InvalidParameterException, but its delivery
+    /// operations, which declare ValidationException and not that code, as ValidationException.
+    @Test func anOperationDeclaringOnlyValidationExceptionAnswersWithIt() throws {
+        let validator = ModelValidator(model: CloudWatchLogs.model)
+        let operations = CloudWatchLogs.model.operations
+        guard let delivery = operations["PutDeliveryDestination"], let group = operations["CreateLogGroup"] else {
+            Issue.record("operations missing")
+            return
+        }
+        #expect(validator.errorCode(for: delivery) == "ValidationException")
+        #expect(validator.errorCode(for: group) == "InvalidParameterException")
+        // SNS (query era) keeps ValidationError though Publish declares ValidationException.
+        if let publish = SNS.model.operations["Publish"] {
+            #expect(ModelValidator(model: SNS.model).errorCode(for: publish) == "ValidationError")
+        }
+    }
+
+    /// An enum the generator marks case-blind takes any case of its values, and nothing else.
+    @Test func aCaseBlindEnumTakesAnyCase() throws {
+        var caseBlind = ShapeTraits()
+        caseBlind.enumIgnoringCase = true
+        let shapes = [
+            Shape(name: "In", kind: .structure, members: [MemberRef(name: "Method", target: 1)]),
+            Shape(name: "Method", kind: .string, enumValues: ["GET", "POST", "PUT"], traits: caseBlind),
+        ]
+        let model = ServiceModel(
+            name: "T", signingName: "t", apiVersion: "1", protocols: [.awsJson1_1], targetPrefix: "T",
+            jsonVersion: "1.1", xmlNamespace: nil, errorNamespace: "t", validationStyle: .coral, shapes: shapes,
+            operations: [])
+        let validator = ModelValidator(model: model)
+        try validator.validate(.structure(["Method": .string("put")]), shape: shapes[0])
+        #expect(throws: AWSError.self) {
+            try validator.validate(.structure(["Method": .string("delete")]), shape: shapes[0])
+        }
+    }
 }
