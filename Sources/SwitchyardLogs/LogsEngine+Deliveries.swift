@@ -29,6 +29,29 @@ extension LogsEngine {
         try await store.submit([.putDeliveryObject(object)]).wait()
     }
 
+    /// Creates or replaces a destination. A put replaces the settings; the policy, its place in
+    /// listings and, when none are given, its tags stay; its type cannot change while deliveries use it.
+    func put(_ destination: LogsDeliveryDestinationRecord, tagsGiven: Bool) async throws
+        -> LogsDeliveryDestinationRecord
+    {
+        var destination = destination
+        if let old = deliveryObject(
+            .destination, account: destination.account, region: destination.region, name: destination.name)?
+            .destination
+        {
+            if old.type != destination.type, logDeliveries.contains(where: { $0.destinationArn == old.arn }) {
+                throw AWSError(
+                    "ConflictException",
+                    "The type of delivery destination \(old.name) cannot change while deliveries use it.")
+            }
+            destination.policy = old.policy
+            destination.created = old.created
+            if !tagsGiven { destination.tags = old.tags }
+        }
+        try await save(.destination(destination))
+        return destination
+    }
+
     /// Saves a new delivery unless its source already delivers to its destination.
     func create(_ delivery: LogsDeliveryRecord) async throws {
         if logDeliveries.contains(where: {

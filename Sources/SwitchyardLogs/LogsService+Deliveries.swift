@@ -67,8 +67,8 @@ extension LogsService {
 
     private func delivery(id: String, context: RequestContext) async throws -> LogsDeliveryRecord {
         guard
-            case .delivery(let delivery) = await engine.deliveryObject(
-                .delivery, account: context.account, region: context.region, name: id)
+            let delivery = await engine.deliveryObject(
+                .delivery, account: context.account, region: context.region, name: id)?.delivery
         else { throw Self.deliveryMissing }
         return delivery
     }
@@ -80,9 +80,9 @@ extension LogsService {
     {
         let prefix = "delivery-destination:"
         guard let parts = ARN.parts(arn), parts[2] == "logs", parts[5].hasPrefix(prefix),
-            case .destination(let destination) = await engine.deliveryObject(
+            let destination = await engine.deliveryObject(
                 .destination, account: String(parts[4]), region: String(parts[3]),
-                name: String(parts[5].dropFirst(prefix.count)))
+                name: String(parts[5].dropFirst(prefix.count)))?.destination
         else { throw Self.deliveryDestinationMissing }
         if destination.account != context.account {
             try Self.check(destination.policy, allows: context.account, "logs:CreateDelivery", on: destination.arn)
@@ -90,16 +90,18 @@ extension LogsService {
         return destination
     }
 
+    /// The kinds of object a delivery ARN's resource type names, with their not-found answers.
+    private static let taggedKinds: [String: (LogsDeliveryObject.Kind, AWSError)] = [
+        "delivery-source": (.source, sourceMissing),
+        "delivery-destination": (.destination, deliveryDestinationMissing),
+        "delivery": (.delivery, deliveryMissing),
+    ]
+
     /// The source, destination or delivery a tagging operation's ARN names; nil for other ARNs.
     func taggedDeliveryObject(_ arn: String, context: RequestContext) async throws -> LogsDeliveryObject? {
         guard let parts = ARN.parts(arn), parts[2] == "logs" else { return nil }
         let resource = parts[5].split(separator: ":", maxSplits: 1).map(String.init)
-        let kinds: [String: (LogsDeliveryObject.Kind, AWSError)] = [
-            "delivery-source": (.source, Self.sourceMissing),
-            "delivery-destination": (.destination, Self.deliveryDestinationMissing),
-            "delivery": (.delivery, Self.deliveryMissing),
-        ]
-        guard resource.count == 2, let (kind, missing) = kinds[resource[0]] else { return nil }
+        guard resource.count == 2, let (kind, missing) = Self.taggedKinds[resource[0]] else { return nil }
         guard parts[4] == context.account,
             let object = await engine.deliveryObject(
                 kind, account: context.account, region: String(parts[3]), name: resource[1])

@@ -32,24 +32,12 @@ extension LogsService {
                 "deliveryDestinationConfiguration is required for CloudWatch Logs, Amazon S3 and Firehose destinations."
             )
         }
-        let existing = await engine.deliveryObject(
-            .destination, account: context.account, region: context.region, name: input.name)
-        var destination = LogsDeliveryDestinationRecord(
-            account: context.account, region: context.region, name: input.name, type: type,
-            outputFormat: input.outputFormat, resourceArn: resourceArn, policy: nil, tags: input.tags ?? [:],
-            created: Date().timeIntervalSince1970)
-        // A put replaces the settings; the policy, and tags when none are given, stay.
-        if case .destination(let old) = existing {
-            if old.type != type, await !deliveries(to: old).isEmpty {
-                throw AWSError(
-                    "ConflictException",
-                    "The type of delivery destination \(old.name) cannot change while deliveries use it.")
-            }
-            destination.policy = old.policy
-            destination.created = old.created
-            if input.tags == nil { destination.tags = old.tags }
-        }
-        try await engine.save(.destination(destination))
+        let destination = try await engine.put(
+            LogsDeliveryDestinationRecord(
+                account: context.account, region: context.region, name: input.name, type: type,
+                outputFormat: input.outputFormat, resourceArn: resourceArn, policy: nil, tags: input.tags ?? [:],
+                created: Date().timeIntervalSince1970),
+            tagsGiven: input.tags != nil)
         // AWS's answer to a put leaves the tags out.
         var shape = Self.shape(destination)
         shape.tags = nil
@@ -119,14 +107,10 @@ extension LogsService {
         -> LogsDeliveryDestinationRecord
     {
         guard
-            case .destination(let destination) = await engine.deliveryObject(
-                .destination, account: context.account, region: context.region, name: name)
+            let destination = await engine.deliveryObject(
+                .destination, account: context.account, region: context.region, name: name)?.destination
         else { throw Self.deliveryDestinationMissing }
         return destination
-    }
-
-    private func deliveries(to destination: LogsDeliveryDestinationRecord) async -> [LogsDeliveryRecord] {
-        await engine.logDeliveries.filter { $0.destinationArn == destination.arn }
     }
 
     static func shape(_ destination: LogsDeliveryDestinationRecord) -> CloudWatchLogs.DeliveryDestination {

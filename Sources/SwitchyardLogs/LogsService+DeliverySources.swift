@@ -21,8 +21,8 @@ extension LogsService {
             service: service, logType: input.logType, configuration: input.deliverySourceConfiguration,
             tags: input.tags ?? [:], created: Date().timeIntervalSince1970)
         // A put replaces the source's settings; it keeps its place in listings.
-        if case .source(let old) = await engine.deliveryObject(
-            .source, account: context.account, region: context.region, name: input.name)
+        if let old = await engine.deliveryObject(
+            .source, account: context.account, region: context.region, name: input.name)?.source
         {
             source.created = old.created
         }
@@ -64,8 +64,8 @@ extension LogsService {
         -> LogsDeliverySourceRecord
     {
         guard
-            case .source(let source) = await engine.deliveryObject(
-                .source, account: context.account, region: context.region, name: name)
+            let source = await engine.deliveryObject(
+                .source, account: context.account, region: context.region, name: name)?.source
         else { throw Self.sourceMissing }
         return source
     }

@@ -12,6 +12,8 @@ public struct ModelValidator: Sendable {
     private let needsCheck: [Bool]
     /// Per shape: the positions of its members in the order violations are reported.
     private let memberOrder: [[Int]]
+    /// Operations whose violations carry another code than the service's (see `errorCode(for:)`).
+    private let operationCodes: [String: String]
 
     public init(model: ServiceModel) {
         self.model = model
@@ -22,6 +24,7 @@ public struct ModelValidator: Sendable {
             model.validationStyle == .query
                 ? Array(shape.members.indices) : CoralMemberOrder.positions(of: shape.members.map(\.name))
         }
+        self.operationCodes = model.operations.compactMapValues { Self.declaredCode(of: $0, in: model) }
     }
 
     static func shapesNeedingChecks(_ model: ServiceModel, checksEnums: Bool) -> [Bool] {
@@ -50,16 +53,19 @@ public struct ModelValidator: Sendable {
     /// The code of a failed check in one operation: the service's, unless the operation declares
     /// ValidationException and not the service's code. (CloudWatch Logs' newer operations, such as
     /// its deliveries, answer ValidationException where its older ones answer InvalidParameterException.)
-    /// Query-era services keep their ValidationError: SNS declares ValidationException on Publish
-    /// for its own checks of message attributes, not for the model's constraints.
     func errorCode(for operation: OperationModel) -> String {
+        operationCodes[operation.name] ?? model.validationErrorCode
+    }
+
+    /// ValidationException where an operation declares it and not its service's own code; nil for
+    /// the service's code. Query-era services keep their ValidationError: SNS declares
+    /// ValidationException on Publish for its own checks of message attributes, not for the model's
+    /// constraints. Worked out once, when the validator is made.
+    private static func declaredCode(of operation: OperationModel, in model: ServiceModel) -> String? {
         let serviceCode = model.validationErrorCode
-        guard serviceCode != "ValidationException", serviceCode.hasSuffix("Exception") else { return serviceCode }
+        guard serviceCode != "ValidationException", serviceCode.hasSuffix("Exception") else { return nil }
         let declared = Set(operation.errors.map { model[$0].name })
-        if !declared.contains(serviceCode), declared.contains("ValidationException") {
-            return "ValidationException"
-        }
-        return serviceCode
+        return !declared.contains(serviceCode) && declared.contains("ValidationException") ? "ValidationException" : nil
     }
 
     /// Throws the first violation (query style) or all of them (Coral style).
@@ -89,8 +95,9 @@ public struct ModelValidator: Sendable {
         }
     }
 
+    /// Whether an enum's values hold `text`, in any case where the shape says so.
     static func allows(_ allowed: [String], _ text: String, ignoringCase: Bool) -> Bool {
-        allowed.contains(text) || (ignoringCase && allowed.contains(text.uppercased()))
+        allowed.contains(text) || (ignoringCase && allowed.contains { $0.lowercased() == text.lowercased() })
     }
 
     struct Violation {
