@@ -93,6 +93,13 @@ def create(lam, name, code=PYTHON_ZIP, runtime="python3.12", handler="app.handle
     return created
 
 
+def refusal(call, **params):
+    """The error code and message of a call that must fail."""
+    with pytest.raises(ClientError) as e:
+        call(**params)
+    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+
 def invoke(lam, name, event, **extra):
     answer = lam.invoke(FunctionName=name, Payload=json.dumps(event), **extra)
     answer["Body"] = json.loads(answer["Payload"].read() or b"null")
@@ -952,6 +959,56 @@ def test_layers(lam):
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
+def test_layers_named_by_arn_and_shared_with_another_account(server, lam):
+    # LayerName is "the name or Amazon Resource Name (ARN) of the layer". Another account may read a
+    # version (GetLayerVersion, GetLayerVersionByArn, a function's Layers) only as the version's
+    # policy grants it lambda:GetLayerVersion; the owner's other operations stay the owner's.
+    layer_zip = zipped({"python/shared_greeting.py": ("def greet():\n    return 'shared'\n", 0o644)})
+    arn = lam.publish_layer_version(LayerName="by-arn", Content={"ZipFile": layer_zip})["LayerArn"]
+    assert arn == f"arn:aws:lambda:us-east-1:{ACCOUNT}:layer:by-arn"
+    assert lam.get_layer_version(LayerName=arn, VersionNumber=1)["LayerVersionArn"] == arn + ":1"
+    assert lam.publish_layer_version(LayerName=arn, Content={"ZipFile": layer_zip})["Version"] == 2
+    assert [v["Version"] for v in lam.list_layer_versions(LayerName=arn)["LayerVersions"]] == [2, 1]
+
+    other = server.client("lambda", access_key="111111111111")
+    for call in (lambda: other.get_layer_version(LayerName=arn, VersionNumber=1),
+                 lambda: other.get_layer_version_by_arn(Arn=arn + ":1")):
+        assert refusal(call) == ("AccessDeniedException", "")
+    added = lam.add_layer_version_permission(LayerName=arn, VersionNumber=1, StatementId="other",
+                                             Action="lambda:GetLayerVersion", Principal="111111111111")
+    assert json.loads(added["Statement"])["Resource"] == arn + ":1"
+    assert other.get_layer_version(LayerName=arn, VersionNumber=1)["LayerVersionArn"] == arn + ":1"
+    assert other.get_layer_version_by_arn(Arn=arn + ":1")["Version"] == 1
+    # Version 2 grants nothing; the policy and the listing are the owner's alone.
+    assert refusal(other.get_layer_version, LayerName=arn, VersionNumber=2) == ("AccessDeniedException", "")
+    assert refusal(other.get_layer_version_policy, LayerName=arn, VersionNumber=1) == (
+        "AccessDeniedException", "")
+    assert refusal(other.list_layer_versions, LayerName=arn) == ("AccessDeniedException", "")
+    # The other account's function runs with the shared version.
+    handler = "import shared_greeting\n\ndef handler(event, context):\n    return shared_greeting.greet()\n"
+    create(other, "uses-shared", code=zipped({"app.py": (handler, 0o644)}), Layers=[arn + ":1"])
+    assert invoke(other, "uses-shared", {})["Body"] == "shared"
+    assert refusal(other.update_function_configuration, FunctionName="uses-shared",
+                   Layers=[arn + ":2"]) == ("AccessDeniedException", "")
+
+
+ROLE_SESSION = """
+import boto3
+def handler(event, context):
+    return boto3.client("sts").get_caller_identity()["Arn"]
+"""
+
+
+def test_a_one_character_function_acts_in_a_session_named_with_at_lambda_function(lam):
+    # A role session name has at least two characters: AWS's recordings show the session of a
+    # function named with one letter as "<letter>@lambda_function", longer names as themselves.
+    code = zipped({"app.py": (ROLE_SESSION, 0o644)})
+    for name, session in (("u", "u@lambda_function"), ("zz", "zz")):
+        create(lam, name, code=code)
+        arn = invoke(lam, name, {})["Body"]
+        assert arn.startswith(f"arn:aws:sts::{ACCOUNT}:assumed-role/") and arn.endswith("/" + session)
+
+
 def private_mounts_allowed():
     import subprocess
     if not shutil.which("unshare"):
@@ -1110,12 +1167,6 @@ def test_throttled_event_invocation_waits_for_capacity(server, lam):
 def test_missing_things_in_the_words_aws_answers_them(server, lam):
     """Each operation names what is missing as AWS recorded it (LocalStack's AWS-validated suite)."""
     missing = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:nowhere"
-
-    def refusal(call, **params):
-        with pytest.raises(ClientError) as e:
-            call(**params)
-        return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
-
     # Reserved concurrency names the missing function with its $LATEST qualifier.
     assert refusal(lam.put_function_concurrency, FunctionName="nowhere", ReservedConcurrentExecutions=1) == (
         "ResourceNotFoundException", f"Function not found: {missing}:$LATEST")
@@ -1225,11 +1276,21 @@ def test_python38_error_documents_carry_no_request_id(lam):
 LIMITS = """
 import resource
 def handler(event, context):
-    return list(resource.getrlimit(resource.RLIMIT_NOFILE))
+    return {name: list(resource.getrlimit(getattr(resource, name)))
+            for name in ("RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_MEMLOCK", "RLIMIT_NPROC")}
 """
 
 
-def test_an_environment_holds_lambdas_quota_of_1024_file_descriptors(lam):
-    # Lambda quotas: "File descriptors: 1,024" per execution environment (AWS recorded [1024, 1024]).
+def test_an_environment_has_lambdas_resource_limits(lam):
+    # Lambda quotas: "File descriptors: 1,024" per execution environment. AWS's getrlimit answers
+    # inside a function (2025): open files 1,024, core files 10 GiB, locked memory 64 KiB and 742
+    # processes, each soft and hard.
     create(lam, "limits", code=zipped({"app.py": (LIMITS, 0o644)}))
-    assert invoke(lam, "limits", {})["Body"] == [1024, 1024]
+    limits = invoke(lam, "limits", {})["Body"]
+    assert limits["RLIMIT_NOFILE"] == [1024, 1024]
+    assert limits["RLIMIT_CORE"] == [10737418240, 10737418240]
+    assert limits["RLIMIT_MEMLOCK"] == [65536, 65536]
+    # The process limit counts all of a user's processes, so it is set only where the kernel does
+    # not hold the server's user to it: as root.
+    if os.geteuid() == 0:
+        assert limits["RLIMIT_NPROC"] == [742, 742]

@@ -104,8 +104,7 @@ actor FunctionWorker {
             server.stop()
             throw error
         }
-        // Lambda's quota: 1,024 file descriptors per execution environment.
-        process.limitOpenFiles(to: 1024)
+        process.limit(Self.executionEnvironmentLimits)
         await worker.attach(process)
         // Output is appended in the order it was written.
         Task {

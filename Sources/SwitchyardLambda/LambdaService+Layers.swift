@@ -13,11 +13,11 @@ extension LambdaService {
             of: Lambda.FunctionCode(
                 zipFile: input.content.zipFile, s3Bucket: input.content.s3Bucket, s3Key: input.content.s3Key,
                 s3ObjectVersion: input.content.s3ObjectVersion))
+        let address = try ownLayer(input.layerName, context: context)
         let stored = try await storeCode(zip)
-        let key = "\(context.account)/\(context.region)/\(input.layerName)"
         var layer =
-            await engine.layer(key)
-            ?? LayerRecord(account: context.account, region: context.region, name: input.layerName)
+            await engine.layer(address.key)
+            ?? LayerRecord(account: address.account, region: address.region, name: address.name)
         let version = LayerVersionRecord(
             version: layer.nextVersion, description: input.description, compatibleRuntimes: input.compatibleRuntimes,
             compatibleArchitectures: input.compatibleArchitectures, licenseInfo: input.licenseInfo,
@@ -36,8 +36,8 @@ extension LambdaService {
     public func getLayerVersion(_ input: Lambda.GetLayerVersionRequest, context: RequestContext) async throws
         -> Lambda.GetLayerVersionResponse
     {
-        let (layer, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber)
+        let (layer, version) = try await readableLayerVersion(
+            LayerAddress(input.layerName, context: context), number: input.versionNumber, context: context)
         return Self.layerVersion(layer, version, context: context)
     }
 
@@ -48,15 +48,15 @@ extension LambdaService {
         guard parts.count == 8, parts[5] == "layer", let number = Int(parts[7]) else {
             throw LambdaErrors.invalidParameter("Invalid layer version ARN: \(input.arn)")
         }
-        let (layer, version) = try await layerVersion(
-            account: parts[4], region: parts[3], name: parts[6], number: number)
+        let (layer, version) = try await readableLayerVersion(
+            LayerAddress(account: parts[4], region: parts[3], name: parts[6]), number: number, context: context)
         return Self.layerVersion(layer, version, context: context)
     }
 
     public func listLayerVersions(_ input: Lambda.ListLayerVersionsRequest, context: RequestContext) async throws
         -> Lambda.ListLayerVersionsResponse
     {
-        let layer = await engine.layer("\(context.account)/\(context.region)/\(input.layerName)")
+        let layer = await engine.layer(try ownLayer(input.layerName, context: context).key)
         let versions = (layer?.versions ?? []).reversed().filter { version in
             (input.compatibleRuntime.map { version.compatibleRuntimes?.contains($0) == true } ?? true)
                 && (input.compatibleArchitecture.map { version.compatibleArchitectures?.contains($0) == true } ?? true)
@@ -89,7 +89,7 @@ extension LambdaService {
         guard input.versionNumber >= 1 else {
             throw LambdaErrors.invalidParameter("Layer Version Cannot be less than 1")
         }
-        guard var layer = await engine.layer("\(context.account)/\(context.region)/\(input.layerName)") else { return }
+        guard var layer = await engine.layer(try ownLayer(input.layerName, context: context).key) else { return }
         layer.versions.removeAll { $0.version == input.versionNumber }
         try await engine.save(layer)
     }
@@ -98,8 +98,7 @@ extension LambdaService {
         _ input: Lambda.AddLayerVersionPermissionRequest, context: RequestContext
     ) async throws -> Lambda.AddLayerVersionPermissionResponse {
         var (layer, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
-            missingByArn: true)
+            try ownLayer(input.layerName, context: context), number: input.versionNumber, missingByArn: true)
         if let revision = input.revisionId, revision != version.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
@@ -131,8 +130,7 @@ extension LambdaService {
         async throws -> Lambda.GetLayerVersionPolicyResponse
     {
         let (_, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
-            missingByArn: true)
+            try ownLayer(input.layerName, context: context), number: input.versionNumber, missingByArn: true)
         guard !version.policyStatements.isEmpty else {
             throw LambdaErrors.notFound("No policy is associated with the given resource.")
         }
@@ -146,8 +144,7 @@ extension LambdaService {
         _ input: Lambda.RemoveLayerVersionPermissionRequest, context: RequestContext
     ) async throws {
         var (layer, version) = try await layerVersion(
-            account: context.account, region: context.region, name: input.layerName, number: input.versionNumber,
-            missingByArn: true)
+            try ownLayer(input.layerName, context: context), number: input.versionNumber, missingByArn: true)
         if let revision = input.revisionId, revision != version.policyRevisionId {
             throw LambdaErrors.preconditionFailed(
                 "The Revision Id provided does not match the latest Revision Id. Call the GetLayerPolicy API to retrieve the latest Revision Id"
@@ -173,18 +170,44 @@ extension LambdaService {
     }
 
     /// `missingByArn`: the layer policy operations name a missing version by its ARN, as AWS recorded.
-    func layerVersion(account: String, region: String, name: String, number: Int, missingByArn: Bool = false)
+    func layerVersion(_ address: LayerAddress, number: Int, missingByArn: Bool = false)
         async throws -> (LayerRecord, LayerVersionRecord)
     {
         guard number >= 1 else { throw LambdaErrors.invalidParameter("Layer Version Cannot be less than 1") }
-        guard let layer = await engine.layer("\(account)/\(region)/\(name)"),
+        guard let layer = await engine.layer(address.key),
             let version = layer.versions.first(where: { $0.version == number })
         else {
             guard missingByArn else { throw LambdaErrors.notFound("The resource you requested does not exist.") }
-            let arn = name.hasPrefix("arn:") ? name : "arn:aws:lambda:\(region):\(account):layer:\(name)"
-            throw LambdaErrors.notFound("Layer version \(arn):\(number) does not exist.")
+            throw LambdaErrors.notFound("Layer version \(address.arn):\(number) does not exist.")
         }
         return (layer, version)
+    }
+
+    /// The layer a name or ARN names, for the operations only the layer's owner may call (publishing,
+    /// listing, deleting and the layer's policy). Another account's or region's layer is refused as
+    /// AWS refuses what no policy allows: AccessDeniedException without a message.
+    func ownLayer(_ layerName: String, context: RequestContext) throws -> LayerAddress {
+        let address = LayerAddress(layerName, context: context)
+        guard address.isOwn(context) else { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+        return address
+    }
+
+    /// A layer version read by GetLayerVersion, GetLayerVersionByArn or a function's configuration.
+    /// Another account reads it only as the version's policy grants that account (or everyone)
+    /// `lambda:GetLayerVersion`; otherwise, missing or not, the answer is AccessDeniedException, as
+    /// for functions. A statement conditioned on an organization grants nothing here: there are no
+    /// organizations to be a member of.
+    func readableLayerVersion(_ address: LayerAddress, number: Int, context: RequestContext)
+        async throws -> (LayerRecord, LayerVersionRecord)
+    {
+        guard address.account != context.account else { return try await layerVersion(address, number: number) }
+        guard number >= 1 else { throw LambdaErrors.invalidParameter("Layer Version Cannot be less than 1") }
+        guard let found = try? await layerVersion(address, number: number),
+            Self.statementsAllow(
+                found.1.policyStatements, account: context.account, action: "lambda:GetLayerVersion",
+                unconditionalOnly: true)
+        else { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+        return found
     }
 
     /// A function's layers: at most 5 layer version ARNs of this region that exist, one version per layer.
@@ -216,10 +239,16 @@ extension LambdaService {
                 )
             }
             seen[layerArn] = arn
-            guard
-                let (_, version) = try? await layerVersion(
-                    account: parts[4], region: parts[3], name: parts[6], number: number)
-            else { throw LambdaErrors.invalidParameter("Layer version \(arn) does not exist.") }
+            let address = LayerAddress(account: parts[4], region: parts[3], name: parts[6])
+            let version: LayerVersionRecord
+            if address.account == context.account {
+                guard let (_, own) = try? await layerVersion(address, number: number) else {
+                    throw LambdaErrors.invalidParameter("Layer version \(arn) does not exist.")
+                }
+                version = own
+            } else {
+                version = try await readableLayerVersion(address, number: number, context: context).1
+            }
             found.append((arn, version))
         }
         return found

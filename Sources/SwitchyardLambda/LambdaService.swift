@@ -133,9 +133,24 @@ public struct LambdaService: LambdaAPI {
     /// Whether a statement of the function's policy names the account (its root, any of its
     /// principals) or everyone.
     static func policyAllows(_ function: FunctionRecord, account: String) -> Bool {
-        function.policyStatements.contains { statement in
+        statementsAllow(function.policyStatements, account: account)
+    }
+
+    /// Whether one of a resource policy's statements names the account (its root, any of its
+    /// principals) or everyone; with `action`, only statements of that action (or `lambda:*`) count,
+    /// and with `unconditionalOnly`, only statements without a condition.
+    static func statementsAllow(
+        _ statements: [String], account: String, action: String? = nil, unconditionalOnly: Bool = false
+    ) -> Bool {
+        statements.contains { statement in
             guard let document = try? JSONSerialization.jsonObject(with: Data(statement.utf8)) as? [String: Any] else {
                 return false
+            }
+            if unconditionalOnly, document["Condition"] != nil { return false }
+            if let action {
+                let given = document["Action"]
+                let actions = (given as? [String]) ?? (given as? String).map { [$0] } ?? []
+                guard actions.contains(where: { $0 == action || $0 == "lambda:*" || $0 == "*" }) else { return false }
             }
             if document["Principal"] as? String == "*" { return true }
             let aws = (document["Principal"] as? [String: Any])?["AWS"]

@@ -51,6 +51,14 @@ enum WorkerEnvironment {
     static func sessionCredential(
         for function: FunctionRecord, version: FunctionVersionRecord, in directory: CredentialDirectory
     ) -> IssuedCredential {
-        directory.issueRoleSession(roleArn: version.role, account: function.account, sessionName: function.name)
+        directory.issueRoleSession(
+            roleArn: version.role, account: function.account, sessionName: sessionName(function.name))
+    }
+
+    /// The role session a function's code acts in is named after the function. A session name has at
+    /// least two characters, so AWS names the session of a one-character function `<name>@lambda_function`
+    /// (recorded in AWS's answers for a function named `u`).
+    static func sessionName(_ functionName: String) -> String {
+        functionName.count < 2 ? "\(functionName)@lambda_function" : functionName
     }
 }

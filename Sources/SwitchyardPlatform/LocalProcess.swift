@@ -93,13 +93,32 @@ public final class LocalProcess: Sendable {
         }
     }
 
-    /// Caps how many files the process may have open (RLIMIT_NOFILE, soft and hard), a quota of the
-    /// environment it stands for (Lambda's: 1,024 file descriptors). Limits survive `exec`, so the
-    /// program the shell becomes is held to it too.
-    public func limitOpenFiles(to count: Int) {
+    /// A resource limit the process is held to, soft and hard: a quota of the environment it stands
+    /// for (Lambda's 1,024 file descriptors, say).
+    public struct ResourceLimit: Sendable {
+        public var resource: Int32
+        public var soft: UInt64
+        public var hard: UInt64
+
+        public init(resource: Int32, soft: UInt64, hard: UInt64) {
+            (self.resource, self.soft, self.hard) = (resource, soft, hard)
+        }
+
+        /// How many files the process may have open (RLIMIT_NOFILE).
+        public static func openFiles(_ count: UInt64) -> ResourceLimit {
+            ResourceLimit(resource: Int32(RLIMIT_NOFILE.rawValue), soft: count, hard: count)
+        }
+    }
+
+    /// Sets the process's limits. Limits survive `exec`, so the program the spawning shell becomes is
+    /// held to them too. A limit the server may not set (a hard limit above its own, when it does not
+    /// run as root) is left as the process inherited it.
+    public func limit(_ limits: [ResourceLimit]) {
         guard let setLimit = Self.processLimit else { return }
-        var limit = rlimit(rlim_cur: rlim_t(count), rlim_max: rlim_t(count))
-        _ = setLimit(pid, Int32(RLIMIT_NOFILE.rawValue), &limit, nil)
+        for given in limits {
+            var limit = rlimit(rlim_cur: rlim_t(given.soft), rlim_max: rlim_t(given.hard))
+            _ = setLimit(pid, given.resource, &limit, nil)
+        }
     }
 
     /// glibc's `prlimit` (a GNU extension its module map leaves out), found at run time.
