@@ -3,7 +3,8 @@ import Foundation
 /// Where a runtime finds its function's layers. On AWS they are unpacked together under /opt; here
 /// each layer keeps its own unpacked directory, and the runtimes' search paths name them in the
 /// same places (/opt/bin, /opt/lib, /opt/python, /opt/python/lib/pythonX.Y/site-packages,
-/// /opt/nodejs/node_modules), later layers first, as a later layer's files win on AWS.
+/// /opt/nodejs/node_modules, /opt/ruby/lib, /opt/ruby/gems/X.Y.0), later layers first, as a later
+/// layer's files win on AWS.
 enum LayerPaths {
     static func environment(layers: [String], base: [String: String]) -> [String: String] {
         guard !layers.isEmpty else { return [:] }
@@ -27,6 +28,15 @@ enum LayerPaths {
         }
         prepend("PYTHONPATH", python)
         prepend("NODE_PATH", ordered.map { "\($0)/nodejs/node_modules" })
+        prepend("RUBYLIB", ordered.map { "\($0)/ruby/lib" })
+        prepend(
+            "GEM_PATH",
+            ordered.flatMap { layer in
+                let gems = "\(layer)/ruby/gems"
+                return ((try? FileManager.default.contentsOfDirectory(atPath: gems)) ?? []).sorted().map {
+                    "\(gems)/\($0)"
+                }
+            })
         environment["SWITCHYARD_LAMBDA_LAYERS"] = layers.joined(separator: ":")
         return environment
     }

@@ -5,6 +5,8 @@ import SwitchyardPlatform
 /// What runs a function of each runtime on this machine, without containers:
 /// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
 /// - `nodejs*` (where `node` is installed): Switchyard's own runtime client (`NodeRuntimeClient`).
+/// - `ruby*` (where `ruby` is installed): Switchyard's own runtime client (`RubyRuntimeClient`), run
+///   by the machine's one Ruby whatever release the runtime names.
 /// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
 ///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
 ///   the machine has that version and by `python3` otherwise. The environment has boto3, as Lambda's
@@ -37,6 +39,7 @@ actor RuntimeEnvironments {
     static func isRunnable(_ runtime: String) -> Bool {
         runtime.hasPrefix("provided") || runtime.hasPrefix("python3")
             || (runtime.hasPrefix("nodejs") && findExecutable("node") != nil)
+            || (runtime.hasPrefix("ruby") && findExecutable("ruby") != nil)
     }
 
     /// Prepares what the runtime needs (once) and says how to start a worker in `taskRoot`.
@@ -55,9 +58,33 @@ actor RuntimeEnvironments {
             return (python, ["-B", "-m", "awslambdaric", handler], ["PYTHONPATH": Self.runtimeDirectory])
         }
         if runtime.hasPrefix("nodejs"), let node = Self.findExecutable("node") {
-            return (node, [try nodeClient()], ["NODE_PATH": Self.nodePath(runtime: runtime, taskRoot: taskRoot)])
+            return (
+                node, [try client(NodeRuntimeClient.fileName, NodeRuntimeClient.source)],
+                ["NODE_PATH": Self.nodePath(runtime: runtime, taskRoot: taskRoot)]
+            )
+        }
+        if runtime.hasPrefix("ruby"), let ruby = Self.findExecutable("ruby") {
+            return (
+                ruby, [try client(RubyRuntimeClient.fileName, RubyRuntimeClient.source), handler],
+                Self.rubyEnvironment(runtime: runtime, taskRoot: taskRoot)
+            )
         }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// Ruby's search paths as Lambda sets them for `ruby<X.Y>`: gems installed by the runtime, the
+    /// function's bundled gems and the layers' (`vendor/bundle/ruby/X.Y.0`, `/opt/ruby/gems/X.Y.0`),
+    /// and its libraries on RUBYLIB (the task root, then the layers' `ruby/lib`).
+    static func rubyEnvironment(runtime: String, taskRoot: String) -> [String: String] {
+        let release = "\(runtime.dropFirst("ruby".count)).0"
+        return [
+            "GEM_HOME": runtimeDirectory,
+            "GEM_PATH": [
+                "\(taskRoot)/vendor/bundle/ruby/\(release)", "/opt/ruby/gems/\(release)", runtimeDirectory,
+                "\(runtimeDirectory)/ruby/\(release)",
+            ].joined(separator: ":"),
+            "RUBYLIB": [taskRoot, "\(runtimeDirectory)/lib", "/opt/ruby/lib"].joined(separator: ":"),
+        ]
     }
 
     /// Where Lambda keeps a managed runtime's own files, as its environment names it
@@ -74,12 +101,13 @@ actor RuntimeEnvironments {
         ].joined(separator: ":")
     }
 
-    /// The Node.js runtime client, written once under the runtimes directory.
-    private func nodeClient() throws -> String {
-        let path = (directory as NSString).appendingPathComponent(NodeRuntimeClient.fileName)
+    /// One of Switchyard's runtime clients, written once under the runtimes directory (a new
+    /// client source gets a new file name).
+    private func client(_ fileName: String, _ source: String) throws -> String {
+        let path = (directory as NSString).appendingPathComponent(fileName)
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try NodeRuntimeClient.source.write(toFile: path, atomically: true, encoding: .utf8)
+            try source.write(toFile: path, atomically: true, encoding: .utf8)
         }
         return path
     }
