@@ -218,7 +218,8 @@ actor LambdaEngine {
             var layerRoots: [String] = []
             for digest in layerDigests { layerRoots.append(try await code.taskRoot(digest)) }
             var command = try await runtimes.command(
-                runtime: version.runtime ?? "provided.al2023", handler: version.handler ?? "", taskRoot: root)
+                runtime: version.runtime ?? "provided.al2023", handler: version.handler ?? "", taskRoot: root,
+                memorySize: version.memorySize)
             if (version.runtime ?? "provided").hasPrefix("provided") {
                 command.executable = LayerPaths.bootstrap(taskRoot: root, layers: layerRoots)
             }

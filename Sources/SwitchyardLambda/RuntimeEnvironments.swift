@@ -7,6 +7,9 @@ import SwitchyardPlatform
 /// - `nodejs*` (where `node` is installed): Switchyard's own runtime client (`NodeRuntimeClient`).
 /// - `ruby*` (where `ruby` is installed): Switchyard's own runtime client (`RubyRuntimeClient`), run
 ///   by the machine's one Ruby whatever release the runtime names.
+/// - `java*` (where a JDK's `java` and `javac` are installed): Switchyard's own runtime client
+///   (`JavaRuntimeClient`), compiled once, run by the machine's one Java whatever release the
+///   runtime names.
 /// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
 ///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
 ///   the machine has that version and by `python3` otherwise. The environment has boto3, as Lambda's
@@ -19,6 +22,7 @@ actor RuntimeEnvironments {
 
     let directory: String
     private var pythonEnvironments: [String: Task<String, any Error>] = [:]
+    private var javaClientTask: Task<String, any Error>?
 
     init(directory: String) {
         self.directory = directory
@@ -40,10 +44,12 @@ actor RuntimeEnvironments {
         runtime.hasPrefix("provided") || runtime.hasPrefix("python3")
             || (runtime.hasPrefix("nodejs") && findExecutable("node") != nil)
             || (runtime.hasPrefix("ruby") && findExecutable("ruby") != nil)
+            || (runtime.hasPrefix("java") && findExecutable("java") != nil && findExecutable("javac") != nil)
     }
 
-    /// Prepares what the runtime needs (once) and says how to start a worker in `taskRoot`.
-    func command(runtime: String, handler: String, taskRoot: String) async throws -> (
+    /// Prepares what the runtime needs (once) and says how to start a worker in `taskRoot`, for a
+    /// function of `memorySize` MB.
+    func command(runtime: String, handler: String, taskRoot: String, memorySize: Int = 128) async throws -> (
         executable: String, arguments: [String], environment: [String: String]
     ) {
         if runtime.hasPrefix("provided") {
@@ -69,7 +75,23 @@ actor RuntimeEnvironments {
                 Self.rubyEnvironment(runtime: runtime, taskRoot: taskRoot)
             )
         }
+        if runtime.hasPrefix("java"), let java = Self.findExecutable("java") {
+            return (
+                java, Self.javaArguments(client: try await javaClient(), handler: handler, memorySize: memorySize), [:]
+            )
+        }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// The JVM's options: a heap that leaves 64 MB of the function's memory to the JVM itself (code,
+    /// metaspace, threads), so that the worker stays within the memory size Switchyard enforces on
+    /// its resident memory; the serial collector and the first compiler tier, which start fastest
+    /// in a small environment.
+    static func javaArguments(client: String, handler: String, memorySize: Int) -> [String] {
+        [
+            "-Xmx\(max(32, memorySize - 64))m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-cp", client, JavaRuntimeClient.className, handler,
+        ]
     }
 
     /// Ruby's search paths as Lambda sets them for `ruby<X.Y>`: gems installed by the runtime, the
@@ -110,6 +132,43 @@ actor RuntimeEnvironments {
             try source.write(toFile: path, atomically: true, encoding: .utf8)
         }
         return path
+    }
+
+    /// The directory of the compiled Java runtime client, compiled once (beside it, then moved into
+    /// place whole, as the Python environments are).
+    private func javaClient() async throws -> String {
+        if let compiling = javaClientTask { return try await compiling.value }
+        let target = (directory as NSString).appendingPathComponent(JavaRuntimeClient.directoryName)
+        let task = Task<String, any Error> {
+            try await NIOThreadPool.singleton.runIfActive {
+                let ready = (target as NSString).appendingPathComponent(".ready")
+                if FileManager.default.fileExists(atPath: ready) { return target }
+                guard let javac = Self.findExecutable("javac") else {
+                    throw Failure.unavailable("No Java compiler (javac) on this host.")
+                }
+                let staging = target + ".staging-\(ProcessInfo.processInfo.processIdentifier)"
+                try? FileManager.default.removeItem(atPath: staging)
+                try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                let source = (staging as NSString).appendingPathComponent("\(JavaRuntimeClient.className).java")
+                try JavaRuntimeClient.source.write(toFile: source, atomically: true, encoding: .utf8)
+                try Self.run(javac, ["-nowarn", "-d", staging, source])
+                if FileManager.default.fileExists(atPath: ready) {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    return target
+                }
+                try? FileManager.default.removeItem(atPath: target)
+                try FileManager.default.moveItem(atPath: staging, toPath: target)
+                FileManager.default.createFile(atPath: ready, contents: Data())
+                return target
+            }
+        }
+        javaClientTask = task
+        do {
+            return try await task.value
+        } catch {
+            javaClientTask = nil
+            throw error
+        }
     }
 
     /// The interpreter of a virtual environment with the runtime interface client installed.

@@ -1,0 +1,227 @@
+"""Lambda's Java runtimes through boto3: functions compiled here with javac and run by Switchyard's
+Java runtime client with the machine's JDK.
+
+Expected values come from the Lambda developer guide's Java pages ("Define Lambda function handler
+in Java", "Using the Lambda context object to retrieve Java function information", "AWS Lambda
+function errors in Java") and from the answers AWS recorded for java17 functions (an uncaught
+`RuntimeException` as `errorType` `java.lang.RuntimeException` with its message)."""
+import base64
+import io
+import pathlib
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from test_lambda import create, invoke, zipped
+
+pytestmark = pytest.mark.skipif(not (shutil.which("java") and shutil.which("javac")),
+                                reason="Java functions run where a JDK is installed")
+
+# The interfaces of aws-lambda-java-core that the handlers below use, as a function bundles them
+# (their published signatures; the library itself comes from Maven Central, out of reach here).
+CORE = {
+    "com/amazonaws/services/lambda/runtime/Context.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface Context {
+    String getAwsRequestId();
+    String getLogGroupName();
+    String getLogStreamName();
+    String getFunctionName();
+    String getFunctionVersion();
+    String getInvokedFunctionArn();
+    int getRemainingTimeInMillis();
+    int getMemoryLimitInMB();
+    LambdaLogger getLogger();
+}
+""",
+    "com/amazonaws/services/lambda/runtime/LambdaLogger.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface LambdaLogger {
+    void log(String message);
+    void log(byte[] message);
+}
+""",
+    "com/amazonaws/services/lambda/runtime/RequestHandler.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface RequestHandler<I, O> {
+    O handleRequest(I input, Context context);
+}
+""",
+    "com/amazonaws/services/lambda/runtime/RequestStreamHandler.java": """
+package com.amazonaws.services.lambda.runtime;
+import java.io.*;
+public interface RequestStreamHandler {
+    void handleRequest(InputStream input, OutputStream output, Context context) throws IOException;
+}
+""",
+}
+
+SOURCES = {
+    "example/Handler.java": """
+package example;
+import com.amazonaws.services.lambda.runtime.*;
+import java.util.*;
+public class Handler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        context.getLogger().log("java got " + event + "\\n");
+        if (event.containsKey("error_msg")) {
+            throw new RuntimeException("Error: " + event.get("error_msg"),
+                                       new IllegalStateException("the cause"));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("event", event);
+        answer.put("greeting", example.lib.Greeter.greet());
+        answer.put("function", context.getFunctionName());
+        answer.put("version", context.getFunctionVersion());
+        answer.put("arn", context.getInvokedFunctionArn());
+        answer.put("request", context.getAwsRequestId());
+        answer.put("memory", context.getMemoryLimitInMB());
+        answer.put("remaining", context.getRemainingTimeInMillis());
+        answer.put("group", context.getLogGroupName());
+        return answer;
+    }
+}
+""",
+    "example/Orders.java": """
+package example;
+import java.util.*;
+public class Orders {
+    public static class Order {
+        private String customer;
+        private List<Integer> items;
+        public void setCustomer(String customer) { this.customer = customer; }
+        public void setItems(List<Integer> items) { this.items = items; }
+        public String getCustomer() { return customer; }
+        public List<Integer> getItems() { return items; }
+    }
+    public static class Summary {
+        public String customer;
+        public int total;
+        public boolean isLarge() { return total > 10; }
+    }
+    public Summary count(Order order) {
+        Summary summary = new Summary();
+        summary.customer = order.getCustomer().toUpperCase();
+        for (int item : order.getItems()) summary.total += item;
+        return summary;
+    }
+}
+""",
+    "example/Shout.java": """
+package example;
+import com.amazonaws.services.lambda.runtime.*;
+import java.io.*;
+import java.nio.charset.StandardCharsets;
+public class Shout implements RequestStreamHandler {
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        output.write(text.toUpperCase().getBytes(StandardCharsets.UTF_8));
+    }
+}
+""",
+}
+
+GREETER = {
+    "example/lib/Greeter.java": """
+package example.lib;
+public class Greeter {
+    public static String greet() { return "hello from a jar in lib/"; }
+}
+""",
+}
+
+
+def compiled(tmp_path, sources, classpath=None):
+    """The class files javac makes of the sources, by their paths under the output directory."""
+    source_dir, out = tmp_path / "src", tmp_path / "out"
+    for name, text in sources.items():
+        path = source_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    out.mkdir(parents=True, exist_ok=True)
+    command = ["javac", "-nowarn", "-d", str(out)] + (["-cp", str(classpath)] if classpath else [])
+    subprocess.run(command + [str(p) for p in source_dir.rglob("*.java")], check=True, capture_output=True)
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.class")}
+
+
+@pytest.fixture(scope="module")
+def java_code(tmp_path_factory):
+    base = tmp_path_factory.mktemp("java")
+    # A library jar, as a build tool puts dependencies under lib/ of the deployment package.
+    library = compiled(base / "library", GREETER)
+    jar = io.BytesIO()
+    with zipfile.ZipFile(jar, "w") as archive:
+        for name, data in library.items():
+            archive.writestr(name, data)
+    (base / "greeter.jar").write_bytes(jar.getvalue())
+    classes = compiled(base / "function", {**CORE, **SOURCES}, classpath=base / "greeter.jar")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in classes.items():
+            archive.writestr(name, data)
+        archive.writestr("lib/greeter.jar", jar.getvalue())
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def lam(server):
+    server.reset()
+    return server.client("lambda")
+
+
+def test_a_request_handler_gets_the_event_and_a_context(lam, java_code):
+    create(lam, "java-fn", code=java_code, runtime="java17", handler="example.Handler", MemorySize=512)
+    answer = invoke(lam, "java-fn", {"n": 3, "tags": ["a"]}, LogType="Tail")
+    assert "FunctionError" not in answer
+    body = answer["Body"]
+    assert body["event"] == {"n": 3, "tags": ["a"]}
+    assert body["greeting"] == "hello from a jar in lib/"
+    assert body["function"] == "java-fn" and body["version"] == "$LATEST"
+    assert body["arn"].endswith(":function:java-fn") and body["memory"] == 512
+    assert 0 < body["remaining"] <= 3000 and body["group"] == "/aws/lambda/java-fn"
+    assert body["request"] == answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    assert "java got {n=3, tags=[a]}" in base64.b64decode(answer["LogResult"]).decode()
+
+
+def test_a_named_method_converts_the_event_to_a_bean_and_answers_one(lam, java_code):
+    # The method form `package.Class::method`; the event's members fill the bean through its
+    # setters, and the answer is the bean's properties (getters and public fields).
+    create(lam, "java-orders", code=java_code, runtime="java21", handler="example.Orders::count")
+    answer = invoke(lam, "java-orders", {"customer": "ada", "items": [4, 5, 6]})
+    assert answer["Body"] == {"large": True, "customer": "ADA", "total": 15}
+    # A value that cannot become the parameter's type is a function error.
+    failed = invoke(lam, "java-orders", {"customer": "ada", "items": "many"})
+    assert failed["FunctionError"] == "Unhandled"
+
+
+def test_a_stream_handler_writes_its_answer(lam, java_code):
+    create(lam, "java-stream", code=java_code, runtime="java17", handler="example.Shout")
+    answer = lam.invoke(FunctionName="java-stream", Payload=b'"quiet words"')
+    assert answer["Payload"].read() == b'"QUIET WORDS"'
+
+
+def test_java_exceptions_are_answered_as_aws_documents_them(lam, java_code):
+    create(lam, "java-err", code=java_code, runtime="java17", handler="example.Handler")
+    failed = invoke(lam, "java-err", {"error_msg": "some_error_msg"}, LogType="Tail")
+    assert failed["FunctionError"] == "Unhandled"
+    body = failed["Body"]
+    assert body["errorMessage"] == "Error: some_error_msg"
+    assert body["errorType"] == "java.lang.RuntimeException"
+    assert body["stackTrace"][0].startswith("example.Handler.handleRequest(Handler.java:")
+    assert body["cause"]["errorType"] == "java.lang.IllegalStateException"
+    assert body["cause"]["errorMessage"] == "the cause"
+    assert "java.lang.RuntimeException: Error: some_error_msg" in base64.b64decode(failed["LogResult"]).decode()
+    # The environment goes on: the next invocation succeeds.
+    assert invoke(lam, "java-err", {"n": 1})["Body"]["event"] == {"n": 1}
+
+
+def test_a_missing_handler_class_is_an_init_error(lam, java_code):
+    create(lam, "java-missing", code=java_code, runtime="java17", handler="example.Missing::handleRequest")
+    answer = invoke(lam, "java-missing", {})
+    assert answer["FunctionError"] == "Unhandled"
+    assert answer["Body"]["errorType"] == "java.lang.ClassNotFoundException"
+    assert answer["Body"]["errorMessage"] == "Class not found: example.Missing"
