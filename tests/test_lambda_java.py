@@ -125,6 +125,76 @@ public class Shout implements RequestStreamHandler {
 """,
 }
 
+# Classes shaped as aws-lambda-java-events shapes its SQS event (setters named after the members
+# in another case: `Records`, `eventSourceARN`; binary attributes as ByteBuffer) and a date-time
+# type made from its text, as Joda-Time's DateTime is in the SNS event.
+EVENTS = {
+    "example/events/QueueEvent.java": """
+package example.events;
+import java.nio.ByteBuffer;
+import java.util.*;
+public class QueueEvent {
+    public static class Attribute {
+        private String stringValue;
+        private ByteBuffer binaryValue;
+        private String dataType;
+        public void setStringValue(String value) { stringValue = value; }
+        public void setBinaryValue(ByteBuffer value) { binaryValue = value; }
+        public void setDataType(String value) { dataType = value; }
+        public String getStringValue() { return stringValue; }
+        public ByteBuffer getBinaryValue() { return binaryValue; }
+        public String getDataType() { return dataType; }
+    }
+    public static class Message {
+        private String messageId, body, eventSourceArn;
+        private Map<String, String> attributes;
+        private Map<String, Attribute> messageAttributes;
+        public void setMessageId(String value) { messageId = value; }
+        public void setBody(String value) { body = value; }
+        public void setEventSourceArn(String value) { eventSourceArn = value; }
+        public void setAttributes(Map<String, String> value) { attributes = value; }
+        public void setMessageAttributes(Map<String, Attribute> value) { messageAttributes = value; }
+        public String getMessageId() { return messageId; }
+        public String getBody() { return body; }
+        public String getEventSourceArn() { return eventSourceArn; }
+        public Map<String, String> getAttributes() { return attributes; }
+        public Map<String, Attribute> getMessageAttributes() { return messageAttributes; }
+    }
+    public static class Stamp {
+        private final java.time.Instant instant;
+        public Stamp(Object text) { instant = java.time.Instant.parse(text.toString()); }
+        public long millis() { return instant.toEpochMilli(); }
+    }
+    private List<Message> records;
+    private Stamp sent;
+    public void setRecords(List<Message> value) { records = value; }
+    public List<Message> getRecords() { return records; }
+    public void setSent(Stamp value) { sent = value; }
+    public Stamp getSent() { return sent; }
+}
+""",
+    "example/QueueReader.java": """
+package example;
+import example.events.QueueEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.*;
+public class QueueReader {
+    public List<String> handleRequest(QueueEvent event) {
+        List<String> seen = new ArrayList<>();
+        for (QueueEvent.Message message : event.getRecords()) {
+            QueueEvent.Attribute blob = message.getMessageAttributes().get("blob");
+            byte[] bytes = new byte[blob.getBinaryValue().remaining()];
+            blob.getBinaryValue().get(bytes);
+            seen.add(message.getMessageId() + " " + message.getBody() + " " + message.getEventSourceArn() + " "
+                     + message.getAttributes().get("ApproximateReceiveCount") + " "
+                     + new String(bytes, StandardCharsets.UTF_8) + " " + event.getSent().millis());
+        }
+        return seen;
+    }
+}
+""",
+}
+
 GREETER = {
     "example/lib/Greeter.java": """
 package example.lib;
@@ -158,7 +228,7 @@ def java_code(tmp_path_factory):
         for name, data in library.items():
             archive.writestr(name, data)
     (base / "greeter.jar").write_bytes(jar.getvalue())
-    classes = compiled(base / "function", {**CORE, **SOURCES}, classpath=base / "greeter.jar")
+    classes = compiled(base / "function", {**CORE, **SOURCES, **EVENTS}, classpath=base / "greeter.jar")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in classes.items():
@@ -196,6 +266,22 @@ def test_a_named_method_converts_the_event_to_a_bean_and_answers_one(lam, java_c
     # A value that cannot become the parameter's type is a function error.
     failed = invoke(lam, "java-orders", {"customer": "ada", "items": "many"})
     assert failed["FunctionError"] == "Unhandled"
+
+
+def test_an_sqs_event_fills_beans_named_in_another_case(lam, java_code):
+    # An SQS event as Lambda delivers it (developer guide, "Using Lambda with Amazon SQS"): members
+    # reach setters whose names differ in case, a binary attribute in base64 becomes a ByteBuffer,
+    # and a type made from its text (a date-time) is made from the member's string.
+    create(lam, "java-queue", code=java_code, runtime="java17", handler="example.QueueReader")
+    event = {"sent": "2026-11-29T10:00:00Z", "Records": [{
+        "messageId": "059f36b4-87a3-44ab-83d2-661975830a7d", "body": "Test message.",
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1545082649183"},
+        "messageAttributes": {"blob": {"binaryValue": base64.b64encode(b"raw bytes").decode(), "dataType": "Binary"}},
+        "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:my-queue",
+        "awsRegion": "us-east-1"}]}
+    assert invoke(lam, "java-queue", event)["Body"] == [
+        "059f36b4-87a3-44ab-83d2-661975830a7d Test message. arn:aws:sqs:us-east-1:123456789012:my-queue 1 "
+        "raw bytes 1795946400000"]
 
 
 def test_a_stream_handler_writes_its_answer(lam, java_code):

@@ -11,7 +11,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-2"
+    static let directoryName = "java-client-3"
 
     static let source = #"""
         import java.io.ByteArrayInputStream;
@@ -409,6 +409,13 @@ enum JavaRuntimeClient {
                         else out.append(value);
                     } else if (value instanceof Number) {
                         out.append(value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString());
+                    } else if (value instanceof byte[] || value instanceof java.nio.ByteBuffer) {
+                        byte[] bytes = value instanceof byte[] ? (byte[]) value : bytesOf((java.nio.ByteBuffer) value);
+                        quote(java.util.Base64.getEncoder().encodeToString(bytes), out);
+                    } else if (value instanceof java.util.Date) {
+                        out.append(((java.util.Date) value).getTime());
+                    } else if (value.getClass().getName().startsWith("java.time.") || value.getClass().getName().startsWith("org.joda.time.")) {
+                        quote(value.toString(), out);
                     } else if (value instanceof Map<?, ?>) {
                         out.append('{');
                         boolean first = true;
@@ -439,6 +446,12 @@ enum JavaRuntimeClient {
                     } else {
                         write(properties(value), out);
                     }
+                }
+
+                static byte[] bytesOf(java.nio.ByteBuffer buffer) {
+                    byte[] bytes = new byte[buffer.remaining()];
+                    buffer.duplicate().get(bytes);
+                    return bytes;
                 }
 
                 /** A bean's properties: its public getters (getX, isX) and public fields, by name. */
@@ -497,6 +510,7 @@ enum JavaRuntimeClient {
                     Class<?> raw = rawClass(type);
                     if (value == null) return raw.isPrimitive() ? convert(0, type) : null;
                     if (raw == Object.class) return value;
+                    if ((raw == byte[].class || raw == java.nio.ByteBuffer.class) && value instanceof String) return fromScalar(value, raw);
                     if (raw == String.class) {
                         if (value instanceof String) return value;
                         throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as java.lang.String");
@@ -528,8 +542,52 @@ enum JavaRuntimeClient {
                         }
                         return Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>(items) : items;
                     }
-                    if (!(value instanceof Map<?, ?>)) throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + raw.getName());
+                    if (!(value instanceof Map<?, ?>)) {
+                        Object made = fromScalar(value, raw);
+                        if (made != null) return made;
+                        throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + raw.getName());
+                    }
                     return bean((Map<?, ?>) value, raw);
+                }
+
+                /**
+                 * A value written as a JSON string or number: bytes in base64, dates in milliseconds or ISO-8601,
+                 * and any type made from text (a static parse, valueOf or of, or a constructor taking a String or
+                 * an Object, as the date-time types of java.time and Joda-Time have); null when none applies.
+                 */
+                static Object fromScalar(Object value, Class<?> type) {
+                    try {
+                        if (value instanceof String && (type == byte[].class || type == java.nio.ByteBuffer.class)) {
+                            byte[] bytes = java.util.Base64.getDecoder().decode((String) value);
+                            return type == byte[].class ? bytes : java.nio.ByteBuffer.wrap(bytes);
+                        }
+                        if (type == java.util.Date.class) {
+                            return value instanceof Number ? new java.util.Date(((Number) value).longValue())
+                                : java.util.Date.from(java.time.Instant.parse(value.toString()));
+                        }
+                        for (String name : List.of("parse", "valueOf", "of")) {
+                            for (Class<?> parameter : List.of(String.class, CharSequence.class)) {
+                                try {
+                                    Method factory = type.getMethod(name, parameter);
+                                    if (Modifier.isStatic(factory.getModifiers()) && type.isAssignableFrom(factory.getReturnType())) {
+                                        return factory.invoke(null, value.toString());
+                                    }
+                                } catch (NoSuchMethodException absent) {
+                                    // Try the next form.
+                                }
+                            }
+                        }
+                        for (Class<?> parameter : List.of(String.class, Object.class)) {
+                            try {
+                                return type.getConstructor(parameter).newInstance(parameter == String.class ? value.toString() : value);
+                            } catch (NoSuchMethodException absent) {
+                                // Try the next form.
+                            }
+                        }
+                    } catch (ReflectiveOperationException | RuntimeException failed) {
+                        throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + type.getName(), failed);
+                    }
+                    return null;
                 }
 
                 /** A bean filled from an object's members, each matched to a setter or public field in any case. */
