@@ -31,9 +31,36 @@ public interface Context {
     String getFunctionName();
     String getFunctionVersion();
     String getInvokedFunctionArn();
+    CognitoIdentity getIdentity();
+    ClientContext getClientContext();
     int getRemainingTimeInMillis();
     int getMemoryLimitInMB();
     LambdaLogger getLogger();
+}
+""",
+    "com/amazonaws/services/lambda/runtime/CognitoIdentity.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface CognitoIdentity {
+    String getIdentityId();
+    String getIdentityPoolId();
+}
+""",
+    "com/amazonaws/services/lambda/runtime/ClientContext.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface ClientContext {
+    Client getClient();
+    java.util.Map<String, String> getCustom();
+    java.util.Map<String, String> getEnvironment();
+}
+""",
+    "com/amazonaws/services/lambda/runtime/Client.java": """
+package com.amazonaws.services.lambda.runtime;
+public interface Client {
+    String getInstallationId();
+    String getAppTitle();
+    String getAppVersionName();
+    String getAppVersionCode();
+    String getAppPackageName();
 }
 """,
     "com/amazonaws/services/lambda/runtime/LambdaLogger.java": """
@@ -81,6 +108,19 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
         answer.put("memory", context.getMemoryLimitInMB());
         answer.put("remaining", context.getRemainingTimeInMillis());
         answer.put("group", context.getLogGroupName());
+        answer.put("identity", String.valueOf(context.getIdentity()));
+        // What a library that prints the context by reflection (Gson, say) reads: its plain fields.
+        List<String> fields = new ArrayList<>();
+        for (java.lang.reflect.Field field : context.getClass().getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isTransient(field.getModifiers())) continue;
+            field.setAccessible(true);
+            try {
+                fields.add(field.getName() + "=" + field.get(context));
+            } catch (IllegalAccessException e) {
+                throw new RuntimeException(e);
+            }
+        }
+        answer.put("fields", fields);
         return answer;
     }
 }
@@ -254,6 +294,8 @@ def test_a_request_handler_gets_the_event_and_a_context(lam, java_code):
     assert body["arn"].endswith(":function:java-fn") and body["memory"] == 512
     assert 0 < body["remaining"] <= 3000 and body["group"] == "/aws/lambda/java-fn"
     assert body["request"] == answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    assert body["identity"] == "null"
+    assert f"awsRequestId={body['request']}" in body["fields"] and "functionName=java-fn" in body["fields"]
     assert "java got {n=3, tags=[a]}" in base64.b64decode(answer["LogResult"]).decode()
 
 

@@ -7,12 +7,19 @@
 /// beans filled through setters or fields matched in any case), the `Context` and `LambdaLogger`
 /// the function's own `aws-lambda-java-core` declares are provided, and a thrown exception is
 /// answered as `{"errorMessage", "errorType": "<class>", "stackTrace", "cause"}`, as AWS answers it.
-/// Jars under the task root's `lib/` and the layers' `java/lib/` are on the class path.
+/// Jars under the task root's `lib/` and the layers' `java/lib/` are on the class path. The Context
+/// and LambdaLogger handlers get are classes of Switchyard's, compiled against the interfaces
+/// aws-lambda-java-core publishes and defined at run time under the function's class loader, so
+/// that they implement the function's own copy of those interfaces (and libraries that print the
+/// context by reflection, as Gson does, see plain fields).
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-3"
+    static let directoryName = "java-client-4"
+    /// Where the Context and LambdaLogger classes are, under the client's directory.
+    static let contextDirectory = "context"
 
+    /// The runtime client, compiled onto the JVM's class path.
     static let source = #"""
         import java.io.ByteArrayInputStream;
         import java.io.ByteArrayOutputStream;
@@ -27,7 +34,6 @@ enum JavaRuntimeClient {
         import java.lang.reflect.Method;
         import java.lang.reflect.Modifier;
         import java.lang.reflect.ParameterizedType;
-        import java.lang.reflect.Proxy;
         import java.lang.reflect.Type;
         import java.lang.reflect.TypeVariable;
         import java.math.BigDecimal;
@@ -160,6 +166,7 @@ enum JavaRuntimeClient {
                 final boolean streaming;
                 final Type input;
                 final ClassLoader loader;
+                Constructor<?> contextConstructor;
 
                 Handler(Object target, Method method, boolean streaming, Type input, ClassLoader loader) {
                     this.target = target;
@@ -258,41 +265,46 @@ enum JavaRuntimeClient {
                     return Json.write(result).getBytes(StandardCharsets.UTF_8);
                 }
 
-                /** A Context (and its LambdaLogger) for the interface the function's own jar carries. */
+                /**
+                 * A Context for the invocation, if the method takes the function's own Context: an instance
+                 * of SwitchyardLambdaContext, linked against the function's aws-lambda-java-core.
+                 */
                 Object context(Invocation invocation, Class<?> contextType) throws Exception {
-                    if (!contextType.isInterface()) return null;
-                    Object logger = null;
-                    try {
-                        Class<?> loggerType = Class.forName(CORE + "LambdaLogger", true, loader);
-                        logger = Proxy.newProxyInstance(loader, new Class<?>[] {loggerType}, (proxy, method, args) -> {
-                            if (method.getName().equals("log") && args != null && args.length > 0) {
-                                Object message = args[0];
-                                System.out.print(message instanceof byte[] ? new String((byte[]) message, StandardCharsets.UTF_8) : String.valueOf(message));
-                                System.out.flush();
-                            }
-                            return null;
-                        });
-                    } catch (ClassNotFoundException absent) {
-                        // A Context without a logger type: getLogger answers null.
+                    if (contextConstructor == null) {
+                        Class<?> implementation = new ContextLoader(loader).loadClass("SwitchyardLambdaContext");
+                        contextConstructor = implementation.getConstructor(String.class, String.class, long.class);
                     }
-                    Object logging = logger;
-                    return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "getAwsRequestId": return invocation.requestId();
-                            case "getLogGroupName": return System.getenv("AWS_LAMBDA_LOG_GROUP_NAME");
-                            case "getLogStreamName": return System.getenv("AWS_LAMBDA_LOG_STREAM_NAME");
-                            case "getFunctionName": return System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-                            case "getFunctionVersion": return System.getenv("AWS_LAMBDA_FUNCTION_VERSION");
-                            case "getInvokedFunctionArn": return invocation.functionArn();
-                            case "getMemoryLimitInMB": return Integer.parseInt(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"));
-                            case "getRemainingTimeInMillis": return (int) Math.max(0, invocation.deadline() - System.currentTimeMillis());
-                            case "getLogger": return logging;
-                            case "toString": return "Context(" + invocation.requestId() + ")";
-                            case "hashCode": return System.identityHashCode(proxy);
-                            case "equals": return proxy == args[0];
-                            default: return null;
+                    if (!contextType.isAssignableFrom(contextConstructor.getDeclaringClass())) return null;
+                    return contextConstructor.newInstance(invocation.requestId(), invocation.functionArn(), invocation.deadline());
+                }
+            }
+
+            /**
+             * Defines Switchyard's Context and LambdaLogger classes (compiled apart, in the client's context/
+             * directory) under the function's class loader, so that the interfaces they implement are the
+             * ones the function's own aws-lambda-java-core declares. Every other class is the function's.
+             */
+            static final class ContextLoader extends ClassLoader {
+                ContextLoader(ClassLoader function) {
+                    super(function);
+                }
+
+                @Override
+                protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                    if (!name.equals("SwitchyardLambdaContext") && !name.equals("SwitchyardLambdaLogger")) {
+                        return super.loadClass(name, resolve);
+                    }
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> loaded = findLoadedClass(name);
+                        if (loaded != null) return loaded;
+                        try {
+                            byte[] bytes = java.nio.file.Files.readAllBytes(
+                                java.nio.file.Path.of(System.getProperty("switchyard.lambda.client"), "context", name + ".class"));
+                            return defineClass(name, bytes, 0, bytes.length);
+                        } catch (java.io.IOException unreadable) {
+                            throw new ClassNotFoundException(name, unreadable);
                         }
-                    });
+                    }
                 }
             }
 
@@ -681,4 +693,153 @@ enum JavaRuntimeClient {
             }
         }
         """#
+
+    /// The Context and LambdaLogger classes, with the aws-lambda-java-core interfaces they are
+    /// compiled against (by path under the source directory). Only the two classes are kept, in
+    /// `contextDirectory`, off the class path: the client defines them itself.
+    static let contextSources: [(path: String, text: String)] = [
+        (
+            "SwitchyardLambdaContext.java",
+            #"""
+            import com.amazonaws.services.lambda.runtime.ClientContext;
+            import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+            import com.amazonaws.services.lambda.runtime.Context;
+            import com.amazonaws.services.lambda.runtime.LambdaLogger;
+
+            /** Lambda's Context for one invocation: what the Runtime API and the environment say of it. */
+            public final class SwitchyardLambdaContext implements Context {
+                private final String awsRequestId;
+                private final String invokedFunctionArn;
+                private final long deadlineTimeInMs;
+                private final String functionName = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+                private final String functionVersion = System.getenv("AWS_LAMBDA_FUNCTION_VERSION");
+                private final String logGroupName = System.getenv("AWS_LAMBDA_LOG_GROUP_NAME");
+                private final String logStreamName = System.getenv("AWS_LAMBDA_LOG_STREAM_NAME");
+                private final int memoryLimit =
+                    Integer.parseInt(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"));
+                // Not a field serializers walk (libraries that print the context, Gson's say).
+                private final transient LambdaLogger logger = new SwitchyardLambdaLogger();
+
+                public SwitchyardLambdaContext(String awsRequestId, String invokedFunctionArn, long deadlineTimeInMs) {
+                    this.awsRequestId = awsRequestId;
+                    this.invokedFunctionArn = invokedFunctionArn;
+                    this.deadlineTimeInMs = deadlineTimeInMs;
+                }
+
+                @Override public String getAwsRequestId() { return awsRequestId; }
+                @Override public String getLogGroupName() { return logGroupName; }
+                @Override public String getLogStreamName() { return logStreamName; }
+                @Override public String getFunctionName() { return functionName; }
+                @Override public String getFunctionVersion() { return functionVersion; }
+                @Override public String getInvokedFunctionArn() { return invokedFunctionArn; }
+                @Override public CognitoIdentity getIdentity() { return null; }
+                @Override public ClientContext getClientContext() { return null; }
+                @Override public int getMemoryLimitInMB() { return memoryLimit; }
+                @Override public LambdaLogger getLogger() { return logger; }
+
+                @Override
+                public int getRemainingTimeInMillis() {
+                    return (int) Math.max(0, deadlineTimeInMs - System.currentTimeMillis());
+                }
+            }
+            """#
+        ),
+        (
+            "SwitchyardLambdaLogger.java",
+            #"""
+            import com.amazonaws.services.lambda.runtime.LambdaLogger;
+            import java.nio.charset.StandardCharsets;
+
+            /** Lambda's LambdaLogger: the message as it is, on the function's output (its log stream). */
+            public final class SwitchyardLambdaLogger implements LambdaLogger {
+                @Override
+                public void log(String message) {
+                    System.out.print(message);
+                    System.out.flush();
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    log(new String(message, StandardCharsets.UTF_8));
+                }
+            }
+            """#
+        ),
+        (
+            "com/amazonaws/services/lambda/runtime/Context.java",
+            #"""
+            package com.amazonaws.services.lambda.runtime;
+
+            /** aws-lambda-java-core's Context, as published: compiled against, never loaded. */
+            public interface Context {
+                String getAwsRequestId();
+                String getLogGroupName();
+                String getLogStreamName();
+                String getFunctionName();
+                String getFunctionVersion();
+                String getInvokedFunctionArn();
+                CognitoIdentity getIdentity();
+                ClientContext getClientContext();
+                int getRemainingTimeInMillis();
+                int getMemoryLimitInMB();
+                LambdaLogger getLogger();
+            }
+            """#
+        ),
+        (
+            "com/amazonaws/services/lambda/runtime/LambdaLogger.java",
+            #"""
+            package com.amazonaws.services.lambda.runtime;
+
+            /** aws-lambda-java-core's LambdaLogger, as published: compiled against, never loaded. */
+            public interface LambdaLogger {
+                void log(String message);
+                void log(byte[] message);
+            }
+            """#
+        ),
+        (
+            "com/amazonaws/services/lambda/runtime/CognitoIdentity.java",
+            #"""
+            package com.amazonaws.services.lambda.runtime;
+
+            /** aws-lambda-java-core's CognitoIdentity, as published: compiled against, never loaded. */
+            public interface CognitoIdentity {
+                String getIdentityId();
+                String getIdentityPoolId();
+            }
+            """#
+        ),
+        (
+            "com/amazonaws/services/lambda/runtime/ClientContext.java",
+            #"""
+            package com.amazonaws.services.lambda.runtime;
+
+            /** aws-lambda-java-core's ClientContext, as published: compiled against, never loaded. */
+            public interface ClientContext {
+                Client getClient();
+                java.util.Map<String, String> getCustom();
+                java.util.Map<String, String> getEnvironment();
+            }
+            """#
+        ),
+        (
+            "com/amazonaws/services/lambda/runtime/Client.java",
+            #"""
+            package com.amazonaws.services.lambda.runtime;
+
+            /** aws-lambda-java-core's Client, as published: compiled against, never loaded. */
+            public interface Client {
+                String getInstallationId();
+                String getAppTitle();
+                String getAppVersionName();
+                String getAppVersionCode();
+                String getAppPackageName();
+            }
+            """#
+        ),
+    ]
+
+    /// The classes kept from `contextSources`.
+    static let contextClasses = ["SwitchyardLambdaContext", "SwitchyardLambdaLogger"]
 }

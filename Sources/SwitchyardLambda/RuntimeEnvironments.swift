@@ -90,7 +90,7 @@ actor RuntimeEnvironments {
     static func javaArguments(client: String, handler: String, memorySize: Int) -> [String] {
         [
             "-Xmx\(max(32, memorySize - 64))m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-            "-cp", client, JavaRuntimeClient.className, handler,
+            "-Dswitchyard.lambda.client=\(client)", "-cp", client, JavaRuntimeClient.className, handler,
         ]
     }
 
@@ -152,6 +152,7 @@ actor RuntimeEnvironments {
                 let source = (staging as NSString).appendingPathComponent("\(JavaRuntimeClient.className).java")
                 try JavaRuntimeClient.source.write(toFile: source, atomically: true, encoding: .utf8)
                 try Self.run(javac, ["-nowarn", "-d", staging, source])
+                try Self.compileContextClasses(javac: javac, into: staging)
                 if FileManager.default.fileExists(atPath: ready) {
                     try? FileManager.default.removeItem(atPath: staging)
                     return target
@@ -168,6 +169,36 @@ actor RuntimeEnvironments {
         } catch {
             javaClientTask = nil
             throw error
+        }
+    }
+
+    /// Compiles the Java client's Context and LambdaLogger classes and keeps only them, in the
+    /// client's context directory: the aws-lambda-java-core interfaces they were compiled against
+    /// must not be on any class path, so that they link to the function's own.
+    private static func compileContextClasses(javac: String, into client: String) throws {
+        let files = FileManager.default
+        let sources = (client as NSString).appendingPathComponent("context-sources")
+        let classes = (client as NSString).appendingPathComponent("context-classes")
+        defer {
+            try? files.removeItem(atPath: sources)
+            try? files.removeItem(atPath: classes)
+        }
+        var paths: [String] = []
+        for (path, text) in JavaRuntimeClient.contextSources {
+            let file = (sources as NSString).appendingPathComponent(path)
+            try files.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            paths.append(file)
+        }
+        try files.createDirectory(atPath: classes, withIntermediateDirectories: true)
+        try run(javac, ["-nowarn", "-d", classes] + paths)
+        let kept = (client as NSString).appendingPathComponent(JavaRuntimeClient.contextDirectory)
+        try files.createDirectory(atPath: kept, withIntermediateDirectories: true)
+        for name in JavaRuntimeClient.contextClasses {
+            try files.moveItem(
+                atPath: (classes as NSString).appendingPathComponent("\(name).class"),
+                toPath: (kept as NSString).appendingPathComponent("\(name).class"))
         }
     }
 
