@@ -121,6 +121,9 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
             }
         }
         answer.put("fields", fields);
+        Map<String, String> shell = new LinkedHashMap<>();
+        for (String name : List.of("PWD", "SHLVL", "LAMBDA_TASK_ROOT", "AWS_EXECUTION_ENV")) shell.put(name, System.getenv(name));
+        answer.put("env", shell);
         return answer;
     }
 }
@@ -295,6 +298,9 @@ def test_a_request_handler_gets_the_event_and_a_context(lam, java_code):
     assert 0 < body["remaining"] <= 3000 and body["group"] == "/aws/lambda/java-fn"
     assert body["request"] == answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
     assert body["identity"] == "null"
+    # Lambda starts the JVM directly: no PWD and no SHLVL (AWS's recording of a java17 environment).
+    assert body["env"]["PWD"] is None and body["env"]["SHLVL"] is None
+    assert body["env"]["AWS_EXECUTION_ENV"] == "AWS_Lambda_java17"
     assert f"awsRequestId={body['request']}" in body["fields"] and "functionName=java-fn" in body["fields"]
     assert "java got {n=3, tags=[a]}" in base64.b64decode(answer["LogResult"]).decode()
 

@@ -49,6 +49,9 @@ struct WorkerRun: Sendable {
     var peakMemoryMegabytes: Int?
     /// The CloudWatch Logs stream of the worker's execution environment.
     var logStream: String?
+    /// The process ended before its runtime took the invocation (its code never saw it): a warm
+    /// worker whose runtime quit after its last answer, as Ruby's client does after a NoMethodError.
+    var untaken = false
 }
 
 /// A worker process running a function's runtime, and the Runtime API it polls. It takes one
@@ -63,6 +66,8 @@ actor FunctionWorker {
     private var initDuration: Duration?
     private var waitingForNext: CheckedContinuation<Invocation?, Never>?
     private var queued: Invocation?
+    /// The process ended while an invocation waited for the runtime to take it.
+    private var endedBeforeTaking = false
     private var running: (invocation: Invocation, finished: CheckedContinuation<InvocationOutcome, Never>)?
     private var initError: [UInt8]?
     /// Output of the process since the current invocation began.
@@ -137,6 +142,7 @@ actor FunctionWorker {
         if let initError {
             outcome = .functionError(initError)
         } else if !alive {
+            endedBeforeTaking = true
             outcome = .exited(status: exitStatus)
         } else {
             outcome = await withCheckedContinuation { finished in
@@ -161,7 +167,7 @@ actor FunctionWorker {
         return WorkerRun(
             outcome: outcome, output: output,
             initDuration: cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil,
-            peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream)
+            peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream, untaken: endedBeforeTaking)
     }
 
     /// VmHWM of the process, from /proc (nil where there is none).
@@ -260,6 +266,10 @@ actor FunctionWorker {
     private func exited(status: Int32) {
         alive = false
         exitStatus = status
+        if queued != nil {
+            queued = nil
+            endedBeforeTaking = true
+        }
         server.stop()
         waitingForNext?.resume(returning: nil)
         waitingForNext = nil

@@ -21,8 +21,8 @@ actor RuntimeEnvironments {
     static let pythonSDKVersion = "1.43.11"
 
     let directory: String
-    private var pythonEnvironments: [String: Task<String, any Error>] = [:]
-    private var javaClientTask: Task<String, any Error>?
+    /// Preparations under way or done (Python environments, the Java client), by their directory.
+    private var preparations: [String: Task<String, any Error>] = [:]
 
     init(directory: String) {
         self.directory = directory
@@ -76,9 +76,11 @@ actor RuntimeEnvironments {
             )
         }
         if runtime.hasPrefix("java"), let java = Self.findExecutable("java") {
-            return (
-                java, Self.javaArguments(client: try await javaClient(), handler: handler, memorySize: memorySize), [:]
-            )
+            // Lambda starts the JVM directly: its environment has no PWD (AWS's recordings), which
+            // the shell that enters the task root would leave.
+            let arguments = Self.javaArguments(client: try await javaClient(), handler: handler, memorySize: memorySize)
+            guard let env = Self.findExecutable("env") else { return (java, arguments, [:]) }
+            return (env, ["-u", "PWD", java] + arguments, [:])
         }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
     }
@@ -134,42 +136,60 @@ actor RuntimeEnvironments {
         return path
     }
 
-    /// The directory of the compiled Java runtime client, compiled once (beside it, then moved into
-    /// place whole, as the Python environments are).
+    /// The directory of the compiled Java runtime client, compiled once.
     private func javaClient() async throws -> String {
-        if let compiling = javaClientTask { return try await compiling.value }
         let target = (directory as NSString).appendingPathComponent(JavaRuntimeClient.directoryName)
-        let task = Task<String, any Error> {
-            try await NIOThreadPool.singleton.runIfActive {
-                let ready = (target as NSString).appendingPathComponent(".ready")
-                if FileManager.default.fileExists(atPath: ready) { return target }
-                guard let javac = Self.findExecutable("javac") else {
-                    throw Failure.unavailable("No Java compiler (javac) on this host.")
-                }
-                let staging = target + ".staging-\(ProcessInfo.processInfo.processIdentifier)"
-                try? FileManager.default.removeItem(atPath: staging)
+        return try await prepareOnce(target) {
+            guard let javac = Self.findExecutable("javac") else {
+                throw Failure.unavailable("No Java compiler (javac) on this host.")
+            }
+            try Self.installOnce(at: target) { staging in
                 try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
                 let source = (staging as NSString).appendingPathComponent("\(JavaRuntimeClient.className).java")
                 try JavaRuntimeClient.source.write(toFile: source, atomically: true, encoding: .utf8)
                 try Self.run(javac, ["-nowarn", "-d", staging, source])
                 try Self.compileContextClasses(javac: javac, into: staging)
-                if FileManager.default.fileExists(atPath: ready) {
-                    try? FileManager.default.removeItem(atPath: staging)
-                    return target
-                }
-                try? FileManager.default.removeItem(atPath: target)
-                try FileManager.default.moveItem(atPath: staging, toPath: target)
-                FileManager.default.createFile(atPath: ready, contents: Data())
-                return target
             }
+            return target
         }
-        javaClientTask = task
+    }
+
+    /// What `work` prepares under `target`, prepared once per server (concurrent callers wait for
+    /// the same preparation; a failed one is tried again by the next caller), on a thread-pool thread.
+    private func prepareOnce(_ target: String, _ work: @escaping @Sendable () throws -> String) async throws
+        -> String
+    {
+        if let preparing = preparations[target] { return try await preparing.value }
+        let task = Task<String, any Error> { try await NIOThreadPool.singleton.runIfActive(work) }
+        preparations[target] = task
         do {
             return try await task.value
         } catch {
-            javaClientTask = nil
+            preparations[target] = nil
             throw error
         }
+    }
+
+    /// Makes `target` once on this machine. Another server on this machine may be making the same:
+    /// each builds its own copy beside the target (`build` gets its path) and moves it into place
+    /// whole, so that nobody ever runs a half-made one (two installs into one directory broke each
+    /// other); a `.ready` file marks it done.
+    private static func installOnce(at target: String, build: (_ staging: String) throws -> Void) throws {
+        let files = FileManager.default
+        let ready = (target as NSString).appendingPathComponent(".ready")
+        if files.fileExists(atPath: ready) { return }
+        let staging = target + ".staging-\(ProcessInfo.processInfo.processIdentifier)"
+        try? files.removeItem(atPath: staging)
+        try files.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try build(staging)
+        if files.fileExists(atPath: ready) {
+            try? files.removeItem(atPath: staging)
+            return
+        }
+        try? files.removeItem(atPath: target)
+        try files.moveItem(atPath: staging, toPath: target)
+        files.createFile(atPath: ready, contents: Data())
     }
 
     /// Compiles the Java client's Context and LambdaLogger classes and keeps only them, in the
@@ -211,22 +231,11 @@ actor RuntimeEnvironments {
             }
         }
         guard let interpreter else { throw Failure.unavailable("No Python interpreter for \(runtime) on this host.") }
-        if let preparing = pythonEnvironments[interpreter] { return try await preparing.value }
         let target = (directory as NSString).appendingPathComponent(
             "python-" + ((interpreter as NSString).lastPathComponent)
                 + "-ric-\(Self.pythonClientVersion)-boto3-\(Self.pythonSDKVersion)")
-        let task = Task<String, any Error> {
-            try await NIOThreadPool.singleton.runIfActive {
-                let python = (target as NSString).appendingPathComponent("bin/python")
-                let ready = (target as NSString).appendingPathComponent(".ready")
-                if FileManager.default.fileExists(atPath: ready) { return python }
-                // Another server on this machine may be preparing the same environment: each builds
-                // its own copy beside the target and moves it into place whole, so that nobody ever
-                // runs a half-installed one (two installs into one directory broke each other).
-                let staging = target + ".staging-\(ProcessInfo.processInfo.processIdentifier)"
-                try? FileManager.default.removeItem(atPath: staging)
-                try FileManager.default.createDirectory(
-                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return try await prepareOnce(target) {
+            try Self.installOnce(at: target) { staging in
                 try Self.run(interpreter, ["-m", "venv", staging])
                 try Self.run(
                     (staging as NSString).appendingPathComponent("bin/python"),
@@ -234,22 +243,8 @@ actor RuntimeEnvironments {
                         "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "awslambdaric==\(Self.pythonClientVersion)", "boto3==\(Self.pythonSDKVersion)",
                     ])
-                if FileManager.default.fileExists(atPath: ready) {
-                    try? FileManager.default.removeItem(atPath: staging)
-                    return python
-                }
-                try? FileManager.default.removeItem(atPath: target)
-                try FileManager.default.moveItem(atPath: staging, toPath: target)
-                FileManager.default.createFile(atPath: ready, contents: Data())
-                return python
             }
-        }
-        pythonEnvironments[interpreter] = task
-        do {
-            return try await task.value
-        } catch {
-            pythonEnvironments[interpreter] = nil
-            throw error
+            return (target as NSString).appendingPathComponent("bin/python")
         }
     }
 

@@ -30,14 +30,17 @@ enum WorkerEnvironment {
             "LANG": "en_US.UTF-8",
             "PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "LD_LIBRARY_PATH": (taskRoot as NSString).appendingPathComponent("lib"),
-            // Lambda's environment has no HOME, and its shell level is 0 (AWS's recordings).
-            "SHLVL": "0",
             "AWS_ACCESS_KEY_ID": credential.accessKeyId,
             "AWS_SECRET_ACCESS_KEY": credential.secret,
             "AWS_SESSION_TOKEN": credential.sessionToken ?? "",
             "AWS_ENDPOINT_URL": endpointURL,
         ]
         variables.merge(reserved) { _, reserved in reserved }
+        // Lambda's environment has no HOME; the runtimes it starts through a shell (Python, Node.js,
+        // Ruby, .NET) have a shell level of 0, those it starts directly (Java, custom runtimes)
+        // none (AWS's recordings of each runtime's environment).
+        let runtime = version.runtime ?? "provided"
+        if !runtime.hasPrefix("java") && !runtime.hasPrefix("provided") { variables["SHLVL"] = "0" }
         return variables
     }
 

@@ -28,26 +28,39 @@ actor WorkerPool {
     ) async throws -> WorkerRun {
         busy[key, default: 0] += 1
         defer { busy[key, default: 1] -= 1 }
-        var worker: FunctionWorker?
-        while worker == nil, var candidates = idle[key], !candidates.isEmpty {
-            let candidate = candidates.removeLast()
-            idle[key] = candidates
-            if await candidate.reusable { worker = candidate } else { forget(candidate) }
+        var mayReuse = true
+        while true {
+            var worker: FunctionWorker?
+            var warm = false
+            while mayReuse, worker == nil, var candidates = idle[key], !candidates.isEmpty {
+                let candidate = candidates.removeLast()
+                idle[key] = candidates
+                if await candidate.reusable {
+                    worker = candidate
+                    warm = true
+                } else {
+                    forget(candidate)
+                }
+            }
+            if worker == nil {
+                let started = try await FunctionWorker.launch(try await launch())
+                all[ObjectIdentifier(started)] = (key, started)
+                worker = started
+            }
+            guard let worker else { throw CancellationError() }
+            let result = await worker.invoke(invocation, timeout: timeout, memoryLimit: memoryLimit)
+            if await worker.reusable, all[ObjectIdentifier(worker)] != nil {
+                idle[key, default: []].append(worker)
+            } else {
+                await worker.stop()
+                forget(worker)
+            }
+            // A warm worker whose runtime quit after its last answer never gave this invocation to
+            // the code: a new environment takes it, as on AWS, where such an exit only resets the
+            // environment. (A new worker that ends first is the invocation's failure.)
+            guard result.untaken, warm else { return result }
+            mayReuse = false
         }
-        if worker == nil {
-            let started = try await FunctionWorker.launch(try await launch())
-            all[ObjectIdentifier(started)] = (key, started)
-            worker = started
-        }
-        guard let worker else { throw CancellationError() }
-        let result = await worker.invoke(invocation, timeout: timeout, memoryLimit: memoryLimit)
-        if await worker.reusable, all[ObjectIdentifier(worker)] != nil {
-            idle[key, default: []].append(worker)
-        } else {
-            await worker.stop()
-            forget(worker)
-        }
-        return result
     }
 
     /// Stops the workers of every key that starts with `prefix` (a function's, when it changes or goes).
