@@ -6,9 +6,11 @@ import Foundation
 #endif
 
 /// Lambda: warm synchronous invocations of a no-op function (p50/p99 latency and invocations/s)
-/// in the Python runtime (`invoke-python`, AWS's runtime interface client) and a custom runtime
-/// (`invoke-bootstrap`, a `bootstrap` script speaking the Runtime API), and an SQS event source
-/// mapping draining `--prefill` messages through a no-op function (`esm-sqs`, messages/s).
+/// in the Python runtime (`invoke-python`, AWS's runtime interface client), Switchyard's own
+/// runtime clients (`invoke-node`, `invoke-ruby`, `invoke-java`; the Java handler is compiled here
+/// with javac) and a custom runtime (`invoke-bootstrap`, a `bootstrap` script speaking the Runtime
+/// API), and an SQS event source mapping draining `--prefill` messages through a no-op function
+/// (`esm-sqs`, messages/s).
 extension SwitchyardBench {
     static let noOpHandler = "def handler(event, context):\n    return event\n"
     static let bootstrapScript = """
@@ -23,16 +25,58 @@ extension SwitchyardBench {
 
         """
 
+    static let noOpNode = "exports.handler = async (event) => event;\n"
+    static let noOpRuby = "def handler(event:, context:)\n  event\nend\n"
+    static let noOpJava = """
+        package bench;
+        public class NoOp {
+            public java.util.Map<String, Object> handleRequest(java.util.Map<String, Object> event) { return event; }
+        }
+
+        """
+
+    /// The no-op function of the scenario: its runtime, handler and zip.
+    func noOpFunction() throws -> (runtime: String, handler: String, zip: [UInt8]) {
+        switch scenario {
+        case "invoke-bootstrap":
+            return (
+                "provided.al2023", "app.handler",
+                StoredZip.make([("bootstrap", Array(Self.bootstrapScript.utf8), 0o755)])
+            )
+        case "invoke-node":
+            return ("nodejs20.x", "index.handler", StoredZip.make([("index.js", Array(Self.noOpNode.utf8), 0o644)]))
+        case "invoke-ruby":
+            return ("ruby3.3", "function.handler", StoredZip.make([("function.rb", Array(Self.noOpRuby.utf8), 0o644)]))
+        case "invoke-java":
+            return ("java17", "bench.NoOp", StoredZip.make([("bench/NoOp.class", try Self.compiledJava(), 0o644)]))
+        default:
+            return ("python3.12", "app.handler", StoredZip.make([("app.py", Array(Self.noOpHandler.utf8), 0o644)]))
+        }
+    }
+
+    /// The no-op Java handler's class file, compiled with the machine's javac.
+    static func compiledJava() throws -> [UInt8] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-java-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let source = directory.appendingPathComponent("NoOp.java")
+        try noOpJava.write(to: source, atomically: true, encoding: .utf8)
+        let javac = Process()
+        javac.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        javac.arguments = ["javac", "-d", directory.path, source.path]
+        try javac.run()
+        javac.waitUntilExit()
+        guard javac.terminationStatus == 0 else { throw ValidationError("javac failed") }
+        return Array(try Data(contentsOf: directory.appendingPathComponent("bench/NoOp.class")))
+    }
+
     func runLambda(host: String, port: Int) throws {
         let name = "bench-\(UInt32.random(in: 0...UInt32.max))"
-        let python = scenario != "invoke-bootstrap"
-        let zip =
-            python
-            ? StoredZip.make([("app.py", Array(Self.noOpHandler.utf8), 0o644)])
-            : StoredZip.make([("bootstrap", Array(Self.bootstrapScript.utf8), 0o755)])
+        let function = try noOpFunction()
         let create: [String: Any] = [
-            "FunctionName": name, "Runtime": python ? "python3.12" : "provided.al2023", "Handler": "app.handler",
-            "Role": "arn:aws:iam::000000000000:role/bench", "Code": ["ZipFile": Data(zip).base64EncodedString()],
+            "FunctionName": name, "Runtime": function.runtime, "Handler": function.handler,
+            "Role": "arn:aws:iam::000000000000:role/bench",
+            "Code": ["ZipFile": Data(function.zip).base64EncodedString()],
         ]
         _ = try call(host: host, port: port, "POST", "/2015-03-31/functions", service: "lambda", json: create)
         // Wait for Active, then warm one worker up.

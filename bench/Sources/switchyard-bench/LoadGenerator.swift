@@ -21,7 +21,7 @@ struct SwitchyardBench: ParsableCommand {
 
     @Option(
         help:
-            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | firehose-s3 | ses-send | ses-relay | invoke-python | invoke-bootstrap | esm-sqs | bare"
+            "send | send-batch | receive-delete | fifo-send | publish | put-events | s3-put | s3-get | s3-upload-memory | kinesis-put | kinesis-get | kinesis-subscribe | firehose-s3 | ses-send | ses-relay | invoke-python | invoke-node | invoke-ruby | invoke-java | invoke-bootstrap | esm-sqs | bare"
     )
     var scenario = "send"
 
