@@ -153,6 +153,22 @@ public class Orders {
     }
 }
 """,
+    "example/Counting.java": """
+package example;
+import com.amazonaws.services.lambda.runtime.*;
+public abstract class Counting<T> implements RequestHandler<T, String> {
+    @Override
+    public String handleRequest(T input, Context context) { return describe(input); }
+    protected abstract String describe(T input);
+}
+""",
+    "example/OrderCounter.java": """
+package example;
+public class OrderCounter extends Counting<Orders.Order> {
+    @Override
+    protected String describe(Orders.Order order) { return order.getCustomer() + ":" + order.getItems().size(); }
+}
+""",
     "example/Shout.java": """
 package example;
 import com.amazonaws.services.lambda.runtime.*;
@@ -311,6 +327,9 @@ def test_a_named_method_converts_the_event_to_a_bean_and_answers_one(lam, java_c
     create(lam, "java-orders", code=java_code, runtime="java21", handler="example.Orders::count")
     answer = invoke(lam, "java-orders", {"customer": "ada", "items": [4, 5, 6]})
     assert answer["Body"] == {"large": True, "customer": "ADA", "total": 15}
+    # A generic base class's handleRequest(T, Context): T as the handler class binds it.
+    create(lam, "java-generic", code=java_code, runtime="java17", handler="example.OrderCounter")
+    assert invoke(lam, "java-generic", {"customer": "ada", "items": [1, 2]})["Body"] == "ada:2"
     # A value that cannot become the parameter's type is a function error.
     failed = invoke(lam, "java-orders", {"customer": "ada", "items": "many"})
     assert failed["FunctionError"] == "Unhandled"

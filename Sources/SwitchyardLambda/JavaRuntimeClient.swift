@@ -15,7 +15,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-4"
+    static let directoryName = "java-client-5"
     /// Where the Context and LambdaLogger classes are, under the client's directory.
     static let contextDirectory = "context"
 
@@ -240,8 +240,29 @@ enum JavaRuntimeClient {
                 /** The event's type: the method's first parameter, resolved through RequestHandler's type argument. */
                 static Type inputType(Class<?> type, Method method) {
                     Type declared = method.getGenericParameterTypes()[0];
-                    if (declared instanceof TypeVariable<?>) return Object.class;
-                    return declared;
+                    if (!(declared instanceof TypeVariable<?>)) return declared;
+                    // A generic base class's method (`handleRequest(T input, ...)` in `Base<T>`): T as the handler
+                    // class binds it, through its superclasses and interfaces.
+                    Map<TypeVariable<?>, Type> bindings = new java.util.HashMap<>();
+                    bind(type, bindings);
+                    Type resolved = declared;
+                    for (int hops = 0; resolved instanceof TypeVariable<?> && bindings.containsKey(resolved) && hops < 32; hops++) {
+                        resolved = bindings.get(resolved);
+                    }
+                    return resolved instanceof TypeVariable<?> ? Object.class : resolved;
+                }
+
+                /** Each type variable of the class's supertypes, bound to the type argument the hierarchy gives it. */
+                static void bind(Type type, Map<TypeVariable<?>, Type> bindings) {
+                    Class<?> raw = Json.rawClass(type);
+                    if (raw == Object.class) return;
+                    if (type instanceof ParameterizedType) {
+                        TypeVariable<?>[] variables = raw.getTypeParameters();
+                        Type[] arguments = ((ParameterizedType) type).getActualTypeArguments();
+                        for (int i = 0; i < variables.length && i < arguments.length; i++) bindings.put(variables[i], arguments[i]);
+                    }
+                    if (raw.getGenericSuperclass() != null) bind(raw.getGenericSuperclass(), bindings);
+                    for (Type face : raw.getGenericInterfaces()) bind(face, bindings);
                 }
 
                 byte[] invoke(byte[] payload, Invocation invocation) throws Throwable {
