@@ -145,9 +145,13 @@ actor RuntimeEnvironments {
             }
             try Self.installOnce(at: target) { staging in
                 try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-                let source = (staging as NSString).appendingPathComponent("\(JavaRuntimeClient.className).java")
-                try JavaRuntimeClient.source.write(toFile: source, atomically: true, encoding: .utf8)
-                try Self.run(javac, ["-nowarn", "-d", staging, source])
+                var files: [String] = []
+                for (name, text) in JavaRuntimeClient.sources {
+                    let file = (staging as NSString).appendingPathComponent(name)
+                    try text.write(toFile: file, atomically: true, encoding: .utf8)
+                    files.append(file)
+                }
+                try Self.run(javac, ["-nowarn", "-d", staging] + files)
                 try Self.compileContextClasses(javac: javac, into: staging)
             }
             return target

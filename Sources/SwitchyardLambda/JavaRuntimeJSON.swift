@@ -1,0 +1,408 @@
+extension JavaRuntimeClient {
+    /// The Java runtime client's JSON: the event parsed and converted to the handler's parameter type
+    /// (maps, lists, arrays, scalars, enums, beans filled through setters or fields matched in any
+    /// case, bytes from base64, types made from their text), and answers written back as JSON.
+    static let jsonSource = #"""
+        import java.lang.reflect.Array;
+        import java.lang.reflect.Constructor;
+        import java.lang.reflect.Field;
+        import java.lang.reflect.GenericArrayType;
+        import java.lang.reflect.Method;
+        import java.lang.reflect.Modifier;
+        import java.lang.reflect.ParameterizedType;
+        import java.lang.reflect.Type;
+        import java.math.BigDecimal;
+        import java.math.BigInteger;
+        import java.util.ArrayList;
+        import java.util.Collection;
+        import java.util.LinkedHashMap;
+        import java.util.LinkedHashSet;
+        import java.util.List;
+        import java.util.Map;
+        import java.util.Set;
+
+        /** JSON text to and from Java values: maps, lists, strings, numbers, booleans, null, and beans. */
+        final class SwitchyardJavaJson {
+            final String text;
+            int at;
+
+            SwitchyardJavaJson(String text) {
+                this.text = text;
+            }
+
+            static Object parse(String text) {
+                if (text.isBlank()) return null;
+                SwitchyardJavaJson json = new SwitchyardJavaJson(text);
+                Object value = json.value();
+                json.space();
+                if (json.at != text.length()) throw json.failure("Unexpected character");
+                return value;
+            }
+
+            IllegalArgumentException failure(String what) {
+                return new IllegalArgumentException(what + " at offset " + at + " of the event");
+            }
+
+            void space() {
+                while (at < text.length() && Character.isWhitespace(text.charAt(at))) at++;
+            }
+
+            Object value() {
+                space();
+                if (at >= text.length()) throw failure("Unexpected end");
+                char c = text.charAt(at);
+                if (c == '{') {
+                    at++;
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    space();
+                    if (text.charAt(at) == '}') { at++; return map; }
+                    while (true) {
+                        space();
+                        String key = string();
+                        space();
+                        if (text.charAt(at++) != ':') throw failure("Expected ':'");
+                        map.put(key, value());
+                        space();
+                        char end = text.charAt(at++);
+                        if (end == '}') return map;
+                        if (end != ',') throw failure("Expected ',' or '}'");
+                    }
+                }
+                if (c == '[') {
+                    at++;
+                    List<Object> list = new ArrayList<>();
+                    space();
+                    if (text.charAt(at) == ']') { at++; return list; }
+                    while (true) {
+                        list.add(value());
+                        space();
+                        char end = text.charAt(at++);
+                        if (end == ']') return list;
+                        if (end != ',') throw failure("Expected ',' or ']'");
+                    }
+                }
+                if (c == '"') return string();
+                if (text.startsWith("true", at)) { at += 4; return Boolean.TRUE; }
+                if (text.startsWith("false", at)) { at += 5; return Boolean.FALSE; }
+                if (text.startsWith("null", at)) { at += 4; return null; }
+                int start = at;
+                while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) at++;
+                String number = text.substring(start, at);
+                if (number.isEmpty()) throw failure("Unexpected character");
+                if (number.contains(".") || number.contains("e") || number.contains("E")) return Double.valueOf(number);
+                BigInteger integer = new BigInteger(number);
+                return integer.bitLength() < 32 ? (Object) integer.intValue()
+                    : integer.bitLength() < 64 ? (Object) integer.longValue() : integer;
+            }
+
+            String string() {
+                if (text.charAt(at) != '"') throw failure("Expected a string");
+                at++;
+                StringBuilder out = new StringBuilder();
+                while (true) {
+                    char c = text.charAt(at++);
+                    if (c == '"') return out.toString();
+                    if (c != '\\') { out.append(c); continue; }
+                    char escaped = text.charAt(at++);
+                    switch (escaped) {
+                        case 'b': out.append('\b'); break;
+                        case 'f': out.append('\f'); break;
+                        case 'n': out.append('\n'); break;
+                        case 'r': out.append('\r'); break;
+                        case 't': out.append('\t'); break;
+                        case 'u': out.append((char) Integer.parseInt(text.substring(at, at + 4), 16)); at += 4; break;
+                        default: out.append(escaped);
+                    }
+                }
+            }
+
+            static String write(Object value) {
+                StringBuilder out = new StringBuilder();
+                write(value, out);
+                return out.toString();
+            }
+
+            static void write(Object value, StringBuilder out) {
+                if (value == null) { out.append("null"); return; }
+                if (value instanceof String || value instanceof Character || value instanceof Enum<?>) {
+                    quote(value instanceof Enum<?> ? ((Enum<?>) value).name() : value.toString(), out);
+                } else if (value instanceof Boolean) {
+                    out.append(value);
+                } else if (value instanceof Double || value instanceof Float) {
+                    double number = ((Number) value).doubleValue();
+                    if (Double.isNaN(number) || Double.isInfinite(number)) quote(String.valueOf(number), out);
+                    else out.append(value);
+                } else if (value instanceof Number) {
+                    out.append(value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString());
+                } else if (value instanceof byte[] || value instanceof java.nio.ByteBuffer) {
+                    byte[] bytes = value instanceof byte[] ? (byte[]) value : bytesOf((java.nio.ByteBuffer) value);
+                    quote(java.util.Base64.getEncoder().encodeToString(bytes), out);
+                } else if (value instanceof java.util.Date) {
+                    out.append(((java.util.Date) value).getTime());
+                } else if (value.getClass().getName().startsWith("java.time.") || value.getClass().getName().startsWith("org.joda.time.")) {
+                    quote(value.toString(), out);
+                } else if (value instanceof Map<?, ?>) {
+                    out.append('{');
+                    boolean first = true;
+                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                        if (!first) out.append(',');
+                        first = false;
+                        quote(String.valueOf(entry.getKey()), out);
+                        out.append(':');
+                        write(entry.getValue(), out);
+                    }
+                    out.append('}');
+                } else if (value instanceof Iterable<?>) {
+                    out.append('[');
+                    boolean first = true;
+                    for (Object item : (Iterable<?>) value) {
+                        if (!first) out.append(',');
+                        first = false;
+                        write(item, out);
+                    }
+                    out.append(']');
+                } else if (value.getClass().isArray()) {
+                    out.append('[');
+                    for (int i = 0; i < Array.getLength(value); i++) {
+                        if (i > 0) out.append(',');
+                        write(Array.get(value, i), out);
+                    }
+                    out.append(']');
+                } else {
+                    write(properties(value), out);
+                }
+            }
+
+            static byte[] bytesOf(java.nio.ByteBuffer buffer) {
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.duplicate().get(bytes);
+                return bytes;
+            }
+
+            /** A bean's properties: its public getters (getX, isX) and public fields, by name. */
+            static Map<String, Object> properties(Object bean) {
+                Map<String, Object> properties = new LinkedHashMap<>();
+                for (Method method : bean.getClass().getMethods()) {
+                    if (method.getParameterCount() != 0 || Modifier.isStatic(method.getModifiers())
+                            || method.getDeclaringClass() == Object.class) continue;
+                    String name = method.getName();
+                    String property = null;
+                    if (name.startsWith("get") && name.length() > 3) property = name.substring(3);
+                    else if (name.startsWith("is") && name.length() > 2 && method.getReturnType() == boolean.class) property = name.substring(2);
+                    if (property == null) continue;
+                    try {
+                        properties.put(decapitalize(property), method.invoke(bean));
+                    } catch (ReflectiveOperationException ignored) {
+                        // A getter that fails is left out.
+                    }
+                }
+                for (Field field : bean.getClass().getFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) || properties.containsKey(field.getName())) continue;
+                    try {
+                        properties.put(field.getName(), field.get(bean));
+                    } catch (ReflectiveOperationException ignored) {
+                        // Unreadable: left out.
+                    }
+                }
+                return properties;
+            }
+
+            static String decapitalize(String name) {
+                if (name.length() > 1 && Character.isUpperCase(name.charAt(1))) return name;
+                return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+            }
+
+            static void quote(String text, StringBuilder out) {
+                out.append('"');
+                for (int i = 0; i < text.length(); i++) {
+                    char c = text.charAt(i);
+                    switch (c) {
+                        case '"': out.append("\\\""); break;
+                        case '\\': out.append("\\\\"); break;
+                        case '\n': out.append("\\n"); break;
+                        case '\r': out.append("\\r"); break;
+                        case '\t': out.append("\\t"); break;
+                        default:
+                            if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                            else out.append(c);
+                    }
+                }
+                out.append('"');
+            }
+
+            /** A parsed JSON value as the handler's parameter type asks for it. */
+            static Object convert(Object value, Type type) throws Exception {
+                Class<?> raw = rawClass(type);
+                if (value == null) return raw.isPrimitive() ? convert(0, type) : null;
+                if (raw == Object.class) return value;
+                if ((raw == byte[].class || raw == java.nio.ByteBuffer.class) && value instanceof String) return fromScalar(value, raw);
+                if (raw == String.class) {
+                    if (value instanceof String) return value;
+                    throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as java.lang.String");
+                }
+                if (raw == boolean.class || raw == Boolean.class) return value instanceof Boolean ? value : Boolean.valueOf(value.toString());
+                if (Number.class.isAssignableFrom(box(raw)) || raw.isPrimitive()) return number(value, box(raw));
+                if (raw.isEnum()) {
+                    for (Object constant : raw.getEnumConstants()) {
+                        if (((Enum<?>) constant).name().equals(value.toString())) return constant;
+                    }
+                    throw new IllegalArgumentException("Not one of the values of " + raw.getName() + ": " + value);
+                }
+                if (Map.class.isAssignableFrom(raw)) {
+                    if (!(value instanceof Map<?, ?>)) throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as a map");
+                    Type valueType = argument(type, 1);
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) map.put(entry.getKey().toString(), convert(entry.getValue(), valueType));
+                    return map;
+                }
+                if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
+                    if (!(value instanceof List<?>)) throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as a list");
+                    Type itemType = raw.isArray() ? componentType(type) : argument(type, 0);
+                    List<Object> items = new ArrayList<>();
+                    for (Object item : (List<?>) value) items.add(convert(item, itemType));
+                    if (raw.isArray()) {
+                        Object array = Array.newInstance(rawClass(itemType), items.size());
+                        for (int i = 0; i < items.size(); i++) Array.set(array, i, items.get(i));
+                        return array;
+                    }
+                    return Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>(items) : items;
+                }
+                if (!(value instanceof Map<?, ?>)) {
+                    Object made = fromScalar(value, raw);
+                    if (made != null) return made;
+                    throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + raw.getName());
+                }
+                return bean((Map<?, ?>) value, raw);
+            }
+
+            /**
+             * A value written as a JSON string or number: bytes in base64, dates in milliseconds or ISO-8601,
+             * and any type made from text (a static parse, valueOf or of, or a constructor taking a String or
+             * an Object, as the date-time types of java.time and Joda-Time have); null when none applies.
+             */
+            static Object fromScalar(Object value, Class<?> type) {
+                try {
+                    if (value instanceof String && (type == byte[].class || type == java.nio.ByteBuffer.class)) {
+                        byte[] bytes = java.util.Base64.getDecoder().decode((String) value);
+                        return type == byte[].class ? bytes : java.nio.ByteBuffer.wrap(bytes);
+                    }
+                    if (type == java.util.Date.class) {
+                        return value instanceof Number ? new java.util.Date(((Number) value).longValue())
+                            : java.util.Date.from(java.time.Instant.parse(value.toString()));
+                    }
+                    for (String name : List.of("parse", "valueOf", "of")) {
+                        for (Class<?> parameter : List.of(String.class, CharSequence.class)) {
+                            try {
+                                Method factory = type.getMethod(name, parameter);
+                                if (Modifier.isStatic(factory.getModifiers()) && type.isAssignableFrom(factory.getReturnType())) {
+                                    return factory.invoke(null, value.toString());
+                                }
+                            } catch (NoSuchMethodException absent) {
+                                // Try the next form.
+                            }
+                        }
+                    }
+                    for (Class<?> parameter : List.of(String.class, Object.class)) {
+                        try {
+                            return type.getConstructor(parameter).newInstance(parameter == String.class ? value.toString() : value);
+                        } catch (NoSuchMethodException absent) {
+                            // Try the next form.
+                        }
+                    }
+                } catch (ReflectiveOperationException | RuntimeException failed) {
+                    throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + type.getName(), failed);
+                }
+                return null;
+            }
+
+            /** A bean filled from an object's members, each matched to a setter or public field in any case. */
+            static Object bean(Map<?, ?> members, Class<?> type) throws Exception {
+                Constructor<?> constructor = type.getDeclaredConstructor();
+                constructor.setAccessible(true);
+                Object bean = constructor.newInstance();
+                for (Map.Entry<?, ?> member : members.entrySet()) {
+                    String name = member.getKey().toString();
+                    Method setter = null;
+                    for (Method method : type.getMethods()) {
+                        if (method.getParameterCount() == 1 && method.getName().equalsIgnoreCase("set" + name)) { setter = method; break; }
+                    }
+                    if (setter != null) {
+                        setter.invoke(bean, convert(member.getValue(), setter.getGenericParameterTypes()[0]));
+                        continue;
+                    }
+                    for (Field field : allFields(type)) {
+                        if (!Modifier.isStatic(field.getModifiers()) && field.getName().equalsIgnoreCase(name)) {
+                            field.setAccessible(true);
+                            field.set(bean, convert(member.getValue(), field.getGenericType()));
+                            break;
+                        }
+                    }
+                }
+                return bean;
+            }
+
+            static List<Field> allFields(Class<?> type) {
+                List<Field> fields = new ArrayList<>();
+                for (Class<?> at = type; at != null && at != Object.class; at = at.getSuperclass()) fields.addAll(List.of(at.getDeclaredFields()));
+                return fields;
+            }
+
+            static Object number(Object value, Class<?> type) {
+                BigDecimal number;
+                try {
+                    number = value instanceof Number ? new BigDecimal(value.toString()) : new BigDecimal(value.toString().trim());
+                } catch (NumberFormatException bad) {
+                    throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as " + type.getName());
+                }
+                if (type == Integer.class) return number.intValue();
+                if (type == Long.class) return number.longValue();
+                if (type == Double.class) return number.doubleValue();
+                if (type == Float.class) return number.floatValue();
+                if (type == Short.class) return number.shortValue();
+                if (type == Byte.class) return number.byteValue();
+                if (type == BigInteger.class) return number.toBigInteger();
+                if (type == Character.class) return value.toString().isEmpty() ? '\0' : value.toString().charAt(0);
+                return number;
+            }
+
+            static String describe(Object value) {
+                if (value instanceof Map<?, ?>) return "an object";
+                if (value instanceof List<?>) return "an array";
+                if (value instanceof String) return "the string \"" + value + "\"";
+                return "the value " + value;
+            }
+
+            static Class<?> box(Class<?> type) {
+                if (!type.isPrimitive()) return type;
+                if (type == int.class) return Integer.class;
+                if (type == long.class) return Long.class;
+                if (type == double.class) return Double.class;
+                if (type == float.class) return Float.class;
+                if (type == short.class) return Short.class;
+                if (type == byte.class) return Byte.class;
+                if (type == char.class) return Character.class;
+                return Boolean.class;
+            }
+
+            static Class<?> rawClass(Type type) {
+                if (type instanceof Class<?>) return (Class<?>) type;
+                if (type instanceof ParameterizedType) return (Class<?>) ((ParameterizedType) type).getRawType();
+                if (type instanceof GenericArrayType) return Array.newInstance(rawClass(((GenericArrayType) type).getGenericComponentType()), 0).getClass();
+                return Object.class;
+            }
+
+            static Type argument(Type type, int index) {
+                if (type instanceof ParameterizedType) {
+                    Type[] arguments = ((ParameterizedType) type).getActualTypeArguments();
+                    if (index < arguments.length) return arguments[index];
+                }
+                return Object.class;
+            }
+
+            static Type componentType(Type type) {
+                if (type instanceof GenericArrayType) return ((GenericArrayType) type).getGenericComponentType();
+                return ((Class<?>) type).getComponentType();
+            }
+        }
+        """#
+}
