@@ -6,15 +6,19 @@ in Java", "Using the Lambda context object to retrieve Java function information
 function errors in Java") and from the answers AWS recorded for java17 functions (an uncaught
 `RuntimeException` as `errorType` `java.lang.RuntimeException` with its message)."""
 import base64
+import datetime
 import io
+import json
 import pathlib
 import shutil
 import subprocess
+import time
 import zipfile
 
 import pytest
 
 from test_lambda import create, invoke, zipped
+from test_lambda_log_events import function_events
 
 pytestmark = pytest.mark.skipif(not (shutil.which("java") and shutil.which("javac")),
                                 reason="Java functions run where a JDK is installed")
@@ -254,6 +258,151 @@ public class QueueReader {
 """,
 }
 
+# Classes shaped as aws-lambda-java-events 3 shapes three events Switchyard's services send: the S3
+# event's records only through constructors with parameters, into final fields (`x-amz-request-id`
+# fills `xAmzRequestId`, `eventTime` becomes a ZonedDateTime); a Kinesis record's arrival time as a
+# Date and its data as a ByteBuffer; EventBridge's `detail-type` through `setDetailType`.
+AWS_EVENTS = {
+    "com/amazonaws/services/lambda/runtime/events/models/s3/S3EventNotification.java": """
+package com.amazonaws.services.lambda.runtime.events.models.s3;
+import java.time.ZonedDateTime;
+import java.util.List;
+public class S3EventNotification {
+    private final List<S3EventNotificationRecord> records;
+    public S3EventNotification(List<S3EventNotificationRecord> records) { this.records = records; }
+    public List<S3EventNotificationRecord> getRecords() { return records; }
+    public static class BucketEntity {
+        private final String name, arn;
+        public BucketEntity(String name, String arn) { this.name = name; this.arn = arn; }
+        public String getName() { return name; }
+        public String getArn() { return arn; }
+    }
+    public static class ObjectEntity {
+        private final String key, eTag;
+        private final Long size;
+        public ObjectEntity(String key, Long size, String eTag) { this.key = key; this.size = size; this.eTag = eTag; }
+        public String getKey() { return key; }
+        public Long getSizeAsLong() { return size; }
+        public String geteTag() { return eTag; }
+    }
+    public static class S3Entity {
+        private final BucketEntity bucket;
+        private final ObjectEntity object;
+        public S3Entity(BucketEntity bucket, ObjectEntity object) { this.bucket = bucket; this.object = object; }
+        public BucketEntity getBucket() { return bucket; }
+        public ObjectEntity getObject() { return object; }
+    }
+    public static class ResponseElementsEntity {
+        private final String xAmzId2, xAmzRequestId;
+        public ResponseElementsEntity(String xAmzId2, String xAmzRequestId) { this.xAmzId2 = xAmzId2; this.xAmzRequestId = xAmzRequestId; }
+        public String getxAmzRequestId() { return xAmzRequestId; }
+    }
+    public static class S3EventNotificationRecord {
+        private final String eventName;
+        private ZonedDateTime eventTime;
+        private final ResponseElementsEntity responseElements;
+        private final S3Entity s3;
+        public S3EventNotificationRecord(String eventName, String eventTime, ResponseElementsEntity responseElements, S3Entity s3) {
+            this.eventName = eventName;
+            if (eventTime != null) this.eventTime = ZonedDateTime.parse(eventTime);
+            this.responseElements = responseElements;
+            this.s3 = s3;
+        }
+        public String getEventName() { return eventName; }
+        public ZonedDateTime getEventTime() { return eventTime; }
+        public ResponseElementsEntity getResponseElements() { return responseElements; }
+        public S3Entity getS3() { return s3; }
+    }
+}
+""",
+    "com/amazonaws/services/lambda/runtime/events/S3Event.java": """
+package com.amazonaws.services.lambda.runtime.events;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import java.util.List;
+public class S3Event extends S3EventNotification {
+    public S3Event(List<S3EventNotificationRecord> records) { super(records); }
+}
+""",
+    "com/amazonaws/services/lambda/runtime/events/KinesisEvent.java": """
+package com.amazonaws.services.lambda.runtime.events;
+import java.nio.ByteBuffer;
+import java.util.*;
+public class KinesisEvent {
+    public static class Record {
+        private String partitionKey;
+        private Date approximateArrivalTimestamp;
+        private ByteBuffer data;
+        public void setPartitionKey(String value) { partitionKey = value; }
+        public void setApproximateArrivalTimestamp(Date value) { approximateArrivalTimestamp = value; }
+        public void setData(ByteBuffer value) { data = value; }
+        public String getPartitionKey() { return partitionKey; }
+        public Date getApproximateArrivalTimestamp() { return approximateArrivalTimestamp; }
+        public ByteBuffer getData() { return data; }
+    }
+    public static class KinesisEventRecord {
+        private Record kinesis;
+        private String eventSourceArn;
+        public void setKinesis(Record value) { kinesis = value; }
+        public void setEventSourceARN(String value) { eventSourceArn = value; }
+        public Record getKinesis() { return kinesis; }
+        public String getEventSourceARN() { return eventSourceArn; }
+    }
+    private List<KinesisEventRecord> records;
+    public void setRecords(List<KinesisEventRecord> value) { records = value; }
+    public List<KinesisEventRecord> getRecords() { return records; }
+}
+""",
+    "com/amazonaws/services/lambda/runtime/events/ScheduledEvent.java": """
+package com.amazonaws.services.lambda.runtime.events;
+import java.time.ZonedDateTime;
+import java.util.*;
+public class ScheduledEvent {
+    private String source, detailType;
+    private ZonedDateTime time;
+    private Map<String, Object> detail;
+    public void setSource(String value) { source = value; }
+    public void setDetailType(String value) { detailType = value; }
+    public void setTime(ZonedDateTime value) { time = value; }
+    public void setDetail(Map<String, Object> value) { detail = value; }
+    public String getSource() { return source; }
+    public String getDetailType() { return detailType; }
+    public ZonedDateTime getTime() { return time; }
+    public Map<String, Object> getDetail() { return detail; }
+}
+""",
+    "example/EventPrinter.java": """
+package example;
+import com.amazonaws.services.lambda.runtime.events.*;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
+import java.nio.charset.StandardCharsets;
+public class EventPrinter {
+    public void s3(S3Event event) {
+        for (S3EventNotificationRecord record : event.getRecords()) {
+            System.out.println("S3 " + record.getEventName() + " " + record.getS3().getBucket().getName() + "/"
+                + record.getS3().getObject().getKey() + " size=" + record.getS3().getObject().getSizeAsLong()
+                + " etag=" + record.getS3().getObject().geteTag()
+                + " request=" + record.getResponseElements().getxAmzRequestId()
+                + " year=" + record.getEventTime().getYear());
+        }
+    }
+    public void kinesis(KinesisEvent event) {
+        for (KinesisEvent.KinesisEventRecord record : event.getRecords()) {
+            byte[] bytes = new byte[record.getKinesis().getData().remaining()];
+            record.getKinesis().getData().get(bytes);
+            long age = System.currentTimeMillis() - record.getKinesis().getApproximateArrivalTimestamp().getTime();
+            System.out.println("KINESIS " + record.getKinesis().getPartitionKey() + " "
+                + new String(bytes, StandardCharsets.UTF_8) + " recent=" + (age >= 0 && age < 600000)
+                + " from=" + record.getEventSourceARN());
+        }
+    }
+    public void scheduled(ScheduledEvent event) {
+        System.out.println("EVENT " + event.getSource() + " " + event.getDetailType() + " " + event.getDetail()
+            + " year=" + event.getTime().getYear());
+    }
+}
+""",
+}
+
 GREETER = {
     "example/lib/Greeter.java": """
 package example.lib;
@@ -287,7 +436,7 @@ def java_code(tmp_path_factory):
         for name, data in library.items():
             archive.writestr(name, data)
     (base / "greeter.jar").write_bytes(jar.getvalue())
-    classes = compiled(base / "function", {**CORE, **SOURCES, **EVENTS}, classpath=base / "greeter.jar")
+    classes = compiled(base / "function", {**CORE, **SOURCES, **EVENTS, **AWS_EVENTS}, classpath=base / "greeter.jar")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in classes.items():
@@ -378,3 +527,51 @@ def test_a_missing_handler_class_is_an_init_error(lam, java_code):
     assert answer["FunctionError"] == "Unhandled"
     assert answer["Body"]["errorType"] == "java.lang.ClassNotFoundException"
     assert answer["Body"]["errorMessage"] == "Class not found: example.Missing"
+
+
+def printed(logs, name, prefix):
+    """The lines a function printed that start with the prefix, once one has arrived."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        lines = [line.strip() for line in function_events(logs, name, 1) if line.startswith(prefix)]
+        if lines:
+            return lines
+        time.sleep(0.3)
+    raise AssertionError(f"no {prefix!r} line from {name}")
+
+
+def test_aws_event_classes_are_filled_from_what_s3_kinesis_and_eventbridge_send(server, lam, java_code):
+    # aws-lambda-java-events' classes as AWS's runtime fills them (Lambda developer guide, "Using
+    # Lambda with Amazon S3", "... with Kinesis Data Streams", "... with EventBridge"): the S3 event's
+    # records have no setters and no constructor without parameters, `x-amz-request-id` fills
+    # `xAmzRequestId`, `detail-type` fills `detailType`, a Kinesis arrival time is seconds.
+    logs = server.client("logs")
+    for name, method in [("java-s3", "s3"), ("java-kinesis", "kinesis"), ("java-rule", "scheduled")]:
+        create(lam, name, code=java_code, runtime="java17", handler=f"example.EventPrinter::{method}")
+    arn = lambda name: lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    year = datetime.datetime.now(datetime.timezone.utc).year
+
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="java-uploads")
+    s3.put_bucket_notification_configuration(Bucket="java-uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn("java-s3"), "Events": ["s3:ObjectCreated:*"]}]})
+    put = s3.put_object(Bucket="java-uploads", Key="notes.txt", Body=b"twelve bytes")
+    request_id = put["ResponseMetadata"]["HTTPHeaders"]["x-amz-request-id"]
+    assert printed(logs, "java-s3", "S3 ") == [
+        f"S3 ObjectCreated:Put java-uploads/notes.txt size=12 etag={put['ETag'].strip(chr(34))} "
+        f"request={request_id} year={year}"]
+
+    kinesis = server.client("kinesis")
+    kinesis.create_stream(StreamName="java-stream", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="java-stream", WaiterConfig={"Delay": 0.2})
+    stream_arn = kinesis.describe_stream(StreamName="java-stream")["StreamDescription"]["StreamARN"]
+    kinesis.put_record(StreamName="java-stream", Data=b"reading 7", PartitionKey="sensor-1")
+    lam.create_event_source_mapping(FunctionName="java-kinesis", EventSourceArn=stream_arn,
+                                    StartingPosition="TRIM_HORIZON")
+    assert printed(logs, "java-kinesis", "KINESIS ") == [f"KINESIS sensor-1 reading 7 recent=true from={stream_arn}"]
+
+    events = server.client("events")
+    events.put_rule(Name="to-java", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="to-java", Targets=[{"Id": "fn", "Arn": arn("java-rule")}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order placed", "Detail": json.dumps({"total": 3})}])
+    assert printed(logs, "java-rule", "EVENT ") == [f"EVENT shop order placed {{total=3}} year={year}"]

@@ -315,30 +315,81 @@ extension JavaRuntimeClient {
                 return null;
             }
 
-            /** A bean filled from an object's members, each matched to a setter or public field in any case. */
+            /**
+             * A bean filled from an object's members, each matched to a setter or field: by its name in any
+             * case, else by its letters and digits alone, so that `x-amz-request-id` fills `xAmzRequestId`
+             * and `detail-type` calls `setDetailType`, as AWS's event classes expect.
+             */
             static Object bean(Map<?, ?> members, Class<?> type) throws Exception {
-                Constructor<?> constructor = type.getDeclaredConstructor();
-                constructor.setAccessible(true);
-                Object bean = constructor.newInstance();
+                Object bean = instantiate(type);
                 for (Map.Entry<?, ?> member : members.entrySet()) {
                     String name = member.getKey().toString();
-                    Method setter = null;
-                    for (Method method : type.getMethods()) {
-                        if (method.getParameterCount() == 1 && method.getName().equalsIgnoreCase("set" + name)) { setter = method; break; }
-                    }
-                    if (setter != null) {
-                        setter.invoke(bean, convert(member.getValue(), setter.getGenericParameterTypes()[0]));
-                        continue;
-                    }
-                    for (Field field : allFields(type)) {
-                        if (!Modifier.isStatic(field.getModifiers()) && field.getName().equalsIgnoreCase(name)) {
-                            field.setAccessible(true);
-                            field.set(bean, convert(member.getValue(), field.getGenericType()));
-                            break;
-                        }
-                    }
+                    if (!fill(bean, type, name, member.getValue(), false)) fill(bean, type, name, member.getValue(), true);
                 }
                 return bean;
+            }
+
+            /** Sets one member through a setter or else a field; false when the bean has no member of that name. */
+            static boolean fill(Object bean, Class<?> type, String name, Object value, boolean lettersOnly) throws Exception {
+                String wanted = lettersOnly ? lettersAndDigits(name) : name;
+                for (Method method : type.getMethods()) {
+                    String methodName = method.getName();
+                    if (method.getParameterCount() != 1 || Modifier.isStatic(method.getModifiers()) || !methodName.startsWith("set")) continue;
+                    String property = lettersOnly ? lettersAndDigits(methodName.substring(3)) : methodName.substring(3);
+                    if (!property.equalsIgnoreCase(wanted)) continue;
+                    method.invoke(bean, memberValue(value, method.getGenericParameterTypes()[0], type));
+                    return true;
+                }
+                for (Field field : allFields(type)) {
+                    if (Modifier.isStatic(field.getModifiers())) continue;
+                    String fieldName = lettersOnly ? lettersAndDigits(field.getName()) : field.getName();
+                    if (!fieldName.equalsIgnoreCase(wanted)) continue;
+                    field.setAccessible(true);
+                    field.set(bean, memberValue(value, field.getGenericType(), type));
+                    return true;
+                }
+                return false;
+            }
+
+            static String lettersAndDigits(String name) {
+                StringBuilder out = new StringBuilder();
+                for (int i = 0; i < name.length(); i++) {
+                    if (Character.isLetterOrDigit(name.charAt(i))) out.append(name.charAt(i));
+                }
+                return out.toString();
+            }
+
+            /**
+             * A member's value. In the classes of aws-lambda-java-events a date given as a number is in
+             * seconds, as AWS's event sources send it (a Kinesis record's approximateArrivalTimestamp) and
+             * AWS's runtime reads it there; zero is no date. Elsewhere a number is milliseconds.
+             */
+            static Object memberValue(Object value, Type type, Class<?> owner) throws Exception {
+                if (value instanceof Number && rawClass(type) == java.util.Date.class
+                        && owner.getName().startsWith("com.amazonaws.services.lambda.runtime.events.")) {
+                    double seconds = ((Number) value).doubleValue();
+                    return seconds == 0 ? null : new java.util.Date((long) (seconds * 1000));
+                }
+                return convert(value, type);
+            }
+
+            /**
+             * A new instance: through the class's constructor without parameters, or, for a class made only
+             * through constructors with parameters (the S3 event's records), allocated without running one,
+             * its fields then filled by name.
+             */
+            static Object instantiate(Class<?> type) throws Exception {
+                Constructor<?> constructor;
+                try {
+                    constructor = type.getDeclaredConstructor();
+                } catch (NoSuchMethodException none) {
+                    Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                    Field instance = unsafeClass.getDeclaredField("theUnsafe");
+                    instance.setAccessible(true);
+                    return unsafeClass.getMethod("allocateInstance", Class.class).invoke(instance.get(null), type);
+                }
+                constructor.setAccessible(true);
+                return constructor.newInstance();
             }
 
             static List<Field> allFields(Class<?> type) {
