@@ -179,7 +179,10 @@ extension JavaRuntimeClient {
                 return bytes;
             }
 
-            /** A bean's properties: its public getters (getX, isX) and public fields, by name. */
+            /**
+             * A bean's properties: its public getters (getX, isX) and public fields, by name. Those that are
+             * null are left out, as AWS's runtime writes answers.
+             */
             static Map<String, Object> properties(Object bean) {
                 Map<String, Object> properties = new LinkedHashMap<>();
                 for (Method method : bean.getClass().getMethods()) {
@@ -191,7 +194,8 @@ extension JavaRuntimeClient {
                     else if (name.startsWith("is") && name.length() > 2 && method.getReturnType() == boolean.class) property = name.substring(2);
                     if (property == null) continue;
                     try {
-                        properties.put(decapitalize(property), method.invoke(bean));
+                        Object value = method.invoke(bean);
+                        if (value != null) properties.put(decapitalize(property), value);
                     } catch (ReflectiveOperationException ignored) {
                         // A getter that fails is left out.
                     }
@@ -199,7 +203,8 @@ extension JavaRuntimeClient {
                 for (Field field : bean.getClass().getFields()) {
                     if (Modifier.isStatic(field.getModifiers()) || properties.containsKey(field.getName())) continue;
                     try {
-                        properties.put(field.getName(), field.get(bean));
+                        Object value = field.get(bean);
+                        if (value != null) properties.put(field.getName(), value);
                     } catch (ReflectiveOperationException ignored) {
                         // Unreadable: left out.
                     }
@@ -230,16 +235,24 @@ extension JavaRuntimeClient {
                 out.append('"');
             }
 
-            /** A parsed JSON value as the handler's parameter type asks for it. */
+            /**
+             * A parsed JSON value as the handler's parameter type asks for it, as leniently as AWS's runtime
+             * reads events: a number or boolean for a string is its text, a single value for a list is a list
+             * of one, a list of one for a single value is that value, and an empty string for an object is null.
+             */
             static Object convert(Object value, Type type) throws Exception {
                 Class<?> raw = rawClass(type);
                 if (value == null) return raw.isPrimitive() ? convert(0, type) : null;
                 if (raw == Object.class) return value;
                 if ((raw == byte[].class || raw == java.nio.ByteBuffer.class) && value instanceof String) return fromScalar(value, raw);
+                boolean many = Collection.class.isAssignableFrom(raw) || raw.isArray();
+                if (!many && value instanceof List<?> && ((List<?>) value).size() == 1) return convert(((List<?>) value).get(0), type);
+                if (many && !(value instanceof List<?>)) return convert(List.of(value), type);
                 if (raw == String.class) {
-                    if (value instanceof String) return value;
+                    if (value instanceof String || value instanceof Number || value instanceof Boolean) return value.toString();
                     throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as java.lang.String");
                 }
+                if ("".equals(value) && !raw.isPrimitive() && !Number.class.isAssignableFrom(raw) && raw != Boolean.class) return null;
                 if (raw == boolean.class || raw == Boolean.class) return value instanceof Boolean ? value : Boolean.valueOf(value.toString());
                 if (Number.class.isAssignableFrom(box(raw)) || raw.isPrimitive()) return number(value, box(raw));
                 if (raw.isEnum()) {
@@ -255,8 +268,7 @@ extension JavaRuntimeClient {
                     for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) map.put(entry.getKey().toString(), convert(entry.getValue(), valueType));
                     return map;
                 }
-                if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
-                    if (!(value instanceof List<?>)) throw new IllegalArgumentException("Cannot deserialize " + describe(value) + " as a list");
+                if (many) {
                     Type itemType = raw.isArray() ? componentType(type) : argument(type, 0);
                     List<Object> items = new ArrayList<>();
                     for (Object item : (List<?>) value) items.add(convert(item, itemType));
