@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 import urllib.error
@@ -209,6 +210,18 @@ def test_custom_runtime_bootstrap(lam):
     answer = invoke(lam, "custom", {"text": "shout"}, LogType="Tail")
     assert answer["Body"] == {"upper": "SHOUT", "handler": "my.handler"}
     assert "bootstrap got {'text': 'shout'}" in base64.b64decode(answer["LogResult"]).decode()
+    # Lambda starts the bootstrap directly: no PWD and no SHLVL in its environment (AWS's recordings
+    # of provided.al2 and provided.al2023 functions), though it runs in the task root. The
+    # interpreter is named by its real path: a `python3` found on PATH may be a shell script (a
+    # pyenv shim) that sets both.
+    environment = f"#!{os.path.realpath(sys.executable)}\n" + BOOTSTRAP.split("\n", 1)[1].replace(
+        '"handler": os.environ["_HANDLER"]',
+        '"PWD": os.environ.get("PWD"), "SHLVL": os.environ.get("SHLVL"), "cwd": os.getcwd()')
+    create(lam, "custom-env", code=zipped({"bootstrap": (environment, 0o755)}), runtime="provided.al2", handler="h")
+    body = invoke(lam, "custom-env", {})["Body"]
+    assert body["PWD"] is None and body["SHLVL"] is None
+    # /var/task where the server may mount the code there, else the unpacked code's directory.
+    assert body["cwd"] == "/var/task" or os.path.exists(os.path.join(body["cwd"], "bootstrap"))
 
 
 NODE_HANDLER = """

@@ -76,13 +76,21 @@ actor RuntimeEnvironments {
             )
         }
         if runtime.hasPrefix("java"), let java = Self.findExecutable("java") {
-            // Lambda starts the JVM directly: its environment has no PWD (AWS's recordings), which
-            // the shell that enters the task root would leave.
             let arguments = Self.javaArguments(client: try await javaClient(), handler: handler, memorySize: memorySize)
-            guard let env = Self.findExecutable("env") else { return (java, arguments, [:]) }
-            return (env, ["-u", "PWD", java] + arguments, [:])
+            let started = Self.withoutWorkingDirectoryVariable(java, arguments)
+            return (started.executable, started.arguments, [:])
         }
         throw Failure.unavailable("The \(runtime) runtime is not available on this Switchyard host.")
+    }
+
+    /// The command run through `env -u PWD`. Lambda starts the JVM and a custom runtime's
+    /// bootstrap directly: their environment has no PWD (AWS's recordings of java and provided
+    /// functions), which the shell that enters the task root would leave.
+    static func withoutWorkingDirectoryVariable(
+        _ executable: String, _ arguments: [String]
+    ) -> (executable: String, arguments: [String]) {
+        guard let env = findExecutable("env") else { return (executable, arguments) }
+        return (env, ["-u", "PWD", executable] + arguments)
     }
 
     /// The JVM's options: a heap that leaves 64 MB of the function's memory to the JVM itself (code,

@@ -7,6 +7,7 @@ import Foundation
 /// - A script whose first line is `#!/bin/sh` runs under bash, because Amazon Linux's `/bin/sh` is
 ///   bash: AWS's own custom runtime tutorial writes its bootstrap that way, with `set -euo pipefail`,
 ///   which a POSIX shell such as dash refuses.
+/// - A custom runtime's bootstrap starts without PWD in its environment, as on AWS.
 enum ScriptLaunch {
     static let wrapperVariable = "AWS_LAMBDA_EXEC_WRAPPER"
 
@@ -19,6 +20,11 @@ enum ScriptLaunch {
         if let shell = bashForShellScript(adjusted.executable) {
             adjusted.arguments = shell.options + [adjusted.executable] + adjusted.arguments
             adjusted.executable = shell.bash
+        }
+        if runtime.hasPrefix("provided") {
+            let started = RuntimeEnvironments.withoutWorkingDirectoryVariable(adjusted.executable, adjusted.arguments)
+            adjusted.executable = started.executable
+            adjusted.arguments = started.arguments
         }
         return adjusted
     }
