@@ -31,6 +31,12 @@ enum LambdaErrors {
         AWSError("ResourceNotFoundException", message, httpStatus: 404).with("Type", "User")
     }
 
+    /// What Lambda answers another account that no resource policy lets in: a 403 without a message
+    /// (AWS's recordings of functions and layer versions read across accounts).
+    static var accessDenied: AWSError {
+        AWSError("AccessDeniedException", "", httpStatus: 403)
+    }
+
     static func preconditionFailed(_ message: String) -> AWSError {
         AWSError("PreconditionFailedException", message, httpStatus: 412).with("Type", "User")
     }

@@ -16,7 +16,7 @@ extension LambdaService {
         let reference = try Self.reference(input.functionName, context: context, creating: true)
         guard reference.qualifier == nil else { throw Self.invalidFunctionName(input.functionName, creating: true) }
         // No one creates a function in another account (AWS answers 403 without a message).
-        if reference.caller != nil { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+        if reference.caller != nil { throw LambdaErrors.accessDenied }
         if (input.tags ?? [:]).count > 50 {
             throw LambdaErrors.invalidParameter("Number of tags exceeds resource tag limit.")
         }

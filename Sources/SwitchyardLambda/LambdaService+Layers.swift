@@ -188,7 +188,7 @@ extension LambdaService {
     /// AWS refuses what no policy allows: AccessDeniedException without a message.
     func ownLayer(_ layerName: String, context: RequestContext) throws -> LayerAddress {
         let address = LayerAddress(layerName, context: context)
-        guard address.isOwn(context) else { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+        guard address.isOwn(context) else { throw LambdaErrors.accessDenied }
         return address
     }
 
@@ -206,7 +206,7 @@ extension LambdaService {
             Self.statementsAllow(
                 found.1.policyStatements, account: context.account, action: "lambda:GetLayerVersion",
                 unconditionalOnly: true)
-        else { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+        else { throw LambdaErrors.accessDenied }
         return found
     }
 

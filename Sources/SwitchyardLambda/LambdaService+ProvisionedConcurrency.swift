@@ -183,7 +183,7 @@ extension LambdaService {
             ? LambdaErrors.functionNotFound(reference.qualifiedArn)
             : LambdaErrors.notFound("Cannot find alias arn: \(reference.qualifiedArn)")
         guard await engine.function(reference.key) != nil else {
-            if reference.caller != nil { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+            if reference.caller != nil { throw LambdaErrors.accessDenied }
             throw missing
         }
         let function = try await function(reference)

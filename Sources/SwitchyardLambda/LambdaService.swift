@@ -120,12 +120,12 @@ public struct LambdaService: LambdaAPI {
     /// The not-found message names the qualifier asked for unless `unqualifiedMessage` (DeleteFunction).
     func function(_ reference: FunctionReference, unqualifiedMessage: Bool = false) async throws -> FunctionRecord {
         guard let function = await engine.function(reference.key) else {
-            if reference.caller != nil { throw AWSError("AccessDeniedException", "", httpStatus: 403) }
+            if reference.caller != nil { throw LambdaErrors.accessDenied }
             throw LambdaErrors.functionNotFound(unqualifiedMessage ? reference.arn : reference.qualifiedArn)
         }
         // Another account reaches a function only as its resource policy allows that account.
         if let caller = reference.caller, !Self.policyAllows(function, account: caller) {
-            throw AWSError("AccessDeniedException", "", httpStatus: 403)
+            throw LambdaErrors.accessDenied
         }
         return function
     }

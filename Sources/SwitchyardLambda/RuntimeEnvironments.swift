@@ -1,6 +1,7 @@
 import Foundation
 import NIOPosix
 import SwitchyardPlatform
+import Synchronization
 
 /// What runs a function of each runtime on this machine, without containers:
 /// - `provided.al2023`, `provided.al2`: the zip's own `bootstrap` executable (Swift, Go, Rust, ...).
@@ -201,7 +202,8 @@ actor RuntimeEnvironments {
         }
         try? files.removeItem(atPath: target)
         try files.moveItem(atPath: staging, toPath: target)
-        files.createFile(atPath: ready, contents: Data())
+        // Without the marker the next server prepares it again: no harm beyond the time.
+        _ = files.createFile(atPath: ready, contents: Data())
     }
 
     /// Compiles the Java client's Context and LambdaLogger classes and keeps only them, in the
@@ -278,8 +280,15 @@ actor RuntimeEnvironments {
         }
     }
 
+    /// A program on the server's PATH, looked up once: every worker launch asks for its runtime's
+    /// interpreter and `env`, and the server's PATH does not change while it runs.
     static func findExecutable(_ name: String) -> String? {
-        LocalProcess.find(
+        if let known = foundExecutables.withLock({ $0[name] }) { return known }
+        let found = LocalProcess.find(
             name, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        foundExecutables.withLock { $0[name] = found }
+        return found
     }
+
+    private static let foundExecutables = Mutex<[String: String?]>([:])
 }
