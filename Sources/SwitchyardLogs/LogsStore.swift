@@ -82,18 +82,19 @@ final class MemoryLogsStore: LogsStore {
                 case .deleteGroup(let key): groups[key] = nil
                 case .deleteStream(let groupKey, let name): groups[groupKey]?.removeAll { $0.stream == name }
                 case .append(let groupKey, let events):
-                    var stored = groups[groupKey] ?? []
-                    stored += events
-                    if let last = stored.dropLast(events.count).last, let first = events.first,
+                    // In place: a copy taken out of the dictionary and put back would copy the
+                    // group's every event on each append.
+                    let earlier = groups[groupKey]?.last
+                    groups[groupKey, default: []].append(contentsOf: events)
+                    if let last = earlier, let first = events.first,
                         EventCursor(timestamp: first.timestamp, id: first.id)
                             < EventCursor(timestamp: last.timestamp, id: last.id)
                     {
-                        stored.sort {
+                        groups[groupKey]?.sort {
                             EventCursor(timestamp: $0.timestamp, id: $0.id)
                                 < EventCursor(timestamp: $1.timestamp, id: $1.id)
                         }
                     }
-                    groups[groupKey] = stored
                 case .trim(let groupKey, let before): groups[groupKey]?.removeAll { $0.timestamp < before }
                 case .putGroup, .putStream, .putPolicy, .deletePolicy, .putDestination, .deleteDestination,
                     .putExportTask, .putQuery, .deleteQuery, .putQueryDefinition, .deleteQueryDefinition,
