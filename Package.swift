@@ -345,7 +345,8 @@ let package = Package(
             ]),
         .testTarget(name: "SwitchyardDeliveryTests", dependencies: ["SwitchyardDelivery", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
-        .testTarget(name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardWire"]),
+        .testTarget(
+            name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardPlatform", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
         .testTarget(
             name: "SwitchyardIAMTests",

@@ -134,7 +134,7 @@ actor FunctionWorker {
             guard let memoryLimit else { return }
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(50))
-                if await self.residentMegabytes() > memoryLimit { await self.outOfMemory(invocation.requestId) }
+                if self.residentMegabytes() > memoryLimit { self.outOfMemory(invocation.requestId) }
             }
         }
         defer { watchdog.cancel() }
@@ -242,11 +242,8 @@ actor FunctionWorker {
 
     /// The process's resident memory now (VmRSS), in MB; 0 where unknown.
     private func residentMegabytes() -> Int {
-        guard alive, let pid = process?.pid,
-            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return 0 }
-        return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) / 1024
+        guard alive, let kilobytes = process?.residentKilobytes else { return 0 }
+        return kilobytes / 1024
     }
 
     private func outOfMemory(_ requestId: String) {
