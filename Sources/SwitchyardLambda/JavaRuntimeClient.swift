@@ -16,7 +16,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-8"
+    static let directoryName = "java-client-9"
     /// Where the Context and LambdaLogger classes are, under the client's directory.
     static let contextDirectory = "context"
 
@@ -39,12 +39,9 @@ enum JavaRuntimeClient {
         import java.lang.reflect.ParameterizedType;
         import java.lang.reflect.Type;
         import java.lang.reflect.TypeVariable;
-        import java.net.URI;
+        import java.net.HttpURLConnection;
         import java.net.URL;
         import java.net.URLClassLoader;
-        import java.net.http.HttpClient;
-        import java.net.http.HttpRequest;
-        import java.net.http.HttpResponse;
         import java.nio.charset.StandardCharsets;
         import java.util.ArrayList;
         import java.util.LinkedHashMap;
@@ -54,12 +51,14 @@ enum JavaRuntimeClient {
         /** Switchyard's runtime client for Lambda's java* runtimes: loads the handler, polls the Runtime API. */
         public final class SwitchyardJavaRuntime {
             static final String CORE = "com.amazonaws.services.lambda.runtime.";
-            // HTTP/1.1: the default client offers an h2c upgrade with every request, which the Runtime API
-        // (HTTP/1.1, as on AWS) does not take.
-        static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             static String api;
 
             public static void main(String[] args) throws Exception {
+                // The Runtime API is asked through HttpURLConnection, which works on the calling thread
+                // over a kept-alive connection: java.net.http's client hands each exchange between
+                // threads, which tripled the JVM's time per invocation when several share the cores.
+                // A response is posted once: never resent on a connection the server closed.
+                System.setProperty("sun.net.http.retryPost", "false");
                 api = "http://" + System.getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime";
                 String spec = args.length > 0 ? args[0] : System.getenv("_HANDLER");
                 Handler handler;
@@ -73,17 +72,19 @@ enum JavaRuntimeClient {
                     return;
                 }
                 while (true) {
-                    HttpResponse<byte[]> next = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(api + "/invocation/next")).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                    String requestId = next.headers().firstValue("lambda-runtime-aws-request-id").orElse("");
-                    next.headers().firstValue("lambda-runtime-trace-id")
-                        .ifPresent(trace -> System.setProperty("com.amazonaws.xray.traceHeader", trace));
+                    HttpURLConnection next = connection("/invocation/next");
+                    byte[] event;
+                    try (InputStream body = next.getInputStream()) {
+                        event = body.readAllBytes();
+                    }
+                    String requestId = header(next, "Lambda-Runtime-Aws-Request-Id", "");
+                    String trace = next.getHeaderField("Lambda-Runtime-Trace-Id");
+                    if (trace != null) System.setProperty("com.amazonaws.xray.traceHeader", trace);
                     Invocation invocation = new Invocation(
-                        requestId, next.headers().firstValue("lambda-runtime-invoked-function-arn").orElse(""),
-                        Long.parseLong(next.headers().firstValue("lambda-runtime-deadline-ms").orElse("0")));
+                        requestId, header(next, "Lambda-Runtime-Invoked-Function-Arn", ""),
+                        Long.parseLong(header(next, "Lambda-Runtime-Deadline-Ms", "0")));
                     try {
-                        byte[] answer = handler.invoke(next.body(), invocation);
+                        byte[] answer = handler.invoke(event, invocation);
                         post("/invocation/" + requestId + "/response", answer, null);
                     } catch (Throwable error) {
                         Throwable cause = unwrap(error);
@@ -144,11 +145,36 @@ enum JavaRuntimeClient {
                 return document;
             }
 
+            /** A request to the Runtime API; the long poll for the next invocation waits as long as it takes. */
+            static HttpURLConnection connection(String path) throws Exception {
+                HttpURLConnection connection = (HttpURLConnection) new URL(api + path).openConnection();
+                connection.setUseCaches(false);
+                connection.setReadTimeout(0);
+                return connection;
+            }
+
+            static String header(HttpURLConnection connection, String name, String otherwise) {
+                String value = connection.getHeaderField(name);
+                return value == null ? otherwise : value;
+            }
+
             static void post(String path, byte[] body, String errorType) throws Exception {
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
-                if (errorType != null) request.header("Lambda-Runtime-Function-Error-Type", errorType);
-                HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
+                HttpURLConnection request = connection(path);
+                request.setRequestMethod("POST");
+                request.setDoOutput(true);
+                request.setFixedLengthStreamingMode(body.length);
+                request.setRequestProperty("Content-Type", "application/json");
+                if (errorType != null) request.setRequestProperty("Lambda-Runtime-Function-Error-Type", errorType);
+                try (OutputStream out = request.getOutputStream()) {
+                    out.write(body);
+                }
+                // Read to the end, so that the connection is kept for the next request.
+                InputStream answer = request.getResponseCode() < 400 ? request.getInputStream() : request.getErrorStream();
+                if (answer != null) {
+                    try (InputStream drained = answer) {
+                        drained.readAllBytes();
+                    }
+                }
             }
 
             static void post(String path, String body, String errorType) throws Exception {
