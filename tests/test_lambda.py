@@ -229,7 +229,8 @@ export const handler = async (event, context) => {
   console.log("node got", JSON.stringify(event));
   if (event.fail) throw new TypeError("bad input");
   return { echo: event, requestId: context.awsRequestId, remaining: context.getRemainingTimeInMillis() > 0,
-           nodePath: process.env.NODE_PATH, home: process.env.HOME ?? null };
+           nodePath: process.env.NODE_PATH, home: process.env.HOME ?? null,
+           trace: process.env._X_AMZN_TRACE_ID ?? null };
 };
 """
 
@@ -244,6 +245,8 @@ def test_nodejs_handler(lam):
     assert answer["Body"]["nodePath"].split(":")[:4] == [
         "/opt/nodejs/node20/node_modules", "/opt/nodejs/node_modules", "/var/runtime/node_modules", "/var/runtime"]
     assert answer["Body"]["home"] is None
+    # The invocation's trace header, where AWS's Node.js client sets it.
+    assert answer["Body"]["trace"].startswith("Root=1-")
     log = base64.b64decode(answer["LogResult"]).decode()
     assert f"\t{answer['Body']['requestId']}\tINFO\tnode got {{\"n\":3}}" in log
     failed = invoke(lam, "node-fn", {"fail": True})

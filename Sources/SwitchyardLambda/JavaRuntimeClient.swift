@@ -16,7 +16,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-9"
+    static let directoryName = "java-client-10"
     /// Where the Context and LambdaLogger classes are, under the client's directory.
     static let contextDirectory = "context"
 
@@ -161,8 +161,9 @@ enum JavaRuntimeClient {
             static void post(String path, byte[] body, String errorType) throws Exception {
                 HttpURLConnection request = connection(path);
                 request.setRequestMethod("POST");
+                // Not streamed: the body goes out with the headers in one write. Headers and body in
+                // two small writes waited on the first one's acknowledgement (Nagle's algorithm).
                 request.setDoOutput(true);
-                request.setFixedLengthStreamingMode(body.length);
                 request.setRequestProperty("Content-Type", "application/json");
                 if (errorType != null) request.setRequestProperty("Lambda-Runtime-Function-Error-Type", errorType);
                 try (OutputStream out = request.getOutputStream()) {

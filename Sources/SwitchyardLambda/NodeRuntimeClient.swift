@@ -3,15 +3,18 @@
 /// loads the handler (`file.export`, CommonJS or ES module), polls the Runtime API, calls the
 /// handler with the event and a context (async, promise or callback style), and reports results
 /// and errors (`errorType`, `errorMessage`, `trace`) as AWS's client does. Console output is
-/// prefixed with the time, request id and level, as on AWS.
+/// prefixed with the time, request id and level, as on AWS. The Runtime API is asked through
+/// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
+/// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-1.mjs"
+    static let fileName = "switchyard-node-runtime-2.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
         import path from "node:path";
         import { pathToFileURL } from "node:url";
         import fs from "node:fs";
+        import http from "node:http";
         import util from "node:util";
 
         const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
@@ -32,9 +35,35 @@ enum NodeRuntimeClient {
                    trace: (err.stack || "").split("\n") };
         }
 
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+        // One exchange with the Runtime API: its status, headers (lower case) and body as text. A
+        // kept-alive connection the server has closed meanwhile is tried again on a new one.
+        function exchange(method, url, body, headers = {}, retried = false) {
+          return new Promise((resolve, reject) => {
+            const request = http.request(url, { method, agent, headers }, (answer) => {
+              const chunks = [];
+              answer.on("data", (chunk) => chunks.push(chunk));
+              answer.on("end", () => resolve({ status: answer.statusCode, headers: answer.headers,
+                                               text: Buffer.concat(chunks).toString("utf8") }));
+              answer.on("error", reject);
+            });
+            request.on("socket", (socket) => socket.setNoDelay(true));
+            request.on("error", (error) => {
+              if (!retried && request.reusedSocket && error.code === "ECONNRESET") {
+                exchange(method, url, body, headers, true).then(resolve, reject);
+              } else {
+                reject(error);
+              }
+            });
+            request.end(body);
+          });
+        }
+
         async function post(url, body, headers = {}) {
-          await fetch(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body),
-                             headers: { "Content-Type": "application/json", ...headers } });
+          const text = typeof body === "string" ? body : JSON.stringify(body);
+          await exchange("POST", url, text, { "Content-Type": "application/json",
+                                              "Content-Length": Buffer.byteLength(text), ...headers });
         }
 
         async function loadHandler() {
@@ -78,15 +107,19 @@ enum NodeRuntimeClient {
         }
 
         while (true) {
-          const next = await fetch(`${api}/invocation/next`);
-          const requestId = next.headers.get("lambda-runtime-aws-request-id");
-          const deadline = Number(next.headers.get("lambda-runtime-deadline-ms"));
-          const event = JSON.parse(await next.text());
+          const next = await exchange("GET", `${api}/invocation/next`);
+          const requestId = next.headers["lambda-runtime-aws-request-id"];
+          const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
+          const event = JSON.parse(next.text);
+          // The invocation's X-Ray trace header, where AWS's client puts it for the SDK to read.
+          const trace = next.headers["lambda-runtime-trace-id"];
+          if (trace) process.env._X_AMZN_TRACE_ID = trace;
+          else delete process.env._X_AMZN_TRACE_ID;
           currentRequest = requestId;
           const context = {
             functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
             functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-            invokedFunctionArn: next.headers.get("lambda-runtime-invoked-function-arn"),
+            invokedFunctionArn: next.headers["lambda-runtime-invoked-function-arn"],
             memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
             awsRequestId: requestId,
             logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
