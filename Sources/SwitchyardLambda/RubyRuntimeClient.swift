@@ -7,7 +7,7 @@
 /// the handler is an `Init<Class>` error; NoMethodError, NameError and exceptions outside
 /// StandardError end the worker after they are reported, as AWS's client does.
 enum RubyRuntimeClient {
-    static let fileName = "switchyard-ruby-runtime-1.rb"
+    static let fileName = "switchyard-ruby-runtime-2.rb"
 
     static let source = #"""
         require 'json'
@@ -52,8 +52,27 @@ enum RubyRuntimeClient {
 
           module_function
 
+          # One kept-alive connection to the Runtime API for every request (a new one per request cost
+          # two connections per invocation).
+          def runtime_api
+            @runtime_api ||= begin
+              uri = URI(API)
+              http = Net::HTTP.new(uri.host, uri.port)
+              http.read_timeout = nil
+              http.start
+            end
+          end
+
           def post(path, body, headers = {})
-            Net::HTTP.post(URI("#{API}#{path}"), body, { 'Content-Type' => 'application/json' }.merge(headers))
+            request = Net::HTTP::Post.new(URI("#{API}#{path}").path, { 'Content-Type' => 'application/json' }.merge(headers))
+            request.body = body
+            begin
+              runtime_api.request(request)
+            rescue EOFError, IOError, SystemCallError
+              # The server closed the kept connection before reading the request: once more on a new one.
+              @runtime_api = nil
+              runtime_api.request(request)
+            end
           end
 
           # The error document and the header's error type, the frames of this client left out.
@@ -85,8 +104,7 @@ enum RubyRuntimeClient {
           end
 
           def next_invocation
-            uri = URI("#{API}/invocation/next")
-            Net::HTTP.start(uri.host, uri.port, read_timeout: nil) { |http| http.get(uri.path) }
+            runtime_api.get(URI("#{API}/invocation/next").path)
           end
 
           def run(spec, root)
