@@ -1310,3 +1310,43 @@ def test_an_environment_has_lambdas_resource_limits(lam):
     # not hold the server's user to it: as root.
     if os.geteuid() == 0:
         assert limits["RLIMIT_NPROC"] == [742, 742]
+
+
+STREAMING_HANDLER = """
+export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  if (event.rawPath === "/page") {
+    responseStream = awslambda.HttpResponseStream.from(responseStream, {
+      statusCode: 201, headers: { "Content-Type": "text/html", "Cache-Control": "no-cache" }, cookies: ["s=1"] });
+  }
+  responseStream.write("Hello,");
+  responseStream.write(" world!");
+  responseStream.end();
+});
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js functions run where node is installed")
+def test_nodejs_response_streaming(server, lam):
+    # Developer guide, "Response streaming for Lambda functions": a handler wrapped in
+    # awslambda.streamifyResponse writes to a stream; awslambda.HttpResponseStream.from puts a
+    # function URL's status, headers and cookies before the body.
+    create(lam, "streamer", code=zipped({"index.mjs": (STREAMING_HANDLER, 0o644)}), runtime="nodejs20.x",
+           handler="index.handler")
+    url = lam.create_function_url_config(FunctionName="streamer", AuthType="NONE",
+                                         InvokeMode="RESPONSE_STREAM")["FunctionUrl"]
+    host = url.split("//", 1)[1].rstrip("/")
+    with urllib.request.urlopen(urllib.request.Request(server.endpoint + "/page", headers={"Host": host}),
+                                timeout=30) as answer:
+        assert answer.status == 201 and answer.read() == b"Hello, world!"
+        assert answer.headers["Content-Type"] == "text/html" and answer.headers["Cache-Control"] == "no-cache"
+        assert answer.headers["Set-Cookie"] == "s=1"
+    # Without a prelude the body is the bytes written, as a stream of octets.
+    with urllib.request.urlopen(urllib.request.Request(server.endpoint + "/raw", headers={"Host": host}),
+                                timeout=30) as answer:
+        assert answer.status == 200 and answer.read() == b"Hello, world!"
+        assert answer.headers["Content-Type"] == "application/octet-stream"
+    # Invoked through the API, the payload is what the handler wrote.
+    streamed = lam.invoke_with_response_stream(FunctionName="streamer", Payload=b"{}")
+    chunks = [e["PayloadChunk"]["Payload"] for e in streamed["EventStream"] if "PayloadChunk" in e]
+    assert b"".join(chunks) == b"Hello, world!"
+    assert lam.invoke(FunctionName="streamer", Payload=b"{}")["Payload"].read() == b"Hello, world!"

@@ -43,7 +43,7 @@ struct FunctionURLRequests {
             // A function error is a bare "Internal Server Error", as AWS recorded it.
             var response =
                 result.functionError == nil
-                ? Self.response(result.payload)
+                ? Self.response(result.payload, contentType: result.contentType)
                 : WireResponse(
                     status: 502, headers: [("Content-Type", "application/json")],
                     body: Array("Internal Server Error".utf8))
@@ -122,7 +122,10 @@ struct FunctionURLRequests {
     }
 
     /// The HTTP response a function's answer stands for.
-    static func response(_ payload: [UInt8]) -> WireResponse {
+    static func response(_ payload: [UInt8], contentType: String? = nil) -> WireResponse {
+        if let contentType, contentType != "application/json" {
+            return streamedResponse(payload, contentType: contentType)
+        }
         guard let document = try? JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])
         else {
             return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: payload)
@@ -151,6 +154,36 @@ struct FunctionURLRequests {
             body =
                 object["isBase64Encoded"] as? Bool == true
                 ? Array(Data(base64Encoded: text) ?? Data()) : Array(text.utf8)
+        }
+        return WireResponse(status: status, headers: headers, body: body)
+    }
+
+    /// The content type of a streamed response that starts with its HTTP status, headers and
+    /// cookies: a JSON prelude, then eight zero bytes, then the body (the Runtime API's streaming
+    /// contract for function URLs, as `awslambda.HttpResponseStream.from` writes it).
+    static let httpIntegrationContentType = "application/vnd.awslambda.http-integration-response"
+
+    /// A streamed answer: with a prelude, the status, headers and cookies it names; without one, a
+    /// 200 with the runtime's content type and the bytes as they came.
+    static func streamedResponse(_ payload: [UInt8], contentType: String) -> WireResponse {
+        guard contentType == httpIntegrationContentType else {
+            return WireResponse(status: 200, headers: [("Content-Type", contentType)], body: payload)
+        }
+        let delimiter = [UInt8](repeating: 0, count: 8)
+        var preludeEnd = payload.count
+        var body: [UInt8] = []
+        if let at = payload.firstRange(of: delimiter) {
+            preludeEnd = at.lowerBound
+            body = Array(payload[at.upperBound...])
+        }
+        let prelude =
+            (try? JSONSerialization.jsonObject(with: Data(payload[..<preludeEnd]))) as? [String: Any] ?? [:]
+        let status = (prelude["statusCode"] as? Int) ?? 200
+        var headers: [(String, String)] = []
+        for (name, value) in prelude["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
+        for cookie in prelude["cookies"] as? [String] ?? [] { headers.append(("Set-Cookie", cookie)) }
+        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headers.append(("Content-Type", "application/octet-stream"))
         }
         return WireResponse(status: status, headers: headers, body: body)
     }

@@ -52,6 +52,9 @@ struct WorkerRun: Sendable {
     /// The process ended before its runtime took the invocation (its code never saw it): a warm
     /// worker whose runtime quit after its last answer, as Ruby's client does after a NoMethodError.
     var untaken = false
+    /// The Content-Type the runtime posted its response with: a streamed response's
+    /// (`application/vnd.awslambda.http-integration-response` when it starts with an HTTP prelude).
+    var responseContentType: String?
 }
 
 /// A worker process running a function's runtime, and the Runtime API it polls. It takes one
@@ -72,6 +75,7 @@ actor FunctionWorker {
     private var initError: [UInt8]?
     /// Output of the process since the current invocation began.
     private var output: [UInt8] = []
+    private var responseContentType: String?
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
     /// Callers of `initialized(within:)` waiting for the runtime's first request for work.
@@ -125,6 +129,7 @@ actor FunctionWorker {
     func invoke(_ invocation: Invocation, timeout: Duration, memoryLimit: Int? = nil) async -> WorkerRun {
         let cold = initDuration == nil
         output.removeAll(keepingCapacity: true)
+        responseContentType = nil
         let timer = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
@@ -167,7 +172,8 @@ actor FunctionWorker {
         return WorkerRun(
             outcome: outcome, output: output,
             initDuration: cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil,
-            peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream, untaken: endedBeforeTaking)
+            peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream, untaken: endedBeforeTaking,
+            responseContentType: responseContentType)
     }
 
     /// VmHWM of the process, from /proc (nil where there is none).
@@ -308,6 +314,7 @@ actor FunctionWorker {
             route[2] == "response" || route[2] == "error"
         {
             guard running?.invocation.requestId == route[1] else { return Self.unknownRequest(route[1]) }
+            responseContentType = route[2] == "response" ? request.headers.first(name: "Content-Type") : nil
             finish(route[2] == "response" ? .success(request.body) : .functionError(Self.errorDocument(request)))
             return .json(.accepted, #"{"status":"OK"}"#)
         }

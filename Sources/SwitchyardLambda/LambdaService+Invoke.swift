@@ -103,6 +103,8 @@ extension LambdaService {
         var payload: [UInt8]
         var functionError: String?
         var log: String
+        /// The Content-Type of a success as the runtime posted it (nil: JSON).
+        var contentType: String? = nil
     }
 
     /// Runs a version once and shapes the result as Lambda reports it.
@@ -202,7 +204,9 @@ extension LambdaService {
                 account: function.account, region: function.region,
                 group: version.logGroup ?? "/aws/lambda/\(function.name)", stream: stream, lines: lines)
         }
-        return InvocationResult(payload: payloadOut, functionError: functionError, log: log)
+        return InvocationResult(
+            payload: payloadOut, functionError: functionError, log: log,
+            contentType: functionError == nil ? result.responseContentType : nil)
     }
 
     /// Reserved concurrency: 0 throttles every invocation, n throttles the (n+1)th at once. The

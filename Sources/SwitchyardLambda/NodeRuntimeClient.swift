@@ -7,7 +7,7 @@
 /// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
 /// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-2.mjs"
+    static let fileName = "switchyard-node-runtime-3.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
@@ -15,6 +15,7 @@ enum NodeRuntimeClient {
         import { pathToFileURL } from "node:url";
         import fs from "node:fs";
         import http from "node:http";
+        import { Writable } from "node:stream";
         import util from "node:util";
 
         const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
@@ -27,6 +28,54 @@ enum NodeRuntimeClient {
           console[level] = (...args) => {
             process.stdout.write(`${new Date().toISOString()}\t${currentRequest}\t${tag}\t${util.format(...args)}\n`);
           };
+        }
+
+        // Response streaming (developer guide, "Response streaming for Lambda functions"): the global
+        // `awslambda` marks a handler that writes to a stream, and gives a function URL's status and
+        // headers as a prelude before the body. The stream is sent as one response when it ends.
+        const streamingHandler = Symbol("streaming handler");
+        const httpIntegration = "application/vnd.awslambda.http-integration-response";
+
+        class ResponseStream extends Writable {
+          constructor() {
+            super();
+            this.chunks = [];
+            this.contentType = "application/octet-stream";
+          }
+          _write(chunk, encoding, done) {
+            this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+            done();
+          }
+          setContentType(type) {
+            this.contentType = type;
+          }
+        }
+
+        globalThis.awslambda = {
+          streamifyResponse(handler) {
+            handler[streamingHandler] = true;
+            return handler;
+          },
+          HttpResponseStream: class HttpResponseStream {
+            static from(stream, prelude) {
+              stream.setContentType(httpIntegration);
+              stream.write(JSON.stringify(prelude ?? {}));
+              stream.write(Buffer.alloc(8));
+              return stream;
+            }
+          },
+        };
+
+        async function streamed(event, context) {
+          const stream = new ResponseStream();
+          const ended = new Promise((resolve, reject) => {
+            stream.on("finish", resolve);
+            stream.on("error", reject);
+          });
+          await handler(event, stream, context);
+          if (!stream.writableEnded) stream.end();
+          await ended;
+          return stream;
         }
 
         function errorDocument(error, type) {
@@ -128,6 +177,14 @@ enum NodeRuntimeClient {
             getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
           };
           try {
+            if (handler[streamingHandler]) {
+              const stream = await streamed(event, context);
+              const body = Buffer.concat(stream.chunks);
+              await exchange("POST", `${api}/invocation/${requestId}/response`, body, {
+                "Content-Type": stream.contentType, "Content-Length": body.length,
+                "Lambda-Runtime-Function-Response-Mode": "streaming" });
+              continue;
+            }
             const result = await new Promise((resolve, reject) => {
               const callback = (error, value) => (error ? reject(error) : resolve(value));
               const returned = handler(event, context, callback);
