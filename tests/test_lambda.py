@@ -1350,3 +1350,22 @@ def test_nodejs_response_streaming(server, lam):
     chunks = [e["PayloadChunk"]["Payload"] for e in streamed["EventStream"] if "PayloadChunk" in e]
     assert b"".join(chunks) == b"Hello, world!"
     assert lam.invoke(FunctionName="streamer", Payload=b"{}")["Payload"].read() == b"Hello, world!"
+
+
+LEGACY_NODE_HANDLER = """
+exports.handler = function (event, context) {
+  context.succeed({ custom: context.clientContext ? context.clientContext.custom : null,
+                    identity: context.identity === undefined ? "none" : context.identity });
+};
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js functions run where node is installed")
+def test_nodejs_context_client_context_and_succeed(lam):
+    # Developer guide, "Using the Lambda context object to retrieve Node.js function information":
+    # clientContext is the invoker's client context; context.succeed still answers.
+    create(lam, "node-legacy", code=zipped({"index.js": (LEGACY_NODE_HANDLER, 0o644)}), runtime="nodejs20.x",
+           handler="index.handler")
+    client_context = base64.b64encode(json.dumps({"custom": {"tenant": "t1"}}).encode()).decode()
+    answer = invoke(lam, "node-legacy", {}, ClientContext=client_context)
+    assert answer["Body"] == {"custom": {"tenant": "t1"}, "identity": "none"}

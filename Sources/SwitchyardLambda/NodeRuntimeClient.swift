@@ -7,7 +7,7 @@
 /// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
 /// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-3.mjs"
+    static let fileName = "switchyard-node-runtime-4.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
@@ -65,6 +65,15 @@ enum NodeRuntimeClient {
             }
           },
         };
+
+        function parsed(header) {
+          if (!header) return undefined;
+          try {
+            return JSON.parse(header);
+          } catch {
+            return undefined;
+          }
+        }
 
         async function streamed(event, context) {
           const stream = new ResponseStream();
@@ -174,6 +183,8 @@ enum NodeRuntimeClient {
             logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
             logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
             callbackWaitsForEmptyEventLoop: true,
+            clientContext: parsed(next.headers["lambda-runtime-client-context"]),
+            identity: parsed(next.headers["lambda-runtime-cognito-identity"]),
             getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
           };
           try {
@@ -187,6 +198,10 @@ enum NodeRuntimeClient {
             }
             const result = await new Promise((resolve, reject) => {
               const callback = (error, value) => (error ? reject(error) : resolve(value));
+              // The context's older way to answer, which AWS's client still offers.
+              context.done = callback;
+              context.succeed = (value) => resolve(value);
+              context.fail = (error) => reject(error ?? new Error("handled"));
               const returned = handler(event, context, callback);
               if (returned && typeof returned.then === "function") returned.then(resolve, reject);
               else if (handler.length < 3) resolve(returned);
