@@ -943,6 +943,10 @@ def test_function_url_errors_as_aws_answers_them(server, lam):
     refused = call(aliased, b"{}")
     assert refused.code == 403 and refused.headers["x-amzn-ErrorType"] == "AccessDeniedException"
     assert json.loads(refused.read())["Message"].startswith("Forbidden.")
+    # A URL id no function has is refused the same way, without a message (AWS's recording).
+    unknown = call("http://0123456789abcdefghijklmnopqrstuv.lambda-url.us-east-1.localhost/", b"{}")
+    assert unknown.code == 403 and unknown.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    assert unknown.headers["Content-Type"] == "application/json" and unknown.read() == b'{"Message":null}'
 
 
 def test_layers(lam):

@@ -15,8 +15,11 @@ struct FunctionURLRequests {
         guard labels.count >= 4, labels[1] == "lambda-url" else { return nil }
         let urlId = String(labels[0])
         guard let (function, qualifier, url) = await service.engine.functionURL(urlId) else {
+            // As AWS answered a URL id no function has: refused, without a message.
             return WireResponse(
-                status: 404, headers: [("Content-Type", "application/json")], body: Array(#"{"Message":null}"#.utf8))
+                status: 403,
+                headers: [("Content-Type", "application/json"), ("x-amzn-ErrorType", "AccessDeniedException")],
+                body: Array(#"{"Message":null}"#.utf8))
         }
         let reference = LambdaService.FunctionReference(
             account: function.account, region: function.region, name: function.name,
