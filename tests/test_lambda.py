@@ -876,6 +876,9 @@ def handler(event, context):
         return "hello"
     if event["rawPath"] == "/teapot":
         return {"statusCode": "418", "body": "i'm a teapot"}
+    if event["rawPath"] == "/object":
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+                "body": {"method": event["requestContext"]["http"]["method"], "n": [1, 2]}}
     return {"statusCode": 201, "headers": {"x-answer": "yes"}, "cookies": ["a=1"], "body": json.dumps(event)}
 """
 
@@ -905,6 +908,14 @@ def test_function_urls(server, lam):
     assert event["queryStringParameters"] == {"x": "1", "y": "2"} and event["cookies"] == ["c=3"]
     assert event["requestContext"]["http"]["method"] == "POST" and event["body"] == '{"n": 1}'
     assert event["isBase64Encoded"] is False
+    # What Lambda's front end adds to the request's headers, and not the connection's own.
+    headers = event["headers"]
+    assert headers["x-forwarded-for"] == "127.0.0.1" == event["requestContext"]["http"]["sourceIp"]
+    assert headers["x-forwarded-proto"] == "http" and headers["x-forwarded-port"] == host.rsplit(":", 1)[1]
+    assert headers["x-amzn-trace-id"].startswith("Root=1-") and "connection" not in headers
+    # A body that is not a string is written as JSON.
+    with urllib.request.urlopen(urllib.request.Request(server.endpoint + "/object", headers={"Host": host})) as answer:
+        assert json.loads(answer.read()) == {"method": "GET", "n": [1, 2]}
     plain = urllib.request.Request(server.endpoint + "/plain", headers={"Host": host})
     with urllib.request.urlopen(plain, timeout=30) as answer:
         # Other answers are the body, JSON written compactly, a string as itself.

@@ -37,11 +37,13 @@ struct FunctionURLRequests {
             return WireResponse(status: 200, headers: Self.corsHeaders(cors, request: request, preflight: true))
         }
         let requestId = UUID().uuidString.lowercased()
-        let event = Self.event(request, urlId: urlId, host: name, account: function.account, requestId: requestId)
+        let trace = TraceHeader.forInvocation(request.headers["x-amzn-trace-id"])
+        let event = Self.event(
+            request, urlId: urlId, host: name, account: function.account, requestId: requestId, trace: trace)
         do {
             try await service.checkConcurrency(function, version: version)
             let result = try await service.run(
-                function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: nil,
+                function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: trace,
                 requestId: requestId, invokedArn: reference.qualifiedArn)
             // A function error is a bare "Internal Server Error", as AWS recorded it.
             var response =
@@ -62,12 +64,30 @@ struct FunctionURLRequests {
         }
     }
 
-    /// The payload format 2.0 event of a request.
-    static func event(_ request: WireRequest, urlId: String, host: String, account: String, requestId: String) -> String
-    {
+    /// Headers of a connection, not of the request: the function's event leaves them out.
+    static let hopByHopHeaders: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+    ]
+
+    /// The payload format 2.0 event of a request. Its headers are the request's, without those of
+    /// the connection, with what Lambda's front end adds (developer guide, "Invoking Lambda function
+    /// URLs"): the trace header and the `x-forwarded-*` headers of the client's address, port and
+    /// protocol (plain HTTP here; AWS's URLs are HTTPS only, and its TLS headers are not made up).
+    static func event(
+        _ request: WireRequest, urlId: String, host: String, account: String, requestId: String,
+        trace: String = TraceHeader.forInvocation(nil)
+    ) -> String {
+        let sourceIp = request.clientAddress ?? "127.0.0.1"
+        var received = request.headers.filter { !hopByHopHeaders.contains($0.key) }
+        received["x-amzn-trace-id"] = trace
+        received["x-forwarded-for"] = sourceIp
+        received["x-forwarded-proto"] = "http"
+        if let port = request.headers["host"]?.split(separator: ":").last.flatMap({ Int($0) }) {
+            received["x-forwarded-port"] = String(port)
+        }
         var headers: [(key: String, value: OrderedJSON)] = []
         var cookies: [OrderedJSON] = []
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in received.sorted(by: { $0.key < $1.key }) {
             if name == "cookie" {
                 cookies = value.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }
             } else {
@@ -100,7 +120,7 @@ struct FunctionURLRequests {
                         "http",
                         .object([
                             ("method", .string(request.method)), ("path", .string(request.path)),
-                            ("protocol", .string("HTTP/1.1")), ("sourceIp", .string("127.0.0.1")),
+                            ("protocol", .string("HTTP/1.1")), ("sourceIp", .string(sourceIp)),
                             ("userAgent", .string(request.headers["user-agent"] ?? "")),
                         ])
                     ),
@@ -157,6 +177,12 @@ struct FunctionURLRequests {
             body =
                 object["isBase64Encoded"] as? Bool == true
                 ? Array(Data(base64Encoded: text) ?? Data()) : Array(text.utf8)
+        } else if object["body"] != nil, object["body"] is NSNull == false,
+            case .object(let members)? = try? OrderedJSON.parse(payload),
+            let value = members.first(where: { $0.key == "body" })?.value
+        {
+            // A body that is not a string is written as JSON (the answer's own order kept).
+            body = Array(value.text.utf8)
         }
         return WireResponse(status: status, headers: headers, body: body)
     }
