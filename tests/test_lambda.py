@@ -913,6 +913,11 @@ def test_function_urls(server, lam):
     assert headers["x-forwarded-for"] == "127.0.0.1" == event["requestContext"]["http"]["sourceIp"]
     assert headers["x-forwarded-proto"] == "http" and headers["x-forwarded-port"] == host.rsplit(":", 1)[1]
     assert headers["x-amzn-trace-id"].startswith("Root=1-") and "connection" not in headers
+    # The context's path is decoded; the raw path is as sent.
+    encoded = urllib.request.Request(server.endpoint + "/a%20b/%25x", headers={"Host": host})
+    with urllib.request.urlopen(encoded, timeout=30) as answer:
+        event = json.loads(answer.read())
+    assert event["rawPath"] == "/a%20b/%25x" and event["requestContext"]["http"]["path"] == "/a b/%x"
     # A body that is not a string is written as JSON.
     with urllib.request.urlopen(urllib.request.Request(server.endpoint + "/object", headers={"Host": host})) as answer:
         assert json.loads(answer.read()) == {"method": "GET", "n": [1, 2]}

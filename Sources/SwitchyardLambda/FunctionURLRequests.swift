@@ -119,7 +119,10 @@ struct FunctionURLRequests {
                     (
                         "http",
                         .object([
-                            ("method", .string(request.method)), ("path", .string(request.path)),
+                            // `rawPath` is the path as sent, `http.path` decoded (AWS's recording: a
+                            // request for `/pa2%25Fth/1` is `/pa2%Fth/1` here).
+                            ("method", .string(request.method)),
+                            ("path", .string(request.path.removingPercentEncoding ?? request.path)),
                             ("protocol", .string("HTTP/1.1")), ("sourceIp", .string(sourceIp)),
                             ("userAgent", .string(request.headers["user-agent"] ?? "")),
                         ])
