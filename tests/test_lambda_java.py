@@ -113,6 +113,11 @@ public class Handler implements RequestHandler<Map<String, Object>, Map<String, 
         answer.put("remaining", context.getRemainingTimeInMillis());
         answer.put("group", context.getLogGroupName());
         answer.put("identity", String.valueOf(context.getIdentity()));
+        ClientContext client = context.getClientContext();
+        if (client != null) {
+            answer.put("clientCustom", client.getCustom());
+            answer.put("clientApp", client.getClient() == null ? null : client.getClient().getAppTitle());
+        }
         // What a library that prints the context by reflection (Gson, say) reads: its plain fields.
         List<String> fields = new ArrayList<>();
         for (java.lang.reflect.Field field : context.getClass().getDeclaredFields()) {
@@ -469,6 +474,13 @@ def test_a_request_handler_gets_the_event_and_a_context(lam, java_code):
     assert body["env"]["AWS_EXECUTION_ENV"] == "AWS_Lambda_java17"
     assert f"awsRequestId={body['request']}" in body["fields"] and "functionName=java-fn" in body["fields"]
     assert "java got {n=3, tags=[a]}" in base64.b64decode(answer["LogResult"]).decode()
+    assert "clientCustom" not in body
+    # The invoker's client context, in the AWS Mobile SDK's form (developer guide, "Using the Lambda
+    # context object to retrieve Java function information": getClientContext).
+    client_context = {"client": {"app_title": "Notes", "installation_id": "i-1"}, "custom": {"tenant": "t1"},
+                      "env": {"platform": "Android"}}
+    answer = invoke(lam, "java-fn", {"n": 4}, ClientContext=base64.b64encode(json.dumps(client_context).encode()).decode())
+    assert answer["Body"]["clientCustom"] == {"tenant": "t1"} and answer["Body"]["clientApp"] == "Notes"
 
 
 def test_a_named_method_converts_the_event_to_a_bean_and_answers_one(lam, java_code):

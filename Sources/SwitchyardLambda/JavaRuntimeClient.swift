@@ -16,7 +16,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-10"
+    static let directoryName = "java-client-11"
     /// Where the Context and LambdaLogger classes are, under the client's directory.
     static let contextDirectory = "context"
 
@@ -24,6 +24,9 @@ enum JavaRuntimeClient {
     static var sources: [(file: String, text: String)] {
         [("\(className).java", source), ("SwitchyardJavaJson.java", jsonSource)]
     }
+
+    /// `contextClasses` as Java string literals, for the loader that defines them.
+    static var contextClassList: String { contextClasses.map { "\"\($0)\"" }.joined(separator: ", ") }
 
     /// The runtime client: the handler, the Runtime API loop and the error documents.
     static let source = #"""
@@ -82,7 +85,8 @@ enum JavaRuntimeClient {
                     if (trace != null) System.setProperty("com.amazonaws.xray.traceHeader", trace);
                     Invocation invocation = new Invocation(
                         requestId, header(next, "Lambda-Runtime-Invoked-Function-Arn", ""),
-                        Long.parseLong(header(next, "Lambda-Runtime-Deadline-Ms", "0")));
+                        Long.parseLong(header(next, "Lambda-Runtime-Deadline-Ms", "0")),
+                        document(next.getHeaderField("Lambda-Runtime-Client-Context")));
                     try {
                         byte[] answer = handler.invoke(event, invocation);
                         post("/invocation/" + requestId + "/response", answer, null);
@@ -182,7 +186,19 @@ enum JavaRuntimeClient {
                 post(path, body.getBytes(StandardCharsets.UTF_8), errorType);
             }
 
-            record Invocation(String requestId, String functionArn, long deadline) {}
+            record Invocation(String requestId, String functionArn, long deadline, Map<String, Object> clientContext) {}
+
+            /** A JSON object of a header; null when there is none or it is not one. */
+            @SuppressWarnings("unchecked")
+            static Map<String, Object> document(String header) {
+                if (header == null || header.isEmpty()) return null;
+                try {
+                    Object parsed = SwitchyardJavaJson.parse(header);
+                    return parsed instanceof Map<?, ?> ? (Map<String, Object>) parsed : null;
+                } catch (RuntimeException malformed) {
+                    return null;
+                }
+            }
 
             /** A resolved handler: the object (or null for a static method), the method and how it takes its arguments. */
             static final class Handler {
@@ -318,10 +334,11 @@ enum JavaRuntimeClient {
                 Object context(Invocation invocation, Class<?> contextType) throws Exception {
                     if (contextConstructor == null) {
                         Class<?> implementation = new ContextLoader(loader).loadClass("SwitchyardLambdaContext");
-                        contextConstructor = implementation.getConstructor(String.class, String.class, long.class);
+                        contextConstructor = implementation.getConstructor(String.class, String.class, long.class, Map.class);
                     }
                     if (!contextType.isAssignableFrom(contextConstructor.getDeclaringClass())) return null;
-                    return contextConstructor.newInstance(invocation.requestId(), invocation.functionArn(), invocation.deadline());
+                    return contextConstructor.newInstance(
+                        invocation.requestId(), invocation.functionArn(), invocation.deadline(), invocation.clientContext());
                 }
             }
 
@@ -331,13 +348,15 @@ enum JavaRuntimeClient {
              * ones the function's own aws-lambda-java-core declares. Every other class is the function's.
              */
             static final class ContextLoader extends ClassLoader {
+                static final java.util.Set<String> CONTEXT_CLASSES = java.util.Set.of(\#(contextClassList));
+
                 ContextLoader(ClassLoader function) {
                     super(function);
                 }
 
                 @Override
                 protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                    if (!name.equals("SwitchyardLambdaContext") && !name.equals("SwitchyardLambdaLogger")) {
+                    if (!CONTEXT_CLASSES.contains(name)) {
                         return super.loadClass(name, resolve);
                     }
                     synchronized (getClassLoadingLock(name)) {

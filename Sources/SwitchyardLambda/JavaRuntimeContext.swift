@@ -25,10 +25,16 @@ extension JavaRuntimeClient {
                 // Not a field serializers walk (libraries that print the context, Gson's say).
                 private final transient LambdaLogger logger = new SwitchyardLambdaLogger();
 
-                public SwitchyardLambdaContext(String awsRequestId, String invokedFunctionArn, long deadlineTimeInMs) {
+                private final ClientContext clientContext;
+
+                /** `clientContext`: the invoker's client context document (null when it gave none). */
+                public SwitchyardLambdaContext(
+                        String awsRequestId, String invokedFunctionArn, long deadlineTimeInMs,
+                        java.util.Map<String, Object> clientContext) {
                     this.awsRequestId = awsRequestId;
                     this.invokedFunctionArn = invokedFunctionArn;
                     this.deadlineTimeInMs = deadlineTimeInMs;
+                    this.clientContext = clientContext == null ? null : new SwitchyardLambdaClientContext(clientContext);
                 }
 
                 @Override public String getAwsRequestId() { return awsRequestId; }
@@ -38,7 +44,7 @@ extension JavaRuntimeClient {
                 @Override public String getFunctionVersion() { return functionVersion; }
                 @Override public String getInvokedFunctionArn() { return invokedFunctionArn; }
                 @Override public CognitoIdentity getIdentity() { return null; }
-                @Override public ClientContext getClientContext() { return null; }
+                @Override public ClientContext getClientContext() { return clientContext; }
                 @Override public int getMemoryLimitInMB() { return memoryLimit; }
                 @Override public LambdaLogger getLogger() { return logger; }
 
@@ -46,6 +52,75 @@ extension JavaRuntimeClient {
                 public int getRemainingTimeInMillis() {
                     return (int) Math.max(0, deadlineTimeInMs - System.currentTimeMillis());
                 }
+            }
+            """#
+        ),
+        (
+            "SwitchyardLambdaClientContext.java",
+            #"""
+            import com.amazonaws.services.lambda.runtime.Client;
+            import com.amazonaws.services.lambda.runtime.ClientContext;
+            import java.util.LinkedHashMap;
+            import java.util.Map;
+
+            /**
+             * The invoker's client context, as the AWS Mobile SDK writes it: `client` (`installation_id`,
+             * `app_title`, `app_version_name`, `app_version_code`, `app_package_name`), `custom` and `env`.
+             */
+            public final class SwitchyardLambdaClientContext implements ClientContext {
+                private final Client client;
+                private final Map<String, String> custom;
+                private final Map<String, String> env;
+
+                public SwitchyardLambdaClientContext(Map<String, Object> document) {
+                    Map<String, String> client = strings(document.get("client"));
+                    this.client = client == null ? null : new SwitchyardLambdaClient(client);
+                    this.custom = strings(document.get("custom"));
+                    this.env = strings(document.get("env"));
+                }
+
+                static Map<String, String> strings(Object value) {
+                    if (!(value instanceof Map<?, ?>)) return null;
+                    Map<String, String> strings = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                        strings.put(String.valueOf(entry.getKey()), entry.getValue() == null ? null : String.valueOf(entry.getValue()));
+                    }
+                    return strings;
+                }
+
+                @Override public Client getClient() { return client; }
+                @Override public Map<String, String> getCustom() { return custom; }
+                @Override public Map<String, String> getEnvironment() { return env; }
+            }
+            """#
+        ),
+        (
+            "SwitchyardLambdaClient.java",
+            #"""
+            import com.amazonaws.services.lambda.runtime.Client;
+            import java.util.Map;
+
+            /** The client of a client context: the mobile application that invoked the function. */
+            public final class SwitchyardLambdaClient implements Client {
+                private final String installationId;
+                private final String appTitle;
+                private final String appVersionName;
+                private final String appVersionCode;
+                private final String appPackageName;
+
+                public SwitchyardLambdaClient(Map<String, String> client) {
+                    installationId = client.get("installation_id");
+                    appTitle = client.get("app_title");
+                    appVersionName = client.get("app_version_name");
+                    appVersionCode = client.get("app_version_code");
+                    appPackageName = client.get("app_package_name");
+                }
+
+                @Override public String getInstallationId() { return installationId; }
+                @Override public String getAppTitle() { return appTitle; }
+                @Override public String getAppVersionName() { return appVersionName; }
+                @Override public String getAppVersionCode() { return appVersionCode; }
+                @Override public String getAppPackageName() { return appPackageName; }
             }
             """#
         ),
@@ -146,5 +221,7 @@ extension JavaRuntimeClient {
     ]
 
     /// The classes kept from `contextSources`.
-    static let contextClasses = ["SwitchyardLambdaContext", "SwitchyardLambdaLogger"]
+    static let contextClasses = [
+        "SwitchyardLambdaContext", "SwitchyardLambdaLogger", "SwitchyardLambdaClientContext", "SwitchyardLambdaClient",
+    ]
 }
