@@ -1389,3 +1389,23 @@ def test_nodejs_context_client_context_and_succeed(lam):
     client_context = base64.b64encode(json.dumps({"custom": {"tenant": "t1"}}).encode()).decode()
     answer = invoke(lam, "node-legacy", {}, ClientContext=client_context)
     assert answer["Body"] == {"custom": {"tenant": "t1"}, "identity": "none"}
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js functions run where node is installed")
+def test_nodejs_code_that_does_not_load(lam):
+    # Developer guide, "AWS Lambda function errors in Node.js": code that does not parse is
+    # Runtime.UserCodeSyntaxError ("SyntaxError: ..."), a missing module Runtime.ImportModuleError,
+    # and what the code throws while it loads is answered as its own error.
+    cases = {
+        "node-syntax": ({"index.mjs": ("export const handler = async (event) => {\n", 0o644)},
+                        "Runtime.UserCodeSyntaxError", "SyntaxError: "),
+        "node-missing-dependency": ({"index.js": ("const x = require('not-installed');\nexports.handler = async () => 1;\n",
+                                                  0o644)}, "Runtime.ImportModuleError", "Error: Cannot find module 'not-installed'"),
+        "node-throws": ({"index.js": ("throw new TypeError('no config');\n", 0o644)}, "TypeError", "no config"),
+    }
+    for name, (files, error_type, message) in cases.items():
+        create(lam, name, code=zipped(files), runtime="nodejs20.x", handler="index.handler")
+        answer = invoke(lam, name, {})
+        assert answer["FunctionError"] == "Unhandled", name
+        assert answer["Body"]["errorType"] == error_type, (name, answer["Body"])
+        assert answer["Body"]["errorMessage"].startswith(message), (name, answer["Body"])

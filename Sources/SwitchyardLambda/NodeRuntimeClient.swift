@@ -7,7 +7,7 @@
 /// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
 /// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-4.mjs"
+    static let fileName = "switchyard-node-runtime-5.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
@@ -130,21 +130,29 @@ enum NodeRuntimeClient {
           const exportName = handlerSpec.slice(dot + 1);
           const base = path.resolve(root, modulePath);
           let loaded;
-          for (const extension of [".mjs", ".js", ".cjs"]) {
-            if (fs.existsSync(base + extension)) {
-              loaded = await import(pathToFileURL(base + extension).href);
-              break;
+          try {
+            for (const extension of [".mjs", ".js", ".cjs"]) {
+              if (fs.existsSync(base + extension)) {
+                loaded = await import(pathToFileURL(base + extension).href);
+                break;
+              }
             }
-          }
-          if (!loaded) {
-            const require = createRequire(path.join(root, "index.js"));
-            try {
-              loaded = require(base);
-            } catch (error) {
-              const err = new Error(`Cannot find module '${modulePath}'`);
+            if (!loaded) loaded = createRequire(path.join(root, "index.js"))(base);
+          } catch (error) {
+            // As AWS's client names them (developer guide, Node.js errors): code that does not parse,
+            // and a module that is not there; what the code itself throws while loading is its own.
+            if (error instanceof SyntaxError) {
+              const err = new Error(`SyntaxError: ${error.message}`);
+              err.name = "Runtime.UserCodeSyntaxError";
+              throw err;
+            }
+            if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND") {
+              const missing = error.message.includes(`'${base}'`);
+              const err = new Error(missing ? `Cannot find module '${modulePath}'` : `Error: ${error.message}`);
               err.name = "Runtime.ImportModuleError";
               throw err;
             }
+            throw error;
           }
           const handler = loaded[exportName] ?? loaded.default?.[exportName];
           if (typeof handler !== "function") {
