@@ -283,7 +283,12 @@ public struct RequestRouter: Sendable {
             guard resourceOwner(of: request.path) == nil else { return nil }
             candidates = services.filter { $0.restProtocol != nil }
         }
-        let chosen = candidates.first { $0.takesRESTPath(request) } ?? (signingName == nil ? nil : candidates.first)
+        // A signed request's only candidate is chosen whether its routes match or not: not matched
+        // here, since the codec matches them again (matching was 3% of the CPU of an invocation).
+        let chosen =
+            signingName != nil && candidates.count == 1
+            ? candidates.first
+            : candidates.first { $0.takesRESTPath(request) } ?? (signingName == nil ? nil : candidates.first)
         guard let chosen, let wireProtocol = chosen.restProtocol, let codec = chosen.codec(for: wireProtocol) else {
             return nil
         }
