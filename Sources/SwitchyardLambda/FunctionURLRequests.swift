@@ -169,25 +169,31 @@ struct FunctionURLRequests {
             }
             return WireResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
         }
-        var headers: [(String, String)] = []
-        for (name, value) in object["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
-        for cookie in object["cookies"] as? [String] ?? [] { headers.append(("Set-Cookie", cookie)) }
-        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-            headers.append(("Content-Type", "application/json"))
-        }
         var body: [UInt8] = []
         if let text = object["body"] as? String {
             body =
                 object["isBase64Encoded"] as? Bool == true
                 ? Array(Data(base64Encoded: text) ?? Data()) : Array(text.utf8)
-        } else if object["body"] != nil, object["body"] is NSNull == false,
-            case .object(let members)? = try? OrderedJSON.parse(payload),
-            let value = members.first(where: { $0.key == "body" })?.value
+        } else if case .object(let members)? = try? OrderedJSON.parse(payload),
+            let value = members.first(where: { $0.key == "body" })?.value, value != .scalar(.null)
         {
             // A body that is not a string is written as JSON (the answer's own order kept).
             body = Array(value.text.utf8)
         }
-        return WireResponse(status: status, headers: headers, body: body)
+        return WireResponse(
+            status: status, headers: headers(of: object, contentType: "application/json"), body: body)
+    }
+
+    /// The HTTP headers an answer or a streamed prelude names: its `headers`, a `Set-Cookie` for each
+    /// of its `cookies`, and the given content type when it names none.
+    static func headers(of document: [String: Any], contentType: String) -> [(String, String)] {
+        var headers: [(String, String)] = []
+        for (name, value) in document["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
+        for cookie in document["cookies"] as? [String] ?? [] { headers.append(("Set-Cookie", cookie)) }
+        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headers.append(("Content-Type", contentType))
+        }
+        return headers
     }
 
     /// The content type of a streamed response that starts with its HTTP status, headers and
@@ -210,14 +216,9 @@ struct FunctionURLRequests {
         }
         let prelude =
             (try? JSONSerialization.jsonObject(with: Data(payload[..<preludeEnd]))) as? [String: Any] ?? [:]
-        let status = (prelude["statusCode"] as? Int) ?? 200
-        var headers: [(String, String)] = []
-        for (name, value) in prelude["headers"] as? [String: Any] ?? [:] { headers.append((name, "\(value)")) }
-        for cookie in prelude["cookies"] as? [String] ?? [] { headers.append(("Set-Cookie", cookie)) }
-        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-            headers.append(("Content-Type", "application/octet-stream"))
-        }
-        return WireResponse(status: status, headers: headers, body: body)
+        return WireResponse(
+            status: (prelude["statusCode"] as? Int) ?? 200,
+            headers: headers(of: prelude, contentType: "application/octet-stream"), body: body)
     }
 
     static func corsHeaders(_ cors: Lambda.Cors, request: WireRequest, preflight: Bool) -> [(String, String)] {

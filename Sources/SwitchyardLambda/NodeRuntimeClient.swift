@@ -7,7 +7,7 @@
 /// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
 /// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-5.mjs"
+    static let fileName = "switchyard-node-runtime-6.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
@@ -118,10 +118,11 @@ enum NodeRuntimeClient {
           });
         }
 
+        // A body that is neither text nor bytes is sent as JSON.
         async function post(url, body, headers = {}) {
-          const text = typeof body === "string" ? body : JSON.stringify(body);
-          await exchange("POST", url, text, { "Content-Type": "application/json",
-                                              "Content-Length": Buffer.byteLength(text), ...headers });
+          const payload = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+          await exchange("POST", url, payload, { "Content-Type": "application/json",
+                                                 "Content-Length": Buffer.byteLength(payload), ...headers });
         }
 
         async function loadHandler() {
@@ -198,10 +199,8 @@ enum NodeRuntimeClient {
           try {
             if (handler[streamingHandler]) {
               const stream = await streamed(event, context);
-              const body = Buffer.concat(stream.chunks);
-              await exchange("POST", `${api}/invocation/${requestId}/response`, body, {
-                "Content-Type": stream.contentType, "Content-Length": body.length,
-                "Lambda-Runtime-Function-Response-Mode": "streaming" });
+              await post(`${api}/invocation/${requestId}/response`, Buffer.concat(stream.chunks), {
+                "Content-Type": stream.contentType, "Lambda-Runtime-Function-Response-Mode": "streaming" });
               continue;
             }
             const result = await new Promise((resolve, reject) => {
