@@ -92,6 +92,10 @@ def test_dead_letter_queue_of_another_account_cannot_be_used(accounts):
     with pytest.raises(ClientError) as e:
         sqs_b.list_message_move_tasks(SourceArn=dlq_arn)
     denied(e, "AccessDenied")
+    handle = sqs_a.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
+    with pytest.raises(ClientError) as e:
+        sqs_b.cancel_message_move_task(TaskHandle=handle)
+    denied(e, "AccessDenied")
     with pytest.raises(ClientError) as e:
         sqs_b.list_dead_letter_source_queues(QueueUrl=dlq_url)
     denied(e, "AccessDenied")

@@ -1,6 +1,8 @@
 """Dead-letter queues: redrive on maxReceiveCount, RedriveAllowPolicy, sources, message move tasks."""
+import base64
 import json
 import time
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -114,6 +116,104 @@ def test_message_move_task_errors(sqs, queue_url):
     with pytest.raises(ClientError) as e:
         sqs.start_message_move_task(SourceArn="arn:aws:sqs:us-east-1:000000000000:missing")
     assert error_code(e) == "ResourceNotFoundException"
+
+
+def move_handle(task_id, source_arn):
+    """A task handle as AWS forms it: base64 of a JSON document naming the task and its source."""
+    return base64.b64encode(json.dumps({"taskId": task_id, "sourceArn": source_arn}).encode()).decode()
+
+
+def test_cancel_message_move_task_handle_errors(sqs, queue_url):
+    # AWS: a handle that does not decode is an invalid parameter; one naming a queue that does not
+    # exist is about the SourceArn; one naming an existing queue but no task is "Task does not exist."
     with pytest.raises(ClientError) as e:
-        sqs.cancel_message_move_task(TaskHandle="bm9wZQ==")
+        sqs.cancel_message_move_task(TaskHandle="foobared")
+    assert error_code(e) == "InvalidParameterValue"
+    assert e.value.response["Error"]["Message"] == "Value for parameter TaskHandle is invalid."
+    # A missing queue is not found whichever account the handle names (AWS recorded another's).
+    for account in ["000000000000", "123456789012"]:
+        missing = f"arn:aws:sqs:us-east-1:{account}:no-such-queue"
+        with pytest.raises(ClientError) as e:
+            sqs.cancel_message_move_task(TaskHandle=move_handle(str(uuid.uuid4()), missing))
+        assert error_code(e) == "ResourceNotFoundException"
+        assert e.value.response["Error"]["Message"] == (
+            "The resource that you specified for the SourceArn parameter doesn't exist.")
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        sqs.cancel_message_move_task(TaskHandle=move_handle(str(uuid.uuid4()), arn))
     assert error_code(e) == "ResourceNotFoundException"
+    assert e.value.response["Error"]["Message"] == "Task does not exist."
+
+
+def dead_letters(sqs, count, suffix):
+    """A source queue whose `count` messages have all been dead-lettered; returns (src, dlq, dlq ARN)."""
+    src, dlq, dlq_arn = make_pair(sqs, 1, suffix)
+    for i in range(count):
+        sqs.send_message(QueueUrl=src, MessageBody=f"m{i}")
+    while sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages"):
+        pass
+    return src, dlq, dlq_arn
+
+
+def collect(sqs, url, count, timeout=20):
+    bodies = []
+    deadline = time.time() + timeout
+    while len(bodies) < count and time.time() < deadline:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        for m in got:
+            bodies.append(m["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return bodies
+
+
+def test_message_move_task_keeps_its_rate(sqs):
+    # MaxNumberOfMessagesPerSecond=1: the first message moves at once, four take three seconds.
+    _, _, dlq_arn = dead_letters(sqs, 4, "-rate")
+    target = sqs.create_queue(QueueName="rate-target")["QueueUrl"]
+    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    started = time.time()
+    handle = sqs.start_message_move_task(
+        SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    running = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+    assert running["Status"] == "RUNNING"
+    assert running["TaskHandle"] == handle
+    assert running["MaxNumberOfMessagesPerSecond"] == 1
+    assert running["ApproximateNumberOfMessagesToMove"] == 4
+    assert sorted(collect(sqs, target, 4)) == ["m0", "m1", "m2", "m3"]
+    assert time.time() - started >= 3
+
+
+def test_cancelled_message_move_task_leaves_the_rest(sqs):
+    _, dlq, dlq_arn = dead_letters(sqs, 10, "-cancel")
+    target = sqs.create_queue(QueueName="cancel-target")["QueueUrl"]
+    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    handle = sqs.start_message_move_task(
+        SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    assert len(collect(sqs, target, 2)) == 2
+    moved = sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
+    assert 2 <= moved < 10
+    deadline = time.time() + 5
+    while (task := sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0])["Status"] != "CANCELLED":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert "TaskHandle" not in task
+    assert sqs.receive_message(QueueUrl=dlq).get("Messages")
+    with pytest.raises(ClientError) as e:
+        sqs.cancel_message_move_task(TaskHandle=handle)
+    assert error_code(e) == "AWS.SimpleQueueService.UnsupportedOperation"
+
+
+def test_message_move_task_fails_when_its_destination_is_deleted(sqs):
+    _, dlq, dlq_arn = dead_letters(sqs, 10, "-gone")
+    target = sqs.create_queue(QueueName="gone-target")["QueueUrl"]
+    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)
+    sqs.delete_queue(QueueUrl=target)
+    deadline = time.time() + 5
+    while (task := sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0])["Status"] == "RUNNING":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert task["Status"] == "FAILED"
+    assert task["FailureReason"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert task["DestinationArn"] == target_arn
+    assert sqs.receive_message(QueueUrl=dlq).get("Messages")

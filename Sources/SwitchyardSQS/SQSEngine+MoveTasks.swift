@@ -26,6 +26,28 @@ final class MoveTask: @unchecked Sendable {
         self.startedAt = startedAt
         self.toMove = toMove
     }
+
+    /// The rate when the caller sets none. AWS calls its default "system optimized"; this is the
+    /// highest rate a caller may ask for.
+    static let defaultRate = 500
+
+    /// How many messages the task may move at `now`: MaxNumberOfMessagesPerSecond over the time
+    /// since it started, the first one at once. With a rate of 1, four messages take three seconds.
+    func allowance(now: Int64) -> Int {
+        let rate = Int64(maxPerSecond ?? MoveTask.defaultRate)
+        let earned = max(0, now - startedAt) * rate / 1000 + 1
+        return max(0, Int(min(earned, Int64(Int32.max))) - moved)
+    }
+
+    /// The task id and source queue ARN a handle carries (base64 of a small JSON document), or nil
+    /// when the handle is not one.
+    static func decode(handle: String) -> (taskId: String, sourceArn: String)? {
+        guard let data = Data(base64Encoded: handle),
+            let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let taskId = document["taskId"] as? String, let sourceArn = document["sourceArn"] as? String
+        else { return nil }
+        return (taskId, sourceArn)
+    }
 }
 
 /// One entry of ListMessageMoveTasks.
@@ -76,11 +98,11 @@ extension SQSEngine {
         return task.taskHandle
     }
 
-    /// Moves batches once per tick until the source is drained or the task is cancelled.
+    /// Moves what the task's rate allows once per tick until the source is drained, the task is
+    /// cancelled or its destination is gone.
     private func runMoveTask(_ task: MoveTask) async {
-        let perTick = max(1, (task.maxPerSecond ?? 500) / 10)
         while true {
-            let (done, ticket) = moveStep(task, limit: perTick)
+            let (done, ticket) = moveStep(task, limit: task.allowance(now: clock.nowMillis()))
             try? await ticket.wait()
             if done { return }
             try? await Task.sleep(for: .milliseconds(100))
@@ -97,6 +119,7 @@ extension SQSEngine {
             task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
             return (true, .alreadyCommitted)
         }
+        if limit == 0 { return (false, .alreadyCommitted) }
         let now = clock.nowMillis()
         let (taken, expired) = source.takeReceivable(limit: limit, now: now)
         var changes: [SQSChange] = expired.isEmpty ? [] : [.deleteMessages(expired)]
@@ -116,9 +139,17 @@ extension SQSEngine {
         return (done, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }
 
-    /// Cancels a running task of the caller's account (another account's handle names no task).
-    public func cancelMoveTask(handle: String, account: String) throws -> Int {
-        guard let task = moveTasks.first(where: { $0.taskHandle == handle && $0.source.account == account }) else {
+    /// Cancels a running task. The handle names its source queue, which must exist; the caller's
+    /// access to that queue is checked before.
+    public func cancelMoveTask(handle: String) throws -> Int {
+        guard let (_, sourceArn) = MoveTask.decode(handle: handle) else {
+            throw SQSErrors.invalidParameter("Value for parameter TaskHandle is invalid.")
+        }
+        guard let source = QueueKey(arn: sourceArn), queues[source] != nil else {
+            throw SQSErrors.resourceNotFound(
+                "The resource that you specified for the SourceArn parameter doesn't exist.")
+        }
+        guard let task = moveTasks.first(where: { $0.taskHandle == handle && $0.source == source }) else {
             throw SQSErrors.resourceNotFound("Task does not exist.")
         }
         guard task.status == "RUNNING" else {

@@ -324,9 +324,17 @@ public struct SQSService: SQSAPI {
     public func cancelMessageMoveTask(_ input: SQS.CancelMessageMoveTaskRequest, context: RequestContext) async throws
         -> SQS.CancelMessageMoveTaskResult
     {
-        SQS.CancelMessageMoveTaskResult(
-            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(
-                handle: input.taskHandle, account: context.account))
+        // AWS answers a handle whose queue does not exist as such, whoever's account it names
+        // (recorded with another account's ARN); an existing queue of another account is denied.
+        if let (_, sourceArn) = MoveTask.decode(handle: input.taskHandle),
+            case .otherAccount = context.placement(of: sourceArn, service: "sqs"),
+            let source = QueueKey(arn: sourceArn), await engine.queueExists(source)
+        {
+            throw QueueAccess.denied(
+                .caller(context), action: "CancelMessageMoveTask", queueArn: sourceArn, explicit: false)
+        }
+        return SQS.CancelMessageMoveTaskResult(
+            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(handle: input.taskHandle))
     }
 
     public func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws
