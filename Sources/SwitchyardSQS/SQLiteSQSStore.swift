@@ -85,6 +85,17 @@ public struct SQLiteSQSStore: SQSStore {
                     CREATE INDEX sqs_deduplication_expiry ON sqs_deduplication(queue_id, expires_at);
                     """)
         }
+        // v5: message move tasks, so that a started task goes on after a restart.
+        migrator.registerMigration("sqs-v5") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sqs_move_task (
+                        handle TEXT PRIMARY KEY,
+                        started_at INTEGER NOT NULL,
+                        record BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
     }
 
     public func load() throws -> SQSSnapshot {
@@ -126,6 +137,10 @@ public struct SQLiteSQSStore: SQSStore {
                 snapshot.deduplication.append(
                     (row[0], row[1], DeduplicationRecord(messageId: row[2], sequenceNumber: row[3], expiresAt: row[4])))
             }
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM sqs_move_task ORDER BY started_at, handle") {
+                let data: Data = row[0]
+                snapshot.moveTasks.append(try decoder.decode(MoveTaskRecord.self, from: data))
+            }
             return snapshot
         }
     }
@@ -141,7 +156,10 @@ public struct SQLiteSQSStore: SQSStore {
 
     public func wipe() -> CommitTicket {
         database.submit(lineage: lineage) { db in
-            try db.execute(sql: "DELETE FROM sqs_message; DELETE FROM sqs_queue; DELETE FROM sqs_deduplication")
+            try db.execute(
+                sql:
+                    "DELETE FROM sqs_message; DELETE FROM sqs_queue; DELETE FROM sqs_deduplication; DELETE FROM sqs_move_task"
+            )
         }
     }
 
@@ -219,6 +237,14 @@ public struct SQLiteSQSStore: SQSStore {
         case .pruneDeduplication(let queueId, let before):
             try db.cachedStatement(sql: "DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_at < ?")
                 .execute(arguments: [queueId, before])
+        case .putMoveTask(let record):
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO sqs_move_task (handle, started_at, record) VALUES (?, ?, ?)"
+            ).execute(arguments: [record.taskHandle, record.startedAt, try JSONEncoder().encode(record)])
+        case .deleteMoveTasks(let handles):
+            for handle in handles {
+                try db.cachedStatement(sql: "DELETE FROM sqs_move_task WHERE handle = ?").execute(arguments: [handle])
+            }
         }
     }
 }

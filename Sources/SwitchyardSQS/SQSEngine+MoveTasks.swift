@@ -2,69 +2,14 @@ import Foundation
 import SwitchyardCore
 import SwitchyardWire
 
-/// A message move task (dead-letter queue redrive): moves a DLQ's messages back to their source
-/// queues or to one destination, at most MaxNumberOfMessagesPerSecond.
-final class MoveTask: @unchecked Sendable {
-    // @unchecked: mutated only by the engine actor, which owns every MoveTask.
-    let taskHandle: String
-    let source: QueueKey
-    let destination: QueueKey?
-    let maxPerSecond: Int?
-    let startedAt: Int64
-    var status = "RUNNING"
-    var moved = 0
-    var toMove: Int
-    var failureReason: String?
-    var cancelled = false
-
-    init(source: QueueKey, destination: QueueKey?, maxPerSecond: Int?, startedAt: Int64, toMove: Int) {
-        let descriptor = "{\"taskId\":\"\(RandomUUID.make())\",\"sourceArn\":\"\(source.arn)\"}"
-        self.taskHandle = Data(descriptor.utf8).base64EncodedString()
-        self.source = source
-        self.destination = destination
-        self.maxPerSecond = maxPerSecond
-        self.startedAt = startedAt
-        self.toMove = toMove
-    }
-
-    /// The rate when the caller sets none. AWS calls its default "system optimized"; this is the
-    /// highest rate a caller may ask for.
-    static let defaultRate = 500
-
-    /// How many messages the task may move at `now`: MaxNumberOfMessagesPerSecond over the time
-    /// since it started, the first one at once. With a rate of 1, four messages take three seconds.
-    func allowance(now: Int64) -> Int {
-        let rate = Int64(maxPerSecond ?? MoveTask.defaultRate)
-        let earned = max(0, now - startedAt) * rate / 1000 + 1
-        return max(0, Int(min(earned, Int64(Int32.max))) - moved)
-    }
-
-    /// The task id and source queue ARN a handle carries (base64 of a small JSON document), or nil
-    /// when the handle is not one.
-    static func decode(handle: String) -> (taskId: String, sourceArn: String)? {
-        guard let data = Data(base64Encoded: handle),
-            let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let taskId = document["taskId"] as? String, let sourceArn = document["sourceArn"] as? String
-        else { return nil }
-        return (taskId, sourceArn)
-    }
-}
-
-/// One entry of ListMessageMoveTasks.
-public struct MoveTaskSummary: Sendable {
-    public var taskHandle: String?
-    public var status: String
-    public var sourceArn: String
-    public var destinationArn: String?
-    public var maxNumberOfMessagesPerSecond: Int?
-    public var approximateNumberOfMessagesMoved: Int
-    public var approximateNumberOfMessagesToMove: Int?
-    public var failureReason: String?
-    public var startedTimestamp: Int
-}
-
 extension SQSEngine {
-    public func startMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) throws -> String {
+    /// How many finished tasks a source queue keeps: ListMessageMoveTasks shows at most ten.
+    static let movesKeptPerSource = 10
+
+    /// Starts a task, durably: it goes on after a restart. Returns its handle.
+    public func startMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) throws -> (
+        String, CommitTicket
+    ) {
         guard let source = QueueKey(arn: sourceArn), let sourceQueue = queues[source] else {
             throw SQSErrors.resourceNotFound(
                 "The resource that you specified for the SourceArn parameter doesn't exist.")
@@ -85,7 +30,7 @@ extension SQSEngine {
                 "MaxNumberOfMessagesPerSecond", value: String(maxPerSecond),
                 reason: "MaxNumberOfMessagesPerSecond must be between 1 and 500.")
         }
-        if moveTasks.contains(where: { $0.source == source && $0.status == "RUNNING" }) {
+        if moveTasks.contains(where: { $0.record.source == source && $0.isActive }) {
             throw SQSErrors.invalidParameter(
                 "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
             )
@@ -94,8 +39,27 @@ extension SQSEngine {
             source: source, destination: destination, maxPerSecond: maxPerSecond, startedAt: clock.nowMillis(),
             toMove: sourceQueue.messages.count)
         moveTasks.append(task)
-        Task { [weak self] in await self?.runMoveTask(task) }
-        return task.taskHandle
+        var changes: [SQSChange] = [.putMoveTask(task.record)]
+        let finished = moveTasks.filter { $0.record.source == source && !$0.isActive }
+        let dropped = finished.dropLast(Self.movesKeptPerSource - 1).map(\.record.taskHandle)
+        if !dropped.isEmpty {
+            moveTasks.removeAll { dropped.contains($0.record.taskHandle) }
+            changes.append(.deleteMoveTasks(dropped))
+        }
+        let ticket = store.submit(changes)
+        Task { [weak self] in
+            try? await ticket.wait()
+            await self?.runMoveTask(task)
+        }
+        return (task.record.taskHandle, ticket)
+    }
+
+    /// Goes on with the tasks that were running when the server stopped (a background task of the
+    /// module, started once).
+    public func resumeMoveTasks() {
+        for task in moveTasks where task.isActive {
+            Task { [weak self] in await self?.runMoveTask(task) }
+        }
     }
 
     /// Moves what the task's rate allows once per tick until the source is drained, the task is
@@ -109,15 +73,15 @@ extension SQSEngine {
         }
     }
 
+    /// One tick: moves up to `limit` messages and writes the task's progress in the same commit.
     private func moveStep(_ task: MoveTask, limit: Int) -> (Bool, CommitTicket) {
-        if task.cancelled {
-            task.status = "CANCELLED"
-            return (true, .alreadyCommitted)
+        if task.abandoned { return (true, .alreadyCommitted) }
+        if task.record.status == "CANCELLING" {
+            task.record.status = "CANCELLED"
+            return (true, store.submit([.putMoveTask(task.record)]))
         }
-        guard let source = queues[task.source] else {
-            task.status = "FAILED"
-            task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
-            return (true, .alreadyCommitted)
+        guard let source = queues[task.record.source] else {
+            return (true, fail(task, changes: []))
         }
         if limit == 0 { return (false, .alreadyCommitted) }
         let now = clock.nowMillis()
@@ -125,23 +89,29 @@ extension SQSEngine {
         var changes: [SQSChange] = expired.isEmpty ? [] : [.deleteMessages(expired)]
         for seq in taken {
             guard let message = source.messages[seq] else { continue }
-            let targetKey = task.destination ?? message.deadLetterQueueSourceArn.flatMap { QueueKey(arn: $0) }
+            let targetKey = task.record.destination ?? message.deadLetterQueueSourceArn.flatMap { QueueKey(arn: $0) }
             guard let targetKey, let target = queues[targetKey] else {
-                task.status = "FAILED"
-                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
-                return (true, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
+                return (true, fail(task, changes: changes))
             }
             transfer(seq, from: source, to: target, sourceArn: nil, now: now, changes: &changes)
-            task.moved += 1
+            task.record.moved += 1
         }
         let done = taken.isEmpty || source.messages.isEmpty
-        if done { task.status = "COMPLETED" }
+        if done { task.record.status = "COMPLETED" }
+        if done || !taken.isEmpty { changes.append(.putMoveTask(task.record)) }
         return (done, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }
 
-    /// Cancels a running task. The handle names its source queue, which must exist; the caller's
-    /// access to that queue is checked before.
-    public func cancelMoveTask(handle: String) throws -> Int {
+    /// Ends a task whose source or destination queue is gone, with AWS's reason.
+    private func fail(_ task: MoveTask, changes: [SQSChange]) -> CommitTicket {
+        task.record.status = "FAILED"
+        task.record.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
+        return store.submit(changes + [.putMoveTask(task.record)])
+    }
+
+    /// Cancels a running task, durably; returns how many messages it moved. The handle names its
+    /// source queue, which must exist; the caller's access to that queue is checked before.
+    public func cancelMoveTask(handle: String) throws -> (Int, CommitTicket) {
         guard let (_, sourceArn) = MoveTask.decode(handle: handle) else {
             throw SQSErrors.invalidParameter("Value for parameter TaskHandle is invalid.")
         }
@@ -149,15 +119,15 @@ extension SQSEngine {
             throw SQSErrors.resourceNotFound(
                 "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
-        guard let task = moveTasks.first(where: { $0.taskHandle == handle && $0.source == source }) else {
+        guard let task = moveTasks.first(where: { $0.record.taskHandle == handle && $0.record.source == source })
+        else {
             throw SQSErrors.resourceNotFound("Task does not exist.")
         }
-        guard task.status == "RUNNING" else {
+        guard task.record.status == "RUNNING" else {
             throw SQSErrors.unsupported("Only active tasks can be cancelled.")
         }
-        task.cancelled = true
-        task.status = "CANCELLING"
-        return task.moved
+        task.record.status = "CANCELLING"
+        return (task.record.moved, store.submit([.putMoveTask(task.record)]))
     }
 
     public func listMoveTasks(sourceArn: String, maxResults: Int) throws -> [MoveTaskSummary] {
@@ -165,13 +135,14 @@ extension SQSEngine {
             throw SQSErrors.resourceNotFound(
                 "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
-        return moveTasks.filter { $0.source == source }.reversed().prefix(maxResults).map { task in
-            MoveTaskSummary(
-                taskHandle: task.status == "RUNNING" ? task.taskHandle : nil, status: task.status,
-                sourceArn: task.source.arn, destinationArn: task.destination?.arn,
-                maxNumberOfMessagesPerSecond: task.maxPerSecond, approximateNumberOfMessagesMoved: task.moved,
-                approximateNumberOfMessagesToMove: task.toMove, failureReason: task.failureReason,
-                startedTimestamp: Int(task.startedAt))
+        return moveTasks.filter { $0.record.source == source }.reversed().prefix(maxResults).map { task in
+            let record = task.record
+            return MoveTaskSummary(
+                taskHandle: record.status == "RUNNING" ? record.taskHandle : nil, status: record.status,
+                sourceArn: record.source.arn, destinationArn: record.destination?.arn,
+                maxNumberOfMessagesPerSecond: record.maxPerSecond, approximateNumberOfMessagesMoved: record.moved,
+                approximateNumberOfMessagesToMove: record.toMove, failureReason: record.failureReason,
+                startedTimestamp: Int(record.startedAt))
         }
     }
 }

@@ -36,12 +36,14 @@ public actor SQSEngine {
         queuesById = loaded.queuesById
         nextSeq = loaded.nextSeq
         nextQueueId = loaded.nextQueueId
+        moveTasks = loaded.moveTasks
         store.lineage?.onBroken { [weak self] in try await self?.reloadAfterFailedWrite() }
     }
 
     /// Queues and messages as storage holds them, with the next free seq and queue id.
     private static func build(_ snapshot: SQSSnapshot) -> (
-        queues: [QueueKey: QueueState], queuesById: [Int64: QueueState], nextSeq: Int64, nextQueueId: Int64
+        queues: [QueueKey: QueueState], queuesById: [Int64: QueueState], nextSeq: Int64, nextQueueId: Int64,
+        moveTasks: [MoveTask]
     ) {
         var queues: [QueueKey: QueueState] = [:]
         var queuesById: [Int64: QueueState] = [:]
@@ -73,7 +75,7 @@ public actor SQSEngine {
                 queue.lastSequenceNumber = max(queue.lastSequenceNumber, number)
             }
         }
-        return (queues, queuesById, nextSeq, nextQueueId)
+        return (queues, queuesById, nextSeq, nextQueueId, snapshot.moveTasks.map(MoveTask.init(record:)))
     }
 
     /// A write failed to commit, so memory is ahead of storage: replaces every queue and message
@@ -309,7 +311,7 @@ public actor SQSEngine {
         queuesById.removeAll()
         receiveAttempts.removeAll()
         recentlyDeleted.removeAll()
-        for task in moveTasks { task.cancelled = true }
+        for task in moveTasks { task.abandoned = true }
         moveTasks.removeAll()
         return store.wipe()
     }

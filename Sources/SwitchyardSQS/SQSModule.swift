@@ -34,7 +34,7 @@ public struct SQSModule: ServiceModule {
                     return await engine.queueExists(key)
                 }
             ],
-            backgroundTasks: [{ await engine.runRetentionSweeper() }],
+            backgroundTasks: [{ await engine.runRetentionSweeper() }, { await engine.resumeMoveTasks() }],
             reset: { try await engine.reset().wait() },
             statistics: {
                 let counts = await engine.statistics()

@@ -315,9 +315,10 @@ public struct SQSService: SQSAPI {
                 continue
             }
         }
-        let handle = try await engine.startMoveTask(
+        let (handle, ticket) = try await engine.startMoveTask(
             sourceArn: input.sourceArn, destinationArn: input.destinationArn,
             maxPerSecond: input.maxNumberOfMessagesPerSecond)
+        try await ticket.wait()
         return SQS.StartMessageMoveTaskResult(taskHandle: handle)
     }
 
@@ -333,8 +334,9 @@ public struct SQSService: SQSAPI {
             throw QueueAccess.denied(
                 .caller(context), action: "CancelMessageMoveTask", queueArn: sourceArn, explicit: false)
         }
-        return SQS.CancelMessageMoveTaskResult(
-            approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(handle: input.taskHandle))
+        let (moved, ticket) = try await engine.cancelMoveTask(handle: input.taskHandle)
+        try await ticket.wait()
+        return SQS.CancelMessageMoveTaskResult(approximateNumberOfMessagesMoved: moved)
     }
 
     public func listMessageMoveTasks(_ input: SQS.ListMessageMoveTasksRequest, context: RequestContext) async throws

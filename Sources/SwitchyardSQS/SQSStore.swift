@@ -23,6 +23,10 @@ public enum SQSChange: Sendable {
     case putDeduplication(queueId: Int64, key: String, DeduplicationRecord)
     /// Forgets deduplication records that expired before the given time.
     case pruneDeduplication(queueId: Int64, before: Int64)
+    /// A message move task as it now stands (started, progressed, cancelled or ended).
+    case putMoveTask(MoveTaskRecord)
+    /// Forgets finished move tasks, by handle.
+    case deleteMoveTasks([String])
 }
 
 /// Everything SQS loads at start-up.
@@ -30,6 +34,8 @@ public struct SQSSnapshot: Sendable {
     public var queues: [QueueRecord] = []
     public var messages: [(queueId: Int64, message: SQSMessage)] = []
     public var deduplication: [(queueId: Int64, key: String, record: DeduplicationRecord)] = []
+    /// Message move tasks, oldest first.
+    public var moveTasks: [MoveTaskRecord] = []
 
     public init() {}
 }
