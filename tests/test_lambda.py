@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -170,6 +171,35 @@ def test_python_handler_runs_with_lambda_context(lam):
     second = invoke(lam, "echo", {"n": 2}, LogType="Tail")
     assert second["Body"]["echo"] == {"n": 2}
     assert "Init Duration" not in base64.b64decode(second["LogResult"]).decode()
+
+
+VERSION_ZIP = zipped({"app.py": ("import sys\ndef handler(event, context):\n    return list(sys.version_info[:2])\n",
+                                  0o644)})
+
+
+def host_pythons(release):
+    """Interpreters of one Python release on this host that start: on PATH, or pyenv's installs."""
+    candidates = [shutil.which(f"python{release}")]
+    pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    if os.path.isdir(f"{pyenv}/versions"):
+        candidates += [f"{pyenv}/versions/{v}/bin/python{release}" for v in os.listdir(f"{pyenv}/versions")]
+    working = []
+    for candidate in filter(None, candidates):
+        try:
+            subprocess.run([candidate, "-c", "import venv"], check=True, capture_output=True, timeout=30)
+            working.append(candidate)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return working
+
+
+def test_python_runtime_runs_its_own_release_where_the_host_has_it(lam):
+    # Lambda's python3.12 runs Python 3.12. A host whose 3.12 is installed by pyenv (its shim on
+    # PATH answers "command not found" unless 3.12 is selected) runs it too, not the default python3.
+    if not host_pythons("3.12"):
+        pytest.skip("this host has no Python 3.12")
+    create(lam, "which-python", code=VERSION_ZIP, runtime="python3.12", Timeout=120)
+    assert invoke(lam, "which-python", {})["Body"] == [3, 12]
 
 
 def test_function_error_is_reported_as_unhandled(lam):

@@ -13,7 +13,8 @@ import Synchronization
 ///   runtime names.
 /// - `python3.x`: AWS's runtime interface client (`awslambdaric`, from PyPI) in a virtual environment
 ///   Switchyard prepares once per interpreter under its runtimes directory, run by `python3.x` when
-///   the machine has that version and by `python3` otherwise. The environment has boto3, as Lambda's
+///   the machine has that version (on PATH, or installed by pyenv, asdf or uv) and by `python3`
+///   otherwise. The environment has boto3, as Lambda's
 ///   Python runtimes do.
 actor RuntimeEnvironments {
     /// The awslambdaric release the Python environments get.
@@ -24,6 +25,8 @@ actor RuntimeEnvironments {
     let directory: String
     /// Preparations under way or done (Python environments, the Java client), by their directory.
     private var preparations: [String: Task<String, any Error>] = [:]
+    /// Interpreters whose environment could not be prepared.
+    private var unusablePythons: Set<String> = []
 
     init(directory: String) {
         self.directory = directory
@@ -195,7 +198,12 @@ actor RuntimeEnvironments {
         try? files.removeItem(atPath: staging)
         try files.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try build(staging)
+        do {
+            try build(staging)
+        } catch {
+            try? files.removeItem(atPath: staging)
+            throw error
+        }
         if files.fileExists(atPath: ready) {
             try? files.removeItem(atPath: staging)
             return
@@ -236,15 +244,58 @@ actor RuntimeEnvironments {
         }
     }
 
-    /// The interpreter of a virtual environment with the runtime interface client installed.
+    /// The interpreter of a virtual environment with the runtime interface client installed: of the
+    /// runtime's own Python release where the host has it and the client installs there, else of the
+    /// host's `python3`.
     private func pythonEnvironment(for runtime: String) async throws -> String {
-        // A version manager's shim may exist for a version it cannot run: the interpreter must start.
-        let interpreter = try await NIOThreadPool.singleton.runIfActive {
-            [runtime, "python3"].compactMap(Self.findExecutable).first { candidate in
-                (try? Self.run(candidate, ["-c", "import venv"])) != nil
+        let interpreters = try await NIOThreadPool.singleton.runIfActive { Self.pythonInterpreters(for: runtime) }
+        var failure: (any Error)?
+        for interpreter in interpreters where !unusablePythons.contains(interpreter) {
+            do {
+                return try await pythonEnvironment(interpreter: interpreter)
+            } catch {
+                // The client may not install on that release (awslambdaric has none for 3.8):
+                // not tried again while the server runs.
+                unusablePythons.insert(interpreter)
+                failure = error
             }
         }
-        guard let interpreter else { throw Failure.unavailable("No Python interpreter for \(runtime) on this host.") }
+        throw failure ?? Failure.unavailable("No Python interpreter for \(runtime) on this host.")
+    }
+
+    /// Interpreters that can run a Python runtime, best first: the release it names, on PATH or
+    /// installed by a version manager (pyenv, asdf, uv), then the host's `python3`. Each must start:
+    /// a version manager's shim on PATH may exist for a release it cannot run.
+    static func pythonInterpreters(for runtime: String) -> [String] {
+        let exact = [findExecutable(runtime)].compactMap { $0 } + managedInstalls(of: runtime)
+        var usable: [String] = []
+        for candidate in exact + [findExecutable("python3")].compactMap({ $0 }) where !usable.contains(candidate) {
+            if (try? run(candidate, ["-c", "import venv"])) != nil { usable.append(candidate) }
+        }
+        return usable
+    }
+
+    /// `program` in the installs of the usual Python version managers, newest install first.
+    static func managedInstalls(of program: String) -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        let home = NSHomeDirectory() as NSString
+        let pyenv = environment["PYENV_ROOT"] ?? home.appendingPathComponent(".pyenv")
+        let asdf = environment["ASDF_DATA_DIR"] ?? home.appendingPathComponent(".asdf")
+        let uv = environment["UV_PYTHON_INSTALL_DIR"] ?? home.appendingPathComponent(".local/share/uv/python")
+        let roots = [
+            (pyenv as NSString).appendingPathComponent("versions"),
+            (asdf as NSString).appendingPathComponent("installs/python"), uv,
+        ].map { $0 as NSString }
+        let files = FileManager.default
+        return roots.flatMap { root in
+            let installs = (try? files.contentsOfDirectory(atPath: root as String)) ?? []
+            return installs.sorted { $0.compare($1, options: .numeric) == .orderedDescending }.map {
+                root.appendingPathComponent("\($0)/bin/\(program)")
+            }
+        }.filter { files.isExecutableFile(atPath: $0) }
+    }
+
+    private func pythonEnvironment(interpreter: String) async throws -> String {
         let target = (directory as NSString).appendingPathComponent(
             "python-" + ((interpreter as NSString).lastPathComponent)
                 + "-ric-\(Self.pythonClientVersion)-boto3-\(Self.pythonSDKVersion)")
