@@ -295,19 +295,30 @@ actor RuntimeEnvironments {
         }.filter { files.isExecutableFile(atPath: $0) }
     }
 
+    /// An environment for one interpreter: with the pinned client and SDK, or, on an older release
+    /// they no longer support (awslambdaric 4.2.2 needs 3.10, boto3 1.43 needs 3.9), with the newest
+    /// releases of both that install there, as each of AWS's Python runtimes carries its own.
     private func pythonEnvironment(interpreter: String) async throws -> String {
-        let target = (directory as NSString).appendingPathComponent(
-            "python-" + ((interpreter as NSString).lastPathComponent)
-                + "-ric-\(Self.pythonClientVersion)-boto3-\(Self.pythonSDKVersion)")
+        let name = "python-" + (interpreter as NSString).lastPathComponent
+        let pinned = ["awslambdaric==\(Self.pythonClientVersion)", "boto3==\(Self.pythonSDKVersion)"]
+        do {
+            return try await pythonEnvironment(
+                interpreter: interpreter, packages: pinned,
+                name: name + "-ric-\(Self.pythonClientVersion)-boto3-\(Self.pythonSDKVersion)")
+        } catch {
+            return try await pythonEnvironment(
+                interpreter: interpreter, packages: ["awslambdaric", "boto3"], name: name + "-ric-newest-supported")
+        }
+    }
+
+    private func pythonEnvironment(interpreter: String, packages: [String], name: String) async throws -> String {
+        let target = (directory as NSString).appendingPathComponent(name)
         return try await prepareOnce(target) {
             try Self.installOnce(at: target) { staging in
                 try Self.run(interpreter, ["-m", "venv", staging])
                 try Self.run(
                     (staging as NSString).appendingPathComponent("bin/python"),
-                    [
-                        "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "awslambdaric==\(Self.pythonClientVersion)", "boto3==\(Self.pythonSDKVersion)",
-                    ])
+                    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
             }
             return (target as NSString).appendingPathComponent("bin/python")
         }
