@@ -6,6 +6,7 @@ dry-run invocations.
 Expected values come from AWS's Lambda API reference and developer guide and from answers AWS
 recorded (field names and defaults, error codes and messages, the shapes of function errors)."""
 import base64
+import http.client
 import io
 import json
 import os
@@ -1403,6 +1404,66 @@ def test_nodejs_response_streaming(server, lam):
     chunks = [e["PayloadChunk"]["Payload"] for e in streamed["EventStream"] if "PayloadChunk" in e]
     assert b"".join(chunks) == b"Hello, world!"
     assert lam.invoke(FunctionName="streamer", Payload=b"{}")["Payload"].read() == b"Hello, world!"
+
+
+SLOW_STREAMING_HANDLER = """
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  if (event.rawPath === "/page") {
+    responseStream = awslambda.HttpResponseStream.from(responseStream, {
+      statusCode: 202, headers: { "Content-Type": "text/plain" } });
+  }
+  responseStream.write("first;");
+  await pause(1500);
+  if (event.fail) throw new TypeError("gave up halfway");
+  responseStream.write("second");
+  responseStream.end();
+});
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js functions run where node is installed")
+def test_streamed_responses_arrive_as_they_are_written(server, lam):
+    # What a streaming handler writes reaches the caller while the handler still runs: through
+    # InvokeWithResponseStream and through a function URL in RESPONSE_STREAM mode.
+    create(lam, "slow-streamer", code=zipped({"index.mjs": (SLOW_STREAMING_HANDLER, 0o644)}),
+           runtime="nodejs20.x", handler="index.handler")
+    started = time.monotonic()
+    answer = lam.invoke_with_response_stream(FunctionName="slow-streamer", Payload=b"{}", LogType="Tail")
+    arrivals = []
+    for event in answer["EventStream"]:
+        if "PayloadChunk" in event:
+            arrivals.append((time.monotonic() - started, event["PayloadChunk"]["Payload"]))
+        if "InvokeComplete" in event:
+            complete = event["InvokeComplete"]
+            ended = time.monotonic() - started
+    assert b"".join(chunk for _, chunk in arrivals) == b"first;second"
+    assert arrivals[0][1] == b"first;" and ended - arrivals[0][0] >= 1.0
+    assert "ErrorCode" not in complete and "REPORT RequestId" in base64.b64decode(complete["LogResult"]).decode()
+
+    # An error after the stream began ends it with the error, after what was written.
+    failed = lam.invoke_with_response_stream(FunctionName="slow-streamer", Payload=b'{"fail": true}')
+    events = list(failed["EventStream"])
+    assert b"".join(e["PayloadChunk"]["Payload"] for e in events if "PayloadChunk" in e) == b"first;"
+    complete = events[-1]["InvokeComplete"]
+    assert complete["ErrorCode"] == "TypeError"
+    assert json.loads(complete["ErrorDetails"])["errorMessage"] == "gave up halfway"
+
+    # Through a URL: the prelude's status and headers, then the body's first part, before the end.
+    lam.create_function_url_config(FunctionName="slow-streamer", AuthType="NONE", InvokeMode="RESPONSE_STREAM")
+    host = lam.get_function_url_config(FunctionName="slow-streamer")["FunctionUrl"].split("//", 1)[1].rstrip("/")
+    connection = http.client.HTTPConnection(server.endpoint.split("//", 1)[1], timeout=30)
+    started = time.monotonic()
+    connection.request("GET", "/page", headers={"Host": host})
+    response = connection.getresponse()
+    assert response.status == 202 and response.getheader("Content-Type") == "text/plain"
+    assert response.getheader("Transfer-Encoding") == "chunked"
+    first = response.read1(100)
+    first_at = time.monotonic() - started
+    rest = response.read()
+    assert first + rest == b"first;second"
+    assert first == b"first;" and time.monotonic() - started - first_at >= 1.0
+    connection.close()
 
 
 LEGACY_NODE_HANDLER = """

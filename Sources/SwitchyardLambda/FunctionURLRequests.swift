@@ -42,16 +42,28 @@ struct FunctionURLRequests {
             request, urlId: urlId, host: name, account: function.account, requestId: requestId, trace: trace)
         do {
             try await service.checkConcurrency(function, version: version)
-            let result = try await service.run(
-                function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: trace,
-                requestId: requestId, invokedArn: reference.qualifiedArn)
-            // A function error is a bare "Internal Server Error", as AWS recorded it.
-            var response =
-                result.functionError == nil
-                ? Self.response(result.payload, contentType: result.contentType)
-                : WireResponse(
-                    status: 502, headers: [("Content-Type", "application/json")],
-                    body: Array("Internal Server Error".utf8))
+            var response: WireResponse
+            if url.invokeMode == "RESPONSE_STREAM" {
+                // The response is sent as the function writes it.
+                let sink = ResponseStreamSink()
+                Task { [service] in
+                    do {
+                        sink.send(
+                            .finished(
+                                try await service.run(
+                                    function, version: version, payload: Array(event.utf8), clientContext: nil,
+                                    traceId: trace, requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink)))
+                    } catch {
+                        sink.send(.failed(error))
+                    }
+                }
+                response = await Self.streamingResponse(ResponseStreamSink.Reader(sink))
+            } else {
+                response = Self.answer(
+                    try await service.run(
+                        function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: trace,
+                        requestId: requestId, invokedArn: reference.qualifiedArn))
+            }
             response.headers.append(("x-amzn-RequestId", requestId))
             if let cors = LambdaService.cors(url) {
                 response.headers += Self.corsHeaders(cors, request: request, preflight: false)
@@ -147,6 +159,66 @@ struct FunctionURLRequests {
         return OrderedJSON.object(members).text
     }
 
+    /// The HTTP response of an invocation's result; a function error is a bare "Internal Server
+    /// Error", as AWS recorded it.
+    static func answer(_ result: LambdaService.InvocationResult) -> WireResponse {
+        guard result.functionError == nil else { return internalServerError }
+        return response(result.payload, contentType: result.contentType)
+    }
+
+    static var internalServerError: WireResponse {
+        WireResponse(
+            status: 502, headers: [("Content-Type", "application/json")], body: Array("Internal Server Error".utf8))
+    }
+
+    /// The HTTP response of a URL in RESPONSE_STREAM mode: once the function begins streaming, its
+    /// status and headers (from the prelude, when it writes one), then its body as it writes it. A
+    /// function that answers whole, or fails first, is answered as in BUFFERED mode.
+    static func streamingResponse(_ pieces: ResponseStreamSink.Reader) async -> WireResponse {
+        let contentType: String
+        switch await pieces.next() {
+        case .started(let type)?: contentType = type
+        case .finished(let result)?: return answer(result)
+        default:
+            return WireResponse(
+                status: 502, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+        }
+        var head: [UInt8] = []
+        if contentType == httpIntegrationContentType {
+            // The prelude ends at eight zero bytes; what follows them is the body's beginning.
+            let delimiter = [UInt8](repeating: 0, count: 8)
+            while head.firstRange(of: delimiter) == nil {
+                switch await pieces.next() {
+                case .chunk(let bytes)?: head += bytes
+                case .finished(let result)?:
+                    return result.functionError == nil
+                        ? streamedResponse(head, contentType: contentType) : internalServerError
+                default: return internalServerError
+                }
+            }
+        }
+        var response: WireResponse
+        var first: [UInt8]
+        if let at = head.firstRange(of: [UInt8](repeating: 0, count: 8)) {
+            response = streamedResponse(Array(head[..<at.upperBound]), contentType: contentType)
+            first = Array(head[at.upperBound...])
+        } else {
+            response = WireResponse(status: 200, headers: [("Content-Type", contentType)])
+            first = []
+        }
+        let pending = PendingBytes(first)
+        response.stream = ByteStream {
+            if let bytes = pending.take() { return bytes }
+            while true {
+                // A function that fails partway ends the body where it stopped.
+                guard case .chunk(let bytes)? = await pieces.next() else { return nil }
+                if !bytes.isEmpty { return bytes }
+            }
+        }
+        return response
+    }
+
     /// The HTTP response a function's answer stands for.
     static func response(_ payload: [UInt8], contentType: String? = nil) -> WireResponse {
         if let contentType, contentType != "application/json" {
@@ -219,6 +291,19 @@ struct FunctionURLRequests {
         return WireResponse(
             status: (prelude["statusCode"] as? Int) ?? 200,
             headers: headers(of: prelude, contentType: "application/octet-stream"), body: body)
+    }
+
+    /// Bytes read ahead of a body's stream, handed out first.
+    final class PendingBytes: @unchecked Sendable {
+        // @unchecked: the stream that owns it reads it serially.
+        private var bytes: [UInt8]?
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes.isEmpty ? nil : bytes }
+
+        func take() -> [UInt8]? {
+            defer { bytes = nil }
+            return bytes
+        }
     }
 
     static func corsHeaders(_ cors: Lambda.Cors, request: WireRequest, preflight: Bool) -> [(String, String)] {

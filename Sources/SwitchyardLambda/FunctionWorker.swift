@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTP1
 import SwitchyardPlatform
 
 #if canImport(Glibc)
@@ -22,6 +23,9 @@ struct Invocation: Sendable {
     var deadline: Date
     var clientContext: String?
     var traceId: String?
+    /// Where a response the runtime streams goes as it arrives (InvokeWithResponseStream, function
+    /// URLs in RESPONSE_STREAM mode); nil: it is only taken whole.
+    var sink: ResponseStreamSink? = nil
 }
 
 /// How an invocation ended.
@@ -76,6 +80,10 @@ actor FunctionWorker {
     /// Output of the process since the current invocation began.
     private var output: [UInt8] = []
     private var responseContentType: String?
+    /// Bytes of the current invocation's streamed response passed to its sink so far, and whether
+    /// its start was: the rest goes when the response ends.
+    private var streamedBytes = 0
+    private var streamStarted = false
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
     /// Callers of `initialized(within:)` waiting for the runtime's first request for work.
@@ -119,6 +127,9 @@ actor FunctionWorker {
         Task {
             for await chunk in process.output.chunks { await worker.append(chunk) }
         }
+        Task {
+            for await part in server.streamedParts { await worker.streamed(part) }
+        }
         return worker
     }
 
@@ -130,6 +141,8 @@ actor FunctionWorker {
         let cold = initDuration == nil
         output.removeAll(keepingCapacity: true)
         responseContentType = nil
+        streamedBytes = 0
+        streamStarted = false
         let timer = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
@@ -313,12 +326,64 @@ actor FunctionWorker {
         if request.method == .POST, route.count == 3, route[0] == "invocation",
             route[2] == "response" || route[2] == "error"
         {
-            guard running?.invocation.requestId == route[1] else { return Self.unknownRequest(route[1]) }
+            guard let current = running, current.invocation.requestId == route[1] else {
+                return Self.unknownRequest(route[1])
+            }
             responseContentType = route[2] == "response" ? request.headers.first(name: "Content-Type") : nil
-            finish(route[2] == "response" ? .success(request.body) : .functionError(Self.errorDocument(request)))
+            if route[2] == "response", let sink = current.invocation.sink, Self.isStreamed(request.headers) {
+                // Parts not yet passed on (the last ones may still be on their way) go now.
+                startStream(sink, contentType: responseContentType)
+                if streamedBytes < request.body.count { sink.send(.chunk(Array(request.body[streamedBytes...]))) }
+                streamedBytes = request.body.count
+            }
+            if route[2] == "response", let failure = Self.streamFailure(request.trailers) {
+                finish(.functionError(failure))
+            } else {
+                finish(route[2] == "response" ? .success(request.body) : .functionError(Self.errorDocument(request)))
+            }
             return .json(.accepted, #"{"status":"OK"}"#)
         }
         return .json(.notFound, #"{"errorMessage":"Unknown Runtime API path","errorType":"InvalidRequest"}"#)
+    }
+
+    /// A part of a streamed response, passed on at once to the invocation's sink (parts of an
+    /// invocation that already ended were sent with its end).
+    private func streamed(_ part: StreamedResponsePart) {
+        guard let current = running, current.invocation.requestId == part.requestId,
+            let sink = current.invocation.sink
+        else { return }
+        switch part.content {
+        case .head(let contentType):
+            startStream(sink, contentType: contentType)
+        case .chunk(let bytes):
+            startStream(sink, contentType: nil)
+            streamedBytes += bytes.count
+            sink.send(.chunk(bytes))
+        }
+    }
+
+    private func startStream(_ sink: ResponseStreamSink, contentType: String?) {
+        guard !streamStarted else { return }
+        streamStarted = true
+        sink.send(.started(contentType: contentType ?? "application/octet-stream"))
+    }
+
+    static func isStreamed(_ headers: HTTPHeaders) -> Bool {
+        headers.first(name: "Lambda-Runtime-Function-Response-Mode")?.lowercased() == "streaming"
+    }
+
+    /// The error a runtime reported after it began streaming its response, in the trailers of the
+    /// response: its type, and its document base64-encoded (the Runtime API's contract).
+    static func streamFailure(_ trailers: HTTPHeaders?) -> [UInt8]? {
+        guard let trailers, let type = trailers.first(name: "Lambda-Runtime-Function-Error-Type") else { return nil }
+        if let encoded = trailers.first(name: "Lambda-Runtime-Function-Error-Body"),
+            let body = Data(base64Encoded: encoded),
+            (try? JSONSerialization.jsonObject(with: body)) is [String: Any]
+        {
+            return Array(body)
+        }
+        let document: [String: Any] = ["errorType": type, "errorMessage": ""]
+        return Array((try? JSONSerialization.data(withJSONObject: document)) ?? Data())
     }
 
     private func next() async -> Invocation? {

@@ -14,6 +14,53 @@ extension LambdaService {
     public func invoke(_ input: Lambda.InvocationRequest, context: RequestContext) async throws
         -> Lambda.InvocationResponse
     {
+        let accepted = try await accept(input, context: context)
+        let (function, version, payload) = (accepted.function, accepted.version, accepted.payload)
+        switch accepted.type {
+        case "DryRun":
+            return Lambda.InvocationResponse(statusCode: 204)
+        case "Event":
+            try await queueEvent(
+                function, version: version, qualifier: accepted.reference.qualifier, payload: payload,
+                requestId: context.requestId, traceHeader: context.traceHeader)
+            return Lambda.InvocationResponse(statusCode: 202)
+        default:
+            try await checkConcurrency(function, version: version)
+            let ran = try await run(accepted, input: input, context: context)
+            return Lambda.InvocationResponse(
+                statusCode: 200, functionError: ran.functionError,
+                logResult: input.logType == "Tail" ? Self.tail(ran.log) : nil, payload: Data(ran.payload),
+                executedVersion: version.version)
+        }
+    }
+
+    /// An invocation that passed every check: the function, the version it runs (an alias's
+    /// routing applied) and its payload.
+    struct AcceptedInvocation: Sendable {
+        var reference: FunctionReference
+        var function: FunctionRecord
+        var version: FunctionVersionRecord
+        var payload: [UInt8]
+        var type: String
+    }
+
+    /// Runs an accepted synchronous invocation for its caller.
+    func run(
+        _ accepted: AcceptedInvocation, input: Lambda.InvocationRequest, context: RequestContext,
+        sink: ResponseStreamSink? = nil
+    ) async throws -> InvocationResult {
+        try await run(
+            accepted.function, version: accepted.version, payload: accepted.payload,
+            // Invoke takes the client context base64-encoded; the runtime gets its JSON.
+            clientContext: input.clientContext.flatMap { Data(base64Encoded: $0) }.map {
+                String(decoding: $0, as: UTF8.self)
+            },
+            traceId: context.traceHeader, requestId: context.requestId, invokedArn: accepted.reference.qualifiedArn,
+            sink: sink)
+    }
+
+    /// Finds what an Invoke names and checks its payload, as Invoke does before running anything.
+    func accept(_ input: Lambda.InvocationRequest, context: RequestContext) async throws -> AcceptedInvocation {
         let reference = try Self.reference(input.functionName, qualifier: input.qualifier, context: context)
         guard let function = await engine.function(reference.key) else {
             // Invoke names the version it looked for, $LATEST when none was given.
@@ -39,28 +86,8 @@ extension LambdaService {
             ).with("Type", "User")
         }
         try Self.checkJSON(payload)
-        switch type {
-        case "DryRun":
-            return Lambda.InvocationResponse(statusCode: 204)
-        case "Event":
-            try await queueEvent(
-                function, version: version, qualifier: reference.qualifier, payload: payload,
-                requestId: context.requestId, traceHeader: context.traceHeader)
-            return Lambda.InvocationResponse(statusCode: 202)
-        default:
-            try await checkConcurrency(function, version: version)
-            let ran = try await run(
-                function, version: version, payload: payload,
-                // Invoke takes the client context base64-encoded; the runtime gets its JSON.
-                clientContext: input.clientContext.flatMap { Data(base64Encoded: $0) }.map {
-                    String(decoding: $0, as: UTF8.self)
-                },
-                traceId: context.traceHeader, requestId: context.requestId, invokedArn: reference.qualifiedArn)
-            return Lambda.InvocationResponse(
-                statusCode: 200, functionError: ran.functionError,
-                logResult: input.logType == "Tail" ? Self.tail(ran.log) : nil, payload: Data(ran.payload),
-                executedVersion: version.version)
-        }
+        return AcceptedInvocation(
+            reference: reference, function: function, version: version, payload: payload, type: type)
     }
 
     /// Puts an asynchronous invocation in the function's queue (stored by the delivery engine), from
@@ -109,10 +136,12 @@ extension LambdaService {
 
     /// Runs a version once and shapes the result as Lambda reports it.
     /// `requestId`: the invocation's id, which is the Invoke request's own for synchronous ones;
-    /// `invokedArn`: the ARN the caller named (an alias's, when invoked through one).
+    /// `invokedArn`: the ARN the caller named (an alias's, when invoked through one); `sink`: where a
+    /// response the function streams goes as it is written.
     func run(
         _ function: FunctionRecord, version: FunctionVersionRecord, payload: [UInt8], clientContext: String?,
-        traceId: String?, requestId: String = UUID().uuidString.lowercased(), invokedArn: String? = nil
+        traceId: String?, requestId: String = UUID().uuidString.lowercased(), invokedArn: String? = nil,
+        sink: ResponseStreamSink? = nil
     ) async throws -> InvocationResult {
         if version.state == "Pending" {
             // Preparation is quick (an unpacked zip, a prepared runtime): wait for it, briefly.
@@ -134,7 +163,7 @@ extension LambdaService {
             functionArn: invokedArn
                 ?? (version.version == "$LATEST" ? function.arn : "\(function.arn):\(version.version)"),
             deadline: Date().addingTimeInterval(Double(version.timeout)), clientContext: clientContext,
-            traceId: traceId)
+            traceId: traceId, sink: sink)
         let result: WorkerRun
         do {
             result = try await engine.run(function, version: version, invocation: invocation)
@@ -149,7 +178,7 @@ extension LambdaService {
         let payloadOut: [UInt8]
         var functionError: String?
         switch result.outcome {
-        case .success(let body) where body.count > Self.synchronousPayloadLimit + 100:
+        case .success(let body) where body.count > Self.synchronousPayloadLimit + 100 && sink == nil:
             // The response payload limit, as AWS counts it.
             payloadOut = Self.errorDocument(
                 type: "Function.ResponseSizeTooLarge",

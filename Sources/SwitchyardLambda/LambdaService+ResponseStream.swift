@@ -3,9 +3,10 @@ import SwitchyardModels
 import SwitchyardWire
 
 /// InvokeWithResponseStream: the invocation's answer as an event stream of `PayloadChunk` events
-/// (64 KiB each) closed by `InvokeComplete` (with the error code and details of a function error, and
-/// the log tail when asked). Functions answer in full first (the runtimes here buffer their
-/// responses), then the answer streams.
+/// (at most 64 KiB each) closed by `InvokeComplete` (with the error code and details of a function
+/// error, and the log tail when asked). A response the function streams (Node.js's
+/// `awslambda.streamifyResponse`, or a custom runtime posting in `streaming` mode) is sent as it is
+/// written; one given whole is sent when the function returns.
 extension LambdaService {
     static let streamChunkSize = 64 * 1024
 
@@ -13,50 +14,83 @@ extension LambdaService {
     func invokeWithResponseStream(_ input: Lambda.InvokeWithResponseStreamRequest, context: RequestContext)
         async throws -> AWSValue
     {
-        let answer = try await invoke(
-            Lambda.InvocationRequest(
-                functionName: input.functionName,
-                invocationType: input.invocationType == "DryRun" ? "DryRun" : "RequestResponse",
-                logType: input.logType, clientContext: input.clientContext, payload: input.payload,
-                qualifier: input.qualifier),
-            context: context)
+        let request = Lambda.InvocationRequest(
+            functionName: input.functionName,
+            invocationType: input.invocationType == "DryRun" ? "DryRun" : "RequestResponse",
+            logType: input.logType, clientContext: input.clientContext, payload: input.payload,
+            qualifier: input.qualifier)
+        // What Invoke refuses is refused before the stream starts, as an ordinary error.
+        let accepted = try await accept(request, context: context)
         var members = AWSStructure()
-        members.append("StatusCode", answer.statusCode.map { .integer($0) })
-        members.append("ExecutedVersion", answer.executedVersion.map { .string($0) })
-        guard answer.statusCode == 200 else { return .structure(members) }
-        var events: [StreamEvent] = []
-        let payload = Array(answer.payload ?? Data())
-        if answer.functionError == nil {
-            for start in stride(from: 0, to: payload.count, by: Self.streamChunkSize) {
-                let chunk = Data(payload[start..<min(payload.count, start + Self.streamChunkSize)])
-                events.append(
-                    StreamEvent(name: "PayloadChunk", value: Lambda.InvokeResponseStreamUpdate(payload: chunk).awsValue)
-                )
+        guard accepted.type != "DryRun" else {
+            members.append("StatusCode", .integer(204))
+            return .structure(members)
+        }
+        try await checkConcurrency(accepted.function, version: accepted.version)
+        let sink = ResponseStreamSink()
+        Task {
+            do {
+                sink.send(.finished(try await run(accepted, input: request, context: context, sink: sink)))
+            } catch {
+                sink.send(.failed(error))
             }
         }
-        let failure = answer.functionError.flatMap { _ in
-            (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any]
+        let (events, out) = AsyncStream.makeStream(of: StreamEvent.self)
+        let tail = input.logType == "Tail"
+        Task {
+            var streamed = false
+            for await piece in sink.pieces {
+                switch piece {
+                case .started:
+                    streamed = true
+                case .chunk(let bytes):
+                    streamed = true
+                    for event in Self.payloadChunks(bytes) { out.yield(event) }
+                case .finished(let result):
+                    if !streamed && result.functionError == nil {
+                        for event in Self.payloadChunks(result.payload) { out.yield(event) }
+                    }
+                    out.yield(Self.completion(result, tail: tail))
+                case .failed(let error):
+                    // The function could not run after all (deleted meanwhile, say): the stream has
+                    // begun, so the error ends it.
+                    let failure = (error as? AWSError) ?? AWSError("ServiceException", "\(error)")
+                    out.yield(
+                        StreamEvent(
+                            name: "InvokeComplete",
+                            value: Lambda.InvokeWithResponseStreamCompleteEvent(
+                                errorCode: failure.code, errorDetails: failure.message
+                            ).awsValue))
+                }
+            }
+            out.finish()
         }
-        events.append(
-            StreamEvent(
-                name: "InvokeComplete",
-                value: Lambda.InvokeWithResponseStreamCompleteEvent(
-                    errorCode: answer.functionError == nil ? nil : (failure?["errorType"] as? String ?? "Unhandled"),
-                    errorDetails: answer.functionError == nil ? nil : String(decoding: payload, as: UTF8.self),
-                    logResult: answer.logResult
-                ).awsValue))
-        let remaining = EventList(events)
-        members.append("EventStream", .events(EventSource { await remaining.next() }))
+        members.append("StatusCode", .integer(200))
+        members.append("ExecutedVersion", .string(accepted.version.version))
+        members.append("EventStream", .events(EventSource(events: events)))
         members.append("ResponseStreamContentType", .string("application/octet-stream"))
         return .structure(members)
     }
-}
 
-/// Hands out prepared events one at a time.
-actor EventList {
-    private var events: [StreamEvent]
+    /// `PayloadChunk` events of at most 64 KiB.
+    static func payloadChunks(_ bytes: [UInt8]) -> [StreamEvent] {
+        stride(from: 0, to: bytes.count, by: streamChunkSize).map { start in
+            let chunk = Data(bytes[start..<min(bytes.count, start + streamChunkSize)])
+            return StreamEvent(name: "PayloadChunk", value: Lambda.InvokeResponseStreamUpdate(payload: chunk).awsValue)
+        }
+    }
 
-    init(_ events: [StreamEvent]) { self.events = events }
-
-    func next() -> StreamEvent? { events.isEmpty ? nil : events.removeFirst() }
+    /// The closing `InvokeComplete`: a function error's type and document, and the log tail.
+    static func completion(_ result: InvocationResult, tail withTail: Bool) -> StreamEvent {
+        let failure = result.functionError.flatMap { _ in
+            (try? JSONSerialization.jsonObject(with: Data(result.payload))) as? [String: Any]
+        }
+        return StreamEvent(
+            name: "InvokeComplete",
+            value: Lambda.InvokeWithResponseStreamCompleteEvent(
+                errorCode: result.functionError == nil ? nil : (failure?["errorType"] as? String ?? "Unhandled"),
+                errorDetails: result.functionError == nil ? nil : String(decoding: result.payload, as: UTF8.self),
+                logResult: withTail ? Self.tail(result.log) : nil
+            ).awsValue)
+    }
 }

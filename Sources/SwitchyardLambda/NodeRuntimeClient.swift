@@ -7,7 +7,7 @@
 /// `node:http` over one kept-alive connection: `fetch` cost a millisecond and a half of CPU per
 /// invocation, and left each answer's connection unread.
 enum NodeRuntimeClient {
-    static let fileName = "switchyard-node-runtime-6.mjs"
+    static let fileName = "switchyard-node-runtime-7.mjs"
 
     static let source = #"""
         import { createRequire } from "node:module";
@@ -32,19 +32,48 @@ enum NodeRuntimeClient {
 
         // Response streaming (developer guide, "Response streaming for Lambda functions"): the global
         // `awslambda` marks a handler that writes to a stream, and gives a function URL's status and
-        // headers as a prelude before the body. The stream is sent as one response when it ends.
+        // headers as a prelude before the body. What the handler writes is posted as it is written, in
+        // one chunked response opened by its first write; an error after that goes in the response's
+        // trailers (the Runtime API's streaming contract).
         const streamingHandler = Symbol("streaming handler");
         const httpIntegration = "application/vnd.awslambda.http-integration-response";
 
         class ResponseStream extends Writable {
-          constructor() {
+          constructor(requestId) {
             super();
-            this.chunks = [];
+            this.requestId = requestId;
             this.contentType = "application/octet-stream";
+            this.request = null;
+            this.answered = Promise.resolve();
+          }
+          open() {
+            if (this.request) return;
+            this.answered = new Promise((resolve, reject) => {
+              this.request = http.request(`${api}/invocation/${this.requestId}/response`, {
+                method: "POST", agent, headers: {
+                  "Content-Type": this.contentType, "Lambda-Runtime-Function-Response-Mode": "streaming",
+                  "Transfer-Encoding": "chunked",
+                  "Trailer": "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body" } },
+                (answer) => { answer.resume(); answer.on("end", resolve); answer.on("error", reject); });
+              this.request.on("socket", (socket) => socket.setNoDelay(true));
+              this.request.on("error", reject);
+            });
           }
           _write(chunk, encoding, done) {
-            this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
-            done();
+            this.open();
+            this.request.write(chunk, encoding, done);
+          }
+          _final(done) {
+            this.open();
+            this.request.end(done);
+          }
+          // Ends a response already begun with the handler's error.
+          fail(error) {
+            const document = errorDocument(error);
+            this.request.addTrailers({
+              "Lambda-Runtime-Function-Error-Type": document.errorType,
+              "Lambda-Runtime-Function-Error-Body": Buffer.from(JSON.stringify(document)).toString("base64") });
+            this.request.end();
           }
           setContentType(type) {
             this.contentType = type;
@@ -75,16 +104,22 @@ enum NodeRuntimeClient {
           }
         }
 
-        async function streamed(event, context) {
-          const stream = new ResponseStream();
+        // Runs a streaming handler; an error before it wrote anything is reported as any other.
+        async function streamed(event, context, requestId) {
+          const stream = new ResponseStream(requestId);
           const ended = new Promise((resolve, reject) => {
             stream.on("finish", resolve);
             stream.on("error", reject);
           });
-          await handler(event, stream, context);
-          if (!stream.writableEnded) stream.end();
-          await ended;
-          return stream;
+          try {
+            await handler(event, stream, context);
+            if (!stream.writableEnded) stream.end();
+            await ended;
+          } catch (error) {
+            if (!stream.request) throw error;
+            stream.fail(error);
+          }
+          await stream.answered;
         }
 
         function errorDocument(error, type) {
@@ -198,9 +233,7 @@ enum NodeRuntimeClient {
           };
           try {
             if (handler[streamingHandler]) {
-              const stream = await streamed(event, context);
-              await post(`${api}/invocation/${requestId}/response`, Buffer.concat(stream.chunks), {
-                "Content-Type": stream.contentType, "Lambda-Runtime-Function-Response-Mode": "streaming" });
+              await streamed(event, context, requestId);
               continue;
             }
             const result = await new Promise((resolve, reject) => {

@@ -9,6 +9,21 @@ struct RuntimeAPIRequest: Sendable {
     var path: String
     var headers: HTTPHeaders
     var body: [UInt8]
+    /// Trailers of a chunked body (a streamed response's error).
+    var trailers: HTTPHeaders? = nil
+}
+
+/// A part of a response the runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`),
+/// passed on as it arrives, before the whole request has.
+struct StreamedResponsePart: Sendable {
+    enum Content: Sendable {
+        /// The request's head: the response's Content-Type.
+        case head(contentType: String?)
+        case chunk([UInt8])
+    }
+
+    var requestId: String
+    var content: Content
 }
 
 /// The answer to it.
@@ -28,26 +43,37 @@ struct RuntimeAPIResponse: Sendable {
 final class RuntimeAPIServer: Sendable {
     let channel: any Channel
     var port: Int { channel.localAddress?.port ?? 0 }
+    /// The parts of streamed responses, in the order they arrived.
+    let streamedParts: AsyncStream<StreamedResponsePart>
+    private let partsContinuation: AsyncStream<StreamedResponsePart>.Continuation
 
-    private init(channel: any Channel) { self.channel = channel }
+    private init(
+        channel: any Channel, parts: (AsyncStream<StreamedResponsePart>, AsyncStream<StreamedResponsePart>.Continuation)
+    ) {
+        self.channel = channel
+        (streamedParts, partsContinuation) = parts
+    }
 
     static func start(handle: @escaping @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse) async throws
         -> RuntimeAPIServer
     {
+        let parts = AsyncStream.makeStream(of: StreamedResponsePart.self)
+        let passOn = parts.continuation
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RuntimeAPIHandler(handle: handle))
+                    channel.pipeline.addHandler(RuntimeAPIHandler(handle: handle, streamed: { passOn.yield($0) }))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RuntimeAPIServer(channel: channel)
+        return RuntimeAPIServer(channel: channel, parts: parts)
     }
 
     func stop() {
         channel.close(promise: nil)
+        partsContinuation.finish()
     }
 }
 
@@ -57,11 +83,18 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
     typealias OutboundOut = HTTPServerResponsePart
 
     private let handle: @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse
+    private let streamed: @Sendable (StreamedResponsePart) -> Void
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    /// The invocation whose response this request streams, if it does.
+    private var streamingRequestId: String?
 
-    init(handle: @escaping @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse) {
+    init(
+        handle: @escaping @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse,
+        streamed: @escaping @Sendable (StreamedResponsePart) -> Void
+    ) {
         self.handle = handle
+        self.streamed = streamed
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -69,12 +102,23 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
         case .head(let head):
             self.head = head
             body = []
+            streamingRequestId = Self.streamedInvocation(head)
+            if let streamingRequestId {
+                streamed(
+                    StreamedResponsePart(
+                        requestId: streamingRequestId, content: .head(contentType: head.headers.first(name: "Content-Type"))))
+            }
         case .body(let chunk):
             body.append(contentsOf: chunk.readableBytesView)
-        case .end:
+            if let streamingRequestId {
+                streamed(StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(chunk.readableBytesView))))
+            }
+        case .end(let trailers):
             guard let head else { return }
             self.head = nil
-            let request = RuntimeAPIRequest(method: head.method, path: head.uri, headers: head.headers, body: body)
+            streamingRequestId = nil
+            var request = RuntimeAPIRequest(method: head.method, path: head.uri, headers: head.headers, body: body)
+            request.trailers = trailers
             let keepAlive = head.isKeepAlive
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
@@ -87,6 +131,14 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
                 }
             }
         }
+    }
+
+    /// The request id of a response posted in streaming mode (`POST .../invocation/<id>/response`).
+    private static func streamedInvocation(_ head: HTTPRequestHead) -> String? {
+        guard head.method == .POST, FunctionWorker.isStreamed(head.headers) else { return nil }
+        let parts = head.uri.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
+        guard parts.count == 5, parts[2] == "invocation", parts[4] == "response" else { return nil }
+        return String(parts[3])
     }
 
     private func write(_ response: RuntimeAPIResponse, keepAlive: Bool, context: ChannelHandlerContext) {
