@@ -52,7 +52,8 @@ struct FunctionURLRequests {
                             .finished(
                                 try await service.run(
                                     function, version: version, payload: Array(event.utf8), clientContext: nil,
-                                    traceId: trace, requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink)))
+                                    traceId: trace, requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink
+                                )))
                     } catch {
                         sink.send(.failed(error))
                     }

@@ -16,7 +16,7 @@
 enum JavaRuntimeClient {
     static let className = "SwitchyardJavaRuntime"
     /// A new client source gets a new directory.
-    static let directoryName = "java-client-11"
+    static let directoryName = "java-client-12"
     /// Where the Context and LambdaLogger classes are, under the client's directory.
     static let contextDirectory = "context"
 

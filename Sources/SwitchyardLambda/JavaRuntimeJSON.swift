@@ -344,23 +344,53 @@ extension JavaRuntimeClient {
             /** Sets one member through a setter or else a field; false when the bean has no member of that name. */
             static boolean fill(Object bean, Class<?> type, String name, Object value, boolean lettersOnly) throws Exception {
                 String wanted = lettersOnly ? lettersAndDigits(name) : name;
-                for (Method method : type.getMethods()) {
-                    String methodName = method.getName();
-                    if (method.getParameterCount() != 1 || Modifier.isStatic(method.getModifiers()) || !methodName.startsWith("set")) continue;
-                    String property = lettersOnly ? lettersAndDigits(methodName.substring(3)) : methodName.substring(3);
+                for (Method method : setters(type)) {
+                    String property = lettersOnly ? lettersAndDigits(method.getName().substring(3)) : method.getName().substring(3);
                     if (!property.equalsIgnoreCase(wanted)) continue;
                     method.invoke(bean, memberValue(value, method.getGenericParameterTypes()[0], type));
                     return true;
                 }
-                for (Field field : allFields(type)) {
-                    if (Modifier.isStatic(field.getModifiers())) continue;
+                for (Field field : instanceFields(type)) {
                     String fieldName = lettersOnly ? lettersAndDigits(field.getName()) : field.getName();
                     if (!fieldName.equalsIgnoreCase(wanted)) continue;
-                    field.setAccessible(true);
                     field.set(bean, memberValue(value, field.getGenericType(), type));
                     return true;
                 }
                 return false;
+            }
+
+            // Each class's setters and fields, looked up once: an event fills the same classes for every
+            // record, and getMethods() copies the whole list at each call.
+            static final Map<Class<?>, Method[]> SETTERS = new java.util.concurrent.ConcurrentHashMap<>();
+            static final Map<Class<?>, Field[]> INSTANCE_FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+            /** The public one-argument `set...` methods of a class. */
+            static Method[] setters(Class<?> type) {
+                return SETTERS.computeIfAbsent(type, key -> {
+                    List<Method> found = new ArrayList<>();
+                    for (Method method : key.getMethods()) {
+                        if (method.getParameterCount() == 1 && !Modifier.isStatic(method.getModifiers())
+                                && method.getName().startsWith("set")) found.add(method);
+                    }
+                    return found.toArray(new Method[0]);
+                });
+            }
+
+            /** The non-static fields of a class and its superclasses, made accessible. */
+            static Field[] instanceFields(Class<?> type) {
+                return INSTANCE_FIELDS.computeIfAbsent(type, key -> {
+                    List<Field> found = new ArrayList<>();
+                    for (Field field : allFields(key)) {
+                        if (Modifier.isStatic(field.getModifiers())) continue;
+                        try {
+                            field.setAccessible(true);
+                        } catch (RuntimeException closed) {
+                            continue; // A JDK class's private field, which no module opens to us.
+                        }
+                        found.add(field);
+                    }
+                    return found.toArray(new Field[0]);
+                });
             }
 
             static String lettersAndDigits(String name) {

@@ -106,12 +106,15 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
             if let streamingRequestId {
                 streamed(
                     StreamedResponsePart(
-                        requestId: streamingRequestId, content: .head(contentType: head.headers.first(name: "Content-Type"))))
+                        requestId: streamingRequestId,
+                        content: .head(contentType: head.headers.first(name: "Content-Type"))))
             }
         case .body(let chunk):
             body.append(contentsOf: chunk.readableBytesView)
             if let streamingRequestId {
-                streamed(StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(chunk.readableBytesView))))
+                streamed(
+                    StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(chunk.readableBytesView)))
+                )
             }
         case .end(let trailers):
             guard let head else { return }
