@@ -27,6 +27,8 @@ actor RuntimeEnvironments {
     private var preparations: [String: Task<String, any Error>] = [:]
     /// Interpreters whose environment could not be prepared.
     private var unusablePythons: Set<String> = []
+    /// The prepared environment's interpreter of each Python runtime.
+    private var pythonsByRuntime: [String: String] = [:]
 
     init(directory: String) {
         self.directory = directory
@@ -248,11 +250,16 @@ actor RuntimeEnvironments {
     /// runtime's own Python release where the host has it and the client installs there, else of the
     /// host's `python3`.
     private func pythonEnvironment(for runtime: String) async throws -> String {
+        // Looked up once per runtime: each candidate is started to see that it runs, which would
+        // otherwise cost every cold start tens of milliseconds per candidate.
+        if let known = pythonsByRuntime[runtime] { return known }
         let interpreters = try await NIOThreadPool.singleton.runIfActive { Self.pythonInterpreters(for: runtime) }
         var failure: (any Error)?
         for interpreter in interpreters where !unusablePythons.contains(interpreter) {
             do {
-                return try await pythonEnvironment(interpreter: interpreter)
+                let python = try await pythonEnvironment(interpreter: interpreter)
+                pythonsByRuntime[runtime] = python
+                return python
             } catch {
                 // The client may not install on that release (awslambdaric has none for 3.8):
                 // not tried again while the server runs.
