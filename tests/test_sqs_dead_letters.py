@@ -155,6 +155,11 @@ def dead_letters(sqs, count, suffix):
     return src, dlq, dlq_arn
 
 
+def queue_with_arn(sqs, name):
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
 def collect(sqs, url, count, timeout=20):
     bodies = []
     deadline = time.time() + timeout
@@ -169,8 +174,7 @@ def collect(sqs, url, count, timeout=20):
 def test_message_move_task_keeps_its_rate(sqs):
     # MaxNumberOfMessagesPerSecond=1: the first message moves at once, four take three seconds.
     _, _, dlq_arn = dead_letters(sqs, 4, "-rate")
-    target = sqs.create_queue(QueueName="rate-target")["QueueUrl"]
-    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    target, target_arn = queue_with_arn(sqs, "rate-target")
     started = time.time()
     handle = sqs.start_message_move_task(
         SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
@@ -185,8 +189,7 @@ def test_message_move_task_keeps_its_rate(sqs):
 
 def test_cancelled_message_move_task_leaves_the_rest(sqs):
     _, dlq, dlq_arn = dead_letters(sqs, 10, "-cancel")
-    target = sqs.create_queue(QueueName="cancel-target")["QueueUrl"]
-    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    target, target_arn = queue_with_arn(sqs, "cancel-target")
     handle = sqs.start_message_move_task(
         SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
     assert len(collect(sqs, target, 2)) == 2
@@ -205,8 +208,7 @@ def test_cancelled_message_move_task_leaves_the_rest(sqs):
 
 def test_message_move_task_fails_when_its_destination_is_deleted(sqs):
     _, dlq, dlq_arn = dead_letters(sqs, 10, "-gone")
-    target = sqs.create_queue(QueueName="gone-target")["QueueUrl"]
-    target_arn = sqs.get_queue_attributes(QueueUrl=target, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    target, target_arn = queue_with_arn(sqs, "gone-target")
     sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=target_arn, MaxNumberOfMessagesPerSecond=1)
     sqs.delete_queue(QueueUrl=target)
     deadline = time.time() + 5
