@@ -46,19 +46,12 @@ struct FunctionURLRequests {
             if url.invokeMode == "RESPONSE_STREAM" {
                 // The response is sent as the function writes it.
                 let sink = ResponseStreamSink()
-                Task { [service] in
-                    do {
-                        sink.send(
-                            .finished(
-                                try await service.run(
-                                    function, version: version, payload: Array(event.utf8), clientContext: nil,
-                                    traceId: trace, requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink
-                                )))
-                    } catch {
-                        sink.send(.failed(error))
-                    }
+                sink.feed { [service] in
+                    try await service.run(
+                        function, version: version, payload: Array(event.utf8), clientContext: nil, traceId: trace,
+                        requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink)
                 }
-                response = await Self.streamingResponse(ResponseStreamSink.Reader(sink))
+                response = await Self.streamingResponse(sink.reader())
             } else {
                 response = Self.answer(
                     try await service.run(
@@ -71,9 +64,7 @@ struct FunctionURLRequests {
             }
             return response
         } catch {
-            return WireResponse(
-                status: 502, headers: [("Content-Type", "application/json")],
-                body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+            return Self.invocationFailed
         }
     }
 
@@ -172,48 +163,52 @@ struct FunctionURLRequests {
             status: 502, headers: [("Content-Type", "application/json")], body: Array("Internal Server Error".utf8))
     }
 
+    /// The answer when the function could not be invoked at all.
+    static var invocationFailed: WireResponse {
+        WireResponse(
+            status: 502, headers: [("Content-Type", "application/json")],
+            body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+    }
+
     /// The HTTP response of a URL in RESPONSE_STREAM mode: once the function begins streaming, its
     /// status and headers (from the prelude, when it writes one), then its body as it writes it. A
     /// function that answers whole, or fails first, is answered as in BUFFERED mode.
-    static func streamingResponse(_ pieces: ResponseStreamSink.Reader) async -> WireResponse {
+    static func streamingResponse(_ next: @escaping @Sendable () async -> ResponseStreamSink.Piece?) async
+        -> WireResponse
+    {
         let contentType: String
-        switch await pieces.next() {
+        switch await next() {
         case .started(let type)?: contentType = type
         case .finished(let result)?: return answer(result)
-        default:
-            return WireResponse(
-                status: 502, headers: [("Content-Type", "application/json")],
-                body: Array(#"{"Message":"Internal Server Error"}"#.utf8))
+        default: return invocationFailed
         }
-        var head: [UInt8] = []
+        var response = WireResponse(status: 200, headers: [("Content-Type", contentType)])
+        var first: [UInt8] = []
         if contentType == httpIntegrationContentType {
             // The prelude ends at eight zero bytes; what follows them is the body's beginning.
-            let delimiter = [UInt8](repeating: 0, count: 8)
-            while head.firstRange(of: delimiter) == nil {
-                switch await pieces.next() {
+            var head: [UInt8] = []
+            var end = head.firstRange(of: preludeDelimiter)
+            while end == nil {
+                switch await next() {
                 case .chunk(let bytes)?: head += bytes
                 case .finished(let result)?:
                     return result.functionError == nil
                         ? streamedResponse(head, contentType: contentType) : internalServerError
                 default: return internalServerError
                 }
+                end = head.firstRange(of: preludeDelimiter)
             }
-        }
-        var response: WireResponse
-        var first: [UInt8]
-        if let at = head.firstRange(of: [UInt8](repeating: 0, count: 8)) {
-            response = streamedResponse(Array(head[..<at.upperBound]), contentType: contentType)
-            first = Array(head[at.upperBound...])
-        } else {
-            response = WireResponse(status: 200, headers: [("Content-Type", contentType)])
-            first = []
+            if let end {
+                response = streamedResponse(Array(head[..<end.upperBound]), contentType: contentType)
+                first = Array(head[end.upperBound...])
+            }
         }
         let pending = PendingBytes(first)
         response.stream = ByteStream {
             if let bytes = pending.take() { return bytes }
             while true {
                 // A function that fails partway ends the body where it stopped.
-                guard case .chunk(let bytes)? = await pieces.next() else { return nil }
+                guard case .chunk(let bytes)? = await next() else { return nil }
                 if !bytes.isEmpty { return bytes }
             }
         }
@@ -274,16 +269,18 @@ struct FunctionURLRequests {
     /// contract for function URLs, as `awslambda.HttpResponseStream.from` writes it).
     static let httpIntegrationContentType = "application/vnd.awslambda.http-integration-response"
 
+    /// The eight zero bytes that end a streamed response's prelude.
+    static let preludeDelimiter = [UInt8](repeating: 0, count: 8)
+
     /// A streamed answer: with a prelude, the status, headers and cookies it names; without one, a
     /// 200 with the runtime's content type and the bytes as they came.
     static func streamedResponse(_ payload: [UInt8], contentType: String) -> WireResponse {
         guard contentType == httpIntegrationContentType else {
             return WireResponse(status: 200, headers: [("Content-Type", contentType)], body: payload)
         }
-        let delimiter = [UInt8](repeating: 0, count: 8)
         var preludeEnd = payload.count
         var body: [UInt8] = []
-        if let at = payload.firstRange(of: delimiter) {
+        if let at = payload.firstRange(of: preludeDelimiter) {
             preludeEnd = at.lowerBound
             body = Array(payload[at.upperBound...])
         }

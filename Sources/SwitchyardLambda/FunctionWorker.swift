@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOHTTP1
 import SwitchyardPlatform
 
 #if canImport(Glibc)
@@ -330,13 +329,13 @@ actor FunctionWorker {
                 return Self.unknownRequest(route[1])
             }
             responseContentType = route[2] == "response" ? request.headers.first(name: "Content-Type") : nil
-            if route[2] == "response", let sink = current.invocation.sink, Self.isStreamed(request.headers) {
+            if route[2] == "response", let sink = current.invocation.sink, request.isStreamedResponse {
                 // Parts not yet passed on (the last ones may still be on their way) go now.
                 startStream(sink, contentType: responseContentType)
                 if streamedBytes < request.body.count { sink.send(.chunk(Array(request.body[streamedBytes...]))) }
                 streamedBytes = request.body.count
             }
-            if route[2] == "response", let failure = Self.streamFailure(request.trailers) {
+            if route[2] == "response", let failure = request.streamedError {
                 finish(.functionError(failure))
             } else {
                 finish(route[2] == "response" ? .success(request.body) : .functionError(Self.errorDocument(request)))
@@ -366,24 +365,6 @@ actor FunctionWorker {
         guard !streamStarted else { return }
         streamStarted = true
         sink.send(.started(contentType: contentType ?? "application/octet-stream"))
-    }
-
-    static func isStreamed(_ headers: HTTPHeaders) -> Bool {
-        headers.first(name: "Lambda-Runtime-Function-Response-Mode")?.lowercased() == "streaming"
-    }
-
-    /// The error a runtime reported after it began streaming its response, in the trailers of the
-    /// response: its type, and its document base64-encoded (the Runtime API's contract).
-    static func streamFailure(_ trailers: HTTPHeaders?) -> [UInt8]? {
-        guard let trailers, let type = trailers.first(name: "Lambda-Runtime-Function-Error-Type") else { return nil }
-        if let encoded = trailers.first(name: "Lambda-Runtime-Function-Error-Body"),
-            let body = Data(base64Encoded: encoded),
-            (try? JSONSerialization.jsonObject(with: body)) is [String: Any]
-        {
-            return Array(body)
-        }
-        let document: [String: Any] = ["errorType": type, "errorMessage": ""]
-        return Array((try? JSONSerialization.data(withJSONObject: document)) ?? Data())
     }
 
     private func next() async -> Invocation? {

@@ -28,13 +28,7 @@ extension LambdaService {
         }
         try await checkConcurrency(accepted.function, version: accepted.version)
         let sink = ResponseStreamSink()
-        Task {
-            do {
-                sink.send(.finished(try await run(accepted, input: request, context: context, sink: sink)))
-            } catch {
-                sink.send(.failed(error))
-            }
-        }
+        sink.feed { try await run(accepted, input: request, context: context, sink: sink) }
         let (events, out) = AsyncStream.makeStream(of: StreamEvent.self)
         let tail = input.logType == "Tail"
         Task {

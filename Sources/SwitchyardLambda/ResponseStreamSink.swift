@@ -1,3 +1,5 @@
+import SwitchyardWire
+
 /// Where a streamed invocation's response goes while the function writes it: the Runtime API
 /// passes each part of a `streaming` response on as it arrives, and the invoker ends the stream with
 /// the invocation's result. InvokeWithResponseStream and function URLs in `RESPONSE_STREAM` mode
@@ -21,27 +23,28 @@ final class ResponseStreamSink: Sendable {
         (pieces, continuation) = AsyncStream.makeStream(of: Piece.self)
     }
 
+    /// Runs an invocation for this sink in a task of its own, ending the pieces with its result.
+    func feed(from invocation: @escaping @Sendable () async throws -> LambdaService.InvocationResult) {
+        Task {
+            do {
+                send(.finished(try await invocation()))
+            } catch {
+                send(.failed(error))
+            }
+        }
+    }
+
+    /// The next piece, for the one task that reads them.
+    func reader() -> @Sendable () async -> Piece? {
+        let iterator = SerialIterator(pieces.makeAsyncIterator())
+        return { (try? await iterator.next()) ?? nil }
+    }
+
     func send(_ piece: Piece) {
         continuation.yield(piece)
         switch piece {
         case .finished, .failed: continuation.finish()
         case .started, .chunk: break
-        }
-    }
-}
-
-extension ResponseStreamSink {
-    /// Reads the pieces one at a time, from one task at a time.
-    final class Reader: @unchecked Sendable {
-        // @unchecked: its one reader awaits each piece before asking for the next.
-        private var iterator: AsyncStream<Piece>.AsyncIterator
-
-        init(_ sink: ResponseStreamSink) { iterator = sink.pieces.makeAsyncIterator() }
-
-        func next() async -> Piece? {
-            var current = iterator
-            defer { iterator = current }
-            return await current.next()
         }
     }
 }

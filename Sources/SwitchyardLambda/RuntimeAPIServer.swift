@@ -13,6 +13,30 @@ struct RuntimeAPIRequest: Sendable {
     var trailers: HTTPHeaders? = nil
 }
 
+/// The Runtime API's contract for streamed responses.
+extension RuntimeAPIRequest {
+    static func isStreamed(_ headers: HTTPHeaders) -> Bool {
+        headers.first(name: "Lambda-Runtime-Function-Response-Mode")?.lowercased() == "streaming"
+    }
+
+    /// A response posted in streaming mode.
+    var isStreamedResponse: Bool { Self.isStreamed(headers) }
+
+    /// The error a runtime reported after it began streaming its response, in the request's
+    /// trailers: its type, and its document base64-encoded.
+    var streamedError: [UInt8]? {
+        guard let trailers, let type = trailers.first(name: "Lambda-Runtime-Function-Error-Type") else { return nil }
+        if let encoded = trailers.first(name: "Lambda-Runtime-Function-Error-Body"),
+            let body = Data(base64Encoded: encoded),
+            (try? JSONSerialization.jsonObject(with: body)) is [String: Any]
+        {
+            return Array(body)
+        }
+        let document: [String: Any] = ["errorType": type, "errorMessage": ""]
+        return Array((try? JSONSerialization.data(withJSONObject: document)) ?? Data())
+    }
+}
+
 /// A part of a response the runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`),
 /// passed on as it arrives, before the whole request has.
 struct StreamedResponsePart: Sendable {
@@ -138,7 +162,7 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
 
     /// The request id of a response posted in streaming mode (`POST .../invocation/<id>/response`).
     private static func streamedInvocation(_ head: HTTPRequestHead) -> String? {
-        guard head.method == .POST, FunctionWorker.isStreamed(head.headers) else { return nil }
+        guard head.method == .POST, RuntimeAPIRequest.isStreamed(head.headers) else { return nil }
         let parts = head.uri.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
         guard parts.count == 5, parts[2] == "invocation", parts[4] == "response" else { return nil }
         return String(parts[3])

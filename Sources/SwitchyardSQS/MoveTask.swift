@@ -2,6 +2,15 @@ import Foundation
 import SwitchyardCore
 import SwitchyardWire
 
+/// Where a move task stands, in ListMessageMoveTasks' words.
+public enum MoveTaskStatus: String, Sendable, Codable {
+    case running = "RUNNING"
+    case cancelling = "CANCELLING"
+    case cancelled = "CANCELLED"
+    case completed = "COMPLETED"
+    case failed = "FAILED"
+}
+
 /// A message move task as storage keeps it: enough to answer ListMessageMoveTasks and to go on
 /// moving after a restart.
 public struct MoveTaskRecord: Sendable, Codable, Equatable {
@@ -10,8 +19,7 @@ public struct MoveTaskRecord: Sendable, Codable, Equatable {
     public var destination: QueueKey?
     public var maxPerSecond: Int?
     public var startedAt: Int64
-    /// RUNNING, CANCELLING, CANCELLED, COMPLETED or FAILED.
-    public var status: String
+    public var status: MoveTaskStatus
     public var moved: Int
     public var toMove: Int
     public var failureReason: String?
@@ -29,12 +37,12 @@ final class MoveTask: @unchecked Sendable {
         let descriptor = "{\"taskId\":\"\(RandomUUID.make())\",\"sourceArn\":\"\(source.arn)\"}"
         record = MoveTaskRecord(
             taskHandle: Data(descriptor.utf8).base64EncodedString(), source: source, destination: destination,
-            maxPerSecond: maxPerSecond, startedAt: startedAt, status: "RUNNING", moved: 0, toMove: toMove)
+            maxPerSecond: maxPerSecond, startedAt: startedAt, status: .running, moved: 0, toMove: toMove)
     }
 
     init(record: MoveTaskRecord) { self.record = record }
 
-    var isActive: Bool { record.status == "RUNNING" || record.status == "CANCELLING" }
+    var isActive: Bool { record.status == .running || record.status == .cancelling }
 
     /// The rate when the caller sets none. AWS calls its default "system optimized"; this is the
     /// highest rate a caller may ask for.

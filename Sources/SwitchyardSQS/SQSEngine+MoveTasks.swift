@@ -76,8 +76,8 @@ extension SQSEngine {
     /// One tick: moves up to `limit` messages and writes the task's progress in the same commit.
     private func moveStep(_ task: MoveTask, limit: Int) -> (Bool, CommitTicket) {
         if task.abandoned { return (true, .alreadyCommitted) }
-        if task.record.status == "CANCELLING" {
-            task.record.status = "CANCELLED"
+        if task.record.status == .cancelling {
+            task.record.status = .cancelled
             return (true, store.submit([.putMoveTask(task.record)]))
         }
         guard let source = queues[task.record.source] else {
@@ -97,14 +97,14 @@ extension SQSEngine {
             task.record.moved += 1
         }
         let done = taken.isEmpty || source.messages.isEmpty
-        if done { task.record.status = "COMPLETED" }
+        if done { task.record.status = .completed }
         if done || !taken.isEmpty { changes.append(.putMoveTask(task.record)) }
         return (done, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }
 
     /// Ends a task whose source or destination queue is gone, with AWS's reason.
     private func fail(_ task: MoveTask, changes: [SQSChange]) -> CommitTicket {
-        task.record.status = "FAILED"
+        task.record.status = .failed
         task.record.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
         return store.submit(changes + [.putMoveTask(task.record)])
     }
@@ -123,10 +123,10 @@ extension SQSEngine {
         else {
             throw SQSErrors.resourceNotFound("Task does not exist.")
         }
-        guard task.record.status == "RUNNING" else {
+        guard task.record.status == .running else {
             throw SQSErrors.unsupported("Only active tasks can be cancelled.")
         }
-        task.record.status = "CANCELLING"
+        task.record.status = .cancelling
         return (task.record.moved, store.submit([.putMoveTask(task.record)]))
     }
 
@@ -138,7 +138,7 @@ extension SQSEngine {
         return moveTasks.filter { $0.record.source == source }.reversed().prefix(maxResults).map { task in
             let record = task.record
             return MoveTaskSummary(
-                taskHandle: record.status == "RUNNING" ? record.taskHandle : nil, status: record.status,
+                taskHandle: record.status == .running ? record.taskHandle : nil, status: record.status.rawValue,
                 sourceArn: record.source.arn, destinationArn: record.destination?.arn,
                 maxNumberOfMessagesPerSecond: record.maxPerSecond, approximateNumberOfMessagesMoved: record.moved,
                 approximateNumberOfMessagesToMove: record.toMove, failureReason: record.failureReason,

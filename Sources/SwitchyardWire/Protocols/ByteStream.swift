@@ -69,12 +69,12 @@ extension ByteStream: Equatable {
 ///
 /// `@unchecked Sendable` because an iterator is not Sendable; a stream's transport pulls one chunk
 /// and waits for it before pulling the next, so the iterator is never advanced concurrently.
-final class SerialIterator<Base: AsyncIteratorProtocol>: @unchecked Sendable {
+public final class SerialIterator<Base: AsyncIteratorProtocol>: @unchecked Sendable {
     private var base: Base
 
-    init(_ base: Base) { self.base = base }
+    public init(_ base: Base) { self.base = base }
 
-    func next() async throws -> Base.Element? {
+    public func next() async throws -> Base.Element? {
         var iterator = base
         defer { base = iterator }
         return try await iterator.next()
