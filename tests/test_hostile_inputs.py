@@ -116,3 +116,56 @@ def test_invalid_utf8_in_a_query_body_is_stored_as_aws_does(server, sqs, queue_u
     stored = "ok\ufffdend"
     assert hashlib.md5(stored.encode()).hexdigest() in text
     assert sqs.receive_message(QueueUrl=queue_url)["Messages"][0]["Body"] == stored
+
+
+def with_request_rewritten(client, rewrite):
+    """The client's requests changed after validation, as a hand-made request would send them."""
+    client.meta.events.register("before-sign", lambda request, **kwargs: rewrite(request))
+    return client
+
+
+def start_date_in_seconds(seconds):
+    import re
+
+    def rewrite(request):
+        request.url = re.sub(r"StartDate=[^&]*", f"StartDate={seconds}", request.url)
+    return rewrite
+
+
+@pytest.mark.parametrize("seconds", ["1e308", "-1e308", "99999999999999999999", "253402300800", "inf"])
+def test_a_timestamp_no_calendar_holds_is_refused(server, seconds):
+    # It once reached the SES statistics, whose count of milliseconds overflowed and ended the server.
+    import datetime
+    days = {"Domain": "example.com", "StartDate": datetime.datetime(2026, 11, 1),
+            "EndDate": datetime.datetime(2026, 11, 2)}
+    sesv2 = with_request_rewritten(server.client("sesv2"), start_date_in_seconds(seconds))
+    with pytest.raises(ClientError) as e:
+        sesv2.get_domain_statistics_report(**days)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # The last second of the year 9999 is still a date.
+    sesv2 = with_request_rewritten(server.client("sesv2"), start_date_in_seconds("253402300799"))
+    report = sesv2.get_domain_statistics_report(**days)
+    assert report["OverallVolume"]["VolumeStatistics"]["InboxRawCount"] == 0
+    assert_alive(server)
+
+
+@pytest.mark.parametrize("seconds", [1e308, -1e19, 1e19])
+def test_a_timestamp_no_calendar_holds_is_refused_in_json(server, seconds):
+    def rewrite(request):
+        body = json.loads(request.data)
+        body["Entries"][0]["Time"] = seconds
+        request.data = json.dumps(body).encode()
+    events = with_request_rewritten(server.client("events"), rewrite)
+    with pytest.raises(ClientError) as e:
+        events.put_events(Entries=[{"Source": "a", "DetailType": "b", "Detail": "{}"}])
+    assert error_code(e) == "SerializationException"
+    assert_alive(server)
+
+
+def test_characters_xml_does_not_admit_are_written_as_references(server):
+    # A control character echoed in a validation message: written as S3 writes such characters in
+    # object keys, never as a raw byte that no XML parser reads.
+    status, body = post_form(server, b"Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=ab%00%01%7F")
+    assert status == 400, body
+    assert "Value &apos;ab&#x0;&#x1;\x7f&apos; at &apos;accessKeyId&apos;" in body
+    assert "\x00" not in body and "\x01" not in body

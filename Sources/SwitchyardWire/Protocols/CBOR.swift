@@ -320,7 +320,8 @@ enum CBORShapeReader {
             if case .tagged(1, let tagged) = item { inner = tagged }
             guard let number = number(inner) else { throw mismatch() }
             // Kinesis's CBOR carries epoch milliseconds under tag 1 (the SDKs' convention, not RFC 8949's).
-            return .timestamp(Date(timeIntervalSince1970: millis ? number / 1000 : number))
+            guard let date = Timestamps.date(epochSeconds: millis ? number / 1000 : number) else { throw mismatch() }
+            return .timestamp(date)
         case .document:
             return .document(json(item))
         }

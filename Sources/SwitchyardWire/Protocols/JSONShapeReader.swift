@@ -123,11 +123,14 @@ extension JSONReader {
             guard first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
                 throw mismatch()
             }
+            let seconds: Double
             switch try number() {
-            case .integer(let seconds): return .timestamp(Date(timeIntervalSince1970: Double(seconds)))
-            case .number(let seconds): return .timestamp(Date(timeIntervalSince1970: seconds))
+            case .integer(let whole): seconds = Double(whole)
+            case .number(let fraction): seconds = fraction
             default: throw mismatch()
             }
+            guard let date = Timestamps.date(epochSeconds: seconds) else { throw mismatch() }
+            return .timestamp(date)
         case .document: return .document(try value(depth: depth))
         }
     }

@@ -8,12 +8,26 @@ public enum Timestamps {
     /// `2026-11-24T10:00:00.000Z`, as query and XML protocols write timestamps.
     public static func iso8601(_ date: Date) -> String { withFraction.format(date) }
 
-    /// Parses ISO 8601 with or without fractional seconds, or epoch seconds.
+    /// The earliest and latest instants a request may name: years 1 to 9999, as ISO 8601's four-digit
+    /// years allow. Beyond them, epoch milliseconds no longer fit the integers that services count
+    /// time in, so such a value is refused as unreadable rather than carried on.
+    public static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
+    /// A date `seconds` after the epoch, or nil when that is not finite or outside `representable`.
+    public static func date(epochSeconds seconds: Double) -> Date? {
+        representable.contains(seconds) ? Date(timeIntervalSince1970: seconds) : nil
+    }
+
+    /// Parses ISO 8601 with or without fractional seconds, or epoch seconds, within `representable`.
     public static func parse(_ text: String) -> Date? {
-        if let date = try? withFraction.parse(text) { return date }
-        if let date = try? withoutFraction.parse(text) { return date }
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        if let date = try? withFraction.parse(text) { return within(date) }
+        if let date = try? withoutFraction.parse(text) { return within(date) }
+        if let seconds = Double(text) { return date(epochSeconds: seconds) }
         return httpDate(text)
+    }
+
+    private static func within(_ date: Date) -> Date? {
+        representable.contains(date.timeIntervalSince1970) ? date : nil
     }
 
     /// A timestamp in one of the model's `timestampFormat`s: "iso8601", "unixTimestamp" (epoch
@@ -54,10 +68,12 @@ public enum Timestamps {
         else { return nil }
         let clock = fields[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3 else { return nil }
+        guard (1...9999).contains(year) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
         return calendar.date(
             from: DateComponents(
-                year: year, month: month + 1, day: day, hour: clock[0], minute: clock[1], second: clock[2]))
+                year: year, month: month + 1, day: day, hour: clock[0], minute: clock[1], second: clock[2])
+        ).flatMap(within)
     }
 }

@@ -53,8 +53,11 @@ public struct XMLWriter {
     }
 
     /// Appends text with the characters XML requires escaped; carriage returns are kept as references
-    /// so that clients read back exactly what was sent.
+    /// so that clients read back exactly what was sent. Characters XML 1.0 does not admit at all (the
+    /// control characters but tab and line feed, U+FFFE and U+FFFF) are written as character
+    /// references too, as S3 writes them in object keys: AWS's answer, though strict parsers refuse it.
     public mutating func escaped(_ text: String) {
+        var previous: (UInt8, UInt8) = (0, 0)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "&"): raw("&amp;")
@@ -63,8 +66,15 @@ public struct XMLWriter {
             case UInt8(ascii: "\""): raw("&quot;")
             case UInt8(ascii: "'"): raw("&apos;")
             case 0x0D: raw("&#xD;")
+            case 0x09, 0x0A: bytes.append(byte)
+            case 0x00..<0x20: raw("&#x\(String(byte, radix: 16, uppercase: true));")
+            case 0xBE where previous == (0xEF, 0xBF), 0xBF where previous == (0xEF, 0xBF):
+                // U+FFFE or U+FFFF: its first two bytes are already out; take them back.
+                bytes.removeLast(2)
+                raw(byte == 0xBE ? "&#xFFFE;" : "&#xFFFF;")
             default: bytes.append(byte)
             }
+            previous = (previous.1, byte)
         }
     }
 }
