@@ -1503,3 +1503,57 @@ def test_nodejs_code_that_does_not_load(lam):
         assert answer["FunctionError"] == "Unhandled", name
         assert answer["Body"]["errorType"] == error_type, (name, answer["Body"])
         assert answer["Body"]["errorMessage"].startswith(message), (name, answer["Body"])
+
+
+SIZED_BOOTSTRAP = """#!/usr/bin/env python3
+import http.client, json, os
+host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+while True:
+    connection = http.client.HTTPConnection(host, int(port))
+    connection.request("GET", "/2018-06-01/runtime/invocation/next")
+    answer = connection.getresponse()
+    request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+    event = json.loads(answer.read())
+    pattern = bytes(range(251)) * (65536 // 251 + 1)
+    pieces = [pattern[:min(65536, event["size"] - start)] for start in range(0, event["size"], 65536)]
+    path = f"/2018-06-01/runtime/invocation/{request_id}/response"
+    if event.get("stream"):
+        connection.request("POST", path, body=iter(pieces), encode_chunked=True,
+                           headers={"Lambda-Runtime-Function-Response-Mode": "streaming",
+                                    "Content-Type": "application/octet-stream"})
+    else:
+        connection.request("POST", path, body=b"".join(pieces))
+    connection.getresponse().read()
+    connection.close()
+"""
+
+
+def sized_payload(size):
+    """What SIZED_BOOTSTRAP answers for `size`: 64 KiB pieces of the bytes 0 to 250 repeated."""
+    piece = (bytes(range(251)) * (65536 // 251 + 1))[:65536]
+    return b"".join(piece[:min(65536, size - start)] for start in range(0, size, 65536))
+
+
+def test_response_payload_limits(lam):
+    # Developer guide, "Lambda quotas": a response given whole may be 6 MB; one the function streams
+    # (InvokeWithResponseStream, a custom runtime posting in `streaming` mode) up to 200 MB. Over the
+    # limit, Invoke answers the function error Function.ResponseSizeTooLarge.
+    create(lam, "sized", code=zipped({"bootstrap": (SIZED_BOOTSTRAP, 0o755)}), runtime="provided.al2023",
+           handler="unused")
+    whole = lam.invoke(FunctionName="sized", Payload=json.dumps({"size": 5_000_000}))
+    assert "FunctionError" not in whole and whole["Payload"].read() == sized_payload(5_000_000)
+    for size in (6_500_000, 12_000_000):
+        too_large = lam.invoke(FunctionName="sized", Payload=json.dumps({"size": size}))
+        assert too_large["FunctionError"] == "Unhandled"
+        assert json.loads(too_large["Payload"].read()) == {
+            "errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+            "errorType": "Function.ResponseSizeTooLarge"}
+    # Streamed, every byte arrives in order, beyond what a buffered response may have.
+    streamed = lam.invoke_with_response_stream(FunctionName="sized",
+                                               Payload=json.dumps({"size": 12_000_000, "stream": True}))
+    events = list(streamed["EventStream"])
+    assert b"".join(e["PayloadChunk"]["Payload"] for e in events if "PayloadChunk" in e) == sized_payload(12_000_000)
+    assert "ErrorCode" not in events[-1]["InvokeComplete"]
+    # The same stream taken by Invoke is buffered, and over its limit.
+    buffered = lam.invoke(FunctionName="sized", Payload=json.dumps({"size": 12_000_000, "stream": True}))
+    assert json.loads(buffered["Payload"].read())["errorType"] == "Function.ResponseSizeTooLarge"

@@ -58,6 +58,9 @@ struct WorkerRun: Sendable {
     /// The Content-Type the runtime posted its response with: a streamed response's
     /// (`application/vnd.awslambda.http-integration-response` when it starts with an HTTP prelude).
     var responseContentType: String?
+    /// The response went to the invocation's sink as the runtime streamed it: the outcome's payload
+    /// is at most its first `RuntimeAPIRequest.keptBodyLimit` bytes, and no one waits for it whole.
+    var streamedToSink = false
 }
 
 /// A worker process running a function's runtime, and the Runtime API it polls. It takes one
@@ -83,6 +86,9 @@ actor FunctionWorker {
     /// its start was: the rest goes when the response ends.
     private var streamedBytes = 0
     private var streamStarted = false
+    private var streamedToSink = false
+    /// The end of a streamed response, waiting for its last parts to reach the sink.
+    private var streamCatchUp: (bytes: Int, waiter: CheckedContinuation<Void, Never>)?
     private(set) var alive = true
     private(set) var lastUsed = ContinuousClock.now
     /// Callers of `initialized(within:)` waiting for the runtime's first request for work.
@@ -142,6 +148,7 @@ actor FunctionWorker {
         responseContentType = nil
         streamedBytes = 0
         streamStarted = false
+        streamedToSink = false
         let timer = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
@@ -185,7 +192,7 @@ actor FunctionWorker {
             outcome: outcome, output: output,
             initDuration: cold ? (initDuration ?? launchedAt.duration(to: .now)) : nil,
             peakMemoryMegabytes: peakMemoryMegabytes(), logStream: logStream, untaken: endedBeforeTaking,
-            responseContentType: responseContentType)
+            responseContentType: responseContentType, streamedToSink: streamedToSink)
     }
 
     /// VmHWM of the process, from /proc (nil where there is none).
@@ -255,6 +262,7 @@ actor FunctionWorker {
         guard let current = running else { return }
         running = nil
         queued = nil
+        releaseStreamCatchUp()
         current.finished.resume(returning: outcome)
     }
 
@@ -330,10 +338,11 @@ actor FunctionWorker {
             }
             responseContentType = route[2] == "response" ? request.headers.first(name: "Content-Type") : nil
             if route[2] == "response", let sink = current.invocation.sink, request.isStreamedResponse {
-                // Parts not yet passed on (the last ones may still be on their way) go now.
                 startStream(sink, contentType: responseContentType)
-                if streamedBytes < request.body.count { sink.send(.chunk(Array(request.body[streamedBytes...]))) }
-                streamedBytes = request.body.count
+                // The body's parts reach the sink on their own path: the last may still be on their way.
+                await streamCaughtUp(with: request.size)
+                guard running?.invocation.requestId == route[1] else { return Self.unknownRequest(route[1]) }
+                streamedToSink = true
             }
             if route[2] == "response", let failure = request.streamedError {
                 finish(.functionError(failure))
@@ -358,7 +367,22 @@ actor FunctionWorker {
             startStream(sink, contentType: nil)
             streamedBytes += bytes.count
             sink.send(.chunk(bytes))
+            if let catchUp = streamCatchUp, streamedBytes >= catchUp.bytes { releaseStreamCatchUp() }
         }
+    }
+
+    /// Returns once `bytes` of the current streamed response have gone to its sink, or the
+    /// invocation ended meanwhile.
+    private func streamCaughtUp(with bytes: Int) async {
+        guard streamedBytes < bytes else { return }
+        releaseStreamCatchUp()
+        await withCheckedContinuation { streamCatchUp = (bytes, $0) }
+    }
+
+    private func releaseStreamCatchUp() {
+        let waiter = streamCatchUp?.waiter
+        streamCatchUp = nil
+        waiter?.resume()
     }
 
     private func startStream(_ sink: ResponseStreamSink, contentType: String?) {

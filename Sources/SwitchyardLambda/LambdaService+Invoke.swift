@@ -178,7 +178,7 @@ extension LambdaService {
         let payloadOut: [UInt8]
         var functionError: String?
         switch result.outcome {
-        case .success(let body) where body.count > Self.synchronousPayloadLimit + 100 && sink == nil:
+        case .success(let body) where body.count > Self.synchronousPayloadLimit + 100 && !result.streamedToSink:
             // The response payload limit, as AWS counts it.
             payloadOut = Self.errorDocument(
                 type: "Function.ResponseSizeTooLarge",

@@ -8,9 +8,17 @@ struct RuntimeAPIRequest: Sendable {
     var method: HTTPMethod
     var path: String
     var headers: HTTPHeaders
+    /// The body, or its first `keptBodyLimit` bytes.
     var body: [UInt8]
+    /// How many bytes the body had.
+    var size: Int
     /// Trailers of a chunked body (a streamed response's error).
     var trailers: HTTPHeaders? = nil
+
+    /// More than any buffered response may have (6 MB), so that one over the limit is still seen to
+    /// be over it. Beyond this, bytes are counted and not kept: a streamed response reaches its
+    /// caller part by part, and however much a runtime posts, the server holds at most this much.
+    static let keptBodyLimit = 7 << 20
 }
 
 /// The Runtime API's contract for streamed responses.
@@ -110,6 +118,7 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
     private let streamed: @Sendable (StreamedResponsePart) -> Void
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    private var bodySize = 0
     /// The invocation whose response this request streams, if it does.
     private var streamingRequestId: String?
 
@@ -126,6 +135,7 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
         case .head(let head):
             self.head = head
             body = []
+            bodySize = 0
             streamingRequestId = Self.streamedInvocation(head)
             if let streamingRequestId {
                 streamed(
@@ -134,7 +144,9 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
                         content: .head(contentType: head.headers.first(name: "Content-Type"))))
             }
         case .body(let chunk):
-            body.append(contentsOf: chunk.readableBytesView)
+            let bytes = chunk.readableBytesView
+            bodySize += bytes.count
+            body.append(contentsOf: bytes.prefix(max(0, RuntimeAPIRequest.keptBodyLimit - body.count)))
             if let streamingRequestId {
                 streamed(
                     StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(chunk.readableBytesView)))
@@ -144,7 +156,9 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
             guard let head else { return }
             self.head = nil
             streamingRequestId = nil
-            var request = RuntimeAPIRequest(method: head.method, path: head.uri, headers: head.headers, body: body)
+            var request = RuntimeAPIRequest(
+                method: head.method, path: head.uri, headers: head.headers, body: body, size: bodySize)
+            body = []
             request.trailers = trailers
             let keepAlive = head.isKeepAlive
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
