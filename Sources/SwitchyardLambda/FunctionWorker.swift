@@ -359,7 +359,11 @@ actor FunctionWorker {
     private func streamed(_ part: StreamedResponsePart) {
         guard let current = running, current.invocation.requestId == part.requestId,
             let sink = current.invocation.sink
-        else { return }
+        else {
+            // No one reads these bytes as they come: the response is taken whole, or too late.
+            if case .chunk(let bytes) = part.content { server.flow.taken(bytes.count) }
+            return
+        }
         switch part.content {
         case .head(let contentType):
             startStream(sink, contentType: contentType)
@@ -388,6 +392,7 @@ actor FunctionWorker {
     private func startStream(_ sink: ResponseStreamSink, contentType: String?) {
         guard !streamStarted else { return }
         streamStarted = true
+        sink.report(takenTo: server.flow)
         sink.send(.started(contentType: contentType ?? "application/octet-stream"))
     }
 

@@ -29,41 +29,23 @@ extension LambdaService {
         try await checkConcurrency(accepted.function, version: accepted.version)
         let sink = ResponseStreamSink()
         sink.feed { try await run(accepted, input: request, context: context, sink: sink) }
-        let (events, out) = AsyncStream.makeStream(of: StreamEvent.self)
-        let tail = input.logType == "Tail"
-        Task {
-            var streamed = false
-            for await piece in sink.pieces {
-                switch piece {
-                case .started:
-                    streamed = true
-                case .chunk(let bytes):
-                    streamed = true
-                    for event in Self.payloadChunks(bytes) { out.yield(event) }
-                case .finished(let result):
-                    if !streamed && result.functionError == nil {
-                        for event in Self.payloadChunks(result.payload) { out.yield(event) }
-                    }
-                    out.yield(Self.completion(result, tail: tail))
-                case .failed(let error):
-                    // The function could not run after all (deleted meanwhile, say): the stream has
-                    // begun, so the error ends it.
-                    let failure = (error as? AWSError) ?? AWSError("ServiceException", "\(error)")
-                    out.yield(
-                        StreamEvent(
-                            name: "InvokeComplete",
-                            value: Lambda.InvokeWithResponseStreamCompleteEvent(
-                                errorCode: failure.code, errorDetails: failure.message
-                            ).awsValue))
-                }
-            }
-            out.finish()
-        }
+        // Events are made as the client's connection takes them, so a slow reader slows the function.
+        let events = InvokeStreamEvents(next: sink.reader(), tail: input.logType == "Tail")
         members.append("StatusCode", .integer(200))
         members.append("ExecutedVersion", .string(accepted.version.version))
-        members.append("EventStream", .events(EventSource(events: events)))
+        members.append("EventStream", .events(EventSource { await events.next() }))
         members.append("ResponseStreamContentType", .string("application/octet-stream"))
         return .structure(members)
+    }
+
+    /// The closing event of a function that could not run after all (deleted meanwhile, say): the
+    /// stream has begun, so the error ends it.
+    static func failedCompletion(_ error: any Error) -> StreamEvent {
+        let failure = (error as? AWSError) ?? AWSError("ServiceException", "\(error)")
+        return StreamEvent(
+            name: "InvokeComplete",
+            value: Lambda.InvokeWithResponseStreamCompleteEvent(errorCode: failure.code, errorDetails: failure.message)
+                .awsValue)
     }
 
     /// `PayloadChunk` events of at most 64 KiB.

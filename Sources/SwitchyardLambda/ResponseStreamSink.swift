@@ -1,4 +1,5 @@
 import SwitchyardWire
+import Synchronization
 
 /// Where a streamed invocation's response goes while the function writes it: the Runtime API
 /// passes each part of a `streaming` response on as it arrives, and the invoker ends the stream with
@@ -18,6 +19,8 @@ final class ResponseStreamSink: Sendable {
 
     let pieces: AsyncStream<Piece>
     private let continuation: AsyncStream<Piece>.Continuation
+    /// The flow of the Runtime API the pieces come from, told of each chunk its reader takes.
+    private let flow = Mutex<StreamFlow?>(nil)
 
     init() {
         (pieces, continuation) = AsyncStream.makeStream(of: Piece.self)
@@ -34,10 +37,19 @@ final class ResponseStreamSink: Sendable {
         }
     }
 
-    /// The next piece, for the one task that reads them.
+    /// The next piece, for the one task that reads them (at the pace its caller takes them).
     func reader() -> @Sendable () async -> Piece? {
         let iterator = SerialIterator(pieces.makeAsyncIterator())
-        return { (try? await iterator.next()) ?? nil }
+        return { [self] in
+            let piece = (try? await iterator.next()) ?? nil
+            if case .chunk(let bytes)? = piece { flow.withLock { $0 }?.taken(bytes.count) }
+            return piece
+        }
+    }
+
+    /// Reports the chunks taken from here to `flow`, the flow control of the runtime that streams them.
+    func report(takenTo flow: StreamFlow) {
+        self.flow.withLock { $0 = flow }
     }
 
     func send(_ piece: Piece) {

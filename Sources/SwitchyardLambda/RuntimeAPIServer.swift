@@ -78,12 +78,18 @@ final class RuntimeAPIServer: Sendable {
     /// The parts of streamed responses, in the order they arrived.
     let streamedParts: AsyncStream<StreamedResponsePart>
     private let partsContinuation: AsyncStream<StreamedResponsePart>.Continuation
+    /// How much of a streamed response waits for its caller: reading from the runtime pauses while
+    /// too much does. Whoever takes or drops a part's bytes reports them here.
+    let flow: StreamFlow
 
     private init(
-        channel: any Channel, parts: (AsyncStream<StreamedResponsePart>, AsyncStream<StreamedResponsePart>.Continuation)
+        channel: any Channel,
+        parts: (AsyncStream<StreamedResponsePart>, AsyncStream<StreamedResponsePart>.Continuation),
+        flow: StreamFlow
     ) {
         self.channel = channel
         (streamedParts, partsContinuation) = parts
+        self.flow = flow
     }
 
     static func start(handle: @escaping @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse) async throws
@@ -91,16 +97,18 @@ final class RuntimeAPIServer: Sendable {
     {
         let parts = AsyncStream.makeStream(of: StreamedResponsePart.self)
         let passOn = parts.continuation
+        let flow = StreamFlow()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RuntimeAPIHandler(handle: handle, streamed: { passOn.yield($0) }))
+                    channel.pipeline.addHandler(
+                        RuntimeAPIHandler(handle: handle, streamed: { passOn.yield($0) }, flow: flow))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RuntimeAPIServer(channel: channel, parts: parts)
+        return RuntimeAPIServer(channel: channel, parts: parts, flow: flow)
     }
 
     func stop() {
@@ -116,6 +124,7 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
 
     private let handle: @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse
     private let streamed: @Sendable (StreamedResponsePart) -> Void
+    private let flow: StreamFlow
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodySize = 0
@@ -124,10 +133,11 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
 
     init(
         handle: @escaping @Sendable (RuntimeAPIRequest) async -> RuntimeAPIResponse,
-        streamed: @escaping @Sendable (StreamedResponsePart) -> Void
+        streamed: @escaping @Sendable (StreamedResponsePart) -> Void, flow: StreamFlow
     ) {
         self.handle = handle
         self.streamed = streamed
+        self.flow = flow
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -138,6 +148,7 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
             bodySize = 0
             streamingRequestId = Self.streamedInvocation(head)
             if let streamingRequestId {
+                flow.reset()
                 streamed(
                     StreamedResponsePart(
                         requestId: streamingRequestId,
@@ -148,13 +159,22 @@ private final class RuntimeAPIHandler: ChannelInboundHandler, @unchecked Sendabl
             bodySize += bytes.count
             body.append(contentsOf: bytes.prefix(max(0, RuntimeAPIRequest.keptBodyLimit - body.count)))
             if let streamingRequestId {
-                streamed(
-                    StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(chunk.readableBytesView)))
-                )
+                streamed(StreamedResponsePart(requestId: streamingRequestId, content: .chunk(Array(bytes))))
+                let channel = context.channel
+                flow.passedOn(
+                    bytes.count,
+                    pause: { channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } },
+                    resume: {
+                        channel.eventLoop.execute {
+                            channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                        }
+                    })
             }
         case .end(let trailers):
             guard let head else { return }
             self.head = nil
+            // All of it has been read: what still waits for the caller no longer holds reading back.
+            if streamingRequestId != nil { flow.reset() }
             streamingRequestId = nil
             var request = RuntimeAPIRequest(
                 method: head.method, path: head.uri, headers: head.headers, body: body, size: bodySize)
