@@ -1586,3 +1586,26 @@ def test_a_slow_reader_holds_back_a_streamed_response():
         assert peak_memory_kilobytes(own.process.pid) - before < 40 << 10
     finally:
         own.stop()
+
+
+def test_a_caller_that_goes_away_lets_a_streaming_function_finish(lam, server):
+    # The function runs on to its end, as on AWS, when its caller closes the connection partway:
+    # what it still writes is dropped instead of waiting for a reader that will never come.
+    create(lam, "sized", code=zipped({"bootstrap": (SIZED_BOOTSTRAP, 0o755)}), runtime="provided.al2023",
+           handler="unused", MemorySize=1024, Timeout=30)
+    streamed = lam.invoke_with_response_stream(FunctionName="sized",
+                                               Payload=json.dumps({"size": 64 << 20, "stream": True}))
+    events = iter(streamed["EventStream"])
+    assert "PayloadChunk" in next(events)
+    streamed["EventStream"].close()
+    logs = server.client("logs")
+    deadline = time.monotonic() + 15
+    lines = []
+    while time.monotonic() < deadline and not any(line.startswith("REPORT") for line in lines):
+        time.sleep(0.5)
+        try:
+            lines = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/sized")["events"]]
+        except logs.exceptions.ResourceNotFoundException:
+            pass  # nothing written yet
+    assert any(line.startswith("REPORT") for line in lines), lines
+    assert not any("Task timed out" in line for line in lines)

@@ -52,6 +52,9 @@ struct FunctionURLRequests {
                         requestId: requestId, invokedArn: reference.qualifiedArn, sink: sink)
                 }
                 response = await Self.streamingResponse(sink.reader())
+                let recall = ResponseRecall()
+                recall.onUndelivered { sink.abandon() }
+                response.undelivered = recall
             } else {
                 response = Self.answer(
                     try await service.run(

@@ -29,6 +29,7 @@ extension LambdaService {
         try await checkConcurrency(accepted.function, version: accepted.version)
         let sink = ResponseStreamSink()
         sink.feed { try await run(accepted, input: request, context: context, sink: sink) }
+        context.recall?.onUndelivered { sink.abandon() }
         // Events are made as the client's connection takes them, so a slow reader slows the function.
         let events = InvokeStreamEvents(next: sink.reader(), tail: input.logType == "Tail")
         members.append("StatusCode", .integer(200))

@@ -19,8 +19,16 @@ final class ResponseStreamSink: Sendable {
 
     let pieces: AsyncStream<Piece>
     private let continuation: AsyncStream<Piece>.Continuation
-    /// The flow of the Runtime API the pieces come from, told of each chunk its reader takes.
-    private let flow = Mutex<StreamFlow?>(nil)
+    private struct Flow {
+        /// The flow control of the Runtime API the pieces come from, told of each chunk taken.
+        var control: StreamFlow?
+        /// Bytes of chunks sent and not yet taken.
+        var unread = 0
+        /// The caller went away: chunks are dropped as they come.
+        var abandoned = false
+    }
+
+    private let flow = Mutex(Flow())
 
     init() {
         (pieces, continuation) = AsyncStream.makeStream(of: Piece.self)
@@ -42,17 +50,52 @@ final class ResponseStreamSink: Sendable {
         let iterator = SerialIterator(pieces.makeAsyncIterator())
         return { [self] in
             let piece = (try? await iterator.next()) ?? nil
-            if case .chunk(let bytes)? = piece { flow.withLock { $0 }?.taken(bytes.count) }
+            if case .chunk(let bytes)? = piece { taken(bytes.count) }
             return piece
         }
     }
 
-    /// Reports the chunks taken from here to `flow`, the flow control of the runtime that streams them.
-    func report(takenTo flow: StreamFlow) {
-        self.flow.withLock { $0 = flow }
+    /// Reports the chunks taken from here to `control`, the flow control of the runtime that
+    /// streams them.
+    func report(takenTo control: StreamFlow) {
+        flow.withLock { $0.control = control }
+    }
+
+    /// The caller is gone (its connection closed before the end): what waits, and what the function
+    /// still writes, is dropped, so that the function runs on to its end as on AWS instead of
+    /// waiting for a reader that will never come.
+    func abandon() {
+        let (control, unread) = flow.withLock { flow -> (StreamFlow?, Int) in
+            flow.abandoned = true
+            defer { flow.unread = 0 }
+            return (flow.control, flow.unread)
+        }
+        control?.taken(unread)
+    }
+
+    private func taken(_ bytes: Int) {
+        let control = flow.withLock { flow -> StreamFlow? in
+            guard !flow.abandoned else { return nil }
+            flow.unread = max(0, flow.unread - bytes)
+            return flow.control
+        }
+        control?.taken(bytes)
     }
 
     func send(_ piece: Piece) {
+        if case .chunk(let bytes) = piece {
+            let dropped = flow.withLock { flow -> StreamFlow?? in
+                guard flow.abandoned else {
+                    flow.unread += bytes.count
+                    return .none
+                }
+                return .some(flow.control)
+            }
+            if let dropped {
+                dropped?.taken(bytes.count)
+                return
+            }
+        }
         continuation.yield(piece)
         switch piece {
         case .finished, .failed: continuation.finish()

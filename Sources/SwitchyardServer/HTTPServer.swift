@@ -484,6 +484,7 @@ final class RequestHandler: ChannelInboundHandler {
                 guard complete, context.channel.isActive else {
                     handler.phase = .discarding
                     context.close(promise: nil)
+                    response.undelivered?.run()
                     return
                 }
                 handler.phase = .awaitingRequest
