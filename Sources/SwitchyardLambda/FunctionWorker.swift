@@ -83,9 +83,10 @@ actor FunctionWorker {
     private var output: [UInt8] = []
     private var responseContentType: String?
     /// Bytes of the current invocation's streamed response passed to its sink so far, and whether
-    /// its start was: the rest goes when the response ends.
+    /// its start was: the response's end waits until they reach its size.
     private var streamedBytes = 0
     private var streamStarted = false
+    /// The current response was posted in streaming mode and went to the sink as it came.
     private var streamedToSink = false
     /// The end of a streamed response, waiting for its last parts to reach the sink.
     private var streamCatchUp: (bytes: Int, waiter: CheckedContinuation<Void, Never>)?
