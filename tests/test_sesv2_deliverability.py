@@ -112,6 +112,25 @@ def test_metrics_export_to_s3_as_json(ses, server):
     assert error_code(e) == "BadRequestException"
 
 
+def test_metrics_export_over_all_of_time_answers_at_once(ses, server):
+    # Rows cover the days mail was sent in the range asked for, so a range of ten millennia is no
+    # longer a row per day of it (it once kept the request busy for minutes).
+    ses.create_email_identity(EmailIdentity="example.com")
+    send(ses, ["a@example.com"])
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="exports")
+    job = ses.create_export_job(
+        ExportDataSource={"MetricsDataSource": {
+            "Dimensions": {"EMAIL_IDENTITY": ["example.com"]}, "Namespace": "VDM",
+            "Metrics": [{"Name": "SEND", "Aggregation": "VOLUME"}],
+            "StartDate": datetime.datetime(1, 1, 2, tzinfo=datetime.timezone.utc),
+            "EndDate": datetime.datetime(9999, 12, 30, tzinfo=datetime.timezone.utc)}},
+        ExportDestination={"DataFormat": "JSON", "S3Url": "s3://exports/all.json"})["JobId"]
+    assert ses.get_export_job(JobId=job)["JobStatus"] == "COMPLETED"
+    rows = [json.loads(line) for line in s3.get_object(Bucket="exports", Key="all.json")["Body"].read().splitlines()]
+    assert [(r["metric"], r["value"]) for r in rows] == [("SEND", "1")]
+
+
 def test_inbox_placement_tests_need_the_dashboard(ses, server):
     ses.create_email_identity(EmailIdentity="example.com")
     content = {"Simple": {"Subject": {"Data": "Placement"}, "Body": {"Html": {"Data": "<p>hi</p>"}}}}

@@ -132,7 +132,9 @@ extension SESV2Service {
         return any ? results.contains(true) : !results.contains(false)
     }
 
-    /// One row per day, metric and combination of the dimensions' values.
+    /// One row per day, metric and combination of the dimensions' values, for the days from the first
+    /// message sent in the range to the last: a range of millennia costs what its mail does, not a
+    /// row per day of it.
     func metricsFile(_ source: SESv2.MetricsDataSource, scope: SESScope) async -> (ExportFile, Int) {
         let start = Self.day(Int64(source.startDate.timeIntervalSince1970 * 1000))
         let end = Int64(source.endDate.timeIntervalSince1970 * 1000)
@@ -146,8 +148,10 @@ extension SESV2Service {
             }
         }
         var rows: [[String: String]] = []
-        var day = start
-        while day <= end {
+        let sentDays = messages.map { Self.day($0.sentMillis) }
+        var day = max(start, sentDays.min() ?? end + 1)
+        let lastDay = min(end, sentDays.max() ?? end)
+        while day <= lastDay {
             let todays = messages.filter { Self.day($0.sentMillis) == day }
             for combination in combinations {
                 let matching = todays.filter { Self.matches($0, dimensions: combination) }
