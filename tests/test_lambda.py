@@ -1559,31 +1559,27 @@ def test_response_payload_limits(lam):
     assert json.loads(buffered["Payload"].read())["errorType"] == "Function.ResponseSizeTooLarge"
 
 
-def peak_memory_kilobytes(pid):
-    with open(f"/proc/{pid}/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-
-
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the server's memory from /proc")
 def test_a_slow_reader_holds_back_a_streamed_response():
     # Developer guide, "Response streaming for Lambda functions": streaming means the function need
     # not hold its whole response, and a caller that reads slowly slows it down. The server holds a
     # few MiB of a stream its caller has not taken, not the stream.
     from conftest import Server
+    from test_protocols import memory_high_water_mark
     own = Server().start()
     try:
         lam = own.client("lambda")
         create(lam, "sized", code=zipped({"bootstrap": (SIZED_BOOTSTRAP, 0o755)}), runtime="provided.al2023",
                handler="unused", MemorySize=1024, Timeout=60)
         lam.invoke(FunctionName="sized", Payload=json.dumps({"size": 1000}))
-        before = peak_memory_kilobytes(own.process.pid)
+        before = memory_high_water_mark(own.process.pid)
         size = 64 << 20
         streamed = lam.invoke_with_response_stream(FunctionName="sized",
                                                    Payload=json.dumps({"size": size, "stream": True}))
         time.sleep(2)  # the function writes; no one reads
         received = sum(len(e["PayloadChunk"]["Payload"]) for e in streamed["EventStream"] if "PayloadChunk" in e)
         assert received == size
-        assert peak_memory_kilobytes(own.process.pid) - before < 40 << 10
+        assert memory_high_water_mark(own.process.pid) - before < 40 << 20
     finally:
         own.stop()
 

@@ -8,12 +8,10 @@ be there afterwards. The changes are random with a fixed seed per operation, so 
 import json
 import random
 
-import boto3
 import botocore
 import botocore.exceptions
 import botocore.parsers
 import pytest
-from botocore.config import Config
 
 from conftest import REGION, Server
 from model_inputs import input_for
@@ -119,13 +117,6 @@ class Mutator:
             request.headers[self.rng.choice(names)] = self.rng.choice(["", "-1", "abc", "99999999999999999999", "é"])
 
 
-def client(server, service):
-    return boto3.client(service, endpoint_url=server.endpoint, region_name=REGION, aws_access_key_id="test",
-                        aws_secret_access_key="test",
-                        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False,
-                                      parameter_validation=False, read_timeout=30, connect_timeout=5))
-
-
 def existing_resources(server):
     """Resources the mutated calls name, so that they reach past the lookup into the operation."""
     plain = lambda service: server.client(service)  # noqa: E731
@@ -179,7 +170,8 @@ def unreadable(error):
 
 @pytest.mark.parametrize("service", BUILT)
 def test_mutated_requests_get_an_answer_in_the_protocol(mutated_server, service):
-    api = client(mutated_server, service)
+    api = mutated_server.client(service, inject_host_prefix=False, parameter_validation=False, read_timeout=30,
+                                connect_timeout=5)
     model = service_model(service)
     failures = []
     for operation in model.operation_names:
@@ -193,7 +185,7 @@ def test_mutated_requests_get_an_answer_in_the_protocol(mutated_server, service)
         method = getattr(api, botocore.xform_name(operation))
         for attempt in range(4):
             mutate = Mutator(model.protocol, random.Random(f"{service}.{operation}.{attempt}"))
-            handler_id = api.meta.events.register("before-sign", mutate)
+            api.meta.events.register("before-sign", mutate)
             try:
                 method(**params)
             except botocore.exceptions.ClientError as error:

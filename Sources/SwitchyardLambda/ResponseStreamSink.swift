@@ -22,8 +22,6 @@ final class ResponseStreamSink: Sendable {
     private struct Flow {
         /// The flow control of the Runtime API the pieces come from, told of each chunk taken.
         var control: StreamFlow?
-        /// Bytes of chunks sent and not yet taken.
-        var unread = 0
         /// The caller went away: chunks are dropped as they come.
         var abandoned = false
     }
@@ -65,36 +63,23 @@ final class ResponseStreamSink: Sendable {
     /// still writes, is dropped, so that the function runs on to its end as on AWS instead of
     /// waiting for a reader that will never come.
     func abandon() {
-        let (control, unread) = flow.withLock { flow -> (StreamFlow?, Int) in
+        // A worker streams one response at a time: all that waits in its flow is this one's.
+        let control = flow.withLock { flow -> StreamFlow? in
             flow.abandoned = true
-            defer { flow.unread = 0 }
-            return (flow.control, flow.unread)
+            return flow.control
         }
-        control?.taken(unread)
+        control?.reset()
     }
 
     private func taken(_ bytes: Int) {
-        let control = flow.withLock { flow -> StreamFlow? in
-            guard !flow.abandoned else { return nil }
-            flow.unread = max(0, flow.unread - bytes)
-            return flow.control
-        }
-        control?.taken(bytes)
+        flow.withLock { $0.control }?.taken(bytes)
     }
 
     func send(_ piece: Piece) {
-        if case .chunk(let bytes) = piece {
-            let dropped = flow.withLock { flow -> StreamFlow?? in
-                guard flow.abandoned else {
-                    flow.unread += bytes.count
-                    return .none
-                }
-                return .some(flow.control)
-            }
-            if let dropped {
-                dropped?.taken(bytes.count)
-                return
-            }
+        let (control, abandoned) = flow.withLock { ($0.control, $0.abandoned) }
+        if case .chunk(let bytes) = piece, abandoned {
+            control?.taken(bytes.count)
+            return
         }
         continuation.yield(piece)
         switch piece {
