@@ -21,4 +21,18 @@ public enum AllocatorTuning {
             _ = mallopt(trimThreshold, 64 << 20)
         #endif
     }
+
+    /// Returns the free pages of every allocator arena to the system.
+    ///
+    /// Freed small allocations stay resident in glibc's arenas (one per thread that allocated), so
+    /// after a large backlog drains the process keeps its peak size; `malloc_trim` releases the
+    /// whole free pages inside the heaps too, not only at their tops. It walks the free lists, so
+    /// callers use it after freeing much, not per request.
+    public static func releaseFreeMemory() {
+        #if canImport(Glibc)
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
 }

@@ -37,4 +37,12 @@ struct MessageTable {
     }
 
     mutating func removeAll() { boxes.removeAll() }
+
+    /// Moves the messages into storage sized for their count: a dictionary keeps its capacity when
+    /// entries are removed.
+    mutating func compact() {
+        var fresh = [Int64: Box](minimumCapacity: boxes.count)
+        for (seq, box) in boxes { fresh[seq] = box }
+        boxes = fresh
+    }
 }

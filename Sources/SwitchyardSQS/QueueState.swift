@@ -66,6 +66,10 @@ final class QueueState {
     private var arrivals = Deque<(sentAt: Int64, seq: Int64)>()
     private var groups: [String: Deque<Int64>] = [:]
     private var groupOrder = OrderedSet<String>()
+    /// The most entries any of the structures above has held since they were last compacted: their
+    /// storage keeps the capacity of that peak after the entries are gone (see `compactIfSparse`).
+    private var highWater = 0
+    private var deduplicationHighWater = 0
 
     init(id: Int64, key: QueueKey, configuration: QueueConfiguration, tags: [String: String], createdAt: Int64) {
         self.id = id
@@ -82,6 +86,7 @@ final class QueueState {
     func insert(_ message: SQSMessage) {
         messages.insert(message)
         arrivals.append((message.sentAt, message.seq))
+        highWater = max(highWater, messages.count, arrivals.count)
         if let group = message.messageGroupId, isFIFO {
             groups[group, default: Deque()].append(message.seq)
             groupOrder.append(group)
@@ -139,6 +144,7 @@ final class QueueState {
             inFlight.insert(seq)
             inFlightExpiry.insert(ScheduleEntry(visibleAt: visibleAt, seq: seq))
         }
+        highWater = max(highWater, schedule.count, inFlightExpiry.count)
     }
 
     /// Puts a message's delivery state back as it was before a receive that never reached its client.
@@ -323,5 +329,66 @@ final class QueueState {
     func rememberDeduplication(_ key: String, _ record: DeduplicationRecord) {
         deduplication[key] = record
         deduplicationExpiry.insert(DeduplicationExpiry(expiresAt: record.expiresAt, key: key))
+        deduplicationHighWater = max(deduplicationHighWater, deduplicationExpiry.count)
+    }
+
+    /// Entries of the structures beside the message table, stale ones included (for tests and
+    /// diagnostics: what compaction drops).
+    var indexEntries: Int { schedule.count + ready.count + inFlightExpiry.count + arrivals.count + inFlight.count }
+
+    /// Entries below which compaction is not worth its copy: the capacity a queue may keep unused is
+    /// then about a megabyte.
+    static let compactionFloor = 16_384
+
+    /// Gives back the memory of entries that are gone, when the queue holds a quarter or less of its peak.
+    ///
+    /// Swift's collections keep their capacity when entries are removed, so a queue that once held a
+    /// backlog of a million messages would keep the tables, heaps and deques sized for it after
+    /// draining, until a restart. The heaps and the arrival order also keep stale entries (deleted
+    /// messages, superseded visibility times) until those surface, which with long visibility
+    /// timeouts, or one old message at the head of the arrival order, can be far more than the queue
+    /// holds. Rebuilding drops both; the retention sweep calls this once a second, and since a
+    /// rebuild needs the peak to have been four times what is left, its cost is paid for by the
+    /// inserts that made the peak. Returns how many entries' room it gave back (0 if it did nothing).
+    @discardableResult
+    func compactIfSparse() -> Int {
+        var released = 0
+        let held = max(messages.count, schedule.count, ready.count, inFlightExpiry.count, arrivals.count)
+        highWater = max(highWater, held)
+        if highWater >= Self.compactionFloor, highWater >= 4 * max(messages.count, 1) {
+            let peak = highWater
+            compactMessages()
+            released += peak - highWater
+        }
+        deduplicationHighWater = max(deduplicationHighWater, deduplicationExpiry.count)
+        if deduplicationHighWater >= Self.compactionFloor, deduplicationHighWater >= 4 * max(deduplication.count, 1) {
+            let peak = deduplicationHighWater
+            compactDeduplication()
+            released += peak - deduplicationHighWater
+        }
+        return released
+    }
+
+    private func compactMessages() {
+        messages.compact()
+        let current = { [messages] (entry: ScheduleEntry) in messages[entry.seq]?.visibleAt == entry.visibleAt }
+        schedule = Heap(schedule.unordered.filter(current))
+        ready = Heap(ready.unordered.filter { messages[$0.seq]?.visibleAt == $0.visibleAt })
+        inFlightExpiry = Heap(inFlightExpiry.unordered.filter(current))
+        var liveInFlight = Set<Int64>(minimumCapacity: inFlight.count)
+        for seq in inFlight where messages[seq] != nil { liveInFlight.insert(seq) }
+        inFlight = liveInFlight
+        arrivals = Deque(arrivals.filter { messages[$0.seq] != nil })
+        groups = groups.mapValues { Deque($0) }
+        groupOrder = OrderedSet(groupOrder)
+        highWater = max(messages.count, schedule.count, ready.count, inFlightExpiry.count, arrivals.count)
+    }
+
+    private func compactDeduplication() {
+        var records = [String: DeduplicationRecord](minimumCapacity: deduplication.count)
+        for (key, record) in deduplication { records[key] = record }
+        deduplication = records
+        deduplicationExpiry = Heap(deduplicationExpiry.unordered.filter { deduplication[$0.key] != nil })
+        deduplicationHighWater = deduplicationExpiry.count
     }
 }

@@ -336,9 +336,11 @@ extension SQSEngine {
             received.append(ReceivedMessage(message: message, receiptHandle: handle.encoded, prior: prior))
         }
         if let attemptId = request.attemptId, queue.isFIFO, !received.isEmpty {
+            let expiresAt = now + 300_000
             receiveAttempts[attemptId] = ReceiveAttempt(
                 queueId: queue.id, handles: received.map { ($0.message.seq, $0.message.receiptToken ?? "") },
-                expiresAt: now + 300_000)
+                expiresAt: expiresAt)
+            receiveAttemptOrder.append((expiresAt, attemptId))
         }
         return (received, changes.isEmpty ? .alreadyCommitted : store.submit(changes))
     }

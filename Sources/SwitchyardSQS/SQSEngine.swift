@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import SwitchyardCore
 import SwitchyardWire
@@ -18,6 +19,8 @@ public actor SQSEngine {
     var waiters: [Int64: [Waiter]] = [:]
     var nextWaiterId = 0
     var receiveAttempts: [String: ReceiveAttempt] = [:]
+    /// The receive attempts' ids in the order they were made, which is the order they expire in.
+    var receiveAttemptOrder = Deque<(expiresAt: Int64, attemptId: String)>()
     var moveTasks: [MoveTask] = []
     /// When each recently deleted queue went, for the 60-second wait before its name can be reused.
     /// In memory only: a restart (or a reset) forgets it.
@@ -26,6 +29,8 @@ public actor SQSEngine {
     var policyCache: [String: ResourcePolicy] = [:]
     /// Set at shutdown: receives answer at once instead of waiting for messages.
     var longPollsEnded = false
+    /// The most messages all queues held at one sweep since memory was last given back.
+    var heldHighWater = 0
 
     /// Loads everything the store holds.
     public init(store: any SQSStore, clock: any ServiceClock = SystemClock()) throws {
@@ -89,6 +94,7 @@ public actor SQSEngine {
         nextSeq = max(nextSeq, loaded.nextSeq)
         nextQueueId = max(nextQueueId, loaded.nextQueueId)
         receiveAttempts.removeAll()
+        receiveAttemptOrder.removeAll()
         lineage.recovered()
         for queueId in Array(waiters.keys) { wakeAll(queueId) }
     }
@@ -104,11 +110,23 @@ public actor SQSEngine {
         return expired.count
     }
 
-    /// Sweeps expired messages once a second until the task is cancelled.
+    /// Sweeps expired messages once a second until the task is cancelled, and gives back the memory
+    /// of queues that have shrunk.
     public nonisolated func runRetentionSweeper() async {
+        var trimDue = false
+        var lastTrim = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             _ = try? await sweepExpiredMessages()
+            await forgetExpiredRecords()
+            if await compactSparseQueues() { trimDue = true }
+            // Trimming walks the allocator's free lists and makes later allocations fault their pages
+            // in again: done off the actor, after much was freed, at most every ten seconds.
+            if trimDue, ContinuousClock.now - lastTrim >= .seconds(10) {
+                AllocatorTuning.releaseFreeMemory()
+                trimDue = false
+                lastTrim = .now
+            }
         }
     }
 
@@ -310,6 +328,7 @@ public actor SQSEngine {
         queues.removeAll()
         queuesById.removeAll()
         receiveAttempts.removeAll()
+        receiveAttemptOrder.removeAll()
         recentlyDeleted.removeAll()
         for task in moveTasks { task.abandoned = true }
         moveTasks.removeAll()
