@@ -185,6 +185,30 @@ def test_conditional_reads_and_writes(s3, bucket):
     assert s3.put_object(Bucket=bucket, Key="c", Body=b"v2", IfMatch=etag)["ETag"] != etag
 
 
+def test_conditional_dates_that_are_not_dates_are_ignored(s3, bucket):
+    """HTTP has a recipient ignore If-Modified-Since and If-Unmodified-Since when they are not a valid
+    date (RFC 9110, 13.1.3 and 13.1.4), and S3 serves the object then; a valid date still applies."""
+    s3.put_object(Bucket=bucket, Key="d", Body=b"dated")
+    sent = {}
+
+    def set_headers(request, **_):
+        for name, value in sent.items():
+            request.headers[name] = value
+
+    s3.meta.events.register("before-sign.s3.*", set_headers)
+    for header in ("If-Modified-Since", "If-Unmodified-Since"):
+        for value in ("not a date", "2015-05-25T05:00:00Z", "Sun, 32 Foo 2015 99:00:00 GMT"):
+            sent.clear()
+            sent[header] = value
+            assert s3.get_object(Bucket=bucket, Key="d")["Body"].read() == b"dated"
+            assert s3.head_object(Bucket=bucket, Key="d")["ContentLength"] == 5
+    sent.clear()
+    sent["If-Unmodified-Since"] = "Thu, 01 Jan 2015 00:00:00 GMT"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="d")
+    assert error(e)["Code"] == "PreconditionFailed"
+
+
 def test_content_md5_and_checksums(s3, bucket):
     body = b"test data.."
     with pytest.raises(ClientError) as e:

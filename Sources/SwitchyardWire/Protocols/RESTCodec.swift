@@ -11,6 +11,9 @@ public struct RESTCodec: ProtocolCodec {
 
     private var isXML: Bool { wireProtocol == .restXml }
 
+    /// HTTP's conditional headers that carry a date, which a recipient ignores when it is invalid.
+    static let conditionalDateHeaders: Set<String> = ["if-modified-since", "if-unmodified-since"]
+
     // MARK: Requests
 
     public func decodeRequest(_ request: WireRequest, model: ServiceModel) throws -> (OperationModel, AWSValue) {
@@ -66,6 +69,13 @@ public struct RESTCodec: ProtocolCodec {
                     let parts = RESTHeaderLists.split(text, httpDates: isDate)
                     members[ref.name] = .list(
                         try parts.map { try scalar($0, ref: ref, shape: itemShape, in: "header") })
+                } else if target.kind == .timestamp, Self.conditionalDateHeaders.contains(wireName.lowercased()),
+                    Timestamps.httpDate(text) == nil
+                {
+                    // RFC 9110 (13.1.3, 13.1.4): a recipient ignores If-Modified-Since and
+                    // If-Unmodified-Since when they are not an HTTP date. S3 then serves the object,
+                    // an ISO 8601 date included (older aws CLIs sent those, and S3 ignored them).
+                    continue
                 } else {
                     members[ref.name] = try scalar(text, ref: ref, shape: target, in: "header")
                 }
