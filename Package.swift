@@ -358,6 +358,8 @@ let package = Package(
             name: "SwitchyardEventsTests",
             dependencies: [
                 "SwitchyardEvents", "SwitchyardMatching", "SwitchyardDelivery", "SwitchyardCore", "SwitchyardWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "SwitchyardServerTests",

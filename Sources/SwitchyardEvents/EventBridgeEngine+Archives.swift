@@ -21,6 +21,39 @@ extension EventBridgeEngine {
         return changes
     }
 
+    /// Drops the events an archive has kept longer than its `RetentionDays` (0 or none keeps them
+    /// for ever, as on AWS), by each event's own time, and counts them out of its event count and
+    /// size. Returns how many went.
+    @discardableResult
+    public func expireArchivedEvents() async throws -> Int {
+        let now = clock.nowMillis()
+        var changes: [EventBridgeChange] = []
+        var expired = 0
+        for (key, var record) in archives {
+            guard let days = record.retentionDays, days > 0, let events = archived[key] else { continue }
+            let cutoff = now - Int64(days) * 86_400_000
+            guard events.contains(where: { $0.time < cutoff }) else { continue }
+            let kept = events.filter { $0.time >= cutoff }
+            expired += events.count - kept.count
+            record.eventCount = max(0, record.eventCount - (events.count - kept.count))
+            record.sizeBytes = kept.reduce(0) { $0 + $1.envelope.utf8.count }
+            archived[key] = kept
+            archives[key] = record
+            changes += [.expireArchivedEvents(archive: key, before: cutoff), .putArchive(record)]
+        }
+        guard !changes.isEmpty else { return 0 }
+        try await store.submit(changes).wait()
+        return expired
+    }
+
+    /// Applies archives' retention once a minute until the task is cancelled.
+    public func runArchiveRetention() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(60))
+            _ = try? await expireArchivedEvents()
+        }
+    }
+
     /// An envelope's `time`, in epoch milliseconds.
     static func eventTime(_ envelope: OrderedJSON) -> Int64? {
         guard case .scalar(.string(let text))? = envelope["time"] else { return nil }

@@ -33,7 +33,7 @@ public struct EventBridgeModule: ServiceModule {
                 .eventBus: EventBusDeliveryTransport(engine: engine),
                 DeliveryTargetKind(rawValue: "api-destination"): APIDestinationTransport(engine: engine),
             ],
-            backgroundTasks: [{ await engine.runSchedules() }],
+            backgroundTasks: [{ await engine.runSchedules() }, { await engine.runArchiveRetention() }],
             reset: { try await engine.reset().wait() },
             statistics: { ["eventBridgeRules": await engine.ruleCount, "eventBridgeBuses": await engine.busCount] })
     }

@@ -11,6 +11,8 @@ public enum EventBridgeChange: Sendable {
     case putArchive(ArchiveRecord)
     case deleteArchive(storageKey: String)
     case archiveEvent(archive: String, ArchivedEvent)
+    /// Drops an archive's events whose time is before `before` (epoch milliseconds): its retention.
+    case expireArchivedEvents(archive: String, before: Int64)
     case putReplay(ReplayRecord)
     case putConnection(ConnectionRecord)
     case deleteConnection(storageKey: String)
@@ -155,6 +157,9 @@ public struct SQLiteEventBridgeStore: EventBridgeStore {
                 case .deleteArchive(let key):
                     try db.execute(sql: "DELETE FROM events_archive WHERE key = ?", arguments: [key])
                     try db.execute(sql: "DELETE FROM events_archived WHERE archive = ?", arguments: [key])
+                case .expireArchivedEvents(let archive, let before):
+                    try db.execute(
+                        sql: "DELETE FROM events_archived WHERE archive = ? AND time < ?", arguments: [archive, before])
                 case .archiveEvent(let archive, let event):
                     try db.cachedStatement(
                         sql: "INSERT INTO events_archived (archive, time, envelope) VALUES (?, ?, ?)"
