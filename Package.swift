@@ -347,7 +347,7 @@ let package = Package(
         .testTarget(name: "SwitchyardS3Tests", dependencies: ["SwitchyardS3", "SwitchyardModels", "SwitchyardWire"]),
         .testTarget(
             name: "SwitchyardLambdaTests", dependencies: ["SwitchyardLambda", "SwitchyardPlatform", "SwitchyardWire"]),
-        .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs"]),
+        .testTarget(name: "SwitchyardLogsTests", dependencies: ["SwitchyardLogs", "SwitchyardDelivery"]),
         .testTarget(
             name: "SwitchyardIAMTests",
             dependencies: ["SwitchyardIAM", "SwitchyardModels", "SwitchyardPlatform", "SwitchyardWire"]),

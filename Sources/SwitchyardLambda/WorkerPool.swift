@@ -13,6 +13,9 @@ actor WorkerPool {
         self.idleLifetime = idleLifetime
     }
 
+    /// Keys with invocations running or workers idle (what the pool keeps besides its workers).
+    var keysHeld: Int { Set(busy.keys).union(idle.keys).count }
+
     /// Invocations running now for a key.
     func running(_ key: String) -> Int { busy[key, default: 0] }
 
@@ -27,14 +30,18 @@ actor WorkerPool {
         memoryLimit: Int? = nil
     ) async throws -> WorkerRun {
         busy[key, default: 0] += 1
-        defer { busy[key, default: 1] -= 1 }
+        defer {
+            // Keys name a revision of a function: one left at zero would stay for good.
+            let left = busy[key, default: 1] - 1
+            busy[key] = left > 0 ? left : nil
+        }
         var mayReuse = true
         while true {
             var worker: FunctionWorker?
             var warm = false
             while mayReuse, worker == nil, var candidates = idle[key], !candidates.isEmpty {
                 let candidate = candidates.removeLast()
-                idle[key] = candidates
+                idle[key] = candidates.isEmpty ? nil : candidates
                 if await candidate.reusable {
                     worker = candidate
                     warm = true

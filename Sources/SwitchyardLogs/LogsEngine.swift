@@ -14,7 +14,7 @@ actor LogsEngine {
     private(set) var groups: [String: LogGroupRecord] = [:]
     private var streams: [String: [String: LogStreamRecord]] = [:]
     private var nextEventId: Int64
-    private var patterns: [String: FilterPattern] = [:]
+    private(set) var patterns: [String: FilterPattern] = [:]
     /// Account-wide resource policies by key.
     private var policies: [String: LogsResourcePolicyRecord] = [:]
     /// Destinations by `<account>/<region>/<name>`.
@@ -167,9 +167,15 @@ actor LogsEngine {
         try await store.events(query)
     }
 
+    /// Compiled filter patterns kept for reuse, at most.
+    static let patternCacheLimit = 1024
+
     func pattern(_ text: String) throws -> FilterPattern {
         if let compiled = patterns[text] { return compiled }
         let compiled = try FilterPattern(text)
+        // FilterLogEvents brings patterns of its own (often a request id to find): forget them all
+        // now and then rather than keep every one; filters' patterns come back on their next use.
+        if patterns.count >= Self.patternCacheLimit { patterns.removeAll() }
         patterns[text] = compiled
         return compiled
     }

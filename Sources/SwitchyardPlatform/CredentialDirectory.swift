@@ -40,6 +40,9 @@ public struct IssuedCredential: Sendable, Equatable {
 /// identity never waits for the engine.
 public final class CredentialDirectory: Sendable {
     private let credentials = Mutex<[String: IssuedCredential]>([:])
+    /// Role sessions issued for code Switchyard runs (`issueRoleSession`), in the order they were
+    /// issued, which is the order they expire in: nothing else removes them.
+    let roleSessions = Mutex<[(expiration: Date, accessKeyId: String)]>([])
     /// The uses requests make of these credentials, which the identity engine keeps.
     public let usage = UsageLedger()
 

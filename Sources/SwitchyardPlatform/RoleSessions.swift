@@ -3,8 +3,11 @@ import Foundation
 extension CredentialDirectory {
     /// Temporary credentials of a role for code Switchyard runs (a function's worker, a task's
     /// containers), as Lambda and ECS get them from STS: an assumed-role session published where
-    /// identity resolution finds it, valid for 12 hours.
-    public func issueRoleSession(roleArn: String, account: String, sessionName: String) -> IssuedCredential {
+    /// identity resolution finds it, valid for 12 hours. Sessions an hour past their expiry are
+    /// forgotten as new ones are issued (until then strict mode answers them as expired).
+    public func issueRoleSession(roleArn: String, account: String, sessionName: String, now: Date = Date())
+        -> IssuedCredential
+    {
         let roleName = roleArn.split(separator: "/").last.map(String.init) ?? "role"
         let upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
         let mixed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -12,10 +15,23 @@ extension CredentialDirectory {
             accessKeyId: "ASIA" + Self.randomText(16, upper), secret: Self.randomText(40, mixed + "+/"),
             account: account, principalArn: "arn:aws:sts::\(account):assumed-role/\(roleName)/\(sessionName)",
             userId: "AROA\(Self.roleId(roleArn)):\(sessionName)", sessionToken: Self.randomText(120, mixed),
-            expiration: Date().addingTimeInterval(12 * 3600), roleArn: roleArn)
+            expiration: now.addingTimeInterval(Self.roleSessionLifetime), roleArn: roleArn)
+        let forgotten = roleSessions.withLock { sessions in
+            var ended: [String] = []
+            while let oldest = sessions.first, oldest.expiration.addingTimeInterval(3600) < now {
+                ended.append(oldest.accessKeyId)
+                sessions.removeFirst()
+            }
+            sessions.append((now.addingTimeInterval(Self.roleSessionLifetime), credential.accessKeyId))
+            return ended
+        }
+        for accessKeyId in forgotten { remove(accessKeyId) }
         put(credential)
         return credential
     }
+
+    /// How long a role session for a function or task is valid, in seconds.
+    static let roleSessionLifetime: TimeInterval = 12 * 3600
 
     /// A role's unique id, the same for every session of the role (FNV-1a of its ARN, spelled in the
     /// alphabet of AWS's ids).

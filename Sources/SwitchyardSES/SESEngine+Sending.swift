@@ -95,7 +95,6 @@ extension SESEngine {
         }
         if !relayed.isEmpty, let relay = settings.relay {
             requests.append(SMTPRelayTransport.request(messageId: id, from: email.source, to: relayed, relay: relay))
-            relayPending[id] = Set(relayed)
         }
         let queued = requests.isEmpty ? nil : await deliveries.enqueue(requests)
         try await stored.wait()
@@ -177,8 +176,6 @@ extension SESEngine {
 
     /// What the relay answered for a message's recipients: delivered or bounced, reported as events.
     func relayFinished(messageId: String, recipients: [String], reply: String, permanentFailure: Bool) async {
-        relayPending[messageId]?.subtract(recipients)
-        if relayPending[messageId]?.isEmpty == true { relayPending[messageId] = nil }
         guard var message = try? outbox.message(id: messageId) else { return }
         let event: MailEvent =
             permanentFailure

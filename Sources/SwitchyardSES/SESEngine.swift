@@ -32,8 +32,6 @@ actor SESEngine {
     let settings: SESSettings
     let baseURL: String
     let logger: Logger
-    /// Messages handed to the relay and not yet answered for, by id (recipients left).
-    var relayPending: [String: Set<String>] = [:]
     /// Each scope's sending of the last 24 hours and its rate bucket (the quotas).
     var sendWindows: [SESScope: SendWindow] = [:]
 
@@ -412,7 +410,6 @@ actor SESEngine {
             deliverabilityTests.wipe(), received.wipe(),
         ]
         for ticket in tickets { try await ticket.wait() }
-        relayPending = [:]
         sendWindows = [:]
     }
 }

@@ -1,3 +1,4 @@
+import SwitchyardDelivery
 import Testing
 
 @testable import SwitchyardLogs
@@ -55,5 +56,19 @@ struct FilterPatternTests {
         #expect(EventCursor(token: cursor.token("f")) == cursor)
         #expect(cursor.token("b").count == 58)
         #expect(EventCursor(token: "invalid-token") == nil)
+    }
+}
+
+@Suite struct FilterPatternCacheTests {
+    /// FilterLogEvents with a pattern of its own each time (a request id to find) keeps at most the
+    /// cache's limit of compiled patterns.
+    @Test func patternsOfOneOffSearchesAreNotKeptForEver() async throws {
+        let deliveries = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [:])
+        let engine = try LogsEngine(store: MemoryLogsStore(), deliveries: deliveries)
+        for index in 0..<(LogsEngine.patternCacheLimit * 3) {
+            _ = try await engine.pattern("\"request-\(index)\"")
+        }
+        #expect(await engine.patterns.count <= LogsEngine.patternCacheLimit)
+        #expect(try await engine.pattern("\"request-1\"").matches("found request-1 here"))
     }
 }
