@@ -352,6 +352,12 @@ let package = Package(
             name: "SwitchyardIAMTests",
             dependencies: ["SwitchyardIAM", "SwitchyardModels", "SwitchyardPlatform", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardKinesisTests", dependencies: ["SwitchyardKinesis"]),
+        .testTarget(
+            name: "SwitchyardECSTests",
+            dependencies: [
+                "SwitchyardECS", "SwitchyardDelivery", "SwitchyardPlatform",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SwitchyardFirehoseTests", dependencies: ["SwitchyardFirehose", "SwitchyardWire"]),
         .testTarget(name: "SwitchyardSESTests", dependencies: ["SwitchyardSES", "SwitchyardWire"]),
         .testTarget(

@@ -83,6 +83,31 @@ actor ECSEngine {
         try await store.wipe().wait()
     }
 
+    /// How long a stopped task stays listed and described: AWS keeps them "for at least one hour".
+    static let stoppedTaskLifetime: TimeInterval = 3600
+
+    /// Forgets tasks stopped longer ago than `stoppedTaskLifetime`; DescribeTasks then answers them
+    /// `MISSING`, as AWS does. Returns how many went.
+    @discardableResult
+    func forgetStoppedTasks(now: Date = Date()) async throws -> Int {
+        let gone = tasks.values.filter { task in
+            task.lastStatus == "STOPPED" && processes[task.arn] == nil
+                && (task.stoppedAt ?? now).addingTimeInterval(Self.stoppedTaskLifetime) < now
+        }.map(\.arn)
+        guard !gone.isEmpty else { return 0 }
+        for arn in gone { tasks[arn] = nil }
+        try await store.submit(gone.map { .deleteTask(arn: $0) }).wait()
+        return gone.count
+    }
+
+    /// Forgets stopped tasks once a minute until the task is cancelled.
+    func runStoppedTaskSweep() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(60))
+            _ = try? await forgetStoppedTasks()
+        }
+    }
+
     /// Tasks that were running when the server stopped have lost their processes.
     func stopOrphans() async {
         for var task in tasks.values where task.lastStatus != "STOPPED" {

@@ -32,6 +32,7 @@ public struct ECSModule: ServiceModule {
             resourceChecks: [
                 "ecs": { arn in await engine.clusters.values.contains { $0.arn == arn && $0.status == "ACTIVE" } }
             ],
+            backgroundTasks: [{ await engine.runStoppedTaskSweep() }],
             reset: { try await engine.reset() },
             statistics: { ["ecsTasks": await engine.tasks.count] })
     }

@@ -8,6 +8,7 @@ enum ECSChange: Sendable {
     case deleteCluster(key: String)
     case putDefinition(TaskDefinitionRecord)
     case putTask(TaskRecord)
+    case deleteTask(arn: String)
 }
 
 /// Where ECS keeps clusters, task definitions and tasks.
@@ -75,6 +76,8 @@ struct SQLiteECSStore: ECSStore {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO ecs_task (arn, record) VALUES (?, ?)",
                         arguments: [task.arn, try encoder.encode(task)])
+                case .deleteTask(let arn):
+                    try db.execute(sql: "DELETE FROM ecs_task WHERE arn = ?", arguments: [arn])
                 }
             }
         }
