@@ -116,6 +116,7 @@ public actor EventBridgeEngine {
         var changes: [EventBridgeChange] = [.deleteBus(key)]
         for rule in rules.removeValue(forKey: key)?.values ?? [:].values {
             patterns[rule.storageKey] = nil
+            nextFirings[rule.storageKey] = nil
             changes.append(.deleteRule(storageKey: rule.storageKey))
         }
         indexes[key] = nil
@@ -178,6 +179,7 @@ public actor EventBridgeEngine {
         }
         rules[bus]?[name] = nil
         patterns[rule.storageKey] = nil
+        nextFirings[rule.storageKey] = nil
         reindex(bus)
         return store.submit([.deleteRule(storageKey: rule.storageKey)])
     }

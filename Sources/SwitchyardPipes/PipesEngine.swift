@@ -101,6 +101,7 @@ public actor PipesEngine {
             switch pipe.currentState {
             case "DELETING":
                 pipes[key] = nil
+                streamRetries = streamRetries.filter { !$0.key.hasPrefix(pipe.arn + "#") }
                 changes.append(.deletePipe(storageKey: key))
                 continue
             case "STOPPING": settled.currentState = "STOPPED"

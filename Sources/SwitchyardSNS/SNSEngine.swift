@@ -139,6 +139,7 @@ public actor SNSEngine {
     /// Deletes a topic and its subscriptions; deleting one that does not exist succeeds, as in AWS.
     public func deleteTopic(_ key: TopicKey) -> CommitTicket {
         guard topics.removeValue(forKey: key) != nil else { return .alreadyCommitted }
+        lastSequenceNumber[key] = nil
         var changes: [SNSChange] = [.deleteTopic(key)]
         for (arn, subscription) in subscriptions where subscription.topic == key {
             subscriptions[arn] = nil

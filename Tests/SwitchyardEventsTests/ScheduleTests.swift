@@ -116,4 +116,25 @@ import Testing
         await engine.fireDueSchedules()
         #expect(received.bodies.withLock { $0 }.count == 2)
     }
+
+    /// A deleted scheduled rule's next firing is forgotten with it, whether the rule or its bus goes.
+    @Test func deletedRulesLeaveNoFiringBehind() async throws {
+        let clock = ManualClock(startMillis: 1_795_737_600_000)
+        let deliveries = try DeliveryEngine(store: MemoryDeliveryStore(), transports: [:])
+        let engine = try EventBridgeEngine(store: MemoryEventBridgeStore(), deliveries: deliveries, clock: clock)
+        let custom = BusKey(account: "000000000000", region: "us-east-1", name: "custom")
+        try await engine.createBus(BusRecord(key: custom, createdAt: clock.nowMillis())).wait()
+        for bus in [BusKey(account: "000000000000", region: "us-east-1", name: "default"), custom] {
+            var rule = RuleRecord(bus: bus, name: "tick", createdBy: "000000000000")
+            rule.scheduleExpression = "rate(1 minute)"
+            try await engine.putRule(rule, pattern: nil).wait()
+        }
+        await engine.fireDueSchedules()
+        #expect(await engine.nextFirings.count == 2)
+        try await engine.deleteRule(
+            "tick", on: BusKey(account: "000000000000", region: "us-east-1", name: "default"), force: false
+        ).wait()
+        try await engine.deleteBus(custom).wait()
+        #expect(await engine.nextFirings.isEmpty)
+    }
 }

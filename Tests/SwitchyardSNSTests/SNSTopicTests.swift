@@ -30,6 +30,22 @@ import Testing
         }
     }
 
+    /// A deleted FIFO topic leaves nothing of itself behind (its sequence counter stayed for good).
+    @Test func aDeletedFIFOTopicLeavesNoSequenceCounter() async throws {
+        let engine = try makeEngine()
+        let fifo = TopicKey(account: "000000000000", region: "us-east-1", name: "orders.fifo")
+        _ = try await engine.createTopic(fifo, attributes: ["FifoTopic": "true"], tags: [:])
+        _ = try await engine.publish(
+            fifo,
+            PublishDraft(
+                message: "m", subject: nil, messageStructure: nil, attributes: [:], messageGroupId: "g",
+                messageDeduplicationId: "d"),
+            baseURL: "http://127.0.0.1:4566")
+        #expect(await engine.lastSequenceNumber.count == 1)
+        _ = await engine.deleteTopic(fifo)
+        #expect(await engine.lastSequenceNumber.isEmpty)
+    }
+
     @Test func createIsIdempotentOnlyWithEqualAttributes() async throws {
         let engine = try makeEngine()
         _ = try await engine.createTopic(key, attributes: ["DisplayName": "A"], tags: [:])
