@@ -93,3 +93,27 @@ def test_outbox_survives_restart_and_reset_clears_it(tmp_path):
         assert outbox(server) == []
     finally:
         server.stop()
+
+
+def test_the_outbox_keeps_its_newest_messages_up_to_its_limit(tmp_path):
+    """The outbox is a window on what SNS sent, not a record kept for good: it keeps the newest
+    `SWITCHYARD_SNS_OUTBOX_LIMIT` messages (default 10,000), dropping the oldest a tenth of the limit
+    at a time, in memory and in storage. Before, every captured message stayed for the server's life."""
+    import os
+    from conftest import Server
+    server = Server(data_dir=str(tmp_path), env={**os.environ, "SWITCHYARD_SNS_OUTBOX_LIMIT": "20"}).start()
+    try:
+        sns = server.client("sns")
+        for index in range(51):
+            sns.publish(PhoneNumber="+15555550100", Message=f"m{index}")
+        bodies = [m["body"] for m in outbox(server)]
+        assert 20 <= len(bodies) <= 22
+        assert bodies == [f"m{index}" for index in range(51 - len(bodies), 51)]
+        server.kill9()
+        server.start()
+        assert [m["body"] for m in outbox(server)] == bodies
+        sns.publish(PhoneNumber="+15555550100", Message="m51")
+        after = [m["body"] for m in outbox(server)]
+        assert after[-1] == "m51" and 20 <= len(after) <= 22
+    finally:
+        server.stop()

@@ -45,7 +45,24 @@ extension SNSEngine {
             subscriptionArn: subscriptionArn, topicArn: topicArn, at: clock.nowMillis())
         nextSeq += 1
         outbox.append(entry)
-        return store.submit([.putOutbox(entry)])
+        var changes: [SNSChange] = [.putOutbox(entry)]
+        if let before = trimOutbox() { changes.append(.pruneOutbox(before: before)) }
+        return store.submit(changes)
+    }
+
+    /// Drops the oldest captured messages beyond the outbox's limit, a tenth of it at a time so that
+    /// a capture seldom pays for the copy; returns the id of the oldest message kept when it dropped any.
+    func trimOutbox() -> Int64? {
+        let kept = Self.kept(outbox, limit: outboxLimit)
+        guard kept.count < outbox.count else { return nil }
+        outbox = kept
+        return outbox.first?.id
+    }
+
+    /// The entries an outbox of `limit` keeps: all of them until they pass the limit by a tenth,
+    /// then the newest `limit`.
+    static func kept(_ entries: [OutboxEntry], limit: Int) -> [OutboxEntry] {
+        entries.count > limit + max(1, limit / 10) ? Array(entries.suffix(limit)) : entries
     }
 
     /// Captured messages, oldest first, optionally only of one kind, address or topic.

@@ -26,19 +26,25 @@ public actor SNSEngine {
     var protectionPolicies: [String: DataProtectionPolicy] = [:]
     var nextSeq: Int64 = 1
 
+    /// - Parameter outboxLimit: how many captured messages the outbox keeps (the newest).
+    /// How many captured messages the outbox keeps unless told otherwise.
+    public static let defaultOutboxLimit = 10_000
+    let outboxLimit: Int
+
     public init(
         store: any SNSStore, deliveries: DeliveryEngine, signer: NotificationSigner,
-        clock: any ServiceClock = SystemClock()
+        clock: any ServiceClock = SystemClock(), outboxLimit: Int = SNSEngine.defaultOutboxLimit
     ) throws {
         self.store = store
         self.deliveries = deliveries
         self.signer = signer
         self.clock = clock
+        self.outboxLimit = max(1, outboxLimit)
         let loaded = try Self.load(store, now: clock.nowMillis())
         topics = loaded.topics
         subscriptions = loaded.subscriptions
         filters = loaded.filters
-        outbox = loaded.outbox
+        outbox = Self.kept(loaded.outbox, limit: outboxLimit)
         deduplication = loaded.deduplication
         smsSettings = loaded.smsSettings
         applications = loaded.applications
@@ -98,7 +104,7 @@ public actor SNSEngine {
         topics = loaded.topics
         subscriptions = loaded.subscriptions
         filters = loaded.filters
-        outbox = loaded.outbox
+        outbox = Self.kept(loaded.outbox, limit: outboxLimit)
         deduplication = loaded.deduplication
         smsSettings = loaded.smsSettings
         applications = loaded.applications

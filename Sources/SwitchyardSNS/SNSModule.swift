@@ -15,10 +15,17 @@ public struct SNSModule: ServiceModule {
         SQLiteSNSStore.registerMigrations(&migrator)
     }
 
+    /// How many captured messages the outbox keeps (`SWITCHYARD_SNS_OUTBOX_LIMIT`, default 10,000).
+    static var outboxLimit: Int {
+        ProcessInfo.processInfo.environment["SWITCHYARD_SNS_OUTBOX_LIMIT"].flatMap(Int.init)
+            ?? SNSEngine.defaultOutboxLimit
+    }
+
     public func start(_ context: ModuleContext) async throws -> RunningModule {
         let store: any SNSStore = context.database.map { SQLiteSNSStore(database: $0) } ?? MemorySNSStore()
         let signer = NotificationSigner(directory: context.dataDirectory)
-        let engine = try SNSEngine(store: store, deliveries: context.deliveries, signer: signer)
+        let engine = try SNSEngine(
+            store: store, deliveries: context.deliveries, signer: signer, outboxLimit: Self.outboxLimit)
         let service = SNSService(engine: engine, logs: context.logs)
         await context.deliveries.register(
             observer: DeliveryStatusLog(logs: context.logs), named: DeliveryStatusLog.observerName)

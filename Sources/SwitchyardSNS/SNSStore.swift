@@ -9,6 +9,8 @@ public enum SNSChange: Sendable {
     case putSubscription(SubscriptionRecord)
     case deleteSubscription(arn: String)
     case putOutbox(OutboxEntry)
+    /// Forgets captured messages older than the one with this id (the outbox keeps the newest).
+    case pruneOutbox(before: Int64)
     case putPlatformApplication(PlatformApplicationRecord)
     case deletePlatformApplication(arn: String)
     case putPlatformEndpoint(PlatformEndpointRecord)
@@ -190,6 +192,8 @@ public struct SQLiteSNSStore: SNSStore {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO sns_outbox (id, record) VALUES (?, ?)",
                         arguments: [entry.id, try JSONEncoder().encode(entry)])
+                case .pruneOutbox(let before):
+                    try db.execute(sql: "DELETE FROM sns_outbox WHERE id < ?", arguments: [before])
                 case .putPlatformApplication(let record):
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO sns_platform_application (arn, record) VALUES (?, ?)",
