@@ -359,7 +359,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwitchyardFirehoseTests", dependencies: ["SwitchyardFirehose", "SwitchyardWire"]),
-        .testTarget(name: "SwitchyardSESTests", dependencies: ["SwitchyardSES", "SwitchyardWire"]),
+        .testTarget(
+            name: "SwitchyardSESTests",
+            dependencies: [
+                "SwitchyardSES", "SwitchyardWire", "SwitchyardDelivery", "SwitchyardPlatform",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SwitchyardEventsTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 import SwitchyardDelivery
 import SwitchyardModels
 import SwitchyardWire
@@ -56,6 +57,28 @@ extension SESEngine {
             if !accepted.isEmpty { return ReceiptPlan(scope: account.scope, rules: rules, recipients: accepted) }
         }
         return nil
+    }
+
+    /// How long a received message can be bounced (SendBounce), in milliseconds; its record is
+    /// kept for that long only.
+    static let bounceableMillis: Int64 = 86_400_000
+
+    /// Forgets the records of received messages too old to bounce; returns how many went.
+    @discardableResult
+    func forgetUnbounceableMessages(now: Int64 = SESEngine.nowMillis()) async -> Int {
+        let old = received.items.filter { now - $0.value.receivedMillis > Self.bounceableMillis }.map(\.key)
+        var tickets: [CommitTicket] = []
+        for key in old { tickets.append(received.remove(key)) }
+        for ticket in tickets { try? await ticket.wait() }
+        return old.count
+    }
+
+    /// Runs `forgetUnbounceableMessages` every ten minutes until cancelled.
+    func runReceivedMessageSweep() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(600))
+            await forgetUnbounceableMessages()
+        }
     }
 
     /// SES's receiving message ids: 40 lower-case letters and digits.

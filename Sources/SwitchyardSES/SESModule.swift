@@ -48,6 +48,8 @@ public struct SESModule: ServiceModule {
                 host: settings.smtpHost, port: port, inbound: true, settings: settings, engine: engine,
                 authenticator: SMTPAuthenticator(context: context), logger: context.logger)
             background.append { await server.run() }
+            // Only received mail makes the records the sweep forgets.
+            background.append { await engine.runReceivedMessageSweep() }
         }
         var transports: [DeliveryTargetKind: any DeliveryTransport] = [:]
         if let relay = settings.relay {

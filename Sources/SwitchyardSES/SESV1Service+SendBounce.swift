@@ -29,7 +29,7 @@ extension SESV1Service {
             }
             // Only mail received here within the last 24 hours can be bounced.
             guard let original = await engine.received[scope.key(input.originalMessageId)],
-                SESEngine.nowMillis() - original.receivedMillis <= 86_400_000
+                SESEngine.nowMillis() - original.receivedMillis <= SESEngine.bounceableMillis
             else { throw SESFailure.rejected("Could not find message with ID \(input.originalMessageId).") }
             guard !original.source.isEmpty else {
                 throw SESFailure.rejected("The original message has no sender to bounce to.")
