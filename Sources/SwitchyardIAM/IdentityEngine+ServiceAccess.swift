@@ -42,6 +42,16 @@ extension IdentityEngine {
         return commit(changes)
     }
 
+    /// Absorbs the ledger's uses every `interval` until cancelled. Reads that show last use absorb
+    /// first anyway; this keeps the ledger from growing with every temporary key that signs while
+    /// nothing reads (a role session per function cold start).
+    public func runUsageAbsorption(every interval: Duration = .seconds(60)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            try? await absorbUsage().wait()
+        }
+    }
+
     func save(_ record: ServiceAccessRecord) -> IdentityChange {
         serviceAccess[record.entityId] = record
         return put(.serviceAccess, record.entityId, record)

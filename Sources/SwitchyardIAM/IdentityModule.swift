@@ -88,7 +88,9 @@ public struct IdentityModule: ServiceModule {
                 Self.keySetPath: { _ in await Self.keySet(identity) },
                 Self.templatesPath: { request in await Self.templates(request, identity) },
             ], publicRoutes: [Self.keySetPath],
-            backgroundTasks: [{ await notifier.runExpirations(identity) }],
+            backgroundTasks: [
+                { await notifier.runExpirations(identity) }, { await identity.runUsageAbsorption() },
+            ],
             reset: { try await identity.reset().wait() })
     }
 }

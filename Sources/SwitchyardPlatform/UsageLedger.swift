@@ -94,6 +94,9 @@ public final class UsageLedger: Sendable {
         }
     }
 
+    /// Whether no use is waiting to be absorbed.
+    public var isEmpty: Bool { pending.withLock { $0.isEmpty } }
+
     /// Takes what accumulated, leaving the ledger empty.
     public func drain() -> Pending {
         pending.withLock { pending in

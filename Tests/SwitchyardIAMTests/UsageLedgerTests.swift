@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardIAM
 import SwitchyardPlatform
 import Testing
 
@@ -36,5 +37,28 @@ import Testing
         ledger.note(use("AKIA1", "iam", "GetUser", at: 1))
         #expect(!ledger.drain().isEmpty)
         #expect(ledger.drain().isEmpty)
+    }
+}
+
+@Suite struct UsageAbsorptionTests {
+    /// Uses noted while nothing reads last-used data are absorbed in the background, so that the
+    /// ledger does not keep an entry for every temporary key that ever signed.
+    @Test func theLedgerIsAbsorbedWithoutAnyRead() async throws {
+        let directory = CredentialDirectory()
+        let engine = try IdentityEngine(store: MemoryIdentityStore(), directory: directory)
+        for index in 0..<100 {
+            directory.usage.note(
+                UsageLedger.Use(
+                    accessKeyId: "ASIA\(index)", entityId: "AROAEXAMPLE", service: "sqs", action: "SendMessage",
+                    region: "us-east-1", date: Date()))
+        }
+        let absorbing = Task { await engine.runUsageAbsorption(every: .milliseconds(10)) }
+        defer { absorbing.cancel() }
+        var empty = false
+        for _ in 0..<200 where !empty {
+            try await Task.sleep(for: .milliseconds(10))
+            empty = directory.usage.isEmpty
+        }
+        #expect(empty)
     }
 }
