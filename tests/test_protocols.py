@@ -248,13 +248,18 @@ def test_request_body_limits_are_per_operation(server):
         assert connection.recv(100).startswith(b"HTTP/1.1 413")
 
 
-def memory_high_water_mark(pid):
-    """The most resident memory the process has had, in bytes (VmHWM)."""
+def process_memory(pid, field):
+    """A memory figure of /proc/PID/status in bytes: VmRSS (resident now), VmHWM (the most resident)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
-    raise AssertionError("no VmHWM")
+    raise AssertionError("no " + field)
+
+
+def memory_high_water_mark(pid):
+    """The most resident memory the process has had, in bytes (VmHWM)."""
+    return process_memory(pid, "VmHWM")
 
 
 def test_an_object_upload_is_written_to_disk_while_it_arrives(server):

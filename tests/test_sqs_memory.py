@@ -8,17 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import Server
+from test_protocols import process_memory
 
 MESSAGES = 40_000
 BODY = "x" * 2048
 
 
 def resident_bytes(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS")
+    return process_memory(pid, "VmRSS")
 
 
 @pytest.fixture
