@@ -1,6 +1,8 @@
 """The server's memory follows what its queues hold: a backlog that drains gives its memory back.
 
-These run a server of their own, so that no other test's work moves its resident size."""
+These run a server of their own, so that no other test's work moves its resident size. (Named
+outside `test_sqs_*`, so that the legacy botocore run, which is about the awsQuery protocol, does
+not repeat them.)"""
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
