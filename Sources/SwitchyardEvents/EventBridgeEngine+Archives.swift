@@ -35,7 +35,7 @@ extension EventBridgeEngine {
             guard events.contains(where: { $0.time < cutoff }) else { continue }
             let kept = events.filter { $0.time >= cutoff }
             expired += events.count - kept.count
-            record.eventCount = max(0, record.eventCount - (events.count - kept.count))
+            record.eventCount = kept.count
             record.sizeBytes = kept.reduce(0) { $0 + $1.envelope.utf8.count }
             archived[key] = kept
             archives[key] = record

@@ -26,11 +26,12 @@ public actor SNSEngine {
     var protectionPolicies: [String: DataProtectionPolicy] = [:]
     var nextSeq: Int64 = 1
 
-    /// - Parameter outboxLimit: how many captured messages the outbox keeps (the newest).
     /// How many captured messages the outbox keeps unless told otherwise.
     public static let defaultOutboxLimit = 10_000
+    /// How many captured messages the outbox keeps (the newest).
     let outboxLimit: Int
 
+    /// - Parameter outboxLimit: how many captured messages the outbox keeps (the newest).
     public init(
         store: any SNSStore, deliveries: DeliveryEngine, signer: NotificationSigner,
         clock: any ServiceClock = SystemClock(), outboxLimit: Int = SNSEngine.defaultOutboxLimit

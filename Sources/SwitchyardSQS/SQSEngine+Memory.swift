@@ -8,7 +8,7 @@ extension SQSEngine {
     /// the messages held in all (drained, purged, in deleted queues) fell to a quarter of a peak of
     /// at least `QueueState.compactionFloor`.
     @discardableResult
-    public func compactSparseQueues() -> Bool {
+    func compactSparseQueues() -> Bool {
         var freed = false
         var held = 0
         for queue in queuesById.values {
